@@ -1,0 +1,56 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "whichtok",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "whichtok", targets: ["whichtok"]),
+        .library(name: "WhichtokStore", targets: ["WhichtokStore"]),
+        .library(name: "WhichtokImport", targets: ["WhichtokImport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C libraries from Debian, wrapped as system-library targets.
+        .systemLibrary(
+            name: "CArchive", pkgConfig: "libarchive",
+            providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(
+            name: "CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]),
+        // A small C++ shim over Debian's libsimdjson-dev with a plain C API.
+        .target(
+            name: "CSimdJSON",
+            cxxSettings: [.unsafeFlags(["-O2", "-std=c++17"])],
+            linkerSettings: [.linkedLibrary("simdjson"), .linkedLibrary("stdc++")]),
+
+        .target(name: "WhichtokStore"),
+        .target(
+            name: "WhichtokImport",
+            dependencies: ["WhichtokStore", "CArchive", "CSimdJSON", "CLibXML2"]),
+        .target(
+            name: "WhichtokSynth",
+            dependencies: ["WhichtokStore", "WhichtokImport"]),
+        .target(
+            name: "WhichtokCLI",
+            dependencies: [
+                "WhichtokStore", "WhichtokImport", "WhichtokSynth",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(name: "whichtok", dependencies: ["WhichtokCLI"]),
+
+        .testTarget(name: "WhichtokStoreTests", dependencies: ["WhichtokStore"]),
+        .testTarget(
+            name: "WhichtokImportTests",
+            dependencies: ["WhichtokImport", "WhichtokStore", "WhichtokSynth"]),
+        .testTarget(
+            name: "WhichtokSynthTests",
+            dependencies: ["WhichtokSynth", "WhichtokImport", "WhichtokStore"]),
+        .testTarget(
+            name: "WhichtokCLITests",
+            dependencies: ["WhichtokCLI", "WhichtokStore"]),
+    ],
+    cxxLanguageStandard: .cxx17
+)

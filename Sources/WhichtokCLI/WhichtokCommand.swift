@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `whichtok` command and its subcommands.
+public struct WhichtokCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "whichtok",
+        abstract: "Study TikTok communities from data-download archives and web captures.",
+        subcommands: [])
+
+    public init() {}
+}

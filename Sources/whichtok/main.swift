@@ -1,0 +1,3 @@
+import WhichtokCLI
+
+WhichtokCommand.main()
