@@ -1,0 +1,405 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A problem with a store file. The previous store file is never damaged by a failed save.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    public enum Code: Sendable, Equatable { case notFound, corrupt, newerVersion, io }
+    public var code: Code
+    public var path: String
+    public var message: String
+
+    public var description: String { "\(path): \(message)" }
+}
+
+/// The snapshot file: one versioned, checksummed, columnar file.
+///
+/// Layout (little-endian):
+/// - header, 64 bytes: magic `WHICHTOK`, format version (UInt32), section count (UInt32), offset of the
+///   section table (UInt64), file length (UInt64), XXH64 of the section table (UInt64), 16 reserved
+///   bytes, XXH64 of the first 56 header bytes (UInt64);
+/// - section table, 64 bytes per column: name (32 bytes, UTF-8, zero padded), element size (UInt32),
+///   reserved (UInt32), element count (UInt64), offset (UInt64), XXH64 of the column bytes (UInt64);
+/// - the columns, each starting at an 8-byte aligned offset, so each is read straight into an array.
+///
+/// Saving writes a temporary file in the same directory, `fsync`s it, renames it over the old file and
+/// `fsync`s the directory: a crash at any point leaves either the old store or the new one.
+enum Snapshot {
+    static let magic: [UInt8] = Array("WHICHTOK".utf8)
+    static let formatVersion: UInt32 = 1
+    static let headerSize = 64
+    static let entrySize = 64
+
+    struct Column {
+        var name: String
+        var elementSize: Int
+        var count: Int
+        var withBytes: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void
+
+        init<T: BitwiseCopyable>(_ name: String, _ array: [T]) {
+            self.name = name
+            self.elementSize = MemoryLayout<T>.stride
+            self.count = array.count
+            self.withBytes = { body in try array.withUnsafeBytes { try body($0) } }
+        }
+    }
+
+    // MARK: Writing
+
+    static func write(_ columns: [Column], to path: String) throws(StoreError) {
+        let temporary = path + ".tmp-\(getpid())"
+        let fd = open(temporary, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ioError(path, "cannot create \(temporary)") }
+        var closed = false
+        defer {
+            if !closed { close(fd) }
+        }
+        do {
+            // Offsets first: header, table, then aligned columns.
+            var table = [UInt8](repeating: 0, count: columns.count * entrySize)
+            var offset = headerSize + table.count
+            offset = align8(offset)
+            var placements: [Int] = []
+            for column in columns {
+                placements.append(offset)
+                offset = align8(offset + column.elementSize * column.count)
+            }
+            let fileLength = offset
+
+            // Columns, hashing each as it is written.
+            for (index, column) in columns.enumerated() {
+                var checksum: UInt64 = 0
+                try column.withBytes { bytes in
+                    checksum = XXH64.hash(bytes)
+                    try writeAll(fd, bytes, at: placements[index], path: temporary)
+                }
+                let entry = index * entrySize
+                let nameBytes = Array(column.name.utf8.prefix(32))
+                for (i, byte) in nameBytes.enumerated() { table[entry + i] = byte }
+                store(UInt32(column.elementSize), into: &table, at: entry + 32)
+                store(UInt64(column.count), into: &table, at: entry + 40)
+                store(UInt64(placements[index]), into: &table, at: entry + 48)
+                store(checksum, into: &table, at: entry + 56)
+            }
+            // Pad the end so the file length is what the header says.
+            if fileLength > 0 {
+                let zero = [UInt8](repeating: 0, count: 8)
+                let tail = fileLength - 1
+                try zero.withUnsafeBytes { try writeAll(fd, UnsafeRawBufferPointer(rebasing: $0[0..<1]), at: tail, path: temporary) }
+            }
+            var header = [UInt8](repeating: 0, count: headerSize)
+            for (i, byte) in magic.enumerated() { header[i] = byte }
+            store(formatVersion, into: &header, at: 8)
+            store(UInt32(columns.count), into: &header, at: 12)
+            store(UInt64(headerSize), into: &header, at: 16)
+            store(UInt64(fileLength), into: &header, at: 24)
+            store(table.withUnsafeBytes { XXH64.hash($0) }, into: &header, at: 32)
+            store(header.withUnsafeBytes { XXH64.hash(UnsafeRawBufferPointer(rebasing: $0[0..<56])) }, into: &header, at: 56)
+            try table.withUnsafeBytes { try writeAll(fd, $0, at: headerSize, path: temporary) }
+            try header.withUnsafeBytes { try writeAll(fd, $0, at: 0, path: temporary) }
+            guard fsync(fd) == 0 else { throw ioError(path, "cannot flush \(temporary): \(errnoText())") }
+            closed = true
+            guard close(fd) == 0 else { throw ioError(path, "cannot close \(temporary): \(errnoText())") }
+            guard rename(temporary, path) == 0 else { throw ioError(path, "cannot replace the store: \(errnoText())") }
+        } catch {
+            unlink(temporary)
+            throw asStoreError(error, path)
+        }
+        syncDirectory(of: path)
+    }
+
+    // MARK: Reading
+
+    struct Section {
+        var elementSize: Int
+        var count: Int
+        var offset: Int
+        var checksum: UInt64
+    }
+
+    /// An open snapshot whose header and section table were checked.
+    final class Reader {
+        let path: String
+        let fd: Int32
+        let sections: [String: Section]
+
+        init(path: String) throws(StoreError) {
+            self.path = path
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else {
+                if errno == ENOENT { throw StoreError(code: .notFound, path: path, message: "no store file here") }
+                throw ioError(path, "cannot open: \(errnoText())")
+            }
+            self.fd = fd
+            var info = stat()
+            guard fstat(fd, &info) == 0 else {
+                close(fd)
+                throw ioError(path, "cannot stat: \(errnoText())")
+            }
+            let size = Int(info.st_size)
+            do {
+                var header = [UInt8](repeating: 0, count: headerSize)
+                guard size >= headerSize else { throw corrupt(path, "file is too short to be a store (\(size) bytes)") }
+                try header.withUnsafeMutableBytes { try readAll(fd, $0, at: 0, path: path) }
+                guard Array(header[0..<8]) == magic else { throw corrupt(path, "not a whichtok store (bad magic)") }
+                let headerHash = header.withUnsafeBytes { XXH64.hash(UnsafeRawBufferPointer(rebasing: $0[0..<56])) }
+                guard headerHash == load(header, 56) as UInt64 else { throw corrupt(path, "header checksum mismatch") }
+                let version: UInt32 = load(header, 8)
+                guard version <= formatVersion else {
+                    throw StoreError(code: .newerVersion, path: path, message:
+                        "store format version \(version) is newer than this whichtok reads (\(formatVersion)); use a newer whichtok")
+                }
+                let sectionCount = Int(load(header, 12) as UInt32)
+                let tableOffset = Int(load(header, 16) as UInt64)
+                let fileLength = Int(load(header, 24) as UInt64)
+                guard fileLength == size else {
+                    throw corrupt(path, "file is \(size) bytes, header says \(fileLength) (truncated?)")
+                }
+                guard sectionCount <= 4096, tableOffset >= headerSize,
+                      tableOffset + sectionCount * entrySize <= size
+                else { throw corrupt(path, "section table out of bounds") }
+                var table = [UInt8](repeating: 0, count: sectionCount * entrySize)
+                try table.withUnsafeMutableBytes { try readAll(fd, $0, at: tableOffset, path: path) }
+                guard table.withUnsafeBytes({ XXH64.hash($0) }) == load(header, 32) as UInt64 else {
+                    throw corrupt(path, "section table checksum mismatch")
+                }
+                var sections: [String: Section] = [:]
+                for index in 0..<sectionCount {
+                    let entry = index * entrySize
+                    let nameBytes = table[entry..<entry + 32].prefix { $0 != 0 }
+                    let name = String(decoding: nameBytes, as: UTF8.self)
+                    let section = Section(
+                        elementSize: Int(load(table, entry + 32) as UInt32),
+                        count: Int(clamping: load(table, entry + 40) as UInt64),
+                        offset: Int(clamping: load(table, entry + 48) as UInt64),
+                        checksum: load(table, entry + 56))
+                    let (length, overflow) = section.elementSize.multipliedReportingOverflow(by: section.count)
+                    guard !overflow, section.offset >= 0, section.offset <= size, length <= size - section.offset else {
+                        throw corrupt(path, "section '\(name)' out of bounds")
+                    }
+                    sections[name] = section
+                }
+                self.sections = sections
+            } catch {
+                close(fd)
+                throw asStoreError(error, path)
+            }
+        }
+
+        deinit { close(fd) }
+
+        /// Reads a column straight into a new array and checks its checksum.
+        func column<T: BitwiseCopyable>(_ name: String, as type: T.Type = T.self) throws(StoreError) -> [T] {
+            guard let section = sections[name] else { throw corrupt(path, "missing section '\(name)'") }
+            guard section.elementSize == MemoryLayout<T>.stride else {
+                throw corrupt(path, "section '\(name)' has elements of \(section.elementSize) bytes, expected \(MemoryLayout<T>.stride)")
+            }
+            var failure: StoreError?
+            let array = [T](unsafeUninitializedCapacity: section.count) { buffer, initialized in
+                let raw = UnsafeMutableRawBufferPointer(buffer)
+                do {
+                    try readAll(fd, raw, at: section.offset, path: path)
+                    if XXH64.hash(UnsafeRawBufferPointer(raw)) != section.checksum {
+                        failure = corrupt(path, "section '\(name)' checksum mismatch")
+                        raw.initializeMemory(as: UInt8.self, repeating: 0)
+                    }
+                } catch {
+                    failure = asStoreError(error, path)
+                    raw.initializeMemory(as: UInt8.self, repeating: 0)
+                }
+                initialized = section.count
+            }
+            if let failure { throw failure }
+            return array
+        }
+    }
+
+    // MARK: Helpers
+
+    static func align8(_ value: Int) -> Int { (value + 7) & ~7 }
+
+    static func store<T: FixedWidthInteger>(_ value: T, into bytes: inout [UInt8], at offset: Int) {
+        withUnsafeBytes(of: value.littleEndian) { raw in
+            for (i, byte) in raw.enumerated() { bytes[offset + i] = byte }
+        }
+    }
+
+    static func load<T: FixedWidthInteger>(_ bytes: [UInt8], _ offset: Int) -> T {
+        var value: T = 0
+        withUnsafeMutableBytes(of: &value) { raw in
+            for i in 0..<raw.count { raw[i] = bytes[offset + i] }
+        }
+        return T(littleEndian: value)
+    }
+
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int, path: String) throws(StoreError) {
+        guard let base = bytes.baseAddress else { return }
+        var done = 0
+        while done < bytes.count {
+            let n = pwrite(fd, base + done, bytes.count - done, off_t(offset + done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ioError(path, "write failed: \(errnoText())")
+            }
+            done += n
+        }
+    }
+
+    static func readAll(_ fd: Int32, _ bytes: UnsafeMutableRawBufferPointer, at offset: Int, path: String) throws(StoreError) {
+        guard let base = bytes.baseAddress else { return }
+        var done = 0
+        while done < bytes.count {
+            let n = pread(fd, base + done, bytes.count - done, off_t(offset + done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw ioError(path, "read failed: \(errnoText())")
+            }
+            if n == 0 { throw corrupt(path, "file ends early (truncated?)") }
+            done += n
+        }
+    }
+
+    static func syncDirectory(of path: String) {
+        let directory: String
+        if let slash = path.lastIndex(of: "/") {
+            directory = slash == path.startIndex ? "/" : String(path[..<slash])
+        } else {
+            directory = "."
+        }
+        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if fd >= 0 {
+            fsync(fd)
+            close(fd)
+        }
+    }
+
+    static func asStoreError(_ error: any Error, _ path: String) -> StoreError {
+        (error as? StoreError) ?? ioError(path, "\(error)")
+    }
+
+    static func corrupt(_ path: String, _ message: String) -> StoreError {
+        StoreError(code: .corrupt, path: path, message: "store file is corrupt: \(message)")
+    }
+
+    static func ioError(_ path: String, _ message: String) -> StoreError {
+        StoreError(code: .io, path: path, message: message)
+    }
+
+    static func errnoText() -> String { String(cString: strerror(errno)) }
+}
+
+extension Store {
+    var snapshotColumns: [Snapshot.Column] {
+        [
+            .init("strings.bytes", strings.bytes),
+            .init("strings.offsets", strings.offsets),
+            .init("accounts.username", accounts.username),
+            .init("accounts.numericID", accounts.numericID),
+            .init("accounts.secUID", accounts.secUID),
+            .init("accounts.nickname", accounts.nickname),
+            .init("accounts.donorKey", accounts.donorKey),
+            .init("accounts.flags", accounts.flags),
+            .init("accounts.aliasOffsets", accounts.aliasOffsets),
+            .init("accounts.aliases", accounts.aliases),
+            .init("videos.tiktokID", videos.tiktokID),
+            .init("videos.author", videos.author),
+            .init("videos.created", videos.created),
+            .init("videos.caption", videos.caption),
+            .init("videos.sound", videos.sound),
+            .init("videos.hashtagOffsets", videos.hashtagOffsets),
+            .init("videos.hashtags", videos.hashtags),
+            .init("videos.mentionOffsets", videos.mentionOffsets),
+            .init("videos.mentions", videos.mentions),
+            .init("hashtags.name", hashtags.name),
+            .init("hashtags.tiktokID", hashtags.tiktokID),
+            .init("sounds.tiktokID", sounds.tiktokID),
+            .init("sounds.title", sounds.title),
+            .init("effects.tiktokID", effects.tiktokID),
+            .init("comments.tiktokID", comments.tiktokID),
+            .init("comments.author", comments.author),
+            .init("comments.video", comments.video),
+            .init("comments.parent", comments.parent),
+            .init("comments.time", comments.time),
+            .init("comments.fingerprint", comments.fingerprint),
+            .init("conversations.tiktokID", conversations.tiktokID),
+            .init("events.actor", events.actor),
+            .init("events.kind", events.kind),
+            .init("events.objectType", events.objectType),
+            .init("events.object", events.object),
+            .init("events.time", events.time),
+            .init("events.source", events.source),
+            .init("events.detail", events.detail),
+            .init("inputs.name", inputs.name),
+            .init("inputs.sha256", inputs.sha256),
+            .init("inputs.layout", inputs.layout),
+            .init("inputs.byteCount", inputs.byteCount),
+            .init("inputs.eventCount", inputs.eventCount),
+        ]
+    }
+
+    /// Saves the store atomically (temporary file, fsync, rename).
+    public func save(to path: String) throws(StoreError) {
+        try Snapshot.write(snapshotColumns, to: path)
+    }
+
+    /// Loads a store file, checking every checksum and every reference between tables.
+    public static func load(from path: String) throws(StoreError) -> Store {
+        let reader = try Snapshot.Reader(path: path)
+        var store = Store()
+        store.strings = StringTable(bytes: try reader.column("strings.bytes"), offsets: try reader.column("strings.offsets"))
+        store.accounts.username = try reader.column("accounts.username")
+        store.accounts.numericID = try reader.column("accounts.numericID")
+        store.accounts.secUID = try reader.column("accounts.secUID")
+        store.accounts.nickname = try reader.column("accounts.nickname")
+        store.accounts.donorKey = try reader.column("accounts.donorKey")
+        store.accounts.flags = try reader.column("accounts.flags")
+        store.accounts.aliasOffsets = try reader.column("accounts.aliasOffsets")
+        store.accounts.aliases = try reader.column("accounts.aliases")
+        store.videos.tiktokID = try reader.column("videos.tiktokID")
+        store.videos.author = try reader.column("videos.author")
+        store.videos.created = try reader.column("videos.created")
+        store.videos.caption = try reader.column("videos.caption")
+        store.videos.sound = try reader.column("videos.sound")
+        store.videos.hashtagOffsets = try reader.column("videos.hashtagOffsets")
+        store.videos.hashtags = try reader.column("videos.hashtags")
+        store.videos.mentionOffsets = try reader.column("videos.mentionOffsets")
+        store.videos.mentions = try reader.column("videos.mentions")
+        store.hashtags.name = try reader.column("hashtags.name")
+        store.hashtags.tiktokID = try reader.column("hashtags.tiktokID")
+        store.sounds.tiktokID = try reader.column("sounds.tiktokID")
+        store.sounds.title = try reader.column("sounds.title")
+        store.effects.tiktokID = try reader.column("effects.tiktokID")
+        store.comments.tiktokID = try reader.column("comments.tiktokID")
+        store.comments.author = try reader.column("comments.author")
+        store.comments.video = try reader.column("comments.video")
+        store.comments.parent = try reader.column("comments.parent")
+        store.comments.time = try reader.column("comments.time")
+        store.comments.fingerprint = try reader.column("comments.fingerprint")
+        store.conversations.tiktokID = try reader.column("conversations.tiktokID")
+        store.events.actor = try reader.column("events.actor")
+        store.events.kind = try reader.column("events.kind")
+        store.events.objectType = try reader.column("events.objectType")
+        store.events.object = try reader.column("events.object")
+        store.events.time = try reader.column("events.time")
+        store.events.source = try reader.column("events.source")
+        store.events.detail = try reader.column("events.detail")
+        store.inputs.name = try reader.column("inputs.name")
+        store.inputs.sha256 = try reader.column("inputs.sha256")
+        store.inputs.layout = try reader.column("inputs.layout")
+        store.inputs.byteCount = try reader.column("inputs.byteCount")
+        store.inputs.eventCount = try reader.column("inputs.eventCount")
+        if let problem = store.consistencyProblem() { throw Snapshot.corrupt(path, problem) }
+        return store
+    }
+
+    /// Loads the store at `path`, or returns an empty store when there is no file yet.
+    public static func loadOrEmpty(from path: String) throws(StoreError) -> Store {
+        do {
+            return try load(from: path)
+        } catch where error.code == .notFound {
+            return Store()
+        }
+    }
+}

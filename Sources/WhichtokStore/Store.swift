@@ -1,0 +1,181 @@
+/// The columnar store: interned strings, entity tables with dense `RowID`s, and one event table.
+///
+/// Every table is a set of parallel arrays of trivial types. Rows are in canonical order (sorted by
+/// content: accounts by username and ids, videos by TikTok id, …), so the same inputs give the same
+/// store whatever order they were imported in. Build one with `StoreBuilder`; load and save it
+/// with `Store.load(from:)` and `save(to:)`.
+public struct Store: Sendable, Equatable {
+    public internal(set) var strings = StringTable()
+    public internal(set) var accounts = AccountTable()
+    public internal(set) var videos = VideoTable()
+    public internal(set) var hashtags = HashtagTable()
+    public internal(set) var sounds = SoundTable()
+    public internal(set) var effects = EffectTable()
+    public internal(set) var comments = CommentTable()
+    public internal(set) var conversations = ConversationTable()
+    public internal(set) var events = EventTable()
+    public internal(set) var inputs = InputTable()
+
+    public init() {}
+
+    /// An account's display label: its username, else its nickname (`donor-<hex>` for anonymous
+    /// donors), else `id:<numeric id>`.
+    public func label(ofAccount row: RowID) -> String {
+        guard Int(row) < accounts.count else { return "?" }
+        if let name = strings[accounts.username[Int(row)]] { return name }
+        if let nick = strings[accounts.nickname[Int(row)]] { return nick }
+        let id = accounts.numericID[Int(row)]
+        return id != 0 ? "id:\(id)" : "account-\(row)"
+    }
+
+    /// Events per kind, every kind present.
+    public func eventCounts() -> [EventKind: Int] {
+        var counts = [Int](repeating: 0, count: EventKind.allCases.count)
+        for kind in events.kind where Int(kind) < counts.count { counts[Int(kind)] += 1 }
+        var result: [EventKind: Int] = [:]
+        for kind in EventKind.allCases { result[kind] = counts[Int(kind.rawValue)] }
+        return result
+    }
+
+    /// Bytes held by all columns (the loaded store's memory, not counting array headers).
+    public var columnBytes: Int {
+        var total = strings.bytes.count + strings.offsets.count * 4
+        total += accounts.bytes + videos.bytes + hashtags.bytes + sounds.bytes + effects.bytes
+        total += comments.bytes + conversations.bytes + events.bytes + inputs.bytes
+        return total
+    }
+}
+
+public struct AccountTable: Sendable, Equatable {
+    /// Lowercased username (string row) or `.none`.
+    public internal(set) var username: [RowID] = []
+    /// TikTok's numeric user id, 0 when unknown.
+    public internal(set) var numericID: [UInt64] = []
+    public internal(set) var secUID: [RowID] = []
+    public internal(set) var nickname: [RowID] = []
+    /// For anonymous donors: the SHA-256 (hex) of their export, else `.none`.
+    public internal(set) var donorKey: [RowID] = []
+    public internal(set) var flags: [UInt8] = []
+    /// Other usernames seen for the same account (renames), CSR: `aliasOffsets` has count + 1 entries.
+    public internal(set) var aliasOffsets: [UInt32] = [0]
+    public internal(set) var aliases: [RowID] = []
+
+    public var count: Int { username.count }
+    public func flags(_ row: RowID) -> AccountFlags { AccountFlags(rawValue: flags[Int(row)]) }
+    var bytes: Int { count * (4 + 8 + 4 + 4 + 4 + 1) + aliasOffsets.count * 4 + aliases.count * 4 }
+}
+
+public struct VideoTable: Sendable, Equatable {
+    /// TikTok's 64-bit id, 0 for an own post known only by author and creation time.
+    public internal(set) var tiktokID: [UInt64] = []
+    public internal(set) var author: [RowID] = []
+    public internal(set) var created: [UInt32] = []
+    public internal(set) var caption: [RowID] = []
+    public internal(set) var sound: [RowID] = []
+    /// Hashtags of each video, CSR.
+    public internal(set) var hashtagOffsets: [UInt32] = [0]
+    public internal(set) var hashtags: [RowID] = []
+    /// Accounts mentioned in each video, CSR.
+    public internal(set) var mentionOffsets: [UInt32] = [0]
+    public internal(set) var mentions: [RowID] = []
+
+    public var count: Int { tiktokID.count }
+    public func hashtags(of row: RowID) -> ArraySlice<RowID> {
+        hashtags[Int(hashtagOffsets[Int(row)])..<Int(hashtagOffsets[Int(row) + 1])]
+    }
+    public func mentions(of row: RowID) -> ArraySlice<RowID> {
+        mentions[Int(mentionOffsets[Int(row)])..<Int(mentionOffsets[Int(row) + 1])]
+    }
+    var bytes: Int {
+        count * (8 + 4 + 4 + 4 + 4) + (hashtagOffsets.count + hashtags.count + mentionOffsets.count + mentions.count) * 4
+    }
+}
+
+public struct HashtagTable: Sendable, Equatable {
+    public internal(set) var name: [RowID] = []
+    public internal(set) var tiktokID: [UInt64] = []
+    public var count: Int { name.count }
+    var bytes: Int { count * 12 }
+}
+
+public struct SoundTable: Sendable, Equatable {
+    public internal(set) var tiktokID: [UInt64] = []
+    public internal(set) var title: [RowID] = []
+    public var count: Int { tiktokID.count }
+    var bytes: Int { count * 12 }
+}
+
+public struct EffectTable: Sendable, Equatable {
+    public internal(set) var tiktokID: [UInt64] = []
+    public var count: Int { tiktokID.count }
+    var bytes: Int { count * 8 }
+}
+
+public struct CommentTable: Sendable, Equatable {
+    public internal(set) var tiktokID: [UInt64] = []
+    public internal(set) var author: [RowID] = []
+    public internal(set) var video: [RowID] = []
+    public internal(set) var parent: [RowID] = []
+    public internal(set) var time: [UInt32] = []
+    /// A fingerprint of the text; the text is not stored.
+    public internal(set) var fingerprint: [UInt64] = []
+    public var count: Int { tiktokID.count }
+    var bytes: Int { count * (8 + 4 + 4 + 4 + 4 + 8) }
+}
+
+public struct ConversationTable: Sendable, Equatable {
+    /// TikTok's group-chat id.
+    public internal(set) var tiktokID: [UInt64] = []
+    public var count: Int { tiktokID.count }
+    var bytes: Int { count * 8 }
+}
+
+/// One row per event, sorted by (actor, kind, object type, object, detail, time, source).
+public struct EventTable: Sendable, Equatable {
+    public internal(set) var actor: [RowID] = []
+    /// `EventKind.rawValue`.
+    public internal(set) var kind: [UInt8] = []
+    /// `ObjectType.rawValue`.
+    public internal(set) var objectType: [UInt8] = []
+    public internal(set) var object: [RowID] = []
+    /// UTC seconds since 1970 (valid to 2106), 0 when unknown.
+    public internal(set) var time: [UInt32] = []
+    /// The input (row of `inputs`) the event was first read from.
+    public internal(set) var source: [RowID] = []
+    /// Kind-specific, see `EventDetail`: share method (string row + 1), message fingerprint (bit 31 set)
+    /// or linked video row.
+    public internal(set) var detail: [UInt32] = []
+
+    public var count: Int { actor.count }
+    var bytes: Int { count * (4 + 1 + 1 + 4 + 4 + 4 + 4) }
+
+    /// The share method of a `shared` event, as a string row, or `.none`.
+    public func shareMethod(_ index: Int) -> RowID {
+        guard kind[index] == EventKind.shared.rawValue, detail[index] != 0 else { return .none }
+        return detail[index] - 1
+    }
+
+    /// The video a `messaged` event links to, or `.none`.
+    public func messageVideo(_ index: Int) -> RowID {
+        guard kind[index] == EventKind.messaged.rawValue,
+            detail[index] & EventDetail.fingerprintBit == 0
+        else { return .none }
+        return detail[index]
+    }
+}
+
+/// Provenance: one row per imported input (deduplicated by SHA-256).
+public struct InputTable: Sendable, Equatable {
+    public internal(set) var name: [RowID] = []
+    /// 32 bytes per input.
+    public internal(set) var sha256: [UInt8] = []
+    public internal(set) var layout: [RowID] = []
+    public internal(set) var byteCount: [UInt64] = []
+    /// Events the input contributed (before deduplication against other inputs).
+    public internal(set) var eventCount: [UInt64] = []
+    public var count: Int { name.count }
+    public func sha256(of row: RowID) -> [UInt8] {
+        Array(sha256[Int(row) * 32..<Int(row) * 32 + 32])
+    }
+    var bytes: Int { count * (4 + 32 + 4 + 8 + 8) }
+}

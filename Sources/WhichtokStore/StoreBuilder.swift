@@ -1,0 +1,797 @@
+/// Merges import batches (and an existing store) into a new canonical `Store`.
+///
+/// Every entity in a batch or in the old store is an *observation*. `build()` resolves which
+/// observations are the same thing (identity merging), picks each entity's attributes
+/// deterministically, sorts every table by content, and sorts and deduplicates the events. Because
+/// nothing depends on the order observations arrived in, importing the same inputs in any order, in
+/// one run or several, gives the same store.
+///
+/// Identity rules:
+/// - Accounts: one numeric id, secUid or anonymous-donor key is one account. A username
+///   (case-insensitive) joins the observations that carry it, unless they carry two different numeric
+///   ids: then the username is shared by two accounts (a rename), and id-less observations of that
+///   username go to the account with the smallest id. Other usernames of an account are kept as aliases.
+/// - Videos: one TikTok id is one video. An own post known only by (author, creation time) joins the
+///   video of that author whose `id >> 32` is that time, if one is known.
+/// - Hashtags by id or name, sounds by id (or title when no id is known), comments by TikTok id or by
+///   (author, time, text fingerprint), inputs by SHA-256.
+/// - Events are deduplicated on (actor, kind, object type, object, detail), and also on time for
+///   kinds that can repeat (watched, shared, messaged, searched). A follow seen from both sides, or
+///   one DM found in both participants' archives, is one event.
+public struct StoreBuilder: Sendable {
+    struct VideoObservation: Sendable {
+        var tiktokID: UInt64
+        var author: Int32
+        var created: UInt32
+        var caption: String?
+        var sound: Int32
+        var hashtags: [Int32]
+        var mentions: [Int32]
+    }
+    struct CommentObservation: Sendable {
+        var tiktokID: UInt64
+        var author: Int32
+        var video: Int32
+        var parent: Int32
+        var time: UInt32
+        var fingerprint: UInt64
+    }
+    struct InputObservation: Sendable {
+        var name: String
+        var sha256: [UInt8]
+        var layout: String
+        var byteCount: UInt64
+        var eventCount: UInt64
+    }
+
+    private var accountObs: [ImportBatch.Account] = []
+    private var videoObs: [VideoObservation] = []
+    private var hashtagObs: [ImportBatch.Hashtag] = []
+    private var soundObs: [ImportBatch.Sound] = []
+    private var effectObs: [UInt64] = []
+    private var commentObs: [CommentObservation] = []
+    private var conversationObs: [UInt64] = []
+    private var stringObs: [String] = []
+    private var inputObs: [InputObservation] = []
+
+    private var evActor: [UInt32] = []
+    private var evKind: [UInt8] = []
+    private var evObjectType: [UInt8] = []
+    private var evObject: [UInt32] = []
+    private var evTime: [UInt32] = []
+    private var evSource: [UInt32] = []
+    private var evDetail: [UInt32] = []
+
+    public init() {}
+
+    /// Starts from an existing store: its rows become observations like any batch's.
+    public init(store: Store) {
+        self.init()
+        add(store: store)
+    }
+
+    public var observedEvents: Int { evActor.count }
+
+    // MARK: - Adding
+
+    private mutating func add(store: Store) {
+        let strings = store.strings
+        // Accounts, and one more observation per alias so renames stay joined.
+        let accounts = store.accounts
+        for row in 0..<accounts.count {
+            accountObs.append(ImportBatch.Account(
+                username: strings[accounts.username[row]],
+                numericID: accounts.numericID[row] == 0 ? nil : accounts.numericID[row],
+                secUID: strings[accounts.secUID[row]],
+                nickname: strings[accounts.nickname[row]],
+                flags: AccountFlags(rawValue: accounts.flags[row]),
+                donorKey: strings[accounts.donorKey[row]]))
+        }
+        for row in 0..<accounts.count {
+            for alias in accounts.aliases[Int(accounts.aliasOffsets[row])..<Int(accounts.aliasOffsets[row + 1])] {
+                accountObs.append(ImportBatch.Account(
+                    username: strings[alias],
+                    numericID: accounts.numericID[row] == 0 ? nil : accounts.numericID[row],
+                    secUID: strings[accounts.secUID[row]],
+                    donorKey: strings[accounts.donorKey[row]]))
+            }
+        }
+        let videos = store.videos
+        for row in 0..<videos.count {
+            videoObs.append(VideoObservation(
+                tiktokID: videos.tiktokID[row],
+                author: Self.obs(videos.author[row]),
+                created: videos.created[row],
+                caption: strings[videos.caption[row]],
+                sound: Self.obs(videos.sound[row]),
+                hashtags: videos.hashtags(of: RowID(row)).map { Int32($0) },
+                mentions: videos.mentions(of: RowID(row)).map { Int32($0) }))
+        }
+        for row in 0..<store.hashtags.count {
+            let id = store.hashtags.tiktokID[row]
+            hashtagObs.append(ImportBatch.Hashtag(
+                name: strings[store.hashtags.name[row]], tiktokID: id == 0 ? nil : id))
+        }
+        for row in 0..<store.sounds.count {
+            let id = store.sounds.tiktokID[row]
+            soundObs.append(ImportBatch.Sound(tiktokID: id == 0 ? nil : id, title: strings[store.sounds.title[row]]))
+        }
+        effectObs.append(contentsOf: store.effects.tiktokID)
+        let comments = store.comments
+        for row in 0..<comments.count {
+            commentObs.append(CommentObservation(
+                tiktokID: comments.tiktokID[row], author: Self.obs(comments.author[row]),
+                video: Self.obs(comments.video[row]), parent: Self.obs(comments.parent[row]),
+                time: comments.time[row], fingerprint: comments.fingerprint[row]))
+        }
+        conversationObs.append(contentsOf: store.conversations.tiktokID)
+        stringObs.append(contentsOf: strings.all)
+        for row in 0..<store.inputs.count {
+            inputObs.append(InputObservation(
+                name: strings[store.inputs.name[row]] ?? "",
+                sha256: store.inputs.sha256(of: RowID(row)),
+                layout: strings[store.inputs.layout[row]] ?? "",
+                byteCount: store.inputs.byteCount[row],
+                eventCount: store.inputs.eventCount[row]))
+        }
+        let events = store.events
+        evActor.append(contentsOf: events.actor)
+        evKind.append(contentsOf: events.kind)
+        evObjectType.append(contentsOf: events.objectType)
+        evObject.append(contentsOf: events.object)
+        evTime.append(contentsOf: events.time)
+        evSource.append(contentsOf: events.source)
+        evDetail.append(contentsOf: events.detail)
+    }
+
+    private static func obs(_ row: RowID) -> Int32 { row == .none ? -1 : Int32(truncatingIfNeeded: row) }
+
+    /// Adds everything a reader found in one input.
+    public mutating func add(_ batch: ImportBatch) {
+        let accountBase = Int32(accountObs.count)
+        let videoBase = Int32(videoObs.count)
+        let hashtagBase = Int32(hashtagObs.count)
+        let soundBase = Int32(soundObs.count)
+        let effectBase = UInt32(effectObs.count)
+        let commentBase = Int32(commentObs.count)
+        let conversationBase = UInt32(conversationObs.count)
+        let stringBase = UInt32(stringObs.count)
+        let source = UInt32(inputObs.count)
+
+        func shift(_ row: RowID, _ base: Int32) -> Int32 { row == .none ? -1 : base + Int32(truncatingIfNeeded: row) }
+
+        accountObs.append(contentsOf: batch.accounts)
+        for video in batch.videos {
+            videoObs.append(VideoObservation(
+                tiktokID: video.tiktokID, author: shift(video.author, accountBase), created: video.created,
+                caption: video.caption, sound: shift(video.sound, soundBase),
+                hashtags: video.hashtags.map { shift($0, hashtagBase) },
+                mentions: video.mentions.map { shift($0, accountBase) }))
+        }
+        hashtagObs.append(contentsOf: batch.hashtags)
+        soundObs.append(contentsOf: batch.sounds)
+        effectObs.append(contentsOf: batch.effects)
+        for comment in batch.comments {
+            commentObs.append(CommentObservation(
+                tiktokID: comment.tiktokID ?? 0, author: shift(comment.author, accountBase),
+                video: shift(comment.video, videoBase), parent: shift(comment.parent, commentBase),
+                time: comment.time, fingerprint: comment.textFingerprint))
+        }
+        conversationObs.append(contentsOf: batch.conversations)
+        stringObs.append(contentsOf: batch.strings)
+        inputObs.append(InputObservation(
+            name: batch.inputName, sha256: batch.sha256, layout: batch.layout,
+            byteCount: UInt64(max(batch.bytesRead, 0)), eventCount: UInt64(batch.eventCount)))
+
+        let count = batch.eventCount
+        evActor.reserveCapacity(evActor.count + count)
+        evKind.reserveCapacity(evKind.count + count)
+        evObjectType.reserveCapacity(evObjectType.count + count)
+        evObject.reserveCapacity(evObject.count + count)
+        evTime.reserveCapacity(evTime.count + count)
+        evSource.reserveCapacity(evSource.count + count)
+        evDetail.reserveCapacity(evDetail.count + count)
+        for i in 0..<count {
+            let kind = batch.eventKind[i]
+            let type = batch.eventObjectType[i]
+            evActor.append(batch.eventActor[i] &+ UInt32(accountBase))
+            evKind.append(kind.rawValue)
+            evObjectType.append(type.rawValue)
+            let object = batch.eventObject[i]
+            switch type {
+            case .account: evObject.append(object &+ UInt32(accountBase))
+            case .video: evObject.append(object &+ UInt32(videoBase))
+            case .hashtag: evObject.append(object &+ UInt32(hashtagBase))
+            case .sound: evObject.append(object &+ UInt32(soundBase))
+            case .comment: evObject.append(object &+ UInt32(commentBase))
+            case .conversation: evObject.append(object &+ conversationBase)
+            case .effect: evObject.append(object &+ effectBase)
+            case .searchTerm, .collection: evObject.append(object &+ stringBase)
+            }
+            evTime.append(batch.eventTime[i])
+            evSource.append(source)
+            var detail = batch.eventDetail[i]
+            if kind == .shared, detail != 0 {
+                detail = detail &+ stringBase
+            } else if kind == .messaged, detail & EventDetail.fingerprintBit == 0 {
+                detail = detail &+ UInt32(videoBase)
+            }
+            evDetail.append(detail)
+        }
+    }
+
+    // MARK: - Building
+
+    /// Resolves identities, canonicalises and deduplicates. The builder can be discarded afterwards.
+    public func build() -> Store {
+        // 1. Accounts.
+        let accountRoot = resolveAccounts()
+        let accountGroups = Groups(roots: accountRoot)
+        // Attributes per account group, chosen independently of observation order.
+        var usernames: [[String]] = Array(repeating: [], count: accountGroups.count)
+        var accountNumeric = [UInt64](repeating: 0, count: accountGroups.count)
+        var accountSec = [String?](repeating: nil, count: accountGroups.count)
+        var accountNick = [String?](repeating: nil, count: accountGroups.count)
+        var accountDonor = [String?](repeating: nil, count: accountGroups.count)
+        var accountFlags = [UInt8](repeating: 0, count: accountGroups.count)
+        for (i, account) in accountObs.enumerated() {
+            let g = accountGroups.group[i]
+            if let name = account.username, !usernames[g].contains(name) { usernames[g].append(name) }
+            if let id = account.numericID, accountNumeric[g] == 0 || id < accountNumeric[g] { accountNumeric[g] = id }
+            accountSec[g] = Self.minOptional(accountSec[g], account.secUID)
+            accountNick[g] = Self.minOptional(accountNick[g], account.nickname)
+            accountDonor[g] = Self.minOptional(accountDonor[g], account.donorKey)
+            accountFlags[g] |= account.flags.rawValue
+        }
+        for g in 0..<usernames.count { usernames[g].sort() }
+
+        // 2. Small entities.
+        let hashtagGroups = Groups(roots: resolve(
+            count: hashtagObs.count,
+            strong: { [hashtagObs] i in hashtagObs[i].tiktokID.map { [Key(tag: 1, number: $0)] } ?? [] },
+            weak: { [hashtagObs] i in hashtagObs[i].name },
+            exclusiveID: { [hashtagObs] i in hashtagObs[i].tiktokID }))
+        var hashtagName = [String?](repeating: nil, count: hashtagGroups.count)
+        var hashtagID = [UInt64](repeating: 0, count: hashtagGroups.count)
+        for (i, tag) in hashtagObs.enumerated() {
+            let g = hashtagGroups.group[i]
+            hashtagName[g] = Self.minOptional(hashtagName[g], tag.name)
+            if let id = tag.tiktokID, hashtagID[g] == 0 || id < hashtagID[g] { hashtagID[g] = id }
+        }
+        let soundGroups = Groups(roots: resolve(
+            count: soundObs.count,
+            strong: { [soundObs] i in soundObs[i].tiktokID.map { [Key(tag: 1, number: $0)] } ?? [] },
+            weak: { [soundObs] i in soundObs[i].title },
+            exclusiveID: { [soundObs] i in soundObs[i].tiktokID }))
+        var soundTitle = [String?](repeating: nil, count: soundGroups.count)
+        var soundID = [UInt64](repeating: 0, count: soundGroups.count)
+        for (i, sound) in soundObs.enumerated() {
+            let g = soundGroups.group[i]
+            soundTitle[g] = Self.minOptional(soundTitle[g], sound.title)
+            if let id = sound.tiktokID, soundID[g] == 0 || id < soundID[g] { soundID[g] = id }
+        }
+        let effectGroups = Groups(byValue: effectObs)
+        let conversationGroups = Groups(byValue: conversationObs)
+
+        // 3. Videos (need account groups for own posts known by author and time).
+        let videoGroups = resolveVideos(accountGroup: accountGroups.group)
+        var videoID = [UInt64](repeating: 0, count: videoGroups.count)
+        var videoAuthor = [Int](repeating: -1, count: videoGroups.count)
+        var videoCreated = [UInt32](repeating: 0, count: videoGroups.count)
+        var videoCaption = [String?](repeating: nil, count: videoGroups.count)
+        var videoSound = [Int](repeating: -1, count: videoGroups.count)
+        var videoTags = [[Int]](repeating: [], count: videoGroups.count)
+        var videoMentions = [[Int]](repeating: [], count: videoGroups.count)
+        for (i, video) in videoObs.enumerated() {
+            let g = videoGroups.group[i]
+            if video.tiktokID != 0 {
+                videoID[g] = video.tiktokID
+                videoCreated[g] = UInt32(truncatingIfNeeded: video.tiktokID >> 32)
+            } else if videoID[g] == 0 {
+                videoCreated[g] = video.created
+            }
+            if video.author >= 0 { videoAuthor[g] = Self.minGroup(videoAuthor[g], accountGroups.group[Int(video.author)]) }
+            videoCaption[g] = Self.minOptional(videoCaption[g], video.caption)
+            if video.sound >= 0 { videoSound[g] = Self.minGroup(videoSound[g], soundGroups.group[Int(video.sound)]) }
+            for tag in video.hashtags where tag >= 0 { videoTags[g].append(hashtagGroups.group[Int(tag)]) }
+            for mention in video.mentions where mention >= 0 { videoMentions[g].append(accountGroups.group[Int(mention)]) }
+        }
+
+        // 4. Comments (need accounts for their identity by author, time and text).
+        let commentGroups = resolveComments(accountGroup: accountGroups.group)
+        var commentID = [UInt64](repeating: 0, count: commentGroups.count)
+        var commentAuthor = [Int](repeating: -1, count: commentGroups.count)
+        var commentVideo = [Int](repeating: -1, count: commentGroups.count)
+        var commentParent = [Int](repeating: -1, count: commentGroups.count)
+        var commentTime = [UInt32](repeating: 0, count: commentGroups.count)
+        var commentPrint = [UInt64](repeating: 0, count: commentGroups.count)
+        for (i, comment) in commentObs.enumerated() {
+            let g = commentGroups.group[i]
+            if comment.tiktokID != 0 { commentID[g] = comment.tiktokID }
+            if comment.author >= 0 { commentAuthor[g] = Self.minGroup(commentAuthor[g], accountGroups.group[Int(comment.author)]) }
+            if comment.video >= 0 { commentVideo[g] = Self.minGroup(commentVideo[g], videoGroups.group[Int(comment.video)]) }
+            if comment.parent >= 0 { commentParent[g] = Self.minGroup(commentParent[g], commentGroups.group[Int(comment.parent)]) }
+            if comment.time != 0, commentTime[g] == 0 || comment.time < commentTime[g] { commentTime[g] = comment.time }
+            if comment.fingerprint != 0, commentPrint[g] == 0 || comment.fingerprint < commentPrint[g] { commentPrint[g] = comment.fingerprint }
+        }
+
+        // 5. Inputs by SHA-256.
+        var inputGroupOf = [Int](repeating: 0, count: inputObs.count)
+        var inputIndex: [[UInt8]: Int] = [:]
+        var inputs: [InputObservation] = []
+        for (i, input) in inputObs.enumerated() {
+            if let g = inputIndex[input.sha256] {
+                inputGroupOf[i] = g
+                var merged = inputs[g]
+                if input.name < merged.name { merged.name = input.name }
+                if merged.layout.isEmpty || (!input.layout.isEmpty && input.layout < merged.layout) { merged.layout = input.layout }
+                merged.byteCount = max(merged.byteCount, input.byteCount)
+                merged.eventCount = max(merged.eventCount, input.eventCount)
+                inputs[g] = merged
+            } else {
+                inputIndex[input.sha256] = inputs.count
+                inputGroupOf[i] = inputs.count
+                inputs.append(input)
+            }
+        }
+
+        // 6. Strings: everything that survives, sorted and unique.
+        var referenced: [String] = []
+        for names in usernames { referenced.append(contentsOf: names) }
+        referenced.append(contentsOf: accountSec.compactMap { $0 })
+        referenced.append(contentsOf: accountNick.compactMap { $0 })
+        referenced.append(contentsOf: accountDonor.compactMap { $0 })
+        referenced.append(contentsOf: hashtagName.compactMap { $0 })
+        referenced.append(contentsOf: soundTitle.compactMap { $0 })
+        referenced.append(contentsOf: videoCaption.compactMap { $0 })
+        for input in inputs { referenced.append(input.name); referenced.append(input.layout) }
+        var eventStringUsed = [Bool](repeating: false, count: stringObs.count)
+        for i in 0..<evKind.count {
+            let type = evObjectType[i]
+            if type == ObjectType.searchTerm.rawValue || type == ObjectType.collection.rawValue {
+                if Int(evObject[i]) < stringObs.count { eventStringUsed[Int(evObject[i])] = true }
+            }
+            if evKind[i] == EventKind.shared.rawValue, evDetail[i] != 0, Int(evDetail[i] - 1) < stringObs.count {
+                eventStringUsed[Int(evDetail[i] - 1)] = true
+            }
+        }
+        for (i, used) in eventStringUsed.enumerated() where used { referenced.append(stringObs[i]) }
+        let sortedStrings = Array(Set(referenced)).sorted()
+        let strings = StringTable(sortedUnique: sortedStrings)
+        var stringRow: [String: RowID] = [:]
+        stringRow.reserveCapacity(sortedStrings.count)
+        for (i, text) in sortedStrings.enumerated() { stringRow[text] = RowID(i) }
+        func row(_ text: String?) -> RowID { text.flatMap { stringRow[$0] } ?? .none }
+
+        // 7. Canonical order of each table (by content; string rows compare like the strings).
+        let accountOrder = Self.order(count: accountGroups.count) { g in
+            AccountKey(username: usernames[g].first.map { row($0) } ?? .none, numericID: accountNumeric[g],
+                       secUID: row(accountSec[g]), donorKey: row(accountDonor[g]))
+        }
+        let accountRank = Self.rank(accountOrder)
+        let hashtagOrder = Self.order(count: hashtagGroups.count) { g in PairKey(a: UInt64(row(hashtagName[g])), b: hashtagID[g]) }
+        let hashtagRank = Self.rank(hashtagOrder)
+        let soundOrder = Self.order(count: soundGroups.count) { g in PairKey(a: soundID[g], b: UInt64(row(soundTitle[g]))) }
+        let soundRank = Self.rank(soundOrder)
+        let effectOrder = Self.order(count: effectGroups.count) { g in PairKey(a: effectGroups.value[g], b: 0) }
+        let effectRank = Self.rank(effectOrder)
+        let conversationOrder = Self.order(count: conversationGroups.count) { g in PairKey(a: conversationGroups.value[g], b: 0) }
+        let conversationRank = Self.rank(conversationOrder)
+        func rankOr(_ ranks: [RowID], _ g: Int) -> RowID { g < 0 ? .none : ranks[g] }
+        let videoOrder = Self.order(count: videoGroups.count) { g in
+            TripleKey(a: videoID[g], b: UInt64(rankOr(accountRank, videoAuthor[g])), c: UInt64(videoCreated[g]))
+        }
+        let videoRank = Self.rank(videoOrder)
+        let commentOrder = Self.order(count: commentGroups.count) { g in
+            QuadKey(a: commentID[g], b: UInt64(rankOr(accountRank, commentAuthor[g])), c: UInt64(commentTime[g]), d: commentPrint[g])
+        }
+        let commentRank = Self.rank(commentOrder)
+        let inputOrder = Self.order(count: inputs.count) { g in BytesKey(bytes: inputs[g].sha256) }
+        let inputRank = Self.rank(inputOrder)
+
+        // 8. Fill the tables.
+        var store = Store()
+        store.strings = strings
+        var accounts = AccountTable()
+        for g in accountOrder {
+            accounts.username.append(usernames[g].first.map { row($0) } ?? .none)
+            accounts.numericID.append(accountNumeric[g])
+            accounts.secUID.append(row(accountSec[g]))
+            accounts.nickname.append(row(accountNick[g]))
+            accounts.donorKey.append(row(accountDonor[g]))
+            accounts.flags.append(accountFlags[g])
+            for alias in usernames[g].dropFirst() { accounts.aliases.append(row(alias)) }
+            accounts.aliasOffsets.append(UInt32(accounts.aliases.count))
+        }
+        store.accounts = accounts
+
+        var videos = VideoTable()
+        for g in videoOrder {
+            videos.tiktokID.append(videoID[g])
+            videos.author.append(rankOr(accountRank, videoAuthor[g]))
+            videos.created.append(videoCreated[g])
+            videos.caption.append(row(videoCaption[g]))
+            videos.sound.append(rankOr(soundRank, videoSound[g]))
+            videos.hashtags.append(contentsOf: Set(videoTags[g].map { hashtagRank[$0] }).sorted())
+            videos.hashtagOffsets.append(UInt32(videos.hashtags.count))
+            videos.mentions.append(contentsOf: Set(videoMentions[g].map { accountRank[$0] }).sorted())
+            videos.mentionOffsets.append(UInt32(videos.mentions.count))
+        }
+        store.videos = videos
+
+        for g in hashtagOrder {
+            store.hashtags.name.append(row(hashtagName[g]))
+            store.hashtags.tiktokID.append(hashtagID[g])
+        }
+        for g in soundOrder {
+            store.sounds.tiktokID.append(soundID[g])
+            store.sounds.title.append(row(soundTitle[g]))
+        }
+        for g in effectOrder { store.effects.tiktokID.append(effectGroups.value[g]) }
+        for g in conversationOrder { store.conversations.tiktokID.append(conversationGroups.value[g]) }
+        for g in commentOrder {
+            store.comments.tiktokID.append(commentID[g])
+            store.comments.author.append(rankOr(accountRank, commentAuthor[g]))
+            store.comments.video.append(rankOr(videoRank, commentVideo[g]))
+            store.comments.parent.append(rankOr(commentRank, commentParent[g]))
+            store.comments.time.append(commentTime[g])
+            store.comments.fingerprint.append(commentPrint[g])
+        }
+        for g in inputOrder {
+            let input = inputs[g]
+            store.inputs.name.append(row(input.name))
+            store.inputs.sha256.append(contentsOf: input.sha256.count == 32 ? input.sha256 : [UInt8](repeating: 0, count: 32))
+            store.inputs.layout.append(row(input.layout))
+            store.inputs.byteCount.append(input.byteCount)
+            store.inputs.eventCount.append(input.eventCount)
+        }
+
+        // 9. Events: map to canonical rows, sort, deduplicate.
+        let stringRowOfObservation: (UInt32) -> RowID = { [stringObs] obs in
+            Int(obs) < stringObs.count ? (stringRow[stringObs[Int(obs)]] ?? .none) : .none
+        }
+        store.events = mapEvents(
+            accountRank: accountRank, accountGroup: accountGroups.group,
+            videoRank: videoRank, videoGroup: videoGroups.group,
+            hashtagRank: hashtagRank, hashtagGroup: hashtagGroups.group,
+            soundRank: soundRank, soundGroup: soundGroups.group,
+            commentRank: commentRank, commentGroup: commentGroups.group,
+            conversationRank: conversationRank, conversationGroup: conversationGroups.group,
+            effectRank: effectRank, effectGroup: effectGroups.group,
+            stringRowOfObservation: stringRowOfObservation,
+            inputRank: inputRank, inputGroup: inputGroupOf)
+        return store
+    }
+
+    // MARK: - Identity resolution
+
+    struct Key: Hashable {
+        var tag: UInt8
+        var number: UInt64 = 0
+        var number2: UInt64 = 0
+        var text: String? = nil
+    }
+
+    /// Observations → union-find roots. `strong` keys always join; a `weak` key (username, name,
+    /// title) joins unless that would put two different `exclusiveID`s in one group.
+    private func resolve(
+        count: Int, strong: (Int) -> [Key], weak: (Int) -> String?, exclusiveID: (Int) -> UInt64?
+    ) -> [Int32] {
+        var sets = UnionFind(count: count)
+        var firstWithKey: [Key: Int32] = [:]
+        for i in 0..<count {
+            for key in strong(i) {
+                if let j = firstWithKey[key] { sets.union(Int32(i), j) } else { firstWithKey[key] = Int32(i) }
+            }
+        }
+        var byWeak: [String: [Int32]] = [:]
+        for i in 0..<count { if let name = weak(i) { byWeak[name, default: []].append(Int32(i)) } }
+        // The exclusive id of each root (at most one, by construction).
+        var rootID: [Int32: UInt64] = [:]
+        for i in 0..<count { if let id = exclusiveID(i) { rootID[sets.find(Int32(i))] = id } }
+        for name in byWeak.keys.sorted() {
+            guard let members = byWeak[name] else { continue }
+            var idRoots: [(id: UInt64, root: Int32)] = []
+            var plainRoots: [Int32] = []
+            for member in members {
+                let root = sets.find(member)
+                if let id = rootID[root] {
+                    if !idRoots.contains(where: { $0.root == root }) { idRoots.append((id, root)) }
+                } else if !plainRoots.contains(root) {
+                    plainRoots.append(root)
+                }
+            }
+            let target: Int32
+            if let smallest = idRoots.min(by: { $0.id < $1.id }) {
+                // With one id this is simply that account; with several, the smallest id takes the rest.
+                target = smallest.root
+            } else if let first = plainRoots.min() {
+                target = first
+            } else {
+                continue
+            }
+            for root in plainRoots where root != target {
+                sets.union(root, target)
+                let newRoot = sets.find(target)
+                if let id = rootID[target] ?? rootID[root] { rootID[newRoot] = id }
+            }
+        }
+        return (0..<count).map { sets.find(Int32($0)) }
+    }
+
+    private func resolveAccounts() -> [Int32] {
+        resolve(
+            count: accountObs.count,
+            strong: { [accountObs] i in
+                var keys: [Key] = []
+                let account = accountObs[i]
+                if let id = account.numericID { keys.append(Key(tag: 1, number: id)) }
+                if let sec = account.secUID { keys.append(Key(tag: 2, text: sec)) }
+                if let donor = account.donorKey { keys.append(Key(tag: 3, text: donor)) }
+                return keys
+            },
+            weak: { [accountObs] i in accountObs[i].username },
+            exclusiveID: { [accountObs] i in accountObs[i].numericID })
+    }
+
+    private func resolveVideos(accountGroup: [Int]) -> Groups {
+        var sets = UnionFind(count: videoObs.count)
+        var byID: [UInt64: Int32] = [:]
+        var byAuthorTime: [UInt64: Int32] = [:]   // of videos with an id and an author
+        for (i, video) in videoObs.enumerated() where video.tiktokID != 0 {
+            if let j = byID[video.tiktokID] { sets.union(Int32(i), j) } else { byID[video.tiktokID] = Int32(i) }
+            if video.author >= 0 {
+                let key = UInt64(accountGroup[Int(video.author)]) << 32 | (video.tiktokID >> 32)
+                if byAuthorTime[key] == nil { byAuthorTime[key] = Int32(i) }
+            }
+        }
+        var ownPosts: [UInt64: Int32] = [:]
+        for (i, video) in videoObs.enumerated() where video.tiktokID == 0 {
+            guard video.author >= 0 else { continue }
+            let key = UInt64(accountGroup[Int(video.author)]) << 32 | UInt64(video.created)
+            if let j = byAuthorTime[key] {
+                sets.union(Int32(i), j)
+            } else if let j = ownPosts[key] {
+                sets.union(Int32(i), j)
+            } else {
+                ownPosts[key] = Int32(i)
+            }
+        }
+        return Groups(roots: (0..<videoObs.count).map { sets.find(Int32($0)) })
+    }
+
+    private func resolveComments(accountGroup: [Int]) -> Groups {
+        var sets = UnionFind(count: commentObs.count)
+        var first: [Key: Int32] = [:]
+        for (i, comment) in commentObs.enumerated() {
+            var keys: [Key] = []
+            if comment.tiktokID != 0 { keys.append(Key(tag: 1, number: comment.tiktokID)) }
+            if comment.author >= 0, comment.time != 0, comment.fingerprint != 0 {
+                let author = UInt64(accountGroup[Int(comment.author)])
+                keys.append(Key(tag: 2, number: author << 32 | UInt64(comment.time), number2: comment.fingerprint))
+            }
+            for key in keys {
+                if let j = first[key] { sets.union(Int32(i), j) } else { first[key] = Int32(i) }
+            }
+        }
+        return Groups(roots: (0..<commentObs.count).map { sets.find(Int32($0)) })
+    }
+
+    // MARK: - Events
+
+    private func mapEvents(
+        accountRank: [RowID], accountGroup: [Int],
+        videoRank: [RowID], videoGroup: [Int],
+        hashtagRank: [RowID], hashtagGroup: [Int],
+        soundRank: [RowID], soundGroup: [Int],
+        commentRank: [RowID], commentGroup: [Int],
+        conversationRank: [RowID], conversationGroup: [Int],
+        effectRank: [RowID], effectGroup: [Int],
+        stringRowOfObservation: (UInt32) -> RowID,
+        inputRank: [RowID], inputGroup: [Int]
+    ) -> EventTable {
+        let n = evActor.count
+        func through(_ rank: [RowID], _ group: [Int], _ obs: UInt32) -> RowID {
+            Int(obs) < group.count ? rank[group[Int(obs)]] : .none
+        }
+        var keys: [EventSortKey] = []
+        keys.reserveCapacity(n)
+        for i in 0..<n {
+            let actor = through(accountRank, accountGroup, evActor[i])
+            let object: RowID
+            switch ObjectType(rawValue: evObjectType[i]) {
+            case .account: object = through(accountRank, accountGroup, evObject[i])
+            case .video: object = through(videoRank, videoGroup, evObject[i])
+            case .hashtag: object = through(hashtagRank, hashtagGroup, evObject[i])
+            case .sound: object = through(soundRank, soundGroup, evObject[i])
+            case .comment: object = through(commentRank, commentGroup, evObject[i])
+            case .conversation: object = through(conversationRank, conversationGroup, evObject[i])
+            case .effect: object = through(effectRank, effectGroup, evObject[i])
+            case .searchTerm, .collection: object = stringRowOfObservation(evObject[i])
+            case nil: object = .none
+            }
+            guard actor != .none, object != .none else { continue }
+            var detail = evDetail[i]
+            if evKind[i] == EventKind.shared.rawValue, detail != 0 {
+                let row = stringRowOfObservation(detail - 1)
+                detail = row == .none ? 0 : row + 1
+            } else if evKind[i] == EventKind.messaged.rawValue, detail & EventDetail.fingerprintBit == 0 {
+                detail = through(videoRank, videoGroup, detail)
+            }
+            let source = Int(evSource[i]) < inputGroup.count ? inputRank[inputGroup[Int(evSource[i])]] : .none
+            keys.append(EventSortKey(
+                head: UInt64(actor) << 32 | UInt64(evKind[i]) << 8 | UInt64(evObjectType[i]),
+                object: UInt64(object) << 32 | UInt64(detail),
+                tail: UInt64(evTime[i]) << 32 | UInt64(source)))
+        }
+        keys.sort()
+
+        var table = EventTable()
+        table.actor.reserveCapacity(keys.count)
+        table.kind.reserveCapacity(keys.count)
+        table.objectType.reserveCapacity(keys.count)
+        table.object.reserveCapacity(keys.count)
+        table.time.reserveCapacity(keys.count)
+        table.source.reserveCapacity(keys.count)
+        table.detail.reserveCapacity(keys.count)
+        var index = 0
+        while index < keys.count {
+            let key = keys[index]
+            let kind = UInt8(truncatingIfNeeded: key.head >> 8)
+            let repeats = Self.repeatableKinds[Int(kind) & 0xff]
+            var time = UInt32(truncatingIfNeeded: key.tail >> 32)
+            var source = UInt32(truncatingIfNeeded: key.tail)
+            var next = index + 1
+            // Equal neighbours are the same event; keep the earliest known time and first input.
+            while next < keys.count, keys[next].head == key.head, keys[next].object == key.object,
+                  !repeats || keys[next].tail >> 32 == key.tail >> 32 {
+                let otherTime = UInt32(truncatingIfNeeded: keys[next].tail >> 32)
+                let otherSource = UInt32(truncatingIfNeeded: keys[next].tail)
+                if time == 0 || (otherTime != 0 && otherTime < time) { time = otherTime; source = otherSource }
+                else if otherTime == time { source = min(source, otherSource) }
+                next += 1
+            }
+            table.actor.append(UInt32(truncatingIfNeeded: key.head >> 32))
+            table.kind.append(kind)
+            table.objectType.append(UInt8(truncatingIfNeeded: key.head))
+            table.object.append(UInt32(truncatingIfNeeded: key.object >> 32))
+            table.detail.append(UInt32(truncatingIfNeeded: key.object))
+            table.time.append(time)
+            table.source.append(source)
+            index = next
+        }
+        return table
+    }
+
+    /// Kinds whose repeats at different times are different events.
+    static let repeatableKinds: [Bool] = (0..<256).map { raw in
+        guard let kind = EventKind(rawValue: UInt8(raw)) else { return false }
+        switch kind {
+        case .watched, .shared, .messaged, .searched: return true
+        default: return false
+        }
+    }
+
+    // MARK: - Helpers
+
+    static func minOptional(_ a: String?, _ b: String?) -> String? {
+        guard let b else { return a }
+        guard let a else { return b }
+        return b < a ? b : a
+    }
+
+    static func minGroup(_ current: Int, _ candidate: Int) -> Int {
+        current < 0 ? candidate : min(current, candidate)
+    }
+
+    /// Group indices sorted by a content key.
+    static func order<K: Comparable>(count: Int, key: (Int) -> K) -> [Int] {
+        let keys = (0..<count).map(key)
+        return (0..<count).sorted { keys[$0] < keys[$1] }
+    }
+
+    /// Inverse permutation: rank[group] = final row.
+    static func rank(_ order: [Int]) -> [RowID] {
+        var rank = [RowID](repeating: .none, count: order.count)
+        for (position, group) in order.enumerated() { rank[group] = RowID(position) }
+        return rank
+    }
+}
+
+// MARK: - Small value types used while building
+
+struct UnionFind {
+    var parent: [Int32]
+    init(count: Int) { parent = (0..<count).map { Int32($0) } }
+    mutating func find(_ x: Int32) -> Int32 {
+        var x = x
+        while parent[Int(x)] != x {
+            parent[Int(x)] = parent[Int(parent[Int(x)])]
+            x = parent[Int(x)]
+        }
+        return x
+    }
+    mutating func union(_ a: Int32, _ b: Int32) {
+        let ra = find(a), rb = find(b)
+        if ra == rb { return }
+        if ra < rb { parent[Int(rb)] = ra } else { parent[Int(ra)] = rb }
+    }
+}
+
+/// Dense group numbers for union-find roots (or for plain values).
+struct Groups {
+    var group: [Int]
+    var count: Int
+    var value: [UInt64] = []
+
+    init(roots: [Int32]) {
+        var number: [Int32: Int] = [:]
+        group = roots.map { root in
+            if let g = number[root] { return g }
+            let g = number.count
+            number[root] = g
+            return g
+        }
+        count = number.count
+    }
+
+    init(byValue values: [UInt64]) {
+        var number: [UInt64: Int] = [:]
+        var value: [UInt64] = []
+        group = values.map { v in
+            if let g = number[v] { return g }
+            number[v] = value.count
+            value.append(v)
+            return value.count - 1
+        }
+        count = value.count
+        self.value = value
+    }
+}
+
+struct EventSortKey: Comparable {
+    var head: UInt64
+    var object: UInt64
+    var tail: UInt64
+    static func < (a: EventSortKey, b: EventSortKey) -> Bool {
+        if a.head != b.head { return a.head < b.head }
+        if a.object != b.object { return a.object < b.object }
+        return a.tail < b.tail
+    }
+}
+
+struct AccountKey: Comparable {
+    var username: RowID
+    var numericID: UInt64
+    var secUID: RowID
+    var donorKey: RowID
+    static func < (a: AccountKey, b: AccountKey) -> Bool {
+        (a.username, a.numericID, a.secUID, a.donorKey) < (b.username, b.numericID, b.secUID, b.donorKey)
+    }
+}
+
+struct PairKey: Comparable {
+    var a: UInt64
+    var b: UInt64
+    static func < (x: PairKey, y: PairKey) -> Bool { (x.a, x.b) < (y.a, y.b) }
+}
+
+struct TripleKey: Comparable {
+    var a: UInt64
+    var b: UInt64
+    var c: UInt64
+    static func < (x: TripleKey, y: TripleKey) -> Bool { (x.a, x.b, x.c) < (y.a, y.b, y.c) }
+}
+
+struct QuadKey: Comparable {
+    var a: UInt64
+    var b: UInt64
+    var c: UInt64
+    var d: UInt64
+    static func < (x: QuadKey, y: QuadKey) -> Bool { (x.a, x.b, x.c, x.d) < (y.a, y.b, y.c, y.d) }
+}
+
+struct BytesKey: Comparable {
+    var bytes: [UInt8]
+    static func < (x: BytesKey, y: BytesKey) -> Bool { x.bytes.lexicographicallyPrecedes(y.bytes) }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+@testable import WhichtokStore
+
+@Suite("Snapshot file")
+struct SnapshotTests {
+    let directory: String
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("whichtok-snapshot-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    func sample() -> Store { Fixture.build([Fixture.alice(), Fixture.bob(), Fixture.anonymous(3)]) }
+
+    @Test("XXH64 matches the reference vectors")
+    func xxh64Vectors() {
+        let empty = [UInt8]().withUnsafeBytes { XXH64.hash($0) }
+        let abc = Array("abc".utf8).withUnsafeBytes { XXH64.hash($0) }
+        let long = Array("Nobody inspects the spammish repetition".utf8).withUnsafeBytes { XXH64.hash($0) }
+        #expect(empty == 0xEF46_DB37_51D8_E999)
+        #expect(abc == 0x44BC_2CF5_AD77_0999)
+        #expect(long == 0xFBCE_A83C_8A37_8BF1)
+    }
+
+    @Test("save then load gives the same store, and saving twice gives the same bytes")
+    func roundTrip() throws {
+        let store = sample()
+        let path = directory + "/a.store"
+        try store.save(to: path)
+        let loaded = try Store.load(from: path)
+        #expect(loaded == store)
+        let again = directory + "/b.store"
+        try loaded.save(to: again)
+        #expect(FileManager.default.contents(atPath: path) == FileManager.default.contents(atPath: again))
+        // No temporary file is left behind.
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.contains(".tmp-") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test("an empty store round-trips")
+    func emptyRoundTrip() throws {
+        let path = directory + "/empty.store"
+        try Store().save(to: path)
+        #expect(try Store.load(from: path) == Store())
+    }
+
+    @Test("a flipped byte anywhere is caught")
+    func corruption() throws {
+        let path = directory + "/c.store"
+        try sample().save(to: path)
+        let original = try #require(FileManager.default.contents(atPath: path))
+        // Header, section table and a column.
+        for offset in [10, 70, original.count - 20] {
+            var bytes = [UInt8](original)
+            bytes[offset] ^= 0x40
+            let damaged = directory + "/damaged-\(offset).store"
+            FileManager.default.createFile(atPath: damaged, contents: Data(bytes))
+            #expect(throws: StoreError.self) { try Store.load(from: damaged) }
+            do {
+                _ = try Store.load(from: damaged)
+            } catch {
+                #expect(error.code == .corrupt)
+                #expect(error.description.contains("corrupt"))
+            }
+        }
+    }
+
+    @Test("a truncated file, a foreign file and a missing file give clear errors")
+    func badFiles() throws {
+        let path = directory + "/t.store"
+        try sample().save(to: path)
+        let original = try #require(FileManager.default.contents(atPath: path))
+        let truncated = directory + "/truncated.store"
+        FileManager.default.createFile(atPath: truncated, contents: original.prefix(original.count / 2))
+        do { _ = try Store.load(from: truncated); Issue.record("loaded a truncated store") } catch {
+            #expect(error.code == .corrupt)
+        }
+        let foreign = directory + "/foreign.store"
+        FileManager.default.createFile(atPath: foreign, contents: Data(repeating: 0x41, count: 500))
+        do { _ = try Store.load(from: foreign); Issue.record("loaded a foreign file") } catch {
+            #expect(error.message.contains("not a whichtok store"))
+        }
+        do { _ = try Store.load(from: directory + "/missing.store"); Issue.record("loaded nothing") } catch {
+            #expect(error.code == .notFound)
+        }
+        #expect(try Store.loadOrEmpty(from: directory + "/missing.store") == Store())
+    }
+
+    @Test("a newer format version is refused with a message that says so")
+    func newerVersion() throws {
+        let path = directory + "/v.store"
+        try sample().save(to: path)
+        var bytes = [UInt8](try #require(FileManager.default.contents(atPath: path)))
+        Snapshot.store(UInt32(99), into: &bytes, at: 8)
+        let headerHash = bytes.withUnsafeBytes { XXH64.hash(UnsafeRawBufferPointer(rebasing: $0[0..<56])) }
+        Snapshot.store(headerHash, into: &bytes, at: 56)
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        do { _ = try Store.load(from: path); Issue.record("loaded a newer version") } catch {
+            #expect(error.code == .newerVersion)
+            #expect(error.message.contains("99"))
+        }
+    }
+
+    @Test("a failed save leaves the previous store in place")
+    func failedSaveKeepsOldFile() throws {
+        let path = directory + "/keep.store"
+        let old = sample()
+        try old.save(to: path)
+        // A directory where the temporary file would go makes the save fail.
+        let blocker = path + ".tmp-\(getpid())"
+        try FileManager.default.createDirectory(atPath: blocker, withIntermediateDirectories: true)
+        #expect(throws: StoreError.self) { try Store().save(to: path) }
+        #expect(try Store.load(from: path) == old)
+        // A leftover temporary file from a crashed save does not disturb loading either.
+        try FileManager.default.removeItem(atPath: blocker)
+        FileManager.default.createFile(atPath: blocker, contents: Data([1, 2, 3]))
+        #expect(try Store.load(from: path) == old)
+    }
+
+    @Test("references out of range are refused at load")
+    func consistency() throws {
+        var store = sample()
+        store.events.actor[0] = 999
+        #expect(store.consistencyProblem() != nil)
+        let path = directory + "/bad-ref.store"
+        try store.save(to: path)
+        #expect(throws: StoreError.self) { try Store.load(from: path) }
+        #expect(sample().consistencyProblem() == nil)
+    }
+}

@@ -1,0 +1,222 @@
+import Testing
+@testable import WhichtokStore
+
+/// Small batches shaped like what the archive readers emit.
+enum Fixture {
+    static func sha(_ seed: UInt8) -> [UInt8] { (0..<32).map { UInt8(truncatingIfNeeded: Int($0) &* 7 &+ Int(seed)) } }
+
+    /// Alice's archive: she follows Bob, watched video 1 twice, liked it, DM'd Bob.
+    static func alice() -> ImportBatch {
+        var batch = ImportBatch(inputName: "alice.zip", sha256: sha(1))
+        batch.layout = "json-g3"
+        let owner = batch.owner
+        batch.setOwner(username: "Alice")
+        let bob = batch.account(username: "@bob")!
+        let video = batch.video(id: 7_454_292_647_186_056_224)!
+        batch.addEvent(actor: owner, kind: .followed, objectType: .account, object: bob, time: 1_700_000_000)
+        batch.addEvent(actor: owner, kind: .watched, objectType: .video, object: video, time: 1_735_000_000)
+        batch.addEvent(actor: owner, kind: .watched, objectType: .video, object: video, time: 1_735_000_100)
+        batch.addEvent(actor: owner, kind: .liked, objectType: .video, object: video, time: 1_735_000_050)
+        batch.addEvent(actor: owner, kind: .messaged, objectType: .account, object: bob, time: 1_735_100_000,
+                       detail: .messageFingerprint(0x1234))
+        batch.addEvent(actor: bob, kind: .messaged, objectType: .account, object: owner, time: 1_735_100_060,
+                       detail: .messageVideo(video))
+        batch.addEvent(actor: owner, kind: .shared, objectType: .video, object: video, time: 1_735_000_200,
+                       detail: .label("chat_head"))
+        let term = batch.string("cottagecore")!
+        batch.addEvent(actor: owner, kind: .searched, objectType: .searchTerm, object: term, time: 1_735_000_300)
+        return batch
+    }
+
+    /// Bob's archive: Alice follows him (his Followers list), the same two DMs, his own watch.
+    static func bob() -> ImportBatch {
+        var batch = ImportBatch(inputName: "bob.tar.gz", sha256: sha(2))
+        batch.layout = "txt-2024"
+        let owner = batch.owner
+        batch.setOwner(username: "bob")
+        let alice = batch.account(username: "ALICE")!
+        let video = batch.video(id: 7_454_292_647_186_056_224)!
+        let other = batch.video(id: 7_000_000_000_000_000_001)!
+        batch.addEvent(actor: alice, kind: .followed, objectType: .account, object: owner, time: 1_700_000_000)
+        batch.addEvent(actor: alice, kind: .messaged, objectType: .account, object: owner, time: 1_735_100_000,
+                       detail: .messageFingerprint(0x1234))
+        batch.addEvent(actor: owner, kind: .messaged, objectType: .account, object: alice, time: 1_735_100_060,
+                       detail: .messageVideo(video))
+        batch.addEvent(actor: owner, kind: .watched, objectType: .video, object: other, time: 1_735_200_000)
+        return batch
+    }
+
+    /// A partial export without a profile.
+    static func anonymous(_ seed: UInt8) -> ImportBatch {
+        var batch = ImportBatch(inputName: "partial-\(seed).json", sha256: sha(seed))
+        let owner = batch.owner
+        let video = batch.video(id: 7_100_000_000_000_000_000 + UInt64(seed))!
+        batch.addEvent(actor: owner, kind: .liked, objectType: .video, object: video, time: 1_735_000_000)
+        batch.finishOwner()
+        return batch
+    }
+
+    static func build(_ batches: [ImportBatch]) -> Store {
+        var builder = StoreBuilder()
+        for batch in batches { builder.add(batch) }
+        return builder.build()
+    }
+}
+
+@Suite("StoreBuilder")
+struct StoreBuilderTests {
+    func username(_ store: Store, _ row: RowID) -> String? { store.strings[store.accounts.username[Int(row)]] }
+
+    func events(_ store: Store, _ kind: EventKind) -> [Int] {
+        (0..<store.events.count).filter { store.events.kind[$0] == kind.rawValue }
+    }
+
+    @Test("accounts merge across archives by case-insensitive username")
+    func accountsMerge() {
+        let store = Fixture.build([Fixture.alice(), Fixture.bob()])
+        #expect(store.accounts.count == 2)
+        #expect((0..<store.accounts.count).map { username(store, RowID($0)) } == ["alice", "bob"])
+        // Both are donors: each owns an archive.
+        #expect(store.accounts.flags(0).contains(.donor))
+        #expect(store.accounts.flags(1).contains(.donor))
+    }
+
+    @Test("a follow seen from both sides and a DM found in both archives are one event each")
+    func crossArchiveDeduplication() {
+        let store = Fixture.build([Fixture.alice(), Fixture.bob()])
+        let follows = events(store, .followed)
+        #expect(follows.count == 1)
+        #expect(username(store, store.events.actor[follows[0]]) == "alice")
+        #expect(username(store, store.events.object[follows[0]]) == "bob")
+        let messages = events(store, .messaged)
+        #expect(messages.count == 2)
+        // The video-link message keeps its video; the text message keeps only a fingerprint.
+        let linked = messages.filter { store.events.messageVideo($0) != .none }
+        #expect(linked.count == 1)
+        #expect(store.videos.tiktokID[Int(store.events.messageVideo(linked[0]))] == 7_454_292_647_186_056_224)
+    }
+
+    @Test("views of one video at different times stay separate; likes do not repeat")
+    func repeatedViews() {
+        let store = Fixture.build([Fixture.alice(), Fixture.alice()])
+        #expect(events(store, .watched).count == 2)
+        #expect(events(store, .liked).count == 1)
+        #expect(store.inputs.count == 1)
+    }
+
+    @Test("the same inputs in any order, in one run or several, give the same store")
+    func orderIndependence() throws {
+        let a = Fixture.alice(), b = Fixture.bob(), c = Fixture.anonymous(9)
+        let forward = Fixture.build([a, b, c])
+        let backward = Fixture.build([c, b, a])
+        #expect(forward == backward)
+        var incremental = StoreBuilder(store: Fixture.build([b]))
+        incremental.add(c)
+        let step = incremental.build()
+        var again = StoreBuilder(store: step)
+        again.add(a)
+        again.add(b)
+        #expect(again.build() == forward)
+        // Importing what is already there changes nothing.
+        var repeatBuilder = StoreBuilder(store: forward)
+        repeatBuilder.add(a)
+        #expect(repeatBuilder.build() == forward)
+    }
+
+    @Test("video ids beyond 2^53 stay exact and give the creation time")
+    func exactVideoIDs() {
+        let store = Fixture.build([Fixture.alice()])
+        #expect(store.videos.tiktokID == [7_454_292_647_186_056_224])
+        #expect(store.videos.created == [UInt32(7_454_292_647_186_056_224 >> 32)])
+    }
+
+    @Test("share method and search term survive as strings")
+    func detailStrings() throws {
+        let store = Fixture.build([Fixture.bob(), Fixture.alice()])
+        let share = try #require(events(store, .shared).first)
+        #expect(store.strings[store.events.shareMethod(share)] == "chat_head")
+        let search = try #require(events(store, .searched).first)
+        #expect(store.events.objectType[search] == ObjectType.searchTerm.rawValue)
+        #expect(store.strings[store.events.object[search]] == "cottagecore")
+    }
+
+    @Test("anonymous donors are labelled donor-<hex> and kept apart")
+    func anonymousDonors() {
+        let store = Fixture.build([Fixture.anonymous(3), Fixture.anonymous(4)])
+        #expect(store.accounts.count == 2)
+        let labels = (0..<2).map { store.label(ofAccount: RowID($0)) }.sorted()
+        let expected = [Fixture.sha(3), Fixture.sha(4)].map { "donor-" + hex($0).prefix(8) }.sorted()
+        #expect(labels == expected)
+        #expect(store.accounts.flags(0).contains(.anonymousDonor))
+        // The same partial export imported again joins the same anonymous account.
+        #expect(Fixture.build([Fixture.anonymous(3), Fixture.anonymous(3)]).accounts.count == 1)
+    }
+
+    @Test("numeric ids join usernames; one username under two ids is two accounts")
+    func identityMerging() {
+        var web = ImportBatch(inputName: "web.har", sha256: Fixture.sha(5))
+        let carol = web.account(username: "carol", numericID: 111, secUID: "MS4carol")!
+        let carolNew = web.account(numericID: 111, secUID: nil)!
+        #expect(carol == carolNew)
+        var renamed = ImportBatch(inputName: "later.har", sha256: Fixture.sha(6))
+        _ = renamed.account(username: "carol_two", numericID: 111)
+        _ = renamed.account(username: "carol", numericID: 222)      // someone else took the name
+        var archive = ImportBatch(inputName: "archive.zip", sha256: Fixture.sha(7))
+        let owner = archive.owner
+        archive.setOwner(username: "dave")
+        let follow = archive.account(username: "Carol")!
+        archive.addEvent(actor: owner, kind: .followed, objectType: .account, object: follow, time: 1)
+        let store = Fixture.build([archive, renamed, web])
+        // carol(111, alias carol_two), carol(222), dave
+        #expect(store.accounts.count == 3)
+        let ids = store.accounts.numericID
+        #expect(ids.sorted() == [0, 111, 222])
+        let row111 = ids.firstIndex(of: 111)!
+        let aliases = store.accounts.aliases[Int(store.accounts.aliasOffsets[row111])..<Int(store.accounts.aliasOffsets[row111 + 1])]
+        #expect(aliases.map { store.strings[$0] } == ["carol_two"])
+        // The id-less "carol" from the archive goes to the smallest id.
+        let follows = events(store, .followed)
+        #expect(follows.count == 1)
+        #expect(store.accounts.numericID[Int(store.events.object[follows[0]])] == 111)
+    }
+
+    @Test("an own post known by author and time joins the video with that id >> 32")
+    func ownPostJoinsWebVideo() {
+        let created: UInt32 = 1_700_000_123
+        let id = UInt64(created) << 32 | 0xABCD
+        var archive = ImportBatch(inputName: "erin.zip", sha256: Fixture.sha(8))
+        let owner = archive.owner
+        archive.setOwner(username: "erin")
+        let post = archive.video(author: owner, created: created)!
+        archive.describeVideo(post, caption: "my post #cats", sound: archive.sound(title: "original sound - erin"))
+        archive.addEvent(actor: owner, kind: .posted, objectType: .video, object: post, time: created)
+        var web = ImportBatch(inputName: "web.har", sha256: Fixture.sha(9))
+        let author = web.account(username: "erin", numericID: 555)!
+        let video = web.video(id: id)!
+        web.describeVideo(video, author: author)
+        let store = Fixture.build([archive, web])
+        #expect(store.videos.count == 1)
+        #expect(store.videos.tiktokID == [id])
+        #expect(store.strings[store.videos.caption[0]] == "my post #cats")
+        #expect(store.label(ofAccount: store.videos.author[0]) == "erin")
+    }
+
+    @Test("placeholders never become accounts")
+    func placeholders() {
+        var batch = ImportBatch(inputName: "x", sha256: Fixture.sha(10))
+        for name in ["", "  ", "None", "N/A", "n.v.t.", "@"] { #expect(batch.account(username: name) == nil) }
+        #expect(batch.video(id: 0) == nil)
+        #expect(batch.accounts.isEmpty)
+    }
+
+    @Test("kinds that repeat are exactly watched, shared, messaged and searched")
+    func repeatableKinds() {
+        let repeating = EventKind.allCases.filter { StoreBuilder.repeatableKinds[Int($0.rawValue)] }
+        #expect(repeating == [.watched, .shared, .messaged, .searched])
+    }
+}
+
+func hex(_ bytes: [UInt8]) -> String {
+    let digits = Array("0123456789abcdef")
+    return String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] })
+}
