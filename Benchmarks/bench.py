@@ -1,0 +1,126 @@
+"""whichtok benchmarks, side by side with the baselines, in one run on this machine.
+
+Import: synthetic archives from `whichtok synth` are (1) decompressed with `bsdtar -xOf` to
+/dev/null — the physical floor —, (2) read by Python's zipfile/tarfile + json.load — what research
+scripts do —, and (3) imported by `whichtok import`. Then the saved store is loaded (`stats`), and
+the loaded store's bytes per event are reported.
+
+Usage: python3 Benchmarks/bench.py [--events N] [--donors N] [--keep]
+"""
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.join(ROOT, ".build", "release", "whichtok")
+DATA = os.path.join(ROOT, "Benchmarks", "data")
+
+
+def run(cmd, **kw):
+    """Runs a command; returns (seconds, peak RSS in MB of the child, stdout)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, **kw).stdout
+    seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, max(after, before) / 1024.0, out.decode()
+
+
+def best(cmd, repeat=3, **kw):
+    runs = [run(cmd, **kw) for _ in range(repeat)]
+    return min(runs, key=lambda r: r[0])
+
+
+def archives(folder):
+    found = []
+    for root, dirs, names in os.walk(folder):
+        dirs.sort()
+        for n in sorted(names):
+            if n.endswith((".zip", ".tar.gz", ".tgz", ".tar")):
+                found.append(os.path.join(root, n))
+    return found
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, default=3_000_000)
+    parser.add_argument("--donors", type=int, default=400)
+    parser.add_argument("--store-events", type=int, default=10_000_000,
+                        help="events in the store used for the load benchmark")
+    parser.add_argument("--keep", action="store_true", help="keep generated data")
+    args = parser.parse_args()
+
+    os.makedirs(DATA, exist_ok=True)
+    synth = os.path.join(DATA, f"synth-{args.donors}-{args.events}")
+    if not os.path.isdir(synth):
+        print(f"generating {args.events:,} events for {args.donors} donors ...", flush=True)
+        subprocess.run([BIN, "synth", "--out", synth, "--donors", str(args.donors),
+                        "--events", str(args.events), "--communities", "8", "--seed", "1"],
+                       check=True, stdout=subprocess.DEVNULL)
+    files = archives(synth)
+    compressed = sum(os.path.getsize(f) for f in files)
+    raw = 0
+    for f in files:
+        raw += int(subprocess.run(f"bsdtar -xOf '{f}' | wc -c", shell=True, check=True,
+                                  stdout=subprocess.PIPE).stdout)
+    print(f"input: {len(files)} archives (+ folders), {compressed / 1e6:.1f} MB compressed, "
+          f"{raw / 1e6:.1f} MB inside the archives")
+
+    floor = best(["bash", "-c", "for f in \"$@\"; do bsdtar -xOf \"$f\"; done > /dev/null", "_"] + files)
+    python = best([sys.executable, os.path.join(ROOT, "Benchmarks", "python_baseline.py"), synth], repeat=1)
+    store = os.path.join(DATA, "bench.store")
+
+    def fresh_import(jobs):
+        if os.path.exists(store):
+            os.remove(store)
+        return run([BIN, "import", "--quiet", "--jobs", str(jobs), "--store", store, synth])
+
+    imports = {jobs: min((fresh_import(jobs) for _ in range(3)), key=lambda r: r[0]) for jobs in (1, 2)}
+    stats = json.loads(run([BIN, "stats", "--json", "--store", store])[2])
+    events = sum(stats["events"].values())
+    load = best([BIN, "stats", "--store", store])
+
+    rows = [
+        ("bsdtar -xOf (decompression floor)", floor),
+        ("python zipfile/tarfile + json.load", python),
+        ("whichtok import --jobs 1", imports[1]),
+        ("whichtok import --jobs 2", imports[2]),
+        ("whichtok stats (load the saved store)", load),
+    ]
+    print(f"\n{'command':42} {'seconds':>9} {'MB/s':>8} {'peak MB':>9}")
+    for name, (sec, rss, _) in rows:
+        print(f"{name:42} {sec:9.3f} {raw / 1e6 / sec:8.0f} {rss:9.0f}")
+    t = imports[2][0]
+    print(f"\nstore: {events:,} events, {stats['accounts']:,} accounts, {stats['videos']:,} videos; "
+          f"file {os.path.getsize(store) / 1e6:.1f} MB = {os.path.getsize(store) / max(events, 1):.1f} bytes/event")
+    print(f"ratios (one run): import / floor = {t / floor[0]:.2f}x; "
+          f"python / import = {python[0] / t:.1f}x faster; "
+          f"jobs 1 / jobs 2 = {imports[1][0] / t:.2f}x")
+
+    # Loading a large store: build one of about --store-events events by importing more synthetic data.
+    big = os.path.join(DATA, f"synth-big-{args.store_events}")
+    big_store = os.path.join(DATA, "big.store")
+    if not os.path.exists(big_store):
+        if not os.path.isdir(big):
+            print(f"\ngenerating {args.store_events:,} events for the load benchmark ...", flush=True)
+            subprocess.run([BIN, "synth", "--out", big, "--donors", "1000", "--events", str(args.store_events),
+                            "--communities", "20", "--seed", "2"], check=True, stdout=subprocess.DEVNULL)
+        sec, rss, _ = run([BIN, "import", "--quiet", "--store", big_store, big])
+        print(f"import of the large set: {sec:.1f} s, peak {rss:.0f} MB")
+    big_stats = json.loads(run([BIN, "stats", "--json", "--store", big_store])[2])
+    big_events = sum(big_stats["events"].values())
+    sec, rss, _ = best([BIN, "stats", "--store", big_store])
+    print(f"load of a {big_events:,}-event store ({os.path.getsize(big_store) / 1e6:.0f} MB): "
+          f"{sec:.3f} s including process start, peak {rss:.0f} MB = {rss * 1048576 / big_events:.1f} bytes/event")
+
+    if not args.keep:
+        shutil.rmtree(DATA, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Runs every benchmark side by side with the tools researchers use today and prints ratios
+# measured in this one run. Called by `make bench` (which builds the release binary first).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python3 Benchmarks/bench.py "$@"

@@ -1,0 +1,52 @@
+# whichtok — build, demo, tests and benchmarks on Debian.
+# `make demo` and `make test` install what they need (apt-get as root, else via sudo).
+
+SWIFT      ?= swift
+STORE      ?= out/demo.store
+BIN        := .build/release/whichtok
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# System libraries the build links against.
+BUILD_PKGS := pkg-config libarchive-dev libxml2-dev libsimdjson-dev
+# What the tests and benchmarks call: jing and xmllint validate exports, bsdtar is the benchmark's floor.
+TEST_PKGS  := jing libxml2-utils libarchive-tools python3-venv
+
+.PHONY: all build demo test bench deps test-deps sample clean
+
+all: build
+
+# Installs only what is missing; runs `apt-get update` first, and only then.
+deps:
+	@missing=""; for p in $(BUILD_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+
+test-deps: deps
+	@missing=""; for p in $(TEST_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+
+build: deps
+	$(SWIFT) build -c release --product whichtok
+
+# Imports the committed sample archives into a fresh store and prints what it holds.
+demo: build
+	@mkdir -p out && rm -f $(STORE)
+	$(BIN) import --store $(STORE) SampleArchives
+	$(BIN) stats --store $(STORE)
+
+test: test-deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+# Regenerates SampleArchives/ (see SampleArchives/README.md).
+sample: build
+	rm -rf SampleArchives/archives SampleArchives/ground-truth.tsv
+	$(BIN) synth --out SampleArchives/archives --donors 16 --events 6000 --communities 4 --seed 7
+	mv SampleArchives/archives/ground-truth.tsv SampleArchives/ground-truth.tsv
+
+bench: build test-deps
+	bash Benchmarks/run.sh
+
+clean:
+	rm -rf .build out

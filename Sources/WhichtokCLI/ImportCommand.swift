@@ -1,0 +1,154 @@
+import ArgumentParser
+import WhichtokImport
+import WhichtokStore
+
+/// `whichtok import`: read archives, captures and folders into the store.
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import TikTok data downloads (zip, tar, tar.gz, folders, .json/.txt files) into the store.",
+        discussion: """
+            Exit status: 0 when every input was imported; 65 when an input was rejected (the others \
+            are still imported and saved); 66 when a path does not exist; 1 when the store cannot be \
+            read; 73 when it cannot be written.
+            """)
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(name: .long, help: ArgumentHelp("Reject an input with an entry larger than this.", valueName: "bytes"))
+    var maxEntryBytes: Int = 4 << 30
+
+    @Option(name: .long, help: ArgumentHelp("Inputs read at once (default: number of cores).", valueName: "n"))
+    var jobs: Int?
+
+    @Flag(name: .long, help: "Print only errors and the totals line.")
+    var quiet = false
+
+    @Argument(help: ArgumentHelp("Archives, folders or files to import.", valueName: "input"))
+    var inputs: [String]
+
+    func validate() throws {
+        guard !inputs.isEmpty else { throw ValidationError("name at least one input") }
+        guard maxEntryBytes > 0 else { throw ValidationError("--max-entry-bytes must be positive") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    func run() throws {
+        let path = storeOptions.path
+        // Load first: a damaged store is reported before any work, and is never overwritten.
+        let existing: Store
+        do {
+            existing = try Store.loadOrEmpty(from: path)
+        } catch {
+            Console.error("whichtok: error: \(Console.printable(error.description))")
+            Console.error("whichtok: the store file was left as it is; nothing was imported")
+            throw ExitCode(Exit.failure)
+        }
+
+        let importer = Importer(
+            limits: ImportLimits(maxEntryBytes: maxEntryBytes),
+            parallelism: jobs ?? Importer.defaultParallelism)
+        let progress = Progress(enabled: !quiet && Console.stderrIsTerminal)
+        let run = importer.run(paths: inputs) { done, total in progress.update(done: done, total: total) }
+        progress.finish()
+
+        for missing in run.missing {
+            Console.error("whichtok: error: \(Console.printable(missing.input)): no such file or directory")
+        }
+        for summary in run.summaries {
+            for diagnostic in summary.diagnostics where !quiet || diagnostic.severity == .error {
+                Console.error(Console.printable(diagnostic.description))
+            }
+            if !quiet { Console.out(Self.line(for: summary)) }
+        }
+
+        var builder = StoreBuilder(store: existing)
+        for batch in run.batches { builder.add(batch) }
+        let store = builder.build()
+        do {
+            try store.save(to: path)
+        } catch {
+            Console.error("whichtok: error: \(Console.printable(error.description))")
+            throw ExitCode(Exit.cannotCreate)
+        }
+
+        let read = run.batches.reduce(0) { $0 + $1.eventCount }
+        let imported = run.summaries.filter { $0.status == .imported }.count
+        Console.out(
+            "total: \(run.summaries.count + run.missing.count) inputs (\(imported) imported, "
+                + "\(run.rejectedCount) rejected, \(run.missing.count) missing), \(grouped(read)) events read, "
+                + "\(grouped(store.events.count - existing.events.count)) new; store \(Console.printable(path)): "
+                + "\(grouped(store.accounts.count)) accounts, \(grouped(store.videos.count)) videos, "
+                + "\(grouped(store.events.count)) events")
+        if !run.missing.isEmpty { throw ExitCode(Exit.noInput) }
+        if run.rejectedCount > 0 { throw ExitCode(Exit.dataError) }
+    }
+
+    /// One line per input: status, name, layout, events by kind, sections read, skipped, not understood.
+    static func line(for summary: InputSummary) -> String {
+        let name = Console.printable(summary.displayName)
+        guard summary.status == .imported else {
+            let reason = summary.diagnostics.first { $0.severity == .error }?.message ?? "rejected"
+            return "rejected  \(name): \(Console.printable(reason))"
+        }
+        if summary.layout == "container" { return "opened    \(name): archives inside are listed below" }
+        var parts = ["imported  \(name) [\(summary.layout)] \(grouped(summary.events)) events"]
+        let kinds = EventKind.allCases.compactMap { kind -> String? in
+            guard let n = summary.eventsByKind[kind], n > 0 else { return nil }
+            return "\(kind.name) \(grouped(n))"
+        }
+        if !kinds.isEmpty { parts[0] += " (" + kinds.joined(separator: ", ") + ")" }
+        parts.append("\(summary.sectionCounts.count) sections read")
+        if !summary.skippedSections.isEmpty { parts.append("\(summary.skippedSections.count) skipped") }
+        if !summary.unknownSections.isEmpty {
+            parts.append("not understood: " + summary.unknownSections.sorted().map(Console.printable).joined(separator: ", "))
+        }
+        return parts.joined(separator: "; ")
+    }
+}
+
+/// A one-line progress display on a terminal's stderr, redrawn at most ten times a second.
+final class Progress: @unchecked Sendable {
+    private let enabled: Bool
+    private var lastDraw: UInt64 = 0
+    private let lock = Lock()
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func update(done: Int, total: Int) {
+        guard enabled else { return }
+        lock.withLock {
+            let now = DispatchTime.now().uptimeNanoseconds
+            guard done == total || now - lastDraw > 100_000_000 else { return }
+            lastDraw = now
+            let width = 30
+            let filled = total > 0 ? width * done / total : 0
+            let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+            Console.write(2, "\rimporting [\(bar)] \(done)/\(total) inputs")
+        }
+    }
+
+    func finish() {
+        guard enabled else { return }
+        Console.write(2, "\r" + String(repeating: " ", count: 60) + "\r")
+    }
+}
+
+/// A small mutex for the progress display.
+final class Lock: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+    func withLock<R>(_ body: () throws -> R) rethrows -> R {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return try body()
+    }
+}
+
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,59 @@
+import ArgumentParser
+import WhichtokStore
+
+/// `whichtok stats`: what the store holds.
+struct StatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats", abstract: "Print what the store holds.")
+
+    @OptionGroup var storeOptions: StoreOptions
+    @Flag(name: .long, help: "Print one JSON object (the keys are a stable contract).")
+    var json = false
+
+    func run() throws {
+        let store: Store
+        do {
+            store = try Store.load(from: storeOptions.path)
+        } catch {
+            Console.error("whichtok: error: \(Console.printable(error.description))")
+            throw ExitCode(error.code == .notFound ? Exit.noInput : Exit.failure)
+        }
+        Console.out(json ? Self.json(store) : Self.table(store))
+    }
+
+    /// The `stats --json` contract: exactly these keys, every event kind present.
+    static func json(_ store: Store) -> String {
+        let counts = store.eventCounts()
+        let kinds = EventKind.allCases.map { "\(jsonString($0.name)):\(counts[$0] ?? 0)" }.joined(separator: ",")
+        return "{\"accounts\":\(store.accounts.count),\"videos\":\(store.videos.count),"
+            + "\"hashtags\":\(store.hashtags.count),\"sounds\":\(store.sounds.count),"
+            + "\"comments\":\(store.comments.count),\"inputs\":\(store.inputs.count),"
+            + "\"events\":{\(kinds)}}"
+    }
+
+    static func table(_ store: Store) -> String {
+        var lines: [String] = []
+        func row(_ name: String, _ value: Int) {
+            lines.append(name.padding(toLength: 12) + grouped(value).leftPadding(toLength: 12))
+        }
+        row("inputs", store.inputs.count)
+        row("accounts", store.accounts.count)
+        row("videos", store.videos.count)
+        row("hashtags", store.hashtags.count)
+        row("sounds", store.sounds.count)
+        row("comments", store.comments.count)
+        row("events", store.events.count)
+        let counts = store.eventCounts()
+        for kind in EventKind.allCases { row("  " + kind.name, counts[kind] ?? 0) }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension String {
+    func padding(toLength length: Int) -> String {
+        count >= length ? self : self + String(repeating: " ", count: length - count)
+    }
+    func leftPadding(toLength length: Int) -> String {
+        count >= length ? self : String(repeating: " ", count: length - count) + self
+    }
+}

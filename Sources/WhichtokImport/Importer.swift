@@ -1,0 +1,200 @@
+import Dispatch
+import WhichtokStore
+
+/// What happened to one input.
+public struct InputSummary: Sendable {
+    public enum Status: String, Sendable { case imported, rejected }
+    public var displayName: String
+    public var status: Status
+    public var layout: String
+    public var events: Int
+    public var eventsByKind: [EventKind: Int]
+    public var bytesRead: Int
+    public var sectionCounts: [String: Int]
+    public var skippedSections: [String: Int]
+    public var unknownSections: [String]
+    public var diagnostics: [ImportDiagnostic]
+}
+
+/// The outcome of reading a set of command-line paths.
+public struct ImportRun: Sendable {
+    /// One per input, in a fixed order (the order of the paths, then the order found inside them).
+    public var summaries: [InputSummary] = []
+    /// Batches of the inputs that were imported, in the same order.
+    public var batches: [ImportBatch] = []
+    /// Paths that do not exist.
+    public var missing: [InputError] = []
+
+    public var rejectedCount: Int { summaries.filter { $0.status == .rejected }.count }
+}
+
+/// Reads inputs (archives, directories, plain files) into batches, several at a time.
+public struct Importer: Sendable {
+    public var limits: ImportLimits
+    /// Inputs read at once; defaults to the number of cores.
+    public var parallelism: Int
+
+    public init(limits: ImportLimits = ImportLimits(), parallelism: Int = Importer.defaultParallelism) {
+        self.limits = limits
+        self.parallelism = max(1, parallelism)
+    }
+
+    public static var defaultParallelism: Int {
+        #if canImport(Glibc)
+        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        #else
+        return 2
+        #endif
+    }
+
+    /// Reads every input the paths expand to. `progress` is called (from any thread, serially) after
+    /// each input with the number done and the number known so far.
+    public func run(paths: [String], progress: @Sendable (Int, Int) -> Void = { _, _ in }) -> ImportRun {
+        var result = ImportRun()
+        var pending: [InputSource] = []
+        for path in paths {
+            do {
+                pending.append(contentsOf: try discoverInputs([path]))
+            } catch {
+                if error.kind == .notFound {
+                    result.missing.append(error)
+                } else {
+                    result.summaries.append(Self.rejectedSummary(name: error.input, error: error))
+                }
+            }
+        }
+        var done = 0
+        // Nested archives found inside inputs are read in a following round, after their parents.
+        while !pending.isEmpty {
+            let round = pending
+            pending = []
+            let outcomes = readAll(round) { finished in progress(done + finished, done + round.count) }
+            done += round.count
+            for outcome in outcomes {
+                result.summaries.append(outcome.summary)
+                if let batch = outcome.batch { result.batches.append(batch) }
+                pending.append(contentsOf: outcome.nested)
+            }
+        }
+        return result
+    }
+
+    struct Outcome: Sendable {
+        var summary: InputSummary
+        var batch: ImportBatch?
+        var nested: [InputSource]
+    }
+
+    private func readAll(_ sources: [InputSource], finished: @Sendable (Int) -> Void) -> [Outcome] {
+        let slots = OutcomeSlots(count: sources.count)
+        let next = Counter()
+        let completed = Counter()
+        let workers = min(parallelism, sources.count)
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            let parser = JSONParser()
+            while true {
+                let index = next.increment() - 1
+                guard index < sources.count else { break }
+                slots.set(index, read(sources[index], parser: parser))
+                finished(completed.increment())
+            }
+        }
+        return slots.values
+    }
+
+    /// Reads one input into a batch. Never throws: problems are in the summary.
+    func read(_ source: InputSource, parser: JSONParser) -> Outcome {
+        var batch = ImportBatch(inputName: source.displayName, sha256: [])
+        var reader = TikTokArchiveReader(parser: parser)
+        var otherFiles: [String] = []
+        let digest: InputDigest
+        do {
+            digest = try InputReader(limits: limits).forEachEntry(of: source) { path, bytes in
+                if TikTokArchiveReader.wants(entryPath: path) {
+                    reader.read(entryPath: path, bytes: bytes, into: &batch)
+                } else {
+                    otherFiles.append(path)
+                }
+            }
+        } catch let error as InputError {
+            return Outcome(summary: Self.rejectedSummary(name: source.displayName, error: error), batch: nil, nested: [])
+        } catch {
+            let wrapped = InputError(kind: .rejected, input: source.displayName, entry: nil, position: nil, message: "\(error)")
+            return Outcome(summary: Self.rejectedSummary(name: source.displayName, error: wrapped), batch: nil, nested: [])
+        }
+        batch.sha256 = digest.sha256
+        batch.bytesRead = digest.bytesRead
+        let recognised = reader.finish(into: &batch)
+        batch.finishOwner()
+        if recognised {
+            // Files of a known kind the reader did not understand are named, never dropped silently.
+            for path in otherFiles where Self.looksLikeData(path) { batch.unknownSections.append(path) }
+        }
+        let rejected = !recognised || batch.diagnostics.contains { $0.severity == .error }
+        // An archive that only wraps other archives is a container, not a failed export.
+        if !recognised, !digest.nested.isEmpty {
+            return Outcome(summary: Self.summary(of: batch, status: .imported, containerOnly: true), batch: nil, nested: digest.nested)
+        }
+        let summary = Self.summary(of: batch, status: rejected ? .rejected : .imported, containerOnly: false)
+        return Outcome(summary: summary, batch: rejected ? nil : batch, nested: digest.nested)
+    }
+
+    static func looksLikeData(_ path: String) -> Bool {
+        let lower = path.lowercased()
+        return lower.hasSuffix(".json") || lower.hasSuffix(".txt")
+    }
+
+    static func summary(of batch: ImportBatch, status: InputSummary.Status, containerOnly: Bool) -> InputSummary {
+        var byKind: [EventKind: Int] = [:]
+        for kind in batch.eventKind { byKind[kind, default: 0] += 1 }
+        return InputSummary(
+            displayName: batch.inputName, status: status,
+            layout: containerOnly ? "container" : batch.layout,
+            events: batch.eventCount, eventsByKind: byKind, bytesRead: batch.bytesRead,
+            sectionCounts: batch.sectionCounts, skippedSections: batch.skippedSections,
+            unknownSections: batch.unknownSections,
+            diagnostics: containerOnly ? [] : batch.diagnostics)
+    }
+
+    static func rejectedSummary(name: String, error: InputError) -> InputSummary {
+        InputSummary(
+            displayName: name, status: .rejected, layout: "", events: 0, eventsByKind: [:], bytesRead: 0,
+            sectionCounts: [:], skippedSections: [:], unknownSections: [],
+            diagnostics: [ImportDiagnostic(
+                severity: .error, input: error.input, entry: error.entry, position: error.position,
+                message: error.message)])
+    }
+}
+
+/// Results written by worker threads into their own slots.
+final class OutcomeSlots: @unchecked Sendable {
+    private var slots: [Importer.Outcome?]
+    private let lock = Lock()
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+    func set(_ index: Int, _ outcome: Importer.Outcome) { lock.withLock { slots[index] = outcome } }
+    var values: [Importer.Outcome] { lock.withLock { slots.compactMap { $0 } } }
+}
+
+final class Counter: @unchecked Sendable {
+    private var value = 0
+    private let lock = Lock()
+    func increment() -> Int { lock.withLock { value += 1; return value } }
+}
+
+/// A small pthread mutex.
+final class Lock: @unchecked Sendable {
+    private var mutex = pthread_mutex_t()
+    init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+    func withLock<R>(_ body: () throws -> R) rethrows -> R {
+        pthread_mutex_lock(&mutex)
+        defer { pthread_mutex_unlock(&mutex) }
+        return try body()
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
