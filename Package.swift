@@ -30,13 +30,15 @@ let package = Package(
         .target(
             name: "WhichtokImport",
             dependencies: ["WhichtokStore", "CArchive", "CSimdJSON", "CLibXML2"]),
+        .target(name: "WhichtokGraph", dependencies: ["WhichtokStore"]),
+        .target(name: "WhichtokExport", dependencies: ["WhichtokGraph", "WhichtokStore", "CLibXML2"]),
         .target(
             name: "WhichtokSynth",
             dependencies: ["WhichtokStore", "WhichtokImport"]),
         .target(
             name: "WhichtokCLI",
             dependencies: [
-                "WhichtokStore", "WhichtokImport", "WhichtokSynth",
+                "WhichtokStore", "WhichtokImport", "WhichtokSynth", "WhichtokGraph", "WhichtokExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "whichtok", dependencies: ["WhichtokCLI"]),
@@ -48,6 +50,8 @@ let package = Package(
         .testTarget(
             name: "WhichtokSynthTests",
             dependencies: ["WhichtokSynth", "WhichtokImport", "WhichtokStore"]),
+        .testTarget(name: "WhichtokGraphTests", dependencies: ["WhichtokGraph", "WhichtokStore"]),
+        .testTarget(name: "WhichtokExportTests", dependencies: ["WhichtokExport", "WhichtokGraph", "WhichtokStore"]),
         .testTarget(
             name: "WhichtokCLITests",
             dependencies: ["WhichtokCLI", "WhichtokStore"]),

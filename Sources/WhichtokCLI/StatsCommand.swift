@@ -45,6 +45,9 @@ struct StatsCommand: ParsableCommand {
         row("events", store.events.count)
         let counts = store.eventCounts()
         for kind in EventKind.allCases { row("  " + kind.name, counts[kind] ?? 0) }
+        let perEvent = store.events.count > 0 ? Double(store.columnBytes) / Double(store.events.count) : 0
+        lines.append("memory      " + grouped(store.columnBytes).leftPadding(toLength: 12)
+            + " bytes in columns (\(Int(perEvent.rounded())) per event)")
         return lines.joined(separator: "\n")
     }
 }

@@ -39,6 +39,9 @@ public struct Importer: Sendable {
         self.parallelism = max(1, parallelism)
     }
 
+    /// How many archives deep the importer looks inside archives.
+    public static let maxNesting = 3
+
     public static var defaultParallelism: Int {
         #if canImport(Glibc)
         return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
@@ -68,12 +71,23 @@ public struct Importer: Sendable {
         while !pending.isEmpty {
             let round = pending
             pending = []
-            let outcomes = readAll(round) { finished in progress(done + finished, done + round.count) }
+            let before = done
+            let outcomes = readAll(round) { finished in progress(before + finished, before + round.count) }
             done += round.count
             for outcome in outcomes {
                 result.summaries.append(outcome.summary)
                 if let batch = outcome.batch { result.batches.append(batch) }
-                pending.append(contentsOf: outcome.nested)
+                for nested in outcome.nested {
+                    // Archives inside archives inside archives: no real export nests that deep.
+                    if nested.displayName.filter({ $0 == "!" }).count > Self.maxNesting {
+                        let error = InputError(
+                            kind: .rejected, input: nested.displayName, entry: nil, position: nil,
+                            message: "archives nested more than \(Self.maxNesting) deep")
+                        result.summaries.append(Self.rejectedSummary(name: nested.displayName, error: error))
+                    } else {
+                        pending.append(nested)
+                    }
+                }
             }
         }
         return result

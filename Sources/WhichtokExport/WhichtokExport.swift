@@ -1,0 +1,1 @@
+// GEXF, GraphML and CSV writers live here (issue 5).

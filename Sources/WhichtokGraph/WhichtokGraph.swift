@@ -1,0 +1,1 @@
+// Graph builders and algorithms live here (issue 4).
