@@ -15,6 +15,9 @@ public enum EdgeListReader {
     /// or a weight that is not a finite number ≥ 0. O(bytes + m).
     public static func parse(_ bytes: [UInt8], directed: Bool) throws(EdgeListError) -> Graph {
         var numeric: [UInt64: UInt32] = [:]
+        // Ids below this bound are mapped through a dense table (grown on demand), others by hashing.
+        let denseLimit = UInt64(max(1 << 16, min(bytes.count / 2, 1 << 28)))
+        var dense: [UInt32] = []
         var named: [String: UInt32] = [:]
         var labels: [String] = []
         var sources: [UInt32] = [], targets: [UInt32] = [], weights: [Float] = []
@@ -36,6 +39,17 @@ public enum EdgeListReader {
                         if d > 9 { digits = false; break }
                         value = value * 10 + UInt64(d)
                     }
+                    if digits && value < denseLimit {
+                        let index = Int(value)
+                        if index >= dense.count {
+                            dense.append(contentsOf: repeatElement(UInt32.max, count: max(index + 1, dense.count * 2) - dense.count))
+                        }
+                        if dense[index] != .max { return dense[index] }
+                        let id = UInt32(labels.count)
+                        dense[index] = id
+                        labels.append(String(value))
+                        return id
+                    }
                     if digits {
                         if let id = numeric[value] { return id }
                         let id = UInt32(labels.count)
@@ -51,11 +65,13 @@ public enum EdgeListReader {
                 labels.append(text)
                 return id
             }
+            var tokens: [(Int, Int)] = []
+            tokens.reserveCapacity(4)
             while p < count {
                 line += 1
                 var end = p
                 while end < count && buffer[end] != UInt8(ascii: "\n") { end += 1 }
-                var tokens: [(Int, Int)] = []
+                tokens.removeAll(keepingCapacity: true)
                 var q = p
                 while q < end {
                     let c = buffer[q]
