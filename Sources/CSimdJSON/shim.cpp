@@ -1,1 +1,75 @@
-// placeholder
+// C shim over simdjson's DOM parser. See include/CSimdJSON.h for the API and the tape layout.
+//
+// Exceptions: simdjson's throwing API is compiled out (SIMDJSON_EXCEPTIONS=0) and only its
+// error-code API is used. libsimdjson itself allocates with `new (std::nothrow)`; as a last guard
+// every entry point is noexcept and catches anything, so no C++ exception can reach Swift.
+
+#define SIMDJSON_EXCEPTIONS 0
+#include <simdjson.h>
+
+#include <new>
+
+#include "CSimdJSON.h"
+
+#if SIMDJSON_EXCEPTIONS
+#error "simdjson must be compiled without its exception API here"
+#endif
+
+static_assert(simdjson::SUCCESS == WTJ_SUCCESS, "error code mismatch");
+static_assert(simdjson::CAPACITY == WTJ_ERROR_CAPACITY, "error code mismatch");
+static_assert(simdjson::MEMALLOC == WTJ_ERROR_MEMALLOC, "error code mismatch");
+static_assert(simdjson::NUM_ERROR_CODES < WTJ_ERROR_INTERNAL, "error code clash");
+static_assert(simdjson::SIMDJSON_PADDING == WTJ_REQUIRED_PADDING, "padding mismatch");
+static_assert(simdjson::DEFAULT_MAX_DEPTH == WTJ_MAX_DEPTH, "depth mismatch");
+static_assert(simdjson::SIMDJSON_MAXSIZE_BYTES == WTJ_MAX_DOCUMENT_SIZE, "size limit mismatch");
+
+struct wtj_parser {
+    simdjson::dom::parser parser;
+};
+
+extern "C" wtj_parser *wtj_parser_create(void) noexcept {
+    try {
+        return new (std::nothrow) wtj_parser();
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+extern "C" void wtj_parser_destroy(wtj_parser *parser) noexcept {
+    try {
+        delete parser;
+    } catch (...) {
+    }
+}
+
+extern "C" int wtj_parse(wtj_parser *parser, const uint8_t *bytes, size_t length, wtj_tape *out) noexcept {
+    if (parser == nullptr || bytes == nullptr || out == nullptr) { return WTJ_ERROR_INTERNAL; }
+    *out = wtj_tape{nullptr, 0, nullptr};
+    if (length > simdjson::SIMDJSON_MAXSIZE_BYTES) { return WTJ_ERROR_CAPACITY; }
+    try {
+        simdjson::dom::element root;
+        // realloc_if_needed = false: parse in place; the caller guarantees the padding.
+        auto error = parser->parser.parse(bytes, length, false).get(root);
+        if (error != simdjson::SUCCESS) { return int(error); }
+        const simdjson::dom::document &doc = parser->parser.doc;
+        const uint64_t *tape = doc.tape.get();
+        if (tape == nullptr || doc.string_buf.get() == nullptr) { return WTJ_ERROR_INTERNAL; }
+        if ((tape[0] >> 56) != 'r') { return WTJ_ERROR_INTERNAL; }
+        // The opening root word's payload is the word count: the index just past the closing
+        // root word. (simdjson 3.0.1's own dump_raw_tape misreads this as the closing word's index.)
+        const uint64_t count = tape[0] & simdjson::internal::JSON_VALUE_MASK;
+        if (count < 3 || (tape[count - 1] >> 56) != 'r') { return WTJ_ERROR_INTERNAL; }
+        out->words = tape;
+        out->count = size_t(count);
+        out->strings = doc.string_buf.get();
+        return WTJ_SUCCESS;
+    } catch (...) {
+        return WTJ_ERROR_INTERNAL;
+    }
+}
+
+extern "C" const char *wtj_error_message(int code) noexcept {
+    if (code == WTJ_ERROR_INTERNAL) { return "internal error in the simdjson shim"; }
+    if (code < 0 || code >= int(simdjson::NUM_ERROR_CODES)) { return "unknown simdjson error"; }
+    return simdjson::error_message(simdjson::error_code(code));
+}
