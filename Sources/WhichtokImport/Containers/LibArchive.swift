@@ -1,0 +1,594 @@
+// Every raw libarchive call of the project lives in this file. The owner types below free their
+// handles in `deinit`; nothing outside this file sees an `OpaquePointer` to an archive.
+
+import CArchive
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// MARK: - Locale
+
+/// libarchive converts entry names through the C library's multibyte functions; in the default "C"
+/// locale every non-ASCII name comes back empty. Set a UTF-8 `LC_CTYPE` once, before the first handle.
+private let utf8LocaleIsSet: Bool = {
+    for name in ["C.UTF-8", "C.utf8", "en_US.UTF-8"] where setlocale(LC_CTYPE, name) != nil {
+        return true
+    }
+    return false
+}()
+
+@inline(__always)
+private func prepareLocale() {
+    _ = utf8LocaleIsSet
+}
+
+@inline(__always)
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    #if canImport(Darwin)
+    Darwin.read(fd, buffer, count)
+    #else
+    Glibc.read(fd, buffer, count)
+    #endif
+}
+
+@inline(__always)
+private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    #if canImport(Darwin)
+    Darwin.write(fd, buffer, count)
+    #else
+    Glibc.write(fd, buffer, count)
+    #endif
+}
+
+private func errnoText(_ code: Int32) -> String {
+    if let text = strerror(code) { return String(cString: text) }
+    return "error \(code)"
+}
+
+// MARK: - Byte sources
+
+/// The bytes of one input, read on libarchive's demand through `pread` (files) or straight from
+/// memory, with SHA-256 computed on the fly.
+///
+/// libarchive may seek (the zip reader looks at the central directory at the end first, and skips
+/// large unread entries by seeking), so the hash is kept by offset: bytes are hashed the first time
+/// the read position passes over them in order, and `finishDigest()` reads whatever the reader never
+/// reached in order (stretches it seeked over, and the zip central directory). A file is thus read
+/// about once.
+final class ByteSource {
+    private enum Backing {
+        case descriptor(Int32)
+        case memory(UnsafeRawBufferPointer)
+    }
+
+    private let backing: Backing
+    /// Size when the read started (files can change underneath; reads stop at the real end).
+    let size: Int64
+    private var position: Int64 = 0
+    private var hasher = SHA256()
+    private var hashedUpTo: Int64 = 0
+    /// A read error from the operating system, to report instead of libarchive's summary of it.
+    private(set) var ioError: String?
+
+    private static let chunk = 1 << 20
+    private var chunkBuffer: UnsafeMutableRawPointer?
+
+    /// Opens a regular file. Errors carry `errno`.
+    init(path: String) throws(SourceOpenError) {
+        // O_NONBLOCK so that opening a FIFO cannot hang; it is rejected just below anyway.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { throw SourceOpenError(code: errno, message: errnoText(errno)) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let code = errno
+            close(fd)
+            throw SourceOpenError(code: code, message: errnoText(code))
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            let what = (info.st_mode & S_IFMT) == S_IFDIR ? "is a directory" : "not a regular file"
+            throw SourceOpenError(code: 0, message: what)
+        }
+        backing = .descriptor(fd)
+        size = Int64(info.st_size)
+    }
+
+    /// Reads from memory that stays valid (and unchanged) for this object's lifetime.
+    init(memory: UnsafeRawBufferPointer) {
+        backing = .memory(memory)
+        size = Int64(memory.count)
+    }
+
+    deinit {
+        if case .descriptor(let fd) = backing { close(fd) }
+        chunkBuffer?.deallocate()
+    }
+
+    /// Start over from the first byte (for a second attempt with another reader). Hashing goes on
+    /// where it stopped, since it is kept by offset.
+    func rewind() { position = 0 }
+
+    /// Next bytes at the current position; (nil, 0) at the end, (nil, -1) on an I/O error.
+    fileprivate func readNext() -> (UnsafeRawPointer?, Int) {
+        let (pointer, count) = read(at: position)
+        guard count > 0, let pointer else { return (nil, count) }
+        hashIfNext(pointer, at: position, count: count)
+        position += Int64(count)
+        return (pointer, count)
+    }
+
+    fileprivate func seek(_ offset: Int64, whence: Int32) -> Int64 {
+        let base: Int64
+        switch whence {
+        case SEEK_SET: base = 0
+        case SEEK_CUR: base = position
+        case SEEK_END: base = currentSize()
+        default: return -1
+        }
+        let (target, overflow) = base.addingReportingOverflow(offset)
+        guard !overflow, target >= 0 else { return -1 }
+        position = target
+        return target
+    }
+
+    /// The SHA-256 of all bytes of the input, reading any part libarchive did not.
+    func finishDigest() -> [UInt8]? {
+        while true {
+            let (pointer, count) = read(at: hashedUpTo)
+            if count < 0 { return nil }
+            guard count > 0, let pointer else { break }
+            hashIfNext(pointer, at: hashedUpTo, count: count)
+        }
+        return hasher.finalize()
+    }
+
+    /// True when the input ends with a complete zip "end of central directory" record (which a
+    /// zip cut short, even between entries, lacks).
+    func endsWithZipDirectory() -> Bool {
+        let end = currentSize()
+        // The record is 22 bytes plus a comment of at most 65535 bytes.
+        let tailLength = Int(min(end, 22 + 65_535))
+        guard tailLength >= 22 else { return false }
+        let tail = bytes(at: end - Int64(tailLength), count: tailLength)
+        guard tail.count == tailLength else { return false }
+        var index = tailLength - 22
+        while index >= 0 {
+            if tail[index] == 0x50 && tail[index + 1] == 0x4B && tail[index + 2] == 0x05 && tail[index + 3] == 0x06 {
+                let commentLength = Int(tail[index + 20]) | Int(tail[index + 21]) << 8
+                if index + 22 + commentLength <= tailLength { return true }
+            }
+            index -= 1
+        }
+        return false
+    }
+
+    /// True when the last `count` bytes are all zero (a tar archive's end marker and padding).
+    func endsWithZeros(_ count: Int) -> Bool {
+        let end = currentSize()
+        guard end >= Int64(count) else { return false }
+        let tail = bytes(at: end - Int64(count), count: count)
+        return tail.count == count && tail.allSatisfy { $0 == 0 }
+    }
+
+    /// Up to `count` bytes at `offset`, without moving the read position or touching the hash.
+    private func bytes(at offset: Int64, count: Int) -> [UInt8] {
+        var result: [UInt8] = []
+        result.reserveCapacity(count)
+        var next = offset
+        while result.count < count {
+            let (pointer, available) = read(at: next)
+            guard available > 0, let pointer else { break }
+            let take = min(available, count - result.count)
+            result.append(contentsOf: UnsafeRawBufferPointer(start: pointer, count: take))
+            next += Int64(take)
+        }
+        return result
+    }
+
+    private func currentSize() -> Int64 {
+        switch backing {
+        case .memory(let bytes):
+            return Int64(bytes.count)
+        case .descriptor(let fd):
+            var info = stat()
+            return fstat(fd, &info) == 0 ? Int64(info.st_size) : size
+        }
+    }
+
+    private func hashIfNext(_ pointer: UnsafeRawPointer, at offset: Int64, count: Int) {
+        let end = offset + Int64(count)
+        guard offset <= hashedUpTo, hashedUpTo < end else { return }
+        let skip = Int(hashedUpTo - offset)
+        hasher.update(UnsafeRawBufferPointer(start: pointer + skip, count: count - skip))
+        hashedUpTo = end
+    }
+
+    private func read(at offset: Int64) -> (UnsafeRawPointer?, Int) {
+        switch backing {
+        case .memory(let bytes):
+            guard let base = bytes.baseAddress, offset < Int64(bytes.count) else { return (nil, 0) }
+            return (UnsafeRawPointer(base + Int(offset)), bytes.count - Int(offset))
+        case .descriptor(let fd):
+            let buffer: UnsafeMutableRawPointer
+            if let existing = chunkBuffer {
+                buffer = existing
+            } else {
+                buffer = UnsafeMutableRawPointer.allocate(byteCount: Self.chunk, alignment: 64)
+                chunkBuffer = buffer
+            }
+            while true {
+                let n = pread(fd, buffer, Self.chunk, off_t(offset))
+                if n >= 0 { return (UnsafeRawPointer(buffer), n) }
+                if errno == EINTR { continue }
+                ioError = "read error: " + errnoText(errno)
+                return (nil, -1)
+            }
+        }
+    }
+}
+
+struct SourceOpenError: Error {
+    var code: Int32
+    var message: String
+    var isNotFound: Bool { code == ENOENT }
+}
+
+// MARK: - Reading
+
+/// What libarchive says about one entry header.
+struct EntryHeader {
+    enum Kind { case regular, directory, symlink, other }
+    /// The raw UTF-8 name, or nil when libarchive has none.
+    var path: String?
+    var kind: Kind
+    /// Declared uncompressed size, when the format records it.
+    var size: Int64?
+    var isEncrypted: Bool
+    var isHardlink: Bool
+}
+
+/// Owner of one `struct archive *` open for reading a `ByteSource`.
+final class ArchiveReadHandle {
+    enum Mode {
+        /// Archive formats someone might pack an export in: zip, tar (all variants), 7z, cpio, ar.
+        /// Not mtree, raw or empty, which would claim plain text, and not the rarer formats
+        /// (rar, cab, iso9660, xar...), to keep hostile input away from parsers nobody needs here.
+        case archive
+        /// The whole (possibly compressed) input as one entry.
+        case plain
+    }
+
+    enum OpenResult {
+        case opened
+        case unrecognized
+        case failed(String)
+    }
+
+    enum HeaderResult {
+        case entry(EntryHeader)
+        case end
+        case failed(String)
+    }
+
+    private let handle: OpaquePointer
+    private let source: ByteSource
+
+    init?(source: ByteSource, mode: Mode) {
+        prepareLocale()
+        guard let handle = archive_read_new() else { return nil }
+        self.handle = handle
+        self.source = source
+        switch mode {
+        case .archive:
+            _ = archive_read_support_format_zip(handle)
+            _ = archive_read_support_format_tar(handle)
+            _ = archive_read_support_format_7zip(handle)
+            _ = archive_read_support_format_cpio(handle)
+            _ = archive_read_support_format_ar(handle)
+        case .plain:
+            _ = archive_read_support_format_raw(handle)
+        }
+        // Compression filters linked into Debian's libarchive; none that runs an external program.
+        _ = archive_read_support_filter_gzip(handle)
+        _ = archive_read_support_filter_bzip2(handle)
+        _ = archive_read_support_filter_xz(handle)
+        _ = archive_read_support_filter_lzma(handle)
+        _ = archive_read_support_filter_zstd(handle)
+        _ = archive_read_support_filter_lz4(handle)
+
+        _ = archive_read_set_read_callback(handle) { archive, client, out in
+            guard let client, let out else { return la_ssize_t(ARCHIVE_FATAL) }
+            let source = Unmanaged<ByteSource>.fromOpaque(client).takeUnretainedValue()
+            let (pointer, count) = source.readNext()
+            if count < 0 {
+                if let archive { whichtok_archive_set_error(archive, EIO, source.ioError ?? "read error") }
+                return la_ssize_t(ARCHIVE_FATAL)
+            }
+            out.pointee = pointer
+            return la_ssize_t(count)
+        }
+        _ = archive_read_set_seek_callback(handle) { _, client, offset, whence in
+            guard let client else { return la_int64_t(ARCHIVE_FATAL) }
+            let source = Unmanaged<ByteSource>.fromOpaque(client).takeUnretainedValue()
+            let target = source.seek(offset, whence: whence)
+            return target < 0 ? la_int64_t(ARCHIVE_FATAL) : target
+        }
+        // `self` keeps `source` alive for as long as the handle exists.
+        _ = archive_read_set_callback_data(handle, Unmanaged.passUnretained(source).toOpaque())
+    }
+
+    deinit { archive_read_free(handle) }
+
+    func open() -> OpenResult {
+        let status = archive_read_open1(handle)
+        if status >= ARCHIVE_WARN { return .opened }
+        if let ioError = source.ioError { return .failed(ioError) }
+        // libarchive reports "no format matched" as ARCHIVE_ERRNO_FILE_FORMAT, which is EILSEQ
+        // on POSIX systems.
+        if archive_errno(handle) == EILSEQ { return .unrecognized }
+        return .failed(errorMessage)
+    }
+
+    /// True when a decompression filter (gzip, xz...) sits under the format.
+    var isCompressed: Bool { archive_filter_count(handle) > 1 }
+
+    enum FormatFamily { case zip, tar, other }
+
+    /// The family of the format being read (known once a header has been read).
+    var formatFamily: FormatFamily {
+        switch archive_format(handle) & ARCHIVE_FORMAT_BASE_MASK {
+        case ARCHIVE_FORMAT_ZIP: return .zip
+        case ARCHIVE_FORMAT_TAR: return .tar
+        default: return .other
+        }
+    }
+
+    /// Offset, in the decompressed stream, of the header being read.
+    var headerPosition: Int64 { archive_read_header_position(handle) }
+
+    var errorMessage: String {
+        if let ioError = source.ioError { return ioError }
+        if let text = archive_error_string(handle) {
+            let message = String(decoding: UnsafeRawBufferPointer(start: text, count: strlen(text)), as: UTF8.self)
+            if !message.isEmpty { return message }
+        }
+        return "libarchive error \(archive_errno(handle))"
+    }
+
+    func nextHeader() -> HeaderResult {
+        var entryPointer: OpaquePointer?
+        let status = archive_read_next_header(handle, &entryPointer)
+        if status == ARCHIVE_EOF { return .end }
+        guard status >= ARCHIVE_WARN, let entry = entryPointer else { return .failed(errorMessage) }
+
+        let kind: EntryHeader.Kind
+        switch archive_entry_filetype(entry) & 0o170000 {
+        case 0o100000: kind = .regular
+        case 0o040000: kind = .directory
+        case 0o120000: kind = .symlink
+        default: kind = .other
+        }
+        return .entry(EntryHeader(
+            path: Self.pathname(of: entry),
+            kind: kind,
+            size: archive_entry_size_is_set(entry) != 0 ? archive_entry_size(entry) : nil,
+            isEncrypted: archive_entry_is_encrypted(entry) != 0,
+            isHardlink: archive_entry_hardlink(entry) != nil))
+    }
+
+    private static func pathname(of entry: OpaquePointer) -> String? {
+        for candidate in [archive_entry_pathname_utf8(entry), archive_entry_pathname(entry)] {
+            guard let text = candidate else { continue }
+            let length = strlen(text)
+            guard length > 0 else { continue }
+            // Invalid UTF-8 (names from old zip tools) is repaired with U+FFFD, never dropped.
+            return String(decoding: UnsafeRawBufferPointer(start: text, count: length), as: UTF8.self)
+        }
+        return nil
+    }
+
+    /// Reads up to `buffer.count` bytes of the current entry's data. 0 at the entry's end, negative
+    /// on error (see `errorMessage`).
+    func readData(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        return archive_read_data(handle, base, buffer.count)
+    }
+}
+
+// MARK: - Plain files (for `.files` inputs)
+
+/// A regular file opened for sequential reading.
+final class PlainFileHandle {
+    private let fd: Int32
+
+    init(path: String) throws(SourceOpenError) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { throw SourceOpenError(code: errno, message: errnoText(errno)) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let code = errno
+            close(fd)
+            throw SourceOpenError(code: code, message: errnoText(code))
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw SourceOpenError(code: 0, message: "not a regular file")
+        }
+        self.fd = fd
+    }
+
+    deinit { close(fd) }
+
+    /// Bytes read, 0 at the end; throws with the system's message.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(SourceOpenError) -> Int {
+        guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
+        while true {
+            let n = systemRead(fd, base, buffer.count)
+            if n >= 0 { return n }
+            if errno == EINTR { continue }
+            throw SourceOpenError(code: errno, message: "read error: " + errnoText(errno))
+        }
+    }
+}
+
+// MARK: - Writing
+
+/// Where an `ArchiveWriteHandle` sends its bytes.
+final class ArchiveSink {
+    private let fd: Int32?
+    private(set) var bytes: [UInt8] = []
+    private(set) var ioError: String?
+
+    /// Collects the archive in `bytes`.
+    init() { fd = nil }
+
+    /// Writes to an open descriptor (not closed here).
+    init(descriptor: Int32) { fd = descriptor }
+
+    /// Writes all of `data`; false (with `ioError` set) on failure.
+    func writeAll(_ data: UnsafeRawBufferPointer) -> Bool {
+        write(data) == data.count
+    }
+
+    fileprivate func write(_ data: UnsafeRawBufferPointer) -> Int {
+        guard let base = data.baseAddress, data.count > 0 else { return 0 }
+        guard let fd else {
+            bytes.append(contentsOf: data)
+            return data.count
+        }
+        var done = 0
+        while done < data.count {
+            let n = systemWrite(fd, base + done, data.count - done)
+            if n > 0 {
+                done += n
+            } else if n < 0 && errno == EINTR {
+                continue
+            } else {
+                ioError = "write error: " + errnoText(n < 0 ? errno : EIO)
+                return -1
+            }
+        }
+        return done
+    }
+}
+
+enum ArchiveWriteKind {
+    case zip, tar, tarGzip, gzip
+}
+
+/// Owner of one `struct archive *` open for writing into an `ArchiveSink`.
+final class ArchiveWriteHandle {
+    /// 2024-01-01T00:00:00Z: every entry gets this mtime so that output is reproducible.
+    static let fixedModificationTime = 1_704_067_200
+
+    private let handle: OpaquePointer
+    private let sink: ArchiveSink
+    private var isOpen = false
+
+    init(kind: ArchiveWriteKind, sink: ArchiveSink) throws(ArchiveWriteFailure) {
+        prepareLocale()
+        guard let handle = archive_write_new() else { throw ArchiveWriteFailure(message: "out of memory") }
+        self.handle = handle
+        self.sink = sink
+
+        var status: Int32
+        switch kind {
+        case .zip:
+            status = archive_write_set_format_zip(handle)
+            if status == ARCHIVE_OK { status = archive_write_set_format_option(handle, "zip", "hdrcharset", "UTF-8") }
+        case .tar:
+            status = archive_write_set_format_pax_restricted(handle)
+        case .tarGzip:
+            status = archive_write_set_format_pax_restricted(handle)
+            if status == ARCHIVE_OK { status = addGzip() }
+        case .gzip:
+            status = archive_write_set_format_raw(handle)
+            if status == ARCHIVE_OK { status = addGzip() }
+        }
+        // No padding after the last byte: block-padding zip and gzip output would break them.
+        if status == ARCHIVE_OK { status = archive_write_set_bytes_in_last_block(handle, 1) }
+        guard status == ARCHIVE_OK else { throw ArchiveWriteFailure(message: errorMessage) }
+
+        status = archive_write_open2(
+            handle, Unmanaged.passUnretained(sink).toOpaque(), nil,
+            { archive, client, buffer, length in
+                guard let client else { return la_ssize_t(ARCHIVE_FATAL) }
+                let sink = Unmanaged<ArchiveSink>.fromOpaque(client).takeUnretainedValue()
+                let written = sink.write(UnsafeRawBufferPointer(start: buffer, count: length))
+                if written < 0 {
+                    if let archive { whichtok_archive_set_error(archive, EIO, sink.ioError ?? "write error") }
+                    return la_ssize_t(ARCHIVE_FATAL)
+                }
+                return la_ssize_t(written)
+            },
+            nil, nil)
+        guard status == ARCHIVE_OK else { throw ArchiveWriteFailure(message: errorMessage) }
+        isOpen = true
+    }
+
+    private func addGzip() -> Int32 {
+        var status = archive_write_add_filter_gzip(handle)
+        // A NULL value turns the option off: no time stamp in the gzip header.
+        if status == ARCHIVE_OK { status = archive_write_set_filter_option(handle, "gzip", "timestamp", nil) }
+        return status
+    }
+
+    deinit { archive_write_free(handle) }
+
+    private var errorMessage: String {
+        if let ioError = sink.ioError { return ioError }
+        if let text = archive_error_string(handle) { return String(cString: text) }
+        return "libarchive error \(archive_errno(handle))"
+    }
+
+    func add(path: String, bytes: [UInt8]) throws(ArchiveWriteFailure) {
+        guard let entry = archive_entry_new() else { throw ArchiveWriteFailure(message: "out of memory") }
+        defer { archive_entry_free(entry) }
+        // Fails (instead of leaving libarchive a NULL name to crash on) when the name cannot be
+        // converted to the current locale, i.e. when no UTF-8 locale could be set.
+        guard archive_entry_update_pathname_utf8(entry, path) != 0 else {
+            throw ArchiveWriteFailure(message: "entry name cannot be converted to the current locale (no UTF-8 locale available)")
+        }
+        archive_entry_set_filetype(entry, 0o100000)
+        archive_entry_set_perm(entry, 0o644)
+        archive_entry_set_size(entry, la_int64_t(bytes.count))
+        archive_entry_set_mtime(entry, time_t(Self.fixedModificationTime), 0)
+        archive_entry_set_uid(entry, 0)
+        archive_entry_set_gid(entry, 0)
+
+        guard archive_write_header(handle, entry) == ARCHIVE_OK else {
+            throw ArchiveWriteFailure(message: errorMessage)
+        }
+        var failed = false
+        bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            var offset = 0
+            while offset < raw.count {
+                let n = archive_write_data(handle, base + offset, raw.count - offset)
+                if n <= 0 { failed = true; return }
+                offset += n
+            }
+        }
+        guard !failed, archive_write_finish_entry(handle) == ARCHIVE_OK else {
+            throw ArchiveWriteFailure(message: errorMessage)
+        }
+    }
+
+    /// Writes the archive trailer and flushes everything to the sink.
+    func finish() throws(ArchiveWriteFailure) {
+        guard isOpen else { return }
+        isOpen = false
+        guard archive_write_close(handle) == ARCHIVE_OK else {
+            throw ArchiveWriteFailure(message: errorMessage)
+        }
+    }
+}
+
+struct ArchiveWriteFailure: Error {
+    var message: String
+}
