@@ -113,7 +113,7 @@ struct SectionRun {
             default:
                 what = "\(missingValue) \(missingValue == 1 ? "record" : "records") without \(handler.missingValueNoun)"
             }
-            batch.warn(entry: entry, position: place, "\(name): \(what) skipped")
+            batch.warn(entry: entry, position: place.isEmpty ? nil : place, "\(what) skipped")
         }
     }
 }

@@ -21,7 +21,7 @@ enum ArchiveTXTReader {
     static func readRecords(
         _ raw: UnsafeRawBufferPointer, section: Int, entry: String, hints: inout Hints, into batch: inout ImportBatch
     ) {
-        var run = SectionRun(section: section, place: entry)
+        var run = SectionRun(section: section, place: "")
         let keys = run.keys
         let countOnly = run.handler == .skipped
 
@@ -160,7 +160,7 @@ enum ArchiveTXTReader {
     static func readChats(
         _ raw: UnsafeRawBufferPointer, section: Int, entry: String, sink: MessageSink, into batch: inout ImportBatch
     ) {
-        var run = SectionRun(section: section, place: entry)
+        var run = SectionRun(section: section, place: "")
         let inGroupFile = run.handler == .groupChats
         var chat: ChatName?
         var target: ChatTarget??  // resolved at the chat's first message
