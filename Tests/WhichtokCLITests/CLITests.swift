@@ -136,10 +136,10 @@ struct CLITests {
 
         // A truncated copy of a real archive, random bytes named .zip, an empty file, invalid JSON.
         let original = try #require(FileManager.default.contents(atPath: good))
-        FileManager.default.createFile(atPath: scratch.file("truncated.zip"), contents: original.prefix(original.count / 2))
-        FileManager.default.createFile(atPath: scratch.file("random.zip"), contents: Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }))
-        FileManager.default.createFile(atPath: scratch.file("empty.json"), contents: Data())
-        FileManager.default.createFile(atPath: scratch.file("user_data_tiktok.json"), contents: Data("{\"Your Activity\": {\"Watch History\": {\"VideoList\": [}}".utf8))
+        _ = FileManager.default.createFile(atPath: scratch.file("truncated.zip"), contents: original.prefix(original.count / 2))
+        _ = FileManager.default.createFile(atPath: scratch.file("random.zip"), contents: Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }))
+        _ = FileManager.default.createFile(atPath: scratch.file("empty.json"), contents: Data())
+        _ = FileManager.default.createFile(atPath: scratch.file("user_data_tiktok.json"), contents: Data("{\"Your Activity\": {\"Watch History\": {\"VideoList\": [}}".utf8))
         let bad = try CLI.run(["import", "--store", scratch.file("b.store"), good, scratch.file("truncated.zip"),
                                scratch.file("random.zip"), scratch.file("empty.json"), scratch.file("user_data_tiktok.json")])
         #expect(bad.status == 65)
@@ -160,7 +160,7 @@ struct CLITests {
         #expect(try CLI.run(["import", "--store", store, data.inputs[0]]).status == 0)
         var bytes = [UInt8](try #require(scratch.bytes("d.store")))
         bytes[bytes.count - 3] ^= 0xFF
-        FileManager.default.createFile(atPath: store, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: store, contents: Data(bytes))
         let result = try CLI.run(["import", "--store", store, data.inputs[1]])
         #expect(result.status == 1)
         #expect(result.stderr.contains("corrupt"))

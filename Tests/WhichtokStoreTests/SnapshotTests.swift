@@ -56,7 +56,7 @@ struct SnapshotTests {
             var bytes = [UInt8](original)
             bytes[offset] ^= 0x40
             let damaged = directory + "/damaged-\(offset).store"
-            FileManager.default.createFile(atPath: damaged, contents: Data(bytes))
+            _ = FileManager.default.createFile(atPath: damaged, contents: Data(bytes))
             #expect(throws: StoreError.self) { try Store.load(from: damaged) }
             do {
                 _ = try Store.load(from: damaged)
@@ -73,12 +73,12 @@ struct SnapshotTests {
         try sample().save(to: path)
         let original = try #require(FileManager.default.contents(atPath: path))
         let truncated = directory + "/truncated.store"
-        FileManager.default.createFile(atPath: truncated, contents: original.prefix(original.count / 2))
+        _ = FileManager.default.createFile(atPath: truncated, contents: original.prefix(original.count / 2))
         do { _ = try Store.load(from: truncated); Issue.record("loaded a truncated store") } catch {
             #expect(error.code == .corrupt)
         }
         let foreign = directory + "/foreign.store"
-        FileManager.default.createFile(atPath: foreign, contents: Data(repeating: 0x41, count: 500))
+        _ = FileManager.default.createFile(atPath: foreign, contents: Data(repeating: 0x41, count: 500))
         do { _ = try Store.load(from: foreign); Issue.record("loaded a foreign file") } catch {
             #expect(error.message.contains("not a whichtok store"))
         }
@@ -96,7 +96,7 @@ struct SnapshotTests {
         Snapshot.store(UInt32(99), into: &bytes, at: 8)
         let headerHash = bytes.withUnsafeBytes { XXH64.hash(UnsafeRawBufferPointer(rebasing: $0[0..<56])) }
         Snapshot.store(headerHash, into: &bytes, at: 56)
-        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
         do { _ = try Store.load(from: path); Issue.record("loaded a newer version") } catch {
             #expect(error.code == .newerVersion)
             #expect(error.message.contains("99"))
@@ -115,7 +115,7 @@ struct SnapshotTests {
         #expect(try Store.load(from: path) == old)
         // A leftover temporary file from a crashed save does not disturb loading either.
         try FileManager.default.removeItem(atPath: blocker)
-        FileManager.default.createFile(atPath: blocker, contents: Data([1, 2, 3]))
+        _ = FileManager.default.createFile(atPath: blocker, contents: Data([1, 2, 3]))
         #expect(try Store.load(from: path) == old)
     }
 

@@ -1,0 +1,233 @@
+import WhichtokStore
+
+/// Reads TikTok TXT exports (§5): blocks of `Key: value` lines separated by blank lines, and the
+/// direct-message file (`>>> Chat History with <name>::` headers, then
+/// `YYYY-MM-DD HH:MM:SS UTC <sender>: <text>` lines).
+///
+/// Works on the bytes in place: one pass, lines split on LF with a trailing CR dropped, a UTF-8
+/// BOM skipped. Only usernames, search terms, methods, titles and sound names become `String`s.
+enum ArchiveTXTReader {
+    /// What a file told about the export's era, for the layout.
+    struct Hints {
+        var era: Int?
+        var sawLegacyLabel = false
+        var sawModernVideoLink = false
+        var sawUTCDates = false
+    }
+
+    // MARK: Record files
+
+    /// Reads a record file of `section` into the batch.
+    static func readRecords(
+        _ raw: UnsafeRawBufferPointer, section: Int, entry: String, hints: inout Hints, into batch: inout ImportBatch
+    ) {
+        var run = SectionRun(section: section, place: "")
+        let keys = run.keys
+        let countOnly = run.handler == .skipped
+
+        var record = ArchiveRecord()
+        var seenRoles: UInt32 = 0
+        var recordHasFields = false
+        var recordLine = 0
+        var lastRole: FieldRole?
+        var sawModernLink = false
+
+        func flush(_ run: inout SectionRun, _ batch: inout ImportBatch) {
+            defer {
+                record = ArchiveRecord()
+                seenRoles = 0
+                recordHasFields = false
+                lastRole = nil
+            }
+            guard recordHasFields else { return }
+            run.records += 1
+            if countOnly { return }
+            if record.dateInvalid {
+                run.invalidDates += 1
+                if run.firstInvalidDate == nil { run.firstInvalidDate = "line \(recordLine)" }
+            }
+            ArchiveMapping.apply(record, run: &run, batch: &batch)
+        }
+
+        forEachLine(of: raw) { line, lineNumber in
+            let trimmed = ArchiveBytes.trimmed(line)
+            if trimmed.isEmpty {
+                flush(&run, &batch)
+                return
+            }
+            guard let colon = trimmed.firstIndex(of: 0x3A) else {
+                // No `Key:`: a sentinel, a group header, or the next line of a multi-line text.
+                if isEmptySentinel(trimmed) { return }
+                if lastRole == .text { record.appendTextLine(trimmed) }
+                if countOnly, !recordHasFields { recordHasFields = true; recordLine = lineNumber }
+                return
+            }
+            if countOnly {
+                if !recordHasFields { recordHasFields = true; recordLine = lineNumber }
+                return
+            }
+            let key = ArchiveBytes.trimmed(UnsafeRawBufferPointer(rebasing: trimmed[..<colon]))
+            guard let role = keys.role(of: key) else {
+                if lastRole == .text { record.appendTextLine(trimmed) }
+                return
+            }
+            // `Key: value`, `Key:value`, `Key:: value`.
+            var valueStart = colon + 1
+            while valueStart < trimmed.count, trimmed[valueStart] == 0x3A { valueStart += 1 }
+            let value = ArchiveBytes.trimmed(UnsafeRawBufferPointer(rebasing: trimmed[valueStart...]))
+            let bit = UInt32(1) << role.rawValue
+            if role != .ignored, seenRoles & bit != 0 {
+                flush(&run, &batch)  // a field repeats: the next record began without a blank line
+            }
+            seenRoles |= bit
+            if !recordHasFields { recordHasFields = true; recordLine = lineNumber }
+            lastRole = role
+            if role == .link { sawModernLink = true }
+            guard role != .ignored, !ArchiveBytes.isNullPlaceholder(value) else { return }
+            record.set(role, value)
+        }
+        flush(&run, &batch)
+
+        if run.usedLegacyKey { hints.sawLegacyLabel = true }
+        if run.sawUTCDates { hints.sawUTCDates = true }
+        if case .videos = run.handler, sawModernLink { hints.sawModernVideoLink = true }
+        run.finish(entry: entry, into: &batch)
+    }
+
+    // MARK: Direct-message files
+
+    /// One message line (with its continuation lines) of a DM file.
+    struct Message {
+        var record: ArchiveRecord
+        var line: Int
+    }
+
+    /// Walks a DM file: `onChat` for each `>>>` header, `onMessage` for each complete message.
+    /// Messages before any header get `onChat` never called (the caller sees no current chat).
+    static func scanChats(
+        _ raw: UnsafeRawBufferPointer, inGroupFile: Bool,
+        onChat: (ChatName) -> Void, onMessage: (Message) -> Void
+    ) {
+        var pending: Message?
+        forEachLine(of: raw) { line, lineNumber in
+            let trimmed = ArchiveBytes.trimmed(line)
+            if trimmed.isEmpty { return }
+            if trimmed.count >= 3, trimmed[0] == 0x3E, trimmed[1] == 0x3E, trimmed[2] == 0x3E {  // ">>>"
+                if let message = pending { onMessage(message) }
+                pending = nil
+                let name = ArchiveBytes.string(UnsafeRawBufferPointer(rebasing: trimmed[3...]))
+                onChat(ChatName.parse(name, inGroupSection: inGroupFile))
+                return
+            }
+            if let message = parseMessageLine(trimmed, lineNumber: lineNumber) {
+                if let previous = pending { onMessage(previous) }
+                pending = message
+                return
+            }
+            if isEmptySentinel(trimmed) { return }
+            pending?.record.appendTextLine(trimmed)
+        }
+        if let message = pending { onMessage(message) }
+    }
+
+    /// `YYYY-MM-DD HH:MM:SS[ UTC] <sender>: <text>`; nil if the line does not start with a timestamp.
+    static func parseMessageLine(_ line: UnsafeRawBufferPointer, lineNumber: Int) -> Message? {
+        guard line.count >= 20, ArchiveBytes.isDigit(line[0]), line[4] == 0x2D, line[7] == 0x2D,
+            line[13] == 0x3A, line[16] == 0x3A
+        else { return nil }
+        var record = ArchiveRecord()
+        var index = 19
+        if line.count >= 23, ArchiveBytes.equalsLowercase(UnsafeRawBufferPointer(rebasing: line[19..<23]), " utc") {
+            index = 23
+        }
+        record.set(.date, UnsafeRawBufferPointer(rebasing: line[0..<index]))
+        while index < line.count, line[index] == 0x20 { index += 1 }
+        let rest = UnsafeRawBufferPointer(rebasing: line[index...])
+        // The sender runs to the first ':' (usernames have none).
+        if let colon = rest.firstIndex(of: 0x3A) {
+            let sender = ArchiveBytes.trimmed(UnsafeRawBufferPointer(rebasing: rest[..<colon]))
+            if !sender.isEmpty { record.set(.user, sender) }
+            var textStart = colon + 1
+            if textStart < rest.count, rest[textStart] == 0x20 { textStart += 1 }
+            record.set(.text, UnsafeRawBufferPointer(rebasing: rest[textStart...]), detectTextLink: true)
+        } else {
+            record.set(.text, rest, detectTextLink: true)
+        }
+        return Message(record: record, line: lineNumber)
+    }
+
+    /// Reads a DM file into the batch (after the profile and the owner's name are known).
+    static func readChats(
+        _ raw: UnsafeRawBufferPointer, section: Int, entry: String, sink: MessageSink, into batch: inout ImportBatch
+    ) {
+        var run = SectionRun(section: section, place: "")
+        let inGroupFile = run.handler == .groupChats
+        var chat: ChatName?
+        var target: ChatTarget??  // resolved at the chat's first message
+        var strays = 0
+        scanChats(raw, inGroupFile: inGroupFile) { header in
+            chat = header
+            target = nil
+        } onMessage: { message in
+            run.records += 1
+            guard let chat else { strays += 1; return }
+            if target == nil { target = .some(sink.target(for: chat, batch: &batch)) }
+            guard let current = target ?? nil else { run.missingValue += 1; return }
+            if message.record.dateInvalid {
+                run.invalidDates += 1
+                if run.firstInvalidDate == nil { run.firstInvalidDate = "line \(message.line)" }
+            }
+            _ = sink.message(message.record, target: current, run: &run, batch: &batch)
+        }
+        if strays > 0 {
+            batch.warn(entry: entry, position: entry, "\(strays) messages outside any chat header skipped")
+        }
+        run.finish(entry: entry, into: &batch)
+    }
+
+    /// Feeds a DM file's chats to the owner-name tally.
+    static func tallyChats(_ raw: UnsafeRawBufferPointer, inGroupFile: Bool, into tally: inout OwnerNameTally) {
+        scanChats(raw, inGroupFile: inGroupFile) { chat in
+            tally.beginChat(counterpart: chat.name, isGroup: chat.groupID != nil)
+        } onMessage: { message in
+            tally.observe(sender: message.record.user)
+        }
+    }
+
+    // MARK: Lines
+
+    /// Calls `body` with each line (without CR/LF) and its 1-based number; skips a UTF-8 BOM.
+    static func forEachLine(of raw: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer, Int) -> Void) {
+        var start = 0
+        if raw.count >= 3, raw[0] == 0xEF, raw[1] == 0xBB, raw[2] == 0xBF { start = 3 }
+        var lineNumber = 0
+        while start < raw.count {
+            var end = start
+            while end < raw.count, raw[end] != 0x0A { end += 1 }
+            var lineEnd = end
+            if lineEnd > start, raw[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            lineNumber += 1
+            body(UnsafeRawBufferPointer(rebasing: raw[start..<lineEnd]), lineNumber)
+            start = end + 1
+        }
+    }
+
+    /// Whether a line is an "this section is empty" sentinel (English, Dutch, Spanish).
+    static func isEmptySentinel(_ line: UnsafeRawBufferPointer) -> Bool {
+        guard line.count < 120 else { return false }
+        var text = ArchiveBytes.string(line).trimmingWhitespace().lowercased()
+        while text.hasSuffix(".") { text.removeLast() }
+        if ArchiveSections.emptySentinels.contains(text) { return true }
+        return ArchiveSections.emptySentinelPrefixes.contains { text.hasPrefix($0) }
+    }
+
+    /// Whether a whole file is empty or holds only sentinel lines.
+    static func isEmptyFile(_ raw: UnsafeRawBufferPointer) -> Bool {
+        var empty = true
+        forEachLine(of: raw) { line, _ in
+            let trimmed = ArchiveBytes.trimmed(line)
+            if empty, !trimmed.isEmpty, !isEmptySentinel(trimmed) { empty = false }
+        }
+        return empty
+    }
+}

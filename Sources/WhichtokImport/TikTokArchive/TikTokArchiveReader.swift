@@ -1,0 +1,217 @@
+import WhichtokStore
+
+/// Reads the entries of one TikTok "Download your data" export — JSON of every generation (G1–G4,
+/// partial/category exports) and TXT of every era, English and Dutch — into an `ImportBatch`.
+///
+/// Use one reader per input: `wants` picks the entries, `read` takes them in any order, `finish`
+/// completes the batch (direct-message TXT files are read there, once the profile is known).
+/// Problems become diagnostics in the batch; nothing here throws or traps.
+///
+/// ```swift
+/// var reader = TikTokArchiveReader(parser: parser)
+/// for entry in entries where TikTokArchiveReader.wants(entryPath: entry.path) {
+///     reader.read(entryPath: entry.path, bytes: entry.bytes, into: &batch)
+/// }
+/// if reader.finish(into: &batch) { … }
+/// ```
+///
+/// Where sections live is in `ArchiveSections` (one table); the value parsers in `ArchiveValues`.
+public struct TikTokArchiveReader {
+    private let parser: JSONParser
+
+    /// Layouts of the JSON documents read (`json-g3`, …).
+    private var jsonLayouts: [String] = []
+    /// TXT files recognised, and what they said about the era and language.
+    private var txtFiles = 0
+    private var txtEra: Int?
+    private var txtDutch = false
+    private var txtHints = ArchiveTXTReader.Hints()
+    /// DM TXT files, read in `finish` once the profile (any entry) has named the owner.
+    private var deferredChats: [(entry: String, bytes: [UInt8], section: Int)] = []
+    /// The owner's name guessed from 1:1 chats when no profile names the owner.
+    private var ownerNameGuess: String?
+
+    public init(parser: JSONParser) {
+        self.parser = parser
+    }
+
+    // MARK: Choosing entries
+
+    /// Whether this reader wants an entry (path inside the input, `/`-separated, any wrapper
+    /// folders): `user_data.json` / `user_data_tiktok.json` and any other `.json` (whether its root
+    /// is a TikTok export is decided in `read`), and `.txt` files with a known English or Dutch
+    /// name — or any `.txt` in a TikTok export folder, so unknown files get named in the summary.
+    public static func wants(entryPath: String) -> Bool {
+        let components = pathComponents(entryPath)
+        guard let base = components.last, !isJunk(components) else { return false }
+        let lowered = base.lowercased()
+        if lowered.hasSuffix(".json") { return true }
+        guard lowered.hasSuffix(".txt") else { return false }
+        if txtEntry(forBaseName: base) != nil { return true }
+        guard components.count >= 2 else { return false }
+        let folder = ArchiveSectionIndex.txtKey(String(components[components.count - 2]))
+        return ArchiveSectionIndex.shared.txtFolders.contains(folder)
+    }
+
+    // MARK: Reading
+
+    /// Reads one entry into the batch. Problems are recorded in `batch` (warnings and errors with
+    /// the entry path and a position), never thrown. Invalid JSON in an export file is an error
+    /// diagnostic with the parser's byte offset.
+    public mutating func read(entryPath: String, bytes: PaddedBytes, into batch: inout ImportBatch) {
+        let components = Self.pathComponents(entryPath)
+        guard let base = components.last, !Self.isJunk(components) else { return }
+        let lowered = base.lowercased()
+        if lowered.hasSuffix(".json") {
+            readJSON(entryPath: entryPath, byName: Self.isExportFileName(lowered), bytes: bytes, into: &batch)
+        } else if lowered.hasSuffix(".txt") {
+            readTXT(entryPath: entryPath, base: base, bytes: bytes, into: &batch)
+        }
+    }
+
+    private mutating func readJSON(entryPath: String, byName: Bool, bytes: PaddedBytes, into batch: inout ImportBatch) {
+        var document = ArchiveJSONReader(entry: entryPath, byName: byName, ownerNameGuess: ownerNameGuess)
+        do {
+            try parser.parse(bytes) { root in
+                document.read(root, into: &batch)
+            }
+        } catch let error as JSONError {
+            if byName {
+                batch.error(entry: entryPath, position: "offset \(error.offset)", error.message)
+            } else {
+                batch.warn(
+                    entry: entryPath, position: "offset \(error.offset)",
+                    "not valid JSON (\(error.message)); not read as a TikTok export")
+            }
+            return
+        } catch {
+            batch.error(entry: entryPath, position: nil, "could not read JSON: \(error)")
+            return
+        }
+        ownerNameGuess = document.ownerNameGuess
+        if document.recognised { jsonLayouts.append(document.layout) }
+    }
+
+    private mutating func readTXT(entryPath: String, base: Substring, bytes: PaddedBytes, into batch: inout ImportBatch) {
+        guard let found = Self.txtEntry(forBaseName: base) else {
+            batch.unknownSections.append(entryPath)
+            return
+        }
+        txtFiles += 1
+        if found.dutch { txtDutch = true }
+        if let era = found.era { txtEra = max(txtEra ?? era, era) }
+        switch ArchiveSections.sections[found.section].handler {
+        case .directMessages, .groupChats:
+            deferredChats.append((entryPath, bytes.array, found.section))
+        default:
+            var hints = txtHints
+            bytes.withUnsafeBytes { raw in
+                ArchiveTXTReader.readRecords(raw, section: found.section, entry: entryPath, hints: &hints, into: &batch)
+            }
+            txtHints = hints
+        }
+    }
+
+    // MARK: Finishing
+
+    /// After the last entry: reads deferred direct messages, sets `batch.layout`, adds the warning
+    /// "the export yielded no events" for a recognised export without events, and the error
+    /// "not a TikTok data export" when nothing read was recognisable. Returns whether anything was
+    /// recognised. The reader is empty again afterwards.
+    public mutating func finish(into batch: inout ImportBatch) -> Bool {
+        defer { self = TikTokArchiveReader(parser: parser) }
+        readDeferredChats(into: &batch)
+        guard !jsonLayouts.isEmpty || txtFiles > 0 else {
+            batch.error(entry: nil, position: nil, "not a TikTok data export")
+            return false
+        }
+        batch.layout = layout()
+        if batch.eventCount == 0 {
+            batch.warn(entry: nil, position: nil, "the export yielded no events")
+        }
+        return true
+    }
+
+    private mutating func readDeferredChats(into batch: inout ImportBatch) {
+        guard !deferredChats.isEmpty else { return }
+        var ownerName = batch.hasOwner ? batch.accounts[Int(batch.owner)].username : nil
+        if ownerName == nil {
+            if ownerNameGuess == nil {
+                var tally = OwnerNameTally()
+                for file in deferredChats {
+                    let inGroupFile = ArchiveSections.sections[file.section].handler == .groupChats
+                    file.bytes.withUnsafeBytes { ArchiveTXTReader.tallyChats($0, inGroupFile: inGroupFile, into: &tally) }
+                }
+                ownerNameGuess = tally.best()
+            }
+            ownerName = ownerNameGuess
+        }
+        let sink = MessageSink(ownerName: ownerName)
+        let ordered = deferredChats.filter { ArchiveSections.sections[$0.section].handler == .directMessages }
+            + deferredChats.filter { ArchiveSections.sections[$0.section].handler == .groupChats }
+        for file in ordered {
+            file.bytes.withUnsafeBytes {
+                ArchiveTXTReader.readChats($0, section: file.section, entry: file.entry, sink: sink, into: &batch)
+            }
+        }
+        deferredChats.removeAll()
+    }
+
+    /// `json-g1`…`json-g4`, `json-partial`, `txt-2020`…`txt-2026` (+`+nl`), or `mixed`.
+    private func layout() -> String {
+        var layouts = Set(jsonLayouts)
+        if txtFiles > 0 {
+            var era = txtEra ?? 2020
+            if txtHints.sawLegacyLabel { era = max(era, 2020) }
+            if txtHints.sawModernVideoLink || txtHints.sawUTCDates { era = max(era, 2024) }
+            layouts.insert("txt-\(era)" + (txtDutch ? "+nl" : ""))
+        }
+        if layouts.count == 1, let only = layouts.first { return only }
+        return "mixed"
+    }
+
+    // MARK: Names
+
+    private static func pathComponents(_ path: String) -> [Substring] {
+        path.split(whereSeparator: { $0 == "/" || $0 == "\\" })
+    }
+
+    /// macOS resource forks and metadata folders.
+    private static func isJunk(_ components: [Substring]) -> Bool {
+        guard let base = components.last else { return true }
+        return base.hasPrefix("._") || components.contains { $0 == "__MACOSX" }
+    }
+
+    private static func isExportFileName(_ lowered: String) -> Bool {
+        lowered == "user_data.json" || lowered == "user_data_tiktok.json"
+    }
+
+    /// The section of a TXT file by its base name: `.txt` and a split suffix (`_2`, ` (2)`) dropped,
+    /// case, blanks and typographic apostrophes ignored.
+    static func txtEntry(forBaseName base: Substring) -> ArchiveSectionIndex.TXTEntry? {
+        var name = base
+        if name.lowercased().hasSuffix(".txt") { name = name.dropLast(4) }
+        let index = ArchiveSectionIndex.shared
+        if let found = index.txtNames[ArchiveSectionIndex.txtKey(String(name))] { return found }
+        // Split files: `Following_1`, `Following (2)`.
+        var trimmed = name
+        if trimmed.last == ")", let open = trimmed.lastIndex(of: "(") {
+            let inside = trimmed[trimmed.index(after: open)..<trimmed.index(before: trimmed.endIndex)]
+            if !inside.isEmpty, inside.allSatisfy(\.isASCIIDigit) { trimmed = trimmed[..<open] }
+        } else {
+            let digits = trimmed.reversed().prefix(while: \.isASCIIDigit).count
+            if digits > 0, digits < trimmed.count {
+                let beforeDigits = trimmed.dropLast(digits)
+                if beforeDigits.last == "_" || beforeDigits.last == "-" || beforeDigits.last == " " {
+                    trimmed = beforeDigits.dropLast()
+                }
+            }
+        }
+        guard trimmed.count != name.count else { return nil }
+        return index.txtNames[ArchiveSectionIndex.txtKey(String(trimmed))]
+    }
+}
+
+extension Character {
+    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
+}

@@ -1,0 +1,96 @@
+/// The generator's own pseudo-random numbers: xoshiro256** seeded through SplitMix64.
+///
+/// Everything the generator draws goes through this type, never through `SystemRandomNumberGenerator`
+/// or the standard library's `random(in:)` helpers (whose algorithms may change between toolchains),
+/// so the same seed gives the same bytes on every machine and Swift version.
+public struct SynthRandom: RandomNumberGenerator, Sendable {
+    private var s0: UInt64
+    private var s1: UInt64
+    private var s2: UInt64
+    private var s3: UInt64
+
+    /// A generator seeded from one 64-bit value.
+    public init(seed: UInt64) {
+        var mixer = seed
+        s0 = Self.splitMix(&mixer)
+        s1 = Self.splitMix(&mixer)
+        s2 = Self.splitMix(&mixer)
+        s3 = Self.splitMix(&mixer)
+        if s0 | s1 | s2 | s3 == 0 { s0 = 1 }
+    }
+
+    /// An independent stream for one purpose (`stream`) and one item (`index`) of a seed, so work
+    /// can be split over threads without changing what each item draws.
+    public init(seed: UInt64, stream: UInt64, index: UInt64 = 0) {
+        self.init(seed: Self.mix(seed, stream, index))
+    }
+
+    /// Hashes three values into one well-mixed 64-bit value.
+    public static func mix(_ a: UInt64, _ b: UInt64, _ c: UInt64 = 0) -> UInt64 {
+        var x = a &+ 0x9E37_79B9_7F4A_7C15
+        var value = splitMix(&x) ^ (b &* 0xD6E8_FEB8_6659_FD93)
+        value = splitMix(&value) ^ (c &* 0xA076_1D64_78BD_642F)
+        return splitMix(&value)
+    }
+
+    private static func splitMix(_ state: inout UInt64) -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    public mutating func next() -> UInt64 {
+        let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
+        let t = s1 << 17
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = s3 << 45 | s3 >> 19
+        return result
+    }
+
+    /// A uniform integer in `0..<bound` (Lemire's multiply-shift with rejection). `bound` must be > 0.
+    public mutating func below(_ bound: Int) -> Int {
+        precondition(bound > 0, "empty range")
+        let limit = UInt64(bound)
+        var product = next().multipliedFullWidth(by: limit)
+        if product.low < limit {
+            let threshold = (0 &- limit) % limit
+            while product.low < threshold { product = next().multipliedFullWidth(by: limit) }
+        }
+        return Int(product.high)
+    }
+
+    /// A uniform integer in `lower...upper`.
+    public mutating func between(_ lower: Int, _ upper: Int) -> Int {
+        upper <= lower ? lower : lower + below(upper - lower + 1)
+    }
+
+    /// A uniform 64-bit integer in `lower..<upper`, or `lower` for an empty range.
+    public mutating func between(_ lower: Int64, upTo upper: Int64) -> Int64 {
+        upper <= lower ? lower : lower + Int64(below(Int(upper - lower)))
+    }
+
+    /// A uniform `Double` in `[0, 1)` with 53 random bits.
+    public mutating func unit() -> Double {
+        Double(next() >> 11) * 0x1.0p-53
+    }
+
+    /// True with probability `p`.
+    public mutating func chance(_ p: Double) -> Bool { unit() < p }
+
+    /// One element of a non-empty array.
+    public mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
+
+    /// Shuffles in place (Fisher–Yates).
+    public mutating func shuffle<T>(_ items: inout [T]) {
+        guard items.count > 1 else { return }
+        for index in stride(from: items.count - 1, to: 0, by: -1) {
+            items.swapAt(index, below(index + 1))
+        }
+    }
+}

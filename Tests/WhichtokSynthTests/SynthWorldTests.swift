@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+@testable import WhichtokSynth
+
+@Suite("Synth world")
+struct SynthWorldTests {
+    @Test("ids and names are unique and well-formed")
+    func identities() throws {
+        let world = SynthWorld(SynthOptions(donors: 40, events: 60_000, communities: 5))
+        #expect(world.communities.count == 5)
+        #expect(Set(world.videos.map(\.id)).count == world.videos.count)
+        let earliest = CivilTime.epoch(year: 2021, month: 1, day: 1)
+        let latest = CivilTime.epoch(year: 2027, month: 1, day: 1)
+        for video in world.videos {
+            #expect(String(video.id).count == 19)
+            #expect(video.created >= earliest && video.created < latest)
+            #expect(world.creators[video.creator].community == video.community)
+            #expect(video.hashtags.allSatisfy { world.hashtags[$0].community == video.community })
+        }
+        #expect(Set(world.creators.map(\.username)).count == world.creators.count)
+        #expect(world.creators.allSatisfy { $0.username == $0.username.lowercased() && $0.username.hasPrefix("c\($0.community)_") })
+        #expect(Set(world.hashtags.map { $0.name.lowercased() }).count == world.hashtags.count)
+        #expect(Set(world.hashtags.map(\.id)).count == world.hashtags.count)
+        #expect(Set(world.sounds.map(\.title)).count == world.sounds.count)
+        #expect(Set(world.donors.map { $0.username.lowercased() }).count == world.donors.count)
+        for community in world.communities {
+            #expect(!community.donors.isEmpty)
+            #expect(community.donors.allSatisfy { world.donors[$0].community == community.index })
+        }
+        let caption = world.caption(ofVideo: 0)
+        #expect(caption.contains("#" + world.hashtags[world.videos[0].hashtags[0]].name))
+    }
+
+    @Test("communities beyond the theme list get distinct names", arguments: [1, 17, 20])
+    func manyCommunities(count: Int) throws {
+        let world = SynthWorld(SynthOptions(donors: 4, events: 2000, communities: count))
+        #expect(Set(world.communities.map(\.name)).count == count)
+        #expect(Set(world.hashtags.map { $0.name.lowercased() }).count == world.hashtags.count)
+    }
+
+    @Test("small and odd options still generate", arguments: [
+        SynthOptions(donors: 1, events: 0, communities: 1, seed: 0),
+        SynthOptions(donors: 3, events: 500, communities: 6, seed: 1),
+        SynthOptions(donors: 9, events: 3000, communities: 1, seed: .max),
+    ])
+    func oddOptions(options: SynthOptions) throws {
+        let directory = try temporaryDirectory("odd")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let report = try Synth.generate(options, to: directory)
+        #expect(report.archives.count == options.donors)
+        #expect(report.files.contains(report.groundTruthPath))
+        let plan = SynthPlan(options)
+        for archive in report.archives {
+            for entry in plan.entries(forDonor: archive.donor) where entry.path.hasSuffix(".json") {
+                _ = try StrictJSONParser.parse(entry.bytes)
+            }
+        }
+    }
+}
