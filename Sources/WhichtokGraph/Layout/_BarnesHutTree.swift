@@ -6,7 +6,7 @@
 /// `next == i + 1`.
 ///
 /// Nodes are kept in tree order in `order` (a permutation of the node ids), with their positions and
-/// masses copied to `px`, `py`, `pm` in the same order; every cell covers the contiguous range
+/// masses copied to `points` and `masses` in the same order; every cell covers the contiguous range
 /// `start ..< end` of that order. Building partitions the previous order in place, so the order (and
 /// so every result) depends only on the positions.
 ///
@@ -14,8 +14,7 @@
 struct _BarnesHutTree {
     struct Cell {
         /// Centre of mass.
-        var cx: Float
-        var cy: Float
+        var centre: SIMD2<Float>
         var mass: Float
         /// Side length of the cell's square.
         var size: Float
@@ -29,80 +28,76 @@ struct _BarnesHutTree {
     var cells: [Cell] = []
     /// Node ids in tree order.
     var order: [UInt32]
-    var px: [Float]
-    var py: [Float]
-    var pm: [Float]
+    var points: [SIMD2<Float>]
+    var masses: [Float]
 
     init(nodeCount: Int) {
         order = (0..<nodeCount).map { UInt32($0) }
-        px = [Float](repeating: 0, count: nodeCount)
-        py = [Float](repeating: 0, count: nodeCount)
-        pm = [Float](repeating: 0, count: nodeCount)
+        points = [SIMD2<Float>](repeating: .zero, count: nodeCount)
+        masses = [Float](repeating: 0, count: nodeCount)
         cells.reserveCapacity(2 * nodeCount + 1)
     }
 
-    /// Rebuilds the tree for the positions `x`, `y` and masses `mass` (one entry per node).
-    mutating func build(x: UnsafeBufferPointer<Float>, y: UnsafeBufferPointer<Float>, mass: UnsafeBufferPointer<Float>) {
+    /// Rebuilds the tree for `positions` and `mass` (one entry per node).
+    mutating func build(positions: UnsafeBufferPointer<SIMD2<Float>>, mass: UnsafeBufferPointer<Float>) {
         let n = order.count
         cells.removeAll(keepingCapacity: true)
         guard n > 0 else { return }
-        var minX = Float.infinity, minY = Float.infinity, maxX = -Float.infinity, maxY = -Float.infinity
+        var low = SIMD2<Float>(repeating: .infinity), high = SIMD2<Float>(repeating: -.infinity)
         for u in 0..<n {
-            minX = min(minX, x[u]); maxX = max(maxX, x[u])
-            minY = min(minY, y[u]); maxY = max(maxY, y[u])
+            low = pointwiseMin(low, positions[u])
+            high = pointwiseMax(high, positions[u])
         }
-        let side = max(maxX - minX, maxY - minY) * 1.0001 + 1e-6
-        var builder = Builder(order: [], x: x, y: y, cells: [])
+        let extent = high - low
+        let side = max(extent.x, extent.y) * 1.0001 + 1e-6
+        var builder = Builder(order: [], positions: positions, cells: [])
         swap(&builder.order, &order)
         swap(&builder.cells, &cells)
-        builder.build(start: 0, end: n, x0: minX, y0: minY, side: side, depth: 0)
+        builder.build(start: 0, end: n, corner: low, side: side, depth: 0)
         swap(&builder.order, &order)
         swap(&builder.cells, &cells)
         for k in 0..<n {
             let u = Int(order[k])
-            px[k] = x[u]
-            py[k] = y[u]
-            pm[k] = mass[u]
+            points[k] = positions[u]
+            masses[k] = mass[u]
         }
         // Masses and centres of mass, children before parents (reverse pre-order).
         for i in stride(from: cells.count - 1, through: 0, by: -1) {
             let cell = cells[i]
-            var m: Float = 0, sx: Float = 0, sy: Float = 0
+            var m: Float = 0
+            var moment = SIMD2<Float>.zero
             if Int(cell.next) == i + 1 {
                 for k in Int(cell.start)..<Int(cell.end) {
-                    m += pm[k]
-                    sx += pm[k] * px[k]
-                    sy += pm[k] * py[k]
+                    m += masses[k]
+                    moment += masses[k] * points[k]
                 }
             } else {
                 var child = i + 1
                 while child < Int(cell.next) {
                     let c = cells[child]
                     m += c.mass
-                    sx += c.mass * c.cx
-                    sy += c.mass * c.cy
+                    moment += c.mass * c.centre
                     child = Int(c.next)
                 }
             }
             cells[i].mass = m
-            cells[i].cx = m > 0 ? sx / m : 0
-            cells[i].cy = m > 0 ? sy / m : 0
+            cells[i].centre = m > 0 ? moment / m : .zero
         }
     }
 
-    /// The recursive partitioning, over raw buffers.
+    /// The recursive partitioning.
     private struct Builder {
         var order: [UInt32]
-        let x: UnsafeBufferPointer<Float>
-        let y: UnsafeBufferPointer<Float>
+        let positions: UnsafeBufferPointer<SIMD2<Float>>
         var cells: [Cell]
 
-        /// Moves the nodes of `start ..< end` that satisfy `below` to the front; returns the split.
-        mutating func partition(_ start: Int, _ end: Int, _ below: (Int) -> Bool) -> Int {
+        /// Moves the nodes of `start ..< end` whose `axis` coordinate is below `split` to the front;
+        /// returns the boundary.
+        mutating func partition(_ start: Int, _ end: Int, axis: Int, split: Float) -> Int {
             var low = start, high = end - 1
             while true {
-                while low <= high && below(Int(order[low])) { low += 1 }
-                while low <= high && !below(Int(order[high])) { high -= 1 }
+                while low <= high && positions[Int(order[low])][axis] < split { low += 1 }
+                while low <= high && !(positions[Int(order[high])][axis] < split) { high -= 1 }
                 if low >= high { return low }
                 order.swapAt(low, high)
                 low += 1
@@ -110,20 +105,27 @@ struct _BarnesHutTree {
             }
         }
 
-        mutating func build(start: Int, end: Int, x0: Float, y0: Float, side: Float, depth: Int) {
+        mutating func build(start: Int, end: Int, corner: SIMD2<Float>, side: Float, depth: Int) {
             let index = cells.count
-            cells.append(Cell(cx: 0, cy: 0, mass: 0, size: side, start: Int32(start), end: Int32(end), next: 0))
+            cells.append(Cell(centre: .zero, mass: 0, size: side, start: Int32(start), end: Int32(end), next: 0))
             if end - start > 1 && depth < _BarnesHutTree.maxDepth {
                 let half = side / 2
-                let midX = x0 + half, midY = y0 + half
-                let xs = x, ys = y
-                let splitY = partition(start, end) { ys[$0] < midY }
-                let splitLow = partition(start, splitY) { xs[$0] < midX }
-                let splitHigh = partition(splitY, end) { xs[$0] < midX }
-                if splitLow > start { build(start: start, end: splitLow, x0: x0, y0: y0, side: half, depth: depth + 1) }
-                if splitY > splitLow { build(start: splitLow, end: splitY, x0: midX, y0: y0, side: half, depth: depth + 1) }
-                if splitHigh > splitY { build(start: splitY, end: splitHigh, x0: x0, y0: midY, side: half, depth: depth + 1) }
-                if end > splitHigh { build(start: splitHigh, end: end, x0: midX, y0: midY, side: half, depth: depth + 1) }
+                let middle = corner + half
+                let splitY = partition(start, end, axis: 1, split: middle.y)
+                let splitLow = partition(start, splitY, axis: 0, split: middle.x)
+                let splitHigh = partition(splitY, end, axis: 0, split: middle.x)
+                if splitLow > start {
+                    build(start: start, end: splitLow, corner: corner, side: half, depth: depth + 1)
+                }
+                if splitY > splitLow {
+                    build(start: splitLow, end: splitY, corner: SIMD2(middle.x, corner.y), side: half, depth: depth + 1)
+                }
+                if splitHigh > splitY {
+                    build(start: splitY, end: splitHigh, corner: SIMD2(corner.x, middle.y), side: half, depth: depth + 1)
+                }
+                if end > splitHigh {
+                    build(start: splitHigh, end: end, corner: middle, side: half, depth: depth + 1)
+                }
             }
             cells[index].next = Int32(cells.count)
         }
