@@ -33,8 +33,14 @@ public enum Exporter {
     /// Writes GEXF to `path`, or to standard output when `path` is nil.
     @discardableResult
     public static func writeGEXF(_ document: ExportDocument, to path: String?, options: GEXFOptions = GEXFOptions()) throws(ExportError) -> ExportResult {
+        try writeGEXF(document, to: path, options: options, fast: true)
+    }
+
+    /// `fast: false` writes every element through libxml2 (the reference the tests compare with).
+    @discardableResult
+    static func writeGEXF(_ document: ExportDocument, to path: String?, options: GEXFOptions, fast: Bool) throws(ExportError) -> ExportResult {
         var buffer = _ValueBuffer()
-        try writeXML(to: path) { xml in GEXFWriter.write(document, options: options, to: xml, buffer: &buffer) }
+        try writeXML(to: path) { xml in GEXFWriter.write(document, options: options, to: xml, buffer: &buffer, fast: fast) }
         return ExportResult(
             nodes: document.graph.nodeCount, edges: document.graph.edgeCount, removedCharacters: buffer.removedCharacters,
             files: path.map { [$0] } ?? [], dynamicIgnored: options.dynamic && !document.hasTimes)
@@ -43,8 +49,14 @@ public enum Exporter {
     /// Writes GraphML to `path`, or to standard output when `path` is nil.
     @discardableResult
     public static func writeGraphML(_ document: ExportDocument, to path: String?) throws(ExportError) -> ExportResult {
+        try writeGraphML(document, to: path, fast: true)
+    }
+
+    /// `fast: false` writes every element through libxml2 (the reference the tests compare with).
+    @discardableResult
+    static func writeGraphML(_ document: ExportDocument, to path: String?, fast: Bool) throws(ExportError) -> ExportResult {
         var buffer = _ValueBuffer()
-        try writeXML(to: path) { xml in GraphMLWriter.write(document, to: xml, buffer: &buffer) }
+        try writeXML(to: path) { xml in GraphMLWriter.write(document, to: xml, buffer: &buffer, fast: fast) }
         return ExportResult(
             nodes: document.graph.nodeCount, edges: document.graph.edgeCount, removedCharacters: buffer.removedCharacters,
             files: path.map { [$0] } ?? [], dynamicIgnored: false)

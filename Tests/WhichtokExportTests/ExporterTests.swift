@@ -161,3 +161,73 @@ struct ExporterTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path) == ["graph.gexf"])
     }
 }
+
+@Suite("Pre-formatted markup")
+struct RawMarkupTests {
+    @Test("the fast path writes exactly the bytes libxml2 writes element by element")
+    func sameBytes() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanUp() }
+        for exportCase in try Fixtures.cases() {
+            for version in GEXFVersion.allCases {
+                let options = GEXFOptions(version: version, dynamic: exportCase.dynamic)
+                try Exporter.writeGEXF(exportCase.document, to: folder.path("fast.gexf"), options: options, fast: true)
+                try Exporter.writeGEXF(exportCase.document, to: folder.path("slow.gexf"), options: options, fast: false)
+                let fast = try Data(contentsOf: URL(fileURLWithPath: folder.path("fast.gexf")))
+                let slow = try Data(contentsOf: URL(fileURLWithPath: folder.path("slow.gexf")))
+                #expect(fast == slow, "GEXF \(version.rawValue), \(exportCase)")
+            }
+            try Exporter.writeGraphML(exportCase.document, to: folder.path("fast.graphml"), fast: true)
+            try Exporter.writeGraphML(exportCase.document, to: folder.path("slow.graphml"), fast: false)
+            let fast = try Data(contentsOf: URL(fileURLWithPath: folder.path("fast.graphml")))
+            let slow = try Data(contentsOf: URL(fileURLWithPath: folder.path("slow.graphml")))
+            #expect(fast == slow, "GraphML, \(exportCase)")
+        }
+    }
+
+    @Test("elements holding text that needs escaping fall back to libxml2 with the same bytes")
+    func fallback() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanUp() }
+        let store = try Fixtures.handStore()
+        var document = Fixtures.document(GraphBuilder.interaction(store), store: store)
+        // Every other node and edge gets a value with markup in it.
+        document.nodeColumns.append(AttributeColumn("note", .string, .text { $0 % 2 == 0 ? "a <b> & \"c\"" : "plain" }))
+        document.edgeColumns.append(AttributeColumn("note", .string, .text { $0 % 2 == 1 ? "x\ny & z" : "plain" }))
+        for fast in [true, false] {
+            try Exporter.writeGEXF(document, to: folder.path("\(fast).gexf"), options: GEXFOptions(dynamic: true), fast: fast)
+            try Exporter.writeGraphML(document, to: folder.path("\(fast).graphml"), fast: fast)
+        }
+        for name in ["gexf", "graphml"] {
+            let fast = try Data(contentsOf: URL(fileURLWithPath: folder.path("true.\(name)")))
+            let slow = try Data(contentsOf: URL(fileURLWithPath: folder.path("false.\(name)")))
+            #expect(fast == slow, "\(name)")
+            #expect(String(decoding: fast, as: UTF8.self).contains("a &lt;b&gt; &amp; &quot;c&quot;"))
+        }
+    }
+
+    @Test("values XML would escape are refused, so such elements go through libxml2")
+    func refusesMarkup() {
+        var raw = _RawMarkup()
+        raw.begin(depth: 1, parentStartTagOpen: false)
+        var value = _ValueBuffer()
+        value.append(integer: 42)
+        raw.startElement("a")
+        raw.attribute("x", &value)
+        raw.endElement()
+        let refused = raw.needsEscaping
+        let text = String(decoding: raw.buffer.bytes, as: UTF8.self)
+        #expect(!refused)
+        #expect(text == "  <a x=\"42\"/>\n")
+        for text in ["a<b", "a&b", "say \"x\"", "tab\t", "line\n", "cr\r"] {
+            var markup = _RawMarkup()
+            markup.begin(depth: 0, parentStartTagOpen: false)
+            var bad = _ValueBuffer()
+            bad.append(text: text)
+            markup.startElement("a")
+            markup.attribute("x", &bad)
+            let refused = markup.needsEscaping
+            #expect(refused, "\(text)")
+        }
+    }
+}

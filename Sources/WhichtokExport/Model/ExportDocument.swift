@@ -20,9 +20,9 @@ import WhichtokStore
 public struct ExportDocument {
     public let graph: Graph
     public let labels: AttributeColumn
-    public let nodeColumns: [AttributeColumn]
+    public internal(set) var nodeColumns: [AttributeColumn]
     /// Indexed by CSR entry (`graph.targets` position).
-    public let edgeColumns: [AttributeColumn]
+    public internal(set) var edgeColumns: [AttributeColumn]
     /// Per node: its community's colour (see `CommunityPalette`).
     public let colors: [RGB]
     /// Per node: `4 + 36·√((p − p_min)/(p_max − p_min))` for PageRank `p` (10 when all are equal).

@@ -99,6 +99,11 @@ struct _ByteSink: ~Copyable {
         if buffer.count >= 1 << 16 { flush() }
     }
 
+    mutating func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
     mutating func write(_ literal: StaticString) {
         literal.withUTF8Buffer { buffer.append(contentsOf: $0) }
         if buffer.count >= 1 << 16 { flush() }

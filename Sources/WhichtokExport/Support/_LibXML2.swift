@@ -92,6 +92,14 @@ final class _XMLTextWriter {
         value.withCString { check(xmlTextWriterWriteString(writer, $0)) }
     }
 
+    /// Pre-formatted markup, written as it is (see `_RawMarkup`).
+    func raw(_ markup: borrowing _RawMarkup) {
+        guard !failed, !markup.buffer.isEmpty else { return }
+        markup.buffer.withBytes { bytes in
+            check(xmlTextWriterWriteRawLen(writer, bytes.baseAddress, Int32(bytes.count)))
+        }
+    }
+
     /// `<name>text</name>` with the null-terminated bytes of `value` as text.
     func element(_ name: StaticString, text value: inout _ValueBuffer) {
         guard !failed else { return }

@@ -3,45 +3,111 @@
 ///
 /// Text goes through XML 1.0 hygiene (see `append(text:)`), which every format shares: the same label
 /// reads the same in GEXF, GraphML and CSV.
-struct _ValueBuffer {
-    private(set) var bytes: [UInt8] = []
+struct _ValueBuffer: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// Bytes held.
+    private(set) var count = 0
     /// Characters removed by `append(text:)` since the buffer was made.
     private(set) var removedCharacters = 0
 
-    init() { bytes.reserveCapacity(256) }
+    init(capacity: Int = 256) {
+        self.capacity = max(16, capacity)
+        base = UnsafeMutablePointer<UInt8>.allocate(capacity: self.capacity)
+    }
 
-    mutating func reset() { bytes.removeAll(keepingCapacity: true) }
+    deinit { base.deallocate() }
 
-    var isEmpty: Bool { bytes.isEmpty }
+    mutating func reset() { count = 0 }
+
+    var isEmpty: Bool { count == 0 }
+
+    /// A copy of the content.
+    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// Calls `body` with the content.
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        body(UnsafeBufferPointer(start: base, count: count))
+    }
 
     /// Calls `body` with the content followed by a NUL byte.
     mutating func withCString<R>(_ body: (UnsafePointer<UInt8>) -> R) -> R {
-        bytes.append(0)
-        defer { bytes.removeLast() }
-        return bytes.withUnsafeBufferPointer { buffer in
-            // A buffer holding at least the terminator always has a base address.
-            body(buffer.baseAddress.unsafelyUnwrapped)
-        }
+        reserve(1)
+        base[count] = 0
+        return body(base)
     }
 
+    @inline(__always)
+    private mutating func reserve(_ extra: Int) {
+        guard count + extra > capacity else { return }
+        var newCapacity = capacity * 2
+        while newCapacity < count + extra { newCapacity *= 2 }
+        let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        grown.update(from: base, count: count)
+        base.deallocate()
+        base = grown
+        capacity = newCapacity
+    }
+
+    /// Keeps the first `count` bytes.
+    mutating func truncate(to newCount: Int) {
+        if newCount < count { count = max(0, newCount) }
+    }
+
+    @inline(__always)
+    mutating func append(byte: UInt8) {
+        reserve(1)
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func append(buffer other: UnsafeBufferPointer<UInt8>) {
+        guard let source = other.baseAddress, other.count > 0 else { return }
+        reserve(other.count)
+        (base + count).update(from: source, count: other.count)
+        count += other.count
+    }
+
+    @inline(__always)
     mutating func append(_ literal: StaticString) {
-        literal.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        literal.withUTF8Buffer { append(buffer: $0) }
     }
 
-    mutating func append(byte: UInt8) { bytes.append(byte) }
+    mutating func append(bytes other: [UInt8]) {
+        other.withUnsafeBufferPointer { append(buffer: $0) }
+    }
 
-    mutating func append(bytes other: [UInt8]) { bytes.append(contentsOf: other) }
+    mutating func append(bytes other: ArraySlice<UInt8>) {
+        other.withUnsafeBufferPointer { append(buffer: $0) }
+    }
+
+    /// Appends the content of another buffer.
+    mutating func append(contentsOf other: borrowing _ValueBuffer) {
+        other.withBytes { append(buffer: $0) }
+    }
 
     /// Decimal digits of `value`.
     mutating func append(integer value: Int64) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        reserve(20)
+        if value < 0 {
+            base[count] = UInt8(ascii: "-")
+            count += 1
+        }
         var magnitude = value.magnitude
-        let start = bytes.count
+        var digits = 1
+        var rest = magnitude
+        while rest >= 10 {
+            rest /= 10
+            digits += 1
+        }
+        var position = count + digits - 1
         repeat {
-            bytes.append(UInt8(ascii: "0") &+ UInt8(magnitude % 10))
+            base[position] = UInt8(ascii: "0") &+ UInt8(magnitude % 10)
             magnitude /= 10
+            position -= 1
         } while magnitude > 0
-        bytes[start...].reverse()
+        count += digits
     }
 
     mutating func append(integer value: Int) { append(integer: Int64(value)) }
@@ -54,7 +120,7 @@ struct _ValueBuffer {
             return
         }
         var text = value.description
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        text.withUTF8 { append(buffer: $0) }
     }
 
     /// The shortest decimal that reads back as the same `Float` (edge weights: `0.8123`, not the
@@ -65,7 +131,7 @@ struct _ValueBuffer {
             return
         }
         var text = value.description
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        text.withUTF8 { append(buffer: $0) }
     }
 
     /// `text` as UTF-8 without the characters XML 1.0 forbids: C0 controls other than TAB, LF and CR
@@ -85,7 +151,11 @@ struct _ValueBuffer {
             }
         }
         if clean {
-            bytes.append(contentsOf: utf8)
+            reserve(utf8.count)
+            for byte in utf8 {
+                base[count] = byte
+                count += 1
+            }
             return
         }
         var i = utf8.startIndex
@@ -99,7 +169,7 @@ struct _ValueBuffer {
                 removedCharacters += 1
                 i += 3
             } else {
-                bytes.append(byte)
+                append(byte: byte)
                 i += 1
             }
         }
@@ -109,9 +179,9 @@ struct _ValueBuffer {
     mutating func append(utcDate seconds: UInt32) {
         let (year, month, day) = _ValueBuffer.civil(days: Int(seconds) / 86_400)
         appendPadded(year, width: 4)
-        bytes.append(UInt8(ascii: "-"))
+        append(byte: UInt8(ascii: "-"))
         appendPadded(month, width: 2)
-        bytes.append(UInt8(ascii: "-"))
+        append(byte: UInt8(ascii: "-"))
         appendPadded(day, width: 2)
     }
 
@@ -119,19 +189,19 @@ struct _ValueBuffer {
     mutating func append(utcDateTime seconds: UInt32) {
         append(utcDate: seconds)
         let inDay = Int(seconds) % 86_400
-        bytes.append(UInt8(ascii: "T"))
+        append(byte: UInt8(ascii: "T"))
         appendPadded(inDay / 3600, width: 2)
-        bytes.append(UInt8(ascii: ":"))
+        append(byte: UInt8(ascii: ":"))
         appendPadded(inDay / 60 % 60, width: 2)
-        bytes.append(UInt8(ascii: ":"))
+        append(byte: UInt8(ascii: ":"))
         appendPadded(inDay % 60, width: 2)
-        bytes.append(UInt8(ascii: "Z"))
+        append(byte: UInt8(ascii: "Z"))
     }
 
     private mutating func appendPadded(_ value: Int, width: Int) {
         var digits = 1, power = 10
         while value >= power { digits += 1; power *= 10 }
-        for _ in digits..<max(digits, width) { bytes.append(UInt8(ascii: "0")) }
+        for _ in digits..<max(digits, width) { append(byte: UInt8(ascii: "0")) }
         append(integer: value)
     }
 

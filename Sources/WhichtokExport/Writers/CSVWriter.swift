@@ -39,7 +39,7 @@ enum CSVWriter {
                 buffer.append(float: x[u])
                 buffer.append(",")
                 buffer.append(float: y[u])
-                sink.write(buffer.bytes)
+                buffer.withBytes { sink.write($0) }
             }
             buffer.reset()
             buffer.append(",")
@@ -47,7 +47,7 @@ enum CSVWriter {
             buffer.append(",")
             buffer.append(text: document.colors[u].description)
             buffer.append("\r\n")
-            sink.write(buffer.bytes)
+            buffer.withBytes { sink.write($0) }
         }
     }
 
@@ -71,7 +71,7 @@ enum CSVWriter {
             buffer.append(integer: index)
             buffer.append(",")
             buffer.append(float: weights[e])
-            sink.write(buffer.bytes)
+            buffer.withBytes { sink.write($0) }
             for column in document.edgeColumns {
                 sink.write(byte: UInt8(ascii: ","))
                 buffer.reset()
@@ -85,18 +85,25 @@ enum CSVWriter {
     /// Writes the buffer as one field.
     @inline(__always)
     static func field(_ buffer: inout _ValueBuffer, _ sink: inout _ByteSink) {
-        sink.write(escaped(buffer.bytes))
+        buffer.withBytes { bytes in
+            if needsQuotes(bytes) {
+                sink.write(escaped(bytes))
+            } else {
+                sink.write(bytes)
+            }
+        }
     }
 
-    /// The bytes of one field: as they are, or in double quotes with `"` doubled when they contain a
-    /// comma, a quote, CR or LF (RFC 4180 §2.6–2.7).
-    static func escaped(_ bytes: [UInt8]) -> [UInt8] {
-        var needsQuotes = false
+    /// Whether a field must be quoted: it holds a comma, a quote, CR or LF (RFC 4180 §2.6).
+    static func needsQuotes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         for byte in bytes where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D {
-            needsQuotes = true
-            break
+            return true
         }
-        guard needsQuotes else { return bytes }
+        return false
+    }
+
+    /// The field in double quotes with `"` doubled (RFC 4180 §2.7).
+    static func escaped(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var quoted: [UInt8] = [UInt8(ascii: "\"")]
         quoted.reserveCapacity(bytes.count + 4)
         for byte in bytes {
@@ -111,6 +118,8 @@ enum CSVWriter {
     static func field(_ text: String) -> String {
         var buffer = _ValueBuffer()
         buffer.append(text: text)
-        return String(decoding: escaped(buffer.bytes), as: UTF8.self)
+        return buffer.withBytes { bytes in
+            String(decoding: needsQuotes(bytes) ? escaped(bytes) : Array(bytes), as: UTF8.self)
+        }
     }
 }

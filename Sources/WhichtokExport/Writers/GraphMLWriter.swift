@@ -6,9 +6,12 @@
 /// graph; `edgedefault` always set; node ids `n0…` with the real name in the `label` key; nodes before
 /// edges; edge ids `e0…` and a `weight` key (double). When a layout was computed, Gephi's visual keys
 /// `x`, `y`, `size` (float) and `r`, `g`, `b` (int) are added; colours and sizes are always written.
-/// Text is element content, so line breaks in labels are kept as they are.
+/// Text is element content, so line breaks in labels are kept as they are. Labels and the description
+/// always go through libxml2's escaping writer; the other data elements and whole edges hold only
+/// ids, numbers, dates and fixed names, and with `fast` (the default) are pre-formatted by
+/// `_RawMarkup` and passed to libxml2 in blocks (same bytes; the tests compare both paths).
 enum GraphMLWriter {
-    static func write(_ document: ExportDocument, to xml: _XMLTextWriter, buffer: inout _ValueBuffer) {
+    static func write(_ document: ExportDocument, to xml: _XMLTextWriter, buffer: inout _ValueBuffer, fast: Bool = true) {
         let graph = document.graph
         let hasLayout = document.positionX != nil && document.positionY != nil
         xml.startDocument()
@@ -44,8 +47,11 @@ enum GraphMLWriter {
         xml.attribute("edgedefault", graph.isDirected ? "directed" : "undirected")
         buffer.reset()
         buffer.append(text: document.summary)
-        data("g_description", &buffer, xml)
+        var header = xml
+        data("g_description", &buffer, &header)
 
+        var raw = _RawMarkup()
+        var sink = xml
         for u in 0..<graph.nodeCount {
             if xml.failed { return }
             xml.startElement("node")
@@ -55,61 +61,49 @@ enum GraphMLWriter {
             xml.attribute("id", &buffer)
             buffer.reset()
             _ = document.labels.write(u, into: &buffer)
-            data("v_label", &buffer, xml)
-            for (column, id) in zip(document.nodeColumns, nodeKeys) {
-                buffer.reset()
-                guard column.write(u, into: &buffer) else { continue }
-                data(id, &buffer, xml)
+            data("v_label", &buffer, &sink)
+            if fast {
+                raw.begin(depth: 3, parentStartTagOpen: false)
+                nodeContent(document, u, keys: nodeKeys, &raw, &buffer)
+                raw.finish(parentDepth: 2)
             }
-            buffer.reset()
-            buffer.append(float: document.sizes[u])
-            data("v_size", &buffer, xml)
-            let colour = document.colors[u]
-            buffer.reset()
-            buffer.append(integer: Int(colour.r))
-            data("v_r", &buffer, xml)
-            buffer.reset()
-            buffer.append(integer: Int(colour.g))
-            data("v_g", &buffer, xml)
-            buffer.reset()
-            buffer.append(integer: Int(colour.b))
-            data("v_b", &buffer, xml)
-            if let x = document.positionX, let y = document.positionY {
-                buffer.reset()
-                buffer.append(float: x[u])
-                data("v_x", &buffer, xml)
-                buffer.reset()
-                buffer.append(float: y[u])
-                data("v_y", &buffer, xml)
+            if fast && !raw.needsEscaping {
+                xml.raw(raw)
+            } else {
+                nodeContent(document, u, keys: nodeKeys, &sink, &buffer)
             }
             xml.endElement()
         }
 
-        let weights = graph.weights
+        var blockPending = false, lastWasRaw = false
         document.forEachEdge { index, u, v, e in
             if xml.failed { return }
-            xml.startElement("edge")
-            buffer.reset()
-            buffer.append("e")
-            buffer.append(integer: index)
-            xml.attribute("id", &buffer)
-            buffer.reset()
-            buffer.append("n")
-            buffer.append(integer: u)
-            xml.attribute("source", &buffer)
-            buffer.reset()
-            buffer.append("n")
-            buffer.append(integer: v)
-            xml.attribute("target", &buffer)
-            buffer.reset()
-            buffer.append(float: weights[e])
-            data("e_weight", &buffer, xml)
-            for (column, id) in zip(document.edgeColumns, edgeKeys) {
-                buffer.reset()
-                guard column.write(e, into: &buffer) else { continue }
-                data(id, &buffer, xml)
+            if fast {
+                if !blockPending {
+                    raw.begin(depth: 2, parentStartTagOpen: false)
+                    blockPending = true
+                }
+                let mark = raw.buffer.count
+                edge(document, index, u, v, e, keys: edgeKeys, &raw, &buffer)
+                if !raw.needsEscaping {
+                    lastWasRaw = true
+                    if raw.buffer.count >= 1 << 16 {
+                        xml.raw(raw)
+                        blockPending = false
+                    }
+                    return
+                }
+                raw.truncate(to: mark)
+                xml.raw(raw)
+                blockPending = false
             }
-            xml.endElement()
+            edge(document, index, u, v, e, keys: edgeKeys, &sink, &buffer)
+            lastWasRaw = false
+        }
+        if lastWasRaw {
+            if !blockPending { raw.begin(depth: 2, parentStartTagOpen: false) }
+            raw.finish(parentDepth: 1)
+            xml.raw(raw)
         }
         xml.endElement()  // graph
         xml.endElement()  // graphml
@@ -140,19 +134,80 @@ enum GraphMLWriter {
         xml.endElement()
     }
 
-    @inline(__always)
-    static func data(_ key: StaticString, _ buffer: inout _ValueBuffer, _ xml: _XMLTextWriter) {
-        xml.startElement("data")
-        xml.attribute("key", key)
-        xml.text(&buffer)
-        xml.endElement()
+    /// A node's data elements after its label: attributes, size, colour and position.
+    static func nodeContent<Sink: _MarkupSink & ~Copyable>(
+        _ document: ExportDocument, _ u: Int, keys: [[UInt8]], _ out: inout Sink, _ buffer: inout _ValueBuffer
+    ) {
+        for (column, id) in zip(document.nodeColumns, keys) {
+            buffer.reset()
+            guard column.write(u, into: &buffer) else { continue }
+            data(id, &buffer, &out)
+        }
+        buffer.reset()
+        buffer.append(float: document.sizes[u])
+        data("v_size", &buffer, &out)
+        let colour = document.colors[u]
+        buffer.reset()
+        buffer.append(integer: Int(colour.r))
+        data("v_r", &buffer, &out)
+        buffer.reset()
+        buffer.append(integer: Int(colour.g))
+        data("v_g", &buffer, &out)
+        buffer.reset()
+        buffer.append(integer: Int(colour.b))
+        data("v_b", &buffer, &out)
+        if let x = document.positionX, let y = document.positionY {
+            buffer.reset()
+            buffer.append(float: x[u])
+            data("v_x", &buffer, &out)
+            buffer.reset()
+            buffer.append(float: y[u])
+            data("v_y", &buffer, &out)
+        }
+    }
+
+    /// One `<edge>` with its weight and attributes.
+    static func edge<Sink: _MarkupSink & ~Copyable>(
+        _ document: ExportDocument, _ index: Int, _ u: Int, _ v: Int, _ e: Int, keys: [[UInt8]],
+        _ out: inout Sink, _ buffer: inout _ValueBuffer
+    ) {
+        out.startElement("edge")
+        buffer.reset()
+        buffer.append("e")
+        buffer.append(integer: index)
+        out.attribute("id", &buffer)
+        buffer.reset()
+        buffer.append("n")
+        buffer.append(integer: u)
+        out.attribute("source", &buffer)
+        buffer.reset()
+        buffer.append("n")
+        buffer.append(integer: v)
+        out.attribute("target", &buffer)
+        buffer.reset()
+        buffer.append(float: document.graph.weights[e])
+        data("e_weight", &buffer, &out)
+        for (column, id) in zip(document.edgeColumns, keys) {
+            buffer.reset()
+            guard column.write(e, into: &buffer) else { continue }
+            data(id, &buffer, &out)
+        }
+        out.endElement()
     }
 
     @inline(__always)
-    static func data(_ key: [UInt8], _ buffer: inout _ValueBuffer, _ xml: _XMLTextWriter) {
-        xml.startElement("data")
-        xml.attribute("key", key)
-        xml.text(&buffer)
-        xml.endElement()
+    static func data<Sink: _MarkupSink & ~Copyable>(_ key: StaticString, _ buffer: inout _ValueBuffer, _ out: inout Sink) {
+        out.startElement("data")
+        out.attribute("key", key)
+        out.text(&buffer)
+        out.endElement()
+    }
+
+    @inline(__always)
+    static func data<Sink: _MarkupSink & ~Copyable>(_ key: [UInt8], _ buffer: inout _ValueBuffer, _ out: inout Sink) {
+        out.startElement("data")
+        out.attribute("key", key)
+        out.text(&buffer)
+        out.endElement()
     }
 }
