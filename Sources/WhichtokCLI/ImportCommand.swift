@@ -49,8 +49,10 @@ struct ImportCommand: ParsableCommand {
             limits: ImportLimits(maxEntryBytes: maxEntryBytes),
             parallelism: jobs ?? Importer.defaultParallelism)
         let progress = Progress(enabled: !quiet && Console.stderrIsTerminal)
+        let timing = PhaseTimer()
         let run = importer.run(paths: inputs) { done, total in progress.update(done: done, total: total) }
         progress.finish()
+        timing.lap("read inputs")
 
         for missing in run.missing {
             Console.error("whichtok: error: \(Console.printable(missing.input)): no such file or directory")
@@ -63,14 +65,18 @@ struct ImportCommand: ParsableCommand {
         }
 
         var builder = StoreBuilder(store: existing)
+        builder.reserve(events: run.batches.reduce(0) { $0 + $1.eventCount })
         for batch in run.batches { builder.add(batch) }
+        timing.lap("collect")
         let store = builder.build()
+        timing.lap("merge and deduplicate")
         do {
             try store.save(to: path)
         } catch {
             Console.error("whichtok: error: \(Console.printable(error.description))")
             throw ExitCode(Exit.cannotCreate)
         }
+        timing.lap("save")
 
         let read = run.batches.reduce(0) { $0 + $1.eventCount }
         let imported = run.summaries.filter { $0.status == .imported }.count
@@ -131,6 +137,20 @@ final class Progress: @unchecked Sendable {
     func finish() {
         guard enabled else { return }
         Console.write(2, "\r" + String(repeating: " ", count: 60) + "\r")
+    }
+}
+
+/// Phase times on stderr when `WHICHTOK_TIMING` is set (for benchmarks and profiling).
+final class PhaseTimer {
+    private let enabled = getenv("WHICHTOK_TIMING") != nil
+    private var last = DispatchTime.now().uptimeNanoseconds
+
+    func lap(_ name: String) {
+        guard enabled else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        let ms = Double(now - last) / 1e6
+        Console.error("timing: \(name): \((ms * 10).rounded() / 10) ms")
+        last = now
     }
 }
 
