@@ -143,7 +143,7 @@ public struct StoreBuilder: Sendable {
         evObject.append(contentsOf: events.object)
         evTime.append(contentsOf: events.time)
         evSource.append(contentsOf: events.source)
-        evDetail.append(contentsOf: events.detail)
+        evDetail.append(contentsOf: events.denseDetails)
     }
 
     /// Sizes the event columns for `events` more observations (call once before adding many batches).
@@ -642,7 +642,6 @@ public struct StoreBuilder: Sendable {
         table.object.reserveCapacity(keys.count)
         table.time.reserveCapacity(keys.count)
         table.source.reserveCapacity(keys.count)
-        table.detail.reserveCapacity(keys.count)
         var index = 0
         while index < keys.count {
             let key = keys[index]
@@ -664,7 +663,11 @@ public struct StoreBuilder: Sendable {
             table.kind.append(kind)
             table.objectType.append(UInt8(truncatingIfNeeded: key.head))
             table.object.append(UInt32(truncatingIfNeeded: key.object >> 32))
-            table.detail.append(UInt32(truncatingIfNeeded: key.object))
+            let detail = UInt32(truncatingIfNeeded: key.object)
+            if detail != 0 {
+                table.detailIndex.append(UInt32(table.actor.count - 1))
+                table.detailValue.append(detail)
+            }
             table.time.append(time)
             table.source.append(source)
             index = next
