@@ -1,6 +1,13 @@
 import ArgumentParser
+import Dispatch
 import WhichtokImport
 import WhichtokStore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `whichtok import`: read archives, captures and folders into the store.
 struct ImportCommand: ParsableCommand {
@@ -153,22 +160,3 @@ final class PhaseTimer {
         last = now
     }
 }
-
-/// A small mutex for the progress display.
-final class Lock: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-    func withLock<R>(_ body: () throws -> R) rethrows -> R {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return try body()
-    }
-}
-
-import Dispatch
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
