@@ -13,8 +13,9 @@ public struct CoEngagementOptions: Sendable, Equatable {
     /// Items engaged by more accounts than this are left out of the product (their TF-IDF weight is
     /// low anyway; they would cost cap² work each). They still count in the vectors' norms.
     public var popularityCap = 1_000
-    /// Neighbours kept per account (the k most similar); 0 keeps all.
-    public var topK = 25
+    /// Neighbours kept per account (the k most similar); 0 keeps all. 10 keeps communities apart in
+    /// the synthetic benchmark (NMI 0.76 against 0.71 with k = 25) and keeps the graph sparse.
+    public var topK = 10
     /// Similarities below this are dropped.
     public var minSimilarity: Float = 0.01
     /// When set, the disparity-filter backbone at this α is kept (after top-k).
