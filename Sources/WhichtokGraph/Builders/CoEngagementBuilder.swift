@@ -16,6 +16,10 @@ public struct CoEngagementOptions: Sendable, Equatable {
     /// Neighbours kept per account (the k most similar); 0 keeps all. 10 keeps communities apart in
     /// the synthetic benchmark (NMI 0.76 against 0.71 with k = 25) and keeps the graph sparse.
     public var topK = 10
+    /// Accounts engaging with fewer distinct items than this get no vector. An account known only by
+    /// one follow (a follower in a donor's list) would otherwise have cosine 1 with every other such
+    /// follower of the same donor.
+    public var minItems = 2
     /// Similarities below this are dropped.
     public var minSimilarity: Float = 0.01
     /// When set, the disparity-filter backbone at this α is kept (after top-k).
@@ -45,7 +49,8 @@ extension GraphBuilder {
     ///
     /// 1. Each account `a` gets a vector over items `i` (videos, their authors, hashtags and sound;
     ///    favourited hashtags and sounds; followed accounts as authors): the raw score `r_ai` sums
-    ///    `kindWeight × familyWeight` over the account's events.
+    ///    `kindWeight × familyWeight` over the account's events. Accounts with fewer than `minItems`
+    ///    distinct items get no vector.
     /// 2. TF-IDF: `x_ai = log(1 + r_ai) · log(N / df_i)`, `N` accounts with a vector, `df_i` accounts
     ///    engaging with `i`; each row is scaled to unit length.
     /// 3. Similarity `s_ab = Σ_i x_ai x_bi` (cosine), computed as a sparse product `X·Xᵀ` one row at a
@@ -64,7 +69,7 @@ extension GraphBuilder {
         var parameters = GraphParameters(kind: .coEngagement)
         filter.record(in: &parameters, defaults: options.kindWeights.kinds)
         parameters.settings = [
-            ("top_k", "\(options.topK)"), ("popularity_cap", "\(options.popularityCap)"),
+            ("top_k", "\(options.topK)"), ("popularity_cap", "\(options.popularityCap)"), ("min_items", "\(options.minItems)"),
             ("min_similarity", "\(options.minSimilarity)"),
             ("family_weights", "video=\(options.videoWeight),author=\(options.authorWeight),hashtag=\(options.hashtagWeight),sound=\(options.soundWeight)"),
         ]
@@ -234,6 +239,25 @@ struct EngagementMatrix {
         var values = chunkValues.flatMap { $0 }
         chunkItems = []
         chunkValues = []
+        // Accounts with too few distinct items get an empty row.
+        if options.minItems > 1 {
+            var write = 0
+            var kept = [Int](repeating: 0, count: accountCount + 1)
+            for a in 0..<accountCount {
+                let length = offsets[a + 1] - offsets[a]
+                if length >= options.minItems {
+                    for p in offsets[a]..<offsets[a + 1] {
+                        items[write] = items[p]
+                        values[write] = values[p]
+                        write += 1
+                    }
+                }
+                kept[a + 1] = write
+            }
+            items.removeLast(items.count - write)
+            values.removeLast(values.count - write)
+            offsets = kept
+        }
         // Document frequencies, TF-IDF, unit rows.
         var df = [Int32](repeating: 0, count: itemCount)
         for item in items { df[Int(item)] += 1 }
