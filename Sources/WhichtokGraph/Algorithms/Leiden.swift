@@ -437,8 +437,8 @@ final class LeidenWorkspace {
         var offsets = [Int](repeating: 0, count: count + 1)
         var targets: [UInt32] = []
         var weights: [Float] = []
-        targets.reserveCapacity(min(graph.targets.count, count * 8))
-        weights.reserveCapacity(min(graph.targets.count, count * 8))
+        targets.reserveCapacity(graph.targets.count)
+        weights.reserveCapacity(graph.targets.count)
         var nodeWeight = [Double](repeating: 0, count: count)
         let acc = accumulator, touched = touched
         for c in 0..<count {
