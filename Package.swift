@@ -32,13 +32,14 @@ let package = Package(
             dependencies: ["WhichtokStore", "CArchive", "CSimdJSON", "CLibXML2"]),
         .target(name: "WhichtokGraph", dependencies: ["WhichtokStore"]),
         .target(name: "WhichtokExport", dependencies: ["WhichtokGraph", "WhichtokStore", "CLibXML2"]),
+        .target(name: "WhichtokScrape", dependencies: ["WhichtokStore", "WhichtokImport"]),
         .target(
             name: "WhichtokSynth",
             dependencies: ["WhichtokStore", "WhichtokImport"]),
         .target(
             name: "WhichtokCLI",
             dependencies: [
-                "WhichtokStore", "WhichtokImport", "WhichtokSynth", "WhichtokGraph", "WhichtokExport",
+                "WhichtokStore", "WhichtokImport", "WhichtokSynth", "WhichtokGraph", "WhichtokExport", "WhichtokScrape",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "whichtok", dependencies: ["WhichtokCLI"]),
@@ -52,6 +53,7 @@ let package = Package(
             dependencies: ["WhichtokSynth", "WhichtokImport", "WhichtokStore"]),
         .testTarget(name: "WhichtokGraphTests", dependencies: ["WhichtokGraph", "WhichtokStore"]),
         .testTarget(name: "WhichtokExportTests", dependencies: ["WhichtokExport", "WhichtokGraph", "WhichtokStore"]),
+        .testTarget(name: "WhichtokScrapeTests", dependencies: ["WhichtokScrape", "WhichtokImport", "WhichtokStore"]),
         .testTarget(
             name: "WhichtokCLITests",
             dependencies: ["WhichtokCLI", "WhichtokStore"]),

@@ -1,6 +1,13 @@
 import ArgumentParser
+import Dispatch
 import WhichtokImport
 import WhichtokStore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `whichtok import`: read archives, captures and folders into the store.
 struct ImportCommand: ParsableCommand {
@@ -49,8 +56,10 @@ struct ImportCommand: ParsableCommand {
             limits: ImportLimits(maxEntryBytes: maxEntryBytes),
             parallelism: jobs ?? Importer.defaultParallelism)
         let progress = Progress(enabled: !quiet && Console.stderrIsTerminal)
+        let timing = PhaseTimer()
         let run = importer.run(paths: inputs) { done, total in progress.update(done: done, total: total) }
         progress.finish()
+        timing.lap("read inputs")
 
         for missing in run.missing {
             Console.error("whichtok: error: \(Console.printable(missing.input)): no such file or directory")
@@ -63,14 +72,18 @@ struct ImportCommand: ParsableCommand {
         }
 
         var builder = StoreBuilder(store: existing)
+        builder.reserve(events: run.batches.reduce(0) { $0 + $1.eventCount })
         for batch in run.batches { builder.add(batch) }
+        timing.lap("collect")
         let store = builder.build()
+        timing.lap("merge and deduplicate")
         do {
             try store.save(to: path)
         } catch {
             Console.error("whichtok: error: \(Console.printable(error.description))")
             throw ExitCode(Exit.cannotCreate)
         }
+        timing.lap("save")
 
         let read = run.batches.reduce(0) { $0 + $1.eventCount }
         let imported = run.summaries.filter { $0.status == .imported }.count
@@ -134,21 +147,16 @@ final class Progress: @unchecked Sendable {
     }
 }
 
-/// A small mutex for the progress display.
-final class Lock: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-    func withLock<R>(_ body: () throws -> R) rethrows -> R {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return try body()
+/// Phase times on stderr when `WHICHTOK_TIMING` is set (for benchmarks and profiling).
+final class PhaseTimer {
+    private let enabled = getenv("WHICHTOK_TIMING") != nil
+    private var last = DispatchTime.now().uptimeNanoseconds
+
+    func lap(_ name: String) {
+        guard enabled else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        let ms = Double(now - last) / 1e6
+        Console.error("timing: \(name): \((ms * 10).rounded() / 10) ms")
+        last = now
     }
 }
-
-import Dispatch
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -41,13 +41,15 @@ enum Console {
     }
 
     static func write(_ fd: Int32, _ text: String) {
-        var bytes = Array(text.utf8)
+        let bytes = Array(text.utf8)
         var done = 0
         while done < bytes.count {
-            let n = bytes.withUnsafeMutableBytes { raw in
-                Glibc.write(fd, raw.baseAddress! + done, raw.count - done)
+            let n = bytes.withUnsafeBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return Glibc.write(fd, base + done, raw.count - done)
             }
-            if n <= 0 { if n < 0 && errno == EINTR { continue }; return }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
             done += n
         }
     }

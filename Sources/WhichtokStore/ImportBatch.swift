@@ -389,6 +389,8 @@ public struct ImportBatch: Sendable {
     /// The archive placeholders that mean "no value": `""`, `"N/A"`, `"None"`, `"N.v.t."`, `"null"`, blanks.
     public static func isPlaceholder(_ text: String) -> Bool {
         let trimmed = text.trimmingWhitespace()
+        // Every placeholder is short ASCII: most values are rejected without lowercasing.
+        guard trimmed.utf8.count <= 6 else { return false }
         if trimmed.isEmpty { return true }
         switch trimmed.lowercased() {
         case "n/a", "none", "n.v.t.", "null", "nil", "-": return true
@@ -401,7 +403,10 @@ public struct ImportBatch: Sendable {
         var text = Substring(raw.trimmingWhitespace())
         if text.first == "@" { text = text.dropFirst() }
         let name = String(text)
-        return isPlaceholder(name) ? nil : name.lowercased()
+        if isPlaceholder(name) { return nil }
+        // ASCII without capitals (the usual username) needs no new string.
+        if name.utf8.allSatisfy({ $0 < 0x80 && !(0x41...0x5A).contains($0) }) { return name }
+        return name.lowercased()
     }
 }
 
@@ -425,7 +430,8 @@ public struct ImportDiagnostic: Sendable, Hashable, CustomStringConvertible {
     /// `whichtok: error: a.zip:user_data.json: offset 1234: expected ',' or '}'`
     public var description: String {
         var place = input
-        if let entry, !entry.isEmpty { place += ":" + entry }
+        // A plain file is its own only entry: `a.json`, not `a.json:a.json`.
+        if let entry, !entry.isEmpty, entry != input, !input.hasSuffix("/" + entry) { place += ":" + entry }
         if let position, !position.isEmpty { place += ": " + position }
         return "whichtok: \(severity.rawValue): \(place): \(message)"
     }
@@ -434,6 +440,13 @@ public struct ImportDiagnostic: Sendable, Hashable, CustomStringConvertible {
 extension String {
     /// The string without leading and trailing spaces, tabs and newlines (Foundation-free).
     public func trimmingWhitespace() -> String {
+        // Fast path: nothing to trim at either end (checked on UTF-8 bytes, ASCII and NBSP-free).
+        let bytes = utf8
+        if let first = bytes.first, let last = bytes.last,
+           first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
+            return self
+        }
+        if bytes.isEmpty { return self }
         let scalars = unicodeScalars
         guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         guard let end = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }

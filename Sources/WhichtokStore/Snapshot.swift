@@ -330,7 +330,8 @@ extension Store {
             .init("events.object", events.object),
             .init("events.time", events.time),
             .init("events.source", events.source),
-            .init("events.detail", events.detail),
+            .init("events.detailIndex", events.detailIndex),
+            .init("events.detailValue", events.detailValue),
             .init("inputs.name", inputs.name),
             .init("inputs.sha256", inputs.sha256),
             .init("inputs.layout", inputs.layout),
@@ -384,7 +385,8 @@ extension Store {
         store.events.object = try reader.column("events.object")
         store.events.time = try reader.column("events.time")
         store.events.source = try reader.column("events.source")
-        store.events.detail = try reader.column("events.detail")
+        store.events.detailIndex = try reader.column("events.detailIndex")
+        store.events.detailValue = try reader.column("events.detailValue")
         store.inputs.name = try reader.column("inputs.name")
         store.inputs.sha256 = try reader.column("inputs.sha256")
         store.inputs.layout = try reader.column("inputs.layout")

@@ -31,8 +31,15 @@ extension Store {
         guard [c.author.count, c.video.count, c.parent.count, c.time.count, c.fingerprint.count]
             .allSatisfy({ $0 == c.count }) else { return "comment columns differ in length" }
         let e = events
-        guard [e.kind.count, e.objectType.count, e.object.count, e.time.count, e.source.count, e.detail.count]
-            .allSatisfy({ $0 == e.count }) else { return "event columns differ in length" }
+        guard [e.kind.count, e.objectType.count, e.object.count, e.time.count, e.source.count]
+            .allSatisfy({ $0 == e.count }), e.detailIndex.count == e.detailValue.count
+        else { return "event columns differ in length" }
+        for (position, index) in e.detailIndex.enumerated() {
+            guard Int(index) < e.count, position == 0 || e.detailIndex[position - 1] < index else {
+                return "event details are out of order"
+            }
+        }
+        let details = e.denseDetails
         let i = inputs
         guard i.sha256.count == i.count * 32, i.layout.count == i.count, i.byteCount.count == i.count,
               i.eventCount.count == i.count else { return "input columns differ in length" }
@@ -64,11 +71,11 @@ extension Store {
             let type = Int(e.objectType[index])
             guard type < limits.count else { return "event \(index) has unknown object type \(type)" }
             guard e.object[index] < limits[type] else { return "event \(index) refers to a missing object" }
-            if e.kind[index] == EventKind.shared.rawValue, e.detail[index] != 0, e.detail[index] - 1 >= s {
+            if e.kind[index] == EventKind.shared.rawValue, details[index] != 0, details[index] - 1 >= s {
                 return "event \(index) refers to a missing share method"
             }
-            if e.kind[index] == EventKind.messaged.rawValue, e.detail[index] & EventDetail.fingerprintBit == 0,
-               e.detail[index] >= RowID(v.count) {
+            if e.kind[index] == EventKind.messaged.rawValue, details[index] & EventDetail.fingerprintBit == 0,
+               details[index] >= RowID(v.count) {
                 return "event \(index) refers to a missing video"
             }
         }

@@ -142,25 +142,49 @@ public struct EventTable: Sendable, Equatable {
     public internal(set) var time: [UInt32] = []
     /// The input (row of `inputs`) the event was first read from.
     public internal(set) var source: [RowID] = []
-    /// Kind-specific, see `EventDetail`: share method (string row + 1), message fingerprint (bit 31 set)
-    /// or linked video row.
-    public internal(set) var detail: [UInt32] = []
+    /// Kind-specific details (see `EventDetail`: share method as string row + 1, message fingerprint
+    /// with bit 31 set, or linked video row), stored sparsely because only shares and messages have
+    /// one: `detailIndex` lists, ascending, the events whose detail is not 0, and `detailValue` their
+    /// details. Read them with `detail(_:)`, `shareMethod(_:)` and `messageVideo(_:)`.
+    public internal(set) var detailIndex: [UInt32] = []
+    public internal(set) var detailValue: [UInt32] = []
 
     public var count: Int { actor.count }
-    var bytes: Int { count * (4 + 1 + 1 + 4 + 4 + 4 + 4) }
+    var bytes: Int { count * (4 + 1 + 1 + 4 + 4 + 4) + detailIndex.count * 8 }
+
+    /// The raw detail of event `index` (0 when it has none). O(log d).
+    public func detail(_ index: Int) -> UInt32 {
+        let target = UInt32(truncatingIfNeeded: index)
+        var low = 0
+        var high = detailIndex.count
+        while low < high {
+            let mid = (low + high) / 2
+            if detailIndex[mid] < target { low = mid + 1 } else { high = mid }
+        }
+        return low < detailIndex.count && detailIndex[low] == target ? detailValue[low] : 0
+    }
 
     /// The share method of a `shared` event, as a string row, or `.none`.
     public func shareMethod(_ index: Int) -> RowID {
-        guard kind[index] == EventKind.shared.rawValue, detail[index] != 0 else { return .none }
-        return detail[index] - 1
+        guard kind[index] == EventKind.shared.rawValue else { return .none }
+        let value = detail(index)
+        return value == 0 ? .none : value - 1
     }
 
     /// The video a `messaged` event links to, or `.none`.
     public func messageVideo(_ index: Int) -> RowID {
-        guard kind[index] == EventKind.messaged.rawValue,
-            detail[index] & EventDetail.fingerprintBit == 0
-        else { return .none }
-        return detail[index]
+        guard kind[index] == EventKind.messaged.rawValue else { return .none }
+        let value = detail(index)
+        return value & EventDetail.fingerprintBit == 0 ? value : .none
+    }
+
+    /// Every event's detail, dense (for code that walks all events).
+    public var denseDetails: [UInt32] {
+        var dense = [UInt32](repeating: 0, count: count)
+        for (position, index) in detailIndex.enumerated() where Int(index) < dense.count {
+            dense[Int(index)] = detailValue[position]
+        }
+        return dense
     }
 }
 

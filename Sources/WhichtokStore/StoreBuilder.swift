@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Merges import batches (and an existing store) into a new canonical `Store`.
 ///
 /// Every entity in a batch or in the old store is an *observation*. `build()` resolves which
@@ -141,7 +143,19 @@ public struct StoreBuilder: Sendable {
         evObject.append(contentsOf: events.object)
         evTime.append(contentsOf: events.time)
         evSource.append(contentsOf: events.source)
-        evDetail.append(contentsOf: events.detail)
+        evDetail.append(contentsOf: events.denseDetails)
+    }
+
+    /// Sizes the event columns for `events` more observations (call once before adding many batches).
+    public mutating func reserve(events: Int) {
+        let total = evActor.count + events
+        evActor.reserveCapacity(total)
+        evKind.reserveCapacity(total)
+        evObjectType.reserveCapacity(total)
+        evObject.reserveCapacity(total)
+        evTime.reserveCapacity(total)
+        evSource.reserveCapacity(total)
+        evDetail.reserveCapacity(total)
     }
 
     private static func obs(_ row: RowID) -> Int32 { row == .none ? -1 : Int32(truncatingIfNeeded: row) }
@@ -183,14 +197,9 @@ public struct StoreBuilder: Sendable {
             name: batch.inputName, sha256: batch.sha256, layout: batch.layout,
             byteCount: UInt64(max(batch.bytesRead, 0)), eventCount: UInt64(batch.eventCount)))
 
+        // No exact reserveCapacity here: growing to the exact size batch after batch would copy
+        // the columns once per batch (quadratic). `reserve(events:)` sizes them once up front.
         let count = batch.eventCount
-        evActor.reserveCapacity(evActor.count + count)
-        evKind.reserveCapacity(evKind.count + count)
-        evObjectType.reserveCapacity(evObjectType.count + count)
-        evObject.reserveCapacity(evObject.count + count)
-        evTime.reserveCapacity(evTime.count + count)
-        evSource.reserveCapacity(evSource.count + count)
-        evDetail.reserveCapacity(evDetail.count + count)
         for i in 0..<count {
             let kind = batch.eventKind[i]
             let type = batch.eventObjectType[i]
@@ -624,7 +633,7 @@ public struct StoreBuilder: Sendable {
                 object: UInt64(object) << 32 | UInt64(detail),
                 tail: UInt64(evTime[i]) << 32 | UInt64(source)))
         }
-        keys.sort()
+        Self.sortInParallel(&keys, accounts: accountRank.count)
 
         var table = EventTable()
         table.actor.reserveCapacity(keys.count)
@@ -633,7 +642,6 @@ public struct StoreBuilder: Sendable {
         table.object.reserveCapacity(keys.count)
         table.time.reserveCapacity(keys.count)
         table.source.reserveCapacity(keys.count)
-        table.detail.reserveCapacity(keys.count)
         var index = 0
         while index < keys.count {
             let key = keys[index]
@@ -655,12 +663,53 @@ public struct StoreBuilder: Sendable {
             table.kind.append(kind)
             table.objectType.append(UInt8(truncatingIfNeeded: key.head))
             table.object.append(UInt32(truncatingIfNeeded: key.object >> 32))
-            table.detail.append(UInt32(truncatingIfNeeded: key.object))
+            let detail = UInt32(truncatingIfNeeded: key.object)
+            if detail != 0 {
+                table.detailIndex.append(UInt32(table.actor.count - 1))
+                table.detailValue.append(detail)
+            }
             table.time.append(time)
             table.source.append(source)
             index = next
         }
         return table
+    }
+
+    /// Sorts event keys on two cores: keys are split by actor (the first sort field) at the account
+    /// where half the events fall below, and the two parts are sorted at the same time. The result is
+    /// the same as one sort.
+    static func sortInParallel(_ keys: inout [EventSortKey], accounts: Int) {
+        guard keys.count > 200_000, accounts > 1 else {
+            keys.sort()
+            return
+        }
+        var perActor = [Int](repeating: 0, count: accounts + 1)
+        for key in keys { perActor[min(Int(key.head >> 32), accounts)] += 1 }
+        var split = 0
+        var below = 0
+        while split < accounts, below + perActor[split] <= keys.count / 2 {
+            below += perActor[split]
+            split += 1
+        }
+        guard below > 0, below < keys.count else {
+            keys.sort()
+            return
+        }
+        let boundary = UInt64(split) << 32
+        var low: [EventSortKey] = []
+        var high: [EventSortKey] = []
+        low.reserveCapacity(below)
+        high.reserveCapacity(keys.count - below)
+        for key in keys {
+            if key.head < boundary { low.append(key) } else { high.append(key) }
+        }
+        let parts = SortParts(low: low, high: high)
+        low = []
+        high = []
+        DispatchQueue.concurrentPerform(iterations: 2) { part in parts.sort(part) }
+        keys.removeAll(keepingCapacity: true)
+        keys.append(contentsOf: parts.low)
+        keys.append(contentsOf: parts.high)
     }
 
     /// Kinds whose repeats at different times are different events.
@@ -746,6 +795,19 @@ struct Groups {
         }
         count = value.count
         self.value = value
+    }
+}
+
+/// Two arrays sorted on two threads; each thread touches only its own array.
+final class SortParts: @unchecked Sendable {
+    var low: [EventSortKey]
+    var high: [EventSortKey]
+    init(low: [EventSortKey], high: [EventSortKey]) {
+        self.low = low
+        self.high = high
+    }
+    func sort(_ part: Int) {
+        if part == 0 { low.sort() } else { high.sort() }
     }
 }
 

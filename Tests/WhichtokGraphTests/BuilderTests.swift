@@ -155,6 +155,7 @@ struct BuilderTests {
         var options = CoEngagementOptions()
         options.topK = 0
         options.minSimilarity = 0
+        options.minItems = 1
         let uncapped = GraphBuilder.coEngagement(store, options: options)
         #expect(uncapped.accumulations == 50 * 49 + 60)
         #expect(uncapped.popularItemsSkipped == 0)
@@ -189,7 +190,10 @@ struct BuilderTests {
         let store = builder.build()
         var options = CoEngagementOptions()
         options.topK = 1
+        options.minItems = 1
         let result = GraphBuilder.coEngagement(store, options: options)
+        // By default accounts need two distinct items: only k4 (shared + other) has them.
+        #expect(GraphBuilder.coEngagement(store).accounts == 1)
         let degrees = Degrees(result.graph).degree
         // Each account keeps one neighbour; the union can give some more than one, never fewer.
         #expect(degrees.allSatisfy { $0 >= 1 })

@@ -170,6 +170,21 @@ struct MeasureTests {
         #expect(largest.parameters.largestComponentOnly)
     }
 
+    @Test("empty and edgeless graphs go through every measure", arguments: [0, 3])
+    func emptyGraphs(nodes: Int) throws {
+        let graph = Graph(nodeCount: nodes, edges: [])
+        var options = AnalysisOptions()
+        options.betweenness = Betweenness.Parameters()
+        let analysis = Analysis(graph, options: options)
+        #expect(analysis.leiden.communityCount == nodes)
+        #expect(analysis.modularity == 0)
+        #expect(analysis.pageRank.rank.count == nodes)
+        let json = AnalysisJSON.render(analysis, store: nil)
+        #expect(json.contains("\"nodes\":\(nodes)"))
+        #expect(GraphFilter().apply(to: graph).nodeCount == 0)
+        #expect(try EdgeListReader.parse(Array("# only a comment\n".utf8), directed: false).nodeCount == 0)
+    }
+
     @Test("normalised mutual information")
     func nmi() {
         #expect(PartitionComparison.normalizedMutualInformation([0, 0, 1, 1], [5, 5, 2, 2]) == 1)

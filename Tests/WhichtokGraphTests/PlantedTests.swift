@@ -75,7 +75,7 @@ func pythonProcess(_ arguments: [String], output: Pipe? = nil) throws -> Process
 @Suite("Agreement with networkx")
 struct NetworkxTests {
     @Test(
-        "PageRank, modularity and components agree with networkx on the same graph",
+        "PageRank, modularity, components, clustering and cores agree with networkx on the same graph",
         .enabled(if: networkxAvailable, "python3 with networkx is not installed: comparison skipped"))
     func agreement() throws {
         // Two planted graphs side by side (two components), weighted.
@@ -109,6 +109,10 @@ struct NetworkxTests {
             print(repr(nx.community.modularity(g, parts, weight="weight")))
             pr = nx.pagerank(g, alpha=0.85, weight="weight", tol=1e-12, max_iter=1000)
             print(" ".join(repr(pr[u]) for u in range(120)))
+            cl = nx.clustering(g)
+            print(" ".join(repr(cl[u]) for u in range(120)))
+            core = nx.core_number(g)
+            print(" ".join(str(core[u]) for u in range(120)))
             """
         let pipe = Pipe()
         let process = try pythonProcess(
@@ -117,7 +121,7 @@ struct NetworkxTests {
         process.waitUntilExit()
         try #require(process.terminationStatus == 0)
         let output = String(decoding: data, as: UTF8.self).split(separator: "\n")
-        try #require(output.count == 3)
+        try #require(output.count == 5)
         #expect(Int(output[0]) == Components(graph).count)
         let theirModularity = try #require(Double(output[1]))
         #expect(abs(Modularity.of(graph, membership: membership) - theirModularity) < 1e-6)
@@ -125,5 +129,10 @@ struct NetworkxTests {
         try #require(theirRanks.count == 120)
         let ours = PageRank(graph).rank
         for u in 0..<120 { #expect(abs(ours[u] - theirRanks[u]) < 1e-6) }
+        let theirClustering = output[3].split(separator: " ").compactMap { Double($0) }
+        try #require(theirClustering.count == 120)
+        let clustering = LocalClustering(graph).coefficient
+        for u in 0..<120 { #expect(abs(clustering[u] - theirClustering[u]) < 1e-12) }
+        #expect(CoreDecomposition(graph).core == output[4].split(separator: " ").compactMap { Int($0) })
     }
 }

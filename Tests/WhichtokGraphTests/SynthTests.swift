@@ -18,16 +18,49 @@ let whichtokBinary: String? = {
 
 /// Runs `whichtok` with `arguments`; returns (exit status, stdout).
 func runWhichtok(_ arguments: [String]) throws -> (Int32, Data) {
+    let (status, output, _) = try runWhichtokCapturing(arguments)
+    return (status, output)
+}
+
+/// Runs `whichtok` with `arguments`; returns (exit status, stdout, stderr).
+func runWhichtokCapturing(_ arguments: [String]) throws -> (Int32, Data, String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: try #require(whichtokBinary, "the whichtok binary was not built"))
     process.arguments = arguments
-    let pipe = Pipe()
+    let pipe = Pipe(), errors = Pipe()
     process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
+    process.standardError = errors
     try process.run()
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     process.waitUntilExit()
-    return (process.terminationStatus, data)
+    return (process.terminationStatus, data, errorText)
+}
+
+@Suite("whichtok analyze exit codes")
+struct AnalyzeExitTests {
+    @Test("a malformed edge list exits 65 naming file and line; a missing one 66; bad options 64")
+    func exitCodes() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("whichtok-graph-exit-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let bad = directory.appendingPathComponent("bad.txt").path
+        try "# header\n1 2 1\n3 4 heavy\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let (status, _, errors) = try runWhichtokCapturing(["analyze", "--edgelist", bad])
+        #expect(status == 65)
+        #expect(errors.contains("bad.txt:3:"))
+        #expect(try runWhichtok(["analyze", "--edgelist", directory.appendingPathComponent("none.txt").path]).0 == 66)
+        #expect(try runWhichtok(["analyze", "--store", directory.appendingPathComponent("none.store").path]).0 == 66)
+        #expect(try runWhichtok(["analyze", "--graph", "nonsense"]).0 == 64)
+        #expect(try runWhichtok(["analyze", "--edgelist", bad, "--resolution", "-1"]).0 == 64)
+        let good = directory.appendingPathComponent("good.txt").path
+        try "a b 2\nb c 1\nc a 1\nc d 1\n".write(toFile: good, atomically: true, encoding: .utf8)
+        let (ok, output) = try runWhichtok(["analyze", "--edgelist", good, "--json", "--seed", "7"])
+        #expect(ok == 0)
+        let text = String(decoding: output, as: UTF8.self)
+        #expect(text.hasPrefix("{\"graph\":{\"kind\":\"edgelist\""))
+        #expect(text.contains("\"seed\":7"))
+    }
 }
 
 @Suite("Planted communities of whichtok synth", .serialized)

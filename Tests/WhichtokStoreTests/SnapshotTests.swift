@@ -119,6 +119,19 @@ struct SnapshotTests {
         #expect(try Store.load(from: path) == old)
     }
 
+    @Test("details are stored only for the events that have one, and read back per event")
+    func sparseDetails() throws {
+        let store = sample()
+        let events = store.events
+        // Alice's share (method) and two messages (fingerprint, video link) have details.
+        #expect(events.detailIndex.count == 3)
+        let dense = events.denseDetails
+        for index in 0..<events.count { #expect(events.detail(index) == dense[index]) }
+        var broken = store
+        broken.events.detailIndex.reverse()
+        #expect(broken.consistencyProblem() == "event details are out of order")
+    }
+
     @Test("references out of range are refused at load")
     func consistency() throws {
         var store = sample()

@@ -218,6 +218,9 @@ final class LeidenWorkspace {
     let capacity: Int
     /// Dense accumulator: weight from the current node into each community.
     let accumulator: UnsafeMutablePointer<Double>
+    /// The same in single precision for local moving, where it holds at most one row's weights
+    /// (half the cache footprint; the gains themselves are computed in `Double`).
+    let rowAccumulator: UnsafeMutablePointer<Float>
     let touched: UnsafeMutablePointer<UInt32>
     let queue: UnsafeMutablePointer<UInt32>
     let inQueue: UnsafeMutablePointer<Bool>
@@ -229,6 +232,8 @@ final class LeidenWorkspace {
         self.capacity = max(1, capacity)
         accumulator = .allocate(capacity: self.capacity)
         accumulator.initialize(repeating: 0, count: self.capacity)
+        rowAccumulator = .allocate(capacity: self.capacity)
+        rowAccumulator.initialize(repeating: 0, count: self.capacity)
         touched = .allocate(capacity: self.capacity)
         queue = .allocate(capacity: self.capacity)
         inQueue = .allocate(capacity: self.capacity)
@@ -239,6 +244,7 @@ final class LeidenWorkspace {
 
     deinit {
         accumulator.deallocate()
+        rowAccumulator.deallocate()
         touched.deallocate()
         queue.deallocate()
         inQueue.deallocate()
@@ -253,7 +259,7 @@ final class LeidenWorkspace {
         guard n > 0 else { return }
         var order = (0..<n).map { UInt32($0) }
         random.shuffle(&order)
-        let acc = accumulator, touched = touched, queue = queue, inQueue = inQueue
+        let acc = rowAccumulator, touched = touched, queue = queue, inQueue = inQueue
         let weightOf = communityWeight, sizeOf = communitySize, empty = emptyStack
         for c in 0..<n { weightOf[c] = 0; sizeOf[c] = 0 }
         for v in 0..<n {
@@ -290,17 +296,17 @@ final class LeidenWorkspace {
                                         touched[touchedCount] = UInt32(c)
                                         touchedCount += 1
                                     }
-                                    acc[c] += Double(weights[e])
+                                    acc[c] += weights[e]
                                 }
                                 let wv = nodeWeight[v]
                                 let scaled = factor * wv
                                 // Gain of staying, relative to v alone outside every community.
                                 var best = current
-                                var bestGain = acc[current] - scaled * (weightOf[current] - wv)
+                                var bestGain = Double(acc[current]) - scaled * (weightOf[current] - wv)
                                 for t in 0..<touchedCount {
                                     let c = Int(touched[t])
                                     guard c != current else { continue }
-                                    let gain = acc[c] - scaled * weightOf[c]
+                                    let gain = Double(acc[c]) - scaled * weightOf[c]
                                     if gain > bestGain {
                                         best = c
                                         bestGain = gain
@@ -431,8 +437,8 @@ final class LeidenWorkspace {
         var offsets = [Int](repeating: 0, count: count + 1)
         var targets: [UInt32] = []
         var weights: [Float] = []
-        targets.reserveCapacity(min(graph.targets.count, count * 8))
-        weights.reserveCapacity(min(graph.targets.count, count * 8))
+        targets.reserveCapacity(graph.targets.count)
+        weights.reserveCapacity(graph.targets.count)
         var nodeWeight = [Double](repeating: 0, count: count)
         let acc = accumulator, touched = touched
         for c in 0..<count {

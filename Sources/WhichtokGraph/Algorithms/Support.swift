@@ -50,6 +50,7 @@ enum Parallel {
     /// Splits `0 ..< count` into `chunks` contiguous ranges and runs `body(chunk, range)` for each,
     /// concurrently when `count` is large enough to pay for the threads.
     static func forEachChunk(count: Int, chunks: Int, minimumParallelCount: Int = 20_000, _ body: (Int, Range<Int>) -> Void) {
+        guard count > 0 else { return }
         let chunkCount = max(1, min(chunks, count))
         if count < minimumParallelCount || width == 1 || chunkCount == 1 {
             for c in 0..<chunkCount { body(c, (count * c / chunkCount)..<(count * (c + 1) / chunkCount)) }

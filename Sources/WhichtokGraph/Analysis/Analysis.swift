@@ -99,19 +99,18 @@ public struct Analysis: Sendable {
             profiles[Int(membership[u])].centralMembers.append(u)
         }
         guard options.topItems > 0 else { return profiles }
-        // (community, family, row) → score.
-        var scores: [UInt64: Double] = [:]
-        func key(_ c: Int, _ family: NodeType, _ row: RowID) -> UInt64 {
-            UInt64(c) << 34 | UInt64(family.rawValue) << 32 | UInt64(row)
-        }
+        // Item nodes that are members count with their strength.
         let strength = Degrees.outStrengths(graph)
+        var memberItems: [[RankedItem]] = [[RankedItem]](repeating: [], count: count)
         for u in 0..<graph.nodeCount {
             switch graph.nodeTypes[u] {
             case .hashtag, .sound, .author:
-                scores[key(Int(membership[u]), graph.nodeTypes[u], graph.nodeRows[u]), default: 0] += strength[u]
+                memberItems[Int(membership[u])].append(RankedItem(node: graph.nodeTypes[u], row: graph.nodeRows[u], count: strength[u]))
             default: break
             }
         }
+        // Distinct (member, video) engagements, grouped by community.
+        var pairsByCommunity = [[UInt64]](repeating: [], count: count)
         if let store {
             var communityOfAccount = [UInt32](repeating: .max, count: store.accounts.count)
             for u in 0..<graph.nodeCount where graph.nodeTypes[u] == .account && Int(graph.nodeRows[u]) < store.accounts.count {
@@ -120,7 +119,6 @@ public struct Analysis: Sendable {
             let filter = options.engagementFilter
             let mask = filter.kindMask(defaults: GraphBuilder.bipartiteDefaultKinds)
             let events = store.events
-            var pairs: [UInt64] = []
             for i in 0..<events.count {
                 let actor = Int(events.actor[i])
                 guard actor < communityOfAccount.count, communityOfAccount[actor] != .max, mask[Int(events.kind[i])],
@@ -132,38 +130,58 @@ public struct Analysis: Sendable {
                 } else if events.objectType[i] == ObjectType.comment.rawValue, Int(events.object[i]) < store.comments.count {
                     video = store.comments.video[Int(events.object[i])]
                 }
-                if video != .none && Int(video) < store.videos.count { pairs.append(UInt64(actor) << 32 | UInt64(video)) }
-            }
-            pairs.sort()
-            var previous = UInt64.max
-            for pair in pairs where pair != previous {
-                previous = pair
-                let actor = Int(pair >> 32), video = RowID(truncatingIfNeeded: pair)
-                let c = Int(communityOfAccount[actor])
-                for h in store.videos.hashtags(of: video) { scores[key(c, .hashtag, h), default: 0] += 1 }
-                let sound = store.videos.sound[Int(video)]
-                if sound != .none { scores[key(c, .sound, sound), default: 0] += 1 }
-                let author = store.videos.author[Int(video)]
-                if author != .none && Int(author) != actor { scores[key(c, .author, author), default: 0] += 1 }
+                if video != .none && Int(video) < store.videos.count {
+                    pairsByCommunity[Int(communityOfAccount[actor])].append(UInt64(actor) << 32 | UInt64(video))
+                }
             }
         }
-        // Rank within each (community, family): score descending, then row.
-        let ordered = scores.sorted { a, b in
-            let ca = a.key >> 32, cb = b.key >> 32
-            if ca != cb { return ca < cb }
-            if a.value != b.value { return a.value > b.value }
-            return a.key < b.key
+        // Dense counters per family, reset through touched lists after each community.
+        let hashtagCount = store?.hashtags.count ?? 0, soundCount = store?.sounds.count ?? 0
+        let accountCount = store?.accounts.count ?? 0
+        var hashtagScore = [Double](repeating: 0, count: hashtagCount)
+        var soundScore = [Double](repeating: 0, count: soundCount)
+        var authorScore = [Double](repeating: 0, count: accountCount)
+        var touchedHashtags: [RowID] = [], touchedSounds: [RowID] = [], touchedAuthors: [RowID] = []
+        func top(_ family: NodeType, _ touched: [RowID], _ score: [Double], _ members: [RankedItem]) -> [RankedItem] {
+            var list = touched.map { RankedItem(node: family, row: $0, count: score[Int($0)]) }
+            list += members.filter { $0.node == family }
+            list.sort { $0.count != $1.count ? $0.count > $1.count : $0.row < $1.row }
+            return Array(list.prefix(options.topItems))
         }
-        for (k, score) in ordered {
-            let c = Int(k >> 34)
-            guard c < count, let family = NodeType(rawValue: UInt8(truncatingIfNeeded: (k >> 32) & 3)) else { continue }
-            let item = RankedItem(node: family, row: RowID(truncatingIfNeeded: k), count: score)
-            switch family {
-            case .hashtag where profiles[c].topHashtags.count < options.topItems: profiles[c].topHashtags.append(item)
-            case .sound where profiles[c].topSounds.count < options.topItems: profiles[c].topSounds.append(item)
-            case .author where profiles[c].topAuthors.count < options.topItems: profiles[c].topAuthors.append(item)
-            default: break
+        for c in 0..<count {
+            if let store {
+                var pairs = pairsByCommunity[c]
+                pairsByCommunity[c] = []
+                pairs.sort()
+                var previous = UInt64.max
+                for pair in pairs where pair != previous {
+                    previous = pair
+                    let actor = Int(pair >> 32), video = RowID(truncatingIfNeeded: pair)
+                    for h in store.videos.hashtags(of: video) where Int(h) < hashtagCount {
+                        if hashtagScore[Int(h)] == 0 { touchedHashtags.append(h) }
+                        hashtagScore[Int(h)] += 1
+                    }
+                    let sound = store.videos.sound[Int(video)]
+                    if sound != .none && Int(sound) < soundCount {
+                        if soundScore[Int(sound)] == 0 { touchedSounds.append(sound) }
+                        soundScore[Int(sound)] += 1
+                    }
+                    let author = store.videos.author[Int(video)]
+                    if author != .none && Int(author) != actor && Int(author) < accountCount {
+                        if authorScore[Int(author)] == 0 { touchedAuthors.append(author) }
+                        authorScore[Int(author)] += 1
+                    }
+                }
             }
+            profiles[c].topHashtags = top(.hashtag, touchedHashtags, hashtagScore, memberItems[c])
+            profiles[c].topSounds = top(.sound, touchedSounds, soundScore, memberItems[c])
+            profiles[c].topAuthors = top(.author, touchedAuthors, authorScore, memberItems[c])
+            for h in touchedHashtags { hashtagScore[Int(h)] = 0 }
+            for s in touchedSounds { soundScore[Int(s)] = 0 }
+            for a in touchedAuthors { authorScore[Int(a)] = 0 }
+            touchedHashtags.removeAll(keepingCapacity: true)
+            touchedSounds.removeAll(keepingCapacity: true)
+            touchedAuthors.removeAll(keepingCapacity: true)
         }
         return profiles
     }

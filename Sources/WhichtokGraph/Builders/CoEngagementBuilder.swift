@@ -13,8 +13,13 @@ public struct CoEngagementOptions: Sendable, Equatable {
     /// Items engaged by more accounts than this are left out of the product (their TF-IDF weight is
     /// low anyway; they would cost cap² work each). They still count in the vectors' norms.
     public var popularityCap = 1_000
-    /// Neighbours kept per account (the k most similar); 0 keeps all.
-    public var topK = 25
+    /// Neighbours kept per account (the k most similar); 0 keeps all. 10 keeps communities apart in
+    /// the synthetic benchmark (NMI 0.76 against 0.71 with k = 25) and keeps the graph sparse.
+    public var topK = 10
+    /// Accounts engaging with fewer distinct items than this get no vector. An account known only by
+    /// one follow (a follower in a donor's list) would otherwise have cosine 1 with every other such
+    /// follower of the same donor.
+    public var minItems = 2
     /// Similarities below this are dropped.
     public var minSimilarity: Float = 0.01
     /// When set, the disparity-filter backbone at this α is kept (after top-k).
@@ -44,7 +49,8 @@ extension GraphBuilder {
     ///
     /// 1. Each account `a` gets a vector over items `i` (videos, their authors, hashtags and sound;
     ///    favourited hashtags and sounds; followed accounts as authors): the raw score `r_ai` sums
-    ///    `kindWeight × familyWeight` over the account's events.
+    ///    `kindWeight × familyWeight` over the account's events. Accounts with fewer than `minItems`
+    ///    distinct items get no vector.
     /// 2. TF-IDF: `x_ai = log(1 + r_ai) · log(N / df_i)`, `N` accounts with a vector, `df_i` accounts
     ///    engaging with `i`; each row is scaled to unit length.
     /// 3. Similarity `s_ab = Σ_i x_ai x_bi` (cosine), computed as a sparse product `X·Xᵀ` one row at a
@@ -63,7 +69,7 @@ extension GraphBuilder {
         var parameters = GraphParameters(kind: .coEngagement)
         filter.record(in: &parameters, defaults: options.kindWeights.kinds)
         parameters.settings = [
-            ("top_k", "\(options.topK)"), ("popularity_cap", "\(options.popularityCap)"),
+            ("top_k", "\(options.topK)"), ("popularity_cap", "\(options.popularityCap)"), ("min_items", "\(options.minItems)"),
             ("min_similarity", "\(options.minSimilarity)"),
             ("family_weights", "video=\(options.videoWeight),author=\(options.authorWeight),hashtag=\(options.hashtagWeight),sound=\(options.soundWeight)"),
         ]
@@ -146,15 +152,24 @@ struct EngagementMatrix {
                     let itemsShared = SharedBuffer(itemsOut), valuesShared = SharedBuffer(valuesOut)
                     let lengthsShared = SharedBuffer(lengthsOut)
                     Parallel.forEachChunk(count: accountCount, chunks: chunkCount, minimumParallelCount: 2_000) { c, range in
-                        var score = [Float](repeating: 0, count: itemCount)
-                        var touched: [UInt32] = []
+                        let score = UnsafeMutablePointer<Float>.allocate(capacity: max(1, itemCount))
+                        score.initialize(repeating: 0, count: max(1, itemCount))
+                        let touched = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, itemCount))
+                        var touchedCount = 0
+                        defer {
+                            score.deallocate()
+                            touched.deallocate()
+                        }
                         var outItems: [UInt32] = []
                         var outValues: [Float] = []
                         var lengths: [Int] = []
                         lengths.reserveCapacity(range.count)
                         @inline(__always) func bump(_ item: Int, _ value: Float) {
                             guard value > 0 else { return }
-                            if score[item] == 0 { touched.append(UInt32(item)) }
+                            if score[item] == 0 {
+                                touched[touchedCount] = UInt32(item)
+                                touchedCount += 1
+                            }
                             score[item] += value
                         }
                         for a in range {
@@ -195,14 +210,15 @@ struct EngagementMatrix {
                                 let sound = videos.sound[Int(video)]
                                 if sound != .none && Int(sound) < store.sounds.count { bump(soundBase + Int(sound), w * familySound) }
                             }
-                            touched.sort()
-                            for item in touched {
+                            var row = UnsafeMutableBufferPointer(start: touched, count: touchedCount)
+                            row.sort()
+                            for item in row {
                                 outItems.append(item)
                                 outValues.append(score[Int(item)])
                                 score[Int(item)] = 0
                             }
-                            lengths.append(touched.count)
-                            touched.removeAll(keepingCapacity: true)
+                            lengths.append(touchedCount)
+                            touchedCount = 0
                         }
                         itemsShared[c] = outItems
                         valuesShared[c] = outValues
@@ -223,6 +239,25 @@ struct EngagementMatrix {
         var values = chunkValues.flatMap { $0 }
         chunkItems = []
         chunkValues = []
+        // Accounts with too few distinct items get an empty row.
+        if options.minItems > 1 {
+            var write = 0
+            var kept = [Int](repeating: 0, count: accountCount + 1)
+            for a in 0..<accountCount {
+                let length = offsets[a + 1] - offsets[a]
+                if length >= options.minItems {
+                    for p in offsets[a]..<offsets[a + 1] {
+                        items[write] = items[p]
+                        values[write] = values[p]
+                        write += 1
+                    }
+                }
+                kept[a + 1] = write
+            }
+            items.removeLast(items.count - write)
+            values.removeLast(values.count - write)
+            offsets = kept
+        }
         // Document frequencies, TF-IDF, unit rows.
         var df = [Int32](repeating: 0, count: itemCount)
         for item in items { df[Int(item)] += 1 }
@@ -305,31 +340,45 @@ struct EngagementMatrix {
                         let sourcesOut = SharedBuffer(s), targetsOut = SharedBuffer(t)
                         let weightsOut = SharedBuffer(w), accumulationsOut = SharedBuffer(acc)
                         Parallel.forEachChunk(count: ranges.count, chunks: ranges.count, minimumParallelCount: 2) { c, _ in
-                            var accumulator = [Double](repeating: 0, count: n)
-                            var touched: [UInt32] = []
+                            let accumulator = UnsafeMutablePointer<Double>.allocate(capacity: max(1, n))
+                            accumulator.initialize(repeating: 0, count: max(1, n))
+                            let touched = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, n))
+                            defer {
+                                accumulator.deallocate()
+                                touched.deallocate()
+                            }
                             var candidates: [(Float, UInt32)] = []
                             var mySources: [RowID] = [], myTargets: [RowID] = [], myWeights: [Float] = []
                             var accumulations = 0
+                            items.withUnsafeBufferPointer { rowItems in
+                            values.withUnsafeBufferPointer { rowValues in
+                            columnRows.withUnsafeBufferPointer { colRows in
+                            columnValues.withUnsafeBufferPointer { colValues in
                             for a in ranges[c] {
+                                var touchedCount = 0
                                 for p in offsets[a]..<offsets[a + 1] {
-                                    let i = Int(items[p])
+                                    let i = Int(rowItems[p])
                                     guard eligible[i] else { continue }
-                                    let x = Double(values[p])
-                                    for q in columnOffsets[i]..<columnOffsets[i + 1] {
-                                        let b = Int(columnRows[q])
-                                        guard b != a else { continue }
-                                        if accumulator[b] == 0 { touched.append(UInt32(b)) }
-                                        accumulator[b] += x * Double(columnValues[q])
+                                    let x = Double(rowValues[p])
+                                    let start = columnOffsets[i], end = columnOffsets[i + 1]
+                                    // The row's own entry is accumulated too and ignored below.
+                                    for q in start..<end {
+                                        let b = Int(colRows[q])
+                                        if accumulator[b] == 0 {
+                                            touched[touchedCount] = UInt32(b)
+                                            touchedCount += 1
+                                        }
+                                        accumulator[b] += x * Double(colValues[q])
                                     }
-                                    accumulations += columnOffsets[i + 1] - columnOffsets[i] - 1
+                                    accumulations += end - start - 1
                                 }
                                 candidates.removeAll(keepingCapacity: true)
-                                for b in touched {
-                                    let s = Float(accumulator[Int(b)])
-                                    accumulator[Int(b)] = 0
-                                    if s >= minSimilarity { candidates.append((s, b)) }
+                                for t in 0..<touchedCount {
+                                    let b = Int(touched[t])
+                                    let s = Float(accumulator[b])
+                                    accumulator[b] = 0
+                                    if b != a && s >= minSimilarity { candidates.append((s, UInt32(b))) }
                                 }
-                                touched.removeAll(keepingCapacity: true)
                                 // Most similar first, ties by row.
                                 candidates.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
                                 let keep = topK > 0 ? min(topK, candidates.count) : candidates.count
@@ -338,6 +387,10 @@ struct EngagementMatrix {
                                     myTargets.append(b)
                                     myWeights.append(s)
                                 }
+                            }
+                            }
+                            }
+                            }
                             }
                             sourcesOut[c] = mySources
                             targetsOut[c] = myTargets

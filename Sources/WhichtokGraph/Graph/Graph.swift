@@ -199,22 +199,23 @@ public struct Graph: Sendable {
 
     /// Creates a graph from an edge list. Parallel edges are merged by summing their weights (for an
     /// undirected graph `u v` and `v u` are the same edge); self-loops and edges of weight ≤ 0 are dropped.
-    /// Nodes are `.external`, labelled by `labels` when given (else by their id).
+    /// Nodes are `.external`, labelled by `labels` when given (else by their id). If the three arrays
+    /// differ in length, the extra entries of the longer ones are ignored.
     ///
     /// Complexity: O(n + m) (two counting-sort passes).
     public init(
         nodeCount: Int, sources: [UInt32], targets: [UInt32], weights: [Float], directed: Bool,
         labels: [String] = [], kind: GraphKind = .edgeList
     ) {
-        precondition(sources.count == targets.count && targets.count == weights.count, "edge arrays differ in length")
+        let edgeCount = min(sources.count, targets.count, weights.count)
         var src: [UInt32] = []
         var dst: [UInt32] = []
         var wts: [Float] = []
-        let doubled = directed ? sources.count : 2 * sources.count
+        let doubled = directed ? edgeCount : 2 * edgeCount
         src.reserveCapacity(doubled)
         dst.reserveCapacity(doubled)
         wts.reserveCapacity(doubled)
-        for e in 0..<sources.count {
+        for e in 0..<edgeCount {
             let u = sources[e], v = targets[e], w = weights[e]
             guard u != v, w > 0, w.isFinite, Int(u) < nodeCount, Int(v) < nodeCount else { continue }
             src.append(u); dst.append(v); wts.append(w)

@@ -44,9 +44,12 @@ struct ArchiveRecord {
         case .text:
             text = FNV1a64()
             text.add(bytes)
-            if detectTextLink {
+            // Only a text that starts like a URL can be a bare video link.
+            if detectTextLink, ArchiveBytes.hasPrefixLowercase(ArchiveBytes.trimmed(bytes), "http") {
                 let parsed = ArchiveLink.parse(bytes)
                 textLink = parsed.isBareURL && parsed.isTikTokHost && parsed.videoID != 0 ? parsed : nil
+            } else {
+                textLink = nil
             }
         case .ignored: break
         }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 /// Byte-level parsers for the values inside TikTok archives: dates, links, text fingerprints.
 ///
 /// Everything here works on raw UTF-8 bytes (`UnsafeRawBufferPointer`) and allocates nothing,
@@ -248,6 +253,7 @@ struct ArchiveLink {
         let bytes = ArchiveBytes.trimmed(raw)
         let count = bytes.count
         guard count > 0 else { return link }
+        if let fast = canonicalShareLink(bytes) { return fast }
         link.isBareURL = (ArchiveBytes.hasPrefixLowercase(bytes, "https://")
             || ArchiveBytes.hasPrefixLowercase(bytes, "http://"))
             && !bytes.contains(where: ArchiveBytes.isSpace)
@@ -311,6 +317,34 @@ struct ArchiveLink {
     }
 
     @inline(__always)
+    /// Fast path for `https://www.tiktokv.com/share/video/<id>/` (with or without the last slash),
+    /// the form of nearly every link in an export; nil for anything else. Gives the same result as
+    /// the general parser.
+    private static func canonicalShareLink(_ bytes: UnsafeRawBufferPointer) -> ArchiveLink? {
+        let prefix: StaticString = "https://www.tiktokv.com/share/video/"
+        let length = prefix.utf8CodeUnitCount
+        guard bytes.count > length, let base = bytes.baseAddress,
+              memcmp(base, prefix.utf8Start, length) == 0
+        else { return nil }
+        var end = length
+        var id: UInt64 = 0
+        while end < bytes.count, ArchiveBytes.isDigit(bytes[end]) {
+            let (times10, overflow1) = id.multipliedReportingOverflow(by: 10)
+            let (sum, overflow2) = times10.addingReportingOverflow(UInt64(bytes[end] &- 0x30))
+            guard !overflow1, !overflow2 else { return nil }
+            id = sum
+            end += 1
+        }
+        guard end > length, id != 0, end == bytes.count || (end == bytes.count - 1 && bytes[end] == 0x2F) else {
+            return nil
+        }
+        var link = ArchiveLink()
+        link.videoID = id
+        link.isTikTokHost = true
+        link.isBareURL = true
+        return link
+    }
+
     private static func isSegmentEnd(_ byte: UInt8) -> Bool {
         byte == 0x2F || byte == 0x3F || byte == 0x23 || ArchiveBytes.isSpace(byte)  // / ? # blank
     }

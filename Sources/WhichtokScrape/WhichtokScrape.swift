@@ -1,0 +1,1 @@
+// The live scraper that records HAR lives here (issue 6).
