@@ -2,6 +2,12 @@ import ArgumentParser
 import WhichtokGraph
 import WhichtokStore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The graph and analysis options shared by `analyze` and `export`: which graph to build (from the
 /// store or an edge list), its filters, and the Leiden, PageRank and betweenness settings.
 struct GraphOptions: ParsableArguments {
@@ -85,8 +91,8 @@ struct GraphOptions: ParsableArguments {
         if let backbone, !(backbone > 0 && backbone <= 1) { throw ValidationError("--backbone must be in (0, 1]") }
         guard betweennessSamples >= 1 else { throw ValidationError("--betweenness-samples must be at least 1") }
         _ = try eventFilter()
-        _ = try AnalyzeCommand.parseWeights(kindWeights, base: .interactionDefaults, option: "--kind-weights")
-        _ = try AnalyzeCommand.parseWeights(engagementWeights, base: .engagementDefaults, option: "--engagement-weights")
+        _ = try Self.parseWeights(kindWeights, base: .interactionDefaults, option: "--kind-weights")
+        _ = try Self.parseWeights(engagementWeights, base: .engagementDefaults, option: "--engagement-weights")
     }
 
     static var graphNames: String {
@@ -121,7 +127,7 @@ struct GraphOptions: ParsableArguments {
     /// the store or file is missing, 65 for a malformed edge list.
     func buildGraph(storePath: String, clock: inout Clock) throws -> (Graph, Store?) {
         if let edgelist {
-            let bytes = try clock.time("read") { try AnalyzeCommand.readFile(edgelist) }
+            let bytes = try clock.time("read") { try Self.readFile(edgelist) }
             do {
                 let graph = try clock.time("parse") { try EdgeListReader.parse(bytes, directed: directed) }
                 return (graph, nil)
@@ -139,9 +145,9 @@ struct GraphOptions: ParsableArguments {
         }
         let filter = try eventFilter()
         let kind = GraphKind(rawValue: graph) ?? .sharedSpace
-        let interactionWeights = try AnalyzeCommand.parseWeights(kindWeights, base: .interactionDefaults, option: "--kind-weights")
+        let interactionWeights = try Self.parseWeights(kindWeights, base: .interactionDefaults, option: "--kind-weights")
         var coOptions = CoEngagementOptions()
-        coOptions.kindWeights = try AnalyzeCommand.parseWeights(engagementWeights, base: .engagementDefaults, option: "--engagement-weights")
+        coOptions.kindWeights = try Self.parseWeights(engagementWeights, base: .engagementDefaults, option: "--engagement-weights")
         coOptions.topK = topK
         coOptions.popularityCap = popularityCap
         coOptions.backboneAlpha = backbone
@@ -168,8 +174,8 @@ struct GraphOptions: ParsableArguments {
 
     func eventFilter() throws -> EventFilter {
         var filter = EventFilter()
-        if let since { filter.since = try AnalyzeCommand.parseTime(since, option: "--since") }
-        if let until { filter.until = try AnalyzeCommand.parseTime(until, option: "--until") }
+        if let since { filter.since = try Self.parseTime(since, option: "--since") }
+        if let until { filter.until = try Self.parseTime(until, option: "--until") }
         if let kinds {
             var set = Set<EventKind>()
             for name in kinds.split(separator: ",") {
@@ -183,5 +189,82 @@ struct GraphOptions: ParsableArguments {
         }
         if let s = filter.since, let u = filter.until, s >= u { throw ValidationError("--since must be before --until") }
         return filter
+    }
+
+    static func parseWeights(_ text: String?, base: KindWeights, option: String) throws -> KindWeights {
+        var weights = base
+        guard let text else { return weights }
+        for item in text.split(separator: ",") {
+            let parts = item.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let kind = EventKind.allCases.first(where: { $0.name == parts[0].trimmingCharacters() }),
+                let value = Float(parts[1].trimmingCharacters()), value >= 0, value.isFinite
+            else { throw ValidationError("\(option): expected kind=weight pairs with weights ≥ 0, found '\(item)'") }
+            weights[kind] = value
+        }
+        return weights
+    }
+
+    /// `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS][Z]` (UTC) or Unix seconds.
+    static func parseTime(_ text: String, option: String) throws -> UInt32 {
+        if let seconds = UInt32(text) { return seconds }
+        let bytes = Array(text.utf8)
+        func number(_ range: Range<Int>) -> Int? {
+            guard range.upperBound <= bytes.count else { return nil }
+            var value = 0
+            for i in range {
+                let d = Int(bytes[i]) - 48
+                guard (0...9).contains(d) else { return nil }
+                value = value * 10 + d
+            }
+            return value
+        }
+        guard bytes.count >= 10, bytes[4] == 45, bytes[7] == 45, let year = number(0..<4), let month = number(5..<7),
+            let day = number(8..<10), (1970...2105).contains(year), (1...12).contains(month), (1...31).contains(day)
+        else { throw ValidationError("\(option): expected YYYY-MM-DD[THH:MM[:SS]Z] or Unix seconds, found '\(text)'") }
+        var seconds = 0
+        if bytes.count > 10 {
+            var rest = Array(bytes[10...])
+            if rest.last == UInt8(ascii: "Z") { rest.removeLast() }
+            let fields = String(decoding: rest.dropFirst(), as: UTF8.self).split(separator: ":")
+            guard rest.first == UInt8(ascii: "T") || rest.first == UInt8(ascii: " "), (2...3).contains(fields.count),
+                let h = Int(fields[0]), let m = Int(fields[1]), (0...23).contains(h), (0...59).contains(m)
+            else { throw ValidationError("\(option): expected YYYY-MM-DD[THH:MM[:SS]Z] or Unix seconds, found '\(text)'") }
+            let s = fields.count == 3 ? Int(fields[2]) ?? -1 : 0
+            guard (0...60).contains(s) else { throw ValidationError("\(option): bad seconds in '\(text)'") }
+            seconds = h * 3600 + m * 60 + s
+        }
+        // Days from the civil date (Howard Hinnant's algorithm).
+        let y = month <= 2 ? year - 1 : year
+        let era = y / 400
+        let yearOfEra = y - era * 400
+        let shifted = (month + 9) % 12
+        let dayOfYear = (153 * shifted + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = era * 146_097 + dayOfEra - 719_468
+        return UInt32(clamping: days * 86_400 + seconds)
+    }
+
+    /// Reads a whole file; exits 66 when it is missing and 1 when it cannot be read.
+    static func readFile(_ path: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            let missing = errno == ENOENT
+            Console.error("whichtok: error: \(Console.printable(path)): \(missing ? "no such file" : "cannot open")")
+            throw ExitCode(missing ? Exit.noInput : Exit.failure)
+        }
+        defer { close(fd) }
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress, raw.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                Console.error("whichtok: error: \(Console.printable(path)): read failed")
+                throw ExitCode(Exit.failure)
+            }
+            if n == 0 { break }
+            result.append(contentsOf: chunk[0..<n])
+        }
+        return result
     }
 }
