@@ -122,8 +122,9 @@ struct _ByteSink: ~Copyable {
         var done = 0
         let total = buffer.count
         buffer.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
             while done < total {
-                let n = systemWrite(descriptor, raw.baseAddress.unsafelyUnwrapped + done, total - done)
+                let n = systemWrite(descriptor, base + done, total - done)
                 if n < 0 {
                     if errno == EINTR { continue }
                     failed = true
