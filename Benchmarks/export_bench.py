@@ -208,6 +208,10 @@ def main():
                   f"iterations/s ({theirs['seconds'] / ours['layout']:.0f}x)")
         else:
             print(f"networkx forceatlas2_layout failed: {peer.stderr.strip().splitlines()[-1:]}")
+    # The exports are large (about 150 MB each at the default size); keep only the edge lists.
+    for name in os.listdir(out_dir):
+        os.remove(os.path.join(out_dir, name))
+    os.rmdir(out_dir)
 
 if __name__ == "__main__":
     main()
