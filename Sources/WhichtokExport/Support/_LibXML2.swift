@@ -6,7 +6,8 @@ internal import CLibXML2
 /// does not grow with the document. Element and attribute names are static, null-terminated literals;
 /// values come from a caller's null-terminated byte buffer. The writer escapes `< > & "` and, inside
 /// attribute values, CR, LF and TAB as character references, and writes everything else as UTF-8 (the
-/// document is declared UTF-8). The first failing call marks the writer as failed; later calls are
+/// document is declared UTF-8). `raw(_:)` passes blocks that `_RawMarkup` proved need no escaping
+/// through `xmlTextWriterWriteRawLen`. The first failing call marks the writer as failed; later calls are
 /// skipped. (The variadic `…Format…` functions are not importable into Swift; values are formatted
 /// by `_ValueBuffer` instead. `xmlCleanupParser` is never called: other code shares libxml2's state.)
 final class _XMLTextWriter {
