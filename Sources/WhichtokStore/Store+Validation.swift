@@ -19,16 +19,29 @@ extension Store {
             return nil
         }
         let a = accounts
-        guard [a.numericID.count, a.secUID.count, a.nickname.count, a.donorKey.count, a.flags.count]
-            .allSatisfy({ $0 == a.count }) else { return "account columns differ in length" }
+        guard [a.numericID.count, a.secUID.count, a.nickname.count, a.donorKey.count, a.flags.count,
+               a.usernameSeen.count, a.followerCount.count, a.followingCount.count, a.countsObserved.count]
+            .allSatisfy({ $0 == a.count }), a.aliasSeen.count == a.aliases.count
+        else { return "account columns differ in length" }
         let v = videos
-        guard [v.author.count, v.created.count, v.caption.count, v.sound.count].allSatisfy({ $0 == v.count })
+        guard [v.author.count, v.created.count, v.caption.count, v.sound.count, v.derivedFrom.count, v.derivation.count]
+            .allSatisfy({ $0 == v.count })
         else { return "video columns differ in length" }
+        for value in v.derivation where VideoDerivation(rawValue: value) == nil {
+            return "videos.derivation has unknown value \(value)"
+        }
+        let st = videoStats
+        guard [st.observed.count, st.plays.count, st.likes.count, st.comments.count, st.shares.count,
+               st.saves.count, st.reposts.count, st.flags.count].allSatisfy({ $0 == st.count })
+        else { return "video stats columns differ in length" }
+        for i in 1..<max(st.count, 1) where st.video[i] < st.video[i - 1] {
+            return "videoStats rows are not sorted by video"
+        }
         guard hashtags.tiktokID.count == hashtags.count, sounds.title.count == sounds.count else {
             return "hashtag or sound columns differ in length"
         }
         let c = comments
-        guard [c.author.count, c.video.count, c.parent.count, c.time.count, c.fingerprint.count]
+        guard [c.author.count, c.video.count, c.parent.count, c.replyTo.count, c.time.count, c.fingerprint.count]
             .allSatisfy({ $0 == c.count }) else { return "comment columns differ in length" }
         let e = events
         guard [e.kind.count, e.objectType.count, e.object.count, e.time.count, e.source.count, e.detail.count]
@@ -49,7 +62,9 @@ extension Store {
             refs(v.mentions, RowID(a.count), "videos.mentions", allowNone: false),
             refs(hashtags.name, s, "hashtags.name"), refs(sounds.title, s, "sounds.title"),
             refs(c.author, RowID(a.count), "comments.author"), refs(c.video, RowID(v.count), "comments.video"),
-            refs(c.parent, RowID(c.count), "comments.parent"),
+            refs(c.parent, RowID(c.count), "comments.parent"), refs(c.replyTo, RowID(c.count), "comments.replyTo"),
+            refs(v.derivedFrom, RowID(v.count), "videos.derivedFrom"),
+            refs(st.video, RowID(v.count), "videoStats.video", allowNone: false),
             refs(e.actor, RowID(a.count), "events.actor", allowNone: false),
             refs(e.source, RowID(i.count), "events.source", allowNone: false),
             refs(i.name, s, "inputs.name"), refs(i.layout, s, "inputs.layout"),
@@ -69,6 +84,10 @@ extension Store {
             }
             if e.kind[index] == EventKind.messaged.rawValue, e.detail[index] & EventDetail.fingerprintBit == 0,
                e.detail[index] >= RowID(v.count) {
+                return "event \(index) refers to a missing video"
+            }
+            if e.kind[index] == EventKind.duetted.rawValue || e.kind[index] == EventKind.stitched.rawValue,
+               e.detail[index] != .none, e.detail[index] >= RowID(v.count) {
                 return "event \(index) refers to a missing video"
             }
         }

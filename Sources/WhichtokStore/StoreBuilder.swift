@@ -29,14 +29,25 @@ public struct StoreBuilder: Sendable {
         var sound: Int32
         var hashtags: [Int32]
         var mentions: [Int32]
+        var createTime: UInt32 = 0
+        var derivedFrom: Int32 = -1
+        var derivation: UInt8 = 0
     }
     struct CommentObservation: Sendable {
         var tiktokID: UInt64
         var author: Int32
         var video: Int32
         var parent: Int32
+        var replyTo: Int32 = -1
         var time: UInt32
         var fingerprint: UInt64
+    }
+    /// A counter snapshot; `video` is a video observation.
+    struct CounterObservation: Sendable {
+        var video: Int32
+        var observed: UInt32
+        var values: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+        var exact: Bool
     }
     struct InputObservation: Sendable {
         var name: String
@@ -52,6 +63,7 @@ public struct StoreBuilder: Sendable {
     private var soundObs: [ImportBatch.Sound] = []
     private var effectObs: [UInt64] = []
     private var commentObs: [CommentObservation] = []
+    private var counterObs: [CounterObservation] = []
     private var conversationObs: [UInt64] = []
     private var stringObs: [String] = []
     private var inputObs: [InputObservation] = []
@@ -81,21 +93,27 @@ public struct StoreBuilder: Sendable {
         // Accounts, and one more observation per alias so renames stay joined.
         let accounts = store.accounts
         for row in 0..<accounts.count {
-            accountObs.append(ImportBatch.Account(
+            var account = ImportBatch.Account(
                 username: strings[accounts.username[row]],
                 numericID: accounts.numericID[row] == 0 ? nil : accounts.numericID[row],
                 secUID: strings[accounts.secUID[row]],
                 nickname: strings[accounts.nickname[row]],
                 flags: AccountFlags(rawValue: accounts.flags[row]),
-                donorKey: strings[accounts.donorKey[row]]))
+                donorKey: strings[accounts.donorKey[row]],
+                usernameSeen: accounts.usernameSeen[row])
+            account.followerCount = accounts.followerCount[row]
+            account.followingCount = accounts.followingCount[row]
+            account.countsObserved = accounts.countsObserved[row]
+            accountObs.append(account)
         }
         for row in 0..<accounts.count {
-            for alias in accounts.aliases[Int(accounts.aliasOffsets[row])..<Int(accounts.aliasOffsets[row + 1])] {
+            for index in Int(accounts.aliasOffsets[row])..<Int(accounts.aliasOffsets[row + 1]) {
                 accountObs.append(ImportBatch.Account(
-                    username: strings[alias],
+                    username: strings[accounts.aliases[index]],
                     numericID: accounts.numericID[row] == 0 ? nil : accounts.numericID[row],
                     secUID: strings[accounts.secUID[row]],
-                    donorKey: strings[accounts.donorKey[row]]))
+                    donorKey: strings[accounts.donorKey[row]],
+                    usernameSeen: accounts.aliasSeen[index]))
             }
         }
         let videos = store.videos
@@ -107,7 +125,20 @@ public struct StoreBuilder: Sendable {
                 caption: strings[videos.caption[row]],
                 sound: Self.obs(videos.sound[row]),
                 hashtags: videos.hashtags(of: RowID(row)).map { Int32($0) },
-                mentions: videos.mentions(of: RowID(row)).map { Int32($0) }))
+                mentions: videos.mentions(of: RowID(row)).map { Int32($0) },
+                // The stored time is exact when it differs from what the id says.
+                createTime: videos.tiktokID[row] != 0 && UInt64(videos.created[row]) != videos.tiktokID[row] >> 32
+                    ? videos.created[row] : 0,
+                derivedFrom: Self.obs(videos.derivedFrom[row]),
+                derivation: videos.derivation[row]))
+        }
+        let stats = store.videoStats
+        for row in 0..<stats.count {
+            counterObs.append(CounterObservation(
+                video: Self.obs(stats.video[row]), observed: stats.observed[row],
+                values: (stats.plays[row], stats.likes[row], stats.comments[row], stats.shares[row],
+                         stats.saves[row], stats.reposts[row]),
+                exact: stats.flags[row] & VideoStatsTable.exactFlag != 0))
         }
         for row in 0..<store.hashtags.count {
             let id = store.hashtags.tiktokID[row]
@@ -124,6 +155,7 @@ public struct StoreBuilder: Sendable {
             commentObs.append(CommentObservation(
                 tiktokID: comments.tiktokID[row], author: Self.obs(comments.author[row]),
                 video: Self.obs(comments.video[row]), parent: Self.obs(comments.parent[row]),
+                replyTo: Self.obs(comments.replyTo[row]),
                 time: comments.time[row], fingerprint: comments.fingerprint[row]))
         }
         conversationObs.append(contentsOf: store.conversations.tiktokID)
@@ -175,12 +207,30 @@ public struct StoreBuilder: Sendable {
         func shift(_ row: RowID, _ base: Int32) -> Int32 { row == .none ? -1 : base + Int32(truncatingIfNeeded: row) }
 
         accountObs.append(contentsOf: batch.accounts)
+        // Each other username (a rename) is one more observation of the same ids, after the batch's
+        // rows so that batch rows keep their offsets.
+        for account in batch.accounts {
+            for other in account.otherUsernames {
+                accountObs.append(ImportBatch.Account(
+                    username: other.username, numericID: account.numericID, secUID: account.secUID,
+                    donorKey: account.donorKey, usernameSeen: other.seen))
+            }
+        }
         for video in batch.videos {
             videoObs.append(VideoObservation(
                 tiktokID: video.tiktokID, author: shift(video.author, accountBase), created: video.created,
                 caption: video.caption, sound: shift(video.sound, soundBase),
                 hashtags: video.hashtags.map { shift($0, hashtagBase) },
-                mentions: video.mentions.map { shift($0, accountBase) }))
+                mentions: video.mentions.map { shift($0, accountBase) },
+                createTime: video.createTime, derivedFrom: shift(video.derivedFrom, videoBase),
+                derivation: video.derivation.rawValue))
+        }
+        for counters in batch.videoCounters {
+            counterObs.append(CounterObservation(
+                video: shift(counters.video, videoBase), observed: counters.observed,
+                values: (counters.plays, counters.likes, counters.comments, counters.shares, counters.saves,
+                         counters.reposts),
+                exact: counters.exact))
         }
         hashtagObs.append(contentsOf: batch.hashtags)
         soundObs.append(contentsOf: batch.sounds)
@@ -189,6 +239,7 @@ public struct StoreBuilder: Sendable {
             commentObs.append(CommentObservation(
                 tiktokID: comment.tiktokID ?? 0, author: shift(comment.author, accountBase),
                 video: shift(comment.video, videoBase), parent: shift(comment.parent, commentBase),
+                replyTo: shift(comment.replyTo, commentBase),
                 time: comment.time, fingerprint: comment.textFingerprint))
         }
         conversationObs.append(contentsOf: batch.conversations)
@@ -224,6 +275,8 @@ public struct StoreBuilder: Sendable {
                 detail = detail &+ stringBase
             } else if kind == .messaged, detail & EventDetail.fingerprintBit == 0 {
                 detail = detail &+ UInt32(videoBase)
+            } else if kind == .duetted || kind == .stitched, detail != .none {
+                detail = detail &+ UInt32(videoBase)
             }
             evDetail.append(detail)
         }
@@ -237,22 +290,48 @@ public struct StoreBuilder: Sendable {
         let accountRoot = resolveAccounts()
         let accountGroups = Groups(roots: accountRoot)
         // Attributes per account group, chosen independently of observation order.
-        var usernames: [[String]] = Array(repeating: [], count: accountGroups.count)
+        // Per group: each username with the last time it was seen (0 = unknown).
+        var usernames: [[String: UInt32]] = Array(repeating: [:], count: accountGroups.count)
         var accountNumeric = [UInt64](repeating: 0, count: accountGroups.count)
         var accountSec = [String?](repeating: nil, count: accountGroups.count)
         var accountNick = [String?](repeating: nil, count: accountGroups.count)
         var accountDonor = [String?](repeating: nil, count: accountGroups.count)
         var accountFlags = [UInt8](repeating: 0, count: accountGroups.count)
+        // The counts of the latest observation; among equally recent ones, exact before rounded,
+        // then the larger values (so the choice never depends on the order of observations).
+        var accountCounts = [CountsChoice?](repeating: nil, count: accountGroups.count)
         for (i, account) in accountObs.enumerated() {
             let g = accountGroups.group[i]
-            if let name = account.username, !usernames[g].contains(name) { usernames[g].append(name) }
+            if let name = account.username { usernames[g][name] = max(usernames[g][name] ?? 0, account.usernameSeen) }
+            if account.hasCounts {
+                let choice = CountsChoice(
+                    observed: account.countsObserved, exact: account.countsExact,
+                    followers: account.followerCount, following: account.followingCount)
+                if let current = accountCounts[g] {
+                    if current < choice { accountCounts[g] = choice }
+                } else {
+                    accountCounts[g] = choice
+                }
+            }
             if let id = account.numericID, accountNumeric[g] == 0 || id < accountNumeric[g] { accountNumeric[g] = id }
             accountSec[g] = Self.minOptional(accountSec[g], account.secUID)
             accountNick[g] = Self.minOptional(accountNick[g], account.nickname)
             accountDonor[g] = Self.minOptional(accountDonor[g], account.donorKey)
             accountFlags[g] |= account.flags.rawValue
         }
-        for g in 0..<usernames.count { usernames[g].sort() }
+        // The current username is the one seen last (of several seen last, the smallest; with no
+        // times at all, the smallest as for archives). The others are aliases, oldest first.
+        // history[g][0] is the current username, history[g][1...] the aliases in order.
+        let history: [[(name: String, seen: UInt32)]] = usernames.map { names in
+            guard !names.isEmpty else { return [] }
+            let latest = names.values.max() ?? 0
+            var current: String?
+            for (name, seen) in names where seen == latest && (current == nil || name < current ?? "") { current = name }
+            guard let current else { return [] }
+            let aliases = names.filter { $0.key != current }.map { (name: $0.key, seen: $0.value) }
+                .sorted { ($0.seen, $0.name) < ($1.seen, $1.name) }
+            return [(current, latest)] + aliases
+        }
 
         // 2. Small entities.
         let hashtagGroups = Groups(roots: resolve(
@@ -291,6 +370,9 @@ public struct StoreBuilder: Sendable {
         var videoSound = [Int](repeating: -1, count: videoGroups.count)
         var videoTags = [[Int]](repeating: [], count: videoGroups.count)
         var videoMentions = [[Int]](repeating: [], count: videoGroups.count)
+        var videoCreateTime = [UInt32](repeating: 0, count: videoGroups.count)
+        var videoSource = [Int](repeating: -1, count: videoGroups.count)
+        var videoDerivation = [UInt8](repeating: 0, count: videoGroups.count)
         for (i, video) in videoObs.enumerated() {
             let g = videoGroups.group[i]
             if video.tiktokID != 0 {
@@ -304,6 +386,22 @@ public struct StoreBuilder: Sendable {
             if video.sound >= 0 { videoSound[g] = Self.minGroup(videoSound[g], soundGroups.group[Int(video.sound)]) }
             for tag in video.hashtags where tag >= 0 { videoTags[g].append(hashtagGroups.group[Int(tag)]) }
             for mention in video.mentions where mention >= 0 { videoMentions[g].append(accountGroups.group[Int(mention)]) }
+            if video.createTime != 0, videoCreateTime[g] == 0 || video.createTime < videoCreateTime[g] {
+                videoCreateTime[g] = video.createTime
+            }
+            if video.derivedFrom >= 0, video.derivation != 0 {
+                let source = videoGroups.group[Int(video.derivedFrom)]
+                if videoSource[g] < 0 || (source, video.derivation) < (videoSource[g], videoDerivation[g]) {
+                    videoSource[g] = source
+                    videoDerivation[g] = video.derivation
+                }
+            }
+        }
+        // The creation time the web states wins over the estimate from the id.
+        for g in 0..<videoGroups.count where videoCreateTime[g] != 0 { videoCreated[g] = videoCreateTime[g] }
+        for g in 0..<videoGroups.count where videoSource[g] == g {
+            videoSource[g] = -1
+            videoDerivation[g] = 0
         }
 
         // 4. Comments (need accounts for their identity by author, time and text).
@@ -312,6 +410,7 @@ public struct StoreBuilder: Sendable {
         var commentAuthor = [Int](repeating: -1, count: commentGroups.count)
         var commentVideo = [Int](repeating: -1, count: commentGroups.count)
         var commentParent = [Int](repeating: -1, count: commentGroups.count)
+        var commentReplyTo = [Int](repeating: -1, count: commentGroups.count)
         var commentTime = [UInt32](repeating: 0, count: commentGroups.count)
         var commentPrint = [UInt64](repeating: 0, count: commentGroups.count)
         for (i, comment) in commentObs.enumerated() {
@@ -320,8 +419,13 @@ public struct StoreBuilder: Sendable {
             if comment.author >= 0 { commentAuthor[g] = Self.minGroup(commentAuthor[g], accountGroups.group[Int(comment.author)]) }
             if comment.video >= 0 { commentVideo[g] = Self.minGroup(commentVideo[g], videoGroups.group[Int(comment.video)]) }
             if comment.parent >= 0 { commentParent[g] = Self.minGroup(commentParent[g], commentGroups.group[Int(comment.parent)]) }
+            if comment.replyTo >= 0 { commentReplyTo[g] = Self.minGroup(commentReplyTo[g], commentGroups.group[Int(comment.replyTo)]) }
             if comment.time != 0, commentTime[g] == 0 || comment.time < commentTime[g] { commentTime[g] = comment.time }
             if comment.fingerprint != 0, commentPrint[g] == 0 || comment.fingerprint < commentPrint[g] { commentPrint[g] = comment.fingerprint }
+        }
+        for g in 0..<commentGroups.count {
+            if commentParent[g] == g { commentParent[g] = -1 }
+            if commentReplyTo[g] == g || commentReplyTo[g] == commentParent[g] { commentReplyTo[g] = -1 }
         }
 
         // 5. Inputs by SHA-256.
@@ -346,7 +450,7 @@ public struct StoreBuilder: Sendable {
 
         // 6. Strings: everything that survives, sorted and unique.
         var referenced: [String] = []
-        for names in usernames { referenced.append(contentsOf: names) }
+        for names in usernames { referenced.append(contentsOf: names.keys) }
         referenced.append(contentsOf: accountSec.compactMap { $0 })
         referenced.append(contentsOf: accountNick.compactMap { $0 })
         referenced.append(contentsOf: accountDonor.compactMap { $0 })
@@ -374,7 +478,7 @@ public struct StoreBuilder: Sendable {
 
         // 7. Canonical order of each table (by content; string rows compare like the strings).
         let accountOrder = Self.order(count: accountGroups.count) { g in
-            AccountKey(username: usernames[g].first.map { row($0) } ?? .none, numericID: accountNumeric[g],
+            AccountKey(username: history[g].first.map { row($0.name) } ?? .none, numericID: accountNumeric[g],
                        secUID: row(accountSec[g]), donorKey: row(accountDonor[g]))
         }
         let accountRank = Self.rank(accountOrder)
@@ -403,13 +507,21 @@ public struct StoreBuilder: Sendable {
         store.strings = strings
         var accounts = AccountTable()
         for g in accountOrder {
-            accounts.username.append(usernames[g].first.map { row($0) } ?? .none)
+            accounts.username.append(history[g].first.map { row($0.name) } ?? .none)
+            accounts.usernameSeen.append(history[g].first?.seen ?? 0)
+            let counts = accountCounts[g]
+            accounts.followerCount.append(counts?.followers ?? unknownCount)
+            accounts.followingCount.append(counts?.following ?? unknownCount)
+            accounts.countsObserved.append(counts?.observed ?? 0)
             accounts.numericID.append(accountNumeric[g])
             accounts.secUID.append(row(accountSec[g]))
             accounts.nickname.append(row(accountNick[g]))
             accounts.donorKey.append(row(accountDonor[g]))
             accounts.flags.append(accountFlags[g])
-            for alias in usernames[g].dropFirst() { accounts.aliases.append(row(alias)) }
+            for alias in history[g].dropFirst() {
+                accounts.aliases.append(row(alias.name))
+                accounts.aliasSeen.append(alias.seen)
+            }
             accounts.aliasOffsets.append(UInt32(accounts.aliases.count))
         }
         store.accounts = accounts
@@ -425,8 +537,11 @@ public struct StoreBuilder: Sendable {
             videos.hashtagOffsets.append(UInt32(videos.hashtags.count))
             videos.mentions.append(contentsOf: Set(videoMentions[g].map { accountRank[$0] }).sorted())
             videos.mentionOffsets.append(UInt32(videos.mentions.count))
+            videos.derivedFrom.append(videoSource[g] < 0 ? .none : videoRank[videoSource[g]])
+            videos.derivation.append(videoDerivation[g])
         }
         store.videos = videos
+        store.videoStats = buildVideoStats(videoRank: videoRank, videoGroup: videoGroups.group)
 
         for g in hashtagOrder {
             store.hashtags.name.append(row(hashtagName[g]))
@@ -443,6 +558,7 @@ public struct StoreBuilder: Sendable {
             store.comments.author.append(rankOr(accountRank, commentAuthor[g]))
             store.comments.video.append(rankOr(videoRank, commentVideo[g]))
             store.comments.parent.append(rankOr(commentRank, commentParent[g]))
+            store.comments.replyTo.append(rankOr(commentRank, commentReplyTo[g]))
             store.comments.time.append(commentTime[g])
             store.comments.fingerprint.append(commentPrint[g])
         }
@@ -470,6 +586,50 @@ public struct StoreBuilder: Sendable {
             stringRowOfObservation: stringRowOfObservation,
             inputRank: inputRank, inputGroup: inputGroupOf)
         return store
+    }
+
+    // MARK: - Counters
+
+    /// Counter snapshots on canonical video rows, sorted by (video, time); one row per (video,
+    /// time): an exact snapshot before a rounded one, then the larger values.
+    private func buildVideoStats(videoRank: [RowID], videoGroup: [Int]) -> VideoStatsTable {
+        struct Row: Comparable {
+            var video: RowID
+            var observed: UInt32
+            var rounded: UInt8
+            var values: [UInt64]
+            static func < (a: Row, b: Row) -> Bool {
+                if a.video != b.video { return a.video < b.video }
+                if a.observed != b.observed { return a.observed < b.observed }
+                if a.rounded != b.rounded { return a.rounded < b.rounded }
+                return b.values.lexicographicallyPrecedes(a.values)
+            }
+        }
+        var rows: [Row] = []
+        rows.reserveCapacity(counterObs.count)
+        for counters in counterObs where counters.video >= 0 && Int(counters.video) < videoGroup.count {
+            let v = counters.values
+            rows.append(Row(
+                video: videoRank[videoGroup[Int(counters.video)]], observed: counters.observed,
+                rounded: counters.exact ? 0 : 1, values: [v.0, v.1, v.2, v.3, v.4, v.5]))
+        }
+        rows.sort()
+        var table = VideoStatsTable()
+        var previous: (RowID, UInt32)?
+        for row in rows {
+            if let previous, previous == (row.video, row.observed) { continue }
+            previous = (row.video, row.observed)
+            table.video.append(row.video)
+            table.observed.append(row.observed)
+            table.plays.append(row.values[0])
+            table.likes.append(row.values[1])
+            table.comments.append(row.values[2])
+            table.shares.append(row.values[3])
+            table.saves.append(row.values[4])
+            table.reposts.append(row.values[5])
+            table.flags.append(row.rounded == 0 ? VideoStatsTable.exactFlag : 0)
+        }
+        return table
     }
 
     // MARK: - Identity resolution
@@ -626,6 +786,8 @@ public struct StoreBuilder: Sendable {
                 detail = row == .none ? 0 : row + 1
             } else if evKind[i] == EventKind.messaged.rawValue, detail & EventDetail.fingerprintBit == 0 {
                 detail = through(videoRank, videoGroup, detail)
+            } else if evKind[i] == EventKind.duetted.rawValue || evKind[i] == EventKind.stitched.rawValue {
+                detail = detail == .none ? .none : through(videoRank, videoGroup, detail)
             }
             let source = Int(evSource[i]) < inputGroup.count ? inputRank[inputGroup[Int(evSource[i])]] : .none
             keys.append(EventSortKey(
@@ -816,6 +978,22 @@ struct EventSortKey: Comparable {
         if a.head != b.head { return a.head < b.head }
         if a.object != b.object { return a.object < b.object }
         return a.tail < b.tail
+    }
+}
+
+/// Follower counts of one observation, ordered so that the maximum is the one to keep: the latest,
+/// then exact before rounded, then the larger values.
+struct CountsChoice: Comparable {
+    var observed: UInt32
+    var exact: Bool
+    var followers: UInt64
+    var following: UInt64
+    static func < (a: CountsChoice, b: CountsChoice) -> Bool {
+        if a.observed != b.observed { return a.observed < b.observed }
+        if a.exact != b.exact { return !a.exact }
+        // Unknown (UInt64.max) loses to any known value.
+        func rank(_ value: UInt64) -> UInt64 { value == unknownCount ? 0 : value &+ 1 }
+        return (rank(a.followers), rank(a.following)) < (rank(b.followers), rank(b.following))
     }
 }
 
