@@ -364,14 +364,16 @@ public struct StoreBuilder: Sendable {
         // 3. Videos (need account groups for own posts known by author and time).
         let videoGroups = resolveVideos(accountGroup: accountGroups.group)
         var videoID = [UInt64](repeating: 0, count: videoGroups.count)
-        var videoAuthor = [Int](repeating: -1, count: videoGroups.count)
+        // References are collected as candidates and resolved to the smallest canonical row once
+        // rows are ranked: group numbers follow observation order, ranks follow content.
+        var videoAuthor = Choices(count: videoGroups.count)
         var videoCreated = [UInt32](repeating: 0, count: videoGroups.count)
         var videoCaption = [String?](repeating: nil, count: videoGroups.count)
-        var videoSound = [Int](repeating: -1, count: videoGroups.count)
+        var videoSound = Choices(count: videoGroups.count)
         var videoTags = [[Int]](repeating: [], count: videoGroups.count)
         var videoMentions = [[Int]](repeating: [], count: videoGroups.count)
         var videoCreateTime = [UInt32](repeating: 0, count: videoGroups.count)
-        var videoSource = [Int](repeating: -1, count: videoGroups.count)
+        var videoSource = Choices(count: videoGroups.count)
         var videoDerivation = [UInt8](repeating: 0, count: videoGroups.count)
         for (i, video) in videoObs.enumerated() {
             let g = videoGroups.group[i]
@@ -381,9 +383,9 @@ public struct StoreBuilder: Sendable {
             } else if videoID[g] == 0 {
                 videoCreated[g] = video.created
             }
-            if video.author >= 0 { videoAuthor[g] = Self.minGroup(videoAuthor[g], accountGroups.group[Int(video.author)]) }
+            if video.author >= 0 { videoAuthor.add(g, accountGroups.group[Int(video.author)]) }
             videoCaption[g] = Self.minOptional(videoCaption[g], video.caption)
-            if video.sound >= 0 { videoSound[g] = Self.minGroup(videoSound[g], soundGroups.group[Int(video.sound)]) }
+            if video.sound >= 0 { videoSound.add(g, soundGroups.group[Int(video.sound)]) }
             for tag in video.hashtags where tag >= 0 { videoTags[g].append(hashtagGroups.group[Int(tag)]) }
             for mention in video.mentions where mention >= 0 { videoMentions[g].append(accountGroups.group[Int(mention)]) }
             if video.createTime != 0, videoCreateTime[g] == 0 || video.createTime < videoCreateTime[g] {
@@ -391,41 +393,37 @@ public struct StoreBuilder: Sendable {
             }
             if video.derivedFrom >= 0, video.derivation != 0 {
                 let source = videoGroups.group[Int(video.derivedFrom)]
-                if videoSource[g] < 0 || (source, video.derivation) < (videoSource[g], videoDerivation[g]) {
-                    videoSource[g] = source
-                    videoDerivation[g] = video.derivation
+                if source != g {
+                    videoSource.add(g, source)
+                    if videoDerivation[g] == 0 || video.derivation < videoDerivation[g] { videoDerivation[g] = video.derivation }
                 }
             }
         }
         // The creation time the web states wins over the estimate from the id.
         for g in 0..<videoGroups.count where videoCreateTime[g] != 0 { videoCreated[g] = videoCreateTime[g] }
-        for g in 0..<videoGroups.count where videoSource[g] == g {
-            videoSource[g] = -1
-            videoDerivation[g] = 0
-        }
 
         // 4. Comments (need accounts for their identity by author, time and text).
         let commentGroups = resolveComments(accountGroup: accountGroups.group)
         var commentID = [UInt64](repeating: 0, count: commentGroups.count)
-        var commentAuthor = [Int](repeating: -1, count: commentGroups.count)
-        var commentVideo = [Int](repeating: -1, count: commentGroups.count)
-        var commentParent = [Int](repeating: -1, count: commentGroups.count)
-        var commentReplyTo = [Int](repeating: -1, count: commentGroups.count)
+        var commentAuthor = Choices(count: commentGroups.count)
+        var commentVideo = Choices(count: commentGroups.count)
+        var commentParent = Choices(count: commentGroups.count)
+        var commentReplyTo = Choices(count: commentGroups.count)
         var commentTime = [UInt32](repeating: 0, count: commentGroups.count)
         var commentPrint = [UInt64](repeating: 0, count: commentGroups.count)
         for (i, comment) in commentObs.enumerated() {
             let g = commentGroups.group[i]
             if comment.tiktokID != 0 { commentID[g] = comment.tiktokID }
-            if comment.author >= 0 { commentAuthor[g] = Self.minGroup(commentAuthor[g], accountGroups.group[Int(comment.author)]) }
-            if comment.video >= 0 { commentVideo[g] = Self.minGroup(commentVideo[g], videoGroups.group[Int(comment.video)]) }
-            if comment.parent >= 0 { commentParent[g] = Self.minGroup(commentParent[g], commentGroups.group[Int(comment.parent)]) }
-            if comment.replyTo >= 0 { commentReplyTo[g] = Self.minGroup(commentReplyTo[g], commentGroups.group[Int(comment.replyTo)]) }
+            if comment.author >= 0 { commentAuthor.add(g, accountGroups.group[Int(comment.author)]) }
+            if comment.video >= 0 { commentVideo.add(g, videoGroups.group[Int(comment.video)]) }
+            if comment.parent >= 0, commentGroups.group[Int(comment.parent)] != g {
+                commentParent.add(g, commentGroups.group[Int(comment.parent)])
+            }
+            if comment.replyTo >= 0, commentGroups.group[Int(comment.replyTo)] != g {
+                commentReplyTo.add(g, commentGroups.group[Int(comment.replyTo)])
+            }
             if comment.time != 0, commentTime[g] == 0 || comment.time < commentTime[g] { commentTime[g] = comment.time }
             if comment.fingerprint != 0, commentPrint[g] == 0 || comment.fingerprint < commentPrint[g] { commentPrint[g] = comment.fingerprint }
-        }
-        for g in 0..<commentGroups.count {
-            if commentParent[g] == g { commentParent[g] = -1 }
-            if commentReplyTo[g] == g || commentReplyTo[g] == commentParent[g] { commentReplyTo[g] = -1 }
         }
 
         // 5. Inputs by SHA-256.
@@ -490,13 +488,12 @@ public struct StoreBuilder: Sendable {
         let effectRank = Self.rank(effectOrder)
         let conversationOrder = Self.order(count: conversationGroups.count) { g in PairKey(a: conversationGroups.value[g], b: 0) }
         let conversationRank = Self.rank(conversationOrder)
-        func rankOr(_ ranks: [RowID], _ g: Int) -> RowID { g < 0 ? .none : ranks[g] }
         let videoOrder = Self.order(count: videoGroups.count) { g in
-            TripleKey(a: videoID[g], b: UInt64(rankOr(accountRank, videoAuthor[g])), c: UInt64(videoCreated[g]))
+            TripleKey(a: videoID[g], b: UInt64(videoAuthor.pick(g, rank: accountRank)), c: UInt64(videoCreated[g]))
         }
         let videoRank = Self.rank(videoOrder)
         let commentOrder = Self.order(count: commentGroups.count) { g in
-            QuadKey(a: commentID[g], b: UInt64(rankOr(accountRank, commentAuthor[g])), c: UInt64(commentTime[g]), d: commentPrint[g])
+            QuadKey(a: commentID[g], b: UInt64(commentAuthor.pick(g, rank: accountRank)), c: UInt64(commentTime[g]), d: commentPrint[g])
         }
         let commentRank = Self.rank(commentOrder)
         let inputOrder = Self.order(count: inputs.count) { g in BytesKey(bytes: inputs[g].sha256) }
@@ -529,16 +526,17 @@ public struct StoreBuilder: Sendable {
         var videos = VideoTable()
         for g in videoOrder {
             videos.tiktokID.append(videoID[g])
-            videos.author.append(rankOr(accountRank, videoAuthor[g]))
+            videos.author.append(videoAuthor.pick(g, rank: accountRank))
             videos.created.append(videoCreated[g])
             videos.caption.append(row(videoCaption[g]))
-            videos.sound.append(rankOr(soundRank, videoSound[g]))
+            videos.sound.append(videoSound.pick(g, rank: soundRank))
             videos.hashtags.append(contentsOf: Set(videoTags[g].map { hashtagRank[$0] }).sorted())
             videos.hashtagOffsets.append(UInt32(videos.hashtags.count))
             videos.mentions.append(contentsOf: Set(videoMentions[g].map { accountRank[$0] }).sorted())
             videos.mentionOffsets.append(UInt32(videos.mentions.count))
-            videos.derivedFrom.append(videoSource[g] < 0 ? .none : videoRank[videoSource[g]])
-            videos.derivation.append(videoDerivation[g])
+            let source = videoSource.pick(g, rank: videoRank)
+            videos.derivedFrom.append(source)
+            videos.derivation.append(source == .none ? 0 : videoDerivation[g])
         }
         store.videos = videos
         store.videoStats = buildVideoStats(videoRank: videoRank, videoGroup: videoGroups.group)
@@ -555,10 +553,12 @@ public struct StoreBuilder: Sendable {
         for g in conversationOrder { store.conversations.tiktokID.append(conversationGroups.value[g]) }
         for g in commentOrder {
             store.comments.tiktokID.append(commentID[g])
-            store.comments.author.append(rankOr(accountRank, commentAuthor[g]))
-            store.comments.video.append(rankOr(videoRank, commentVideo[g]))
-            store.comments.parent.append(rankOr(commentRank, commentParent[g]))
-            store.comments.replyTo.append(rankOr(commentRank, commentReplyTo[g]))
+            store.comments.author.append(commentAuthor.pick(g, rank: accountRank))
+            store.comments.video.append(commentVideo.pick(g, rank: videoRank))
+            let parent = commentParent.pick(g, rank: commentRank)
+            let replyTo = commentReplyTo.pick(g, rank: commentRank)
+            store.comments.parent.append(parent)
+            store.comments.replyTo.append(replyTo == parent ? .none : replyTo)
             store.comments.time.append(commentTime[g])
             store.comments.fingerprint.append(commentPrint[g])
         }
@@ -729,21 +729,22 @@ public struct StoreBuilder: Sendable {
         return Groups(roots: (0..<videoObs.count).map { sets.find(Int32($0)) })
     }
 
+    /// Comments: one TikTok id is one comment. Without an id (archives), a comment is known by its
+    /// author, time and text fingerprint, and joins a comment with an id that has the same three;
+    /// two different ids are never joined that way.
     private func resolveComments(accountGroup: [Int]) -> Groups {
-        var sets = UnionFind(count: commentObs.count)
-        var first: [Key: Int32] = [:]
-        for (i, comment) in commentObs.enumerated() {
-            var keys: [Key] = []
-            if comment.tiktokID != 0 { keys.append(Key(tag: 1, number: comment.tiktokID)) }
-            if comment.author >= 0, comment.time != 0, comment.fingerprint != 0 {
-                let author = UInt64(accountGroup[Int(comment.author)])
-                keys.append(Key(tag: 2, number: author << 32 | UInt64(comment.time), number2: comment.fingerprint))
-            }
-            for key in keys {
-                if let j = first[key] { sets.union(Int32(i), j) } else { first[key] = Int32(i) }
-            }
-        }
-        return Groups(roots: (0..<commentObs.count).map { sets.find(Int32($0)) })
+        Groups(roots: resolve(
+            count: commentObs.count,
+            strong: { [commentObs] i in
+                let id = commentObs[i].tiktokID
+                return id != 0 ? [Key(tag: 1, number: id)] : []
+            },
+            weak: { [commentObs] i in
+                let comment = commentObs[i]
+                guard comment.author >= 0, comment.time != 0, comment.fingerprint != 0 else { return nil }
+                return "\(accountGroup[Int(comment.author)]):\(comment.time):\(comment.fingerprint)"
+            },
+            exclusiveID: { [commentObs] i in commentObs[i].tiktokID == 0 ? nil : commentObs[i].tiktokID }))
     }
 
     // MARK: - Events
@@ -888,10 +889,6 @@ public struct StoreBuilder: Sendable {
         return b < a ? b : a
     }
 
-    static func minGroup(_ current: Int, _ candidate: Int) -> Int {
-        current < 0 ? candidate : min(current, candidate)
-    }
-
     /// Group indices sorted by a content key.
     static func order<K: Comparable>(count: Int, key: (Int) -> K) -> [Int] {
         let keys = (0..<count).map(key)
@@ -978,6 +975,31 @@ struct EventSortKey: Comparable {
         if a.head != b.head { return a.head < b.head }
         if a.object != b.object { return a.object < b.object }
         return a.tail < b.tail
+    }
+}
+
+/// The candidates for one reference of each group (a video's author, a comment's parent…): usually
+/// one. `pick` resolves them to the smallest canonical row, so the choice depends on content only.
+struct Choices {
+    private var first: [Int32]
+    private var more: [Int: [Int32]] = [:]
+
+    init(count: Int) { first = [Int32](repeating: -1, count: count) }
+
+    mutating func add(_ group: Int, _ candidate: Int) {
+        let value = Int32(truncatingIfNeeded: candidate)
+        if first[group] < 0 {
+            first[group] = value
+        } else if first[group] != value, more[group]?.contains(value) != true {
+            more[group, default: []].append(value)
+        }
+    }
+
+    func pick(_ group: Int, rank: [RowID]) -> RowID {
+        guard first[group] >= 0 else { return .none }
+        var best = rank[Int(first[group])]
+        for candidate in more[group] ?? [] { best = min(best, rank[Int(candidate)]) }
+        return best
     }
 }
 

@@ -66,6 +66,13 @@ public final class PaddedBytes: @unchecked Sendable {
         count += written
     }
 
+    /// Drops the bytes after the first `newCount` (keeps the memory) and zeroes the padding.
+    public func truncate(to newCount: Int) {
+        guard newCount >= 0, newCount < count else { return }
+        (storage + newCount).initializeMemory(as: UInt8.self, repeating: 0, count: min(count, capacity) - newCount + Self.padding)
+        count = newCount
+    }
+
     /// Empties the buffer (keeps the memory) and zeroes the padding that follows.
     public func removeAll() {
         storage.initializeMemory(as: UInt8.self, repeating: 0, count: min(count, capacity) + Self.padding)
