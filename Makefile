@@ -11,7 +11,7 @@ BUILD_PKGS := pkg-config libarchive-dev libxml2-dev libsimdjson-dev
 # What the tests and benchmarks call: jing and xmllint validate exports, bsdtar is the benchmark's floor.
 TEST_PKGS  := jing libxml2-utils libarchive-tools python3-venv
 
-.PHONY: all build demo test bench deps test-deps sample clean
+.PHONY: all build demo test bench bench-har deps test-deps sample clean
 
 all: build
 
@@ -42,11 +42,16 @@ test: test-deps
 # Regenerates SampleArchives/ (see SampleArchives/README.md).
 sample: build
 	rm -rf SampleArchives/archives SampleArchives/ground-truth.tsv
-	$(BIN) synth --out SampleArchives/archives --donors 16 --events 6000 --communities 4 --seed 7
+	$(BIN) synth --out SampleArchives/archives --donors 16 --events 6000 --communities 4 --seed 7 \
+	  --captures 2 --capture-videos 16
 	mv SampleArchives/archives/ground-truth.tsv SampleArchives/ground-truth.tsv
 
 bench: build test-deps
 	bash Benchmarks/run.sh
+
+# HAR import throughput against Python's json.load of the same HAR (Benchmarks/har_bench.py).
+bench-har: build
+	python3 Benchmarks/har_bench.py
 
 clean:
 	rm -rf .build out
