@@ -297,6 +297,17 @@ public struct ImportBatch: Sendable {
         return row
     }
 
+    /// The row of the account with this numeric id, if the batch has one (no row is created).
+    public func accountRow(numericID: UInt64) -> RowID? { accountByNumericID[numericID] }
+
+    /// Notes that `row`'s current username was seen again at `seen`, with `flags`: the fast path
+    /// for an account seen again under the same name (no strings are made).
+    public mutating func sawAccount(_ row: RowID, at seen: UInt32, flags: AccountFlags = []) {
+        guard Int(row) < accounts.count else { return }
+        if accounts[Int(row)].usernameSeen < seen { accounts[Int(row)].usernameSeen = seen }
+        if !flags.isSubset(of: accounts[Int(row)].flags) { accounts[Int(row)].flags.formUnion(flags) }
+    }
+
     /// Records follower/following counts observed at `observed`; the latest observation (then an
     /// exact one) is kept. `unknownCount` leaves a count as it is.
     public mutating func setCounts(
@@ -367,6 +378,13 @@ public struct ImportBatch: Sendable {
         for account in mentions where !video.mentions.contains(account) { video.mentions.append(account) }
         videos[Int(row)] = video
     }
+
+    /// The row of the video with this id, if the batch has one (no row is created).
+    public func videoRow(id: UInt64) -> RowID? { videoByID[id] }
+
+    /// The rows of the hashtag and sound with these ids, if the batch has them.
+    public func hashtagRow(id: UInt64) -> RowID? { hashtagByID[id] }
+    public func soundRow(id: UInt64) -> RowID? { soundByID[id] }
 
     /// Whether a video already has an author (a web reader has described it).
     public func isDescribed(_ row: RowID) -> Bool {

@@ -643,8 +643,8 @@ public struct StoreBuilder: Sendable {
 
     /// Observations → union-find roots. `strong` keys always join; a `weak` key (username, name,
     /// title) joins unless that would put two different `exclusiveID`s in one group.
-    private func resolve(
-        count: Int, strong: (Int) -> [Key], weak: (Int) -> String?, exclusiveID: (Int) -> UInt64?
+    private func resolve<Weak: Hashable & Comparable>(
+        count: Int, strong: (Int) -> [Key], weak: (Int) -> Weak?, exclusiveID: (Int) -> UInt64?
     ) -> [Int32] {
         var sets = UnionFind(count: count)
         var firstWithKey: [Key: Int32] = [:]
@@ -653,7 +653,7 @@ public struct StoreBuilder: Sendable {
                 if let j = firstWithKey[key] { sets.union(Int32(i), j) } else { firstWithKey[key] = Int32(i) }
             }
         }
-        var byWeak: [String: [Int32]] = [:]
+        var byWeak: [Weak: [Int32]] = [:]
         for i in 0..<count { if let name = weak(i) { byWeak[name, default: []].append(Int32(i)) } }
         // The exclusive id of each root (at most one, by construction).
         var rootID: [Int32: UInt64] = [:]
@@ -739,10 +739,10 @@ public struct StoreBuilder: Sendable {
                 let id = commentObs[i].tiktokID
                 return id != 0 ? [Key(tag: 1, number: id)] : []
             },
-            weak: { [commentObs] i in
+            weak: { [commentObs] i -> TripleKey? in
                 let comment = commentObs[i]
                 guard comment.author >= 0, comment.time != 0, comment.fingerprint != 0 else { return nil }
-                return "\(accountGroup[Int(comment.author)]):\(comment.time):\(comment.fingerprint)"
+                return TripleKey(a: UInt64(accountGroup[Int(comment.author)]), b: UInt64(comment.time), c: comment.fingerprint)
             },
             exclusiveID: { [commentObs] i in commentObs[i].tiktokID == 0 ? nil : commentObs[i].tiktokID }))
     }
@@ -1035,7 +1035,7 @@ struct PairKey: Comparable {
     static func < (x: PairKey, y: PairKey) -> Bool { (x.a, x.b) < (y.a, y.b) }
 }
 
-struct TripleKey: Comparable {
+struct TripleKey: Comparable, Hashable {
     var a: UInt64
     var b: UInt64
     var c: UInt64

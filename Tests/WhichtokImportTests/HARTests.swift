@@ -392,3 +392,59 @@ struct HARBodyTests {
         #expect(batch.count(.posted) == 1)
     }
 }
+
+@Suite("HAR: values")
+struct HARValueTests {
+    func decode(_ text: String) -> [UInt8]? {
+        let output = PaddedBytes()
+        let ok = Array(text.utf8).withUnsafeBytes { Base64.decode($0, into: output) }
+        return ok ? output.array : nil
+    }
+
+    @Test("base64: whole groups, padding, line breaks, both alphabets, and garbage refused")
+    func base64() {
+        #expect(decode("") == [])
+        #expect(decode("TWFu") == Array("Man".utf8))
+        #expect(decode("TWE=") == Array("Ma".utf8))
+        #expect(decode("TQ==") == Array("M".utf8))
+        #expect(decode("eyJhIjoxfQ==") == Array("{\"a\":1}".utf8))
+        #expect(decode("eyJh\r\nIjox fQ==") == Array("{\"a\":1}".utf8))
+        #expect(decode("-_-_") == [0xFB, 0xFF, 0xBF])
+        #expect(decode("+/+/") == [0xFB, 0xFF, 0xBF])
+        #expect(decode("TWF!") == nil)
+        #expect(decode("T") == nil)
+        let long = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 37) }
+        #expect(decode(Data(long).base64EncodedString()) == long)
+    }
+
+    @Test("ISO 8601 times: Z, offsets, fractions; junk refused")
+    func isoTimes() {
+        func parse(_ text: String) -> UInt32? { Array(text.utf8).withUnsafeBytes { ISOTime.parse($0) } }
+        #expect(parse("2025-01-01T10:00:05.123Z") == 1_735_725_605)
+        #expect(parse("2025-01-01T11:00:05.123456+01:00") == 1_735_725_605)
+        #expect(parse("2025-01-01T05:00:05-0500") == 1_735_725_605)
+        #expect(parse("2025-01-01T10:00:05") == 1_735_725_605)
+        #expect(parse("2024-02-29T00:00:00Z") == 1_709_164_800)
+        #expect(parse("2025-13-01T10:00:05Z") == nil)
+        #expect(parse("yesterday") == nil)
+        #expect(parse("2025-01-01T10:00:05Zjunk") == nil)
+    }
+
+    @Test("URLs: host, path and query parameters from bytes; the shown form drops the query")
+    func urls() throws {
+        let url = try #require(WebURL("HTTPS://user@WWW.TikTok.com:443/api/user/list/?secUid=MS4w%3D%3D&scene=67&x#frag"))
+        #expect(url.host == "www.tiktok.com")
+        #expect(url.isTikTok)
+        #expect(url.path == "/api/user/list/")
+        #expect(url.normalizedPath == "/api/user/list")
+        #expect(url.parameter("secUid") == "MS4w==")
+        #expect(url.parameter("scene") == "67")
+        #expect(url.parameter("x") == "")
+        #expect(url.parameter("frag") == nil)
+        #expect(url.shown == "https://www.tiktok.com/api/user/list/")
+        #expect(WebURL("ftp://www.tiktok.com/") == nil)
+        #expect(WebURL("not a url") == nil)
+        #expect(WebURL("https://www.tiktok.com.evil.example/api/post/item_list/")?.isTikTok == false)
+        #expect(WebEndpoint(url: try #require(WebURL("https://www.tiktok.com/API/Post/Item_List")), mimeType: nil) == .itemList)
+    }
+}

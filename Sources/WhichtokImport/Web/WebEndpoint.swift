@@ -25,9 +25,8 @@ enum WebEndpoint: Equatable, Sendable {
     case notData
 
     init(url: WebURL, mimeType: UnsafeRawBufferPointer?) {
-        var path = Substring(url.path.lowercased())
-        while path.count > 1, path.hasSuffix("/") { path = path.dropLast() }
-        if path.hasPrefix("/api/") {
+        let path = url.normalizedPath
+        if path.utf8.starts(with: "/api/".utf8) {
             switch path {
             case "/api/comment/list", "/api/comment/list/reply": self = .comments
             case "/api/item/detail": self = .itemDetail
@@ -39,11 +38,11 @@ enum WebEndpoint: Equatable, Sendable {
             case "/api/music/detail": self = .musicDetail
             case "/api/mix/detail": self = .mixDetail
             case "/api/favorite/item_list": self = .likedList
-            default: self = path.hasSuffix("item_list") ? .itemList : .unknownAPI
+            default: self = path.utf8.reversed().starts(with: "tsil_meti".utf8) ? .itemList : .unknownAPI
             }
             return
         }
-        if path.hasPrefix("/share/item/list") || path.hasPrefix("/node/") {
+        if path.utf8.starts(with: "/share/item/list".utf8) || path.utf8.starts(with: "/node/".utf8) {
             self = .legacy
             return
         }

@@ -28,57 +28,104 @@ struct WebRecords {
 
     // MARK: - Items
 
+    /// The members of an item the reader uses, found in one pass over its keys.
+    private struct ItemFields {
+        var id, desc, createTime, author, authorStats, authorStatsV2, authorID, authorSecID, nickname: JSONValue?
+        var challenges, textExtra, contents, music, duetInfo, stitchInfo, stats, statsV2, liveRoomInfo, itemInfos: JSONValue?
+
+        init(_ item: JSONValue) {
+            item.forEachMember { key, value in
+                if key.isKey("id") { id = id ?? value }
+                else if key.isKey("desc") { desc = value }
+                else if key.isKey("createTime") { createTime = value }
+                else if key.isKey("author") { author = value }
+                else if key.isKey("authorStats") { authorStats = value }
+                else if key.isKey("authorStatsV2") { authorStatsV2 = value }
+                else if key.isKey("challenges") { challenges = value }
+                else if key.isKey("textExtra") { textExtra = value }
+                else if key.isKey("contents") { contents = value }
+                else if key.isKey("music") { music = value }
+                else if key.isKey("duetInfo") { duetInfo = value }
+                else if key.isKey("stitchInfo") { stitchInfo = value }
+                else if key.isKey("stats") { stats = value }
+                else if key.isKey("statsV2") { statsV2 = value }
+                else if key.isKey("liveRoomInfo") { liveRoomInfo = value }
+                else if key.isKey("itemInfos") { itemInfos = value }
+                else if key.isKey("authorId") { authorID = value }
+                else if key.isKey("authorSecId") { authorSecID = value }
+                else if key.isKey("nickname") { nickname = value }
+            }
+        }
+    }
+
     /// One item (`itemStruct`). `fallbackID` is the id from the containing key (SIGI
     /// `ItemModule`), for items without their own `id`. Returns the video row.
+    ///
+    /// An item seen before in the same input (feeds repeat items) only adds its author sighting
+    /// and a counter snapshot: what it describes is already there.
     @discardableResult
     mutating func item(_ item: JSONValue, fallbackID: UInt64? = nil, into batch: inout ImportBatch) -> RowID? {
         guard item.type == .object else { return nil }
-        if let live = item["liveRoomInfo"], !live.isNull {
+        let fields = ItemFields(item)
+        if let live = fields.liveRoomInfo, !live.isNull {
             liveCards += 1
             return nil
         }
-        if item["itemInfos"] != nil { return legacyItem(item, into: &batch) }
-        guard let id = item["id"]?.idValue ?? fallbackID, let video = batch.video(id: id) else { return nil }
+        if fields.itemInfos != nil { return legacyItem(item, into: &batch) }
+        guard let id = fields.id?.idValue ?? fallbackID, let video = batch.video(id: id) else { return nil }
         items += 1
         var author: RowID?
-        if let value = item["author"] {
+        if let value = fields.author {
             if value.type == .object {
-                author = user(value, stats: item["authorStats"], statsV2: item["authorStatsV2"], into: &batch)
+                author = user(value, stats: fields.authorStats, statsV2: fields.authorStatsV2, into: &batch)
             } else if let name = value.nonEmptyString {
                 // SIGI_STATE: the author is a username (joining the `UserModule` row read
                 // before); its ids and nickname sit on the item.
                 author = batch.account(
-                    username: name, numericID: item["authorId"]?.idValue, secUID: item["authorSecId"]?.nonEmptyString,
-                    nickname: item["nickname"]?.nonEmptyString, seen: observed)
+                    username: name, numericID: fields.authorID?.idValue, secUID: fields.authorSecID?.nonEmptyString,
+                    nickname: fields.nickname?.nonEmptyString, seen: observed)
             }
         }
-        let createTime = item["createTime"]?.unixTime ?? 0
+        let createTime = fields.createTime?.unixTime ?? 0
+        if batch.isDescribed(video) {
+            counters(video, stats: fields.stats, statsV2: fields.statsV2, into: &batch)
+            return video
+        }
         var hashtags: [RowID] = []
-        item["challenges"]?.forEachElement { challenge in
-            if let row = batch.hashtag(name: challenge["title"]?.string, id: challenge["id"]?.idValue) {
+        fields.challenges?.forEachElement { challenge in
+            var id: UInt64?
+            var title: JSONValue?
+            challenge.forEachMember { key, value in
+                if key.isKey("id") { id = value.idValue } else if key.isKey("title") { title = value }
+            }
+            if let id, let row = batch.hashtagRow(id: id) {
+                if !hashtags.contains(row) { hashtags.append(row) }
+            } else if let row = batch.hashtag(name: title?.string, id: id), !hashtags.contains(row) {
                 hashtags.append(row)
             }
         }
         var mentions: [RowID] = []
-        if let extras = item["textExtra"], !extras.isEmpty {
+        if let extras = fields.textExtra, !extras.isEmpty {
             textExtra(extras, hashtags: &hashtags, mentions: &mentions, into: &batch)
         } else {
-            item["contents"]?.forEachElement { content in
+            fields.contents?.forEachElement { content in
                 if let extras = content["textExtra"] {
                     textExtra(extras, hashtags: &hashtags, mentions: &mentions, into: &batch)
                 }
             }
         }
-        let sound = item["music"].flatMap { music -> RowID? in
-            guard music.type == .object else { return nil }
-            return batch.sound(id: music["id"]?.idValue, title: music["title"]?.nonEmptyString)
+        var sound: RowID?
+        if let music = fields.music, music.type == .object {
+            let musicID = music["id"]?.idValue
+            sound = musicID.flatMap { batch.soundRow(id: $0) }
+                ?? batch.sound(id: musicID, title: music["title"]?.nonEmptyString)
         }
-        let (source, derivation) = derivedFrom(item, id: id, into: &batch)
+        let (source, derivation) = derivedFrom(duetInfo: fields.duetInfo, stitchInfo: fields.stitchInfo, id: id, into: &batch)
         batch.describeVideo(
-            video, author: author, caption: item["desc"]?.string, sound: sound, hashtags: hashtags,
+            video, author: author, caption: fields.desc?.string, sound: sound, hashtags: hashtags,
             mentions: mentions, createTime: createTime, derivedFrom: source, derivation: derivation)
         if let author { authorEvents(author, video: video, time: createTime, mentions: mentions, source: source, derivation: derivation, into: &batch) }
-        counters(video, stats: item["stats"], statsV2: item["statsV2"], into: &batch)
+        counters(video, stats: fields.stats, statsV2: fields.statsV2, into: &batch)
         return video
     }
 
@@ -115,7 +162,8 @@ struct WebRecords {
         } else if let musicID = infos["musicId"]?.idValue {
             sound = batch.sound(id: musicID)
         }
-        let (source, derivation) = derivedFrom(element, id: id, into: &batch)
+        let (source, derivation) = derivedFrom(
+            duetInfo: element["duetInfo"] ?? infos["duetInfo"], stitchInfo: element["stitchInfo"], id: id, into: &batch)
         batch.describeVideo(
             video, author: author, caption: infos["text"]?.string, sound: sound, hashtags: hashtags,
             mentions: mentions, createTime: createTime, derivedFrom: source, derivation: derivation)
@@ -154,11 +202,13 @@ struct WebRecords {
     ///
     /// No stitch-source field is documented for the web (§14.1); `stitchInfo.stitchFromId`, shaped
     /// like the duet field, is read provisionally.
-    private func derivedFrom(_ item: JSONValue, id: UInt64, into batch: inout ImportBatch) -> (RowID, VideoDerivation) {
-        if let from = item["duetInfo"]?["duetFromId"]?.idValue, from != 0, from != id, let row = batch.video(id: from) {
+    private func derivedFrom(
+        duetInfo: JSONValue?, stitchInfo: JSONValue?, id: UInt64, into batch: inout ImportBatch
+    ) -> (RowID, VideoDerivation) {
+        if let from = duetInfo?["duetFromId"]?.idValue, from != 0, from != id, let row = batch.video(id: from) {
             return (row, .duet)
         }
-        if let from = item["stitchInfo"]?["stitchFromId"]?.idValue, from != 0, from != id, let row = batch.video(id: from) {
+        if let from = stitchInfo?["stitchFromId"]?.idValue, from != 0, from != id, let row = batch.video(id: from) {
             return (row, .stitch)
         }
         return (.none, .none)
@@ -215,37 +265,67 @@ struct WebRecords {
     /// A user in any of its shapes: camelCase (`id, uniqueId, secUid`), snake_case
     /// (`uid, unique_id, sec_uid`), 2020 (`userId, nickName`). Counts from `statsV2` (exact), else
     /// `stats`, else the snake_case `follower_count` on the user itself.
+    ///
+    /// An account seen before in the input under the same id and username is only noted again
+    /// (its sighting time and flags), without making strings.
     @discardableResult
     mutating func user(_ user: JSONValue, stats: JSONValue?, statsV2: JSONValue?, into batch: inout ImportBatch) -> RowID? {
         guard user.type == .object else { return nil }
+        var idValue, name, sec, nick, followerSnake, followingSnake: JSONValue?
         var flags: AccountFlags = []
-        if user["verified"]?.truthy == true { flags.insert(.verified) }
-        if user["privateAccount"]?.truthy == true { flags.insert(.privateAccount) }
-        guard let row = batch.account(
-            username: user.member("uniqueId", "unique_id")?.nonEmptyString,
-            numericID: user.member("id", "uid", "userId", "user_id")?.idValue,
-            secUID: user.member("secUid", "sec_uid")?.nonEmptyString,
-            nickname: user.member("nickname", "nickName")?.nonEmptyString,
-            flags: flags, seen: observed)
-        else { return nil }
+        user.forEachMember { key, value in
+            if key.isKey("id") || key.isKey("uid") || key.isKey("userId") || key.isKey("user_id") {
+                if idValue == nil { idValue = value }
+            } else if key.isKey("uniqueId") || key.isKey("unique_id") {
+                name = value
+            } else if key.isKey("secUid") || key.isKey("sec_uid") {
+                sec = value
+            } else if key.isKey("nickname") || key.isKey("nickName") {
+                nick = value
+            } else if key.isKey("verified") {
+                if value.truthy { flags.insert(.verified) }
+            } else if key.isKey("privateAccount") {
+                if value.truthy { flags.insert(.privateAccount) }
+            } else if key.isKey("follower_count") {
+                followerSnake = value
+            } else if key.isKey("following_count") {
+                followingSnake = value
+            }
+        }
+        let id = idValue?.idValue
+        let row: RowID
+        if let id, id != 0, let known = batch.accountRow(numericID: id), let name,
+           let stored = batch.accounts[Int(known)].username, name.equalsLowercased(stored),
+           sec == nil || batch.accounts[Int(known)].secUID != nil,
+           nick == nil || batch.accounts[Int(known)].nickname != nil {
+            batch.sawAccount(known, at: observed, flags: flags)
+            row = known
+        } else {
+            guard let created = batch.account(
+                username: name?.nonEmptyString, numericID: id, secUID: sec?.nonEmptyString,
+                nickname: nick?.nonEmptyString, flags: flags, seen: observed)
+            else { return nil }
+            row = created
+        }
         users += 1
         let exact = statsV2.flatMap { $0.type == .object ? $0 : nil }
         let rounded = stats.flatMap { $0.type == .object ? $0 : nil }
+        guard exact != nil || rounded != nil || followerSnake != nil || followingSnake != nil else { return row }
         var fromRounded = false
-        func count(_ camel: String, _ snake: String) -> UInt64 {
+        func count(_ camel: String, _ snake: JSONValue?) -> UInt64 {
             if let value = exact?[camel]?.counterValue { return value }
             if let value = rounded?[camel]?.counterValue {
                 fromRounded = true
                 return value
             }
-            if let value = user[snake]?.counterValue {
+            if let value = snake?.counterValue {
                 fromRounded = true
                 return value
             }
             return unknownCount
         }
-        let followers = count("followerCount", "follower_count")
-        let following = count("followingCount", "following_count")
+        let followers = count("followerCount", followerSnake)
+        let following = count("followingCount", followingSnake)
         batch.setCounts(of: row, followers: followers, following: following, observed: observed, exact: !fromRounded)
         return row
     }
@@ -265,10 +345,24 @@ struct WebRecords {
     /// ("0" for a top-level comment), `reply_to_reply_id` the reply answered inside the thread.
     @discardableResult
     mutating func comment(_ comment: JSONValue, into batch: inout ImportBatch) -> RowID? {
-        guard comment.type == .object, let cid = comment.member("cid", "id")?.idValue, cid != 0 else { return nil }
-        let video = comment.member("aweme_id", "awemeId")?.idValue.flatMap { batch.video(id: $0) } ?? .none
+        guard comment.type == .object else { return nil }
+        var cidValue, awemeValue, timeValue, parentValue, answeredValue, userValue, textValue, extras, preview: JSONValue?
+        comment.forEachMember { key, value in
+            if key.isKey("cid") { cidValue = value }
+            else if key.isKey("id") { if cidValue == nil { cidValue = value } }
+            else if key.isKey("text") { textValue = value }
+            else if key.isKey("aweme_id") || key.isKey("awemeId") { awemeValue = value }
+            else if key.isKey("create_time") || key.isKey("createTime") { timeValue = value }
+            else if key.isKey("reply_id") || key.isKey("replyId") { parentValue = value }
+            else if key.isKey("reply_to_reply_id") || key.isKey("replyToReplyId") { answeredValue = value }
+            else if key.isKey("user") { userValue = value }
+            else if key.isKey("text_extra") { extras = value }
+            else if key.isKey("reply_comment") { preview = value }
+        }
+        guard let cid = cidValue?.idValue, cid != 0 else { return nil }
+        let video = awemeValue?.idValue.flatMap { batch.video(id: $0) } ?? .none
         var author: RowID = .none
-        if let user = comment["user"] {
+        if let user = userValue {
             if user.type == .object {
                 author = self.user(user, stats: nil, statsV2: nil, into: &batch) ?? .none
             } else if let name = user.nonEmptyString {
@@ -276,17 +370,16 @@ struct WebRecords {
                 author = usersByName[name.lowercased()] ?? batch.account(username: name, seen: observed) ?? .none
             }
         }
-        let time = comment.member("create_time", "createTime")?.unixTime ?? 0
+        let time = timeValue?.unixTime ?? 0
         var fingerprint: UInt64 = 0
-        comment["text"]?.withStringBytes { fingerprint = FNV1a64.hash($0) }
+        textValue?.withStringBytes { fingerprint = FNV1a64.hash($0) }
         var parent: RowID = .none
-        let parentID = comment.member("reply_id", "replyId")?.idValue ?? 0
+        let parentID = parentValue?.idValue ?? 0
         if parentID != 0, parentID != cid {
             parent = batch.comment(tiktokID: parentID, author: .none, video: video, time: 0, textFingerprint: 0)
         }
         var replyTo: RowID = .none
-        if let answered = comment.member("reply_to_reply_id", "replyToReplyId")?.idValue,
-           answered != 0, answered != cid, answered != parentID {
+        if let answered = answeredValue?.idValue, answered != 0, answered != cid, answered != parentID {
             replyTo = batch.comment(tiktokID: answered, author: .none, video: video, parent: parent, time: 0, textFingerprint: 0)
         }
         let row = batch.comment(
@@ -295,17 +388,17 @@ struct WebRecords {
         comments += 1
         if author != .none {
             batch.addEvent(actor: author, kind: parent == .none ? .commented : .replied, objectType: .comment, object: row, time: time)
-            comment["text_extra"]?.forEachElement { extra in
+            extras?.forEachElement { extra in
                 // App-style keys (§14.3, unverified); camelCase accepted too.
                 let userID = extra.member("user_id", "userId")?.idValue
                 let secUID = extra.member("sec_uid", "secUid")?.nonEmptyString
-                guard (userID ?? 0) != 0 || secUID != nil,
-                      let mentioned = batch.account(numericID: userID, secUID: secUID), mentioned != author
-                else { return }
+                guard (userID ?? 0) != 0 || secUID != nil else { return }
+                let mentioned = userID.flatMap { batch.accountRow(numericID: $0) } ?? batch.account(numericID: userID, secUID: secUID)
+                guard let mentioned, mentioned != author else { return }
                 batch.addEvent(actor: author, kind: .mentioned, objectType: .account, object: mentioned, time: time)
             }
         }
-        comment["reply_comment"]?.forEachElement { self.comment($0, into: &batch) }
+        preview?.forEachElement { self.comment($0, into: &batch) }
         return row
     }
 

@@ -1,69 +1,97 @@
 /// Byte-level values of web captures: URLs, ISO 8601 times, base64 bodies, TikTok counters.
 /// Everything works on raw UTF-8 bytes; nothing here allocates except the few strings it returns.
 
-/// The parts of a request URL the web readers use. Built from the URL's bytes; the query is kept
-/// raw and its parameters are decoded on demand.
+/// The parts of a request URL the web readers use, parsed from the URL's bytes (HARs hold
+/// thousands of long URLs; nothing here works on `Character`s).
 struct WebURL {
-    /// Lowercased host without port, e.g. `www.tiktok.com`.
+    /// Lowercased host without user info or port, e.g. `www.tiktok.com`.
     var host: String
     /// The path without query or fragment, e.g. `/api/post/item_list/`.
     var path: String
     /// The raw query (without `?`), percent-encoded.
-    var query: Substring
-
-    init?(bytes: UnsafeRawBufferPointer) {
-        guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
-        self.init(text)
-    }
+    var query: [UInt8]
 
     init?(_ text: String) {
-        var rest = Substring(text)
-        if let scheme = rest.range(of: "://") {
-            let name = rest[..<scheme.lowerBound].lowercased()
-            guard name == "https" || name == "http" else { return nil }
-            rest = rest[scheme.upperBound...]
-        } else if rest.hasPrefix("//") {
-            rest = rest.dropFirst(2)
+        var copy = text
+        guard let url = copy.withUTF8({ WebURL(bytes: UnsafeRawBufferPointer($0)) }) else { return nil }
+        self = url
+    }
+
+    init?(bytes: UnsafeRawBufferPointer) {
+        let count = bytes.count
+        var i = 0
+        // Scheme: `http://` or `https://` (any case), or a scheme-relative `//`.
+        if count >= 2, bytes[0] == UInt8(ascii: "/"), bytes[1] == UInt8(ascii: "/") {
+            i = 2
         } else {
-            return nil
+            var colon = 0
+            while colon < count, colon < 8, bytes[colon] != UInt8(ascii: ":") { colon += 1 }
+            guard colon + 2 < count, bytes[colon + 1] == UInt8(ascii: "/"), bytes[colon + 2] == UInt8(ascii: "/") else {
+                return nil
+            }
+            let scheme = (0..<colon).map { JSONBytes.lower(bytes[$0]) }
+            guard scheme == Array("https".utf8) || scheme == Array("http".utf8) else { return nil }
+            i = colon + 3
         }
-        let hostEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
-        var authority = rest[..<hostEnd]
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        if let colon = authority.lastIndex(of: ":") { authority = authority[..<colon] }
-        host = authority.lowercased()
-        rest = rest[hostEnd...]
-        if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
-        if let question = rest.firstIndex(of: "?") {
-            path = String(rest[..<question])
-            query = rest[rest.index(after: question)...]
+        // Authority: up to `/`, `?` or `#`; user info and port dropped.
+        var hostStart = i
+        var hostEnd = i
+        while hostEnd < count, bytes[hostEnd] != UInt8(ascii: "/"), bytes[hostEnd] != UInt8(ascii: "?"),
+              bytes[hostEnd] != UInt8(ascii: "#") {
+            if bytes[hostEnd] == UInt8(ascii: "@") { hostStart = hostEnd + 1 }
+            hostEnd += 1
+        }
+        var portStart = hostEnd
+        var j = hostEnd
+        while j > hostStart {
+            j -= 1
+            if bytes[j] == UInt8(ascii: ":") { portStart = j; break }
+            if bytes[j] == UInt8(ascii: "]") { break }
+        }
+        host = String(unsafeUninitializedCapacity: portStart - hostStart) { buffer in
+            for k in hostStart..<portStart { buffer[k - hostStart] = JSONBytes.lower(bytes[k]) }
+            return portStart - hostStart
+        }
+        // Path, then query, then the fragment (ignored).
+        var pathEnd = hostEnd
+        while pathEnd < count, bytes[pathEnd] != UInt8(ascii: "?"), bytes[pathEnd] != UInt8(ascii: "#") { pathEnd += 1 }
+        path = pathEnd > hostEnd ? String(decoding: UnsafeRawBufferPointer(rebasing: bytes[hostEnd..<pathEnd]), as: UTF8.self) : "/"
+        var queryEnd = pathEnd
+        if pathEnd < count, bytes[pathEnd] == UInt8(ascii: "?") {
+            queryEnd = pathEnd + 1
+            while queryEnd < count, bytes[queryEnd] != UInt8(ascii: "#") { queryEnd += 1 }
+            query = Array(UnsafeRawBufferPointer(rebasing: bytes[(pathEnd + 1)..<queryEnd]))
         } else {
-            path = String(rest)
-            query = ""
+            query = []
         }
-        if path.isEmpty { path = "/" }
     }
 
     /// The first value of query parameter `name` (exact name), percent-decoded; nil if absent.
     func parameter(_ name: String) -> String? {
-        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
-            let equals = pair.firstIndex(of: "=") ?? pair.endIndex
-            guard Self.percentDecoded(pair[..<equals]) == name else { continue }
-            return equals == pair.endIndex ? "" : Self.percentDecoded(pair[pair.index(after: equals)...])
+        let wanted = Array(name.utf8)
+        var start = 0
+        while start <= query.count {
+            var end = start
+            while end < query.count, query[end] != UInt8(ascii: "&") { end += 1 }
+            var equals = start
+            while equals < end, query[equals] != UInt8(ascii: "=") { equals += 1 }
+            if Self.percentDecoded(query[start..<equals]) == wanted {
+                let value = equals < end ? Self.percentDecoded(query[(equals + 1)..<end]) : []
+                return String(decoding: value, as: UTF8.self)
+            }
+            start = end + 1
         }
         return nil
     }
 
     /// `%XX` escapes and `+` (a space in form encoding) decoded; invalid escapes kept as they are.
-    static func percentDecoded(_ text: Substring) -> String {
-        guard text.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else { return String(text) }
+    static func percentDecoded(_ text: ArraySlice<UInt8>) -> [UInt8] {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        let utf8 = Array(text.utf8)
-        var i = 0
-        while i < utf8.count {
-            let byte = utf8[i]
-            if byte == UInt8(ascii: "%"), i + 2 < utf8.count, let high = hexValue(utf8[i + 1]), let low = hexValue(utf8[i + 2]) {
+        bytes.reserveCapacity(text.count)
+        var i = text.startIndex
+        while i < text.endIndex {
+            let byte = text[i]
+            if byte == UInt8(ascii: "%"), i + 2 < text.endIndex, let high = hexValue(text[i + 1]), let low = hexValue(text[i + 2]) {
                 bytes.append(high << 4 | low)
                 i += 3
             } else {
@@ -71,7 +99,7 @@ struct WebURL {
                 i += 1
             }
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 
     static func hexValue(_ byte: UInt8) -> UInt8? {
@@ -90,6 +118,14 @@ struct WebURL {
     /// Hosts whose responses the importer reads: the web app's own (§2 of the web notes).
     var isTikTok: Bool {
         host == "www.tiktok.com" || host == "m.tiktok.com" || host == "tiktok.com"
+    }
+
+    /// The path lowercased, without trailing slashes (`/api/post/item_list`), for matching endpoints.
+    var normalizedPath: String {
+        var bytes = Array(path.utf8)
+        while bytes.count > 1, bytes.last == UInt8(ascii: "/") { bytes.removeLast() }
+        for k in bytes.indices { bytes[k] = JSONBytes.lower(bytes[k]) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }
 
@@ -171,15 +207,34 @@ enum Base64 {
 
     /// Appends the decoded bytes of `text` to `output`. Whitespace is skipped and `=` ends the
     /// data. Returns false (output then holds garbage) for any other character or a dangling
-    /// single character.
+    /// single character. Whole groups of four characters are decoded in a tight loop; the rest
+    /// (padding, line breaks) goes through the careful one.
     static func decode(_ text: UnsafeRawBufferPointer, into output: PaddedBytes) -> Bool {
         var ok = true
         output.appendInPlace(minimum: text.count / 4 * 3 + 3) { free in
             table.withUnsafeBufferPointer { table in
+                guard let source = text.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                      let target = free.baseAddress?.assumingMemoryBound(to: UInt8.self)
+                else { return 0 }
+                let count = text.count
+                var i = 0
                 var written = 0
+                while i + 4 <= count {
+                    let a = table[Int(source[i])], b = table[Int(source[i + 1])]
+                    let c = table[Int(source[i + 2])], d = table[Int(source[i + 3])]
+                    if (a | b | c | d) & 0x80 != 0 { break }
+                    let value = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                    target[written] = UInt8(truncatingIfNeeded: value >> 16)
+                    target[written + 1] = UInt8(truncatingIfNeeded: value >> 8)
+                    target[written + 2] = UInt8(truncatingIfNeeded: value)
+                    written += 3
+                    i += 4
+                }
                 var accumulator: UInt32 = 0
                 var bits = 0
-                for byte in text {
+                while i < count {
+                    let byte = source[i]
+                    i += 1
                     let value = table[Int(byte)]
                     if value == 0xFF {
                         if byte == UInt8(ascii: "=") { break }
@@ -191,7 +246,7 @@ enum Base64 {
                     bits += 6
                     if bits >= 8 {
                         bits -= 8
-                        free[written] = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits))
+                        target[written] = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits))
                         written += 1
                     }
                 }
@@ -241,5 +296,30 @@ extension JSONValue {
         if let flag = bool { return flag }
         if let number = int64 { return number != 0 }
         return stringEquals("true") || stringEquals("1")
+    }
+}
+
+extension JSONKey {
+    /// Whether the key is exactly `name` (bytes, no allocation): the member scans of the web
+    /// readers dispatch on it.
+    @inline(__always)
+    func isKey(_ name: StaticString) -> Bool {
+        let count = name.utf8CodeUnitCount
+        guard bytes.count == count, let base = bytes.baseAddress else { return count == 0 && bytes.count == 0 }
+        return JSONBytes.memcmpEqual(base, UnsafeRawPointer(name.utf8Start), count)
+    }
+}
+
+extension JSONValue {
+    /// Whether a string value, ASCII-lowercased, equals `text` (a stored lowercase username).
+    func equalsLowercased(_ text: String) -> Bool {
+        withStringBytes { bytes in
+            var index = 0
+            for byte in text.utf8 {
+                guard index < bytes.count, byte < 0x80, JSONBytes.lower(bytes[index]) == byte else { return false }
+                index += 1
+            }
+            return index == bytes.count
+        } ?? false
     }
 }
