@@ -104,19 +104,20 @@ struct ImportCommand: ParsableCommand {
             return "\(kind.name) \(grouped(n))"
         }
         if !kinds.isEmpty { parts[0] += " (" + kinds.joined(separator: ", ") + ")" }
+        if !summary.sectionCounts.isEmpty || !summary.isWebCapture {
+            parts.append("\(summary.sectionCounts.count) sections read")
+        }
         if summary.isWebCapture {
             // Web captures: what the entries yielded, and the entries that yielded nothing by reason.
-            let read = summary.sectionCounts.values.reduce(0, +)
+            let read = summary.webEntriesRead.values.reduce(0, +)
             var yielded = "\(grouped(read)) entries read"
-            if !summary.sectionCounts.isEmpty { yielded += " (" + Self.tally(summary.sectionCounts) + ")" }
+            if !summary.webEntriesRead.isEmpty { yielded += " (" + Self.tally(summary.webEntriesRead) + ")" }
             parts.append(yielded)
             parts.append("\(grouped(summary.videos)) videos, \(grouped(summary.accounts)) accounts, \(grouped(summary.comments)) comments")
             if !summary.skippedEntries.isEmpty {
                 let skipped = summary.skippedEntries.values.reduce(0, +)
                 parts.append("\(grouped(skipped)) yielded nothing (" + Self.tally(summary.skippedEntries) + ")")
             }
-        } else {
-            parts.append("\(summary.sectionCounts.count) sections read")
         }
         if !summary.skippedSections.isEmpty { parts.append("\(summary.skippedSections.count) skipped") }
         if !summary.unknownSections.isEmpty {

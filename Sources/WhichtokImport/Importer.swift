@@ -13,7 +13,9 @@ public struct InputSummary: Sendable {
     public var sectionCounts: [String: Int]
     public var skippedSections: [String: Int]
     public var unknownSections: [String]
-    /// Web captures: entries (HAR entries, NDJSON lines, pages) that yielded nothing, by reason.
+    /// Web captures: entries (HAR entries, NDJSON lines, pages) that yielded records, by kind, and
+    /// those that yielded nothing, by reason.
+    public var webEntriesRead: [String: Int] = [:]
     public var skippedEntries: [String: Int] = [:]
     /// Rows the input described (before merging with other inputs).
     public var videos = 0
@@ -206,7 +208,8 @@ public struct Importer: Sendable {
             layout: containerOnly ? "container" : batch.layout,
             events: batch.eventCount, eventsByKind: byKind, bytesRead: batch.bytesRead,
             sectionCounts: batch.sectionCounts, skippedSections: batch.skippedSections,
-            unknownSections: batch.unknownSections, skippedEntries: batch.skippedEntries,
+            unknownSections: batch.unknownSections, webEntriesRead: batch.webEntriesRead,
+            skippedEntries: batch.skippedEntries,
             videos: batch.videos.count, accounts: batch.accounts.count, comments: batch.comments.count,
             diagnostics: containerOnly ? [] : batch.diagnostics)
     }

@@ -184,6 +184,9 @@ public struct ImportBatch: Sendable {
     public var skippedSections: [String: Int] = [:]
     /// Sections or files that were not understood: named in the summary, never silently dropped.
     public var unknownSections: [String] = []
+    /// Entries of a web capture (HAR entries, NDJSON lines, pages) that yielded records, by kind
+    /// (`item lists`, `comment lists`, `pages`, …).
+    public var webEntriesRead: [String: Int] = [:]
     /// Entries of a web capture (HAR entries, NDJSON lines, pages) that yielded nothing, by reason
     /// (`other host`, `body missing`, …).
     public var skippedEntries: [String: Int] = [:]

@@ -87,7 +87,7 @@ struct HARPageTests {
     func universal() throws {
         let (summary, store) = try readPage(Pages.universal())
         #expect(summary.skippedEntries.isEmpty)
-        #expect(summary.sectionCounts["pages"] == 1)
+        #expect(summary.webEntriesRead["pages"] == 1)
         let video = try #require(store.video(id: Web.videoID))
         #expect(store.video(id: Web.video2ID) != nil)
         let author = try #require(store.account(id: Web.creatorID))

@@ -34,11 +34,11 @@ struct HARSynthTests {
             #expect(summary.skippedEntries["bot answer (empty 200)"] == 1)
             #expect(summary.skippedEntries["other host"] == 2)
             #expect(summary.skippedEntries["body missing"] == 1)
-            #expect(summary.sectionCounts["pages"] == 1)
+            #expect(summary.webEntriesRead["pages"] == 1)
         }
         #expect(run.summaries[1].skippedEntries["body truncated"] == 1)
         // Chrome's base64 bodies are read (every third item list is base64 there).
-        #expect((run.summaries[0].sectionCounts["item lists"] ?? 0) >= 2)
+        #expect((run.summaries[0].webEntriesRead["item lists"] ?? 0) >= 2)
     }
 
     @Test("captures meet the archives: watched videos get authors, donors' comments and follows are one each")

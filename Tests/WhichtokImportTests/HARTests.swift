@@ -61,7 +61,7 @@ struct HAREndpointTests {
         #expect(summary.skippedEntries.isEmpty)
         #expect(Set(batch.videos.map(\.tiktokID)) == [Web.videoID, Web.video2ID])
         #expect(batch.count(.posted) == 2)
-        #expect(summary.sectionCounts["item lists"] == 1)
+        #expect(summary.webEntriesRead["item lists"] == 1)
     }
 
     @Test("general search reads the item cards and the user cards")
@@ -122,7 +122,7 @@ struct HAREndpointTests {
                     Web.comment(cid: Web.reply2ID, text: "you're welcome", time: 1_734_000_200, parent: Web.commentID,
                                 replyTo: Web.replyID)]))
         let (summary, batch) = try importHAR(har)
-        #expect(summary.sectionCounts["comment lists"] == 2)
+        #expect(summary.webEntriesRead["comment lists"] == 2)
         let store = build([batch])
         #expect(store.comments.count == 3)
         let top = try #require(store.comments.tiktokID.firstIndex(of: Web.commentID))
@@ -387,6 +387,8 @@ struct HARBodyTests {
         let (mixed, mixedBatch) = try importFiles([("www.tiktok.com.har", har.text), ("TikTok_Data_1/user_data.json", archive)])
         #expect(mixed.status == .imported)
         #expect(mixed.layout.hasPrefix("json-") && mixed.layout.hasSuffix("+har-firefox"))
+        #expect(mixed.webEntriesRead == ["item lists": 1])
+        #expect(!mixed.sectionCounts.isEmpty && mixed.sectionCounts["item lists"] == nil)
         let batch = try #require(mixedBatch)
         #expect(batch.count(.followed) == 1)
         #expect(batch.count(.posted) == 1)

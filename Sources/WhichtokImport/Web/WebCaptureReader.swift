@@ -46,7 +46,7 @@ public struct WebCaptureReader {
         if lower.hasSuffix(".har") { return .har }
         if lower.hasSuffix(".ndjson") || lower.hasSuffix(".jsonl") { return .ndjson }
         if lower.hasSuffix(".html") || lower.hasSuffix(".htm") { return .html }
-        if lower.hasSuffix(".json") || lower.hasSuffix(".js") {
+        if lower.hasSuffix(".json") {
             return bytes.withUnsafeBytes { Self.looksLikeHAR($0) } ? .har : nil
         }
         return nil
@@ -94,7 +94,7 @@ public struct WebCaptureReader {
     /// Sets the summary's counts of entries read. Returns whether any web capture was recognised.
     /// The reader is empty again afterwards.
     public mutating func finish(into batch: inout ImportBatch) -> Bool {
-        for (kind, count) in entriesRead { batch.sectionCounts[kind, default: 0] += count }
+        for (kind, count) in entriesRead { batch.webEntriesRead[kind, default: 0] += count }
         let result = recognised
         self = WebCaptureReader(parser: parser, bodyParser: bodyParser)
         return result

@@ -38,7 +38,7 @@ enum WebEndpoint: Equatable, Sendable {
             case "/api/music/detail": self = .musicDetail
             case "/api/mix/detail": self = .mixDetail
             case "/api/favorite/item_list": self = .likedList
-            default: self = path.utf8.reversed().starts(with: "tsil_meti".utf8) ? .itemList : .unknownAPI
+            default: self = path.utf8.suffix(9).elementsEqual("item_list".utf8) ? .itemList : .unknownAPI
             }
             return
         }
