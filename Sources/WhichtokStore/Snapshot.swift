@@ -29,7 +29,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 enum Snapshot {
     static let magic: [UInt8] = Array("WHICHTOK".utf8)
     /// 2 added web data: username times and follower counts of accounts, duet/stitch sources of
-    /// videos, comment `replyTo`, and the `videoStats` table. Version 1 files still load (the
+    /// videos and reply targets of comments (both sparse), and the `videoStats` table. Version 1 files still load (the
     /// new columns start empty or unknown).
     static let formatVersion: UInt32 = 2
     static let headerSize = 64
@@ -329,8 +329,9 @@ extension Store {
             .init("videos.hashtags", videos.hashtags),
             .init("videos.mentionOffsets", videos.mentionOffsets),
             .init("videos.mentions", videos.mentions),
-            .init("videos.derivedFrom", videos.derivedFrom),
-            .init("videos.derivation", videos.derivation),
+            .init("videos.derivedRows", videos.derivedRows),
+            .init("videos.derivedSources", videos.derivedSources),
+            .init("videos.derivedKinds", videos.derivedKinds),
             .init("videoStats.video", videoStats.video),
             .init("videoStats.observed", videoStats.observed),
             .init("videoStats.plays", videoStats.plays),
@@ -349,7 +350,8 @@ extension Store {
             .init("comments.author", comments.author),
             .init("comments.video", comments.video),
             .init("comments.parent", comments.parent),
-            .init("comments.replyTo", comments.replyTo),
+            .init("comments.replyRows", comments.replyRows),
+            .init("comments.replyTargets", comments.replyTargets),
             .init("comments.time", comments.time),
             .init("comments.fingerprint", comments.fingerprint),
             .init("conversations.tiktokID", conversations.tiktokID),
@@ -402,9 +404,9 @@ extension Store {
         store.videos.hashtags = try reader.column("videos.hashtags")
         store.videos.mentionOffsets = try reader.column("videos.mentionOffsets")
         store.videos.mentions = try reader.column("videos.mentions")
-        let videoCount = store.videos.tiktokID.count
-        store.videos.derivedFrom = try reader.column("videos.derivedFrom", since: 2, count: videoCount, fill: RowID.none)
-        store.videos.derivation = try reader.column("videos.derivation", since: 2, count: videoCount, fill: UInt8(0))
+        store.videos.derivedRows = try reader.column("videos.derivedRows", since: 2, count: 0, fill: RowID.none)
+        store.videos.derivedSources = try reader.column("videos.derivedSources", since: 2, count: 0, fill: RowID.none)
+        store.videos.derivedKinds = try reader.column("videos.derivedKinds", since: 2, count: 0, fill: UInt8(0))
         store.videoStats.video = try reader.column("videoStats.video", since: 2, count: 0, fill: RowID.none)
         store.videoStats.observed = try reader.column("videoStats.observed", since: 2, count: 0, fill: UInt32(0))
         store.videoStats.plays = try reader.column("videoStats.plays", since: 2, count: 0, fill: unknownCount)
@@ -423,8 +425,8 @@ extension Store {
         store.comments.author = try reader.column("comments.author")
         store.comments.video = try reader.column("comments.video")
         store.comments.parent = try reader.column("comments.parent")
-        store.comments.replyTo = try reader.column(
-            "comments.replyTo", since: 2, count: store.comments.parent.count, fill: RowID.none)
+        store.comments.replyRows = try reader.column("comments.replyRows", since: 2, count: 0, fill: RowID.none)
+        store.comments.replyTargets = try reader.column("comments.replyTargets", since: 2, count: 0, fill: RowID.none)
         store.comments.time = try reader.column("comments.time")
         store.comments.fingerprint = try reader.column("comments.fingerprint")
         store.conversations.tiktokID = try reader.column("conversations.tiktokID")

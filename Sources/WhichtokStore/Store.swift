@@ -102,10 +102,11 @@ public struct VideoTable: Sendable, Equatable {
     /// Accounts mentioned in each video, CSR.
     public internal(set) var mentionOffsets: [UInt32] = [0]
     public internal(set) var mentions: [RowID] = []
-    /// The video this one is a duet or stitch of, else `.none`; `derivation` says which
-    /// (`VideoDerivation.rawValue`).
-    public internal(set) var derivedFrom: [RowID] = []
-    public internal(set) var derivation: [UInt8] = []
+    /// Duets and stitches, sparse (few videos are either): the video rows, ascending, with the
+    /// video each was made from and how (`VideoDerivation.rawValue`).
+    public internal(set) var derivedRows: [RowID] = []
+    public internal(set) var derivedSources: [RowID] = []
+    public internal(set) var derivedKinds: [UInt8] = []
 
     public var count: Int { tiktokID.count }
     public func hashtags(of row: RowID) -> ArraySlice<RowID> {
@@ -114,9 +115,17 @@ public struct VideoTable: Sendable, Equatable {
     public func mentions(of row: RowID) -> ArraySlice<RowID> {
         mentions[Int(mentionOffsets[Int(row)])..<Int(mentionOffsets[Int(row) + 1])]
     }
+    /// The video `row` is a duet or stitch of, or `.none`.
+    public func derivedFrom(_ row: RowID) -> RowID {
+        sparseIndex(derivedRows, row).map { derivedSources[$0] } ?? .none
+    }
+    /// Whether `row` is a duet, a stitch or neither.
+    public func derivation(of row: RowID) -> VideoDerivation {
+        sparseIndex(derivedRows, row).flatMap { VideoDerivation(rawValue: derivedKinds[$0]) } ?? .none
+    }
     var bytes: Int {
-        count * (8 + 4 + 4 + 4 + 4 + 4 + 1)
-            + (hashtagOffsets.count + hashtags.count + mentionOffsets.count + mentions.count) * 4
+        count * (8 + 4 + 4 + 4 + 4) + (hashtagOffsets.count + hashtags.count + mentionOffsets.count + mentions.count) * 4
+            + derivedRows.count * 9
     }
 }
 
@@ -146,20 +155,37 @@ public struct CommentTable: Sendable, Equatable {
     public internal(set) var video: [RowID] = []
     /// The top-level comment a reply belongs to, else `.none`.
     public internal(set) var parent: [RowID] = []
-    /// Inside a thread, the reply this reply answers, else `.none` (it answers `parent`).
-    public internal(set) var replyTo: [RowID] = []
+    /// Replies to replies inside a thread, sparse: the reply rows, ascending, and the reply each
+    /// answers (the others answer their `parent`).
+    public internal(set) var replyRows: [RowID] = []
+    public internal(set) var replyTargets: [RowID] = []
     public internal(set) var time: [UInt32] = []
     /// A fingerprint of the text; the text is not stored.
     public internal(set) var fingerprint: [UInt64] = []
     public var count: Int { tiktokID.count }
+    /// Inside a thread, the reply `row` answers, else `.none` (it answers its `parent`).
+    public func replyTo(_ row: RowID) -> RowID {
+        sparseIndex(replyRows, row).map { replyTargets[$0] } ?? .none
+    }
     /// The comment a reply answers (`replyTo`, else `parent`) and that comment's author; `.none`s
     /// for a top-level comment or an unknown author.
     public func answered(by row: RowID) -> (comment: RowID, author: RowID) {
-        let target = replyTo[Int(row)] != .none ? replyTo[Int(row)] : parent[Int(row)]
+        let answered = replyTo(row)
+        let target = answered != .none ? answered : parent[Int(row)]
         guard target != .none else { return (.none, .none) }
         return (target, author[Int(target)])
     }
-    var bytes: Int { count * (8 + 4 + 4 + 4 + 4 + 4 + 8) }
+    var bytes: Int { count * (8 + 4 + 4 + 4 + 4 + 8) + replyRows.count * 8 }
+}
+
+/// The position of `row` in an ascending sparse row column, by binary search.
+func sparseIndex(_ rows: [RowID], _ row: RowID) -> Int? {
+    var low = 0, high = rows.count
+    while low < high {
+        let middle = (low + high) / 2
+        if rows[middle] < row { low = middle + 1 } else { high = middle }
+    }
+    return low < rows.count && rows[low] == row ? low : nil
 }
 
 /// Counter snapshots of videos: one row per (video, observation time), sorted by video, then time.

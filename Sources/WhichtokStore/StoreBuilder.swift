@@ -129,8 +129,8 @@ public struct StoreBuilder: Sendable {
                 // The stored time is exact when it differs from what the id says.
                 createTime: videos.tiktokID[row] != 0 && UInt64(videos.created[row]) != videos.tiktokID[row] >> 32
                     ? videos.created[row] : 0,
-                derivedFrom: Self.obs(videos.derivedFrom[row]),
-                derivation: videos.derivation[row]))
+                derivedFrom: Self.obs(videos.derivedFrom(RowID(row))),
+                derivation: videos.derivation(of: RowID(row)).rawValue))
         }
         let stats = store.videoStats
         for row in 0..<stats.count {
@@ -155,7 +155,7 @@ public struct StoreBuilder: Sendable {
             commentObs.append(CommentObservation(
                 tiktokID: comments.tiktokID[row], author: Self.obs(comments.author[row]),
                 video: Self.obs(comments.video[row]), parent: Self.obs(comments.parent[row]),
-                replyTo: Self.obs(comments.replyTo[row]),
+                replyTo: Self.obs(comments.replyTo(RowID(row))),
                 time: comments.time[row], fingerprint: comments.fingerprint[row]))
         }
         conversationObs.append(contentsOf: store.conversations.tiktokID)
@@ -535,8 +535,11 @@ public struct StoreBuilder: Sendable {
             videos.mentions.append(contentsOf: Set(videoMentions[g].map { accountRank[$0] }).sorted())
             videos.mentionOffsets.append(UInt32(videos.mentions.count))
             let source = videoSource.pick(g, rank: videoRank)
-            videos.derivedFrom.append(source)
-            videos.derivation.append(source == .none ? 0 : videoDerivation[g])
+            if source != .none {
+                videos.derivedRows.append(RowID(videos.tiktokID.count - 1))
+                videos.derivedSources.append(source)
+                videos.derivedKinds.append(videoDerivation[g])
+            }
         }
         store.videos = videos
         store.videoStats = buildVideoStats(videoRank: videoRank, videoGroup: videoGroups.group)
@@ -558,7 +561,10 @@ public struct StoreBuilder: Sendable {
             let parent = commentParent.pick(g, rank: commentRank)
             let replyTo = commentReplyTo.pick(g, rank: commentRank)
             store.comments.parent.append(parent)
-            store.comments.replyTo.append(replyTo == parent ? .none : replyTo)
+            if replyTo != .none, replyTo != parent {
+                store.comments.replyRows.append(RowID(store.comments.parent.count - 1))
+                store.comments.replyTargets.append(replyTo)
+            }
             store.comments.time.append(commentTime[g])
             store.comments.fingerprint.append(commentPrint[g])
         }

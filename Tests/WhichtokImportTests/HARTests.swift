@@ -134,7 +134,7 @@ struct HAREndpointTests {
         #expect(store.comments.video[top] == RowID(video))
         #expect(store.comments.parent[reply] == RowID(top))
         #expect(store.comments.parent[reply2] == RowID(top))
-        #expect(store.comments.replyTo[reply2] == RowID(reply))
+        #expect(store.comments.replyTo(RowID(reply2)) == RowID(reply))
         #expect(store.comments.answered(by: RowID(reply)).comment == RowID(top))
         #expect(store.comments.answered(by: RowID(reply)).author == RowID(viewer))
         #expect(store.comments.answered(by: RowID(reply2)).comment == RowID(reply))
@@ -230,7 +230,7 @@ struct HAREndpointTests {
         #expect(store.videoStats.plays[rows.lowerBound] == 300)
         #expect(store.videoStats.flags[rows.lowerBound] == 0)  // not statsV2
         // A duet of video2.
-        #expect(store.videos.derivedFrom[video] == RowID(try #require(store.video(id: Web.video2ID))))
+        #expect(store.videos.derivedFrom(RowID(video)) == RowID(try #require(store.video(id: Web.video2ID))))
         #expect(store.events(.duetted).count == 1)
     }
 
@@ -247,10 +247,10 @@ struct HAREndpointTests {
         let source = try #require(store.video(id: Web.videoID))
         let duet = try #require(store.video(id: Web.video2ID))
         let stitch = try #require(store.video(id: stitchID))
-        #expect(store.videos.derivedFrom[duet] == RowID(source))
-        #expect(store.videos.derivation[duet] == VideoDerivation.duet.rawValue)
-        #expect(store.videos.derivation[stitch] == VideoDerivation.stitch.rawValue)
-        #expect(store.videos.derivedFrom[source] == .none)
+        #expect(store.videos.derivedFrom(RowID(duet)) == RowID(source))
+        #expect(store.videos.derivation(of: RowID(duet)) == .duet)
+        #expect(store.videos.derivation(of: RowID(stitch)) == .stitch)
+        #expect(store.videos.derivedFrom(RowID(source)) == .none)
         #expect(store.events(.duetted).map { store.events.detail[$0] } == [RowID(duet)])
         #expect(store.events(.stitched).map { store.events.object[$0] } == [RowID(source)])
     }

@@ -110,9 +110,9 @@ struct WebFieldsTests {
         let store = Fixture.build([WebFixture.capture()])
         let video = try #require(store.videos.tiktokID.firstIndex(of: WebFixture.videoID))
         let source = try #require(store.videos.tiktokID.firstIndex(of: WebFixture.sourceID))
-        #expect(store.videos.derivedFrom[video] == RowID(source))
-        #expect(store.videos.derivation[video] == VideoDerivation.duet.rawValue)
-        #expect(store.videos.derivedFrom[source] == .none)
+        #expect(store.videos.derivedFrom(RowID(video)) == RowID(source))
+        #expect(store.videos.derivation(of: RowID(video)) == .duet)
+        #expect(store.videos.derivedFrom(RowID(source)) == .none)
         let duets = (0..<store.events.count).filter { store.events.kind[$0] == EventKind.duetted.rawValue }
         #expect(duets.count == 1)
         #expect(duets.map { store.events.object[$0] } == [RowID(source)])
@@ -152,7 +152,8 @@ struct WebFieldsTests {
         let store = Fixture.build([Fixture.alice(), Fixture.bob()])
         let added: Set<String> = [
             "accounts.usernameSeen", "accounts.aliasSeen", "accounts.followerCount", "accounts.followingCount",
-            "accounts.countsObserved", "videos.derivedFrom", "videos.derivation", "comments.replyTo",
+            "accounts.countsObserved", "videos.derivedRows", "videos.derivedSources", "videos.derivedKinds",
+            "comments.replyRows", "comments.replyTargets",
         ]
         let v1 = store.snapshotColumns.filter { !added.contains($0.name) && !$0.name.hasPrefix("videoStats.") }
         try Snapshot.write(v1, to: directory + "/v1.store", version: 1)
@@ -168,5 +169,11 @@ struct WebFieldsTests {
         var store = Fixture.build([WebFixture.capture()])
         store.videoStats.video[0] = RowID(store.videos.count + 5)
         #expect(store.consistencyProblem() != nil)
+        var sparse = Fixture.build([WebFixture.capture()])
+        #expect(sparse.consistencyProblem() == nil)
+        sparse.videos.derivedRows.append(sparse.videos.derivedRows[0])
+        sparse.videos.derivedSources.append(0)
+        sparse.videos.derivedKinds.append(1)
+        #expect(sparse.consistencyProblem() != nil)
     }
 }
