@@ -22,8 +22,6 @@ struct HTMLPage {
     var states: [State] = []
     /// The page is TikTok's "Please wait…" JS challenge or a captcha (§8.1): skipped, not an error.
     var isChallenge = false
-    /// libxml2 could not make a document of it at all.
-    var unreadable = false
 
     /// `xmlInitParser` once per process, before any thread parses; `xmlCleanupParser` is never
     /// called (FoundationXML shares libxml2's global state).
@@ -50,10 +48,7 @@ struct HTMLPage {
         guard let base = html.baseAddress, html.count > 0, html.count <= Int(Int32.max),
               let document = htmlReadMemory(
                 base.assumingMemoryBound(to: CChar.self), Int32(html.count), nil, "UTF-8", options)
-        else {
-            page.unreadable = true
-            return page
-        }
+        else { return page }
         defer { xmlFreeDoc(document) }
         var stack: [xmlNodePtr] = []
         if let root = xmlDocGetRootElement(document) { stack.append(root) }
