@@ -15,7 +15,7 @@ TEST_PKGS  := jing libxml2-utils libarchive-tools python3-venv
 VENV_TEST  := .venv-test
 PY_TEST_PKGS := "networkx>=3.6" igraph
 
-.PHONY: all build demo test bench bench-graph bench-export deps test-deps sample clean
+.PHONY: all build demo test bench bench-graph bench-export bench-har deps test-deps sample clean
 
 all: build
 
@@ -49,7 +49,8 @@ test: test-deps
 # Regenerates SampleArchives/ (see SampleArchives/README.md).
 sample: build
 	rm -rf SampleArchives/archives SampleArchives/ground-truth.tsv
-	$(BIN) synth --out SampleArchives/archives --donors 16 --events 6000 --communities 4 --seed 7
+	$(BIN) synth --out SampleArchives/archives --donors 16 --events 6000 --communities 4 --seed 7 \
+	  --captures 2 --capture-videos 16
 	mv SampleArchives/archives/ground-truth.tsv SampleArchives/ground-truth.tsv
 
 bench: build test-deps
@@ -64,6 +65,10 @@ bench-graph: build test-deps
 # write_gexf/write_graphml (from $(VENV_TEST)) on a 100k-node / 1M-edge planted-partition edge list.
 bench-export: build test-deps
 	python3 Benchmarks/export_bench.py
+
+# HAR import throughput against Python's json.load of the same HAR (Benchmarks/har_bench.py).
+bench-har: build
+	python3 Benchmarks/har_bench.py
 
 clean:
 	rm -rf .build out

@@ -26,10 +26,13 @@ let package = Package(
             cxxSettings: [.unsafeFlags(["-O2", "-std=c++17"])],
             linkerSettings: [.linkedLibrary("simdjson"), .linkedLibrary("stdc++")]),
 
+        // SHA-256 block compression with the x86 SHA extensions; the Swift fallback is in WhichtokImport.
+        .target(name: "CSHA256"),
+
         .target(name: "WhichtokStore"),
         .target(
             name: "WhichtokImport",
-            dependencies: ["WhichtokStore", "CArchive", "CSimdJSON", "CLibXML2"]),
+            dependencies: ["WhichtokStore", "CArchive", "CSimdJSON", "CLibXML2", "CSHA256"]),
         .target(name: "WhichtokGraph", dependencies: ["WhichtokStore"]),
         .target(name: "WhichtokExport", dependencies: ["WhichtokGraph", "WhichtokStore", "CLibXML2"]),
         .target(name: "WhichtokScrape", dependencies: ["WhichtokStore", "WhichtokImport"]),

@@ -13,7 +13,7 @@ import Darwin
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import TikTok data downloads (zip, tar, tar.gz, folders, .json/.txt files) into the store.",
+        abstract: "Import TikTok data downloads and web captures (zip, tar, tar.gz, folders, .json/.txt, .har, .ndjson) into the store.",
         discussion: """
             Exit status: 0 when every input was imported; 65 when an input was rejected (the others \
             are still imported and saved); 66 when a path does not exist; 1 when the store cannot be \
@@ -111,12 +111,35 @@ struct ImportCommand: ParsableCommand {
             return "\(kind.name) \(grouped(n))"
         }
         if !kinds.isEmpty { parts[0] += " (" + kinds.joined(separator: ", ") + ")" }
-        parts.append("\(summary.sectionCounts.count) sections read")
+        if !summary.sectionCounts.isEmpty || !summary.isWebCapture {
+            parts.append("\(summary.sectionCounts.count) sections read")
+        }
+        if summary.isWebCapture {
+            // Web captures: what the entries yielded, and the entries that yielded nothing by reason.
+            let read = summary.webEntriesRead.values.reduce(0, +)
+            var yielded = "\(grouped(read)) entries read"
+            if !summary.webEntriesRead.isEmpty { yielded += " (" + Self.tally(summary.webEntriesRead) + ")" }
+            parts.append(yielded)
+            parts.append("\(grouped(summary.videos)) videos, \(grouped(summary.accounts)) accounts, \(grouped(summary.comments)) comments")
+            if !summary.skippedEntries.isEmpty {
+                let skipped = summary.skippedEntries.values.reduce(0, +)
+                parts.append("\(grouped(skipped)) yielded nothing (" + Self.tally(summary.skippedEntries) + ")")
+            }
+        }
         if !summary.skippedSections.isEmpty { parts.append("\(summary.skippedSections.count) skipped") }
         if !summary.unknownSections.isEmpty {
             parts.append("not understood: " + summary.unknownSections.sorted().map(Console.printable).joined(separator: ", "))
         }
         return parts.joined(separator: "; ")
+    }
+}
+
+extension ImportCommand {
+    /// `a 3, b 1`: largest first, then by name.
+    static func tally(_ counts: [String: Int]) -> String {
+        counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            .map { "\(Console.printable($0.key)) \(grouped($0.value))" }
+            .joined(separator: ", ")
     }
 }
 

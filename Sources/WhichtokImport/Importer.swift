@@ -13,7 +13,20 @@ public struct InputSummary: Sendable {
     public var sectionCounts: [String: Int]
     public var skippedSections: [String: Int]
     public var unknownSections: [String]
+    /// Web captures: entries (HAR entries, NDJSON lines, pages) that yielded records, by kind, and
+    /// those that yielded nothing, by reason.
+    public var webEntriesRead: [String: Int] = [:]
+    public var skippedEntries: [String: Int] = [:]
+    /// Rows the input described (before merging with other inputs).
+    public var videos = 0
+    public var accounts = 0
+    public var comments = 0
     public var diagnostics: [ImportDiagnostic]
+
+    /// Whether the input held web captures (its layout names a HAR, Zeeschuimer export or page).
+    public var isWebCapture: Bool {
+        layout.split(separator: "+").contains { $0.hasPrefix("har") || $0 == "zeeschuimer" || $0 == "html" }
+    }
 }
 
 /// The outcome of reading a set of command-line paths.
@@ -105,11 +118,13 @@ public struct Importer: Sendable {
         let completed = Counter()
         let workers = min(parallelism, sources.count)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            // Two parsers: a HAR's document stays parsed while its bodies are parsed.
             let parser = JSONParser()
+            let bodyParser = JSONParser()
             while true {
                 let index = next.increment() - 1
                 guard index < sources.count else { break }
-                slots.set(index, read(sources[index], parser: parser))
+                slots.set(index, read(sources[index], parser: parser, bodyParser: bodyParser))
                 finished(completed.increment())
             }
         }
@@ -117,14 +132,22 @@ public struct Importer: Sendable {
     }
 
     /// Reads one input into a batch. Never throws: problems are in the summary.
-    func read(_ source: InputSource, parser: JSONParser) -> Outcome {
+    ///
+    /// Entries go to the web capture reader (HAR, NDJSON, HTML pages; `.json` that starts like a
+    /// HAR) or to the archive reader; an input may mix them.
+    func read(_ source: InputSource, parser: JSONParser, bodyParser: JSONParser) -> Outcome {
         var batch = ImportBatch(inputName: source.displayName, sha256: [])
         var reader = TikTokArchiveReader(parser: parser)
+        var web = WebCaptureReader(parser: parser, bodyParser: bodyParser)
+        var archiveEntries = 0
         var otherFiles: [String] = []
         let digest: InputDigest
         do {
             digest = try InputReader(limits: limits).forEachEntry(of: source) { path, bytes in
-                if TikTokArchiveReader.wants(entryPath: path) {
+                if WebCaptureReader.wants(entryPath: path, bytes: bytes) {
+                    web.read(entryPath: path, bytes: bytes, into: &batch)
+                } else if TikTokArchiveReader.wants(entryPath: path) {
+                    archiveEntries += 1
                     reader.read(entryPath: path, bytes: bytes, into: &batch)
                 } else {
                     otherFiles.append(path)
@@ -138,7 +161,26 @@ public struct Importer: Sendable {
         }
         batch.sha256 = digest.sha256
         batch.bytesRead = digest.bytesRead
-        let recognised = reader.finish(into: &batch)
+        let webLayout = web.layout
+        let webRecognised = web.finish(into: &batch)
+        var recognised = webRecognised
+        if archiveEntries > 0 || !webRecognised {
+            let before = batch.diagnostics.count
+            let archiveRecognised = reader.finish(into: &batch)
+            if archiveRecognised {
+                recognised = true
+                if webRecognised { batch.layout += "+" + webLayout }
+            } else if webRecognised {
+                // JSON files beside a capture that are not an export: named below, not an error.
+                batch.diagnostics.removeSubrange(before...)
+            }
+        }
+        if webRecognised, archiveEntries == 0 || batch.layout.isEmpty {
+            batch.layout = webLayout
+        }
+        if webRecognised, archiveEntries == 0, batch.videos.isEmpty, batch.accounts.isEmpty, batch.comments.isEmpty {
+            batch.warn(entry: nil, position: nil, "the capture yielded no TikTok records")
+        }
         batch.finishOwner()
         if recognised {
             // Files of a known kind the reader did not understand are named, never dropped silently.
@@ -166,7 +208,9 @@ public struct Importer: Sendable {
             layout: containerOnly ? "container" : batch.layout,
             events: batch.eventCount, eventsByKind: byKind, bytesRead: batch.bytesRead,
             sectionCounts: batch.sectionCounts, skippedSections: batch.skippedSections,
-            unknownSections: batch.unknownSections,
+            unknownSections: batch.unknownSections, webEntriesRead: batch.webEntriesRead,
+            skippedEntries: batch.skippedEntries,
+            videos: batch.videos.count, accounts: batch.accounts.count, comments: batch.comments.count,
             diagnostics: containerOnly ? [] : batch.diagnostics)
     }
 

@@ -27,6 +27,43 @@ public struct ImportBatch: Sendable {
         public var flags: AccountFlags = []
         /// Identity of an anonymous donor (full SHA-256 hex of its export).
         public var donorKey: String?
+        /// When `username` was last seen (UTC seconds), 0 when unknown (archives).
+        public var usernameSeen: UInt32 = 0
+        /// Other usernames seen for this account (renames), each with when it was last seen.
+        public var otherUsernames: [UsernameSighting] = []
+        /// Follower and following counts of the latest observation, `unknownCount` when not seen.
+        public var followerCount: UInt64 = unknownCount
+        public var followingCount: UInt64 = unknownCount
+        /// When the counts were observed (UTC seconds), 0 when unknown.
+        public var countsObserved: UInt32 = 0
+        /// Whether the counts are exact (`statsV2`) rather than rounded for display (`stats`).
+        public var countsExact = false
+
+        public init(
+            username: String? = nil, numericID: UInt64? = nil, secUID: String? = nil, nickname: String? = nil,
+            flags: AccountFlags = [], donorKey: String? = nil, usernameSeen: UInt32 = 0
+        ) {
+            self.username = username
+            self.numericID = numericID
+            self.secUID = secUID
+            self.nickname = nickname
+            self.flags = flags
+            self.donorKey = donorKey
+            self.usernameSeen = usernameSeen
+        }
+
+        /// Whether any count was observed.
+        public var hasCounts: Bool { followerCount != unknownCount || followingCount != unknownCount }
+    }
+
+    /// A username and the last time it was seen for an account (0 = unknown).
+    public struct UsernameSighting: Sendable, Hashable {
+        public var username: String
+        public var seen: UInt32
+        public init(username: String, seen: UInt32) {
+            self.username = username
+            self.seen = seen
+        }
     }
     public private(set) var accounts: [Account] = []
     private var accountByUsername: [String: RowID] = [:]
@@ -45,8 +82,40 @@ public struct ImportBatch: Sendable {
         public var sound: RowID = .none
         public var hashtags: [RowID] = []
         public var mentions: [RowID] = []
+        /// The creation time the web states (`createTime`, UTC seconds), 0 when not stated. Wins over `id >> 32`.
+        public var createTime: UInt32 = 0
+        /// The video this one is a duet or stitch of, and which.
+        public var derivedFrom: RowID = .none
+        public var derivation: VideoDerivation = .none
     }
     public private(set) var videos: [Video] = []
+
+    /// A video's counters as observed at one moment (a web response's `stats`/`statsV2`).
+    public struct VideoCounters: Sendable, Hashable {
+        public var video: RowID
+        /// When observed (UTC seconds; the HAR entry's `startedDateTime`), 0 when unknown.
+        public var observed: UInt32
+        /// Each `unknownCount` when absent.
+        public var plays: UInt64 = unknownCount
+        public var likes: UInt64 = unknownCount
+        public var comments: UInt64 = unknownCount
+        public var shares: UInt64 = unknownCount
+        public var saves: UInt64 = unknownCount
+        public var reposts: UInt64 = unknownCount
+        /// Every value came from the exact `statsV2`, none from the display-rounded `stats`.
+        public var exact = false
+
+        public init(video: RowID, observed: UInt32) {
+            self.video = video
+            self.observed = observed
+        }
+
+        public var isEmpty: Bool {
+            plays == unknownCount && likes == unknownCount && comments == unknownCount && shares == unknownCount
+                && saves == unknownCount && reposts == unknownCount
+        }
+    }
+    public private(set) var videoCounters: [VideoCounters] = []
     private var videoByID: [UInt64: RowID] = [:]
     private var videoByAuthorTime: [UInt64: RowID] = [:]
 
@@ -76,6 +145,8 @@ public struct ImportBatch: Sendable {
         public var author: RowID
         public var video: RowID = .none
         public var parent: RowID = .none
+        /// Inside a thread, the reply this reply answers (`reply_to_reply_id`), else `.none`.
+        public var replyTo: RowID = .none
         public var time: UInt32
         /// A fingerprint of the text (the text itself is not kept).
         public var textFingerprint: UInt64
@@ -113,6 +184,12 @@ public struct ImportBatch: Sendable {
     public var skippedSections: [String: Int] = [:]
     /// Sections or files that were not understood: named in the summary, never silently dropped.
     public var unknownSections: [String] = []
+    /// Entries of a web capture (HAR entries, NDJSON lines, pages) that yielded records, by kind
+    /// (`item lists`, `comment lists`, `pages`, …).
+    public var webEntriesRead: [String: Int] = [:]
+    /// Entries of a web capture (HAR entries, NDJSON lines, pages) that yielded nothing, by reason
+    /// (`other host`, `body missing`, …).
+    public var skippedEntries: [String: Int] = [:]
     public var diagnostics: [ImportDiagnostic] = []
 
     public init(inputName: String, sha256: [UInt8]) {
@@ -173,16 +250,25 @@ public struct ImportBatch: Sendable {
     }
 
     /// An account known by any of its identifiers; merges with rows of this batch that share one.
+    ///
+    /// A numeric id or secUID is one account. A username joins the row that carries it unless that
+    /// row has another numeric id or secUID (the name passed to someone else). A second username for
+    /// a row (a rename) is kept in `otherUsernames` with `seen`, the time it was observed.
     public mutating func account(
         username: String? = nil, numericID: UInt64? = nil, secUID: String? = nil,
-        nickname: String? = nil, flags: AccountFlags = []
+        nickname: String? = nil, flags: AccountFlags = [], seen: UInt32 = 0
     ) -> RowID? {
         let name = username.flatMap(Self.normalisedUsername)
         let id = numericID.flatMap { $0 == 0 ? nil : $0 }
         let sec = secUID.flatMap { Self.isPlaceholder($0) ? nil : $0 }
         guard name != nil || id != nil || sec != nil else { return nil }
-        let found = id.flatMap { accountByNumericID[$0] } ?? sec.flatMap { accountBySecUID[$0] }
-            ?? name.flatMap { accountByUsername[$0] }
+        var found = id.flatMap { accountByNumericID[$0] } ?? sec.flatMap { accountBySecUID[$0] }
+        if found == nil, let name, let byName = accountByUsername[name] {
+            let other = accounts[Int(byName)]
+            let otherID = id != nil && other.numericID != nil && other.numericID != id
+            let otherSec = sec != nil && other.secUID != nil && other.secUID != sec
+            if !otherID && !otherSec { found = byName }
+        }
         let row: RowID
         if let found {
             row = found
@@ -191,7 +277,18 @@ public struct ImportBatch: Sendable {
             accounts.append(Account())
         }
         var record = accounts[Int(row)]
-        if record.username == nil, let name { record.username = name }
+        if let name {
+            if record.username == nil {
+                record.username = name
+                record.usernameSeen = seen
+            } else if record.username == name {
+                record.usernameSeen = max(record.usernameSeen, seen)
+            } else if let index = record.otherUsernames.firstIndex(where: { $0.username == name }) {
+                record.otherUsernames[index].seen = max(record.otherUsernames[index].seen, seen)
+            } else {
+                record.otherUsernames.append(UsernameSighting(username: name, seen: seen))
+            }
+        }
         if record.numericID == nil, let id { record.numericID = id }
         if record.secUID == nil, let sec { record.secUID = sec }
         if let nickname, !Self.isPlaceholder(nickname) { record.nickname = nickname }
@@ -201,6 +298,43 @@ public struct ImportBatch: Sendable {
         if let id, accountByNumericID[id] == nil { accountByNumericID[id] = row }
         if let sec, accountBySecUID[sec] == nil { accountBySecUID[sec] = row }
         return row
+    }
+
+    /// The row of the account with this numeric id, if the batch has one (no row is created).
+    public func accountRow(numericID: UInt64) -> RowID? { accountByNumericID[numericID] }
+
+    /// Notes that `row`'s current username was seen again at `seen`, with `flags`: the fast path
+    /// for an account seen again under the same name (no strings are made).
+    public mutating func sawAccount(_ row: RowID, at seen: UInt32, flags: AccountFlags = []) {
+        guard Int(row) < accounts.count else { return }
+        if accounts[Int(row)].usernameSeen < seen { accounts[Int(row)].usernameSeen = seen }
+        if !flags.isSubset(of: accounts[Int(row)].flags) { accounts[Int(row)].flags.formUnion(flags) }
+    }
+
+    /// Records follower/following counts observed at `observed`; the latest observation (then an
+    /// exact one) is kept. `unknownCount` leaves a count as it is.
+    public mutating func setCounts(
+        of row: RowID, followers: UInt64, following: UInt64, observed: UInt32, exact: Bool
+    ) {
+        guard Int(row) < accounts.count, followers != unknownCount || following != unknownCount else { return }
+        var record = accounts[Int(row)]
+        if record.hasCounts {
+            let newer = observed > record.countsObserved || (observed == record.countsObserved && exact && !record.countsExact)
+            let same = observed == record.countsObserved && exact == record.countsExact
+            guard newer || same else { return }
+            if same {
+                // Same moment, same precision: fill in what is missing.
+                if record.followerCount == unknownCount { record.followerCount = followers }
+                if record.followingCount == unknownCount { record.followingCount = following }
+                accounts[Int(row)] = record
+                return
+            }
+        }
+        record.followerCount = followers
+        record.followingCount = following
+        record.countsObserved = observed
+        record.countsExact = exact
+        accounts[Int(row)] = record
     }
 
     // MARK: - Videos
@@ -231,15 +365,39 @@ public struct ImportBatch: Sendable {
     /// hashtags and mentions.
     public mutating func describeVideo(
         _ row: RowID, author: RowID? = nil, caption: String? = nil, sound: RowID? = nil,
-        hashtags: [RowID] = [], mentions: [RowID] = []
+        hashtags: [RowID] = [], mentions: [RowID] = [], createTime: UInt32 = 0,
+        derivedFrom: RowID = .none, derivation: VideoDerivation = .none
     ) {
         var video = videos[Int(row)]
         if video.author == .none, let author { video.author = author }
         if video.caption == nil, let caption, !caption.isEmpty { video.caption = caption }
         if video.sound == .none, let sound { video.sound = sound }
+        if video.createTime == 0 { video.createTime = createTime }
+        if video.derivedFrom == .none, derivedFrom != .none, derivedFrom != row, derivation != .none {
+            video.derivedFrom = derivedFrom
+            video.derivation = derivation
+        }
         for tag in hashtags where !video.hashtags.contains(tag) { video.hashtags.append(tag) }
         for account in mentions where !video.mentions.contains(account) { video.mentions.append(account) }
         videos[Int(row)] = video
+    }
+
+    /// The row of the video with this id, if the batch has one (no row is created).
+    public func videoRow(id: UInt64) -> RowID? { videoByID[id] }
+
+    /// The rows of the hashtag and sound with these ids, if the batch has them.
+    public func hashtagRow(id: UInt64) -> RowID? { hashtagByID[id] }
+    public func soundRow(id: UInt64) -> RowID? { soundByID[id] }
+
+    /// Whether a video already has an author (a web reader has described it).
+    public func isDescribed(_ row: RowID) -> Bool {
+        Int(row) < videos.count && videos[Int(row)].author != .none
+    }
+
+    /// Records a counter snapshot of a video; empty snapshots are dropped.
+    public mutating func addCounters(_ counters: VideoCounters) {
+        guard !counters.isEmpty, Int(counters.video) < videos.count else { return }
+        videoCounters.append(counters)
     }
 
     // MARK: - Hashtags, sounds, effects, conversations, strings
@@ -319,22 +477,30 @@ public struct ImportBatch: Sendable {
     }
 
     /// A comment. With a TikTok id the id is its identity; without one (archives), author, time and text.
+    /// Later sightings of a comment with an id fill in what is still unknown (a parent first seen
+    /// only as a reply's `reply_id` gets its author, time and text when its own record turns up).
     public mutating func comment(
         tiktokID: UInt64? = nil, author: RowID, video: RowID = .none, parent: RowID = .none,
-        time: UInt32, textFingerprint: UInt64
+        replyTo: RowID = .none, time: UInt32, textFingerprint: UInt64
     ) -> RowID {
         let id = tiktokID ?? 0
         let key = id != 0
             ? CommentKey(tiktokID: id, author: .none, time: 0, fingerprint: 0)
             : CommentKey(tiktokID: 0, author: author, time: time, fingerprint: textFingerprint)
         if let row = commentByKey[key] {
-            if comments[Int(row)].video == .none { comments[Int(row)].video = video }
-            if comments[Int(row)].parent == .none { comments[Int(row)].parent = parent }
+            var record = comments[Int(row)]
+            if record.video == .none { record.video = video }
+            if record.parent == .none, parent != row { record.parent = parent }
+            if record.replyTo == .none, replyTo != row { record.replyTo = replyTo }
+            if record.author == .none { record.author = author }
+            if record.time == 0 { record.time = time }
+            if record.textFingerprint == 0 { record.textFingerprint = textFingerprint }
+            comments[Int(row)] = record
             return row
         }
         let row = RowID(comments.count)
         comments.append(Comment(
-            tiktokID: id == 0 ? nil : id, author: author, video: video, parent: parent,
+            tiktokID: id == 0 ? nil : id, author: author, video: video, parent: parent, replyTo: replyTo,
             time: time, textFingerprint: textFingerprint))
         commentByKey[key] = row
         return row
@@ -350,10 +516,11 @@ public struct ImportBatch: Sendable {
         guard actor != .none, object != .none else { return }
         let encoded: UInt32
         switch detail {
-        case .none: encoded = 0
+        case .none: encoded = kind == .duetted || kind == .stitched ? RowID.none : 0
         case .label(let text): encoded = string(text).map { $0 + 1 } ?? 0
         case .messageFingerprint(let value): encoded = value | EventDetail.fingerprintBit
         case .messageVideo(let row): encoded = row
+        case .derivedVideo(let row): encoded = row
         }
         eventActor.append(actor)
         eventKind.append(kind)
@@ -373,6 +540,11 @@ public struct ImportBatch: Sendable {
     }
 
     // MARK: - Report
+
+    /// Counts an entry of a web capture that yielded nothing.
+    public mutating func skipEntry(_ reason: String) {
+        skippedEntries[reason, default: 0] += 1
+    }
 
     public mutating func warn(entry: String?, position: String? = nil, _ message: String) {
         diagnostics.append(ImportDiagnostic(

@@ -69,6 +69,7 @@ public struct AccountFlags: OptionSet, Sendable, Hashable {
 /// How an event's `detail` column is read. The meaning depends on the event kind:
 /// - `shared`: an interned string (the share method), or 0 when unknown;
 /// - `messaged`: a message fingerprint (bit 31 set) or, when the message is a video link, the video row;
+/// - `duetted`, `stitched`: the new video's row (the object is the source video), or `RowID.none`;
 /// - every other kind: 0.
 public enum EventDetail: Sendable, Hashable {
     case none
@@ -78,6 +79,17 @@ public enum EventDetail: Sendable, Hashable {
     case messageFingerprint(UInt32)
     /// A message whose content is a link to this video (a batch-local or store video row).
     case messageVideo(RowID)
+    /// The duet or stitch itself (a batch-local or store video row); the event's object is its source.
+    case derivedVideo(RowID)
 
     static let fingerprintBit: UInt32 = 1 << 31
 }
+
+/// How a video was made from another one (`VideoTable.derivation`). Raw values are part of the
+/// snapshot format.
+public enum VideoDerivation: UInt8, Sendable, CaseIterable {
+    case none = 0, duet, stitch
+}
+
+/// A counter that was not observed (`VideoStatsTable`, `AccountTable` follower counts).
+public let unknownCount: UInt64 = .max

@@ -28,7 +28,10 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 /// `fsync`s the directory: a crash at any point leaves either the old store or the new one.
 enum Snapshot {
     static let magic: [UInt8] = Array("WHICHTOK".utf8)
-    static let formatVersion: UInt32 = 1
+    /// 2 added web data: username times and follower counts of accounts, duet/stitch sources of
+    /// videos and reply targets of comments (both sparse), and the `videoStats` table. Version 1 files still load (the
+    /// new columns start empty or unknown).
+    static let formatVersion: UInt32 = 2
     static let headerSize = 64
     static let entrySize = 64
 
@@ -48,7 +51,7 @@ enum Snapshot {
 
     // MARK: Writing
 
-    static func write(_ columns: [Column], to path: String) throws(StoreError) {
+    static func write(_ columns: [Column], to path: String, version: UInt32 = formatVersion) throws(StoreError) {
         let temporary = path + ".tmp-\(getpid())"
         let fd = open(temporary, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ioError(path, "cannot create \(temporary)") }
@@ -91,7 +94,7 @@ enum Snapshot {
             }
             var header = [UInt8](repeating: 0, count: headerSize)
             for (i, byte) in magic.enumerated() { header[i] = byte }
-            store(formatVersion, into: &header, at: 8)
+            store(version, into: &header, at: 8)
             store(UInt32(columns.count), into: &header, at: 12)
             store(UInt64(headerSize), into: &header, at: 16)
             store(UInt64(fileLength), into: &header, at: 24)
@@ -124,6 +127,7 @@ enum Snapshot {
         let path: String
         let fd: Int32
         let sections: [String: Section]
+        let version: UInt32
 
         init(path: String) throws(StoreError) {
             self.path = path
@@ -151,6 +155,7 @@ enum Snapshot {
                     throw StoreError(code: .newerVersion, path: path, message:
                         "store format version \(version) is newer than this whichtok reads (\(formatVersion)); use a newer whichtok")
                 }
+                self.version = version
                 let sectionCount = Int(load(header, 12) as UInt32)
                 let tableOffset = Int(load(header, 16) as UInt64)
                 let fileLength = Int(load(header, 24) as UInt64)
@@ -189,6 +194,13 @@ enum Snapshot {
         }
 
         deinit { close(fd) }
+
+        /// A column added in format version 2: read from newer files, `fill` repeated `count` times
+        /// for version 1 files.
+        func column<T: BitwiseCopyable>(_ name: String, since: UInt32, count: Int, fill: T) throws(StoreError) -> [T] {
+            if version < since { return [T](repeating: fill, count: count) }
+            return try column(name)
+        }
 
         /// Reads a column straight into a new array and checks its checksum.
         func column<T: BitwiseCopyable>(_ name: String, as type: T.Type = T.self) throws(StoreError) -> [T] {
@@ -303,6 +315,11 @@ extension Store {
             .init("accounts.flags", accounts.flags),
             .init("accounts.aliasOffsets", accounts.aliasOffsets),
             .init("accounts.aliases", accounts.aliases),
+            .init("accounts.usernameSeen", accounts.usernameSeen),
+            .init("accounts.aliasSeen", accounts.aliasSeen),
+            .init("accounts.followerCount", accounts.followerCount),
+            .init("accounts.followingCount", accounts.followingCount),
+            .init("accounts.countsObserved", accounts.countsObserved),
             .init("videos.tiktokID", videos.tiktokID),
             .init("videos.author", videos.author),
             .init("videos.created", videos.created),
@@ -312,6 +329,18 @@ extension Store {
             .init("videos.hashtags", videos.hashtags),
             .init("videos.mentionOffsets", videos.mentionOffsets),
             .init("videos.mentions", videos.mentions),
+            .init("videos.derivedRows", videos.derivedRows),
+            .init("videos.derivedSources", videos.derivedSources),
+            .init("videos.derivedKinds", videos.derivedKinds),
+            .init("videoStats.video", videoStats.video),
+            .init("videoStats.observed", videoStats.observed),
+            .init("videoStats.plays", videoStats.plays),
+            .init("videoStats.likes", videoStats.likes),
+            .init("videoStats.comments", videoStats.comments),
+            .init("videoStats.shares", videoStats.shares),
+            .init("videoStats.saves", videoStats.saves),
+            .init("videoStats.reposts", videoStats.reposts),
+            .init("videoStats.flags", videoStats.flags),
             .init("hashtags.name", hashtags.name),
             .init("hashtags.tiktokID", hashtags.tiktokID),
             .init("sounds.tiktokID", sounds.tiktokID),
@@ -321,6 +350,8 @@ extension Store {
             .init("comments.author", comments.author),
             .init("comments.video", comments.video),
             .init("comments.parent", comments.parent),
+            .init("comments.replyRows", comments.replyRows),
+            .init("comments.replyTargets", comments.replyTargets),
             .init("comments.time", comments.time),
             .init("comments.fingerprint", comments.fingerprint),
             .init("conversations.tiktokID", conversations.tiktokID),
@@ -358,6 +389,13 @@ extension Store {
         store.accounts.flags = try reader.column("accounts.flags")
         store.accounts.aliasOffsets = try reader.column("accounts.aliasOffsets")
         store.accounts.aliases = try reader.column("accounts.aliases")
+        let accountCount = store.accounts.username.count
+        store.accounts.usernameSeen = try reader.column("accounts.usernameSeen", since: 2, count: accountCount, fill: UInt32(0))
+        store.accounts.aliasSeen = try reader.column(
+            "accounts.aliasSeen", since: 2, count: store.accounts.aliases.count, fill: UInt32(0))
+        store.accounts.followerCount = try reader.column("accounts.followerCount", since: 2, count: accountCount, fill: unknownCount)
+        store.accounts.followingCount = try reader.column("accounts.followingCount", since: 2, count: accountCount, fill: unknownCount)
+        store.accounts.countsObserved = try reader.column("accounts.countsObserved", since: 2, count: accountCount, fill: UInt32(0))
         store.videos.tiktokID = try reader.column("videos.tiktokID")
         store.videos.author = try reader.column("videos.author")
         store.videos.created = try reader.column("videos.created")
@@ -367,6 +405,18 @@ extension Store {
         store.videos.hashtags = try reader.column("videos.hashtags")
         store.videos.mentionOffsets = try reader.column("videos.mentionOffsets")
         store.videos.mentions = try reader.column("videos.mentions")
+        store.videos.derivedRows = try reader.column("videos.derivedRows", since: 2, count: 0, fill: RowID.none)
+        store.videos.derivedSources = try reader.column("videos.derivedSources", since: 2, count: 0, fill: RowID.none)
+        store.videos.derivedKinds = try reader.column("videos.derivedKinds", since: 2, count: 0, fill: UInt8(0))
+        store.videoStats.video = try reader.column("videoStats.video", since: 2, count: 0, fill: RowID.none)
+        store.videoStats.observed = try reader.column("videoStats.observed", since: 2, count: 0, fill: UInt32(0))
+        store.videoStats.plays = try reader.column("videoStats.plays", since: 2, count: 0, fill: unknownCount)
+        store.videoStats.likes = try reader.column("videoStats.likes", since: 2, count: 0, fill: unknownCount)
+        store.videoStats.comments = try reader.column("videoStats.comments", since: 2, count: 0, fill: unknownCount)
+        store.videoStats.shares = try reader.column("videoStats.shares", since: 2, count: 0, fill: unknownCount)
+        store.videoStats.saves = try reader.column("videoStats.saves", since: 2, count: 0, fill: unknownCount)
+        store.videoStats.reposts = try reader.column("videoStats.reposts", since: 2, count: 0, fill: unknownCount)
+        store.videoStats.flags = try reader.column("videoStats.flags", since: 2, count: 0, fill: UInt8(0))
         store.hashtags.name = try reader.column("hashtags.name")
         store.hashtags.tiktokID = try reader.column("hashtags.tiktokID")
         store.sounds.tiktokID = try reader.column("sounds.tiktokID")
@@ -376,6 +426,8 @@ extension Store {
         store.comments.author = try reader.column("comments.author")
         store.comments.video = try reader.column("comments.video")
         store.comments.parent = try reader.column("comments.parent")
+        store.comments.replyRows = try reader.column("comments.replyRows", since: 2, count: 0, fill: RowID.none)
+        store.comments.replyTargets = try reader.column("comments.replyTargets", since: 2, count: 0, fill: RowID.none)
         store.comments.time = try reader.column("comments.time")
         store.comments.fingerprint = try reader.column("comments.fingerprint")
         store.conversations.tiktokID = try reader.column("conversations.tiktokID")

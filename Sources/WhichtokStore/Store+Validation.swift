@@ -11,6 +11,13 @@ extension Store {
             }
             return nil
         }
+        /// A sparse row column: ascending, no repeats, inside its table.
+        func sparse(_ rows: [RowID], _ limit: RowID, _ name: String) -> String? {
+            for (i, row) in rows.enumerated() where row >= limit || (i > 0 && row <= rows[i - 1]) {
+                return "\(name) is not ascending inside its table"
+            }
+            return nil
+        }
         func csr(_ offsets: [UInt32], rows: Int, values: Int, _ name: String) -> String? {
             guard offsets.count == rows + 1, offsets.first == 0, Int(offsets.last ?? 0) == values else {
                 return "\(name) offsets do not match"
@@ -19,17 +26,31 @@ extension Store {
             return nil
         }
         let a = accounts
-        guard [a.numericID.count, a.secUID.count, a.nickname.count, a.donorKey.count, a.flags.count]
-            .allSatisfy({ $0 == a.count }) else { return "account columns differ in length" }
+        guard [a.numericID.count, a.secUID.count, a.nickname.count, a.donorKey.count, a.flags.count,
+               a.usernameSeen.count, a.followerCount.count, a.followingCount.count, a.countsObserved.count]
+            .allSatisfy({ $0 == a.count }), a.aliasSeen.count == a.aliases.count
+        else { return "account columns differ in length" }
         let v = videos
-        guard [v.author.count, v.created.count, v.caption.count, v.sound.count].allSatisfy({ $0 == v.count })
+        guard [v.author.count, v.created.count, v.caption.count, v.sound.count].allSatisfy({ $0 == v.count }),
+              v.derivedSources.count == v.derivedRows.count, v.derivedKinds.count == v.derivedRows.count
         else { return "video columns differ in length" }
+        for value in v.derivedKinds where VideoDerivation(rawValue: value) == nil || value == 0 {
+            return "videos.derivedKinds has value \(value)"
+        }
+        let st = videoStats
+        guard [st.observed.count, st.plays.count, st.likes.count, st.comments.count, st.shares.count,
+               st.saves.count, st.reposts.count, st.flags.count].allSatisfy({ $0 == st.count })
+        else { return "video stats columns differ in length" }
+        for i in 1..<max(st.count, 1) where st.video[i] < st.video[i - 1] {
+            return "videoStats rows are not sorted by video"
+        }
         guard hashtags.tiktokID.count == hashtags.count, sounds.title.count == sounds.count else {
             return "hashtag or sound columns differ in length"
         }
         let c = comments
         guard [c.author.count, c.video.count, c.parent.count, c.time.count, c.fingerprint.count]
-            .allSatisfy({ $0 == c.count }) else { return "comment columns differ in length" }
+            .allSatisfy({ $0 == c.count }), c.replyTargets.count == c.replyRows.count
+        else { return "comment columns differ in length" }
         let e = events
         guard [e.kind.count, e.objectType.count, e.object.count, e.time.count, e.source.count]
             .allSatisfy({ $0 == e.count }), e.detailIndex.count == e.detailValue.count
@@ -57,6 +78,11 @@ extension Store {
             refs(hashtags.name, s, "hashtags.name"), refs(sounds.title, s, "sounds.title"),
             refs(c.author, RowID(a.count), "comments.author"), refs(c.video, RowID(v.count), "comments.video"),
             refs(c.parent, RowID(c.count), "comments.parent"),
+            sparse(c.replyRows, RowID(c.count), "comments.replyRows"),
+            refs(c.replyTargets, RowID(c.count), "comments.replyTargets", allowNone: false),
+            sparse(v.derivedRows, RowID(v.count), "videos.derivedRows"),
+            refs(v.derivedSources, RowID(v.count), "videos.derivedSources", allowNone: false),
+            refs(st.video, RowID(v.count), "videoStats.video", allowNone: false),
             refs(e.actor, RowID(a.count), "events.actor", allowNone: false),
             refs(e.source, RowID(i.count), "events.source", allowNone: false),
             refs(i.name, s, "inputs.name"), refs(i.layout, s, "inputs.layout"),
@@ -76,6 +102,10 @@ extension Store {
             }
             if e.kind[index] == EventKind.messaged.rawValue, details[index] & EventDetail.fingerprintBit == 0,
                details[index] >= RowID(v.count) {
+                return "event \(index) refers to a missing video"
+            }
+            if e.kind[index] == EventKind.duetted.rawValue || e.kind[index] == EventKind.stitched.rawValue,
+               e.detail[index] != .none, e.detail[index] >= RowID(v.count) {
                 return "event \(index) refers to a missing video"
             }
         }

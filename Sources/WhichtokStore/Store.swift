@@ -12,6 +12,8 @@ public struct Store: Sendable, Equatable {
     public internal(set) var sounds = SoundTable()
     public internal(set) var effects = EffectTable()
     public internal(set) var comments = CommentTable()
+    /// Video counters, one row per (video, observation time).
+    public internal(set) var videoStats = VideoStatsTable()
     public internal(set) var conversations = ConversationTable()
     public internal(set) var events = EventTable()
     public internal(set) var inputs = InputTable()
@@ -41,7 +43,7 @@ public struct Store: Sendable, Equatable {
     public var columnBytes: Int {
         var total = strings.bytes.count + strings.offsets.count * 4
         total += accounts.bytes + videos.bytes + hashtags.bytes + sounds.bytes + effects.bytes
-        total += comments.bytes + conversations.bytes + events.bytes + inputs.bytes
+        total += comments.bytes + conversations.bytes + events.bytes + inputs.bytes + videoStats.bytes
         return total
     }
 }
@@ -56,13 +58,35 @@ public struct AccountTable: Sendable, Equatable {
     /// For anonymous donors: the SHA-256 (hex) of their export, else `.none`.
     public internal(set) var donorKey: [RowID] = []
     public internal(set) var flags: [UInt8] = []
+    /// When `username` was last seen (UTC seconds), 0 when unknown. The username is the one seen
+    /// last; with no times known, the smallest.
+    public internal(set) var usernameSeen: [UInt32] = []
     /// Other usernames seen for the same account (renames), CSR: `aliasOffsets` has count + 1 entries.
+    /// Ordered oldest first (by `aliasSeen`, then name), so the aliases and then `username` read as
+    /// the rename history.
     public internal(set) var aliasOffsets: [UInt32] = [0]
     public internal(set) var aliases: [RowID] = []
+    /// When each alias was last seen (UTC seconds), 0 when unknown; parallel to `aliases`.
+    public internal(set) var aliasSeen: [UInt32] = []
+    /// Follower and following counts of the latest observation, `unknownCount` when never seen.
+    public internal(set) var followerCount: [UInt64] = []
+    public internal(set) var followingCount: [UInt64] = []
+    /// When those counts were observed (UTC seconds), 0 when unknown.
+    public internal(set) var countsObserved: [UInt32] = []
 
     public var count: Int { username.count }
     public func flags(_ row: RowID) -> AccountFlags { AccountFlags(rawValue: flags[Int(row)]) }
-    var bytes: Int { count * (4 + 8 + 4 + 4 + 4 + 1) + aliasOffsets.count * 4 + aliases.count * 4 }
+    /// The usernames an account had, oldest first, each with when it was last seen: the aliases,
+    /// then the current username.
+    public func usernameHistory(of row: RowID) -> [(username: RowID, seen: UInt32)] {
+        let range = Int(aliasOffsets[Int(row)])..<Int(aliasOffsets[Int(row) + 1])
+        var history = range.map { (username: aliases[$0], seen: aliasSeen[$0]) }
+        if username[Int(row)] != .none { history.append((username[Int(row)], usernameSeen[Int(row)])) }
+        return history
+    }
+    var bytes: Int {
+        count * (4 + 8 + 4 + 4 + 4 + 1 + 4 + 8 + 8 + 4) + aliasOffsets.count * 4 + aliases.count * 8
+    }
 }
 
 public struct VideoTable: Sendable, Equatable {
@@ -78,6 +102,11 @@ public struct VideoTable: Sendable, Equatable {
     /// Accounts mentioned in each video, CSR.
     public internal(set) var mentionOffsets: [UInt32] = [0]
     public internal(set) var mentions: [RowID] = []
+    /// Duets and stitches, sparse (few videos are either): the video rows, ascending, with the
+    /// video each was made from and how (`VideoDerivation.rawValue`).
+    public internal(set) var derivedRows: [RowID] = []
+    public internal(set) var derivedSources: [RowID] = []
+    public internal(set) var derivedKinds: [UInt8] = []
 
     public var count: Int { tiktokID.count }
     public func hashtags(of row: RowID) -> ArraySlice<RowID> {
@@ -86,8 +115,17 @@ public struct VideoTable: Sendable, Equatable {
     public func mentions(of row: RowID) -> ArraySlice<RowID> {
         mentions[Int(mentionOffsets[Int(row)])..<Int(mentionOffsets[Int(row) + 1])]
     }
+    /// The video `row` is a duet or stitch of, or `.none`.
+    public func derivedFrom(_ row: RowID) -> RowID {
+        sparseIndex(derivedRows, row).map { derivedSources[$0] } ?? .none
+    }
+    /// Whether `row` is a duet, a stitch or neither.
+    public func derivation(of row: RowID) -> VideoDerivation {
+        sparseIndex(derivedRows, row).flatMap { VideoDerivation(rawValue: derivedKinds[$0]) } ?? .none
+    }
     var bytes: Int {
         count * (8 + 4 + 4 + 4 + 4) + (hashtagOffsets.count + hashtags.count + mentionOffsets.count + mentions.count) * 4
+            + derivedRows.count * 9
     }
 }
 
@@ -115,12 +153,71 @@ public struct CommentTable: Sendable, Equatable {
     public internal(set) var tiktokID: [UInt64] = []
     public internal(set) var author: [RowID] = []
     public internal(set) var video: [RowID] = []
+    /// The top-level comment a reply belongs to, else `.none`.
     public internal(set) var parent: [RowID] = []
+    /// Replies to replies inside a thread, sparse: the reply rows, ascending, and the reply each
+    /// answers (the others answer their `parent`).
+    public internal(set) var replyRows: [RowID] = []
+    public internal(set) var replyTargets: [RowID] = []
     public internal(set) var time: [UInt32] = []
     /// A fingerprint of the text; the text is not stored.
     public internal(set) var fingerprint: [UInt64] = []
     public var count: Int { tiktokID.count }
-    var bytes: Int { count * (8 + 4 + 4 + 4 + 4 + 8) }
+    /// Inside a thread, the reply `row` answers, else `.none` (it answers its `parent`).
+    public func replyTo(_ row: RowID) -> RowID {
+        sparseIndex(replyRows, row).map { replyTargets[$0] } ?? .none
+    }
+    /// The comment a reply answers (`replyTo`, else `parent`) and that comment's author; `.none`s
+    /// for a top-level comment or an unknown author.
+    public func answered(by row: RowID) -> (comment: RowID, author: RowID) {
+        let answered = replyTo(row)
+        let target = answered != .none ? answered : parent[Int(row)]
+        guard target != .none else { return (.none, .none) }
+        return (target, author[Int(target)])
+    }
+    var bytes: Int { count * (8 + 4 + 4 + 4 + 4 + 8) + replyRows.count * 8 }
+}
+
+/// The position of `row` in an ascending sparse row column, by binary search.
+func sparseIndex(_ rows: [RowID], _ row: RowID) -> Int? {
+    var low = 0, high = rows.count
+    while low < high {
+        let middle = (low + high) / 2
+        if rows[middle] < row { low = middle + 1 } else { high = middle }
+    }
+    return low < rows.count && rows[low] == row ? low : nil
+}
+
+/// Counter snapshots of videos: one row per (video, observation time), sorted by video, then time.
+/// Values are `unknownCount` when not observed. Counters live here, not on events.
+public struct VideoStatsTable: Sendable, Equatable {
+    public internal(set) var video: [RowID] = []
+    /// When observed (UTC seconds), 0 when unknown.
+    public internal(set) var observed: [UInt32] = []
+    public internal(set) var plays: [UInt64] = []
+    public internal(set) var likes: [UInt64] = []
+    public internal(set) var comments: [UInt64] = []
+    public internal(set) var shares: [UInt64] = []
+    public internal(set) var saves: [UInt64] = []
+    public internal(set) var reposts: [UInt64] = []
+    /// Bit 0: exact (`statsV2`); clear when some value came from the display-rounded `stats`.
+    public internal(set) var flags: [UInt8] = []
+
+    public static let exactFlag: UInt8 = 1
+
+    public var count: Int { video.count }
+    /// The rows of one video's snapshots (rows are sorted by video).
+    public func rows(of video: RowID) -> Range<Int> {
+        var low = 0, high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if self.video[middle] < video { low = middle + 1 } else { high = middle }
+        }
+        var end = low
+        while end < count, self.video[end] == video { end += 1 }
+        return low..<end
+    }
+    var bytes: Int { count * (4 + 4 + 6 * 8 + 1) }
 }
 
 public struct ConversationTable: Sendable, Equatable {

@@ -29,14 +29,25 @@ public struct StoreBuilder: Sendable {
         var sound: Int32
         var hashtags: [Int32]
         var mentions: [Int32]
+        var createTime: UInt32 = 0
+        var derivedFrom: Int32 = -1
+        var derivation: UInt8 = 0
     }
     struct CommentObservation: Sendable {
         var tiktokID: UInt64
         var author: Int32
         var video: Int32
         var parent: Int32
+        var replyTo: Int32 = -1
         var time: UInt32
         var fingerprint: UInt64
+    }
+    /// A counter snapshot; `video` is a video observation.
+    struct CounterObservation: Sendable {
+        var video: Int32
+        var observed: UInt32
+        var values: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+        var exact: Bool
     }
     struct InputObservation: Sendable {
         var name: String
@@ -52,6 +63,7 @@ public struct StoreBuilder: Sendable {
     private var soundObs: [ImportBatch.Sound] = []
     private var effectObs: [UInt64] = []
     private var commentObs: [CommentObservation] = []
+    private var counterObs: [CounterObservation] = []
     private var conversationObs: [UInt64] = []
     private var stringObs: [String] = []
     private var inputObs: [InputObservation] = []
@@ -81,21 +93,27 @@ public struct StoreBuilder: Sendable {
         // Accounts, and one more observation per alias so renames stay joined.
         let accounts = store.accounts
         for row in 0..<accounts.count {
-            accountObs.append(ImportBatch.Account(
+            var account = ImportBatch.Account(
                 username: strings[accounts.username[row]],
                 numericID: accounts.numericID[row] == 0 ? nil : accounts.numericID[row],
                 secUID: strings[accounts.secUID[row]],
                 nickname: strings[accounts.nickname[row]],
                 flags: AccountFlags(rawValue: accounts.flags[row]),
-                donorKey: strings[accounts.donorKey[row]]))
+                donorKey: strings[accounts.donorKey[row]],
+                usernameSeen: accounts.usernameSeen[row])
+            account.followerCount = accounts.followerCount[row]
+            account.followingCount = accounts.followingCount[row]
+            account.countsObserved = accounts.countsObserved[row]
+            accountObs.append(account)
         }
         for row in 0..<accounts.count {
-            for alias in accounts.aliases[Int(accounts.aliasOffsets[row])..<Int(accounts.aliasOffsets[row + 1])] {
+            for index in Int(accounts.aliasOffsets[row])..<Int(accounts.aliasOffsets[row + 1]) {
                 accountObs.append(ImportBatch.Account(
-                    username: strings[alias],
+                    username: strings[accounts.aliases[index]],
                     numericID: accounts.numericID[row] == 0 ? nil : accounts.numericID[row],
                     secUID: strings[accounts.secUID[row]],
-                    donorKey: strings[accounts.donorKey[row]]))
+                    donorKey: strings[accounts.donorKey[row]],
+                    usernameSeen: accounts.aliasSeen[index]))
             }
         }
         let videos = store.videos
@@ -107,7 +125,20 @@ public struct StoreBuilder: Sendable {
                 caption: strings[videos.caption[row]],
                 sound: Self.obs(videos.sound[row]),
                 hashtags: videos.hashtags(of: RowID(row)).map { Int32($0) },
-                mentions: videos.mentions(of: RowID(row)).map { Int32($0) }))
+                mentions: videos.mentions(of: RowID(row)).map { Int32($0) },
+                // The stored time is exact when it differs from what the id says.
+                createTime: videos.tiktokID[row] != 0 && UInt64(videos.created[row]) != videos.tiktokID[row] >> 32
+                    ? videos.created[row] : 0,
+                derivedFrom: Self.obs(videos.derivedFrom(RowID(row))),
+                derivation: videos.derivation(of: RowID(row)).rawValue))
+        }
+        let stats = store.videoStats
+        for row in 0..<stats.count {
+            counterObs.append(CounterObservation(
+                video: Self.obs(stats.video[row]), observed: stats.observed[row],
+                values: (stats.plays[row], stats.likes[row], stats.comments[row], stats.shares[row],
+                         stats.saves[row], stats.reposts[row]),
+                exact: stats.flags[row] & VideoStatsTable.exactFlag != 0))
         }
         for row in 0..<store.hashtags.count {
             let id = store.hashtags.tiktokID[row]
@@ -124,6 +155,7 @@ public struct StoreBuilder: Sendable {
             commentObs.append(CommentObservation(
                 tiktokID: comments.tiktokID[row], author: Self.obs(comments.author[row]),
                 video: Self.obs(comments.video[row]), parent: Self.obs(comments.parent[row]),
+                replyTo: Self.obs(comments.replyTo(RowID(row))),
                 time: comments.time[row], fingerprint: comments.fingerprint[row]))
         }
         conversationObs.append(contentsOf: store.conversations.tiktokID)
@@ -175,12 +207,30 @@ public struct StoreBuilder: Sendable {
         func shift(_ row: RowID, _ base: Int32) -> Int32 { row == .none ? -1 : base + Int32(truncatingIfNeeded: row) }
 
         accountObs.append(contentsOf: batch.accounts)
+        // Each other username (a rename) is one more observation of the same ids, after the batch's
+        // rows so that batch rows keep their offsets.
+        for account in batch.accounts {
+            for other in account.otherUsernames {
+                accountObs.append(ImportBatch.Account(
+                    username: other.username, numericID: account.numericID, secUID: account.secUID,
+                    donorKey: account.donorKey, usernameSeen: other.seen))
+            }
+        }
         for video in batch.videos {
             videoObs.append(VideoObservation(
                 tiktokID: video.tiktokID, author: shift(video.author, accountBase), created: video.created,
                 caption: video.caption, sound: shift(video.sound, soundBase),
                 hashtags: video.hashtags.map { shift($0, hashtagBase) },
-                mentions: video.mentions.map { shift($0, accountBase) }))
+                mentions: video.mentions.map { shift($0, accountBase) },
+                createTime: video.createTime, derivedFrom: shift(video.derivedFrom, videoBase),
+                derivation: video.derivation.rawValue))
+        }
+        for counters in batch.videoCounters {
+            counterObs.append(CounterObservation(
+                video: shift(counters.video, videoBase), observed: counters.observed,
+                values: (counters.plays, counters.likes, counters.comments, counters.shares, counters.saves,
+                         counters.reposts),
+                exact: counters.exact))
         }
         hashtagObs.append(contentsOf: batch.hashtags)
         soundObs.append(contentsOf: batch.sounds)
@@ -189,6 +239,7 @@ public struct StoreBuilder: Sendable {
             commentObs.append(CommentObservation(
                 tiktokID: comment.tiktokID ?? 0, author: shift(comment.author, accountBase),
                 video: shift(comment.video, videoBase), parent: shift(comment.parent, commentBase),
+                replyTo: shift(comment.replyTo, commentBase),
                 time: comment.time, fingerprint: comment.textFingerprint))
         }
         conversationObs.append(contentsOf: batch.conversations)
@@ -224,6 +275,8 @@ public struct StoreBuilder: Sendable {
                 detail = detail &+ stringBase
             } else if kind == .messaged, detail & EventDetail.fingerprintBit == 0 {
                 detail = detail &+ UInt32(videoBase)
+            } else if kind == .duetted || kind == .stitched, detail != .none {
+                detail = detail &+ UInt32(videoBase)
             }
             evDetail.append(detail)
         }
@@ -237,22 +290,48 @@ public struct StoreBuilder: Sendable {
         let accountRoot = resolveAccounts()
         let accountGroups = Groups(roots: accountRoot)
         // Attributes per account group, chosen independently of observation order.
-        var usernames: [[String]] = Array(repeating: [], count: accountGroups.count)
+        // Per group: each username with the last time it was seen (0 = unknown).
+        var usernames: [[String: UInt32]] = Array(repeating: [:], count: accountGroups.count)
         var accountNumeric = [UInt64](repeating: 0, count: accountGroups.count)
         var accountSec = [String?](repeating: nil, count: accountGroups.count)
         var accountNick = [String?](repeating: nil, count: accountGroups.count)
         var accountDonor = [String?](repeating: nil, count: accountGroups.count)
         var accountFlags = [UInt8](repeating: 0, count: accountGroups.count)
+        // The counts of the latest observation; among equally recent ones, exact before rounded,
+        // then the larger values (so the choice never depends on the order of observations).
+        var accountCounts = [CountsChoice?](repeating: nil, count: accountGroups.count)
         for (i, account) in accountObs.enumerated() {
             let g = accountGroups.group[i]
-            if let name = account.username, !usernames[g].contains(name) { usernames[g].append(name) }
+            if let name = account.username { usernames[g][name] = max(usernames[g][name] ?? 0, account.usernameSeen) }
+            if account.hasCounts {
+                let choice = CountsChoice(
+                    observed: account.countsObserved, exact: account.countsExact,
+                    followers: account.followerCount, following: account.followingCount)
+                if let current = accountCounts[g] {
+                    if current < choice { accountCounts[g] = choice }
+                } else {
+                    accountCounts[g] = choice
+                }
+            }
             if let id = account.numericID, accountNumeric[g] == 0 || id < accountNumeric[g] { accountNumeric[g] = id }
             accountSec[g] = Self.minOptional(accountSec[g], account.secUID)
             accountNick[g] = Self.minOptional(accountNick[g], account.nickname)
             accountDonor[g] = Self.minOptional(accountDonor[g], account.donorKey)
             accountFlags[g] |= account.flags.rawValue
         }
-        for g in 0..<usernames.count { usernames[g].sort() }
+        // The current username is the one seen last (of several seen last, the smallest; with no
+        // times at all, the smallest as for archives). The others are aliases, oldest first.
+        // history[g][0] is the current username, history[g][1...] the aliases in order.
+        let history: [[(name: String, seen: UInt32)]] = usernames.map { names in
+            guard !names.isEmpty else { return [] }
+            let latest = names.values.max() ?? 0
+            var current: String?
+            for (name, seen) in names where seen == latest && (current == nil || name < current ?? "") { current = name }
+            guard let current else { return [] }
+            let aliases = names.filter { $0.key != current }.map { (name: $0.key, seen: $0.value) }
+                .sorted { ($0.seen, $0.name) < ($1.seen, $1.name) }
+            return [(current, latest)] + aliases
+        }
 
         // 2. Small entities.
         let hashtagGroups = Groups(roots: resolve(
@@ -285,12 +364,17 @@ public struct StoreBuilder: Sendable {
         // 3. Videos (need account groups for own posts known by author and time).
         let videoGroups = resolveVideos(accountGroup: accountGroups.group)
         var videoID = [UInt64](repeating: 0, count: videoGroups.count)
-        var videoAuthor = [Int](repeating: -1, count: videoGroups.count)
+        // References are collected as candidates and resolved to the smallest canonical row once
+        // rows are ranked: group numbers follow observation order, ranks follow content.
+        var videoAuthor = Choices(count: videoGroups.count)
         var videoCreated = [UInt32](repeating: 0, count: videoGroups.count)
         var videoCaption = [String?](repeating: nil, count: videoGroups.count)
-        var videoSound = [Int](repeating: -1, count: videoGroups.count)
+        var videoSound = Choices(count: videoGroups.count)
         var videoTags = [[Int]](repeating: [], count: videoGroups.count)
         var videoMentions = [[Int]](repeating: [], count: videoGroups.count)
+        var videoCreateTime = [UInt32](repeating: 0, count: videoGroups.count)
+        var videoSource = Choices(count: videoGroups.count)
+        var videoDerivation = [UInt8](repeating: 0, count: videoGroups.count)
         for (i, video) in videoObs.enumerated() {
             let g = videoGroups.group[i]
             if video.tiktokID != 0 {
@@ -299,27 +383,45 @@ public struct StoreBuilder: Sendable {
             } else if videoID[g] == 0 {
                 videoCreated[g] = video.created
             }
-            if video.author >= 0 { videoAuthor[g] = Self.minGroup(videoAuthor[g], accountGroups.group[Int(video.author)]) }
+            if video.author >= 0 { videoAuthor.add(g, accountGroups.group[Int(video.author)]) }
             videoCaption[g] = Self.minOptional(videoCaption[g], video.caption)
-            if video.sound >= 0 { videoSound[g] = Self.minGroup(videoSound[g], soundGroups.group[Int(video.sound)]) }
+            if video.sound >= 0 { videoSound.add(g, soundGroups.group[Int(video.sound)]) }
             for tag in video.hashtags where tag >= 0 { videoTags[g].append(hashtagGroups.group[Int(tag)]) }
             for mention in video.mentions where mention >= 0 { videoMentions[g].append(accountGroups.group[Int(mention)]) }
+            if video.createTime != 0, videoCreateTime[g] == 0 || video.createTime < videoCreateTime[g] {
+                videoCreateTime[g] = video.createTime
+            }
+            if video.derivedFrom >= 0, video.derivation != 0 {
+                let source = videoGroups.group[Int(video.derivedFrom)]
+                if source != g {
+                    videoSource.add(g, source)
+                    if videoDerivation[g] == 0 || video.derivation < videoDerivation[g] { videoDerivation[g] = video.derivation }
+                }
+            }
         }
+        // The creation time the web states wins over the estimate from the id.
+        for g in 0..<videoGroups.count where videoCreateTime[g] != 0 { videoCreated[g] = videoCreateTime[g] }
 
         // 4. Comments (need accounts for their identity by author, time and text).
         let commentGroups = resolveComments(accountGroup: accountGroups.group)
         var commentID = [UInt64](repeating: 0, count: commentGroups.count)
-        var commentAuthor = [Int](repeating: -1, count: commentGroups.count)
-        var commentVideo = [Int](repeating: -1, count: commentGroups.count)
-        var commentParent = [Int](repeating: -1, count: commentGroups.count)
+        var commentAuthor = Choices(count: commentGroups.count)
+        var commentVideo = Choices(count: commentGroups.count)
+        var commentParent = Choices(count: commentGroups.count)
+        var commentReplyTo = Choices(count: commentGroups.count)
         var commentTime = [UInt32](repeating: 0, count: commentGroups.count)
         var commentPrint = [UInt64](repeating: 0, count: commentGroups.count)
         for (i, comment) in commentObs.enumerated() {
             let g = commentGroups.group[i]
             if comment.tiktokID != 0 { commentID[g] = comment.tiktokID }
-            if comment.author >= 0 { commentAuthor[g] = Self.minGroup(commentAuthor[g], accountGroups.group[Int(comment.author)]) }
-            if comment.video >= 0 { commentVideo[g] = Self.minGroup(commentVideo[g], videoGroups.group[Int(comment.video)]) }
-            if comment.parent >= 0 { commentParent[g] = Self.minGroup(commentParent[g], commentGroups.group[Int(comment.parent)]) }
+            if comment.author >= 0 { commentAuthor.add(g, accountGroups.group[Int(comment.author)]) }
+            if comment.video >= 0 { commentVideo.add(g, videoGroups.group[Int(comment.video)]) }
+            if comment.parent >= 0, commentGroups.group[Int(comment.parent)] != g {
+                commentParent.add(g, commentGroups.group[Int(comment.parent)])
+            }
+            if comment.replyTo >= 0, commentGroups.group[Int(comment.replyTo)] != g {
+                commentReplyTo.add(g, commentGroups.group[Int(comment.replyTo)])
+            }
             if comment.time != 0, commentTime[g] == 0 || comment.time < commentTime[g] { commentTime[g] = comment.time }
             if comment.fingerprint != 0, commentPrint[g] == 0 || comment.fingerprint < commentPrint[g] { commentPrint[g] = comment.fingerprint }
         }
@@ -346,7 +448,7 @@ public struct StoreBuilder: Sendable {
 
         // 6. Strings: everything that survives, sorted and unique.
         var referenced: [String] = []
-        for names in usernames { referenced.append(contentsOf: names) }
+        for names in usernames { referenced.append(contentsOf: names.keys) }
         referenced.append(contentsOf: accountSec.compactMap { $0 })
         referenced.append(contentsOf: accountNick.compactMap { $0 })
         referenced.append(contentsOf: accountDonor.compactMap { $0 })
@@ -374,7 +476,7 @@ public struct StoreBuilder: Sendable {
 
         // 7. Canonical order of each table (by content; string rows compare like the strings).
         let accountOrder = Self.order(count: accountGroups.count) { g in
-            AccountKey(username: usernames[g].first.map { row($0) } ?? .none, numericID: accountNumeric[g],
+            AccountKey(username: history[g].first.map { row($0.name) } ?? .none, numericID: accountNumeric[g],
                        secUID: row(accountSec[g]), donorKey: row(accountDonor[g]))
         }
         let accountRank = Self.rank(accountOrder)
@@ -386,13 +488,12 @@ public struct StoreBuilder: Sendable {
         let effectRank = Self.rank(effectOrder)
         let conversationOrder = Self.order(count: conversationGroups.count) { g in PairKey(a: conversationGroups.value[g], b: 0) }
         let conversationRank = Self.rank(conversationOrder)
-        func rankOr(_ ranks: [RowID], _ g: Int) -> RowID { g < 0 ? .none : ranks[g] }
         let videoOrder = Self.order(count: videoGroups.count) { g in
-            TripleKey(a: videoID[g], b: UInt64(rankOr(accountRank, videoAuthor[g])), c: UInt64(videoCreated[g]))
+            TripleKey(a: videoID[g], b: UInt64(videoAuthor.pick(g, rank: accountRank)), c: UInt64(videoCreated[g]))
         }
         let videoRank = Self.rank(videoOrder)
         let commentOrder = Self.order(count: commentGroups.count) { g in
-            QuadKey(a: commentID[g], b: UInt64(rankOr(accountRank, commentAuthor[g])), c: UInt64(commentTime[g]), d: commentPrint[g])
+            QuadKey(a: commentID[g], b: UInt64(commentAuthor.pick(g, rank: accountRank)), c: UInt64(commentTime[g]), d: commentPrint[g])
         }
         let commentRank = Self.rank(commentOrder)
         let inputOrder = Self.order(count: inputs.count) { g in BytesKey(bytes: inputs[g].sha256) }
@@ -403,13 +504,21 @@ public struct StoreBuilder: Sendable {
         store.strings = strings
         var accounts = AccountTable()
         for g in accountOrder {
-            accounts.username.append(usernames[g].first.map { row($0) } ?? .none)
+            accounts.username.append(history[g].first.map { row($0.name) } ?? .none)
+            accounts.usernameSeen.append(history[g].first?.seen ?? 0)
+            let counts = accountCounts[g]
+            accounts.followerCount.append(counts?.followers ?? unknownCount)
+            accounts.followingCount.append(counts?.following ?? unknownCount)
+            accounts.countsObserved.append(counts?.observed ?? 0)
             accounts.numericID.append(accountNumeric[g])
             accounts.secUID.append(row(accountSec[g]))
             accounts.nickname.append(row(accountNick[g]))
             accounts.donorKey.append(row(accountDonor[g]))
             accounts.flags.append(accountFlags[g])
-            for alias in usernames[g].dropFirst() { accounts.aliases.append(row(alias)) }
+            for alias in history[g].dropFirst() {
+                accounts.aliases.append(row(alias.name))
+                accounts.aliasSeen.append(alias.seen)
+            }
             accounts.aliasOffsets.append(UInt32(accounts.aliases.count))
         }
         store.accounts = accounts
@@ -417,16 +526,23 @@ public struct StoreBuilder: Sendable {
         var videos = VideoTable()
         for g in videoOrder {
             videos.tiktokID.append(videoID[g])
-            videos.author.append(rankOr(accountRank, videoAuthor[g]))
+            videos.author.append(videoAuthor.pick(g, rank: accountRank))
             videos.created.append(videoCreated[g])
             videos.caption.append(row(videoCaption[g]))
-            videos.sound.append(rankOr(soundRank, videoSound[g]))
+            videos.sound.append(videoSound.pick(g, rank: soundRank))
             videos.hashtags.append(contentsOf: Set(videoTags[g].map { hashtagRank[$0] }).sorted())
             videos.hashtagOffsets.append(UInt32(videos.hashtags.count))
             videos.mentions.append(contentsOf: Set(videoMentions[g].map { accountRank[$0] }).sorted())
             videos.mentionOffsets.append(UInt32(videos.mentions.count))
+            let source = videoSource.pick(g, rank: videoRank)
+            if source != .none {
+                videos.derivedRows.append(RowID(videos.tiktokID.count - 1))
+                videos.derivedSources.append(source)
+                videos.derivedKinds.append(videoDerivation[g])
+            }
         }
         store.videos = videos
+        store.videoStats = buildVideoStats(videoRank: videoRank, videoGroup: videoGroups.group)
 
         for g in hashtagOrder {
             store.hashtags.name.append(row(hashtagName[g]))
@@ -440,9 +556,15 @@ public struct StoreBuilder: Sendable {
         for g in conversationOrder { store.conversations.tiktokID.append(conversationGroups.value[g]) }
         for g in commentOrder {
             store.comments.tiktokID.append(commentID[g])
-            store.comments.author.append(rankOr(accountRank, commentAuthor[g]))
-            store.comments.video.append(rankOr(videoRank, commentVideo[g]))
-            store.comments.parent.append(rankOr(commentRank, commentParent[g]))
+            store.comments.author.append(commentAuthor.pick(g, rank: accountRank))
+            store.comments.video.append(commentVideo.pick(g, rank: videoRank))
+            let parent = commentParent.pick(g, rank: commentRank)
+            let replyTo = commentReplyTo.pick(g, rank: commentRank)
+            store.comments.parent.append(parent)
+            if replyTo != .none, replyTo != parent {
+                store.comments.replyRows.append(RowID(store.comments.parent.count - 1))
+                store.comments.replyTargets.append(replyTo)
+            }
             store.comments.time.append(commentTime[g])
             store.comments.fingerprint.append(commentPrint[g])
         }
@@ -472,6 +594,50 @@ public struct StoreBuilder: Sendable {
         return store
     }
 
+    // MARK: - Counters
+
+    /// Counter snapshots on canonical video rows, sorted by (video, time); one row per (video,
+    /// time): an exact snapshot before a rounded one, then the larger values.
+    private func buildVideoStats(videoRank: [RowID], videoGroup: [Int]) -> VideoStatsTable {
+        struct Row: Comparable {
+            var video: RowID
+            var observed: UInt32
+            var rounded: UInt8
+            var values: [UInt64]
+            static func < (a: Row, b: Row) -> Bool {
+                if a.video != b.video { return a.video < b.video }
+                if a.observed != b.observed { return a.observed < b.observed }
+                if a.rounded != b.rounded { return a.rounded < b.rounded }
+                return b.values.lexicographicallyPrecedes(a.values)
+            }
+        }
+        var rows: [Row] = []
+        rows.reserveCapacity(counterObs.count)
+        for counters in counterObs where counters.video >= 0 && Int(counters.video) < videoGroup.count {
+            let v = counters.values
+            rows.append(Row(
+                video: videoRank[videoGroup[Int(counters.video)]], observed: counters.observed,
+                rounded: counters.exact ? 0 : 1, values: [v.0, v.1, v.2, v.3, v.4, v.5]))
+        }
+        rows.sort()
+        var table = VideoStatsTable()
+        var previous: (RowID, UInt32)?
+        for row in rows {
+            if let previous, previous == (row.video, row.observed) { continue }
+            previous = (row.video, row.observed)
+            table.video.append(row.video)
+            table.observed.append(row.observed)
+            table.plays.append(row.values[0])
+            table.likes.append(row.values[1])
+            table.comments.append(row.values[2])
+            table.shares.append(row.values[3])
+            table.saves.append(row.values[4])
+            table.reposts.append(row.values[5])
+            table.flags.append(row.rounded == 0 ? VideoStatsTable.exactFlag : 0)
+        }
+        return table
+    }
+
     // MARK: - Identity resolution
 
     struct Key: Hashable {
@@ -483,8 +649,8 @@ public struct StoreBuilder: Sendable {
 
     /// Observations → union-find roots. `strong` keys always join; a `weak` key (username, name,
     /// title) joins unless that would put two different `exclusiveID`s in one group.
-    private func resolve(
-        count: Int, strong: (Int) -> [Key], weak: (Int) -> String?, exclusiveID: (Int) -> UInt64?
+    private func resolve<Weak: Hashable & Comparable>(
+        count: Int, strong: (Int) -> [Key], weak: (Int) -> Weak?, exclusiveID: (Int) -> UInt64?
     ) -> [Int32] {
         var sets = UnionFind(count: count)
         var firstWithKey: [Key: Int32] = [:]
@@ -493,7 +659,7 @@ public struct StoreBuilder: Sendable {
                 if let j = firstWithKey[key] { sets.union(Int32(i), j) } else { firstWithKey[key] = Int32(i) }
             }
         }
-        var byWeak: [String: [Int32]] = [:]
+        var byWeak: [Weak: [Int32]] = [:]
         for i in 0..<count { if let name = weak(i) { byWeak[name, default: []].append(Int32(i)) } }
         // The exclusive id of each root (at most one, by construction).
         var rootID: [Int32: UInt64] = [:]
@@ -569,21 +735,22 @@ public struct StoreBuilder: Sendable {
         return Groups(roots: (0..<videoObs.count).map { sets.find(Int32($0)) })
     }
 
+    /// Comments: one TikTok id is one comment. Without an id (archives), a comment is known by its
+    /// author, time and text fingerprint, and joins a comment with an id that has the same three;
+    /// two different ids are never joined that way.
     private func resolveComments(accountGroup: [Int]) -> Groups {
-        var sets = UnionFind(count: commentObs.count)
-        var first: [Key: Int32] = [:]
-        for (i, comment) in commentObs.enumerated() {
-            var keys: [Key] = []
-            if comment.tiktokID != 0 { keys.append(Key(tag: 1, number: comment.tiktokID)) }
-            if comment.author >= 0, comment.time != 0, comment.fingerprint != 0 {
-                let author = UInt64(accountGroup[Int(comment.author)])
-                keys.append(Key(tag: 2, number: author << 32 | UInt64(comment.time), number2: comment.fingerprint))
-            }
-            for key in keys {
-                if let j = first[key] { sets.union(Int32(i), j) } else { first[key] = Int32(i) }
-            }
-        }
-        return Groups(roots: (0..<commentObs.count).map { sets.find(Int32($0)) })
+        Groups(roots: resolve(
+            count: commentObs.count,
+            strong: { [commentObs] i in
+                let id = commentObs[i].tiktokID
+                return id != 0 ? [Key(tag: 1, number: id)] : []
+            },
+            weak: { [commentObs] i -> TripleKey? in
+                let comment = commentObs[i]
+                guard comment.author >= 0, comment.time != 0, comment.fingerprint != 0 else { return nil }
+                return TripleKey(a: UInt64(accountGroup[Int(comment.author)]), b: UInt64(comment.time), c: comment.fingerprint)
+            },
+            exclusiveID: { [commentObs] i in commentObs[i].tiktokID == 0 ? nil : commentObs[i].tiktokID }))
     }
 
     // MARK: - Events
@@ -626,6 +793,8 @@ public struct StoreBuilder: Sendable {
                 detail = row == .none ? 0 : row + 1
             } else if evKind[i] == EventKind.messaged.rawValue, detail & EventDetail.fingerprintBit == 0 {
                 detail = through(videoRank, videoGroup, detail)
+            } else if evKind[i] == EventKind.duetted.rawValue || evKind[i] == EventKind.stitched.rawValue {
+                detail = detail == .none ? .none : through(videoRank, videoGroup, detail)
             }
             let source = Int(evSource[i]) < inputGroup.count ? inputRank[inputGroup[Int(evSource[i])]] : .none
             keys.append(EventSortKey(
@@ -729,10 +898,6 @@ public struct StoreBuilder: Sendable {
         return b < a ? b : a
     }
 
-    static func minGroup(_ current: Int, _ candidate: Int) -> Int {
-        current < 0 ? candidate : min(current, candidate)
-    }
-
     /// Group indices sorted by a content key.
     static func order<K: Comparable>(count: Int, key: (Int) -> K) -> [Int] {
         let keys = (0..<count).map(key)
@@ -822,6 +987,47 @@ struct EventSortKey: Comparable {
     }
 }
 
+/// The candidates for one reference of each group (a video's author, a comment's parent…): usually
+/// one. `pick` resolves them to the smallest canonical row, so the choice depends on content only.
+struct Choices {
+    private var first: [Int32]
+    private var more: [Int: [Int32]] = [:]
+
+    init(count: Int) { first = [Int32](repeating: -1, count: count) }
+
+    mutating func add(_ group: Int, _ candidate: Int) {
+        let value = Int32(truncatingIfNeeded: candidate)
+        if first[group] < 0 {
+            first[group] = value
+        } else if first[group] != value, more[group]?.contains(value) != true {
+            more[group, default: []].append(value)
+        }
+    }
+
+    func pick(_ group: Int, rank: [RowID]) -> RowID {
+        guard first[group] >= 0 else { return .none }
+        var best = rank[Int(first[group])]
+        for candidate in more[group] ?? [] { best = min(best, rank[Int(candidate)]) }
+        return best
+    }
+}
+
+/// Follower counts of one observation, ordered so that the maximum is the one to keep: the latest,
+/// then exact before rounded, then the larger values.
+struct CountsChoice: Comparable {
+    var observed: UInt32
+    var exact: Bool
+    var followers: UInt64
+    var following: UInt64
+    static func < (a: CountsChoice, b: CountsChoice) -> Bool {
+        if a.observed != b.observed { return a.observed < b.observed }
+        if a.exact != b.exact { return !a.exact }
+        // Unknown (UInt64.max) loses to any known value.
+        func rank(_ value: UInt64) -> UInt64 { value == unknownCount ? 0 : value &+ 1 }
+        return (rank(a.followers), rank(a.following)) < (rank(b.followers), rank(b.following))
+    }
+}
+
 struct AccountKey: Comparable {
     var username: RowID
     var numericID: UInt64
@@ -838,7 +1044,7 @@ struct PairKey: Comparable {
     static func < (x: PairKey, y: PairKey) -> Bool { (x.a, x.b) < (y.a, y.b) }
 }
 
-struct TripleKey: Comparable {
+struct TripleKey: Comparable, Hashable {
     var a: UInt64
     var b: UInt64
     var c: UInt64

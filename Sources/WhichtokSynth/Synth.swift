@@ -11,12 +11,21 @@ public struct SynthOptions: Sendable, Hashable {
     public var communities: Int = 4
     /// Seed of every random draw (`--seed`): the same options give byte-identical output.
     public var seed: UInt64 = 42
+    /// Browser HAR captures written beside the archives (`--captures`), see `SynthCaptures`.
+    public var captures: Int = 0
+    /// Items in each capture's feed (`--capture-videos`); 0 for the default of 40.
+    public var captureVideos: Int = 0
 
-    public init(donors: Int = 40, events: Int = 40_000, communities: Int = 4, seed: UInt64 = 42) {
+    public init(
+        donors: Int = 40, events: Int = 40_000, communities: Int = 4, seed: UInt64 = 42, captures: Int = 0,
+        captureVideos: Int = 0
+    ) {
         self.donors = donors
         self.events = events
         self.communities = communities
         self.seed = seed
+        self.captures = captures
+        self.captureVideos = captureVideos
     }
 
     /// Share of interactions that go to another community than the donor's own.
@@ -37,6 +46,8 @@ public struct SynthReport: Sendable {
     public var groundTruthPath: String
     /// One entry per donor, in donor order.
     public var archives: [SynthArchive]
+    /// The HAR captures written (`web-capture-…`), relative to the output directory.
+    public var captures: [String] = []
 
     public var totalEvents: Int { events.values.reduce(0, +) }
 }
@@ -120,13 +131,15 @@ public enum Synth {
             table.append(UInt8(ascii: "\n"))
         }
         try OutputFiles.write(table, to: OutputFiles.join(directory, groundTruthPath))
+        let captures = try SynthCaptures.write(plan: plan, to: directory)
 
         var files = outputs.flatMap(\.files)
         files.append(groundTruthPath)
+        files += captures
         files.sort(by: utf8Less)
         return SynthReport(
             files: files, donors: donorCount, events: tally.byName,
-            groundTruthPath: groundTruthPath, archives: outputs.map(\.archive))
+            groundTruthPath: groundTruthPath, archives: outputs.map(\.archive), captures: captures)
     }
 }
 

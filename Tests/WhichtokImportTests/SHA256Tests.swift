@@ -43,6 +43,28 @@ import Testing
         }
     }
 
+    @Test("the SHA extensions and the portable code compress alike")
+    func acceleratedMatchesPortable() throws {
+        try #require(SHA256.accelerated, "this CPU has no SHA extensions: nothing to compare")
+        var seed: UInt64 = 99
+        let data = (0..<64 * 40).map { _ -> UInt8 in
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return UInt8(truncatingIfNeeded: seed >> 33)
+        }
+        var fast = SHA256()
+        var slow = SHA256()
+        try data.withUnsafeBytes { raw in
+            let base = try #require(raw.baseAddress)
+            var offset = 0
+            for blocks in [1, 2, 5, 32] {
+                fast.compress(blocks: base + offset * 64, count: blocks)
+                slow.compressPortably(blocks: base + offset * 64, count: blocks)
+                #expect(fast.stateWords == slow.stateWords, "after \(offset + blocks) blocks")
+                offset += blocks
+            }
+        }
+    }
+
     @Test func finalizeResets() {
         var hasher = SHA256()
         Array("abc".utf8).withUnsafeBytes { hasher.update($0) }

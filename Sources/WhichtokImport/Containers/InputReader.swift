@@ -160,6 +160,10 @@ public struct InputReader {
                 // Trust the declared size only as far as the limits would let the entry grow.
                 let room = min(declared, Int64(limits.maxEntryBytes), max(budget.limit - budgetUsed, 0))
                 buffer.reserve(Int(min(room, 1 << 30)))
+            } else if isPlain, !archive.isCompressed {
+                // An uncompressed plain file (a large HAR) is as long as the input: one allocation
+                // instead of doubling (and copying) its way up.
+                buffer.reserve(Int(min(source.size, Int64(limits.maxEntryBytes)) + 1))
             }
             while true {
                 let entryRoom = Int64(limits.maxEntryBytes) - Int64(buffer.count)

@@ -47,6 +47,18 @@ public final class JSONParser {
         return try body(JSONValue(tape: tape, index: 1))
     }
 
+    /// Parses the bytes of `bytes` in `range` in place (a HAR's JSONP wrapper, one NDJSON line):
+    /// the bytes after the range and the buffer's padding are readable, as simdjson needs. Error
+    /// offsets count from the start of the range.
+    public func parse<R>(_ bytes: PaddedBytes, range: Range<Int>, _ body: (JSONValue) throws -> R) throws -> R {
+        precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count, "range outside the buffer")
+        if busy { return try JSONParser().parse(bytes, range: range, body) }
+        busy = true
+        defer { busy = false }
+        let tape = try bytes.withUnsafeBytes { try parseTape(UnsafeRawBufferPointer(rebasing: $0[range])) }
+        return try body(JSONValue(tape: tape, index: 1))
+    }
+
     /// Convenience for tests and small inputs: copies `text` into a `PaddedBytes`.
     public func parse<R>(_ text: String, _ body: (JSONValue) throws -> R) throws -> R {
         try parse(PaddedBytes(text), body)

@@ -43,7 +43,9 @@ public final class PaddedBytes: @unchecked Sendable {
         }
         let fresh = UnsafeMutableRawPointer.allocate(byteCount: newCapacity + Self.padding, alignment: 64)
         fresh.copyMemory(from: storage, byteCount: count)
-        (fresh + count).initializeMemory(as: UInt8.self, repeating: 0, count: newCapacity + Self.padding - count)
+        // Only the padding after `count` must be zero (and is re-zeroed before every read); the
+        // rest is written before it is read. Zeroing it all would touch every page of a large file twice.
+        (fresh + count).initializeMemory(as: UInt8.self, repeating: 0, count: Self.padding)
         storage.deallocate()
         storage = fresh
         capacity = newCapacity
@@ -66,9 +68,17 @@ public final class PaddedBytes: @unchecked Sendable {
         count += written
     }
 
-    /// Empties the buffer (keeps the memory) and zeroes the padding that follows.
+    /// Drops the bytes after the first `newCount` (keeps the memory) and zeroes the padding.
+    public func truncate(to newCount: Int) {
+        guard newCount >= 0, newCount < count else { return }
+        (storage + newCount).initializeMemory(as: UInt8.self, repeating: 0, count: Self.padding)
+        count = newCount
+    }
+
+    /// Empties the buffer (keeps the memory) and zeroes the padding that follows. Only the padding
+    /// is cleared: a buffer reused for many bodies must not pay for zeroing each previous one.
     public func removeAll() {
-        storage.initializeMemory(as: UInt8.self, repeating: 0, count: min(count, capacity) + Self.padding)
+        storage.initializeMemory(as: UInt8.self, repeating: 0, count: Self.padding)
         count = 0
     }
 

@@ -1,5 +1,6 @@
 /// A streaming JSON writer that pretty-prints like TikTok's exports: 2-space indent, `"key": value`,
-/// empty containers as `[]`/`{}`, non-ASCII text as raw UTF-8.
+/// empty containers as `[]`/`{}`, non-ASCII text as raw UTF-8. With `compact`, it writes as web
+/// servers send JSON instead: no whitespace at all (response bodies in HAR captures).
 ///
 /// Strings are escaped per RFC 8259: `"` and `\`, and every control character below U+0020
 /// (`\n`, `\r`, `\t`, `\b`, `\f` by name, the rest as `\u00XX`).
@@ -10,11 +11,13 @@ struct JSONWriter {
     private var containerEmpty = true
     /// Whether a key was just written, so the next value follows `": "` directly.
     private var afterKey = false
+    private let compact: Bool
     private static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 256)
 
-    init(capacity: Int = 4096) {
+    init(capacity: Int = 4096, compact: Bool = false) {
         bytes = []
         bytes.reserveCapacity(capacity)
+        self.compact = compact
     }
 
     /// The finished document, with a trailing newline.
@@ -25,6 +28,7 @@ struct JSONWriter {
 
     @inline(__always)
     private mutating func newlineAndIndent() {
+        if compact { return }
         bytes.append(UInt8(ascii: "\n"))
         let width = min(depth * 2, Self.spaces.count)
         bytes.append(contentsOf: Self.spaces[0..<width])
@@ -75,14 +79,14 @@ struct JSONWriter {
         prepareValue()
         bytes.append(UInt8(ascii: "\""))
         bytes.append(name)
-        bytes.append("\": ")
+        if compact { bytes.append("\":") } else { bytes.append("\": ") }
         afterKey = true
     }
 
     mutating func key(_ name: String) {
         prepareValue()
         appendEscaped(name)
-        bytes.append(": ")
+        if compact { bytes.append(UInt8(ascii: ":")) } else { bytes.append(": ") }
         afterKey = true
     }
 
@@ -126,6 +130,12 @@ struct JSONWriter {
     mutating func null() {
         prepareValue()
         bytes.append("null")
+    }
+
+    /// A value already written as JSON elsewhere (a nested document), copied as it is.
+    mutating func raw(_ json: [UInt8]) {
+        prepareValue()
+        bytes.append(contentsOf: json)
     }
 
     /// `"name": "value"` for a string value.

@@ -1,0 +1,405 @@
+import WhichtokStore
+
+/// Reads the web captures inside one input — browser HAR files (Chrome and Firefox, plain or
+/// JSONP), Zeeschuimer NDJSON exports and saved TikTok HTML pages — into an `ImportBatch`.
+///
+/// A HAR is parsed once with simdjson; each response body is then decoded (base64 or plain) into
+/// one reused buffer and parsed there with a second parser, so memory stays near the HAR's size
+/// plus its string buffer and the largest body; no body becomes a `String`. Entries that yield
+/// nothing (other hosts, missing, truncated or empty bodies, challenge pages…) are counted by
+/// reason in `batch.skippedEntries`; invalid JSON in a body is a warning naming the file, the entry
+/// index and the URL (without its query), never the body. A HAR that is not JSON at all is an
+/// error, which rejects the input.
+///
+/// Use one reader per input: `wants` picks entries, `read` takes them, `finish` completes.
+public struct WebCaptureReader {
+    private let parser: JSONParser
+    private let bodyParser: JSONParser
+    /// The current response body, decoded.
+    private let body = PaddedBytes()
+    /// The JSON of the current page's data scripts.
+    private let scratch = PaddedBytes()
+    private var records = WebRecords()
+    private var layouts: Set<String> = []
+    /// Whether any entry was a web capture (a HAR with `log.entries`, an NDJSON export, a page with data).
+    public private(set) var recognised = false
+    /// Entries read, by kind (`item lists`, `pages`, …).
+    private var entriesRead: [String: Int] = [:]
+
+    /// `parser` reads whole documents (the HAR, NDJSON lines); `bodyParser` reads bodies and page
+    /// states while the HAR's parse is still in use. They must be two different parsers.
+    public init(parser: JSONParser, bodyParser: JSONParser) {
+        self.parser = parser
+        self.bodyParser = bodyParser
+    }
+
+    // MARK: - Choosing entries
+
+    enum Kind { case har, ndjson, html }
+
+    /// The kind of web capture an entry is, by name and, for `.json` names, its first bytes
+    /// (`{"log":` or Firefox's JSONP `onInputData(`).
+    static func kind(entryPath: String, bytes: PaddedBytes) -> Kind? {
+        let lower = entryPath.lowercased()
+        let base = lower.split(separator: "/").last.map(String.init) ?? lower
+        if base.hasPrefix("._") || lower.hasPrefix("__macosx/") || lower.contains("/__macosx/") { return nil }
+        if lower.hasSuffix(".har") { return .har }
+        if lower.hasSuffix(".ndjson") || lower.hasSuffix(".jsonl") { return .ndjson }
+        if lower.hasSuffix(".html") || lower.hasSuffix(".htm") { return .html }
+        if lower.hasSuffix(".json") {
+            return bytes.withUnsafeBytes { Self.looksLikeHAR($0) } ? .har : nil
+        }
+        return nil
+    }
+
+    /// Whether an entry is a web capture this reader takes.
+    public static func wants(entryPath: String, bytes: PaddedBytes) -> Bool {
+        kind(entryPath: entryPath, bytes: bytes) != nil
+    }
+
+    /// `{ "log"` or `onInputData(` after a BOM and blanks.
+    static func looksLikeHAR(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var i = JSONParser.bomLength(bytes)
+        func skipBlanks() { while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 } }
+        skipBlanks()
+        if jsonpStart(bytes, at: i) != nil { return true }
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "{") else { return false }
+        i += 1
+        skipBlanks()
+        let key = Array("\"log\"".utf8)
+        return i + key.count <= bytes.count && (0..<key.count).allSatisfy { bytes[i + $0] == key[$0] }
+    }
+
+    /// For Firefox's JSONP export (`onInputData(<json>);`): the offset of the JSON.
+    private static func jsonpStart(_ bytes: UnsafeRawBufferPointer, at index: Int) -> Int? {
+        let prefix = Array("onInputData(".utf8)
+        guard index + prefix.count <= bytes.count, (0..<prefix.count).allSatisfy({ bytes[index + $0] == prefix[$0] }) else {
+            return nil
+        }
+        return index + prefix.count
+    }
+
+    // MARK: - Reading
+
+    /// Reads one entry. Problems are diagnostics in `batch`, never thrown.
+    public mutating func read(entryPath: String, bytes: PaddedBytes, into batch: inout ImportBatch) {
+        switch Self.kind(entryPath: entryPath, bytes: bytes) {
+        case .har: readHAR(entryPath: entryPath, bytes: bytes, into: &batch)
+        case .ndjson: readNDJSON(entryPath: entryPath, bytes: bytes, into: &batch)
+        case .html: readPageFile(entryPath: entryPath, bytes: bytes, into: &batch)
+        case nil: break
+        }
+    }
+
+    /// Sets the summary's counts of entries read. Returns whether any web capture was recognised.
+    /// The reader is empty again afterwards.
+    public mutating func finish(into batch: inout ImportBatch) -> Bool {
+        for (kind, count) in entriesRead { batch.webEntriesRead[kind, default: 0] += count }
+        let result = recognised
+        self = WebCaptureReader(parser: parser, bodyParser: bodyParser)
+        return result
+    }
+
+    /// `har-chrome`, `har-firefox`, `har`, `zeeschuimer`, `html`, joined with `+` when several.
+    public var layout: String { layouts.sorted().joined(separator: "+") }
+
+    // MARK: - HAR
+
+    /// One HAR file's tally of skipped entries, for the per-file warnings.
+    private struct SkipTally {
+        var counts: [SkipReason: Int] = [:]
+        var first: [SkipReason: Int] = [:]
+        mutating func add(_ reason: SkipReason, entry: Int) {
+            counts[reason, default: 0] += 1
+            if first[reason] == nil { first[reason] = entry }
+        }
+    }
+
+    private mutating func readHAR(entryPath: String, bytes: PaddedBytes, into batch: inout ImportBatch) {
+        var range = 0..<bytes.count
+        bytes.withUnsafeBytes { raw in
+            var i = JSONParser.bomLength(raw)
+            while i < raw.count, raw[i] == 0x20 || raw[i] == 0x0A || raw[i] == 0x0D || raw[i] == 0x09 { i += 1 }
+            if let start = Self.jsonpStart(raw, at: i) {
+                var end = raw.count
+                while end > start, raw[end - 1] != UInt8(ascii: ")") { end -= 1 }
+                range = start..<max(start, end - 1)
+            }
+        }
+        var tally = SkipTally()
+        do {
+            try parser.parse(bytes, range: range) { root in
+                guard let entries = root["log"]?["entries"], entries.type == .array else {
+                    batch.error(entry: entryPath, position: nil, "not a HAR file: no log.entries array")
+                    return
+                }
+                recognised = true
+                layouts.insert(Self.harLayout(root["log"]?["creator"]?["name"]))
+                var index = 0
+                entries.forEachElement { entry in
+                    if let reason = readEntry(entry, index: index, file: entryPath, into: &batch) {
+                        tally.add(reason, entry: index)
+                        batch.skipEntry(reason.rawValue)
+                    }
+                    index += 1
+                }
+            }
+        } catch let error as JSONError {
+            batch.error(entry: entryPath, position: "offset \(error.offset + range.lowerBound)", "not a HAR file: invalid JSON (\(error.message))")
+            return
+        } catch {
+            batch.error(entry: entryPath, position: nil, "could not read: \(error)")
+            return
+        }
+        for reason in SkipReason.allCases {
+            guard let message = reason.warning, let count = tally.counts[reason], let first = tally.first[reason] else { continue }
+            let entries = count == 1 ? "1 entry" : "\(count) entries"
+            batch.warn(entry: entryPath, position: "log.entries[\(first)]", "\(entries) skipped: \(message)")
+        }
+    }
+
+    private static func harLayout(_ creator: JSONValue?) -> String {
+        guard let name = creator?.string?.lowercased() else { return "har" }
+        if name.contains("firefox") { return "har-firefox" }
+        if name.contains("webinspector") || name.contains("chrome") || name.contains("chromium") { return "har-chrome" }
+        return "har"
+    }
+
+    /// Reads one `log.entries[index]`; returns why it yielded nothing, or nil when it yielded records.
+    private mutating func readEntry(
+        _ entry: JSONValue, index: Int, file: String, into batch: inout ImportBatch
+    ) -> SkipReason? {
+        guard entry.type == .object, let request = entry["request"],
+              let url = request["url"]?.withStringBytes({ WebURL(bytes: $0) }) ?? nil
+        else { return .noURL }
+        guard url.isTikTok else { return .otherHost }
+        let response = entry["response"]
+        let content = response?["content"]
+        let endpoint = content?["mimeType"]?.withStringBytes { WebEndpoint(url: url, mimeType: $0) }
+            ?? WebEndpoint(url: url, mimeType: nil)
+        switch endpoint {
+        case .notData: return .notData
+        case .unknownAPI: return .unknownEndpoint
+        default: break
+        }
+        let status = response?["status"]?.int64 ?? 0
+        guard (200..<300).contains(status) else { return .httpStatus }
+        guard let content, let text = content["text"], text.type == .string else { return .bodyMissing }
+        body.removeAll()
+        let decoded: Bool
+        if content["encoding"]?.stringEquals("base64") == true {
+            decoded = text.withStringBytes { Base64.decode($0, into: body) } ?? false
+        } else {
+            text.withStringBytes { body.append($0) }
+            decoded = true
+        }
+        guard decoded else { return .badBase64 }
+        guard body.count > 0 else { return status == 200 ? .botAnswer : .emptyBody }
+        let started = entry["startedDateTime"]?.withStringBytes { bytes -> UInt32? in ISOTime.parse(bytes) }
+        records.observed = (started ?? nil) ?? 0
+        let declaredSize = content["size"]?.int64 ?? -1
+
+        if endpoint == .page {
+            return readPage(place: "\(file): log.entries[\(index)]", url: url, into: &batch)
+        }
+        let before = records.recordCount
+        do {
+            let reason: SkipReason? = try bodyParser.parse(body) { root in
+                readResponse(root, endpoint: endpoint, url: url, into: &batch)
+                guard records.recordCount == before else { return nil }
+                return Self.isErrorStatus(root) ? .errorStatus : .noRecords
+            }
+            if reason == nil { entriesRead[endpoint.label, default: 0] += 1 }
+            return reason
+        } catch let error as JSONError {
+            if Self.isTruncation(error, length: body.count, declaredSize: declaredSize) { return .bodyTruncated }
+            batch.warn(
+                entry: file, position: "log.entries[\(index)]",
+                "invalid JSON in the response body of \(url.shown) (offset \(error.offset): \(error.message)); entry skipped")
+            return .invalidJSON
+        } catch {
+            return .invalidJSON
+        }
+    }
+
+    /// A body cut short (Firefox keeps 1 MiB): the JSON ends early, or the HAR says the response
+    /// was longer than the text it kept.
+    static func isTruncation(_ error: JSONError, length: Int, declaredSize: Int64) -> Bool {
+        if declaredSize > Int64(length) { return true }
+        if error.offset >= length - 1 { return true }
+        return error.message == "unexpected end of input" || error.message == "unterminated string"
+    }
+
+    /// `statusCode`/`status_code` not 0, or a captcha (`verifyConfig`, `type: "verify"`).
+    static func isErrorStatus(_ root: JSONValue) -> Bool {
+        if let code = root.member("statusCode", "status_code")?.int64, code != 0 { return true }
+        if root["verifyConfig"] != nil || root["type"]?.stringEquals("verify") == true { return true }
+        return false
+    }
+
+    /// Dispatches a parsed API response to the record readers (§3).
+    private mutating func readResponse(_ root: JSONValue, endpoint: WebEndpoint, url: WebURL, into batch: inout ImportBatch) {
+        switch endpoint {
+        case .itemList, .legacy:
+            _ = records.itemList(root, into: &batch)
+        case .likedList:
+            let videos = records.itemList(root, into: &batch)
+            if let secUID = url.parameter("secUid"), let owner = batch.account(secUID: secUID) {
+                for video in videos {
+                    batch.addEvent(actor: owner, kind: .liked, objectType: .video, object: video, time: 0)
+                }
+            }
+        case .itemDetail, .userDetail, .challengeDetail, .musicDetail:
+            records.details(root, into: &batch)
+        case .mixDetail:
+            if let creator = root["mixInfo"]?["creator"] { records.user(creator, stats: nil, statsV2: nil, into: &batch) }
+            _ = records.itemList(root, into: &batch)
+        case .comments:
+            root["comments"]?.forEachElement { records.comment($0, into: &batch) }
+        case .userList:
+            readUserList(root, url: url, into: &batch)
+        case .userSearch:
+            root["user_list"]?.forEachElement { card in
+                if let info = card["user_info"] { records.user(info, stats: nil, statsV2: nil, into: &batch) }
+            }
+        case .page, .unknownAPI, .notData:
+            break
+        }
+    }
+
+    /// `userList[]{user, stats, statsV2}`: with `scene=67` the followers of `secUid`, with
+    /// `scene=21` the accounts it follows (§3; the follow time is unknown).
+    private mutating func readUserList(_ root: JSONValue, url: WebURL, into batch: inout ImportBatch) {
+        let scene = url.parameter("scene")
+        let listed = url.parameter("secUid").flatMap { batch.account(secUID: $0) }
+        guard let list = root["userList"] ?? root["user_list"] else { return }
+        list.forEachElement { element in
+            let user = element["user"] ?? element["user_info"] ?? element
+            guard let row = records.user(user, stats: element["stats"], statsV2: element["statsV2"], into: &batch),
+                  let listed, row != listed
+            else { return }
+            switch scene {
+            case "67": batch.addEvent(actor: row, kind: .followed, objectType: .account, object: listed, time: 0)
+            case "21": batch.addEvent(actor: listed, kind: .followed, objectType: .account, object: row, time: 0)
+            default: break
+            }
+        }
+    }
+
+    // MARK: - Pages
+
+    /// The page in `body`: its data scripts, each parsed in `scratch`. `place` names it in warnings.
+    private mutating func readPage(place: String, url: WebURL?, into batch: inout ImportBatch) -> SkipReason? {
+        let page = body.withUnsafeBytes { HTMLPage.scan($0, into: scratch) }
+        guard !page.states.isEmpty else { return page.isChallenge ? .challengePage : .pageWithoutData }
+        let before = records.recordCount
+        var invalid = false
+        for state in page.states {
+            do {
+                try bodyParser.parse(scratch, range: state.range) { root in
+                    switch state.kind {
+                    case .universal: records.universalData(root, into: &batch)
+                    case .sigi: records.sigiState(root, into: &batch)
+                    case .next: records.nextData(root, into: &batch)
+                    }
+                }
+            } catch let error as JSONError {
+                invalid = true
+                let shown = url.map { " of \($0.shown)" } ?? ""
+                batch.warn(
+                    entry: nil, position: nil,
+                    "\(place): invalid JSON in the \(state.kind.rawValue) script\(shown) (offset \(error.offset): \(error.message))")
+            } catch {
+                invalid = true
+            }
+        }
+        guard records.recordCount > before else { return invalid ? .invalidJSON : .noRecords }
+        entriesRead[WebEndpoint.page.label, default: 0] += 1
+        return nil
+    }
+
+    /// A saved `.html` page (no observation time).
+    private mutating func readPageFile(entryPath: String, bytes: PaddedBytes, into batch: inout ImportBatch) {
+        body.removeAll()
+        bytes.withUnsafeBytes { body.append($0) }
+        records.observed = 0
+        if let reason = readPage(place: entryPath, url: nil, into: &batch) {
+            batch.skipEntry(reason.rawValue)
+            if reason == .challengePage, let message = reason.warning {
+                batch.warn(entry: entryPath, position: nil, "skipped: \(message)")
+            }
+        } else {
+            recognised = true
+            layouts.insert("html")
+        }
+    }
+
+    // MARK: - Zeeschuimer NDJSON
+
+    /// One JSON object per line in Zeeschuimer's envelope (§9.2): `source_platform`
+    /// (`tiktok.com`, `tiktok-comments`), `timestamp_collected` (ms), `source_url`, `data` (an item
+    /// or a comment). Lines are parsed in place.
+    private mutating func readNDJSON(entryPath: String, bytes: PaddedBytes, into batch: inout ImportBatch) {
+        var lines: [Range<Int>] = []
+        bytes.withUnsafeBytes { raw in
+            var start = 0
+            for i in 0..<raw.count where raw[i] == 0x0A {
+                lines.append(start..<i)
+                start = i + 1
+            }
+            if start < raw.count { lines.append(start..<raw.count) }
+        }
+        var warnings = 0
+        var sawEnvelope = false
+        var invalidLines = 0
+        for (number, line) in lines.enumerated() {
+            let blank = bytes.withUnsafeBytes { raw in raw[line].allSatisfy { $0 == 0x20 || $0 == 0x0D || $0 == 0x09 } }
+            if blank { continue }
+            do {
+                let reason: SkipReason? = try parser.parse(bytes, range: line) { root in
+                    guard root.type == .object else { return .noRecords }
+                    if root["source_platform"] != nil || root["item_id"] != nil || root["data"] != nil { sawEnvelope = true }
+                    return readZeeschuimerLine(root, into: &batch)
+                }
+                if let reason { batch.skipEntry(reason.rawValue) } else { entriesRead["items and comments", default: 0] += 1 }
+            } catch let error as JSONError {
+                invalidLines += 1
+                batch.skipEntry(SkipReason.invalidJSON.rawValue)
+                if warnings < 5 {
+                    warnings += 1
+                    batch.warn(entry: entryPath, position: "line \(number + 1), offset \(error.offset)", "invalid JSON (\(error.message)); line skipped")
+                }
+            } catch {
+                batch.skipEntry(SkipReason.invalidJSON.rawValue)
+            }
+        }
+        if invalidLines > warnings {
+            batch.warn(entry: entryPath, position: nil, "\(invalidLines) lines of invalid JSON skipped in all")
+        }
+        if sawEnvelope {
+            recognised = true
+            layouts.insert("zeeschuimer")
+        } else {
+            batch.error(entry: entryPath, position: nil, "not a Zeeschuimer export: no line has its envelope (source_platform, data)")
+        }
+    }
+
+    private mutating func readZeeschuimerLine(_ root: JSONValue, into batch: inout ImportBatch) -> SkipReason? {
+        if let platform = root["source_platform"]?.string, !platform.lowercased().contains("tiktok") { return .otherPlatform }
+        let data = root["data"] ?? root
+        let collected = root.member("timestamp_collected", "last_updated")?.counterValue ?? 0
+        records.observed = collected > 0 && collected / 1000 <= UInt64(UInt32.max) ? UInt32(collected / 1000) : 0
+        let before = records.recordCount
+        if data["cid"] != nil, data.member("aweme_id", "awemeId") != nil {
+            records.comment(data, into: &batch)
+        } else if let video = records.item(data, into: &batch) {
+            // The API URL that carried the item: a liked list names whose likes these are.
+            if let source = root["source_url"]?.string, let url = WebURL(source), url.isTikTok,
+               WebEndpoint(url: url, mimeType: nil) == .likedList,
+               let secUID = url.parameter("secUid"), let owner = batch.account(secUID: secUID) {
+                batch.addEvent(actor: owner, kind: .liked, objectType: .video, object: video, time: 0)
+            }
+        }
+        return records.recordCount > before ? nil : .noRecords
+    }
+}
