@@ -105,7 +105,7 @@ extension Store {
                 return "event \(index) refers to a missing video"
             }
             if e.kind[index] == EventKind.duetted.rawValue || e.kind[index] == EventKind.stitched.rawValue,
-               e.detail[index] != .none, e.detail[index] >= RowID(v.count) {
+               details[index] != .none, details[index] >= RowID(v.count) {
                 return "event \(index) refers to a missing video"
             }
         }

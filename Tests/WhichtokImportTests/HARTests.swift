@@ -251,7 +251,7 @@ struct HAREndpointTests {
         #expect(store.videos.derivation(of: RowID(duet)) == .duet)
         #expect(store.videos.derivation(of: RowID(stitch)) == .stitch)
         #expect(store.videos.derivedFrom(RowID(source)) == .none)
-        #expect(store.events(.duetted).map { store.events.detail[$0] } == [RowID(duet)])
+        #expect(store.events(.duetted).map { store.events.detail($0) } == [RowID(duet)])
         #expect(store.events(.stitched).map { store.events.object[$0] } == [RowID(source)])
     }
 

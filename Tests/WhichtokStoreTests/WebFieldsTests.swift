@@ -116,7 +116,7 @@ struct WebFieldsTests {
         let duets = (0..<store.events.count).filter { store.events.kind[$0] == EventKind.duetted.rawValue }
         #expect(duets.count == 1)
         #expect(duets.map { store.events.object[$0] } == [RowID(source)])
-        #expect(duets.map { store.events.detail[$0] } == [RowID(video)])
+        #expect(duets.map { store.events.detail($0) } == [RowID(video)])
     }
 
     @Test("a reply knows its parent and the parent's author")
