@@ -72,10 +72,10 @@ public struct CookieJar: Sendable {
         var cookies: [Cookie] = []
         var problems: [LineProblem] = []
         var number = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character in Swift: split on any line break.
+        for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             number += 1
             var line = Substring(rawLine)
-            if line.hasSuffix("\r") { line = line.dropLast() }
             if number == 1, line.hasPrefix("\u{FEFF}") { line = line.dropFirst() }
             var httpOnly = false
             if line.hasPrefix("#HttpOnly_") {
@@ -271,5 +271,32 @@ enum HTTPDate {
         parts.tm_min = clock[1]
         parts.tm_sec = clock[2]
         return Int(timegm(&parts))
+    }
+}
+
+extension CookieJar {
+    /// Reads a Netscape cookie file (see `parseNetscape`).
+    /// - Throws: `ScrapeError` (`.input`) if the file cannot be read or is not UTF-8 text.
+    public static func readNetscapeFile(_ path: String) throws(ScrapeError) -> (cookies: [Cookie], problems: [LineProblem]) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ScrapeError(.input, "cannot read \(path): \(String(cString: strerror(errno)))") }
+        defer { _ = close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return read(fd, base, raw.count)
+            }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw ScrapeError(.input, "cannot read \(path): \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            bytes.append(contentsOf: buffer[0..<n])
+            if bytes.count > 16 << 20 { throw ScrapeError(.input, "\(path): larger than 16 MiB, not a cookie file") }
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw ScrapeError(.input, "\(path): not UTF-8 text (expected a Netscape cookies.txt file)")
+        }
+        return parseNetscape(text)
     }
 }

@@ -105,7 +105,7 @@ public struct Signer: Sendable {
         if exitCode != 0 { throw failure("exited with status \(exitCode)") }
 
         let text = String(decoding: bytes, as: UTF8.self)
-        guard let line = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" })
+        guard let line = text.split(whereSeparator: \.isNewline)
             .map({ String($0).trimmingSpaces }).first(where: { !$0.isEmpty })
         else { throw failure("printed no URL") }
         guard let signedParts = RequestURL.split(line), let originalParts = RequestURL.split(url),
