@@ -231,7 +231,7 @@ struct ScrapeCommand: ParsableCommand {
         if let reason = report.stoppedEarly { Console.error("whichtok: stopped: \(reason)") }
         let complete = report.targets.filter { $0.outcome == .complete }.count
         Console.out(
-            "total: \(report.targets.count) targets (\(complete) complete), \(report.entries) requests recorded in "
+            "total: \(plural(report.targets.count, "target")) (\(complete) complete), \(plural(report.entries, "request")) recorded in "
                 + "\(Console.printable(har))" + (report.interrupted ? " (interrupted; the file is complete)" : ""))
 
         if report.interrupted {
@@ -278,6 +278,10 @@ struct ScrapeCommand: ParsableCommand {
             return source
         }
     }
+}
+
+private func plural(_ count: Int, _ noun: String) -> String {
+    "\(grouped(count)) \(noun)" + (count == 1 ? "" : "s")
 }
 
 /// The version written into HAR files (`log.creator.version`).

@@ -140,21 +140,20 @@ public final class Scraper {
         if limits.posts > 0 {
             let videos = try list(
                 .userPosts, [HTTPField("secUid", secUid)], shape: .items, cursorName: "cursor",
-                limit: limits.posts, referer: pageURL, what: "posts")
-            current.posts = videos.count
+                limit: limits.posts, referer: pageURL, what: "posts", counter: \.posts)
             try comments(on: videos, referer: pageURL)
         }
         if limits.followers > 0 {
-            let users = try list(
+            _ = try list(
                 .userList, [HTTPField("secUid", secUid), HTTPField("scene", "67"), HTTPField("maxCursor", "0")],
-                shape: .users, cursorName: "minCursor", limit: limits.followers, referer: pageURL, what: "followers")
-            current.followers = users.count
+                shape: .users, cursorName: "minCursor", limit: limits.followers, referer: pageURL, what: "followers",
+                counter: \.followers)
         }
         if limits.following > 0 {
-            let users = try list(
+            _ = try list(
                 .userList, [HTTPField("secUid", secUid), HTTPField("scene", "21"), HTTPField("maxCursor", "0")],
-                shape: .users, cursorName: "minCursor", limit: limits.following, referer: pageURL, what: "following")
-            current.following = users.count
+                shape: .users, cursorName: "minCursor", limit: limits.following, referer: pageURL, what: "following",
+                counter: \.following)
         }
     }
 
@@ -187,8 +186,7 @@ public final class Scraper {
         guard configuration.limits.posts > 0 else { return }
         let videos = try list(
             .hashtagPosts, [HTTPField("challengeID", id)], shape: .items, cursorName: "cursor",
-            limit: configuration.limits.posts, referer: referer, what: "posts")
-        current.posts = videos.count
+            limit: configuration.limits.posts, referer: referer, what: "posts", counter: \.posts)
         try comments(on: videos, referer: referer)
     }
 
@@ -199,8 +197,7 @@ public final class Scraper {
         guard configuration.limits.posts > 0 else { return }
         let videos = try list(
             .soundPosts, [HTTPField("musicID", musicID)], shape: .items, cursorName: "cursor",
-            limit: configuration.limits.posts, referer: referer, what: "posts")
-        current.posts = videos.count
+            limit: configuration.limits.posts, referer: referer, what: "posts", counter: \.posts)
         try comments(on: videos, referer: referer)
     }
 
@@ -215,14 +212,13 @@ public final class Scraper {
             } ?? referer
             let comments = try list(
                 .comments, [HTTPField("aweme_id", video.id)], shape: .comments, cursorName: "cursor",
-                limit: limits.comments, referer: videoReferer, what: "comments on \(video.id)")
-            current.comments += comments.count
+                limit: limits.comments, referer: videoReferer, what: "comments on \(video.id)", counter: \.comments)
             guard limits.replies else { continue }
             for comment in comments where (comment.childCount ?? 0) > 0 {
-                let replies = try list(
+                _ = try list(
                     .replies, [HTTPField("item_id", video.id), HTTPField("comment_id", comment.id)], shape: .comments,
-                    cursorName: "cursor", limit: limits.comments, referer: videoReferer, what: "replies to \(comment.id)")
-                current.replies += replies.count
+                    cursorName: "cursor", limit: limits.comments, referer: videoReferer, what: "replies to \(comment.id)",
+                    counter: \.replies)
             }
         }
     }
@@ -305,9 +301,11 @@ public final class Scraper {
 
     /// Pages through a list endpoint until `limit` records, `hasMore` false, or a cursor that does
     /// not move. A failure ends this list only (the target goes on); a bot check ends the target.
+    ///
+    /// `counter` (posts, comments…) grows as records arrive, so an interrupted run reports them too.
     private func list(
         _ endpoint: Endpoint, _ parameters: [HTTPField], shape: ListShape, cursorName: String, limit: Int,
-        referer: String, what: String
+        referer: String, what: String, counter: WritableKeyPath<TargetReport, Int>
     ) throws -> [ListedItem] {
         var collected: [ListedItem] = []
         var seen = Set<String>()
@@ -346,6 +344,7 @@ public final class Scraper {
                 collected.append(item)
                 fresh += 1
             }
+            current[keyPath: counter] += fresh
             guard page.hasMore, fresh > 0, collected.count < limit else { break }
             guard let next = page.nextCursor, next != cursor else {
                 partFailed("\(what): \(endpoint.path) did not move its cursor; the list stops here")
