@@ -44,7 +44,7 @@ public struct ScrapeTarget: Sendable, Equatable, CustomStringConvertible {
                 parts[0].dropFirst().allSatisfy(Self.isUsernameCharacter),
                 parts[1] == "video" || parts[1] == "photo", !parts[2].isEmpty, parts[2].allSatisfy(\.isASCIIDigit)
             else {
-                throw ScrapeError(.usage, "video: expected a video URL like https://www.tiktok.com/@someone/video/7300000000000000000, got '\(trimmed)'")
+                throw ScrapeError(.usage, "video: expected a video URL ending in /@someone/video/7300000000000000000, got '\(trimmed)'")
             }
             return ScrapeTarget(kind: .video, value: "/" + parts.joined(separator: "/"))
         case .hashtag:
@@ -62,7 +62,7 @@ public struct ScrapeTarget: Sendable, Equatable, CustomStringConvertible {
                 if let dash = candidate.lastIndex(of: "-") { candidate = candidate[candidate.index(after: dash)...] }
             }
             guard !candidate.isEmpty, candidate.count <= 20, candidate.allSatisfy(\.isASCIIDigit) else {
-                throw ScrapeError(.usage, "sound: expected a numeric sound id or a URL like https://www.tiktok.com/music/title-7000000000000000000, got '\(trimmed)'")
+                throw ScrapeError(.usage, "sound: expected a numeric sound id or a sound URL ending in /music/title-7000000000000000000, got '\(trimmed)'")
             }
             return ScrapeTarget(kind: .sound, value: String(candidate))
         }

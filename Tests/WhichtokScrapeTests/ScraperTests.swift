@@ -151,6 +151,17 @@ struct ScraperTests {
         #expect(run.served.count == 3)
     }
 
+    @Test("captcha status codes (verifyConfig, 10113) stop the target")
+    func captchaStatus() throws {
+        let scratch = try ScratchDirectory()
+        let targets = [ScrapeTarget(kind: .hashtag, value: "verify"), ScrapeTarget(kind: .hashtag, value: "slider")]
+        let run = try ScrapeHarness(limits: ScrapeLimits(posts: 5)).run(targets, scratch: scratch)
+        #expect(run.report.targets.map(\.outcome) == [.stopped, .stopped])
+        #expect(run.report.targets[0].messages.joined().contains("captcha"))
+        #expect(run.report.targets[1].messages.joined().contains("slider captcha"))
+        #expect(run.served.count == 2)
+    }
+
     @Test("malformed JSON ends that list; the body, invalid UTF-8 too, is kept byte for byte as base64")
     func malformedJSON() throws {
         let scratch = try ScratchDirectory()

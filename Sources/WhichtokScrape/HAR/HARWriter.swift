@@ -134,9 +134,13 @@ public final class HARWriter {
             .flatMap { SetCookie.split($0.value) }.compactMap { SetCookie.nameAndValue($0) }, into: &json)
         json.key("headers")
         fields(exchange.responseHeaders, into: &json)
+        // URLSession delivers bodies decompressed: the wire size is known only from Content-Length.
+        let encoding = exchange.responseHeader("Content-Encoding")?.trimmingSpaces.lowercased() ?? "identity"
+        let wireSize = encoding == "identity" ? exchange.body.count : exchange.responseHeader("Content-Length").flatMap { Int($0.trimmingSpaces) }
         json.key("content")
         json.beginObject()
         json.member("size", exchange.body.count)
+        if let wireSize, exchange.body.count > wireSize { json.member("compression", exchange.body.count - wireSize) }
         json.member("mimeType", exchange.mimeType)
         if !exchange.body.isEmpty {
             json.key("text")
@@ -150,7 +154,7 @@ public final class HARWriter {
         json.endObject()
         json.member("redirectURL", exchange.responseHeader("Location") ?? "")
         json.member("headersSize", -1)
-        json.member("bodySize", -1)
+        json.member("bodySize", exchange.status == 0 ? -1 : (wireSize ?? -1))
         if let error = exchange.error {
             json.member("_error", error)
         }

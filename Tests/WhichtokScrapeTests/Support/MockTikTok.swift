@@ -11,7 +11,7 @@ import WhichtokImport
 /// - `hidden`: a private account; `ghost`: a missing one; `walled`: a WAF challenge page;
 /// - `broken`: always HTTP 500; `slow`: answers after 2 s; `botted`: posts answer 200 with an
 ///   empty body even when signed; `garbled`: posts answer malformed JSON cut inside a UTF-8 character.
-/// Hashtag `cats` and sound `7200000000000000001` list some of alice's videos and one of frank's.
+/// Hashtags `verify` and `slider` answer with captcha status codes. Hashtag `cats` and sound `7200000000000000001` list some of alice's videos and one of frank's.
 final class MockTikTok: @unchecked Sendable {
     struct User {
         var id: String
@@ -215,6 +215,10 @@ final class MockTikTok: @unchecked Sendable {
             guard secUid == Self.alice.secUid else { return .json(#"{"cursor":"0","hasMore":false,"itemList":[],"statusCode":0}"#) }
             return itemPage(Self.aliceVideos, cursor: cursor, count: count)
         case "/api/challenge/detail/":
+            if request.parameter("challengeName") == "verify" {
+                return .json(#"{"statusCode":10000,"status_code":10000,"verifyConfig":{"type":"verify","code":10000}}"#)
+            }
+            if request.parameter("challengeName") == "slider" { return .json(#"{"statusCode":10113,"status_msg":""}"#) }
             guard request.parameter("challengeName") == "cats" else {
                 return .json(#"{"challengeInfo":{},"statusCode":0}"#)
             }
