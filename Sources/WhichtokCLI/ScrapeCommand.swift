@@ -205,16 +205,9 @@ struct ScrapeCommand: ParsableCommand {
             throw ExitCode(Exit.cannotCreate)
         }
 
-        let cancellation = Cancellation()
-        let interrupts = Self.catchInterrupts(cancellation)
-        defer { for source in interrupts { source.cancel() } }
-        let quiet = self.quiet
-        let scraper = Scraper(configuration: configuration, har: writer, cancellation: cancellation) { line in
-            if !quiet { Console.error(Console.printable(line)) }
-        }
         let report: ScrapeReport
         do {
-            report = try scraper.run(targets)
+            report = try Self.scrapeCatchingInterrupts(configuration, targets, writer: writer, quiet: quiet)
         } catch {
             writer.close()
             Console.error("whichtok: error: \(Console.printable(error.description))")
@@ -241,7 +234,7 @@ struct ScrapeCommand: ParsableCommand {
             throw ExitCode(130)
         }
         if importAfter && report.entries > 0 {
-            let importer = try ImportCommand.parse(["--store", storeOptions.path, har] + (quiet ? ["--quiet"] : []))
+            let importer = try ImportCommand.parse(["--store=" + storeOptions.path] + (quiet ? ["--quiet"] : []) + ["--", har])
             try importer.run()
         }
         if !report.allComplete { throw ExitCode(Exit.dataError) }
@@ -261,6 +254,24 @@ struct ScrapeCommand: ParsableCommand {
         parts.append("rate \(rate)/s")
         parts.append(signer == nil ? "unsigned" : "signed by --signer")
         return parts.joined(separator: "; ")
+    }
+
+    /// Runs the scraper with SIGINT and SIGTERM turned into a cancellation; afterwards they act as
+    /// usual again (during `--import`, for one).
+    private static func scrapeCatchingInterrupts(
+        _ configuration: ScrapeConfiguration, _ targets: [ScrapeTarget], writer: HARWriter, quiet: Bool
+    ) throws(ScrapeError) -> ScrapeReport {
+        let cancellation = Cancellation()
+        let interrupts = catchInterrupts(cancellation)
+        defer {
+            for source in interrupts { source.cancel() }
+            signal(SIGINT, SIG_DFL)
+            signal(SIGTERM, SIG_DFL)
+        }
+        let scraper = Scraper(configuration: configuration, har: writer, cancellation: cancellation) { line in
+            if !quiet { Console.error(Console.printable(line)) }
+        }
+        return try scraper.run(targets)
     }
 
     /// SIGINT and SIGTERM cancel the run (the HAR stays complete); a second one ends the process.

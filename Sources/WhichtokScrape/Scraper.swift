@@ -422,6 +422,7 @@ public final class Scraper {
             if let failure = result.failure {
                 if failure == .cancelled || cancellation.isCancelled { throw RunAbort.interrupted }
                 if failure == .tooLarge { return .failed("response over \(configuration.maxBodyBytes) bytes") }
+                if failure == .invalidURL { return .failed("invalid URL" + (signed ? " (as printed by the signer)" : "")) }
                 if try retry(after: attempt, retryAfter: nil, reason: failure.message) { continue }
                 return .failed("\(failure.message) (\(attempt) tries)")
             }

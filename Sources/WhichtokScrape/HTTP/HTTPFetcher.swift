@@ -19,6 +19,8 @@ enum FetchFailure: Sendable, Equatable {
     case timedOut
     case cancelled
     case tooLarge
+    /// The URL (for instance a signer's output) is not one URLSession accepts.
+    case invalidURL
     /// Connection refused, DNS failure, TLS failure…: the system's message.
     case transport(String)
 
@@ -27,6 +29,7 @@ enum FetchFailure: Sendable, Equatable {
         case .timedOut: "timed out"
         case .cancelled: "cancelled"
         case .tooLarge: "response larger than the limit"
+        case .invalidURL: "invalid URL"
         case .transport(let text): text
         }
     }
@@ -70,7 +73,7 @@ final class HTTPFetcher: @unchecked Sendable {
     /// Sends a GET and waits for the whole answer, or for `cancellation`.
     func get(_ url: String, headers: [HTTPField], cancellation: Cancellation) -> FetchResult {
         guard let target = URL(string: url) else {
-            return FetchResult(status: 0, headers: [], body: [], waitSeconds: 0, receiveSeconds: 0, failure: .transport("invalid URL"))
+            return FetchResult(status: 0, headers: [], body: [], waitSeconds: 0, receiveSeconds: 0, failure: .invalidURL)
         }
         var request = URLRequest(url: target, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
         request.httpMethod = "GET"
