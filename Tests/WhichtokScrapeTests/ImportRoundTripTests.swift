@@ -15,7 +15,15 @@ struct ImportRoundTripTests {
         let run = try ScrapeHarness(limits: ScraperTests.fullLimits).run([user("alice")], scratch: scratch)
         #expect(run.report.allComplete)
 
-        let imported = Importer(limits: ImportLimits(), parallelism: 1).run(paths: [run.harPath])
+        // The mock stands in for www.tiktok.com; the importer keeps only TikTok's hosts, so the
+        // copy imported here names that host (the scraper itself records the URLs it really asked).
+        let recorded = try String(contentsOfFile: run.harPath, encoding: .utf8)
+        #expect(recorded.contains(run.baseURL + "/@alice"))
+        let harPath = scratch.file("as-tiktok.har")
+        try recorded.replacingOccurrences(of: run.baseURL, with: ScrapeConfiguration.defaultBaseURL)
+            .write(toFile: harPath, atomically: true, encoding: .utf8)
+
+        let imported = Importer(limits: ImportLimits(), parallelism: 1).run(paths: [harPath])
         #expect(imported.missing.isEmpty)
         #expect(imported.rejectedCount == 0, "\(imported.summaries.flatMap(\.diagnostics).map(\.description))")
         var builder = StoreBuilder(store: Store())

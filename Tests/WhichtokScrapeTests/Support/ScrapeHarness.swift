@@ -16,6 +16,8 @@ struct ScrapeHarness {
         var log: [String]
         var harPath: String
         var seconds: Double
+        /// The mock server's address, `http://127.0.0.1:<port>`.
+        var baseURL: String
     }
 
     var limits = ScrapeLimits()
@@ -62,7 +64,9 @@ struct ScrapeHarness {
         let seconds = Date().timeIntervalSince(started)
         writer.close()
         server.stop()
-        return Result(report: report, har: try HARFile.read(path), served: server.served, log: lines.lines, harPath: path, seconds: seconds)
+        return Result(
+            report: report, har: try HARFile.read(path), served: server.served, log: lines.lines, harPath: path,
+            seconds: seconds, baseURL: server.baseURL)
     }
 }
 
