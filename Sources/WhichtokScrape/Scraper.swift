@@ -460,7 +460,10 @@ public final class Scraper {
     /// Waits before another try if tries remain; false when they are used up.
     private func retry(after attempt: Int, retryAfter: String?, reason: String) throws -> Bool {
         guard attempt <= configuration.backoff.retries else { return false }
-        let pause = configuration.backoff.delay(beforeRetry: attempt, retryAfter: retryAfter)
+        guard let pause = configuration.backoff.delay(beforeRetry: attempt, retryAfter: retryAfter) else {
+            log("\(reason): the server asks to wait \(retryAfter ?? "?") s, longer than whichtok waits; giving up this request")
+            return false
+        }
         log("\(reason): retrying in \(Self.seconds(pause)) s (try \(attempt + 1) of \(configuration.backoff.retries + 1))")
         guard cancellation.sleep(seconds: pause) else { throw RunAbort.interrupted }
         return true

@@ -43,13 +43,23 @@ public struct Backoff: Sendable {
     }
 
     /// The pause before retry `retry` (1 for the first retry), honouring a `Retry-After` in seconds.
-    public func delay(beforeRetry retry: Int, retryAfter: String?) -> Double {
+    /// - Returns: nil when the server asks for a longer wait than `maximum`: retrying sooner would
+    ///   not be polite, so the request is given up instead.
+    public func delay(beforeRetry retry: Int, retryAfter: String?) -> Double? {
         let exponential = base * Double(1 << min(max(retry - 1, 0), 20))
-        var pause = exponential * Double.random(in: 1..<1.25)
-        if let retryAfter, let seconds = Double(retryAfter.trimmingSpaces), seconds.isFinite, seconds > pause {
+        var pause = min(exponential * Double.random(in: 1..<1.25), maximum)
+        if let retryAfter, let seconds = Self.seconds(retryAfter), seconds > pause {
+            guard seconds <= maximum else { return nil }
             pause = seconds
         }
-        return min(pause, maximum)
+        return pause
+    }
+
+    /// `Retry-After` as delay-seconds or as an HTTP date.
+    static func seconds(_ retryAfter: String) -> Double? {
+        let text = retryAfter.trimmingSpaces
+        if let seconds = Double(text), seconds.isFinite { return seconds }
+        return HTTPDate.parse(text).map { Double($0 - WallClock.now().seconds) }
     }
 }
 
