@@ -11,7 +11,7 @@ BUILD_PKGS := pkg-config libarchive-dev libxml2-dev libsimdjson-dev
 # What the tests and benchmarks call: jing and xmllint validate exports, bsdtar is the benchmark's floor.
 TEST_PKGS  := jing libxml2-utils libarchive-tools python3-venv
 
-.PHONY: all build demo test bench deps test-deps sample clean
+.PHONY: all build demo test bench bench-graph deps test-deps sample clean
 
 all: build
 
@@ -47,6 +47,11 @@ sample: build
 
 bench: build test-deps
 	bash Benchmarks/run.sh
+
+# Graph benchmark: whichtok analyze --edgelist against igraph, NetworKit, leidenalg and networkx
+# (installed with pip into Benchmarks/.venv) on a 100k-node / 1M-edge planted-partition graph.
+bench-graph: build test-deps
+	python3 Benchmarks/graph_bench.py
 
 clean:
 	rm -rf .build out

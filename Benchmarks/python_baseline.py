@@ -26,7 +26,18 @@ def handle(name, data):
     if name.endswith(".json"):
         return walk(json.loads(data.decode("utf-8-sig")))
     if name.endswith(".txt"):
-        return data.decode("utf-8", "replace").count("\n\n") + 1
+        # Records are "Key: value" blocks separated by blank lines (d3i, petiesmo parsers).
+        text = data.decode("utf-8-sig", "replace").replace("\r\n", "\n")
+        records = []
+        for block in text.split("\n\n"):
+            record = {}
+            for line in block.split("\n"):
+                key, sep, value = line.partition(": ")
+                if sep:
+                    record[key.strip()] = value.strip()
+            if record:
+                records.append(record)
+        return len(records)
     return 0
 
 

@@ -430,7 +430,8 @@ public struct ImportDiagnostic: Sendable, Hashable, CustomStringConvertible {
     /// `whichtok: error: a.zip:user_data.json: offset 1234: expected ',' or '}'`
     public var description: String {
         var place = input
-        if let entry, !entry.isEmpty { place += ":" + entry }
+        // A plain file is its own only entry: `a.json`, not `a.json:a.json`.
+        if let entry, !entry.isEmpty, entry != input, !input.hasSuffix("/" + entry) { place += ":" + entry }
         if let position, !position.isEmpty { place += ": " + position }
         return "whichtok: \(severity.rawValue): \(place): \(message)"
     }

@@ -1,0 +1,59 @@
+/// Degree and strength of every node.
+///
+/// For an undirected graph `out == in == degree`. For a directed graph `degree = out + in` and
+/// `strength = outStrength + inStrength` (networkx's convention); `neighbours` counts distinct
+/// neighbours in either direction. O(n + m).
+public struct Degrees: Sendable, Equatable {
+    public var outDegree: [Int]
+    public var inDegree: [Int]
+    public var degree: [Int]
+    public var outStrength: [Double]
+    public var inStrength: [Double]
+    public var strength: [Double]
+    /// Distinct neighbours, ignoring direction.
+    public var neighbours: [Int]
+
+    public init(_ graph: Graph) {
+        let n = graph.nodeCount
+        let offsets = graph.offsets
+        outDegree = (0..<n).map { offsets[$0 + 1] - offsets[$0] }
+        outStrength = Degrees.outStrengths(graph)
+        guard graph.isDirected else {
+            inDegree = outDegree
+            degree = outDegree
+            inStrength = outStrength
+            strength = outStrength
+            neighbours = outDegree
+            return
+        }
+        let inOffsets = graph.inOffsets
+        inDegree = (0..<n).map { inOffsets[$0 + 1] - inOffsets[$0] }
+        inStrength = [Double](repeating: 0, count: n)
+        for v in 0..<n {
+            var s = 0.0
+            for e in graph.inOffsets[v]..<graph.inOffsets[v + 1] { s += Double(graph.inWeights[e]) }
+            inStrength[v] = s
+        }
+        let outs = outDegree, ins = inDegree, outS = outStrength, inS = inStrength
+        degree = (0..<n).map { outs[$0] + ins[$0] }
+        strength = (0..<n).map { outS[$0] + inS[$0] }
+        // Distinct neighbours: merge the sorted out- and in-rows.
+        var distinct = [Int](repeating: 0, count: n)
+        for u in 0..<n {
+            var a = graph.offsets[u], b = graph.inOffsets[u], count = 0
+            let aEnd = graph.offsets[u + 1], bEnd = graph.inOffsets[u + 1]
+            while a < aEnd || b < bEnd {
+                if b >= bEnd || (a < aEnd && graph.targets[a] < graph.inSources[b]) {
+                    a += 1
+                } else if a >= aEnd || graph.inSources[b] < graph.targets[a] {
+                    b += 1
+                } else {
+                    a += 1; b += 1
+                }
+                count += 1
+            }
+            distinct[u] = count
+        }
+        neighbours = distinct
+    }
+}

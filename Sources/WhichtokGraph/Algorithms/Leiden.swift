@@ -1,0 +1,471 @@
+/// The objective a partition is optimised for.
+public enum QualityFunction: String, CaseIterable, Sendable, Hashable {
+    /// Modularity with resolution γ (Newman–Girvan; Reichardt–Bornholdt):
+    /// `Q = (1/2m) Σ_c (I_c − γ K_c² / 2m)`, where `I_c` is the weight of edges inside `c` counted in both
+    /// directions, `K_c` the total strength of its nodes and `m` the total edge weight.
+    case modularity
+    /// The Constant Potts Model (Traag, Van Dooren & Nesterov 2011): `H = Σ_c (e_c − γ·n_c(n_c − 1)/2)`,
+    /// where `e_c` is the internal edge weight (each edge once) and `n_c` the number of nodes. γ is a
+    /// density threshold in weight units: communities are denser than γ inside and sparser between.
+    case cpm
+}
+
+/// Community detection with the Leiden algorithm (Traag, Waltman & van Eck, Sci. Rep. 9:5233, 2019).
+///
+/// Each iteration repeats three phases until the partition no longer changes:
+/// 1. *Fast local moving*: nodes are visited from a queue (initially all nodes in seeded random order);
+///    each moves to the neighbouring community (or an empty one) with the largest strictly positive
+///    quality gain, and its neighbours outside the new community are queued again.
+/// 2. *Refinement*: inside each community, starting from singletons, a still-singleton node that is
+///    well connected to its community (`E(v, C − v) ≥ γ'·w_v·(W_C − w_v)`) merges into the well-connected
+///    refined sub-community with the largest non-negative gain. This is the θ → 0 (greedy) limit of the
+///    paper's randomised merge; like the original it yields only connected communities.
+/// 3. *Aggregation*: the refined communities become the nodes of a new graph, initially partitioned by
+///    the unrefined communities.
+///
+/// Gains are computed in `Double`: moving `v` from `A` to `B` changes the quality by
+/// `[k_{v,B} − γ'·w_v·W_B] − [k_{v,A∖v} − γ'·w_v·W_{A∖v}]`, where `k_{v,C}` is the weight from `v` into
+/// `C`, `w_v` the node weight and `W_C` the summed node weight of `C`; for modularity `w_v` is the
+/// strength and `γ' = γ/2m`, for CPM `w_v` is the number of original nodes and `γ' = γ`.
+///
+/// Directed graphs are partitioned on their undirected version (`w(u,v) + w(v,u)`).
+///
+/// Complexity: O(m) per pass of local moving (each visit scans one row); the number of passes is small
+/// in practice and aggregation shrinks the graph geometrically. Memory: O(n + m).
+/// Results are reproducible: the same graph, parameters and seed give the same partition.
+public struct Leiden: Sendable {
+    public struct Parameters: Sendable, Equatable {
+        public var objective: QualityFunction = .modularity
+        /// The resolution γ.
+        public var resolution = 1.0
+        /// The seed of the node orders.
+        public var seed: UInt64 = 1
+        /// Full Leiden iterations, each starting from the previous partition; an iteration that changes
+        /// nothing ends the run early. igraph uses 2, NetworKit 3.
+        public var iterations = 2
+        public init() {}
+    }
+
+    public var parameters: Parameters
+    /// Community per node: communities are numbered by size, largest first, ties by smallest node id.
+    public var membership: [UInt32]
+    public var communityCount: Int
+    /// The objective value of `membership` (modularity at this γ, or CPM quality).
+    public var quality: Double
+    /// Iterations done (≤ `parameters.iterations`).
+    public var iterationsDone: Int
+    /// Aggregation levels of the last iteration.
+    public var levels: Int
+
+    /// Runs Leiden on `graph`, optionally starting from `initial` (a community per node).
+    public init(_ graph: Graph, parameters: Parameters = Parameters(), initial: [UInt32]? = nil) {
+        self.parameters = parameters
+        let g = graph.undirected()
+        let n = g.nodeCount
+        var work = WorkGraph(graph: g, objective: parameters.objective)
+        let totalNodeWeight = work.nodeWeight.reduce(0, +)
+        let factor: Double
+        switch parameters.objective {
+        case .modularity: factor = totalNodeWeight > 0 ? parameters.resolution / totalNodeWeight : 0
+        case .cpm: factor = parameters.resolution
+        }
+        var random = SeededGenerator(seed: parameters.seed)
+        var membership: [UInt32]
+        if let initial, initial.count == n {
+            membership = Leiden.compact(initial)
+        } else {
+            membership = (0..<n).map { UInt32($0) }
+        }
+        let workspace = LeidenWorkspace(capacity: n)
+        var iterationsDone = 0
+        var levels = 0
+        for _ in 0..<max(1, parameters.iterations) {
+            let before = membership
+            levels = Leiden.iterate(
+                original: work, membership: &membership, factor: factor, random: &random, workspace: workspace)
+            iterationsDone += 1
+            membership = Leiden.compact(membership)
+            if membership == before { break }
+        }
+        work = WorkGraph(offsets: [], targets: [], weights: [], nodeWeight: [])
+        let (ranked, count) = Leiden.rankBySize(membership)
+        self.membership = ranked
+        self.communityCount = count
+        self.iterationsDone = iterationsDone
+        self.levels = levels
+        switch parameters.objective {
+        case .modularity:
+            self.quality = Modularity.of(g, membership: ranked, resolution: parameters.resolution)
+        case .cpm:
+            self.quality = Modularity.cpm(g, membership: ranked, resolution: parameters.resolution)
+        }
+    }
+
+    /// One Leiden iteration on `original`, updating `membership`. Returns the number of levels.
+    static func iterate(
+        original: WorkGraph, membership: inout [UInt32], factor: Double, random: inout SeededGenerator,
+        workspace: LeidenWorkspace
+    ) -> Int {
+        var graph = original
+        var partition = membership
+        // nodeToAggregate[v]: the node of the current aggregate graph that holds original node v.
+        var nodeToAggregate = (0..<original.nodeCount).map { UInt32($0) }
+        var level = 0
+        while true {
+            level += 1
+            workspace.moveNodesFast(graph: graph, partition: &partition, factor: factor, random: &random)
+            let communities = Leiden.countCommunities(partition)
+            if communities == graph.nodeCount { break }
+            var refined = workspace.refine(graph: graph, partition: partition, factor: factor, random: &random)
+            var refinedCount = Leiden.countCommunities(refined)
+            var aggregatePartition: [UInt32]
+            if refinedCount == graph.nodeCount {
+                // Refinement merged nothing: aggregate by the communities themselves (a Louvain step).
+                refined = partition
+                refinedCount = communities
+                refined = Leiden.compact(refined)
+                aggregatePartition = (0..<refinedCount).map { UInt32($0) }
+            } else {
+                refined = Leiden.compact(refined)
+                aggregatePartition = [UInt32](repeating: 0, count: refinedCount)
+                for v in 0..<graph.nodeCount { aggregatePartition[Int(refined[v])] = partition[v] }
+                aggregatePartition = Leiden.compact(aggregatePartition)
+            }
+            graph = workspace.aggregate(graph: graph, by: refined, count: refinedCount)
+            for v in 0..<nodeToAggregate.count { nodeToAggregate[v] = refined[Int(nodeToAggregate[v])] }
+            partition = aggregatePartition
+        }
+        for v in 0..<membership.count { membership[v] = partition[Int(nodeToAggregate[v])] }
+        return level
+    }
+
+    /// Renumbers community ids to `0 ..< count` in order of first appearance.
+    static func compact(_ labels: [UInt32]) -> [UInt32] {
+        var map: [UInt32: UInt32] = [:]
+        var dense = [UInt32](repeating: .max, count: labels.count)
+        var next: UInt32 = 0
+        var result = labels
+        for i in 0..<labels.count {
+            let c = labels[i]
+            let id: UInt32
+            if Int(c) < dense.count {
+                if dense[Int(c)] == .max { dense[Int(c)] = next; next += 1 }
+                id = dense[Int(c)]
+            } else if let known = map[c] {
+                id = known
+            } else {
+                id = next; map[c] = next; next += 1
+            }
+            result[i] = id
+        }
+        return result
+    }
+
+    static func countCommunities(_ labels: [UInt32]) -> Int {
+        var seen = [Bool](repeating: false, count: labels.count)
+        var count = 0
+        for c in labels where !seen[Int(c)] {
+            seen[Int(c)] = true
+            count += 1
+        }
+        return count
+    }
+
+    /// Renumbers communities by size (largest first), ties by smallest member. Returns the count.
+    public static func rankBySize(_ labels: [UInt32]) -> ([UInt32], Int) {
+        let dense = compact(labels)  // first appearance = smallest member order
+        var sizes: [Int] = []
+        for c in dense {
+            if Int(c) == sizes.count { sizes.append(0) }
+            sizes[Int(c)] += 1
+        }
+        let order = sizes.indices.sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
+        var rank = [UInt32](repeating: 0, count: sizes.count)
+        for (position, old) in order.enumerated() { rank[old] = UInt32(position) }
+        return (dense.map { rank[Int($0)] }, sizes.count)
+    }
+}
+
+/// The graph Leiden works on: undirected CSR without self-loops, plus node weights.
+struct WorkGraph: Sendable {
+    var offsets: [Int]
+    var targets: [UInt32]
+    var weights: [Float]
+    var nodeWeight: [Double]
+
+    var nodeCount: Int { nodeWeight.count }
+
+    init(offsets: [Int], targets: [UInt32], weights: [Float], nodeWeight: [Double]) {
+        self.offsets = offsets
+        self.targets = targets
+        self.weights = weights
+        self.nodeWeight = nodeWeight
+    }
+
+    init(graph: Graph, objective: QualityFunction) {
+        offsets = graph.offsets
+        targets = graph.targets
+        weights = graph.weights
+        switch objective {
+        case .modularity: nodeWeight = Degrees.outStrengths(graph)
+        case .cpm: nodeWeight = [Double](repeating: 1, count: graph.nodeCount)
+        }
+    }
+}
+
+/// Scratch memory for Leiden, allocated once for the largest level (the original graph).
+final class LeidenWorkspace {
+    let capacity: Int
+    /// Dense accumulator: weight from the current node into each community.
+    let accumulator: UnsafeMutablePointer<Double>
+    /// The same in single precision for local moving, where it holds at most one row's weights
+    /// (half the cache footprint; the gains themselves are computed in `Double`).
+    let rowAccumulator: UnsafeMutablePointer<Float>
+    let touched: UnsafeMutablePointer<UInt32>
+    let queue: UnsafeMutablePointer<UInt32>
+    let inQueue: UnsafeMutablePointer<Bool>
+    let communityWeight: UnsafeMutablePointer<Double>
+    let communitySize: UnsafeMutablePointer<Int32>
+    let emptyStack: UnsafeMutablePointer<UInt32>
+
+    init(capacity: Int) {
+        self.capacity = max(1, capacity)
+        accumulator = .allocate(capacity: self.capacity)
+        accumulator.initialize(repeating: 0, count: self.capacity)
+        rowAccumulator = .allocate(capacity: self.capacity)
+        rowAccumulator.initialize(repeating: 0, count: self.capacity)
+        touched = .allocate(capacity: self.capacity)
+        queue = .allocate(capacity: self.capacity)
+        inQueue = .allocate(capacity: self.capacity)
+        communityWeight = .allocate(capacity: self.capacity)
+        communitySize = .allocate(capacity: self.capacity)
+        emptyStack = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        accumulator.deallocate()
+        rowAccumulator.deallocate()
+        touched.deallocate()
+        queue.deallocate()
+        inQueue.deallocate()
+        communityWeight.deallocate()
+        communitySize.deallocate()
+        emptyStack.deallocate()
+    }
+
+    /// Fast local moving (the paper's MoveNodesFast). `partition` holds ids `< nodeCount`.
+    func moveNodesFast(graph: WorkGraph, partition: inout [UInt32], factor: Double, random: inout SeededGenerator) {
+        let n = graph.nodeCount
+        guard n > 0 else { return }
+        var order = (0..<n).map { UInt32($0) }
+        random.shuffle(&order)
+        let acc = rowAccumulator, touched = touched, queue = queue, inQueue = inQueue
+        let weightOf = communityWeight, sizeOf = communitySize, empty = emptyStack
+        for c in 0..<n { weightOf[c] = 0; sizeOf[c] = 0 }
+        for v in 0..<n {
+            weightOf[Int(partition[v])] += graph.nodeWeight[v]
+            sizeOf[Int(partition[v])] += 1
+        }
+        var emptyCount = 0
+        for c in stride(from: n - 1, through: 0, by: -1) where sizeOf[c] == 0 {
+            empty[emptyCount] = UInt32(c)
+            emptyCount += 1
+        }
+        for i in 0..<n {
+            queue[i] = order[i]
+            inQueue[i] = true
+        }
+        var head = 0
+        var pending = n
+        graph.offsets.withUnsafeBufferPointer { offsets in
+            graph.targets.withUnsafeBufferPointer { targets in
+                graph.weights.withUnsafeBufferPointer { weights in
+                    graph.nodeWeight.withUnsafeBufferPointer { nodeWeight in
+                        partition.withUnsafeMutableBufferPointer { community in
+                            while pending > 0 {
+                                let v = Int(queue[head])
+                                head += 1
+                                if head == n { head = 0 }
+                                pending -= 1
+                                inQueue[v] = false
+                                let current = Int(community[v])
+                                var touchedCount = 0
+                                for e in offsets[v]..<offsets[v + 1] {
+                                    let c = Int(community[Int(targets[e])])
+                                    if acc[c] == 0 {
+                                        touched[touchedCount] = UInt32(c)
+                                        touchedCount += 1
+                                    }
+                                    acc[c] += weights[e]
+                                }
+                                let wv = nodeWeight[v]
+                                let scaled = factor * wv
+                                // Gain of staying, relative to v alone outside every community.
+                                var best = current
+                                var bestGain = Double(acc[current]) - scaled * (weightOf[current] - wv)
+                                for t in 0..<touchedCount {
+                                    let c = Int(touched[t])
+                                    guard c != current else { continue }
+                                    let gain = Double(acc[c]) - scaled * weightOf[c]
+                                    if gain > bestGain {
+                                        best = c
+                                        bestGain = gain
+                                    }
+                                }
+                                for t in 0..<touchedCount { acc[Int(touched[t])] = 0 }
+                                if bestGain < 0 && sizeOf[current] > 1 && emptyCount > 0 {
+                                    // Alone in an empty community the gain is 0, better than any candidate.
+                                    emptyCount -= 1
+                                    best = Int(empty[emptyCount])
+                                }
+                                guard best != current else { continue }
+                                weightOf[current] -= wv
+                                sizeOf[current] -= 1
+                                if sizeOf[current] == 0 {
+                                    empty[emptyCount] = UInt32(current)
+                                    emptyCount += 1
+                                }
+                                weightOf[best] += wv
+                                sizeOf[best] += 1
+                                community[v] = UInt32(best)
+                                for e in offsets[v]..<offsets[v + 1] {
+                                    let u = Int(targets[e])
+                                    if !inQueue[u] && Int(community[u]) != best {
+                                        inQueue[u] = true
+                                        var tail = head + pending
+                                        if tail >= n { tail -= n }
+                                        queue[tail] = UInt32(u)
+                                        pending += 1
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The refinement phase: a refined partition (ids are node ids) nested in `partition`.
+    func refine(graph: WorkGraph, partition: [UInt32], factor: Double, random: inout SeededGenerator) -> [UInt32] {
+        let n = graph.nodeCount
+        var refined = (0..<n).map { UInt32($0) }
+        guard n > 0 else { return refined }
+        // W_C per community, node weight and external weight per refined community.
+        var total = [Double](repeating: 0, count: n)
+        for v in 0..<n { total[Int(partition[v])] += graph.nodeWeight[v] }
+        var refinedWeight = graph.nodeWeight
+        var refinedSize = [Int32](repeating: 1, count: n)
+        // E(v, C − v): weight from v to the rest of its community; becomes E(T, C − T) per refined T.
+        var external = [Double](repeating: 0, count: n)
+        for v in 0..<n {
+            var s = 0.0
+            let c = partition[v]
+            for e in graph.offsets[v]..<graph.offsets[v + 1] where partition[Int(graph.targets[e])] == c {
+                s += Double(graph.weights[e])
+            }
+            external[v] = s
+        }
+        let ownExternal = external
+        var order = (0..<n).map { UInt32($0) }
+        random.shuffle(&order)
+        let acc = accumulator, touched = touched
+        graph.offsets.withUnsafeBufferPointer { offsets in
+            graph.targets.withUnsafeBufferPointer { targets in
+                graph.weights.withUnsafeBufferPointer { weights in
+                    for vv in order {
+                        let v = Int(vv)
+                        guard refinedSize[Int(refined[v])] == 1 else { continue }
+                        let c = partition[v]
+                        let wv = graph.nodeWeight[v]
+                        let scaled = factor * wv
+                        let communityTotal = total[Int(c)]
+                        guard ownExternal[v] >= scaled * (communityTotal - wv) else { continue }
+                        var touchedCount = 0
+                        for e in offsets[v]..<offsets[v + 1] {
+                            let u = Int(targets[e])
+                            guard partition[u] == c else { continue }
+                            let t = Int(refined[u])
+                            if acc[t] == 0 {
+                                touched[touchedCount] = UInt32(t)
+                                touchedCount += 1
+                            }
+                            acc[t] += Double(weights[e])
+                        }
+                        let own = Int(refined[v])
+                        var best = own
+                        var bestGain = 0.0
+                        for i in 0..<touchedCount {
+                            let t = Int(touched[i])
+                            guard t != own else { continue }
+                            let wt = refinedWeight[t]
+                            guard external[t] >= factor * wt * (communityTotal - wt) else { continue }
+                            let gain = acc[t] - scaled * wt
+                            if gain > bestGain || (gain == bestGain && best != own && t < best) {
+                                best = t
+                                bestGain = gain
+                            }
+                        }
+                        if best != own {
+                            refined[v] = UInt32(best)
+                            refinedSize[own] = 0
+                            refinedSize[best] += 1
+                            refinedWeight[best] += wv
+                            external[best] = external[best] + ownExternal[v] - 2 * acc[best]
+                        }
+                        for i in 0..<touchedCount { acc[Int(touched[i])] = 0 }
+                    }
+                }
+            }
+        }
+        return refined
+    }
+
+    /// The aggregate graph: one node per group of `labels` (ids `0 ..< count`), edge weights summed,
+    /// edges inside a group dropped. O(n + m).
+    func aggregate(graph: WorkGraph, by labels: [UInt32], count: Int) -> WorkGraph {
+        let n = graph.nodeCount
+        var memberOffsets = [Int](repeating: 0, count: count + 1)
+        for v in 0..<n { memberOffsets[Int(labels[v]) + 1] += 1 }
+        for c in 0..<count { memberOffsets[c + 1] += memberOffsets[c] }
+        var cursor = memberOffsets
+        var members = [UInt32](repeating: 0, count: n)
+        for v in 0..<n {
+            members[cursor[Int(labels[v])]] = UInt32(v)
+            cursor[Int(labels[v])] += 1
+        }
+        var offsets = [Int](repeating: 0, count: count + 1)
+        var targets: [UInt32] = []
+        var weights: [Float] = []
+        targets.reserveCapacity(graph.targets.count)
+        weights.reserveCapacity(graph.targets.count)
+        var nodeWeight = [Double](repeating: 0, count: count)
+        let acc = accumulator, touched = touched
+        for c in 0..<count {
+            var touchedCount = 0
+            var weightSum = 0.0
+            for i in memberOffsets[c]..<memberOffsets[c + 1] {
+                let v = Int(members[i])
+                weightSum += graph.nodeWeight[v]
+                for e in graph.offsets[v]..<graph.offsets[v + 1] {
+                    let d = Int(labels[Int(graph.targets[e])])
+                    guard d != c else { continue }
+                    if acc[d] == 0 {
+                        touched[touchedCount] = UInt32(d)
+                        touchedCount += 1
+                    }
+                    acc[d] += Double(graph.weights[e])
+                }
+            }
+            nodeWeight[c] = weightSum
+            for i in 0..<touchedCount {
+                let d = Int(touched[i])
+                targets.append(UInt32(d))
+                weights.append(Float(acc[d]))
+                acc[d] = 0
+            }
+            offsets[c + 1] = targets.count
+        }
+        return WorkGraph(offsets: offsets, targets: targets, weights: weights, nodeWeight: nodeWeight)
+    }
+}

@@ -1,0 +1,111 @@
+import Dispatch
+
+/// A small seeded generator (SplitMix64, Steele et al. 2014): the same seed gives the same sequence on
+/// every platform, which makes Leiden and sampled betweenness reproducible.
+public struct SeededGenerator: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A value in `0 ..< bound` (multiply-shift; the bias is below 2⁻³² for bounds under 2³²).
+    @inline(__always)
+    mutating func below(_ bound: Int) -> Int {
+        Int((next() >> 32) &* UInt64(bound) >> 32)
+    }
+
+    /// A uniform double in [0, 1).
+    mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+
+    /// Fisher–Yates shuffle in place.
+    mutating func shuffle(_ values: inout [UInt32]) {
+        guard values.count > 1 else { return }
+        for i in stride(from: values.count - 1, to: 0, by: -1) {
+            let j = below(i + 1)
+            values.swapAt(i, j)
+        }
+    }
+}
+
+/// Parallel loops over fixed chunks. Chunk boundaries depend only on the input size, never on the
+/// number of threads, so reductions done per chunk and combined in chunk order give the same bits on
+/// every run.
+enum Parallel {
+    /// Worker threads to use: the machine's active processors, at most 8.
+    static let width: Int = {
+        #if canImport(Glibc)
+        return max(1, min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+        #else
+        return 2
+        #endif
+    }()
+
+    /// Splits `0 ..< count` into `chunks` contiguous ranges and runs `body(chunk, range)` for each,
+    /// concurrently when `count` is large enough to pay for the threads.
+    static func forEachChunk(count: Int, chunks: Int, minimumParallelCount: Int = 20_000, _ body: (Int, Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let chunkCount = max(1, min(chunks, count))
+        if count < minimumParallelCount || width == 1 || chunkCount == 1 {
+            for c in 0..<chunkCount { body(c, (count * c / chunkCount)..<(count * (c + 1) / chunkCount)) }
+            return
+        }
+        // The body writes disjoint indices only (the callers' contract), so sharing it is safe.
+        withoutActuallyEscaping(body) { escapable in
+            let shared = UncheckedSendable(escapable)
+            DispatchQueue.concurrentPerform(iterations: chunkCount) { c in
+                shared.value(c, (count * c / chunkCount)..<(count * (c + 1) / chunkCount))
+            }
+        }
+    }
+
+    /// Ranges over `0 ..< nodeCount` holding about equal numbers of CSR entries, for `chunks` chunks.
+    static func balancedRanges(offsets: [Int], chunks: Int) -> [Range<Int>] {
+        let n = offsets.count - 1
+        guard n > 0 else { return [] }
+        let total = offsets[n] + n
+        var ranges: [Range<Int>] = []
+        var start = 0
+        for c in 1...chunks {
+            let goal = total * c / chunks
+            var low = start, high = n
+            while low < high {  // first node u with offsets[u] + u >= goal
+                let mid = (low + high) / 2
+                if offsets[mid] + mid < goal { low = mid + 1 } else { high = mid }
+            }
+            let end = c == chunks ? n : max(start, low)
+            if end > start { ranges.append(start..<end) }
+            start = end
+        }
+        return ranges
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A value handed to worker threads by a caller that guarantees they use it without races.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// A buffer that several threads write at disjoint indices (inside `Parallel.forEachChunk`).
+struct SharedBuffer<Element>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Element>?
+    init(_ pointer: UnsafeMutableBufferPointer<Element>) { base = pointer.baseAddress }
+    /// Only valid indices of a non-empty buffer may be used.
+    @inline(__always) subscript(i: Int) -> Element {
+        get { base.unsafelyUnwrapped[i] }
+        nonmutating set { base.unsafelyUnwrapped[i] = newValue }
+    }
+}

@@ -1,0 +1,207 @@
+import Dispatch
+import WhichtokStore
+
+/// Settings of a full analysis.
+public struct AnalysisOptions: Sendable, Equatable {
+    public var leiden = Leiden.Parameters()
+    public var pageRank = PageRank.Parameters()
+    /// Betweenness is costly on large graphs: nil skips it.
+    public var betweenness: Betweenness.Parameters?
+    /// Items listed per community (top hashtags, sounds, authors).
+    public var topItems = 5
+    /// Most central members listed per community (by PageRank).
+    public var centralMembers = 5
+    /// Communities covered by the mixing matrix (the largest).
+    public var mixingLimit = 100
+    /// Events used for "what the community engages with" (the graph's time window and kinds).
+    public var engagementFilter = EventFilter()
+    public init() {}
+}
+
+/// An item a community engages with, and how often.
+public struct RankedItem: Sendable, Equatable {
+    public var node: NodeType
+    public var row: RowID
+    /// Distinct (member, video) engagements, or the strength of an item node that is itself a member.
+    public var count: Double
+}
+
+/// What a community is about and who sits at its centre.
+public struct CommunityProfile: Sendable, Equatable {
+    public var topHashtags: [RankedItem] = []
+    public var topSounds: [RankedItem] = []
+    public var topAuthors: [RankedItem] = []
+    /// Members with the highest PageRank, best first (ties by node id).
+    public var centralMembers: [Int] = []
+}
+
+/// Every measure of one graph: components, degrees, PageRank, the Leiden partition with its modularity,
+/// per-community statistics and profiles, mixing, roles, cores, clustering and (optionally) betweenness.
+public struct Analysis: Sendable {
+    public var graph: Graph
+    public var options: AnalysisOptions
+    public var components: Components
+    public var degrees: Degrees
+    public var pageRank: PageRank
+    public var leiden: Leiden
+    /// Modularity of the partition at γ = 1 (whatever the objective optimised).
+    public var modularity: Double
+    public var communities: CommunityStatistics
+    public var profiles: [CommunityProfile]
+    public var roles: NodeRoles
+    public var cores: CoreDecomposition
+    public var clustering: LocalClustering
+    public var betweenness: Betweenness?
+    /// Seconds per phase, in order (not part of any deterministic output).
+    public var timings: [(String, Double)]
+
+    /// Runs the analysis. `store` (when the graph came from one) provides community profiles.
+    public init(_ graph: Graph, store: Store? = nil, options: AnalysisOptions = AnalysisOptions()) {
+        var timings: [(String, Double)] = []
+        func timed<T>(_ name: String, _ body: () -> T) -> T {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let result = body()
+            timings.append((name, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+            return result
+        }
+        self.graph = graph
+        self.options = options
+        components = timed("components") { Components(graph) }
+        degrees = timed("degrees") { Degrees(graph) }
+        pageRank = timed("pagerank") { PageRank(graph, parameters: options.pageRank) }
+        let leiden = timed("leiden") { Leiden(graph, parameters: options.leiden) }
+        self.leiden = leiden
+        modularity = timed("modularity") { Modularity.of(graph, membership: leiden.membership) }
+        communities = timed("communities") {
+            CommunityStatistics(graph, membership: leiden.membership, mixingLimit: options.mixingLimit)
+        }
+        roles = timed("roles") { NodeRoles(graph, membership: leiden.membership) }
+        cores = timed("cores") { CoreDecomposition(graph) }
+        clustering = timed("clustering") { LocalClustering(graph) }
+        betweenness = options.betweenness.map { parameters in timed("betweenness") { Betweenness(graph, parameters: parameters) } }
+        let rank = pageRank.rank
+        profiles = timed("profiles") {
+            Analysis.profiles(graph, membership: leiden.membership, count: leiden.communityCount, pageRank: rank, store: store, options: options)
+        }
+        self.timings = timings
+    }
+
+    /// Community profiles: central members by PageRank; top hashtags, sounds and authors of the
+    /// members' engagement (distinct member–video pairs of the filter's kinds); item nodes that are
+    /// members themselves count with their strength. O(E + P log P) for P (community, item) pairs.
+    static func profiles(
+        _ graph: Graph, membership: [UInt32], count: Int, pageRank: [Double], store: Store?, options: AnalysisOptions
+    ) -> [CommunityProfile] {
+        var profiles = [CommunityProfile](repeating: CommunityProfile(), count: count)
+        // Central members.
+        let byRank = (0..<graph.nodeCount).sorted { pageRank[$0] != pageRank[$1] ? pageRank[$0] > pageRank[$1] : $0 < $1 }
+        for u in byRank where profiles[Int(membership[u])].centralMembers.count < options.centralMembers {
+            profiles[Int(membership[u])].centralMembers.append(u)
+        }
+        guard options.topItems > 0 else { return profiles }
+        // Item nodes that are members count with their strength.
+        let strength = Degrees.outStrengths(graph)
+        var memberItems: [[RankedItem]] = [[RankedItem]](repeating: [], count: count)
+        for u in 0..<graph.nodeCount {
+            switch graph.nodeTypes[u] {
+            case .hashtag, .sound, .author:
+                memberItems[Int(membership[u])].append(RankedItem(node: graph.nodeTypes[u], row: graph.nodeRows[u], count: strength[u]))
+            default: break
+            }
+        }
+        // Distinct (member, video) engagements, grouped by community.
+        var pairsByCommunity = [[UInt64]](repeating: [], count: count)
+        if let store {
+            var communityOfAccount = [UInt32](repeating: .max, count: store.accounts.count)
+            for u in 0..<graph.nodeCount where graph.nodeTypes[u] == .account && Int(graph.nodeRows[u]) < store.accounts.count {
+                communityOfAccount[Int(graph.nodeRows[u])] = membership[u]
+            }
+            let filter = options.engagementFilter
+            let mask = filter.kindMask(defaults: GraphBuilder.bipartiteDefaultKinds)
+            let events = store.events
+            for i in 0..<events.count {
+                let actor = Int(events.actor[i])
+                guard actor < communityOfAccount.count, communityOfAccount[actor] != .max, mask[Int(events.kind[i])],
+                    filter.accepts(time: events.time[i])
+                else { continue }
+                var video = RowID.none
+                if events.objectType[i] == ObjectType.video.rawValue {
+                    video = events.object[i]
+                } else if events.objectType[i] == ObjectType.comment.rawValue, Int(events.object[i]) < store.comments.count {
+                    video = store.comments.video[Int(events.object[i])]
+                }
+                if video != .none && Int(video) < store.videos.count {
+                    pairsByCommunity[Int(communityOfAccount[actor])].append(UInt64(actor) << 32 | UInt64(video))
+                }
+            }
+        }
+        // Dense counters per family, reset through touched lists after each community.
+        let hashtagCount = store?.hashtags.count ?? 0, soundCount = store?.sounds.count ?? 0
+        let accountCount = store?.accounts.count ?? 0
+        var hashtagScore = [Double](repeating: 0, count: hashtagCount)
+        var soundScore = [Double](repeating: 0, count: soundCount)
+        var authorScore = [Double](repeating: 0, count: accountCount)
+        var touchedHashtags: [RowID] = [], touchedSounds: [RowID] = [], touchedAuthors: [RowID] = []
+        func top(_ family: NodeType, _ touched: [RowID], _ score: [Double], _ members: [RankedItem]) -> [RankedItem] {
+            var list = touched.map { RankedItem(node: family, row: $0, count: score[Int($0)]) }
+            list += members.filter { $0.node == family }
+            list.sort { $0.count != $1.count ? $0.count > $1.count : $0.row < $1.row }
+            return Array(list.prefix(options.topItems))
+        }
+        for c in 0..<count {
+            if let store {
+                var pairs = pairsByCommunity[c]
+                pairsByCommunity[c] = []
+                pairs.sort()
+                var previous = UInt64.max
+                for pair in pairs where pair != previous {
+                    previous = pair
+                    let actor = Int(pair >> 32), video = RowID(truncatingIfNeeded: pair)
+                    for h in store.videos.hashtags(of: video) where Int(h) < hashtagCount {
+                        if hashtagScore[Int(h)] == 0 { touchedHashtags.append(h) }
+                        hashtagScore[Int(h)] += 1
+                    }
+                    let sound = store.videos.sound[Int(video)]
+                    if sound != .none && Int(sound) < soundCount {
+                        if soundScore[Int(sound)] == 0 { touchedSounds.append(sound) }
+                        soundScore[Int(sound)] += 1
+                    }
+                    let author = store.videos.author[Int(video)]
+                    if author != .none && Int(author) != actor && Int(author) < accountCount {
+                        if authorScore[Int(author)] == 0 { touchedAuthors.append(author) }
+                        authorScore[Int(author)] += 1
+                    }
+                }
+            }
+            profiles[c].topHashtags = top(.hashtag, touchedHashtags, hashtagScore, memberItems[c])
+            profiles[c].topSounds = top(.sound, touchedSounds, soundScore, memberItems[c])
+            profiles[c].topAuthors = top(.author, touchedAuthors, authorScore, memberItems[c])
+            for h in touchedHashtags { hashtagScore[Int(h)] = 0 }
+            for s in touchedSounds { soundScore[Int(s)] = 0 }
+            for a in touchedAuthors { authorScore[Int(a)] = 0 }
+            touchedHashtags.removeAll(keepingCapacity: true)
+            touchedSounds.removeAll(keepingCapacity: true)
+            touchedAuthors.removeAll(keepingCapacity: true)
+        }
+        return profiles
+    }
+}
+
+extension RankedItem {
+    /// The item's display label (`#tag`, sound title, author username).
+    public func label(in store: Store?) -> String {
+        guard let store else { return "\(node.name)-\(row)" }
+        switch node {
+        case .hashtag:
+            return store.strings[Int(row) < store.hashtags.count ? store.hashtags.name[Int(row)] : .none].map { "#" + $0 } ?? "hashtag-\(row)"
+        case .sound:
+            guard Int(row) < store.sounds.count else { return "sound-\(row)" }
+            if let title = store.strings[store.sounds.title[Int(row)]] { return title }
+            return "sound-\(store.sounds.tiktokID[Int(row)])"
+        case .author, .account:
+            return store.label(ofAccount: row)
+        case .external:
+            return "\(row)"
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Graph builders and algorithms live here (issue 4).

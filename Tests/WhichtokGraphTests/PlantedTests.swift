@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+@testable import WhichtokGraph
+
+/// A planted-partition graph: `groups` groups of `size` nodes; each pair inside a group is linked with
+/// probability `pIn`, each pair across groups with `pOut`; weights uniform in [0.5, 1.5).
+func plantedPartition(groups: Int, size: Int, pIn: Double, pOut: Double, seed: UInt64) -> (Graph, [UInt32]) {
+    var random = SeededGenerator(seed: seed)
+    let n = groups * size
+    var edges: [(Int, Int, Float)] = []
+    for u in 0..<n {
+        for v in (u + 1)..<n {
+            let p = u / size == v / size ? pIn : pOut
+            if random.unit() < p { edges.append((u, v, Float(0.5 + random.unit()))) }
+        }
+    }
+    return (Graph(nodeCount: n, edges: edges), (0..<n).map { UInt32($0 / size) })
+}
+
+@Suite("Planted communities")
+struct PlantedTests {
+    @Test("Leiden recovers planted communities (NMI ≥ 0.9)", arguments: [UInt64(3), 17])
+    func recovery(seed: UInt64) {
+        let (graph, truth) = plantedPartition(groups: 8, size: 40, pIn: 0.3, pOut: 0.01, seed: seed)
+        var parameters = Leiden.Parameters()
+        parameters.seed = seed
+        let result = Leiden(graph, parameters: parameters)
+        #expect(PartitionComparison.normalizedMutualInformation(result.membership, truth) >= 0.9)
+        #expect(result.quality >= Modularity.of(graph, membership: truth) - 1e-9)
+    }
+
+    @Test("CPM at a density threshold between the inside and outside densities also recovers them")
+    func cpm() {
+        let (graph, truth) = plantedPartition(groups: 6, size: 30, pIn: 0.4, pOut: 0.01, seed: 5)
+        var parameters = Leiden.Parameters()
+        parameters.objective = .cpm
+        parameters.resolution = 0.1  // weights average 1: inside density ≈ 0.4, outside ≈ 0.01
+        let result = Leiden(graph, parameters: parameters)
+        #expect(PartitionComparison.normalizedMutualInformation(result.membership, truth) >= 0.9)
+    }
+
+    @Test("an iteration never lowers the quality, and a higher γ gives more communities")
+    func resolution() {
+        let (graph, _) = plantedPartition(groups: 4, size: 30, pIn: 0.3, pOut: 0.05, seed: 11)
+        var low = Leiden.Parameters()
+        low.resolution = 0.5
+        var high = Leiden.Parameters()
+        high.resolution = 3
+        #expect(Leiden(graph, parameters: high).communityCount > Leiden(graph, parameters: low).communityCount)
+        var one = Leiden.Parameters()
+        one.iterations = 1
+        var three = Leiden.Parameters()
+        three.iterations = 3
+        #expect(Leiden(graph, parameters: three).quality >= Leiden(graph, parameters: one).quality - 1e-12)
+    }
+}
+
+/// Whether python3 with networkx can be run here (checked once).
+let networkxAvailable: Bool = {
+    guard let process = try? pythonProcess(["-c", "import networkx"]) else { return false }
+    process.waitUntilExit()
+    return process.terminationStatus == 0
+}()
+
+func pythonProcess(_ arguments: [String], output: Pipe? = nil) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["python3"] + arguments
+    process.standardOutput = output ?? FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    return process
+}
+
+@Suite("Agreement with networkx")
+struct NetworkxTests {
+    @Test(
+        "PageRank, modularity, components, clustering and cores agree with networkx on the same graph",
+        .enabled(if: networkxAvailable, "python3 with networkx is not installed: comparison skipped"))
+    func agreement() throws {
+        // Two planted graphs side by side (two components), weighted.
+        let (a, truthA) = plantedPartition(groups: 3, size: 20, pIn: 0.3, pOut: 0.02, seed: 8)
+        var lines = ""
+        var sources: [UInt32] = [], targets: [UInt32] = [], weights: [Float] = []
+        for offset in [0, 60] {
+            for u in 0..<a.nodeCount {
+                for e in a.neighbours(of: u) where u < Int(a.targets[e]) {
+                    let v = Int(a.targets[e])
+                    sources.append(UInt32(u + offset)); targets.append(UInt32(v + offset)); weights.append(a.weights[e])
+                    lines += "\(u + offset) \(v + offset) \(a.weights[e])\n"
+                }
+            }
+        }
+        let graph = Graph(nodeCount: 120, sources: sources, targets: targets, weights: weights, directed: false)
+        let membership = truthA + truthA.map { $0 + 3 }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("whichtok-nx-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let edgePath = directory.appendingPathComponent("edges.txt").path
+        try lines.write(toFile: edgePath, atomically: true, encoding: .utf8)
+        let script = """
+            import sys, networkx as nx
+            g = nx.Graph(); g.add_nodes_from(range(120))
+            for line in open(sys.argv[1]):
+                u, v, w = line.split(); g.add_edge(int(u), int(v), weight=float(w))
+            membership = [int(x) for x in sys.argv[2].split(",")]
+            parts = [{u for u in range(120) if membership[u] == c} for c in sorted(set(membership))]
+            print(nx.number_connected_components(g))
+            print(repr(nx.community.modularity(g, parts, weight="weight")))
+            pr = nx.pagerank(g, alpha=0.85, weight="weight", tol=1e-12, max_iter=1000)
+            print(" ".join(repr(pr[u]) for u in range(120)))
+            cl = nx.clustering(g)
+            print(" ".join(repr(cl[u]) for u in range(120)))
+            core = nx.core_number(g)
+            print(" ".join(str(core[u]) for u in range(120)))
+            """
+        let pipe = Pipe()
+        let process = try pythonProcess(
+            ["-c", script, edgePath, membership.map(String.init).joined(separator: ",")], output: pipe)
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0)
+        let output = String(decoding: data, as: UTF8.self).split(separator: "\n")
+        try #require(output.count == 5)
+        #expect(Int(output[0]) == Components(graph).count)
+        let theirModularity = try #require(Double(output[1]))
+        #expect(abs(Modularity.of(graph, membership: membership) - theirModularity) < 1e-6)
+        let theirRanks = output[2].split(separator: " ").compactMap { Double($0) }
+        try #require(theirRanks.count == 120)
+        let ours = PageRank(graph).rank
+        for u in 0..<120 { #expect(abs(ours[u] - theirRanks[u]) < 1e-6) }
+        let theirClustering = output[3].split(separator: " ").compactMap { Double($0) }
+        try #require(theirClustering.count == 120)
+        let clustering = LocalClustering(graph).coefficient
+        for u in 0..<120 { #expect(abs(clustering[u] - theirClustering[u]) < 1e-12) }
+        #expect(CoreDecomposition(graph).core == output[4].split(separator: " ").compactMap { Int($0) })
+    }
+}
