@@ -10,8 +10,12 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_PKGS := pkg-config libarchive-dev libxml2-dev libsimdjson-dev
 # What the tests and benchmarks call: jing and xmllint validate exports, bsdtar is the benchmark's floor.
 TEST_PKGS  := jing libxml2-utils libarchive-tools python3-venv
+# The export tests read exports back with networkx (≥ 3.6, for GEXF 1.3) and python-igraph, installed
+# with pip into this virtual environment when missing.
+VENV_TEST  := .venv-test
+PY_TEST_PKGS := "networkx>=3.6" igraph
 
-.PHONY: all build demo test bench bench-graph deps test-deps sample clean
+.PHONY: all build demo test bench bench-graph bench-export deps test-deps sample clean
 
 all: build
 
@@ -25,6 +29,9 @@ test-deps: deps
 	@missing=""; for p in $(TEST_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
+	@$(VENV_TEST)/bin/python -c 'import sys, igraph, networkx; sys.exit(tuple(map(int, networkx.__version__.split(".")[:2])) < (3, 6))' \
+	  >/dev/null 2>&1 || { echo "installing networkx and python-igraph into $(VENV_TEST)"; \
+	  python3 -m venv $(VENV_TEST) && $(VENV_TEST)/bin/python -m pip install -q --upgrade $(PY_TEST_PKGS); }
 
 build: deps
 	$(SWIFT) build -c release --product whichtok
@@ -52,6 +59,11 @@ bench: build test-deps
 # (installed with pip into Benchmarks/.venv) on a 100k-node / 1M-edge planted-partition graph.
 bench-graph: build test-deps
 	python3 Benchmarks/graph_bench.py
+
+# Export benchmark: whichtok export (GEXF and GraphML, with and without ForceAtlas2) against networkx
+# write_gexf/write_graphml (from $(VENV_TEST)) on a 100k-node / 1M-edge planted-partition edge list.
+bench-export: build test-deps
+	python3 Benchmarks/export_bench.py
 
 clean:
 	rm -rf .build out

@@ -1,0 +1,160 @@
+import ArgumentParser
+import WhichtokExport
+import WhichtokGraph
+import WhichtokStore
+
+/// `whichtok export`: the analysed graph as GEXF, GraphML or CSV, coloured by community, sized by
+/// PageRank and laid out with ForceAtlas2.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the analysed graph as GEXF, GraphML or CSV for Gephi, Cytoscape, networkx and igraph.",
+        discussion: """
+            Builds the graph as 'analyze' does (same options), finds communities, lays the graph out with \
+            ForceAtlas2 and writes every result as node and edge attributes: whichtok.gexf, \
+            whichtok.graphml or the folder whichtok-csv/ unless -o names another path ('-o -' writes GEXF \
+            or GraphML to standard output). Nodes are coloured by community and sized by PageRank. Files \
+            are replaced atomically. The same store and options always give byte-identical files.
+            Exit status: 0 ok, 1 failure, 64 usage, 65 malformed edge list, 66 store or file missing, \
+            73 cannot write the output.
+            """)
+
+    enum Format: String, EnumerableFlag {
+        case gexf, graphml, csv
+
+        static func help(for value: Format) -> ArgumentHelp? {
+            switch value {
+            case .gexf: "Write GEXF (Gephi; networkx read_gexf)."
+            case .graphml: "Write GraphML (Cytoscape, igraph, networkx, Gephi)."
+            case .csv: "Write nodes.csv and edges.csv (Gephi's data laboratory, pandas, R)."
+            }
+        }
+    }
+
+    @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var graphOptions: GraphOptions
+
+    @Flag(exclusivity: .exclusive)
+    var format: Format?
+
+    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Where to write ('-' for standard output; GEXF and GraphML only).", valueName: "path"))
+    var output: String?
+
+    @Option(name: .long, help: ArgumentHelp("GEXF version: 1.3 (Gephi 0.10, networkx ≥ 3.6) or 1.2 (older readers).", valueName: "version"))
+    var gexfVersion: String = GEXFVersion.v1_3.rawValue
+
+    @Flag(name: .long, help: "GEXF: give nodes and edges spells from their event times (Gephi's timeline).")
+    var dynamic = false
+
+    @Flag(name: .long, help: "Skip the ForceAtlas2 layout (no positions are written).")
+    var noLayout = false
+
+    @Option(name: .long, help: ArgumentHelp("ForceAtlas2 iterations.", valueName: "n"))
+    var layoutIterations: Int = ForceAtlas2.Parameters().iterations
+
+    @Flag(name: .long, help: "ForceAtlas2 LinLog mode: tighter, more separated communities.")
+    var linlog = false
+
+    @Flag(name: .long, help: "ForceAtlas2: dissuade hubs (attraction divided by degree).")
+    var dissuadeHubs = false
+
+    @Option(name: .long, help: ArgumentHelp("ForceAtlas2 gravity.", valueName: "g"))
+    var gravity: Double = ForceAtlas2.Parameters().gravity
+
+    @Flag(name: .long, help: "ForceAtlas2 strong gravity (grows with distance).")
+    var strongGravity = false
+
+    @Option(name: .long, help: ArgumentHelp("ForceAtlas2 scaling (repulsion); default 2, or 10 under 100 nodes.", valueName: "r"))
+    var scaling: Double?
+
+    @Option(name: .long, help: ArgumentHelp("ForceAtlas2 Barnes–Hut θ (smaller is more exact).", valueName: "theta"))
+    var theta: Double = ForceAtlas2.Parameters().theta
+
+    @Flag(name: .long, help: "Print the time of each phase to stderr.")
+    var timings = false
+
+    @Flag(name: .long, help: "Print nothing but errors.")
+    var quiet = false
+
+    func validate() throws {
+        guard format != nil else { throw ValidationError("choose a format: --gexf, --graphml or --csv") }
+        guard let version = GEXFVersion(rawValue: gexfVersion == "1.2draft" ? "1.2" : gexfVersion) else {
+            throw ValidationError("unknown --gexf-version '\(gexfVersion)'; expected 1.3 or 1.2")
+        }
+        if version != .v1_3 && format != .gexf { throw ValidationError("--gexf-version applies to --gexf only") }
+        if dynamic && format != .gexf { throw ValidationError("--dynamic applies to --gexf only") }
+        if output == "-" && format == .csv { throw ValidationError("CSV is two files: -o must name a folder, not '-'") }
+        if output == "" { throw ValidationError("-o needs a path") }
+        guard layoutIterations >= 0 else { throw ValidationError("--layout-iterations must not be negative") }
+        guard gravity >= 0, gravity.isFinite else { throw ValidationError("--gravity must be ≥ 0") }
+        if let scaling, !(scaling > 0 && scaling.isFinite) { throw ValidationError("--scaling must be > 0") }
+        guard theta > 0, theta.isFinite else { throw ValidationError("--theta must be > 0") }
+    }
+
+    func run() throws {
+        var clock = Clock()
+        let (built, store) = try graphOptions.buildGraph(storePath: storeOptions.path, clock: &clock)
+        let filter = graphOptions.graphFilter
+        let graph = clock.time("filter") { filter.apply(to: built) }
+        let options = try graphOptions.analysisOptions()
+        let analysis = clock.time("analysis") { Analysis(graph, store: store, options: options) }
+        var layout: ForceAtlas2?
+        if !noLayout {
+            var parameters = ForceAtlas2.Parameters()
+            parameters.iterations = layoutIterations
+            parameters.seed = graphOptions.seed
+            parameters.linLog = linlog
+            parameters.dissuadeHubs = dissuadeHubs
+            parameters.gravity = gravity
+            parameters.strongGravity = strongGravity
+            parameters.scalingRatio = scaling
+            parameters.theta = theta
+            layout = clock.time("layout") {
+                ForceAtlas2(graph, parameters: parameters, communities: analysis.leiden.membership)
+            }
+        }
+        let document = clock.time("document") { ExportDocument(analysis: analysis, store: store, layout: layout) }
+        let destination = output == "-" ? nil : (output ?? defaultPath)
+        let result: ExportResult
+        do {
+            result = try clock.time("write") { () throws(ExportError) -> ExportResult in
+                switch format ?? .gexf {
+                case .gexf:
+                    let version = GEXFVersion(rawValue: gexfVersion == "1.2draft" ? "1.2" : gexfVersion) ?? .v1_3
+                    return try Exporter.writeGEXF(document, to: destination, options: GEXFOptions(version: version, dynamic: dynamic))
+                case .graphml:
+                    return try Exporter.writeGraphML(document, to: destination)
+                case .csv:
+                    return try Exporter.writeCSV(document, toFolder: destination ?? defaultPath)
+                }
+            }
+        } catch let error as ExportError {
+            Console.error("whichtok: error: \(Console.printable(error.description))")
+            throw ExitCode(error.code == .invalidRequest ? Exit.usage : Exit.cannotCreate)
+        }
+        if timings {
+            for (name, seconds) in clock.phases + analysis.timings.map({ ("  " + $0.0, $0.1) }) {
+                Console.error("timing \(name.padding(toLength: 12)) \(AnalyzeCommand.fixed(seconds, 4)) s")
+            }
+            Console.error("timing nodes \(graph.nodeCount) edges \(graph.edgeCount) layout_iterations \(layout?.iterationsDone ?? 0)")
+        }
+        if result.dynamicIgnored {
+            Console.error("whichtok: warning: no node or edge has a known time; the GEXF is static")
+        }
+        if result.removedCharacters > 0 {
+            Console.error("whichtok: warning: removed \(grouped(result.removedCharacters)) character(s) that XML 1.0 does not allow from labels")
+        }
+        if !quiet && destination != nil {
+            let written = result.files.map(Console.printable).joined(separator: ", ")
+            Console.error("wrote \(written): \(grouped(result.nodes)) nodes, \(grouped(result.edges)) edges")
+        }
+    }
+
+    var defaultPath: String {
+        switch format ?? .gexf {
+        case .gexf: "whichtok.gexf"
+        case .graphml: "whichtok.graphml"
+        case .csv: "whichtok-csv"
+        }
+    }
+}

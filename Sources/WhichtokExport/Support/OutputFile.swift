@@ -1,0 +1,148 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An output file written atomically: the bytes go to a temporary file next to the destination, which
+/// is `fsync`ed and renamed over it only when everything was written. If anything fails (or the owner
+/// is released without `commit()`), the temporary file is removed and the destination is untouched.
+/// Standard output (`path == nil`) is written directly.
+final class OutputFile {
+    let path: String?
+    let descriptor: Int32
+    private let temporaryPath: String?
+    private var finished = false
+
+    /// Opens a temporary file for `path`, or standard output when `path` is nil.
+    init(path: String?) throws(ExportError) {
+        self.path = path
+        guard let path else {
+            descriptor = 1
+            temporaryPath = nil
+            return
+        }
+        if OutputFile.isDirectory(path) {
+            throw ExportError(.cannotCreate, path: path, message: "is a directory")
+        }
+        let (directory, name) = OutputFile.split(path)
+        let temporary = directory + "." + name + ".tmp-" + String(getpid())
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw ExportError(.cannotCreate, path: path, message: "cannot create a file here (\(OutputFile.lastError()))")
+        }
+        descriptor = fd
+        temporaryPath = temporary
+    }
+
+    /// Flushes to disk and renames the temporary file over the destination.
+    func commit() throws(ExportError) {
+        guard !finished else { return }
+        finished = true
+        guard let path, let temporaryPath else { return }
+        if fsync(descriptor) != 0 {
+            let reason = OutputFile.lastError()
+            close(descriptor)
+            unlink(temporaryPath)
+            throw ExportError(.writeFailed, path: path, message: "write failed (\(reason))")
+        }
+        close(descriptor)
+        if rename(temporaryPath, path) != 0 {
+            let reason = OutputFile.lastError()
+            unlink(temporaryPath)
+            throw ExportError(.cannotCreate, path: path, message: "cannot replace the file (\(reason))")
+        }
+    }
+
+    /// Removes the temporary file.
+    func discard() {
+        guard !finished else { return }
+        finished = true
+        guard let temporaryPath else { return }
+        close(descriptor)
+        unlink(temporaryPath)
+    }
+
+    deinit { discard() }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// `("dir/", "name")` for `"dir/name"`, `("", "name")` for `"name"`.
+    static func split(_ path: String) -> (String, String) {
+        guard let slash = path.lastIndex(of: "/") else { return ("", path) }
+        return (String(path[...slash]), String(path[path.index(after: slash)...]))
+    }
+
+    static func lastError() -> String {
+        guard let text = strerror(errno) else { return "error \(errno)" }
+        return String(cString: text)
+    }
+}
+
+/// A buffered writer to a file descriptor (64 KB chunks), for CSV.
+struct _ByteSink: ~Copyable {
+    private let descriptor: Int32
+    private var buffer: [UInt8] = []
+    private(set) var failed = false
+    private(set) var errorText = ""
+
+    init(descriptor: Int32) {
+        self.descriptor = descriptor
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    mutating func write(_ bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    mutating func write(_ bytes: UnsafeBufferPointer<UInt8>) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    mutating func write(_ literal: StaticString) {
+        literal.withUTF8Buffer { buffer.append(contentsOf: $0) }
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    mutating func write(byte: UInt8) {
+        buffer.append(byte)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    mutating func flush() {
+        guard !failed else {
+            buffer.removeAll(keepingCapacity: true)
+            return
+        }
+        var done = 0
+        let total = buffer.count
+        buffer.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            while done < total {
+                let n = systemWrite(descriptor, base + done, total - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failed = true
+                    errorText = OutputFile.lastError()
+                    return
+                }
+                done += n
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+@inline(__always)
+private func systemWrite(_ fd: Int32, _ pointer: UnsafeRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    return Glibc.write(fd, pointer, count)
+    #else
+    return Darwin.write(fd, pointer, count)
+    #endif
+}

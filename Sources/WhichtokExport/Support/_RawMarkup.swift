@@ -1,0 +1,140 @@
+/// The calls a writer makes to produce elements: the libxml2 writer (`_XMLTextWriter`) and the
+/// pre-formatter (`_RawMarkup`) both take them, so node and edge content is written by one generic
+/// function whichever path is used.
+protocol _MarkupSink: ~Copyable {
+    mutating func startElement(_ name: StaticString)
+    mutating func attribute(_ name: StaticString, _ value: inout _ValueBuffer)
+    mutating func attribute(_ name: StaticString, _ value: StaticString)
+    /// A null-terminated name or value (`AttributeColumn.nameBytes`).
+    mutating func attribute(_ name: StaticString, _ value: [UInt8])
+    mutating func text(_ value: inout _ValueBuffer)
+    mutating func endElement()
+}
+
+extension _XMLTextWriter: _MarkupSink {}
+
+/// Formats elements whose names and values need no escaping into bytes identical to what libxml2's
+/// `xmlTextWriter` writes for the same calls (two-space indentation, `/>` for empty elements, a line
+/// break after each element), so that a block of them can be handed to the writer in one
+/// `xmlTextWriterWriteRawLen` call instead of four to six calls per element.
+///
+/// It is used only for markup it can prove safe: every value is checked as it is added, and a value
+/// holding a byte that XML escapes (`< > & "`, TAB, LF, CR or another control character) sets
+/// `needsEscaping`, after which the caller discards the block and writes those elements through
+/// libxml2 instead. Ids, numbers, dates and the fixed category names never do; labels and other
+/// free text always go through libxml2. The tests check that both paths give the same bytes.
+struct _RawMarkup: _MarkupSink, ~Copyable {
+    private(set) var buffer = _ValueBuffer()
+    private(set) var needsEscaping = false
+    private var names: [StaticString] = []
+    private var depth = 0
+    private var startTagOpen = false
+    private var indentBeforeEnd = true
+
+    /// Starts a block of children at `depth` (the root element is depth 0). `parentStartTagOpen`: the
+    /// enclosing element was opened through libxml2 and has no content yet (libxml2 then writes `>`
+    /// itself before the block, and the block begins with the line break it would have written).
+    mutating func begin(depth: Int, parentStartTagOpen: Bool) {
+        buffer.reset()
+        needsEscaping = false
+        names.removeAll(keepingCapacity: true)
+        self.depth = depth
+        startTagOpen = false
+        indentBeforeEnd = true
+        if parentStartTagOpen { buffer.append(byte: 0x0A) }
+    }
+
+    /// Drops everything after the first `count` bytes (a rejected element) and clears `needsEscaping`.
+    mutating func truncate(to count: Int) {
+        buffer.truncate(to: count)
+        needsEscaping = false
+        names.removeAll(keepingCapacity: true)
+        startTagOpen = false
+        indentBeforeEnd = true
+    }
+
+    /// Ends the block before libxml2 writes the closing tag of the element at `parentDepth`.
+    mutating func finish(parentDepth: Int) {
+        indent(parentDepth)
+    }
+
+    private mutating func indent(_ level: Int) {
+        for _ in 0..<level { buffer.append("  ") }
+    }
+
+    private mutating func closeStartTag() {
+        if startTagOpen {
+            buffer.append(">\n")
+            startTagOpen = false
+        }
+    }
+
+    mutating func startElement(_ name: StaticString) {
+        closeStartTag()
+        indent(depth + names.count)
+        buffer.append(byte: UInt8(ascii: "<"))
+        buffer.append(name)
+        names.append(name)
+        startTagOpen = true
+    }
+
+    mutating func attribute(_ name: StaticString, _ value: inout _ValueBuffer) {
+        value.withBytes { attribute(name, $0) }
+    }
+
+    mutating func attribute(_ name: StaticString, _ value: StaticString) {
+        value.withUTF8Buffer { attribute(name, $0) }
+    }
+
+    private mutating func attribute(_ name: StaticString, _ content: UnsafeBufferPointer<UInt8>) {
+        check(content)
+        buffer.append(byte: 0x20)
+        buffer.append(name)
+        buffer.append("=\"")
+        buffer.append(buffer: content)
+        buffer.append(byte: UInt8(ascii: "\""))
+    }
+
+    mutating func attribute(_ name: StaticString, _ value: [UInt8]) {
+        value.withUnsafeBufferPointer { all in
+            attribute(name, UnsafeBufferPointer(rebasing: all[..<(all.last == 0 ? all.count - 1 : all.count)]))
+        }
+    }
+
+    mutating func text(_ value: inout _ValueBuffer) {
+        value.withBytes { content in
+            check(content)
+            if startTagOpen {
+                buffer.append(byte: UInt8(ascii: ">"))
+                startTagOpen = false
+            }
+            buffer.append(buffer: content)
+        }
+        indentBeforeEnd = false
+    }
+
+    mutating func endElement() {
+        guard let name = names.popLast() else { return }
+        if startTagOpen {
+            buffer.append("/>")
+            startTagOpen = false
+        } else {
+            if indentBeforeEnd { indent(depth + names.count) }
+            buffer.append("</")
+            buffer.append(name)
+            buffer.append(byte: UInt8(ascii: ">"))
+        }
+        indentBeforeEnd = true
+        buffer.append(byte: 0x0A)
+    }
+
+    /// Marks the block unusable if `bytes` hold anything XML would escape.
+    @inline(__always)
+    private mutating func check(_ bytes: UnsafeBufferPointer<UInt8>) {
+        for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
+            || byte == UInt8(ascii: "&") || byte == UInt8(ascii: "\"") {
+            needsEscaping = true
+            return
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// GEXF, GraphML and CSV writers live here (issue 5).

@@ -1,0 +1,269 @@
+/// The GEXF version to write.
+public enum GEXFVersion: String, Sendable, CaseIterable {
+    /// GEXF 1.3 (`http://gexf.net/1.3`): Gephi 0.10, networkx ≥ 3.6, graphology.
+    case v1_3 = "1.3"
+    /// GEXF 1.2draft (`http://www.gexf.net/1.2draft`): networkx before 3.6, older tools.
+    case v1_2 = "1.2"
+}
+
+/// How to write GEXF.
+public struct GEXFOptions: Sendable, Equatable {
+    public var version: GEXFVersion = .v1_3
+    /// Give nodes and edges spells from their event times (`mode="dynamic"`, `timeformat="date"`), so
+    /// Gephi's timeline can filter them.
+    public var dynamic = false
+    public init(version: GEXFVersion = .v1_3, dynamic: Bool = false) {
+        self.version = version
+        self.dynamic = dynamic
+    }
+}
+
+/// Writes GEXF (1.3 or 1.2draft) through libxml2's text writer.
+///
+/// Profile (shared/docs/graph-exports-and-anchors.md §3.9): exact namespaces (`http://gexf.net/1.3`,
+/// `http://www.gexf.net/1.2draft`, no `xsi:schemaLocation`); `defaultedgetype` `directed` or
+/// `undirected` (never `mutual`); typed attributes declared once per class with their title as id;
+/// every edge with an id and a `weight` written as a double; nodes before edges with `count`s;
+/// `viz:size`, `viz:position` (with `z="0.0"`) and `viz:color` with `r`/`g`/`b` (never `hex`). Dynamic
+/// exports use day-granular spells (`timeformat="date"`, closed intervals of UTC days), which Gephi's
+/// timeline and networkx both read.
+///
+/// Labels and the description always go through libxml2's escaping writer. The rest of a node (its
+/// attribute values and viz elements) and whole edges hold only ids, numbers, dates and fixed names;
+/// with `fast` (the default) they are pre-formatted by `_RawMarkup` and passed to libxml2 in blocks,
+/// which gives the same bytes (the tests compare both paths) about ten times faster.
+enum GEXFWriter {
+    static func write(
+        _ document: ExportDocument, options: GEXFOptions, to xml: _XMLTextWriter, buffer: inout _ValueBuffer,
+        fast: Bool = true
+    ) {
+        let graph = document.graph
+        let dynamic = options.dynamic && document.hasTimes
+        xml.startDocument()
+        xml.startElement("gexf")
+        switch options.version {
+        case .v1_3:
+            xml.attribute("xmlns", "http://gexf.net/1.3")
+            xml.attribute("xmlns:viz", "http://gexf.net/1.3/viz")
+            xml.attribute("version", "1.3")
+        case .v1_2:
+            xml.attribute("xmlns", "http://www.gexf.net/1.2draft")
+            xml.attribute("xmlns:viz", "http://www.gexf.net/1.2draft/viz")
+            xml.attribute("version", "1.2")
+        }
+        xml.startElement("meta")
+        buffer.reset()
+        buffer.append("whichtok")
+        xml.element("creator", text: &buffer)
+        buffer.reset()
+        buffer.append(text: document.summary)
+        xml.element("description", text: &buffer)
+        xml.endElement()
+
+        xml.startElement("graph")
+        xml.attribute("defaultedgetype", graph.isDirected ? "directed" : "undirected")
+        if dynamic {
+            xml.attribute("mode", "dynamic")
+            xml.attribute("timeformat", "date")
+        } else {
+            xml.attribute("mode", "static")
+        }
+        declare(document.nodeColumns, class: "node", xml)
+        declare(document.edgeColumns, class: "edge", xml)
+
+        // Nodes: depth 2 is <nodes>, 3 is <node>, 4 its children.
+        xml.startElement("nodes")
+        buffer.reset()
+        buffer.append(integer: graph.nodeCount)
+        xml.attribute("count", &buffer)
+        var raw = _RawMarkup()
+        var sink = xml
+        for u in 0..<graph.nodeCount {
+            if xml.failed { return }
+            xml.startElement("node")
+            buffer.reset()
+            buffer.append("n")
+            buffer.append(integer: u)
+            xml.attribute("id", &buffer)
+            buffer.reset()
+            _ = document.labels.write(u, into: &buffer)
+            xml.attribute("label", &buffer)
+            if fast {
+                raw.begin(depth: 4, parentStartTagOpen: true)
+                nodeContent(document, u, dynamic: dynamic, &raw, &buffer)
+                raw.finish(parentDepth: 3)
+            }
+            if fast && !raw.needsEscaping {
+                xml.raw(raw)
+            } else {
+                nodeContent(document, u, dynamic: dynamic, &sink, &buffer)
+            }
+            xml.endElement()
+        }
+        xml.endElement()
+
+        // Edges: depth 2 is <edges>, 3 is <edge>.
+        xml.startElement("edges")
+        buffer.reset()
+        buffer.append(integer: graph.edgeCount)
+        xml.attribute("count", &buffer)
+        let edgeTimes = dynamic && !document.edgeFirst.isEmpty
+        var blockPending = false, nothingWrittenYet = true, lastWasRaw = false
+        document.forEachEdge { index, u, v, e in
+            if xml.failed { return }
+            if fast {
+                if !blockPending {
+                    raw.begin(depth: 3, parentStartTagOpen: nothingWrittenYet)
+                    blockPending = true
+                }
+                let mark = raw.buffer.count
+                edge(document, index, u, v, e, times: edgeTimes, &raw, &buffer)
+                if !raw.needsEscaping {
+                    nothingWrittenYet = false
+                    lastWasRaw = true
+                    if raw.buffer.count >= 1 << 16 {
+                        xml.raw(raw)
+                        blockPending = false
+                    }
+                    return
+                }
+                // Not provably safe: flush what is pending, then write this edge through libxml2.
+                raw.truncate(to: mark)
+                xml.raw(raw)
+                blockPending = false
+            }
+            edge(document, index, u, v, e, times: edgeTimes, &sink, &buffer)
+            nothingWrittenYet = false
+            lastWasRaw = false
+        }
+        if lastWasRaw {
+            if !blockPending { raw.begin(depth: 3, parentStartTagOpen: false) }
+            raw.finish(parentDepth: 2)
+            xml.raw(raw)
+        }
+        xml.endElement()
+        xml.endElement()  // graph
+        xml.endElement()  // gexf
+        xml.endDocument()
+    }
+
+    /// A node's attribute values, spells and viz elements.
+    static func nodeContent<Sink: _MarkupSink & ~Copyable>(
+        _ document: ExportDocument, _ u: Int, dynamic: Bool, _ out: inout Sink, _ buffer: inout _ValueBuffer
+    ) {
+        attvalues(document.nodeColumns, row: u, &out, &buffer)
+        if dynamic { spell(document.nodeFirst[u], document.nodeLast[u], &out, &buffer) }
+        out.startElement("viz:size")
+        buffer.reset()
+        buffer.append(float: document.sizes[u])
+        out.attribute("value", &buffer)
+        out.endElement()
+        if let x = document.positionX, let y = document.positionY {
+            out.startElement("viz:position")
+            buffer.reset()
+            buffer.append(float: x[u])
+            out.attribute("x", &buffer)
+            buffer.reset()
+            buffer.append(float: y[u])
+            out.attribute("y", &buffer)
+            out.attribute("z", "0.0")
+            out.endElement()
+        }
+        let colour = document.colors[u]
+        out.startElement("viz:color")
+        buffer.reset()
+        buffer.append(integer: Int(colour.r))
+        out.attribute("r", &buffer)
+        buffer.reset()
+        buffer.append(integer: Int(colour.g))
+        out.attribute("g", &buffer)
+        buffer.reset()
+        buffer.append(integer: Int(colour.b))
+        out.attribute("b", &buffer)
+        out.endElement()
+    }
+
+    /// One `<edge>` with its attribute values and spells.
+    static func edge<Sink: _MarkupSink & ~Copyable>(
+        _ document: ExportDocument, _ index: Int, _ u: Int, _ v: Int, _ e: Int, times: Bool,
+        _ out: inout Sink, _ buffer: inout _ValueBuffer
+    ) {
+        out.startElement("edge")
+        buffer.reset()
+        buffer.append("e")
+        buffer.append(integer: index)
+        out.attribute("id", &buffer)
+        buffer.reset()
+        buffer.append("n")
+        buffer.append(integer: u)
+        out.attribute("source", &buffer)
+        buffer.reset()
+        buffer.append("n")
+        buffer.append(integer: v)
+        out.attribute("target", &buffer)
+        buffer.reset()
+        buffer.append(float: document.graph.weights[e])
+        out.attribute("weight", &buffer)
+        attvalues(document.edgeColumns, row: e, &out, &buffer)
+        if times { spell(document.edgeFirst[e], document.edgeLast[e], &out, &buffer) }
+        out.endElement()
+    }
+
+    static func declare(_ columns: [AttributeColumn], class kind: StaticString, _ xml: _XMLTextWriter) {
+        guard !columns.isEmpty else { return }
+        xml.startElement("attributes")
+        xml.attribute("class", kind)
+        xml.attribute("mode", "static")
+        for column in columns {
+            xml.startElement("attribute")
+            xml.attribute("id", column.nameBytes)
+            xml.attribute("title", column.nameBytes)
+            xml.attribute("type", gexfType(column.type))
+            xml.endElement()
+        }
+        xml.endElement()
+    }
+
+    static func gexfType(_ type: AttributeType) -> StaticString {
+        switch type {
+        case .boolean: "boolean"
+        case .integer: "integer"
+        case .long: "long"
+        case .double: "double"
+        case .string: "string"
+        }
+    }
+
+    static func attvalues<Sink: _MarkupSink & ~Copyable>(
+        _ columns: [AttributeColumn], row: Int, _ out: inout Sink, _ buffer: inout _ValueBuffer
+    ) {
+        guard !columns.isEmpty else { return }
+        out.startElement("attvalues")
+        for column in columns {
+            buffer.reset()
+            guard column.write(row, into: &buffer) else { continue }
+            out.startElement("attvalue")
+            out.attribute("for", column.nameBytes)
+            out.attribute("value", &buffer)
+            out.endElement()
+        }
+        out.endElement()
+    }
+
+    /// `<spells><spell start="YYYY-MM-DD" end="YYYY-MM-DD"/></spells>` when the time is known.
+    static func spell<Sink: _MarkupSink & ~Copyable>(
+        _ first: UInt32, _ last: UInt32, _ out: inout Sink, _ buffer: inout _ValueBuffer
+    ) {
+        guard first != 0 else { return }
+        out.startElement("spells")
+        out.startElement("spell")
+        buffer.reset()
+        buffer.append(utcDate: first)
+        out.attribute("start", &buffer)
+        buffer.reset()
+        buffer.append(utcDate: max(first, last))
+        out.attribute("end", &buffer)
+        out.endElement()
+        out.endElement()
+    }
+}
