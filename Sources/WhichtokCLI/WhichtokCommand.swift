@@ -5,7 +5,10 @@ public struct WhichtokCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "whichtok",
         abstract: "Study TikTok communities from data-download archives and web captures.",
-        subcommands: [ImportCommand.self, StatsCommand.self, SynthCommand.self, AnalyzeCommand.self, ExportCommand.self])
+        subcommands: [
+            ImportCommand.self, StatsCommand.self, SynthCommand.self, AnalyzeCommand.self, ExportCommand.self,
+            ScrapeCommand.self,
+        ])
 
     public init() {}
 }

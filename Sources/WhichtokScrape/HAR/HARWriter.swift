@@ -1,0 +1,197 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes a HAR 1.2 file entry by entry, so that the file is complete, valid JSON after every entry.
+///
+/// The file starts as the log's head and an empty `entries` array closed by `]}}`. Each new entry is
+/// written over the closing bytes, followed by a fresh closing, in one `pwrite`, then `fsync`ed. An
+/// interrupted run therefore leaves a valid HAR holding every entry written so far. The file is
+/// created with mode 0600: it holds the cookies sent, which may include a login session.
+public final class HARWriter {
+    public let path: String
+    public private(set) var entryCount = 0
+    private var descriptor: Int32
+    /// Where the closing bytes start: the next entry is written here.
+    private var closingOffset: off_t
+    private static let closing = Array("\n]}}\n".utf8)
+
+    /// Creates the file and writes an empty log.
+    /// - Parameters:
+    ///   - overwrite: replace an existing file; otherwise an existing file is an error.
+    ///   - creatorVersion: whichtok's version, for `log.creator`.
+    ///   - comment: `log.comment`, e.g. the command that made the file.
+    /// - Throws: `ScrapeError` with code `.cannotWrite`.
+    public init(path: String, overwrite: Bool, creatorVersion: String, comment: String) throws(ScrapeError) {
+        self.path = path
+        let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (overwrite ? O_TRUNC : O_EXCL)
+        let fd = open(path, flags, 0o600)
+        guard fd >= 0 else {
+            let reason = errno == EEXIST ? "the file exists (use --overwrite to replace it)" : Self.errnoText()
+            throw ScrapeError(.cannotWrite, "cannot create \(path): \(reason)")
+        }
+        descriptor = fd
+        var head = JSONOutput()
+        head.beginObject()
+        head.key("log")
+        head.beginObject()
+        head.member("version", "1.2")
+        head.key("creator")
+        head.beginObject()
+        head.member("name", "whichtok")
+        head.member("version", creatorVersion)
+        head.endObject()
+        head.member("comment", comment)
+        head.key("entries")
+        head.beginArray()
+        // The array and both objects stay open: `closing` ends them.
+        closingOffset = off_t(head.bytes.count)
+        do {
+            try write(head.bytes + Self.closing, at: 0)
+        } catch {
+            closeDescriptor(fd)
+            descriptor = -1
+            throw error
+        }
+    }
+
+    deinit { close() }
+
+    /// Appends one entry and makes it durable (`fsync`) before returning.
+    /// - Throws: `ScrapeError` with code `.cannotWrite`; the file then still ends after the last
+    ///   complete entry unless the disk itself failed mid-write.
+    public func append(_ exchange: HTTPExchange) throws(ScrapeError) {
+        var bytes: [UInt8] = entryCount == 0 ? [UInt8(ascii: "\n")] : Array(",\n".utf8)
+        bytes += Self.entry(exchange)
+        let entryLength = bytes.count
+        bytes += Self.closing
+        try write(bytes, at: closingOffset)
+        closingOffset += off_t(entryLength)
+        entryCount += 1
+    }
+
+    /// Closes the file. It is already a complete HAR; calling this twice is harmless.
+    public func close() {
+        guard descriptor >= 0 else { return }
+        closeDescriptor(descriptor)
+        descriptor = -1
+    }
+
+    private func write(_ bytes: [UInt8], at offset: off_t) throws(ScrapeError) {
+        guard descriptor >= 0 else { throw ScrapeError(.cannotWrite, "\(path): already closed") }
+        var done = 0
+        while done < bytes.count {
+            let written = bytes.withUnsafeBytes { raw -> Int in
+                guard let base = raw.baseAddress else { return 0 }
+                return pwrite(descriptor, base + done, raw.count - done, offset + off_t(done))
+            }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { throw ScrapeError(.cannotWrite, "cannot write \(path): \(Self.errnoText())") }
+            done += written
+        }
+        while fsync(descriptor) != 0 {
+            if errno == EINTR { continue }
+            throw ScrapeError(.cannotWrite, "cannot write \(path): fsync: \(Self.errnoText())")
+        }
+    }
+
+    private static func errnoText() -> String {
+        String(cString: strerror(errno))
+    }
+
+    /// The JSON of one HAR entry.
+    static func entry(_ exchange: HTTPExchange) -> [UInt8] {
+        var json = JSONOutput(capacity: exchange.body.count + 2048)
+        json.beginObject()
+        json.member("startedDateTime", WallClock.iso8601(seconds: exchange.startedSeconds, nanoseconds: exchange.startedNanoseconds))
+        json.key("time")
+        json.milliseconds(max(0, exchange.waitMilliseconds) + max(0, exchange.receiveMilliseconds))
+
+        json.key("request")
+        json.beginObject()
+        json.member("method", exchange.method)
+        json.member("url", exchange.url)
+        json.member("httpVersion", "unknown")
+        json.key("cookies")
+        fields(exchange.requestCookies, into: &json)
+        json.key("headers")
+        fields(exchange.requestHeaders, into: &json)
+        json.key("queryString")
+        fields(RequestURL.queryItems(of: exchange.url), into: &json)
+        json.member("headersSize", -1)
+        json.member("bodySize", 0)
+        json.endObject()
+
+        json.key("response")
+        json.beginObject()
+        json.member("status", exchange.status)
+        json.member("statusText", exchange.status == 0 ? "" : HTTPStatus.reason(exchange.status))
+        json.member("httpVersion", exchange.status == 0 ? "" : "unknown")
+        json.key("cookies")
+        fields(exchange.responseHeaders.filter { $0.name.lowercased() == "set-cookie" }
+            .flatMap { SetCookie.split($0.value) }.compactMap { SetCookie.nameAndValue($0) }, into: &json)
+        json.key("headers")
+        fields(exchange.responseHeaders, into: &json)
+        // URLSession delivers bodies decompressed: the wire size is known only from Content-Length.
+        let encoding = exchange.responseHeader("Content-Encoding")?.trimmingSpaces.lowercased() ?? "identity"
+        let wireSize = encoding == "identity" ? exchange.body.count : exchange.responseHeader("Content-Length").flatMap { Int($0.trimmingSpaces) }
+        json.key("content")
+        json.beginObject()
+        json.member("size", exchange.body.count)
+        if let wireSize, exchange.body.count > wireSize { json.member("compression", exchange.body.count - wireSize) }
+        json.member("mimeType", exchange.mimeType)
+        if !exchange.body.isEmpty {
+            json.key("text")
+            if String(validating: exchange.body, as: UTF8.self) != nil {
+                json.string(validUTF8: exchange.body)
+            } else {
+                json.string(validUTF8: Base64.encode(exchange.body))
+                json.member("encoding", "base64")
+            }
+        }
+        json.endObject()
+        json.member("redirectURL", exchange.responseHeader("Location") ?? "")
+        json.member("headersSize", -1)
+        json.member("bodySize", exchange.status == 0 ? -1 : (wireSize ?? -1))
+        if let error = exchange.error {
+            json.member("_error", error)
+        }
+        json.endObject()
+
+        json.key("cache")
+        json.beginObject()
+        json.endObject()
+        json.key("timings")
+        json.beginObject()
+        for name in ["blocked", "dns", "connect", "ssl"] { json.member(name, -1) }
+        json.member("send", 0)
+        json.key("wait")
+        json.milliseconds(max(0, exchange.waitMilliseconds))
+        json.key("receive")
+        json.milliseconds(max(0, exchange.receiveMilliseconds))
+        json.endObject()
+        json.member("_resourceType", exchange.resourceType)
+        json.member("_whichtok_target", exchange.target)
+        json.member("_whichtok_attempt", exchange.attempt)
+        json.endObject()
+        return json.bytes
+    }
+
+    private static func fields(_ list: [HTTPField], into json: inout JSONOutput) {
+        json.beginArray()
+        for field in list {
+            json.beginObject()
+            json.member("name", field.name)
+            json.member("value", field.value)
+            json.endObject()
+        }
+        json.endArray()
+    }
+}
+
+/// `close(2)`, named so it does not clash with `HARWriter.close()`.
+private func closeDescriptor(_ descriptor: Int32) {
+    _ = close(descriptor)
+}

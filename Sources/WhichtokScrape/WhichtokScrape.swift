@@ -1,1 +1,0 @@
-// The live scraper that records HAR lives here (issue 6).
