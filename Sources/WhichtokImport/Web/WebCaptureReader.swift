@@ -134,10 +134,14 @@ public struct WebCaptureReader {
                     return
                 }
                 recognised = true
-                layouts.insert(Self.harLayout(root["log"]?["creator"]?["name"]))
+                let creator = root["log"]?["creator"]?["name"]
+                layouts.insert(Self.harLayout(creator))
+                // `whichtok scrape --base-url` records another host on purpose (a mirror, a proxy, a
+                // test server): its captures are TikTok's answers whatever the host.
+                let anyHost = creator?.string == "whichtok"
                 var index = 0
                 entries.forEachElement { entry in
-                    if let reason = readEntry(entry, index: index, file: entryPath, into: &batch) {
+                    if let reason = readEntry(entry, index: index, file: entryPath, anyHost: anyHost, into: &batch) {
                         tally.add(reason, entry: index)
                         batch.skipEntry(reason.rawValue)
                     }
@@ -167,12 +171,12 @@ public struct WebCaptureReader {
 
     /// Reads one `log.entries[index]`; returns why it yielded nothing, or nil when it yielded records.
     private mutating func readEntry(
-        _ entry: JSONValue, index: Int, file: String, into batch: inout ImportBatch
+        _ entry: JSONValue, index: Int, file: String, anyHost: Bool, into batch: inout ImportBatch
     ) -> SkipReason? {
         guard entry.type == .object, let request = entry["request"],
               let url = request["url"]?.withStringBytes({ WebURL(bytes: $0) }) ?? nil
         else { return .noURL }
-        guard url.isTikTok else { return .otherHost }
+        guard url.isTikTok || anyHost else { return .otherHost }
         let response = entry["response"]
         let content = response?["content"]
         let endpoint = content?["mimeType"]?.withStringBytes { WebEndpoint(url: url, mimeType: $0) }
