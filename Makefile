@@ -36,11 +36,17 @@ test-deps: deps
 build: deps
 	$(SWIFT) build -c release --product whichtok
 
-# Imports the committed sample archives into a fresh store and prints what it holds.
+# Imports the committed samples into a fresh store, analyses the shared-space graph and writes
+# GEXF, GraphML and CSV exports into out/.
 demo: build
 	@mkdir -p out && rm -f $(STORE)
 	$(BIN) import --store $(STORE) SampleArchives
 	$(BIN) stats --store $(STORE)
+	$(BIN) analyze --store $(STORE) --graph shared-space
+	$(BIN) export --store $(STORE) --graph shared-space --gexf -o out/whichtok.gexf
+	$(BIN) export --store $(STORE) --graph shared-space --graphml -o out/whichtok.graphml
+	$(BIN) export --store $(STORE) --graph shared-space --csv -o out/whichtok-csv
+	@echo "exports written to out/ (open out/whichtok.gexf in Gephi)"
 
 test: test-deps
 	$(SWIFT) build --build-tests
