@@ -1,4 +1,5 @@
 import ArgumentParser
+import WhichtokGraph
 import WhichtokStore
 
 /// `whichtok stats`: what the store holds.
@@ -24,7 +25,7 @@ struct StatsCommand: ParsableCommand {
     /// The `stats --json` contract: exactly these keys, every event kind present.
     static func json(_ store: Store) -> String {
         let counts = store.eventCounts()
-        let kinds = EventKind.allCases.map { "\(jsonString($0.name)):\(counts[$0] ?? 0)" }.joined(separator: ",")
+        let kinds = EventKind.allCases.map { "\(AnalysisJSON.string($0.name)):\(counts[$0] ?? 0)" }.joined(separator: ",")
         return "{\"accounts\":\(store.accounts.count),\"videos\":\(store.videos.count),"
             + "\"hashtags\":\(store.hashtags.count),\"sounds\":\(store.sounds.count),"
             + "\"comments\":\(store.comments.count),\"inputs\":\(store.inputs.count),"
