@@ -10,7 +10,6 @@ Usage: python3 Benchmarks/bench.py [--events N] [--donors N] [--keep]
 import argparse
 import json
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -22,13 +21,17 @@ DATA = os.path.join(ROOT, "Benchmarks", "data")
 
 
 def run(cmd, **kw):
-    """Runs a command; returns (seconds, peak RSS in MB of the child, stdout)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Runs a command; returns (seconds, peak RSS in MB of that process, stdout).
+    The peak is the process's own (wait4), not the running maximum over all children."""
     start = time.perf_counter()
-    out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, **kw).stdout
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, **kw) as proc:
+        out = proc.stdout.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(after, before) / 1024.0, out.decode()
+    if proc.returncode != 0:
+        raise subprocess.CalledProcessError(proc.returncode, cmd)
+    return seconds, usage.ru_maxrss / 1024.0, out.decode()
 
 
 def best(cmd, repeat=3, **kw):
