@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import WhichtokImport
 
 /// Writes a HAR 1.2 file entry by entry, so that the file is complete, valid JSON after every entry.
 ///

@@ -1,3 +1,5 @@
+import WhichtokImport
+
 /// Writes a HAR 1.2 document (shared/docs/tiktok-web-api.md §1) the way Chrome's and Firefox's
 /// DevTools export it: 2-space indented JSON, entries in time order, the browser-specific fields of
 /// §1.2/§1.3, bodies as text or base64, missing bodies with Firefox's comment.
@@ -147,7 +149,7 @@ struct HARDocument {
         w.field("mimeType", entry.mimeType)
         if let body = entry.body {
             if entry.base64 {
-                w.field("text", Base64Text.encode(body))
+                w.field("text", String(decoding: Base64.encode(body), as: UTF8.self))
                 w.field("encoding", "base64")
             } else {
                 w.field("text", String(decoding: body, as: UTF8.self))
@@ -231,32 +233,5 @@ struct HARDocument {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
         }
-    }
-}
-
-/// Base64 (RFC 4648, with padding), as DevTools writes binary or non-JSON-safe bodies.
-enum Base64Text {
-    static func encode(_ bytes: [UInt8]) -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var i = 0
-        while i + 3 <= bytes.count {
-            let n = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2])
-            out.append(alphabet[Int(n >> 18 & 63)])
-            out.append(alphabet[Int(n >> 12 & 63)])
-            out.append(alphabet[Int(n >> 6 & 63)])
-            out.append(alphabet[Int(n & 63)])
-            i += 3
-        }
-        let rest = bytes.count - i
-        if rest > 0 {
-            let n = UInt32(bytes[i]) << 16 | (rest == 2 ? UInt32(bytes[i + 1]) << 8 : 0)
-            out.append(alphabet[Int(n >> 18 & 63)])
-            out.append(alphabet[Int(n >> 12 & 63)])
-            out.append(rest == 2 ? alphabet[Int(n >> 6 & 63)] : UInt8(ascii: "="))
-            out.append(UInt8(ascii: "="))
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }
