@@ -80,22 +80,9 @@ final class ByteSource {
 
     /// Opens a regular file. Errors carry `errno`.
     init(path: String) throws(SourceOpenError) {
-        // O_NONBLOCK so that opening a FIFO cannot hang; it is rejected just below anyway.
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { throw SourceOpenError(code: errno, message: errnoText(errno)) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            let code = errno
-            close(fd)
-            throw SourceOpenError(code: code, message: errnoText(code))
-        }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            close(fd)
-            let what = (info.st_mode & S_IFMT) == S_IFDIR ? "is a directory" : "not a regular file"
-            throw SourceOpenError(code: 0, message: what)
-        }
+        let (fd, size) = try openRegularFile(path)
         backing = .descriptor(fd)
-        size = Int64(info.st_size)
+        self.size = size
     }
 
     /// Reads from memory that stays valid (and unchanged) for this object's lifetime.
@@ -236,6 +223,25 @@ struct SourceOpenError: Error {
     var code: Int32
     var message: String
     var isNotFound: Bool { code == ENOENT }
+}
+
+/// Opens `path` for reading and checks it is a regular file; returns the descriptor and the size.
+/// O_NONBLOCK so that opening a FIFO cannot hang; it is rejected right after.
+func openRegularFile(_ path: String) throws(SourceOpenError) -> (fd: Int32, size: Int64) {
+    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+    guard fd >= 0 else { throw SourceOpenError(code: errno, message: errnoText(errno)) }
+    var info = stat()
+    guard fstat(fd, &info) == 0 else {
+        let code = errno
+        close(fd)
+        throw SourceOpenError(code: code, message: errnoText(code))
+    }
+    guard (info.st_mode & S_IFMT) == S_IFREG else {
+        close(fd)
+        let what = (info.st_mode & S_IFMT) == S_IFDIR ? "is a directory" : "not a regular file"
+        throw SourceOpenError(code: 0, message: what)
+    }
+    return (fd, Int64(info.st_size))
 }
 
 // MARK: - Reading
@@ -407,19 +413,7 @@ final class PlainFileHandle {
     private let fd: Int32
 
     init(path: String) throws(SourceOpenError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { throw SourceOpenError(code: errno, message: errnoText(errno)) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            let code = errno
-            close(fd)
-            throw SourceOpenError(code: code, message: errnoText(code))
-        }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            close(fd)
-            throw SourceOpenError(code: 0, message: "not a regular file")
-        }
-        self.fd = fd
+        self.fd = try openRegularFile(path).fd
     }
 
     deinit { close(fd) }
