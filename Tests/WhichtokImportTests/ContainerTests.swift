@@ -122,6 +122,51 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
         }
     }
 
+    /// Plain files of 1 MiB and more are mapped, not read: the bytes, the zeroed padding after
+    /// them (whether the file ends mid-page, just before a page end or on one) and the SHA-256
+    /// must be what reading gives.
+    @Test(arguments: [1 << 20, (4 << 20) - 10, 4 << 20, (3 << 20) + 12_345])
+    func largePlainFilesAreMappedWithPaddingAndDigest(size: Int) throws {
+        let scratch = try ScratchFolder()
+        var bytes = [UInt8](repeating: 0, count: size)
+        var state: UInt32 = 2_463_534_242
+        for i in 0..<size {
+            state ^= state << 13; state ^= state >> 17; state ^= state << 5
+            bytes[i] = UInt8(truncatingIfNeeded: state) | 1
+        }
+        let path = try scratch.write("capture.har", bytes)
+        var seen: [UInt8] = []
+        var padding: [UInt8] = []
+        var mapped = false
+        let digest = try InputReader().forEachEntry(of: InputSource(displayName: "capture.har", location: .file(path))) { name, buffer in
+            #expect(name == "capture.har")
+            mapped = buffer.isMapped
+            buffer.withUnsafeBytes { raw in
+                seen = Array(raw)
+                padding = Array(UnsafeRawBufferPointer(start: raw.baseAddress! + raw.count, count: PaddedBytes.padding))
+            }
+        }
+        #expect(mapped)
+        #expect(seen == bytes)
+        #expect(padding == [UInt8](repeating: 0, count: PaddedBytes.padding))
+        #expect(digest.sha256 == SHA256.hash(bytes))
+        #expect(digest.bytesRead == size)
+        #expect(try scratch.read(path) == bytes, "the mapping is private: the file is unchanged")
+    }
+
+    @Test func mappedFileBeyondMaxEntryBytesIsRejected() throws {
+        let scratch = try ScratchFolder()
+        let path = try scratch.write("big.har", [UInt8](repeating: 0x20, count: 3 << 20))
+        var delivered = 0
+        let error = try #require(throws: InputError.self) {
+            try InputReader(limits: ImportLimits(maxEntryBytes: 2 << 20))
+                .forEachEntry(of: InputSource(displayName: "big.har", location: .file(path))) { _, _ in delivered += 1 }
+        }
+        #expect(delivered == 0)
+        #expect(error.entry == "big.har")
+        #expect(error.message == "entry larger than --max-entry-bytes (2097152 bytes)")
+    }
+
     @Test func contentDecidesTheFormatNotTheName() throws {
         let scratch = try ScratchFolder()
         let path = scratch.file("looks-like.json")

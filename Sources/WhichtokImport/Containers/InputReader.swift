@@ -91,6 +91,9 @@ public struct InputReader {
             }
             archive = try openPlain()
             isPlain = true
+            if !archive.isCompressed, source.size >= Self.mapThreshold, let mapped = source.mapWhole() {
+                return try deliverMapped(mapped, from: source, fileName: fileName, reject: reject, body)
+            }
         }
 
         let budget = RatioBudget(inputBytes: source.size, ratio: limits.maxCompressionRatio)
@@ -195,6 +198,31 @@ public struct InputReader {
                 try body(name, buffer)
             }
         }
+    }
+
+    /// Uncompressed plain files from this size on are mapped instead of read (a large HAR).
+    static let mapThreshold: Int64 = 1 << 20
+
+    /// An uncompressed plain file, mapped: its one entry is the mapping itself, parsed while
+    /// another thread hashes it.
+    private func deliverMapped(
+        _ mapped: PaddedBytes, from source: ByteSource, fileName: String,
+        reject: (String, String?, String?) -> InputError,
+        _ body: (String, PaddedBytes) throws -> Void
+    ) throws -> InputDigest {
+        let name = Names.plainEntryName(fileName: fileName, compressed: false)
+        guard mapped.count <= limits.maxEntryBytes else { throw reject(entryTooLarge, name, nil) }
+        let digest = source.digestInBackground(mapped)
+        // The job reads the mapping: wait for it before `mapped` can go, even when `body` throws.
+        let sha256: [UInt8]
+        do {
+            try body(name, mapped)
+            sha256 = digest.join()
+        } catch {
+            _ = digest.join()
+            throw error
+        }
+        return InputDigest(sha256: sha256, bytesRead: mapped.count, nested: [])
     }
 
     private var entryTooLarge: String {

@@ -123,6 +123,28 @@ final class ByteSource {
         return target
     }
 
+    /// The whole file mapped into memory (see `PaddedBytes(mapping:)`), or nil for a source in
+    /// memory or a file that cannot be mapped.
+    func mapWhole() -> PaddedBytes? {
+        guard case .descriptor(let fd) = backing, size > 0, size <= Int64(Int.max - (1 << 20)) else { return nil }
+        return PaddedBytes(mapping: fd, size: Int(size))
+    }
+
+    /// Starts hashing the rest of `mapped` (this source's bytes, from `mapWhole`) on a thread of
+    /// its own, so that it overlaps with parsing; the job's result is the input's SHA-256. `mapped`
+    /// must outlive the job and its first `count` bytes must not change until it is joined.
+    func digestInBackground(_ mapped: PaddedBytes) -> BackgroundJob<[UInt8]> {
+        let start = self.hasher
+        let from = Int(min(max(hashedUpTo, 0), Int64(mapped.count)))
+        let bytes = mapped.withUnsafeBytes { SendableBytes(raw: UnsafeRawBufferPointer(rebasing: $0[from...])) }
+        hashedUpTo = Int64(mapped.count)
+        return BackgroundJob {
+            var hasher = start
+            hasher.update(bytes.raw)
+            return hasher.finalize()
+        }
+    }
+
     /// The SHA-256 of all bytes of the input, reading any part libarchive did not.
     func finishDigest() -> [UInt8]? {
         while true {
@@ -217,6 +239,11 @@ final class ByteSource {
             }
         }
     }
+}
+
+/// Bytes another thread reads while their owner keeps them alive and unchanged.
+struct SendableBytes: @unchecked Sendable {
+    let raw: UnsafeRawBufferPointer
 }
 
 struct SourceOpenError: Error {

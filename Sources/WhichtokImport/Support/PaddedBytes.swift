@@ -1,6 +1,18 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A growable byte buffer that always keeps `PaddedBytes.padding` zeroed, readable bytes after its
 /// end, as simdjson requires. Containers fill it straight from libarchive, so JSON is parsed in place
 /// with no copy.
+///
+/// A large uncompressed file can instead be mapped (`PaddedBytes(mapping:)`): its pages come from
+/// the page cache, with no copy and no fresh memory to fault in (measured on a 338 MB HAR: 0.43 s
+/// to read into a new buffer, 0.02 s to map and touch every page).
 ///
 /// Not thread-safe: one buffer belongs to one reader at a time.
 public final class PaddedBytes: @unchecked Sendable {
@@ -8,6 +20,8 @@ public final class PaddedBytes: @unchecked Sendable {
     public static let padding = 64
 
     private var storage: UnsafeMutableRawPointer
+    /// When the storage is a file mapping: the length of the whole mapping, for `munmap`.
+    private var mappedLength = 0
     /// Bytes in use.
     public private(set) var count: Int
     /// Bytes that can be held before the buffer grows (padding not included).
@@ -31,7 +45,49 @@ public final class PaddedBytes: @unchecked Sendable {
         self.init(Array(text.utf8))
     }
 
-    deinit { storage.deallocate() }
+    /// Maps `size` bytes of the regular file open as `descriptor`, followed by zeroed padding.
+    /// The mapping is private and copy-on-write: writes (the padding is re-zeroed before each use)
+    /// never reach the file. Returns nil when the file cannot be mapped; the caller then reads it.
+    ///
+    /// The file must not shrink while the buffer lives (reading a page past its new end would
+    /// fault); the importer only maps inputs it has just opened.
+    public init?(mapping descriptor: Int32, size: Int) {
+        guard size > 0 else { return nil }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        guard page > 0 else { return nil }
+        let fileLength = (size + page - 1) / page * page
+        // Room for the padding after the file's last page (the tail of that page is zero already).
+        let total = (size + Self.padding + page - 1) / page * page
+        // Reserve the whole span as zeroed anonymous memory, then lay the file over its start: the
+        // padding is the anonymous part, whatever the file's length.
+        guard let span = mmap(nil, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              span != MAP_FAILED
+        else { return nil }
+        guard let file = mmap(span, fileLength, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, descriptor, 0),
+              file == span
+        else {
+            munmap(span, total)
+            return nil
+        }
+        storage = span
+        mappedLength = total
+        count = size
+        capacity = size
+    }
+
+    deinit { release() }
+
+    private func release() {
+        if mappedLength > 0 {
+            munmap(storage, mappedLength)
+            mappedLength = 0
+        } else {
+            storage.deallocate()
+        }
+    }
+
+    /// Whether the bytes are a file mapping rather than memory of their own.
+    public var isMapped: Bool { mappedLength > 0 }
 
     /// Makes room for at least `minimumCapacity` bytes, keeping the content.
     public func reserve(_ minimumCapacity: Int) {
@@ -46,7 +102,7 @@ public final class PaddedBytes: @unchecked Sendable {
         // Only the padding after `count` must be zero (and is re-zeroed before every read); the
         // rest is written before it is read. Zeroing it all would touch every page of a large file twice.
         (fresh + count).initializeMemory(as: UInt8.self, repeating: 0, count: Self.padding)
-        storage.deallocate()
+        release()
         storage = fresh
         capacity = newCapacity
     }
@@ -77,7 +133,13 @@ public final class PaddedBytes: @unchecked Sendable {
 
     /// Empties the buffer (keeps the memory) and zeroes the padding that follows. Only the padding
     /// is cleared: a buffer reused for many bodies must not pay for zeroing each previous one.
+    /// A mapped buffer drops its mapping and becomes an empty buffer of its own.
     public func removeAll() {
+        if mappedLength > 0 {
+            release()
+            storage = UnsafeMutableRawPointer.allocate(byteCount: Self.padding, alignment: 64)
+            capacity = 0
+        }
         storage.initializeMemory(as: UInt8.self, repeating: 0, count: Self.padding)
         count = 0
     }
