@@ -352,6 +352,63 @@ struct HARBodyTests {
         #expect(other.diagnostics.contains { $0.message.contains("log.entries") })
     }
 
+    @Test("the HAR walk: fields of the wrong type, escapes in URLs and bodies, key order, duplicate keys")
+    func harWalkShapes() throws {
+        let item = Web.itemList([Web.item()]).description
+        let item2 = Web.itemList([Web.item(id: Web.video2ID)]).description
+        let url = api("recommend/item_list/")
+        let escapedURL = J.quote(url).replacingOccurrences(of: "/", with: "\\/")
+        let base64Body = J.quote(Data(item2.utf8).base64EncodedString()).replacingOccurrences(of: "/", with: "\\/")
+        #expect(base64Body.contains("\\/"), "the fixture must exercise an escaped slash in base64")
+        let entries = [
+            // Not an object; a request that is a string; a status that is a string; text that is a number.
+            "42",
+            #"{"request":"\#(url)","response":{"status":200,"content":{"text":"{}"}}}"#,
+            #"{"request":{"url":\#(J.quote(url))},"response":{"status":"200","content":{"text":\#(J.quote(item))}}}"#,
+            #"{"request":{"url":\#(J.quote(url))},"response":{"status":200,"content":{"text":12}}}"#,
+            // Keys in another order, the URL with escaped slashes, members the walk skips.
+            #"{"response":{"content":{"size":-1,"text":\#(J.quote(item)),"mimeType":"application/json"},"headers":[{"name":"a","value":"b"}],"status":200},"timings":{"wait":1.5},"request":{"headers":[],"url":\#(escapedURL)},"startedDateTime":"2025-01-01T10:00:05Z"}"#,
+            // Base64 text whose slashes are escaped; a duplicate key (the first counts).
+            #"{"request":{"url":\#(J.quote(url))},"response":{"status":200,"status":500,"content":{"encoding":"base64","text":\#(base64Body)}}}"#,
+        ]
+        // The creator comes after the entries here.
+        let text = #"{"log":{"version":"1.2","entries":[\#(entries.joined(separator: ","))],"creator":{"name":"WebInspector","version":"537.36"}}}"#
+        let (summary, batchOrNil) = try importFiles([("capture.har", text)])
+        let batch = try #require(batchOrNil, "rejected: \(summary.diagnostics)")
+        #expect(summary.layout == "har-chrome")
+        #expect(summary.skippedEntries == ["no request URL": 2, "HTTP error or redirect": 1, "body missing": 1])
+        #expect(Set(batch.videos.map(\.tiktokID)) == [Web.videoID, Web.video2ID])
+    }
+
+    @Test("an invalid escape in one body's text skips that entry only; a HAR cut short or followed by junk is rejected")
+    func harWalkErrors() throws {
+        let item = Web.itemList([Web.item()]).description
+        let url = J.quote(api("recommend/item_list/"))
+        let good = #"{"request":{"url":\#(url)},"response":{"status":200,"content":{"text":\#(J.quote(item))}}}"#
+        let badEscape = #"{"request":{"url":\#(url)},"response":{"status":200,"content":{"text":"{\"a\": \x41}"}}}"#
+        let text = #"{"log":{"entries":[\#(badEscape),\#(good)]}}"#
+        let (summary, batchOrNil) = try importFiles([("capture.har", text)])
+        let batch = try #require(batchOrNil, "rejected: \(summary.diagnostics)")
+        #expect(summary.skippedEntries == ["invalid JSON": 1])
+        #expect(batch.videos.map(\.tiktokID) == [Web.videoID])
+        let warning = try #require(summary.diagnostics.first { $0.message.contains("invalid escape") })
+        #expect(warning.position == "log.entries[0]")
+
+        for (name, broken) in [
+            ("cut.har", String(text.dropLast(3))),
+            ("junk.har", text + " {}"),
+            ("unclosed.har", #"{"log":{"entries":[{"request":{"url":"https://www.tiktok.com/api/"#),
+        ] {
+            let (rejected, none) = try importFiles([(name, broken)])
+            #expect(rejected.status == .rejected, "\(name)")
+            #expect(none == nil)
+            #expect(rejected.diagnostics.contains { $0.severity == .error && $0.message.contains("invalid JSON") && $0.position?.hasPrefix("offset") == true }, "\(name): \(rejected.diagnostics)")
+        }
+        let (array, _) = try importFiles([("array.har", "[1, 2]")])
+        #expect(array.status == .rejected)
+        #expect(array.diagnostics.contains { $0.message.contains("no log.entries array") })
+    }
+
     @Test("a HAR with only other hosts imports with nothing and says why")
     func nothingUseful() throws {
         var har = HAR()

@@ -66,6 +66,59 @@ void wtj_parser_destroy(wtj_parser *parser) WTJ_NOEXCEPT;
  */
 int wtj_parse(wtj_parser *parser, const uint8_t *bytes, size_t length, wtj_tape *out) WTJ_NOEXCEPT;
 
+/*
+ * The HAR walk (har.cpp): simdjson's On-Demand API reads the fields of a HAR 1.2 file that the
+ * importer uses, and nothing else. Response bodies stay where they are in the input, still JSON-
+ * escaped; wtj_unescape copies one at a time into a buffer of the caller's. Only the structure
+ * of the whole file and the UTF-8 of all of it are checked (values the walk skips, such as the
+ * headers, are not validated the way a DOM parse would).
+ */
+
+/** An opaque HAR walker (an On-Demand parser); it keeps its buffers across files. */
+typedef struct wtj_har wtj_har;
+
+/** What the walk found in one `log.entries[i]`. Strings are unescaped UTF-8, NULL when absent or not
+ * strings, and valid until the next wtj_har_scan on the same walker. */
+typedef struct wtj_har_entry {
+    const char *url; size_t url_length;
+    const char *started; size_t started_length;
+    const char *mime_type; size_t mime_type_length;
+    const char *encoding; size_t encoding_length;
+    /** `response.content.text` as it is in the input: the byte after its opening quote, and an
+     * upper bound of its unescaped length (the raw token's length). Only when has_text. */
+    const uint8_t *text_raw; size_t text_raw_length;
+    /** `response.status` and `response.content.size`; -1 when absent or not a non-negative integer. */
+    int64_t status;
+    int64_t size;
+    /** 1 when the entry is an object / has a `response` object / a `content` object / a string `text`. */
+    int32_t is_object;
+    int32_t has_response;
+    int32_t has_content;
+    int32_t has_text;
+} wtj_har_entry;
+
+typedef struct wtj_har_result {
+    const wtj_har_entry *entries;
+    size_t count;
+    /** `log.creator.name`, or NULL. */
+    const char *creator; size_t creator_length;
+    /** 1 when the root holds a `log` object with an `entries` array. */
+    int32_t has_entries;
+} wtj_har_result;
+
+/** A new walker, or NULL if out of memory. */
+wtj_har *wtj_har_create(void) WTJ_NOEXCEPT;
+void wtj_har_destroy(wtj_har *har) WTJ_NOEXCEPT;
+
+/** Walks the HAR of `length` bytes at `bytes` (WTJ_REQUIRED_PADDING readable bytes after them).
+ * Returns WTJ_SUCCESS and fills `*out`, or an error code (the input is not valid JSON, or too large). */
+int wtj_har_scan(wtj_har *har, const uint8_t *bytes, size_t length, wtj_har_result *out) WTJ_NOEXCEPT;
+
+/** Unescapes the JSON string whose content starts at `raw` (just after its opening quote) into
+ * `destination`, which has room for the raw length plus WTJ_REQUIRED_PADDING bytes. Returns the end
+ * of what it wrote, or NULL for an invalid escape. */
+uint8_t *wtj_unescape(wtj_har *har, const uint8_t *raw, uint8_t *destination) WTJ_NOEXCEPT;
+
 /** simdjson's message for an error code (static storage). */
 const char *wtj_error_message(int code) WTJ_NOEXCEPT;
 

@@ -59,6 +59,15 @@ public final class JSONParser {
         return try body(JSONValue(tape: tape, index: 1))
     }
 
+    /// Parses `bytes` and returns the root, for a pipeline where one thread parses and another
+    /// reads: the value stays valid until this parser's next parse or its end, and the caller
+    /// must keep the parser alive and unused meanwhile. Not for use inside `parse`'s body.
+    func parseDetached(_ bytes: PaddedBytes) throws -> JSONValue {
+        precondition(!busy, "parseDetached inside parse")
+        let tape = try bytes.withUnsafeBytes { try parseTape($0) }
+        return JSONValue(tape: tape, index: 1)
+    }
+
     /// Convenience for tests and small inputs: copies `text` into a `PaddedBytes`.
     public func parse<R>(_ text: String, _ body: (JSONValue) throws -> R) throws -> R {
         try parse(PaddedBytes(text), body)
@@ -77,14 +86,20 @@ public final class JSONParser {
         if code == Int32(WTJ_SUCCESS), let words = out.words, let strings = out.strings, out.count >= 3 {
             return JSONTape(words: words, wordCount: out.count, strings: strings)
         }
+        throw Self.error(code: code, in: buffer, from: start)
+    }
+
+    /// The error to report for a simdjson error `code` on `buffer`: the position and message of
+    /// the first error our own scanner finds, else simdjson's message.
+    static func error(code: Int32, in buffer: UnsafeRawBufferPointer, from start: Int) -> JSONError {
         if code == Int32(WTJ_ERROR_MEMALLOC) {
-            throw JSONError(offset: 0, message: "out of memory (document of \(buffer.count) bytes)")
+            return JSONError(offset: 0, message: "out of memory (document of \(buffer.count) bytes)")
         }
         if let found = JSONErrorScanner.firstError(buffer, from: start, maxDepth: Self.maxDepth) {
-            throw found
+            return found
         }
         let message = wtj_error_message(code).map { String(cString: $0) } ?? "simdjson error \(code)"
-        throw JSONError(offset: 0, message: message)
+        return JSONError(offset: 0, message: message)
     }
 
     /// 3 if `buffer` starts with a UTF-8 byte order mark, else 0.
