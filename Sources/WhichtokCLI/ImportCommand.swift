@@ -72,8 +72,7 @@ struct ImportCommand: ParsableCommand {
         }
 
         var builder = StoreBuilder(store: existing)
-        builder.reserve(events: run.batches.reduce(0) { $0 + $1.eventCount })
-        for batch in run.batches { builder.add(batch) }
+        builder.add(contentsOf: run.batches)
         timing.lap("collect")
         let store = builder.build()
         timing.lap("merge and deduplicate")

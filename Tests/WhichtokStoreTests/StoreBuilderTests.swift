@@ -123,6 +123,51 @@ struct StoreBuilderTests {
         #expect(repeatBuilder.build() == forward)
     }
 
+    @Test("many inputs added at once, on several cores, give the store that adding them one by one gives")
+    func manyInputsAtOnce() throws {
+        // Enough events for the parallel paths (key mapping over 100k events, sort over 50k).
+        let donors = 60, perDonor = 3000
+        func batch(_ d: Int) -> ImportBatch {
+            var batch = ImportBatch(inputName: "donor-\(d).json", sha256: Fixture.sha(UInt8(d + 20)))
+            batch.setOwner(username: "user\(d)")
+            let owner = batch.owner
+            for j in 0..<perDonor {
+                let video = batch.video(id: 7_000_000_000_000_000_000 + UInt64((d * 7 + j) % 5000) << 20)!
+                batch.addEvent(actor: owner, kind: .watched, objectType: .video, object: video, time: UInt32(1_700_000_000 + j))
+                batch.addEvent(actor: owner, kind: .liked, objectType: .video, object: video, time: 1_700_000_000)
+            }
+            // Each donor follows the next, which lists the follower too (one event, seen twice).
+            let next = batch.account(username: "user\((d + 1) % donors)")!
+            batch.addEvent(actor: owner, kind: .followed, objectType: .account, object: next, time: 1_690_000_000)
+            let previous = batch.account(username: "user\((d + donors - 1) % donors)")!
+            batch.addEvent(actor: previous, kind: .followed, objectType: .account, object: owner, time: 1_690_000_000)
+            return batch
+        }
+        let batches = (0..<donors).map(batch)
+        let oneByOne = Fixture.build(batches)
+        var atOnce = StoreBuilder()
+        atOnce.add(contentsOf: batches.reversed())
+        let parallel = atOnce.build()
+        #expect(parallel == oneByOne)
+
+        // What the events must be, counted independently.
+        var likes = Set<[UInt64]>()
+        for d in 0..<donors {
+            for j in 0..<perDonor { likes.insert([UInt64(d), UInt64((d * 7 + j) % 5000)]) }
+        }
+        #expect(events(oneByOne, .watched).count == donors * perDonor)
+        #expect(events(oneByOne, .liked).count == likes.count)
+        #expect(events(oneByOne, .followed).count == donors)
+        // Canonical order: by actor, then kind, object type, object, then time.
+        let e = oneByOne.events
+        for i in 1..<e.count {
+            let a = (e.actor[i - 1], e.kind[i - 1], e.objectType[i - 1], e.object[i - 1], e.time[i - 1])
+            let b = (e.actor[i], e.kind[i], e.objectType[i], e.object[i], e.time[i])
+            #expect(a < b, "events \(i - 1) and \(i) out of order or repeated")
+            if !(a < b) { break }
+        }
+    }
+
     @Test("video ids beyond 2^53 stay exact and give the creation time")
     func exactVideoIDs() {
         let store = Fixture.build([Fixture.alice()])
