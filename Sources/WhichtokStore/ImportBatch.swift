@@ -564,7 +564,7 @@ public struct ImportBatch: Sendable {
         // Every placeholder is short ASCII: most values are rejected without lowercasing.
         guard trimmed.utf8.count <= 6 else { return false }
         if trimmed.isEmpty { return true }
-        switch trimmed.lowercased() {
+        switch trimmed.lowercasedFast() {
         case "n/a", "none", "n.v.t.", "null", "nil", "-": return true
         default: return false
         }
@@ -576,9 +576,7 @@ public struct ImportBatch: Sendable {
         if text.first == "@" { text = text.dropFirst() }
         let name = String(text)
         if isPlaceholder(name) { return nil }
-        // ASCII without capitals (the usual username) needs no new string.
-        if name.utf8.allSatisfy({ $0 < 0x80 && !(0x41...0x5A).contains($0) }) { return name }
-        return name.lowercased()
+        return name.lowercasedFast()
     }
 }
 
@@ -619,9 +617,36 @@ extension String {
             return self
         }
         if bytes.isEmpty { return self }
+        // Only the ends are looked at, and White_Space is a short fixed list: no property tables.
         let scalars = unicodeScalars
-        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        guard let end = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        return String(scalars[start...end])
+        var start = scalars.startIndex
+        var end = scalars.endIndex
+        while start < end, scalars[start].isWhiteSpaceScalar { start = scalars.index(after: start) }
+        while end > start, scalars[scalars.index(before: end)].isWhiteSpaceScalar { end = scalars.index(before: end) }
+        if start == scalars.startIndex, end == scalars.endIndex { return self }
+        return String(scalars[start..<end])
+    }
+
+    /// Lowercased; ASCII text is lowercased byte by byte, without Unicode case tables.
+    public func lowercasedFast() -> String {
+        var hasCapital = false
+        for byte in utf8 {
+            if byte >= 0x80 { return lowercased() }
+            if byte >= 0x41, byte <= 0x5A { hasCapital = true }
+        }
+        guard hasCapital else { return self }
+        return String(decoding: utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
+}
+
+extension Unicode.Scalar {
+    /// The Unicode White_Space property (U+0009–U+000D, U+0020, U+0085, U+00A0, U+1680,
+    /// U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000), without the property tables.
+    @inlinable
+    public var isWhiteSpaceScalar: Bool {
+        switch value {
+        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: true
+        default: false
+        }
     }
 }

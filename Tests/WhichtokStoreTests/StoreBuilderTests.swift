@@ -168,6 +168,29 @@ struct StoreBuilderTests {
         }
     }
 
+    @Test("the whitespace list is Unicode's White_Space; trimming and lowercasing match the standard library")
+    func textFastPaths() {
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            if scalar.isWhiteSpaceScalar != scalar.properties.isWhitespace {
+                Issue.record("U+\(String(value, radix: 16)) disagrees")
+                break
+            }
+        }
+        let samples = [
+            "", " ", "alice", "  Alice  ", "\u{3000}ユーザー\u{3000}", "\u{00A0}bob\u{00A0}", "🎉party🎉", " 🎉 ",
+            "\tTab\n", "MiXeD_Case.99", "İstanbul", "STRASSE ß", "\u{2028}x\u{2029}", "\u{85}y", "x\u{200B}",
+        ]
+        for text in samples {
+            let scalars = text.unicodeScalars
+            let start = scalars.firstIndex { !$0.properties.isWhitespace }
+            let end = scalars.lastIndex { !$0.properties.isWhitespace }
+            let reference = start.flatMap { s in end.map { String(scalars[s...$0]) } } ?? ""
+            #expect(text.trimmingWhitespace() == reference, "\(text.debugDescription)")
+            #expect(text.lowercasedFast() == text.lowercased(), "\(text.debugDescription)")
+        }
+    }
+
     @Test("video ids beyond 2^53 stay exact and give the creation time")
     func exactVideoIDs() {
         let store = Fixture.build([Fixture.alice()])
