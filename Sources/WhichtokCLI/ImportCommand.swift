@@ -84,7 +84,7 @@ struct ImportCommand: ParsableCommand {
         }
         timing.lap("save")
 
-        let read = run.batches.reduce(0) { $0 + $1.eventCount }
+        let read = run.batches.reduce(0) { $0 + $1.totalEventCount }
         let imported = run.summaries.filter { $0.status == .imported }.count
         Console.out(
             "total: \(run.summaries.count + run.missing.count) inputs (\(imported) imported, "

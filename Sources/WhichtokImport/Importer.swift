@@ -138,7 +138,7 @@ public struct Importer: Sendable {
     func read(_ source: InputSource, parser: JSONParser, bodyParser: JSONParser) -> Outcome {
         var batch = ImportBatch(inputName: source.displayName, sha256: [])
         var reader = TikTokArchiveReader(parser: parser)
-        var web = WebCaptureReader(parser: parser, bodyParser: bodyParser)
+        var web = WebCaptureReader(parser: parser, bodyParser: bodyParser, splitBodies: parallelism > 1)
         var archiveEntries = 0
         var otherFiles: [String] = []
         let digest: InputDigest
@@ -178,7 +178,8 @@ public struct Importer: Sendable {
         if webRecognised, archiveEntries == 0 || batch.layout.isEmpty {
             batch.layout = webLayout
         }
-        if webRecognised, archiveEntries == 0, batch.videos.isEmpty, batch.accounts.isEmpty, batch.comments.isEmpty {
+        if webRecognised, archiveEntries == 0,
+           ([batch] + batch.parts).allSatisfy({ $0.videos.isEmpty && $0.accounts.isEmpty && $0.comments.isEmpty }) {
             batch.warn(entry: nil, position: nil, "the capture yielded no TikTok records")
         }
         batch.finishOwner()
@@ -202,16 +203,41 @@ public struct Importer: Sendable {
 
     static func summary(of batch: ImportBatch, status: InputSummary.Status, containerOnly: Bool) -> InputSummary {
         var byKind: [EventKind: Int] = [:]
-        for kind in batch.eventKind { byKind[kind, default: 0] += 1 }
+        for piece in [batch] + batch.parts {
+            for kind in piece.eventKind { byKind[kind, default: 0] += 1 }
+        }
+        let rows = distinctRows(batch)
         return InputSummary(
             displayName: batch.inputName, status: status,
             layout: containerOnly ? "container" : batch.layout,
-            events: batch.eventCount, eventsByKind: byKind, bytesRead: batch.bytesRead,
+            events: batch.totalEventCount, eventsByKind: byKind, bytesRead: batch.bytesRead,
             sectionCounts: batch.sectionCounts, skippedSections: batch.skippedSections,
             unknownSections: batch.unknownSections, webEntriesRead: batch.webEntriesRead,
             skippedEntries: batch.skippedEntries,
-            videos: batch.videos.count, accounts: batch.accounts.count, comments: batch.comments.count,
+            videos: rows.videos, accounts: rows.accounts, comments: rows.comments,
             diagnostics: containerOnly ? [] : batch.diagnostics)
+    }
+
+    /// Rows described by a batch and its parts, a row seen in two parts counted once (by TikTok
+    /// id; by secUID or username for accounts without one).
+    static func distinctRows(_ batch: ImportBatch) -> (videos: Int, accounts: Int, comments: Int) {
+        var videos = Set<UInt64>(), anonymousVideos = 0
+        var accounts = Set<String>()
+        var comments = Set<UInt64>(), anonymousComments = 0
+        for piece in [batch] + batch.parts {
+            for video in piece.videos {
+                if video.tiktokID != 0 { videos.insert(video.tiktokID) } else { anonymousVideos += 1 }
+            }
+            for account in piece.accounts {
+                let key = account.numericID.map { "#\($0)" } ?? account.secUID.map { "s" + $0 }
+                    ?? account.username.map { "@" + $0 } ?? account.donorKey.map { "d" + $0 } ?? "?"
+                accounts.insert(key)
+            }
+            for comment in piece.comments {
+                if let id = comment.tiktokID { comments.insert(id) } else { anonymousComments += 1 }
+            }
+        }
+        return (videos.count + anonymousVideos, accounts.count, comments.count + anonymousComments)
     }
 
     static func rejectedSummary(name: String, error: InputError) -> InputSummary {

@@ -16,6 +16,12 @@ public struct ImportBatch: Sendable {
     public var layout: String = ""
     /// Bytes read from the input (after decompression).
     public var bytesRead: Int = 0
+    /// More rows of the same input, read on other threads (the second half of a large HAR's
+    /// bodies), with row numbers local to each part. `StoreBuilder` adds them as this input; their
+    /// counts and warnings are already in this batch. Parts have no parts of their own.
+    public var parts: [ImportBatch] = []
+    /// Events of this batch and its parts.
+    public var totalEventCount: Int { parts.reduce(eventCount) { $0 + $1.eventCount } }
 
     // MARK: Accounts
     public struct Account: Sendable, Hashable {
@@ -528,6 +534,27 @@ public struct ImportBatch: Sendable {
         eventObject.append(object)
         eventTime.append(time)
         eventDetail.append(encoded)
+    }
+
+    /// Drops the events in `ranges` (sorted, not overlapping); rows stay as they are.
+    public mutating func removeEvents(in ranges: [Range<Int>]) {
+        guard !ranges.isEmpty else { return }
+        var keep = [Bool](repeating: true, count: eventCount)
+        for range in ranges {
+            for i in range where i >= 0 && i < keep.count { keep[i] = false }
+        }
+        func filtered<T>(_ column: [T]) -> [T] {
+            var out: [T] = []
+            out.reserveCapacity(column.count)
+            for (i, value) in column.enumerated() where keep[i] { out.append(value) }
+            return out
+        }
+        eventActor = filtered(eventActor)
+        eventKind = filtered(eventKind)
+        eventObjectType = filtered(eventObjectType)
+        eventObject = filtered(eventObject)
+        eventTime = filtered(eventTime)
+        eventDetail = filtered(eventDetail)
     }
 
     public mutating func reserveEvents(_ count: Int) {

@@ -201,7 +201,7 @@ public struct StoreBuilder: Sendable {
     public mutating func reserve(for batches: [ImportBatch]) {
         var accounts = 0, videos = 0, counters = 0, hashtags = 0, sounds = 0, effects = 0
         var comments = 0, conversations = 0, strings = 0, events = 0
-        for batch in batches {
+        for batch in batches.flatMap({ [$0] + $0.parts }) {
             accounts += batch.accounts.count + batch.accounts.reduce(0) { $0 + $1.otherUsernames.count }
             videos += batch.videos.count
             counters += batch.videoCounters.count
@@ -236,37 +236,54 @@ public struct StoreBuilder: Sendable {
 
     /// Adds everything a reader found in one input.
     public mutating func add(_ batch: ImportBatch) {
-        let bases = addRows(of: batch)
-        let start = evActor.count
-        // No exact reserveCapacity here: growing to the exact size batch after batch would copy
-        // the columns once per batch (quadratic). `reserve(events:)` sizes them once up front.
-        growEvents(by: batch.eventCount)
-        withEventColumns { columns in Self.fillEvents(of: batch, bases: bases, at: start, into: columns) }
+        let source = addInput(batch)
+        for piece in [batch] + batch.parts {
+            let bases = addRows(of: piece, source: source)
+            let start = evActor.count
+            // No exact reserveCapacity here: growing to the exact size batch after batch would copy
+            // the columns once per batch (quadratic). `reserve(events:)` sizes them once up front.
+            growEvents(by: piece.eventCount)
+            withEventColumns { columns in Self.fillEvents(of: piece, bases: bases, at: start, into: columns) }
+        }
+    }
+
+    /// The input of `batch` (with its parts' events); returns its number.
+    private mutating func addInput(_ batch: ImportBatch) -> UInt32 {
+        inputObs.append(InputObservation(
+            name: batch.inputName, sha256: batch.sha256, layout: batch.layout,
+            byteCount: UInt64(max(batch.bytesRead, 0)), eventCount: UInt64(batch.totalEventCount)))
+        return UInt32(inputObs.count - 1)
     }
 
     /// Adds several inputs: their rows one after another, then their events on all cores (each
     /// batch's events go to a range of their own). The same as adding them one by one, in order.
     public mutating func add(contentsOf batches: [ImportBatch]) {
         reserve(for: batches)
+        var pieces: [ImportBatch] = []
         var bases: [Bases] = []
         var starts: [Int] = []
         var next = evActor.count
         for batch in batches {
-            bases.append(addRows(of: batch))
-            starts.append(next)
-            next += batch.eventCount
+            let source = addInput(batch)
+            for piece in [batch] + batch.parts {
+                pieces.append(piece)
+                bases.append(addRows(of: piece, source: source))
+                starts.append(next)
+                next += piece.eventCount
+            }
         }
         growEvents(by: next - evActor.count)
         let claimed = Atomic<Int>(0)
         let batchBases = bases
         let batchStarts = starts
+        let allPieces = pieces
         withEventColumns { columns in
-            let workers = batches.count > 1 ? min(max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))), 8) : 1
+            let workers = allPieces.count > 1 ? min(max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))), 8) : 1
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 while true {
                     let b = claimed.add(1, ordering: .relaxed).oldValue
-                    guard b < batches.count else { break }
-                    Self.fillEvents(of: batches[b], bases: batchBases[b], at: batchStarts[b], into: columns)
+                    guard b < allPieces.count else { break }
+                    Self.fillEvents(of: allPieces[b], bases: batchBases[b], at: batchStarts[b], into: columns)
                 }
             }
         }
@@ -313,12 +330,13 @@ public struct StoreBuilder: Sendable {
         }
     }
 
-    /// Every row of `batch` except its events; returns where they start.
-    private mutating func addRows(of batch: ImportBatch) -> Bases {
+    /// Every row of `batch` (an input or one of its parts) except its events, on input number
+    /// `source`; returns where they start.
+    private mutating func addRows(of batch: ImportBatch, source: UInt32) -> Bases {
         let bases = Bases(
             account: UInt32(accountObs.count), video: UInt32(videoObs.count), hashtag: UInt32(hashtagObs.count),
             sound: UInt32(soundObs.count), effect: UInt32(effectObs.count), comment: UInt32(commentObs.count),
-            conversation: UInt32(conversationObs.count), string: UInt32(stringObs.count), source: UInt32(inputObs.count))
+            conversation: UInt32(conversationObs.count), string: UInt32(stringObs.count), source: source)
         let accountBase = Int32(bases.account)
         let videoBase = Int32(bases.video)
         let hashtagBase = Int32(bases.hashtag)
@@ -364,10 +382,6 @@ public struct StoreBuilder: Sendable {
         }
         conversationObs.append(contentsOf: batch.conversations)
         stringObs.append(contentsOf: batch.strings)
-        inputObs.append(InputObservation(
-            name: batch.inputName, sha256: batch.sha256, layout: batch.layout,
-            byteCount: UInt64(max(batch.bytesRead, 0)), eventCount: UInt64(batch.eventCount)))
-
         return bases
     }
 

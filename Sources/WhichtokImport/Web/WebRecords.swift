@@ -26,6 +26,12 @@ struct WebRecords {
 
     var recordCount: Int { items + users + comments + tagsAndSounds }
 
+    /// The events `item` made when it first described a video (an item seen again makes none):
+    /// by the video's TikTok id, as ranges of the batch's events. A second thread that reads the
+    /// later half of a HAR drops those of videos the first half described, so that it makes the
+    /// events one thread would have (see `WebCaptureReader.readBodies`).
+    var firstDescriptions: [(video: UInt64, events: Range<Int>)] = []
+
     // MARK: - Items
 
     /// The members of an item the reader uses, found in one pass over its keys.
@@ -124,7 +130,9 @@ struct WebRecords {
         batch.describeVideo(
             video, author: author, caption: fields.desc?.string, sound: sound, hashtags: hashtags,
             mentions: mentions, createTime: createTime, derivedFrom: source, derivation: derivation)
+        let firstEvent = batch.eventCount
         if let author { authorEvents(author, video: video, time: createTime, mentions: mentions, source: source, derivation: derivation, into: &batch) }
+        if batch.eventCount > firstEvent { firstDescriptions.append((id, firstEvent..<batch.eventCount)) }
         counters(video, stats: fields.stats, statsV2: fields.statsV2, into: &batch)
         return video
     }
@@ -186,12 +194,15 @@ struct WebRecords {
                 if let row = batch.hashtag(name: hashtagName, id: hashtagID), !hashtags.contains(row) { hashtags.append(row) }
                 return
             }
-            // A mention: keyed on the user id; the username in the caption may be an old one (§11.8).
+            // A mention: keyed on the user id; the username in the caption may be an old one (§11.8),
+            // as written when the video was posted, so it is no sighting at capture time (seen 0).
+            // (Timing it made a re-read caption decide which name is current, and the result
+            // depend on whether an item seen again was read again.)
             let userID = extra.member("userId")?.idValue
             let secUID = extra.member("secUid")?.nonEmptyString
             guard (userID ?? 0) != 0 || secUID != nil else { return }
             if let row = batch.account(
-                username: extra.member("userUniqueId")?.nonEmptyString, numericID: userID, secUID: secUID, seen: observed),
+                username: extra.member("userUniqueId")?.nonEmptyString, numericID: userID, secUID: secUID, seen: 0),
                 !mentions.contains(row) {
                 mentions.append(row)
             }
