@@ -4,7 +4,7 @@
 static bool is(std::string_view key, const char *want) noexcept { return key == std::string_view(want); }
 
 /// A string value's unescaped bytes (in the parser's string buffer), or nothing for another type.
-static void take_string(od::value value, const char *&bytes, size_t &length) noexcept {
+static void take_string(od::value &value, const char *&bytes, size_t &length) noexcept {
     std::string_view text;
     if (value.get_string().get(text) == simdjson::SUCCESS) {
         bytes = text.data();
@@ -13,7 +13,7 @@ static void take_string(od::value value, const char *&bytes, size_t &length) noe
 }
 
 /// An integer value; -1 for another type, a negative or an out-of-range number.
-static int64_t take_int(od::value value) noexcept {
+static int64_t take_int(od::value &value) noexcept {
     od::json_type type;
     if (value.type().get(type) != simdjson::SUCCESS || type != od::json_type::number) { return -1; }
     int64_t number;
@@ -27,24 +27,44 @@ static bool is_object(od::value &value) noexcept {
     return value.type().get(type) == simdjson::SUCCESS && type == od::json_type::object;
 }
 
-/// `content`: mimeType, text (kept raw: the caller unescapes it into a buffer of its own), encoding, size.
-static simdjson::error_code scan_content(od::value value, wtj_har_entry &entry) noexcept {
-    od::object content;
-    if (auto error = value.get_object().get(content)) { return error; }
-    bool mime = false, text = false, encoding = false, size = false;
-    for (auto member : content) {
+/// Calls `visit(key, value, stop)` for each member of `object` in order, until `visit` returns an
+/// error or sets `stop`. Members `visit` does not consume are skipped.
+template <class Visit>
+static simdjson::error_code each_member(od::object object, Visit &&visit) noexcept {
+    for (auto member : object) {
         od::field field;
         if (auto error = std::move(member).get(field)) { return error; }
         std::string_view key;
         if (auto error = field.unescaped_key().get(key)) { return error; }
+        bool stop = false;
+        if (auto error = visit(key, field.value(), stop)) { return error; }
+        if (stop) { break; }
+    }
+    return simdjson::SUCCESS;
+}
+
+/// `each_member` of a value that is an object; nothing for another type.
+template <class Visit>
+static simdjson::error_code each_member_of(od::value &value, Visit &&visit) noexcept {
+    if (!is_object(value)) { return simdjson::SUCCESS; }
+    od::object object;
+    if (auto error = value.get_object().get(object)) { return error; }
+    return each_member(object, visit);
+}
+
+/// `content`: mimeType, text (kept raw: the caller unescapes it into a buffer of its own), encoding, size.
+static simdjson::error_code scan_content(od::value &value, wtj_har_entry &entry) noexcept {
+    entry.has_content = 1;
+    bool mime = false, text = false, encoding = false, size = false;
+    return each_member_of(value, [&](std::string_view key, od::value &member, bool &) noexcept {
         if (!mime && is(key, "mimeType")) {
             mime = true;
-            take_string(field.value(), entry.mime_type, entry.mime_type_length);
+            take_string(member, entry.mime_type, entry.mime_type_length);
         } else if (!text && is(key, "text")) {
             text = true;
             od::json_type type;
-            if (field.value().type().get(type) == simdjson::SUCCESS && type == od::json_type::string) {
-                std::string_view token = field.value().raw_json_token();
+            if (member.type().get(type) == simdjson::SUCCESS && type == od::json_type::string) {
+                std::string_view token = member.raw_json_token();
                 if (token.size() >= 2 && token[0] == '"') {
                     entry.text_raw = reinterpret_cast<const uint8_t *>(token.data()) + 1;
                     entry.text_raw_length = token.size() - 1;
@@ -53,70 +73,71 @@ static simdjson::error_code scan_content(od::value value, wtj_har_entry &entry) 
             }
         } else if (!encoding && is(key, "encoding")) {
             encoding = true;
-            take_string(field.value(), entry.encoding, entry.encoding_length);
+            take_string(member, entry.encoding, entry.encoding_length);
         } else if (!size && is(key, "size")) {
             size = true;
-            entry.size = take_int(field.value());
+            entry.size = take_int(member);
         }
-    }
-    return simdjson::SUCCESS;
+        return simdjson::SUCCESS;
+    });
 }
 
-static simdjson::error_code scan_entry(od::value value, wtj_har_entry &entry) noexcept {
-    if (!is_object(value)) { return simdjson::SUCCESS; }
-    od::object object;
-    if (auto error = value.get_object().get(object)) { return error; }
-    entry.is_object = 1;
+/// `response`: status and content.
+static simdjson::error_code scan_response(od::value &value, wtj_har_entry &entry) noexcept {
+    entry.has_response = 1;
+    bool status = false, content = false;
+    return each_member_of(value, [&](std::string_view key, od::value &member, bool &) noexcept {
+        if (!status && is(key, "status")) {
+            status = true;
+            entry.status = take_int(member);
+        } else if (!content && is(key, "content")) {
+            content = true;
+            if (is_object(member)) { return scan_content(member, entry); }
+        }
+        return simdjson::SUCCESS;
+    });
+}
+
+/// One `log.entries[i]`: startedDateTime, request.url and the response.
+static simdjson::error_code scan_entry(od::value &value, wtj_har_entry &entry) noexcept {
+    entry.is_object = is_object(value) ? 1 : 0;
     bool started = false, request = false, response = false;
-    for (auto member : object) {
-        od::field field;
-        if (auto error = std::move(member).get(field)) { return error; }
-        std::string_view key;
-        if (auto error = field.unescaped_key().get(key)) { return error; }
+    return each_member_of(value, [&](std::string_view key, od::value &member, bool &) noexcept {
         if (!started && is(key, "startedDateTime")) {
             started = true;
-            take_string(field.value(), entry.started, entry.started_length);
+            take_string(member, entry.started, entry.started_length);
         } else if (!request && is(key, "request")) {
             request = true;
-            od::value inner = field.value();
-            if (!is_object(inner)) { continue; }
-            od::object fields;
-            if (auto error = inner.get_object().get(fields)) { return error; }
-            for (auto m : fields) {
-                od::field f;
-                if (auto error = std::move(m).get(f)) { return error; }
-                std::string_view k;
-                if (auto error = f.unescaped_key().get(k)) { return error; }
+            return each_member_of(member, [&](std::string_view k, od::value &field, bool &stop) noexcept {
                 if (is(k, "url")) {
-                    take_string(f.value(), entry.url, entry.url_length);
-                    break;
+                    take_string(field, entry.url, entry.url_length);
+                    stop = true;
                 }
-            }
+                return simdjson::SUCCESS;
+            });
         } else if (!response && is(key, "response")) {
             response = true;
-            od::value inner = field.value();
-            if (!is_object(inner)) { continue; }
-            entry.has_response = 1;
-            od::object fields;
-            if (auto error = inner.get_object().get(fields)) { return error; }
-            bool status = false, content = false;
-            for (auto m : fields) {
-                od::field f;
-                if (auto error = std::move(m).get(f)) { return error; }
-                std::string_view k;
-                if (auto error = f.unescaped_key().get(k)) { return error; }
-                if (!status && is(k, "status")) {
-                    status = true;
-                    entry.status = take_int(f.value());
-                } else if (!content && is(k, "content")) {
-                    content = true;
-                    od::value c = f.value();
-                    if (!is_object(c)) { continue; }
-                    entry.has_content = 1;
-                    if (auto error = scan_content(c, entry)) { return error; }
-                }
-            }
+            if (is_object(member)) { return scan_response(member, entry); }
         }
+        return simdjson::SUCCESS;
+    });
+}
+
+/// `log.entries`: one wtj_har_entry each.
+static simdjson::error_code scan_entries(od::value &list, std::vector<wtj_har_entry> &entries, wtj_har_result *out) noexcept {
+    od::json_type type;
+    if (list.type().get(type) != simdjson::SUCCESS || type != od::json_type::array) { return simdjson::SUCCESS; }
+    od::array array;
+    if (auto error = list.get_array().get(array)) { return error; }
+    out->has_entries = 1;
+    for (auto element : array) {
+        od::value item;
+        if (auto error = std::move(element).get(item)) { return error; }
+        wtj_har_entry entry{};
+        entry.status = -1;
+        entry.size = -1;
+        if (auto error = scan_entry(item, entry)) { return error; }
+        entries.push_back(entry);
     }
     return simdjson::SUCCESS;
 }
@@ -134,59 +155,29 @@ static int scan_har(
     od::object root;
     if (auto error = document.get_object().get(root)) { return error; }
     bool log_seen = false;
-    for (auto member : root) {
-        od::field field;
-        if (auto error = std::move(member).get(field)) { return error; }
-        std::string_view key;
-        if (auto error = field.unescaped_key().get(key)) { return error; }
-        if (log_seen || !is(key, "log")) { continue; }
+    auto error = each_member(root, [&](std::string_view key, od::value &log, bool &) noexcept {
+        if (log_seen || !is(key, "log")) { return simdjson::SUCCESS; }
         log_seen = true;
-        od::value value = field.value();
-        if (!is_object(value)) { continue; }
-        od::object log;
-        if (auto error = value.get_object().get(log)) { return error; }
         bool creator_seen = false, entries_seen = false;
-        for (auto m : log) {
-            od::field f;
-            if (auto error = std::move(m).get(f)) { return error; }
-            std::string_view k;
-            if (auto error = f.unescaped_key().get(k)) { return error; }
+        return each_member_of(log, [&](std::string_view k, od::value &member, bool &) noexcept {
             if (!creator_seen && is(k, "creator")) {
                 creator_seen = true;
-                od::value creator = f.value();
-                if (!is_object(creator)) { continue; }
-                od::object fields;
-                if (auto error = creator.get_object().get(fields)) { return error; }
-                for (auto c : fields) {
-                    od::field cf;
-                    if (auto error = std::move(c).get(cf)) { return error; }
-                    std::string_view ck;
-                    if (auto error = cf.unescaped_key().get(ck)) { return error; }
+                return each_member_of(member, [&](std::string_view ck, od::value &field, bool &stop) noexcept {
                     if (is(ck, "name")) {
-                        take_string(cf.value(), out->creator, out->creator_length);
-                        break;
+                        take_string(field, out->creator, out->creator_length);
+                        stop = true;
                     }
-                }
-            } else if (!entries_seen && is(k, "entries")) {
-                entries_seen = true;
-                od::value list = f.value();
-                od::json_type type;
-                if (list.type().get(type) != simdjson::SUCCESS || type != od::json_type::array) { continue; }
-                od::array array;
-                if (auto error = list.get_array().get(array)) { return error; }
-                out->has_entries = 1;
-                for (auto element : array) {
-                    od::value item;
-                    if (auto error = std::move(element).get(item)) { return error; }
-                    wtj_har_entry entry{};
-                    entry.status = -1;
-                    entry.size = -1;
-                    if (auto error = scan_entry(item, entry)) { return error; }
-                    entries.push_back(entry);
-                }
+                    return simdjson::SUCCESS;
+                });
             }
-        }
-    }
+            if (!entries_seen && is(k, "entries")) {
+                entries_seen = true;
+                return scan_entries(member, entries, out);
+            }
+            return simdjson::SUCCESS;
+        });
+    });
+    if (error) { return error; }
     // Anything after the root value is invalid JSON.
     const char *rest;
     if (document.current_location().get(rest) == simdjson::SUCCESS) { return simdjson::TRAILING_CONTENT; }

@@ -58,16 +58,12 @@ final class HARScanner: @unchecked Sendable {
         precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count, "range outside the buffer")
         return try bytes.withUnsafeBytes { whole in
             let buffer = UnsafeRawBufferPointer(rebasing: whole[range])
-            let start = JSONParser.bomLength(buffer)
-            if let error = JSONParser.sizeError(length: buffer.count - start) { throw error }
+            let document = try JSONParser.document(in: buffer)
             guard let handle else { throw JSONError(offset: 0, message: "out of memory (creating the HAR reader)") }
-            guard let base = buffer.baseAddress, buffer.count > start else {
-                throw JSONError(offset: 0, message: "empty input")
-            }
             var out = wtj_har_result()
-            let code = wtj_har_scan(handle, base.assumingMemoryBound(to: UInt8.self) + start, buffer.count - start, &out)
+            let code = wtj_har_scan(handle, document.bytes, document.length, &out)
             guard code == Int32(WTJ_SUCCESS) else {
-                throw JSONParser.error(code: code, in: buffer, from: start)
+                throw JSONParser.error(code: code, in: buffer, from: buffer.count - document.length)
             }
             var entries: [HAREntry] = []
             entries.reserveCapacity(out.count)

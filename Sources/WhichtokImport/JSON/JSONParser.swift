@@ -73,20 +73,26 @@ public final class JSONParser {
         try parse(PaddedBytes(text), body)
     }
 
-    private func parseTape(_ buffer: UnsafeRawBufferPointer) throws -> JSONTape {
-        let start = Self.bomLength(buffer)
-        if let error = Self.sizeError(length: buffer.count - start) { throw error }
-        guard let handle else { throw JSONError(offset: 0, message: "out of memory (creating the JSON parser)") }
+    /// Where the document in `buffer` starts (after a BOM), as simdjson takes it; throws for an
+    /// empty document or one over simdjson's size limit.
+    static func document(in buffer: UnsafeRawBufferPointer) throws -> (bytes: UnsafePointer<UInt8>, length: Int) {
+        let start = bomLength(buffer)
+        if let error = sizeError(length: buffer.count - start) { throw error }
         guard let base = buffer.baseAddress, buffer.count > start else {
             throw JSONError(offset: 0, message: "empty input")
         }
+        return (base.assumingMemoryBound(to: UInt8.self) + start, buffer.count - start)
+    }
+
+    private func parseTape(_ buffer: UnsafeRawBufferPointer) throws -> JSONTape {
+        let document = try Self.document(in: buffer)
+        guard let handle else { throw JSONError(offset: 0, message: "out of memory (creating the JSON parser)") }
         var out = wtj_tape()
-        let code = wtj_parse(
-            handle, base.assumingMemoryBound(to: UInt8.self) + start, buffer.count - start, &out)
+        let code = wtj_parse(handle, document.bytes, document.length, &out)
         if code == Int32(WTJ_SUCCESS), let words = out.words, let strings = out.strings, out.count >= 3 {
             return JSONTape(words: words, wordCount: out.count, strings: strings)
         }
-        throw Self.error(code: code, in: buffer, from: start)
+        throw Self.error(code: code, in: buffer, from: buffer.count - document.length)
     }
 
     /// The error to report for a simdjson error `code` on `buffer`: the position and message of
