@@ -138,7 +138,7 @@ public struct Importer: Sendable {
     func read(_ source: InputSource, parser: JSONParser, bodyParser: JSONParser) -> Outcome {
         var batch = ImportBatch(inputName: source.displayName, sha256: [])
         var reader = TikTokArchiveReader(parser: parser)
-        var web = WebCaptureReader(parser: parser, bodyParser: bodyParser, splitBodies: parallelism > 1)
+        var web = WebCaptureReader(parser: parser, bodyParser: bodyParser, bodyThreads: parallelism)
         var archiveEntries = 0
         var otherFiles: [String] = []
         let digest: InputDigest

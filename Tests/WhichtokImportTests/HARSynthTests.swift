@@ -41,31 +41,31 @@ struct HARSynthTests {
         #expect((run.summaries[0].webEntriesRead["item lists"] ?? 0) >= 2)
     }
 
-    @Test("a HAR read on two threads gives the batch counts, warnings and store of one thread")
-    func splitReading() throws {
+    @Test("a HAR read on two or three threads gives the batch counts, warnings and store of one thread", arguments: [2, 3])
+    func splitReading(threads: Int) throws {
         let (directory, report) = try #require(Self.generated)
         let path = directory + "/" + report.captures[0]
-        func read(split: Bool) throws -> ImportBatch {
+        func read(threads: Int) throws -> ImportBatch {
             var batch = ImportBatch(inputName: "capture.har", sha256: [])
             var reader = WebCaptureReader(
-                parser: JSONParser(), bodyParser: JSONParser(), splitBodies: split, splitMinimum: (entries: 4, bytes: 1))
+                parser: JSONParser(), bodyParser: JSONParser(), bodyThreads: threads, splitMinimum: (entries: 4, bytes: 1))
             _ = try InputReader().forEachEntry(of: InputSource(displayName: "capture.har", location: .file(path))) { name, bytes in
                 reader.read(entryPath: name, bytes: bytes, into: &batch)
             }
             _ = reader.finish(into: &batch)
             return batch
         }
-        let one = try read(split: false)
-        let two = try read(split: true)
+        let one = try read(threads: 1)
+        let split = try read(threads: threads)
         #expect(one.parts.isEmpty)
-        #expect(two.parts.count == 1)
-        #expect(two.parts.first.map { $0.eventCount > 0 } == true, "the second half yields events")
-        #expect(two.totalEventCount == one.eventCount)
-        #expect(two.skippedEntries == one.skippedEntries)
-        #expect(two.webEntriesRead == one.webEntriesRead)
-        #expect(two.diagnostics.map(\.description) == one.diagnostics.map(\.description))
+        #expect(split.parts.count == threads - 1)
+        #expect(split.parts.allSatisfy { $0.eventCount > 0 }, "every run yields events")
+        #expect(split.totalEventCount == one.eventCount)
+        #expect(split.skippedEntries == one.skippedEntries)
+        #expect(split.webEntriesRead == one.webEntriesRead)
+        #expect(split.diagnostics.map(\.description) == one.diagnostics.map(\.description))
         let a = Importer.summary(of: one, status: .imported, containerOnly: false)
-        let b = Importer.summary(of: two, status: .imported, containerOnly: false)
+        let b = Importer.summary(of: split, status: .imported, containerOnly: false)
         #expect(b.events == a.events)
         #expect(b.eventsByKind == a.eventsByKind)
         #expect((b.videos, b.accounts, b.comments) == (a.videos, a.accounts, a.comments))
@@ -74,9 +74,9 @@ struct HARSynthTests {
             builder.add(batch)
             return builder.build()
         }
-        #expect(store(two) == store(one))
+        #expect(store(split) == store(one))
         var atOnce = StoreBuilder()
-        atOnce.add(contentsOf: [two])
+        atOnce.add(contentsOf: [split])
         #expect(atOnce.build() == store(one))
     }
 

@@ -30,15 +30,15 @@ public struct WebCaptureReader {
 
     /// `parser` reads whole documents (the HAR, NDJSON lines); `bodyParser` reads bodies and page
     /// states while the HAR's parse is still in use. They must be two different parsers.
-    /// `splitBodies`: read a large HAR's bodies on two threads, from `splitMinimum` entries with
-    /// bodies and bytes of them on.
+    /// `bodyThreads`: how many threads read a large HAR's bodies, from `splitMinimum` entries
+    /// with bodies and bytes of them on.
     public init(
-        parser: JSONParser, bodyParser: JSONParser, splitBodies: Bool = true,
+        parser: JSONParser, bodyParser: JSONParser, bodyThreads: Int = 1,
         splitMinimum: (entries: Int, bytes: Int) = (256, 8 << 20)
     ) {
         self.parser = parser
         self.bodyParser = bodyParser
-        self.splitBodies = splitBodies
+        self.bodyThreads = max(1, bodyThreads)
         self.splitMinimum = splitMinimum
     }
 
@@ -105,7 +105,7 @@ public struct WebCaptureReader {
     public mutating func finish(into batch: inout ImportBatch) -> Bool {
         for (kind, count) in entriesRead { batch.webEntriesRead[kind, default: 0] += count }
         let result = recognised
-        self = WebCaptureReader(parser: parser, bodyParser: bodyParser, splitBodies: splitBodies, splitMinimum: splitMinimum)
+        self = WebCaptureReader(parser: parser, bodyParser: bodyParser, bodyThreads: bodyThreads, splitMinimum: splitMinimum)
         return result
     }
 
@@ -234,56 +234,75 @@ public struct WebCaptureReader {
         case badEscape
     }
 
-    /// Reads the bodies of `jobs` in entry order. A large HAR is split in two at the middle of
-    /// its body bytes: this thread reads the first half into `batch`, another thread the second
-    /// half into a batch of its own, which becomes `batch.parts` (the builder adds it as the same
-    /// input). Warnings and counts come out as when one thread reads them all.
+    /// Reads the bodies of `jobs` in entry order. A large HAR is cut into `bodyThreads` runs of
+    /// about equal body bytes: this thread reads the first into `batch`, other threads one each
+    /// into batches of their own, which become `batch.parts` in order (the builder adds them as
+    /// the same input). Warnings and counts come out as when one thread reads them all.
     ///
     /// Measured on the 338 MB HAR of `make bench-har` (bodies 0.52 s on one thread): a pipeline
     /// where a second thread decoded and parsed while this one mapped records was no faster (the
-    /// records were read from another core's cache); two halves, each decoded, parsed and mapped on
-    /// one core, are.
+    /// records were read from another core's cache); runs each decoded, parsed and mapped on one
+    /// core are.
     private mutating func readBodies(_ jobs: [BodyJob], file: String, tally: inout SkipTally, into batch: inout ImportBatch) {
         let totalBytes = jobs.reduce(0) { $0 + $1.text.rawLength }
-        guard splitBodies, jobs.count >= splitMinimum.entries, totalBytes >= splitMinimum.bytes else {
+        let runs = min(bodyThreads, max(1, jobs.count / max(1, splitMinimum.entries / 2)))
+        guard runs > 1, jobs.count >= splitMinimum.entries, totalBytes >= splitMinimum.bytes else {
             readJobs(jobs[...], file: file, tally: &tally, into: &batch)
             return
         }
-        var middle = 0
+        // Cut where the running total of body bytes passes each k/runs of the whole.
+        var cuts = [0]
         var bytes = 0
-        while middle < jobs.count, bytes < totalBytes / 2 {
-            bytes += jobs[middle].text.rawLength
-            middle += 1
+        for (index, job) in jobs.enumerated() where cuts.count < runs {
+            bytes += job.text.rawLength
+            if bytes >= totalBytes / runs * cuts.count { cuts.append(index + 1) }
         }
-        let second = Array(jobs[middle...])
+        cuts.append(jobs.count)
         let inputName = batch.inputName
-        let other = BackgroundJob<(ImportBatch, SkipTally, [String: Int], [(video: UInt64, events: Range<Int>)])> {
-            var reader = WebCaptureReader(parser: JSONParser(), bodyParser: JSONParser())
-            var part = ImportBatch(inputName: inputName, sha256: [])
-            var partTally = SkipTally()
-            reader.readJobs(second[...], file: file, tally: &partTally, into: &part)
-            return (part, partTally, reader.entriesRead, reader.records.firstDescriptions)
+        let others = (1..<(cuts.count - 1)).map { run in
+            let slice = Array(jobs[cuts[run]..<cuts[run + 1]])
+            return BackgroundJob<PartResult> {
+                var reader = WebCaptureReader(parser: JSONParser(), bodyParser: JSONParser())
+                var part = ImportBatch(inputName: inputName, sha256: [])
+                var partTally = SkipTally()
+                reader.readJobs(slice[...], file: file, tally: &partTally, into: &part)
+                return PartResult(
+                    batch: part, tally: partTally, entriesRead: reader.entriesRead,
+                    firstDescriptions: reader.records.firstDescriptions)
+            }
         }
-        readJobs(jobs[..<middle], file: file, tally: &tally, into: &batch)
-        var (part, partTally, partEntries, described) = other.join()
-        // A video the first half described was, for one thread, only seen again in the second:
-        // its posted, mentioned and duetted events come from the first half alone.
-        part.removeEvents(in: described.compactMap { video, events in
-            batch.videoRow(id: video).map { batch.isDescribed($0) } == true ? events : nil
-        })
-        // Counts and warnings belong to the input, in entry order; the part keeps only rows.
-        tally.add(partTally)
-        for (kind, count) in partEntries { entriesRead[kind, default: 0] += count }
-        for (reason, count) in part.skippedEntries { batch.skippedEntries[reason, default: 0] += count }
-        batch.diagnostics.append(contentsOf: part.diagnostics)
-        part.skippedEntries = [:]
-        part.diagnostics = []
-        batch.parts.append(part)
+        readJobs(jobs[..<cuts[1]], file: file, tally: &tally, into: &batch)
+        for other in others {
+            let result = other.join()
+            var part = result.batch
+            // A video an earlier run described was, for one thread, only seen again here: its
+            // posted, mentioned and duetted events come from that earlier run alone.
+            let earlier = [batch] + batch.parts
+            part.removeEvents(in: result.firstDescriptions.compactMap { video, events in
+                earlier.contains { $0.videoRow(id: video).map($0.isDescribed) == true } ? events : nil
+            })
+            // Counts and warnings belong to the input, in entry order; the part keeps only rows.
+            tally.add(result.tally)
+            for (kind, count) in result.entriesRead { entriesRead[kind, default: 0] += count }
+            for (reason, count) in part.skippedEntries { batch.skippedEntries[reason, default: 0] += count }
+            batch.diagnostics.append(contentsOf: part.diagnostics)
+            part.skippedEntries = [:]
+            part.diagnostics = []
+            batch.parts.append(part)
+        }
     }
 
-    /// Whether a large HAR's bodies are read on two threads (see `readBodies`), and from how
-    /// many entries with bodies and how many bytes of them on.
-    private let splitBodies: Bool
+    /// What a thread reading one run of bodies hands back.
+    private struct PartResult: Sendable {
+        var batch: ImportBatch
+        var tally: SkipTally
+        var entriesRead: [String: Int]
+        var firstDescriptions: [(video: UInt64, events: Range<Int>)]
+    }
+
+    /// How many threads read a large HAR's bodies (see `readBodies`), and from how many entries
+    /// with bodies and how many bytes of them on.
+    private let bodyThreads: Int
     private let splitMinimum: (entries: Int, bytes: Int)
 
     private mutating func readJobs(_ jobs: ArraySlice<BodyJob>, file: String, tally: inout SkipTally, into batch: inout ImportBatch) {
