@@ -34,7 +34,7 @@ struct HARText: @unchecked Sendable {
 /// Only the structure of the whole file and the UTF-8 of all of it are checked: a value the walk
 /// skips (a header, a timing) is not validated the way a DOM parse validates it.
 ///
-/// One scanner per thread; `unescapeText` may be called from another thread while no `scan` runs.
+/// One scanner per thread.
 final class HARScanner: @unchecked Sendable {
     private let handle: OpaquePointer?
 

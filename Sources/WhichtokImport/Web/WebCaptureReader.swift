@@ -5,8 +5,8 @@ import WhichtokStore
 ///
 /// A HAR is walked once with simdjson's On-Demand API (`HARScanner`), which copies no body; each
 /// response body is then unescaped and decoded (base64 or plain) into a reused buffer and parsed
-/// there. Memory stays near the HAR's size plus a few of its largest bodies; no body becomes a `String`.
-/// Entries that yield
+/// there (a large HAR's bodies in runs on several threads, see `readBodies`). Memory stays near the
+/// HAR's size plus a few of its largest bodies; no body becomes a `String`. Entries that yield
 /// nothing (other hosts, missing, truncated or empty bodies, challenge pages…) are counted by
 /// reason in `batch.skippedEntries`; invalid JSON in a body is a warning naming the file, the entry
 /// index and the URL (without its query), never the body. A HAR that is not JSON at all is an
@@ -28,8 +28,8 @@ public struct WebCaptureReader {
     /// Entries read, by kind (`item lists`, `pages`, …).
     private var entriesRead: [String: Int] = [:]
 
-    /// `parser` reads whole documents (the HAR, NDJSON lines); `bodyParser` reads bodies and page
-    /// states while the HAR's parse is still in use. They must be two different parsers.
+    /// `parser` reads NDJSON lines; `bodyParser` reads HAR bodies and page states. They must be two
+    /// different parsers.
     /// `bodyThreads`: how many threads read a large HAR's bodies, from `splitMinimum` entries
     /// with bodies and bytes of them on.
     public init(
