@@ -117,6 +117,9 @@ public struct Importer: Sendable {
         let next = Counter()
         let completed = Counter()
         let workers = min(parallelism, sources.count)
+        // The cores left over when there are fewer inputs than cores go to reading a large
+        // HAR's bodies (one input: all of them; as many inputs as cores: none).
+        let bodyThreads = max(1, parallelism / max(1, workers))
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             // Two parsers: a HAR's document stays parsed while its bodies are parsed.
             let parser = JSONParser()
@@ -124,7 +127,7 @@ public struct Importer: Sendable {
             while true {
                 let index = next.increment() - 1
                 guard index < sources.count else { break }
-                slots.set(index, read(sources[index], parser: parser, bodyParser: bodyParser))
+                slots.set(index, read(sources[index], parser: parser, bodyParser: bodyParser, bodyThreads: bodyThreads))
                 finished(completed.increment())
             }
         }
@@ -134,11 +137,12 @@ public struct Importer: Sendable {
     /// Reads one input into a batch. Never throws: problems are in the summary.
     ///
     /// Entries go to the web capture reader (HAR, NDJSON, HTML pages; `.json` that starts like a
-    /// HAR) or to the archive reader; an input may mix them.
-    func read(_ source: InputSource, parser: JSONParser, bodyParser: JSONParser) -> Outcome {
+    /// HAR) or to the archive reader; an input may mix them. `bodyThreads` threads read a large
+    /// HAR's bodies.
+    func read(_ source: InputSource, parser: JSONParser, bodyParser: JSONParser, bodyThreads: Int = 1) -> Outcome {
         var batch = ImportBatch(inputName: source.displayName, sha256: [])
         var reader = TikTokArchiveReader(parser: parser)
-        var web = WebCaptureReader(parser: parser, bodyParser: bodyParser, bodyThreads: parallelism)
+        var web = WebCaptureReader(parser: parser, bodyParser: bodyParser, bodyThreads: bodyThreads)
         var archiveEntries = 0
         var otherFiles: [String] = []
         let digest: InputDigest
