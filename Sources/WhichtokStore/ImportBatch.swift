@@ -16,7 +16,7 @@ public struct ImportBatch: Sendable {
     public var layout: String = ""
     /// Bytes read from the input (after decompression).
     public var bytesRead: Int = 0
-    /// More rows of the same input, read on other threads (the second half of a large HAR's
+    /// More rows of the same input, read on other threads (the later runs of a large HAR's
     /// bodies), with row numbers local to each part. `StoreBuilder` adds them as this input; their
     /// counts and warnings are already in this batch. Parts have no parts of their own.
     public var parts: [ImportBatch] = []
@@ -536,7 +536,7 @@ public struct ImportBatch: Sendable {
         eventDetail.append(encoded)
     }
 
-    /// Drops the events in `ranges` (sorted, not overlapping); rows stay as they are.
+    /// Drops the events in `ranges` (in any order); rows stay as they are.
     public mutating func removeEvents(in ranges: [Range<Int>]) {
         guard !ranges.isEmpty else { return }
         var keep = [Bool](repeating: true, count: eventCount)

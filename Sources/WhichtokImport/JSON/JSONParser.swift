@@ -59,15 +59,6 @@ public final class JSONParser {
         return try body(JSONValue(tape: tape, index: 1))
     }
 
-    /// Parses `bytes` and returns the root, for a pipeline where one thread parses and another
-    /// reads: the value stays valid until this parser's next parse or its end, and the caller
-    /// must keep the parser alive and unused meanwhile. Not for use inside `parse`'s body.
-    func parseDetached(_ bytes: PaddedBytes) throws -> JSONValue {
-        precondition(!busy, "parseDetached inside parse")
-        let tape = try bytes.withUnsafeBytes { try parseTape($0) }
-        return JSONValue(tape: tape, index: 1)
-    }
-
     /// Convenience for tests and small inputs: copies `text` into a `PaddedBytes`.
     public func parse<R>(_ text: String, _ body: (JSONValue) throws -> R) throws -> R {
         try parse(PaddedBytes(text), body)

@@ -27,8 +27,8 @@ struct WebRecords {
     var recordCount: Int { items + users + comments + tagsAndSounds }
 
     /// The events `item` made when it first described a video (an item seen again makes none):
-    /// by the video's TikTok id, as ranges of the batch's events. A second thread that reads the
-    /// later half of a HAR drops those of videos the first half described, so that it makes the
+    /// by the video's TikTok id, as ranges of the batch's events. The thread that reads a later
+    /// run of a HAR's bodies drops those of videos an earlier run described, so that it makes the
     /// events one thread would have (see `WebCaptureReader.readBodies`).
     var firstDescriptions: [(video: UInt64, events: Range<Int>)] = []
 
