@@ -138,3 +138,65 @@ struct _RawMarkup: _MarkupSink, ~Copyable {
         }
     }
 }
+
+/// Writes a run of sibling elements (a graph's edges) in raw blocks of up to 64 KiB. Each element is
+/// first formatted into the block; one that turns out to need escaping is cut from it, the block so
+/// far is written, and the caller writes that element through libxml2 (`write` returns false).
+struct _RawBlocks {
+    /// The depth of the elements, and of their parent.
+    let depth: Int
+    let parentDepth: Int
+    /// Whether the parent's start tag may still be open when the first element comes (the parent
+    /// was opened through libxml2 with attributes and no content yet).
+    let parentMayBeOpen: Bool
+    private var pending = false
+    private var nothingWrittenYet = true
+    private var lastWasRaw = false
+
+    init(depth: Int, parentDepth: Int, parentMayBeOpen: Bool) {
+        self.depth = depth
+        self.parentDepth = parentDepth
+        self.parentMayBeOpen = parentMayBeOpen
+    }
+
+    /// Formats one element with `element` into the block. Returns false when it needs escaping:
+    /// the caller then writes it through libxml2 and calls `wroteThroughWriter()`.
+    mutating func write(
+        _ xml: _XMLTextWriter, _ raw: inout _RawMarkup, _ element: (inout _RawMarkup) -> Void
+    ) -> Bool {
+        if !pending {
+            raw.begin(depth: depth, parentStartTagOpen: parentMayBeOpen && nothingWrittenYet)
+            pending = true
+        }
+        let mark = raw.buffer.count
+        element(&raw)
+        if !raw.needsEscaping {
+            nothingWrittenYet = false
+            lastWasRaw = true
+            if raw.buffer.count >= 1 << 16 {
+                xml.raw(raw)
+                pending = false
+            }
+            return true
+        }
+        raw.truncate(to: mark)
+        xml.raw(raw)
+        pending = false
+        return false
+    }
+
+    /// An element was written through libxml2.
+    mutating func wroteThroughWriter() {
+        nothingWrittenYet = false
+        lastWasRaw = false
+    }
+
+    /// Writes what is pending, ending the block as libxml2 expects before the parent's end tag.
+    mutating func finish(_ xml: _XMLTextWriter, _ raw: inout _RawMarkup) {
+        guard lastWasRaw else { return }
+        if !pending { raw.begin(depth: depth, parentStartTagOpen: false) }
+        raw.finish(parentDepth: parentDepth)
+        xml.raw(raw)
+        pending = false
+    }
+}

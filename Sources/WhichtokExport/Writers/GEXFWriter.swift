@@ -108,39 +108,15 @@ enum GEXFWriter {
         buffer.append(integer: graph.edgeCount)
         xml.attribute("count", &buffer)
         let edgeTimes = dynamic && !document.edgeFirst.isEmpty
-        var blockPending = false, nothingWrittenYet = true, lastWasRaw = false
+        // <edges count="…"> has no content yet: its start tag is still open before the first edge.
+        var blocks = _RawBlocks(depth: 3, parentDepth: 2, parentMayBeOpen: true)
         document.forEachEdge { index, u, v, e in
             if xml.failed { return }
-            if fast {
-                if !blockPending {
-                    raw.begin(depth: 3, parentStartTagOpen: nothingWrittenYet)
-                    blockPending = true
-                }
-                let mark = raw.buffer.count
-                edge(document, index, u, v, e, times: edgeTimes, &raw, &buffer)
-                if !raw.needsEscaping {
-                    nothingWrittenYet = false
-                    lastWasRaw = true
-                    if raw.buffer.count >= 1 << 16 {
-                        xml.raw(raw)
-                        blockPending = false
-                    }
-                    return
-                }
-                // Not provably safe: flush what is pending, then write this edge through libxml2.
-                raw.truncate(to: mark)
-                xml.raw(raw)
-                blockPending = false
-            }
+            if fast, blocks.write(xml, &raw, { edge(document, index, u, v, e, times: edgeTimes, &$0, &buffer) }) { return }
             edge(document, index, u, v, e, times: edgeTimes, &sink, &buffer)
-            nothingWrittenYet = false
-            lastWasRaw = false
+            blocks.wroteThroughWriter()
         }
-        if lastWasRaw {
-            if !blockPending { raw.begin(depth: 3, parentStartTagOpen: false) }
-            raw.finish(parentDepth: 2)
-            xml.raw(raw)
-        }
+        blocks.finish(xml, &raw)
         xml.endElement()
         xml.endElement()  // graph
         xml.endElement()  // gexf

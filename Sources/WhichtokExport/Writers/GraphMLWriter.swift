@@ -75,36 +75,15 @@ enum GraphMLWriter {
             xml.endElement()
         }
 
-        var blockPending = false, lastWasRaw = false
+        // Edges follow the nodes inside <graph>, whose start tag is closed by then.
+        var blocks = _RawBlocks(depth: 2, parentDepth: 1, parentMayBeOpen: false)
         document.forEachEdge { index, u, v, e in
             if xml.failed { return }
-            if fast {
-                if !blockPending {
-                    raw.begin(depth: 2, parentStartTagOpen: false)
-                    blockPending = true
-                }
-                let mark = raw.buffer.count
-                edge(document, index, u, v, e, keys: edgeKeys, &raw, &buffer)
-                if !raw.needsEscaping {
-                    lastWasRaw = true
-                    if raw.buffer.count >= 1 << 16 {
-                        xml.raw(raw)
-                        blockPending = false
-                    }
-                    return
-                }
-                raw.truncate(to: mark)
-                xml.raw(raw)
-                blockPending = false
-            }
+            if fast, blocks.write(xml, &raw, { edge(document, index, u, v, e, keys: edgeKeys, &$0, &buffer) }) { return }
             edge(document, index, u, v, e, keys: edgeKeys, &sink, &buffer)
-            lastWasRaw = false
+            blocks.wroteThroughWriter()
         }
-        if lastWasRaw {
-            if !blockPending { raw.begin(depth: 2, parentStartTagOpen: false) }
-            raw.finish(parentDepth: 1)
-            xml.raw(raw)
-        }
+        blocks.finish(xml, &raw)
         xml.endElement()  // graph
         xml.endElement()  // graphml
         xml.endDocument()
