@@ -210,7 +210,10 @@ public struct Importer: Sendable {
         for piece in [batch] + batch.parts {
             for kind in piece.eventKind { byKind[kind, default: 0] += 1 }
         }
-        let rows = distinctRows(batch)
+        // A batch's own rows are already one per id; only parts can repeat a row.
+        let rows = batch.parts.isEmpty
+            ? (videos: batch.videos.count, accounts: batch.accounts.count, comments: batch.comments.count)
+            : distinctRows(batch)
         return InputSummary(
             displayName: batch.inputName, status: status,
             layout: containerOnly ? "container" : batch.layout,

@@ -185,6 +185,26 @@ struct _RawBlocks {
         return false
     }
 
+    /// `<edge id="e<index>" source="n<u>" target="n<v>"`: the start of an edge in both GEXF and
+    /// GraphML, which name nodes `n<row>` and edges `e<index>`.
+    static func startEdge<Sink: _MarkupSink & ~Copyable>(
+        _ index: Int, _ u: Int, _ v: Int, _ out: inout Sink, _ buffer: inout _ValueBuffer
+    ) {
+        out.startElement("edge")
+        buffer.reset()
+        buffer.append("e")
+        buffer.append(integer: index)
+        out.attribute("id", &buffer)
+        buffer.reset()
+        buffer.append("n")
+        buffer.append(integer: u)
+        out.attribute("source", &buffer)
+        buffer.reset()
+        buffer.append("n")
+        buffer.append(integer: v)
+        out.attribute("target", &buffer)
+    }
+
     /// An element was written through libxml2.
     mutating func wroteThroughWriter() {
         nothingWrittenYet = false

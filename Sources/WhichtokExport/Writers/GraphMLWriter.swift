@@ -150,19 +150,7 @@ enum GraphMLWriter {
         _ document: ExportDocument, _ index: Int, _ u: Int, _ v: Int, _ e: Int, keys: [[UInt8]],
         _ out: inout Sink, _ buffer: inout _ValueBuffer
     ) {
-        out.startElement("edge")
-        buffer.reset()
-        buffer.append("e")
-        buffer.append(integer: index)
-        out.attribute("id", &buffer)
-        buffer.reset()
-        buffer.append("n")
-        buffer.append(integer: u)
-        out.attribute("source", &buffer)
-        buffer.reset()
-        buffer.append("n")
-        buffer.append(integer: v)
-        out.attribute("target", &buffer)
+        _RawBlocks.startEdge(index, u, v, &out, &buffer)
         buffer.reset()
         buffer.append(float: document.graph.weights[e])
         data("e_weight", &buffer, &out)

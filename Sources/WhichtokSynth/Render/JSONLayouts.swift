@@ -277,39 +277,29 @@ extension DonorRender {
     }
 
     private func favoriteSounds(_ empty: JSONNode) -> JSONNode {
-        let items = activity.favoriteSounds
-        let world = self.world
-        return list(items.count, empty) { writer in
-            for item in items {
-                writer.beginObject()
-                writer.dateField("Date", item.time)
-                writer.field("Link", Links.sound(world.sounds[Int(item.object)].id))
-                writer.endObject()
-            }
-        }
+        let sounds = world.sounds
+        return dated(activity.favoriteSounds, empty, key: "Link") { Links.sound(sounds[$0].id) }
     }
 
     private func favoriteHashtags(_ empty: JSONNode) -> JSONNode {
-        let items = activity.favoriteHashtags
-        let world = self.world
-        return list(items.count, empty) { writer in
-            for item in items {
-                writer.beginObject()
-                writer.dateField("Date", item.time)
-                writer.field("Link", Links.favoriteHashtag(world.hashtags[Int(item.object)].id))
-                writer.endObject()
-            }
-        }
+        let hashtags = world.hashtags
+        return dated(activity.favoriteHashtags, empty, key: "Link") { Links.favoriteHashtag(hashtags[$0].id) }
     }
 
     private func favoriteEffects(_ empty: JSONNode) -> JSONNode {
-        let items = activity.favoriteEffects
-        let world = self.world
-        return list(items.count, empty) { writer in
+        let effects = world.effects
+        return dated(activity.favoriteEffects, empty, key: "EffectLink") { Links.effect(effects[$0].id) }
+    }
+
+    /// `[{"Date": …, key: link(object)}]`, one record per item.
+    private func dated(
+        _ items: [DonorActivity.Item], _ empty: JSONNode, key: StaticString, link: @escaping (Int) -> String
+    ) -> JSONNode {
+        list(items.count, empty) { writer in
             for item in items {
                 writer.beginObject()
                 writer.dateField("Date", item.time)
-                writer.field("EffectLink", Links.effect(world.effects[Int(item.object)].id))
+                writer.field(key, link(Int(item.object)))
                 writer.endObject()
             }
         }
