@@ -28,11 +28,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     func run() throws {
         var clock = Clock()
-        let (built, store) = try graphOptions.buildGraph(storePath: storeOptions.path, clock: &clock)
-        let filter = graphOptions.graphFilter
-        let graph = clock.time("filter") { filter.apply(to: built) }
-        let options = try graphOptions.analysisOptions()
-        let analysis = Analysis(graph, store: store, options: options)
+        let (graph, store, analysis) = try graphOptions.analysedGraph(storePath: storeOptions.path, clock: &clock)
         if timings {
             for (name, seconds) in clock.phases + analysis.timings {
                 Console.error("timing \(name.padding(toLength: 12)) \(Self.fixed(seconds, 4)) s")

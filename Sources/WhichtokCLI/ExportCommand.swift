@@ -93,11 +93,7 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         var clock = Clock()
-        let (built, store) = try graphOptions.buildGraph(storePath: storeOptions.path, clock: &clock)
-        let filter = graphOptions.graphFilter
-        let graph = clock.time("filter") { filter.apply(to: built) }
-        let options = try graphOptions.analysisOptions()
-        let analysis = clock.time("analysis") { Analysis(graph, store: store, options: options) }
+        let (graph, store, analysis) = try graphOptions.analysedGraph(storePath: storeOptions.path, clock: &clock)
         var layout: ForceAtlas2?
         if !noLayout {
             var parameters = ForceAtlas2.Parameters()

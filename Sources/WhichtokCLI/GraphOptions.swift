@@ -125,6 +125,16 @@ struct GraphOptions: ParsableArguments {
 
     /// The graph the options ask for, and the store it came from (nil for an edge list). Exits 66 when
     /// the store or file is missing, 65 for a malformed edge list.
+    /// The graph built, filtered and analysed: what `analyze` and `export` both start with.
+    func analysedGraph(storePath: String, clock: inout Clock) throws -> (graph: Graph, store: Store?, analysis: Analysis) {
+        let (built, store) = try buildGraph(storePath: storePath, clock: &clock)
+        let filter = graphFilter
+        let graph = clock.time("filter") { filter.apply(to: built) }
+        let options = try analysisOptions()
+        let analysis = clock.time("analysis") { Analysis(graph, store: store, options: options) }
+        return (graph, store, analysis)
+    }
+
     func buildGraph(storePath: String, clock: inout Clock) throws -> (Graph, Store?) {
         if let edgelist {
             let bytes = try clock.time("read") { try Self.readFile(edgelist) }
