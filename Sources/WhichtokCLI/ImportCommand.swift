@@ -25,7 +25,7 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Reject an input with an entry larger than this.", valueName: "bytes"))
     var maxEntryBytes: Int = 4 << 30
 
-    @Option(name: .long, help: ArgumentHelp("Inputs read at once (default: number of cores).", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp("Threads for reading inputs: inputs read at once, and for one large HAR its bodies (default: number of cores).", valueName: "n"))
     var jobs: Int?
 
     @Flag(name: .long, help: "Print only errors and the totals line.")

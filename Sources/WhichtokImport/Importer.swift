@@ -44,7 +44,8 @@ public struct ImportRun: Sendable {
 /// Reads inputs (archives, directories, plain files) into batches, several at a time.
 public struct Importer: Sendable {
     public var limits: ImportLimits
-    /// Inputs read at once; defaults to the number of cores.
+    /// Threads for reading: inputs read at once, and the cores they leave free go to a large HAR's
+    /// bodies. Defaults to the number of cores.
     public var parallelism: Int
 
     public init(limits: ImportLimits = ImportLimits(), parallelism: Int = Importer.defaultParallelism) {
