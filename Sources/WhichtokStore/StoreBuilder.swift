@@ -507,27 +507,36 @@ public struct StoreBuilder: Sendable {
         var videoCreateTime = [UInt32](repeating: 0, count: videoGroups.count)
         var videoSource = Choices(count: videoGroups.count)
         var videoDerivation = [UInt8](repeating: 0, count: videoGroups.count)
-        for (i, video) in videoObs.enumerated() {
+        // Fields read by index, the caption and lists only when present (see resolveVideos).
+        for i in videoObs.indices {
             let g = videoGroups.group[i]
-            if video.tiktokID != 0 {
-                videoID[g] = video.tiktokID
-                videoCreated[g] = UInt32(truncatingIfNeeded: video.tiktokID >> 32)
+            let id = videoObs[i].tiktokID
+            if id != 0 {
+                videoID[g] = id
+                videoCreated[g] = UInt32(truncatingIfNeeded: id >> 32)
             } else if videoID[g] == 0 {
-                videoCreated[g] = video.created
+                videoCreated[g] = videoObs[i].created
             }
-            if video.author >= 0 { videoAuthor.add(g, accountGroups.group[Int(video.author)]) }
-            videoCaption[g] = Self.minOptional(videoCaption[g], video.caption)
-            if video.sound >= 0 { videoSound.add(g, soundGroups.group[Int(video.sound)]) }
-            for tag in video.hashtags where tag >= 0 { videoTags[g].append(hashtagGroups.group[Int(tag)]) }
-            for mention in video.mentions where mention >= 0 { videoMentions[g].append(accountGroups.group[Int(mention)]) }
-            if video.createTime != 0, videoCreateTime[g] == 0 || video.createTime < videoCreateTime[g] {
-                videoCreateTime[g] = video.createTime
+            let author = videoObs[i].author, sound = videoObs[i].sound
+            if author >= 0 { videoAuthor.add(g, accountGroups.group[Int(author)]) }
+            if videoObs[i].caption != nil { videoCaption[g] = Self.minOptional(videoCaption[g], videoObs[i].caption) }
+            if sound >= 0 { videoSound.add(g, soundGroups.group[Int(sound)]) }
+            if !videoObs[i].hashtags.isEmpty {
+                for tag in videoObs[i].hashtags where tag >= 0 { videoTags[g].append(hashtagGroups.group[Int(tag)]) }
             }
-            if video.derivedFrom >= 0, video.derivation != 0 {
-                let source = videoGroups.group[Int(video.derivedFrom)]
+            if !videoObs[i].mentions.isEmpty {
+                for mention in videoObs[i].mentions where mention >= 0 { videoMentions[g].append(accountGroups.group[Int(mention)]) }
+            }
+            let createTime = videoObs[i].createTime
+            if createTime != 0, videoCreateTime[g] == 0 || createTime < videoCreateTime[g] {
+                videoCreateTime[g] = createTime
+            }
+            let derivedFrom = videoObs[i].derivedFrom, derivation = videoObs[i].derivation
+            if derivedFrom >= 0, derivation != 0 {
+                let source = videoGroups.group[Int(derivedFrom)]
                 if source != g {
                     videoSource.add(g, source)
-                    if videoDerivation[g] == 0 || video.derivation < videoDerivation[g] { videoDerivation[g] = video.derivation }
+                    if videoDerivation[g] == 0 || derivation < videoDerivation[g] { videoDerivation[g] = derivation }
                 }
             }
         }
@@ -768,41 +777,71 @@ public struct StoreBuilder: Sendable {
 
     // MARK: - Identity resolution
 
-    struct Key: Hashable {
-        var tag: UInt8
-        var number: UInt64 = 0
-        var number2: UInt64 = 0
-        var text: String? = nil
-    }
-
-    /// Observations → union-find roots. `strong` keys always join; a `weak` key (username, name,
-    /// title) joins unless that would put two different `exclusiveID`s in one group.
+    /// Observations → union-find roots. Strong keys always join: a TikTok id (`strongID`) and any
+    /// of `strongTexts` (each its own kind of key: secUID, donor key). A `weak` key (username,
+    /// name, title) joins unless that would put two different `exclusiveID`s in one group; weak
+    /// keys are applied in their sorted order, so the result never depends on observation order.
+    ///
+    /// No per-observation arrays and no dictionary of member lists: with those, comments (one
+    /// weak key each) were most of a HAR import's merge.
     private func resolve<Weak: Hashable & Comparable>(
-        count: Int, strong: (Int) -> [Key], weak: (Int) -> Weak?, exclusiveID: (Int) -> UInt64?
+        count: Int, strongID: (Int) -> UInt64?, strongTexts: [(Int) -> String?] = [],
+        weak: (Int) -> Weak?, exclusiveID: (Int) -> UInt64?
     ) -> [Int32] {
         var sets = UnionFind(count: count)
-        // Sized up front: growing these one rehash at a time was a quarter of a HAR import's merge.
-        var firstWithKey: [Key: Int32] = [:]
-        firstWithKey.reserveCapacity(count)
+        var firstWithID = IDMap()
+        var firstWithText = [[String: Int32]](repeating: [:], count: strongTexts.count)
         for i in 0..<count {
-            for key in strong(i) {
-                if let j = firstWithKey[key] { sets.union(Int32(i), j) } else { firstWithKey[key] = Int32(i) }
+            if let id = strongID(i) {
+                if let j = firstWithID.insertIfAbsent(id, UInt32(i)) { sets.union(Int32(i), Int32(j)) }
+            }
+            for (kind, text) in strongTexts.enumerated() {
+                guard let text = text(i) else { continue }
+                if let j = firstWithText[kind][text] { sets.union(Int32(i), j) } else { firstWithText[kind][text] = Int32(i) }
             }
         }
-        var byWeak: [Weak: [Int32]] = [:]
-        byWeak.reserveCapacity(count)
-        for i in 0..<count { if let name = weak(i) { byWeak[name, default: []].append(Int32(i)) } }
+        // Weak keys numbered in order of first appearance, their members listed in index order.
+        var weakNumber: [Weak: Int32] = [:]
+        weakNumber.reserveCapacity(count)
+        var weakKeys: [Weak] = []
+        var weakOf = [Int32](repeating: -1, count: count)
+        var memberCount: [Int32] = []
+        for i in 0..<count {
+            guard let name = weak(i) else { continue }
+            if let k = weakNumber[name] {
+                weakOf[i] = k
+                memberCount[Int(k)] += 1
+            } else {
+                weakNumber[name] = Int32(weakKeys.count)
+                weakOf[i] = Int32(weakKeys.count)
+                weakKeys.append(name)
+                memberCount.append(1)
+            }
+        }
+        // A key with one member joins nothing: only keys shared by several observations matter.
+        var shared = (0..<weakKeys.count).filter { memberCount[$0] > 1 }
+        guard !shared.isEmpty else { return (0..<count).map { sets.find(Int32($0)) } }
+        shared.sort { weakKeys[$0] < weakKeys[$1] }
+        var memberStart = [Int32](repeating: 0, count: weakKeys.count + 1)
+        for k in 0..<weakKeys.count { memberStart[k + 1] = memberStart[k] + (memberCount[k] > 1 ? memberCount[k] : 0) }
+        var members = [Int32](repeating: 0, count: Int(memberStart[weakKeys.count]))
+        var filled = memberStart
+        for i in 0..<count where weakOf[i] >= 0 && memberCount[Int(weakOf[i])] > 1 {
+            let k = Int(weakOf[i])
+            members[Int(filled[k])] = Int32(i)
+            filled[k] += 1
+        }
         // The exclusive id of each root (at most one, by construction).
-        var rootID: [Int32: UInt64] = [:]
-        rootID.reserveCapacity(count)
-        for i in 0..<count { if let id = exclusiveID(i) { rootID[sets.find(Int32(i))] = id } }
-        for name in byWeak.keys.sorted() {
-            guard let members = byWeak[name] else { continue }
-            var idRoots: [(id: UInt64, root: Int32)] = []
-            var plainRoots: [Int32] = []
-            for member in members {
+        var rootID = [UInt64?](repeating: nil, count: count)
+        for i in 0..<count { if let id = exclusiveID(i) { rootID[Int(sets.find(Int32(i)))] = id } }
+        var idRoots: [(id: UInt64, root: Int32)] = []
+        var plainRoots: [Int32] = []
+        for k in shared {
+            idRoots.removeAll(keepingCapacity: true)
+            plainRoots.removeAll(keepingCapacity: true)
+            for member in members[Int(memberStart[k])..<Int(memberStart[k + 1])] {
                 let root = sets.find(member)
-                if let id = rootID[root] {
+                if let id = rootID[Int(root)] {
                     if !idRoots.contains(where: { $0.root == root }) { idRoots.append((id, root)) }
                 } else if !plainRoots.contains(root) {
                     plainRoots.append(root)
@@ -820,7 +859,7 @@ public struct StoreBuilder: Sendable {
             for root in plainRoots where root != target {
                 sets.union(root, target)
                 let newRoot = sets.find(target)
-                if let id = rootID[target] ?? rootID[root] { rootID[newRoot] = id }
+                if let id = rootID[Int(target)] ?? rootID[Int(root)] { rootID[Int(newRoot)] = id }
             }
         }
         return (0..<count).map { sets.find(Int32($0)) }
@@ -829,7 +868,7 @@ public struct StoreBuilder: Sendable {
     private func resolveHashtags() -> Groups {
         Groups(roots: resolve(
             count: hashtagObs.count,
-            strong: { [hashtagObs] i in hashtagObs[i].tiktokID.map { [Key(tag: 1, number: $0)] } ?? [] },
+            strongID: { [hashtagObs] i in hashtagObs[i].tiktokID },
             weak: { [hashtagObs] i in hashtagObs[i].name },
             exclusiveID: { [hashtagObs] i in hashtagObs[i].tiktokID }))
     }
@@ -837,7 +876,7 @@ public struct StoreBuilder: Sendable {
     private func resolveSounds() -> Groups {
         Groups(roots: resolve(
             count: soundObs.count,
-            strong: { [soundObs] i in soundObs[i].tiktokID.map { [Key(tag: 1, number: $0)] } ?? [] },
+            strongID: { [soundObs] i in soundObs[i].tiktokID },
             weak: { [soundObs] i in soundObs[i].title },
             exclusiveID: { [soundObs] i in soundObs[i].tiktokID }))
     }
@@ -857,39 +896,36 @@ public struct StoreBuilder: Sendable {
     private func resolveAccounts() -> [Int32] {
         resolve(
             count: accountObs.count,
-            strong: { [accountObs] i in
-                var keys: [Key] = []
-                let account = accountObs[i]
-                if let id = account.numericID { keys.append(Key(tag: 1, number: id)) }
-                if let sec = account.secUID { keys.append(Key(tag: 2, text: sec)) }
-                if let donor = account.donorKey { keys.append(Key(tag: 3, text: donor)) }
-                return keys
-            },
+            strongID: { [accountObs] i in accountObs[i].numericID },
+            strongTexts: [{ [accountObs] i in accountObs[i].secUID }, { [accountObs] i in accountObs[i].donorKey }],
             weak: { [accountObs] i in accountObs[i].username },
             exclusiveID: { [accountObs] i in accountObs[i].numericID })
     }
 
     private func resolveVideos(accountGroup: [Int]) -> Groups {
         var sets = UnionFind(count: videoObs.count)
-        var byID: [UInt64: Int32] = [:]
-        var byAuthorTime: [UInt64: Int32] = [:]   // of videos with an id and an author
-        for (i, video) in videoObs.enumerated() where video.tiktokID != 0 {
-            if let j = byID[video.tiktokID] { sets.union(Int32(i), j) } else { byID[video.tiktokID] = Int32(i) }
-            if video.author >= 0 {
-                let key = UInt64(accountGroup[Int(video.author)]) << 32 | (video.tiktokID >> 32)
-                if byAuthorTime[key] == nil { byAuthorTime[key] = Int32(i) }
+        var byID = IDMap()
+        var byAuthorTime = IDMap()   // of videos with an id and an author
+        // Fields read by index: a copy of each observation (its caption and arrays retained and
+        // released) cost more than the lookups.
+        for i in videoObs.indices {
+            let id = videoObs[i].tiktokID, author = videoObs[i].author
+            guard id != 0 else { continue }
+            if let j = byID.insertIfAbsent(id, UInt32(i)) { sets.union(Int32(i), Int32(j)) }
+            if author >= 0 {
+                let key = UInt64(accountGroup[Int(author)]) << 32 | (id >> 32)
+                _ = byAuthorTime.insertIfAbsent(key, UInt32(i))
             }
         }
-        var ownPosts: [UInt64: Int32] = [:]
-        for (i, video) in videoObs.enumerated() where video.tiktokID == 0 {
-            guard video.author >= 0 else { continue }
-            let key = UInt64(accountGroup[Int(video.author)]) << 32 | UInt64(video.created)
+        var ownPosts = IDMap()
+        for i in videoObs.indices where videoObs[i].tiktokID == 0 {
+            let author = videoObs[i].author
+            guard author >= 0 else { continue }
+            let key = UInt64(accountGroup[Int(author)]) << 32 | UInt64(videoObs[i].created)
             if let j = byAuthorTime[key] {
-                sets.union(Int32(i), j)
-            } else if let j = ownPosts[key] {
-                sets.union(Int32(i), j)
-            } else {
-                ownPosts[key] = Int32(i)
+                sets.union(Int32(i), Int32(j))
+            } else if let j = ownPosts.insertIfAbsent(key, UInt32(i)) {
+                sets.union(Int32(i), Int32(j))
             }
         }
         return Groups(roots: (0..<videoObs.count).map { sets.find(Int32($0)) })
@@ -901,10 +937,7 @@ public struct StoreBuilder: Sendable {
     private func resolveComments(accountGroup: [Int]) -> Groups {
         Groups(roots: resolve(
             count: commentObs.count,
-            strong: { [commentObs] i in
-                let id = commentObs[i].tiktokID
-                return id != 0 ? [Key(tag: 1, number: id)] : []
-            },
+            strongID: { [commentObs] i in commentObs[i].tiktokID == 0 ? nil : commentObs[i].tiktokID },
             weak: { [commentObs] i -> TripleKey? in
                 let comment = commentObs[i]
                 guard comment.author >= 0, comment.time != 0, comment.fingerprint != 0 else { return nil }
@@ -1154,11 +1187,10 @@ struct Groups {
     }
 
     init(byValue values: [UInt64]) {
-        var number: [UInt64: Int] = [:]
+        var number = IDMap()
         var value: [UInt64] = []
         group = values.map { v in
-            if let g = number[v] { return g }
-            number[v] = value.count
+            if let g = number.insertIfAbsent(v, UInt32(value.count)) { return Int(g) }
             value.append(v)
             return value.count - 1
         }
@@ -1210,7 +1242,9 @@ struct Choices {
     func pick(_ group: Int, rank: [RowID]) -> RowID {
         guard first[group] >= 0 else { return .none }
         var best = rank[Int(first[group])]
-        for candidate in more[group] ?? [] { best = min(best, rank[Int(candidate)]) }
+        // Most groups have one candidate: no lookup at all when none has more.
+        guard !more.isEmpty, let others = more[group] else { return best }
+        for candidate in others { best = min(best, rank[Int(candidate)]) }
         return best
     }
 }

@@ -248,6 +248,75 @@ struct StoreBuilderTests {
         #expect(store.accounts.numericID[Int(store.events.object[follows[0]])] == 111)
     }
 
+    @Test("a comment without an id joins the one comment with its author, time and text; two ids never join")
+    func commentsJoinByAuthorTimeAndText() {
+        let (time, text): (UInt32, UInt64) = (1_700_000_500, 0xC0FFEE)
+        func archive(eventTime: UInt32? = nil) -> ImportBatch {
+            var batch = ImportBatch(inputName: "frank.zip", sha256: Fixture.sha(10))
+            let owner = batch.owner
+            batch.setOwner(username: "frank")
+            let comment = batch.comment(author: owner, time: time, textFingerprint: text)
+            batch.addEvent(actor: owner, kind: .commented, objectType: .comment, object: comment, time: eventTime ?? time)
+            return batch
+        }
+        func web(ids: [UInt64], sha: UInt8) -> ImportBatch {
+            var batch = ImportBatch(inputName: "web\(sha).har", sha256: Fixture.sha(sha))
+            let frank = batch.account(username: "frank", numericID: 777)!
+            let video = batch.video(id: 7_000_000_000_000_000_001)!
+            for id in ids {
+                let comment = batch.comment(tiktokID: id, author: frank, video: video, time: time, textFingerprint: text)
+                batch.addEvent(actor: frank, kind: .commented, objectType: .comment, object: comment, time: time)
+            }
+            return batch
+        }
+        // One id: the archive's comment is that comment, and gets its video.
+        let one = Fixture.build([archive(), web(ids: [42], sha: 11)])
+        #expect(one.comments.tiktokID == [42])
+        #expect(one.comments.video != [.none])
+        #expect(events(one, .commented).count == 1)
+        // Two ids with the same author, time and text stay two comments; the id-less one joins
+        // the smaller id, whatever the order of the inputs.
+        let two = Fixture.build([archive(eventTime: time - 60), web(ids: [43, 42], sha: 12)])
+        #expect(two.comments.tiktokID.sorted() == [42, 43])
+        let commented = events(two, .commented)
+        #expect(commented.count == 2)
+        let fromArchive = commented.filter { two.events.time[$0] == time - 60 }
+        #expect(fromArchive.map { two.comments.tiktokID[Int(two.events.object[$0])] } == [42])
+        #expect(Fixture.build([web(ids: [43, 42], sha: 12), archive(eventTime: time - 60)]) == two)
+        // Without any id, equal author, time and text are one comment.
+        let alone = Fixture.build([archive(), archive()])
+        #expect(alone.comments.tiktokID == [0])
+    }
+
+    @Test("IDMap agrees with Dictionary: first value kept, absent keys nil, across growth")
+    func idMapMatchesDictionary() {
+        var map = IDMap()
+        var reference: [UInt64: UInt32] = [:]
+        var state: UInt64 = 7
+        func random() -> UInt64 {   // SplitMix64
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        // Random keys, small keys that repeat, and the extremes.
+        var keys: [UInt64] = [0, .max, .max - 1]
+        for i in 0..<20_000 { keys.append(i % 3 == 0 ? UInt64(i % 1000) : random()) }
+        for (i, key) in keys.enumerated() {
+            let expected = reference[key]
+            if expected == nil { reference[key] = UInt32(i) }
+            #expect(map.insertIfAbsent(key, UInt32(i)) == expected)
+        }
+        #expect(map.count == reference.count)
+        for (key, value) in reference { #expect(map[key] == value) }
+        for _ in 0..<1000 {
+            let key = random()
+            #expect(map[key] == reference[key])
+        }
+        #expect(IDMap(capacity: 100)[5] == nil)
+    }
+
     @Test("an own post known by author and time joins the video with that id >> 32")
     func ownPostJoinsWebVideo() {
         let created: UInt32 = 1_700_000_123
