@@ -207,10 +207,13 @@ public struct Importer: Sendable {
     }
 
     static func summary(of batch: ImportBatch, status: InputSummary.Status, containerOnly: Bool) -> InputSummary {
-        var byKind: [EventKind: Int] = [:]
+        // Counted by raw value, not in a dictionary: an archive has millions of events.
+        var counts = [Int](repeating: 0, count: 256)
         for piece in [batch] + batch.parts {
-            for kind in piece.eventKind { byKind[kind, default: 0] += 1 }
+            for kind in piece.eventKind { counts[Int(kind.rawValue)] += 1 }
         }
+        var byKind: [EventKind: Int] = [:]
+        for kind in EventKind.allCases where counts[Int(kind.rawValue)] > 0 { byKind[kind] = counts[Int(kind.rawValue)] }
         // A batch's own rows are already one per id; only parts can repeat a row.
         let rows = batch.parts.isEmpty
             ? (videos: batch.videos.count, accounts: batch.accounts.count, comments: batch.comments.count)

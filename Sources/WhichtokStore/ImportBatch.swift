@@ -122,8 +122,8 @@ public struct ImportBatch: Sendable {
         }
     }
     public private(set) var videoCounters: [VideoCounters] = []
-    private var videoByID: [UInt64: RowID] = [:]
-    private var videoByAuthorTime: [UInt64: RowID] = [:]
+    private var videoByID = IDMap()
+    private var videoByAuthorTime = IDMap()
 
     // MARK: Small entities
     public struct Hashtag: Sendable, Hashable {
@@ -158,9 +158,10 @@ public struct ImportBatch: Sendable {
         public var textFingerprint: UInt64
     }
     public private(set) var comments: [Comment] = []
-    private var commentByKey: [CommentKey: RowID] = [:]
+    /// Comments with a TikTok id by that id; the others by author, time and text fingerprint.
+    private var commentByID = IDMap()
+    private var commentByContent: [CommentKey: RowID] = [:]
     private struct CommentKey: Hashable {
-        var tiktokID: UInt64
         var author: RowID
         var time: UInt32
         var fingerprint: UInt64
@@ -348,11 +349,9 @@ public struct ImportBatch: Sendable {
     /// A video by TikTok id. Its creation time is `id >> 32`. Returns nil for id 0.
     public mutating func video(id: UInt64) -> RowID? {
         guard id != 0 else { return nil }
-        if let row = videoByID[id] { return row }
-        let row = RowID(videos.count)
+        if let row = videoByID.insertIfAbsent(id, RowID(videos.count)) { return row }
         videos.append(Video(tiktokID: id, created: UInt32(truncatingIfNeeded: id >> 32)))
-        videoByID[id] = row
-        return row
+        return RowID(videos.count - 1)
     }
 
     /// A video known only by its author and creation time (an own post in an archive, whose link
@@ -360,11 +359,9 @@ public struct ImportBatch: Sendable {
     public mutating func video(author: RowID, created: UInt32) -> RowID? {
         guard created != 0, author != .none else { return nil }
         let key = UInt64(author) << 32 | UInt64(created)
-        if let row = videoByAuthorTime[key] { return row }
-        let row = RowID(videos.count)
+        if let row = videoByAuthorTime.insertIfAbsent(key, RowID(videos.count)) { return row }
         videos.append(Video(tiktokID: 0, author: author, created: created))
-        videoByAuthorTime[key] = row
-        return row
+        return RowID(videos.count - 1)
     }
 
     /// Adds what is known about a video. Later calls fill in fields that are still empty and add
@@ -490,10 +487,16 @@ public struct ImportBatch: Sendable {
         replyTo: RowID = .none, time: UInt32, textFingerprint: UInt64
     ) -> RowID {
         let id = tiktokID ?? 0
-        let key = id != 0
-            ? CommentKey(tiktokID: id, author: .none, time: 0, fingerprint: 0)
-            : CommentKey(tiktokID: 0, author: author, time: time, fingerprint: textFingerprint)
-        if let row = commentByKey[key] {
+        let next = RowID(comments.count)
+        var found: RowID?
+        if id != 0 {
+            found = commentByID.insertIfAbsent(id, next)
+        } else {
+            let key = CommentKey(author: author, time: time, fingerprint: textFingerprint)
+            found = commentByContent[key]
+            if found == nil { commentByContent[key] = next }
+        }
+        if let row = found {
             var record = comments[Int(row)]
             if record.video == .none { record.video = video }
             if record.parent == .none, parent != row { record.parent = parent }
@@ -504,12 +507,10 @@ public struct ImportBatch: Sendable {
             comments[Int(row)] = record
             return row
         }
-        let row = RowID(comments.count)
         comments.append(Comment(
             tiktokID: id == 0 ? nil : id, author: author, video: video, parent: parent, replyTo: replyTo,
             time: time, textFingerprint: textFingerprint))
-        commentByKey[key] = row
-        return row
+        return next
     }
 
     // MARK: - Events
