@@ -9,22 +9,26 @@
 /// land in one slot cannot slow an import down. Nothing depends on where a key lands: the map is
 /// never iterated.
 struct IDMap: Sendable {
+    /// A key and its value side by side, so that a probe touches one cache line.
+    private struct Slot {
+        var key: UInt64
+        var value: UInt32
+    }
+
     /// A slot whose value is `empty` holds no key.
     private static let empty = UInt32.max
     private static let seed = UInt64.random(in: .min ... .max)
 
-    private var keys: [UInt64]
-    private var values: [UInt32]
+    private var slots: [Slot]
     private var mask: Int
     private(set) var count = 0
 
     /// Room for `capacity` keys before the table grows.
     init(capacity: Int = 0) {
-        var slots = 16
-        while slots < capacity * 2 { slots <<= 1 }
-        keys = [UInt64](repeating: 0, count: slots)
-        values = [UInt32](repeating: Self.empty, count: slots)
-        mask = slots - 1
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = [Slot](repeating: Slot(key: 0, value: Self.empty), count: size)
+        mask = size - 1
     }
 
     @inline(__always)
@@ -41,8 +45,8 @@ struct IDMap: Sendable {
     /// The value for `key`, or nil.
     subscript(key: UInt64) -> UInt32? {
         var i = Self.slot(key, mask)
-        while values[i] != Self.empty {
-            if keys[i] == key { return values[i] }
+        while slots[i].value != Self.empty {
+            if slots[i].key == key { return slots[i].value }
             i = (i + 1) & mask
         }
         return nil
@@ -52,29 +56,25 @@ struct IDMap: Sendable {
     /// `value` must not be `UInt32.max`.
     mutating func insertIfAbsent(_ key: UInt64, _ value: UInt32) -> UInt32? {
         precondition(value != Self.empty, "IDMap cannot store UInt32.max")
-        if (count + 1) * 2 > keys.count { grow() }
+        if (count + 1) * 2 > slots.count { grow() }
         var i = Self.slot(key, mask)
-        while values[i] != Self.empty {
-            if keys[i] == key { return values[i] }
+        while slots[i].value != Self.empty {
+            if slots[i].key == key { return slots[i].value }
             i = (i + 1) & mask
         }
-        keys[i] = key
-        values[i] = value
+        slots[i] = Slot(key: key, value: value)
         count += 1
         return nil
     }
 
     private mutating func grow() {
-        let oldKeys = keys, oldValues = values
-        let slots = keys.count * 2
-        keys = [UInt64](repeating: 0, count: slots)
-        values = [UInt32](repeating: Self.empty, count: slots)
-        mask = slots - 1
-        for j in 0..<oldKeys.count where oldValues[j] != Self.empty {
-            var i = Self.slot(oldKeys[j], mask)
-            while values[i] != Self.empty { i = (i + 1) & mask }
-            keys[i] = oldKeys[j]
-            values[i] = oldValues[j]
+        let old = slots
+        slots = [Slot](repeating: Slot(key: 0, value: Self.empty), count: old.count * 2)
+        mask = slots.count - 1
+        for slot in old where slot.value != Self.empty {
+            var i = Self.slot(slot.key, mask)
+            while slots[i].value != Self.empty { i = (i + 1) & mask }
+            slots[i] = slot
         }
     }
 }
