@@ -251,8 +251,8 @@ struct StoreBuilderTests {
     @Test("a comment without an id joins the one comment with its author, time and text; two ids never join")
     func commentsJoinByAuthorTimeAndText() {
         let (time, text): (UInt32, UInt64) = (1_700_000_500, 0xC0FFEE)
-        func archive(eventTime: UInt32? = nil) -> ImportBatch {
-            var batch = ImportBatch(inputName: "frank.zip", sha256: Fixture.sha(10))
+        func archive(eventTime: UInt32? = nil, sha: UInt8 = 10) -> ImportBatch {
+            var batch = ImportBatch(inputName: "frank\(sha).zip", sha256: Fixture.sha(sha))
             let owner = batch.owner
             batch.setOwner(username: "frank")
             let comment = batch.comment(author: owner, time: time, textFingerprint: text)
@@ -283,8 +283,8 @@ struct StoreBuilderTests {
         let fromArchive = commented.filter { two.events.time[$0] == time - 60 }
         #expect(fromArchive.map { two.comments.tiktokID[Int(two.events.object[$0])] } == [42])
         #expect(Fixture.build([web(ids: [43, 42], sha: 12), archive(eventTime: time - 60)]) == two)
-        // Without any id, equal author, time and text are one comment.
-        let alone = Fixture.build([archive(), archive()])
+        // Without any id, equal author, time and text in two exports are one comment.
+        let alone = Fixture.build([archive(), archive(sha: 13)])
         #expect(alone.comments.tiktokID == [0])
     }
 
