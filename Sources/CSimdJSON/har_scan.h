@@ -84,7 +84,6 @@ static simdjson::error_code scan_content(od::value &value, wtj_har_entry &entry)
 
 /// `response`: status and content.
 static simdjson::error_code scan_response(od::value &value, wtj_har_entry &entry) noexcept {
-    entry.has_response = 1;
     bool status = false, content = false;
     return each_member_of(value, [&](std::string_view key, od::value &member, bool &) noexcept {
         if (!status && is(key, "status")) {

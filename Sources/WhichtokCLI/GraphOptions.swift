@@ -123,8 +123,6 @@ struct GraphOptions: ParsableArguments {
         return filter
     }
 
-    /// The graph the options ask for, and the store it came from (nil for an edge list). Exits 66 when
-    /// the store or file is missing, 65 for a malformed edge list.
     /// The graph built, filtered and analysed: what `analyze` and `export` both start with.
     func analysedGraph(storePath: String, clock: inout Clock) throws -> (graph: Graph, store: Store?, analysis: Analysis) {
         let (built, store) = try buildGraph(storePath: storePath, clock: &clock)
@@ -135,6 +133,8 @@ struct GraphOptions: ParsableArguments {
         return (graph, store, analysis)
     }
 
+    /// The graph the options ask for, and the store it came from (nil for an edge list). Exits 66 when
+    /// the store or file is missing, 65 for a malformed edge list.
     func buildGraph(storePath: String, clock: inout Clock) throws -> (Graph, Store?) {
         if let edgelist {
             let bytes = try clock.time("read") { try Self.readFile(edgelist) }

@@ -90,9 +90,8 @@ typedef struct wtj_har_entry {
     /** `response.status` and `response.content.size`; -1 when absent or not a non-negative integer. */
     int64_t status;
     int64_t size;
-    /** 1 when the entry is an object / has a `response` object / a `content` object / a string `text`. */
+    /** 1 when the entry is an object / has a `content` object / a string `text`. */
     int32_t is_object;
-    int32_t has_response;
     int32_t has_content;
     int32_t has_text;
 } wtj_har_entry;
