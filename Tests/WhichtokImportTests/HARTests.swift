@@ -409,6 +409,20 @@ struct HARBodyTests {
         #expect(array.diagnostics.contains { $0.message.contains("no log.entries array") })
     }
 
+    @Test("an invalid escape in base64 text is an invalid escape, named like one in plain text")
+    func harBase64BadEscape() throws {
+        let item = Web.itemList([Web.item()]).description
+        let url = J.quote(api("recommend/item_list/"))
+        let good = #"{"request":{"url":\#(url)},"response":{"status":200,"content":{"text":\#(J.quote(item))}}}"#
+        let bad = #"{"request":{"url":\#(url)},"response":{"status":200,"content":{"encoding":"base64","text":"e30\x="}}}"#
+        let (summary, batchOrNil) = try importFiles([("capture.har", #"{"log":{"entries":[\#(bad),\#(good)]}}"#)])
+        let batch = try #require(batchOrNil, "rejected: \(summary.diagnostics)")
+        #expect(summary.skippedEntries == ["invalid JSON": 1])
+        #expect(batch.videos.map(\.tiktokID) == [Web.videoID])
+        let warning = try #require(summary.diagnostics.first { $0.message.contains("invalid escape") })
+        #expect(warning.position == "log.entries[0]")
+    }
+
     @Test("a HAR with only other hosts imports with nothing and says why")
     func nothingUseful() throws {
         var har = HAR()

@@ -321,7 +321,7 @@ public struct WebCaptureReader {
     /// `read` with the outcome (parsed values are valid only inside `read`).
     private func decode<R>(_ job: BodyJob, _ read: (Decoded) -> R) -> R {
         if job.base64 {
-            guard har.unescapeText(job.text, into: scratch) else { return read(.badBase64) }
+            guard har.unescapeText(job.text, into: scratch) else { return read(.badEscape) }
             body.removeAll()
             guard scratch.withUnsafeBytes({ Base64.decode($0, into: body) }) else { return read(.badBase64) }
         } else {
@@ -352,7 +352,7 @@ public struct WebCaptureReader {
             return job.status == 200 ? .botAnswer : .emptyBody
         case .page:
             records.observed = job.observed
-            return readPage(place: "\(file): log.entries[\(job.index)]", url: job.url, body: body, into: &batch)
+            return readPage(place: "\(file): log.entries[\(job.index)]", url: job.url, html: body, into: &batch)
         case .invalid(let error):
             if Self.isTruncation(error, length: body.count, declaredSize: job.declaredSize) { return .bodyTruncated }
             batch.warn(
@@ -437,9 +437,10 @@ public struct WebCaptureReader {
 
     // MARK: - Pages
 
-    /// The page in `body`: its data scripts, each parsed in `scratch`. `place` names it in warnings.
-    private mutating func readPage(place: String, url: WebURL?, body: PaddedBytes, into batch: inout ImportBatch) -> SkipReason? {
-        let page = body.withUnsafeBytes { HTMLPage.scan($0, into: scratch) }
+    /// The page in `html` (a HAR body or a saved file): its data scripts, each parsed in `scratch`.
+    /// `place` names it in warnings.
+    private mutating func readPage(place: String, url: WebURL?, html: PaddedBytes, into batch: inout ImportBatch) -> SkipReason? {
+        let page = html.withUnsafeBytes { HTMLPage.scan($0, into: scratch) }
         guard !page.states.isEmpty else { return page.isChallenge ? .challengePage : .pageWithoutData }
         let before = records.recordCount
         var invalid = false
@@ -469,10 +470,8 @@ public struct WebCaptureReader {
 
     /// A saved `.html` page (no observation time).
     private mutating func readPageFile(entryPath: String, bytes: PaddedBytes, into batch: inout ImportBatch) {
-        body.removeAll()
-        bytes.withUnsafeBytes { body.append($0) }
         records.observed = 0
-        if let reason = readPage(place: entryPath, url: nil, body: body, into: &batch) {
+        if let reason = readPage(place: entryPath, url: nil, html: bytes, into: &batch) {
             batch.skipEntry(reason.rawValue)
             if reason == .challengePage, let message = reason.warning {
                 batch.warn(entry: entryPath, position: nil, "skipped: \(message)")
