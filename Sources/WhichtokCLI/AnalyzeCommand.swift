@@ -33,7 +33,9 @@ struct AnalyzeCommand: ParsableCommand {
             for (name, seconds) in clock.phases + analysis.timings {
                 Console.error("timing \(name.padding(toLength: 12)) \(Self.fixed(seconds, 4)) s")
             }
-            Console.error("timing nodes \(graph.nodeCount) edges \(graph.edgeCount) communities \(analysis.leiden.communityCount) modularity \(Self.fixed(analysis.modularity, 6)) pagerank_iterations \(analysis.pageRank.iterations)")
+            Console.error(
+                "timing nodes \(graph.nodeCount) edges \(graph.edgeCount) communities \(analysis.leiden.communityCount) modularity \(Self.fixed(analysis.modularity, 6)) pagerank_iterations \(analysis.pageRank.iterations)"
+            )
         }
         if json {
             Console.out(AnalysisJSON.render(analysis, store: store))
@@ -79,12 +81,20 @@ enum AnalysisReport {
         let fixed = AnalyzeCommand.fixed
         var lines: [String] = []
         let direction = graph.isDirected ? "directed" : "undirected"
-        lines.append("graph       \(graph.kind.rawValue) (\(direction)): \(grouped(graph.nodeCount)) nodes, \(grouped(graph.edgeCount)) edges, total weight \(fixed(graph.totalWeight, 3))")
-        lines.append("components  \(grouped(analysis.components.count)), largest \(grouped(analysis.components.sizes.first ?? 0)) nodes")
+        lines.append(
+            "graph       \(graph.kind.rawValue) (\(direction)): \(grouped(graph.nodeCount)) nodes, \(grouped(graph.edgeCount)) edges, total weight \(fixed(graph.totalWeight, 3))"
+        )
+        lines.append(
+            "components  \(grouped(analysis.components.count)), largest \(grouped(analysis.components.sizes.first ?? 0)) nodes"
+        )
         let l = analysis.leiden
-        lines.append("leiden      \(l.parameters.objective.rawValue), γ = \(l.parameters.resolution), seed \(l.parameters.seed), \(l.iterationsDone) iteration(s): \(grouped(l.communityCount)) communities, modularity \(fixed(analysis.modularity, 4))")
+        lines.append(
+            "leiden      \(l.parameters.objective.rawValue), γ = \(l.parameters.resolution), seed \(l.parameters.seed), \(l.iterationsDone) iteration(s): \(grouped(l.communityCount)) communities, modularity \(fixed(analysis.modularity, 4))"
+        )
         if let b = analysis.betweenness {
-            lines.append("betweenness \(b.isExact ? "exact" : "sampled from \(b.sources) sources, error ≤ \(fixed(b.errorBound, 4)) at 95 %")")
+            lines.append(
+                "betweenness \(b.isExact ? "exact" : "sampled from \(b.sources) sources, error ≤ \(fixed(b.errorBound, 4)) at 95 %")"
+            )
         }
         lines.append("")
         let header = "  id     size  share  conduct.    E-I  top hashtags / central members"
@@ -107,14 +117,16 @@ enum AnalysisReport {
         lines.append("")
         lines.append("most central (PageRank)")
         let order = (0..<graph.nodeCount).sorted {
-            analysis.pageRank.rank[$0] != analysis.pageRank.rank[$1] ? analysis.pageRank.rank[$0] > analysis.pageRank.rank[$1] : $0 < $1
+            analysis.pageRank.rank[$0] != analysis.pageRank.rank[$1]
+                ? analysis.pageRank.rank[$0] > analysis.pageRank.rank[$1] : $0 < $1
         }
         for u in order.prefix(10) {
-            lines.append("  " + Console.printable(graph.label(of: u, in: store)).padding(toLength: 28)
-                + " community " + String(analysis.leiden.membership[u]).leftPadding(toLength: 4)
-                + "  pagerank " + fixed(analysis.pageRank.rank[u], 5)
-                + "  degree " + String(analysis.degrees.degree[u]).leftPadding(toLength: 5)
-                + "  " + analysis.roles.role[u].rawValue)
+            lines.append(
+                "  " + Console.printable(graph.label(of: u, in: store)).padding(toLength: 28)
+                    + " community " + String(analysis.leiden.membership[u]).leftPadding(toLength: 4)
+                    + "  pagerank " + fixed(analysis.pageRank.rank[u], 5)
+                    + "  degree " + String(analysis.degrees.degree[u]).leftPadding(toLength: 5)
+                    + "  " + analysis.roles.role[u].rawValue)
         }
         return lines.joined(separator: "\n")
     }

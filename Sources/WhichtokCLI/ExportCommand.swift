@@ -37,10 +37,15 @@ struct ExportCommand: ParsableCommand {
     @Flag(exclusivity: .exclusive)
     var format: Format?
 
-    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Where to write ('-' for standard output; GEXF and GraphML only).", valueName: "path"))
+    @Option(
+        name: [.customShort("o"), .long],
+        help: ArgumentHelp("Where to write ('-' for standard output; GEXF and GraphML only).", valueName: "path"))
     var output: String?
 
-    @Option(name: .long, help: ArgumentHelp("GEXF version: 1.3 (Gephi 0.10, networkx ≥ 3.6) or 1.2 (older readers).", valueName: "version"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "GEXF version: 1.3 (Gephi 0.10, networkx ≥ 3.6) or 1.2 (older readers).", valueName: "version"))
     var gexfVersion: String = GEXFVersion.v1_3.rawValue
 
     @Flag(name: .long, help: "GEXF: give nodes and edges spells from their event times (Gephi's timeline).")
@@ -64,7 +69,9 @@ struct ExportCommand: ParsableCommand {
     @Flag(name: .long, help: "ForceAtlas2 strong gravity (grows with distance).")
     var strongGravity = false
 
-    @Option(name: .long, help: ArgumentHelp("ForceAtlas2 scaling (repulsion); default 2, or 10 under 100 nodes.", valueName: "r"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("ForceAtlas2 scaling (repulsion); default 2, or 10 under 100 nodes.", valueName: "r"))
     var scaling: Double?
 
     @Option(name: .long, help: ArgumentHelp("ForceAtlas2 Barnes–Hut θ (smaller is more exact).", valueName: "theta"))
@@ -117,7 +124,8 @@ struct ExportCommand: ParsableCommand {
                 switch format ?? .gexf {
                 case .gexf:
                     let version = GEXFVersion(rawValue: gexfVersion == "1.2draft" ? "1.2" : gexfVersion) ?? .v1_3
-                    return try Exporter.writeGEXF(document, to: destination, options: GEXFOptions(version: version, dynamic: dynamic))
+                    return try Exporter.writeGEXF(
+                        document, to: destination, options: GEXFOptions(version: version, dynamic: dynamic))
                 case .graphml:
                     return try Exporter.writeGraphML(document, to: destination)
                 case .csv:
@@ -132,13 +140,17 @@ struct ExportCommand: ParsableCommand {
             for (name, seconds) in clock.phases + analysis.timings.map({ ("  " + $0.0, $0.1) }) {
                 Console.error("timing \(name.padding(toLength: 12)) \(AnalyzeCommand.fixed(seconds, 4)) s")
             }
-            Console.error("timing nodes \(graph.nodeCount) edges \(graph.edgeCount) layout_iterations \(layout?.iterationsDone ?? 0)")
+            Console.error(
+                "timing nodes \(graph.nodeCount) edges \(graph.edgeCount) layout_iterations \(layout?.iterationsDone ?? 0)"
+            )
         }
         if result.dynamicIgnored {
             Console.error("whichtok: warning: no node or edge has a known time; the GEXF is static")
         }
         if result.removedCharacters > 0 {
-            Console.error("whichtok: warning: removed \(grouped(result.removedCharacters)) character(s) that XML 1.0 does not allow from labels")
+            Console.error(
+                "whichtok: warning: removed \(grouped(result.removedCharacters)) character(s) that XML 1.0 does not allow from labels"
+            )
         }
         if !quiet && destination != nil {
             let written = result.files.map(Console.printable).joined(separator: ", ")

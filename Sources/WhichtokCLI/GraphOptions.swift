@@ -3,9 +3,9 @@ import WhichtokGraph
 import WhichtokStore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The graph and analysis options shared by `analyze` and `export`: which graph to build (from the
@@ -20,13 +20,18 @@ struct GraphOptions: ParsableArguments {
     @Flag(name: .long, help: "Read the edge list as directed.")
     var directed = false
 
-    @Option(name: .long, help: ArgumentHelp("Only events at or after this time (YYYY-MM-DD, ISO 8601 UTC, or Unix seconds).", valueName: "time"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Only events at or after this time (YYYY-MM-DD, ISO 8601 UTC, or Unix seconds).", valueName: "time"))
     var since: String?
 
     @Option(name: .long, help: ArgumentHelp("Only events before this time.", valueName: "time"))
     var until: String?
 
-    @Option(name: .long, help: ArgumentHelp("Event kinds to use, comma-separated (e.g. followed,commented).", valueName: "kinds"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Event kinds to use, comma-separated (e.g. followed,commented).", valueName: "kinds"))
     var kinds: String?
 
     @Option(name: .long, help: ArgumentHelp("Drop edges lighter than this.", valueName: "w"))
@@ -38,7 +43,8 @@ struct GraphOptions: ParsableArguments {
     @Flag(name: .long, help: "Keep only the largest connected component.")
     var largestComponent = false
 
-    @Option(name: .long, help: ArgumentHelp("Interaction kind weights, e.g. liked=1,watched=0.", valueName: "kind=w,..."))
+    @Option(
+        name: .long, help: ArgumentHelp("Interaction kind weights, e.g. liked=1,watched=0.", valueName: "kind=w,..."))
     var kindWeights: String?
 
     @Option(name: .long, help: ArgumentHelp("Co-engagement kind weights, e.g. watched=0.5.", valueName: "kind=w,..."))
@@ -47,13 +53,19 @@ struct GraphOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Co-engagement: neighbours kept per account (0 = all).", valueName: "k"))
     var topK: Int = CoEngagementOptions().topK
 
-    @Option(name: .long, help: ArgumentHelp("Co-engagement: skip items engaged by more accounts than this.", valueName: "n"))
+    @Option(
+        name: .long, help: ArgumentHelp("Co-engagement: skip items engaged by more accounts than this.", valueName: "n")
+    )
     var popularityCap: Int = CoEngagementOptions().popularityCap
 
-    @Option(name: .long, help: ArgumentHelp("Co-engagement: keep the disparity-filter backbone at this α.", valueName: "alpha"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Co-engagement: keep the disparity-filter backbone at this α.", valueName: "alpha"))
     var backbone: Double?
 
-    @Option(name: .long, help: ArgumentHelp("Shared-space: share of interaction (a); co-engagement gets 1 − a.", valueName: "a"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Shared-space: share of interaction (a); co-engagement gets 1 − a.", valueName: "a"))
     var interactionShare: Double = 0.5
 
     @Option(name: .long, help: ArgumentHelp("Leiden objective: modularity or cpm.", valueName: "name"))
@@ -124,7 +136,9 @@ struct GraphOptions: ParsableArguments {
     }
 
     /// The graph built, filtered and analysed: what `analyze` and `export` both start with.
-    func analysedGraph(storePath: String, clock: inout Clock) throws -> (graph: Graph, store: Store?, analysis: Analysis) {
+    func analysedGraph(storePath: String, clock: inout Clock) throws -> (
+        graph: Graph, store: Store?, analysis: Analysis
+    ) {
         let (built, store) = try buildGraph(storePath: storePath, clock: &clock)
         let filter = graphFilter
         let graph = clock.time("filter") { filter.apply(to: built) }
@@ -155,9 +169,11 @@ struct GraphOptions: ParsableArguments {
         }
         let filter = try eventFilter()
         let kind = GraphKind(rawValue: graph) ?? .sharedSpace
-        let interactionWeights = try Self.parseWeights(kindWeights, base: .interactionDefaults, option: "--kind-weights")
+        let interactionWeights = try Self.parseWeights(
+            kindWeights, base: .interactionDefaults, option: "--kind-weights")
         var coOptions = CoEngagementOptions()
-        coOptions.kindWeights = try Self.parseWeights(engagementWeights, base: .engagementDefaults, option: "--engagement-weights")
+        coOptions.kindWeights = try Self.parseWeights(
+            engagementWeights, base: .engagementDefaults, option: "--engagement-weights")
         coOptions.topK = topK
         coOptions.popularityCap = popularityCap
         coOptions.backboneAlpha = backbone
@@ -191,13 +207,17 @@ struct GraphOptions: ParsableArguments {
             for name in kinds.split(separator: ",") {
                 let trimmed = name.trimmingCharacters()
                 guard let kind = EventKind.allCases.first(where: { $0.name == trimmed }) else {
-                    throw ValidationError("unknown event kind '\(trimmed)' in --kinds; expected \(EventKind.allCases.map(\.name).joined(separator: ", "))")
+                    throw ValidationError(
+                        "unknown event kind '\(trimmed)' in --kinds; expected \(EventKind.allCases.map(\.name).joined(separator: ", "))"
+                    )
                 }
                 set.insert(kind)
             }
             filter.kinds = set
         }
-        if let s = filter.since, let u = filter.until, s >= u { throw ValidationError("--since must be before --until") }
+        if let s = filter.since, let u = filter.until, s >= u {
+            throw ValidationError("--since must be before --until")
+        }
         return filter
     }
 
@@ -206,7 +226,8 @@ struct GraphOptions: ParsableArguments {
         guard let text else { return weights }
         for item in text.split(separator: ",") {
             let parts = item.split(separator: "=", maxSplits: 1)
-            guard parts.count == 2, let kind = EventKind.allCases.first(where: { $0.name == parts[0].trimmingCharacters() }),
+            guard parts.count == 2,
+                let kind = EventKind.allCases.first(where: { $0.name == parts[0].trimmingCharacters() }),
                 let value = Float(parts[1].trimmingCharacters()), value >= 0, value.isFinite
             else { throw ValidationError("\(option): expected kind=weight pairs with weights ≥ 0, found '\(item)'") }
             weights[kind] = value
@@ -238,7 +259,9 @@ struct GraphOptions: ParsableArguments {
             let fields = String(decoding: rest.dropFirst(), as: UTF8.self).split(separator: ":")
             guard rest.first == UInt8(ascii: "T") || rest.first == UInt8(ascii: " "), (2...3).contains(fields.count),
                 let h = Int(fields[0]), let m = Int(fields[1]), (0...23).contains(h), (0...59).contains(m)
-            else { throw ValidationError("\(option): expected YYYY-MM-DD[THH:MM[:SS]Z] or Unix seconds, found '\(text)'") }
+            else {
+                throw ValidationError("\(option): expected YYYY-MM-DD[THH:MM[:SS]Z] or Unix seconds, found '\(text)'")
+            }
             let s = fields.count == 3 ? Int(fields[2]) ?? -1 : 0
             guard (0...60).contains(s) else { throw ValidationError("\(option): bad seconds in '\(text)'") }
             seconds = h * 3600 + m * 60 + s

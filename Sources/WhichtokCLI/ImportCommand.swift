@@ -5,16 +5,17 @@ import WhichtokImport
 import WhichtokStore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `whichtok import`: read archives, captures and folders into the store.
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import TikTok data downloads and web captures (zip, tar, tar.gz, folders, .json/.txt, .har, .ndjson) into the store.",
+        abstract:
+            "Import TikTok data downloads and web captures (zip, tar, tar.gz, folders, .json/.txt, .har, .ndjson) into the store.",
         discussion: """
             Exit status: 0 when every input was imported; 65 when an input was rejected (the others \
             are still imported and saved); 66 when a path does not exist; 1 when the store cannot be \
@@ -26,7 +27,11 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Reject an input with an entry larger than this.", valueName: "bytes"))
     var maxEntryBytes: Int = 4 << 30
 
-    @Option(name: .long, help: ArgumentHelp("Threads for reading inputs: inputs read at once, and for one large HAR its bodies (default: number of cores).", valueName: "n"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Threads for reading inputs: inputs read at once, and for one large HAR its bodies (default: number of cores).",
+            valueName: "n"))
     var jobs: Int?
 
     @Flag(name: .long, help: "Print only errors and the totals line.")
@@ -121,7 +126,9 @@ struct ImportCommand: ParsableCommand {
             var yielded = "\(grouped(read)) entries read"
             if !summary.webEntriesRead.isEmpty { yielded += " (" + Self.tally(summary.webEntriesRead) + ")" }
             parts.append(yielded)
-            parts.append("\(grouped(summary.videos)) videos, \(grouped(summary.accounts)) accounts, \(grouped(summary.comments)) comments")
+            parts.append(
+                "\(grouped(summary.videos)) videos, \(grouped(summary.accounts)) accounts, \(grouped(summary.comments)) comments"
+            )
             if !summary.skippedEntries.isEmpty {
                 let skipped = summary.skippedEntries.values.reduce(0, +)
                 parts.append("\(grouped(skipped)) yielded nothing (" + Self.tally(summary.skippedEntries) + ")")
@@ -129,7 +136,8 @@ struct ImportCommand: ParsableCommand {
         }
         if !summary.skippedSections.isEmpty { parts.append("\(summary.skippedSections.count) skipped") }
         if !summary.unknownSections.isEmpty {
-            parts.append("not understood: " + summary.unknownSections.sorted().map(Console.printable).joined(separator: ", "))
+            parts.append(
+                "not understood: " + summary.unknownSections.sorted().map(Console.printable).joined(separator: ", "))
         }
         return parts.joined(separator: "; ")
     }
@@ -199,6 +207,6 @@ enum KeptUntilExit {
             kept = items
             return previous
         }
-        _ = previous   // freed here, outside the lock
+        _ = previous  // freed here, outside the lock
     }
 }

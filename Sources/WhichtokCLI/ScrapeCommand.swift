@@ -4,9 +4,9 @@ import WhichtokScrape
 import WhichtokStore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// `whichtok scrape`: collect pages and API answers politely into a HAR file, then optionally import it.
@@ -59,8 +59,9 @@ struct ScrapeCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("What the names are: user, video, hashtag or sound.", valueName: "kind"))
     var kind: Kind
 
-    @Argument(help: ArgumentHelp(
-        "Usernames, video URLs, hashtags or sound ids (or sound URLs).", valueName: "name"))
+    @Argument(
+        help: ArgumentHelp(
+            "Usernames, video URLs, hashtags or sound ids (or sound URLs).", valueName: "name"))
     var names: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Videos per user, hashtag or sound (needs a signer).", valueName: "n"))
@@ -75,7 +76,8 @@ struct ScrapeCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Followers per user (needs a signer; often a login).", valueName: "n"))
     var followers = 0
 
-    @Option(name: .long, help: ArgumentHelp("Followed accounts per user (needs a signer; often a login).", valueName: "n"))
+    @Option(
+        name: .long, help: ArgumentHelp("Followed accounts per user (needs a signer; often a login).", valueName: "n"))
     var following = 0
 
     @Option(name: .long, help: ArgumentHelp("The HAR file to write.", valueName: "out.har"))
@@ -89,16 +91,23 @@ struct ScrapeCommand: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Option(name: .long, help: ArgumentHelp("Requests per second at most; each gap gets random jitter (at most 5).", valueName: "r"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Requests per second at most; each gap gets random jitter (at most 5).", valueName: "r"))
     var rate = 1.0
 
-    @Option(name: .long, help: ArgumentHelp(
-        "Cookies to send, in the Netscape cookies.txt format (your own session: msToken, ttwid…).", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Cookies to send, in the Netscape cookies.txt format (your own session: msToken, ttwid…).",
+            valueName: "file"))
     var cookies: String?
 
-    @Option(name: .long, help: ArgumentHelp(
-        "A command that reads a URL on stdin and prints it signed; run with /bin/sh for each API request.",
-        valueName: "cmd"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "A command that reads a URL on stdin and prints it signed; run with /bin/sh for each API request.",
+            valueName: "cmd"))
     var signer: String?
 
     @Option(name: .long, help: ArgumentHelp("The site to talk to.", valueName: "url"))
@@ -107,7 +116,9 @@ struct ScrapeCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seconds without progress before a request fails.", valueName: "s"))
     var timeout = 30.0
 
-    @Option(name: .long, help: ArgumentHelp("The User-Agent header (default: a current desktop Chrome).", valueName: "text"))
+    @Option(
+        name: .long, help: ArgumentHelp("The User-Agent header (default: a current desktop Chrome).", valueName: "text")
+    )
     var userAgent: String?
 
     @Flag(name: .long, help: "Print only problems and the totals line.")
@@ -117,7 +128,9 @@ struct ScrapeCommand: ParsableCommand {
 
     func validate() throws {
         guard !names.isEmpty else { throw ValidationError("name at least one \(kind.rawValue)") }
-        for (name, value) in [("--posts", posts), ("--comments", comments), ("--followers", followers), ("--following", following)]
+        for (name, value) in [
+            ("--posts", posts), ("--comments", comments), ("--followers", followers), ("--following", following),
+        ]
         where value < 0 {
             throw ValidationError("\(name) must be 0 or more")
         }
@@ -129,7 +142,9 @@ struct ScrapeCommand: ParsableCommand {
         guard rate.isFinite, rate > 0, rate <= Self.maxRate else {
             throw ValidationError("--rate must be above 0 and at most \(Int(Self.maxRate)) requests per second")
         }
-        guard timeout.isFinite, timeout > 0, timeout <= 600 else { throw ValidationError("--timeout must be between 0 and 600 seconds") }
+        guard timeout.isFinite, timeout > 0, timeout <= 600 else {
+            throw ValidationError("--timeout must be between 0 and 600 seconds")
+        }
         guard BaseURL(baseURL) != nil else {
             throw ValidationError("--base-url must look like https://host[:port][/prefix], got '\(baseURL)'")
         }
@@ -167,11 +182,15 @@ struct ScrapeCommand: ParsableCommand {
                 }
                 configuration.cookies = file.cookies
                 let now = Int(time(nil))
-                let usable = CookieJar(file.cookies).cookies(host: base.host, path: "/", secure: base.isSecure, now: now)
+                let usable = CookieJar(file.cookies).cookies(
+                    host: base.host, path: "/", secure: base.isSecure, now: now)
                 if usable.isEmpty {
-                    Console.error("whichtok: warning: \(Console.printable(cookies)): no unexpired cookie for \(base.host)")
+                    Console.error(
+                        "whichtok: warning: \(Console.printable(cookies)): no unexpired cookie for \(base.host)")
                 } else if !quiet {
-                    Console.error("read \(file.cookies.count) cookies from \(Console.printable(cookies)), \(usable.count) for \(base.host)")
+                    Console.error(
+                        "read \(file.cookies.count) cookies from \(Console.printable(cookies)), \(usable.count) for \(base.host)"
+                    )
                 }
             } catch {
                 Console.error("whichtok: error: \(Console.printable(error.description))")
@@ -199,7 +218,9 @@ struct ScrapeCommand: ParsableCommand {
 
         let writer: HARWriter
         do {
-            writer = try HARWriter(path: har, overwrite: overwrite, creatorVersion: whichtokVersion, comment: harComment(targets, base: base))
+            writer = try HARWriter(
+                path: har, overwrite: overwrite, creatorVersion: whichtokVersion,
+                comment: harComment(targets, base: base))
         } catch {
             Console.error("whichtok: error: \(Console.printable(error.description))")
             throw ExitCode(Exit.cannotCreate)
@@ -217,9 +238,14 @@ struct ScrapeCommand: ParsableCommand {
         writer.close()
 
         for target in report.targets {
-            let line = "\(target.outcome.rawValue)  \(target.target) (\(target.countsText))"
+            let line =
+                "\(target.outcome.rawValue)  \(target.target) (\(target.countsText))"
                 + (target.messages.isEmpty ? "" : ": " + target.messages.joined(separator: "; "))
-            if !quiet { Console.out(Console.printable(line)) } else if target.outcome != .complete { Console.error(Console.printable(line)) }
+            if !quiet {
+                Console.out(Console.printable(line))
+            } else if target.outcome != .complete {
+                Console.error(Console.printable(line))
+            }
         }
         if let reason = report.stoppedEarly { Console.error("whichtok: stopped: \(reason)") }
         let complete = report.targets.filter { $0.outcome == .complete }.count
@@ -229,12 +255,15 @@ struct ScrapeCommand: ParsableCommand {
 
         if report.interrupted {
             if importAfter {
-                Console.error("whichtok: not imported (interrupted); to import: whichtok import --store \(Console.printable(storeOptions.path)) \(Console.printable(har))")
+                Console.error(
+                    "whichtok: not imported (interrupted); to import: whichtok import --store \(Console.printable(storeOptions.path)) \(Console.printable(har))"
+                )
             }
             throw ExitCode(130)
         }
         if importAfter && report.entries > 0 {
-            let importer = try ImportCommand.parse(["--store=" + storeOptions.path] + (quiet ? ["--quiet"] : []) + ["--", har])
+            let importer = try ImportCommand.parse(
+                ["--store=" + storeOptions.path] + (quiet ? ["--quiet"] : []) + ["--", har])
             try importer.run()
         }
         if !report.allComplete { throw ExitCode(Exit.dataError) }
@@ -280,7 +309,8 @@ struct ScrapeCommand: ParsableCommand {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
-                Console.error("\nwhichtok: interrupted: closing the HAR after the request in flight (again to quit at once)")
+                Console.error(
+                    "\nwhichtok: interrupted: closing the HAR after the request in flight (again to quit at once)")
                 cancellation.cancel()
                 signal(SIGINT, SIG_DFL)
                 signal(SIGTERM, SIG_DFL)

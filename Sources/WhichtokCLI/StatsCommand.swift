@@ -25,7 +25,8 @@ struct StatsCommand: ParsableCommand {
     /// The `stats --json` contract: exactly these keys, every event kind present.
     static func json(_ store: Store) -> String {
         let counts = store.eventCounts()
-        let kinds = EventKind.allCases.map { "\(AnalysisJSON.string($0.name)):\(counts[$0] ?? 0)" }.joined(separator: ",")
+        let kinds = EventKind.allCases.map { "\(AnalysisJSON.string($0.name)):\(counts[$0] ?? 0)" }.joined(
+            separator: ",")
         return "{\"accounts\":\(store.accounts.count),\"videos\":\(store.videos.count),"
             + "\"hashtags\":\(store.hashtags.count),\"sounds\":\(store.sounds.count),"
             + "\"comments\":\(store.comments.count),\"inputs\":\(store.inputs.count),"
@@ -47,8 +48,9 @@ struct StatsCommand: ParsableCommand {
         let counts = store.eventCounts()
         for kind in EventKind.allCases { row("  " + kind.name, counts[kind] ?? 0) }
         let perEvent = store.events.count > 0 ? Double(store.columnBytes) / Double(store.events.count) : 0
-        lines.append("memory      " + grouped(store.columnBytes).leftPadding(toLength: 12)
-            + " bytes in columns (\(Int(perEvent.rounded())) per event)")
+        lines.append(
+            "memory      " + grouped(store.columnBytes).leftPadding(toLength: 12)
+                + " bytes in columns (\(Int(perEvent.rounded())) per event)")
         return lines.joined(separator: "\n")
     }
 }

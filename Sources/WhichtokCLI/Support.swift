@@ -2,9 +2,9 @@ import ArgumentParser
 import WhichtokStore
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Exit codes shared by all commands (sysexits.h).
@@ -19,13 +19,17 @@ enum Exit {
 
 /// `--store PATH`, shared by every command that reads or writes the store.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(
-        "The store file (default: $WHICHTOK_STORE, else ./whichtok.store).", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The store file (default: $WHICHTOK_STORE, else ./whichtok.store).", valueName: "path"))
     var store: String?
 
     var path: String {
         if let store { return store }
-        if let value = getenv("WHICHTOK_STORE"), let text = String(validatingCString: value), !text.isEmpty { return text }
+        if let value = getenv("WHICHTOK_STORE"), let text = String(validatingCString: value), !text.isEmpty {
+            return text
+        }
         return "whichtok.store"
     }
 }
@@ -65,7 +69,9 @@ enum Console {
     static func printable(_ text: String) -> String {
         var result = ""
         for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 || (0x7f...0x9f).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029 {
+            if scalar.value < 0x20 || (0x7f...0x9f).contains(scalar.value) || scalar.value == 0x2028
+                || scalar.value == 0x2029
+            {
                 result += "\\u{\(String(scalar.value, radix: 16))}"
             } else {
                 result.unicodeScalars.append(scalar)

@@ -35,7 +35,9 @@ struct SynthCommand: ParsableCommand {
     func validate() throws {
         guard donors >= 1 else { throw ValidationError("--donors must be at least 1") }
         guard events >= 0 else { throw ValidationError("--events must not be negative") }
-        guard captures >= 0, captureVideos >= 0 else { throw ValidationError("--captures and --capture-videos must not be negative") }
+        guard captures >= 0, captureVideos >= 0 else {
+            throw ValidationError("--captures and --capture-videos must not be negative")
+        }
         guard communities >= 1, communities <= donors else {
             throw ValidationError("--communities must be between 1 and --donors")
         }
@@ -52,7 +54,9 @@ struct SynthCommand: ParsableCommand {
         do {
             let report = try Synth.generate(options, to: out)
             let total = report.events.values.reduce(0, +)
-            Console.out("wrote \(report.files.count) files for \(report.donors) donors (\(grouped(total)) events planned) to \(Console.printable(out)); ground truth: \(Console.printable(report.groundTruthPath))")
+            Console.out(
+                "wrote \(report.files.count) files for \(report.donors) donors (\(grouped(total)) events planned) to \(Console.printable(out)); ground truth: \(Console.printable(report.groundTruthPath))"
+            )
         } catch {
             Console.error("whichtok: error: \(Console.printable(String(describing: error)))")
             throw ExitCode(Exit.cannotCreate)

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// What an export wrote.
@@ -32,17 +32,24 @@ public struct ExportResult: Sendable, Equatable {
 public enum Exporter {
     /// Writes GEXF to `path`, or to standard output when `path` is nil.
     @discardableResult
-    public static func writeGEXF(_ document: ExportDocument, to path: String?, options: GEXFOptions = GEXFOptions()) throws(ExportError) -> ExportResult {
+    public static func writeGEXF(_ document: ExportDocument, to path: String?, options: GEXFOptions = GEXFOptions())
+        throws(ExportError) -> ExportResult
+    {
         try writeGEXF(document, to: path, options: options, fast: true)
     }
 
     /// `fast: false` writes every element through libxml2 (the reference the tests compare with).
     @discardableResult
-    static func writeGEXF(_ document: ExportDocument, to path: String?, options: GEXFOptions, fast: Bool) throws(ExportError) -> ExportResult {
+    static func writeGEXF(_ document: ExportDocument, to path: String?, options: GEXFOptions, fast: Bool)
+        throws(ExportError) -> ExportResult
+    {
         var buffer = _ValueBuffer()
-        try writeXML(to: path) { xml in GEXFWriter.write(document, options: options, to: xml, buffer: &buffer, fast: fast) }
+        try writeXML(to: path) { xml in
+            GEXFWriter.write(document, options: options, to: xml, buffer: &buffer, fast: fast)
+        }
         return ExportResult(
-            nodes: document.graph.nodeCount, edges: document.graph.edgeCount, removedCharacters: buffer.removedCharacters,
+            nodes: document.graph.nodeCount, edges: document.graph.edgeCount,
+            removedCharacters: buffer.removedCharacters,
             files: path.map { [$0] } ?? [], dynamicIgnored: options.dynamic && !document.hasTimes)
     }
 
@@ -54,11 +61,14 @@ public enum Exporter {
 
     /// `fast: false` writes every element through libxml2 (the reference the tests compare with).
     @discardableResult
-    static func writeGraphML(_ document: ExportDocument, to path: String?, fast: Bool) throws(ExportError) -> ExportResult {
+    static func writeGraphML(_ document: ExportDocument, to path: String?, fast: Bool) throws(ExportError)
+        -> ExportResult
+    {
         var buffer = _ValueBuffer()
         try writeXML(to: path) { xml in GraphMLWriter.write(document, to: xml, buffer: &buffer, fast: fast) }
         return ExportResult(
-            nodes: document.graph.nodeCount, edges: document.graph.edgeCount, removedCharacters: buffer.removedCharacters,
+            nodes: document.graph.nodeCount, edges: document.graph.edgeCount,
+            removedCharacters: buffer.removedCharacters,
             files: path.map { [$0] } ?? [], dynamicIgnored: false)
     }
 
@@ -72,26 +82,33 @@ public enum Exporter {
                 throw ExportError(.cannotCreate, path: path, message: "exists and is not a folder")
             }
             if mkdir(path, 0o755) != 0 {
-                throw ExportError(.cannotCreate, path: path, message: "cannot create the folder (\(OutputFile.lastError()))")
+                throw ExportError(
+                    .cannotCreate, path: path, message: "cannot create the folder (\(OutputFile.lastError()))")
             }
         }
         let folder = path.hasSuffix("/") ? path : path + "/"
-        let nodesPath = folder + "nodes.csv", edgesPath = folder + "edges.csv"
+        let nodesPath = folder + "nodes.csv"
+        let edgesPath = folder + "edges.csv"
         let nodesFile = try OutputFile(path: nodesPath)
         let edgesFile = try OutputFile(path: edgesPath)
         var buffer = _ValueBuffer()
         var nodes = _ByteSink(descriptor: nodesFile.descriptor)
         CSVWriter.writeNodes(document, to: &nodes, buffer: &buffer)
         nodes.flush()
-        guard !nodes.failed else { throw ExportError(.writeFailed, path: nodesPath, message: "write failed (\(nodes.errorText))") }
+        guard !nodes.failed else {
+            throw ExportError(.writeFailed, path: nodesPath, message: "write failed (\(nodes.errorText))")
+        }
         var edges = _ByteSink(descriptor: edgesFile.descriptor)
         CSVWriter.writeEdges(document, to: &edges, buffer: &buffer)
         edges.flush()
-        guard !edges.failed else { throw ExportError(.writeFailed, path: edgesPath, message: "write failed (\(edges.errorText))") }
+        guard !edges.failed else {
+            throw ExportError(.writeFailed, path: edgesPath, message: "write failed (\(edges.errorText))")
+        }
         try nodesFile.commit()
         try edgesFile.commit()
         return ExportResult(
-            nodes: document.graph.nodeCount, edges: document.graph.edgeCount, removedCharacters: buffer.removedCharacters,
+            nodes: document.graph.nodeCount, edges: document.graph.edgeCount,
+            removedCharacters: buffer.removedCharacters,
             files: [nodesPath, edgesPath], dynamicIgnored: false)
     }
 

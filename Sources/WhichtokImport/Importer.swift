@@ -58,9 +58,9 @@ public struct Importer: Sendable {
 
     public static var defaultParallelism: Int {
         #if canImport(Glibc)
-        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+            return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         #else
-        return 2
+            return 2
         #endif
     }
 
@@ -159,10 +159,13 @@ public struct Importer: Sendable {
                 }
             }
         } catch let error as InputError {
-            return Outcome(summary: Self.rejectedSummary(name: source.displayName, error: error), batch: nil, nested: [])
+            return Outcome(
+                summary: Self.rejectedSummary(name: source.displayName, error: error), batch: nil, nested: [])
         } catch {
-            let wrapped = InputError(kind: .rejected, input: source.displayName, entry: nil, position: nil, message: "\(error)")
-            return Outcome(summary: Self.rejectedSummary(name: source.displayName, error: wrapped), batch: nil, nested: [])
+            let wrapped = InputError(
+                kind: .rejected, input: source.displayName, entry: nil, position: nil, message: "\(error)")
+            return Outcome(
+                summary: Self.rejectedSummary(name: source.displayName, error: wrapped), batch: nil, nested: [])
         }
         batch.sha256 = digest.sha256
         batch.bytesRead = digest.bytesRead
@@ -184,7 +187,8 @@ public struct Importer: Sendable {
             batch.layout = webLayout
         }
         if webRecognised, archiveEntries == 0,
-           ([batch] + batch.parts).allSatisfy({ $0.videos.isEmpty && $0.accounts.isEmpty && $0.comments.isEmpty }) {
+            ([batch] + batch.parts).allSatisfy({ $0.videos.isEmpty && $0.accounts.isEmpty && $0.comments.isEmpty })
+        {
             batch.warn(entry: nil, position: nil, "the capture yielded no TikTok records")
         }
         batch.finishOwner()
@@ -195,7 +199,9 @@ public struct Importer: Sendable {
         let rejected = !recognised || batch.diagnostics.contains { $0.severity == .error }
         // An archive that only wraps other archives is a container, not a failed export.
         if !recognised, !digest.nested.isEmpty {
-            return Outcome(summary: Self.summary(of: batch, status: .imported, containerOnly: true), batch: nil, nested: digest.nested)
+            return Outcome(
+                summary: Self.summary(of: batch, status: .imported, containerOnly: true), batch: nil,
+                nested: digest.nested)
         }
         let summary = Self.summary(of: batch, status: rejected ? .rejected : .imported, containerOnly: false)
         return Outcome(summary: summary, batch: rejected ? nil : batch, nested: digest.nested)
@@ -213,9 +219,12 @@ public struct Importer: Sendable {
             for kind in piece.eventKind { counts[Int(kind.rawValue)] += 1 }
         }
         var byKind: [EventKind: Int] = [:]
-        for kind in EventKind.allCases where counts[Int(kind.rawValue)] > 0 { byKind[kind] = counts[Int(kind.rawValue)] }
+        for kind in EventKind.allCases where counts[Int(kind.rawValue)] > 0 {
+            byKind[kind] = counts[Int(kind.rawValue)]
+        }
         // A batch's own rows are already one per id; only parts can repeat a row.
-        let rows = batch.parts.isEmpty
+        let rows =
+            batch.parts.isEmpty
             ? (videos: batch.videos.count, accounts: batch.accounts.count, comments: batch.comments.count)
             : distinctRows(batch)
         return InputSummary(
@@ -232,15 +241,18 @@ public struct Importer: Sendable {
     /// Rows described by a batch and its parts, a row seen in two parts counted once (by TikTok
     /// id; by secUID or username for accounts without one).
     static func distinctRows(_ batch: ImportBatch) -> (videos: Int, accounts: Int, comments: Int) {
-        var videos = Set<UInt64>(), anonymousVideos = 0
+        var videos = Set<UInt64>()
+        var anonymousVideos = 0
         var accounts = Set<String>()
-        var comments = Set<UInt64>(), anonymousComments = 0
+        var comments = Set<UInt64>()
+        var anonymousComments = 0
         for piece in [batch] + batch.parts {
             for video in piece.videos {
                 if video.tiktokID != 0 { videos.insert(video.tiktokID) } else { anonymousVideos += 1 }
             }
             for account in piece.accounts {
-                let key = account.numericID.map { "#\($0)" } ?? account.secUID.map { "s" + $0 }
+                let key =
+                    account.numericID.map { "#\($0)" } ?? account.secUID.map { "s" + $0 }
                     ?? account.username.map { "@" + $0 } ?? account.donorKey.map { "d" + $0 } ?? "?"
                 accounts.insert(key)
             }
@@ -255,9 +267,11 @@ public struct Importer: Sendable {
         InputSummary(
             displayName: name, status: .rejected, layout: "", events: 0, eventsByKind: [:], bytesRead: 0,
             sectionCounts: [:], skippedSections: [:], unknownSections: [],
-            diagnostics: [ImportDiagnostic(
-                severity: .error, input: error.input, entry: error.entry, position: error.position,
-                message: error.message)])
+            diagnostics: [
+                ImportDiagnostic(
+                    severity: .error, input: error.input, entry: error.entry, position: error.position,
+                    message: error.message)
+            ])
     }
 }
 
@@ -273,11 +287,16 @@ final class OutcomeSlots: @unchecked Sendable {
 final class Counter: @unchecked Sendable {
     private var value = 0
     private let lock = Lock()
-    func increment() -> Int { lock.withLock { value += 1; return value } }
+    func increment() -> Int {
+        lock.withLock {
+            value += 1
+            return value
+        }
+    }
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

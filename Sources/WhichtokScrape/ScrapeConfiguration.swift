@@ -44,13 +44,17 @@ public struct ScrapeTarget: Sendable, Equatable, CustomStringConvertible {
                 parts[0].dropFirst().allSatisfy(Self.isUsernameCharacter),
                 parts[1] == "video" || parts[1] == "photo", !parts[2].isEmpty, parts[2].allSatisfy(\.isASCIIDigit)
             else {
-                throw ScrapeError(.usage, "video: expected a video URL ending in /@someone/video/7300000000000000000, got '\(trimmed)'")
+                throw ScrapeError(
+                    .usage,
+                    "video: expected a video URL ending in /@someone/video/7300000000000000000, got '\(trimmed)'")
             }
             return ScrapeTarget(kind: .video, value: "/" + parts.joined(separator: "/"))
         case .hashtag:
             var name = Substring(trimmed)
             if name.hasPrefix("#") { name = name.dropFirst() }
-            guard !name.isEmpty, name.count <= 150, !name.contains(where: { $0 == "/" || $0 == "?" || $0 == "#" || $0 == " " }) else {
+            guard !name.isEmpty, name.count <= 150,
+                !name.contains(where: { $0 == "/" || $0 == "?" || $0 == "#" || $0 == " " })
+            else {
                 throw ScrapeError(.usage, "hashtag: expected a hashtag like 'cats' or '#cats', got '\(trimmed)'")
             }
             return ScrapeTarget(kind: .hashtag, value: String(name))
@@ -62,7 +66,10 @@ public struct ScrapeTarget: Sendable, Equatable, CustomStringConvertible {
                 if let dash = candidate.lastIndex(of: "-") { candidate = candidate[candidate.index(after: dash)...] }
             }
             guard !candidate.isEmpty, candidate.count <= 20, candidate.allSatisfy(\.isASCIIDigit) else {
-                throw ScrapeError(.usage, "sound: expected a numeric sound id or a sound URL ending in /music/title-7000000000000000000, got '\(trimmed)'")
+                throw ScrapeError(
+                    .usage,
+                    "sound: expected a numeric sound id or a sound URL ending in /music/title-7000000000000000000, got '\(trimmed)'"
+                )
             }
             return ScrapeTarget(kind: .sound, value: String(candidate))
         }

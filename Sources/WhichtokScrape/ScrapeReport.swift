@@ -33,7 +33,8 @@ public struct TargetReport: Sendable, Equatable {
     /// "12 posts, 40 comments" — the non-zero counts.
     public var countsText: String {
         let parts: [(Int, String)] = [
-            (posts, "posts"), (comments, "comments"), (replies, "replies"), (followers, "followers"), (following, "following"),
+            (posts, "posts"), (comments, "comments"), (replies, "replies"), (followers, "followers"),
+            (following, "following"),
         ]
         let text = parts.filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
         return text.isEmpty ? "no records listed" : text

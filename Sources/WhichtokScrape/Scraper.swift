@@ -53,7 +53,9 @@ public final class Scraper {
     /// - Parameters:
     ///   - har: where every request and response goes, as it happens.
     ///   - log: progress lines (one per request and per target; never a response body).
-    public init(configuration: ScrapeConfiguration, har: HARWriter, cancellation: Cancellation, log: @escaping (String) -> Void) {
+    public init(
+        configuration: ScrapeConfiguration, har: HARWriter, cancellation: Cancellation, log: @escaping (String) -> Void
+    ) {
         self.configuration = configuration
         self.har = har
         self.cancellation = cancellation
@@ -93,11 +95,13 @@ public final class Scraper {
                 current.messages.append("\(error)")
             }
             report.targets.append(current)
-            log("\(target): \(current.outcome.rawValue) (\(current.countsText))"
-                + (current.messages.isEmpty ? "" : ": " + current.messages.joined(separator: "; ")))
+            log(
+                "\(target): \(current.outcome.rawValue) (\(current.countsText))"
+                    + (current.messages.isEmpty ? "" : ": " + current.messages.joined(separator: "; ")))
             blockedInARow = current.outcome == .stopped ? blockedInARow + 1 : 0
             if blockedInARow >= configuration.stopAfterBlockedTargets && index + 1 < targets.count {
-                report.stoppedEarly = "\(blockedInARow) targets in a row were stopped by bot checks; "
+                report.stoppedEarly =
+                    "\(blockedInARow) targets in a row were stopped by bot checks; "
                     + "the remaining \(targets.count - index - 1) were not tried (wait before trying again)"
             }
         }
@@ -181,7 +185,10 @@ public final class Scraper {
 
     private func scrapeHashtag(_ name: String) throws {
         let referer = configuration.baseURL.url(path: "/tag/" + RequestURL.encode(name))
-        guard let id = try detail(.hashtagDetail, [HTTPField("challengeName", name)], container: "challengeInfo", record: "challenge", referer: referer, what: "hashtag")
+        guard
+            let id = try detail(
+                .hashtagDetail, [HTTPField("challengeName", name)], container: "challengeInfo", record: "challenge",
+                referer: referer, what: "hashtag")
         else { return }
         guard configuration.limits.posts > 0 else { return }
         let videos = try list(
@@ -192,7 +199,10 @@ public final class Scraper {
 
     private func scrapeSound(_ id: String) throws {
         let referer = configuration.baseURL.url(path: "/music/-" + id)
-        guard let musicID = try detail(.soundDetail, [HTTPField("musicId", id)], container: "musicInfo", record: "music", referer: referer, what: "sound")
+        guard
+            let musicID = try detail(
+                .soundDetail, [HTTPField("musicId", id)], container: "musicInfo", record: "music", referer: referer,
+                what: "sound")
         else { return }
         guard configuration.limits.posts > 0 else { return }
         let videos = try list(
@@ -207,9 +217,10 @@ public final class Scraper {
         guard limits.comments > 0 else { return }
         // Videos that say they have no comments are not asked.
         for video in videos where (video.childCount ?? 1) > 0 {
-            let videoReferer = video.author.map {
-                configuration.baseURL.url(path: "/@" + RequestURL.encode($0) + "/video/" + video.id)
-            } ?? referer
+            let videoReferer =
+                video.author.map {
+                    configuration.baseURL.url(path: "/@" + RequestURL.encode($0) + "/video/" + video.id)
+                } ?? referer
             let comments = try list(
                 .comments, [HTTPField("aweme_id", video.id)], shape: .comments, cursorName: "cursor",
                 limit: limits.comments, referer: videoReferer, what: "comments on \(video.id)", counter: \.comments)
@@ -217,7 +228,8 @@ public final class Scraper {
             for comment in comments where (comment.childCount ?? 0) > 0 {
                 _ = try list(
                     .replies, [HTTPField("item_id", video.id), HTTPField("comment_id", comment.id)], shape: .comments,
-                    cursorName: "cursor", limit: limits.comments, referer: videoReferer, what: "replies to \(comment.id)",
+                    cursorName: "cursor", limit: limits.comments, referer: videoReferer,
+                    what: "replies to \(comment.id)",
                     counter: \.replies)
             }
         }
@@ -253,7 +265,10 @@ public final class Scraper {
         case .body(let exchange):
             if let json = PageData.rehydrationJSON(in: exchange.body) { return json }
             if PageData.looksLikeChallenge(exchange.body) {
-                throw TargetStop(message: "bot check: TikTok answered with a challenge or captcha page instead of \(RequestURL.path(of: url)); wait, or use your own session cookies (--cookies)")
+                throw TargetStop(
+                    message:
+                        "bot check: TikTok answered with a challenge or captcha page instead of \(RequestURL.path(of: url)); wait, or use your own session cookies (--cookies)"
+                )
             }
             fail("the page has no \(PageData.rehydrationID) script (layout not recognised)")
             return nil
@@ -262,7 +277,8 @@ public final class Scraper {
 
     /// Calls a detail endpoint and returns the record's id; nil after recording why not.
     private func detail(
-        _ endpoint: Endpoint, _ parameters: [HTTPField], container: String, record: String, referer: String, what: String
+        _ endpoint: Endpoint, _ parameters: [HTTPField], container: String, record: String, referer: String,
+        what: String
     ) throws -> String? {
         let url = apiURL(endpoint, parameters)
         switch try request(url, .api(endpoint), referer: referer) {
@@ -283,7 +299,8 @@ public final class Scraper {
             if page.verify { throw TargetStop(message: "bot check: \(endpoint.path) answered with a captcha") }
             switch TikTokStatus(code: page.statusCode) {
             case .ok: break
-            case .botCheck: throw TargetStop(message: "bot check: \(endpoint.path) says \(TikTokStatus.name(page.statusCode))")
+            case .botCheck:
+                throw TargetStop(message: "bot check: \(endpoint.path) says \(TikTokStatus.name(page.statusCode))")
             case .privateAccount, .missing:
                 skip("\(what): \(TikTokStatus.name(page.statusCode)): skipped")
                 return nil
@@ -334,7 +351,8 @@ public final class Scraper {
             if page.verify { throw TargetStop(message: "bot check: \(endpoint.path) answered with a captcha") }
             switch TikTokStatus(code: page.statusCode) {
             case .ok: break
-            case .botCheck: throw TargetStop(message: "bot check: \(endpoint.path) says \(TikTokStatus.name(page.statusCode))")
+            case .botCheck:
+                throw TargetStop(message: "bot check: \(endpoint.path) says \(TikTokStatus.name(page.statusCode))")
             case .privateAccount, .missing, .other:
                 partFailed("\(what): \(endpoint.path) says \(TikTokStatus.name(page.statusCode))")
                 return collected
@@ -357,7 +375,8 @@ public final class Scraper {
 
     private func apiURL(_ endpoint: Endpoint, _ parameters: [HTTPField]) -> String {
         let token = jar.value(named: "msToken", host: configuration.baseURL.host)
-        return configuration.baseURL.url(path: endpoint.path, query: web.query(for: endpoint, parameters, msToken: token))
+        return configuration.baseURL.url(
+            path: endpoint.path, query: web.query(for: endpoint, parameters, msToken: token))
     }
 
     // MARK: - One request, with retries and redirects
@@ -422,31 +441,46 @@ public final class Scraper {
             if let failure = result.failure {
                 if failure == .cancelled || cancellation.isCancelled { throw RunAbort.interrupted }
                 if failure == .tooLarge { return .failed("response over \(configuration.maxBodyBytes) bytes") }
-                if failure == .invalidURL { return .failed("invalid URL" + (signed ? " (as printed by the signer)" : "")) }
+                if failure == .invalidURL {
+                    return .failed("invalid URL" + (signed ? " (as printed by the signer)" : ""))
+                }
                 if try retry(after: attempt, retryAfter: nil, reason: failure.message) { continue }
                 return .failed("\(failure.message) (\(attempt) tries)")
             }
             let status = result.status
             if HTTPStatus.isRetryable(status) {
-                if try retry(after: attempt, retryAfter: exchange.responseHeader("Retry-After"), reason: "HTTP \(status)") { continue }
+                if try retry(
+                    after: attempt, retryAfter: exchange.responseHeader("Retry-After"), reason: "HTTP \(status)")
+                {
+                    continue
+                }
                 return .failed("HTTP \(status) (\(attempt) tries)")
             }
             if HTTPStatus.isRedirect(status) {
-                guard let location = exchange.responseHeader("Location").flatMap({ RequestURL.resolve($0, against: sent) }) else {
+                guard
+                    let location = exchange.responseHeader("Location").flatMap({ RequestURL.resolve($0, against: sent) }
+                    )
+                else {
                     return .failed("HTTP \(status) without a Location")
                 }
                 let target = RequestURL.path(of: location).lowercased()
-                if !base.contains(location) || target.contains("login") || target.contains("verify") || target.contains("captcha") {
-                    throw TargetStop(message: "bot check: \(RequestURL.path(of: url)) redirected to a login or verification page")
+                if !base.contains(location) || target.contains("login") || target.contains("verify")
+                    || target.contains("captcha")
+                {
+                    throw TargetStop(
+                        message: "bot check: \(RequestURL.path(of: url)) redirected to a login or verification page")
                 }
-                guard redirects < configuration.maxRedirects else { return .failed("more than \(configuration.maxRedirects) redirects") }
+                guard redirects < configuration.maxRedirects else {
+                    return .failed("more than \(configuration.maxRedirects) redirects")
+                }
                 redirects += 1
                 url = location
                 attempt = 0
                 continue
             }
             if status == 403 {
-                throw TargetStop(message: "bot check: HTTP 403 for \(RequestURL.path(of: url)) (TikTok refused the request)")
+                throw TargetStop(
+                    message: "bot check: HTTP 403 for \(RequestURL.path(of: url)) (TikTok refused the request)")
             }
             if status == 404 || status == 410 { return .notFound(status) }
             guard (200..<300).contains(status) else { return .failed("HTTP \(status)") }
@@ -461,10 +495,14 @@ public final class Scraper {
     private func retry(after attempt: Int, retryAfter: String?, reason: String) throws -> Bool {
         guard attempt <= configuration.backoff.retries else { return false }
         guard let pause = configuration.backoff.delay(beforeRetry: attempt, retryAfter: retryAfter) else {
-            log("\(reason): the server asks to wait \(retryAfter ?? "?") s, longer than whichtok waits; giving up this request")
+            log(
+                "\(reason): the server asks to wait \(retryAfter ?? "?") s, longer than whichtok waits; giving up this request"
+            )
             return false
         }
-        log("\(reason): retrying in \(Self.seconds(pause)) s (try \(attempt + 1) of \(configuration.backoff.retries + 1))")
+        log(
+            "\(reason): retrying in \(Self.seconds(pause)) s (try \(attempt + 1) of \(configuration.backoff.retries + 1))"
+        )
         guard cancellation.sleep(seconds: pause) else { throw RunAbort.interrupted }
         return true
     }

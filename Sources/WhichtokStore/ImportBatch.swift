@@ -326,7 +326,8 @@ public struct ImportBatch: Sendable {
         guard Int(row) < accounts.count, followers != unknownCount || following != unknownCount else { return }
         var record = accounts[Int(row)]
         if record.hasCounts {
-            let newer = observed > record.countsObserved || (observed == record.countsObserved && exact && !record.countsExact)
+            let newer =
+                observed > record.countsObserved || (observed == record.countsObserved && exact && !record.countsExact)
             let same = observed == record.countsObserved && exact == record.countsExact
             guard newer || same else { return }
             if same {
@@ -507,9 +508,10 @@ public struct ImportBatch: Sendable {
             comments[Int(row)] = record
             return row
         }
-        comments.append(Comment(
-            tiktokID: id == 0 ? nil : id, author: author, video: video, parent: parent, replyTo: replyTo,
-            time: time, textFingerprint: textFingerprint))
+        comments.append(
+            Comment(
+                tiktokID: id == 0 ? nil : id, author: author, video: video, parent: parent, replyTo: replyTo,
+                time: time, textFingerprint: textFingerprint))
         return next
     }
 
@@ -575,13 +577,15 @@ public struct ImportBatch: Sendable {
     }
 
     public mutating func warn(entry: String?, position: String? = nil, _ message: String) {
-        diagnostics.append(ImportDiagnostic(
-            severity: .warning, input: inputName, entry: entry, position: position, message: message))
+        diagnostics.append(
+            ImportDiagnostic(
+                severity: .warning, input: inputName, entry: entry, position: position, message: message))
     }
 
     public mutating func error(entry: String?, position: String? = nil, _ message: String) {
-        diagnostics.append(ImportDiagnostic(
-            severity: .error, input: inputName, entry: entry, position: position, message: message))
+        diagnostics.append(
+            ImportDiagnostic(
+                severity: .error, input: inputName, entry: entry, position: position, message: message))
     }
 
     // MARK: - Value conventions shared by readers
@@ -641,7 +645,8 @@ extension String {
         // Fast path: nothing to trim at either end (checked on UTF-8 bytes, ASCII and NBSP-free).
         let bytes = utf8
         if let first = bytes.first, let last = bytes.last,
-           first > 0x20, first < 0x80, last > 0x20, last < 0x80 {
+            first > 0x20, first < 0x80, last > 0x20, last < 0x80
+        {
             return self
         }
         if bytes.isEmpty { return self }

@@ -1,6 +1,7 @@
 /// The kinds of event the store records. Raw values are part of the snapshot format: append only.
 public enum EventKind: UInt8, CaseIterable, Sendable, Comparable {
-    case watched = 0, liked, favorited, shared, commented, replied, mentioned, followed, messaged,
+    case watched = 0
+    case liked, favorited, shared, commented, replied, mentioned, followed, messaged,
         searched, posted, duetted, stitched
 
     /// The name used by the CLI (`stats --json`) and reports.
@@ -27,7 +28,8 @@ public enum EventKind: UInt8, CaseIterable, Sendable, Comparable {
 
 /// What an event's `object` column points into. Raw values are part of the snapshot format.
 public enum ObjectType: UInt8, CaseIterable, Sendable, Comparable {
-    case account = 0, video, hashtag, sound, comment, conversation, effect, searchTerm, collection
+    case account = 0
+    case video, hashtag, sound, comment, conversation, effect, searchTerm, collection
 
     public var name: String {
         switch self {
@@ -88,7 +90,8 @@ public enum EventDetail: Sendable, Hashable {
 /// How a video was made from another one (`VideoTable.derivation`). Raw values are part of the
 /// snapshot format.
 public enum VideoDerivation: UInt8, Sendable, CaseIterable {
-    case none = 0, duet, stitch
+    case none = 0
+    case duet, stitch
 }
 
 /// A counter that was not observed (`VideoStatsTable`, `AccountTable` follower counts).

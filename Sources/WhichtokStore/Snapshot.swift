@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A problem with a store file. The previous store file is never damaged by a failed save.
@@ -90,7 +90,9 @@ enum Snapshot {
             if fileLength > 0 {
                 let zero = [UInt8](repeating: 0, count: 8)
                 let tail = fileLength - 1
-                try zero.withUnsafeBytes { try writeAll(fd, UnsafeRawBufferPointer(rebasing: $0[0..<1]), at: tail, path: temporary) }
+                try zero.withUnsafeBytes {
+                    try writeAll(fd, UnsafeRawBufferPointer(rebasing: $0[0..<1]), at: tail, path: temporary)
+                }
             }
             var header = [UInt8](repeating: 0, count: headerSize)
             for (i, byte) in magic.enumerated() { header[i] = byte }
@@ -99,7 +101,9 @@ enum Snapshot {
             store(UInt64(headerSize), into: &header, at: 16)
             store(UInt64(fileLength), into: &header, at: 24)
             store(table.withUnsafeBytes { XXH64.hash($0) }, into: &header, at: 32)
-            store(header.withUnsafeBytes { XXH64.hash(UnsafeRawBufferPointer(rebasing: $0[0..<56])) }, into: &header, at: 56)
+            store(
+                header.withUnsafeBytes { XXH64.hash(UnsafeRawBufferPointer(rebasing: $0[0..<56])) }, into: &header,
+                at: 56)
             try table.withUnsafeBytes { try writeAll(fd, $0, at: headerSize, path: temporary) }
             try header.withUnsafeBytes { try writeAll(fd, $0, at: 0, path: temporary) }
             guard fsync(fd) == 0 else { throw ioError(path, "cannot flush \(temporary): \(errnoText())") }
@@ -152,8 +156,11 @@ enum Snapshot {
                 guard headerHash == load(header, 56) as UInt64 else { throw corrupt(path, "header checksum mismatch") }
                 let version: UInt32 = load(header, 8)
                 guard version <= formatVersion else {
-                    throw StoreError(code: .newerVersion, path: path, message:
-                        "store format version \(version) is newer than this whichtok reads (\(formatVersion)); use a newer whichtok")
+                    throw StoreError(
+                        code: .newerVersion, path: path,
+                        message:
+                            "store format version \(version) is newer than this whichtok reads (\(formatVersion)); use a newer whichtok"
+                    )
                 }
                 self.version = version
                 let sectionCount = Int(load(header, 12) as UInt32)
@@ -163,7 +170,7 @@ enum Snapshot {
                     throw corrupt(path, "file is \(size) bytes, header says \(fileLength) (truncated?)")
                 }
                 guard sectionCount <= 4096, tableOffset >= headerSize,
-                      tableOffset + sectionCount * entrySize <= size
+                    tableOffset + sectionCount * entrySize <= size
                 else { throw corrupt(path, "section table out of bounds") }
                 var table = [UInt8](repeating: 0, count: sectionCount * entrySize)
                 try table.withUnsafeMutableBytes { try readAll(fd, $0, at: tableOffset, path: path) }
@@ -206,7 +213,10 @@ enum Snapshot {
         func column<T: BitwiseCopyable>(_ name: String, as type: T.Type = T.self) throws(StoreError) -> [T] {
             guard let section = sections[name] else { throw corrupt(path, "missing section '\(name)'") }
             guard section.elementSize == MemoryLayout<T>.stride else {
-                throw corrupt(path, "section '\(name)' has elements of \(section.elementSize) bytes, expected \(MemoryLayout<T>.stride)")
+                throw corrupt(
+                    path,
+                    "section '\(name)' has elements of \(section.elementSize) bytes, expected \(MemoryLayout<T>.stride)"
+                )
             }
             var failure: StoreError?
             let array = [T](unsafeUninitializedCapacity: section.count) { buffer, initialized in
@@ -246,7 +256,8 @@ enum Snapshot {
         return T(littleEndian: value)
     }
 
-    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int, path: String) throws(StoreError) {
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int, path: String) throws(StoreError)
+    {
         guard let base = bytes.baseAddress else { return }
         var done = 0
         while done < bytes.count {
@@ -259,7 +270,9 @@ enum Snapshot {
         }
     }
 
-    static func readAll(_ fd: Int32, _ bytes: UnsafeMutableRawBufferPointer, at offset: Int, path: String) throws(StoreError) {
+    static func readAll(_ fd: Int32, _ bytes: UnsafeMutableRawBufferPointer, at offset: Int, path: String)
+        throws(StoreError)
+    {
         guard let base = bytes.baseAddress else { return }
         var done = 0
         while done < bytes.count {
@@ -380,7 +393,8 @@ extension Store {
     public static func load(from path: String) throws(StoreError) -> Store {
         let reader = try Snapshot.Reader(path: path)
         var store = Store()
-        store.strings = StringTable(bytes: try reader.column("strings.bytes"), offsets: try reader.column("strings.offsets"))
+        store.strings = StringTable(
+            bytes: try reader.column("strings.bytes"), offsets: try reader.column("strings.offsets"))
         store.accounts.username = try reader.column("accounts.username")
         store.accounts.numericID = try reader.column("accounts.numericID")
         store.accounts.secUID = try reader.column("accounts.secUID")
@@ -390,12 +404,16 @@ extension Store {
         store.accounts.aliasOffsets = try reader.column("accounts.aliasOffsets")
         store.accounts.aliases = try reader.column("accounts.aliases")
         let accountCount = store.accounts.username.count
-        store.accounts.usernameSeen = try reader.column("accounts.usernameSeen", since: 2, count: accountCount, fill: UInt32(0))
+        store.accounts.usernameSeen = try reader.column(
+            "accounts.usernameSeen", since: 2, count: accountCount, fill: UInt32(0))
         store.accounts.aliasSeen = try reader.column(
             "accounts.aliasSeen", since: 2, count: store.accounts.aliases.count, fill: UInt32(0))
-        store.accounts.followerCount = try reader.column("accounts.followerCount", since: 2, count: accountCount, fill: unknownCount)
-        store.accounts.followingCount = try reader.column("accounts.followingCount", since: 2, count: accountCount, fill: unknownCount)
-        store.accounts.countsObserved = try reader.column("accounts.countsObserved", since: 2, count: accountCount, fill: UInt32(0))
+        store.accounts.followerCount = try reader.column(
+            "accounts.followerCount", since: 2, count: accountCount, fill: unknownCount)
+        store.accounts.followingCount = try reader.column(
+            "accounts.followingCount", since: 2, count: accountCount, fill: unknownCount)
+        store.accounts.countsObserved = try reader.column(
+            "accounts.countsObserved", since: 2, count: accountCount, fill: UInt32(0))
         store.videos.tiktokID = try reader.column("videos.tiktokID")
         store.videos.author = try reader.column("videos.author")
         store.videos.created = try reader.column("videos.created")
@@ -452,7 +470,7 @@ extension Store {
     public static func loadOrEmpty(from path: String) throws(StoreError) -> Store {
         do {
             return try load(from: path)
-        } catch where error.code == .notFound {
+        } catch  where error.code == .notFound {
             return Store()
         }
     }

@@ -26,20 +26,26 @@ extension Store {
             return nil
         }
         let a = accounts
-        guard [a.numericID.count, a.secUID.count, a.nickname.count, a.donorKey.count, a.flags.count,
-               a.usernameSeen.count, a.followerCount.count, a.followingCount.count, a.countsObserved.count]
+        guard
+            [
+                a.numericID.count, a.secUID.count, a.nickname.count, a.donorKey.count, a.flags.count,
+                a.usernameSeen.count, a.followerCount.count, a.followingCount.count, a.countsObserved.count,
+            ]
             .allSatisfy({ $0 == a.count }), a.aliasSeen.count == a.aliases.count
         else { return "account columns differ in length" }
         let v = videos
         guard [v.author.count, v.created.count, v.caption.count, v.sound.count].allSatisfy({ $0 == v.count }),
-              v.derivedSources.count == v.derivedRows.count, v.derivedKinds.count == v.derivedRows.count
+            v.derivedSources.count == v.derivedRows.count, v.derivedKinds.count == v.derivedRows.count
         else { return "video columns differ in length" }
         for value in v.derivedKinds where VideoDerivation(rawValue: value) == nil || value == 0 {
             return "videos.derivedKinds has value \(value)"
         }
         let st = videoStats
-        guard [st.observed.count, st.plays.count, st.likes.count, st.comments.count, st.shares.count,
-               st.saves.count, st.reposts.count, st.flags.count].allSatisfy({ $0 == st.count })
+        guard
+            [
+                st.observed.count, st.plays.count, st.likes.count, st.comments.count, st.shares.count,
+                st.saves.count, st.reposts.count, st.flags.count,
+            ].allSatisfy({ $0 == st.count })
         else { return "video stats columns differ in length" }
         for i in 1..<max(st.count, 1) where st.video[i] < st.video[i - 1] {
             return "videoStats rows are not sorted by video"
@@ -48,12 +54,14 @@ extension Store {
             return "hashtag or sound columns differ in length"
         }
         let c = comments
-        guard [c.author.count, c.video.count, c.parent.count, c.time.count, c.fingerprint.count]
-            .allSatisfy({ $0 == c.count }), c.replyTargets.count == c.replyRows.count
+        guard
+            [c.author.count, c.video.count, c.parent.count, c.time.count, c.fingerprint.count]
+                .allSatisfy({ $0 == c.count }), c.replyTargets.count == c.replyRows.count
         else { return "comment columns differ in length" }
         let e = events
-        guard [e.kind.count, e.objectType.count, e.object.count, e.time.count, e.source.count]
-            .allSatisfy({ $0 == e.count }), e.detailIndex.count == e.detailValue.count
+        guard
+            [e.kind.count, e.objectType.count, e.object.count, e.time.count, e.source.count]
+                .allSatisfy({ $0 == e.count }), e.detailIndex.count == e.detailValue.count
         else { return "event columns differ in length" }
         for (position, index) in e.detailIndex.enumerated() {
             guard Int(index) < e.count, position == 0 || e.detailIndex[position - 1] < index else {
@@ -63,7 +71,8 @@ extension Store {
         let details = e.denseDetails
         let i = inputs
         guard i.sha256.count == i.count * 32, i.layout.count == i.count, i.byteCount.count == i.count,
-              i.eventCount.count == i.count else { return "input columns differ in length" }
+            i.eventCount.count == i.count
+        else { return "input columns differ in length" }
         let checks: [String?] = [
             refs(a.username, s, "accounts.username"), refs(a.secUID, s, "accounts.secUID"),
             refs(a.nickname, s, "accounts.nickname"), refs(a.donorKey, s, "accounts.donorKey"),
@@ -93,7 +102,9 @@ extension Store {
             RowID(conversations.count), RowID(effects.count), s, s,
         ]
         for index in 0..<e.count {
-            guard e.kind[index] < EventKind.allCases.count else { return "event \(index) has unknown kind \(e.kind[index])" }
+            guard e.kind[index] < EventKind.allCases.count else {
+                return "event \(index) has unknown kind \(e.kind[index])"
+            }
             let type = Int(e.objectType[index])
             guard type < limits.count else { return "event \(index) has unknown object type \(type)" }
             guard e.object[index] < limits[type] else { return "event \(index) refers to a missing object" }
@@ -101,11 +112,13 @@ extension Store {
                 return "event \(index) refers to a missing share method"
             }
             if e.kind[index] == EventKind.messaged.rawValue, details[index] & EventDetail.fingerprintBit == 0,
-               details[index] >= RowID(v.count) {
+                details[index] >= RowID(v.count)
+            {
                 return "event \(index) refers to a missing video"
             }
             if e.kind[index] == EventKind.duetted.rawValue || e.kind[index] == EventKind.stitched.rawValue,
-               details[index] != .none, details[index] >= RowID(v.count) {
+                details[index] != .none, details[index] >= RowID(v.count)
+            {
                 return "event \(index) refers to a missing video"
             }
         }

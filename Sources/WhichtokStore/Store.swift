@@ -124,7 +124,8 @@ public struct VideoTable: Sendable, Equatable {
         sparseIndex(derivedRows, row).flatMap { VideoDerivation(rawValue: derivedKinds[$0]) } ?? .none
     }
     var bytes: Int {
-        count * (8 + 4 + 4 + 4 + 4) + (hashtagOffsets.count + hashtags.count + mentionOffsets.count + mentions.count) * 4
+        count * (8 + 4 + 4 + 4 + 4) + (hashtagOffsets.count + hashtags.count + mentionOffsets.count + mentions.count)
+            * 4
             + derivedRows.count * 9
     }
 }
@@ -180,7 +181,8 @@ public struct CommentTable: Sendable, Equatable {
 
 /// The position of `row` in an ascending sparse row column, by binary search.
 func sparseIndex(_ rows: [RowID], _ row: RowID) -> Int? {
-    var low = 0, high = rows.count
+    var low = 0
+    var high = rows.count
     while low < high {
         let middle = (low + high) / 2
         if rows[middle] < row { low = middle + 1 } else { high = middle }
@@ -208,7 +210,8 @@ public struct VideoStatsTable: Sendable, Equatable {
     public var count: Int { video.count }
     /// The rows of one video's snapshots (rows are sorted by video).
     public func rows(of video: RowID) -> Range<Int> {
-        var low = 0, high = count
+        var low = 0
+        var high = count
         while low < high {
             let middle = (low + high) / 2
             if self.video[middle] < video { low = middle + 1 } else { high = middle }

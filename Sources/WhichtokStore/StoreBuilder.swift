@@ -1,9 +1,10 @@
 import Dispatch
 import Synchronization
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Merges import batches (and an existing store) into a new canonical `Store`.
@@ -114,42 +115,48 @@ public struct StoreBuilder: Sendable {
         }
         for row in 0..<accounts.count {
             for index in Int(accounts.aliasOffsets[row])..<Int(accounts.aliasOffsets[row + 1]) {
-                accountObs.append(ImportBatch.Account(
-                    username: strings[accounts.aliases[index]],
-                    numericID: accounts.numericID[row] == 0 ? nil : accounts.numericID[row],
-                    secUID: strings[accounts.secUID[row]],
-                    donorKey: strings[accounts.donorKey[row]],
-                    usernameSeen: accounts.aliasSeen[index]))
+                accountObs.append(
+                    ImportBatch.Account(
+                        username: strings[accounts.aliases[index]],
+                        numericID: accounts.numericID[row] == 0 ? nil : accounts.numericID[row],
+                        secUID: strings[accounts.secUID[row]],
+                        donorKey: strings[accounts.donorKey[row]],
+                        usernameSeen: accounts.aliasSeen[index]))
             }
         }
         let videos = store.videos
         for row in 0..<videos.count {
-            videoObs.append(VideoObservation(
-                tiktokID: videos.tiktokID[row],
-                author: Self.obs(videos.author[row]),
-                created: videos.created[row],
-                caption: strings[videos.caption[row]],
-                sound: Self.obs(videos.sound[row]),
-                hashtags: videos.hashtags(of: RowID(row)).map { Int32($0) },
-                mentions: videos.mentions(of: RowID(row)).map { Int32($0) },
-                // The stored time is exact when it differs from what the id says.
-                createTime: videos.tiktokID[row] != 0 && UInt64(videos.created[row]) != videos.tiktokID[row] >> 32
-                    ? videos.created[row] : 0,
-                derivedFrom: Self.obs(videos.derivedFrom(RowID(row))),
-                derivation: videos.derivation(of: RowID(row)).rawValue))
+            videoObs.append(
+                VideoObservation(
+                    tiktokID: videos.tiktokID[row],
+                    author: Self.obs(videos.author[row]),
+                    created: videos.created[row],
+                    caption: strings[videos.caption[row]],
+                    sound: Self.obs(videos.sound[row]),
+                    hashtags: videos.hashtags(of: RowID(row)).map { Int32($0) },
+                    mentions: videos.mentions(of: RowID(row)).map { Int32($0) },
+                    // The stored time is exact when it differs from what the id says.
+                    createTime: videos.tiktokID[row] != 0 && UInt64(videos.created[row]) != videos.tiktokID[row] >> 32
+                        ? videos.created[row] : 0,
+                    derivedFrom: Self.obs(videos.derivedFrom(RowID(row))),
+                    derivation: videos.derivation(of: RowID(row)).rawValue))
         }
         let stats = store.videoStats
         for row in 0..<stats.count {
-            counterObs.append(CounterObservation(
-                video: Self.obs(stats.video[row]), observed: stats.observed[row],
-                values: (stats.plays[row], stats.likes[row], stats.comments[row], stats.shares[row],
-                         stats.saves[row], stats.reposts[row]),
-                exact: stats.flags[row] & VideoStatsTable.exactFlag != 0))
+            counterObs.append(
+                CounterObservation(
+                    video: Self.obs(stats.video[row]), observed: stats.observed[row],
+                    values: (
+                        stats.plays[row], stats.likes[row], stats.comments[row], stats.shares[row],
+                        stats.saves[row], stats.reposts[row]
+                    ),
+                    exact: stats.flags[row] & VideoStatsTable.exactFlag != 0))
         }
         for row in 0..<store.hashtags.count {
             let id = store.hashtags.tiktokID[row]
-            hashtagObs.append(ImportBatch.Hashtag(
-                name: strings[store.hashtags.name[row]], tiktokID: id == 0 ? nil : id))
+            hashtagObs.append(
+                ImportBatch.Hashtag(
+                    name: strings[store.hashtags.name[row]], tiktokID: id == 0 ? nil : id))
         }
         for row in 0..<store.sounds.count {
             let id = store.sounds.tiktokID[row]
@@ -158,21 +165,23 @@ public struct StoreBuilder: Sendable {
         effectObs.append(contentsOf: store.effects.tiktokID)
         let comments = store.comments
         for row in 0..<comments.count {
-            commentObs.append(CommentObservation(
-                tiktokID: comments.tiktokID[row], author: Self.obs(comments.author[row]),
-                video: Self.obs(comments.video[row]), parent: Self.obs(comments.parent[row]),
-                replyTo: Self.obs(comments.replyTo(RowID(row))),
-                time: comments.time[row], fingerprint: comments.fingerprint[row]))
+            commentObs.append(
+                CommentObservation(
+                    tiktokID: comments.tiktokID[row], author: Self.obs(comments.author[row]),
+                    video: Self.obs(comments.video[row]), parent: Self.obs(comments.parent[row]),
+                    replyTo: Self.obs(comments.replyTo(RowID(row))),
+                    time: comments.time[row], fingerprint: comments.fingerprint[row]))
         }
         conversationObs.append(contentsOf: store.conversations.tiktokID)
         stringObs.append(contentsOf: strings.all)
         for row in 0..<store.inputs.count {
-            inputObs.append(InputObservation(
-                name: strings[store.inputs.name[row]] ?? "",
-                sha256: store.inputs.sha256(of: RowID(row)),
-                layout: strings[store.inputs.layout[row]] ?? "",
-                byteCount: store.inputs.byteCount[row],
-                eventCount: store.inputs.eventCount[row]))
+            inputObs.append(
+                InputObservation(
+                    name: strings[store.inputs.name[row]] ?? "",
+                    sha256: store.inputs.sha256(of: RowID(row)),
+                    layout: strings[store.inputs.layout[row]] ?? "",
+                    byteCount: store.inputs.byteCount[row],
+                    eventCount: store.inputs.eventCount[row]))
         }
         let events = store.events
         evActor.append(contentsOf: events.actor)
@@ -199,8 +208,16 @@ public struct StoreBuilder: Sendable {
     /// Sizes every observation table for `batches` (call once before adding them): growing a
     /// million video observations by doubling copied and faulted in each table twice over.
     public mutating func reserve(for batches: [ImportBatch]) {
-        var accounts = 0, videos = 0, counters = 0, hashtags = 0, sounds = 0, effects = 0
-        var comments = 0, conversations = 0, strings = 0, events = 0
+        var accounts = 0
+        var videos = 0
+        var counters = 0
+        var hashtags = 0
+        var sounds = 0
+        var effects = 0
+        var comments = 0
+        var conversations = 0
+        var strings = 0
+        var events = 0
         for batch in batches.flatMap({ [$0] + $0.parts }) {
             accounts += batch.accounts.count + batch.accounts.reduce(0) { $0 + $1.otherUsernames.count }
             videos += batch.videos.count
@@ -249,9 +266,10 @@ public struct StoreBuilder: Sendable {
 
     /// The input of `batch` (with its parts' events); returns its number.
     private mutating func addInput(_ batch: ImportBatch) -> UInt32 {
-        inputObs.append(InputObservation(
-            name: batch.inputName, sha256: batch.sha256, layout: batch.layout,
-            byteCount: UInt64(max(batch.bytesRead, 0)), eventCount: UInt64(batch.totalEventCount)))
+        inputObs.append(
+            InputObservation(
+                name: batch.inputName, sha256: batch.sha256, layout: batch.layout,
+                byteCount: UInt64(max(batch.bytesRead, 0)), eventCount: UInt64(batch.totalEventCount)))
         return UInt32(inputObs.count - 1)
     }
 
@@ -316,11 +334,14 @@ public struct StoreBuilder: Sendable {
                             evSource.withUnsafeMutableBufferPointer { source in
                                 evDetail.withUnsafeMutableBufferPointer { detail in
                                     guard let a = actor.baseAddress, let k = kind.baseAddress,
-                                          let t = objectType.baseAddress, let o = object.baseAddress,
-                                          let tm = time.baseAddress, let s = source.baseAddress,
-                                          let d = detail.baseAddress
+                                        let t = objectType.baseAddress, let o = object.baseAddress,
+                                        let tm = time.baseAddress, let s = source.baseAddress,
+                                        let d = detail.baseAddress
                                     else { return }
-                                    body(EventColumns(actor: a, object: o, time: tm, source: s, detail: d, kind: k, objectType: t))
+                                    body(
+                                        EventColumns(
+                                            actor: a, object: o, time: tm, source: s, detail: d, kind: k, objectType: t)
+                                    )
                                 }
                             }
                         }
@@ -349,36 +370,42 @@ public struct StoreBuilder: Sendable {
         // rows so that batch rows keep their offsets.
         for account in batch.accounts {
             for other in account.otherUsernames {
-                accountObs.append(ImportBatch.Account(
-                    username: other.username, numericID: account.numericID, secUID: account.secUID,
-                    donorKey: account.donorKey, usernameSeen: other.seen))
+                accountObs.append(
+                    ImportBatch.Account(
+                        username: other.username, numericID: account.numericID, secUID: account.secUID,
+                        donorKey: account.donorKey, usernameSeen: other.seen))
             }
         }
         for video in batch.videos {
-            videoObs.append(VideoObservation(
-                tiktokID: video.tiktokID, author: shift(video.author, accountBase), created: video.created,
-                caption: video.caption, sound: shift(video.sound, soundBase),
-                hashtags: video.hashtags.map { shift($0, hashtagBase) },
-                mentions: video.mentions.map { shift($0, accountBase) },
-                createTime: video.createTime, derivedFrom: shift(video.derivedFrom, videoBase),
-                derivation: video.derivation.rawValue))
+            videoObs.append(
+                VideoObservation(
+                    tiktokID: video.tiktokID, author: shift(video.author, accountBase), created: video.created,
+                    caption: video.caption, sound: shift(video.sound, soundBase),
+                    hashtags: video.hashtags.map { shift($0, hashtagBase) },
+                    mentions: video.mentions.map { shift($0, accountBase) },
+                    createTime: video.createTime, derivedFrom: shift(video.derivedFrom, videoBase),
+                    derivation: video.derivation.rawValue))
         }
         for counters in batch.videoCounters {
-            counterObs.append(CounterObservation(
-                video: shift(counters.video, videoBase), observed: counters.observed,
-                values: (counters.plays, counters.likes, counters.comments, counters.shares, counters.saves,
-                         counters.reposts),
-                exact: counters.exact))
+            counterObs.append(
+                CounterObservation(
+                    video: shift(counters.video, videoBase), observed: counters.observed,
+                    values: (
+                        counters.plays, counters.likes, counters.comments, counters.shares, counters.saves,
+                        counters.reposts
+                    ),
+                    exact: counters.exact))
         }
         hashtagObs.append(contentsOf: batch.hashtags)
         soundObs.append(contentsOf: batch.sounds)
         effectObs.append(contentsOf: batch.effects)
         for comment in batch.comments {
-            commentObs.append(CommentObservation(
-                tiktokID: comment.tiktokID ?? 0, author: shift(comment.author, accountBase),
-                video: shift(comment.video, videoBase), parent: shift(comment.parent, commentBase),
-                replyTo: shift(comment.replyTo, commentBase),
-                time: comment.time, fingerprint: comment.textFingerprint))
+            commentObs.append(
+                CommentObservation(
+                    tiktokID: comment.tiktokID ?? 0, author: shift(comment.author, accountBase),
+                    video: shift(comment.video, videoBase), parent: shift(comment.parent, commentBase),
+                    replyTo: shift(comment.replyTo, commentBase),
+                    time: comment.time, fingerprint: comment.textFingerprint))
         }
         conversationObs.append(contentsOf: batch.conversations)
         stringObs.append(contentsOf: batch.strings)
@@ -464,7 +491,9 @@ public struct StoreBuilder: Sendable {
             guard !names.isEmpty else { return [] }
             let latest = names.values.max() ?? 0
             var current: String?
-            for (name, seen) in names where seen == latest && (current == nil || name < current ?? "") { current = name }
+            for (name, seen) in names where seen == latest && (current == nil || name < current ?? "") {
+                current = name
+            }
             guard let current else { return [] }
             let aliases = names.filter { $0.key != current }.map { (name: $0.key, seen: $0.value) }
                 .sorted { ($0.seen, $0.name) < ($1.seen, $1.name) }
@@ -517,7 +546,8 @@ public struct StoreBuilder: Sendable {
             } else if videoID[g] == 0 {
                 videoCreated[g] = videoObs[i].created
             }
-            let author = videoObs[i].author, sound = videoObs[i].sound
+            let author = videoObs[i].author
+            let sound = videoObs[i].sound
             if author >= 0 { videoAuthor.add(g, accountGroups.group[Int(author)]) }
             if videoObs[i].caption != nil { videoCaption[g] = Self.minOptional(videoCaption[g], videoObs[i].caption) }
             if sound >= 0 { videoSound.add(g, soundGroups.group[Int(sound)]) }
@@ -525,13 +555,16 @@ public struct StoreBuilder: Sendable {
                 for tag in videoObs[i].hashtags where tag >= 0 { videoTags[g].append(hashtagGroups.group[Int(tag)]) }
             }
             if !videoObs[i].mentions.isEmpty {
-                for mention in videoObs[i].mentions where mention >= 0 { videoMentions[g].append(accountGroups.group[Int(mention)]) }
+                for mention in videoObs[i].mentions where mention >= 0 {
+                    videoMentions[g].append(accountGroups.group[Int(mention)])
+                }
             }
             let createTime = videoObs[i].createTime
             if createTime != 0, videoCreateTime[g] == 0 || createTime < videoCreateTime[g] {
                 videoCreateTime[g] = createTime
             }
-            let derivedFrom = videoObs[i].derivedFrom, derivation = videoObs[i].derivation
+            let derivedFrom = videoObs[i].derivedFrom
+            let derivation = videoObs[i].derivation
             if derivedFrom >= 0, derivation != 0 {
                 let source = videoGroups.group[Int(derivedFrom)]
                 if source != g {
@@ -563,7 +596,9 @@ public struct StoreBuilder: Sendable {
                 commentReplyTo.add(g, commentGroups.group[Int(comment.replyTo)])
             }
             if comment.time != 0, commentTime[g] == 0 || comment.time < commentTime[g] { commentTime[g] = comment.time }
-            if comment.fingerprint != 0, commentPrint[g] == 0 || comment.fingerprint < commentPrint[g] { commentPrint[g] = comment.fingerprint }
+            if comment.fingerprint != 0, commentPrint[g] == 0 || comment.fingerprint < commentPrint[g] {
+                commentPrint[g] = comment.fingerprint
+            }
         }
 
         // 5. Inputs by SHA-256.
@@ -575,7 +610,9 @@ public struct StoreBuilder: Sendable {
                 inputGroupOf[i] = g
                 var merged = inputs[g]
                 if input.name < merged.name { merged.name = input.name }
-                if merged.layout.isEmpty || (!input.layout.isEmpty && input.layout < merged.layout) { merged.layout = input.layout }
+                if merged.layout.isEmpty || (!input.layout.isEmpty && input.layout < merged.layout) {
+                    merged.layout = input.layout
+                }
                 merged.byteCount = max(merged.byteCount, input.byteCount)
                 merged.eventCount = max(merged.eventCount, input.eventCount)
                 inputs[g] = merged
@@ -595,7 +632,10 @@ public struct StoreBuilder: Sendable {
         referenced.append(contentsOf: hashtagName.compactMap { $0 })
         referenced.append(contentsOf: soundTitle.compactMap { $0 })
         referenced.append(contentsOf: videoCaption.compactMap { $0 })
-        for input in inputs { referenced.append(input.name); referenced.append(input.layout) }
+        for input in inputs {
+            referenced.append(input.name)
+            referenced.append(input.layout)
+        }
         var eventStringUsed = [Bool](repeating: false, count: stringObs.count)
         for i in 0..<evKind.count {
             let type = evObjectType[i]
@@ -616,24 +656,33 @@ public struct StoreBuilder: Sendable {
 
         // 7. Canonical order of each table (by content; string rows compare like the strings).
         let accountOrder = Self.order(count: accountGroups.count) { g in
-            AccountKey(username: history[g].first.map { row($0.name) } ?? .none, numericID: accountNumeric[g],
-                       secUID: row(accountSec[g]), donorKey: row(accountDonor[g]))
+            AccountKey(
+                username: history[g].first.map { row($0.name) } ?? .none, numericID: accountNumeric[g],
+                secUID: row(accountSec[g]), donorKey: row(accountDonor[g]))
         }
         let accountRank = Self.rank(accountOrder)
-        let hashtagOrder = Self.order(count: hashtagGroups.count) { g in PairKey(a: UInt64(row(hashtagName[g])), b: hashtagID[g]) }
+        let hashtagOrder = Self.order(count: hashtagGroups.count) { g in
+            PairKey(a: UInt64(row(hashtagName[g])), b: hashtagID[g])
+        }
         let hashtagRank = Self.rank(hashtagOrder)
-        let soundOrder = Self.order(count: soundGroups.count) { g in PairKey(a: soundID[g], b: UInt64(row(soundTitle[g]))) }
+        let soundOrder = Self.order(count: soundGroups.count) { g in
+            PairKey(a: soundID[g], b: UInt64(row(soundTitle[g])))
+        }
         let soundRank = Self.rank(soundOrder)
         let effectOrder = Self.order(count: effectGroups.count) { g in PairKey(a: effectGroups.value[g], b: 0) }
         let effectRank = Self.rank(effectOrder)
-        let conversationOrder = Self.order(count: conversationGroups.count) { g in PairKey(a: conversationGroups.value[g], b: 0) }
+        let conversationOrder = Self.order(count: conversationGroups.count) { g in
+            PairKey(a: conversationGroups.value[g], b: 0)
+        }
         let conversationRank = Self.rank(conversationOrder)
         let videoOrder = Self.order(count: videoGroups.count) { g in
             TripleKey(a: videoID[g], b: UInt64(videoAuthor.pick(g, rank: accountRank)), c: UInt64(videoCreated[g]))
         }
         let videoRank = Self.rank(videoOrder)
         let commentOrder = Self.order(count: commentGroups.count) { g in
-            QuadKey(a: commentID[g], b: UInt64(commentAuthor.pick(g, rank: accountRank)), c: UInt64(commentTime[g]), d: commentPrint[g])
+            QuadKey(
+                a: commentID[g], b: UInt64(commentAuthor.pick(g, rank: accountRank)), c: UInt64(commentTime[g]),
+                d: commentPrint[g])
         }
         let commentRank = Self.rank(commentOrder)
         let inputOrder = Self.order(count: inputs.count) { g in BytesKey(bytes: inputs[g].sha256) }
@@ -711,7 +760,8 @@ public struct StoreBuilder: Sendable {
         for g in inputOrder {
             let input = inputs[g]
             store.inputs.name.append(row(input.name))
-            store.inputs.sha256.append(contentsOf: input.sha256.count == 32 ? input.sha256 : [UInt8](repeating: 0, count: 32))
+            store.inputs.sha256.append(
+                contentsOf: input.sha256.count == 32 ? input.sha256 : [UInt8](repeating: 0, count: 32))
             store.inputs.layout.append(row(input.layout))
             store.inputs.byteCount.append(input.byteCount)
             store.inputs.eventCount.append(input.eventCount)
@@ -752,9 +802,10 @@ public struct StoreBuilder: Sendable {
         rows.reserveCapacity(counterObs.count)
         for counters in counterObs where counters.video >= 0 && Int(counters.video) < videoGroup.count {
             let v = counters.values
-            rows.append(Row(
-                video: videoRank[videoGroup[Int(counters.video)]], observed: counters.observed,
-                rounded: counters.exact ? 0 : 1, values: [v.0, v.1, v.2, v.3, v.4, v.5]))
+            rows.append(
+                Row(
+                    video: videoRank[videoGroup[Int(counters.video)]], observed: counters.observed,
+                    rounded: counters.exact ? 0 : 1, values: [v.0, v.1, v.2, v.3, v.4, v.5]))
         }
         rows.sort()
         var table = VideoStatsTable()
@@ -797,7 +848,11 @@ public struct StoreBuilder: Sendable {
             }
             for (kind, text) in strongTexts.enumerated() {
                 guard let text = text(i) else { continue }
-                if let j = firstWithText[kind][text] { sets.union(Int32(i), j) } else { firstWithText[kind][text] = Int32(i) }
+                if let j = firstWithText[kind][text] {
+                    sets.union(Int32(i), j)
+                } else {
+                    firstWithText[kind][text] = Int32(i)
+                }
             }
         }
         // Weak keys numbered in order of first appearance, their members listed in index order.
@@ -866,19 +921,21 @@ public struct StoreBuilder: Sendable {
     }
 
     private func resolveHashtags() -> Groups {
-        Groups(roots: resolve(
-            count: hashtagObs.count,
-            strongID: { [hashtagObs] i in hashtagObs[i].tiktokID },
-            weak: { [hashtagObs] i in hashtagObs[i].name },
-            exclusiveID: { [hashtagObs] i in hashtagObs[i].tiktokID }))
+        Groups(
+            roots: resolve(
+                count: hashtagObs.count,
+                strongID: { [hashtagObs] i in hashtagObs[i].tiktokID },
+                weak: { [hashtagObs] i in hashtagObs[i].name },
+                exclusiveID: { [hashtagObs] i in hashtagObs[i].tiktokID }))
     }
 
     private func resolveSounds() -> Groups {
-        Groups(roots: resolve(
-            count: soundObs.count,
-            strongID: { [soundObs] i in soundObs[i].tiktokID },
-            weak: { [soundObs] i in soundObs[i].title },
-            exclusiveID: { [soundObs] i in soundObs[i].tiktokID }))
+        Groups(
+            roots: resolve(
+                count: soundObs.count,
+                strongID: { [soundObs] i in soundObs[i].tiktokID },
+                weak: { [soundObs] i in soundObs[i].title },
+                exclusiveID: { [soundObs] i in soundObs[i].tiktokID }))
     }
 
     /// Runs `a` here and `b` on another core at the same time; returns both results.
@@ -905,11 +962,12 @@ public struct StoreBuilder: Sendable {
     private func resolveVideos(accountGroup: [Int]) -> Groups {
         var sets = UnionFind(count: videoObs.count)
         var byID = IDMap()
-        var byAuthorTime = IDMap()   // of videos with an id and an author
+        var byAuthorTime = IDMap()  // of videos with an id and an author
         // Fields read by index: a copy of each observation (its caption and arrays retained and
         // released) cost more than the lookups.
         for i in videoObs.indices {
-            let id = videoObs[i].tiktokID, author = videoObs[i].author
+            let id = videoObs[i].tiktokID
+            let author = videoObs[i].author
             guard id != 0 else { continue }
             if let j = byID.insertIfAbsent(id, UInt32(i)) { sets.union(Int32(i), Int32(j)) }
             if author >= 0 {
@@ -935,15 +993,17 @@ public struct StoreBuilder: Sendable {
     /// author, time and text fingerprint, and joins a comment with an id that has the same three;
     /// two different ids are never joined that way.
     private func resolveComments(accountGroup: [Int]) -> Groups {
-        Groups(roots: resolve(
-            count: commentObs.count,
-            strongID: { [commentObs] i in commentObs[i].tiktokID == 0 ? nil : commentObs[i].tiktokID },
-            weak: { [commentObs] i -> TripleKey? in
-                let comment = commentObs[i]
-                guard comment.author >= 0, comment.time != 0, comment.fingerprint != 0 else { return nil }
-                return TripleKey(a: UInt64(accountGroup[Int(comment.author)]), b: UInt64(comment.time), c: comment.fingerprint)
-            },
-            exclusiveID: { [commentObs] i in commentObs[i].tiktokID == 0 ? nil : commentObs[i].tiktokID }))
+        Groups(
+            roots: resolve(
+                count: commentObs.count,
+                strongID: { [commentObs] i in commentObs[i].tiktokID == 0 ? nil : commentObs[i].tiktokID },
+                weak: { [commentObs] i -> TripleKey? in
+                    let comment = commentObs[i]
+                    guard comment.author >= 0, comment.time != 0, comment.fingerprint != 0 else { return nil }
+                    return TripleKey(
+                        a: UInt64(accountGroup[Int(comment.author)]), b: UInt64(comment.time), c: comment.fingerprint)
+                },
+                exclusiveID: { [commentObs] i in commentObs[i].tiktokID == 0 ? nil : commentObs[i].tiktokID }))
     }
 
     // MARK: - Events
@@ -969,13 +1029,14 @@ public struct StoreBuilder: Sendable {
                 guard let base = target.base else { return }
                 let range = n > 100_000 ? (part == 0 ? 0..<half : half..<n) : 0..<n
                 for i in range {
-                    (base + i).initialize(to: eventKey(
-                        i, accountRank: accountRank, accountGroup: accountGroup, videoRank: videoRank,
-                        videoGroup: videoGroup, hashtagRank: hashtagRank, hashtagGroup: hashtagGroup,
-                        soundRank: soundRank, soundGroup: soundGroup, commentRank: commentRank,
-                        commentGroup: commentGroup, conversationRank: conversationRank,
-                        conversationGroup: conversationGroup, effectRank: effectRank, effectGroup: effectGroup,
-                        stringRow: stringRow, inputRank: inputRank, inputGroup: inputGroup))
+                    (base + i).initialize(
+                        to: eventKey(
+                            i, accountRank: accountRank, accountGroup: accountGroup, videoRank: videoRank,
+                            videoGroup: videoGroup, hashtagRank: hashtagRank, hashtagGroup: hashtagGroup,
+                            soundRank: soundRank, soundGroup: soundGroup, commentRank: commentRank,
+                            commentGroup: commentGroup, conversationRank: conversationRank,
+                            conversationGroup: conversationGroup, effectRank: effectRank, effectGroup: effectGroup,
+                            stringRow: stringRow, inputRank: inputRank, inputGroup: inputGroup))
                 }
             }
             count = n
@@ -999,11 +1060,16 @@ public struct StoreBuilder: Sendable {
             var next = index + 1
             // Equal neighbours are the same event; keep the earliest known time and first input.
             while next < keys.count, keys[next].head == key.head, keys[next].object == key.object,
-                  !repeats || keys[next].tail >> 32 == key.tail >> 32 {
+                !repeats || keys[next].tail >> 32 == key.tail >> 32
+            {
                 let otherTime = UInt32(truncatingIfNeeded: keys[next].tail >> 32)
                 let otherSource = UInt32(truncatingIfNeeded: keys[next].tail)
-                if time == 0 || (otherTime != 0 && otherTime < time) { time = otherTime; source = otherSource }
-                else if otherTime == time { source = min(source, otherSource) }
+                if time == 0 || (otherTime != 0 && otherTime < time) {
+                    time = otherTime
+                    source = otherSource
+                } else if otherTime == time {
+                    source = min(source, otherSource)
+                }
                 next += 1
             }
             table.actor.append(UInt32(truncatingIfNeeded: key.head >> 32))
@@ -1159,7 +1225,8 @@ struct UnionFind {
         return x
     }
     mutating func union(_ a: Int32, _ b: Int32) {
-        let ra = find(a), rb = find(b)
+        let ra = find(a)
+        let rb = find(b)
         if ra == rb { return }
         if ra < rb { parent[Int(rb)] = ra } else { parent[Int(ra)] = rb }
     }

@@ -5,7 +5,9 @@ import Testing
 struct CLI {
     static let binary: String? = {
         let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("whichtok").path,
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+                "whichtok"
+            ).path,
             FileManager.default.currentDirectoryPath + "/.build/debug/whichtok",
         ]
         var search = URL(fileURLWithPath: CommandLine.arguments[0])
@@ -31,7 +33,8 @@ struct CLI {
         env["WHICHTOK_STORE"] = nil
         for (key, value) in environment { env[key] = value }
         process.environment = env
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
@@ -62,9 +65,11 @@ struct CLITests {
     /// Synthetic archives of every layout, made once per test run.
     static let synthetic: (dir: String, inputs: [String])? = {
         guard let scratch = try? Scratch(),
-              let result = try? CLI.run(["synth", "--out", scratch.file("synth"), "--donors", "12", "--events", "4000", "--seed", "3"]),
-              result.status == 0,
-              let names = try? FileManager.default.contentsOfDirectory(atPath: scratch.file("synth"))
+            let result = try? CLI.run([
+                "synth", "--out", scratch.file("synth"), "--donors", "12", "--events", "4000", "--seed", "3",
+            ]),
+            result.status == 0,
+            let names = try? FileManager.default.contentsOfDirectory(atPath: scratch.file("synth"))
         else { return nil }
         let inputs = names.filter { $0 != "ground-truth.tsv" }.sorted().map { scratch.file("synth") + "/" + $0 }
         return (scratch.file("synth"), inputs)
@@ -75,8 +80,10 @@ struct CLITests {
     }
 
     static let statsKeys = ["accounts", "videos", "hashtags", "sounds", "comments", "inputs", "events"]
-    static let eventKeys = ["watched", "liked", "favorited", "shared", "commented", "replied", "mentioned",
-                            "followed", "messaged", "searched", "posted", "duetted", "stitched"]
+    static let eventKeys = [
+        "watched", "liked", "favorited", "shared", "commented", "replied", "mentioned",
+        "followed", "messaged", "searched", "posted", "duetted", "stitched",
+    ]
 
     func stats(_ store: String) throws -> [String: Any] {
         let result = try CLI.run(["stats", "--json", "--store", store])
@@ -100,7 +107,9 @@ struct CLITests {
         #expect(Set(json.keys) == Set(Self.statsKeys))
         let events = try #require(json["events"] as? [String: Int])
         #expect(Set(events.keys) == Set(Self.eventKeys))
-        for kind in ["watched", "liked", "favorited", "shared", "commented", "followed", "messaged", "searched", "posted"] {
+        for kind in [
+            "watched", "liked", "favorited", "shared", "commented", "followed", "messaged", "searched", "posted",
+        ] {
             #expect((events[kind] ?? 0) > 0, "no \(kind) events imported")
         }
         #expect((json["inputs"] as? Int) == data.inputs.count)
@@ -119,7 +128,9 @@ struct CLITests {
         #expect(try CLI.run(["import", "--store", scratch.file("two.store")] + data.inputs.reversed()).status == 0)
         #expect(scratch.bytes("two.store") == first, "input order changed the store")
         let half = data.inputs.count / 2
-        #expect(try CLI.run(["import", "--jobs", "1", "--store", scratch.file("three.store")] + data.inputs[half...]).status == 0)
+        #expect(
+            try CLI.run(["import", "--jobs", "1", "--store", scratch.file("three.store")] + data.inputs[half...]).status
+                == 0)
         #expect(try CLI.run(["import", "--store", scratch.file("three.store")] + data.inputs[..<half]).status == 0)
         #expect(scratch.bytes("three.store") == first, "importing in two runs changed the store")
     }
@@ -136,12 +147,19 @@ struct CLITests {
 
         // A truncated copy of a real archive, random bytes named .zip, an empty file, invalid JSON.
         let original = try #require(FileManager.default.contents(atPath: good))
-        _ = FileManager.default.createFile(atPath: scratch.file("truncated.zip"), contents: original.prefix(original.count / 2))
-        _ = FileManager.default.createFile(atPath: scratch.file("random.zip"), contents: Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }))
+        _ = FileManager.default.createFile(
+            atPath: scratch.file("truncated.zip"), contents: original.prefix(original.count / 2))
+        _ = FileManager.default.createFile(
+            atPath: scratch.file("random.zip"),
+            contents: Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }))
         _ = FileManager.default.createFile(atPath: scratch.file("empty.json"), contents: Data())
-        _ = FileManager.default.createFile(atPath: scratch.file("user_data_tiktok.json"), contents: Data("{\"Your Activity\": {\"Watch History\": {\"VideoList\": [}}".utf8))
-        let bad = try CLI.run(["import", "--store", scratch.file("b.store"), good, scratch.file("truncated.zip"),
-                               scratch.file("random.zip"), scratch.file("empty.json"), scratch.file("user_data_tiktok.json")])
+        _ = FileManager.default.createFile(
+            atPath: scratch.file("user_data_tiktok.json"),
+            contents: Data("{\"Your Activity\": {\"Watch History\": {\"VideoList\": [}}".utf8))
+        let bad = try CLI.run([
+            "import", "--store", scratch.file("b.store"), good, scratch.file("truncated.zip"),
+            scratch.file("random.zip"), scratch.file("empty.json"), scratch.file("user_data_tiktok.json"),
+        ])
         #expect(bad.status == 65)
         #expect(bad.stderr.contains("truncated.zip"))
         #expect(bad.stderr.contains("random.zip"))
@@ -181,7 +199,9 @@ struct CLITests {
     func synthDeterministic() throws {
         let scratch = try Scratch()
         for name in ["x", "y"] {
-            #expect(try CLI.run(["synth", "--out", scratch.file(name), "--donors", "6", "--events", "800", "--seed", "11"]).status == 0)
+            #expect(
+                try CLI.run(["synth", "--out", scratch.file(name), "--donors", "6", "--events", "800", "--seed", "11"])
+                    .status == 0)
         }
         let names = try FileManager.default.contentsOfDirectory(atPath: scratch.file("x")).sorted()
         #expect(names == (try FileManager.default.contentsOfDirectory(atPath: scratch.file("y")).sorted()))

@@ -7,7 +7,9 @@ struct ExportCommandTests {
     static let binary: String? = {
         let build = TestEnvironment.packageRoot.appendingPathComponent(".build")
         let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("whichtok").path,
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+                "whichtok"
+            ).path,
             build.appendingPathComponent("debug/whichtok").path,
         ]
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
@@ -60,7 +62,8 @@ struct ExportCommandTests {
         #expect(stdout.status == 0)
         #expect(Data(stdout.output.utf8) == gexf)
         if let jing = TestEnvironment.jing, let schemas = TestEnvironment.schemas {
-            let valid = try run(jing, ["-c", schemas.appendingPathComponent("gexf-1.3/gexf.rnc").path, folder.path("whichtok.gexf")])
+            let valid = try run(
+                jing, ["-c", schemas.appendingPathComponent("gexf-1.3/gexf.rnc").path, folder.path("whichtok.gexf")])
             #expect(valid.status == 0, "\(valid.output)")
         }
     }
@@ -72,15 +75,20 @@ struct ExportCommandTests {
         let folder = try TemporaryFolder()
         defer { folder.cleanUp() }
         try ExportCommandTests.edgeList.write(toFile: folder.path("g.txt"), atomically: true, encoding: .utf8)
-        let plain = try whichtok(["export", "--edgelist", "g.txt", "--gexf", "--no-layout", "--gexf-version", "1.2", "-o", "a.gexf"], in: folder)
+        let plain = try whichtok(
+            ["export", "--edgelist", "g.txt", "--gexf", "--no-layout", "--gexf-version", "1.2", "-o", "a.gexf"],
+            in: folder)
         #expect(plain.status == 0)
         let text = try String(contentsOfFile: folder.path("a.gexf"), encoding: .utf8)
         #expect(text.contains("xmlns=\"http://www.gexf.net/1.2draft\""))
         #expect(!text.contains("viz:position"))
         #expect(text.contains("viz:color"))
-        let linlog = try whichtok(["export", "--edgelist", "g.txt", "--gexf", "--linlog", "--layout-iterations", "30", "-o", "b.gexf"], in: folder)
+        let linlog = try whichtok(
+            ["export", "--edgelist", "g.txt", "--gexf", "--linlog", "--layout-iterations", "30", "-o", "b.gexf"],
+            in: folder)
         #expect(linlog.status == 0)
-        let other = try whichtok(["export", "--edgelist", "g.txt", "--gexf", "--layout-iterations", "30", "-o", "c.gexf"], in: folder)
+        let other = try whichtok(
+            ["export", "--edgelist", "g.txt", "--gexf", "--layout-iterations", "30", "-o", "c.gexf"], in: folder)
         #expect(other.status == 0)
         let b = try Data(contentsOf: URL(fileURLWithPath: folder.path("b.gexf")))
         let c = try Data(contentsOf: URL(fileURLWithPath: folder.path("c.gexf")))
@@ -124,7 +132,9 @@ struct ExportCommandTests {
         let samples = TestEnvironment.packageRoot.appendingPathComponent("SampleArchives").path
         let imported = try whichtok(["import", "--store", "s.store", samples], in: folder)
         try #require(imported.status == 0, "\(imported.error)")
-        let gexf = try whichtok(["export", "--store", "s.store", "--graph", "interaction", "--gexf", "--dynamic", "-o", "i.gexf"], in: folder)
+        let gexf = try whichtok(
+            ["export", "--store", "s.store", "--graph", "interaction", "--gexf", "--dynamic", "-o", "i.gexf"],
+            in: folder)
         #expect(gexf.status == 0, "\(gexf.error)")
         let text = try String(contentsOfFile: folder.path("i.gexf"), encoding: .utf8)
         #expect(text.contains("mode=\"dynamic\""))
@@ -134,11 +144,17 @@ struct ExportCommandTests {
         let graphml = try whichtok(["export", "--store", "s.store", "--graphml", "-o", "s.graphml"], in: folder)
         #expect(graphml.status == 0, "\(graphml.error)")
         if let jing = TestEnvironment.jing, let schemas = TestEnvironment.schemas {
-            let valid = try run(jing, ["-c", schemas.appendingPathComponent("gexf-1.3/gexf.rnc").path, folder.path("i.gexf")])
+            let valid = try run(
+                jing, ["-c", schemas.appendingPathComponent("gexf-1.3/gexf.rnc").path, folder.path("i.gexf")])
             #expect(valid.status == 0, "\(valid.output)")
         }
         if let xmllint = TestEnvironment.xmllint, let schemas = TestEnvironment.schemas {
-            let valid = try run(xmllint, ["--noout", "--nonet", "--schema", schemas.appendingPathComponent("graphml/graphml.xsd").path, folder.path("s.graphml")])
+            let valid = try run(
+                xmllint,
+                [
+                    "--noout", "--nonet", "--schema", schemas.appendingPathComponent("graphml/graphml.xsd").path,
+                    folder.path("s.graphml"),
+                ])
             #expect(valid.status == 0, "\(valid.error)")
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WhichtokGraph
 import WhichtokStore
+
 @testable import WhichtokExport
 
 @Suite("Exporter: structure, determinism, atomic files")
@@ -40,8 +41,12 @@ struct ExporterTests {
         try Exporter.writeGEXF(document, to: folder.path("b.gexf"), options: GEXFOptions(version: .v1_2))
         let v13 = try String(contentsOfFile: folder.path("a.gexf"), encoding: .utf8)
         let v12 = try String(contentsOfFile: folder.path("b.gexf"), encoding: .utf8)
-        #expect(v13.contains("<gexf xmlns=\"http://gexf.net/1.3\" xmlns:viz=\"http://gexf.net/1.3/viz\" version=\"1.3\">"))
-        #expect(v12.contains("<gexf xmlns=\"http://www.gexf.net/1.2draft\" xmlns:viz=\"http://www.gexf.net/1.2draft/viz\" version=\"1.2\">"))
+        #expect(
+            v13.contains("<gexf xmlns=\"http://gexf.net/1.3\" xmlns:viz=\"http://gexf.net/1.3/viz\" version=\"1.3\">"))
+        #expect(
+            v12.contains(
+                "<gexf xmlns=\"http://www.gexf.net/1.2draft\" xmlns:viz=\"http://www.gexf.net/1.2draft/viz\" version=\"1.2\">"
+            ))
         for text in [v13, v12] {
             #expect(!text.contains("mutual"))
             #expect(!text.contains("schemaLocation"))
@@ -49,7 +54,9 @@ struct ExporterTests {
             #expect(text.contains("defaultedgetype=\"undirected\""))
             #expect(text.components(separatedBy: "<attribute id=\"pagerank\"").count == 2)
             #expect(text.components(separatedBy: "<edge id=").count == document.graph.edgeCount + 1)
-            #expect(text.range(of: "<nodes")?.lowerBound ?? text.endIndex < text.range(of: "<edges")?.lowerBound ?? text.startIndex)
+            #expect(
+                text.range(of: "<nodes")?.lowerBound ?? text.endIndex < text.range(of: "<edges")?.lowerBound
+                    ?? text.startIndex)
         }
     }
 
@@ -87,7 +94,10 @@ struct ExporterTests {
         let graph = GraphBuilder.interaction(store)
         let document = Fixtures.document(graph, store: store)
         let names = document.nodeColumns.map(\.name)
-        for name in ["node_type", "community", "pagerank", "degree", "in_degree", "out_degree", "strength", "participation", "role", "donor", "events_liked"] {
+        for name in [
+            "node_type", "community", "pagerank", "degree", "in_degree", "out_degree", "strength", "participation",
+            "role", "donor", "events_liked",
+        ] {
             #expect(names.contains(name), "missing node attribute \(name)")
         }
         let edgeNames = document.edgeColumns.map(\.name)
@@ -195,7 +205,8 @@ struct RawMarkupTests {
         document.nodeColumns.append(AttributeColumn("note", .string, .text { $0 % 2 == 0 ? "a <b> & \"c\"" : "plain" }))
         document.edgeColumns.append(AttributeColumn("note", .string, .text { $0 % 2 == 1 ? "x\ny & z" : "plain" }))
         for fast in [true, false] {
-            try Exporter.writeGEXF(document, to: folder.path("\(fast).gexf"), options: GEXFOptions(dynamic: true), fast: fast)
+            try Exporter.writeGEXF(
+                document, to: folder.path("\(fast).gexf"), options: GEXFOptions(dynamic: true), fast: fast)
             try Exporter.writeGraphML(document, to: folder.path("\(fast).graphml"), fast: fast)
         }
         for name in ["gexf", "graphml"] {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WhichtokGraph
+
 @testable import WhichtokExport
 
 @Suite("XML hygiene, CSV quoting and value formatting")
@@ -75,7 +76,7 @@ struct FormattingTests {
             return String(decoding: buffer.bytes, as: UTF8.self)
         }
         #expect(text { $0.append(integer: 0) } == "0")
-        #expect(text { $0.append(integer: -1234567) } == "-1234567")
+        #expect(text { $0.append(integer: -1_234_567) } == "-1234567")
         #expect(text { $0.append(integer: Int64.min) } == "-9223372036854775808")
         #expect(text { $0.append(double: 0.25) } == "0.25")
         #expect(text { $0.append(double: 1e-5) } == "1e-05")
@@ -86,12 +87,14 @@ struct FormattingTests {
         #expect(Double(text { $0.append(double: 0.1 + 0.2) }) == 0.1 + 0.2)
     }
 
-    @Test("UTC dates and date-times", arguments: [
-        (UInt32(0), "1970-01-01", "1970-01-01T00:00:00Z"),
-        (UInt32(951_782_400), "2000-02-29", "2000-02-29T00:00:00Z"),
-        (UInt32(1_700_000_000), "2023-11-14", "2023-11-14T22:13:20Z"),
-        (UInt32(4_102_444_799), "2099-12-31", "2099-12-31T23:59:59Z"),
-    ])
+    @Test(
+        "UTC dates and date-times",
+        arguments: [
+            (UInt32(0), "1970-01-01", "1970-01-01T00:00:00Z"),
+            (UInt32(951_782_400), "2000-02-29", "2000-02-29T00:00:00Z"),
+            (UInt32(1_700_000_000), "2023-11-14", "2023-11-14T22:13:20Z"),
+            (UInt32(4_102_444_799), "2099-12-31", "2099-12-31T23:59:59Z"),
+        ])
     func dates(seconds: UInt32, date: String, dateTime: String) {
         var buffer = _ValueBuffer()
         buffer.append(utcDate: seconds)

@@ -1,6 +1,7 @@
 import Testing
-@testable import WhichtokGraph
 import WhichtokExport
+
+@testable import WhichtokGraph
 
 /// A graph of groups: dense inside (each pair linked with probability `p`), plus the given links
 /// between groups (`links` random edges for each listed pair).
@@ -25,7 +26,8 @@ func groupedGraph(groups: Int, size: Int, p: Double, links: [(Int, Int, Int)], s
 @Suite("ForceAtlas2")
 struct LayoutTests {
     func centroid(_ layout: ForceAtlas2, _ nodes: Range<Int>) -> (Double, Double) {
-        var x = 0.0, y = 0.0
+        var x = 0.0
+        var y = 0.0
         for u in nodes {
             x += Double(layout.x[u])
             y += Double(layout.y[u])
@@ -68,8 +70,12 @@ struct LayoutTests {
         parameters.barnesHut = barnesHut
         parameters.linLog = linLog
         let layout = ForceAtlas2(graph, parameters: parameters)
-        let a = centroid(layout, 0..<size), b = centroid(layout, size..<(2 * size)), c = centroid(layout, (2 * size)..<(3 * size))
-        let ab = distance(a, b), ac = distance(a, c), bc = distance(b, c)
+        let a = centroid(layout, 0..<size)
+        let b = centroid(layout, size..<(2 * size))
+        let c = centroid(layout, (2 * size)..<(3 * size))
+        let ab = distance(a, b)
+        let ac = distance(a, c)
+        let bc = distance(b, c)
         #expect(ab < ac, "A–B \(ab) should be closer than A–C \(ac)")
         #expect(ab < bc, "A–B \(ab) should be closer than B–C \(bc)")
         // Spread of group C around its centre is well below its distance to the others.
@@ -128,7 +134,8 @@ struct PaletteTests {
     @Test("communities that mix get distant colours; the first 24 communities all differ")
     func neighbours() {
         // 30 communities in a ring: community i exchanges heavy weight with i + 1, little with others.
-        let groups = 30, size = 20
+        let groups = 30
+        let size = 20
         var links: [(Int, Int, Int)] = []
         for g in 0..<groups { links.append((g, (g + 1) % groups, 30)) }
         links.append((0, 15, 1))
@@ -151,7 +158,10 @@ struct PaletteTests {
     func tail() {
         // Two big groups and twelve isolated pairs.
         var edges: [(Int, Int, Float)] = []
-        for i in 0..<50 { edges.append((i, (i + 1) % 50, 1)); edges.append((50 + i, 50 + (i + 1) % 50, 1)) }
+        for i in 0..<50 {
+            edges.append((i, (i + 1) % 50, 1))
+            edges.append((50 + i, 50 + (i + 1) % 50, 1))
+        }
         for p in 0..<12 { edges.append((100 + 2 * p, 101 + 2 * p, 1)) }
         let graph = Graph(nodeCount: 124, edges: edges)
         let membership = (0..<124).map { (u: Int) -> UInt32 in
@@ -165,7 +175,8 @@ struct PaletteTests {
         // Pairs of 2 nodes: the first eight communities are always coloured, later pairs are grey
         // only when below max(2, n/1000) = 2 members, so these pairs keep colours.
         #expect(colours[2] != CommunityPalette.tail)
-        let singletons = CommunityPalette.assign(Graph(nodeCount: 12, edges: []), membership: (0..<12).map { UInt32($0) }, count: 12)
+        let singletons = CommunityPalette.assign(
+            Graph(nodeCount: 12, edges: []), membership: (0..<12).map { UInt32($0) }, count: 12)
         #expect(singletons.allSatisfy { $0 == CommunityPalette.tail })
     }
 }

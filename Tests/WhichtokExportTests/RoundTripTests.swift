@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WhichtokGraph
+
 @testable import WhichtokExport
 
 /// What a reader made of an export: nodes and edges in file order with their attributes.
@@ -108,13 +109,16 @@ struct RoundTripTests {
             let (id, attributes) = back.nodes[u]
             #expect(id == "n\(u)", "\(context)")
             let label = document.labels.value(u)
-            #expect(label.map { RoundTripTests.same($0, attributes[labelKey]) } == true,
-                    "\(context): label of n\(u) read as \(String(describing: attributes[labelKey]))")
+            #expect(
+                label.map { RoundTripTests.same($0, attributes[labelKey]) } == true,
+                "\(context): label of n\(u) read as \(String(describing: attributes[labelKey]))")
             for column in document.nodeColumns {
                 let expected = column.value(u)
                 let actual = attributes[column.name]
                 if let expected {
-                    #expect(RoundTripTests.same(expected, actual), "\(context): n\(u).\(column.name) = \(expected), read \(String(describing: actual))")
+                    #expect(
+                        RoundTripTests.same(expected, actual),
+                        "\(context): n\(u).\(column.name) = \(expected), read \(String(describing: actual))")
                 }
             }
         }
@@ -128,32 +132,45 @@ struct RoundTripTests {
             #expect(ends == expectedEnds, "\(context): edge e\(k)")
             if reader.hasPrefix("networkx") { #expect(attributes["id"] as? String == "e\(k)", "\(context)") }
             if reader == "csv" { #expect(attributes["Id"] as? String == "e\(k)", "\(context)") }
-            let weight = reader == "csv" ? (attributes["Weight"] as? String).flatMap(Double.init) : (attributes["weight"] as? NSNumber)?.doubleValue
-            #expect(weight.map { RoundTripTests.close($0, Double(graph.weights[e])) } == true, "\(context): weight of e\(k)")
+            let weight =
+                reader == "csv"
+                ? (attributes["Weight"] as? String).flatMap(Double.init)
+                : (attributes["weight"] as? NSNumber)?.doubleValue
+            #expect(
+                weight.map { RoundTripTests.close($0, Double(graph.weights[e])) } == true, "\(context): weight of e\(k)"
+            )
             total += weight ?? 0
             for column in document.edgeColumns {
                 let actual = attributes[column.name]
                 if let expected = column.value(e) {
-                    #expect(RoundTripTests.same(expected, actual), "\(context): e\(k).\(column.name) = \(expected), read \(String(describing: actual))")
+                    #expect(
+                        RoundTripTests.same(expected, actual),
+                        "\(context): e\(k).\(column.name) = \(expected), read \(String(describing: actual))")
                 } else if reader != "igraph-graphml" {
                     // igraph fills a missing string with "" and a missing number with NaN.
-                    #expect(actual == nil || actual is NSNull || (actual as? String) == "", "\(context): e\(k).\(column.name)")
+                    #expect(
+                        actual == nil || actual is NSNull || (actual as? String) == "",
+                        "\(context): e\(k).\(column.name)")
                 }
             }
         }
-        #expect(RoundTripTests.close(total, graph.totalWeight), "\(context): total weight \(total) vs \(graph.totalWeight)")
+        #expect(
+            RoundTripTests.close(total, graph.totalWeight), "\(context): total weight \(total) vs \(graph.totalWeight)")
     }
 
     @Test(
         "networkx read_gexf (1.3 and 1.2draft) gives back every node, edge, weight and attribute",
-        .enabled(if: TestEnvironment.python != nil, "skipped: needs python3 with networkx ≥ 3.6 and igraph (make test-deps)"))
+        .enabled(
+            if: TestEnvironment.python != nil, "skipped: needs python3 with networkx ≥ 3.6 and igraph (make test-deps)")
+    )
     func networkxGEXF() throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanUp() }
         for exportCase in try Fixtures.cases() {
             for version in GEXFVersion.allCases {
                 let path = folder.path("case.gexf")
-                try Exporter.writeGEXF(exportCase.document, to: path, options: GEXFOptions(version: version, dynamic: exportCase.dynamic))
+                try Exporter.writeGEXF(
+                    exportCase.document, to: path, options: GEXFOptions(version: version, dynamic: exportCase.dynamic))
                 let back = try read("networkx-gexf", path, folder: folder)
                 check(back, exportCase.document, reader: "networkx-gexf \(version.rawValue)", exportCase: exportCase)
                 // viz: colour, size and position survive.
@@ -163,10 +180,15 @@ struct RoundTripTests {
                     let color = viz?["color"] as? [String: Any]
                     #expect((color?["r"] as? NSNumber)?.intValue == Int(document.colors[u].r))
                     #expect((color?["b"] as? NSNumber)?.intValue == Int(document.colors[u].b))
-                    #expect((viz?["size"] as? NSNumber).map { RoundTripTests.close($0.doubleValue, Double(document.sizes[u])) } == true)
+                    #expect(
+                        (viz?["size"] as? NSNumber).map {
+                            RoundTripTests.close($0.doubleValue, Double(document.sizes[u]))
+                        } == true)
                     if let x = document.positionX {
                         let position = viz?["position"] as? [String: Any]
-                        #expect((position?["x"] as? NSNumber).map { RoundTripTests.close($0.doubleValue, Double(x[u])) } == true)
+                        #expect(
+                            (position?["x"] as? NSNumber).map { RoundTripTests.close($0.doubleValue, Double(x[u])) }
+                                == true)
                     }
                 }
             }
@@ -175,27 +197,35 @@ struct RoundTripTests {
 
     @Test(
         "networkx read_graphml gives back every node, edge, weight and attribute",
-        .enabled(if: TestEnvironment.python != nil, "skipped: needs python3 with networkx ≥ 3.6 and igraph (make test-deps)"))
+        .enabled(
+            if: TestEnvironment.python != nil, "skipped: needs python3 with networkx ≥ 3.6 and igraph (make test-deps)")
+    )
     func networkxGraphML() throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanUp() }
         for exportCase in try Fixtures.cases() {
             let path = folder.path("case.graphml")
             try Exporter.writeGraphML(exportCase.document, to: path)
-            check(try read("networkx-graphml", path, folder: folder), exportCase.document, reader: "networkx-graphml", exportCase: exportCase)
+            check(
+                try read("networkx-graphml", path, folder: folder), exportCase.document, reader: "networkx-graphml",
+                exportCase: exportCase)
         }
     }
 
     @Test(
         "python-igraph Graph.Read_GraphML gives back every node, edge, weight and attribute",
-        .enabled(if: TestEnvironment.python != nil, "skipped: needs python3 with networkx ≥ 3.6 and igraph (make test-deps)"))
+        .enabled(
+            if: TestEnvironment.python != nil, "skipped: needs python3 with networkx ≥ 3.6 and igraph (make test-deps)")
+    )
     func igraphGraphML() throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanUp() }
         for exportCase in try Fixtures.cases() {
             let path = folder.path("case.graphml")
             try Exporter.writeGraphML(exportCase.document, to: path)
-            check(try read("igraph-graphml", path, folder: folder), exportCase.document, reader: "igraph-graphml", exportCase: exportCase)
+            check(
+                try read("igraph-graphml", path, folder: folder), exportCase.document, reader: "igraph-graphml",
+                exportCase: exportCase)
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WhichtokGraph
 import WhichtokStore
+
 @testable import WhichtokExport
 
 /// Where the package, the shared schemas and the external tools are. Tests that need a missing piece
@@ -69,7 +70,8 @@ func run(_ executable: String, _ arguments: [String]) throws -> ProcessResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
-    let out = Pipe(), err = Pipe()
+    let out = Pipe()
+    let err = Pipe()
     process.standardOutput = out
     process.standardError = err
     try process.run()
@@ -155,7 +157,8 @@ enum Fixtures {
     /// Analysis, layout and document of a graph.
     static func document(_ graph: Graph, store: Store? = nil, layout: Bool = true) -> ExportDocument {
         let analysis = Analysis(graph, store: store)
-        let positions = layout
+        let positions =
+            layout
             ? ForceAtlas2(analysis.graph, parameters: layoutParameters(), communities: analysis.leiden.membership) : nil
         return ExportDocument(analysis: analysis, store: store, layout: positions)
     }
@@ -219,12 +222,17 @@ extension Fixtures {
             ExportCase(name: "awkward labels, undirected", document: document(awkwardGraph())),
             ExportCase(name: "awkward labels, directed", document: document(awkwardGraph(directed: true))),
             ExportCase(name: "awkward labels, no layout", document: document(awkwardGraph(), layout: false)),
-            ExportCase(name: "interaction, dynamic", document: document(GraphBuilder.interaction(store), store: store), dynamic: true),
+            ExportCase(
+                name: "interaction, dynamic", document: document(GraphBuilder.interaction(store), store: store),
+                dynamic: true),
             ExportCase(name: "interaction, static", document: document(GraphBuilder.interaction(store), store: store)),
             ExportCase(
-                name: "shared-space", document: document(GraphBuilder.sharedSpace(store, options: shared), store: store),
+                name: "shared-space",
+                document: document(GraphBuilder.sharedSpace(store, options: shared), store: store),
                 dynamic: true),
-            ExportCase(name: "account-hashtag", document: document(GraphBuilder.accountHashtag(store), store: store), dynamic: true),
+            ExportCase(
+                name: "account-hashtag", document: document(GraphBuilder.accountHashtag(store), store: store),
+                dynamic: true),
         ]
     }
 }

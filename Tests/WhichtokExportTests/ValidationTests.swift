@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WhichtokGraph
+
 @testable import WhichtokExport
 
 /// Every export validates against the official schemas with the official validators.
@@ -13,7 +14,8 @@ struct ValidationTests {
         defer { folder.cleanUp() }
         for exportCase in try Fixtures.cases() {
             let path = folder.path("case.gexf")
-            try Exporter.writeGEXF(exportCase.document, to: path, options: GEXFOptions(version: version, dynamic: exportCase.dynamic))
+            try Exporter.writeGEXF(
+                exportCase.document, to: path, options: GEXFOptions(version: version, dynamic: exportCase.dynamic))
             let result = try run(jing, ["-c", schemas.appendingPathComponent(schema).path, path])
             #expect(result.status == 0, "\(exportCase): \(result.output)\(result.error)")
             #expect(result.output.isEmpty, "\(exportCase): \(result.output)")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WhichtokGraph
 
 @Suite("Algorithms on the karate club")

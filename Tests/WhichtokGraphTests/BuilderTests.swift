@@ -1,5 +1,6 @@
 import Testing
 import WhichtokStore
+
 @testable import WhichtokGraph
 
 /// Unwraps a value produced by a mutating call (which `#require` cannot wrap).
@@ -39,12 +40,15 @@ enum HandStore {
         batch.addEvent(actor: alice, kind: .posted, objectType: .video, object: own, time: t0 + 60)
         // A group chat of Alice (the donor) and Dave; Dave wrote twice, Alice once.
         let group = try must(batch.conversation(groupID: 99))
-        batch.addEvent(actor: dave, kind: .messaged, objectType: .conversation, object: group, time: t0 + 70,
-                       detail: .messageFingerprint(1))
-        batch.addEvent(actor: dave, kind: .messaged, objectType: .conversation, object: group, time: t0 + 80,
-                       detail: .messageFingerprint(2))
-        batch.addEvent(actor: alice, kind: .messaged, objectType: .conversation, object: group, time: t0 + 90,
-                       detail: .messageFingerprint(3))
+        batch.addEvent(
+            actor: dave, kind: .messaged, objectType: .conversation, object: group, time: t0 + 70,
+            detail: .messageFingerprint(1))
+        batch.addEvent(
+            actor: dave, kind: .messaged, objectType: .conversation, object: group, time: t0 + 80,
+            detail: .messageFingerprint(2))
+        batch.addEvent(
+            actor: alice, kind: .messaged, objectType: .conversation, object: group, time: t0 + 90,
+            detail: .messageFingerprint(3))
         var builder = StoreBuilder()
         builder.add(batch)
         return builder.build()
@@ -68,8 +72,10 @@ struct BuilderTests {
         let graph = GraphBuilder.interaction(store)
         #expect(graph.isDirected)
         #expect(graph.nodeCount == 4)
-        let alice = try node(graph, store, "alice"), bob = try node(graph, store, "bob")
-        let carol = try node(graph, store, "carol"), dave = try node(graph, store, "dave")
+        let alice = try node(graph, store, "alice")
+        let bob = try node(graph, store, "bob")
+        let carol = try node(graph, store, "carol")
+        let dave = try node(graph, store, "dave")
         let ab = try #require(graph.edgeIndex(from: alice, to: bob))
         let a = graph.edgeAttributes
         #expect(a.count(.followed, edge: ab) == 1)
@@ -100,7 +106,8 @@ struct BuilderTests {
         var weights = KindWeights.interactionDefaults
         weights[.watched] = 1
         let heavier = GraphBuilder.interaction(store, weights: weights)
-        let alice = try node(heavier, store, "alice"), bob = try node(heavier, store, "bob")
+        let alice = try node(heavier, store, "alice")
+        let bob = try node(heavier, store, "bob")
         #expect(abs(heavier.weight(from: alice, to: bob) - 6.5) < 1e-5)
         let follows = GraphBuilder.interaction(store, filter: EventFilter(kinds: [.followed]))
         #expect(follows.edgeCount == 1)
@@ -108,7 +115,8 @@ struct BuilderTests {
         // From t0 + 45: only the reply, the mention and the messages.
         let late = GraphBuilder.interaction(store, filter: EventFilter(since: HandStore.t0 + 45))
         #expect(late.edgeCount == 4)
-        let a2 = try node(late, store, "alice"), b2 = try node(late, store, "bob")
+        let a2 = try node(late, store, "alice")
+        let b2 = try node(late, store, "bob")
         #expect(late.weight(from: a2, to: b2) == 0)
         #expect(late.weight(from: b2, to: a2) == 3)
         let window = GraphBuilder.interaction(store, filter: EventFilter(since: HandStore.t0, until: HandStore.t0 + 15))
@@ -167,11 +175,14 @@ struct BuilderTests {
         #expect(capped.graph.nodeCount == 60)
         // Pairs sharing only the niche video are the strongest ties; the crowd adds weak ones.
         let g = uncapped.graph
-        let u0 = try node(g, store, "user0"), u1 = try node(g, store, "user1"), u2 = try node(g, store, "user2")
+        let u0 = try node(g, store, "user0")
+        let u1 = try node(g, store, "user1")
+        let u2 = try node(g, store, "user2")
         #expect(g.weight(from: u0, to: u1) > g.weight(from: u0, to: u2))
         #expect(g.weight(from: u0, to: u2) > 0)
         // Cosine: a unit row with itself is 1; user58/59 watched nothing popular: exactly 1.
-        let u58 = try node(g, store, "user58"), u59 = try node(g, store, "user59")
+        let u58 = try node(g, store, "user58")
+        let u59 = try node(g, store, "user59")
         #expect(abs(g.weight(from: u58, to: u59) - 1) < 1e-6)
     }
 
@@ -183,8 +194,12 @@ struct BuilderTests {
         let shared = try must(batch.video(id: 7_300_000_000_000_000_000))
         let other = try must(batch.video(id: 7_300_000_000_000_000_001))
         // Everyone but k5 watched `shared`; k5 and k4 share `other`.
-        for i in 0..<5 { batch.addEvent(actor: accounts[i], kind: .watched, objectType: .video, object: shared, time: HandStore.t0) }
-        for i in 4..<6 { batch.addEvent(actor: accounts[i], kind: .watched, objectType: .video, object: other, time: HandStore.t0) }
+        for i in 0..<5 {
+            batch.addEvent(actor: accounts[i], kind: .watched, objectType: .video, object: shared, time: HandStore.t0)
+        }
+        for i in 4..<6 {
+            batch.addEvent(actor: accounts[i], kind: .watched, objectType: .video, object: other, time: HandStore.t0)
+        }
         var builder = StoreBuilder()
         builder.add(batch)
         let store = builder.build()
@@ -210,7 +225,8 @@ struct BuilderTests {
         #expect(!onlyInteraction.isDirected)
         // Weights are interaction shares: they sum to 1.
         #expect(abs(onlyInteraction.totalWeight - 1) < 1e-5)
-        let alice = try node(onlyInteraction, store, "alice"), bob = try node(onlyInteraction, store, "bob")
+        let alice = try node(onlyInteraction, store, "alice")
+        let bob = try node(onlyInteraction, store, "bob")
         let e = try #require(onlyInteraction.edgeIndex(from: alice, to: bob))
         #expect(abs(onlyInteraction.edgeAttributes.interactionWeight[e] - 7.7) < 1e-5)  // 4.7 + 3
         #expect(onlyInteraction.edgeAttributes.count(.replied, edge: e) == 1)
@@ -244,11 +260,13 @@ struct BuilderTests {
         let first = AnalysisJSON.render(Analysis(graph, store: store), store: store)
         let second = AnalysisJSON.render(Analysis(graph, store: store), store: store)
         #expect(first == second)
-        for key in ["\"graph\":{\"kind\":\"interaction\"", "\"nodes\":4", "\"edges\":5", "\"total_weight\":",
-                    "\"modularity\":", "\"communities\":[{\"id\":0", "\"internal_weight_share\":", "\"conductance\":",
-                    "\"top_hashtags\":", "\"top_sounds\":", "\"top_authors\":", "\"central_members\":", "\"mixing\":[[",
-                    "\"nodes\":[{\"id\":0,\"label\":\"alice\"", "\"pagerank\":", "\"degree\":", "\"strength\":",
-                    "\"participation\":", "\"role\":", "\"seed\":1", "\"resolution\":1"] {
+        for key in [
+            "\"graph\":{\"kind\":\"interaction\"", "\"nodes\":4", "\"edges\":5", "\"total_weight\":",
+            "\"modularity\":", "\"communities\":[{\"id\":0", "\"internal_weight_share\":", "\"conductance\":",
+            "\"top_hashtags\":", "\"top_sounds\":", "\"top_authors\":", "\"central_members\":", "\"mixing\":[[",
+            "\"nodes\":[{\"id\":0,\"label\":\"alice\"", "\"pagerank\":", "\"degree\":", "\"strength\":",
+            "\"participation\":", "\"role\":", "\"seed\":1", "\"resolution\":1",
+        ] {
             #expect(first.contains(key), "missing \(key)")
         }
         #expect(first.contains("#cottagecore"))

@@ -1,13 +1,16 @@
 import Testing
+
 @testable import WhichtokGraph
 
 /// Small graphs whose answers are worked out by hand in the comments.
 @Suite("Measures on hand-computed graphs")
 struct MeasureTests {
     /// Two triangles {0,1,2} and {3,4,5} joined by the edge 2–3, all weights 1.
-    static let barbell = Graph(nodeCount: 6, edges: [
-        (0, 1, 1), (0, 2, 1), (1, 2, 1), (3, 4, 1), (3, 5, 1), (4, 5, 1), (2, 3, 1),
-    ])
+    static let barbell = Graph(
+        nodeCount: 6,
+        edges: [
+            (0, 1, 1), (0, 2, 1), (1, 2, 1), (3, 4, 1), (3, 5, 1), (4, 5, 1), (2, 3, 1),
+        ])
     static let split: [UInt32] = [0, 0, 0, 1, 1, 1]
 
     @Test("CSR: both directions, sorted rows, merged duplicates, no self-loops")
@@ -131,7 +134,8 @@ struct MeasureTests {
         p.exactLimit = 2
         p.samples = 3
         p.seed = 9
-        let a = Betweenness(Karate.graph, parameters: p), b = Betweenness(Karate.graph, parameters: p)
+        let a = Betweenness(Karate.graph, parameters: p)
+        let b = Betweenness(Karate.graph, parameters: p)
         #expect(!a.isExact)
         #expect(a.centrality == b.centrality)
         #expect(a.sources == 3)
@@ -156,9 +160,11 @@ struct MeasureTests {
 
     @Test("filters: minimum weight, minimum degree, largest component")
     func filters() {
-        let g = Graph(nodeCount: 7, edges: [
-            (0, 1, 5), (1, 2, 5), (0, 2, 1), (3, 4, 2), (5, 6, 0.5),
-        ])
+        let g = Graph(
+            nodeCount: 7,
+            edges: [
+                (0, 1, 5), (1, 2, 5), (0, 2, 1), (3, 4, 2), (5, 6, 0.5),
+            ])
         let heavy = GraphFilter(minWeight: 1).apply(to: g)
         #expect(heavy.nodeCount == 5)  // 5–6 dropped, its nodes left isolated and removed
         #expect(heavy.edgeCount == 4)
@@ -195,5 +201,5 @@ struct MeasureTests {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

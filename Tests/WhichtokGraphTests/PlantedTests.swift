@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WhichtokGraph
 
 /// A planted-partition graph: `groups` groups of `size` nodes; each pair inside a group is linked with
@@ -81,12 +82,16 @@ struct NetworkxTests {
         // Two planted graphs side by side (two components), weighted.
         let (a, truthA) = plantedPartition(groups: 3, size: 20, pIn: 0.3, pOut: 0.02, seed: 8)
         var lines = ""
-        var sources: [UInt32] = [], targets: [UInt32] = [], weights: [Float] = []
+        var sources: [UInt32] = []
+        var targets: [UInt32] = []
+        var weights: [Float] = []
         for offset in [0, 60] {
             for u in 0..<a.nodeCount {
                 for e in a.neighbours(of: u) where u < Int(a.targets[e]) {
                     let v = Int(a.targets[e])
-                    sources.append(UInt32(u + offset)); targets.append(UInt32(v + offset)); weights.append(a.weights[e])
+                    sources.append(UInt32(u + offset))
+                    targets.append(UInt32(v + offset))
+                    weights.append(a.weights[e])
                     lines += "\(u + offset) \(v + offset) \(a.weights[e])\n"
                 }
             }

@@ -5,7 +5,8 @@ import WhichtokGraph
 /// The built `whichtok` binary, found beside the test bundle or in `.build/debug`.
 let whichtokBinary: String? = {
     var candidates = [
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("whichtok").path,
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("whichtok")
+            .path,
         FileManager.default.currentDirectoryPath + "/.build/debug/whichtok",
     ]
     var search = URL(fileURLWithPath: CommandLine.arguments[0])
@@ -27,7 +28,8 @@ func runWhichtokCapturing(_ arguments: [String]) throws -> (Int32, Data, String)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: try #require(whichtokBinary, "the whichtok binary was not built"))
     process.arguments = arguments
-    let pipe = Pipe(), errors = Pipe()
+    let pipe = Pipe()
+    let errors = Pipe()
     process.standardOutput = pipe
     process.standardError = errors
     try process.run()
@@ -67,7 +69,8 @@ struct AnalyzeExitTests {
 struct SynthTests {
     @Test("the shared-space graph of the default synth recovers its communities (NMI ≥ 0.9)")
     func recovery() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("whichtok-graph-synth-\(getpid())")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "whichtok-graph-synth-\(getpid())")
         defer { try? FileManager.default.removeItem(at: directory) }
         let archives = directory.appendingPathComponent("archives").path
         let store = directory.appendingPathComponent("synth.store").path
@@ -83,7 +86,10 @@ struct SynthTests {
         #expect(object["modularity"] as? Double != nil)
         #expect((object["mixing"] as? [[Double]])?.isEmpty == false)
         let communities = try #require(object["communities"] as? [[String: Any]])
-        for key in ["id", "size", "internal_weight_share", "conductance", "top_hashtags", "top_sounds", "top_authors", "central_members"] {
+        for key in [
+            "id", "size", "internal_weight_share", "conductance", "top_hashtags", "top_sounds", "top_authors",
+            "central_members",
+        ] {
             #expect(communities.first?[key] != nil, "communities[].\(key)")
         }
         let nodes = try #require(object["nodes"] as? [[String: Any]])
@@ -97,9 +103,12 @@ struct SynthTests {
             let fields = line.split(separator: "\t")
             if fields.count >= 2, let c = UInt32(fields[1]) { truth[String(fields[0])] = c }
         }
-        var found: [UInt32] = [], planted: [UInt32] = []
+        var found: [UInt32] = []
+        var planted: [UInt32] = []
         for node in nodes {
-            guard let label = node["label"] as? String, let c = node["community"] as? Int, let t = truth[label] else { continue }
+            guard let label = node["label"] as? String, let c = node["community"] as? Int, let t = truth[label] else {
+                continue
+            }
             found.append(UInt32(c))
             planted.append(t)
         }

@@ -67,7 +67,8 @@ extension ImportBatch {
     /// Whether any stored text (strings, usernames, captions, sound titles, hashtags, nicknames,
     /// diagnostics) contains `text`.
     func storesText(_ text: String) -> Bool {
-        let texts = strings + accounts.compactMap(\.username) + accounts.compactMap(\.nickname)
+        let texts =
+            strings + accounts.compactMap(\.username) + accounts.compactMap(\.nickname)
             + videos.compactMap(\.caption) + sounds.compactMap(\.title) + hashtags.compactMap(\.name)
             + diagnostics.map(\.description) + unknownSections
         return texts.contains { $0.contains(text) }
@@ -78,7 +79,9 @@ extension ImportBatch {
 func utc(_ year: Int, _ month: Int, _ day: Int, _ hour: Int = 0, _ minute: Int = 0, _ second: Int = 0) -> UInt32 {
     var days = 0
     for y in 1970..<year { days += (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 366 : 365 }
-    let monthDays = [31, (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    let monthDays = [
+        31, (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
+    ]
     for m in 0..<(month - 1) { days += monthDays[m] }
     days += day - 1
     return UInt32(days * 86_400 + hour * 3_600 + minute * 60 + second)

@@ -49,9 +49,10 @@ struct ArchiveReaderJSONTests {
         #expect(recognised)
         #expect(batch.layout == "json-g1")
         #expect(batch.errors.isEmpty)
-        #expect(batch.kindCounts == [
-            "watched": 2, "liked": 1, "followed": 2, "searched": 1, "commented": 1, "messaged": 2, "posted": 1,
-        ])
+        #expect(
+            batch.kindCounts == [
+                "watched": 2, "liked": 1, "followed": 2, "searched": 1, "commented": 1, "messaged": 2, "posted": 1,
+            ])
         let owner = try #require(batch.ownerRow)
         #expect(batch.ownerName == "alice")
         let bob = try #require(batch.accountRow("bob"))
@@ -142,9 +143,10 @@ struct ArchiveReaderJSONTests {
         let (batch, recognised) = readArchive([("user_data_tiktok.json", Self.g2)])
         #expect(recognised)
         #expect(batch.layout == "json-g2")
-        #expect(batch.kindCounts == [
-            "liked": 2, "favorited": 4, "shared": 2, "commented": 1, "messaged": 5,
-        ])
+        #expect(
+            batch.kindCounts == [
+                "liked": 2, "favorited": 4, "shared": 2, "commented": 1, "messaged": 5,
+            ])
         let owner = try #require(batch.ownerRow)
         #expect(batch.ownerName == "gabe")
         // Favourites by object type.
@@ -161,7 +163,10 @@ struct ArchiveReaderJSONTests {
         let videoC = try #require(batch.videoRow(id: idC))
         let dave = try #require(batch.accountRow("dave.creator"))
         #expect(batch.videos[Int(videoC)].author == dave)
-        #expect(batch.warnings.contains { ($0.position ?? "").contains("Share History") && $0.message == "1 link without a video id skipped" })
+        #expect(
+            batch.warnings.contains {
+                ($0.position ?? "").contains("Share History") && $0.message == "1 link without a video id skipped"
+            })
         #expect(!batch.events(.shared).contains { $0.time == 0 })
         // Group chat → conversation; empty-name chat → message to the owner; gina → owner.
         let conversation = try #require(batch.conversations.firstIndex(of: groupID))
@@ -242,9 +247,10 @@ struct ArchiveReaderJSONTests {
         let (batch, recognised) = readArchive([("TikTok_Data_1741000000/user_data_tiktok.json", Self.g3)])
         #expect(recognised)
         #expect(batch.layout == "json-g3")
-        #expect(batch.kindCounts == [
-            "watched": 1, "liked": 3, "followed": 2, "searched": 1, "commented": 1, "messaged": 2, "posted": 1,
-        ])
+        #expect(
+            batch.kindCounts == [
+                "watched": 1, "liked": 3, "followed": 2, "searched": 1, "commented": 1, "messaged": 2, "posted": 1,
+            ])
         let owner = try #require(batch.ownerRow)
         #expect(batch.ownerName == "ivy")
         // Placeholders never become accounts.
@@ -263,7 +269,10 @@ struct ArchiveReaderJSONTests {
         #expect(wrong.message.hasPrefix("1 record of Likes"))
         #expect(batch.sectionCounts["Likes"] == 4)
         // Watch history: placeholder link and overflowing id are not videos, counted once.
-        #expect(batch.warnings.contains { ($0.position ?? "").hasSuffix("Watch History") && $0.message == "2 links without a video id skipped" })
+        #expect(
+            batch.warnings.contains {
+                ($0.position ?? "").hasSuffix("Watch History") && $0.message == "2 links without a video id skipped"
+            })
         // Comment on a video.
         let comment = try #require(batch.comments.first)
         #expect(comment.video == batch.videoRow(id: idB))
@@ -281,7 +290,10 @@ struct ArchiveReaderJSONTests {
         #expect(video.hashtags.compactMap { batch.hashtags[Int($0)].name } == ["fyp", "dance"])
         try #require(video.sound != RowID.none)
         #expect(batch.sounds[Int(video.sound)].title == "original sound - ivy")
-        #expect(batch.warnings.contains { ($0.position ?? "").hasSuffix("Posts") && $0.message == "1 record without a date or video id skipped" })
+        #expect(
+            batch.warnings.contains {
+                ($0.position ?? "").hasSuffix("Posts") && $0.message == "1 record without a date or video id skipped"
+            })
         #expect(batch.strings == ["dogs"])
         #expect(batch.skippedSections["Autofill"] == 1)
         #expect(batch.skippedSections["LIVE"] == 0)
@@ -338,9 +350,10 @@ struct ArchiveReaderJSONTests {
         let (batch, recognised) = readArchive([("user_data_tiktok.json", Self.g4)])
         #expect(recognised)
         #expect(batch.layout == "json-g4")
-        #expect(batch.kindCounts == [
-            "watched": 1, "liked": 1, "favorited": 2, "shared": 1, "followed": 2, "commented": 3, "messaged": 3,
-        ])
+        #expect(
+            batch.kindCounts == [
+                "watched": 1, "liked": 1, "favorited": 2, "shared": 1, "followed": 2, "commented": 3, "messaged": 3,
+            ])
         let owner = try #require(batch.ownerRow)
         #expect(batch.ownerName == "max")
         let nia = try #require(batch.accountRow("nia"))
@@ -351,7 +364,8 @@ struct ArchiveReaderJSONTests {
         #expect(follows.contains { $0.actor == owner && $0.object == ola })
         // Comments: ` UTC` dates, the video from originalPostUrl / original post link, or none.
         #expect(batch.comments.map(\.time) == [utc(2026, 1, 5, 10), utc(2026, 1, 5, 11), utc(2026, 1, 5, 12)])
-        #expect(batch.comments.map { Optional($0.video) } == [batch.videoRow(id: idA), batch.videoRow(id: idB), RowID.none])
+        #expect(
+            batch.comments.map { Optional($0.video) } == [batch.videoRow(id: idA), batch.videoRow(id: idB), RowID.none])
         #expect(batch.comments[0].textFingerprint == FNV1a64.hash("first"))
         // Reposts are shares labelled "repost"; a single-object list is one record.
         let repost = try #require(batch.events(.shared).first)
@@ -465,7 +479,8 @@ struct ArchiveReaderJSONTests {
     }
 
     @Test func renamedJSONWithExportRootsIsRead() throws {
-        let json = "{\"Your Activity\": {\"Searches\": {\"SearchList\": [{\"Date\": \"2025-01-01 00:00:00\", \"SearchTerm\": \"x\"}]}}}"
+        let json =
+            "{\"Your Activity\": {\"Searches\": {\"SearchList\": [{\"Date\": \"2025-01-01 00:00:00\", \"SearchTerm\": \"x\"}]}}}"
         let (batch, recognised) = readArchive([("my export (1).json", json)])
         #expect(recognised)
         #expect(batch.count(.searched) == 1)
@@ -522,17 +537,23 @@ struct ArchiveReaderJSONTests {
 struct ArchiveReaderTXTTests {
     @Test func txt2020() throws {
         let entries: [(path: String, text: String)] = [
-            ("Activity/Video Browsing History.txt", """
+            (
+                "Activity/Video Browsing History.txt",
+                """
                 Date: 2020-08-13 14:43:52
                 Video Link: \(shareLink(idA))
 
                 Date: 2020-08-13 14:40:00
                 Video Link: \(shareLink(bigID))
 
-                """),
+                """
+            ),
             ("Activity/Like List.txt", "Date: 2020-08-10 19:48:52\nVideo Link: \(shareLink(idA))\n"),
             ("Activity/Favorite Videos.txt", "You have no data in this section\n"),
-            ("Videos/Videos.txt", "Date: 2020-07-01 10:00:00\nVideo Link: https://v16m.tiktokcdn.com/x/y.mp4\nLike(s): 3\n"),
+            (
+                "Videos/Videos.txt",
+                "Date: 2020-07-01 10:00:00\nVideo Link: https://v16m.tiktokcdn.com/x/y.mp4\nLike(s): 3\n"
+            ),
             ("Profile/Profile Info.txt", "Username: OldTimer\nBirthdate: 01-Jan-2000\nEmail Address: x@example.com\n"),
             ("README.txt", "not ours"),
         ]
@@ -551,63 +572,93 @@ struct ArchiveReaderTXTTests {
     @Test func txt2024() throws {
         let crlf = { (text: String) in text.replacingNewlines() }
         let entries: [(path: String, text: String)] = [
-            ("TikTok_Data_1735588272/Tiktok/Direct Messages/Direct Messages.txt", crlf("""
-                >>> Chat History with uma::
+            (
+                "TikTok_Data_1735588272/Tiktok/Direct Messages/Direct Messages.txt",
+                crlf(
+                    """
+                    >>> Chat History with uma::
 
-                2024-12-01 10:00:00 UTC uma: hi there: how are you
-                2024-12-01 10:01:00 UTC vic: \(shareLink(idA))
-                2024-12-01 10:02:00 UTC vic: a message
-                that goes on: over lines
+                    2024-12-01 10:00:00 UTC uma: hi there: how are you
+                    2024-12-01 10:01:00 UTC vic: \(shareLink(idA))
+                    2024-12-01 10:02:00 UTC vic: a message
+                    that goes on: over lines
 
-                >>> Chat History with Group_Chat_\(groupID)::
+                    >>> Chat History with Group_Chat_\(groupID)::
 
-                2024-12-02 10:00:00 UTC uma: group hello
-                2024-12-02 10:01:00 UTC vic: group reply
-                2024-12-02 10:02:00 UTC wes: me too
+                    2024-12-02 10:00:00 UTC uma: group hello
+                    2024-12-02 10:01:00 UTC vic: group reply
+                    2024-12-02 10:02:00 UTC wes: me too
 
-                """)),
-            ("TikTok_Data_1735588272/Tiktok/Activity/Browsing History.txt", "\u{FEFF}" + crlf("""
-                Date: 2024-12-01 09:00:00 UTC
-                Link: \(shareLink(idA))
+                    """)
+            ),
+            (
+                "TikTok_Data_1735588272/Tiktok/Activity/Browsing History.txt",
+                "\u{FEFF}"
+                    + crlf(
+                        """
+                        Date: 2024-12-01 09:00:00 UTC
+                        Link: \(shareLink(idA))
 
-                Date: 2024-12-01 09:01:00 UTC
-                Link: \(shareLink(bigID))
+                        Date: 2024-12-01 09:01:00 UTC
+                        Link: \(shareLink(bigID))
 
-                """)),
-            ("TikTok_Data_1735588272/Tiktok/Activity/Following_1.txt", crlf("Date: 2024-01-01 00:00:00 UTC\nUsername: uma\n\n")),
-            ("TikTok_Data_1735588272/Tiktok/Activity/Following_2.txt", crlf("Date: 2024-01-02 00:00:00 UTC\nUsername: xen\n")),
-            ("TikTok_Data_1735588272/Tiktok/Activity/Follower.txt", crlf("Date: 2024-01-03 00:00:00 UTC\nUserName: yan\n")),
+                        """)
+            ),
+            (
+                "TikTok_Data_1735588272/Tiktok/Activity/Following_1.txt",
+                crlf("Date: 2024-01-01 00:00:00 UTC\nUsername: uma\n\n")
+            ),
+            (
+                "TikTok_Data_1735588272/Tiktok/Activity/Following_2.txt",
+                crlf("Date: 2024-01-02 00:00:00 UTC\nUsername: xen\n")
+            ),
+            (
+                "TikTok_Data_1735588272/Tiktok/Activity/Follower.txt",
+                crlf("Date: 2024-01-03 00:00:00 UTC\nUserName: yan\n")
+            ),
             ("TikTok_Data_1735588272/Tiktok/Activity/Searches.txt", crlf("You have no data in this section\n")),
-            ("TikTok_Data_1735588272/Tiktok/Activity/Share History.txt", crlf("""
-                Date: 2024-12-03 10:00:00 UTC
-                Shared Content: video
-                Link: \(shareLink(idB))
-                Method: chat_head
+            (
+                "TikTok_Data_1735588272/Tiktok/Activity/Share History.txt",
+                crlf(
+                    """
+                    Date: 2024-12-03 10:00:00 UTC
+                    Shared Content: video
+                    Link: \(shareLink(idB))
+                    Method: chat_head
 
-                Date: 1969-12-31 23:59:59 UTC
-                Shared Content: video
-                Link: https://www.tiktok.com/
-                Method: copy
-                """)),
-            ("TikTok_Data_1735588272/Tiktok/Activity/Comments.txt", crlf("Date: 2024-12-04 10:00:00 UTC\nComment: first line\nstill: the comment\n")),
+                    Date: 1969-12-31 23:59:59 UTC
+                    Shared Content: video
+                    Link: https://www.tiktok.com/
+                    Method: copy
+                    """)
+            ),
+            (
+                "TikTok_Data_1735588272/Tiktok/Activity/Comments.txt",
+                crlf("Date: 2024-12-04 10:00:00 UTC\nComment: first line\nstill: the comment\n")
+            ),
             ("TikTok_Data_1735588272/Tiktok/Activity/Login History.txt", crlf("Date: x\nIP: 1\n\nDate: y\nIP: 2\n")),
             ("TikTok_Data_1735588272/Tiktok/Activity/Brand New Thing.txt", "Date: 2024-01-01 00:00:00 UTC\n"),
-            ("TikTok_Data_1735588272/Tiktok/Posts/Post.txt", crlf("""
-                Date: 2024-11-01 10:00:00 UTC
-                Link: https://video-useast5.tiktokv.us/storage/v1/x
-                Like(s): 3
-                Title: hello #World
-                Sound: original sound - vic
-                """)),
+            (
+                "TikTok_Data_1735588272/Tiktok/Posts/Post.txt",
+                crlf(
+                    """
+                    Date: 2024-11-01 10:00:00 UTC
+                    Link: https://video-useast5.tiktokv.us/storage/v1/x
+                    Like(s): 3
+                    Title: hello #World
+                    Sound: original sound - vic
+                    """)
+            ),
             // The profile comes after the DM file: the owner's messages must still be the owner's.
             ("TikTok_Data_1735588272/Tiktok/Profile/Profile Info.txt", crlf("Username: vic\nEmail: v@example.com\n")),
         ]
         let (batch, recognised) = readArchive(entries)
         #expect(recognised)
         #expect(batch.layout == "txt-2024")
-        #expect(batch.kindCounts == [
-            "watched": 2, "followed": 3, "shared": 1, "commented": 1, "messaged": 6, "posted": 1,
-        ])
+        #expect(
+            batch.kindCounts == [
+                "watched": 2, "followed": 3, "shared": 1, "commented": 1, "messaged": 6, "posted": 1,
+            ])
         let owner = try #require(batch.ownerRow)
         #expect(batch.ownerName == "vic")
         #expect(batch.accounts.filter { $0.username == "vic" }.count == 1)
@@ -631,7 +682,11 @@ struct ArchiveReaderTXTTests {
         #expect(batch.sectionCounts["Direct Messages"] == 6)
         #expect(batch.skippedSections["Login History"] == 2)
         #expect(batch.unknownSections == ["TikTok_Data_1735588272/Tiktok/Activity/Brand New Thing.txt"])
-        #expect(batch.warnings.contains { ($0.entry ?? "").hasSuffix("Share History.txt") && $0.position == nil && $0.message == "1 link without a video id skipped" })
+        #expect(
+            batch.warnings.contains {
+                ($0.entry ?? "").hasSuffix("Share History.txt") && $0.position == nil
+                    && $0.message == "1 link without a video id skipped"
+            })
         let post = try #require(batch.events(.posted).first)
         #expect(batch.videos[Int(post.object)].hashtags.compactMap { batch.hashtags[Int($0)].name } == ["world"])
         for text in ["hi there", "how are you", "group hello", "a message", "over lines", "first line"] {
@@ -644,10 +699,16 @@ struct ArchiveReaderTXTTests {
             ("TikTok/Kijkgeschiedenis.txt", "Datum: 2026-01-02 10:00:00 UTC\nLink: \(shareLink(idA))\n"),
             ("TikTok/Likelijst.txt", "Datum: 2026-01-02 11:00:00 UTC\nLink: \(shareLink(idB))\n"),
             ("TikTok/Favoriete video\u{2019}s.txt", "Datum: 2026-01-02 12:00:00 UTC\nLink: \(shareLink(idC))\n"),
-            ("TikTok/Volger.txt", "Datum: 2026-01-01 00:00:00 UTC\nGebruikersnaam: zoe\n\nDatum: 2026-01-01 00:00:00 UTC\nGebruikersnaam: N.v.t.\n"),
+            (
+                "TikTok/Volger.txt",
+                "Datum: 2026-01-01 00:00:00 UTC\nGebruikersnaam: zoe\n\nDatum: 2026-01-01 00:00:00 UTC\nGebruikersnaam: N.v.t.\n"
+            ),
             ("TikTok/Volgend.txt", "Datum: 2026-01-01 00:00:00 UTC\nGebruikersnaam: abe\n"),
             ("TikTok/Zoekopdrachten.txt", "Datum: 2026-01-03 00:00:00 UTC\nZoekterm: katten\n"),
-            ("TikTok/Geschiedenis delen.txt", "Datum: 2026-01-03 00:00:00 UTC\nGedeelde inhoud: video\nLink: \(shareLink(idA))\nMethode: WhatsApp\n"),
+            (
+                "TikTok/Geschiedenis delen.txt",
+                "Datum: 2026-01-03 00:00:00 UTC\nGedeelde inhoud: video\nLink: \(shareLink(idA))\nMethode: WhatsApp\n"
+            ),
             ("TikTok/Reacties.txt", "Datum: 2026-01-04 00:00:00 UTC\nReactie: leuk\nFoto: N.v.t.\n"),
             ("TikTok/Herplaatsingen.txt", "Datum: 2026-01-05 00:00:00 UTC\nLink: \(shareLink(idB))\n"),
             ("TikTok/Inloggeschiedenis.txt", "Dit gedeelte bevat geen gegevens\n"),
@@ -656,9 +717,10 @@ struct ArchiveReaderTXTTests {
         let (batch, recognised) = readArchive(entries)
         #expect(recognised)
         #expect(batch.layout == "txt-2026+nl")
-        #expect(batch.kindCounts == [
-            "watched": 1, "liked": 1, "favorited": 1, "followed": 2, "searched": 1, "shared": 2, "commented": 1,
-        ])
+        #expect(
+            batch.kindCounts == [
+                "watched": 1, "liked": 1, "favorited": 1, "followed": 2, "searched": 1, "shared": 2, "commented": 1,
+            ])
         let owner = try #require(batch.ownerRow)
         #expect(batch.ownerName == "bea")
         let zoe = try #require(batch.accountRow("zoe"))
@@ -729,12 +791,16 @@ struct ArchiveReaderValueTests {
         let web = ArchiveLink.parse("https://www.tiktok.com/@some.user/video/\(idA)?lang=en")
         #expect(web.videoID == idA)
         #expect(web.author == "some.user")
-        #expect(ArchiveLink.parse("https://m.tiktok.com/h5/share/music/6800000000000000001.html").soundID == 6_800_000_000_000_000_001)
+        #expect(
+            ArchiveLink.parse("https://m.tiktok.com/h5/share/music/6800000000000000001.html").soundID
+                == 6_800_000_000_000_000_001)
         #expect(ArchiveLink.parse("https://www.tiktok.com/music/original-sound-123").soundID == 123)
         #expect(ArchiveLink.parse("https://m.tiktok.com/share/stickers/detail/555.html").effectID == 555)
         #expect(ArchiveLink.parse("https://m.tiktok.com/h5/share/tag/666.html").hashtagID == 666)
         #expect(ArchiveLink.parse("https://www.tiktok.com/share/challenge/1234/").hashtagID == 1234)
-        #expect(ArchiveLink.parse("https://m.tiktok.com/h5/share/usr/6700000000000000001.html").userID == 6_700_000_000_000_000_001)
+        #expect(
+            ArchiveLink.parse("https://m.tiktok.com/h5/share/usr/6700000000000000001.html").userID
+                == 6_700_000_000_000_000_001)
         for noID in [
             "https://www.tiktok.com/", "https://www.tiktok.com/foryou?lang=en-GB", "", "N/A",
             "https://www.tiktokv.com/share/video/0/", "https://www.tiktokv.com/share/video/18446744073709551616/",

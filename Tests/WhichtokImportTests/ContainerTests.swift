@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WhichtokImport
 
 /// A unique folder under the system's temporary directory, removed when the value goes away.
@@ -45,7 +46,9 @@ func noise(_ count: Int, seed: UInt64 = 0x9E37_79B9_7F4A_7C15) -> [UInt8] {
 func utf8(_ text: String) -> [UInt8] { Array(text.utf8) }
 
 /// Reads every entry of `source`, copying bytes out of the reused buffer.
-func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throws -> (entries: [(String, [UInt8])], digest: InputDigest) {
+func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throws -> (
+    entries: [(String, [UInt8])], digest: InputDigest
+) {
     var entries: [(String, [UInt8])] = []
     let digest = try InputReader(limits: limits).forEachEntry(of: source) { path, bytes in
         entries.append((path, bytes.array))
@@ -109,7 +112,10 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
             ("capture.har", utf8(#"{"log":{"version":"1.2","entries":[]}}"#)),
             // Starts with a zero block, which tar takes for an empty archive.
             ("zeros.json", [UInt8](repeating: 0, count: 4096)),
-            ("big.json", utf8("[" + String(repeating: #"{"Date":"2024-01-01 00:00:00","Link":"x"},"#, count: 2000) + "{}]")),
+            (
+                "big.json",
+                utf8("[" + String(repeating: #"{"Date":"2024-01-01 00:00:00","Link":"x"},"#, count: 2000) + "{}]")
+            ),
         ]
         for (name, bytes) in cases {
             let path = try scratch.write(name, bytes)
@@ -131,14 +137,17 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
         var bytes = [UInt8](repeating: 0, count: size)
         var state: UInt32 = 2_463_534_242
         for i in 0..<size {
-            state ^= state << 13; state ^= state >> 17; state ^= state << 5
+            state ^= state << 13
+            state ^= state >> 17
+            state ^= state << 5
             bytes[i] = UInt8(truncatingIfNeeded: state) | 1
         }
         let path = try scratch.write("capture.har", bytes)
         var seen: [UInt8] = []
         var padding: [UInt8] = []
         var mapped = false
-        let digest = try InputReader().forEachEntry(of: InputSource(displayName: "capture.har", location: .file(path))) { name, buffer in
+        let digest = try InputReader().forEachEntry(of: InputSource(displayName: "capture.har", location: .file(path)))
+        { name, buffer in
             #expect(name == "capture.har")
             mapped = buffer.isMapped
             buffer.withUnsafeBytes { raw in
@@ -214,7 +223,8 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
         var checked = 0
         _ = try InputReader().forEachEntry(of: InputSource(displayName: "p.zip", location: .memory(zip))) { _, bytes in
             bytes.withUnsafeBytes { raw in
-                let padding = UnsafeRawBufferPointer(start: raw.baseAddress.map { $0 + raw.count }, count: PaddedBytes.padding)
+                let padding = UnsafeRawBufferPointer(
+                    start: raw.baseAddress.map { $0 + raw.count }, count: PaddedBytes.padding)
                 #expect(padding.allSatisfy { $0 == 0 })
             }
             checked += 1
@@ -294,7 +304,10 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
         let path = scratch.file("skip.archive")
         try ArchiveWriter.write(
             // Larger than the reader's 1 MiB read size, so that whole stretches are never read.
-            [("__MACOSX/._big", noise(1_200_000)), ("a.txt", utf8("a")), ("__MACOSX/._big2", noise(1_100_000, seed: 7))],
+            [
+                ("__MACOSX/._big", noise(1_200_000)), ("a.txt", utf8("a")),
+                ("__MACOSX/._big2", noise(1_100_000, seed: 7)),
+            ],
             format: format, to: path)
         let (entries, digest) = try readAll(InputSource(displayName: "skip", location: .file(path)))
         #expect(entries.map(\.0) == ["a.txt"])
@@ -318,7 +331,8 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
     }
 
     @Test func corruptDeflateDataIsRejected() throws {
-        var zip = try ArchiveWriter.data([("data.json", utf8(String(repeating: "[1,2,3],", count: 5000)))], format: .zip)
+        var zip = try ArchiveWriter.data(
+            [("data.json", utf8(String(repeating: "[1,2,3],", count: 5000)))], format: .zip)
         let headers = localHeaderOffsets(zip)
         try #require(headers.count == 1)
         // Scribble over the compressed data (after the 30-byte header and the name).
@@ -422,7 +436,8 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
         var delivered = 0
         let error = try #require(throws: InputError.self) {
             try InputReader(limits: ImportLimits(maxEntryBytes: 1 << 20, maxCompressionRatio: 100_000))
-                .forEachEntry(of: InputSource(displayName: "bomb.zip", location: .file(path))) { _, _ in delivered += 1 }
+                .forEachEntry(of: InputSource(displayName: "bomb.zip", location: .file(path))) { _, _ in delivered += 1
+                }
         }
         #expect(delivered == 0)
         #expect(error.kind == .rejected)
@@ -448,7 +463,9 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
         var delivered: [String] = []
         let error = try #require(throws: InputError.self) {
             try InputReader(limits: ImportLimits(maxCompressionRatio: 10))
-                .forEachEntry(of: InputSource(displayName: "r.zip", location: .memory(zip))) { name, _ in delivered.append(name) }
+                .forEachEntry(of: InputSource(displayName: "r.zip", location: .memory(zip))) { name, _ in
+                    delivered.append(name)
+                }
         }
         #expect(delivered == ["a.json"])
         #expect(error.entry == "zeros.json")
@@ -499,8 +516,14 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
 
         // Times written in another zone are put right.
         var shifted = zip
-        for offset in local { shifted[offset + 11] = 0x60; shifted[offset + 12] = 0x20 }
-        for offset in central { shifted[offset + 13] = 0x60; shifted[offset + 14] = 0x20 }
+        for offset in local {
+            shifted[offset + 11] = 0x60
+            shifted[offset + 12] = 0x20
+        }
+        for offset in central {
+            shifted[offset + 13] = 0x60
+            shifted[offset + 14] = 0x20
+        }
         #expect(shifted != zip)
         #expect(ArchiveWriter.fixZipTimes(&shifted))
         #expect(shifted == zip)
@@ -526,7 +549,8 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
         try scratch.write("in/wrap/TikTok_Data_1735588272/Tiktok/Profile/Profile Info.txt", utf8("Username: z\n"))
         try scratch.write("in/tiktok_data_2/Direct Messages.txt", utf8("dm"))
         try FileManager.default.createSymbolicLink(atPath: scratch.file("in/sub/loop"), withDestinationPath: top)
-        try FileManager.default.createSymbolicLink(atPath: scratch.file("in/sub/dangling.zip"), withDestinationPath: scratch.file("nowhere"))
+        try FileManager.default.createSymbolicLink(
+            atPath: scratch.file("in/sub/dangling.zip"), withDestinationPath: scratch.file("nowhere"))
 
         let inputs = try discoverInputs([top + "/"])
         let expected: [InputSource] = [
@@ -535,12 +559,17 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
             InputSource(displayName: top + "/b.zip", location: .file(top + "/b.zip")),
             InputSource(displayName: top + "/sub/capture.har.gz", location: .file(top + "/sub/capture.har.gz")),
             InputSource(displayName: top + "/sub/user_data.json", location: .file(top + "/sub/user_data.json")),
-            InputSource(displayName: top + "/tiktok_data_2", location: .files(root: top + "/tiktok_data_2", paths: ["Direct Messages.txt"])),
+            InputSource(
+                displayName: top + "/tiktok_data_2",
+                location: .files(root: top + "/tiktok_data_2", paths: ["Direct Messages.txt"])),
             InputSource(
                 displayName: top + "/wrap/TikTok_Data_1735588272",
-                location: .files(root: top + "/wrap/TikTok_Data_1735588272", paths: [
-                    "Tiktok/Activity/Like List.txt", "Tiktok/Activity/Search History.txt", "Tiktok/Profile/Profile Info.txt",
-                ])),
+                location: .files(
+                    root: top + "/wrap/TikTok_Data_1735588272",
+                    paths: [
+                        "Tiktok/Activity/Like List.txt", "Tiktok/Activity/Search History.txt",
+                        "Tiktok/Profile/Profile Info.txt",
+                    ])),
         ]
         #expect(inputs.map(\.displayName) == expected.map(\.displayName))
         #expect(inputs == expected)
@@ -548,7 +577,11 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
         // Loose text of one export is read as one input, named relative to its root.
         let export = try #require(inputs.last)
         let (entries, digest) = try readAll(export)
-        #expect(entries.map(\.0) == ["Tiktok/Activity/Like List.txt", "Tiktok/Activity/Search History.txt", "Tiktok/Profile/Profile Info.txt"])
+        #expect(
+            entries.map(\.0) == [
+                "Tiktok/Activity/Like List.txt", "Tiktok/Activity/Search History.txt",
+                "Tiktok/Profile/Profile Info.txt",
+            ])
         #expect(entries.first?.1 == utf8("Date: x\n"))
         #expect(digest.bytesRead == 8 + 8 + 12)
         #expect(digest.sha256 == (try readAll(export).digest.sha256))
@@ -563,10 +596,11 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
         let b = try scratch.write("b.txt", utf8("b"))
         let a = try scratch.write("a.bin", utf8("a"))
         let inputs = try discoverInputs([b, a, b])
-        #expect(inputs == [
-            InputSource(displayName: a, location: .file(a)),
-            InputSource(displayName: b, location: .file(b)),
-        ])
+        #expect(
+            inputs == [
+                InputSource(displayName: a, location: .file(a)),
+                InputSource(displayName: b, location: .file(b)),
+            ])
     }
 
     @Test func discoveryOfAMissingPathIsNotFound() throws {
@@ -582,7 +616,9 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
     @Test func looseFilesWithAMissingMemberNameIt() throws {
         let scratch = try ScratchFolder()
         try scratch.write("TikTok_Data_1/a.txt", utf8("a"))
-        let source = InputSource(displayName: "TikTok_Data_1", location: .files(root: scratch.file("TikTok_Data_1"), paths: ["a.txt", "b.txt"]))
+        let source = InputSource(
+            displayName: "TikTok_Data_1",
+            location: .files(root: scratch.file("TikTok_Data_1"), paths: ["a.txt", "b.txt"]))
         let error = try #require(throws: InputError.self) { try readAll(source) }
         #expect(error.kind == .notFound)
         #expect(error.entry == "b.txt")

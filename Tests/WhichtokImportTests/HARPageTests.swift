@@ -18,15 +18,22 @@ enum Pages {
     }
 
     static func universal() -> String {
-        let state: J = ["__DEFAULT_SCOPE__": [
-            "webapp.app-context": ["language": "en", "region": "US", "botType": "others", "host": "www.tiktok.com"],
-            "webapp.biz-context": ["domains": ["imApi": "https://im-api.tiktok.com"], "isBot": false],
-            "seo.abtest": ["canonical": "https://www.tiktok.com/@handle/video/\(Web.videoID)"],
-            "webapp.video-detail": ["itemInfo": ["itemStruct": Web.item()], "shareMeta": ["title": "t"], "statusCode": 0],
-            "webapp.user-detail": Web.userDetail(),
-            "webapp.updated-items": [Web.item(id: Web.video2ID)],
-        ]]
-        return html("<script id=\"__UNIVERSAL_DATA_FOR_REHYDRATION__\" type=\"application/json\">\(state.pageJSON)</script>")
+        let state: J = [
+            "__DEFAULT_SCOPE__": [
+                "webapp.app-context": [
+                    "language": "en", "region": "US", "botType": "others", "host": "www.tiktok.com",
+                ],
+                "webapp.biz-context": ["domains": ["imApi": "https://im-api.tiktok.com"], "isBot": false],
+                "seo.abtest": ["canonical": "https://www.tiktok.com/@handle/video/\(Web.videoID)"],
+                "webapp.video-detail": [
+                    "itemInfo": ["itemStruct": Web.item()], "shareMeta": ["title": "t"], "statusCode": 0,
+                ],
+                "webapp.user-detail": Web.userDetail(),
+                "webapp.updated-items": [Web.item(id: Web.video2ID)],
+            ]
+        ]
+        return html(
+            "<script id=\"__UNIVERSAL_DATA_FOR_REHYDRATION__\" type=\"application/json\">\(state.pageJSON)</script>")
     }
 
     /// SIGI_STATE: items keyed by id without their own `id`, authors and comment users as usernames.
@@ -34,13 +41,22 @@ enum Pages {
         let item = Web.item().without("id").with("author", "handle").with("authorId", .id(Web.creatorID))
             .with("authorSecId", .string(Web.creatorSec)).with("nickname", "Display Name")
         let comment = Web.comment().with("user", "viewer")
-        return ["AppContext": ["language": "en"],
-                "ItemModule": [(String(Web.videoID), item)].reduce(into: J.object([])) { $0 = $0.with($1.0, $1.1) },
-                "UserModule": ["users": ["handle": Web.author(), "viewer": ["id": .id(Web.viewerID), "uniqueId": "viewer",
-                                                                           "secUid": .string(Web.viewerSec)]],
-                               "stats": ["handle": ["followerCount": 4_900_000, "followingCount": 12]]],
-                "CommentItem": [(String(Web.commentID), comment)].reduce(into: J.object([])) { $0 = $0.with($1.0, $1.1) },
-                "VideoPage": ["statusCode": 0]]
+        return [
+            "AppContext": ["language": "en"],
+            "ItemModule": [(String(Web.videoID), item)].reduce(into: J.object([])) { $0 = $0.with($1.0, $1.1) },
+            "UserModule": [
+                "users": [
+                    "handle": Web.author(),
+                    "viewer": [
+                        "id": .id(Web.viewerID), "uniqueId": "viewer",
+                        "secUid": .string(Web.viewerSec),
+                    ],
+                ],
+                "stats": ["handle": ["followerCount": 4_900_000, "followingCount": 12]],
+            ],
+            "CommentItem": [(String(Web.commentID), comment)].reduce(into: J.object([])) { $0 = $0.with($1.0, $1.1) },
+            "VideoPage": ["statusCode": 0],
+        ]
     }
 
     static func sigiScript() -> String {
@@ -52,10 +68,18 @@ enum Pages {
     }
 
     static func nextData() -> String {
-        let state: J = ["props": ["pageProps": ["itemInfo": ["itemStruct": Web.item()], "statusCode": 0,
-                                                "userInfo": Web.userDetail()["userInfo"]]],
-                        "page": "/@[uniqueId]/video/[id]", "buildId": "x"]
-        return html("<script id=\"__NEXT_DATA__\" type=\"application/json\" nonce=\"n\" crossorigin=\"anonymous\">\(state.pageJSON)</script>")
+        let state: J = [
+            "props": [
+                "pageProps": [
+                    "itemInfo": ["itemStruct": Web.item()], "statusCode": 0,
+                    "userInfo": Web.userDetail()["userInfo"],
+                ]
+            ],
+            "page": "/@[uniqueId]/video/[id]", "buildId": "x",
+        ]
+        return html(
+            "<script id=\"__NEXT_DATA__\" type=\"application/json\" nonce=\"n\" crossorigin=\"anonymous\">\(state.pageJSON)</script>"
+        )
     }
 
     static let challenge = """
@@ -76,7 +100,9 @@ extension J {
 
 @Suite("HAR: pages")
 struct HARPageTests {
-    func readPage(_ html: String, path: String = "/@handle/video/\(Web.videoID)") throws -> (summary: InputSummary, store: Store) {
+    func readPage(_ html: String, path: String = "/@handle/video/\(Web.videoID)") throws -> (
+        summary: InputSummary, store: Store
+    ) {
         var har = HAR()
         har.add("https://www.tiktok.com" + path + "?is_from_webapp=1", text: html, mimeType: "text/html; charset=utf-8")
         let (summary, batch) = try importHAR(har)
@@ -137,7 +163,9 @@ struct HARPageTests {
 
     @Test("an invalid state script is a warning naming the entry and the URL")
     func invalidState() throws {
-        let html = Pages.html("<script id=\"__UNIVERSAL_DATA_FOR_REHYDRATION__\" type=\"application/json\">{\"__DEFAULT_SCOPE__\": {]}</script>")
+        let html = Pages.html(
+            "<script id=\"__UNIVERSAL_DATA_FOR_REHYDRATION__\" type=\"application/json\">{\"__DEFAULT_SCOPE__\": {]}</script>"
+        )
         let (summary, _) = try readPage(html)
         #expect(summary.skippedEntries == ["invalid JSON": 1])
         let warning = try #require(summary.diagnostics.first { $0.message.contains("invalid JSON") })
@@ -147,7 +175,9 @@ struct HARPageTests {
 
     @Test("a saved .html page in an archive is read too")
     func savedPage() throws {
-        let (summary, batch) = try importFiles([("pages/video.html", Pages.universal()), ("pages/other.html", Pages.login)])
+        let (summary, batch) = try importFiles([
+            ("pages/video.html", Pages.universal()), ("pages/other.html", Pages.login),
+        ])
         #expect(summary.status == .imported)
         #expect(summary.layout == "html")
         #expect(batch?.videos.count == 2)
@@ -164,26 +194,34 @@ struct HARPageTests {
 
 @Suite("Zeeschuimer NDJSON")
 struct ZeeschuimerTests {
-    static func line(_ data: J, platform: String = "tiktok.com", sourceURL: String = api("recommend/item_list/"),
-                     collected: Int = 1_697_100_000_000) -> String {
-        let envelope: J = ["id": 1, "nav_index": "1:1:0", "item_id": data["id"].description == "null" ? data["cid"] : data["id"],
-                           "timestamp_collected": .number(String(collected)), "source_platform": .string(platform),
-                           "source_platform_url": "https://www.tiktok.com/search?q=cats", "source_url": .string(sourceURL),
-                           "user_agent": "Mozilla/5.0", "data": data]
+    static func line(
+        _ data: J, platform: String = "tiktok.com", sourceURL: String = api("recommend/item_list/"),
+        collected: Int = 1_697_100_000_000
+    ) -> String {
+        let envelope: J = [
+            "id": 1, "nav_index": "1:1:0", "item_id": data["id"].description == "null" ? data["cid"] : data["id"],
+            "timestamp_collected": .number(String(collected)), "source_platform": .string(platform),
+            "source_platform_url": "https://www.tiktok.com/search?q=cats", "source_url": .string(sourceURL),
+            "user_agent": "Mozilla/5.0", "data": data,
+        ]
         return envelope.description
     }
 
     @Test("items and comments in Zeeschuimer's envelope, with the collection time")
     func lines() throws {
-        let text = [
-            Self.line(Web.item()),
-            Self.line(Web.comment().with("id", .id(Web.commentID)), platform: "tiktok-comments",
-                      sourceURL: api("comment/list/", "aweme_id=\(Web.videoID)")),
-            Self.line(["id": "1", "caption": "x"], platform: "instagram.com"),
-            "{\"id\": 4, \"data\": {\"id\": broken}}",
-            "",
-            Self.line(Web.item(id: Web.video2ID), sourceURL: api("favorite/item_list/", "secUid=\(Web.viewerSec)"), collected: 1_697_200_000_000),
-        ].joined(separator: "\n") + "\n"
+        let text =
+            [
+                Self.line(Web.item()),
+                Self.line(
+                    Web.comment().with("id", .id(Web.commentID)), platform: "tiktok-comments",
+                    sourceURL: api("comment/list/", "aweme_id=\(Web.videoID)")),
+                Self.line(["id": "1", "caption": "x"], platform: "instagram.com"),
+                "{\"id\": 4, \"data\": {\"id\": broken}}",
+                "",
+                Self.line(
+                    Web.item(id: Web.video2ID), sourceURL: api("favorite/item_list/", "secUid=\(Web.viewerSec)"),
+                    collected: 1_697_200_000_000),
+            ].joined(separator: "\n") + "\n"
         let (summary, batch) = try importFiles([("zeeschuimer-export-tiktok.ndjson", text)])
         #expect(summary.status == .imported)
         #expect(summary.layout == "zeeschuimer")
@@ -223,8 +261,13 @@ struct HARMergeTests {
         var har = HAR()
         har.add(api("user/detail/", "uniqueId=handle"), body: Web.userDetail())
         har.add(api("post/item_list/", "secUid=\(Web.creatorSec)"), body: Web.itemList([Web.item()]))
-        har.add(api("comment/list/", "aweme_id=\(Web.videoID)"), body: Web.commentList([
-            Web.comment(userID: 7_000_000_000_000_000_777, uniqueId: "alice", text: "nice video", time: Int(utc(2021, 3, 4, 10)))]))
+        har.add(
+            api("comment/list/", "aweme_id=\(Web.videoID)"),
+            body: Web.commentList([
+                Web.comment(
+                    userID: 7_000_000_000_000_000_777, uniqueId: "alice", text: "nice video",
+                    time: Int(utc(2021, 3, 4, 10)))
+            ]))
         return har
     }
 
@@ -262,9 +305,12 @@ struct HARMergeTests {
         var early = HAR()
         early.add(api("user/detail/"), body: Web.userDetail(uniqueId: "oldname"), started: "2024-01-01T00:00:00Z")
         var late = HAR()
-        late.add(api("recommend/item_list/"), body: Web.itemList([Web.item(author: Web.author(uniqueId: "NewName"))]),
-                 started: "2025-06-01T00:00:00Z")
-        let (_, archiveBatch) = try importFiles([("alice.json", Self.archive.replacingOccurrences(of: "\"Handle\"", with: "\"oldname\""))])
+        late.add(
+            api("recommend/item_list/"), body: Web.itemList([Web.item(author: Web.author(uniqueId: "NewName"))]),
+            started: "2025-06-01T00:00:00Z")
+        let (_, archiveBatch) = try importFiles([
+            ("alice.json", Self.archive.replacingOccurrences(of: "\"Handle\"", with: "\"oldname\""))
+        ])
         let store = build([try importHAR(late).batch, try #require(archiveBatch), try importHAR(early).batch])
         let creator = try #require(store.account(id: Web.creatorID))
         #expect(store.username(creator) == "newname")
@@ -277,10 +323,14 @@ struct HARMergeTests {
     @Test("the same item in many responses is one video with one snapshot per observation")
     func duplicates() throws {
         var har = HAR()
-        har.add(api("recommend/item_list/"), body: Web.itemList([Web.item(plays: "100")]), started: "2025-01-01T10:00:00Z")
-        har.add(api("related/item_list/", "itemID=1"), body: Web.itemList([Web.item(plays: "150")]), started: "2025-01-01T11:00:00Z")
-        har.add(api("item/detail/", "itemId=\(Web.videoID)"), body: ["itemInfo": ["itemStruct": Web.item(plays: "160")]],
-                started: "2025-01-01T11:00:00Z")
+        har.add(
+            api("recommend/item_list/"), body: Web.itemList([Web.item(plays: "100")]), started: "2025-01-01T10:00:00Z")
+        har.add(
+            api("related/item_list/", "itemID=1"), body: Web.itemList([Web.item(plays: "150")]),
+            started: "2025-01-01T11:00:00Z")
+        har.add(
+            api("item/detail/", "itemId=\(Web.videoID)"), body: ["itemInfo": ["itemStruct": Web.item(plays: "160")]],
+            started: "2025-01-01T11:00:00Z")
         let store = build([try importHAR(har).batch])
         #expect(store.videos.count == 1)
         #expect(store.events(.posted).count == 1)
@@ -293,10 +343,12 @@ struct HARMergeTests {
     func bigIDs() throws {
         let big: UInt64 = 9_223_372_036_854_775_807 + 1_000  // above Int64.max
         var har = HAR()
-        har.add(api("recommend/item_list/"), body: Web.itemList([
-            Web.item(id: Web.videoID + 1).with("id", .raw(Web.videoID + 1)),
-            Web.item(id: big, author: Web.author(id: big - 1, uniqueId: "big", secUid: "MS4wLjABAAAAbig")),
-        ]))
+        har.add(
+            api("recommend/item_list/"),
+            body: Web.itemList([
+                Web.item(id: Web.videoID + 1).with("id", .raw(Web.videoID + 1)),
+                Web.item(id: big, author: Web.author(id: big - 1, uniqueId: "big", secUid: "MS4wLjABAAAAbig")),
+            ]))
         let store = build([try importHAR(har).batch])
         #expect(store.video(id: Web.videoID + 1) != nil)
         #expect(store.video(id: big) != nil)
@@ -306,10 +358,15 @@ struct HARMergeTests {
     @Test("the same captures in any order, or imported twice, give the same store")
     func deterministic() throws {
         var other = HAR(.firefox)
-        other.add(api("recommend/item_list/"), body: Web.itemList([Web.item(author: Web.author(uniqueId: "renamed")), Web.item(id: Web.video2ID)]),
-                  started: "2025-02-01T00:00:00+02:00")
-        other.add(api("comment/list/"), body: Web.commentList([
-            Web.comment(cid: Web.reply2ID), Web.comment(cid: Web.replyID, text: "again", parent: Web.reply2ID)]))
+        other.add(
+            api("recommend/item_list/"),
+            body: Web.itemList([Web.item(author: Web.author(uniqueId: "renamed")), Web.item(id: Web.video2ID)]),
+            started: "2025-02-01T00:00:00+02:00")
+        other.add(
+            api("comment/list/"),
+            body: Web.commentList([
+                Web.comment(cid: Web.reply2ID), Web.comment(cid: Web.replyID, text: "again", parent: Web.reply2ID),
+            ]))
         let a = try importHAR(Self.capture()).batch
         let b = try importHAR(other, name: "other.har").batch
         let (_, archiveBatch) = try importFiles([("alice.json", Self.archive)])

@@ -11,7 +11,9 @@ struct HARSynthTests {
 
     /// Generates once into a temporary folder; returns the folder and the report.
     static let generated: (directory: String, report: SynthReport)? = {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("whichtok-har-synth-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "whichtok-har-synth-\(UUID().uuidString)"
+        ).path
         guard let report = try? Synth.generate(options, to: directory) else { return nil }
         return (directory, report)
     }()
@@ -23,7 +25,10 @@ struct HARSynthTests {
     @Test("synth writes Chrome and Firefox captures as .har, .zip and .har.gz, and they import cleanly")
     func captures() throws {
         let (directory, report) = try #require(Self.generated)
-        #expect(report.captures == ["web-capture-000-chrome.har", "web-capture-001-firefox.zip", "web-capture-002-chrome.har.gz"])
+        #expect(
+            report.captures == [
+                "web-capture-000-chrome.har", "web-capture-001-firefox.zip", "web-capture-002-chrome.har.gz",
+            ])
         let run = importAll(report.captures.map { directory + "/" + $0 })
         #expect(run.summaries.count == 3)
         #expect(run.summaries.map(\.layout) == ["har-chrome", "har-firefox", "har-chrome"])
@@ -41,15 +46,19 @@ struct HARSynthTests {
         #expect((run.summaries[0].webEntriesRead["item lists"] ?? 0) >= 2)
     }
 
-    @Test("a HAR read on two or three threads gives the batch counts, warnings and store of one thread", arguments: [2, 3])
+    @Test(
+        "a HAR read on two or three threads gives the batch counts, warnings and store of one thread",
+        arguments: [2, 3])
     func splitReading(threads: Int) throws {
         let (directory, report) = try #require(Self.generated)
         let path = directory + "/" + report.captures[0]
         func read(threads: Int) throws -> ImportBatch {
             var batch = ImportBatch(inputName: "capture.har", sha256: [])
             var reader = WebCaptureReader(
-                parser: JSONParser(), bodyParser: JSONParser(), bodyThreads: threads, splitMinimum: (entries: 4, bytes: 1))
-            _ = try InputReader().forEachEntry(of: InputSource(displayName: "capture.har", location: .file(path))) { name, bytes in
+                parser: JSONParser(), bodyParser: JSONParser(), bodyThreads: threads,
+                splitMinimum: (entries: 4, bytes: 1))
+            _ = try InputReader().forEachEntry(of: InputSource(displayName: "capture.har", location: .file(path))) {
+                name, bytes in
                 reader.read(entryPath: name, bytes: bytes, into: &batch)
             }
             _ = reader.finish(into: &batch)

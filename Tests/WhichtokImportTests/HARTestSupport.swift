@@ -10,7 +10,8 @@ import WhichtokStore
 
 /// A small JSON value for building fixtures; `description` is the compact JSON text.
 indirect enum J: CustomStringConvertible, ExpressibleByStringInterpolation, ExpressibleByIntegerLiteral,
-    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral {
+    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
+{
     case object([(String, J)])
     case array([J])
     case string(String)
@@ -29,7 +30,8 @@ indirect enum J: CustomStringConvertible, ExpressibleByStringInterpolation, Expr
 
     var description: String {
         switch self {
-        case .object(let members): "{" + members.map { J.quote($0.0) + ":" + $0.1.description }.joined(separator: ",") + "}"
+        case .object(let members):
+            "{" + members.map { J.quote($0.0) + ":" + $0.1.description }.joined(separator: ",") + "}"
         case .array(let items): "[" + items.map(\.description).joined(separator: ",") + "]"
         case .string(let text): J.quote(text)
         case .number(let text): text
@@ -67,7 +69,11 @@ indirect enum J: CustomStringConvertible, ExpressibleByStringInterpolation, Expr
     /// A copy with `key` set (appended when absent).
     func with(_ key: String, _ value: J) -> J {
         guard case .object(var members) = self else { return self }
-        if let index = members.firstIndex(where: { $0.0 == key }) { members[index].1 = value } else { members.append((key, value)) }
+        if let index = members.firstIndex(where: { $0.0 == key }) {
+            members[index].1 = value
+        } else {
+            members.append((key, value))
+        }
         return .object(members)
     }
 
@@ -93,82 +99,128 @@ enum Web {
     static let replyID: UInt64 = 7_280_136_767_352_309_001
     static let reply2ID: UInt64 = 7_280_136_767_352_309_002
 
-    static func author(id: UInt64 = creatorID, uniqueId: String = "handle", secUid: String = creatorSec,
-                       nickname: String = "Display Name", verified: Bool = false) -> J {
-        ["id": .id(id), "uniqueId": .string(uniqueId), "nickname": .string(nickname), "secUid": .string(secUid),
-         "signature": "bio", "verified": .bool(verified), "privateAccount": false, "avatarThumb": "https://p16.example/a.jpeg"]
+    static func author(
+        id: UInt64 = creatorID, uniqueId: String = "handle", secUid: String = creatorSec,
+        nickname: String = "Display Name", verified: Bool = false
+    ) -> J {
+        [
+            "id": .id(id), "uniqueId": .string(uniqueId), "nickname": .string(nickname), "secUid": .string(secUid),
+            "signature": "bio", "verified": .bool(verified), "privateAccount": false,
+            "avatarThumb": "https://p16.example/a.jpeg",
+        ]
     }
 
     /// The item of §4.1: two hashtags (one only in `textExtra`), a mention, a sound, rounded `stats`
     /// and exact `statsV2`.
-    static func item(id: UInt64 = videoID, author: J = author(), createTime: J = 1_733_355_614,
-                     desc: String = "caption text #tag #other @mention", plays: String = "1585253") -> J {
-        ["id": .id(id), "desc": .string(desc), "createTime": createTime, "scheduleTime": 0,
-         "author": author,
-         "authorStats": ["followerCount": 11900, "followingCount": 8, "heart": 114100, "videoCount": 32],
-         "stats": ["diggCount": 38900, "shareCount": 2124, "commentCount": 504, "playCount": 1_600_000, "collectCount": 3207],
-         "statsV2": ["diggCount": "38884", "shareCount": "2124", "commentCount": "504", "playCount": .string(plays),
-                     "collectCount": "3207", "repostCount": "0"],
-         "music": ["id": .id(musicID), "title": "original sound - handle", "authorName": "handle", "original": true,
-                   "duration": 61, "playUrl": ""],
-         "challenges": [["id": .id(tagID), "title": "tag", "desc": "", "isCommerce": false,
-                         "stats": ["videoCount": 0, "viewCount": 0]]],
-         "textExtra": [
-            ["type": 1, "subType": 0, "start": 13, "end": 17, "hashtagName": "tag", "hashtagId": .id(tagID),
-             "userId": "", "userUniqueId": "", "secUid": "", "awemeId": "", "isCommerce": false],
-            ["type": 1, "subType": 0, "start": 18, "end": 24, "hashtagName": "other", "hashtagId": .id(tag2ID),
-             "userId": "", "userUniqueId": "", "secUid": "", "awemeId": "", "isCommerce": false],
-            ["type": 0, "subType": 0, "start": 25, "end": 33, "hashtagName": "", "hashtagId": "",
-             "userId": .id(mentionID), "userUniqueId": "mention", "secUid": "MS4wLjABAAAAmention", "awemeId": "",
-             "isCommerce": false]],
-         "video": ["id": .id(id), "duration": 61, "playAddr": "https://v16.example/x.mp4?x-expires=1"],
-         "duetInfo": ["duetFromId": "0"], "duetEnabled": true, "stitchEnabled": true,
-         "isAd": false, "digged": false, "collected": false]
+    static func item(
+        id: UInt64 = videoID, author: J = author(), createTime: J = 1_733_355_614,
+        desc: String = "caption text #tag #other @mention", plays: String = "1585253"
+    ) -> J {
+        [
+            "id": .id(id), "desc": .string(desc), "createTime": createTime, "scheduleTime": 0,
+            "author": author,
+            "authorStats": ["followerCount": 11900, "followingCount": 8, "heart": 114100, "videoCount": 32],
+            "stats": [
+                "diggCount": 38900, "shareCount": 2124, "commentCount": 504, "playCount": 1_600_000,
+                "collectCount": 3207,
+            ],
+            "statsV2": [
+                "diggCount": "38884", "shareCount": "2124", "commentCount": "504", "playCount": .string(plays),
+                "collectCount": "3207", "repostCount": "0",
+            ],
+            "music": [
+                "id": .id(musicID), "title": "original sound - handle", "authorName": "handle", "original": true,
+                "duration": 61, "playUrl": "",
+            ],
+            "challenges": [
+                [
+                    "id": .id(tagID), "title": "tag", "desc": "", "isCommerce": false,
+                    "stats": ["videoCount": 0, "viewCount": 0],
+                ]
+            ],
+            "textExtra": [
+                [
+                    "type": 1, "subType": 0, "start": 13, "end": 17, "hashtagName": "tag", "hashtagId": .id(tagID),
+                    "userId": "", "userUniqueId": "", "secUid": "", "awemeId": "", "isCommerce": false,
+                ],
+                [
+                    "type": 1, "subType": 0, "start": 18, "end": 24, "hashtagName": "other", "hashtagId": .id(tag2ID),
+                    "userId": "", "userUniqueId": "", "secUid": "", "awemeId": "", "isCommerce": false,
+                ],
+                [
+                    "type": 0, "subType": 0, "start": 25, "end": 33, "hashtagName": "", "hashtagId": "",
+                    "userId": .id(mentionID), "userUniqueId": "mention", "secUid": "MS4wLjABAAAAmention", "awemeId": "",
+                    "isCommerce": false,
+                ],
+            ],
+            "video": ["id": .id(id), "duration": 61, "playAddr": "https://v16.example/x.mp4?x-expires=1"],
+            "duetInfo": ["duetFromId": "0"], "duetEnabled": true, "stitchEnabled": true,
+            "isAd": false, "digged": false, "collected": false,
+        ]
     }
 
     /// A top-level comment (§5.2), or a reply when `parent` is given.
-    static func comment(cid: UInt64 = commentID, video: UInt64 = videoID, userID: UInt64 = viewerID,
-                        uniqueId: String? = "viewer", sec: String? = nil, text: String = "nice @handle",
-                        time: Int = 1_734_000_000, parent: UInt64 = 0, replyTo: UInt64 = 0, replies: [J]? = nil) -> J {
-        let secUid = sec ?? (userID == viewerID ? viewerSec : userID == creatorID ? creatorSec : "MS4wLjABAAAA\(userID)")
-        var user: J = ["uid": .id(userID), "nickname": "Viewer", "sec_uid": .string(secUid),
-                       "avatar_thumb": ["uri": "x", "url_list": ["https://p16.example/v.jpeg"]], "custom_verify": ""]
+    static func comment(
+        cid: UInt64 = commentID, video: UInt64 = videoID, userID: UInt64 = viewerID,
+        uniqueId: String? = "viewer", sec: String? = nil, text: String = "nice @handle",
+        time: Int = 1_734_000_000, parent: UInt64 = 0, replyTo: UInt64 = 0, replies: [J]? = nil
+    ) -> J {
+        let secUid =
+            sec ?? (userID == viewerID ? viewerSec : userID == creatorID ? creatorSec : "MS4wLjABAAAA\(userID)")
+        var user: J = [
+            "uid": .id(userID), "nickname": "Viewer", "sec_uid": .string(secUid),
+            "avatar_thumb": ["uri": "x", "url_list": ["https://p16.example/v.jpeg"]], "custom_verify": "",
+        ]
         if let uniqueId { user = user.with("unique_id", .string(uniqueId)) }
-        return ["cid": .id(cid), "text": .string(text), "aweme_id": .id(video), "create_time": .number(String(time)),
-                "digg_count": 23, "reply_id": .id(parent), "reply_to_reply_id": .id(replyTo),
-                "reply_comment_total": 1, "reply_comment": replies.map { J.array($0) } ?? .null,
-                "user": user,
-                "text_extra": [["start": 5, "end": 12, "type": 0, "user_id": .id(creatorID), "sec_uid": .string(creatorSec)]],
-                "share_info": ["url": "https://www.tiktok.com/@handle/video/\(video)", "title": "caption"],
-                "comment_language": "en", "is_author_digged": false, "stick_position": 0, "status": 1]
+        return [
+            "cid": .id(cid), "text": .string(text), "aweme_id": .id(video), "create_time": .number(String(time)),
+            "digg_count": 23, "reply_id": .id(parent), "reply_to_reply_id": .id(replyTo),
+            "reply_comment_total": 1, "reply_comment": replies.map { J.array($0) } ?? .null,
+            "user": user,
+            "text_extra": [
+                ["start": 5, "end": 12, "type": 0, "user_id": .id(creatorID), "sec_uid": .string(creatorSec)]
+            ],
+            "share_info": ["url": "https://www.tiktok.com/@handle/video/\(video)", "title": "caption"],
+            "comment_language": "en", "is_author_digged": false, "stick_position": 0, "status": 1,
+        ]
     }
 
     static func itemList(_ items: [J], key: String = "itemList") -> J {
-        [(key, .array(items)), ("cursor", "1733355614000"), ("hasMore", true), ("statusCode", 0), ("status_code", 0),
-         ("extra", ["now": 1_735_000_000_000, "logid": "2024"]), ("log_pb", ["impr_id": "2024"])].reduce(into: J.object([])) {
+        [
+            (key, .array(items)), ("cursor", "1733355614000"), ("hasMore", true), ("statusCode", 0), ("status_code", 0),
+            ("extra", ["now": 1_735_000_000_000, "logid": "2024"]), ("log_pb", ["impr_id": "2024"]),
+        ].reduce(into: J.object([])) {
             $0 = $0.with($1.0, $1.1)
         }
     }
 
     static func commentList(_ comments: [J]) -> J {
-        ["comments": .array(comments), "cursor": 20, "has_more": 0, "total": .number(String(comments.count)),
-         "status_code": 0, "status_msg": "", "extra": ["now": 1_735_000_000_000]]
+        [
+            "comments": .array(comments), "cursor": 20, "has_more": 0, "total": .number(String(comments.count)),
+            "status_code": 0, "status_msg": "", "extra": ["now": 1_735_000_000_000],
+        ]
     }
 
     /// `/api/user/detail/` (§6.1).
     static func userDetail(id: UInt64 = creatorID, uniqueId: String = "handle", secUid: String = creatorSec) -> J {
-        ["userInfo": ["user": author(id: id, uniqueId: uniqueId, secUid: secUid, verified: true)
-                        .with("uniqueIdModifyTime", 0).with("region", "US"),
-                      "stats": ["followerCount": 4_900_000, "followingCount": 12, "heart": 120_000, "videoCount": 48],
-                      "statsV2": ["followerCount": "4946894", "followingCount": "12", "heart": "120000", "videoCount": "48"],
-                      "itemList": []],
-         "shareMeta": ["title": "t", "desc": "d"], "statusCode": 0, "statusMsg": ""]
+        [
+            "userInfo": [
+                "user": author(id: id, uniqueId: uniqueId, secUid: secUid, verified: true)
+                    .with("uniqueIdModifyTime", 0).with("region", "US"),
+                "stats": ["followerCount": 4_900_000, "followingCount": 12, "heart": 120_000, "videoCount": 48],
+                "statsV2": ["followerCount": "4946894", "followingCount": "12", "heart": "120000", "videoCount": "48"],
+                "itemList": [],
+            ],
+            "shareMeta": ["title": "t", "desc": "d"], "statusCode": 0, "statusMsg": "",
+        ]
     }
 
     static func userEntry(id: UInt64, uniqueId: String, sec: String, followers: Int = 10) -> J {
-        ["user": author(id: id, uniqueId: uniqueId, secUid: sec, nickname: uniqueId),
-         "stats": ["followerCount": .number(String(followers)), "followingCount": 3],
-         "statsV2": ["followerCount": .string(String(followers)), "followingCount": "3"]]
+        [
+            "user": author(id: id, uniqueId: uniqueId, secUid: sec, nickname: uniqueId),
+            "stats": ["followerCount": .number(String(followers)), "followingCount": 3],
+            "statsV2": ["followerCount": .string(String(followers)), "followingCount": "3"],
+        ]
     }
 }
 
@@ -182,7 +234,8 @@ struct HAR {
 
     /// An entry; `text` nil leaves the body out (with Firefox's comment), `base64` encodes it.
     mutating func add(
-        _ url: String, body: J? = nil, text: String? = nil, status: Int = 200, mimeType: String = "application/json; charset=utf-8",
+        _ url: String, body: J? = nil, text: String? = nil, status: Int = 200,
+        mimeType: String = "application/json; charset=utf-8",
         base64: Bool = false, omitBody: Bool = false, size: Int? = nil, started: String = "2025-01-01T10:00:05.123Z"
     ) {
         let bodyText = text ?? body?.description
@@ -191,23 +244,32 @@ struct HAR {
             if browser == .firefox { content = content.with("comment", "Response bodies are not included.") }
         } else if let bodyText {
             if base64 {
-                content = content.with("text", .string(Data(bodyText.utf8).base64EncodedString())).with("encoding", "base64")
+                content = content.with("text", .string(Data(bodyText.utf8).base64EncodedString())).with(
+                    "encoding", "base64")
             } else {
                 content = content.with("text", .string(bodyText))
             }
         }
-        var request: J = ["method": "GET", "url": .string(url), "httpVersion": "http/2.0", "headers": [], "cookies": [],
-                          "queryString": [["name": "aid", "value": "1988"]], "headersSize": -1, "bodySize": 0]
-        var response: J = ["status": .number(String(status)), "statusText": "", "httpVersion": "http/2.0", "headers": [],
-                           "cookies": [], "content": content, "redirectURL": "", "headersSize": -1, "bodySize": -1]
-        var entry: J = ["startedDateTime": .string(started), "time": .number("210.4"), "request": request, "response": response,
-                        "cache": [:], "timings": ["blocked": 1, "dns": -1, "send": 0, "wait": 200, "receive": .number("9.4")]]
+        var request: J = [
+            "method": "GET", "url": .string(url), "httpVersion": "http/2.0", "headers": [], "cookies": [],
+            "queryString": [["name": "aid", "value": "1988"]], "headersSize": -1, "bodySize": 0,
+        ]
+        var response: J = [
+            "status": .number(String(status)), "statusText": "", "httpVersion": "http/2.0", "headers": [],
+            "cookies": [], "content": content, "redirectURL": "", "headersSize": -1, "bodySize": -1,
+        ]
+        var entry: J = [
+            "startedDateTime": .string(started), "time": .number("210.4"), "request": request, "response": response,
+            "cache": [:], "timings": ["blocked": 1, "dns": -1, "send": 0, "wait": 200, "receive": .number("9.4")],
+        ]
         switch browser {
         case .chrome:
             response = response.with("_transferSize", 23456).with("_error", .null)
-            entry = entry.with("response", response).with("_resourceType", mimeType.contains("html") ? "document" : "fetch")
-                .with("_priority", "High").with("pageref", "page_1")
-                .with("_initiator", ["type": "script", "stack": ["callFrames": []]])
+            entry = entry.with("response", response).with(
+                "_resourceType", mimeType.contains("html") ? "document" : "fetch"
+            )
+            .with("_priority", "High").with("pageref", "page_1")
+            .with("_initiator", ["type": "script", "stack": ["callFrames": []]])
         case .firefox:
             request = request.with("bodySize", 0)
             entry = entry.with("request", request).with("_securityState", "secure").with("serverIPAddress", "192.0.2.7")
@@ -217,11 +279,19 @@ struct HAR {
     }
 
     var json: J {
-        let creator: J = browser == .chrome ? ["name": "WebInspector", "version": "537.36"] : ["name": "Firefox", "version": "133.0"]
-        var log: J = ["version": "1.2", "creator": creator,
-                      "pages": [["startedDateTime": "2025-01-01T10:00:00.000Z", "id": "page_1",
-                                 "title": "https://www.tiktok.com/@handle", "pageTimings": ["onContentLoad": -1, "onLoad": -1]]],
-                      "entries": .array(entries)]
+        let creator: J =
+            browser == .chrome
+            ? ["name": "WebInspector", "version": "537.36"] : ["name": "Firefox", "version": "133.0"]
+        var log: J = [
+            "version": "1.2", "creator": creator,
+            "pages": [
+                [
+                    "startedDateTime": "2025-01-01T10:00:00.000Z", "id": "page_1",
+                    "title": "https://www.tiktok.com/@handle", "pageTimings": ["onContentLoad": -1, "onLoad": -1],
+                ]
+            ],
+            "entries": .array(entries),
+        ]
         if browser == .firefox { log = log.with("browser", ["name": "Firefox", "version": "133.0"]) }
         return ["log": log]
     }
@@ -237,7 +307,9 @@ func api(_ path: String, _ query: String = "") -> String {
 }
 
 /// Reads `files` as one input through the importer (web reader, archive reader, or both).
-func importFiles(_ files: [(name: String, text: String)], inputName: String = "capture.zip") throws -> (summary: InputSummary, batch: ImportBatch?) {
+func importFiles(_ files: [(name: String, text: String)], inputName: String = "capture.zip") throws -> (
+    summary: InputSummary, batch: ImportBatch?
+) {
     let source: InputSource
     if files.count == 1 {
         source = InputSource(displayName: files[0].name, location: .memory(Array(files[0].text.utf8)))

@@ -48,11 +48,13 @@ struct HAREndpointTests {
         #expect(store.accounts.countsObserved[author] == 1_735_725_605)
     }
 
-    @Test("every item-list endpoint is read", arguments: [
-        "post/item_list/", "creator/item_list/", "recommend/item_list/", "preload/item_list/", "related/item_list/",
-        "repost/item_list/", "collection/item_list/", "mix/item_list/", "challenge/item_list/", "music/item_list/",
-        "search/item/full/", "explore/item_list/",
-    ])
+    @Test(
+        "every item-list endpoint is read",
+        arguments: [
+            "post/item_list/", "creator/item_list/", "recommend/item_list/", "preload/item_list/", "related/item_list/",
+            "repost/item_list/", "collection/item_list/", "mix/item_list/", "challenge/item_list/", "music/item_list/",
+            "search/item/full/", "explore/item_list/",
+        ])
     func itemListEndpoints(path: String) throws {
         var har = HAR()
         let key = path.hasPrefix("search/item") ? "item_list" : "itemList"
@@ -67,10 +69,23 @@ struct HAREndpointTests {
     @Test("general search reads the item cards and the user cards")
     func generalSearch() throws {
         var har = HAR()
-        let body: J = ["data": [["type": 1, "item": Web.item()],
-                                ["type": 4, "user_list": [["user_info": ["uid": .id(Web.viewerID), "unique_id": "viewer",
-                                                                          "sec_uid": .string(Web.viewerSec), "follower_count": 77]]]]],
-                       "has_more": 1, "cursor": 12, "status_code": 0]
+        let body: J = [
+            "data": [
+                ["type": 1, "item": Web.item()],
+                [
+                    "type": 4,
+                    "user_list": [
+                        [
+                            "user_info": [
+                                "uid": .id(Web.viewerID), "unique_id": "viewer",
+                                "sec_uid": .string(Web.viewerSec), "follower_count": 77,
+                            ]
+                        ]
+                    ],
+                ],
+            ],
+            "has_more": 1, "cursor": 12, "status_code": 0,
+        ]
         har.add(api("search/general/full/", "keyword=cats"), body: body)
         let (_, batch) = try importHAR(har)
         #expect(batch.videos.contains { $0.tiktokID == Web.videoID })
@@ -82,9 +97,11 @@ struct HAREndpointTests {
     @Test("a liked list gives likes by the account its secUid names")
     func favoriteList() throws {
         var har = HAR()
-        har.add(api("user/detail/", "secUid=\(Web.viewerSec)&uniqueId=viewer"),
-                body: Web.userDetail(id: Web.viewerID, uniqueId: "viewer", secUid: Web.viewerSec))
-        har.add(api("favorite/item_list/", "secUid=\(Web.viewerSec)&count=30&cursor=0"), body: Web.itemList([Web.item()]))
+        har.add(
+            api("user/detail/", "secUid=\(Web.viewerSec)&uniqueId=viewer"),
+            body: Web.userDetail(id: Web.viewerID, uniqueId: "viewer", secUid: Web.viewerSec))
+        har.add(
+            api("favorite/item_list/", "secUid=\(Web.viewerSec)&count=30&cursor=0"), body: Web.itemList([Web.item()]))
         let store = build([try importHAR(har).batch])
         let viewer = try #require(store.account(id: Web.viewerID))
         let likes = store.events(.liked)
@@ -96,8 +113,9 @@ struct HAREndpointTests {
     @Test("item detail and user detail")
     func details() throws {
         var har = HAR()
-        har.add(api("item/detail/", "itemId=\(Web.videoID)"),
-                body: ["itemInfo": ["itemStruct": Web.item()], "shareMeta": ["title": "x"], "statusCode": 0])
+        har.add(
+            api("item/detail/", "itemId=\(Web.videoID)"),
+            body: ["itemInfo": ["itemStruct": Web.item()], "shareMeta": ["title": "x"], "statusCode": 0])
         har.add(api("user/detail/", "uniqueId=handle&secUid=\(Web.creatorSec)"), body: Web.userDetail())
         let store = build([try importHAR(har).batch])
         let author = try #require(store.account(id: Web.creatorID))
@@ -110,17 +128,27 @@ struct HAREndpointTests {
     @Test("comment list and replies: parents, reply targets, their authors, events")
     func comments() throws {
         var har = HAR()
-        har.add(api("comment/list/", "aweme_id=\(Web.videoID)&count=20&cursor=0"),
-                body: Web.commentList([Web.comment(replies: [Web.comment(
-                    cid: Web.replyID, userID: Web.creatorID, uniqueId: "handle", text: "thanks", time: 1_734_000_100,
-                    parent: Web.commentID)])]))
+        har.add(
+            api("comment/list/", "aweme_id=\(Web.videoID)&count=20&cursor=0"),
+            body: Web.commentList([
+                Web.comment(replies: [
+                    Web.comment(
+                        cid: Web.replyID, userID: Web.creatorID, uniqueId: "handle", text: "thanks",
+                        time: 1_734_000_100,
+                        parent: Web.commentID)
+                ])
+            ]))
         // The reply list: the preview reply again, and a reply to it by the viewer.
-        har.add(api("comment/list/reply/", "item_id=\(Web.videoID)&comment_id=\(Web.commentID)"),
-                body: Web.commentList([
-                    Web.comment(cid: Web.replyID, userID: Web.creatorID, uniqueId: "handle", text: "thanks",
-                                time: 1_734_000_100, parent: Web.commentID),
-                    Web.comment(cid: Web.reply2ID, text: "you're welcome", time: 1_734_000_200, parent: Web.commentID,
-                                replyTo: Web.replyID)]))
+        har.add(
+            api("comment/list/reply/", "item_id=\(Web.videoID)&comment_id=\(Web.commentID)"),
+            body: Web.commentList([
+                Web.comment(
+                    cid: Web.replyID, userID: Web.creatorID, uniqueId: "handle", text: "thanks",
+                    time: 1_734_000_100, parent: Web.commentID),
+                Web.comment(
+                    cid: Web.reply2ID, text: "you're welcome", time: 1_734_000_200, parent: Web.commentID,
+                    replyTo: Web.replyID),
+            ]))
         let (summary, batch) = try importHAR(har)
         #expect(summary.webEntriesRead["comment lists"] == 2)
         let store = build([batch])
@@ -154,12 +182,18 @@ struct HAREndpointTests {
         let b: UInt64 = 7_100_000_000_000_000_002
         var har = HAR()
         har.add(api("user/detail/", "uniqueId=handle"), body: Web.userDetail())
-        har.add(api("user/list/", "secUid=\(Web.creatorSec)&count=30&minCursor=0&maxCursor=0&scene=67"),
-                body: ["userList": [Web.userEntry(id: a, uniqueId: "fan_a", sec: "MS4wLjABAAAAfana")],
-                       "hasMore": false, "minCursor": 0, "total": 1, "statusCode": 0])
-        har.add(api("user/list/", "secUid=\(Web.creatorSec)&count=30&minCursor=0&maxCursor=0&scene=21"),
-                body: ["userList": [Web.userEntry(id: b, uniqueId: "idol_b", sec: "MS4wLjABAAAAidolb", followers: 5000)],
-                       "hasMore": false, "statusCode": 0])
+        har.add(
+            api("user/list/", "secUid=\(Web.creatorSec)&count=30&minCursor=0&maxCursor=0&scene=67"),
+            body: [
+                "userList": [Web.userEntry(id: a, uniqueId: "fan_a", sec: "MS4wLjABAAAAfana")],
+                "hasMore": false, "minCursor": 0, "total": 1, "statusCode": 0,
+            ])
+        har.add(
+            api("user/list/", "secUid=\(Web.creatorSec)&count=30&minCursor=0&maxCursor=0&scene=21"),
+            body: [
+                "userList": [Web.userEntry(id: b, uniqueId: "idol_b", sec: "MS4wLjABAAAAidolb", followers: 5000)],
+                "hasMore": false, "statusCode": 0,
+            ])
         let store = build([try importHAR(har).batch])
         let creator = try #require(store.account(id: Web.creatorID))
         let fan = try #require(store.account(id: a))
@@ -174,17 +208,36 @@ struct HAREndpointTests {
     @Test("user search (snake_case), hashtag detail, sound detail")
     func searchAndDetails() throws {
         var har = HAR()
-        har.add(api("search/user/full/", "keyword=view"),
-                body: ["user_list": [["user_info": ["uid": .id(Web.viewerID), "unique_id": "viewer", "nickname": "V",
-                                                     "sec_uid": .string(Web.viewerSec), "follower_count": 42]]],
-                       "has_more": 0, "status_code": 0])
-        har.add(api("challenge/detail/", "challengeName=tag"),
-                body: ["challengeInfo": ["challenge": ["id": .id(Web.tag2ID), "title": "Other", "desc": ""],
-                                         "stats": ["videoCount": 10, "viewCount": 100],
-                                         "statsV2": ["videoCount": "10", "viewCount": "100"]], "statusCode": 0])
-        har.add(api("music/detail/", "musicId=\(Web.musicID)"),
-                body: ["musicInfo": ["music": ["id": .id(Web.musicID), "title": "original sound - handle"],
-                                     "author": Web.author(), "stats": ["videoCount": 3]], "statusCode": 0])
+        har.add(
+            api("search/user/full/", "keyword=view"),
+            body: [
+                "user_list": [
+                    [
+                        "user_info": [
+                            "uid": .id(Web.viewerID), "unique_id": "viewer", "nickname": "V",
+                            "sec_uid": .string(Web.viewerSec), "follower_count": 42,
+                        ]
+                    ]
+                ],
+                "has_more": 0, "status_code": 0,
+            ])
+        har.add(
+            api("challenge/detail/", "challengeName=tag"),
+            body: [
+                "challengeInfo": [
+                    "challenge": ["id": .id(Web.tag2ID), "title": "Other", "desc": ""],
+                    "stats": ["videoCount": 10, "viewCount": 100],
+                    "statsV2": ["videoCount": "10", "viewCount": "100"],
+                ], "statusCode": 0,
+            ])
+        har.add(
+            api("music/detail/", "musicId=\(Web.musicID)"),
+            body: [
+                "musicInfo": [
+                    "music": ["id": .id(Web.musicID), "title": "original sound - handle"],
+                    "author": Web.author(), "stats": ["videoCount": 3],
+                ], "statusCode": 0,
+            ])
         let (summary, batch) = try importHAR(har)
         #expect(summary.skippedEntries.isEmpty)
         let store = build([batch])
@@ -199,21 +252,31 @@ struct HAREndpointTests {
     @Test("the 2020 itemInfos shape (legacy lists, createTime as a string, counters in itemInfos)")
     func legacyItemInfos() throws {
         let element: J = [
-            "itemInfos": ["id": .id(Web.videoID), "text": "old #dance", "createTime": "1590000000",
-                          "authorId": .id(Web.creatorID), "musicId": .id(Web.musicID), "diggCount": 10, "shareCount": 2,
-                          "playCount": 300, "commentCount": 4, "covers": ["x"]],
-            "authorInfos": ["userId": .id(Web.creatorID), "uniqueId": "handle", "nickName": "Name", "secUid": .string(Web.creatorSec),
-                            "verified": true],
+            "itemInfos": [
+                "id": .id(Web.videoID), "text": "old #dance", "createTime": "1590000000",
+                "authorId": .id(Web.creatorID), "musicId": .id(Web.musicID), "diggCount": 10, "shareCount": 2,
+                "playCount": 300, "commentCount": 4, "covers": ["x"],
+            ],
+            "authorInfos": [
+                "userId": .id(Web.creatorID), "uniqueId": "handle", "nickName": "Name",
+                "secUid": .string(Web.creatorSec),
+                "verified": true,
+            ],
             "musicInfos": ["musicId": .id(Web.musicID), "musicName": "tune", "authorName": "x", "original": false],
             "challengeInfoList": [["challengeId": .id(Web.tagID), "challengeName": "dance"]],
             "authorStats": ["followerCount": 100, "followingCount": 1],
-            "textExtra": [["AwemeId": "", "Start": 4, "End": 10, "HashtagName": "dance", "HashtagId": .id(Web.tagID),
-                           "Type": 1, "UserId": ""]],
+            "textExtra": [
+                [
+                    "AwemeId": "", "Start": 4, "End": 10, "HashtagName": "dance", "HashtagId": .id(Web.tagID),
+                    "Type": 1, "UserId": "",
+                ]
+            ],
             "duetInfo": ["duetFromId": .id(Web.video2ID)],
         ]
         var har = HAR()
-        har.add("https://m.tiktok.com/share/item/list?secUid=&id=1&type=3&count=30",
-                body: ["statusCode": 0, "body": ["hasMore": true, "itemListData": [element]]])
+        har.add(
+            "https://m.tiktok.com/share/item/list?secUid=&id=1&type=3&count=30",
+            body: ["statusCode": 0, "body": ["hasMore": true, "itemListData": [element]]])
         har.add(api("challenge/item_list/", "challengeID=\(Web.tagID)"), body: ["items": [element], "statusCode": 0])
         let (summary, batch) = try importHAR(har)
         #expect(summary.skippedEntries.isEmpty)
@@ -238,11 +301,14 @@ struct HAREndpointTests {
     func duetsAndStitches() throws {
         let stitchID: UInt64 = 7_444_705_554_666_131_111
         var har = HAR()
-        har.add(api("recommend/item_list/"), body: Web.itemList([
-            Web.item(id: Web.video2ID).with("duetInfo", ["duetFromId": .id(Web.videoID)]),
-            Web.item(id: stitchID).with("duetInfo", ["duetFromId": "0"]).with("stitchInfo", ["stitchFromId": .id(Web.videoID)]),
-            Web.item(),
-        ]))
+        har.add(
+            api("recommend/item_list/"),
+            body: Web.itemList([
+                Web.item(id: Web.video2ID).with("duetInfo", ["duetFromId": .id(Web.videoID)]),
+                Web.item(id: stitchID).with("duetInfo", ["duetFromId": "0"]).with(
+                    "stitchInfo", ["stitchFromId": .id(Web.videoID)]),
+                Web.item(),
+            ]))
         let store = build([try importHAR(har).batch])
         let source = try #require(store.video(id: Web.videoID))
         let duet = try #require(store.video(id: Web.video2ID))
@@ -285,9 +351,9 @@ struct HARBodyTests {
         var har = HAR(.firefox)
         let full = Web.itemList([Web.item()]).description
         har.add(api("recommend/item_list/"), body: Web.itemList([Web.item(id: Web.video2ID)]))
-        har.add(api("recommend/item_list/"), omitBody: true, size: 9000)                        // Firefox: no bodies
+        har.add(api("recommend/item_list/"), omitBody: true, size: 9000)  // Firefox: no bodies
         har.add(api("post/item_list/"), text: String(full.prefix(full.count / 2)), size: full.utf8.count)  // cut at the limit
-        har.add(api("post/item_list/"), text: "")                                              // bot answer
+        har.add(api("post/item_list/"), text: "")  // bot answer
         har.add(api("post/item_list/"), text: "", status: 204)
         har.add("https://mon.tiktokv.com/monitor_browser/collect/batch/", text: "{}")
         har.add("https://lf16-tiktok-web.tiktokcdn-us.com/obj/x.js", text: "var x", mimeType: "application/javascript")
@@ -299,11 +365,12 @@ struct HARBodyTests {
         let (summary, batch) = try importHAR(har)
         #expect(summary.status == .imported)
         #expect(summary.layout == "har-firefox")
-        #expect(summary.skippedEntries == [
-            "body missing": 1, "body truncated": 1, "bot answer (empty 200)": 1, "empty body": 1, "other host": 2,
-            "not TikTok data": 1, "unknown endpoint": 1, "TikTok error status": 1, "HTTP error or redirect": 1,
-            "no records": 1,
-        ])
+        #expect(
+            summary.skippedEntries == [
+                "body missing": 1, "body truncated": 1, "bot answer (empty 200)": 1, "empty body": 1, "other host": 2,
+                "not TikTok data": 1, "unknown endpoint": 1, "TikTok error status": 1, "HTTP error or redirect": 1,
+                "no records": 1,
+            ])
         #expect(batch.videos.map(\.tiktokID) == [Web.video2ID])
         #expect(summary.diagnostics.allSatisfy { $0.severity == .warning })
         // One named warning per notable reason, with the first entry's index.
@@ -315,17 +382,27 @@ struct HARBodyTests {
 
     @Test("a truncated body is told apart from a malformed one, even without a size")
     func truncationDetection() {
-        #expect(WebCaptureReader.isTruncation(JSONError(offset: 500, message: "unexpected end of input"), length: 500, declaredSize: -1))
-        #expect(WebCaptureReader.isTruncation(JSONError(offset: 10, message: "unterminated string"), length: 500, declaredSize: -1))
-        #expect(WebCaptureReader.isTruncation(JSONError(offset: 10, message: "expected ',' or '}'"), length: 500, declaredSize: 1 << 20))
-        #expect(!WebCaptureReader.isTruncation(JSONError(offset: 10, message: "expected ',' or '}'"), length: 500, declaredSize: 500))
+        #expect(
+            WebCaptureReader.isTruncation(
+                JSONError(offset: 500, message: "unexpected end of input"), length: 500, declaredSize: -1))
+        #expect(
+            WebCaptureReader.isTruncation(
+                JSONError(offset: 10, message: "unterminated string"), length: 500, declaredSize: -1))
+        #expect(
+            WebCaptureReader.isTruncation(
+                JSONError(offset: 10, message: "expected ',' or '}'"), length: 500, declaredSize: 1 << 20))
+        #expect(
+            !WebCaptureReader.isTruncation(
+                JSONError(offset: 10, message: "expected ',' or '}'"), length: 500, declaredSize: 500))
     }
 
     @Test("invalid JSON in a body names the file, the entry index and the URL, not the body or the token")
     func malformedBody() throws {
         var har = HAR()
         har.add(api("recommend/item_list/"), body: Web.itemList([Web.item(id: Web.video2ID)]))
-        har.add(api("comment/list/", "aweme_id=1"), text: "{\"comments\": [{\"cid\": \"1\", \"text\": \"PRIVATE WORDS\"} oops]}")
+        har.add(
+            api("comment/list/", "aweme_id=1"),
+            text: "{\"comments\": [{\"cid\": \"1\", \"text\": \"PRIVATE WORDS\"} oops]}")
         har.add(api("post/item_list/"), body: Web.itemList([Web.item()]))
         let (summary, batch) = try importHAR(har)
         #expect(summary.status == .imported)
@@ -346,7 +423,10 @@ struct HARBodyTests {
         let (broken, batch) = try importFiles([("broken.har", "{\"log\": {\"entries\": [ {\"request\": ")])
         #expect(broken.status == .rejected)
         #expect(batch == nil)
-        #expect(broken.diagnostics.contains { $0.severity == .error && $0.description.contains("broken.har") && $0.description.contains("offset") })
+        #expect(
+            broken.diagnostics.contains {
+                $0.severity == .error && $0.description.contains("broken.har") && $0.description.contains("offset")
+            })
         let (other, _) = try importFiles([("other.har", "{\"something\": []}")])
         #expect(other.status == .rejected)
         #expect(other.diagnostics.contains { $0.message.contains("log.entries") })
@@ -372,7 +452,8 @@ struct HARBodyTests {
             #"{"request":{"url":\#(J.quote(url))},"response":{"status":200,"status":500,"content":{"encoding":"base64","text":\#(base64Body)}}}"#,
         ]
         // The creator comes after the entries here.
-        let text = #"{"log":{"version":"1.2","entries":[\#(entries.joined(separator: ","))],"creator":{"name":"WebInspector","version":"537.36"}}}"#
+        let text =
+            #"{"log":{"version":"1.2","entries":[\#(entries.joined(separator: ","))],"creator":{"name":"WebInspector","version":"537.36"}}}"#
         let (summary, batchOrNil) = try importFiles([("capture.har", text)])
         let batch = try #require(batchOrNil, "rejected: \(summary.diagnostics)")
         #expect(summary.layout == "har-chrome")
@@ -402,7 +483,11 @@ struct HARBodyTests {
             let (rejected, none) = try importFiles([(name, broken)])
             #expect(rejected.status == .rejected, "\(name)")
             #expect(none == nil)
-            #expect(rejected.diagnostics.contains { $0.severity == .error && $0.message.contains("invalid JSON") && $0.position?.hasPrefix("offset") == true }, "\(name): \(rejected.diagnostics)")
+            #expect(
+                rejected.diagnostics.contains {
+                    $0.severity == .error && $0.message.contains("invalid JSON")
+                        && $0.position?.hasPrefix("offset") == true
+                }, "\(name): \(rejected.diagnostics)")
         }
         let (array, _) = try importFiles([("array.har", "[1, 2]")])
         #expect(array.status == .rejected)
@@ -414,7 +499,8 @@ struct HARBodyTests {
         let item = Web.itemList([Web.item()]).description
         let url = J.quote(api("recommend/item_list/"))
         let good = #"{"request":{"url":\#(url)},"response":{"status":200,"content":{"text":\#(J.quote(item))}}}"#
-        let bad = #"{"request":{"url":\#(url)},"response":{"status":200,"content":{"encoding":"base64","text":"e30\x="}}}"#
+        let bad =
+            #"{"request":{"url":\#(url)},"response":{"status":200,"content":{"encoding":"base64","text":"e30\x="}}}"#
         let (summary, batchOrNil) = try importFiles([("capture.har", #"{"log":{"entries":[\#(bad),\#(good)]}}"#)])
         let batch = try #require(batchOrNil, "rejected: \(summary.diagnostics)")
         #expect(summary.skippedEntries == ["invalid JSON": 1])
@@ -447,7 +533,8 @@ struct HARBodyTests {
         // .har.gz
         let gz = try ArchiveWriter.data([("x", Array(har.text.utf8))], format: .gzip)
         let gzOutcome = Importer(parallelism: 1).read(
-            InputSource(displayName: "capture.har.gz", location: .memory(gz)), parser: JSONParser(), bodyParser: JSONParser())
+            InputSource(displayName: "capture.har.gz", location: .memory(gz)), parser: JSONParser(),
+            bodyParser: JSONParser())
         #expect(gzOutcome.summary.status == .imported)
         #expect(gzOutcome.batch?.videos.count == 1)
         // A zip holding a HAR and an archive: both read into one batch.
@@ -455,7 +542,9 @@ struct HARBodyTests {
             {"Activity": {"Following List": {"Following": [{"Date": "2021-01-03 03:04:05", "UserName": "Handle"}]}},
              "Profile": {"Profile Information": {"ProfileMap": {"userName": "fan"}}}}
             """
-        let (mixed, mixedBatch) = try importFiles([("www.tiktok.com.har", har.text), ("TikTok_Data_1/user_data.json", archive)])
+        let (mixed, mixedBatch) = try importFiles([
+            ("www.tiktok.com.har", har.text), ("TikTok_Data_1/user_data.json", archive),
+        ])
         #expect(mixed.status == .imported)
         #expect(mixed.layout.hasPrefix("json-") && mixed.layout.hasSuffix("+har-firefox"))
         #expect(mixed.webEntriesRead == ["item lists": 1])
@@ -505,7 +594,8 @@ struct HARValueTests {
 
     @Test("URLs: host, path and query parameters from bytes; the shown form drops the query")
     func urls() throws {
-        let url = try #require(WebURL("HTTPS://user@WWW.TikTok.com:443/api/user/list/?secUid=MS4w%3D%3D&scene=67&x#frag"))
+        let url = try #require(
+            WebURL("HTTPS://user@WWW.TikTok.com:443/api/user/list/?secUid=MS4w%3D%3D&scene=67&x#frag"))
         #expect(url.host == "www.tiktok.com")
         #expect(url.isTikTok)
         #expect(url.path == "/api/user/list/")
@@ -518,6 +608,8 @@ struct HARValueTests {
         #expect(WebURL("ftp://www.tiktok.com/") == nil)
         #expect(WebURL("not a url") == nil)
         #expect(WebURL("https://www.tiktok.com.evil.example/api/post/item_list/")?.isTikTok == false)
-        #expect(WebEndpoint(url: try #require(WebURL("https://www.tiktok.com/API/Post/Item_List")), mimeType: nil) == .itemList)
+        #expect(
+            WebEndpoint(url: try #require(WebURL("https://www.tiktok.com/API/Post/Item_List")), mimeType: nil)
+                == .itemList)
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WhichtokImport
 
 // MARK: - Helpers
@@ -46,7 +47,8 @@ private func bytes(_ value: JSONValue) -> [UInt8]? {
 @Suite("JSON values")
 struct JSONValueTests {
     @Test func everyScalarType() throws {
-        let doc = #"{"i": -5, "big": 9223372036854775807, "u": 18446744073709551615, "d": 1.5, "e": -2.5e-3,"#
+        let doc =
+            #"{"i": -5, "big": 9223372036854775807, "u": 18446744073709551615, "d": 1.5, "e": -2.5e-3,"#
             + #" "t": true, "f": false, "n": null, "s": "x", "min": -9223372036854775808, "z": -0}"#
         try JSONParser().parse(doc) { root in
             #expect(root.type == .object)
@@ -112,25 +114,26 @@ struct JSONValueTests {
 
     @Test func idsAboveTwoToThe53AreExact() throws {
         let doc = #"""
-        [7454292647186056224, 18446744073709551615, "7301234567890123456", "18446744073709551615",
-         9007199254740993, "9007199254740993", 0, "0", "00000000000000000001"]
-        """#
+            [7454292647186056224, 18446744073709551615, "7301234567890123456", "18446744073709551615",
+             9007199254740993, "9007199254740993", 0, "0", "00000000000000000001"]
+            """#
         let ids = try JSONParser().parse(doc) { root in
             var out: [UInt64?] = []
             root.forEachElement { out.append($0.idValue) }
             return out
         }
-        #expect(ids == [
-            7_454_292_647_186_056_224, 18_446_744_073_709_551_615, 7_301_234_567_890_123_456,
-            18_446_744_073_709_551_615, 9_007_199_254_740_993, 9_007_199_254_740_993, 0, 0, 1,
-        ])
+        #expect(
+            ids == [
+                7_454_292_647_186_056_224, 18_446_744_073_709_551_615, 7_301_234_567_890_123_456,
+                18_446_744_073_709_551_615, 9_007_199_254_740_993, 9_007_199_254_740_993, 0, 0, 1,
+            ])
     }
 
     @Test func idValueRejectsNegativeOverflowAndNonIds() throws {
         let doc = #"""
-        [-1, "-1", "18446744073709551616", "99999999999999999999", "000000000000000000001", "",
-         "12a", " 1", "+1", "1.0", 1.0, 7.454292647186056e18, true, null, [1], {"a": 1}, "١٢"]
-        """#
+            [-1, "-1", "18446744073709551616", "99999999999999999999", "000000000000000000001", "",
+             "12a", " 1", "+1", "1.0", 1.0, 7.454292647186056e18, true, null, [1], {"a": 1}, "١٢"]
+            """#
         let ids = try JSONParser().parse(doc) { root in
             var out: [UInt64?] = []
             root.forEachElement { out.append($0.idValue) }
@@ -262,7 +265,8 @@ struct JSONValueTests {
 
 @Suite("JSON keys and lookup")
 struct JSONKeyTests {
-    let doc = #"{"like list": 1, "Like List": 2, "Favorite Videos": 3, "Chat History with bob": 4, "ÉTÉ": 5, "k\u00e9y": 6}"#
+    let doc =
+        #"{"like list": 1, "Like List": 2, "Favorite Videos": 3, "Chat History with bob": 4, "ÉTÉ": 5, "k\u00e9y": 6}"#
 
     @Test func exactSubscript() throws {
         try JSONParser().parse(doc) { root in
@@ -386,12 +390,16 @@ private let invalidCases: [InvalidCase] = [
     InvalidCase("integer too big", "[100000000000000000000]", 1, "number out of range"),
     InvalidCase("negative integer too small", "[-9223372036854775809]", 1, "number out of range"),
     InvalidCase("double overflow", "[1, 1e400]", 4, "number out of range"),
-    InvalidCase("1025 nested arrays", String(repeating: "[", count: 1025) + String(repeating: "]", count: 1025),
-                1024, "nesting deeper than 1024 levels"),
-    InvalidCase("scalar inside 1024 arrays", String(repeating: "[", count: 1024) + "1" + String(repeating: "]", count: 1024),
-                1024, "nesting deeper than 1024 levels"),
-    InvalidCase("value inside 1024 objects", String(repeating: #"{"a":"#, count: 1024) + "1" + String(repeating: "}", count: 1024),
-                5 * 1024, "nesting deeper than 1024 levels"),
+    InvalidCase(
+        "1025 nested arrays", String(repeating: "[", count: 1025) + String(repeating: "]", count: 1025),
+        1024, "nesting deeper than 1024 levels"),
+    InvalidCase(
+        "scalar inside 1024 arrays", String(repeating: "[", count: 1024) + "1" + String(repeating: "]", count: 1024),
+        1024, "nesting deeper than 1024 levels"),
+    InvalidCase(
+        "value inside 1024 objects",
+        String(repeating: #"{"a":"#, count: 1024) + "1" + String(repeating: "}", count: 1024),
+        5 * 1024, "nesting deeper than 1024 levels"),
 ]
 
 @Suite("JSON errors")
@@ -463,7 +471,10 @@ struct JSONParserReuseTests {
             let (count, last, sum) = try parser.parse(PaddedBytes(intArray(n))) { root in
                 var last: Int64 = -1
                 var sum: Int64 = 0
-                root.forEachElement { last = $0.int64 ?? -2; sum += $0.int64 ?? 0 }
+                root.forEachElement {
+                    last = $0.int64 ?? -2
+                    sum += $0.int64 ?? 0
+                }
                 return (root.count, last, sum)
             }
             #expect(count == n)
@@ -471,7 +482,8 @@ struct JSONParserReuseTests {
             #expect(sum == Int64(n) * Int64(n - 1) / 2)
             // Errors in between leave the parser usable.
             #expect(throws: JSONError.self) { try parser.parse("[1,") { _ in () } }
-            let text = #"{"id": "\#(7_301_234_567_890_123_456 + UInt64(n))", "s": "\#(String(repeating: "é", count: n % 1000))"}"#
+            let text =
+                #"{"id": "\#(7_301_234_567_890_123_456 + UInt64(n))", "s": "\#(String(repeating: "é", count: n % 1000))"}"#
             try parser.parse(text) { root in
                 #expect(root["id"]?.idValue == 7_301_234_567_890_123_456 + UInt64(n))
                 #expect(root["s"]?.string == String(repeating: "é", count: n % 1000))

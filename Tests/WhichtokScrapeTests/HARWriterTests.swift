@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WhichtokImport
+
 @testable import WhichtokScrape
 
 @Suite("HAR writer")
@@ -13,7 +14,8 @@ struct HARWriterTests {
             requestCookies: [HTTPField("a", "1"), HTTPField("b", "2")], status: error == nil ? 200 : 0,
             responseHeaders: [
                 HTTPField("Content-Type", "application/json; charset=utf-8"),
-                HTTPField("Set-Cookie", "msToken=abc; Path=/; Expires=Wed, 21 Oct 2037 07:28:00 GMT, ttwid=1%7Cx; Path=/"),
+                HTTPField(
+                    "Set-Cookie", "msToken=abc; Path=/; Expires=Wed, 21 Oct 2037 07:28:00 GMT, ttwid=1%7Cx; Path=/"),
             ],
             body: body, waitMilliseconds: 12.3456, receiveMilliseconds: 1.5, error: error, resourceType: "fetch",
             target: "user:someone", attempt: 1)
@@ -61,7 +63,9 @@ struct HARWriterTests {
         let bytes = HARWriter.entry(Self.exchange(0, body: Array("{}".utf8)))
         let names = try JSONParser().parse(PaddedBytes(bytes)) { root -> [String] in
             var names: [String] = []
-            root["response"]?["cookies"]?.forEachElement { names.append(($0["name"]?.string ?? "") + "=" + ($0["value"]?.string ?? "")) }
+            root["response"]?["cookies"]?.forEachElement {
+                names.append(($0["name"]?.string ?? "") + "=" + ($0["value"]?.string ?? ""))
+            }
             return names
         }
         #expect(names == ["msToken=abc", "ttwid=1%7Cx"])

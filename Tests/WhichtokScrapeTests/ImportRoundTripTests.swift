@@ -36,7 +36,10 @@ struct ImportRoundTripTests {
         for row in 0..<store.accounts.count {
             if let name = store.strings[store.accounts.username[row]] { accountByName[name] = RowID(row) }
         }
-        let everyone = [MockTikTok.alice, MockTikTok.bob, MockTikTok.carol, MockTikTok.dave, MockTikTok.erin, MockTikTok.gina, MockTikTok.hank]
+        let everyone = [
+            MockTikTok.alice, MockTikTok.bob, MockTikTok.carol, MockTikTok.dave, MockTikTok.erin, MockTikTok.gina,
+            MockTikTok.hank,
+        ]
         for person in everyone {
             let row = try #require(accountByName[person.name], "account \(person.name) missing")
             #expect(store.accounts.numericID[Int(row)] == UInt64(person.id))
@@ -61,8 +64,12 @@ struct ImportRoundTripTests {
         // Follows: followers of alice follow her; alice follows the accounts she follows.
         var follows = Set<String>()
         for index in 0..<store.events.count
-        where store.events.kind[index] == EventKind.followed.rawValue && store.events.objectType[index] == ObjectType.account.rawValue {
-            follows.insert(store.label(ofAccount: store.events.actor[index]) + "->" + store.label(ofAccount: store.events.object[index]))
+        where store.events.kind[index] == EventKind.followed.rawValue
+            && store.events.objectType[index] == ObjectType.account.rawValue
+        {
+            follows.insert(
+                store.label(ofAccount: store.events.actor[index]) + "->"
+                    + store.label(ofAccount: store.events.object[index]))
         }
         #expect(follows == ["bob->alice", "carol->alice", "dave->alice", "alice->carol", "alice->erin"])
     }

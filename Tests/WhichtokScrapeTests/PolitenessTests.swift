@@ -1,13 +1,15 @@
 import Foundation
 import Testing
 import WhichtokImport
+
 @testable import WhichtokScrape
 
 @Suite("Cookies, rate limiting, backoff, signer, targets")
 struct PolitenessTests {
     @Test("Netscape cookie files: comments, #HttpOnly_, CRLF, missing value, bad lines reported without values")
     func cookieFile() {
-        let text = "\u{FEFF}# Netscape HTTP Cookie File\r\n"
+        let text =
+            "\u{FEFF}# Netscape HTTP Cookie File\r\n"
             + "# https://curl.se/docs/http-cookies.html\r\n"
             + "\r\n"
             + ".tiktok.com\tTRUE\t/\tTRUE\t1893456000\tmsToken\tAbC-123==\r\n"
@@ -18,22 +20,33 @@ struct PolitenessTests {
             + "www.tiktok.com\tMAYBE\t/\tFALSE\t0\tx\tsecret2\r\n"
         let parsed = CookieJar.parseNetscape(text)
         #expect(parsed.cookies.map(\.name) == ["msToken", "sessionid", "tt_csrf_token", "empty"])
-        #expect(parsed.cookies[0].domain == "tiktok.com" && parsed.cookies[0].includeSubdomains && parsed.cookies[0].secure)
+        #expect(
+            parsed.cookies[0].domain == "tiktok.com" && parsed.cookies[0].includeSubdomains && parsed.cookies[0].secure)
         #expect(parsed.cookies[0].value == "AbC-123==")
         #expect(parsed.cookies[1].httpOnly && parsed.cookies[1].expires == 1_893_456_000)
-        #expect(parsed.cookies[2].path == "/api" && !parsed.cookies[2].includeSubdomains && parsed.cookies[2].expires == 0)
+        #expect(
+            parsed.cookies[2].path == "/api" && !parsed.cookies[2].includeSubdomains && parsed.cookies[2].expires == 0)
         #expect(parsed.cookies[3].value == "")
         #expect(parsed.problems.map(\.line) == [8, 9])
         #expect(!parsed.problems.map(\.description).joined().contains("secret"))
 
         let jar = CookieJar(parsed.cookies)
         let now = 1_800_000_000
-        #expect(jar.cookies(host: "www.tiktok.com", path: "/@x", secure: true, now: now).map(\.name) == ["msToken", "sessionid", "empty"])
-        #expect(jar.cookies(host: "www.tiktok.com", path: "/api/post/", secure: true, now: now).first?.name == "tt_csrf_token")
-        #expect(jar.cookies(host: "www.tiktok.com", path: "/apix", secure: true, now: now).allSatisfy { $0.name != "tt_csrf_token" })
+        #expect(
+            jar.cookies(host: "www.tiktok.com", path: "/@x", secure: true, now: now).map(\.name) == [
+                "msToken", "sessionid", "empty",
+            ])
+        #expect(
+            jar.cookies(host: "www.tiktok.com", path: "/api/post/", secure: true, now: now).first?.name
+                == "tt_csrf_token")
+        #expect(
+            jar.cookies(host: "www.tiktok.com", path: "/apix", secure: true, now: now).allSatisfy {
+                $0.name != "tt_csrf_token"
+            })
         #expect(jar.cookies(host: "m.tiktok.com", path: "/", secure: false, now: now).isEmpty)  // secure-only or host-only
         #expect(jar.cookies(host: "nottiktok.com", path: "/", secure: true, now: now).isEmpty)
-        #expect(jar.cookies(host: "www.tiktok.com", path: "/", secure: true, now: 1_900_000_000).map(\.name) == ["empty"])  // expired
+        #expect(
+            jar.cookies(host: "www.tiktok.com", path: "/", secure: true, now: 1_900_000_000).map(\.name) == ["empty"])  // expired
         #expect(jar.value(named: "msToken", host: "www.tiktok.com", now: now) == "AbC-123==")
     }
 
@@ -48,15 +61,17 @@ struct PolitenessTests {
 
     @Test("Set-Cookie: merged headers, Expires with a comma, Max-Age, Domain checks, deletion")
     func setCookie() {
-        #expect(SetCookie.split("a=1; Expires=Wed, 21 Oct 2037 07:28:00 GMT; Path=/, b=2; HttpOnly, c=3")
-            == ["a=1; Expires=Wed, 21 Oct 2037 07:28:00 GMT; Path=/", "b=2; HttpOnly", "c=3"])
+        #expect(
+            SetCookie.split("a=1; Expires=Wed, 21 Oct 2037 07:28:00 GMT; Path=/, b=2; HttpOnly, c=3")
+                == ["a=1; Expires=Wed, 21 Oct 2037 07:28:00 GMT; Path=/", "b=2; HttpOnly", "c=3"])
         var jar = CookieJar()
         let now = 1_800_000_000
-        jar.take(setCookieHeaders: [
-            "ttwid=1%7Cabc; Domain=.tiktok.com; Path=/; Expires=Wed, 21 Oct 2037 07:28:00 GMT; Secure; HttpOnly",
-            "msToken=tok; Max-Age=60",
-            "evil=1; Domain=example.org",
-        ], host: "www.tiktok.com", path: "/@someone", now: now)
+        jar.take(
+            setCookieHeaders: [
+                "ttwid=1%7Cabc; Domain=.tiktok.com; Path=/; Expires=Wed, 21 Oct 2037 07:28:00 GMT; Secure; HttpOnly",
+                "msToken=tok; Max-Age=60",
+                "evil=1; Domain=example.org",
+            ], host: "www.tiktok.com", path: "/@someone", now: now)
         #expect(jar.cookies.map(\.name) == ["ttwid", "msToken"])
         #expect(jar.cookies[0].domain == "tiktok.com" && jar.cookies[0].includeSubdomains && jar.cookies[0].secure)
         #expect(jar.cookies[0].expires == 2_139_722_880)
@@ -143,15 +158,23 @@ struct PolitenessTests {
     func targets() throws {
         #expect(try ScrapeTarget.parse(kind: .user, "@Some.One_1").value == "Some.One_1")
         #expect(try ScrapeTarget.parse(kind: .user, "https://www.tiktok.com/@someone?lang=en").value == "someone")
-        #expect(try ScrapeTarget.parse(kind: .video, "https://www.tiktok.com/@someone/video/7300000000000000001?is_from_webapp=1#x").value
-            == "/@someone/video/7300000000000000001")
-        #expect(try ScrapeTarget.parse(kind: .video, "@someone/photo/7300000000000000002").value == "/@someone/photo/7300000000000000002")
+        #expect(
+            try ScrapeTarget.parse(
+                kind: .video, "https://www.tiktok.com/@someone/video/7300000000000000001?is_from_webapp=1#x"
+            ).value
+                == "/@someone/video/7300000000000000001")
+        #expect(
+            try ScrapeTarget.parse(kind: .video, "@someone/photo/7300000000000000002").value
+                == "/@someone/photo/7300000000000000002")
         #expect(try ScrapeTarget.parse(kind: .hashtag, "#cats").value == "cats")
-        #expect(try ScrapeTarget.parse(kind: .sound, "https://www.tiktok.com/music/original-sound-7200000000000000001").value
-            == "7200000000000000001")
+        #expect(
+            try ScrapeTarget.parse(kind: .sound, "https://www.tiktok.com/music/original-sound-7200000000000000001")
+                .value
+                == "7200000000000000001")
         #expect(try ScrapeTarget.parse(kind: .sound, "7200000000000000001").description == "sound:7200000000000000001")
         for (kind, text) in [
-            (TargetKind.user, "some one"), (.user, "@"), (.video, "https://vm.tiktok.com/ZMabc/"), (.video, "/@x/video/abc"),
+            (TargetKind.user, "some one"), (.user, "@"), (.video, "https://vm.tiktok.com/ZMabc/"),
+            (.video, "/@x/video/abc"),
             (.hashtag, "#"), (.sound, "popular-tune"),
         ] {
             #expect(throws: ScrapeError.self, "\(kind) \(text)") { _ = try ScrapeTarget.parse(kind: kind, text) }
@@ -162,7 +185,9 @@ struct PolitenessTests {
     func baseURL() throws {
         let base = try #require(BaseURL("http://127.0.0.1:8080/mirror/"))
         #expect(base.host == "127.0.0.1" && base.authority == "127.0.0.1:8080" && base.pathPrefix == "/mirror")
-        #expect(base.url(path: "/api/x/", query: [HTTPField("a b", "c&d/é")]) == "http://127.0.0.1:8080/mirror/api/x/?a%20b=c%26d%2F%C3%A9")
+        #expect(
+            base.url(path: "/api/x/", query: [HTTPField("a b", "c&d/é")])
+                == "http://127.0.0.1:8080/mirror/api/x/?a%20b=c%26d%2F%C3%A9")
         #expect(BaseURL(ScrapeConfiguration.defaultBaseURL)?.isSecure == true)
         for bad in ["ftp://x", "www.tiktok.com", "https://x/?q=1", "https://user@x", "https://"] {
             #expect(BaseURL(bad) == nil, "\(bad)")

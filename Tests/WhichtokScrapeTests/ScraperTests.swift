@@ -51,9 +51,13 @@ struct ScraperTests {
             #expect((served.request.parameter("X-Bogus") != nil) == served.request.path.hasPrefix("/api/"))
         }
         // The cursor of each list moved as the server said.
-        let postCursors = run.served.filter { $0.request.path == "/api/post/item_list/" }.compactMap { $0.request.parameter("cursor") }
+        let postCursors = run.served.filter { $0.request.path == "/api/post/item_list/" }.compactMap {
+            $0.request.parameter("cursor")
+        }
         #expect(postCursors == ["0", "2", "4"])
-        let followerCursors = run.served.filter { $0.request.parameter("scene") == "67" }.compactMap { $0.request.parameter("minCursor") }
+        let followerCursors = run.served.filter { $0.request.parameter("scene") == "67" }.compactMap {
+            $0.request.parameter("minCursor")
+        }
         #expect(followerCursors == ["0", "0", "2"])
         // A desktop browser's User-Agent on every request.
         #expect(run.served.allSatisfy { $0.request.headers["user-agent"] == ScrapeConfiguration.defaultUserAgent })
@@ -67,7 +71,9 @@ struct ScraperTests {
         #expect(target.outcome == .complete)
         #expect(target.posts == 3)
         #expect(target.comments == 2)  // one per video that has comments
-        let counts = run.served.filter { $0.request.path == "/api/post/item_list/" }.compactMap { $0.request.parameter("count") }
+        let counts = run.served.filter { $0.request.path == "/api/post/item_list/" }.compactMap {
+            $0.request.parameter("count")
+        }
         #expect(counts == ["3", "1"])
         #expect(!run.served.contains { $0.request.path == "/api/user/list/" })
     }
@@ -80,14 +86,17 @@ struct ScraperTests {
             Cookie(name: "msToken", value: "from-file", domain: "127.0.0.1", includeSubdomains: false),
             Cookie(name: "elsewhere", value: "no", domain: ".example.org", includeSubdomains: true),
         ]
-        let run = try ScrapeHarness(limits: ScrapeLimits(posts: 1), cookies: session).run([user("bob")], scratch: scratch)
+        let run = try ScrapeHarness(limits: ScrapeLimits(posts: 1), cookies: session).run(
+            [user("bob")], scratch: scratch)
         let page = try #require(run.served.first)
         #expect(page.request.headers["cookie"] == "sessionid=s3cret; msToken=from-file")
         let api = try #require(run.served.first { $0.request.path == "/api/post/item_list/" })
         // The page set msToken=page-token-1 and ttwid; the API call carries both.
         #expect(api.request.parameter("msToken") == "page-token-1")
         let sent = api.request.headers["cookie"] ?? ""
-        #expect(sent.contains("ttwid=1%7Cmockttwid") && sent.contains("msToken=page-token-1") && sent.contains("sessionid=s3cret"))
+        #expect(
+            sent.contains("ttwid=1%7Cmockttwid") && sent.contains("msToken=page-token-1")
+                && sent.contains("sessionid=s3cret"))
         #expect(!sent.contains("elsewhere"))
         let entry = try #require(run.har.entries.first { $0.path == "/api/post/item_list/" })
         #expect(entry.requestCookies["sessionid"] == "s3cret")
@@ -114,7 +123,8 @@ struct ScraperTests {
     @Test("an empty 200 answer stops the target at once, with a clear message")
     func emptyAnswerStops() throws {
         let scratch = try ScratchDirectory()
-        let run = try ScrapeHarness(limits: ScrapeLimits(posts: 5, followers: 5)).run([user("botted"), user("bob")], scratch: scratch)
+        let run = try ScrapeHarness(limits: ScrapeLimits(posts: 5, followers: 5)).run(
+            [user("botted"), user("bob")], scratch: scratch)
         let botted = try #require(run.report.targets.first)
         #expect(botted.outcome == .stopped)
         #expect(botted.messages.joined().contains("HTTP 200 with an empty body"))
@@ -130,7 +140,8 @@ struct ScraperTests {
     @Test("without a signer, API calls go unsigned and the error names the endpoints that need one")
     func unsignedNeedsSigner() throws {
         let scratch = try ScratchDirectory()
-        let run = try ScrapeHarness(limits: ScrapeLimits(posts: 5), signed: false).run([user("alice")], scratch: scratch)
+        let run = try ScrapeHarness(limits: ScrapeLimits(posts: 5), signed: false).run(
+            [user("alice")], scratch: scratch)
         let target = try #require(run.report.targets.first)
         #expect(target.outcome == .stopped)
         let message = target.messages.joined()
@@ -144,7 +155,8 @@ struct ScraperTests {
     @Test("a challenge page stops the target; three stopped targets in a row stop the run")
     func challengePage() throws {
         let scratch = try ScratchDirectory()
-        let run = try ScrapeHarness().run([user("walled"), user("walled"), user("walled"), user("bob")], scratch: scratch)
+        let run = try ScrapeHarness().run(
+            [user("walled"), user("walled"), user("walled"), user("bob")], scratch: scratch)
         #expect(run.report.targets.map(\.outcome) == [.stopped, .stopped, .stopped, .notTried])
         #expect(run.report.targets[0].messages.joined().contains("challenge"))
         #expect(run.report.stoppedEarly != nil)
@@ -216,7 +228,9 @@ struct ScraperTests {
         #expect(reports[1].posts == 3 && reports[1].comments == 4)
         #expect(reports[2].posts == 1 && reports[2].comments == 3)
         #expect(run.served.contains { $0.request.path == "/@alice/video/7300000000000000001" })
-        #expect(run.served.first { $0.request.path == "/api/challenge/item_list/" }?.request.parameter("challengeID") == MockTikTok.catsID)
+        #expect(
+            run.served.first { $0.request.path == "/api/challenge/item_list/" }?.request.parameter("challengeID")
+                == MockTikTok.catsID)
         #expect(run.har.entries.count == run.served.count)
     }
 
@@ -271,4 +285,3 @@ struct ScraperTests {
         }
     }
 }
-

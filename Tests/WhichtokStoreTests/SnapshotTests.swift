@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WhichtokStore
 
 @Suite("Snapshot file")
@@ -7,7 +8,8 @@ struct SnapshotTests {
     let directory: String
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory
+        directory =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("whichtok-snapshot-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
@@ -74,15 +76,24 @@ struct SnapshotTests {
         let original = try #require(FileManager.default.contents(atPath: path))
         let truncated = directory + "/truncated.store"
         _ = FileManager.default.createFile(atPath: truncated, contents: original.prefix(original.count / 2))
-        do { _ = try Store.load(from: truncated); Issue.record("loaded a truncated store") } catch {
+        do {
+            _ = try Store.load(from: truncated)
+            Issue.record("loaded a truncated store")
+        } catch {
             #expect(error.code == .corrupt)
         }
         let foreign = directory + "/foreign.store"
         _ = FileManager.default.createFile(atPath: foreign, contents: Data(repeating: 0x41, count: 500))
-        do { _ = try Store.load(from: foreign); Issue.record("loaded a foreign file") } catch {
+        do {
+            _ = try Store.load(from: foreign)
+            Issue.record("loaded a foreign file")
+        } catch {
             #expect(error.message.contains("not a whichtok store"))
         }
-        do { _ = try Store.load(from: directory + "/missing.store"); Issue.record("loaded nothing") } catch {
+        do {
+            _ = try Store.load(from: directory + "/missing.store")
+            Issue.record("loaded nothing")
+        } catch {
             #expect(error.code == .notFound)
         }
         #expect(try Store.loadOrEmpty(from: directory + "/missing.store") == Store())
@@ -97,7 +108,10 @@ struct SnapshotTests {
         let headerHash = bytes.withUnsafeBytes { XXH64.hash(UnsafeRawBufferPointer(rebasing: $0[0..<56])) }
         Snapshot.store(headerHash, into: &bytes, at: 56)
         _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
-        do { _ = try Store.load(from: path); Issue.record("loaded a newer version") } catch {
+        do {
+            _ = try Store.load(from: path)
+            Issue.record("loaded a newer version")
+        } catch {
             #expect(error.code == .newerVersion)
             #expect(error.message.contains("99"))
         }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import WhichtokStore
 
 /// Small batches shaped like what the archive readers emit.
@@ -17,12 +18,15 @@ enum Fixture {
         batch.addEvent(actor: owner, kind: .watched, objectType: .video, object: video, time: 1_735_000_000)
         batch.addEvent(actor: owner, kind: .watched, objectType: .video, object: video, time: 1_735_000_100)
         batch.addEvent(actor: owner, kind: .liked, objectType: .video, object: video, time: 1_735_000_050)
-        batch.addEvent(actor: owner, kind: .messaged, objectType: .account, object: bob, time: 1_735_100_000,
-                       detail: .messageFingerprint(0x1234))
-        batch.addEvent(actor: bob, kind: .messaged, objectType: .account, object: owner, time: 1_735_100_060,
-                       detail: .messageVideo(video))
-        batch.addEvent(actor: owner, kind: .shared, objectType: .video, object: video, time: 1_735_000_200,
-                       detail: .label("chat_head"))
+        batch.addEvent(
+            actor: owner, kind: .messaged, objectType: .account, object: bob, time: 1_735_100_000,
+            detail: .messageFingerprint(0x1234))
+        batch.addEvent(
+            actor: bob, kind: .messaged, objectType: .account, object: owner, time: 1_735_100_060,
+            detail: .messageVideo(video))
+        batch.addEvent(
+            actor: owner, kind: .shared, objectType: .video, object: video, time: 1_735_000_200,
+            detail: .label("chat_head"))
         let term = batch.string("cottagecore")!
         batch.addEvent(actor: owner, kind: .searched, objectType: .searchTerm, object: term, time: 1_735_000_300)
         return batch
@@ -38,10 +42,12 @@ enum Fixture {
         let video = batch.video(id: 7_454_292_647_186_056_224)!
         let other = batch.video(id: 7_000_000_000_000_000_001)!
         batch.addEvent(actor: alice, kind: .followed, objectType: .account, object: owner, time: 1_700_000_000)
-        batch.addEvent(actor: alice, kind: .messaged, objectType: .account, object: owner, time: 1_735_100_000,
-                       detail: .messageFingerprint(0x1234))
-        batch.addEvent(actor: owner, kind: .messaged, objectType: .account, object: alice, time: 1_735_100_060,
-                       detail: .messageVideo(video))
+        batch.addEvent(
+            actor: alice, kind: .messaged, objectType: .account, object: owner, time: 1_735_100_000,
+            detail: .messageFingerprint(0x1234))
+        batch.addEvent(
+            actor: owner, kind: .messaged, objectType: .account, object: alice, time: 1_735_100_060,
+            detail: .messageVideo(video))
         batch.addEvent(actor: owner, kind: .watched, objectType: .video, object: other, time: 1_735_200_000)
         return batch
     }
@@ -106,7 +112,9 @@ struct StoreBuilderTests {
 
     @Test("the same inputs in any order, in one run or several, give the same store")
     func orderIndependence() throws {
-        let a = Fixture.alice(), b = Fixture.bob(), c = Fixture.anonymous(9)
+        let a = Fixture.alice()
+        let b = Fixture.bob()
+        let c = Fixture.anonymous(9)
         let forward = Fixture.build([a, b, c])
         let backward = Fixture.build([c, b, a])
         #expect(forward == backward)
@@ -126,14 +134,16 @@ struct StoreBuilderTests {
     @Test("many inputs added at once, on several cores, give the store that adding them one by one gives")
     func manyInputsAtOnce() throws {
         // Enough events for the parallel paths (key mapping over 100k events, sort over 50k).
-        let donors = 60, perDonor = 3000
+        let donors = 60
+        let perDonor = 3000
         func batch(_ d: Int) -> ImportBatch {
             var batch = ImportBatch(inputName: "donor-\(d).json", sha256: Fixture.sha(UInt8(d + 20)))
             batch.setOwner(username: "user\(d)")
             let owner = batch.owner
             for j in 0..<perDonor {
                 let video = batch.video(id: 7_000_000_000_000_000_000 + UInt64((d * 7 + j) % 5000) << 20)!
-                batch.addEvent(actor: owner, kind: .watched, objectType: .video, object: video, time: UInt32(1_700_000_000 + j))
+                batch.addEvent(
+                    actor: owner, kind: .watched, objectType: .video, object: video, time: UInt32(1_700_000_000 + j))
                 batch.addEvent(actor: owner, kind: .liked, objectType: .video, object: video, time: 1_700_000_000)
             }
             // Each donor follows the next, which lists the follower too (one event, seen twice).
@@ -228,7 +238,7 @@ struct StoreBuilderTests {
         #expect(carol == carolNew)
         var renamed = ImportBatch(inputName: "later.har", sha256: Fixture.sha(6))
         _ = renamed.account(username: "carol_two", numericID: 111)
-        _ = renamed.account(username: "carol", numericID: 222)      // someone else took the name
+        _ = renamed.account(username: "carol", numericID: 222)  // someone else took the name
         var archive = ImportBatch(inputName: "archive.zip", sha256: Fixture.sha(7))
         let owner = archive.owner
         archive.setOwner(username: "dave")
@@ -240,7 +250,8 @@ struct StoreBuilderTests {
         let ids = store.accounts.numericID
         #expect(ids.sorted() == [0, 111, 222])
         let row111 = ids.firstIndex(of: 111)!
-        let aliases = store.accounts.aliases[Int(store.accounts.aliasOffsets[row111])..<Int(store.accounts.aliasOffsets[row111 + 1])]
+        let aliases = store.accounts.aliases[
+            Int(store.accounts.aliasOffsets[row111])..<Int(store.accounts.aliasOffsets[row111 + 1])]
         #expect(aliases.map { store.strings[$0] } == ["carol_two"])
         // The id-less "carol" from the archive goes to the smallest id.
         let follows = events(store, .followed)
@@ -256,7 +267,8 @@ struct StoreBuilderTests {
             let owner = batch.owner
             batch.setOwner(username: "frank")
             let comment = batch.comment(author: owner, time: time, textFingerprint: text)
-            batch.addEvent(actor: owner, kind: .commented, objectType: .comment, object: comment, time: eventTime ?? time)
+            batch.addEvent(
+                actor: owner, kind: .commented, objectType: .comment, object: comment, time: eventTime ?? time)
             return batch
         }
         func web(ids: [UInt64], sha: UInt8) -> ImportBatch {
@@ -264,7 +276,8 @@ struct StoreBuilderTests {
             let frank = batch.account(username: "frank", numericID: 777)!
             let video = batch.video(id: 7_000_000_000_000_000_001)!
             for id in ids {
-                let comment = batch.comment(tiktokID: id, author: frank, video: video, time: time, textFingerprint: text)
+                let comment = batch.comment(
+                    tiktokID: id, author: frank, video: video, time: time, textFingerprint: text)
                 batch.addEvent(actor: frank, kind: .commented, objectType: .comment, object: comment, time: time)
             }
             return batch
@@ -293,7 +306,7 @@ struct StoreBuilderTests {
         var map = IDMap()
         var reference: [UInt64: UInt32] = [:]
         var state: UInt64 = 7
-        func random() -> UInt64 {   // SplitMix64
+        func random() -> UInt64 {  // SplitMix64
             state &+= 0x9E37_79B9_7F4A_7C15
             var z = state
             z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

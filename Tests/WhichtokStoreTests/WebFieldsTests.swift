@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WhichtokStore
 
 /// Batches shaped like what the web readers (HAR, pages, Zeeschuimer) emit.
@@ -15,7 +16,8 @@ enum WebFixture {
         let sightings: [(String, UInt32)] = [("oldname", 1_700_000_000), ("NewName", 1_720_000_000)]
         var creator: RowID = .none
         for (username, seen) in swapOrder ? sightings.reversed() : sightings {
-            creator = batch.account(username: username, numericID: creatorID, secUID: "MS4wLjABAAAAcreator", seen: seen)!
+            creator = batch.account(
+                username: username, numericID: creatorID, secUID: "MS4wLjABAAAAcreator", seen: seen)!
         }
         batch.setCounts(of: creator, followers: 4_900_000, following: 12, observed: 1_720_000_000, exact: false)
         batch.setCounts(of: creator, followers: 4_946_894, following: 12, observed: 1_720_000_000, exact: true)
@@ -24,8 +26,9 @@ enum WebFixture {
         let source = batch.video(id: sourceID)!
         batch.describeVideo(video, author: creator, createTime: 1_733_355_614, derivedFrom: source, derivation: .duet)
         batch.addEvent(actor: creator, kind: .posted, objectType: .video, object: video, time: 1_733_355_614)
-        batch.addEvent(actor: creator, kind: .duetted, objectType: .video, object: source, time: 1_733_355_614,
-                       detail: .derivedVideo(video))
+        batch.addEvent(
+            actor: creator, kind: .duetted, objectType: .video, object: source, time: 1_733_355_614,
+            detail: .derivedVideo(video))
         var rounded = ImportBatch.VideoCounters(video: video, observed: 1_735_000_000)
         rounded.plays = 1_600_000
         rounded.likes = 38_900
@@ -39,9 +42,11 @@ enum WebFixture {
         for counters in swapOrder ? [later, exact, rounded] : [rounded, exact, later] { batch.addCounters(counters) }
         // A top-level comment by a viewer and a reply to it by the creator.
         let viewer = batch.account(username: "viewer", numericID: 6_934_915_800_185_177_094, seen: 1_735_000_000)!
-        let top = batch.comment(tiktokID: 7_280_136_767_352_308_512, author: viewer, video: video, time: 1_734_000_000, textFingerprint: 11)
-        let reply = batch.comment(tiktokID: 7_280_136_767_352_308_999, author: creator, video: video, parent: top,
-                                  time: 1_734_000_500, textFingerprint: 12)
+        let top = batch.comment(
+            tiktokID: 7_280_136_767_352_308_512, author: viewer, video: video, time: 1_734_000_000, textFingerprint: 11)
+        let reply = batch.comment(
+            tiktokID: 7_280_136_767_352_308_999, author: creator, video: video, parent: top,
+            time: 1_734_000_500, textFingerprint: 12)
         batch.addEvent(actor: viewer, kind: .commented, objectType: .comment, object: top, time: 1_734_000_000)
         batch.addEvent(actor: creator, kind: .replied, objectType: .comment, object: reply, time: 1_734_000_500)
         return batch
@@ -146,7 +151,9 @@ struct WebFieldsTests {
 
     @Test("a version 1 file loads with the new columns empty")
     func versionOne() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("whichtok-v1-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "whichtok-v1-\(UUID().uuidString)"
+        ).path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = Fixture.build([Fixture.alice(), Fixture.bob()])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WhichtokSynth
 
 @Suite("Synth archive contents")
@@ -35,7 +36,8 @@ struct ArchiveContentTests {
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", "import json, sys\nfor p in sys.argv[1:]: json.load(open(p, encoding='utf-8'))"] + paths
+        process.arguments =
+            ["-c", "import json, sys\nfor p in sys.argv[1:]: json.load(open(p, encoding='utf-8'))"] + paths
         try process.run()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
@@ -51,7 +53,10 @@ struct ArchiveContentTests {
         #expect(parsed["z"]?.string == nasty)
         #expect(parsed.members?.map(\.0) == ["a", "b", "m", "z"])
         #expect(String(decoding: bytes, as: UTF8.self).contains("\\u0001"))
-        #expect(String(decoding: bytes, as: UTF8.self) == "{\n  \"a\": [],\n  \"b\": null,\n  \"m\": {},\n  \"z\": \"a\\\"b\\\\c\\nd\\te\\u0001f\\u001fg é 😀 \u{7F}\"\n}\n")
+        #expect(
+            String(decoding: bytes, as: UTF8.self)
+                == "{\n  \"a\": [],\n  \"b\": null,\n  \"m\": {},\n  \"z\": \"a\\\"b\\\\c\\nd\\te\\u0001f\\u001fg é 😀 \u{7F}\"\n}\n"
+        )
     }
 
     @Test("video events come after the video's creation and lists are newest first")
@@ -61,9 +66,12 @@ struct ArchiveContentTests {
             try visitLists(try fixture.json(donor.index)) { list in
                 var previous: Int64?
                 for item in list {
-                    guard let date = (item["Date"] ?? item["date"])?.string, let time = parseDate(date) else { continue }
+                    guard let date = (item["Date"] ?? item["date"])?.string, let time = parseDate(date) else {
+                        continue
+                    }
                     if let link = (item["Link"] ?? item["link"] ?? item["VideoLink"] ?? item["url"])?.string,
-                       link.contains("tiktokv.com/share/video/"), let id = videoID(inLink: link) {
+                        link.contains("tiktokv.com/share/video/"), let id = videoID(inLink: link)
+                    {
                         #expect(time >= Int64(id >> 32), "\(date) before creation of \(id)")
                         #expect(time <= donor.exportTime)
                         records += 1
@@ -120,7 +128,8 @@ struct ArchiveContentTests {
             }
         } else {
             let files = fixture.entries[donor.index].filter {
-                $0.path.hasSuffix("Direct Messages.txt") || $0.path.hasSuffix("Directe berichten.txt") || $0.path.hasSuffix("Groepschat.txt")
+                $0.path.hasSuffix("Direct Messages.txt") || $0.path.hasSuffix("Directe berichten.txt")
+                    || $0.path.hasSuffix("Groepschat.txt")
             }
             for file in files {
                 var current: String?
@@ -182,15 +191,19 @@ struct ArchiveContentTests {
         }
         // Some messages are a video link and nothing else.
         let contents = allChats.flatMap { $0.values.flatMap { $0 } }
-        #expect(contents.contains { message in
-            let text = message.split(separator: "|", maxSplits: 2).last ?? ""
-            return text.hasPrefix("https://www.tiktokv.com/share/video/") && text.hasSuffix("/") && !text.contains(" ")
-        })
+        #expect(
+            contents.contains { message in
+                let text = message.split(separator: "|", maxSplits: 2).last ?? ""
+                return text.hasPrefix("https://www.tiktokv.com/share/video/") && text.hasSuffix("/")
+                    && !text.contains(" ")
+            })
         // The plan's message count matches what the archives hold (each message counted once).
         var unique = Set<String>()
         for (index, chats) in allChats.enumerated() {
             for (name, messages) in chats {
-                let key = name.hasPrefix("Group_Chat_") ? name : [donors[index].username, name].sorted().joined(separator: "↔")
+                let key =
+                    name.hasPrefix("Group_Chat_")
+                    ? name : [donors[index].username, name].sorted().joined(separator: "↔")
                 for message in messages { unique.insert(key + "|" + message) }
             }
         }
@@ -205,17 +218,26 @@ struct ArchiveContentTests {
             var records = Set<String>()
             if donor.layout.isJSON {
                 let document = try fixture.json(donor.index)
-                let paths = followers
-                    ? [["Activity", "Follower List", "FansList"], ["Your Activity", "Follower", "FansList"], ["Profile And Settings", "Follower", "FansList"]]
-                    : [["Activity", "Following List", "Following"], ["Your Activity", "Following", "Following"], ["Profile And Settings", "Following", "Following"]]
+                let paths =
+                    followers
+                    ? [
+                        ["Activity", "Follower List", "FansList"], ["Your Activity", "Follower", "FansList"],
+                        ["Profile And Settings", "Follower", "FansList"],
+                    ]
+                    : [
+                        ["Activity", "Following List", "Following"], ["Your Activity", "Following", "Following"],
+                        ["Profile And Settings", "Following", "Following"],
+                    ]
                 for path in paths {
                     for item in document.at(path)?.array ?? [] {
-                        records.insert(try #require(item["Date"]?.string) + "|" + (try #require(item["UserName"]?.string)))
+                        records.insert(
+                            try #require(item["Date"]?.string) + "|" + (try #require(item["UserName"]?.string)))
                     }
                 }
             } else {
                 let names = followers ? ["Follower.txt", "Volger.txt"] : ["Following.txt", "Volgend.txt"]
-                for file in fixture.entries[donor.index] where names.contains(where: { file.path.hasSuffix("/" + $0) || file.path == $0 }) {
+                for file in fixture.entries[donor.index]
+                where names.contains(where: { file.path.hasSuffix("/" + $0) || file.path == $0 }) {
                     let blocks = file.text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n\n")
                     for block in blocks {
                         let lines = block.split(separator: "\n")
@@ -233,8 +255,9 @@ struct ArchiveContentTests {
             for record in try list(donor, followers: false) {
                 let parts = record.split(separator: "|", maxSplits: 1).map(String.init)
                 guard parts.count == 2, let other = byName[parts[1]] else { continue }
-                #expect(try list(donors[other], followers: true).contains(parts[0] + "|" + donor.username),
-                        "\(donor.username) follows \(parts[1]) but is not in its followers")
+                #expect(
+                    try list(donors[other], followers: true).contains(parts[0] + "|" + donor.username),
+                    "\(donor.username) follows \(parts[1]) but is not in its followers")
                 checked += 1
             }
         }
@@ -255,7 +278,9 @@ struct ArchiveContentTests {
             #expect(!donors.isEmpty)
             for donor in donors {
                 let likes = try #require(fixture.entry(donor.index, suffix: labels.file))
-                let lines = likes.text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+                let lines = likes.text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map {
+                    $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
+                }
                 for (index, line) in lines.enumerated() {
                     #expect(line.hasPrefix(index % 2 == 0 ? labels.date : labels.link), "\(layout) \(line)")
                 }
@@ -269,7 +294,9 @@ struct ArchiveContentTests {
         let dutch = try #require(fixture.donors(.txtDutch).first)
         let shares = try #require(fixture.entry(dutch.index, suffix: "Geschiedenis delen.txt"))
         #expect(shares.text.contains("Gedeelde inhoud: ") && shares.text.contains("Methode: "))
-        #expect(shares.text.contains("Datum: 1969-12-31 23:59:59 UTC\nGedeelde inhoud: video\nLink: https://www.tiktok.com/\n"))
+        #expect(
+            shares.text.contains(
+                "Datum: 1969-12-31 23:59:59 UTC\nGedeelde inhoud: video\nLink: https://www.tiktok.com/\n"))
         let searches = try #require(fixture.entry(dutch.index, suffix: "Zoekopdrachten.txt"))
         #expect(searches.text.contains("Zoekterm: "))
         let empty = try #require(fixture.entry(dutch.index, suffix: "Herplaatsingen.txt"))
@@ -286,7 +313,9 @@ struct ArchiveContentTests {
             let text = fixture.entries[donor.index].map(\.text).joined()
             if text.contains("192.0.2.") { sawLogin = true }
             if text.contains("\"None\"") { sawNone = true }
-            if text.contains("1969-12-31 23:59:59") && text.contains("https://www.tiktok.com/\"") { sawPlaceholderShare = true }
+            if text.contains("1969-12-31 23:59:59") && text.contains("https://www.tiktok.com/\"") {
+                sawPlaceholderShare = true
+            }
             if text.contains(": null") { sawNull = true }
             #expect(!text.contains("198.51.100.") && !text.contains("10.0.0."))
         }

@@ -169,7 +169,9 @@ struct StrictJSONParser {
         }
         if position < bytes.count, bytes[position] | 0x20 == UInt8(ascii: "e") {
             position += 1
-            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") { position += 1 }
+            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+                position += 1
+            }
             let digits = position
             while position < bytes.count, (0x30...0x39).contains(bytes[position]) { position += 1 }
             guard position > digits else { throw error("bad exponent") }

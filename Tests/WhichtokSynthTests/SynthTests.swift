@@ -1,7 +1,8 @@
 import Foundation
 import Testing
-@testable import WhichtokSynth
 import WhichtokImport
+
+@testable import WhichtokSynth
 
 /// The default plan and every donor's archive content, built once for all tests.
 struct Fixture: Sendable {
@@ -59,7 +60,8 @@ func parseDate(_ text: String) -> Int64? {
         return value
     }
     guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-          let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19) else { return nil }
+        let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19)
+    else { return nil }
     let y = month <= 2 ? year - 1 : year
     let era = (y >= 0 ? y : y - 399) / 400
     let yearOfEra = y - era * 400
@@ -137,14 +139,19 @@ struct SynthTests {
             case .jsonG4:
                 let document = try fixture.json(donor.index)
                 #expect(document.at(["Likes and Favorites", "Like List", "ItemFavoriteList"]) != nil)
-                #expect(document.at(["Profile And Settings", "Profile Info", "ProfileMap", "userName"])?.string == donor.username)
+                #expect(
+                    document.at(["Profile And Settings", "Profile Info", "ProfileMap", "userName"])?.string
+                        == donor.username)
                 let comment = try #require(document.at(["Comment", "Comments", "CommentsList"])?.array?.first)
                 #expect(comment["date"]?.string?.hasSuffix(" UTC") == true)
                 #expect(comment["originalPostUrl"]?.string?.contains("/video/") == true)
             case .jsonPartial:
                 let document = try fixture.json(donor.index)
                 #expect(document.members?.map(\.0) == ["Activity"])
-                #expect(!fixture.entries[donor.index].contains { $0.text.contains("userName") || $0.text.contains(donor.username) })
+                #expect(
+                    !fixture.entries[donor.index].contains {
+                        $0.text.contains("userName") || $0.text.contains(donor.username)
+                    })
             case .txt2020:
                 let history = try #require(fixture.entry(donor.index, suffix: "Activity/Video Browsing History.txt"))
                 #expect(history.text.hasPrefix("Date: "))
@@ -157,9 +164,11 @@ struct SynthTests {
                 #expect(likes.text.contains(" UTC"))
                 #expect(likes.text.contains("Link: https://www.tiktokv.com/share/video/"))
                 let empty = try #require(fixture.entry(donor.index, suffix: "Activity/Purchases.txt"))
-                #expect(empty.text.trimmingCharacters(in: .whitespacesAndNewlines) == "You have no data in this section")
+                #expect(
+                    empty.text.trimmingCharacters(in: .whitespacesAndNewlines) == "You have no data in this section")
                 let messages = try #require(fixture.entry(donor.index, suffix: "Direct Messages/Direct Messages.txt"))
-                #expect(messages.text.hasPrefix(">>> Chat History with ") || messages.text.hasPrefix("You have no data"))
+                #expect(
+                    messages.text.hasPrefix(">>> Chat History with ") || messages.text.hasPrefix("You have no data"))
             case .txtDutch:
                 let history = try #require(fixture.entry(donor.index, suffix: "Kijkgeschiedenis.txt"))
                 #expect(history.text.hasPrefix("Datum: "))
@@ -224,7 +233,10 @@ struct SynthTests {
     func eventCounts(events: Int) throws {
         let plan = SynthPlan(SynthOptions(events: events))
         let counts = plan.plannedEvents
-        #expect(Set(counts.keys) == ["watched", "liked", "favorited", "shared", "commented", "followed", "messaged", "searched", "posted"])
+        #expect(
+            Set(counts.keys) == [
+                "watched", "liked", "favorited", "shared", "commented", "followed", "messaged", "searched", "posted",
+            ])
         let total = counts.values.reduce(0, +)
         #expect(abs(total - events) < events / 20, "planned \(total) for \(events)")
         #expect(counts.values.allSatisfy { $0 > 0 })
@@ -273,15 +285,17 @@ struct SynthRoundTripTests {
         #expect(inputs.count == options.donors)
         let reader = InputReader()
         for archive in report.archives {
-            let input = try #require(inputs.first { $0.displayName.hasPrefix(directory + "/" + archive.path) },
-                                     "no input for \(archive.path)")
+            let input = try #require(
+                inputs.first { $0.displayName.hasPrefix(directory + "/" + archive.path) },
+                "no input for \(archive.path)")
             var read: [String: [UInt8]] = [:]
             let digest = try reader.forEachEntry(of: input) { path, bytes in read[path] = bytes.array }
             var expected: [String: [UInt8]] = [:]
             let dataName = "TikTok_Data_\(plan.world.donors[archive.donor].exportTime)/"
             for entry in plan.entries(forDonor: archive.donor) {
                 // A folder export is read relative to its `TikTok_Data_<epoch>` root.
-                let path = archive.container == .directory && entry.path.hasPrefix(dataName)
+                let path =
+                    archive.container == .directory && entry.path.hasPrefix(dataName)
                     ? String(entry.path.dropFirst(dataName.count)) : entry.path
                 expected[path] = entry.bytes
             }

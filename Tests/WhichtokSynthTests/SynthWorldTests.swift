@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import WhichtokSynth
 
 @Suite("Synth world")
@@ -18,7 +19,10 @@ struct SynthWorldTests {
             #expect(video.hashtags.allSatisfy { world.hashtags[$0].community == video.community })
         }
         #expect(Set(world.creators.map(\.username)).count == world.creators.count)
-        #expect(world.creators.allSatisfy { $0.username == $0.username.lowercased() && $0.username.hasPrefix("c\($0.community)_") })
+        #expect(
+            world.creators.allSatisfy {
+                $0.username == $0.username.lowercased() && $0.username.hasPrefix("c\($0.community)_")
+            })
         #expect(Set(world.hashtags.map { $0.name.lowercased() }).count == world.hashtags.count)
         #expect(Set(world.hashtags.map(\.id)).count == world.hashtags.count)
         #expect(Set(world.sounds.map(\.title)).count == world.sounds.count)
@@ -38,11 +42,13 @@ struct SynthWorldTests {
         #expect(Set(world.hashtags.map { $0.name.lowercased() }).count == world.hashtags.count)
     }
 
-    @Test("small and odd options still generate", arguments: [
-        SynthOptions(donors: 1, events: 0, communities: 1, seed: 0),
-        SynthOptions(donors: 3, events: 500, communities: 6, seed: 1),
-        SynthOptions(donors: 9, events: 3000, communities: 1, seed: .max),
-    ])
+    @Test(
+        "small and odd options still generate",
+        arguments: [
+            SynthOptions(donors: 1, events: 0, communities: 1, seed: 0),
+            SynthOptions(donors: 3, events: 500, communities: 6, seed: 1),
+            SynthOptions(donors: 9, events: 3000, communities: 1, seed: .max),
+        ])
     func oddOptions(options: SynthOptions) throws {
         let directory = try temporaryDirectory("odd")
         defer { try? FileManager.default.removeItem(atPath: directory) }

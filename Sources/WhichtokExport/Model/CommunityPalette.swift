@@ -1,9 +1,9 @@
 import WhichtokGraph
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An sRGB colour, 8 bits per channel.
@@ -35,19 +35,26 @@ public struct RGB: Sendable, Hashable, CustomStringConvertible {
             let c = Double(channel) / 255
             return c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4)
         }
-        let red = linear(r), green = linear(g), blue = linear(b)
+        let red = linear(r)
+        let green = linear(g)
+        let blue = linear(b)
         let l = cbrt(0.4122214708 * red + 0.5363325363 * green + 0.0514459929 * blue)
         let m = cbrt(0.2119034982 * red + 0.6806995451 * green + 0.1073969566 * blue)
         let s = cbrt(0.0883024619 * red + 0.2817188376 * green + 0.6299787005 * blue)
-        return (0.2104542553 * l + 0.7936177850 * m - 0.0040720468 * s,
-                1.9779984951 * l - 2.4285922050 * m + 0.4505937099 * s,
-                0.0259040371 * l + 0.7827717662 * m - 0.8086757660 * s)
+        return (
+            0.2104542553 * l + 0.7936177850 * m - 0.0040720468 * s,
+            1.9779984951 * l - 2.4285922050 * m + 0.4505937099 * s,
+            0.0259040371 * l + 0.7827717662 * m - 0.8086757660 * s
+        )
     }
 
     /// Euclidean distance in OKLab (about 0.02 is just noticeable; palette colours are ≥ 0.1 apart).
     public func distance(to other: RGB) -> Double {
-        let p = oklab, q = other.oklab
-        let dl = p.l - q.l, da = p.a - q.a, db = p.b - q.b
+        let p = oklab
+        let q = other.oklab
+        let dl = p.l - q.l
+        let da = p.a - q.a
+        let db = p.b - q.b
         return (dl * dl + da * da + db * db).squareRoot()
     }
 }
@@ -93,20 +100,29 @@ public enum CommunityPalette {
         }
         guard !candidates.isEmpty else { return [tail] }
         func distance(_ i: Int, _ j: Int) -> Double {
-            let dl = lab[i].0 - lab[j].0, da = lab[i].1 - lab[j].1, db = lab[i].2 - lab[j].2
+            let dl = lab[i].0 - lab[j].0
+            let da = lab[i].1 - lab[j].1
+            let db = lab[i].2 - lab[j].2
             return (dl * dl + da * da + db * db).squareRoot()
         }
         let seed = RGB(r: 0x1f, g: 0x77, b: 0xb4).oklab
-        var first = 0, best = Double.infinity
+        var first = 0
+        var best = Double.infinity
         for i in candidates.indices {
-            let dl = lab[i].0 - seed.l, da = lab[i].1 - seed.a, db = lab[i].2 - seed.b
+            let dl = lab[i].0 - seed.l
+            let da = lab[i].1 - seed.a
+            let db = lab[i].2 - seed.b
             let d = (dl * dl + da * da + db * db).squareRoot()
-            if d < best { best = d; first = i }
+            if d < best {
+                best = d
+                first = i
+            }
         }
         var chosen = [first]
         var nearest = candidates.indices.map { distance($0, first) }
         while chosen.count < min(count, candidates.count) {
-            var pick = 0, far = -1.0
+            var pick = 0
+            var far = -1.0
             for i in candidates.indices where nearest[i] > far {
                 far = nearest[i]
                 pick = i
@@ -126,7 +142,9 @@ public enum CommunityPalette {
         for c in membership { sizes[Int(c)] += 1 }
         let threshold = max(2, n / 1000)
         var coloured = 0
-        while coloured < min(count, colouredLimit) && (sizes[coloured] >= threshold || (coloured < 8 && sizes[coloured] >= 2)) {
+        while coloured < min(count, colouredLimit)
+            && (sizes[coloured] >= threshold || (coloured < 8 && sizes[coloured] >= 2))
+        {
             coloured += 1
         }
         var result = [RGB](repeating: tail, count: count)
@@ -157,7 +175,8 @@ public enum CommunityPalette {
         for c in 0..<coloured {
             var total = 0.0
             for d in 0..<c { total += mixing[c * coloured + d] }
-            var best = 0, bestCost = Double.infinity
+            var best = 0
+            var bestCost = Double.infinity
             for p in palette.indices {
                 if used < palette.count && uses[p] > 0 { continue }
                 var cost = 0.0

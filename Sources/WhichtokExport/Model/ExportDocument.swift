@@ -51,7 +51,9 @@ public struct ExportDocument {
         // Node attributes from the analysis.
         var nodes: [AttributeColumn] = []
         let types = NodeType.allCases
-        nodes.append(AttributeColumn("node_type", .string, .categories(graph.nodeTypes.map(\.rawValue), names: types.map(\.name))))
+        nodes.append(
+            AttributeColumn(
+                "node_type", .string, .categories(graph.nodeTypes.map(\.rawValue), names: types.map(\.name))))
         nodes.append(AttributeColumn("community", .integer, .integers(analysis.leiden.membership.map { Int($0) })))
         nodes.append(AttributeColumn("pagerank", .double, .doubles(analysis.pageRank.rank)))
         nodes.append(AttributeColumn("degree", .integer, .integers(analysis.degrees.degree)))
@@ -81,7 +83,9 @@ public struct ExportDocument {
             var totals = [UInt64](repeating: 0, count: stride)
             for (i, count) in attributes.kindCounts.enumerated() { totals[i % stride] += UInt64(count) }
             for kind in EventKind.allCases where totals[Int(kind.rawValue)] > 0 {
-                edges.append(AttributeColumn(kind.name, .long, .counts(attributes.kindCounts, stride: stride, offset: Int(kind.rawValue))))
+                edges.append(
+                    AttributeColumn(
+                        kind.name, .long, .counts(attributes.kindCounts, stride: stride, offset: Int(kind.rawValue))))
             }
         }
         if attributes.interactionWeight.count == entries && entries > 0 {
@@ -90,7 +94,8 @@ public struct ExportDocument {
         if attributes.coEngagement.count == entries && entries > 0 {
             edges.append(AttributeColumn("co_engagement", .double, .floats(attributes.coEngagement)))
         }
-        let edgeTimesKnown = attributes.firstTime.count == entries && attributes.lastTime.count == entries && entries > 0
+        let edgeTimesKnown =
+            attributes.firstTime.count == entries && attributes.lastTime.count == entries && entries > 0
         if edgeTimesKnown {
             edges.append(AttributeColumn("first_interaction", .string, .times(attributes.firstTime)))
             edges.append(AttributeColumn("last_interaction", .string, .times(attributes.lastTime)))
@@ -132,7 +137,8 @@ public struct ExportDocument {
             var perAccount = [UInt32](repeating: 0, count: accountNodes.count * kinds)
             var accountFirst = [UInt32](repeating: 0, count: accountNodes.count)
             var accountLast = [UInt32](repeating: 0, count: accountNodes.count)
-            let since = graph.parameters.since, until = graph.parameters.until
+            let since = graph.parameters.since
+            let until = graph.parameters.until
             let events = store.events
             for i in 0..<events.count {
                 let actor = Int(events.actor[i])
@@ -168,7 +174,9 @@ public struct ExportDocument {
             }
             nodes.append(AttributeColumn("donor", .boolean, .booleans(donor)))
             for kind in EventKind.allCases where totals[Int(kind.rawValue)] > 0 {
-                nodes.append(AttributeColumn("events_" + kind.name, .long, .counts(counts, stride: kinds, offset: Int(kind.rawValue))))
+                nodes.append(
+                    AttributeColumn(
+                        "events_" + kind.name, .long, .counts(counts, stride: kinds, offset: Int(kind.rawValue))))
             }
         }
         nodeFirst = first
@@ -181,7 +189,8 @@ public struct ExportDocument {
         let palette = CommunityPalette.assign(graph, membership: membership, count: analysis.leiden.communityCount)
         colors = membership.map { Int($0) < palette.count ? palette[Int($0)] : CommunityPalette.tail }
         let rank = analysis.pageRank.rank
-        let low = rank.min() ?? 0, high = rank.max() ?? 0
+        let low = rank.min() ?? 0
+        let high = rank.max() ?? 0
         sizes = rank.map { p in
             guard high > low else { return 10 }
             return Float(4 + 36 * ((p - low) / (high - low)).squareRoot())
@@ -215,7 +224,9 @@ public struct ExportDocument {
         let graph = analysis.graph
         let p = graph.parameters
         var parts: [String] = []
-        parts.append("whichtok \(graph.kind.rawValue) graph, \(graph.isDirected ? "directed" : "undirected"), \(graph.nodeCount) nodes, \(graph.edgeCount) edges.")
+        parts.append(
+            "whichtok \(graph.kind.rawValue) graph, \(graph.isDirected ? "directed" : "undirected"), \(graph.nodeCount) nodes, \(graph.edgeCount) edges."
+        )
         var filters: [String] = []
         var date = _ValueBuffer()
         if let since = p.since {
@@ -232,9 +243,13 @@ public struct ExportDocument {
         if p.minDegree > 0 { filters.append("min degree \(p.minDegree)") }
         if p.largestComponentOnly { filters.append("largest component") }
         if !filters.isEmpty { parts.append("Filters: " + filters.joined(separator: ", ") + ".") }
-        if !p.settings.isEmpty { parts.append("Settings: " + p.settings.map { "\($0.0)=\($0.1)" }.joined(separator: ", ") + ".") }
+        if !p.settings.isEmpty {
+            parts.append("Settings: " + p.settings.map { "\($0.0)=\($0.1)" }.joined(separator: ", ") + ".")
+        }
         let l = analysis.leiden
-        parts.append("Communities: Leiden, \(l.parameters.objective.rawValue), resolution \(l.parameters.resolution), seed \(l.parameters.seed), \(l.parameters.iterations) iterations: \(l.communityCount) communities, modularity \(analysis.modularity).")
+        parts.append(
+            "Communities: Leiden, \(l.parameters.objective.rawValue), resolution \(l.parameters.resolution), seed \(l.parameters.seed), \(l.parameters.iterations) iterations: \(l.communityCount) communities, modularity \(analysis.modularity)."
+        )
         parts.append("PageRank: damping \(analysis.pageRank.parameters.damping).")
         if let layout {
             let f = layout.parameters

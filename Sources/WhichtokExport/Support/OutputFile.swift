@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// An output file written atomically: the bytes go to a temporary file next to the destination, which
@@ -29,7 +29,8 @@ final class OutputFile {
         let temporary = directory + "." + name + ".tmp-" + String(getpid())
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
-            throw ExportError(.cannotCreate, path: path, message: "cannot create a file here (\(OutputFile.lastError()))")
+            throw ExportError(
+                .cannotCreate, path: path, message: "cannot create a file here (\(OutputFile.lastError()))")
         }
         descriptor = fd
         temporaryPath = temporary
@@ -141,8 +142,8 @@ struct _ByteSink: ~Copyable {
 @inline(__always)
 private func systemWrite(_ fd: Int32, _ pointer: UnsafeRawPointer, _ count: Int) -> Int {
     #if canImport(Glibc)
-    return Glibc.write(fd, pointer, count)
+        return Glibc.write(fd, pointer, count)
     #else
-    return Darwin.write(fd, pointer, count)
+        return Darwin.write(fd, pointer, count)
     #endif
 }

@@ -131,8 +131,10 @@ struct _RawMarkup: _MarkupSink, ~Copyable {
     /// Marks the block unusable if `bytes` hold anything XML would escape.
     @inline(__always)
     private mutating func check(_ bytes: UnsafeBufferPointer<UInt8>) {
-        for byte in bytes where byte < 0x20 || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
-            || byte == UInt8(ascii: "&") || byte == UInt8(ascii: "\"") {
+        for byte in bytes
+        where byte < 0x20 || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
+            || byte == UInt8(ascii: "&") || byte == UInt8(ascii: "\"")
+        {
             needsEscaping = true
             return
         }

@@ -142,7 +142,8 @@ struct _ValueBuffer: ~Copyable {
         if done == nil { appendSanitized(Array(text.utf8)) }
     }
 
-    private mutating func appendSanitized<C: RandomAccessCollection>(_ utf8: C) where C.Element == UInt8, C.Index == Int {
+    private mutating func appendSanitized<C: RandomAccessCollection>(_ utf8: C)
+    where C.Element == UInt8, C.Index == Int {
         var clean = true
         for byte in utf8 where byte < 0x20 || byte == 0xEF {
             if byte == 0xEF || (byte != 0x09 && byte != 0x0A && byte != 0x0D) {
@@ -165,7 +166,8 @@ struct _ValueBuffer: ~Copyable {
             if byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D {
                 removedCharacters += 1
                 i += 1
-            } else if byte == 0xEF && i + 2 < end && utf8[i + 1] == 0xBF && (utf8[i + 2] == 0xBE || utf8[i + 2] == 0xBF) {
+            } else if byte == 0xEF && i + 2 < end && utf8[i + 1] == 0xBF && (utf8[i + 2] == 0xBE || utf8[i + 2] == 0xBF)
+            {
                 removedCharacters += 1
                 i += 3
             } else {
@@ -199,8 +201,12 @@ struct _ValueBuffer: ~Copyable {
     }
 
     private mutating func appendPadded(_ value: Int, width: Int) {
-        var digits = 1, power = 10
-        while value >= power { digits += 1; power *= 10 }
+        var digits = 1
+        var power = 10
+        while value >= power {
+            digits += 1
+            power *= 10
+        }
         for _ in digits..<max(digits, width) { append(byte: UInt8(ascii: "0")) }
         append(integer: value)
     }

@@ -96,7 +96,8 @@ enum CSVWriter {
 
     /// Whether a field must be quoted: it holds a comma, a quote, CR or LF (RFC 4180 §2.6).
     static func needsQuotes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        for byte in bytes where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D {
+        for byte in bytes where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D
+        {
             return true
         }
         return false

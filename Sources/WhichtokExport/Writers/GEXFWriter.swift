@@ -112,7 +112,9 @@ enum GEXFWriter {
         var blocks = _RawBlocks(depth: 3, parentDepth: 2, parentMayBeOpen: true)
         document.forEachEdge { index, u, v, e in
             if xml.failed { return }
-            if fast, blocks.write(xml, &raw, { edge(document, index, u, v, e, times: edgeTimes, &$0, &buffer) }) { return }
+            if fast, blocks.write(xml, &raw, { edge(document, index, u, v, e, times: edgeTimes, &$0, &buffer) }) {
+                return
+            }
             edge(document, index, u, v, e, times: edgeTimes, &sink, &buffer)
             blocks.wroteThroughWriter()
         }

@@ -11,7 +11,8 @@
 /// ids, numbers, dates and fixed names, and with `fast` (the default) are pre-formatted by
 /// `_RawMarkup` and passed to libxml2 in blocks (same bytes; the tests compare both paths).
 enum GraphMLWriter {
-    static func write(_ document: ExportDocument, to xml: _XMLTextWriter, buffer: inout _ValueBuffer, fast: Bool = true) {
+    static func write(_ document: ExportDocument, to xml: _XMLTextWriter, buffer: inout _ValueBuffer, fast: Bool = true)
+    {
         let graph = document.graph
         let hasLayout = document.positionX != nil && document.positionY != nil
         xml.startDocument()
@@ -79,7 +80,9 @@ enum GraphMLWriter {
         var blocks = _RawBlocks(depth: 2, parentDepth: 1, parentMayBeOpen: false)
         document.forEachEdge { index, u, v, e in
             if xml.failed { return }
-            if fast, blocks.write(xml, &raw, { edge(document, index, u, v, e, keys: edgeKeys, &$0, &buffer) }) { return }
+            if fast, blocks.write(xml, &raw, { edge(document, index, u, v, e, keys: edgeKeys, &$0, &buffer) }) {
+                return
+            }
             edge(document, index, u, v, e, keys: edgeKeys, &sink, &buffer)
             blocks.wroteThroughWriter()
         }
@@ -89,7 +92,9 @@ enum GraphMLWriter {
         xml.endDocument()
     }
 
-    static func key(_ id: StaticString, domain: StaticString, name: StaticString, type: StaticString, _ xml: _XMLTextWriter) {
+    static func key(
+        _ id: StaticString, domain: StaticString, name: StaticString, type: StaticString, _ xml: _XMLTextWriter
+    ) {
         xml.startElement("key")
         xml.attribute("id", id)
         xml.attribute("for", domain)
@@ -163,7 +168,9 @@ enum GraphMLWriter {
     }
 
     @inline(__always)
-    static func data<Sink: _MarkupSink & ~Copyable>(_ key: StaticString, _ buffer: inout _ValueBuffer, _ out: inout Sink) {
+    static func data<Sink: _MarkupSink & ~Copyable>(
+        _ key: StaticString, _ buffer: inout _ValueBuffer, _ out: inout Sink
+    ) {
         out.startElement("data")
         out.attribute("key", key)
         out.text(&buffer)

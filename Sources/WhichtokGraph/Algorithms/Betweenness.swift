@@ -13,7 +13,10 @@
 ///
 /// Complexity: O(k·m) unweighted, O(k·m·log n) weighted, in parallel over sources.
 public struct Betweenness: Sendable {
-    public enum Distance: String, Sendable, Equatable { case hops, inverseWeight = "inverse-weight" }
+    public enum Distance: String, Sendable, Equatable {
+        case hops
+        case inverseWeight = "inverse-weight"
+    }
 
     public struct Parameters: Sendable, Equatable {
         public var distance: Distance = .hops
@@ -213,13 +216,15 @@ struct MinHeap {
 
     mutating func pop() -> (Double, Int32)? {
         guard let firstKey = keys.first, let firstValue = values.first else { return nil }
-        let lastKey = keys.removeLast(), lastValue = values.removeLast()
+        let lastKey = keys.removeLast()
+        let lastValue = values.removeLast()
         if !keys.isEmpty {
             keys[0] = lastKey
             values[0] = lastValue
             var i = 0
             while true {
-                let l = 2 * i + 1, r = l + 1
+                let l = 2 * i + 1
+                let r = l + 1
                 var smallest = i
                 if l < keys.count && (keys[l], values[l]) < (keys[smallest], values[smallest]) { smallest = l }
                 if r < keys.count && (keys[r], values[r]) < (keys[smallest], values[smallest]) { smallest = r }
@@ -234,7 +239,7 @@ struct MinHeap {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

@@ -15,7 +15,9 @@ public struct LocalClustering: Sendable, Equatable {
         let g = graph.undirected()
         let n = g.nodeCount
         let degree = (0..<n).map { g.offsets[$0 + 1] - g.offsets[$0] }
-        @inline(__always) func before(_ a: Int, _ b: Int) -> Bool { degree[a] != degree[b] ? degree[a] < degree[b] : a < b }
+        @inline(__always) func before(_ a: Int, _ b: Int) -> Bool {
+            degree[a] != degree[b] ? degree[a] < degree[b] : a < b
+        }
         // Forward adjacency: neighbours of higher rank.
         var forwardOffsets = [Int](repeating: 0, count: n + 1)
         var forward: [UInt32] = []
@@ -34,7 +36,8 @@ public struct LocalClustering: Sendable, Equatable {
                         var triangles = [Int32](repeating: 0, count: n)
                         var mark = [Bool](repeating: false, count: n)
                         for u in chunks[c] {
-                            let start = offsets[u], end = offsets[u + 1]
+                            let start = offsets[u]
+                            let end = offsets[u + 1]
                             guard end - start >= 2 else { continue }
                             for e in start..<end { mark[Int(targets[e])] = true }
                             for e in start..<end {

@@ -50,7 +50,10 @@ public struct CommunityStatistics: Sendable {
             }
         }
         for c in 0..<count { internalEdges[c] /= 2 }
-        let sizes = size, edges = internalEdges, inside = internalWeight, volumes = volume
+        let sizes = size
+        let edges = internalEdges
+        let inside = internalWeight
+        let volumes = volume
         let cuts = (0..<count).map { max(0, volumes[$0] - 2 * inside[$0]) }
         cut = cuts
         density = (0..<count).map { c -> Double in

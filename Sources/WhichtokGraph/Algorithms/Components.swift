@@ -17,19 +17,28 @@ public struct Components: Sendable, Equatable {
         for start in 0..<n where raw[start] == .max {
             let id = UInt32(rawSizes.count)
             raw[start] = id
-            var head = 0, tail = 1
+            var head = 0
+            var tail = 1
             queue[0] = UInt32(start)
             while head < tail {
                 let u = Int(queue[head])
                 head += 1
                 for e in graph.offsets[u]..<graph.offsets[u + 1] {
                     let v = Int(graph.targets[e])
-                    if raw[v] == .max { raw[v] = id; queue[tail] = UInt32(v); tail += 1 }
+                    if raw[v] == .max {
+                        raw[v] = id
+                        queue[tail] = UInt32(v)
+                        tail += 1
+                    }
                 }
                 if graph.isDirected {
                     for e in graph.inOffsets[u]..<graph.inOffsets[u + 1] {
                         let v = Int(graph.inSources[e])
-                        if raw[v] == .max { raw[v] = id; queue[tail] = UInt32(v); tail += 1 }
+                        if raw[v] == .max {
+                            raw[v] = id
+                            queue[tail] = UInt32(v)
+                            tail += 1
+                        }
                     }
                 }
             }

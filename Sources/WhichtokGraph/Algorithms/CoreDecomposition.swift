@@ -34,8 +34,10 @@ public struct CoreDecomposition: Sendable, Equatable {
                 let pw = binStart[du]
                 let w = vertices[pw]
                 if u != w {
-                    vertices[pu] = w; position[w] = pu
-                    vertices[pw] = u; position[u] = pw
+                    vertices[pu] = w
+                    position[w] = pu
+                    vertices[pw] = u
+                    position[u] = pw
                 }
                 binStart[du] += 1
                 degree[u] -= 1

@@ -34,21 +34,28 @@ public struct Degrees: Sendable, Equatable {
             for e in graph.inOffsets[v]..<graph.inOffsets[v + 1] { s += Double(graph.inWeights[e]) }
             inStrength[v] = s
         }
-        let outs = outDegree, ins = inDegree, outS = outStrength, inS = inStrength
+        let outs = outDegree
+        let ins = inDegree
+        let outS = outStrength
+        let inS = inStrength
         degree = (0..<n).map { outs[$0] + ins[$0] }
         strength = (0..<n).map { outS[$0] + inS[$0] }
         // Distinct neighbours: merge the sorted out- and in-rows.
         var distinct = [Int](repeating: 0, count: n)
         for u in 0..<n {
-            var a = graph.offsets[u], b = graph.inOffsets[u], count = 0
-            let aEnd = graph.offsets[u + 1], bEnd = graph.inOffsets[u + 1]
+            var a = graph.offsets[u]
+            var b = graph.inOffsets[u]
+            var count = 0
+            let aEnd = graph.offsets[u + 1]
+            let bEnd = graph.inOffsets[u + 1]
             while a < aEnd || b < bEnd {
                 if b >= bEnd || (a < aEnd && graph.targets[a] < graph.inSources[b]) {
                     a += 1
                 } else if a >= aEnd || graph.inSources[b] < graph.targets[a] {
                     b += 1
                 } else {
-                    a += 1; b += 1
+                    a += 1
+                    b += 1
                 }
                 count += 1
             }

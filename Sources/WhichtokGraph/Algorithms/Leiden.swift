@@ -149,12 +149,17 @@ public struct Leiden: Sendable {
             let c = labels[i]
             let id: UInt32
             if Int(c) < dense.count {
-                if dense[Int(c)] == .max { dense[Int(c)] = next; next += 1 }
+                if dense[Int(c)] == .max {
+                    dense[Int(c)] = next
+                    next += 1
+                }
                 id = dense[Int(c)]
             } else if let known = map[c] {
                 id = known
             } else {
-                id = next; map[c] = next; next += 1
+                id = next
+                map[c] = next
+                next += 1
             }
             result[i] = id
         }
@@ -259,9 +264,17 @@ final class LeidenWorkspace {
         guard n > 0 else { return }
         var order = (0..<n).map { UInt32($0) }
         random.shuffle(&order)
-        let acc = rowAccumulator, touched = touched, queue = queue, inQueue = inQueue
-        let weightOf = communityWeight, sizeOf = communitySize, empty = emptyStack
-        for c in 0..<n { weightOf[c] = 0; sizeOf[c] = 0 }
+        let acc = rowAccumulator
+        let touched = touched
+        let queue = queue
+        let inQueue = inQueue
+        let weightOf = communityWeight
+        let sizeOf = communitySize
+        let empty = emptyStack
+        for c in 0..<n {
+            weightOf[c] = 0
+            sizeOf[c] = 0
+        }
         for v in 0..<n {
             weightOf[Int(partition[v])] += graph.nodeWeight[v]
             sizeOf[Int(partition[v])] += 1
@@ -369,7 +382,8 @@ final class LeidenWorkspace {
         let ownExternal = external
         var order = (0..<n).map { UInt32($0) }
         random.shuffle(&order)
-        let acc = accumulator, touched = touched
+        let acc = accumulator
+        let touched = touched
         graph.offsets.withUnsafeBufferPointer { offsets in
             graph.targets.withUnsafeBufferPointer { targets in
                 graph.weights.withUnsafeBufferPointer { weights in
@@ -440,7 +454,8 @@ final class LeidenWorkspace {
         targets.reserveCapacity(graph.targets.count)
         weights.reserveCapacity(graph.targets.count)
         var nodeWeight = [Double](repeating: 0, count: count)
-        let acc = accumulator, touched = touched
+        let acc = accumulator
+        let touched = touched
         for c in 0..<count {
             var touchedCount = 0
             var weightSum = 0.0

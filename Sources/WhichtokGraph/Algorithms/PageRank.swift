@@ -64,7 +64,9 @@ public struct PageRank: Sendable {
                                 probability.withUnsafeBufferPointer { p in
                                     let target = SharedBuffer(out)
                                     let sums = SharedBuffer(partialOut)
-                                    Parallel.forEachChunk(count: chunks.count, chunks: chunks.count, minimumParallelCount: 2) { c, _ in
+                                    Parallel.forEachChunk(
+                                        count: chunks.count, chunks: chunks.count, minimumParallelCount: 2
+                                    ) { c, _ in
                                         var delta = 0.0
                                         for v in chunks[c] {
                                             var s = 0.0

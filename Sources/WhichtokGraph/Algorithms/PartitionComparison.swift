@@ -9,14 +9,18 @@ public enum PartitionComparison {
         let n = Double(a.count)
         guard a.count > 0 else { return 1 }
         var joint: [UInt64: Int] = [:]
-        var countA: [UInt32: Int] = [:], countB: [UInt32: Int] = [:]
+        var countA: [UInt32: Int] = [:]
+        var countB: [UInt32: Int] = [:]
         for i in 0..<a.count {
             joint[UInt64(a[i]) << 32 | UInt64(b[i]), default: 0] += 1
             countA[a[i], default: 0] += 1
             countB[b[i], default: 0] += 1
         }
         func entropy(_ counts: [UInt32: Int]) -> Double {
-            counts.values.reduce(0) { h, c in let p = Double(c) / n; return h - p * log(p) }
+            counts.values.reduce(0) { h, c in
+                let p = Double(c) / n
+                return h - p * log(p)
+            }
         }
         var mutual = 0.0
         for (key, c) in joint {
@@ -25,14 +29,15 @@ public enum PartitionComparison {
             let p = Double(c) / n
             mutual += p * log(p / (pa * pb))
         }
-        let ha = entropy(countA), hb = entropy(countB)
+        let ha = entropy(countA)
+        let hb = entropy(countB)
         guard ha + hb > 0 else { return 1 }
         return max(0, min(1, 2 * mutual / (ha + hb)))
     }
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

@@ -41,15 +41,17 @@ enum Parallel {
     /// Worker threads to use: the machine's active processors, at most 8.
     static let width: Int = {
         #if canImport(Glibc)
-        return max(1, min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
+            return max(1, min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
         #else
-        return 2
+            return 2
         #endif
     }()
 
     /// Splits `0 ..< count` into `chunks` contiguous ranges and runs `body(chunk, range)` for each,
     /// concurrently when `count` is large enough to pay for the threads.
-    static func forEachChunk(count: Int, chunks: Int, minimumParallelCount: Int = 20_000, _ body: (Int, Range<Int>) -> Void) {
+    static func forEachChunk(
+        count: Int, chunks: Int, minimumParallelCount: Int = 20_000, _ body: (Int, Range<Int>) -> Void
+    ) {
         guard count > 0 else { return }
         let chunkCount = max(1, min(chunks, count))
         if count < minimumParallelCount || width == 1 || chunkCount == 1 {
@@ -74,7 +76,8 @@ enum Parallel {
         var start = 0
         for c in 1...chunks {
             let goal = total * c / chunks
-            var low = start, high = n
+            var low = start
+            var high = n
             while low < high {  // first node u with offsets[u] + u >= goal
                 let mid = (low + high) / 2
                 if offsets[mid] + mid < goal { low = mid + 1 } else { high = mid }
@@ -88,9 +91,9 @@ enum Parallel {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A value handed to worker threads by a caller that guarantees they use it without races.

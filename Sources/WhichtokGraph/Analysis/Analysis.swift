@@ -78,10 +78,14 @@ public struct Analysis: Sendable {
         roles = timed("roles") { NodeRoles(graph, membership: leiden.membership) }
         cores = timed("cores") { CoreDecomposition(graph) }
         clustering = timed("clustering") { LocalClustering(graph) }
-        betweenness = options.betweenness.map { parameters in timed("betweenness") { Betweenness(graph, parameters: parameters) } }
+        betweenness = options.betweenness.map { parameters in
+            timed("betweenness") { Betweenness(graph, parameters: parameters) }
+        }
         let rank = pageRank.rank
         profiles = timed("profiles") {
-            Analysis.profiles(graph, membership: leiden.membership, count: leiden.communityCount, pageRank: rank, store: store, options: options)
+            Analysis.profiles(
+                graph, membership: leiden.membership, count: leiden.communityCount, pageRank: rank, store: store,
+                options: options)
         }
         self.timings = timings
     }
@@ -94,7 +98,9 @@ public struct Analysis: Sendable {
     ) -> [CommunityProfile] {
         var profiles = [CommunityProfile](repeating: CommunityProfile(), count: count)
         // Central members.
-        let byRank = (0..<graph.nodeCount).sorted { pageRank[$0] != pageRank[$1] ? pageRank[$0] > pageRank[$1] : $0 < $1 }
+        let byRank = (0..<graph.nodeCount).sorted {
+            pageRank[$0] != pageRank[$1] ? pageRank[$0] > pageRank[$1] : $0 < $1
+        }
         for u in byRank where profiles[Int(membership[u])].centralMembers.count < options.centralMembers {
             profiles[Int(membership[u])].centralMembers.append(u)
         }
@@ -105,7 +111,8 @@ public struct Analysis: Sendable {
         for u in 0..<graph.nodeCount {
             switch graph.nodeTypes[u] {
             case .hashtag, .sound, .author:
-                memberItems[Int(membership[u])].append(RankedItem(node: graph.nodeTypes[u], row: graph.nodeRows[u], count: strength[u]))
+                memberItems[Int(membership[u])].append(
+                    RankedItem(node: graph.nodeTypes[u], row: graph.nodeRows[u], count: strength[u]))
             default: break
             }
         }
@@ -113,7 +120,8 @@ public struct Analysis: Sendable {
         var pairsByCommunity = [[UInt64]](repeating: [], count: count)
         if let store {
             var communityOfAccount = [UInt32](repeating: .max, count: store.accounts.count)
-            for u in 0..<graph.nodeCount where graph.nodeTypes[u] == .account && Int(graph.nodeRows[u]) < store.accounts.count {
+            for u in 0..<graph.nodeCount
+            where graph.nodeTypes[u] == .account && Int(graph.nodeRows[u]) < store.accounts.count {
                 communityOfAccount[Int(graph.nodeRows[u])] = membership[u]
             }
             let filter = options.engagementFilter
@@ -127,7 +135,9 @@ public struct Analysis: Sendable {
                 var video = RowID.none
                 if events.objectType[i] == ObjectType.video.rawValue {
                     video = events.object[i]
-                } else if events.objectType[i] == ObjectType.comment.rawValue, Int(events.object[i]) < store.comments.count {
+                } else if events.objectType[i] == ObjectType.comment.rawValue,
+                    Int(events.object[i]) < store.comments.count
+                {
                     video = store.comments.video[Int(events.object[i])]
                 }
                 if video != .none && Int(video) < store.videos.count {
@@ -136,12 +146,15 @@ public struct Analysis: Sendable {
             }
         }
         // Dense counters per family, reset through touched lists after each community.
-        let hashtagCount = store?.hashtags.count ?? 0, soundCount = store?.sounds.count ?? 0
+        let hashtagCount = store?.hashtags.count ?? 0
+        let soundCount = store?.sounds.count ?? 0
         let accountCount = store?.accounts.count ?? 0
         var hashtagScore = [Double](repeating: 0, count: hashtagCount)
         var soundScore = [Double](repeating: 0, count: soundCount)
         var authorScore = [Double](repeating: 0, count: accountCount)
-        var touchedHashtags: [RowID] = [], touchedSounds: [RowID] = [], touchedAuthors: [RowID] = []
+        var touchedHashtags: [RowID] = []
+        var touchedSounds: [RowID] = []
+        var touchedAuthors: [RowID] = []
         func top(_ family: NodeType, _ touched: [RowID], _ score: [Double], _ members: [RankedItem]) -> [RankedItem] {
             var list = touched.map { RankedItem(node: family, row: $0, count: score[Int($0)]) }
             list += members.filter { $0.node == family }
@@ -156,7 +169,8 @@ public struct Analysis: Sendable {
                 var previous = UInt64.max
                 for pair in pairs where pair != previous {
                     previous = pair
-                    let actor = Int(pair >> 32), video = RowID(truncatingIfNeeded: pair)
+                    let actor = Int(pair >> 32)
+                    let video = RowID(truncatingIfNeeded: pair)
                     for h in store.videos.hashtags(of: video) where Int(h) < hashtagCount {
                         if hashtagScore[Int(h)] == 0 { touchedHashtags.append(h) }
                         hashtagScore[Int(h)] += 1
@@ -193,7 +207,9 @@ extension RankedItem {
         guard let store else { return "\(node.name)-\(row)" }
         switch node {
         case .hashtag:
-            return store.strings[Int(row) < store.hashtags.count ? store.hashtags.name[Int(row)] : .none].map { "#" + $0 } ?? "hashtag-\(row)"
+            return store.strings[Int(row) < store.hashtags.count ? store.hashtags.name[Int(row)] : .none].map {
+                "#" + $0
+            } ?? "hashtag-\(row)"
         case .sound:
             guard Int(row) < store.sounds.count else { return "sound-\(row)" }
             if let title = store.strings[store.sounds.title[Int(row)]] { return title }

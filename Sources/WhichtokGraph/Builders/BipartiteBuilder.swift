@@ -10,27 +10,36 @@ extension GraphBuilder {
     /// that `a` posted or engaged with (by the filter's kinds), plus 1 if `a` favourited `h` (4CAT's
     /// author–tag network, counting engagement as well as authorship).
     public static func accountHashtag(_ store: Store, filter: EventFilter = EventFilter()) -> Graph {
-        bipartite(store, filter: filter, kind: .accountHashtag, itemType: .hashtag, itemCount: store.hashtags.count) { video, emit in
+        bipartite(store, filter: filter, kind: .accountHashtag, itemType: .hashtag, itemCount: store.hashtags.count) {
+            video, emit in
             for h in store.videos.hashtags(of: video) { emit(h) }
-        } direct: { type in type == .hashtag }
+        } direct: { type in
+            type == .hashtag
+        }
     }
 
     /// Bipartite account — sound: `w(a, s)` = distinct videos with sound `s` that `a` posted or engaged
     /// with, plus 1 if `a` favourited `s`.
     public static func accountSound(_ store: Store, filter: EventFilter = EventFilter()) -> Graph {
-        bipartite(store, filter: filter, kind: .accountSound, itemType: .sound, itemCount: store.sounds.count) { video, emit in
+        bipartite(store, filter: filter, kind: .accountSound, itemType: .sound, itemCount: store.sounds.count) {
+            video, emit in
             let sound = store.videos.sound[Int(video)]
             if sound != .none { emit(sound) }
-        } direct: { type in type == .sound }
+        } direct: { type in
+            type == .sound
+        }
     }
 
     /// Bipartite account — author: `w(a, b)` = distinct videos by author `b` that `a` engaged with
     /// (own videos excluded). Authors are a second node type over the same account rows.
     public static func accountAuthor(_ store: Store, filter: EventFilter = EventFilter()) -> Graph {
-        bipartite(store, filter: filter, kind: .accountAuthor, itemType: .author, itemCount: store.accounts.count) { video, emit in
+        bipartite(store, filter: filter, kind: .accountAuthor, itemType: .author, itemCount: store.accounts.count) {
+            video, emit in
             let author = store.videos.author[Int(video)]
             if author != .none { emit(author) }
-        } direct: { _ in false }
+        } direct: { _ in
+            false
+        }
     }
 
     /// (account, item) counts: distinct (account, video) pairs expanded to items, plus direct events
@@ -73,7 +82,8 @@ extension GraphBuilder {
         var parameters = GraphParameters(kind: kind)
         filter.record(in: &parameters, defaults: bipartiteDefaultKinds)
         return assembleBipartite(
-            parameters: parameters, accountCount: accountCount, itemType: itemType, itemCount: itemCount, sortedPairs: itemPairs)
+            parameters: parameters, accountCount: accountCount, itemType: itemType, itemCount: itemCount,
+            sortedPairs: itemPairs)
     }
 
     static func assembleBipartite(
@@ -85,19 +95,29 @@ extension GraphBuilder {
             accountNode[Int(key >> 32)] = 0
             itemNode[Int(UInt32(truncatingIfNeeded: key))] = 0
         }
-        var types: [NodeType] = [], rows: [RowID] = []
+        var types: [NodeType] = []
+        var rows: [RowID] = []
         for r in 0..<accountCount where accountNode[r] == 0 {
-            accountNode[r] = UInt32(rows.count); rows.append(RowID(r)); types.append(.account)
+            accountNode[r] = UInt32(rows.count)
+            rows.append(RowID(r))
+            types.append(.account)
         }
         for r in 0..<itemCount where itemNode[r] == 0 {
-            itemNode[r] = UInt32(rows.count); rows.append(RowID(r)); types.append(itemType)
+            itemNode[r] = UInt32(rows.count)
+            rows.append(RowID(r))
+            types.append(itemType)
         }
-        var sources: [UInt32] = [], targets: [UInt32] = [], weights: [Float] = []
+        var sources: [UInt32] = []
+        var targets: [UInt32] = []
+        var weights: [Float] = []
         var i = 0
         while i < sortedPairs.count {
             let key = sortedPairs[i]
             var count = 0
-            while i < sortedPairs.count && sortedPairs[i] == key { count += 1; i += 1 }
+            while i < sortedPairs.count && sortedPairs[i] == key {
+                count += 1
+                i += 1
+            }
             sources.append(accountNode[Int(key >> 32)])
             targets.append(itemNode[Int(UInt32(truncatingIfNeeded: key))])
             weights.append(Float(count))
@@ -118,7 +138,8 @@ extension GraphBuilder {
             let mask = filter.kindMask(defaults: bipartiteDefaultKinds)
             for i in 0..<events.count
             where mask[Int(events.kind[i])] && filter.accepts(time: events.time[i])
-                && events.objectType[i] == ObjectType.video.rawValue && Int(events.object[i]) < videos.count {
+                && events.objectType[i] == ObjectType.video.rawValue && Int(events.object[i]) < videos.count
+            {
                 chosen[Int(events.object[i])] = true
             }
         }
@@ -133,12 +154,17 @@ extension GraphBuilder {
             }
         }
         pairs.sort()
-        var sources: [RowID] = [], targets: [RowID] = [], weights: [Float] = []
+        var sources: [RowID] = []
+        var targets: [RowID] = []
+        var weights: [Float] = []
         var i = 0
         while i < pairs.count {
             let key = pairs[i]
             var count = 0
-            while i < pairs.count && pairs[i] == key { count += 1; i += 1 }
+            while i < pairs.count && pairs[i] == key {
+                count += 1
+                i += 1
+            }
             sources.append(RowID(truncatingIfNeeded: key >> 32))
             targets.append(RowID(truncatingIfNeeded: key))
             weights.append(Float(count))

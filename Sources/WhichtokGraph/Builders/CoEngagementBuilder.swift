@@ -69,20 +69,30 @@ extension GraphBuilder {
         var parameters = GraphParameters(kind: .coEngagement)
         filter.record(in: &parameters, defaults: options.kindWeights.kinds)
         parameters.settings = [
-            ("top_k", "\(options.topK)"), ("popularity_cap", "\(options.popularityCap)"), ("min_items", "\(options.minItems)"),
+            ("top_k", "\(options.topK)"), ("popularity_cap", "\(options.popularityCap)"),
+            ("min_items", "\(options.minItems)"),
             ("min_similarity", "\(options.minSimilarity)"),
-            ("family_weights", "video=\(options.videoWeight),author=\(options.authorWeight),hashtag=\(options.hashtagWeight),sound=\(options.soundWeight)"),
+            (
+                "family_weights",
+                "video=\(options.videoWeight),author=\(options.authorWeight),hashtag=\(options.hashtagWeight),sound=\(options.soundWeight)"
+            ),
         ]
-        let product = matrix.similarities(topK: options.topK, minSimilarity: options.minSimilarity, cap: options.popularityCap)
+        let product = matrix.similarities(
+            topK: options.topK, minSimilarity: options.minSimilarity, cap: options.popularityCap)
         // Union of the top-k lists: pair (min, max) with the larger of the two computed values.
         var keys = [UInt64]()
         keys.reserveCapacity(product.sources.count)
         for e in 0..<product.sources.count {
-            let a = product.sources[e], b = product.targets[e]
+            let a = product.sources[e]
+            let b = product.targets[e]
             keys.append(UInt64(min(a, b)) << 32 | UInt64(max(a, b)))
         }
-        let order = keys.indices.sorted { keys[$0] != keys[$1] ? keys[$0] < keys[$1] : product.weights[$0] > product.weights[$1] }
-        var sources: [RowID] = [], targets: [RowID] = [], weights: [Float] = []
+        let order = keys.indices.sorted {
+            keys[$0] != keys[$1] ? keys[$0] < keys[$1] : product.weights[$0] > product.weights[$1]
+        }
+        var sources: [RowID] = []
+        var targets: [RowID] = []
+        var weights: [Float] = []
         var previous = UInt64.max
         for e in order where keys[e] != previous {
             previous = keys[e]
@@ -129,7 +139,9 @@ struct EngagementMatrix {
         let itemCount = soundBase + store.sounds.count
         // Events grouped by actor (counting sort; the store's order is usually already by actor).
         var actorOffsets = [Int](repeating: 0, count: accountCount + 1)
-        for i in 0..<events.count where Int(events.actor[i]) < accountCount { actorOffsets[Int(events.actor[i]) + 1] += 1 }
+        for i in 0..<events.count where Int(events.actor[i]) < accountCount {
+            actorOffsets[Int(events.actor[i]) + 1] += 1
+        }
         for a in 0..<accountCount { actorOffsets[a + 1] += actorOffsets[a] }
         var cursor = actorOffsets
         var byActor = [UInt32](repeating: 0, count: actorOffsets[accountCount])
@@ -144,14 +156,18 @@ struct EngagementMatrix {
         var chunkValues = [[Float]](repeating: [], count: chunkCount)
         var chunkRowLength = [[Int]](repeating: [], count: chunkCount)
         let kindWeights = options.kindWeights.values
-        let familyVideo = options.videoWeight, familyAuthor = options.authorWeight
-        let familyHashtag = options.hashtagWeight, familySound = options.soundWeight
+        let familyVideo = options.videoWeight
+        let familyAuthor = options.authorWeight
+        let familyHashtag = options.hashtagWeight
+        let familySound = options.soundWeight
         chunkItems.withUnsafeMutableBufferPointer { itemsOut in
             chunkValues.withUnsafeMutableBufferPointer { valuesOut in
                 chunkRowLength.withUnsafeMutableBufferPointer { lengthsOut in
-                    let itemsShared = SharedBuffer(itemsOut), valuesShared = SharedBuffer(valuesOut)
+                    let itemsShared = SharedBuffer(itemsOut)
+                    let valuesShared = SharedBuffer(valuesOut)
                     let lengthsShared = SharedBuffer(lengthsOut)
-                    Parallel.forEachChunk(count: accountCount, chunks: chunkCount, minimumParallelCount: 2_000) { c, range in
+                    Parallel.forEachChunk(count: accountCount, chunks: chunkCount, minimumParallelCount: 2_000) {
+                        c, range in
                         let score = UnsafeMutablePointer<Float>.allocate(capacity: max(1, itemCount))
                         score.initialize(repeating: 0, count: max(1, itemCount))
                         let touched = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, itemCount))
@@ -176,7 +192,9 @@ struct EngagementMatrix {
                             for p in actorOffsets[a]..<actorOffsets[a + 1] {
                                 let i = Int(byActor[p])
                                 let kind = Int(events.kind[i])
-                                guard mask[kind], kind < kindWeights.count, filter.accepts(time: events.time[i]) else { continue }
+                                guard mask[kind], kind < kindWeights.count, filter.accepts(time: events.time[i]) else {
+                                    continue
+                                }
                                 let w = kindWeights[kind]
                                 guard w > 0 else { continue }
                                 var video = RowID.none
@@ -208,7 +226,9 @@ struct EngagementMatrix {
                                     bump(hashtagBase + Int(h), w * familyHashtag)
                                 }
                                 let sound = videos.sound[Int(video)]
-                                if sound != .none && Int(sound) < store.sounds.count { bump(soundBase + Int(sound), w * familySound) }
+                                if sound != .none && Int(sound) < store.sounds.count {
+                                    bump(soundBase + Int(sound), w * familySound)
+                                }
                             }
                             var row = UnsafeMutableBufferPointer(start: touched, count: touchedCount)
                             row.sort()
@@ -337,9 +357,12 @@ struct EngagementMatrix {
             outTargets.withUnsafeMutableBufferPointer { t in
                 outWeights.withUnsafeMutableBufferPointer { w in
                     outAccumulations.withUnsafeMutableBufferPointer { acc in
-                        let sourcesOut = SharedBuffer(s), targetsOut = SharedBuffer(t)
-                        let weightsOut = SharedBuffer(w), accumulationsOut = SharedBuffer(acc)
-                        Parallel.forEachChunk(count: ranges.count, chunks: ranges.count, minimumParallelCount: 2) { c, _ in
+                        let sourcesOut = SharedBuffer(s)
+                        let targetsOut = SharedBuffer(t)
+                        let weightsOut = SharedBuffer(w)
+                        let accumulationsOut = SharedBuffer(acc)
+                        Parallel.forEachChunk(count: ranges.count, chunks: ranges.count, minimumParallelCount: 2) {
+                            c, _ in
                             let accumulator = UnsafeMutablePointer<Double>.allocate(capacity: max(1, n))
                             accumulator.initialize(repeating: 0, count: max(1, n))
                             let touched = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, n))
@@ -348,49 +371,54 @@ struct EngagementMatrix {
                                 touched.deallocate()
                             }
                             var candidates: [(Float, UInt32)] = []
-                            var mySources: [RowID] = [], myTargets: [RowID] = [], myWeights: [Float] = []
+                            var mySources: [RowID] = []
+                            var myTargets: [RowID] = []
+                            var myWeights: [Float] = []
                             var accumulations = 0
                             items.withUnsafeBufferPointer { rowItems in
-                            values.withUnsafeBufferPointer { rowValues in
-                            columnRows.withUnsafeBufferPointer { colRows in
-                            columnValues.withUnsafeBufferPointer { colValues in
-                            for a in ranges[c] {
-                                var touchedCount = 0
-                                for p in offsets[a]..<offsets[a + 1] {
-                                    let i = Int(rowItems[p])
-                                    guard eligible[i] else { continue }
-                                    let x = Double(rowValues[p])
-                                    let start = columnOffsets[i], end = columnOffsets[i + 1]
-                                    // The row's own entry is accumulated too and ignored below.
-                                    for q in start..<end {
-                                        let b = Int(colRows[q])
-                                        if accumulator[b] == 0 {
-                                            touched[touchedCount] = UInt32(b)
-                                            touchedCount += 1
+                                values.withUnsafeBufferPointer { rowValues in
+                                    columnRows.withUnsafeBufferPointer { colRows in
+                                        columnValues.withUnsafeBufferPointer { colValues in
+                                            for a in ranges[c] {
+                                                var touchedCount = 0
+                                                for p in offsets[a]..<offsets[a + 1] {
+                                                    let i = Int(rowItems[p])
+                                                    guard eligible[i] else { continue }
+                                                    let x = Double(rowValues[p])
+                                                    let start = columnOffsets[i]
+                                                    let end = columnOffsets[i + 1]
+                                                    // The row's own entry is accumulated too and ignored below.
+                                                    for q in start..<end {
+                                                        let b = Int(colRows[q])
+                                                        if accumulator[b] == 0 {
+                                                            touched[touchedCount] = UInt32(b)
+                                                            touchedCount += 1
+                                                        }
+                                                        accumulator[b] += x * Double(colValues[q])
+                                                    }
+                                                    accumulations += end - start - 1
+                                                }
+                                                candidates.removeAll(keepingCapacity: true)
+                                                for t in 0..<touchedCount {
+                                                    let b = Int(touched[t])
+                                                    let s = Float(accumulator[b])
+                                                    accumulator[b] = 0
+                                                    if b != a && s >= minSimilarity {
+                                                        candidates.append((s, UInt32(b)))
+                                                    }
+                                                }
+                                                // Most similar first, ties by row.
+                                                candidates.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
+                                                let keep = topK > 0 ? min(topK, candidates.count) : candidates.count
+                                                for (s, b) in candidates.prefix(keep) {
+                                                    mySources.append(RowID(a))
+                                                    myTargets.append(b)
+                                                    myWeights.append(s)
+                                                }
+                                            }
                                         }
-                                        accumulator[b] += x * Double(colValues[q])
                                     }
-                                    accumulations += end - start - 1
                                 }
-                                candidates.removeAll(keepingCapacity: true)
-                                for t in 0..<touchedCount {
-                                    let b = Int(touched[t])
-                                    let s = Float(accumulator[b])
-                                    accumulator[b] = 0
-                                    if b != a && s >= minSimilarity { candidates.append((s, UInt32(b))) }
-                                }
-                                // Most similar first, ties by row.
-                                candidates.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
-                                let keep = topK > 0 ? min(topK, candidates.count) : candidates.count
-                                for (s, b) in candidates.prefix(keep) {
-                                    mySources.append(RowID(a))
-                                    myTargets.append(b)
-                                    myWeights.append(s)
-                                }
-                            }
-                            }
-                            }
-                            }
                             }
                             sourcesOut[c] = mySources
                             targetsOut[c] = myTargets
@@ -401,13 +429,15 @@ struct EngagementMatrix {
                 }
             }
         }
-        return (outSources.flatMap { $0 }, outTargets.flatMap { $0 }, outWeights.flatMap { $0 },
-                outAccumulations.reduce(0, +), skipped)
+        return (
+            outSources.flatMap { $0 }, outTargets.flatMap { $0 }, outWeights.flatMap { $0 },
+            outAccumulations.reduce(0, +), skipped
+        )
     }
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

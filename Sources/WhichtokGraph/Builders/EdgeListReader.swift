@@ -20,7 +20,9 @@ public enum EdgeListReader {
         var dense: [UInt32] = []
         var named: [String: UInt32] = [:]
         var labels: [String] = []
-        var sources: [UInt32] = [], targets: [UInt32] = [], weights: [Float] = []
+        var sources: [UInt32] = []
+        var targets: [UInt32] = []
+        var weights: [Float] = []
         let estimate = bytes.count / 16
         sources.reserveCapacity(estimate)
         targets.reserveCapacity(estimate)
@@ -36,13 +38,18 @@ public enum EdgeListReader {
                     var digits = true
                     for q in start..<end {
                         let d = buffer[q] &- UInt8(ascii: "0")
-                        if d > 9 { digits = false; break }
+                        if d > 9 {
+                            digits = false
+                            break
+                        }
                         value = value * 10 + UInt64(d)
                     }
                     if digits && value < denseLimit {
                         let index = Int(value)
                         if index >= dense.count {
-                            dense.append(contentsOf: repeatElement(UInt32.max, count: max(index + 1, dense.count * 2) - dense.count))
+                            dense.append(
+                                contentsOf: repeatElement(
+                                    UInt32.max, count: max(index + 1, dense.count * 2) - dense.count))
                         }
                         if dense[index] != .max { return dense[index] }
                         let id = UInt32(labels.count)
@@ -76,18 +83,26 @@ public enum EdgeListReader {
                 while q < end {
                     let c = buffer[q]
                     if c == UInt8(ascii: "#") { break }
-                    if c == 32 || c == 9 || c == 13 || c == 11 || c == 12 { q += 1; continue }
+                    if c == 32 || c == 9 || c == 13 || c == 11 || c == 12 {
+                        q += 1
+                        continue
+                    }
                     let start = q
-                    while q < end && !(buffer[q] == 32 || buffer[q] == 9 || buffer[q] == 13 || buffer[q] == 11 || buffer[q] == 12 || buffer[q] == UInt8(ascii: "#")) { q += 1 }
+                    while q < end
+                        && !(buffer[q] == 32 || buffer[q] == 9 || buffer[q] == 13 || buffer[q] == 11 || buffer[q] == 12
+                            || buffer[q] == UInt8(ascii: "#"))
+                    { q += 1 }
                     tokens.append((start, q))
                     if tokens.count > 3 { break }
                 }
                 p = end + 1
                 if tokens.isEmpty { continue }
                 guard tokens.count == 2 || tokens.count == 3 else {
-                    failure = EdgeListError(line: line, message: tokens.count == 1
-                        ? "expected 'source target [weight]', found one field"
-                        : "expected 'source target [weight]', found more than three fields")
+                    failure = EdgeListError(
+                        line: line,
+                        message: tokens.count == 1
+                            ? "expected 'source target [weight]', found one field"
+                            : "expected 'source target [weight]', found more than three fields")
                     return
                 }
                 var weight: Float = 1
@@ -95,7 +110,8 @@ public enum EdgeListReader {
                     let (s, e) = tokens[2]
                     guard let value = parseNumber(buffer, s, e), value.isFinite, value >= 0 else {
                         let text = String(decoding: UnsafeBufferPointer(rebasing: buffer[s..<e]), as: UTF8.self)
-                        failure = EdgeListError(line: line, message: "weight '\(text.prefix(40))' is not a finite number ≥ 0")
+                        failure = EdgeListError(
+                            line: line, message: "weight '\(text.prefix(40))' is not a finite number ≥ 0")
                         return
                     }
                     weight = Float(value)
@@ -117,28 +133,44 @@ public enum EdgeListReader {
     static func parseNumber(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
         var i = start
         var negative = false
-        if i < end && (b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+")) { negative = b[i] == UInt8(ascii: "-"); i += 1 }
+        if i < end && (b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+")) {
+            negative = b[i] == UInt8(ascii: "-")
+            i += 1
+        }
         var mantissa: UInt64 = 0
         var exponent = 0
         var digits = 0
         while i < end, case let d = b[i] &- UInt8(ascii: "0"), d <= 9 {
             if mantissa < 1_000_000_000_000_000 { mantissa = mantissa * 10 + UInt64(d) } else { exponent += 1 }
-            digits += 1; i += 1
+            digits += 1
+            i += 1
         }
         if i < end && b[i] == UInt8(ascii: ".") {
             i += 1
             while i < end, case let d = b[i] &- UInt8(ascii: "0"), d <= 9 {
-                if mantissa < 1_000_000_000_000_000 { mantissa = mantissa * 10 + UInt64(d); exponent -= 1 }
-                digits += 1; i += 1
+                if mantissa < 1_000_000_000_000_000 {
+                    mantissa = mantissa * 10 + UInt64(d)
+                    exponent -= 1
+                }
+                digits += 1
+                i += 1
             }
         }
         guard digits > 0 else { return nil }
         if i < end && (b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E")) {
             i += 1
             var negativeExponent = false
-            if i < end && (b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+")) { negativeExponent = b[i] == UInt8(ascii: "-"); i += 1 }
-            var e = 0, expDigits = 0
-            while i < end, case let d = b[i] &- UInt8(ascii: "0"), d <= 9 { e = min(e * 10 + Int(d), 10_000); expDigits += 1; i += 1 }
+            if i < end && (b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+")) {
+                negativeExponent = b[i] == UInt8(ascii: "-")
+                i += 1
+            }
+            var e = 0
+            var expDigits = 0
+            while i < end, case let d = b[i] &- UInt8(ascii: "0"), d <= 9 {
+                e = min(e * 10 + Int(d), 10_000)
+                expDigits += 1
+                i += 1
+            }
             guard expDigits > 0 else { return nil }
             exponent += negativeExponent ? -e : e
         }
@@ -154,7 +186,9 @@ public enum EdgeListReader {
     }
 
     static func pow10(_ e: Int) -> Double {
-        var result = 1.0, base = 10.0, k = min(e, 400)
+        var result = 1.0
+        var base = 10.0
+        var k = min(e, 400)
         while k > 0 {
             if k & 1 == 1 { result *= base }
             base *= base

@@ -94,7 +94,8 @@ extension Store {
         var best = [RowID](repeating: .none, count: inputs.count)
         var bestCount = [Int](repeating: 0, count: inputs.count)
         for (key, count) in counts {
-            let source = Int(key >> 32), actor = RowID(truncatingIfNeeded: key)
+            let source = Int(key >> 32)
+            let actor = RowID(truncatingIfNeeded: key)
             guard source < inputs.count else { continue }
             if count > bestCount[source] || (count == bestCount[source] && actor < best[source]) {
                 best[source] = actor
@@ -110,7 +111,8 @@ extension Store {
         let donors = donorsByInput()
         var pairs: [UInt64] = []
         for i in 0..<events.count
-        where events.kind[i] == EventKind.messaged.rawValue && events.objectType[i] == ObjectType.conversation.rawValue {
+        where events.kind[i] == EventKind.messaged.rawValue && events.objectType[i] == ObjectType.conversation.rawValue
+        {
             let conversation = UInt64(events.object[i])
             pairs.append(conversation << 32 | UInt64(events.actor[i]))
             let source = Int(events.source[i])

@@ -29,7 +29,9 @@ extension GraphBuilder {
         let records = interactionRecords(store, filter: filter, mask: mask)
         var parameters = GraphParameters(kind: .interaction)
         filter.record(in: &parameters, defaults: defaults)
-        parameters.settings = EventKind.allCases.filter { weights[$0] > 0 }.map { ("weight_\($0.name)", "\(weights[$0])") }
+        parameters.settings = EventKind.allCases.filter { weights[$0] > 0 }.map {
+            ("weight_\($0.name)", "\(weights[$0])")
+        }
 
         // Reduce: one edge per (source, target) pair.
         let stride = EdgeAttributes.kindStride
@@ -41,11 +43,15 @@ extension GraphBuilder {
         while i < records.count {
             let key = records[i].key
             var counts = [UInt32](repeating: 0, count: stride)
-            var first = UInt32.max, last: UInt32 = 0
+            var first = UInt32.max
+            var last: UInt32 = 0
             while i < records.count && records[i].key == key {
                 counts[Int(records[i].kind)] += 1
                 let t = records[i].time
-                if t != 0 { first = min(first, t); last = max(last, t) }
+                if t != 0 {
+                    first = min(first, t)
+                    last = max(last, t)
+                }
                 i += 1
             }
             var weight: Float = 0
@@ -79,7 +85,8 @@ extension GraphBuilder {
         let videos = store.videos
         let comments = store.comments
         let accountCount = store.accounts.count
-        let hasGroupMessages = mask[Int(EventKind.messaged.rawValue)]
+        let hasGroupMessages =
+            mask[Int(EventKind.messaged.rawValue)]
             && events.objectType.contains(ObjectType.conversation.rawValue)
         let groups = hasGroupMessages ? store.conversationMembers() : ([0], [])
         var records: [InteractionRecord] = []
@@ -88,7 +95,8 @@ extension GraphBuilder {
             guard source != target, target != .none, Int(target) < accountCount, Int(source) < accountCount,
                 mask[Int(kind.rawValue)]
             else { return }
-            records.append(InteractionRecord(key: UInt64(source) << 32 | UInt64(target), time: time, kind: kind.rawValue))
+            records.append(
+                InteractionRecord(key: UInt64(source) << 32 | UInt64(target), time: time, kind: kind.rawValue))
         }
         for i in 0..<events.count {
             let time = events.time[i]
@@ -162,7 +170,8 @@ enum Assemble {
         sources: [UInt32], targets: [UInt32], weights: [Float], attributes: EdgeAttributes
     ) -> Graph {
         let n = nodeTypes.count
-        var src = sources, dst = targets
+        var src = sources
+        var dst = targets
         var edgeOf = Array(0..<sources.count)
         if !directed {
             src.append(contentsOf: targets)

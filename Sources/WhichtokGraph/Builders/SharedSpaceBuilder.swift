@@ -33,7 +33,8 @@ extension GraphBuilder {
             interactionFilter.kinds = kinds
             engagementFilter.kinds = kinds
         }
-        let interaction = GraphBuilder.interaction(store, filter: interactionFilter, weights: options.interactionWeights)
+        let interaction = GraphBuilder.interaction(
+            store, filter: interactionFilter, weights: options.interactionWeights)
         let co = GraphBuilder.coEngagement(store, filter: engagementFilter, options: options.coEngagement).graph
 
         struct Pair {
@@ -46,13 +47,18 @@ extension GraphBuilder {
         pairs.reserveCapacity(interaction.entryCount + co.entryCount / 2)
         for u in 0..<interaction.nodeCount {
             for e in interaction.neighbours(of: u) {
-                let a = interaction.nodeRows[u], b = interaction.nodeRows[Int(interaction.targets[e])]
-                pairs.append(Pair(key: UInt64(min(a, b)) << 32 | UInt64(max(a, b)), interaction: interaction.weights[e], co: 0, edge: e))
+                let a = interaction.nodeRows[u]
+                let b = interaction.nodeRows[Int(interaction.targets[e])]
+                pairs.append(
+                    Pair(
+                        key: UInt64(min(a, b)) << 32 | UInt64(max(a, b)), interaction: interaction.weights[e], co: 0,
+                        edge: e))
             }
         }
         for u in 0..<co.nodeCount {
             for e in co.neighbours(of: u) where u < Int(co.targets[e]) {
-                let a = co.nodeRows[u], b = co.nodeRows[Int(co.targets[e])]
+                let a = co.nodeRows[u]
+                let b = co.nodeRows[Int(co.targets[e])]
                 pairs.append(Pair(key: UInt64(a) << 32 | UInt64(b), interaction: 0, co: co.weights[e], edge: -1))
             }
         }
@@ -62,21 +68,26 @@ extension GraphBuilder {
         let a = interactionTotal > 0 ? options.interactionShare / interactionTotal : 0
         let b = coTotal > 0 ? options.coEngagementShare / coTotal : 0
         let stride = EdgeAttributes.kindStride
-        var sources: [RowID] = [], targets: [RowID] = [], weights: [Float] = []
+        var sources: [RowID] = []
+        var targets: [RowID] = []
+        var weights: [Float] = []
         var attributes = EdgeAttributes()
         var i = 0
         while i < pairs.count {
             let key = pairs[i].key
-            var interactionSum = 0.0, cosine: Float = 0
+            var interactionSum = 0.0
+            var cosine: Float = 0
             var counts = [UInt32](repeating: 0, count: stride)
-            var first = UInt32.max, last: UInt32 = 0
+            var first = UInt32.max
+            var last: UInt32 = 0
             while i < pairs.count && pairs[i].key == key {
                 interactionSum += Double(pairs[i].interaction)
                 cosine = max(cosine, pairs[i].co)
                 let e = pairs[i].edge
                 if e >= 0 {
                     for k in 0..<stride { counts[k] += interaction.edgeAttributes.kindCounts[e * stride + k] }
-                    let f = interaction.edgeAttributes.firstTime[e], l = interaction.edgeAttributes.lastTime[e]
+                    let f = interaction.edgeAttributes.firstTime[e]
+                    let l = interaction.edgeAttributes.lastTime[e]
                     if f != 0 { first = min(first, f) }
                     last = max(last, l)
                 }
@@ -97,10 +108,12 @@ extension GraphBuilder {
         parameters.since = filter.since
         parameters.until = filter.until
         parameters.kinds = filter.kinds.map { $0.sorted() }
-        parameters.settings = [
-            ("interaction_share", "\(options.interactionShare)"), ("co_engagement_share", "\(options.coEngagementShare)"),
-            ("interaction_total", "\(interactionTotal)"), ("co_engagement_total", "\(coTotal)"),
-        ] + co.parameters.settings
+        parameters.settings =
+            [
+                ("interaction_share", "\(options.interactionShare)"),
+                ("co_engagement_share", "\(options.coEngagementShare)"),
+                ("interaction_total", "\(interactionTotal)"), ("co_engagement_total", "\(coTotal)"),
+            ] + co.parameters.settings
         return Assemble.accountGraph(
             parameters: parameters, directed: false, accountCount: store.accounts.count,
             sources: sources, targets: targets, weights: weights, attributes: attributes)

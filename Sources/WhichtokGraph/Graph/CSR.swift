@@ -61,15 +61,24 @@ extension Graph {
         weightsOut.reserveCapacity(targets.count * 2)
         // Merge each node's sorted out-row and in-row.
         for u in 0..<n {
-            var a = offsets[u], b = inOffsets[u]
-            let aEnd = offsets[u + 1], bEnd = inOffsets[u + 1]
+            var a = offsets[u]
+            var b = inOffsets[u]
+            let aEnd = offsets[u + 1]
+            let bEnd = inOffsets[u + 1]
             while a < aEnd || b < bEnd {
                 if b >= bEnd || (a < aEnd && targets[a] < inSources[b]) {
-                    targetsOut.append(targets[a]); weightsOut.append(weights[a]); a += 1
+                    targetsOut.append(targets[a])
+                    weightsOut.append(weights[a])
+                    a += 1
                 } else if a >= aEnd || inSources[b] < targets[a] {
-                    targetsOut.append(inSources[b]); weightsOut.append(inWeights[b]); b += 1
+                    targetsOut.append(inSources[b])
+                    weightsOut.append(inWeights[b])
+                    b += 1
                 } else {
-                    targetsOut.append(targets[a]); weightsOut.append(weights[a] + inWeights[b]); a += 1; b += 1
+                    targetsOut.append(targets[a])
+                    weightsOut.append(weights[a] + inWeights[b])
+                    a += 1
+                    b += 1
                 }
             }
             offsetsOut[u + 1] = targetsOut.count

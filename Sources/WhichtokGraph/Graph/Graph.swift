@@ -216,10 +216,18 @@ public struct Graph: Sendable {
         dst.reserveCapacity(doubled)
         wts.reserveCapacity(doubled)
         for e in 0..<edgeCount {
-            let u = sources[e], v = targets[e], w = weights[e]
+            let u = sources[e]
+            let v = targets[e]
+            let w = weights[e]
             guard u != v, w > 0, w.isFinite, Int(u) < nodeCount, Int(v) < nodeCount else { continue }
-            src.append(u); dst.append(v); wts.append(w)
-            if !directed { src.append(v); dst.append(u); wts.append(w) }
+            src.append(u)
+            dst.append(v)
+            wts.append(w)
+            if !directed {
+                src.append(v)
+                dst.append(u)
+                wts.append(w)
+            }
         }
         let order = CSR.sortedOrder(nodeCount: nodeCount, sources: src, targets: dst)
         var offsets = [Int](repeating: 0, count: nodeCount + 1)
@@ -229,7 +237,8 @@ public struct Graph: Sendable {
         outWeights.reserveCapacity(order.count)
         var previous: (UInt32, UInt32) = (.max, .max)
         for e in order {
-            let u = src[e], v = dst[e]
+            let u = src[e]
+            let v = dst[e]
             if (u, v) == previous, let last = outWeights.indices.last {
                 outWeights[last] += wts[e]
             } else {
@@ -288,7 +297,8 @@ public struct Graph: Sendable {
 
     /// The position of edge `u → v` in `targets`, or nil. O(log deg(u)).
     public func edgeIndex(from u: Int, to v: Int) -> Int? {
-        var low = offsets[u], high = offsets[u + 1]
+        var low = offsets[u]
+        var high = offsets[u + 1]
         let key = UInt32(v)
         while low < high {
             let mid = (low + high) / 2

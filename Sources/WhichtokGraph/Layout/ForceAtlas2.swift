@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The ForceAtlas2 force-directed layout (Jacomy, Venturini, Heymann & Bastian, PLOS ONE 9(6): e98679,
@@ -243,7 +243,8 @@ struct ForceAtlas2State {
 
     /// The positions as two arrays indexed by graph node.
     func positions() -> ([Float], [Float]) {
-        var x = [Float](repeating: 0, count: nodeCount), y = [Float](repeating: 0, count: nodeCount)
+        var x = [Float](repeating: 0, count: nodeCount)
+        var y = [Float](repeating: 0, count: nodeCount)
         for k in 0..<nodeCount {
             x[originalID[k]] = buffers.position[k].x
             y[originalID[k]] = buffers.position[k].y
@@ -264,7 +265,8 @@ struct ForceAtlas2State {
         var swinging = [Double](repeating: 0, count: chunkCount)
         var traction = [Double](repeating: 0, count: chunkCount)
         computeForces(swinging: &swinging, traction: &traction)
-        var totalSwinging = 0.0, totalTraction = 0.0
+        var totalSwinging = 0.0
+        var totalTraction = 0.0
         for c in 0..<chunkCount {
             totalSwinging += swinging[c]
             totalTraction += traction[c]
@@ -277,7 +279,8 @@ struct ForceAtlas2State {
     mutating func adjustSpeed(totalSwinging: Double, totalTraction: Double) {
         let n = Double(nodeCount)
         let estimatedOptimum = 0.05 * n.squareRoot()
-        let minimum = estimatedOptimum.squareRoot(), maximum = 10.0
+        let minimum = estimatedOptimum.squareRoot()
+        let maximum = 10.0
         var jitter = jitterTolerance * max(minimum, min(maximum, estimatedOptimum * totalTraction / (n * n)))
         let minimumEfficiency = 0.05
         if totalTraction > 0 && totalSwinging / totalTraction > 2 {
@@ -297,7 +300,10 @@ struct ForceAtlas2State {
 
     /// Moves every node by its force, damped by its own swinging.
     func move() {
-        let position = buffers.position, force = buffers.force, oldForce = buffers.oldForce, mass = buffers.mass
+        let position = buffers.position
+        let force = buffers.force
+        let oldForce = buffers.oldForce
+        let mass = buffers.mass
         let speed = Float(self.speed)
         Parallel.forEachChunk(count: nodeCount, chunks: chunkCount, minimumParallelCount: 50_000) { _, range in
             for u in range {
@@ -313,8 +319,15 @@ struct ForceAtlas2State {
     /// Repulsion, gravity and attraction for every node; per-chunk sums of swinging and traction.
     func computeForces(swinging: inout [Double], traction: inout [Double]) {
         let n = nodeCount
-        let position = buffers.position, force = buffers.force, oldForce = buffers.oldForce, mass = buffers.mass
-        let kr = repulsion, g = gravity, strong = strongGravity, useLinLog = linLog, hubs = dissuadeHubs
+        let position = buffers.position
+        let force = buffers.force
+        let oldForce = buffers.oldForce
+        let mass = buffers.mass
+        let kr = repulsion
+        let g = gravity
+        let strong = strongGravity
+        let useLinLog = linLog
+        let hubs = dissuadeHubs
         let theta2 = thetaSquared
         let chunks = chunkCount
         swinging.withUnsafeMutableBufferPointer { swingOut in
@@ -322,13 +335,15 @@ struct ForceAtlas2State {
                 offsets.withUnsafeBufferPointer { off in
                     targets.withUnsafeBufferPointer { tgt in
                         attraction.withUnsafeBufferPointer { att in
-                            let swingSums = SharedBuffer(swingOut), tractionSums = SharedBuffer(tractionOut)
+                            let swingSums = SharedBuffer(swingOut)
+                            let tractionSums = SharedBuffer(tractionOut)
                             /// Adds gravity and attraction to the repulsion `f` of node `u`, stores the
                             /// force and returns the node's swinging and traction.
                             @inline(__always)
                             func finish(_ u: Int, _ repulsionForce: SIMD2<Float>) -> (Double, Double) {
                                 var f = repulsionForce
-                                let p = position[u], mu = mass[u]
+                                let p = position[u]
+                                let mu = mass[u]
                                 let distance = (p * p).sum().squareRoot()
                                 if distance > 0 {
                                     f -= p * (strong ? g * mu : g * mu / distance)
@@ -348,8 +363,11 @@ struct ForceAtlas2State {
                                 f += hubs ? pull / mu : pull
                                 force[u] = f
                                 let old = oldForce[u]
-                                let s = old - f, t = old + f
-                                return (Double(mu * (s * s).sum().squareRoot()), Double(mu * (t * t).sum().squareRoot() / 2))
+                                let s = old - f
+                                let t = old + f
+                                return (
+                                    Double(mu * (s * s).sum().squareRoot()), Double(mu * (t * t).sum().squareRoot() / 2)
+                                )
                             }
                             if let tree {
                                 tree.cells.withUnsafeBufferPointer { cells in
@@ -357,10 +375,14 @@ struct ForceAtlas2State {
                                         tree.points.withUnsafeBufferPointer { points in
                                             tree.masses.withUnsafeBufferPointer { masses in
                                                 let cellCount = cells.count
-                                                Parallel.forEachChunk(count: n, chunks: chunks, minimumParallelCount: 2_000) { chunk, range in
-                                                    var chunkSwing = 0.0, chunkTraction = 0.0
+                                                Parallel.forEachChunk(
+                                                    count: n, chunks: chunks, minimumParallelCount: 2_000
+                                                ) { chunk, range in
+                                                    var chunkSwing = 0.0
+                                                    var chunkTraction = 0.0
                                                     for k in range {
-                                                        let p = points[k], mu = masses[k]
+                                                        let p = points[k]
+                                                        let mu = masses[k]
                                                         let rank = Int32(k)
                                                         var f = SIMD2<Float>.zero
                                                         var i = 0
@@ -371,13 +393,17 @@ struct ForceAtlas2State {
                                                                 for j in Int(cell.start)..<Int(cell.end) where j != k {
                                                                     let delta = p - points[j]
                                                                     let d2 = (delta * delta).sum()
-                                                                    if d2 > 0 { f += delta * (kr * mu * masses[j] / d2) }
+                                                                    if d2 > 0 {
+                                                                        f += delta * (kr * mu * masses[j] / d2)
+                                                                    }
                                                                 }
                                                                 i = next
                                                             } else {
                                                                 let delta = p - cell.centre
                                                                 let d2 = (delta * delta).sum()
-                                                                if (rank < cell.start || rank >= cell.end) && cell.size * cell.size < theta2 * d2 {
+                                                                if (rank < cell.start || rank >= cell.end)
+                                                                    && cell.size * cell.size < theta2 * d2
+                                                                {
                                                                     f += delta * (kr * mu * cell.mass / d2)
                                                                     i = next
                                                                 } else {
@@ -397,10 +423,13 @@ struct ForceAtlas2State {
                                     }
                                 }
                             } else {
-                                Parallel.forEachChunk(count: n, chunks: chunks, minimumParallelCount: 2_000) { chunk, range in
-                                    var chunkSwing = 0.0, chunkTraction = 0.0
+                                Parallel.forEachChunk(count: n, chunks: chunks, minimumParallelCount: 2_000) {
+                                    chunk, range in
+                                    var chunkSwing = 0.0
+                                    var chunkTraction = 0.0
                                     for u in range {
-                                        let p = position[u], mu = mass[u]
+                                        let p = position[u]
+                                        let mu = mass[u]
                                         var f = SIMD2<Float>.zero
                                         for v in 0..<n where v != u {
                                             let delta = p - position[v]

@@ -43,7 +43,8 @@ struct _BarnesHutTree {
         let n = order.count
         cells.removeAll(keepingCapacity: true)
         guard n > 0 else { return }
-        var low = SIMD2<Float>(repeating: .infinity), high = SIMD2<Float>(repeating: -.infinity)
+        var low = SIMD2<Float>(repeating: .infinity)
+        var high = SIMD2<Float>(repeating: -.infinity)
         for u in 0..<n {
             low = pointwiseMin(low, positions[u])
             high = pointwiseMax(high, positions[u])
@@ -94,7 +95,8 @@ struct _BarnesHutTree {
         /// Moves the nodes of `start ..< end` whose `axis` coordinate is below `split` to the front;
         /// returns the boundary.
         mutating func partition(_ start: Int, _ end: Int, axis: Int, split: Float) -> Int {
-            var low = start, high = end - 1
+            var low = start
+            var high = end - 1
             while true {
                 while low <= high && positions[Int(order[low])][axis] < split { low += 1 }
                 while low <= high && !(positions[Int(order[high])][axis] < split) { high -= 1 }
@@ -121,7 +123,8 @@ struct _BarnesHutTree {
                     build(start: splitLow, end: splitY, corner: SIMD2(middle.x, corner.y), side: half, depth: depth + 1)
                 }
                 if splitHigh > splitY {
-                    build(start: splitY, end: splitHigh, corner: SIMD2(corner.x, middle.y), side: half, depth: depth + 1)
+                    build(
+                        start: splitY, end: splitHigh, corner: SIMD2(corner.x, middle.y), side: half, depth: depth + 1)
                 }
                 if end > splitHigh {
                     build(start: splitHigh, end: end, corner: middle, side: half, depth: depth + 1)

@@ -12,7 +12,9 @@ public enum ArchiveWriteFormat: Sendable {
 public enum ArchiveWriter {
     /// Writes the archive to `path`, creating its parent folders. The archive is written to a
     /// temporary file beside `path` and renamed over it at the end, so readers never see half a file.
-    public static func write(_ entries: [(path: String, bytes: [UInt8])], format: ArchiveWriteFormat, to path: String) throws {
+    public static func write(_ entries: [(path: String, bytes: [UInt8])], format: ArchiveWriteFormat, to path: String)
+        throws
+    {
         try check(entries, format: format, output: path)
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent()
@@ -22,10 +24,12 @@ public enum ArchiveWriter {
             throw ArchiveWriteError(output: path, message: "cannot create folder \(folder.path)")
         }
         let temporary = folder.appendingPathComponent(
-            ".\(url.lastPathComponent).tmp-\(UInt64.random(in: 0...UInt64.max))").path
+            ".\(url.lastPathComponent).tmp-\(UInt64.random(in: 0...UInt64.max))"
+        ).path
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
-            throw ArchiveWriteError(output: path, message: "cannot create temporary file: " + String(cString: strerror(errno)))
+            throw ArchiveWriteError(
+                output: path, message: "cannot create temporary file: " + String(cString: strerror(errno)))
         }
         var renamed = false
         defer {
@@ -46,7 +50,8 @@ public enum ArchiveWriter {
             }
         }
         guard rename(temporary, path) == 0 else {
-            throw ArchiveWriteError(output: path, message: "cannot rename temporary file: " + String(cString: strerror(errno)))
+            throw ArchiveWriteError(
+                output: path, message: "cannot rename temporary file: " + String(cString: strerror(errno)))
         }
         renamed = true
     }
@@ -78,7 +83,8 @@ public enum ArchiveWriter {
             zip[at + 1] = UInt8(truncatingIfNeeded: value >> 8)
         }
         func isSignature(_ at: Int, _ third: UInt8, _ fourth: UInt8) -> Bool {
-            at >= 0 && at + 4 <= zip.count && zip[at] == 0x50 && zip[at + 1] == 0x4B && zip[at + 2] == third && zip[at + 3] == fourth
+            at >= 0 && at + 4 <= zip.count && zip[at] == 0x50 && zip[at + 1] == 0x4B && zip[at + 2] == third
+                && zip[at + 3] == fourth
         }
         // No archive comment is written, so the end record is the last 22 bytes.
         let end = zip.count - 22
@@ -98,7 +104,9 @@ public enum ArchiveWriter {
         return true
     }
 
-    private static func check(_ entries: [(path: String, bytes: [UInt8])], format: ArchiveWriteFormat, output: String) throws {
+    private static func check(_ entries: [(path: String, bytes: [UInt8])], format: ArchiveWriteFormat, output: String)
+        throws
+    {
         if format == .gzip && entries.count != 1 {
             throw ArchiveWriteError(output: output, message: "gzip holds exactly one entry, not \(entries.count)")
         }
@@ -107,7 +115,9 @@ public enum ArchiveWriter {
         }
     }
 
-    private static func emit(_ entries: [(path: String, bytes: [UInt8])], format: ArchiveWriteFormat, sink: ArchiveSink, output: String) throws {
+    private static func emit(
+        _ entries: [(path: String, bytes: [UInt8])], format: ArchiveWriteFormat, sink: ArchiveSink, output: String
+    ) throws {
         let kind: ArchiveWriteKind
         switch format {
         case .zip: kind = .zip

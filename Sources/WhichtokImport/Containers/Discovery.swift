@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Expands command-line paths into inputs, deterministically (sorted by display name, byte-wise).
@@ -107,11 +107,13 @@ private struct DirectoryWalker {
                 try walk(folder: path, top: top, exportRoot: root)
             case S_IFREG:
                 let lower = entry.name.lowercased()
-                let wanted = Names.isArchive(entry.name) || lower.hasSuffix(".json") || lower.hasSuffix(".har")
+                let wanted =
+                    Names.isArchive(entry.name) || lower.hasSuffix(".json") || lower.hasSuffix(".har")
                     || lower.hasSuffix(".ndjson") || lower.hasSuffix(".txt")
                 guard wanted else { continue }
                 guard entry.isValidUTF8 else {
-                    throw InputError(kind: .rejected, input: Names.display(path), message: "file name is not valid UTF-8")
+                    throw InputError(
+                        kind: .rejected, input: Names.display(path), message: "file name is not valid UTF-8")
                 }
                 if lower.hasSuffix(".txt") {
                     let root = exportRoot ?? top
@@ -132,7 +134,8 @@ private struct DirectoryWalker {
 
     private static func list(_ folder: String) throws(InputError) -> [ListedName] {
         guard let stream = opendir(folder) else {
-            throw InputError(kind: .rejected, input: Names.display(folder), message: "cannot list folder: " + systemMessage(errno))
+            throw InputError(
+                kind: .rejected, input: Names.display(folder), message: "cannot list folder: " + systemMessage(errno))
         }
         defer { closedir(stream) }
         var names: [ListedName] = []
@@ -140,7 +143,9 @@ private struct DirectoryWalker {
             errno = 0
             guard let entry = readdir(stream) else {
                 if errno != 0 {
-                    throw InputError(kind: .rejected, input: Names.display(folder), message: "cannot list folder: " + systemMessage(errno))
+                    throw InputError(
+                        kind: .rejected, input: Names.display(folder),
+                        message: "cannot list folder: " + systemMessage(errno))
                 }
                 break
             }
@@ -163,7 +168,8 @@ private struct DirectoryWalker {
             all.append(InputSource(displayName: root, location: .files(root: root, paths: sorted)))
         }
         var seen = Set<InputSource>()
-        return all
+        return
+            all
             .filter { seen.insert($0).inserted }
             .sorted { $0.displayName.utf8.lexicographicallyPrecedes($1.displayName.utf8) }
     }

@@ -40,7 +40,8 @@ public struct InputReader {
                 // "outer.zip!dir/inner.json.gz" → "inner.json.gz".
                 let innermost = source.displayName.split(separator: "!", omittingEmptySubsequences: false).last
                 let fileName = Names.baseName(innermost.map(String.init) ?? source.displayName)
-                return try readContainer(bytes, displayName: source.displayName, fileName: fileName, buffer: buffer, body)
+                return try readContainer(
+                    bytes, displayName: source.displayName, fileName: fileName, buffer: buffer, body)
             }
 
         case .files(let root, let paths):
@@ -56,7 +57,9 @@ public struct InputReader {
     ) throws -> InputDigest {
         let shownInput = Names.display(displayName)
         func reject(_ message: String, entry: String? = nil, position: String? = nil) -> InputError {
-            InputError(kind: .rejected, input: shownInput, entry: entry.map(Names.display), position: position, message: message)
+            InputError(
+                kind: .rejected, input: shownInput, entry: entry.map(Names.display), position: position,
+                message: message)
         }
 
         guard source.size > 0 else { throw reject("empty input") }
@@ -71,7 +74,9 @@ public struct InputReader {
             case .unrecognized: throw reject("cannot read: " + plain.errorMessage)
             }
             if !plain.isCompressed, let suffix = Names.compressionSuffix(fileName) {
-                throw reject("not \(suffix.dropFirst()) data: the content is not compressed (corrupt, or not what its name says)")
+                throw reject(
+                    "not \(suffix.dropFirst()) data: the content is not compressed (corrupt, or not what its name says)"
+                )
             }
             return plain
         }
@@ -87,7 +92,9 @@ public struct InputReader {
             throw reject("cannot read: " + message)
         case .unrecognized:
             if Names.claimsContainer(fileName) {
-                throw reject("not a readable archive: the content matches no supported archive format (corrupt, or not what its name says)")
+                throw reject(
+                    "not a readable archive: the content matches no supported archive format (corrupt, or not what its name says)"
+                )
             }
             archive = try openPlain()
             isPlain = true
@@ -118,7 +125,8 @@ public struct InputReader {
                 if !isPlain && !archive.isCompressed && index > 0 {
                     switch archive.formatFamily {
                     case .zip where !source.endsWithZipDirectory():
-                        throw reject("corrupt or truncated archive: the zip's central directory is missing or cut short")
+                        throw reject(
+                            "corrupt or truncated archive: the zip's central directory is missing or cut short")
                     case .tar where !source.endsWithZeros(1024):
                         throw reject("corrupt or truncated archive: the tar's end-of-archive marker is missing")
                     default:
@@ -138,7 +146,8 @@ public struct InputReader {
                 header = h
             }
             index += 1
-            let name = isPlain
+            let name =
+                isPlain
                 ? Names.plainEntryName(fileName: fileName, compressed: archive.isCompressed)
                 : (header.path ?? "entry-\(index - 1)")
             let position = archive.headerPosition >= 0 ? "offset \(archive.headerPosition)" : nil
@@ -152,7 +161,9 @@ public struct InputReader {
                 continue
             }
             if header.isEncrypted {
-                throw reject("entry is encrypted (password-protected archives are not supported)", entry: name, position: position)
+                throw reject(
+                    "entry is encrypted (password-protected archives are not supported)", entry: name,
+                    position: position)
             }
             if let declared = header.size, declared > Int64(limits.maxEntryBytes) {
                 throw reject(entryTooLarge, entry: name, position: position)
@@ -179,7 +190,8 @@ public struct InputReader {
                     return max(got, 0)
                 }
                 if got < 0 {
-                    throw reject("corrupt or truncated archive: " + archive.errorMessage, entry: name, position: position)
+                    throw reject(
+                        "corrupt or truncated archive: " + archive.errorMessage, entry: name, position: position)
                 }
                 if got == 0 { break }
                 budgetUsed += Int64(got)

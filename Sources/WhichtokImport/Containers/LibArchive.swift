@@ -4,11 +4,11 @@
 import CArchive
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 // MARK: - Locale
@@ -30,18 +30,18 @@ private func prepareLocale() {
 @inline(__always)
 private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
     #if canImport(Darwin)
-    Darwin.read(fd, buffer, count)
+        Darwin.read(fd, buffer, count)
     #else
-    Glibc.read(fd, buffer, count)
+        Glibc.read(fd, buffer, count)
     #endif
 }
 
 @inline(__always)
 private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
     #if canImport(Darwin)
-    Darwin.write(fd, buffer, count)
+        Darwin.write(fd, buffer, count)
     #else
-    Glibc.write(fd, buffer, count)
+        Glibc.write(fd, buffer, count)
     #endif
 }
 
@@ -406,12 +406,13 @@ final class ArchiveReadHandle {
         case 0o120000: kind = .symlink
         default: kind = .other
         }
-        return .entry(EntryHeader(
-            path: Self.pathname(of: entry),
-            kind: kind,
-            size: archive_entry_size_is_set(entry) != 0 ? archive_entry_size(entry) : nil,
-            isEncrypted: archive_entry_is_encrypted(entry) != 0,
-            isHardlink: archive_entry_hardlink(entry) != nil))
+        return .entry(
+            EntryHeader(
+                path: Self.pathname(of: entry),
+                kind: kind,
+                size: archive_entry_size_is_set(entry) != 0 ? archive_entry_size(entry) : nil,
+                isEncrypted: archive_entry_is_encrypted(entry) != 0,
+                isHardlink: archive_entry_hardlink(entry) != nil))
     }
 
     private static func pathname(of entry: OpaquePointer) -> String? {
@@ -573,7 +574,8 @@ final class ArchiveWriteHandle {
         // Fails (instead of leaving libarchive a NULL name to crash on) when the name cannot be
         // converted to the current locale, i.e. when no UTF-8 locale could be set.
         guard archive_entry_update_pathname_utf8(entry, path) != 0 else {
-            throw ArchiveWriteFailure(message: "entry name cannot be converted to the current locale (no UTF-8 locale available)")
+            throw ArchiveWriteFailure(
+                message: "entry name cannot be converted to the current locale (no UTF-8 locale available)")
         }
         archive_entry_set_filetype(entry, 0o100000)
         archive_entry_set_perm(entry, 0o644)
@@ -591,7 +593,10 @@ final class ArchiveWriteHandle {
             var offset = 0
             while offset < raw.count {
                 let n = archive_write_data(handle, base + offset, raw.count - offset)
-                if n <= 0 { failed = true; return }
+                if n <= 0 {
+                    failed = true
+                    return
+                }
                 offset += n
             }
         }

@@ -24,9 +24,9 @@ enum Names {
 
     private static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
-        case 0x00...0x1f, 0x7f...0x9f: return true          // C0, DEL, C1
-        case 0x200e, 0x200f, 0x2028, 0x2029: return true      // marks, line/paragraph separators
-        case 0x202a...0x202e, 0x2066...0x2069: return true    // bidi embeddings, overrides, isolates
+        case 0x00...0x1f, 0x7f...0x9f: return true  // C0, DEL, C1
+        case 0x200e, 0x200f, 0x2028, 0x2029: return true  // marks, line/paragraph separators
+        case 0x202a...0x202e, 0x2066...0x2069: return true  // bidi embeddings, overrides, isolates
         default: return false
         }
     }

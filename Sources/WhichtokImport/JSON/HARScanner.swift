@@ -70,19 +70,24 @@ final class HARScanner: @unchecked Sendable {
             if let list = out.entries {
                 for i in 0..<out.count {
                     let raw = list[i]
-                    entries.append(HAREntry(
-                        isObject: raw.is_object != 0,
-                        url: Self.view(raw.url, raw.url_length),
-                        started: Self.view(raw.started, raw.started_length),
-                        mimeType: Self.view(raw.mime_type, raw.mime_type_length),
-                        encoding: Self.view(raw.encoding, raw.encoding_length),
-                        status: raw.status >= 0 ? raw.status : nil,
-                        size: raw.size >= 0 ? raw.size : nil,
-                        hasContent: raw.has_content != 0,
-                        text: raw.has_text != 0 ? raw.text_raw.map { HARText(start: $0, rawLength: raw.text_raw_length) } : nil))
+                    entries.append(
+                        HAREntry(
+                            isObject: raw.is_object != 0,
+                            url: Self.view(raw.url, raw.url_length),
+                            started: Self.view(raw.started, raw.started_length),
+                            mimeType: Self.view(raw.mime_type, raw.mime_type_length),
+                            encoding: Self.view(raw.encoding, raw.encoding_length),
+                            status: raw.status >= 0 ? raw.status : nil,
+                            size: raw.size >= 0 ? raw.size : nil,
+                            hasContent: raw.has_content != 0,
+                            text: raw.has_text != 0
+                                ? raw.text_raw.map { HARText(start: $0, rawLength: raw.text_raw_length) } : nil))
                 }
             }
-            return try body(Result(hasEntries: out.has_entries != 0, creator: Self.view(out.creator, out.creator_length), entries: entries))
+            return try body(
+                Result(
+                    hasEntries: out.has_entries != 0, creator: Self.view(out.creator, out.creator_length),
+                    entries: entries))
         }
     }
 
@@ -98,7 +103,7 @@ final class HARScanner: @unchecked Sendable {
         var ok = false
         buffer.appendInPlace(minimum: text.rawLength + PaddedBytes.padding) { free in
             guard let destination = free.baseAddress?.assumingMemoryBound(to: UInt8.self),
-                  let end = wtj_unescape(handle, text.start, destination)
+                let end = wtj_unescape(handle, text.start, destination)
             else { return 0 }
             let written = end - destination
             guard written >= 0, written <= text.rawLength else { return 0 }

@@ -16,11 +16,11 @@ enum JSONErrorScanner {
     }
 
     private enum State {
-        case value            // a value must come
-        case firstElement     // just after '[': a value or ']'
-        case firstKey         // just after '{': a key or '}'
-        case key              // after ',' in an object: a key
-        case afterValue       // after a complete value
+        case value  // a value must come
+        case firstElement  // just after '[': a value or ']'
+        case firstKey  // just after '{': a key or '}'
+        case key  // after ',' in an object: a key
+        case afterValue  // after a complete value
     }
 
     private enum Container { case array, object }
@@ -137,7 +137,8 @@ enum JSONErrorScanner {
         return i
     }
 
-    private static func scanLiteral(_ bytes: Span<UInt8>, _ start: Int, _ word: StaticString) -> Result<Int, JSONError> {
+    private static func scanLiteral(_ bytes: Span<UInt8>, _ start: Int, _ word: StaticString) -> Result<Int, JSONError>
+    {
         let count = word.utf8CodeUnitCount
         for k in 0..<count {
             let expected = word.withUTF8Buffer { $0[k] }
@@ -191,7 +192,7 @@ enum JSONErrorScanner {
                 guard i + 1 < end else { return .failure(unterminated) }
                 switch bytes[i + 1] {
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
-                     UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                    UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                     i += 2
                 case UInt8(ascii: "u"):
                     let invalid = JSONError(offset: i, message: "invalid escape")
@@ -237,12 +238,20 @@ enum JSONErrorScanner {
         var high: UInt8 = 0xBF
         switch lead {
         case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; low = 0xA0
+        case 0xE0:
+            length = 3
+            low = 0xA0
         case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; high = 0x9F
-        case 0xF0: length = 4; low = 0x90
+        case 0xED:
+            length = 3
+            high = 0x9F
+        case 0xF0:
+            length = 4
+            low = 0x90
         case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; high = 0x8F
+        case 0xF4:
+            length = 4
+            high = 0x8F
         default: return nil
         }
         guard i + length <= bytes.count else { return nil }
@@ -261,7 +270,7 @@ enum JSONErrorScanner {
         while stop < bytes.count {
             switch bytes[stop] {
             case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"),
-                 UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"):
+                UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"):
                 stop += 1
                 continue
             default:

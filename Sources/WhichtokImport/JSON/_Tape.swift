@@ -122,8 +122,10 @@ enum JSONBytes {
     ) -> Bool {
         guard let pa = a.baseAddress, let pb = b.baseAddress else { return count == 0 }
         if ignoringCase {
-            for i in 0..<count where lower(pa.load(fromByteOffset: i, as: UInt8.self))
-                != lower(pb.load(fromByteOffset: i, as: UInt8.self)) {
+            for i in 0..<count
+            where lower(pa.load(fromByteOffset: i, as: UInt8.self))
+                != lower(pb.load(fromByteOffset: i, as: UInt8.self))
+            {
                 return false
             }
             return true
@@ -133,7 +135,8 @@ enum JSONBytes {
 
     @inline(__always)
     static func memcmpEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
-        for i in 0..<count where a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) {
+        for i in 0..<count where a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self)
+        {
             return false
         }
         return true

@@ -21,14 +21,16 @@ public enum Base64 {
         output.appendInPlace(minimum: text.count / 4 * 3 + 3) { free in
             table.withUnsafeBufferPointer { table in
                 guard let source = text.baseAddress?.assumingMemoryBound(to: UInt8.self),
-                      let target = free.baseAddress?.assumingMemoryBound(to: UInt8.self)
+                    let target = free.baseAddress?.assumingMemoryBound(to: UInt8.self)
                 else { return 0 }
                 let count = text.count
                 var i = 0
                 var written = 0
                 while i + 4 <= count {
-                    let a = table[Int(source[i])], b = table[Int(source[i + 1])]
-                    let c = table[Int(source[i + 2])], d = table[Int(source[i + 3])]
+                    let a = table[Int(source[i])]
+                    let b = table[Int(source[i + 1])]
+                    let c = table[Int(source[i + 2])]
+                    let d = table[Int(source[i + 3])]
                     if (a | b | c | d) & 0x80 != 0 { break }
                     let value = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
                     target[written] = UInt8(truncatingIfNeeded: value >> 16)

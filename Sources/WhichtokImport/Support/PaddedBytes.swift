@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A growable byte buffer that always keeps `PaddedBytes.padding` zeroed, readable bytes after its
@@ -38,7 +38,11 @@ public final class PaddedBytes: @unchecked Sendable {
     public convenience init(_ bytes: some Collection<UInt8>) {
         self.init(capacity: bytes.count)
         var array = Array(bytes)
-        array.withUnsafeMutableBytes { append($0.baseAddress.map { UnsafeRawBufferPointer(start: $0, count: bytes.count) } ?? UnsafeRawBufferPointer(start: nil, count: 0)) }
+        array.withUnsafeMutableBytes {
+            append(
+                $0.baseAddress.map { UnsafeRawBufferPointer(start: $0, count: bytes.count) }
+                    ?? UnsafeRawBufferPointer(start: nil, count: 0))
+        }
     }
 
     public convenience init(_ text: String) {
@@ -61,10 +65,10 @@ public final class PaddedBytes: @unchecked Sendable {
         // Reserve the whole span as zeroed anonymous memory, then lay the file over its start: the
         // padding is the anonymous part, whatever the file's length.
         guard let span = mmap(nil, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
-              span != MAP_FAILED
+            span != MAP_FAILED
         else { return nil }
         guard let file = mmap(span, fileLength, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, descriptor, 0),
-              file == span
+            file == span
         else {
             munmap(span, total)
             return nil

@@ -125,9 +125,13 @@ public struct SHA256: Sendable {
     /// Compresses `count` consecutive 64-byte blocks starting at `blocks`.
     mutating func compress(blocks: UnsafeRawPointer, count: Int) {
         if Self.accelerated {
-            var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (h0, h1, h2, h3, h4, h5, h6, h7)
+            var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
+                h0, h1, h2, h3, h4, h5, h6, h7
+            )
             withUnsafeMutableBytes(of: &state) { raw in
-                csha256_blocks(raw.baseAddress?.assumingMemoryBound(to: UInt32.self), blocks.assumingMemoryBound(to: UInt8.self), count)
+                csha256_blocks(
+                    raw.baseAddress?.assumingMemoryBound(to: UInt32.self), blocks.assumingMemoryBound(to: UInt8.self),
+                    count)
             }
             (h0, h1, h2, h3, h4, h5, h6, h7) = state
             return
@@ -137,7 +141,14 @@ public struct SHA256: Sendable {
 
     /// The same compression in plain Swift.
     mutating func compressPortably(blocks: UnsafeRawPointer, count: Int) {
-        var a0 = h0, b0 = h1, c0 = h2, d0 = h3, e0 = h4, f0 = h5, g0 = h6, k0 = h7
+        var a0 = h0
+        var b0 = h1
+        var c0 = h2
+        var d0 = h3
+        var e0 = h4
+        var f0 = h5
+        var g0 = h6
+        var k0 = h7
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
             SHA256.roundConstants.withUnsafeBufferPointer { k in
                 for blockIndex in 0..<count {
@@ -146,12 +157,20 @@ public struct SHA256: Sendable {
                         w[t] = UInt32(bigEndian: p.loadUnaligned(fromByteOffset: t * 4, as: UInt32.self))
                     }
                     for t in 16..<64 {
-                        let x = w[t - 15], y = w[t - 2]
+                        let x = w[t - 15]
+                        let y = w[t - 2]
                         let s0 = rotr(x, 7) ^ rotr(x, 18) ^ (x >> 3)
                         let s1 = rotr(y, 17) ^ rotr(y, 19) ^ (y >> 10)
                         w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
                     }
-                    var a = a0, b = b0, c = c0, d = d0, e = e0, f = f0, g = g0, h = k0
+                    var a = a0
+                    var b = b0
+                    var c = c0
+                    var d = d0
+                    var e = e0
+                    var f = f0
+                    var g = g0
+                    var h = k0
                     for t in 0..<64 {
                         let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
                         let ch = (e & f) ^ (~e & g)
@@ -159,15 +178,34 @@ public struct SHA256: Sendable {
                         let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
                         let maj = (a & b) ^ (a & c) ^ (b & c)
                         let t2 = s0 &+ maj
-                        h = g; g = f; f = e; e = d &+ t1
-                        d = c; c = b; b = a; a = t1 &+ t2
+                        h = g
+                        g = f
+                        f = e
+                        e = d &+ t1
+                        d = c
+                        c = b
+                        b = a
+                        a = t1 &+ t2
                     }
-                    a0 = a0 &+ a; b0 = b0 &+ b; c0 = c0 &+ c; d0 = d0 &+ d
-                    e0 = e0 &+ e; f0 = f0 &+ f; g0 = g0 &+ g; k0 = k0 &+ h
+                    a0 = a0 &+ a
+                    b0 = b0 &+ b
+                    c0 = c0 &+ c
+                    d0 = d0 &+ d
+                    e0 = e0 &+ e
+                    f0 = f0 &+ f
+                    g0 = g0 &+ g
+                    k0 = k0 &+ h
                 }
             }
         }
-        h0 = a0; h1 = b0; h2 = c0; h3 = d0; h4 = e0; h5 = f0; h6 = g0; h7 = k0
+        h0 = a0
+        h1 = b0
+        h2 = c0
+        h3 = d0
+        h4 = e0
+        h5 = f0
+        h6 = g0
+        h7 = k0
     }
 
     private static let roundConstants: [UInt32] = [

@@ -78,7 +78,10 @@ struct ArchiveJSONReader {
         var found = false
         root.forEachMember { key, value in
             guard !found, let rootIndex = key.withBytes({ index.root(matching: $0) }) else { return }
-            if index.roots[rootIndex].wholeSection != nil, value.type == .object { found = true; return }
+            if index.roots[rootIndex].wholeSection != nil, value.type == .object {
+                found = true
+                return
+            }
             value.forEachMember { sectionKey, _ in
                 if !found, sectionKey.withBytes({ index.section(in: rootIndex, matching: $0) }) != nil { found = true }
             }
@@ -181,14 +184,16 @@ struct ArchiveJSONReader {
         case .array:
             var position = 0
             list.forEachElement { element in
-                readRecord(element, keys: keys, place: place, index: position, run: &run, into: &batch,
-                           detectTextLink: detectTextLink, apply)
+                readRecord(
+                    element, keys: keys, place: place, index: position, run: &run, into: &batch,
+                    detectTextLink: detectTextLink, apply)
                 position += 1
             }
         case .object:
             if !list.isEmpty {
-                readRecord(list, keys: keys, place: place, index: nil, run: &run, into: &batch,
-                           detectTextLink: detectTextLink, apply)
+                readRecord(
+                    list, keys: keys, place: place, index: nil, run: &run, into: &batch,
+                    detectTextLink: detectTextLink, apply)
             }
         case .null:
             break
@@ -257,7 +262,8 @@ struct ArchiveJSONReader {
         }
         let sink = MessageSink(ownerName: ownerName)
         let entry = self.entry
-        let ordered = pending.filter { ArchiveSections.sections[$0.section].handler == .directMessages }
+        let ordered =
+            pending.filter { ArchiveSections.sections[$0.section].handler == .directMessages }
             + pending.filter { ArchiveSections.sections[$0.section].handler == .groupChats }
         for chats in ordered {
             var run = SectionRun(section: chats.section, place: chats.place)
@@ -281,7 +287,10 @@ struct ArchiveJSONReader {
                         detectTextLink: true
                     ) { record, run, batch in
                         if target == nil { target = .some(sink.target(for: chat, batch: &batch)) }
-                        guard let resolved = target ?? nil else { run.missingValue += 1; return }
+                        guard let resolved = target ?? nil else {
+                            run.missingValue += 1
+                            return
+                        }
                         _ = sink.message(record, target: resolved, run: &run, batch: &batch)
                     }
                 }

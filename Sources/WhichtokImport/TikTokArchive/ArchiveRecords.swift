@@ -29,7 +29,9 @@ struct ArchiveRecord {
             switch ArchiveDate.parse(bytes, hadUTCSuffix: &dateHadUTC) {
             case .time(let seconds): time = seconds
             case .placeholder: time = 0
-            case .invalid: time = 0; dateInvalid = true
+            case .invalid:
+                time = 0
+                dateInvalid = true
             }
         case .link, .legacyLink:
             if role == .legacyLink { usedLegacyKey = true }
@@ -106,7 +108,8 @@ struct SectionRun {
         if invalidDates > 0 {
             batch.warn(
                 entry: entry, position: firstInvalidDate ?? place,
-                "\(invalidDates) unparsable \(invalidDates == 1 ? "date" : "dates") in \(name), kept with an unknown time")
+                "\(invalidDates) unparsable \(invalidDates == 1 ? "date" : "dates") in \(name), kept with an unknown time"
+            )
         }
         if missingValue > 0 {
             let what: String
@@ -129,12 +132,18 @@ enum ArchiveMapping {
         if record.dateHadUTC { run.sawUTCDates = true }
         switch run.handler {
         case .videos(let kind, let label):
-            guard let video = videoRow(record.link, batch: &batch) else { run.missingValue += 1; return }
+            guard let video = videoRow(record.link, batch: &batch) else {
+                run.missingValue += 1
+                return
+            }
             batch.addEvent(
                 actor: batch.owner, kind: kind, objectType: .video, object: video, time: record.time,
                 detail: label.map { .label($0) } ?? .none)
         case .shares:
-            guard let video = videoRow(record.link, batch: &batch) else { run.missingValue += 1; return }
+            guard let video = videoRow(record.link, batch: &batch) else {
+                run.missingValue += 1
+                return
+            }
             var detail = EventDetail.none
             if let method = record.method, !ImportBatch.isPlaceholder(method) { detail = .label(method.lowercased()) }
             batch.addEvent(
@@ -146,36 +155,53 @@ enum ArchiveMapping {
             }
             batch.addEvent(actor: batch.owner, kind: .favorited, objectType: .sound, object: sound, time: record.time)
         case .favoriteEffects:
-            guard let effect = batch.effect(id: record.link.effectID) else { run.missingValue += 1; return }
+            guard let effect = batch.effect(id: record.link.effectID) else {
+                run.missingValue += 1
+                return
+            }
             batch.addEvent(actor: batch.owner, kind: .favorited, objectType: .effect, object: effect, time: record.time)
         case .favoriteHashtags:
             let id = record.link.hashtagID
-            guard id != 0, let hashtag = batch.hashtag(id: id) else { run.missingValue += 1; return }
+            guard id != 0, let hashtag = batch.hashtag(id: id) else {
+                run.missingValue += 1
+                return
+            }
             batch.addEvent(
                 actor: batch.owner, kind: .favorited, objectType: .hashtag, object: hashtag, time: record.time)
         case .favoriteCollections:
-            guard let name = record.name, let collection = batch.string(name) else { run.missingValue += 1; return }
+            guard let name = record.name, let collection = batch.string(name) else {
+                run.missingValue += 1
+                return
+            }
             batch.addEvent(
                 actor: batch.owner, kind: .favorited, objectType: .collection, object: collection, time: record.time)
         case .searches:
-            guard let term = record.name, let string = batch.string(term) else { run.missingValue += 1; return }
+            guard let term = record.name, let string = batch.string(term) else {
+                run.missingValue += 1
+                return
+            }
             batch.addEvent(
                 actor: batch.owner, kind: .searched, objectType: .searchTerm, object: string, time: record.time)
         case .hashtags:
             let id = record.link.hashtagID
-            guard batch.hashtag(name: record.name, id: id == 0 ? nil : id) != nil else { run.missingValue += 1; return }
+            guard batch.hashtag(name: record.name, id: id == 0 ? nil : id) != nil else {
+                run.missingValue += 1
+                return
+            }
         case .following:
             guard let user = record.user, let account = batch.account(username: user) else {
                 run.missingValue += 1
                 return
             }
-            batch.addEvent(actor: batch.owner, kind: .followed, objectType: .account, object: account, time: record.time)
+            batch.addEvent(
+                actor: batch.owner, kind: .followed, objectType: .account, object: account, time: record.time)
         case .followers:
             guard let user = record.user, let account = batch.account(username: user) else {
                 run.missingValue += 1
                 return
             }
-            batch.addEvent(actor: account, kind: .followed, objectType: .account, object: batch.owner, time: record.time)
+            batch.addEvent(
+                actor: account, kind: .followed, objectType: .account, object: batch.owner, time: record.time)
         case .blockList:
             break  // Counted only: no event kind for blocking, and no accounts are created.
         case .comments:
@@ -206,7 +232,10 @@ enum ArchiveMapping {
         } else {
             row = batch.video(author: owner, created: record.time)
         }
-        guard let row else { run.missingValue += 1; return }
+        guard let row else {
+            run.missingValue += 1
+            return
+        }
         let caption = record.title.flatMap { ImportBatch.isPlaceholder($0) ? nil : $0 }
         let sound = record.sound.flatMap { batch.sound(title: $0) }
         var hashtags: [RowID] = []
@@ -342,7 +371,10 @@ struct MessageSink {
         _ record: ArchiveRecord, target: ChatTarget, run: inout SectionRun, batch: inout ImportBatch
     ) -> Bool {
         if record.dateHadUTC { run.sawUTCDates = true }
-        guard let from = sender(record.user, batch: &batch) else { run.missingValue += 1; return false }
+        guard let from = sender(record.user, batch: &batch) else {
+            run.missingValue += 1
+            return false
+        }
         switch target {
         case .group(let conversation):
             let detail = ArchiveMapping.messageDetail(record, batch: &batch)
@@ -357,7 +389,10 @@ struct MessageSink {
             } else {
                 // Nobody named (a deleted account?): a message from someone else is to the owner;
                 // the owner's own messages have no known recipient.
-                guard from != owner else { run.missingValue += 1; return false }
+                guard from != owner else {
+                    run.missingValue += 1
+                    return false
+                }
                 recipient = owner
             }
             let detail = ArchiveMapping.messageDetail(record, batch: &batch)

@@ -18,8 +18,10 @@ enum ArchiveSections {
             "Watch History", .videos(.watched), keys: .videoReference,
             json: ["Activity → Video Browsing History", "Your Activity → Watch History"],
             lists: ["VideoList"],
-            txt: [.en("Video Browsing History", era: 2020), .en("Browsing History", era: 2024),
-                  .en("Watch History", era: 2026), .nl("Kijkgeschiedenis", era: 2026)]),
+            txt: [
+                .en("Video Browsing History", era: 2020), .en("Browsing History", era: 2024),
+                .en("Watch History", era: 2026), .nl("Kijkgeschiedenis", era: 2026),
+            ]),
         SectionSpec(
             "Likes", .videos(.liked), keys: .videoReference,
             json: ["Activity → Like List", "Your Activity → Like List", "Likes and Favorites → Like List"],
@@ -27,8 +29,10 @@ enum ArchiveSections {
             txt: [.en("Like List"), .en("Likes", era: 2022), .nl("Likelijst")]),
         SectionSpec(
             "Favorite Videos", .videos(.favorited), keys: .videoReference,
-            json: ["Activity → Favorite Videos", "Your Activity → Favorite Videos",
-                   "Likes and Favorites → Favorite Videos"],
+            json: [
+                "Activity → Favorite Videos", "Your Activity → Favorite Videos",
+                "Likes and Favorites → Favorite Videos",
+            ],
             lists: ["FavoriteVideoList"],
             txt: [.en("Favorite Videos"), .nl("Favoriete video's")]),
         SectionSpec(
@@ -45,29 +49,39 @@ enum ArchiveSections {
         // Other favourites.
         SectionSpec(
             "Favorite Sounds", .favoriteSounds, keys: .soundReference,
-            json: ["Activity → Favorite Sounds", "Your Activity → Favorite Sounds",
-                   "Likes and Favorites → Favorite Sounds"],
+            json: [
+                "Activity → Favorite Sounds", "Your Activity → Favorite Sounds",
+                "Likes and Favorites → Favorite Sounds",
+            ],
             lists: ["FavoriteSoundList"],
             txt: [.en("Favorite Sounds"), .nl("Favoriete geluiden")]),
         SectionSpec(
             "Favorite Effects", .favoriteEffects, keys: .effectReference,
-            json: ["Activity → Favorite Effects", "Your Activity → Favorite Effects",
-                   "Likes and Favorites → Favorite Effects"],
+            json: [
+                "Activity → Favorite Effects", "Your Activity → Favorite Effects",
+                "Likes and Favorites → Favorite Effects",
+            ],
             lists: ["FavoriteEffectsList", "FavoriteEffectList"],
             txt: [.en("Favorite Effects"), .nl("Favoriete effecten")]),
         SectionSpec(
             "Favorite Hashtags", .favoriteHashtags, keys: .hashtagReference,
-            json: ["Activity → Favorite Hashtags", "Your Activity → Favorite Hashtags",
-                   "Likes and Favorites → Favorite Hashtags"],
+            json: [
+                "Activity → Favorite Hashtags", "Your Activity → Favorite Hashtags",
+                "Likes and Favorites → Favorite Hashtags",
+            ],
             lists: ["FavoriteHashtagList"],
             txt: [.en("Favorite HashTags", era: 2022), .nl("Favoriete hashtags")]),
         SectionSpec(
             "Favorite Collections", .favoriteCollections, keys: .collection,
-            json: ["Your Activity → Favorite Collection", "Likes and Favorites → Favorite Collection",
-                   "Your Activity → Favorite Collections", "Likes and Favorites → Favorite Collections"],
+            json: [
+                "Your Activity → Favorite Collection", "Likes and Favorites → Favorite Collection",
+                "Your Activity → Favorite Collections", "Likes and Favorites → Favorite Collections",
+            ],
             lists: ["FavoriteCollectionList"],
-            txt: [.en("Favorite Collections", era: 2026), .en("Favorite Collection"),
-                  .nl("Favoriete collecties", era: 2026)]),
+            txt: [
+                .en("Favorite Collections", era: 2026), .en("Favorite Collection"),
+                .nl("Favoriete collecties", era: 2026),
+            ]),
 
         // Activity.
         SectionSpec(
@@ -108,22 +122,28 @@ enum ArchiveSections {
         // The owner.
         SectionSpec(
             "Profile", .profile, keys: .profile,
-            json: ["Profile → Profile Information", "Profile → Profile Info", "Profile And Settings → Profile Info",
-                   "Profile And Settings → Profile Information"],
+            json: [
+                "Profile → Profile Information", "Profile → Profile Info", "Profile And Settings → Profile Info",
+                "Profile And Settings → Profile Information",
+            ],
             lists: ["ProfileMap"],
             txt: [.en("Profile Info"), .en("Profile Information"), .nl("Profielinformatie")]),
         SectionSpec(
             "Posts", .posts, keys: .post,
             json: ["Video → Videos", "Post → Posts"],
             lists: ["VideoList"],
-            txt: [.en("Videos", era: 2020), .en("Post", era: 2024), .en("Posts", era: 2026),
-                  .nl("Berichten", era: 2026)]),
+            txt: [
+                .en("Videos", era: 2020), .en("Post", era: 2024), .en("Posts", era: 2026),
+                .nl("Berichten", era: 2026),
+            ]),
 
         // Messages.
         SectionSpec(
             "Direct Messages", .directMessages, keys: .message,
-            json: ["Direct Messages → Chat History", "Direct Message → Direct Messages",
-                   "Direct Messages → Direct Messages", "Direct Message → Chat History"],
+            json: [
+                "Direct Messages → Chat History", "Direct Message → Direct Messages",
+                "Direct Messages → Direct Messages", "Direct Message → Chat History",
+            ],
             lists: ["ChatHistory"],
             txt: [.en("Direct Messages", era: 2024), .nl("Directe berichten", era: 2024)]),
         SectionSpec(
@@ -134,98 +154,133 @@ enum ArchiveSections {
 
         // Recognised, out of scope: counted in `skippedSections`, nothing kept.
         skipped("Tako Chat History", json: ["Direct Message → Tako Chat History"], txt: [.en("Tako Chat History")]),
-        skipped("Recently Deleted Posts",
-                json: ["Video → RecentlyDeletedPosts", "Post → Recently Deleted Posts", "Post → RecentlyDeletedPosts"],
-                txt: [.en("Recently Deleted Posts"), .nl("Onlangs verwijderde berichten")]),
+        skipped(
+            "Recently Deleted Posts",
+            json: ["Video → RecentlyDeletedPosts", "Post → Recently Deleted Posts", "Post → RecentlyDeletedPosts"],
+            txt: [.en("Recently Deleted Posts"), .nl("Onlangs verwijderde berichten")]),
         skipped("Stories", json: ["Post → Story", "Post → Stories"]),
-        skipped("Login History",
-                json: ["Activity → Login History", "Your Activity → Login History"],
-                txt: [.en("Login History"), .nl("Inloggeschiedenis")]),
+        skipped(
+            "Login History",
+            json: ["Activity → Login History", "Your Activity → Login History"],
+            txt: [.en("Login History"), .nl("Inloggeschiedenis")]),
         skipped("Status", json: ["Activity → Status", "Your Activity → Status"], txt: [.en("Status")]),
-        skipped("Purchases",
-                json: ["Activity → Purchase History", "Your Activity → Purchases", "Your Activity → Purchase History"],
-                txt: [.en("Purchases"), .nl("Aankopen")]),
-        skipped("Most Recent Location",
-                json: ["Activity → Most Recent Location Data", "Your Activity → Most Recent Location Data"],
-                txt: [.en("Most Recent Location Data"), .nl("Meest recente locatiegegevens")]),
-        skipped("Activity Summary",
-                json: ["Your Activity → Activity Summary", "Activity → Activity Summary"],
-                txt: [.en("Activity Summary", era: 2026), .nl("Samenvatting van activiteit", era: 2026)]),
-        skipped("Ads Visit History",
-                json: ["Your Activity → Ads Visit History"],
-                txt: [.en("Ads Visit History"), .nl("Geschiedenis van advertentielinks")]),
-        skipped("Ad Interests",
-                json: ["Ads and data → Ad Interests", "Your Activity → Ad Interests"],
-                txt: [.en("Ad Interests"), .nl("Advertentie-interesses")]),
-        skipped("Off TikTok Activity",
-                json: ["Ads and data → Off TikTok Activity", "Your Activity → Off TikTok Activity",
-                       "Profile And Settings → Off TikTok Activity"],
-                txt: [.en("Off TikTok Activity"), .en("Off-TikTok Activities"), .nl("Activiteit buiten TikTok")]),
-        skipped("Instant Form Ads Responses",
-                json: ["Ads and data → Instant Form Ads Responses", "Your Activity → Instant Form Ads Responses"],
-                txt: [.en("Instant Form Ads Responses"), .nl("Reacties op direct formulier-advertenties")]),
+        skipped(
+            "Purchases",
+            json: ["Activity → Purchase History", "Your Activity → Purchases", "Your Activity → Purchase History"],
+            txt: [.en("Purchases"), .nl("Aankopen")]),
+        skipped(
+            "Most Recent Location",
+            json: ["Activity → Most Recent Location Data", "Your Activity → Most Recent Location Data"],
+            txt: [.en("Most Recent Location Data"), .nl("Meest recente locatiegegevens")]),
+        skipped(
+            "Activity Summary",
+            json: ["Your Activity → Activity Summary", "Activity → Activity Summary"],
+            txt: [.en("Activity Summary", era: 2026), .nl("Samenvatting van activiteit", era: 2026)]),
+        skipped(
+            "Ads Visit History",
+            json: ["Your Activity → Ads Visit History"],
+            txt: [.en("Ads Visit History"), .nl("Geschiedenis van advertentielinks")]),
+        skipped(
+            "Ad Interests",
+            json: ["Ads and data → Ad Interests", "Your Activity → Ad Interests"],
+            txt: [.en("Ad Interests"), .nl("Advertentie-interesses")]),
+        skipped(
+            "Off TikTok Activity",
+            json: [
+                "Ads and data → Off TikTok Activity", "Your Activity → Off TikTok Activity",
+                "Profile And Settings → Off TikTok Activity",
+            ],
+            txt: [.en("Off TikTok Activity"), .en("Off-TikTok Activities"), .nl("Activiteit buiten TikTok")]),
+        skipped(
+            "Instant Form Ads Responses",
+            json: ["Ads and data → Instant Form Ads Responses", "Your Activity → Instant Form Ads Responses"],
+            txt: [.en("Instant Form Ads Responses"), .nl("Reacties op direct formulier-advertenties")]),
         skipped("Stickers", json: ["Your Activity → Stickers"], txt: [.en("Stickers")]),
         skipped("Donation", json: ["Your Activity → Donation"], txt: [.en("Donation", era: 2026), .nl("Donatie")]),
-        skipped("Fundraiser", json: ["Your Activity → Fundraiser"],
-                txt: [.en("Fundraiser", era: 2026), .nl("Fondsenwerving")]),
+        skipped(
+            "Fundraiser", json: ["Your Activity → Fundraiser"],
+            txt: [.en("Fundraiser", era: 2026), .nl("Fondsenwerving")]),
         skipped("Mini Drama", json: ["Your Activity → Mini Drama Watch History"]),
-        skipped("Favorite Comments",
-                json: ["Your Activity → Favorite Comment", "Likes and Favorites → Favorite Comment",
-                       "Likes and Favorites → Favorite Comments"],
-                txt: [.en("Favorite Comments", era: 2026), .nl("Favoriete reacties")]),
-        skipped("Favorite Locations",
-                json: ["Your Activity → Favorite Location", "Likes and Favorites → Favorite Location",
-                       "Likes and Favorites → Favorite Locations"],
-                txt: [.en("Favorite Places", era: 2026), .nl("Favoriete plaatsen")]),
-        skipped("Favorite Playlists",
-                json: ["Likes and Favorites → Favorite Playlists"],
-                txt: [.en("Favorite Playlists"), .nl("Favoriete afspeellijsten")]),
-        skipped("Favorite Movies and TV",
-                json: ["Likes and Favorites → Favorite Movies and TV", "Likes and Favorites → Favorite Drama"],
-                txt: [.en("Favorite Movies and TV"), .nl("Favoriete films en tv-programma's")]),
+        skipped(
+            "Favorite Comments",
+            json: [
+                "Your Activity → Favorite Comment", "Likes and Favorites → Favorite Comment",
+                "Likes and Favorites → Favorite Comments",
+            ],
+            txt: [.en("Favorite Comments", era: 2026), .nl("Favoriete reacties")]),
+        skipped(
+            "Favorite Locations",
+            json: [
+                "Your Activity → Favorite Location", "Likes and Favorites → Favorite Location",
+                "Likes and Favorites → Favorite Locations",
+            ],
+            txt: [.en("Favorite Places", era: 2026), .nl("Favoriete plaatsen")]),
+        skipped(
+            "Favorite Playlists",
+            json: ["Likes and Favorites → Favorite Playlists"],
+            txt: [.en("Favorite Playlists"), .nl("Favoriete afspeellijsten")]),
+        skipped(
+            "Favorite Movies and TV",
+            json: ["Likes and Favorites → Favorite Movies and TV", "Likes and Favorites → Favorite Drama"],
+            txt: [.en("Favorite Movies and TV"), .nl("Favoriete films en tv-programma's")]),
         skipped("Collection", json: ["Your Activity → Collection", "Likes and Favorites → Collection"]),
-        skipped("Settings",
-                json: ["App Settings → Settings", "Profile And Settings → Settings"],
-                txt: [.en("Settings"), .nl("Instellingen")]),
-        skipped("Third-party Login Info",
-                json: ["App Settings → UserThirdPlatformInformation"],
-                txt: [.nl("Informatie van derden")]),
-        skipped("Autofill",
-                json: ["Profile → Auto Fill", "Profile → Autofill", "Profile And Settings → Autofill"],
-                txt: [.en("Autofill"), .en("Auto Fill"), .nl("Automatisch invullen")]),
-        skipped("AI-Moji",
-                json: ["Profile → AI-Moji", "Profile And Settings → AI-Moji"],
-                txt: [.en("AI-Moji")]),
+        skipped(
+            "Settings",
+            json: ["App Settings → Settings", "Profile And Settings → Settings"],
+            txt: [.en("Settings"), .nl("Instellingen")]),
+        skipped(
+            "Third-party Login Info",
+            json: ["App Settings → UserThirdPlatformInformation"],
+            txt: [.nl("Informatie van derden")]),
+        skipped(
+            "Autofill",
+            json: ["Profile → Auto Fill", "Profile → Autofill", "Profile And Settings → Autofill"],
+            txt: [.en("Autofill"), .en("Auto Fill"), .nl("Automatisch invullen")]),
+        skipped(
+            "AI-Moji",
+            json: ["Profile → AI-Moji", "Profile And Settings → AI-Moji"],
+            txt: [.en("AI-Moji")]),
         skipped("AI Self Image", json: ["Profile → AISelfImage", "Profile And Settings → AISelfImage"]),
-        skipped("Profile Views",
-                json: ["Profile And Settings → ProfileViews", "Profile → ProfileViews"],
-                txt: [.en("Profile Views"), .nl("Profielweergaven")]),
-        skipped("Location Reviews",
-                json: ["Location Review", "Poi Review"], partialJSON: ["Activity → POI Review"],
-                txt: [.en("Location Reviews", era: 2024), .nl("Locatierecensies")]),
-        skipped("LIVE",
-                json: ["Tiktok Live"],
-                txt: [.en("Watch Live History"), .en("Go Live History"), .en("Go Live settings"),
-                      .en("Watch Live settings"), .nl("Geschiedenis van LIVE bekijken"),
-                      .nl("Geschiedenis van LIVE gaan"), .nl("Instellingen voor LIVE gaan"),
-                      .nl("Instellingen voor LIVE bekijken"), .nl("Reactie op livestream")]),
-        skipped("Wallet",
-                json: ["Income Plus Wallet Transactions", "Income+ Wallet", "Income+ Wallet Transactions"],
-                txt: [.en("Transaction History"), .en("Coin Purchase History"),
-                      .nl("Transactiegeschiedenis"), .nl("Geschiedenis van Muntaankopen")]),
-        skipped("Shop",
-                json: ["TikTok Shop", "Tiktok Shopping"],
-                txt: [.en("Order History"), .en("Product Browsing History"), .en("Shopping Cart List"),
-                      .en("Product Reviews"), .en("Communication with shops"), .en("Current Payment Information"),
-                      .en("Customer support history"), .en("Order dispute history"),
-                      .en("Returns and Refunds History"), .en("Saved Address Information"), .en("Vouchers"),
-                      .en("Favorite Item"),
-                      .nl("Bestelgeschiedenis"), .nl("Geschiedenis van bladeren door producten"),
-                      .nl("Winkelwagenlijst"), .nl("Productrecensies"), .nl("Communicatie met winkels"),
-                      .nl("Informatie over huidige betaling"), .nl("Geschiedenis van klantenservice"),
-                      .nl("Geschiedenis van bestelkwesties"),
-                      .nl("Geschiedenis van retourzendingen en terugbetalingen"),
-                      .nl("Opgeslagen adresgegevens"), .nl("Favoriet item")]),
+        skipped(
+            "Profile Views",
+            json: ["Profile And Settings → ProfileViews", "Profile → ProfileViews"],
+            txt: [.en("Profile Views"), .nl("Profielweergaven")]),
+        skipped(
+            "Location Reviews",
+            json: ["Location Review", "Poi Review"], partialJSON: ["Activity → POI Review"],
+            txt: [.en("Location Reviews", era: 2024), .nl("Locatierecensies")]),
+        skipped(
+            "LIVE",
+            json: ["Tiktok Live"],
+            txt: [
+                .en("Watch Live History"), .en("Go Live History"), .en("Go Live settings"),
+                .en("Watch Live settings"), .nl("Geschiedenis van LIVE bekijken"),
+                .nl("Geschiedenis van LIVE gaan"), .nl("Instellingen voor LIVE gaan"),
+                .nl("Instellingen voor LIVE bekijken"), .nl("Reactie op livestream"),
+            ]),
+        skipped(
+            "Wallet",
+            json: ["Income Plus Wallet Transactions", "Income+ Wallet", "Income+ Wallet Transactions"],
+            txt: [
+                .en("Transaction History"), .en("Coin Purchase History"),
+                .nl("Transactiegeschiedenis"), .nl("Geschiedenis van Muntaankopen"),
+            ]),
+        skipped(
+            "Shop",
+            json: ["TikTok Shop", "Tiktok Shopping"],
+            txt: [
+                .en("Order History"), .en("Product Browsing History"), .en("Shopping Cart List"),
+                .en("Product Reviews"), .en("Communication with shops"), .en("Current Payment Information"),
+                .en("Customer support history"), .en("Order dispute history"),
+                .en("Returns and Refunds History"), .en("Saved Address Information"), .en("Vouchers"),
+                .en("Favorite Item"),
+                .nl("Bestelgeschiedenis"), .nl("Geschiedenis van bladeren door producten"),
+                .nl("Winkelwagenlijst"), .nl("Productrecensies"), .nl("Communicatie met winkels"),
+                .nl("Informatie over huidige betaling"), .nl("Geschiedenis van klantenservice"),
+                .nl("Geschiedenis van bestelkwesties"),
+                .nl("Geschiedenis van retourzendingen en terugbetalingen"),
+                .nl("Opgeslagen adresgegevens"), .nl("Favoriet item"),
+            ]),
     ]
 
     // MARK: Roots (for the layout)
@@ -307,41 +362,47 @@ struct RecordKeys: Sendable {
 
     private static let date: [(String, FieldRole)] = [("Date", .date), ("Datum", .date)]
 
-    static let videoReference = RecordKeys(date + [
-        ("Link", .link), ("URL", .link), ("VideoLink", .legacyLink), ("Title", .ignored), ("Titel", .ignored),
-    ])
+    static let videoReference = RecordKeys(
+        date + [
+            ("Link", .link), ("URL", .link), ("VideoLink", .legacyLink), ("Title", .ignored), ("Titel", .ignored),
+        ])
     static let soundReference = RecordKeys(date + [("Link", .link), ("SoundLink", .link), ("MusicLink", .link)])
     static let effectReference = RecordKeys(date + [("EffectLink", .link), ("Link", .link)])
     static let hashtagReference = RecordKeys(date + [("Link", .link), ("HashtagLink", .link)])
-    static let collection = RecordKeys(date + [
-        ("FavoriteCollection", .name), ("Collection", .name), ("CollectionName", .name),
-        ("Favoriete collectie", .name), ("Collectie", .name),
-    ])
-    static let share = RecordKeys(date + [
-        ("Link", .link), ("URL", .link), ("Method", .method), ("Methode", .method),
-        ("SharedContent", .ignored), ("Gedeelde inhoud", .ignored),
-    ])
+    static let collection = RecordKeys(
+        date + [
+            ("FavoriteCollection", .name), ("Collection", .name), ("CollectionName", .name),
+            ("Favoriete collectie", .name), ("Collectie", .name),
+        ])
+    static let share = RecordKeys(
+        date + [
+            ("Link", .link), ("URL", .link), ("Method", .method), ("Methode", .method),
+            ("SharedContent", .ignored), ("Gedeelde inhoud", .ignored),
+        ])
     static let search = RecordKeys(date + [("SearchTerm", .name), ("Zoekterm", .name), ("Term", .name)])
     static let person = RecordKeys(date + [("UserName", .user), ("Gebruikersnaam", .user)])
-    static let comment = RecordKeys(date + [
-        ("Comment", .text), ("Reactie", .text),
-        ("Url", .link), ("Link", .link), ("originalPostUrl", .link), ("original post link", .link),
-        ("video", .link), ("Originele link naar bericht", .link),
-        ("Photo", .ignored), ("Foto", .ignored), ("sticker", .ignored),
-    ])
+    static let comment = RecordKeys(
+        date + [
+            ("Comment", .text), ("Reactie", .text),
+            ("Url", .link), ("Link", .link), ("originalPostUrl", .link), ("original post link", .link),
+            ("video", .link), ("Originele link naar bericht", .link),
+            ("Photo", .ignored), ("Foto", .ignored), ("sticker", .ignored),
+        ])
     static let hashtag = RecordKeys([
         ("HashtagName", .name), ("Hashtag naam", .name), ("HashtagLink", .link), ("Link", .link),
     ])
-    static let post = RecordKeys(date + [
-        ("Link", .link), ("VideoLink", .legacyLink), ("Title", .title), ("Titel", .title),
-        ("Sound", .sound), ("Geluid", .sound),
-        ("Likes", .ignored), ("Like(s)", .ignored), ("CoverImage", .ignored),
-    ])
+    static let post = RecordKeys(
+        date + [
+            ("Link", .link), ("VideoLink", .legacyLink), ("Title", .title), ("Titel", .title),
+            ("Sound", .sound), ("Geluid", .sound),
+            ("Likes", .ignored), ("Like(s)", .ignored), ("CoverImage", .ignored),
+        ])
     static let profile = RecordKeys([("userName", .user), ("Gebruikersnaam", .user)])
-    static let message = RecordKeys(date + [
-        ("From", .user), ("Van", .user), ("Sender", .user), ("Content", .text), ("Inhoud", .text),
-        ("Message", .text), ("Bericht", .text),
-    ])
+    static let message = RecordKeys(
+        date + [
+            ("From", .user), ("Van", .user), ("Sender", .user), ("Content", .text), ("Inhoud", .text),
+            ("Message", .text), ("Bericht", .text),
+        ])
 }
 
 // MARK: - Table types
@@ -419,7 +480,9 @@ struct SectionSpec {
 }
 
 enum JSONGeneration: Int, Comparable {
-    case g12 = 2, g3 = 3, g4 = 4
+    case g12 = 2
+    case g3 = 3
+    case g4 = 4
     static func < (a: JSONGeneration, b: JSONGeneration) -> Bool { a.rawValue < b.rawValue }
 }
 

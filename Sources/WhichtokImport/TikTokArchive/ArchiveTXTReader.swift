@@ -59,11 +59,17 @@ enum ArchiveTXTReader {
                 // No `Key:`: a sentinel, a group header, or the next line of a multi-line text.
                 if isEmptySentinel(trimmed) { return }
                 if lastRole == .text { record.appendTextLine(trimmed) }
-                if countOnly, !recordHasFields { recordHasFields = true; recordLine = lineNumber }
+                if countOnly, !recordHasFields {
+                    recordHasFields = true
+                    recordLine = lineNumber
+                }
                 return
             }
             if countOnly {
-                if !recordHasFields { recordHasFields = true; recordLine = lineNumber }
+                if !recordHasFields {
+                    recordHasFields = true
+                    recordLine = lineNumber
+                }
                 return
             }
             let key = ArchiveBytes.trimmed(UnsafeRawBufferPointer(rebasing: trimmed[..<colon]))
@@ -80,7 +86,10 @@ enum ArchiveTXTReader {
                 flush(&run, &batch)  // a field repeats: the next record began without a blank line
             }
             seenRoles |= bit
-            if !recordHasFields { recordHasFields = true; recordLine = lineNumber }
+            if !recordHasFields {
+                recordHasFields = true
+                recordLine = lineNumber
+            }
             lastRole = role
             if role == .link { sawModernLink = true }
             guard role != .ignored, !ArchiveBytes.isNullPlaceholder(value) else { return }
@@ -170,9 +179,15 @@ enum ArchiveTXTReader {
             target = nil
         } onMessage: { message in
             run.records += 1
-            guard let chat else { strays += 1; return }
+            guard let chat else {
+                strays += 1
+                return
+            }
             if target == nil { target = .some(sink.target(for: chat, batch: &batch)) }
-            guard let current = target ?? nil else { run.missingValue += 1; return }
+            guard let current = target ?? nil else {
+                run.missingValue += 1
+                return
+            }
             if message.record.dateInvalid {
                 run.invalidDates += 1
                 if run.firstInvalidDate == nil { run.firstInvalidDate = "line \(message.line)" }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 /// Byte-level parsers for the values inside TikTok archives: dates, links, text fingerprints.
 ///
@@ -254,15 +254,19 @@ struct ArchiveLink {
         let count = bytes.count
         guard count > 0 else { return link }
         if let fast = canonicalShareLink(bytes) { return fast }
-        link.isBareURL = (ArchiveBytes.hasPrefixLowercase(bytes, "https://")
-            || ArchiveBytes.hasPrefixLowercase(bytes, "http://"))
+        link.isBareURL =
+            (ArchiveBytes.hasPrefixLowercase(bytes, "https://")
+                || ArchiveBytes.hasPrefixLowercase(bytes, "http://"))
             && !bytes.contains(where: ArchiveBytes.isSpace)
         var authorStart = -1
         var authorEnd = -1
         var index = 0
         var slashes = 0
         while index < count {
-            guard bytes[index] == 0x2F else { index += 1; continue }  // '/'
+            guard bytes[index] == 0x2F else {
+                index += 1
+                continue
+            }  // '/'
             slashes += 1
             let nameStart = index + 1
             var nameEnd = nameStart
@@ -324,7 +328,7 @@ struct ArchiveLink {
         let prefix: StaticString = "https://www.tiktokv.com/share/video/"
         let length = prefix.utf8CodeUnitCount
         guard bytes.count > length, let base = bytes.baseAddress,
-              memcmp(base, prefix.utf8Start, length) == 0
+            memcmp(base, prefix.utf8Start, length) == 0
         else { return nil }
         var end = length
         var id: UInt64 = 0
@@ -437,7 +441,10 @@ enum CaptionHashtags {
         copy.withUTF8 { bytes in
             var index = 0
             while index < bytes.count {
-                guard bytes[index] == 0x23 else { index += 1; continue }  // '#'
+                guard bytes[index] == 0x23 else {
+                    index += 1
+                    continue
+                }  // '#'
                 let start = index + 1
                 var end = start
                 while end < bytes.count, !endsTag(bytes[end]) { end += 1 }

@@ -92,7 +92,8 @@ public struct TikTokArchiveReader {
         if document.recognised { jsonLayouts.append(document.layout) }
     }
 
-    private mutating func readTXT(entryPath: String, base: Substring, bytes: PaddedBytes, into batch: inout ImportBatch) {
+    private mutating func readTXT(entryPath: String, base: Substring, bytes: PaddedBytes, into batch: inout ImportBatch)
+    {
         guard let found = Self.txtEntry(forBaseName: base) else {
             batch.unknownSections.append(entryPath)
             return
@@ -140,14 +141,17 @@ public struct TikTokArchiveReader {
                 var tally = OwnerNameTally()
                 for file in deferredChats {
                     let inGroupFile = ArchiveSections.sections[file.section].handler == .groupChats
-                    file.bytes.withUnsafeBytes { ArchiveTXTReader.tallyChats($0, inGroupFile: inGroupFile, into: &tally) }
+                    file.bytes.withUnsafeBytes {
+                        ArchiveTXTReader.tallyChats($0, inGroupFile: inGroupFile, into: &tally)
+                    }
                 }
                 ownerNameGuess = tally.best()
             }
             ownerName = ownerNameGuess
         }
         let sink = MessageSink(ownerName: ownerName)
-        let ordered = deferredChats.filter { ArchiveSections.sections[$0.section].handler == .directMessages }
+        let ordered =
+            deferredChats.filter { ArchiveSections.sections[$0.section].handler == .directMessages }
             + deferredChats.filter { ArchiveSections.sections[$0.section].handler == .groupChats }
         for file in ordered {
             file.bytes.withUnsafeBytes {

@@ -31,7 +31,8 @@ struct HTMLPage {
     }()
 
     private static let options: Int32 = {
-        let flags = HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+        let flags =
+            HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
             | HTML_PARSE_RECOVER.rawValue | HTML_PARSE_IGNORE_ENC.rawValue | HTML_PARSE_NODEFDTD.rawValue
         return Int32(bitPattern: UInt32(flags))
     }()
@@ -46,7 +47,7 @@ struct HTMLPage {
         scratch.removeAll()
         var page = HTMLPage()
         guard let base = html.baseAddress, html.count > 0, html.count <= Int(Int32.max),
-              let document = htmlReadMemory(
+            let document = htmlReadMemory(
                 base.assumingMemoryBound(to: CChar.self), Int32(html.count), nil, "UTF-8", options)
         else { return page }
         defer { xmlFreeDoc(document) }
@@ -92,7 +93,9 @@ struct HTMLPage {
             return
         }
         let found: Range<Int>? = scratch.withUnsafeBytes { bytes in
-            Self.inlineSIGI(UnsafeRawBufferPointer(rebasing: bytes[start...])).map { start + $0.lowerBound..<start + $0.upperBound }
+            Self.inlineSIGI(UnsafeRawBufferPointer(rebasing: bytes[start...])).map {
+                start + $0.lowerBound..<start + $0.upperBound
+            }
         }
         if let found {
             states.append(State(kind: .sigi, range: found))
@@ -173,7 +176,8 @@ struct HTMLPage {
         var child = node.pointee.children
         while let current = child {
             if current.pointee.type == XML_TEXT_NODE || current.pointee.type == XML_CDATA_SECTION_NODE,
-               let content = current.pointee.content {
+                let content = current.pointee.content
+            {
                 let length = strlen(UnsafeRawPointer(content).assumingMemoryBound(to: CChar.self))
                 buffer.append(UnsafeRawBufferPointer(start: content, count: length))
             }
@@ -185,7 +189,9 @@ struct HTMLPage {
         var result = ""
         var child = node.pointee.children
         while let current = child {
-            if current.pointee.type == XML_TEXT_NODE, let content = current.pointee.content { result += String(cString: content) }
+            if current.pointee.type == XML_TEXT_NODE, let content = current.pointee.content {
+                result += String(cString: content)
+            }
             child = current.pointee.next
         }
         return result
@@ -193,7 +199,7 @@ struct HTMLPage {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

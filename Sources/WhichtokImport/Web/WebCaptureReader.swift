@@ -69,7 +69,11 @@ public struct WebCaptureReader {
     /// `{ "log"` or `onInputData(` after a BOM and blanks.
     static func looksLikeHAR(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var i = JSONParser.bomLength(bytes)
-        func skipBlanks() { while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 } }
+        func skipBlanks() {
+            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 {
+                i += 1
+            }
+        }
         skipBlanks()
         if jsonpStart(bytes, at: i) != nil { return true }
         guard i < bytes.count, bytes[i] == UInt8(ascii: "{") else { return false }
@@ -82,7 +86,8 @@ public struct WebCaptureReader {
     /// For Firefox's JSONP export (`onInputData(<json>);`): the offset of the JSON.
     private static func jsonpStart(_ bytes: UnsafeRawBufferPointer, at index: Int) -> Int? {
         let prefix = Array("onInputData(".utf8)
-        guard index + prefix.count <= bytes.count, (0..<prefix.count).allSatisfy({ bytes[index + $0] == prefix[$0] }) else {
+        guard index + prefix.count <= bytes.count, (0..<prefix.count).allSatisfy({ bytes[index + $0] == prefix[$0] })
+        else {
             return nil
         }
         return index + prefix.count
@@ -105,7 +110,8 @@ public struct WebCaptureReader {
     public mutating func finish(into batch: inout ImportBatch) -> Bool {
         for (kind, count) in entriesRead { batch.webEntriesRead[kind, default: 0] += count }
         let result = recognised
-        self = WebCaptureReader(parser: parser, bodyParser: bodyParser, bodyThreads: bodyThreads, splitMinimum: splitMinimum)
+        self = WebCaptureReader(
+            parser: parser, bodyParser: bodyParser, bodyThreads: bodyThreads, splitMinimum: splitMinimum)
         return result
     }
 
@@ -166,14 +172,18 @@ public struct WebCaptureReader {
                 readBodies(jobs, file: entryPath, tally: &tally, into: &batch)
             }
         } catch let error as JSONError {
-            batch.error(entry: entryPath, position: "offset \(error.offset + range.lowerBound)", "not a HAR file: invalid JSON (\(error.message))")
+            batch.error(
+                entry: entryPath, position: "offset \(error.offset + range.lowerBound)",
+                "not a HAR file: invalid JSON (\(error.message))")
             return
         } catch {
             batch.error(entry: entryPath, position: nil, "could not read: \(error)")
             return
         }
         for reason in SkipReason.allCases {
-            guard let message = reason.warning, let count = tally.counts[reason], let first = tally.first[reason] else { continue }
+            guard let message = reason.warning, let count = tally.counts[reason], let first = tally.first[reason] else {
+                continue
+            }
             let entries = count == 1 ? "1 entry" : "\(count) entries"
             batch.warn(entry: entryPath, position: "log.entries[\(first)]", "\(entries) skipped: \(message)")
         }
@@ -218,9 +228,10 @@ public struct WebCaptureReader {
         guard entry.hasContent, let text = entry.text else { return .skip(.bodyMissing) }
         let base64 = entry.encoding.map { $0.elementsEqual("base64".utf8) } ?? false
         let observed = entry.started.flatMap { ISOTime.parse($0) } ?? 0
-        return .body(BodyJob(
-            index: index, url: url, endpoint: endpoint, status: status, observed: observed,
-            declaredSize: entry.size ?? -1, text: text, base64: base64))
+        return .body(
+            BodyJob(
+                index: index, url: url, endpoint: endpoint, status: status, observed: observed,
+                declaredSize: entry.size ?? -1, text: text, base64: base64))
     }
 
     /// What became of one body once unescaped, decoded and (for an API response) parsed.
@@ -243,7 +254,9 @@ public struct WebCaptureReader {
     /// where a second thread decoded and parsed while this one mapped records was no faster (the
     /// records were read from another core's cache); runs each decoded, parsed and mapped on one
     /// core are.
-    private mutating func readBodies(_ jobs: [BodyJob], file: String, tally: inout SkipTally, into batch: inout ImportBatch) {
+    private mutating func readBodies(
+        _ jobs: [BodyJob], file: String, tally: inout SkipTally, into batch: inout ImportBatch
+    ) {
         let totalBytes = jobs.reduce(0) { $0 + $1.text.rawLength }
         let runs = min(bodyThreads, max(1, jobs.count / max(1, splitMinimum.entries / 2)))
         guard runs > 1, jobs.count >= splitMinimum.entries, totalBytes >= splitMinimum.bytes else {
@@ -278,9 +291,10 @@ public struct WebCaptureReader {
             // A video an earlier run described was, for one thread, only seen again here: its
             // posted, mentioned and duetted events come from that earlier run alone.
             let earlier = [batch] + batch.parts
-            part.removeEvents(in: result.firstDescriptions.compactMap { video, events in
-                earlier.contains { $0.videoRow(id: video).map($0.isDescribed) == true } ? events : nil
-            })
+            part.removeEvents(
+                in: result.firstDescriptions.compactMap { video, events in
+                    earlier.contains { $0.videoRow(id: video).map($0.isDescribed) == true } ? events : nil
+                })
             // Counts and warnings belong to the input, in entry order; the part keeps only rows.
             tally.add(result.tally)
             for (kind, count) in result.entriesRead { entriesRead[kind, default: 0] += count }
@@ -305,7 +319,9 @@ public struct WebCaptureReader {
     private let bodyThreads: Int
     private let splitMinimum: (entries: Int, bytes: Int)
 
-    private mutating func readJobs(_ jobs: ArraySlice<BodyJob>, file: String, tally: inout SkipTally, into batch: inout ImportBatch) {
+    private mutating func readJobs(
+        _ jobs: ArraySlice<BodyJob>, file: String, tally: inout SkipTally, into batch: inout ImportBatch
+    ) {
         for job in jobs {
             let reason = decode(job) { decoded in
                 readBody(job, decoded, file: file, into: &batch)
@@ -339,7 +355,9 @@ public struct WebCaptureReader {
     }
 
     /// The records of one body; returns why it yielded nothing, or nil when it yielded records.
-    private mutating func readBody(_ job: BodyJob, _ decoded: Decoded, file: String, into batch: inout ImportBatch) -> SkipReason? {
+    private mutating func readBody(_ job: BodyJob, _ decoded: Decoded, file: String, into batch: inout ImportBatch)
+        -> SkipReason?
+    {
         switch decoded {
         case .badBase64:
             return .badBase64
@@ -357,7 +375,8 @@ public struct WebCaptureReader {
             if Self.isTruncation(error, length: body.count, declaredSize: job.declaredSize) { return .bodyTruncated }
             batch.warn(
                 entry: file, position: "log.entries[\(job.index)]",
-                "invalid JSON in the response body of \(job.url.shown) (offset \(error.offset): \(error.message)); entry skipped")
+                "invalid JSON in the response body of \(job.url.shown) (offset \(error.offset): \(error.message)); entry skipped"
+            )
             return .invalidJSON
         case .parsed(let root):
             records.observed = job.observed
@@ -387,7 +406,9 @@ public struct WebCaptureReader {
     }
 
     /// Dispatches a parsed API response to the record readers (§3).
-    private mutating func readResponse(_ root: JSONValue, endpoint: WebEndpoint, url: WebURL, into batch: inout ImportBatch) {
+    private mutating func readResponse(
+        _ root: JSONValue, endpoint: WebEndpoint, url: WebURL, into batch: inout ImportBatch
+    ) {
         switch endpoint {
         case .itemList, .legacy:
             _ = records.itemList(root, into: &batch)
@@ -401,7 +422,9 @@ public struct WebCaptureReader {
         case .itemDetail, .userDetail, .challengeDetail, .musicDetail:
             records.details(root, into: &batch)
         case .mixDetail:
-            if let creator = root["mixInfo"]?["creator"] { records.user(creator, stats: nil, statsV2: nil, into: &batch) }
+            if let creator = root["mixInfo"]?["creator"] {
+                records.user(creator, stats: nil, statsV2: nil, into: &batch)
+            }
             _ = records.itemList(root, into: &batch)
         case .comments:
             root["comments"]?.forEachElement { records.comment($0, into: &batch) }
@@ -425,7 +448,7 @@ public struct WebCaptureReader {
         list.forEachElement { element in
             let user = element["user"] ?? element["user_info"] ?? element
             guard let row = records.user(user, stats: element["stats"], statsV2: element["statsV2"], into: &batch),
-                  let listed, row != listed
+                let listed, row != listed
             else { return }
             switch scene {
             case "67": batch.addEvent(actor: row, kind: .followed, objectType: .account, object: listed, time: 0)
@@ -439,7 +462,9 @@ public struct WebCaptureReader {
 
     /// The page in `html` (a HAR body or a saved file): its data scripts, each parsed in `scratch`.
     /// `place` names it in warnings.
-    private mutating func readPage(place: String, url: WebURL?, html: PaddedBytes, into batch: inout ImportBatch) -> SkipReason? {
+    private mutating func readPage(place: String, url: WebURL?, html: PaddedBytes, into batch: inout ImportBatch)
+        -> SkipReason?
+    {
         let page = html.withUnsafeBytes { HTMLPage.scan($0, into: scratch) }
         guard !page.states.isEmpty else { return page.isChallenge ? .challengePage : .pageWithoutData }
         let before = records.recordCount
@@ -458,7 +483,8 @@ public struct WebCaptureReader {
                 let shown = url.map { " of \($0.shown)" } ?? ""
                 batch.warn(
                     entry: nil, position: nil,
-                    "\(place): invalid JSON in the \(state.kind.rawValue) script\(shown) (offset \(error.offset): \(error.message))")
+                    "\(place): invalid JSON in the \(state.kind.rawValue) script\(shown) (offset \(error.offset): \(error.message))"
+                )
             } catch {
                 invalid = true
             }
@@ -506,16 +532,24 @@ public struct WebCaptureReader {
             do {
                 let reason: SkipReason? = try parser.parse(bytes, range: line) { root in
                     guard root.type == .object else { return .noRecords }
-                    if root["source_platform"] != nil || root["item_id"] != nil || root["data"] != nil { sawEnvelope = true }
+                    if root["source_platform"] != nil || root["item_id"] != nil || root["data"] != nil {
+                        sawEnvelope = true
+                    }
                     return readZeeschuimerLine(root, into: &batch)
                 }
-                if let reason { batch.skipEntry(reason.rawValue) } else { entriesRead["items and comments", default: 0] += 1 }
+                if let reason {
+                    batch.skipEntry(reason.rawValue)
+                } else {
+                    entriesRead["items and comments", default: 0] += 1
+                }
             } catch let error as JSONError {
                 invalidLines += 1
                 batch.skipEntry(SkipReason.invalidJSON.rawValue)
                 if warnings < 5 {
                     warnings += 1
-                    batch.warn(entry: entryPath, position: "line \(number + 1), offset \(error.offset)", "invalid JSON (\(error.message)); line skipped")
+                    batch.warn(
+                        entry: entryPath, position: "line \(number + 1), offset \(error.offset)",
+                        "invalid JSON (\(error.message)); line skipped")
                 }
             } catch {
                 batch.skipEntry(SkipReason.invalidJSON.rawValue)
@@ -528,12 +562,16 @@ public struct WebCaptureReader {
             recognised = true
             layouts.insert("zeeschuimer")
         } else {
-            batch.error(entry: entryPath, position: nil, "not a Zeeschuimer export: no line has its envelope (source_platform, data)")
+            batch.error(
+                entry: entryPath, position: nil,
+                "not a Zeeschuimer export: no line has its envelope (source_platform, data)")
         }
     }
 
     private mutating func readZeeschuimerLine(_ root: JSONValue, into batch: inout ImportBatch) -> SkipReason? {
-        if let platform = root["source_platform"]?.string, !platform.lowercased().contains("tiktok") { return .otherPlatform }
+        if let platform = root["source_platform"]?.string, !platform.lowercased().contains("tiktok") {
+            return .otherPlatform
+        }
         let data = root["data"] ?? root
         let collected = root.member("timestamp_collected", "last_updated")?.counterValue ?? 0
         records.observed = collected > 0 && collected / 1000 <= UInt64(UInt32.max) ? UInt32(collected / 1000) : 0
@@ -543,8 +581,9 @@ public struct WebCaptureReader {
         } else if let video = records.item(data, into: &batch) {
             // The API URL that carried the item: a liked list names whose likes these are.
             if let source = root["source_url"]?.string, let url = WebURL(source), url.isTikTok,
-               WebEndpoint(url: url, mimeType: nil) == .likedList,
-               let secUID = url.parameter("secUid"), let owner = batch.account(secUID: secUID) {
+                WebEndpoint(url: url, mimeType: nil) == .likedList,
+                let secUID = url.parameter("secUid"), let owner = batch.account(secUID: secUID)
+            {
                 batch.addEvent(actor: owner, kind: .liked, objectType: .video, object: video, time: 0)
             }
         }

@@ -106,7 +106,8 @@ enum SkipReason: String, CaseIterable, Sendable {
     /// reasons are normal in captures and only counted.
     var warning: String? {
         switch self {
-        case .bodyMissing: "response body not in the capture (Firefox: \"Response bodies are not included.\"; Chrome: evicted)"
+        case .bodyMissing:
+            "response body not in the capture (Firefox: \"Response bodies are not included.\"; Chrome: evicted)"
         case .bodyTruncated: "response body cut short (Firefox keeps 1 MiB of each body by default)"
         case .botAnswer: "empty body on HTTP 200 (TikTok's answer to calls it takes for a bot)"
         case .challengePage: "TikTok challenge page (\"Please wait…\") instead of content"

@@ -37,29 +37,50 @@ struct WebRecords {
     /// The members of an item the reader uses, found in one pass over its keys.
     private struct ItemFields {
         var id, desc, createTime, author, authorStats, authorStatsV2, authorID, authorSecID, nickname: JSONValue?
-        var challenges, textExtra, contents, music, duetInfo, stitchInfo, stats, statsV2, liveRoomInfo, itemInfos: JSONValue?
+        var challenges, textExtra, contents, music, duetInfo, stitchInfo, stats, statsV2, liveRoomInfo,
+            itemInfos: JSONValue?
 
         init(_ item: JSONValue) {
             item.forEachMember { key, value in
-                if key.isKey("id") { id = id ?? value }
-                else if key.isKey("desc") { desc = value }
-                else if key.isKey("createTime") { createTime = value }
-                else if key.isKey("author") { author = value }
-                else if key.isKey("authorStats") { authorStats = value }
-                else if key.isKey("authorStatsV2") { authorStatsV2 = value }
-                else if key.isKey("challenges") { challenges = value }
-                else if key.isKey("textExtra") { textExtra = value }
-                else if key.isKey("contents") { contents = value }
-                else if key.isKey("music") { music = value }
-                else if key.isKey("duetInfo") { duetInfo = value }
-                else if key.isKey("stitchInfo") { stitchInfo = value }
-                else if key.isKey("stats") { stats = value }
-                else if key.isKey("statsV2") { statsV2 = value }
-                else if key.isKey("liveRoomInfo") { liveRoomInfo = value }
-                else if key.isKey("itemInfos") { itemInfos = value }
-                else if key.isKey("authorId") { authorID = value }
-                else if key.isKey("authorSecId") { authorSecID = value }
-                else if key.isKey("nickname") { nickname = value }
+                if key.isKey("id") {
+                    id = id ?? value
+                } else if key.isKey("desc") {
+                    desc = value
+                } else if key.isKey("createTime") {
+                    createTime = value
+                } else if key.isKey("author") {
+                    author = value
+                } else if key.isKey("authorStats") {
+                    authorStats = value
+                } else if key.isKey("authorStatsV2") {
+                    authorStatsV2 = value
+                } else if key.isKey("challenges") {
+                    challenges = value
+                } else if key.isKey("textExtra") {
+                    textExtra = value
+                } else if key.isKey("contents") {
+                    contents = value
+                } else if key.isKey("music") {
+                    music = value
+                } else if key.isKey("duetInfo") {
+                    duetInfo = value
+                } else if key.isKey("stitchInfo") {
+                    stitchInfo = value
+                } else if key.isKey("stats") {
+                    stats = value
+                } else if key.isKey("statsV2") {
+                    statsV2 = value
+                } else if key.isKey("liveRoomInfo") {
+                    liveRoomInfo = value
+                } else if key.isKey("itemInfos") {
+                    itemInfos = value
+                } else if key.isKey("authorId") {
+                    authorID = value
+                } else if key.isKey("authorSecId") {
+                    authorSecID = value
+                } else if key.isKey("nickname") {
+                    nickname = value
+                }
             }
         }
     }
@@ -123,15 +144,21 @@ struct WebRecords {
         var sound: RowID?
         if let music = fields.music, music.type == .object {
             let musicID = music["id"]?.idValue
-            sound = musicID.flatMap { batch.soundRow(id: $0) }
+            sound =
+                musicID.flatMap { batch.soundRow(id: $0) }
                 ?? batch.sound(id: musicID, title: music["title"]?.nonEmptyString)
         }
-        let (source, derivation) = derivedFrom(duetInfo: fields.duetInfo, stitchInfo: fields.stitchInfo, id: id, into: &batch)
+        let (source, derivation) = derivedFrom(
+            duetInfo: fields.duetInfo, stitchInfo: fields.stitchInfo, id: id, into: &batch)
         batch.describeVideo(
             video, author: author, caption: fields.desc?.string, sound: sound, hashtags: hashtags,
             mentions: mentions, createTime: createTime, derivedFrom: source, derivation: derivation)
         let firstEvent = batch.eventCount
-        if let author { authorEvents(author, video: video, time: createTime, mentions: mentions, source: source, derivation: derivation, into: &batch) }
+        if let author {
+            authorEvents(
+                author, video: video, time: createTime, mentions: mentions, source: source, derivation: derivation,
+                into: &batch)
+        }
         if batch.eventCount > firstEvent { firstDescriptions.append((id, firstEvent..<batch.eventCount)) }
         counters(video, stats: fields.stats, statsV2: fields.statsV2, into: &batch)
         return video
@@ -156,7 +183,9 @@ struct WebRecords {
         var hashtags: [RowID] = []
         element["challengeInfoList"]?.forEachElement { challenge in
             if let row = batch.hashtag(
-                name: challenge.member("challengeName", "title")?.string, id: challenge.member("challengeId", "id")?.idValue) {
+                name: challenge.member("challengeName", "title")?.string,
+                id: challenge.member("challengeId", "id")?.idValue)
+            {
                 hashtags.append(row)
             }
         }
@@ -166,7 +195,8 @@ struct WebRecords {
         }
         var sound: RowID?
         if let music = element["musicInfos"], music.type == .object {
-            sound = batch.sound(id: music.member("musicId", "id")?.idValue, title: music.member("musicName", "title")?.nonEmptyString)
+            sound = batch.sound(
+                id: music.member("musicId", "id")?.idValue, title: music.member("musicName", "title")?.nonEmptyString)
         } else if let musicID = infos["musicId"]?.idValue {
             sound = batch.sound(id: musicID)
         }
@@ -175,7 +205,11 @@ struct WebRecords {
         batch.describeVideo(
             video, author: author, caption: infos["text"]?.string, sound: sound, hashtags: hashtags,
             mentions: mentions, createTime: createTime, derivedFrom: source, derivation: derivation)
-        if let author { authorEvents(author, video: video, time: createTime, mentions: mentions, source: source, derivation: derivation, into: &batch) }
+        if let author {
+            authorEvents(
+                author, video: video, time: createTime, mentions: mentions, source: source, derivation: derivation,
+                into: &batch)
+        }
         counters(video, stats: infos, statsV2: nil, into: &batch)
         return video
     }
@@ -191,7 +225,9 @@ struct WebRecords {
             let hashtagID = extra.member("hashtagId")?.idValue
             let type = extra.member("type")?.int64
             if type == 1 || (type == nil && (hashtagName != nil || (hashtagID ?? 0) != 0)) {
-                if let row = batch.hashtag(name: hashtagName, id: hashtagID), !hashtags.contains(row) { hashtags.append(row) }
+                if let row = batch.hashtag(name: hashtagName, id: hashtagID), !hashtags.contains(row) {
+                    hashtags.append(row)
+                }
                 return
             }
             // A mention: keyed on the user id; the username in the caption may be an old one (§11.8),
@@ -203,7 +239,8 @@ struct WebRecords {
             guard (userID ?? 0) != 0 || secUID != nil else { return }
             if let row = batch.account(
                 username: extra.member("userUniqueId")?.nonEmptyString, numericID: userID, secUID: secUID, seen: 0),
-                !mentions.contains(row) {
+                !mentions.contains(row)
+            {
                 mentions.append(row)
             }
         }
@@ -280,9 +317,16 @@ struct WebRecords {
     /// An account seen before in the input under the same id and username is only noted again
     /// (its sighting time and flags), without making strings.
     @discardableResult
-    mutating func user(_ user: JSONValue, stats: JSONValue?, statsV2: JSONValue?, into batch: inout ImportBatch) -> RowID? {
+    mutating func user(_ user: JSONValue, stats: JSONValue?, statsV2: JSONValue?, into batch: inout ImportBatch)
+        -> RowID?
+    {
         guard user.type == .object else { return nil }
-        var idValue, name, sec, nick, followerSnake, followingSnake: JSONValue?
+        var idValue: JSONValue?
+        var name: JSONValue?
+        var sec: JSONValue?
+        var nick: JSONValue?
+        var followerSnake: JSONValue?
+        var followingSnake: JSONValue?
         var flags: AccountFlags = []
         user.forEachMember { key, value in
             if key.isKey("id") || key.isKey("uid") || key.isKey("userId") || key.isKey("user_id") {
@@ -306,15 +350,17 @@ struct WebRecords {
         let id = idValue?.idValue
         let row: RowID
         if let id, id != 0, let known = batch.accountRow(numericID: id), let name,
-           let stored = batch.accounts[Int(known)].username, name.equalsLowercased(stored),
-           sec == nil || batch.accounts[Int(known)].secUID != nil,
-           nick == nil || batch.accounts[Int(known)].nickname != nil {
+            let stored = batch.accounts[Int(known)].username, name.equalsLowercased(stored),
+            sec == nil || batch.accounts[Int(known)].secUID != nil,
+            nick == nil || batch.accounts[Int(known)].nickname != nil
+        {
             batch.sawAccount(known, at: observed, flags: flags)
             row = known
         } else {
-            guard let created = batch.account(
-                username: name?.nonEmptyString, numericID: id, secUID: sec?.nonEmptyString,
-                nickname: nick?.nonEmptyString, flags: flags, seen: observed)
+            guard
+                let created = batch.account(
+                    username: name?.nonEmptyString, numericID: id, secUID: sec?.nonEmptyString,
+                    nickname: nick?.nonEmptyString, flags: flags, seen: observed)
             else { return nil }
             row = created
         }
@@ -357,18 +403,37 @@ struct WebRecords {
     @discardableResult
     mutating func comment(_ comment: JSONValue, into batch: inout ImportBatch) -> RowID? {
         guard comment.type == .object else { return nil }
-        var cidValue, awemeValue, timeValue, parentValue, answeredValue, userValue, textValue, extras, preview: JSONValue?
+        var cidValue: JSONValue?
+        var awemeValue: JSONValue?
+        var timeValue: JSONValue?
+        var parentValue: JSONValue?
+        var answeredValue: JSONValue?
+        var userValue: JSONValue?
+        var textValue: JSONValue?
+        var extras: JSONValue?
+        var preview: JSONValue?
         comment.forEachMember { key, value in
-            if key.isKey("cid") { cidValue = value }
-            else if key.isKey("id") { if cidValue == nil { cidValue = value } }
-            else if key.isKey("text") { textValue = value }
-            else if key.isKey("aweme_id") || key.isKey("awemeId") { awemeValue = value }
-            else if key.isKey("create_time") || key.isKey("createTime") { timeValue = value }
-            else if key.isKey("reply_id") || key.isKey("replyId") { parentValue = value }
-            else if key.isKey("reply_to_reply_id") || key.isKey("replyToReplyId") { answeredValue = value }
-            else if key.isKey("user") { userValue = value }
-            else if key.isKey("text_extra") { extras = value }
-            else if key.isKey("reply_comment") { preview = value }
+            if key.isKey("cid") {
+                cidValue = value
+            } else if key.isKey("id") {
+                if cidValue == nil { cidValue = value }
+            } else if key.isKey("text") {
+                textValue = value
+            } else if key.isKey("aweme_id") || key.isKey("awemeId") {
+                awemeValue = value
+            } else if key.isKey("create_time") || key.isKey("createTime") {
+                timeValue = value
+            } else if key.isKey("reply_id") || key.isKey("replyId") {
+                parentValue = value
+            } else if key.isKey("reply_to_reply_id") || key.isKey("replyToReplyId") {
+                answeredValue = value
+            } else if key.isKey("user") {
+                userValue = value
+            } else if key.isKey("text_extra") {
+                extras = value
+            } else if key.isKey("reply_comment") {
+                preview = value
+            }
         }
         guard let cid = cidValue?.idValue, cid != 0 else { return nil }
         let video = awemeValue?.idValue.flatMap { batch.video(id: $0) } ?? .none
@@ -391,20 +456,25 @@ struct WebRecords {
         }
         var replyTo: RowID = .none
         if let answered = answeredValue?.idValue, answered != 0, answered != cid, answered != parentID {
-            replyTo = batch.comment(tiktokID: answered, author: .none, video: video, parent: parent, time: 0, textFingerprint: 0)
+            replyTo = batch.comment(
+                tiktokID: answered, author: .none, video: video, parent: parent, time: 0, textFingerprint: 0)
         }
         let row = batch.comment(
             tiktokID: cid, author: author, video: video, parent: parent, replyTo: replyTo, time: time,
             textFingerprint: fingerprint)
         comments += 1
         if author != .none {
-            batch.addEvent(actor: author, kind: parent == .none ? .commented : .replied, objectType: .comment, object: row, time: time)
+            batch.addEvent(
+                actor: author, kind: parent == .none ? .commented : .replied, objectType: .comment, object: row,
+                time: time)
             extras?.forEachElement { extra in
                 // App-style keys (§14.3, unverified); camelCase accepted too.
                 let userID = extra.member("user_id", "userId")?.idValue
                 let secUID = extra.member("sec_uid", "secUid")?.nonEmptyString
                 guard (userID ?? 0) != 0 || secUID != nil else { return }
-                let mentioned = userID.flatMap { batch.accountRow(numericID: $0) } ?? batch.account(numericID: userID, secUID: secUID)
+                let mentioned =
+                    userID.flatMap { batch.accountRow(numericID: $0) }
+                    ?? batch.account(numericID: userID, secUID: secUID)
                 guard let mentioned, mentioned != author else { return }
                 batch.addEvent(actor: author, kind: .mentioned, objectType: .account, object: mentioned, time: time)
             }
@@ -419,7 +489,7 @@ struct WebRecords {
     @discardableResult
     mutating func challengeInfo(_ info: JSONValue, into batch: inout ImportBatch) -> RowID? {
         guard let challenge = info["challenge"], challenge.type == .object,
-              let row = batch.hashtag(name: challenge["title"]?.string, id: challenge["id"]?.idValue)
+            let row = batch.hashtag(name: challenge["title"]?.string, id: challenge["id"]?.idValue)
         else { return nil }
         tagsAndSounds += 1
         return row
@@ -436,7 +506,7 @@ struct WebRecords {
             }
         }
         guard let music = info["music"], music.type == .object,
-              let row = batch.sound(id: music["id"]?.idValue, title: music["title"]?.nonEmptyString)
+            let row = batch.sound(id: music["id"]?.idValue, title: music["title"]?.nonEmptyString)
         else { return nil }
         tagsAndSounds += 1
         return row

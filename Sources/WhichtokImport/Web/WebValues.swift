@@ -37,7 +37,8 @@ struct WebURL {
         var hostStart = i
         var hostEnd = i
         while hostEnd < count, bytes[hostEnd] != UInt8(ascii: "/"), bytes[hostEnd] != UInt8(ascii: "?"),
-              bytes[hostEnd] != UInt8(ascii: "#") {
+            bytes[hostEnd] != UInt8(ascii: "#")
+        {
             if bytes[hostEnd] == UInt8(ascii: "@") { hostStart = hostEnd + 1 }
             hostEnd += 1
         }
@@ -45,7 +46,10 @@ struct WebURL {
         var j = hostEnd
         while j > hostStart {
             j -= 1
-            if bytes[j] == UInt8(ascii: ":") { portStart = j; break }
+            if bytes[j] == UInt8(ascii: ":") {
+                portStart = j
+                break
+            }
             if bytes[j] == UInt8(ascii: "]") { break }
         }
         host = String(unsafeUninitializedCapacity: portStart - hostStart) { buffer in
@@ -55,7 +59,9 @@ struct WebURL {
         // Path, then query, then the fragment (ignored).
         var pathEnd = hostEnd
         while pathEnd < count, bytes[pathEnd] != UInt8(ascii: "?"), bytes[pathEnd] != UInt8(ascii: "#") { pathEnd += 1 }
-        path = pathEnd > hostEnd ? String(decoding: UnsafeRawBufferPointer(rebasing: bytes[hostEnd..<pathEnd]), as: UTF8.self) : "/"
+        path =
+            pathEnd > hostEnd
+            ? String(decoding: UnsafeRawBufferPointer(rebasing: bytes[hostEnd..<pathEnd]), as: UTF8.self) : "/"
         var queryEnd = pathEnd
         if pathEnd < count, bytes[pathEnd] == UInt8(ascii: "?") {
             queryEnd = pathEnd + 1
@@ -91,7 +97,9 @@ struct WebURL {
         var i = text.startIndex
         while i < text.endIndex {
             let byte = text[i]
-            if byte == UInt8(ascii: "%"), i + 2 < text.endIndex, let high = hexValue(text[i + 1]), let low = hexValue(text[i + 2]) {
+            if byte == UInt8(ascii: "%"), i + 2 < text.endIndex, let high = hexValue(text[i + 1]),
+                let low = hexValue(text[i + 2])
+            {
                 bytes.append(high << 4 | low)
                 i += 3
             } else {
@@ -152,10 +160,10 @@ enum ISOTime {
             return true
         }
         guard let year = digits(4), expect(UInt8(ascii: "-")), let month = digits(2), expect(UInt8(ascii: "-")),
-              let day = digits(2), expect(UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")),
-              let hour = digits(2), expect(UInt8(ascii: ":")), let minute = digits(2), expect(UInt8(ascii: ":")),
-              let second = digits(2),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+            let day = digits(2), expect(UInt8(ascii: "T"), UInt8(ascii: "t"), UInt8(ascii: " ")),
+            let hour = digits(2), expect(UInt8(ascii: ":")), let minute = digits(2), expect(UInt8(ascii: ":")),
+            let second = digits(2),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
         else { return nil }
         if i < bytes.count, bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: ",") {
             i += 1
@@ -178,7 +186,8 @@ enum ISOTime {
             }
         }
         guard i == bytes.count else { return nil }
-        let seconds = daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offset
+        let seconds =
+            daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offset
         guard seconds > 0, seconds <= Int(UInt32.max) else { return nil }
         return UInt32(seconds)
     }

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import WhichtokImport
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Writes a HAR 1.2 file entry by entry, so that the file is complete, valid JSON after every entry.
 ///
@@ -106,7 +107,9 @@ public final class HARWriter {
     static func entry(_ exchange: HTTPExchange) -> [UInt8] {
         var json = JSONOutput(capacity: exchange.body.count + 2048)
         json.beginObject()
-        json.member("startedDateTime", WallClock.iso8601(seconds: exchange.startedSeconds, nanoseconds: exchange.startedNanoseconds))
+        json.member(
+            "startedDateTime",
+            WallClock.iso8601(seconds: exchange.startedSeconds, nanoseconds: exchange.startedNanoseconds))
         json.key("time")
         json.milliseconds(max(0, exchange.waitMilliseconds) + max(0, exchange.receiveMilliseconds))
 
@@ -131,13 +134,16 @@ public final class HARWriter {
         json.member("statusText", exchange.status == 0 ? "" : HTTPStatus.reason(exchange.status))
         json.member("httpVersion", exchange.status == 0 ? "" : "unknown")
         json.key("cookies")
-        fields(exchange.responseHeaders.filter { $0.name.lowercased() == "set-cookie" }
-            .flatMap { SetCookie.split($0.value) }.compactMap { SetCookie.nameAndValue($0) }, into: &json)
+        fields(
+            exchange.responseHeaders.filter { $0.name.lowercased() == "set-cookie" }
+                .flatMap { SetCookie.split($0.value) }.compactMap { SetCookie.nameAndValue($0) }, into: &json)
         json.key("headers")
         fields(exchange.responseHeaders, into: &json)
         // URLSession delivers bodies decompressed: the wire size is known only from Content-Length.
         let encoding = exchange.responseHeader("Content-Encoding")?.trimmingSpaces.lowercased() ?? "identity"
-        let wireSize = encoding == "identity" ? exchange.body.count : exchange.responseHeader("Content-Length").flatMap { Int($0.trimmingSpaces) }
+        let wireSize =
+            encoding == "identity"
+            ? exchange.body.count : exchange.responseHeader("Content-Length").flatMap { Int($0.trimmingSpaces) }
         json.key("content")
         json.beginObject()
         json.member("size", exchange.body.count)

@@ -129,7 +129,9 @@ struct JSONOutput {
             case 0x0C: out.append(contentsOf: [0x5C, UInt8(ascii: "f")])
             case 0x00..<0x20:
                 appendUnicodeEscape(UInt16(byte), to: &out)
-            case 0xE2 where index + 2 < count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+            case 0xE2
+            where index + 2 < count && bytes[index + 1] == 0x80
+                && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
                 // U+2028 / U+2029: valid JSON, but not valid inside a JavaScript string literal.
                 appendUnicodeEscape(bytes[index + 2] == 0xA8 ? 0x2028 : 0x2029, to: &out)
                 index += 2
@@ -145,7 +147,9 @@ struct JSONOutput {
         let hex: StaticString = "0123456789abcdef"
         out.append(contentsOf: [0x5C, UInt8(ascii: "u")])
         hex.withUTF8Buffer { digits in
-            for shift in stride(from: 12, through: 0, by: -4) { out.append(digits[Int((value >> UInt16(shift)) & 0xF)]) }
+            for shift in stride(from: 12, through: 0, by: -4) {
+                out.append(digits[Int((value >> UInt16(shift)) & 0xF)])
+            }
         }
     }
 }

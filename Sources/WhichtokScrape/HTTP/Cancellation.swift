@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A stop request shared between the scraper and whoever can interrupt it (a SIGINT handler, a
@@ -16,7 +16,7 @@ public final class Cancellation: @unchecked Sendable {
         var attributes = pthread_condattr_t()
         pthread_condattr_init(&attributes)
         #if os(Linux)
-        pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
+            pthread_condattr_setclock(&attributes, CLOCK_MONOTONIC)
         #endif
         pthread_cond_init(&condition, &attributes)
         pthread_condattr_destroy(&attributes)
@@ -50,9 +50,9 @@ public final class Cancellation: @unchecked Sendable {
         guard seconds > 0 else { return !cancelled }
         var deadline = timespec()
         #if os(Linux)
-        clock_gettime(CLOCK_MONOTONIC, &deadline)
+            clock_gettime(CLOCK_MONOTONIC, &deadline)
         #else
-        clock_gettime(CLOCK_REALTIME, &deadline)
+            clock_gettime(CLOCK_REALTIME, &deadline)
         #endif
         let whole = Int(seconds)
         let nanos = Int((seconds - Double(whole)) * 1e9) + Int(deadline.tv_nsec)

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One cookie, as a Netscape cookie file or a `Set-Cookie` header describes it.
@@ -88,7 +88,8 @@ public struct CookieJar: Sendable {
             // Some exporters leave out the tab before an empty value.
             if fields.count == 6 { fields.append("") }
             guard fields.count == 7 else {
-                problems.append(LineProblem(line: number, message: "expected 7 tab-separated fields, found \(fields.count)"))
+                problems.append(
+                    LineProblem(line: number, message: "expected 7 tab-separated fields, found \(fields.count)"))
                 continue
             }
             guard let subdomains = flag(fields[1]), let secure = flag(fields[3]) else {
@@ -105,10 +106,11 @@ public struct CookieJar: Sendable {
                 problems.append(LineProblem(line: number, message: "empty domain or name"))
                 continue
             }
-            cookies.append(Cookie(
-                name: fields[5], value: fields[6], domain: fields[0],
-                includeSubdomains: subdomains || fields[0].hasPrefix("."), path: fields[2],
-                secure: secure, httpOnly: httpOnly, expires: expires))
+            cookies.append(
+                Cookie(
+                    name: fields[5], value: fields[6], domain: fields[0],
+                    includeSubdomains: subdomains || fields[0].hasPrefix("."), path: fields[2],
+                    secure: secure, httpOnly: httpOnly, expires: expires))
         }
         return (cookies, problems)
     }
@@ -200,13 +202,16 @@ enum SetCookie {
         var maxAgeSeen = false
         for attribute in text.split(separator: ";").dropFirst() {
             let name = trim(String(attribute.prefix { $0 != "=" })).lowercased()
-            let value = attribute.firstIndex(of: "=").map { trim(String(attribute[attribute.index(after: $0)...])) } ?? ""
+            let value =
+                attribute.firstIndex(of: "=").map { trim(String(attribute[attribute.index(after: $0)...])) } ?? ""
             switch name {
             case "domain":
                 var wanted = value.lowercased()
                 while wanted.hasPrefix(".") { wanted.removeFirst() }
                 // A server may only set cookies for its own domain or a parent of it.
-                guard !wanted.isEmpty, host.lowercased() == wanted || host.lowercased().hasSuffix("." + wanted) else { return nil }
+                guard !wanted.isEmpty, host.lowercased() == wanted || host.lowercased().hasSuffix("." + wanted) else {
+                    return nil
+                }
                 domain = wanted
                 includeSubdomains = true
             case "path":
@@ -259,7 +264,11 @@ enum HTTPDate {
             } else if let index = months.firstIndex(of: String(word.prefix(3)).lowercased()) {
                 month = Int32(index)
             } else if let number = Int32(word) {
-                if day == nil && number <= 31 { day = number } else { year = number < 100 ? number + (number < 70 ? 2000 : 1900) : number }
+                if day == nil && number <= 31 {
+                    day = number
+                } else {
+                    year = number < 100 ? number + (number < 70 ? 2000 : 1900) : number
+                }
             }
         }
         guard let day, let month, let year, clock.count == 3 else { return nil }
@@ -277,7 +286,9 @@ enum HTTPDate {
 extension CookieJar {
     /// Reads a Netscape cookie file (see `parseNetscape`).
     /// - Throws: `ScrapeError` (`.input`) if the file cannot be read or is not UTF-8 text.
-    public static func readNetscapeFile(_ path: String) throws(ScrapeError) -> (cookies: [Cookie], problems: [LineProblem]) {
+    public static func readNetscapeFile(_ path: String) throws(ScrapeError) -> (
+        cookies: [Cookie], problems: [LineProblem]
+    ) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ScrapeError(.input, "cannot read \(path): \(String(cString: strerror(errno)))") }
         defer { _ = close(fd) }

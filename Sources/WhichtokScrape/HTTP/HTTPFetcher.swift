@@ -1,7 +1,8 @@
 import Dispatch
 import Foundation
+
 #if canImport(FoundationNetworking)
-import FoundationNetworking
+    import FoundationNetworking
 #endif
 
 /// What came back for one request, before it is turned into a HAR entry.
@@ -73,7 +74,8 @@ final class HTTPFetcher: @unchecked Sendable {
     /// Sends a GET and waits for the whole answer, or for `cancellation`.
     func get(_ url: String, headers: [HTTPField], cancellation: Cancellation) -> FetchResult {
         guard let target = URL(string: url) else {
-            return FetchResult(status: 0, headers: [], body: [], waitSeconds: 0, receiveSeconds: 0, failure: .invalidURL)
+            return FetchResult(
+                status: 0, headers: [], body: [], waitSeconds: 0, receiveSeconds: 0, failure: .invalidURL)
         }
         var request = URLRequest(url: target, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
         request.httpMethod = "GET"

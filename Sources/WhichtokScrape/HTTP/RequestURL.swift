@@ -53,7 +53,9 @@ enum RequestURL {
     static func split(_ url: String) -> (scheme: String, authority: String, path: String, query: String?)? {
         guard let colon = url.firstIndex(of: ":"), url[colon...].hasPrefix("://") else { return nil }
         let scheme = String(url[..<colon])
-        let isSchemeCharacter: (Character) -> Bool = { $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }
+        let isSchemeCharacter: (Character) -> Bool = {
+            $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "."
+        }
         guard !scheme.isEmpty, scheme.allSatisfy(isSchemeCharacter) else { return nil }
         var rest = url[url.index(colon, offsetBy: 3)...]
         if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }
@@ -61,7 +63,10 @@ enum RequestURL {
         let authority = String(rest[..<authorityEnd])
         let afterAuthority = rest[authorityEnd...]
         if let question = afterAuthority.firstIndex(of: "?") {
-            return (scheme, authority, String(afterAuthority[..<question]), String(afterAuthority[afterAuthority.index(after: question)...]))
+            return (
+                scheme, authority, String(afterAuthority[..<question]),
+                String(afterAuthority[afterAuthority.index(after: question)...])
+            )
         }
         return (scheme, authority, String(afterAuthority), nil)
     }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Signs API URLs by running the user's `--signer` command: `/bin/sh -c COMMAND` reads one URL on
@@ -105,8 +105,9 @@ public struct Signer: Sendable {
         if exitCode != 0 { throw failure("exited with status \(exitCode)") }
 
         let text = String(decoding: bytes, as: UTF8.self)
-        guard let line = text.split(whereSeparator: \.isNewline)
-            .map({ String($0).trimmingSpaces }).first(where: { !$0.isEmpty })
+        guard
+            let line = text.split(whereSeparator: \.isNewline)
+                .map({ String($0).trimmingSpaces }).first(where: { !$0.isEmpty })
         else { throw failure("printed no URL") }
         guard let signedParts = RequestURL.split(line), let originalParts = RequestURL.split(url),
             signedParts.scheme.lowercased() == originalParts.scheme.lowercased(),
@@ -143,9 +144,9 @@ public struct Signer: Sendable {
     /// The process environment, passed on to the signer (it may need `PATH`, `HOME`, a display…).
     private static func environment() -> UnsafePointer<UnsafeMutablePointer<CChar>?>? {
         #if canImport(Glibc)
-        return UnsafePointer(environ)
+            return UnsafePointer(environ)
         #else
-        return nil
+            return nil
         #endif
     }
 }

@@ -141,7 +141,9 @@ enum TikTokJSON {
         return nil
     }
 
-    static func parse<R>(_ bytes: some Collection<UInt8>, parser: JSONParser, _ body: (JSONValue) throws -> R) throws -> R {
+    static func parse<R>(_ bytes: some Collection<UInt8>, parser: JSONParser, _ body: (JSONValue) throws -> R) throws
+        -> R
+    {
         try parser.parse(PaddedBytes(bytes), body)
     }
 
@@ -208,14 +210,17 @@ enum TikTokJSON {
                 next = cursorText(root["minCursor"])
                 more = flag(root["hasMore"] ?? root["has_more"]) ?? false
             }
-            return ListPage(statusCode: statusCode(root), items: items, nextCursor: next, hasMore: more, verify: isVerify(root))
+            return ListPage(
+                statusCode: statusCode(root), items: items, nextCursor: next, hasMore: more, verify: isVerify(root))
         }
     }
 
     /// `challengeInfo.challenge.id` or `musicInfo.music.id`.
-    static func detailPage(_ body: [UInt8], container: String, record: String, parser: JSONParser) throws -> DetailPage {
+    static func detailPage(_ body: [UInt8], container: String, record: String, parser: JSONParser) throws -> DetailPage
+    {
         try parse(body, parser: parser) { root in
-            DetailPage(statusCode: statusCode(root), id: idText(root[container]?[record]?["id"]), verify: isVerify(root))
+            DetailPage(
+                statusCode: statusCode(root), id: idText(root[container]?[record]?["id"]), verify: isVerify(root))
         }
     }
 }

@@ -26,7 +26,8 @@ struct CaptureRender {
     /// The file name, e.g. `web-capture-000-chrome.har`.
     var fileStem: String {
         let number = String(index)
-        return "web-capture-" + String(repeating: "0", count: max(0, 3 - number.count)) + number + "-" + browser.rawValue
+        return "web-capture-" + String(repeating: "0", count: max(0, 3 - number.count)) + number + "-"
+            + browser.rawValue
     }
 
     /// When the session starts: after every planned video exists, one day per capture apart.
@@ -52,21 +53,28 @@ struct CaptureRender {
         }
         guard let first = feed.first else { return document.render(pageURL: "https://www.tiktok.com/foryou") }
         let firstCreator = world.creators[world.videos[first].creator]
-        let pageURL = "https://www.tiktok.com/@\(firstCreator.username)/video/\(world.videos[first].id)?is_from_webapp=1&sender_device=pc"
+        let pageURL =
+            "https://www.tiktok.com/@\(firstCreator.username)/video/\(world.videos[first].id)?is_from_webapp=1&sender_device=pc"
 
         // The page the session starts on, then the noise every page load brings.
-        document.entries.append(HARDocument.Entry(
-            url: pageURL, mimeType: "text/html; charset=utf-8", body: pageHTML(video: first, at: clock / 1000),
-            started: tick(), resourceType: "document"))
-        document.entries.append(HARDocument.Entry(
-            url: "https://lf16-tiktok-web.tiktokcdn-us.com/obj/tiktok-web-tx/tiktok/webapp/main/webapp-desktop/npm-async-bric_verify_sdk.js",
-            mimeType: "application/javascript", body: Array("(function(){var a=1;})();".utf8), started: tick(), resourceType: "script"))
-        document.entries.append(HARDocument.Entry(
-            url: "https://www.tiktok.com/ttwid/check/", method: "POST", body: Array("{\"status_code\":0}".utf8),
-            started: tick(), resourceType: "xhr"))
-        document.entries.append(HARDocument.Entry(
-            url: "https://mcs.tiktokw.us/v1/list?aid=1988", method: "POST", body: Array("{\"e\":0,\"sc\":1}".utf8),
-            started: tick(), resourceType: "xhr"))
+        document.entries.append(
+            HARDocument.Entry(
+                url: pageURL, mimeType: "text/html; charset=utf-8", body: pageHTML(video: first, at: clock / 1000),
+                started: tick(), resourceType: "document"))
+        document.entries.append(
+            HARDocument.Entry(
+                url:
+                    "https://lf16-tiktok-web.tiktokcdn-us.com/obj/tiktok-web-tx/tiktok/webapp/main/webapp-desktop/npm-async-bric_verify_sdk.js",
+                mimeType: "application/javascript", body: Array("(function(){var a=1;})();".utf8), started: tick(),
+                resourceType: "script"))
+        document.entries.append(
+            HARDocument.Entry(
+                url: "https://www.tiktok.com/ttwid/check/", method: "POST", body: Array("{\"status_code\":0}".utf8),
+                started: tick(), resourceType: "xhr"))
+        document.entries.append(
+            HARDocument.Entry(
+                url: "https://mcs.tiktokw.us/v1/list?aid=1988", method: "POST", body: Array("{\"e\":0,\"sc\":1}".utf8),
+                started: tick(), resourceType: "xhr"))
 
         // The feed, in pages of 8–16 items, with comment lists and profiles opened along the way.
         var position = 0
@@ -78,7 +86,8 @@ struct CaptureRender {
             position += size
             let path = page % 5 == 4 ? "related/item_list/" : "recommend/item_list/"
             let body = itemList(chunk, at: clock / 1000, &random)
-            var entry = HARDocument.Entry(url: apiURL(path, "count=\(size)&from_page=fyp", &random), body: body, started: tick())
+            var entry = HARDocument.Entry(
+                url: apiURL(path, "count=\(size)&from_page=fyp", &random), body: body, started: tick())
             // Chrome: now and then a body in base64; Firefox: the 1 MiB limit cuts one.
             if browser == .chrome && page % 3 == 1 { entry.base64 = true }
             if browser == .firefox && page == 1 {
@@ -93,26 +102,36 @@ struct CaptureRender {
                 guard !donorComments.isEmpty || random.chance(0.2) else { continue }
                 let videoID = world.videos[video].id
                 let (comments, firstComment, reply) = commentList(video: video, donorComments: donorComments, &random)
-                document.entries.append(HARDocument.Entry(
-                    url: apiURL("comment/list/", "aweme_id=\(videoID)&count=20&cursor=0", &random), body: comments, started: tick()))
+                document.entries.append(
+                    HARDocument.Entry(
+                        url: apiURL("comment/list/", "aweme_id=\(videoID)&count=20&cursor=0", &random), body: comments,
+                        started: tick()))
                 if let firstComment, let reply, random.chance(0.5) {
-                    document.entries.append(HARDocument.Entry(
-                        url: apiURL("comment/list/reply/", "item_id=\(videoID)&comment_id=\(firstComment)&count=3&cursor=0", &random),
-                        body: reply, started: tick()))
+                    document.entries.append(
+                        HARDocument.Entry(
+                            url: apiURL(
+                                "comment/list/reply/", "item_id=\(videoID)&comment_id=\(firstComment)&count=3&cursor=0",
+                                &random),
+                            body: reply, started: tick()))
                 }
             }
             // One creator's profile per page: user detail, sometimes their posts.
             let creator = world.videos[chunk[random.below(chunk.count)]].creator
             if profilesOpened.insert(creator).inserted {
                 let sec = world.creators[creator].secUID
-                document.entries.append(HARDocument.Entry(
-                    url: apiURL("user/detail/", "uniqueId=\(world.creators[creator].username)&secUid=\(sec)", &random),
-                    body: userDetail(creator), started: tick()))
+                document.entries.append(
+                    HARDocument.Entry(
+                        url: apiURL(
+                            "user/detail/", "uniqueId=\(world.creators[creator].username)&secUid=\(sec)", &random),
+                        body: userDetail(creator), started: tick()))
                 if random.chance(0.5) {
-                    let posts = Array(world.creators[creator].videos.reversed().prefix(12)).filter { world.videos[$0].created < startTime }
-                    document.entries.append(HARDocument.Entry(
-                        url: apiURL("post/item_list/", "secUid=\(sec)&count=35&cursor=0", &random),
-                        body: itemList(posts, at: clock / 1000, &random), started: tick()))
+                    let posts = Array(world.creators[creator].videos.reversed().prefix(12)).filter {
+                        world.videos[$0].created < startTime
+                    }
+                    document.entries.append(
+                        HARDocument.Entry(
+                            url: apiURL("post/item_list/", "secUid=\(sec)&count=35&cursor=0", &random),
+                            body: itemList(posts, at: clock / 1000, &random), started: tick()))
                 }
             }
         }
@@ -122,29 +141,39 @@ struct CaptureRender {
         let creators = community.creators.filter { followersOfCreator[Int32($0)] != nil }
         if let creator = creators.first ?? (community.creators.isEmpty ? nil : community.creators.lowerBound) {
             let sec = world.creators[creator].secUID
-            document.entries.append(HARDocument.Entry(
-                url: apiURL("user/list/", "secUid=\(sec)&count=30&minCursor=0&maxCursor=0&scene=67", &random),
-                body: followerList(creator), started: tick()))
+            document.entries.append(
+                HARDocument.Entry(
+                    url: apiURL("user/list/", "secUid=\(sec)&count=30&minCursor=0&maxCursor=0&scene=67", &random),
+                    body: followerList(creator), started: tick()))
         }
         if !community.hashtags.isEmpty {
             let tag = world.hashtags[community.hashtags.lowerBound]
-            document.entries.append(HARDocument.Entry(
-                url: apiURL("challenge/detail/", "challengeName=\(tag.id)", &random), body: challengeDetail(tag), started: tick()))
+            document.entries.append(
+                HARDocument.Entry(
+                    url: apiURL("challenge/detail/", "challengeName=\(tag.id)", &random), body: challengeDetail(tag),
+                    started: tick()))
         }
         if !community.sounds.isEmpty {
             let sound = world.sounds[community.sounds.lowerBound]
-            document.entries.append(HARDocument.Entry(
-                url: apiURL("music/detail/", "musicId=\(sound.id)", &random), body: musicDetail(sound), started: tick()))
+            document.entries.append(
+                HARDocument.Entry(
+                    url: apiURL("music/detail/", "musicId=\(sound.id)", &random), body: musicDetail(sound),
+                    started: tick()))
         }
 
         // TikTok took a call for a bot's: HTTP 200, empty body. And a body the browser did not keep.
-        document.entries.append(HARDocument.Entry(
-            url: apiURL("post/item_list/", "secUid=\(firstCreator.secUID)&count=35&cursor=1", &random), body: [], started: tick()))
-        document.entries.append(HARDocument.Entry(
-            url: apiURL("recommend/item_list/", "count=8&from_page=fyp", &random), body: nil, started: tick()))
-        document.entries.append(HARDocument.Entry(
-            url: "https://www.tiktok.com/favicon.ico", mimeType: "image/x-icon", body: [0, 0, 1, 0, 1, 0], base64: true,
-            started: tick(), resourceType: "image"))
+        document.entries.append(
+            HARDocument.Entry(
+                url: apiURL("post/item_list/", "secUid=\(firstCreator.secUID)&count=35&cursor=1", &random), body: [],
+                started: tick()))
+        document.entries.append(
+            HARDocument.Entry(
+                url: apiURL("recommend/item_list/", "count=8&from_page=fyp", &random), body: nil, started: tick()))
+        document.entries.append(
+            HARDocument.Entry(
+                url: "https://www.tiktok.com/favicon.ico", mimeType: "image/x-icon", body: [0, 0, 1, 0, 1, 0],
+                base64: true,
+                started: tick(), resourceType: "image"))
         return document.render(pageURL: pageURL)
     }
 
@@ -154,7 +183,8 @@ struct CaptureRender {
     private func apiURL(_ path: String, _ query: String, _ random: inout SynthRandom) -> String {
         var token: [UInt8] = []
         for _ in 0..<6 { token.appendHex(random.next(), width: 16) }
-        return "https://www.tiktok.com/api/\(path)?WebIdLastTime=1780000000&aid=1988&app_language=en&app_name=tiktok_web"
+        return
+            "https://www.tiktok.com/api/\(path)?WebIdLastTime=1780000000&aid=1988&app_language=en&app_name=tiktok_web"
             + "&browser_language=en-US&browser_name=Mozilla&browser_online=true&browser_platform=Linux%20x86_64"
             + "&channel=tiktok_web&cookie_enabled=true&device_id=725\(world.options.seed % 1000)0000000000000"
             + "&device_platform=web_pc&focus_state=true&history_len=4&is_fullscreen=false&is_page_visible=true"
@@ -171,9 +201,11 @@ struct CaptureRender {
             w.field("cursor", "0")
             w.key("extra")
             w.object { w in
-                w.key("fatal_item_ids"); w.array { _ in }
+                w.key("fatal_item_ids")
+                w.array { _ in }
                 w.field("logid", "2026060209\(index)")
-                w.key("now"); w.uint(UInt64(time) * 1000)
+                w.key("now")
+                w.uint(UInt64(time) * 1000)
             }
             w.field("hasMore", true)
             w.key("itemList")
@@ -195,15 +227,19 @@ struct CaptureRender {
         let entity = world.videos[video]
         var random = SynthRandom(seed: entity.id, stream: 31)
         let creators = world.communities[entity.community].creators
-        let mention = random.below(6) == 0 && creators.count > 1 ? creators.lowerBound + random.below(creators.count) : nil
+        let mention =
+            random.below(6) == 0 && creators.count > 1 ? creators.lowerBound + random.below(creators.count) : nil
         var duetOf: Int?
         if random.below(10) == 0 {
             let earlier = world.videosCreated(in: entity.community, before: entity.created)
-            if earlier > 0, let source = world.drawVideo(in: entity.community, available: earlier, &random), source != video {
+            if earlier > 0, let source = world.drawVideo(in: entity.community, available: earlier, &random),
+                source != video
+            {
                 duetOf = source
             }
         }
-        shapes.writeItem(&w, video: video, time: time, mention: mention == entity.creator ? nil : mention, duetOf: duetOf)
+        shapes.writeItem(
+            &w, video: video, time: time, mention: mention == entity.creator ? nil : mention, duetOf: duetOf)
     }
 
     /// Comments on a video: the donors' own (the archive's time and text), others by creators of
@@ -223,30 +259,36 @@ struct CaptureRender {
         }
         var comments: [Comment] = []
         for comment in donorComments {
-            comments.append(Comment(
-                cid: Self.commentID(time: comment.time, seed: SynthRandom.mix(UInt64(comment.extra), UInt64(comment.donor))),
-                time: comment.time, text: comment.text, donor: comment.donor))
+            comments.append(
+                Comment(
+                    cid: Self.commentID(
+                        time: comment.time, seed: SynthRandom.mix(UInt64(comment.extra), UInt64(comment.donor))),
+                    time: comment.time, text: comment.text, donor: comment.donor))
         }
         for _ in 0..<random.between(1, 4) where !creators.isEmpty {
             let time = entity.created + Int64(random.between(600, 90 * 86_400))
             guard time < startTime else { continue }
-            comments.append(Comment(
-                cid: Self.commentID(time: time, seed: random.next()), time: time,
-                text: random.pick(Themes.commentOpeners), creator: creators.lowerBound + random.below(creators.count)))
+            comments.append(
+                Comment(
+                    cid: Self.commentID(time: time, seed: random.next()), time: time,
+                    text: random.pick(Themes.commentOpeners),
+                    creator: creators.lowerBound + random.below(creators.count)))
         }
         comments.sort { $0.time != $1.time ? $0.time > $1.time : $0.cid < $1.cid }
         let first = comments.first
         let replyTime = (first?.time ?? entity.created) + Int64(random.between(60, 7200))
         let reply = first.map { first in
-            Comment(cid: Self.commentID(time: replyTime, seed: first.cid), time: min(replyTime, startTime - 60),
-                    text: "thank you!! 🙏", creator: entity.creator)
+            Comment(
+                cid: Self.commentID(time: replyTime, seed: first.cid), time: min(replyTime, startTime - 60),
+                text: "thank you!! 🙏", creator: entity.creator)
         }
         func write(_ w: inout BodyWriter, _ comment: Comment, parent: UInt64?, preview: Comment?) {
             w.object { w in
                 w.field("cid", id: comment.cid)
                 w.field("text", comment.text)
                 w.field("aweme_id", id: entity.id)
-                w.key("create_time"); w.int(Int(comment.time))
+                w.key("create_time")
+                w.int(Int(comment.time))
                 w.field("digg_count", Int(comment.cid % 97))
                 if let parent { w.field("reply_id", id: parent) } else { w.field("reply_id", "0") }
                 w.field("reply_to_reply_id", "0")
@@ -258,10 +300,16 @@ struct CaptureRender {
                     w.null()
                 }
                 w.key("user")
-                if let donor = comment.donor { shapes.writeDonorUser(&w, donor) } else { shapes.writeCreatorUser(&w, comment.creator ?? entity.creator) }
+                if let donor = comment.donor {
+                    shapes.writeDonorUser(&w, donor)
+                } else {
+                    shapes.writeCreatorUser(&w, comment.creator ?? entity.creator)
+                }
                 w.key("share_info")
                 w.object { w in
-                    w.field("url", "https://www.tiktok.com/@\(world.creators[entity.creator].username)/video/\(entity.id)?_r=1")
+                    w.field(
+                        "url",
+                        "https://www.tiktok.com/@\(world.creators[entity.creator].username)/video/\(entity.id)?_r=1")
                     w.field("title", "")
                 }
                 w.field("comment_language", "en")
@@ -310,10 +358,14 @@ struct CaptureRender {
         w.object { w in
             w.key("userInfo")
             w.object { w in
-                w.key("user"); shapes.writeCreator(&w, creator)
-                w.key("stats"); shapes.writeCreatorStats(&w, creator, exact: false)
-                w.key("statsV2"); shapes.writeCreatorStats(&w, creator, exact: true)
-                w.key("itemList"); w.array { _ in }
+                w.key("user")
+                shapes.writeCreator(&w, creator)
+                w.key("stats")
+                shapes.writeCreatorStats(&w, creator, exact: false)
+                w.key("statsV2")
+                shapes.writeCreatorStats(&w, creator, exact: true)
+                w.key("itemList")
+                w.array { _ in }
             }
             w.key("shareMeta")
             w.object { w in
@@ -460,11 +512,13 @@ struct CaptureRender {
         }
         let id = browser == .chrome ? "__UNIVERSAL_DATA_FOR_REHYDRATION__" : "SIGI_STATE"
         var html: [UInt8] = []
-        html.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>TikTok - Make Your Day</title>")
+        html.append(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>TikTok - Make Your Day</title>")
         html.append("<link rel=\"preconnect\" href=\"https://lf16-tiktok-web.tiktokcdn-us.com\"></head><body>")
         html.append("<div id=\"app\"></div><script id=\"\(id)\" type=\"application/json\">")
         html.append(contentsOf: escaped)
-        html.append("</script><script src=\"https://lf16-tiktok-web.tiktokcdn-us.com/obj/app.js\"></script></body></html>")
+        html.append(
+            "</script><script src=\"https://lf16-tiktok-web.tiktokcdn-us.com/obj/app.js\"></script></body></html>")
         return html
     }
 }

@@ -27,13 +27,17 @@ enum SynthCaptures {
             let render = DonorRender(world: world, social: plan.social, donorIndex: donor, activity: activity)
             let multiline = world.donors[donor].layout.isJSON
             for item in activity.comments {
-                commentsByVideo[item.object, default: []].append(DonorComment(
-                    donor: donor, time: item.time, text: render.commentText(item, multiline: multiline), extra: item.extra))
+                commentsByVideo[item.object, default: []].append(
+                    DonorComment(
+                        donor: donor, time: item.time, text: render.commentText(item, multiline: multiline),
+                        extra: item.extra))
             }
             for item in activity.followedCreators { followersOfCreator[item.object, default: []].append(donor) }
             if focal.contains(donor) {
                 var seen = Set<Int32>()
-                watchedBy[donor] = activity.watches.reversed().filter { seen.insert($0.object).inserted }.map { Int($0.object) }
+                watchedBy[donor] = activity.watches.reversed().filter { seen.insert($0.object).inserted }.map {
+                    Int($0.object)
+                }
             }
         }
 
@@ -62,7 +66,8 @@ enum SynthCaptures {
         return files
     }
 
-    private static func write(_ render: CaptureRender, index: Int, to directory: String) throws(SynthError) -> [String] {
+    private static func write(_ render: CaptureRender, index: Int, to directory: String) throws(SynthError) -> [String]
+    {
         let har = render.render()
         let stem = render.fileStem
         switch index % 3 {
@@ -75,7 +80,8 @@ enum SynthCaptures {
             let name = stem + ".zip"
             let inner = "www.tiktok.com_Archive [\(render.startTime)].har"
             do {
-                try OutputFiles.write(try ArchiveWriter.data([(inner, har)], format: .zip), to: OutputFiles.join(directory, name))
+                try OutputFiles.write(
+                    try ArchiveWriter.data([(inner, har)], format: .zip), to: OutputFiles.join(directory, name))
             } catch let error as SynthError {
                 throw error
             } catch {
@@ -85,7 +91,9 @@ enum SynthCaptures {
         default:
             let name = stem + ".har.gz"
             do {
-                try OutputFiles.write(try ArchiveWriter.data([(stem + ".har", har)], format: .gzip), to: OutputFiles.join(directory, name))
+                try OutputFiles.write(
+                    try ArchiveWriter.data([(stem + ".har", har)], format: .gzip), to: OutputFiles.join(directory, name)
+                )
             } catch let error as SynthError {
                 throw error
             } catch {

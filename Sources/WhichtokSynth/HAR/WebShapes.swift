@@ -36,7 +36,8 @@ struct WebShapes {
         let days = UInt64(max(1, min(2000, (time - video.created) / 86_400)))
         let plays = base + base * days / 400
         return Counters(
-            plays: plays, likes: plays / UInt64(8 + random.below(20)), comments: plays / UInt64(300 + random.below(900)),
+            plays: plays, likes: plays / UInt64(8 + random.below(20)),
+            comments: plays / UInt64(300 + random.below(900)),
             shares: plays / UInt64(200 + random.below(2000)), saves: plays / UInt64(150 + random.below(1500)))
     }
 
@@ -59,7 +60,9 @@ struct WebShapes {
         bytes.appendHex(SynthRandom.mix(seed, 1), width: 16)
         bytes.appendHex(SynthRandom.mix(seed, 2), width: 16)
         text += String(decoding: bytes, as: UTF8.self)
-        text += "?lk3s=81f88b70&x-expires=\(expires)&x-signature=" + String(decoding: bytes.prefix(20), as: UTF8.self) + "%3D"
+        text +=
+            "?lk3s=81f88b70&x-expires=\(expires)&x-signature=" + String(decoding: bytes.prefix(20), as: UTF8.self)
+            + "%3D"
         return text
     }
 
@@ -72,8 +75,11 @@ struct WebShapes {
             w.field("id", id: creator.numericID)
             w.field("uniqueId", uniqueID ?? creator.username)
             w.field("nickname", creator.nickname)
-            w.field("avatarThumb", Self.mediaURL("p16-sign-va.tiktokcdn.com", creator.numericID, expires: 1_790_000_000))
-            w.field("avatarMedium", Self.mediaURL("p16-sign-va.tiktokcdn.com", creator.numericID &+ 1, expires: 1_790_000_000))
+            w.field(
+                "avatarThumb", Self.mediaURL("p16-sign-va.tiktokcdn.com", creator.numericID, expires: 1_790_000_000))
+            w.field(
+                "avatarMedium",
+                Self.mediaURL("p16-sign-va.tiktokcdn.com", creator.numericID &+ 1, expires: 1_790_000_000))
             w.field("signature", "\(world.communities[creator.community].name) creator")
             w.field("verified", creator.popularity > 0.9)
             w.field("secUid", creator.secUID)
@@ -99,13 +105,20 @@ struct WebShapes {
             if exact { w.string(String(number)) } else { w.uint(Self.rounded(number)) }
         }
         w.object { w in
-            w.key("followerCount"); value(&w, followers)
-            w.key("followingCount"); value(&w, UInt64(creator.videos.count * 3))
-            w.key("heart"); value(&w, hearts)
-            w.key("heartCount"); value(&w, hearts)
-            w.key("videoCount"); value(&w, videos)
-            w.key("diggCount"); value(&w, UInt64(creator.videos.count * 40))
-            w.key("friendCount"); value(&w, 0)
+            w.key("followerCount")
+            value(&w, followers)
+            w.key("followingCount")
+            value(&w, UInt64(creator.videos.count * 3))
+            w.key("heart")
+            value(&w, hearts)
+            w.key("heartCount")
+            value(&w, hearts)
+            w.key("videoCount")
+            value(&w, videos)
+            w.key("diggCount")
+            value(&w, UInt64(creator.videos.count * 40))
+            w.key("friendCount")
+            value(&w, 0)
         }
     }
 
@@ -121,7 +134,9 @@ struct WebShapes {
             w.object { w in
                 w.field("uri", "100x100/tos-maliva-avt-0068/\(donor.numericID)")
                 w.key("url_list")
-                w.array { $0.string(Self.mediaURL("p16-sign-va.tiktokcdn.com", donor.numericID, expires: 1_790_000_000)) }
+                w.array {
+                    $0.string(Self.mediaURL("p16-sign-va.tiktokcdn.com", donor.numericID, expires: 1_790_000_000))
+                }
             }
             w.field("custom_verify", "")
         }
@@ -158,7 +173,8 @@ struct WebShapes {
         w.object { w in
             w.field("id", id: video.id)
             w.field("desc", desc)
-            w.key("createTime"); w.int(Int(video.created))
+            w.key("createTime")
+            w.int(Int(video.created))
             w.field("scheduleTime", 0)
             w.key("video")
             w.object { w in
@@ -172,7 +188,8 @@ struct WebShapes {
                 w.field("dynamicCover", Self.mediaURL("p16-sign-va.tiktokcdn.com", video.id &+ 2, expires: expires))
                 w.field("playAddr", Self.mediaURL("v16-webapp-prime.tiktok.com", video.id &+ 3, expires: expires))
                 w.field("downloadAddr", Self.mediaURL("v16-webapp-prime.tiktok.com", video.id &+ 4, expires: expires))
-                w.key("shareCover"); w.array { $0.string("") }
+                w.key("shareCover")
+                w.array { $0.string("") }
                 w.field("bitrate", 600_000 + Int(video.id % 400_000))
                 w.field("format", "mp4")
                 w.field("codecType", "h264")
@@ -198,7 +215,8 @@ struct WebShapes {
                         }
                     }
                 }
-                w.key("subtitleInfos"); w.array { _ in }
+                w.key("subtitleInfos")
+                w.array { _ in }
                 w.field("VQScore", "71.5")
             }
             w.key("author")
@@ -225,11 +243,16 @@ struct WebShapes {
             }
             w.key("stats")
             w.object { w in
-                w.key("diggCount"); w.uint(Self.rounded(counters.likes))
-                w.key("shareCount"); w.uint(Self.rounded(counters.shares))
-                w.key("commentCount"); w.uint(Self.rounded(counters.comments))
-                w.key("playCount"); w.uint(Self.rounded(counters.plays))
-                w.key("collectCount"); w.uint(Self.rounded(counters.saves))
+                w.key("diggCount")
+                w.uint(Self.rounded(counters.likes))
+                w.key("shareCount")
+                w.uint(Self.rounded(counters.shares))
+                w.key("commentCount")
+                w.uint(Self.rounded(counters.comments))
+                w.key("playCount")
+                w.uint(Self.rounded(counters.plays))
+                w.key("collectCount")
+                w.uint(Self.rounded(counters.saves))
             }
             w.key("statsV2")
             w.object { w in
@@ -244,7 +267,8 @@ struct WebShapes {
             w.object { w in
                 if let duetOf { w.field("duetFromId", id: world.videos[duetOf].id) } else { w.field("duetFromId", "0") }
             }
-            w.key("warnInfo"); w.array { _ in }
+            w.key("warnInfo")
+            w.array { _ in }
             w.field("originalItem", false)
             w.field("officalItem", false)
             w.key("textExtra")
@@ -261,7 +285,8 @@ struct WebShapes {
             w.field("shareEnabled", true)
             w.field("isAd", false)
             w.field("collected", false)
-            w.key("diversificationLabels"); w.array { $0.string(world.communities[creator.community].name) }
+            w.key("diversificationLabels")
+            w.array { $0.string(world.communities[creator.community].name) }
             w.field("locationCreated", "US")
             w.field("textLanguage", "en")
         }
@@ -327,7 +352,9 @@ struct WebShapes {
             if let sound = video.sound {
                 w.field("id", id: world.sounds[sound].id)
                 w.field("title", world.sounds[sound].title)
-                w.field("authorName", String(world.sounds[sound].title.split(separator: "-").last ?? "").trimmingCharacters())
+                w.field(
+                    "authorName",
+                    String(world.sounds[sound].title.split(separator: "-").last ?? "").trimmingCharacters())
                 w.field("original", false)
             } else {
                 w.field("id", id: originalSoundID(ofVideo: index))

@@ -156,15 +156,19 @@ public struct SynthWorld: Sendable {
                 var title: String
                 var attempt = 0
                 repeat {
-                    title = random.pick(Themes.soundWords) + " " + random.pick(Themes.soundNouns)
+                    title =
+                        random.pick(Themes.soundWords) + " " + random.pick(Themes.soundNouns)
                         + (attempt >= 5 ? " " + String(attempt / 5 + 1) : "") + " - " + random.pick(Themes.artists)
                     attempt += 1
                 } while !usedSoundTitles.insert(title).inserted
-                sounds.append(Sound(title: title, id: freshID { Self.longID(&$0, high: 68...72) }, community: communityIndex))
+                sounds.append(
+                    Sound(title: title, id: freshID { Self.longID(&$0, high: 68...72) }, community: communityIndex))
             }
             for effectIndex in 0..<effectsPerCommunity {
                 let name = Themes.effectNames[(communityIndex + effectIndex) % Themes.effectNames.count]
-                effects.append(Effect(name: name, id: freshID { UInt64($0.between(100_000, 3_999_999)) }, community: communityIndex))
+                effects.append(
+                    Effect(
+                        name: name, id: freshID { UInt64($0.between(100_000, 3_999_999)) }, community: communityIndex))
             }
 
             let width = max(2, String(creatorsPerCommunity - 1).count)
@@ -189,30 +193,34 @@ public struct SynthWorld: Sendable {
                     var tags: [Int] = []
                     for _ in 0..<random.between(1, 4) {
                         // Popular tags (the theme's own) are drawn more often than the long tail.
-                        let pick = random.chance(0.6)
+                        let pick =
+                            random.chance(0.6)
                             ? random.below(min(theme.hashtags.count, hashtagsPerCommunity))
                             : random.below(hashtagsPerCommunity)
                         if !tags.contains(hashtagStart + pick) { tags.append(hashtagStart + pick) }
                     }
-                    videos.append(Video(id: id, creator: creators.count, community: communityIndex, sound: sound, hashtags: tags))
+                    videos.append(
+                        Video(id: id, creator: creators.count, community: communityIndex, sound: sound, hashtags: tags))
                 }
                 let popularity = 1 / Double(creatorIndex + 1).squareRoot() * (0.6 + random.unit() * 0.8)
-                creators.append(Creator(
-                    username: username,
-                    nickname: Themes.firstNames[random.below(Themes.firstNames.count)] + " · " + theme.name,
-                    community: communityIndex,
-                    numericID: Self.longID(&random, high: 66...74),
-                    secUID: Self.secUID(&random),
-                    videos: videoStart..<videos.count,
-                    popularity: popularity))
+                creators.append(
+                    Creator(
+                        username: username,
+                        nickname: Themes.firstNames[random.below(Themes.firstNames.count)] + " · " + theme.name,
+                        community: communityIndex,
+                        numericID: Self.longID(&random, high: 66...74),
+                        secUID: Self.secUID(&random),
+                        videos: videoStart..<videos.count,
+                        popularity: popularity))
             }
-            communities.append(Community(
-                index: communityIndex, name: theme.name,
-                creators: creatorStart..<creators.count,
-                hashtags: hashtagStart..<hashtags.count,
-                sounds: soundStart..<sounds.count,
-                effects: effectStart..<effects.count,
-                donors: []))
+            communities.append(
+                Community(
+                    index: communityIndex, name: theme.name,
+                    creators: creatorStart..<creators.count,
+                    hashtags: hashtagStart..<hashtags.count,
+                    sounds: soundStart..<sounds.count,
+                    effects: effectStart..<effects.count,
+                    donors: []))
         }
 
         buildIndexes(&random)
@@ -302,11 +310,13 @@ public struct SynthWorld: Sendable {
             let username = "d" + String(repeating: "0", count: width - number.count) + number + "_" + stem
             let era = layout.exportEra
             let exportTime = random.between(era.lowerBound, upTo: era.upperBound)
-            let activeSince = max(Self.firstVideoTime + 20 * 86_400, exportTime - Int64(random.between(200, 1000)) * 86_400)
-            donors.append(Donor(
-                index: donorIndex, username: username, community: memberships[donorIndex], layout: layout,
-                container: containers[donorIndex], numericID: Self.longID(&random, high: 66...74),
-                exportTime: exportTime, activeSince: activeSince, budget: budgets[donorIndex]))
+            let activeSince = max(
+                Self.firstVideoTime + 20 * 86_400, exportTime - Int64(random.between(200, 1000)) * 86_400)
+            donors.append(
+                Donor(
+                    index: donorIndex, username: username, community: memberships[donorIndex], layout: layout,
+                    container: containers[donorIndex], numericID: Self.longID(&random, high: 66...74),
+                    exportTime: exportTime, activeSince: activeSince, budget: budgets[donorIndex]))
             communities[memberships[donorIndex]].donors.append(donorIndex)
         }
     }

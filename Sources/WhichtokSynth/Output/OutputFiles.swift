@@ -1,18 +1,19 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import WhichtokImport
 
 #if canImport(Glibc)
-private let systemWrite = Glibc.write
+    import Glibc
 #elseif canImport(Musl)
-private let systemWrite = Musl.write
+    import Musl
 #elseif canImport(Darwin)
-private let systemWrite = Darwin.write
+    import Darwin
+#endif
+
+#if canImport(Glibc)
+    private let systemWrite = Glibc.write
+#elseif canImport(Musl)
+    private let systemWrite = Musl.write
+#elseif canImport(Darwin)
+    private let systemWrite = Darwin.write
 #endif
 
 /// File-system output: plain POSIX calls, so donors can be written from several threads.

@@ -55,7 +55,8 @@ struct DonorActivity: Sendable {
 
     /// Search-term styles, in `Item.extra & 3`.
     enum SearchStyle: UInt32 {
-        case hashtag = 0, hashtagPhrase, creator, noun
+        case hashtag = 0
+        case hashtagPhrase, creator, noun
     }
 
     init(world: SynthWorld, social: SocialPlan, donorIndex: Int) {
@@ -65,7 +66,9 @@ struct DonorActivity: Sendable {
         let home = donor.community
         let latest = donor.exportTime - 600
         // Videos the donor can have seen: created at least two days before the export.
-        let available = world.communities.map { world.videosCreated(in: $0.index, before: donor.exportTime - 2 * 86_400) }
+        let available = world.communities.map {
+            world.videosCreated(in: $0.index, before: donor.exportTime - 2 * 86_400)
+        }
         let budget = Double(donor.budget)
 
         /// A video for an event at `time`: from the home community mostly, created an hour before.
@@ -76,7 +79,8 @@ struct DonorActivity: Sendable {
         }
         /// Activity comes in sessions: a burst of events seconds to minutes apart, at random
         /// moments of the donor's active period. Ascending.
-        func sessionTimes(_ count: Int, meanLength: Int, gap: ClosedRange<Int>, _ random: inout SynthRandom) -> [Int64] {
+        func sessionTimes(_ count: Int, meanLength: Int, gap: ClosedRange<Int>, _ random: inout SynthRandom) -> [Int64]
+        {
             var times: [Int64] = []
             times.reserveCapacity(count)
             while times.count < count {
@@ -144,15 +148,19 @@ struct DonorActivity: Sendable {
         if donor.layout == .jsonPartial {
             // A category export has no watch history: likes and favourites come in their own sessions.
             var liked = Set<Int32>()
-            likes = videosAt(sessionTimes(share(0.60), meanLength: 6, gap: 10...120, &random), seen: &liked, distinct: true, &random)
+            likes = videosAt(
+                sessionTimes(share(0.60), meanLength: 6, gap: 10...120, &random), seen: &liked, distinct: true, &random)
             leftover += share(0.60) - likes.count
             var favourited = Set<Int32>()
-            favoriteVideos = videosAt(sessionTimes(share(0.20), meanLength: 3, gap: 10...300, &random), seen: &favourited, distinct: true, &random)
+            favoriteVideos = videosAt(
+                sessionTimes(share(0.20), meanLength: 3, gap: 10...300, &random), seen: &favourited, distinct: true,
+                &random)
             leftover += share(0.20) - favoriteVideos.count
             favoriteSounds = distinctPicks(share(0.02), pool: { world.communities[$0].sounds }, &random)
             favoriteHashtags = distinctPicks(share(0.02), pool: { world.communities[$0].hashtags }, &random)
             favoriteEffects = distinctPicks(share(0.01), pool: { world.communities[$0].effects }, &random)
-            leftover += share(0.02) * 2 + share(0.01) - favoriteSounds.count - favoriteHashtags.count - favoriteEffects.count
+            leftover +=
+                share(0.02) * 2 + share(0.01) - favoriteSounds.count - favoriteHashtags.count - favoriteEffects.count
             var unused = Set<Int32>()
             let commentTimes = sessionTimes(share(0.15) + leftover, meanLength: 2, gap: 20...600, &random)
             comments = commentItems(videosAt(commentTimes, seen: &unused, distinct: false, &random), &random)
@@ -163,7 +171,10 @@ struct DonorActivity: Sendable {
         // Watch history: sessions of views; some videos are watched again seconds or minutes later.
         var unused = Set<Int32>()
         let watchCount = share(Mix.watched)
-        for item in videosAt(sessionTimes(watchCount * 12 / 13, meanLength: 14, gap: 6...150, &random), seen: &unused, distinct: false, &random) {
+        for item in videosAt(
+            sessionTimes(watchCount * 12 / 13, meanLength: 14, gap: 6...150, &random), seen: &unused, distinct: false,
+            &random)
+        {
             watches.append(item)
             if random.chance(1.0 / 12) {
                 watches.append(Item(time: min(latest, item.time + Int64(random.between(4, 900))), object: item.object))
@@ -174,16 +185,24 @@ struct DonorActivity: Sendable {
         // Likes and favourites: mostly videos just watched, the rest at other times; each video once.
         var liked = Set<Int32>()
         likes = fromWatches(share(Mix.liked) * 6 / 10, seen: &liked, distinct: true, &random)
-        likes += videosAt(sessionTimes(share(Mix.liked) - likes.count, meanLength: 4, gap: 10...200, &random), seen: &liked, distinct: true, &random)
+        likes += videosAt(
+            sessionTimes(share(Mix.liked) - likes.count, meanLength: 4, gap: 10...200, &random), seen: &liked,
+            distinct: true, &random)
         leftover += share(Mix.liked) - likes.count
         var favourited = Set<Int32>()
         favoriteVideos = fromWatches(share(Mix.favoriteVideos) / 2, seen: &favourited, distinct: true, &random)
-        favoriteVideos += videosAt(sessionTimes(share(Mix.favoriteVideos) - favoriteVideos.count, meanLength: 2, gap: 10...300, &random), seen: &favourited, distinct: true, &random)
+        favoriteVideos += videosAt(
+            sessionTimes(share(Mix.favoriteVideos) - favoriteVideos.count, meanLength: 2, gap: 10...300, &random),
+            seen: &favourited, distinct: true, &random)
         leftover += share(Mix.favoriteVideos) - favoriteVideos.count
-        favoriteSounds = distinctPicks(share(Mix.favoriteSoundsOrHashtags), pool: { world.communities[$0].sounds }, &random)
-        favoriteHashtags = distinctPicks(share(Mix.favoriteSoundsOrHashtags), pool: { world.communities[$0].hashtags }, &random)
+        favoriteSounds = distinctPicks(
+            share(Mix.favoriteSoundsOrHashtags), pool: { world.communities[$0].sounds }, &random)
+        favoriteHashtags = distinctPicks(
+            share(Mix.favoriteSoundsOrHashtags), pool: { world.communities[$0].hashtags }, &random)
         favoriteEffects = distinctPicks(share(Mix.favoriteEffects), pool: { world.communities[$0].effects }, &random)
-        leftover += share(Mix.favoriteSoundsOrHashtags) * 2 + share(Mix.favoriteEffects) - favoriteSounds.count - favoriteHashtags.count - favoriteEffects.count
+        leftover +=
+            share(Mix.favoriteSoundsOrHashtags) * 2 + share(Mix.favoriteEffects) - favoriteSounds.count
+            - favoriteHashtags.count - favoriteEffects.count
 
         let creatorFollows = max(0, share(Mix.followed) - social.followingOf[donorIndex].count)
         followedCreators = distinctPicks(creatorFollows, pool: { world.communities[$0].creators }, &random)
@@ -191,7 +210,9 @@ struct DonorActivity: Sendable {
 
         // Shares: mostly right after watching.
         var shared = fromWatches(share(Mix.shared) * 7 / 10, seen: &unused, distinct: false, &random)
-        shared += videosAt(sessionTimes(share(Mix.shared) - shared.count, meanLength: 2, gap: 10...300, &random), seen: &unused, distinct: false, &random)
+        shared += videosAt(
+            sessionTimes(share(Mix.shared) - shared.count, meanLength: 2, gap: 10...300, &random), seen: &unused,
+            distinct: false, &random)
         leftover += share(Mix.shared) - shared.count
         shares = shared.map { item in
             let method = UInt32(random.below(Self.shareMethods.count))
@@ -205,7 +226,9 @@ struct DonorActivity: Sendable {
         }
 
         var commented = fromWatches(share(Mix.commented) / 2, seen: &unused, distinct: false, &random)
-        commented += videosAt(sessionTimes(share(Mix.commented) - commented.count, meanLength: 2, gap: 20...600, &random), seen: &unused, distinct: false, &random)
+        commented += videosAt(
+            sessionTimes(share(Mix.commented) - commented.count, meanLength: 2, gap: 20...600, &random), seen: &unused,
+            distinct: false, &random)
         leftover += share(Mix.commented) - commented.count
         comments = commentItems(commented, &random)
 
@@ -217,16 +240,19 @@ struct DonorActivity: Sendable {
             switch style {
             case .hashtag, .hashtagPhrase:
                 let tags = world.communities[community].hashtags
-                object = tags.lowerBound + (random.chance(0.6) ? random.below(min(8, tags.count)) : random.below(tags.count))
+                object =
+                    tags.lowerBound + (random.chance(0.6) ? random.below(min(8, tags.count)) : random.below(tags.count))
             case .creator:
                 object = world.drawCreator(in: community, &random)
             case .noun:
                 object = community
             }
-            let time = watches.isEmpty
+            let time =
+                watches.isEmpty
                 ? random.between(donor.activeSince, upTo: latest)
                 : max(donor.activeSince, watches[random.below(watches.count)].time - Int64(random.between(5, 120)))
-            searches.append(Item(time: time, object: Int32(object), extra: style.rawValue | UInt32(random.below(1 << 16)) << 2))
+            searches.append(
+                Item(time: time, object: Int32(object), extra: style.rawValue | UInt32(random.below(1 << 16)) << 2))
         }
 
         let postTimes = sessionTimes(max(1, share(Mix.posted)), meanLength: 1, gap: 60...600, &random)
@@ -238,17 +264,19 @@ struct DonorActivity: Sendable {
                 if !postTags.contains(tag) { postTags.append(tag) }
             }
             let sounds = world.communities[home].sounds
-            posts.append(Post(
-                time: time,
-                likes: random.chance(0.1) ? 0 : Int(random.unit() * random.unit() * 4000),
-                sound: random.chance(0.5) ? sounds.lowerBound + random.below(sounds.count) : nil,
-                hashtags: postTags,
-                seed: random.next()))
+            posts.append(
+                Post(
+                    time: time,
+                    likes: random.chance(0.1) ? 0 : Int(random.unit() * random.unit() * 4000),
+                    sound: random.chance(0.5) ? sounds.lowerBound + random.below(sounds.count) : nil,
+                    hashtags: postTags,
+                    seed: random.next()))
         }
 
         // What the distinct lists could not take goes to the watch history (views repeat anyway).
         if leftover > 0 {
-            watches += videosAt(sessionTimes(leftover, meanLength: 14, gap: 6...150, &random), seen: &unused, distinct: false, &random)
+            watches += videosAt(
+                sessionTimes(leftover, meanLength: 14, gap: 6...150, &random), seen: &unused, distinct: false, &random)
         }
         Self.finish(&self)
     }
@@ -258,7 +286,8 @@ struct DonorActivity: Sendable {
         func order(_ items: inout [Item]) {
             items.sort { $0.time != $1.time ? $0.time > $1.time : $0.object < $1.object }
             guard items.count > 1 else { return }
-            for index in stride(from: items.count - 2, through: 0, by: -1) where items[index].time <= items[index + 1].time {
+            for index in stride(from: items.count - 2, through: 0, by: -1)
+            where items[index].time <= items[index + 1].time {
                 items[index].time = items[index + 1].time + 1
             }
         }

@@ -76,7 +76,8 @@ struct SocialPlan: Sendable {
                 guard followPairs.insert(key).inserted else { continue }
                 let (lower, upper) = sharedTime([donor, other], &random)
                 let index = follows.count
-                follows.append(Follow(follower: Int32(donor), followee: Int32(other), time: random.between(lower, upTo: upper)))
+                follows.append(
+                    Follow(follower: Int32(donor), followee: Int32(other), time: random.between(lower, upTo: upper)))
                 followingOf[donor].append(index)
                 followersOf[other].append(index)
             }
@@ -90,7 +91,8 @@ struct SocialPlan: Sendable {
                 guard let other = partner(of: donor, &random) else { continue }
                 let key = UInt64(min(donor, other)) << 32 | UInt64(max(donor, other))
                 guard chatPairs.insert(key).inserted else { continue }
-                conversations.append(Conversation(groupID: 0, members: [Int32(min(donor, other)), Int32(max(donor, other))]))
+                conversations.append(
+                    Conversation(groupID: 0, members: [Int32(min(donor, other)), Int32(max(donor, other))]))
                 weights.append(0.5 + random.unit() * 1.5)
             }
         }
@@ -193,7 +195,9 @@ enum Links {
         buffer.append(UInt8(ascii: "/"))
     }
 
-    static func webVideo(_ username: String, _ id: UInt64) -> String { "https://www.tiktok.com/@\(username)/video/\(id)" }
+    static func webVideo(_ username: String, _ id: UInt64) -> String {
+        "https://www.tiktok.com/@\(username)/video/\(id)"
+    }
     static func sound(_ id: UInt64) -> String { "https://m.tiktok.com/h5/share/music/\(id).html" }
     static func effect(_ id: UInt64) -> String { "https://m.tiktok.com/share/stickers/detail/\(id).html" }
     static func favoriteHashtag(_ id: UInt64) -> String { "https://m.tiktok.com/h5/share/tag/\(id).html" }

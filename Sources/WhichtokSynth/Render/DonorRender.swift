@@ -57,8 +57,9 @@ struct DonorRender {
         var random = SynthRandom(seed: world.options.seed, stream: 5, index: UInt64(donor.index))
         let count = random.below(3)
         return (0..<count).map { _ in
-            PersonRecord(time: random.between(donor.activeSince, upTo: donor.exportTime),
-                         username: "spam.bot_\(random.between(1000, 99_999))")
+            PersonRecord(
+                time: random.between(donor.activeSince, upTo: donor.exportTime),
+                username: "spam.bot_\(random.between(1000, 99_999))")
         }.sorted { $0.time > $1.time }
     }
 
@@ -132,7 +133,8 @@ struct DonorRender {
         case .hashtag:
             return world.hashtags[Int(item.object)].name
         case .hashtagPhrase:
-            return world.hashtags[Int(item.object)].name + " " + random.pick(["ideas", "tutorial", "2025", "for beginners", "trend", "compilation"])
+            return world.hashtags[Int(item.object)].name + " "
+                + random.pick(["ideas", "tutorial", "2025", "for beginners", "trend", "compilation"])
         case .creator:
             let name = world.creators[Int(item.object)].username
             return random.chance(0.5) ? "@" + name : name
@@ -149,7 +151,8 @@ struct DonorRender {
 
     func shareLink(_ item: DonorActivity.Item) -> String {
         let video = world.videos[Int(item.object)]
-        return item.extra >> 8 & 1 == 1 ? Links.webVideo(world.creators[video.creator].username, video.id) : Links.videoShare(video.id)
+        return item.extra >> 8 & 1 == 1
+            ? Links.webVideo(world.creators[video.creator].username, video.id) : Links.videoShare(video.id)
     }
 
     func postTitle(_ post: DonorActivity.Post) -> String {
@@ -170,7 +173,9 @@ struct DonorRender {
         bytes.appendHex(post.seed, width: 16)
         bytes.append("/video/tos/useast5/tos-useast5-ve-0068c001-tx/o")
         bytes.appendHex(post.seed >> 24, width: 10)
-        bytes.append("/?a=1233&bti=NEBzNTY6QGo6OjZALnAjNDQuYCMxNDNg&ch=0&cr=0&dr=0&er=0&lr=all&cd=0%7C0%7C0%7C0&br=2400&bt=1200&ft=Ht&mime_type=video_mp4&qs=0&rc=ZGk0OzM4NDk1aTU3ZTVoZ0BpM2s&x-expires=")
+        bytes.append(
+            "/?a=1233&bti=NEBzNTY6QGo6OjZALnAjNDQuYCMxNDNg&ch=0&cr=0&dr=0&er=0&lr=all&cd=0%7C0%7C0%7C0&br=2400&bt=1200&ft=Ht&mime_type=video_mp4&qs=0&rc=ZGk0OzM4NDk1aTU3ZTVoZ0BpM2s&x-expires="
+        )
         bytes.appendDecimal(UInt64(donor.exportTime + 4 * 86_400))
         bytes.append("&x-signature=")
         bytes.appendHex(post.seed >> 40, width: 6)
@@ -203,13 +208,20 @@ struct DonorRender {
     var logins: [Login] {
         var random = SynthRandom(seed: world.options.seed, stream: 6, index: UInt64(donor.index))
         let iPhone = random.chance(0.5)
-        let model = iPhone ? random.pick(["iPhone14,5", "iPhone15,2", "iPhone13,2"]) : random.pick(["SM-G991B", "Pixel 7", "M2101K6G"])
-        let system = iPhone ? random.pick(["iOS 17.5.1", "iOS 16.6", "iOS 18.1"]) : random.pick(["Android 12", "Android 14", "Android ", " "])
+        let model =
+            iPhone
+            ? random.pick(["iPhone14,5", "iPhone15,2", "iPhone13,2"])
+            : random.pick(["SM-G991B", "Pixel 7", "M2101K6G"])
+        let system =
+            iPhone
+            ? random.pick(["iOS 17.5.1", "iOS 16.6", "iOS 18.1"])
+            : random.pick(["Android 12", "Android 14", "Android ", " "])
         var list = (0..<random.between(2, 8)).map { _ in
-            Login(time: random.between(donor.activeSince, upTo: donor.exportTime),
-                  ip: "192.0.2.\(random.between(1, 254))", model: model, system: system,
-                  network: random.pick(["Wi-Fi", "4G", "Wi-Fi", "mobile", ""]),
-                  carrier: random.chance(0.7) ? "" : random.pick(["Vodafone", "KPN", "T-Mobile"]))
+            Login(
+                time: random.between(donor.activeSince, upTo: donor.exportTime),
+                ip: "192.0.2.\(random.between(1, 254))", model: model, system: system,
+                network: random.pick(["Wi-Fi", "4G", "Wi-Fi", "mobile", ""]),
+                carrier: random.chance(0.7) ? "" : random.pick(["Vodafone", "KPN", "T-Mobile"]))
         }
         list.sort { $0.time < $1.time }
         return list
@@ -238,9 +250,11 @@ struct DonorRender {
     var offTikTok: [(time: Int64, source: String, event: String)] {
         var random = SynthRandom(seed: world.options.seed, stream: 13, index: UInt64(donor.index))
         return (0..<random.below(4)).map { _ in
-            (random.between(donor.activeSince, upTo: donor.exportTime),
-             random.pick(["Shop Example", "Games Inc.", "News App"]),
-             random.pick(["LaunchAPP", "ViewContent", "Login", "Pageview", "Search", "AddToCart"]))
+            (
+                random.between(donor.activeSince, upTo: donor.exportTime),
+                random.pick(["Shop Example", "Games Inc.", "News App"]),
+                random.pick(["LaunchAPP", "ViewContent", "Login", "Pageview", "Search", "AddToCart"])
+            )
         }.sorted { $0.time < $1.time }
     }
 }

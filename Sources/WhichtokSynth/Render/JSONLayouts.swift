@@ -25,32 +25,65 @@ extension DonorRender {
         var random = self.random
         let empty: JSONNode = random.chance(0.5) ? .null : .emptyArray
         return .sortedObject([
-            ("Activity", .sortedObject([
-                ("Favorite Effects", .object([("FavoriteEffectsList", favoriteEffects(empty))])),
-                ("Favorite Hashtags", .object([("FavoriteHashtagList", favoriteHashtags(empty))])),
-                ("Favorite Sounds", .object([("FavoriteSoundList", favoriteSounds(empty))])),
-                ("Favorite Videos", .object([("FavoriteVideoList", videoRecords(activity.favoriteVideos, date: "Date", link: "Link", empty: empty))])),
-                ("Follower List", .object([("FansList", people(followers, empty))])),
-                ("Following List", .object([("Following", people(following, empty))])),
-                ("Hashtag", .object([("HashtagList", hashtagList(empty))])),
-                ("Like List", .object([("ItemFavoriteList", videoRecords(activity.likes, date: "Date", link: "VideoLink", empty: empty))])),
-                ("Login History", .object([("LoginHistoryList", loginList(empty))])),
-                ("Search History", .object([("SearchList", searchList(empty))])),
-                ("Share History", .object([("ShareHistoryList", shareList(placeholders: false, empty))])),
-                ("Status", .object([("Status List", statusList(.g1))])),
-                ("Video Browsing History", .object([("VideoList", videoRecords(activity.watches, date: "Date", link: "VideoLink", empty: empty))])),
-            ])),
-            ("App Settings", .sortedObject([
-                ("Block", .object([("BlockList", people(blocked, empty))])),
-                ("Settings", .object([("SettingsMap", settingsMap(modern: false))])),
-            ])),
+            (
+                "Activity",
+                .sortedObject([
+                    ("Favorite Effects", .object([("FavoriteEffectsList", favoriteEffects(empty))])),
+                    ("Favorite Hashtags", .object([("FavoriteHashtagList", favoriteHashtags(empty))])),
+                    ("Favorite Sounds", .object([("FavoriteSoundList", favoriteSounds(empty))])),
+                    (
+                        "Favorite Videos",
+                        .object([
+                            (
+                                "FavoriteVideoList",
+                                videoRecords(activity.favoriteVideos, date: "Date", link: "Link", empty: empty)
+                            )
+                        ])
+                    ),
+                    ("Follower List", .object([("FansList", people(followers, empty))])),
+                    ("Following List", .object([("Following", people(following, empty))])),
+                    ("Hashtag", .object([("HashtagList", hashtagList(empty))])),
+                    (
+                        "Like List",
+                        .object([
+                            (
+                                "ItemFavoriteList",
+                                videoRecords(activity.likes, date: "Date", link: "VideoLink", empty: empty)
+                            )
+                        ])
+                    ),
+                    ("Login History", .object([("LoginHistoryList", loginList(empty))])),
+                    ("Search History", .object([("SearchList", searchList(empty))])),
+                    ("Share History", .object([("ShareHistoryList", shareList(placeholders: false, empty))])),
+                    ("Status", .object([("Status List", statusList(.g1))])),
+                    (
+                        "Video Browsing History",
+                        .object([
+                            ("VideoList", videoRecords(activity.watches, date: "Date", link: "VideoLink", empty: empty))
+                        ])
+                    ),
+                ])
+            ),
+            (
+                "App Settings",
+                .sortedObject([
+                    ("Block", .object([("BlockList", people(blocked, empty))])),
+                    ("Settings", .object([("SettingsMap", settingsMap(modern: false))])),
+                ])
+            ),
             ("Comment", .object([("Comments", .object([("CommentsList", commentList(.dateAndComment, empty))]))])),
-            ("Direct Messages", .object([("Chat History", .object([("ChatHistory", chatMap(chats, empty: .emptyObject))]))])),
+            (
+                "Direct Messages",
+                .object([("Chat History", .object([("ChatHistory", chatMap(chats, empty: .emptyObject))]))])
+            ),
             ("Profile", .object([("Profile Information", .object([("ProfileMap", profileMap(.g1))]))])),
-            ("Tiktok Live", .sortedObject([
-                ("Go Live History", .object([("GoLiveMap", .null)])),
-                ("Watch Live History", .object([("WatchLiveMap", .null)])),
-            ])),
+            (
+                "Tiktok Live",
+                .sortedObject([
+                    ("Go Live History", .object([("GoLiveMap", .null)])),
+                    ("Watch Live History", .object([("WatchLiveMap", .null)])),
+                ])
+            ),
             ("Video", .object([("Videos", .object([("VideoList", postList(.g1, empty))]))])),
         ])
     }
@@ -59,52 +92,94 @@ extension DonorRender {
         var random = self.random
         let empty: JSONNode = random.chance(0.5) ? .null : .emptyArray
         return .sortedObject([
-            ("Activity", .sortedObject([
-                ("Favorite Effects", .object([("FavoriteEffectsList", favoriteEffects(empty))])),
-                ("Favorite Hashtags", .object([("FavoriteHashtagList", favoriteHashtags(empty))])),
-                ("Favorite Sounds", .object([("FavoriteSoundList", favoriteSounds(empty))])),
-                ("Favorite Videos", .object([("FavoriteVideoList", videoRecords(activity.favoriteVideos, date: "Date", link: "Link", empty: empty))])),
-                ("Follower List", .object([("FansList", people(followers, empty))])),
-                ("Following List", .sortedObject([("Following", people(following, empty)), ("IsFastLane", .bool(false))])),
-                ("Hashtag", .object([("HashtagList", hashtagList(empty))])),
-                ("Like List", .object([("ItemFavoriteList", videoRecords(activity.likes, date: "Date", link: "Link", empty: empty))])),
-                ("Login History", .object([("LoginHistoryList", loginList(empty))])),
-                ("Purchase History", purchases),
-                ("Search History", .object([("SearchList", searchList(empty))])),
-                ("Share History", .object([("ShareHistoryList", shareList(placeholders: false, empty))])),
-                ("Status", .object([("Status List", statusList(.g2))])),
-                ("Video Browsing History", .object([("VideoList", videoRecords(activity.watches, date: "Date", link: "Link", empty: empty))])),
-            ])),
+            (
+                "Activity",
+                .sortedObject([
+                    ("Favorite Effects", .object([("FavoriteEffectsList", favoriteEffects(empty))])),
+                    ("Favorite Hashtags", .object([("FavoriteHashtagList", favoriteHashtags(empty))])),
+                    ("Favorite Sounds", .object([("FavoriteSoundList", favoriteSounds(empty))])),
+                    (
+                        "Favorite Videos",
+                        .object([
+                            (
+                                "FavoriteVideoList",
+                                videoRecords(activity.favoriteVideos, date: "Date", link: "Link", empty: empty)
+                            )
+                        ])
+                    ),
+                    ("Follower List", .object([("FansList", people(followers, empty))])),
+                    (
+                        "Following List",
+                        .sortedObject([("Following", people(following, empty)), ("IsFastLane", .bool(false))])
+                    ),
+                    ("Hashtag", .object([("HashtagList", hashtagList(empty))])),
+                    (
+                        "Like List",
+                        .object([
+                            ("ItemFavoriteList", videoRecords(activity.likes, date: "Date", link: "Link", empty: empty))
+                        ])
+                    ),
+                    ("Login History", .object([("LoginHistoryList", loginList(empty))])),
+                    ("Purchase History", purchases),
+                    ("Search History", .object([("SearchList", searchList(empty))])),
+                    ("Share History", .object([("ShareHistoryList", shareList(placeholders: false, empty))])),
+                    ("Status", .object([("Status List", statusList(.g2))])),
+                    (
+                        "Video Browsing History",
+                        .object([
+                            ("VideoList", videoRecords(activity.watches, date: "Date", link: "Link", empty: empty))
+                        ])
+                    ),
+                ])
+            ),
             ("Ads and data", adsAndData(empty)),
-            ("App Settings", .sortedObject([
-                ("Block", .object([("BlockList", people(blocked, empty))])),
-                ("Settings", .object([("SettingsMap", settingsMap(modern: false))])),
-            ])),
+            (
+                "App Settings",
+                .sortedObject([
+                    ("Block", .object([("BlockList", people(blocked, empty))])),
+                    ("Settings", .object([("SettingsMap", settingsMap(modern: false))])),
+                ])
+            ),
             ("Comment", .object([("Comments", .object([("CommentsList", commentList(.lowercase, empty))]))])),
-            ("Direct Messages", .object([("Chat History", .object([("ChatHistory", chatMap(chats, empty: .emptyObject))]))])),
-            ("Income Plus Wallet Transactions", .object([("Income Plus Wallet Transaction", .object([("TransactionsList", .null)]))])),
+            (
+                "Direct Messages",
+                .object([("Chat History", .object([("ChatHistory", chatMap(chats, empty: .emptyObject))]))])
+            ),
+            (
+                "Income Plus Wallet Transactions",
+                .object([("Income Plus Wallet Transaction", .object([("TransactionsList", .null)]))])
+            ),
             ("Poi Review", .object([("POI Review", .object([("ReviewsList", .null)]))])),
-            ("Profile", .sortedObject([
-                ("Auto Fill", autofill),
-                ("Profile Information", .object([("ProfileMap", profileMap(.g2))])),
-            ])),
+            (
+                "Profile",
+                .sortedObject([
+                    ("Auto Fill", autofill),
+                    ("Profile Information", .object([("ProfileMap", profileMap(.g2))])),
+                ])
+            ),
             ("Tiktok Live", live(watchLiveEmpty: .null, extraComment: false)),
-            ("Tiktok Shopping", .sortedObject([
-                ("Communication History", .object([("CommunicationHistories", .null)])),
-                ("Current Payment Information", .object([("PayCard", .null)])),
-                ("Customer Support History", .object([("CustomerSupportHistories", .null)])),
-                ("Order Dispute History", .object([("OrderDisputeHistories", .null)])),
-                ("Order History", .object([("OrderHistories", .null)])),
-                ("Product Browsing History", .object([("ProductBrowsingHistories", .null)])),
-                ("Product Review History", .object([("ProductReviewHistories", .null)])),
-                ("Return and Refund History", .object([("ReturnAndRefundHistories", .null)])),
-                ("Saved Address Information", .object([("SavedAddress", .null)])),
-                ("Shopping Cart List", .object([("ShoppingCart", .null)])),
-            ])),
-            ("Video", .sortedObject([
-                ("RecentlyDeletedPosts", .object([("PostList", .null)])),
-                ("Videos", .object([("VideoList", postList(.g2, empty))])),
-            ])),
+            (
+                "Tiktok Shopping",
+                .sortedObject([
+                    ("Communication History", .object([("CommunicationHistories", .null)])),
+                    ("Current Payment Information", .object([("PayCard", .null)])),
+                    ("Customer Support History", .object([("CustomerSupportHistories", .null)])),
+                    ("Order Dispute History", .object([("OrderDisputeHistories", .null)])),
+                    ("Order History", .object([("OrderHistories", .null)])),
+                    ("Product Browsing History", .object([("ProductBrowsingHistories", .null)])),
+                    ("Product Review History", .object([("ProductReviewHistories", .null)])),
+                    ("Return and Refund History", .object([("ReturnAndRefundHistories", .null)])),
+                    ("Saved Address Information", .object([("SavedAddress", .null)])),
+                    ("Shopping Cart List", .object([("ShoppingCart", .null)])),
+                ])
+            ),
+            (
+                "Video",
+                .sortedObject([
+                    ("RecentlyDeletedPosts", .object([("PostList", .null)])),
+                    ("Videos", .object([("VideoList", postList(.g2, empty))])),
+                ])
+            ),
         ])
     }
 
@@ -113,44 +188,94 @@ extension DonorRender {
         let app = ("App", JSONNode.int(1))
         return .sortedObject([
             ("Ads and data", adsAndData(empty)),
-            ("App Settings", .sortedObject([
-                ("Block List", .sortedObject([app, ("BlockList", people(blocked, empty))])),
-                ("Settings", .sortedObject([app, ("SettingsMap", settingsMap(modern: true))])),
-                ("UserThirdPlatformInformation", .emptyObject),
-            ])),
-            ("Comment", .object([("Comments", .sortedObject([app, ("CommentsList", commentList(.lowercase, empty))]))])),
-            ("Direct Message", .object([("Direct Messages", .object([("ChatHistory", chatMap(chats, empty: .emptyObject))]))])),
-            ("Income Plus Wallet Transactions", .object([("Transaction History", .object([("TransactionsList", .null)]))])),
+            (
+                "App Settings",
+                .sortedObject([
+                    ("Block List", .sortedObject([app, ("BlockList", people(blocked, empty))])),
+                    ("Settings", .sortedObject([app, ("SettingsMap", settingsMap(modern: true))])),
+                    ("UserThirdPlatformInformation", .emptyObject),
+                ])
+            ),
+            (
+                "Comment",
+                .object([("Comments", .sortedObject([app, ("CommentsList", commentList(.lowercase, empty))]))])
+            ),
+            (
+                "Direct Message",
+                .object([("Direct Messages", .object([("ChatHistory", chatMap(chats, empty: .emptyObject))]))])
+            ),
+            (
+                "Income Plus Wallet Transactions",
+                .object([("Transaction History", .object([("TransactionsList", .null)]))])
+            ),
             ("Location Review", .object([("Location Reviews", .object([("ReviewsList", .null)]))])),
-            ("Post", .sortedObject([
-                ("Posts", .object([("VideoList", postList(.g3, empty))])),
-                ("Recently Deleted Posts", .object([("PostList", .null)])),
-            ])),
-            ("Profile", .sortedObject([
-                ("AI-Moji", .object([("AIMojiList", .null)])),
-                ("Autofill", autofill),
-                ("Profile Info", .sortedObject([app, ("ProfileMap", profileMap(.g3))])),
-            ])),
+            (
+                "Post",
+                .sortedObject([
+                    ("Posts", .object([("VideoList", postList(.g3, empty))])),
+                    ("Recently Deleted Posts", .object([("PostList", .null)])),
+                ])
+            ),
+            (
+                "Profile",
+                .sortedObject([
+                    ("AI-Moji", .object([("AIMojiList", .null)])),
+                    ("Autofill", autofill),
+                    ("Profile Info", .sortedObject([app, ("ProfileMap", profileMap(.g3))])),
+                ])
+            ),
             ("TikTok Shop", shop(empty)),
             ("Tiktok Live", live(watchLiveEmpty: .emptyObject, extraComment: true)),
-            ("Your Activity", .sortedObject([
-                ("Activity Summary", activitySummary),
-                ("Favorite Effects", .object([("FavoriteEffectsList", favoriteEffects(empty))])),
-                ("Favorite Hashtags", .object([("FavoriteHashtagList", favoriteHashtags(empty))])),
-                ("Favorite Sounds", .object([("FavoriteSoundList", favoriteSounds(empty))])),
-                ("Favorite Videos", .sortedObject([app, ("FavoriteVideoList", videoRecords(activity.favoriteVideos, date: "Date", link: "Link", empty: empty))])),
-                ("Follower", .sortedObject([app, ("FansList", people(followers, empty)), ("IsFastLane", .bool(false))])),
-                ("Following", .sortedObject([app, ("Following", people(following, empty)), ("IsFastLane", .bool(false))])),
-                ("Hashtag", .object([("HashtagList", hashtagList(empty))])),
-                ("Like List", .sortedObject([app, ("ItemFavoriteList", videoRecords(activity.likes, date: "date", link: "link", empty: empty))])),
-                ("Login History", .object([("LoginHistoryList", loginList(empty))])),
-                ("Most Recent Location Data", locationData),
-                ("Purchases", purchases),
-                ("Searches", .object([("SearchList", searchList(empty))])),
-                ("Share History", .object([("ShareHistoryList", shareList(placeholders: true, empty))])),
-                ("Status", .object([("Status List", statusList(.g2))])),
-                ("Watch History", .object([("VideoList", videoRecords(activity.watches, date: "Date", link: "Link", empty: empty))])),
-            ])),
+            (
+                "Your Activity",
+                .sortedObject([
+                    ("Activity Summary", activitySummary),
+                    ("Favorite Effects", .object([("FavoriteEffectsList", favoriteEffects(empty))])),
+                    ("Favorite Hashtags", .object([("FavoriteHashtagList", favoriteHashtags(empty))])),
+                    ("Favorite Sounds", .object([("FavoriteSoundList", favoriteSounds(empty))])),
+                    (
+                        "Favorite Videos",
+                        .sortedObject([
+                            app,
+                            (
+                                "FavoriteVideoList",
+                                videoRecords(activity.favoriteVideos, date: "Date", link: "Link", empty: empty)
+                            ),
+                        ])
+                    ),
+                    (
+                        "Follower",
+                        .sortedObject([app, ("FansList", people(followers, empty)), ("IsFastLane", .bool(false))])
+                    ),
+                    (
+                        "Following",
+                        .sortedObject([app, ("Following", people(following, empty)), ("IsFastLane", .bool(false))])
+                    ),
+                    ("Hashtag", .object([("HashtagList", hashtagList(empty))])),
+                    (
+                        "Like List",
+                        .sortedObject([
+                            app,
+                            (
+                                "ItemFavoriteList",
+                                videoRecords(activity.likes, date: "date", link: "link", empty: empty)
+                            ),
+                        ])
+                    ),
+                    ("Login History", .object([("LoginHistoryList", loginList(empty))])),
+                    ("Most Recent Location Data", locationData),
+                    ("Purchases", purchases),
+                    ("Searches", .object([("SearchList", searchList(empty))])),
+                    ("Share History", .object([("ShareHistoryList", shareList(placeholders: true, empty))])),
+                    ("Status", .object([("Status List", statusList(.g2))])),
+                    (
+                        "Watch History",
+                        .object([
+                            ("VideoList", videoRecords(activity.watches, date: "Date", link: "Link", empty: empty))
+                        ])
+                    ),
+                ])
+            ),
         ])
     }
 
@@ -161,68 +286,118 @@ extension DonorRender {
         let groups = chats.filter { $0.conversation.isGroup }
         return .sortedObject([
             ("Comment", .object([("Comments", .sortedObject([app, ("CommentsList", commentList(.g4, empty))]))])),
-            ("Direct Message", .sortedObject([
-                ("Direct Messages", .object([("ChatHistory", chatMap(oneToOne, empty: .emptyObject))])),
-                ("Group Chat", .object([("GroupChat", chatMap(groups, empty: .emptyObject))])),
-                ("Tako Chat History", .object([("TakoChatHistoryList", .emptyArray)])),
-            ])),
-            ("Income+ Wallet", .sortedObject([
-                ("Coin Purchase History", .object([("CoinPurchaseHistoryList", .emptyArray)])),
-                ("Transaction History", .object([("TransactionsList", .emptyArray)])),
-            ])),
-            ("Likes and Favorites", .sortedObject([
-                ("Collection", .emptyObject),
-                ("Favorite Collection", .object([("FavoriteCollectionList", .emptyArray)])),
-                ("Favorite Comment", .object([("FavoriteCommentList", .emptyArray)])),
-                ("Favorite Drama", .emptyObject),
-                ("Favorite Effects", .object([("FavoriteEffectsList", favoriteEffects(empty))])),
-                ("Favorite Hashtags", .object([("FavoriteHashtagList", favoriteHashtags(empty))])),
-                ("Favorite Location", .object([("FavoriteLocationList", .emptyArray)])),
-                ("Favorite Movies and TV", .object([("FavoriteMoviesAndTVList", .emptyArray)])),
-                ("Favorite Playlists", .object([("FavoritePlaylistList", .emptyArray)])),
-                ("Favorite Sounds", .object([("FavoriteSoundList", favoriteSounds(empty))])),
-                ("Favorite Videos", .sortedObject([app, ("FavoriteVideoList", videoRecords(activity.favoriteVideos, date: "Date", link: "Link", empty: empty))])),
-                ("Like List", .sortedObject([app, ("ItemFavoriteList", videoRecords(activity.likes, date: "date", link: "link", empty: empty))])),
-            ])),
+            (
+                "Direct Message",
+                .sortedObject([
+                    ("Direct Messages", .object([("ChatHistory", chatMap(oneToOne, empty: .emptyObject))])),
+                    ("Group Chat", .object([("GroupChat", chatMap(groups, empty: .emptyObject))])),
+                    ("Tako Chat History", .object([("TakoChatHistoryList", .emptyArray)])),
+                ])
+            ),
+            (
+                "Income+ Wallet",
+                .sortedObject([
+                    ("Coin Purchase History", .object([("CoinPurchaseHistoryList", .emptyArray)])),
+                    ("Transaction History", .object([("TransactionsList", .emptyArray)])),
+                ])
+            ),
+            (
+                "Likes and Favorites",
+                .sortedObject([
+                    ("Collection", .emptyObject),
+                    ("Favorite Collection", .object([("FavoriteCollectionList", .emptyArray)])),
+                    ("Favorite Comment", .object([("FavoriteCommentList", .emptyArray)])),
+                    ("Favorite Drama", .emptyObject),
+                    ("Favorite Effects", .object([("FavoriteEffectsList", favoriteEffects(empty))])),
+                    ("Favorite Hashtags", .object([("FavoriteHashtagList", favoriteHashtags(empty))])),
+                    ("Favorite Location", .object([("FavoriteLocationList", .emptyArray)])),
+                    ("Favorite Movies and TV", .object([("FavoriteMoviesAndTVList", .emptyArray)])),
+                    ("Favorite Playlists", .object([("FavoritePlaylistList", .emptyArray)])),
+                    ("Favorite Sounds", .object([("FavoriteSoundList", favoriteSounds(empty))])),
+                    (
+                        "Favorite Videos",
+                        .sortedObject([
+                            app,
+                            (
+                                "FavoriteVideoList",
+                                videoRecords(activity.favoriteVideos, date: "Date", link: "Link", empty: empty)
+                            ),
+                        ])
+                    ),
+                    (
+                        "Like List",
+                        .sortedObject([
+                            app,
+                            (
+                                "ItemFavoriteList",
+                                videoRecords(activity.likes, date: "date", link: "link", empty: empty)
+                            ),
+                        ])
+                    ),
+                ])
+            ),
             ("Location Review", .object([("Location Reviews", .object([("ReviewsList", .emptyArray)]))])),
-            ("Post", .sortedObject([
-                ("Posts", .object([("VideoList", postList(.g4, empty))])),
-                ("Recently Deleted Posts", .object([("PostList", .emptyArray)])),
-                ("Story", .emptyObject),
-            ])),
-            ("Profile And Settings", .sortedObject([
-                ("AI-Moji", .emptyObject),
-                ("AISelfImage", .emptyObject),
-                ("Autofill", autofill),
-                ("Block List", .sortedObject([app, ("BlockList", people(blocked, empty))])),
-                ("Follower", .sortedObject([app, ("FansList", people(followers, empty)), ("IsFastLane", .bool(true))])),
-                ("Following", .sortedObject([app, ("Following", people(following, empty)), ("IsFastLane", .bool(true))])),
-                ("Off TikTok Activity", .object([("OffTikTokActivityDataList", offTikTokList(empty))])),
-                ("Profile Info", .sortedObject([app, ("ProfileMap", profileMap(.g4))])),
-                ("ProfileViews", .object([("ProfileViewList", .emptyArray)])),
-                ("Settings", .sortedObject([app, ("SettingsMap", settingsMap(modern: true))])),
-            ])),
+            (
+                "Post",
+                .sortedObject([
+                    ("Posts", .object([("VideoList", postList(.g4, empty))])),
+                    ("Recently Deleted Posts", .object([("PostList", .emptyArray)])),
+                    ("Story", .emptyObject),
+                ])
+            ),
+            (
+                "Profile And Settings",
+                .sortedObject([
+                    ("AI-Moji", .emptyObject),
+                    ("AISelfImage", .emptyObject),
+                    ("Autofill", autofill),
+                    ("Block List", .sortedObject([app, ("BlockList", people(blocked, empty))])),
+                    (
+                        "Follower",
+                        .sortedObject([app, ("FansList", people(followers, empty)), ("IsFastLane", .bool(true))])
+                    ),
+                    (
+                        "Following",
+                        .sortedObject([app, ("Following", people(following, empty)), ("IsFastLane", .bool(true))])
+                    ),
+                    ("Off TikTok Activity", .object([("OffTikTokActivityDataList", offTikTokList(empty))])),
+                    ("Profile Info", .sortedObject([app, ("ProfileMap", profileMap(.g4))])),
+                    ("ProfileViews", .object([("ProfileViewList", .emptyArray)])),
+                    ("Settings", .sortedObject([app, ("SettingsMap", settingsMap(modern: true))])),
+                ])
+            ),
             ("TikTok Live", live(watchLiveEmpty: .emptyObject, extraComment: true)),
             ("TikTok Shop", shop(empty)),
-            ("Your Activity", .sortedObject([
-                ("Activity Summary", activitySummary),
-                ("Ad Interests", .object([("AdInterestCategories", .string(adInterests))])),
-                ("Ads Visit History", .object([("AdsVisitHistoryList", .emptyArray)])),
-                ("Donation", .object([("DonationList", .emptyArray)])),
-                ("Fundraiser", .object([("FundraiserList", .emptyArray)])),
-                ("Hashtag", .object([("HashtagList", hashtagList(empty))])),
-                ("Instant Form Ads Responses", .object([("ResponsesList", .emptyArray)])),
-                ("Login History", .object([("LoginHistoryList", loginList(empty))])),
-                ("Mini Drama Watch History", .emptyObject),
-                ("Off TikTok Activity", .object([("OffTikTokActivityDataList", offTikTokList(empty))])),
-                ("Purchases", purchases),
-                ("Reposts", .object([("RepostList", .emptyArray)])),
-                ("Searches", .object([("SearchList", searchList(empty))])),
-                ("Share History", .object([("ShareHistoryList", shareList(placeholders: true, empty))])),
-                ("Status", .object([("Status List", statusList(.g4))])),
-                ("Stickers", .object([("StickerList", .emptyArray)])),
-                ("Watch History", .object([("VideoList", videoRecords(activity.watches, date: "Date", link: "Link", title: true, empty: empty))])),
-            ])),
+            (
+                "Your Activity",
+                .sortedObject([
+                    ("Activity Summary", activitySummary),
+                    ("Ad Interests", .object([("AdInterestCategories", .string(adInterests))])),
+                    ("Ads Visit History", .object([("AdsVisitHistoryList", .emptyArray)])),
+                    ("Donation", .object([("DonationList", .emptyArray)])),
+                    ("Fundraiser", .object([("FundraiserList", .emptyArray)])),
+                    ("Hashtag", .object([("HashtagList", hashtagList(empty))])),
+                    ("Instant Form Ads Responses", .object([("ResponsesList", .emptyArray)])),
+                    ("Login History", .object([("LoginHistoryList", loginList(empty))])),
+                    ("Mini Drama Watch History", .emptyObject),
+                    ("Off TikTok Activity", .object([("OffTikTokActivityDataList", offTikTokList(empty))])),
+                    ("Purchases", purchases),
+                    ("Reposts", .object([("RepostList", .emptyArray)])),
+                    ("Searches", .object([("SearchList", searchList(empty))])),
+                    ("Share History", .object([("ShareHistoryList", shareList(placeholders: true, empty))])),
+                    ("Status", .object([("Status List", statusList(.g4))])),
+                    ("Stickers", .object([("StickerList", .emptyArray)])),
+                    (
+                        "Watch History",
+                        .object([
+                            (
+                                "VideoList",
+                                videoRecords(activity.watches, date: "Date", link: "Link", title: true, empty: empty)
+                            )
+                        ])
+                    ),
+                ])
+            ),
         ])
     }
 
@@ -231,16 +406,32 @@ extension DonorRender {
     private func documentPartial() -> JSONNode {
         let empty = JSONNode.null
         return .object([
-            ("Activity", .sortedObject([
-                ("Comments", .object([("CommentsList", commentList(.capitalized, empty))])),
-                ("Favorite Effects", .object([("FavoriteEffectsList", favoriteEffects(empty))])),
-                ("Favorite Hashtags", .object([("FavoriteHashtagList", favoriteHashtags(empty))])),
-                ("Favorite Sounds", .object([("FavoriteSoundList", favoriteSounds(empty))])),
-                ("Favorite Videos", .object([("FavoriteVideoList", videoRecords(activity.favoriteVideos, date: "Date", link: "Link", empty: empty))])),
-                ("Like List", .object([("ItemFavoriteList", videoRecords(activity.likes, date: "Date", link: "Link", empty: empty))])),
-                ("Most Recent Location Data", locationData),
-                ("POI Review", .object([("ReviewsList", .null)])),
-            ])),
+            (
+                "Activity",
+                .sortedObject([
+                    ("Comments", .object([("CommentsList", commentList(.capitalized, empty))])),
+                    ("Favorite Effects", .object([("FavoriteEffectsList", favoriteEffects(empty))])),
+                    ("Favorite Hashtags", .object([("FavoriteHashtagList", favoriteHashtags(empty))])),
+                    ("Favorite Sounds", .object([("FavoriteSoundList", favoriteSounds(empty))])),
+                    (
+                        "Favorite Videos",
+                        .object([
+                            (
+                                "FavoriteVideoList",
+                                videoRecords(activity.favoriteVideos, date: "Date", link: "Link", empty: empty)
+                            )
+                        ])
+                    ),
+                    (
+                        "Like List",
+                        .object([
+                            ("ItemFavoriteList", videoRecords(activity.likes, date: "Date", link: "Link", empty: empty))
+                        ])
+                    ),
+                    ("Most Recent Location Data", locationData),
+                    ("POI Review", .object([("ReviewsList", .null)])),
+                ])
+            )
         ])
     }
 
@@ -269,7 +460,11 @@ extension DonorRender {
                 if title {
                     writer.key("Title")
                     // Mostly empty, as in real G4 files; sometimes the caption.
-                    if item.time % 8 == 0 { writer.string(world.caption(ofVideo: Int(item.object))) } else { writer.string("") }
+                    if item.time % 8 == 0 {
+                        writer.string(world.caption(ofVideo: Int(item.object)))
+                    } else {
+                        writer.string("")
+                    }
                 }
                 writer.endObject()
             }
@@ -456,7 +651,10 @@ extension DonorRender {
                 writer.field("AddYoursText", "")
                 if generation == .g3 || generation == .g4 {
                     writer.field("AlternateText", "")
-                    writer.field("CoverImage", "https://p16-sign-va.tiktokcdn.com/obj/tos-maliva-p-0068/cover\(post.seed % 1_000_000)~tplv-photomode.jpeg")
+                    writer.field(
+                        "CoverImage",
+                        "https://p16-sign-va.tiktokcdn.com/obj/tos-maliva-p-0068/cover\(post.seed % 1_000_000)~tplv-photomode.jpeg"
+                    )
                 }
                 if generation == .g4 { writer.field("NumberOfCollections", String(post.likes / 20)) }
                 writer.endObject()
@@ -498,15 +696,24 @@ extension DonorRender {
         let fields: [(String, JSONNode)]
         switch generation {
         case .g1:
-            fields = [("Resolution", .string("828*1792")), ("App Version", .string("19.3.4")), ("Idfa", .string(fakeUUID)),
-                      ("GAid", .string("")), ("OpenUdid", .string("")), ("Clientudid", .string(""))]
+            fields = [
+                ("Resolution", .string("828*1792")), ("App Version", .string("19.3.4")), ("Idfa", .string(fakeUUID)),
+                ("GAid", .string("")), ("OpenUdid", .string("")), ("Clientudid", .string("")),
+            ]
         case .g2, .g3:
-            fields = [("Resolution", .string("1439x720")), ("App Version", .string("33.8.4")), ("IDFA", .string("")),
-                      ("GAID", .string(fakeUUID)), ("Android ID", .string("N/A")), ("IDFV", .string("")), ("Web ID", .string(""))]
+            fields = [
+                ("Resolution", .string("1439x720")), ("App Version", .string("33.8.4")), ("IDFA", .string("")),
+                ("GAID", .string(fakeUUID)), ("Android ID", .string("N/A")), ("IDFV", .string("")),
+                ("Web ID", .string("")),
+            ]
         case .g4:
-            fields = [("Resolution", .string("1179*2556")), ("App Version", .string("42.1.0")), ("IDFA", .string(fakeUUID)),
-                      ("GAID", .string("")), ("Android ID", .string("")), ("IDFV", .string(fakeUUID)), ("Web ID", .string("")),
-                      ("UID", .custom { [id = donor.numericID] in $0.uint(id) }), ("DID", .string(String(donor.numericID / 3)))]
+            fields = [
+                ("Resolution", .string("1179*2556")), ("App Version", .string("42.1.0")), ("IDFA", .string(fakeUUID)),
+                ("GAID", .string("")), ("Android ID", .string("")), ("IDFV", .string(fakeUUID)),
+                ("Web ID", .string("")),
+                ("UID", .custom { [id = donor.numericID] in $0.uint(id) }),
+                ("DID", .string(String(donor.numericID / 3))),
+            ]
         }
         return .array([.object(fields)])
     }
@@ -540,10 +747,16 @@ extension DonorRender {
             fields += [("accountRegion", .string(donor.index % 2 == 0 ? "NL" : "GB")), ("fundraiser", .string(""))]
         }
         if generation != .g1 {
-            fields.append(("PlatformInfo", .array([.object([
-                ("Description", .string("")), ("Name", .string(username)), ("Platform", .string("TikTok")),
-                ("Profile Photo", .string(profilePhoto)),
-            ])])))
+            fields.append(
+                (
+                    "PlatformInfo",
+                    .array([
+                        .object([
+                            ("Description", .string("")), ("Name", .string(username)), ("Platform", .string("TikTok")),
+                            ("Profile Photo", .string(profilePhoto)),
+                        ])
+                    ])
+                ))
         }
         return .object(fields)
     }
@@ -560,14 +773,20 @@ extension DonorRender {
         var fields: [(String, JSONNode)] = [
             ("Allow DownLoad", .string("On")),
             ("Allow Others to Find Me", .string("Enabled")),
-            ("Content Preferences", .object([
-                ("Keyword filters for videos in Following feed", .emptyArray),
-                ("Keyword filters for videos in For You feed", .array([.string("spoilers"), .string("diet")])),
-            ])),
+            (
+                "Content Preferences",
+                .object([
+                    ("Keyword filters for videos in Following feed", .emptyArray),
+                    ("Keyword filters for videos in For You feed", .array([.string("spoilers"), .string("diet")])),
+                ])
+            ),
             ("Family Content Preferences", .emptyObject),
             ("Interests", .string(world.communities[donor.community].name + "|Travel|Comedy")),
             ("Private Account", .string(donor.index % 4 == 0 ? "Enabled" : "Disabled")),
-            ("Push Notification", .object([("Likes", .string("On")), ("Comments", .string("On")), ("New followers", .string("Off"))])),
+            (
+                "Push Notification",
+                .object([("Likes", .string("On")), ("Comments", .string("On")), ("New followers", .string("Off"))])
+            ),
             ("Who Can Post Comments", .string("Everyone")),
             ("Who Can Send Messages", .string("Friends")),
         ]
@@ -601,32 +820,53 @@ extension DonorRender {
     }
 
     private var locationData: JSONNode {
-        .object([("LocationData", .object([
-            ("Date", .string("N/A")), ("GpsData", .string("N/A")), ("LastRegion", .string("N/A")),
-        ]))])
+        .object([
+            (
+                "LocationData",
+                .object([
+                    ("Date", .string("N/A")), ("GpsData", .string("N/A")), ("LastRegion", .string("N/A")),
+                ])
+            )
+        ])
     }
 
     private var activitySummary: JSONNode {
-        .object([("ActivitySummaryMap", .object([
-            ("note", .string("This data may have delays of up to several days.")),
-            ("videosCommentedOnSinceAccountRegistration", .int(activity.comments.count)),
-            ("videosSharedSinceAccountRegistration", .int(activity.shares.count)),
-            ("videosWatchedToTheEndSinceAccountRegistration", .int(activity.watches.count / 3)),
-        ]))])
+        .object([
+            (
+                "ActivitySummaryMap",
+                .object([
+                    ("note", .string("This data may have delays of up to several days.")),
+                    ("videosCommentedOnSinceAccountRegistration", .int(activity.comments.count)),
+                    ("videosSharedSinceAccountRegistration", .int(activity.shares.count)),
+                    ("videosWatchedToTheEndSinceAccountRegistration", .int(activity.watches.count / 3)),
+                ])
+            )
+        ])
     }
 
     private func live(watchLiveEmpty: JSONNode, extraComment: Bool) -> JSONNode {
         var sections: [(String, JSONNode)] = [
             ("Go Live History", .object([("GoLiveList", .null)])),
-            ("Go Live Settings", .object([("SettingsMap", .object([
-                ("Allow Comments", .string("Enabled")), ("Allow Gifts", .string("Disabled")),
-            ]))])),
+            (
+                "Go Live Settings",
+                .object([
+                    (
+                        "SettingsMap",
+                        .object([
+                            ("Allow Comments", .string("Enabled")), ("Allow Gifts", .string("Disabled")),
+                        ])
+                    )
+                ])
+            ),
             ("Watch Live History", .object([("WatchLiveMap", watchLiveEmpty)])),
-            ("Watch Live Settings", .object([
-                ("MostRecentModificationTimeInApp", .string(String(donor.exportTime * 1000 - 86_400_000))),
-                ("MostRecentModificationTimeInWeb", .string("0")),
-                ("WatchLiveSettingsMap", .object([("app", .string("Default")), ("web", .string("N/A"))])),
-            ])),
+            (
+                "Watch Live Settings",
+                .object([
+                    ("MostRecentModificationTimeInApp", .string(String(donor.exportTime * 1000 - 86_400_000))),
+                    ("MostRecentModificationTimeInWeb", .string("0")),
+                    ("WatchLiveSettingsMap", .object([("app", .string("Default")), ("web", .string("N/A"))])),
+                ])
+            ),
         ]
         if extraComment { sections.append(("Watch Live Comment", .emptyObject)) }
         return .sortedObject(sections)

@@ -149,7 +149,8 @@ extension DonorRender {
                 writer.line("IP", login.ip)
                 writer.line(dutch ? "Apparaatmodel" : "Device Model", login.model)
                 writer.line(dutch ? "Apparaatsysteem" : "Device System", login.system)
-                writer.line(dutch ? "Netwerktype" : "Network Type", login.network.isEmpty ? dialect.placeholder : login.network)
+                writer.line(
+                    dutch ? "Netwerktype" : "Network Type", login.network.isEmpty ? dialect.placeholder : login.network)
                 writer.line(dutch ? "Provider" : "Carrier", login.carrier.isEmpty ? dialect.placeholder : login.carrier)
             }
         case .posts:
@@ -213,12 +214,15 @@ extension DonorRender {
         case .adInterests:
             if donor.index % 3 != 0 {
                 writer.beginRecord()
-                writer.line(donor.layout == .txtDutch ? "Advertentie-interesses" : "Ad Interests", "Food & Beverage|Travel|Games")
+                writer.line(
+                    donor.layout == .txtDutch ? "Advertentie-interesses" : "Ad Interests",
+                    "Food & Beverage|Travel|Games")
             }
         case .activitySummary:
             writer.beginRecord()
             if donor.layout == .txtDutch {
-                writer.line("Video's tot het einde bekeken sinds accountregistratie", String(activity.watches.count / 3))
+                writer.line(
+                    "Video's tot het einde bekeken sinds accountregistratie", String(activity.watches.count / 3))
                 writer.line("Video's waarop is gereageerd sinds accountregistratie", String(activity.comments.count))
                 writer.line("Video's gedeeld sinds accountregistratie", String(activity.shares.count))
             } else {
@@ -372,7 +376,8 @@ extension DonorRender {
             .activitySummary: "Samenvatting van activiteit.txt",
         ]
         dialect.emptyFiles = [
-            "Aankopen.txt", "Donatie.txt", "Herplaatsingen.txt", "Onlangs verwijderde berichten.txt", "Profielweergaven.txt",
+            "Aankopen.txt", "Donatie.txt", "Herplaatsingen.txt", "Onlangs verwijderde berichten.txt",
+            "Profielweergaven.txt",
         ]
         return dialect
     }()

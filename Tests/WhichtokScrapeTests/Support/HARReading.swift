@@ -52,14 +52,16 @@ enum HARFile {
                     value?.forEachElement { out[$0["name"]?.string ?? ""] = $0["value"]?.string ?? "" }
                     return out
                 }
-                entries.append(ReadEntry(
-                    url: request?["url"]?.string ?? "", startedDateTime: entry["startedDateTime"]?.string ?? "",
-                    status: Int(response?["status"]?.int64 ?? -1), text: content?["text"]?.string,
-                    encoding: content?["encoding"]?.string, size: Int(content?["size"]?.int64 ?? -1),
-                    mimeType: content?["mimeType"]?.string ?? "", error: response?["_error"]?.string,
-                    attempt: Int(entry["_whichtok_attempt"]?.int64 ?? 0), target: entry["_whichtok_target"]?.string ?? "",
-                    requestHeaders: pairs(request?["headers"]), requestCookies: pairs(request?["cookies"]),
-                    queryString: pairs(request?["queryString"])))
+                entries.append(
+                    ReadEntry(
+                        url: request?["url"]?.string ?? "", startedDateTime: entry["startedDateTime"]?.string ?? "",
+                        status: Int(response?["status"]?.int64 ?? -1), text: content?["text"]?.string,
+                        encoding: content?["encoding"]?.string, size: Int(content?["size"]?.int64 ?? -1),
+                        mimeType: content?["mimeType"]?.string ?? "", error: response?["_error"]?.string,
+                        attempt: Int(entry["_whichtok_attempt"]?.int64 ?? 0),
+                        target: entry["_whichtok_target"]?.string ?? "",
+                        requestHeaders: pairs(request?["headers"]), requestCookies: pairs(request?["cookies"]),
+                        queryString: pairs(request?["queryString"])))
             }
             return ReadHAR(
                 version: log["version"]?.string ?? "", creator: log["creator"]?["name"]?.string ?? "",

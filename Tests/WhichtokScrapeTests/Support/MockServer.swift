@@ -2,7 +2,7 @@ import Foundation
 import WhichtokImport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A small HTTP/1.1 server on 127.0.0.1 for the tests: an ephemeral port, one thread per
@@ -30,7 +30,8 @@ final class MockServer: @unchecked Sendable {
         var delay: Double = 0
 
         static func json(_ text: String, status: Int = 200) -> Response {
-            Response(status: status, headers: [("Content-Type", "application/json; charset=utf-8")], body: Array(text.utf8))
+            Response(
+                status: status, headers: [("Content-Type", "application/json; charset=utf-8")], body: Array(text.utf8))
         }
 
         static func html(_ text: String, status: Int = 200) -> Response {
@@ -72,7 +73,9 @@ final class MockServer: @unchecked Sendable {
         address.sin_port = 0
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(fd, 32) == 0 else {
             close(fd)
@@ -139,7 +142,11 @@ final class MockServer: @unchecked Sendable {
             let n = recv(connection, &buffer, buffer.count, 0)
             if n <= 0 { return }
             received.append(contentsOf: buffer[0..<n])
-            if received.count >= 4, received.indices.dropLast(3).contains(where: { Array(received[$0..<($0 + 4)]) == end }) { break }
+            if received.count >= 4,
+                received.indices.dropLast(3).contains(where: { Array(received[$0..<($0 + 4)]) == end })
+            {
+                break
+            }
         }
         guard let request = Self.parse(received) else { return }
         let response = handler(request)
@@ -175,7 +182,8 @@ final class MockServer: @unchecked Sendable {
         var headers: [String: String] = [:]
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+                in: .whitespaces)
         }
         let path = String(target.prefix { $0 != "?" })
         var query: [(String, String)] = []

@@ -74,14 +74,26 @@ final class MockTikTok: @unchecked Sendable {
         soundID: soundID, soundTitle: "popular tune", hashtags: [(catsID, "cats")], mentions: [])
 
     static let comments: [Comment] = [
-        Comment(cid: "7400000000000000001", videoID: aliceVideos[0].id, user: gina, text: "so good", created: 1_733_400_000, parent: nil, replyTotal: 2),
-        Comment(cid: "7400000000000000002", videoID: aliceVideos[0].id, user: hank, text: "nice @bob", created: 1_733_400_100, parent: nil, replyTotal: 0),
-        Comment(cid: "7400000000000000003", videoID: aliceVideos[0].id, user: bob, text: "\u{1F602}", created: 1_733_400_200, parent: nil, replyTotal: nil),
-        Comment(cid: "7400000000000000004", videoID: aliceVideos[1].id, user: carol, text: "second!", created: 1_733_400_300, parent: nil, replyTotal: 0),
+        Comment(
+            cid: "7400000000000000001", videoID: aliceVideos[0].id, user: gina, text: "so good", created: 1_733_400_000,
+            parent: nil, replyTotal: 2),
+        Comment(
+            cid: "7400000000000000002", videoID: aliceVideos[0].id, user: hank, text: "nice @bob",
+            created: 1_733_400_100, parent: nil, replyTotal: 0),
+        Comment(
+            cid: "7400000000000000003", videoID: aliceVideos[0].id, user: bob, text: "\u{1F602}",
+            created: 1_733_400_200, parent: nil, replyTotal: nil),
+        Comment(
+            cid: "7400000000000000004", videoID: aliceVideos[1].id, user: carol, text: "second!",
+            created: 1_733_400_300, parent: nil, replyTotal: 0),
     ]
     static let replies: [Comment] = [
-        Comment(cid: "7400000000000000011", videoID: aliceVideos[0].id, user: alice, text: "thanks", created: 1_733_400_400, parent: "7400000000000000001", replyTotal: nil),
-        Comment(cid: "7400000000000000012", videoID: aliceVideos[0].id, user: hank, text: "agreed", created: 1_733_400_500, parent: "7400000000000000001", replyTotal: nil),
+        Comment(
+            cid: "7400000000000000011", videoID: aliceVideos[0].id, user: alice, text: "thanks", created: 1_733_400_400,
+            parent: "7400000000000000001", replyTotal: nil),
+        Comment(
+            cid: "7400000000000000012", videoID: aliceVideos[0].id, user: hank, text: "agreed", created: 1_733_400_500,
+            parent: "7400000000000000001", replyTotal: nil),
     ]
     static let followers = [bob, carol, dave]
     static let following = [carol, erin]
@@ -111,15 +123,25 @@ final class MockTikTok: @unchecked Sendable {
         if parts.count == 1, parts[0].hasPrefix("@") { return userPage(String(parts[0].dropFirst())) }
         if parts.count == 3, parts[0].hasPrefix("@"), parts[1] == "video" {
             guard let video = (Self.aliceVideos + [Self.frankVideo]).first(where: { $0.id == parts[2] }) else {
-                return .html(Self.page(scope: [("webapp.video-detail", .object([("statusCode", .int(10204)), ("statusMsg", .string(""))]))]))
+                return .html(
+                    Self.page(scope: [
+                        ("webapp.video-detail", .object([("statusCode", .int(10204)), ("statusMsg", .string(""))]))
+                    ]))
             }
-            var response = MockServer.Response.html(Self.page(scope: [
-                ("webapp.video-detail", .object([
-                    ("itemInfo", .object([("itemStruct", Self.item(video))])),
-                    ("shareMeta", .object([("title", .string(video.author.nickname)), ("desc", .string(video.caption))])),
-                    ("statusCode", .int(0)), ("statusMsg", .string("")),
-                ])),
-            ]))
+            var response = MockServer.Response.html(
+                Self.page(scope: [
+                    (
+                        "webapp.video-detail",
+                        .object([
+                            ("itemInfo", .object([("itemStruct", Self.item(video))])),
+                            (
+                                "shareMeta",
+                                .object([("title", .string(video.author.nickname)), ("desc", .string(video.caption))])
+                            ),
+                            ("statusCode", .int(0)), ("statusMsg", .string("")),
+                        ])
+                    )
+                ]))
             response.headers += Self.pageCookies
             return response
         }
@@ -137,24 +159,32 @@ final class MockTikTok: @unchecked Sendable {
         switch name {
         case "alice":
             if hit("page:alice") == 0 {
-                return MockServer.Response(status: 429, headers: [("Retry-After", "0"), ("Content-Type", "text/html")], body: Array("<html>slow down</html>".utf8))
+                return MockServer.Response(
+                    status: 429, headers: [("Retry-After", "0"), ("Content-Type", "text/html")],
+                    body: Array("<html>slow down</html>".utf8))
             }
         case "broken":
-            return MockServer.Response(status: 500, headers: [("Content-Type", "text/html")], body: Array("<html>oops</html>".utf8))
+            return MockServer.Response(
+                status: 500, headers: [("Content-Type", "text/html")], body: Array("<html>oops</html>".utf8))
         case "slow":
             var response = Self.profile(Self.slow)
             response.delay = 2
             return response
         case "walled":
-            return .html("""
+            return .html(
+                """
                 <!DOCTYPE html><html><head><title>Please wait...</title></head><body>
                 <div id="cs" style="display:none">eyJ2IjoxfQ==</div><div id="wci">_wafchallengeid</div>
                 <script>/* proof of work */</script></body></html>
                 """)
         case "ghost":
-            return .html(Self.page(scope: [
-                ("webapp.user-detail", .object([("userInfo", .object([])), ("statusCode", .int(10202)), ("statusMsg", .string(""))])),
-            ]))
+            return .html(
+                Self.page(scope: [
+                    (
+                        "webapp.user-detail",
+                        .object([("userInfo", .object([])), ("statusCode", .int(10202)), ("statusMsg", .string(""))])
+                    )
+                ]))
         default:
             break
         }
@@ -168,12 +198,27 @@ final class MockTikTok: @unchecked Sendable {
     private static func profile(_ user: User) -> MockServer.Response {
         let isPrivate = user.name == "hidden"
         let detail: J = .object([
-            ("userInfo", .object([
-                ("user", webUser(user, isPrivate: isPrivate)),
-                ("stats", .object([("followerCount", .int(3)), ("followingCount", .int(2)), ("heart", .int(100)), ("videoCount", .int(5))])),
-                ("statsV2", .object([("followerCount", .string("3")), ("followingCount", .string("2")), ("videoCount", .string("5"))])),
-                ("itemList", .array([])),
-            ])),
+            (
+                "userInfo",
+                .object([
+                    ("user", webUser(user, isPrivate: isPrivate)),
+                    (
+                        "stats",
+                        .object([
+                            ("followerCount", .int(3)), ("followingCount", .int(2)), ("heart", .int(100)),
+                            ("videoCount", .int(5)),
+                        ])
+                    ),
+                    (
+                        "statsV2",
+                        .object([
+                            ("followerCount", .string("3")), ("followingCount", .string("2")),
+                            ("videoCount", .string("5")),
+                        ])
+                    ),
+                    ("itemList", .array([])),
+                ])
+            ),
             ("shareMeta", .object([("title", .string(user.nickname)), ("desc", .string("@" + user.name))])),
             ("statusCode", .int(isPrivate ? 10222 : 0)), ("statusMsg", .string("")),
         ])
@@ -184,11 +229,26 @@ final class MockTikTok: @unchecked Sendable {
 
     /// A page in the shape of tiktok.com's: the JSON escapes `/`, `<` and `>`.
     static func page(scope: [(String, J)]) -> String {
-        let universal: J = .object([("__DEFAULT_SCOPE__", .object([
-            ("webapp.app-context", .object([("language", .string("en")), ("region", .string("US")), ("host", .string("mock.example"))])),
-            ("webapp.biz-context", .object([("domains", .object([("captcha", .string("//verification.example"))]))])),
-            ("seo.abtest", .object([("canonical", .string("https://mock.example/@x"))])),
-        ] + scope))])
+        let universal: J = .object([
+            (
+                "__DEFAULT_SCOPE__",
+                .object(
+                    [
+                        (
+                            "webapp.app-context",
+                            .object([
+                                ("language", .string("en")), ("region", .string("US")),
+                                ("host", .string("mock.example")),
+                            ])
+                        ),
+                        (
+                            "webapp.biz-context",
+                            .object([("domains", .object([("captcha", .string("//verification.example"))]))])
+                        ),
+                        ("seo.abtest", .object([("canonical", .string("https://mock.example/@x"))])),
+                    ] + scope)
+            )
+        ])
         return """
             <!DOCTYPE html><html lang="en"><head><meta charSet="utf-8"/><title>TikTok - Make Your Day</title>\
             <script id="SIGI_RETRY">window.x=1</script></head><body><div id="app"></div>\
@@ -208,11 +268,15 @@ final class MockTikTok: @unchecked Sendable {
             if secUid == Self.botted.secUid { return Self.emptyJSON() }
             if secUid == Self.garbled.secUid {
                 // Cut inside "é" (C3 A9): invalid JSON and invalid UTF-8.
-                var body = Array(#"{"cursor":"0","hasMore":true,"itemList":[{"id":"7300000000000000201","desc":"caf"#.utf8)
+                var body = Array(
+                    #"{"cursor":"0","hasMore":true,"itemList":[{"id":"7300000000000000201","desc":"caf"#.utf8)
                 body.append(0xC3)
-                return MockServer.Response(status: 200, headers: [("Content-Type", "application/json; charset=utf-8")], body: body)
+                return MockServer.Response(
+                    status: 200, headers: [("Content-Type", "application/json; charset=utf-8")], body: body)
             }
-            guard secUid == Self.alice.secUid else { return .json(#"{"cursor":"0","hasMore":false,"itemList":[],"statusCode":0}"#) }
+            guard secUid == Self.alice.secUid else {
+                return .json(#"{"cursor":"0","hasMore":false,"itemList":[],"statusCode":0}"#)
+            }
             return itemPage(Self.aliceVideos, cursor: cursor, count: count)
         case "/api/challenge/detail/":
             if request.parameter("challengeName") == "verify" {
@@ -222,26 +286,45 @@ final class MockTikTok: @unchecked Sendable {
             guard request.parameter("challengeName") == "cats" else {
                 return .json(#"{"challengeInfo":{},"statusCode":0}"#)
             }
-            return .json(J.object([
-                ("challengeInfo", .object([
-                    ("challenge", .object([("id", .string(Self.catsID)), ("title", .string("cats")), ("desc", .string(""))])),
-                    ("stats", .object([("videoCount", .int(2)), ("viewCount", .int(1000))])),
-                    ("statsV2", .object([("videoCount", .string("2")), ("viewCount", .string("1000"))])),
-                ])),
-                ("statusCode", .int(0)),
-            ]).render())
+            return .json(
+                J.object([
+                    (
+                        "challengeInfo",
+                        .object([
+                            (
+                                "challenge",
+                                .object([
+                                    ("id", .string(Self.catsID)), ("title", .string("cats")), ("desc", .string("")),
+                                ])
+                            ),
+                            ("stats", .object([("videoCount", .int(2)), ("viewCount", .int(1000))])),
+                            ("statsV2", .object([("videoCount", .string("2")), ("viewCount", .string("1000"))])),
+                        ])
+                    ),
+                    ("statusCode", .int(0)),
+                ]).render())
         case "/api/challenge/item_list/":
             guard request.parameter("challengeID") == Self.catsID else { return .json(#"{"statusCode":10205}"#) }
             return itemPage([Self.aliceVideos[0], Self.frankVideo], cursor: cursor, count: count)
         case "/api/music/detail/":
             guard request.parameter("musicId") == Self.soundID else { return .json(#"{"statusCode":10203}"#) }
-            return .json(J.object([
-                ("musicInfo", .object([
-                    ("music", .object([("id", .string(Self.soundID)), ("title", .string("popular tune")), ("authorName", .string("alice")), ("original", .bool(false))])),
-                    ("stats", .object([("videoCount", .int(3))])),
-                ])),
-                ("statusCode", .int(0)),
-            ]).render())
+            return .json(
+                J.object([
+                    (
+                        "musicInfo",
+                        .object([
+                            (
+                                "music",
+                                .object([
+                                    ("id", .string(Self.soundID)), ("title", .string("popular tune")),
+                                    ("authorName", .string("alice")), ("original", .bool(false)),
+                                ])
+                            ),
+                            ("stats", .object([("videoCount", .int(3))])),
+                        ])
+                    ),
+                    ("statusCode", .int(0)),
+                ]).render())
         case "/api/music/item_list/":
             guard request.parameter("musicID") == Self.soundID else { return .json(#"{"statusCode":10203}"#) }
             return itemPage([Self.aliceVideos[0], Self.aliceVideos[1], Self.frankVideo], cursor: cursor, count: count)
@@ -249,13 +332,18 @@ final class MockTikTok: @unchecked Sendable {
             let list = Self.comments.filter { $0.videoID == request.parameter("aweme_id") }
             return commentPage(list, cursor: cursor, count: count)
         case "/api/comment/list/reply/":
-            let list = Self.replies.filter { $0.parent == request.parameter("comment_id") && $0.videoID == request.parameter("item_id") }
+            let list = Self.replies.filter {
+                $0.parent == request.parameter("comment_id") && $0.videoID == request.parameter("item_id")
+            }
             return commentPage(list, cursor: cursor, count: count)
         case "/api/user/list/":
-            guard request.parameter("secUid") == Self.alice.secUid else { return .json(#"{"hasMore":false,"minCursor":0,"statusCode":0,"total":0,"userList":[]}"#) }
+            guard request.parameter("secUid") == Self.alice.secUid else {
+                return .json(#"{"hasMore":false,"minCursor":0,"statusCode":0,"total":0,"userList":[]}"#)
+            }
             let scene = request.parameter("scene")
             if scene == "67" && cursor == 0 && hit("followers:first") == 0 {
-                return MockServer.Response(status: 500, headers: [("Content-Type", "text/plain")], body: Array("upstream error".utf8))
+                return MockServer.Response(
+                    status: 500, headers: [("Content-Type", "text/plain")], body: Array("upstream error".utf8))
             }
             return userPage(scene == "67" ? Self.followers : Self.following, cursor: cursor, count: count)
         default:
@@ -275,32 +363,43 @@ final class MockTikTok: @unchecked Sendable {
 
     private func itemPage(_ videos: [Video], cursor: Int, count: Int) -> MockServer.Response {
         let (page, next, more) = slice(videos, cursor: cursor, count: count)
-        return .json(J.object([
-            ("cursor", .string(String(next))), ("extra", .object([("now", .int(1_733_500_000))])),
-            ("hasMore", .bool(more)), ("itemList", .array(page.map(Self.item))),
-            ("log_pb", .object([("impr_id", .string("20241216mock"))])), ("statusCode", .int(0)), ("status_code", .int(0)),
-        ]).render())
+        return .json(
+            J.object([
+                ("cursor", .string(String(next))), ("extra", .object([("now", .int(1_733_500_000))])),
+                ("hasMore", .bool(more)), ("itemList", .array(page.map(Self.item))),
+                ("log_pb", .object([("impr_id", .string("20241216mock"))])), ("statusCode", .int(0)),
+                ("status_code", .int(0)),
+            ]).render())
     }
 
     private func commentPage(_ list: [Comment], cursor: Int, count: Int) -> MockServer.Response {
         let (page, next, more) = slice(list, cursor: cursor, count: count)
-        return .json(J.object([
-            ("alias_comment_deleted", .bool(false)),
-            ("comments", page.isEmpty ? .null : .array(page.map(Self.comment))),
-            ("cursor", .int(next)), ("has_more", .int(more ? 1 : 0)),
-            ("status_code", .int(0)), ("status_msg", .string("")), ("total", .int(list.count)),
-        ]).render())
+        return .json(
+            J.object([
+                ("alias_comment_deleted", .bool(false)),
+                ("comments", page.isEmpty ? .null : .array(page.map(Self.comment))),
+                ("cursor", .int(next)), ("has_more", .int(more ? 1 : 0)),
+                ("status_code", .int(0)), ("status_msg", .string("")), ("total", .int(list.count)),
+            ]).render())
     }
 
     private func userPage(_ users: [User], cursor: Int, count: Int) -> MockServer.Response {
         let (page, next, more) = slice(users, cursor: cursor, count: count)
-        return .json(J.object([
-            ("hasMore", .bool(more)), ("minCursor", .int(next)), ("maxCursor", .int(0)), ("statusCode", .int(0)),
-            ("total", .int(users.count)),
-            ("userList", .array(page.map { user in
-                .object([("user", Self.webUser(user, isPrivate: false)), ("stats", .object([("followerCount", .int(10)), ("followingCount", .int(5))]))])
-            })),
-        ]).render())
+        return .json(
+            J.object([
+                ("hasMore", .bool(more)), ("minCursor", .int(next)), ("maxCursor", .int(0)), ("statusCode", .int(0)),
+                ("total", .int(users.count)),
+                (
+                    "userList",
+                    .array(
+                        page.map { user in
+                            .object([
+                                ("user", Self.webUser(user, isPrivate: false)),
+                                ("stats", .object([("followerCount", .int(10)), ("followingCount", .int(5))])),
+                            ])
+                        })
+                ),
+            ]).render())
     }
 
     static func webUser(_ user: User, isPrivate: Bool) -> J {
@@ -313,21 +412,55 @@ final class MockTikTok: @unchecked Sendable {
 
     static func item(_ video: Video) -> J {
         var extras: [J] = video.hashtags.map { tag in
-            .object([("type", .int(1)), ("hashtagName", .string(tag.name)), ("hashtagId", .string(tag.id)), ("userId", .string("")), ("userUniqueId", .string(""))])
+            .object([
+                ("type", .int(1)), ("hashtagName", .string(tag.name)), ("hashtagId", .string(tag.id)),
+                ("userId", .string("")), ("userUniqueId", .string("")),
+            ])
         }
         extras += video.mentions.map { user in
-            .object([("type", .int(0)), ("hashtagName", .string("")), ("hashtagId", .string("")), ("userId", .string(user.id)), ("userUniqueId", .string(user.name)), ("secUid", .string(user.secUid))])
+            .object([
+                ("type", .int(0)), ("hashtagName", .string("")), ("hashtagId", .string("")),
+                ("userId", .string(user.id)), ("userUniqueId", .string(user.name)), ("secUid", .string(user.secUid)),
+            ])
         }
         return .object([
             ("id", .string(video.id)), ("desc", .string(video.caption)), ("createTime", .int(video.created)),
             ("author", webUser(video.author, isPrivate: false)),
             ("authorStats", .object([("followerCount", .int(11900)), ("videoCount", .int(5))])),
-            ("stats", .object([("diggCount", .int(38900)), ("commentCount", .int(video.commentCount)), ("playCount", .int(1_600_000))])),
-            ("statsV2", .object([("diggCount", .string("38884")), ("commentCount", .string(String(video.commentCount))), ("playCount", .string("1585253"))])),
-            ("music", .object([("id", .string(video.soundID)), ("title", .string(video.soundTitle)), ("authorName", .string(video.author.name)), ("original", .bool(video.soundTitle.hasPrefix("original"))), ("playUrl", .string(""))])),
-            ("challenges", .array(video.hashtags.map { .object([("id", .string($0.id)), ("title", .string($0.name))]) })),
+            (
+                "stats",
+                .object([
+                    ("diggCount", .int(38900)), ("commentCount", .int(video.commentCount)),
+                    ("playCount", .int(1_600_000)),
+                ])
+            ),
+            (
+                "statsV2",
+                .object([
+                    ("diggCount", .string("38884")), ("commentCount", .string(String(video.commentCount))),
+                    ("playCount", .string("1585253")),
+                ])
+            ),
+            (
+                "music",
+                .object([
+                    ("id", .string(video.soundID)), ("title", .string(video.soundTitle)),
+                    ("authorName", .string(video.author.name)),
+                    ("original", .bool(video.soundTitle.hasPrefix("original"))), ("playUrl", .string("")),
+                ])
+            ),
+            (
+                "challenges",
+                .array(video.hashtags.map { .object([("id", .string($0.id)), ("title", .string($0.name))]) })
+            ),
             ("textExtra", .array(extras)),
-            ("video", .object([("id", .string(video.id)), ("duration", .int(15)), ("playAddr", .string("https://v16.example/\(video.id).mp4?x-expires=1"))])),
+            (
+                "video",
+                .object([
+                    ("id", .string(video.id)), ("duration", .int(15)),
+                    ("playAddr", .string("https://v16.example/\(video.id).mp4?x-expires=1")),
+                ])
+            ),
             ("duetInfo", .object([("duetFromId", .string("0"))])),
         ])
     }
@@ -337,11 +470,14 @@ final class MockTikTok: @unchecked Sendable {
             ("cid", .string(comment.cid)), ("text", .string(comment.text)), ("aweme_id", .string(comment.videoID)),
             ("create_time", .int(comment.created)), ("digg_count", .int(3)),
             ("reply_id", .string(comment.parent ?? "0")), ("reply_to_reply_id", .string("0")),
-            ("user", .object([
-                ("uid", .string(comment.user.id)), ("unique_id", .string(comment.user.name)),
-                ("nickname", .string(comment.user.nickname)), ("sec_uid", .string(comment.user.secUid)),
-                ("avatar_thumb", .object([("url_list", .array([.string("https://p16.example/a.jpeg")]))])),
-            ])),
+            (
+                "user",
+                .object([
+                    ("uid", .string(comment.user.id)), ("unique_id", .string(comment.user.name)),
+                    ("nickname", .string(comment.user.nickname)), ("sec_uid", .string(comment.user.secUid)),
+                    ("avatar_thumb", .object([("url_list", .array([.string("https://p16.example/a.jpeg")]))])),
+                ])
+            ),
             ("comment_language", .string("en")), ("is_author_digged", .bool(false)), ("status", .int(1)),
         ]
         if let total = comment.replyTotal { members.append(("reply_comment_total", .int(total))) }
