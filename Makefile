@@ -15,7 +15,9 @@ TEST_PKGS  := jing libxml2-utils libarchive-tools python3-venv
 VENV_TEST  := .venv-test
 PY_TEST_PKGS := "networkx>=3.6" igraph
 
-.PHONY: all build demo test bench bench-graph bench-export bench-har deps test-deps sample clean
+# Style: swift format with .swift-format at the top. 4 spaces (the tree already used them, and deep
+# closures in graph code stay readable) and 120 columns (long argument lists of the C shims fit on one line).
+.PHONY: all build lint demo test bench bench-graph bench-export bench-har deps test-deps sample clean
 
 all: build
 
@@ -32,6 +34,9 @@ test-deps: deps
 	@$(VENV_TEST)/bin/python -c 'import sys, igraph, networkx; sys.exit(tuple(map(int, networkx.__version__.split(".")[:2])) < (3, 6))' \
 	  >/dev/null 2>&1 || { echo "installing networkx and python-igraph into $(VENV_TEST)"; \
 	  python3 -m venv $(VENV_TEST) && $(VENV_TEST)/bin/python -m pip install -q --upgrade $(PY_TEST_PKGS); }
+
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Sources Tests
 
 build: deps
 	$(SWIFT) build -c release --product whichtok

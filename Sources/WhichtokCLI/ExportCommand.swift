@@ -46,7 +46,7 @@ struct ExportCommand: ParsableCommand {
         name: .long,
         help: ArgumentHelp(
             "GEXF version: 1.3 (Gephi 0.10, networkx ≥ 3.6) or 1.2 (older readers).", valueName: "version"))
-    var gexfVersion: String = GEXFVersion.v1_3.rawValue
+    var gexfVersion: String = GEXFVersion.version13.rawValue
 
     @Flag(name: .long, help: "GEXF: give nodes and edges spells from their event times (Gephi's timeline).")
     var dynamic = false
@@ -88,7 +88,7 @@ struct ExportCommand: ParsableCommand {
         guard let version = GEXFVersion(rawValue: gexfVersion == "1.2draft" ? "1.2" : gexfVersion) else {
             throw ValidationError("unknown --gexf-version '\(gexfVersion)'; expected 1.3 or 1.2")
         }
-        if version != .v1_3 && format != .gexf { throw ValidationError("--gexf-version applies to --gexf only") }
+        if version != .version13 && format != .gexf { throw ValidationError("--gexf-version applies to --gexf only") }
         if dynamic && format != .gexf { throw ValidationError("--dynamic applies to --gexf only") }
         if output == "-" && format == .csv { throw ValidationError("CSV is two files: -o must name a folder, not '-'") }
         if output == "" { throw ValidationError("-o needs a path") }
@@ -123,7 +123,7 @@ struct ExportCommand: ParsableCommand {
             result = try clock.time("write") { () throws(ExportError) -> ExportResult in
                 switch format ?? .gexf {
                 case .gexf:
-                    let version = GEXFVersion(rawValue: gexfVersion == "1.2draft" ? "1.2" : gexfVersion) ?? .v1_3
+                    let version = GEXFVersion(rawValue: gexfVersion == "1.2draft" ? "1.2" : gexfVersion) ?? .version13
                     return try Exporter.writeGEXF(
                         document, to: destination, options: GEXFOptions(version: version, dynamic: dynamic))
                 case .graphml:

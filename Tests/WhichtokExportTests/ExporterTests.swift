@@ -16,7 +16,8 @@ struct ExporterTests {
         for run in 0..<2 {
             let document = Fixtures.document(GraphBuilder.sharedSpace(store), store: store)
             try Exporter.writeGEXF(document, to: folder.path("\(run).gexf"), options: GEXFOptions(dynamic: true))
-            try Exporter.writeGEXF(document, to: folder.path("\(run).12.gexf"), options: GEXFOptions(version: .v1_2))
+            try Exporter.writeGEXF(
+                document, to: folder.path("\(run).12.gexf"), options: GEXFOptions(version: .version12))
             try Exporter.writeGraphML(document, to: folder.path("\(run).graphml"))
             try Exporter.writeCSV(document, toFolder: folder.path("\(run)-csv"))
             let awkward = Fixtures.document(Fixtures.awkwardGraph(directed: true))
@@ -38,7 +39,7 @@ struct ExporterTests {
         defer { folder.cleanUp() }
         let document = Fixtures.document(Fixtures.awkwardGraph())
         try Exporter.writeGEXF(document, to: folder.path("a.gexf"))
-        try Exporter.writeGEXF(document, to: folder.path("b.gexf"), options: GEXFOptions(version: .v1_2))
+        try Exporter.writeGEXF(document, to: folder.path("b.gexf"), options: GEXFOptions(version: .version12))
         let v13 = try String(contentsOfFile: folder.path("a.gexf"), encoding: .utf8)
         let v12 = try String(contentsOfFile: folder.path("b.gexf"), encoding: .utf8)
         #expect(

@@ -26,14 +26,14 @@ struct ValidationTests {
         "GEXF 1.3 validates with jing against gexf-1.3/gexf.rnc",
         .enabled(if: TestEnvironment.canValidateGEXF, "skipped: needs ../shared/schemas and jing on PATH"))
     func gexf13() throws {
-        try validateGEXF(.v1_3, schema: "gexf-1.3/gexf.rnc")
+        try validateGEXF(.version13, schema: "gexf-1.3/gexf.rnc")
     }
 
     @Test(
         "GEXF 1.2draft validates with jing against gexf-1.2draft/gexf.rnc",
         .enabled(if: TestEnvironment.canValidateGEXF, "skipped: needs ../shared/schemas and jing on PATH"))
     func gexf12() throws {
-        try validateGEXF(.v1_2, schema: "gexf-1.2draft/gexf.rnc")
+        try validateGEXF(.version12, schema: "gexf-1.2draft/gexf.rnc")
     }
 
     @Test(

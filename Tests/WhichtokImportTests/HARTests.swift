@@ -352,7 +352,8 @@ struct HARBodyTests {
         let full = Web.itemList([Web.item()]).description
         har.add(api("recommend/item_list/"), body: Web.itemList([Web.item(id: Web.video2ID)]))
         har.add(api("recommend/item_list/"), omitBody: true, size: 9000)  // Firefox: no bodies
-        har.add(api("post/item_list/"), text: String(full.prefix(full.count / 2)), size: full.utf8.count)  // cut at the limit
+        // cut at the limit
+        har.add(api("post/item_list/"), text: String(full.prefix(full.count / 2)), size: full.utf8.count)
         har.add(api("post/item_list/"), text: "")  // bot answer
         har.add(api("post/item_list/"), text: "", status: 204)
         har.add("https://mon.tiktokv.com/monitor_browser/collect/batch/", text: "{}")

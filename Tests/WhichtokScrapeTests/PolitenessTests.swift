@@ -43,10 +43,12 @@ struct PolitenessTests {
             jar.cookies(host: "www.tiktok.com", path: "/apix", secure: true, now: now).allSatisfy {
                 $0.name != "tt_csrf_token"
             })
-        #expect(jar.cookies(host: "m.tiktok.com", path: "/", secure: false, now: now).isEmpty)  // secure-only or host-only
+        // secure-only or host-only
+        #expect(jar.cookies(host: "m.tiktok.com", path: "/", secure: false, now: now).isEmpty)
         #expect(jar.cookies(host: "nottiktok.com", path: "/", secure: true, now: now).isEmpty)
+        // expired
         #expect(
-            jar.cookies(host: "www.tiktok.com", path: "/", secure: true, now: 1_900_000_000).map(\.name) == ["empty"])  // expired
+            jar.cookies(host: "www.tiktok.com", path: "/", secure: true, now: 1_900_000_000).map(\.name) == ["empty"])
         #expect(jar.value(named: "msToken", host: "www.tiktok.com", now: now) == "AbC-123==")
     }
 

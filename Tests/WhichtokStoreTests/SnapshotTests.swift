@@ -14,10 +14,10 @@ struct SnapshotTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
 
-    func sample() -> Store { Fixture.build([Fixture.alice(), Fixture.bob(), Fixture.anonymous(3)]) }
+    func sample() throws -> Store { try Fixture.build([Fixture.alice(), Fixture.bob(), Fixture.anonymous(3)]) }
 
     @Test("XXH64 matches the reference vectors")
-    func xxh64Vectors() {
+    func xxh64Vectors() throws {
         let empty = [UInt8]().withUnsafeBytes { XXH64.hash($0) }
         let abc = Array("abc".utf8).withUnsafeBytes { XXH64.hash($0) }
         let long = Array("Nobody inspects the spammish repetition".utf8).withUnsafeBytes { XXH64.hash($0) }
@@ -28,7 +28,7 @@ struct SnapshotTests {
 
     @Test("save then load gives the same store, and saving twice gives the same bytes")
     func roundTrip() throws {
-        let store = sample()
+        let store = try sample()
         let path = directory + "/a.store"
         try store.save(to: path)
         let loaded = try Store.load(from: path)
@@ -120,7 +120,7 @@ struct SnapshotTests {
     @Test("a failed save leaves the previous store in place")
     func failedSaveKeepsOldFile() throws {
         let path = directory + "/keep.store"
-        let old = sample()
+        let old = try sample()
         try old.save(to: path)
         // A directory where the temporary file would go makes the save fail.
         let blocker = path + ".tmp-\(getpid())"
@@ -135,7 +135,7 @@ struct SnapshotTests {
 
     @Test("details are stored only for the events that have one, and read back per event")
     func sparseDetails() throws {
-        let store = sample()
+        let store = try sample()
         let events = store.events
         // Alice's share (method) and two messages (fingerprint, video link) have details.
         #expect(events.detailIndex.count == 3)
@@ -148,12 +148,12 @@ struct SnapshotTests {
 
     @Test("references out of range are refused at load")
     func consistency() throws {
-        var store = sample()
+        var store = try sample()
         store.events.actor[0] = 999
         #expect(store.consistencyProblem() != nil)
         let path = directory + "/bad-ref.store"
         try store.save(to: path)
         #expect(throws: StoreError.self) { try Store.load(from: path) }
-        #expect(sample().consistencyProblem() == nil)
+        #expect(try sample().consistencyProblem() == nil)
     }
 }

@@ -7,13 +7,13 @@ enum Fixture {
     static func sha(_ seed: UInt8) -> [UInt8] { (0..<32).map { UInt8(truncatingIfNeeded: Int($0) &* 7 &+ Int(seed)) } }
 
     /// Alice's archive: she follows Bob, watched video 1 twice, liked it, DM'd Bob.
-    static func alice() -> ImportBatch {
+    static func alice() throws -> ImportBatch {
         var batch = ImportBatch(inputName: "alice.zip", sha256: sha(1))
         batch.layout = "json-g3"
         let owner = batch.owner
         batch.setOwner(username: "Alice")
-        let bob = batch.account(username: "@bob")!
-        let video = batch.video(id: 7_454_292_647_186_056_224)!
+        let bob = try batch.account(username: "@bob").required()
+        let video = try batch.video(id: 7_454_292_647_186_056_224).required()
         batch.addEvent(actor: owner, kind: .followed, objectType: .account, object: bob, time: 1_700_000_000)
         batch.addEvent(actor: owner, kind: .watched, objectType: .video, object: video, time: 1_735_000_000)
         batch.addEvent(actor: owner, kind: .watched, objectType: .video, object: video, time: 1_735_000_100)
@@ -27,20 +27,20 @@ enum Fixture {
         batch.addEvent(
             actor: owner, kind: .shared, objectType: .video, object: video, time: 1_735_000_200,
             detail: .label("chat_head"))
-        let term = batch.string("cottagecore")!
+        let term = try batch.string("cottagecore").required()
         batch.addEvent(actor: owner, kind: .searched, objectType: .searchTerm, object: term, time: 1_735_000_300)
         return batch
     }
 
     /// Bob's archive: Alice follows him (his Followers list), the same two DMs, his own watch.
-    static func bob() -> ImportBatch {
+    static func bob() throws -> ImportBatch {
         var batch = ImportBatch(inputName: "bob.tar.gz", sha256: sha(2))
         batch.layout = "txt-2024"
         let owner = batch.owner
         batch.setOwner(username: "bob")
-        let alice = batch.account(username: "ALICE")!
-        let video = batch.video(id: 7_454_292_647_186_056_224)!
-        let other = batch.video(id: 7_000_000_000_000_000_001)!
+        let alice = try batch.account(username: "ALICE").required()
+        let video = try batch.video(id: 7_454_292_647_186_056_224).required()
+        let other = try batch.video(id: 7_000_000_000_000_000_001).required()
         batch.addEvent(actor: alice, kind: .followed, objectType: .account, object: owner, time: 1_700_000_000)
         batch.addEvent(
             actor: alice, kind: .messaged, objectType: .account, object: owner, time: 1_735_100_000,
@@ -53,10 +53,10 @@ enum Fixture {
     }
 
     /// A partial export without a profile.
-    static func anonymous(_ seed: UInt8) -> ImportBatch {
+    static func anonymous(_ seed: UInt8) throws -> ImportBatch {
         var batch = ImportBatch(inputName: "partial-\(seed).json", sha256: sha(seed))
         let owner = batch.owner
-        let video = batch.video(id: 7_100_000_000_000_000_000 + UInt64(seed))!
+        let video = try batch.video(id: 7_100_000_000_000_000_000 + UInt64(seed)).required()
         batch.addEvent(actor: owner, kind: .liked, objectType: .video, object: video, time: 1_735_000_000)
         batch.finishOwner()
         return batch
@@ -78,8 +78,8 @@ struct StoreBuilderTests {
     }
 
     @Test("accounts merge across archives by case-insensitive username")
-    func accountsMerge() {
-        let store = Fixture.build([Fixture.alice(), Fixture.bob()])
+    func accountsMerge() throws {
+        let store = try Fixture.build([Fixture.alice(), Fixture.bob()])
         #expect(store.accounts.count == 2)
         #expect((0..<store.accounts.count).map { username(store, RowID($0)) } == ["alice", "bob"])
         // Both are donors: each owns an archive.
@@ -88,8 +88,8 @@ struct StoreBuilderTests {
     }
 
     @Test("a follow seen from both sides and a DM found in both archives are one event each")
-    func crossArchiveDeduplication() {
-        let store = Fixture.build([Fixture.alice(), Fixture.bob()])
+    func crossArchiveDeduplication() throws {
+        let store = try Fixture.build([Fixture.alice(), Fixture.bob()])
         let follows = events(store, .followed)
         #expect(follows.count == 1)
         #expect(username(store, store.events.actor[follows[0]]) == "alice")
@@ -103,8 +103,8 @@ struct StoreBuilderTests {
     }
 
     @Test("views of one video at different times stay separate; likes do not repeat")
-    func repeatedViews() {
-        let store = Fixture.build([Fixture.alice(), Fixture.alice()])
+    func repeatedViews() throws {
+        let store = try Fixture.build([Fixture.alice(), Fixture.alice()])
         #expect(events(store, .watched).count == 2)
         #expect(events(store, .liked).count == 1)
         #expect(store.inputs.count == 1)
@@ -112,9 +112,9 @@ struct StoreBuilderTests {
 
     @Test("the same inputs in any order, in one run or several, give the same store")
     func orderIndependence() throws {
-        let a = Fixture.alice()
-        let b = Fixture.bob()
-        let c = Fixture.anonymous(9)
+        let a = try Fixture.alice()
+        let b = try Fixture.bob()
+        let c = try Fixture.anonymous(9)
         let forward = Fixture.build([a, b, c])
         let backward = Fixture.build([c, b, a])
         #expect(forward == backward)
@@ -179,7 +179,7 @@ struct StoreBuilderTests {
     }
 
     @Test("the whitespace list is Unicode's White_Space; trimming and lowercasing match the standard library")
-    func textFastPaths() {
+    func textFastPaths() throws {
         for value in UInt32(0)...0x10FFFF {
             guard let scalar = Unicode.Scalar(value) else { continue }
             if scalar.isWhiteSpaceScalar != scalar.properties.isWhitespace {
@@ -202,15 +202,15 @@ struct StoreBuilderTests {
     }
 
     @Test("video ids beyond 2^53 stay exact and give the creation time")
-    func exactVideoIDs() {
-        let store = Fixture.build([Fixture.alice()])
+    func exactVideoIDs() throws {
+        let store = try Fixture.build([Fixture.alice()])
         #expect(store.videos.tiktokID == [7_454_292_647_186_056_224])
         #expect(store.videos.created == [UInt32(7_454_292_647_186_056_224 >> 32)])
     }
 
     @Test("share method and search term survive as strings")
     func detailStrings() throws {
-        let store = Fixture.build([Fixture.bob(), Fixture.alice()])
+        let store = try Fixture.build([Fixture.bob(), Fixture.alice()])
         let share = try #require(events(store, .shared).first)
         #expect(store.strings[store.events.shareMethod(share)] == "chat_head")
         let search = try #require(events(store, .searched).first)
@@ -219,19 +219,19 @@ struct StoreBuilderTests {
     }
 
     @Test("anonymous donors are labelled donor-<hex> and kept apart")
-    func anonymousDonors() {
-        let store = Fixture.build([Fixture.anonymous(3), Fixture.anonymous(4)])
+    func anonymousDonors() throws {
+        let store = try Fixture.build([Fixture.anonymous(3), Fixture.anonymous(4)])
         #expect(store.accounts.count == 2)
         let labels = (0..<2).map { store.label(ofAccount: RowID($0)) }.sorted()
         let expected = [Fixture.sha(3), Fixture.sha(4)].map { "donor-" + hex($0).prefix(8) }.sorted()
         #expect(labels == expected)
         #expect(store.accounts.flags(0).contains(.anonymousDonor))
         // The same partial export imported again joins the same anonymous account.
-        #expect(Fixture.build([Fixture.anonymous(3), Fixture.anonymous(3)]).accounts.count == 1)
+        #expect(try Fixture.build([Fixture.anonymous(3), Fixture.anonymous(3)]).accounts.count == 1)
     }
 
     @Test("numeric ids join usernames; one username under two ids is two accounts")
-    func identityMerging() {
+    func identityMerging() throws {
         var web = ImportBatch(inputName: "web.har", sha256: Fixture.sha(5))
         let carol = web.account(username: "carol", numericID: 111, secUID: "MS4carol")!
         let carolNew = web.account(numericID: 111, secUID: nil)!
@@ -260,7 +260,7 @@ struct StoreBuilderTests {
     }
 
     @Test("a comment without an id joins the one comment with its author, time and text; two ids never join")
-    func commentsJoinByAuthorTimeAndText() {
+    func commentsJoinByAuthorTimeAndText() throws {
         let (time, text): (UInt32, UInt64) = (1_700_000_500, 0xC0FFEE)
         func archive(eventTime: UInt32? = nil, sha: UInt8 = 10) -> ImportBatch {
             var batch = ImportBatch(inputName: "frank\(sha).zip", sha256: Fixture.sha(sha))
@@ -271,10 +271,10 @@ struct StoreBuilderTests {
                 actor: owner, kind: .commented, objectType: .comment, object: comment, time: eventTime ?? time)
             return batch
         }
-        func web(ids: [UInt64], sha: UInt8) -> ImportBatch {
+        func web(ids: [UInt64], sha: UInt8) throws -> ImportBatch {
             var batch = ImportBatch(inputName: "web\(sha).har", sha256: Fixture.sha(sha))
-            let frank = batch.account(username: "frank", numericID: 777)!
-            let video = batch.video(id: 7_000_000_000_000_000_001)!
+            let frank = try batch.account(username: "frank", numericID: 777).required()
+            let video = try batch.video(id: 7_000_000_000_000_000_001).required()
             for id in ids {
                 let comment = batch.comment(
                     tiktokID: id, author: frank, video: video, time: time, textFingerprint: text)
@@ -283,26 +283,26 @@ struct StoreBuilderTests {
             return batch
         }
         // One id: the archive's comment is that comment, and gets its video.
-        let one = Fixture.build([archive(), web(ids: [42], sha: 11)])
+        let one = try Fixture.build([archive(), web(ids: [42], sha: 11)])
         #expect(one.comments.tiktokID == [42])
         #expect(one.comments.video != [.none])
         #expect(events(one, .commented).count == 1)
         // Two ids with the same author, time and text stay two comments; the id-less one joins
         // the smaller id, whatever the order of the inputs.
-        let two = Fixture.build([archive(eventTime: time - 60), web(ids: [43, 42], sha: 12)])
+        let two = try Fixture.build([archive(eventTime: time - 60), web(ids: [43, 42], sha: 12)])
         #expect(two.comments.tiktokID.sorted() == [42, 43])
         let commented = events(two, .commented)
         #expect(commented.count == 2)
         let fromArchive = commented.filter { two.events.time[$0] == time - 60 }
         #expect(fromArchive.map { two.comments.tiktokID[Int(two.events.object[$0])] } == [42])
-        #expect(Fixture.build([web(ids: [43, 42], sha: 12), archive(eventTime: time - 60)]) == two)
+        #expect(try Fixture.build([web(ids: [43, 42], sha: 12), archive(eventTime: time - 60)]) == two)
         // Without any id, equal author, time and text in two exports are one comment.
         let alone = Fixture.build([archive(), archive(sha: 13)])
         #expect(alone.comments.tiktokID == [0])
     }
 
     @Test("IDMap agrees with Dictionary: first value kept, absent keys nil, across growth")
-    func idMapMatchesDictionary() {
+    func idMapMatchesDictionary() throws {
         var map = IDMap()
         var reference: [UInt64: UInt32] = [:]
         var state: UInt64 = 7
@@ -331,7 +331,7 @@ struct StoreBuilderTests {
     }
 
     @Test("an own post known by author and time joins the video with that id >> 32")
-    func ownPostJoinsWebVideo() {
+    func ownPostJoinsWebVideo() throws {
         let created: UInt32 = 1_700_000_123
         let id = UInt64(created) << 32 | 0xABCD
         var archive = ImportBatch(inputName: "erin.zip", sha256: Fixture.sha(8))
@@ -352,7 +352,7 @@ struct StoreBuilderTests {
     }
 
     @Test("placeholders never become accounts")
-    func placeholders() {
+    func placeholders() throws {
         var batch = ImportBatch(inputName: "x", sha256: Fixture.sha(10))
         for name in ["", "  ", "None", "N/A", "n.v.t.", "@"] { #expect(batch.account(username: name) == nil) }
         #expect(batch.video(id: 0) == nil)
@@ -360,7 +360,7 @@ struct StoreBuilderTests {
     }
 
     @Test("kinds that repeat are exactly watched, shared, messaged and searched")
-    func repeatableKinds() {
+    func repeatableKinds() throws {
         let repeating = EventKind.allCases.filter { StoreBuilder.repeatableKinds[Int($0.rawValue)] }
         #expect(repeating == [.watched, .shared, .messaged, .searched])
     }
@@ -369,4 +369,11 @@ struct StoreBuilderTests {
 func hex(_ bytes: [UInt8]) -> String {
     let digits = Array("0123456789abcdef")
     return String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] })
+}
+
+extension Optional {
+    /// The wrapped value, or a recorded test failure when a fixture step returned nil.
+    func required(sourceLocation: SourceLocation = #_sourceLocation) throws -> Wrapped {
+        try #require(self, sourceLocation: sourceLocation)
+    }
 }

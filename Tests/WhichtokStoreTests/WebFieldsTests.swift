@@ -10,20 +10,21 @@ enum WebFixture {
     static let sourceID: UInt64 = 7_300_000_000_000_000_001
 
     /// A capture seeing the creator as `oldname` at t0 and `newname` at t1, with counters.
-    static func capture(name: String = "web.har", seed: UInt8 = 9, swapOrder: Bool = false) -> ImportBatch {
+    static func capture(name: String = "web.har", seed: UInt8 = 9, swapOrder: Bool = false) throws -> ImportBatch {
         var batch = ImportBatch(inputName: name, sha256: Fixture.sha(seed))
         batch.layout = "har"
         let sightings: [(String, UInt32)] = [("oldname", 1_700_000_000), ("NewName", 1_720_000_000)]
         var creator: RowID = .none
         for (username, seen) in swapOrder ? sightings.reversed() : sightings {
-            creator = batch.account(
-                username: username, numericID: creatorID, secUID: "MS4wLjABAAAAcreator", seen: seen)!
+            creator = try batch.account(
+                username: username, numericID: creatorID, secUID: "MS4wLjABAAAAcreator", seen: seen
+            ).required()
         }
         batch.setCounts(of: creator, followers: 4_900_000, following: 12, observed: 1_720_000_000, exact: false)
         batch.setCounts(of: creator, followers: 4_946_894, following: 12, observed: 1_720_000_000, exact: true)
         batch.setCounts(of: creator, followers: 4_000_000, following: 10, observed: 1_700_000_000, exact: true)
-        let video = batch.video(id: videoID)!
-        let source = batch.video(id: sourceID)!
+        let video = try batch.video(id: videoID).required()
+        let source = try batch.video(id: sourceID).required()
         batch.describeVideo(video, author: creator, createTime: 1_733_355_614, derivedFrom: source, derivation: .duet)
         batch.addEvent(actor: creator, kind: .posted, objectType: .video, object: video, time: 1_733_355_614)
         batch.addEvent(
@@ -41,7 +42,8 @@ enum WebFixture {
         later.plays = 1_700_000
         for counters in swapOrder ? [later, exact, rounded] : [rounded, exact, later] { batch.addCounters(counters) }
         // A top-level comment by a viewer and a reply to it by the creator.
-        let viewer = batch.account(username: "viewer", numericID: 6_934_915_800_185_177_094, seen: 1_735_000_000)!
+        let viewer = try batch.account(username: "viewer", numericID: 6_934_915_800_185_177_094, seen: 1_735_000_000)
+            .required()
         let top = batch.comment(
             tiktokID: 7_280_136_767_352_308_512, author: viewer, video: video, time: 1_734_000_000, textFingerprint: 11)
         let reply = batch.comment(
@@ -61,7 +63,7 @@ struct WebFieldsTests {
 
     @Test("a rename keeps the latest username current and the old one as a timed alias")
     func renameHistory() throws {
-        let store = Fixture.build([WebFixture.capture()])
+        let store = try Fixture.build([WebFixture.capture()])
         let row = try account(store, id: WebFixture.creatorID)
         #expect(store.strings[store.accounts.username[row]] == "newname")
         #expect(store.accounts.usernameSeen[row] == 1_720_000_000)
@@ -77,7 +79,7 @@ struct WebFieldsTests {
         archive.setOwner(username: "fan")
         let old = archive.account(username: "@OldName")!
         archive.addEvent(actor: owner, kind: .followed, objectType: .account, object: old, time: 1_690_000_000)
-        let store = Fixture.build([archive, WebFixture.capture()])
+        let store = try Fixture.build([archive, WebFixture.capture()])
         let row = try account(store, id: WebFixture.creatorID)
         #expect(store.accounts.count == 3)  // fan, the creator, the viewer
         let follows = (0..<store.events.count).filter { store.events.kind[$0] == EventKind.followed.rawValue }
@@ -87,7 +89,7 @@ struct WebFieldsTests {
 
     @Test("follower counts: the latest observation, exact before rounded")
     func followerCounts() throws {
-        let store = Fixture.build([WebFixture.capture()])
+        let store = try Fixture.build([WebFixture.capture()])
         let row = try account(store, id: WebFixture.creatorID)
         #expect(store.accounts.followerCount[row] == 4_946_894)
         #expect(store.accounts.followingCount[row] == 12)
@@ -98,7 +100,7 @@ struct WebFieldsTests {
 
     @Test("video counters: one snapshot per observation time, the exact one kept")
     func videoStats() throws {
-        let store = Fixture.build([WebFixture.capture()])
+        let store = try Fixture.build([WebFixture.capture()])
         let video = try #require(store.videos.tiktokID.firstIndex(of: WebFixture.videoID))
         let rows = store.videoStats.rows(of: RowID(video))
         #expect(rows.count == 2)
@@ -112,7 +114,7 @@ struct WebFieldsTests {
 
     @Test("a duet points at its source; the duetted event carries the duet")
     func duet() throws {
-        let store = Fixture.build([WebFixture.capture()])
+        let store = try Fixture.build([WebFixture.capture()])
         let video = try #require(store.videos.tiktokID.firstIndex(of: WebFixture.videoID))
         let source = try #require(store.videos.tiktokID.firstIndex(of: WebFixture.sourceID))
         #expect(store.videos.derivedFrom(RowID(video)) == RowID(source))
@@ -126,7 +128,7 @@ struct WebFieldsTests {
 
     @Test("a reply knows its parent and the parent's author")
     func replies() throws {
-        let store = Fixture.build([WebFixture.capture()])
+        let store = try Fixture.build([WebFixture.capture()])
         let reply = try #require(store.comments.tiktokID.firstIndex(of: 7_280_136_767_352_308_999))
         let top = try #require(store.comments.tiktokID.firstIndex(of: 7_280_136_767_352_308_512))
         let viewer = try account(store, id: 6_934_915_800_185_177_094)
@@ -139,12 +141,12 @@ struct WebFieldsTests {
 
     @Test("web fields do not depend on the order observations arrive in")
     func orderIndependent() throws {
-        let a = Fixture.build([WebFixture.capture(), Fixture.alice()])
-        let b = Fixture.build([Fixture.alice(), WebFixture.capture(swapOrder: true)])
+        let a = try Fixture.build([WebFixture.capture(), Fixture.alice()])
+        let b = try Fixture.build([Fixture.alice(), WebFixture.capture(swapOrder: true)])
         #expect(a == b)
         // Importing a store again (as observations) changes nothing.
         var builder = StoreBuilder(store: a)
-        builder.add(WebFixture.capture())
+        builder.add(try WebFixture.capture())
         #expect(builder.build() == a)
         #expect(a.consistencyProblem() == nil)
     }
@@ -156,7 +158,7 @@ struct WebFieldsTests {
         ).path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let store = Fixture.build([Fixture.alice(), Fixture.bob()])
+        let store = try Fixture.build([Fixture.alice(), Fixture.bob()])
         let added: Set<String> = [
             "accounts.usernameSeen", "accounts.aliasSeen", "accounts.followerCount", "accounts.followingCount",
             "accounts.countsObserved", "videos.derivedRows", "videos.derivedSources", "videos.derivedKinds",
@@ -173,10 +175,10 @@ struct WebFieldsTests {
 
     @Test("a stats row pointing at a missing video is refused on load")
     func badStatsReference() throws {
-        var store = Fixture.build([WebFixture.capture()])
+        var store = try Fixture.build([WebFixture.capture()])
         store.videoStats.video[0] = RowID(store.videos.count + 5)
         #expect(store.consistencyProblem() != nil)
-        var sparse = Fixture.build([WebFixture.capture()])
+        var sparse = try Fixture.build([WebFixture.capture()])
         #expect(sparse.consistencyProblem() == nil)
         sparse.videos.derivedRows.append(sparse.videos.derivedRows[0])
         sparse.videos.derivedSources.append(0)

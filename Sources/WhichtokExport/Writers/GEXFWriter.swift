@@ -1,18 +1,18 @@
 /// The GEXF version to write.
 public enum GEXFVersion: String, Sendable, CaseIterable {
     /// GEXF 1.3 (`http://gexf.net/1.3`): Gephi 0.10, networkx ≥ 3.6, graphology.
-    case v1_3 = "1.3"
+    case version13 = "1.3"
     /// GEXF 1.2draft (`http://www.gexf.net/1.2draft`): networkx before 3.6, older tools.
-    case v1_2 = "1.2"
+    case version12 = "1.2"
 }
 
 /// How to write GEXF.
 public struct GEXFOptions: Sendable, Equatable {
-    public var version: GEXFVersion = .v1_3
+    public var version: GEXFVersion = .version13
     /// Give nodes and edges spells from their event times (`mode="dynamic"`, `timeformat="date"`), so
     /// Gephi's timeline can filter them.
     public var dynamic = false
-    public init(version: GEXFVersion = .v1_3, dynamic: Bool = false) {
+    public init(version: GEXFVersion = .version13, dynamic: Bool = false) {
         self.version = version
         self.dynamic = dynamic
     }
@@ -42,11 +42,11 @@ enum GEXFWriter {
         xml.startDocument()
         xml.startElement("gexf")
         switch options.version {
-        case .v1_3:
+        case .version13:
             xml.attribute("xmlns", "http://gexf.net/1.3")
             xml.attribute("xmlns:viz", "http://gexf.net/1.3/viz")
             xml.attribute("version", "1.3")
-        case .v1_2:
+        case .version12:
             xml.attribute("xmlns", "http://www.gexf.net/1.2draft")
             xml.attribute("xmlns:viz", "http://www.gexf.net/1.2draft/viz")
             xml.attribute("version", "1.2")
