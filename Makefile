@@ -64,22 +64,28 @@ sample: build
 	  --captures 2 --capture-videos 16
 	mv SampleArchives/archives/ground-truth.tsv SampleArchives/ground-truth.tsv
 
+# Every bench target records its run (date, machine, command, figures, ratios) in $(RESULTS), newest
+# first in the benchmark's section (Benchmarks/results.py). Commit the file to keep the figures.
+RESULTS    ?= Benchmarks/RESULTS.md
+
+# Data-download import (bsdtar floor, Python zipfile/tarfile + json.load, whichtok import with 1 and 2
+# jobs) and loading a store of about 10M events.
 bench: build test-deps
-	bash Benchmarks/run.sh
+	bash Benchmarks/run.sh --results $(RESULTS)
 
 # Graph benchmark: whichtok analyze --edgelist against igraph, NetworKit, leidenalg and networkx
 # (installed with pip into Benchmarks/.venv) on a 100k-node / 1M-edge planted-partition graph.
 bench-graph: build test-deps
-	python3 Benchmarks/graph_bench.py
+	python3 Benchmarks/graph_bench.py --results $(RESULTS)
 
 # Export benchmark: whichtok export (GEXF and GraphML, with and without ForceAtlas2) against networkx
 # write_gexf/write_graphml (from $(VENV_TEST)) on a 100k-node / 1M-edge planted-partition edge list.
 bench-export: build test-deps
-	python3 Benchmarks/export_bench.py
+	python3 Benchmarks/export_bench.py --results $(RESULTS)
 
 # HAR import throughput against Python's json.load of the same HAR (Benchmarks/har_bench.py).
 bench-har: build
-	python3 Benchmarks/har_bench.py
+	python3 Benchmarks/har_bench.py --results $(RESULTS)
 
 clean:
 	rm -rf .build out

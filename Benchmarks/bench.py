@@ -5,7 +5,7 @@ Import: synthetic archives from `whichtok synth` are (1) decompressed with `bsdt
 scripts do —, and (3) imported by `whichtok import`. Then the saved store is loaded (`stats`), and
 the loaded store's bytes per event are reported.
 
-Usage: python3 Benchmarks/bench.py [--events N] [--donors N] [--keep]
+Usage: python3 Benchmarks/bench.py [--events N] [--donors N] [--keep] [--results PATH]
 """
 import argparse
 import json
@@ -14,6 +14,8 @@ import shutil
 import subprocess
 import sys
 import time
+
+from results import Report, add_argument
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, ".build", "release", "whichtok")
@@ -56,7 +58,9 @@ def main():
     parser.add_argument("--store-events", type=int, default=10_000_000,
                         help="events in the store used for the load benchmark")
     parser.add_argument("--keep", action="store_true", help="keep generated data")
+    add_argument(parser)
     args = parser.parse_args()
+    report = Report("make bench", "data-download import and store load")
 
     os.makedirs(DATA, exist_ok=True)
     synth = os.path.join(DATA, f"synth-{args.donors}-{args.events}")
@@ -71,8 +75,8 @@ def main():
     for f in files:
         raw += int(subprocess.run(f"bsdtar -xOf '{f}' | wc -c", shell=True, check=True,
                                   stdout=subprocess.PIPE).stdout)
-    print(f"input: {len(files)} archives (+ folders), {compressed / 1e6:.1f} MB compressed, "
-          f"{raw / 1e6:.1f} MB inside the archives")
+    report.line(f"input: {len(files)} archives (+ folders), {compressed / 1e6:.1f} MB compressed, "
+                f"{raw / 1e6:.1f} MB inside the archives")
 
     floor = best(["bash", "-c", "for f in \"$@\"; do bsdtar -xOf \"$f\"; done > /dev/null", "_"] + files)
     python = best([sys.executable, os.path.join(ROOT, "Benchmarks", "python_baseline.py"), synth], repeat=1)
@@ -95,15 +99,20 @@ def main():
         ("whichtok import --jobs 2", imports[2]),
         ("whichtok stats (load the saved store)", load),
     ]
-    print(f"\n{'command':42} {'seconds':>9} {'MB/s':>8} {'peak MB':>9}")
+    report.line()
+    report.line(f"{'command':42} {'seconds':>9} {'MB/s':>8} {'peak MB':>9}")
     for name, (sec, rss, _) in rows:
-        print(f"{name:42} {sec:9.3f} {raw / 1e6 / sec:8.0f} {rss:9.0f}")
+        report.line(f"{name:42} {sec:9.3f} {raw / 1e6 / sec:8.0f} {rss:9.0f}")
     t = imports[2][0]
-    print(f"\nstore: {events:,} events, {stats['accounts']:,} accounts, {stats['videos']:,} videos; "
-          f"file {os.path.getsize(store) / 1e6:.1f} MB = {os.path.getsize(store) / max(events, 1):.1f} bytes/event")
-    print(f"ratios (one run): import / floor = {t / floor[0]:.2f}x; "
-          f"python / import = {python[0] / t:.1f}x faster; "
-          f"jobs 1 / jobs 2 = {imports[1][0] / t:.2f}x")
+    report.line()
+    report.line(f"store: {events:,} events, {stats['accounts']:,} accounts, {stats['videos']:,} videos; "
+                f"file {os.path.getsize(store) / 1e6:.1f} MB = {os.path.getsize(store) / max(events, 1):.1f} bytes/event")
+    report.line(f"ratios (one run): import / floor = {t / floor[0]:.2f}x; "
+                f"python / import = {python[0] / t:.1f}x faster; "
+                f"jobs 1 / jobs 2 = {imports[1][0] / t:.2f}x")
+    report.ratio(f"whichtok import --jobs 2 takes {t / floor[0]:.2f}x the time of bsdtar -xOf (the floor)")
+    report.ratio(f"Python zipfile/tarfile + json.load takes {python[0] / t:.1f}x the time of whichtok import --jobs 2")
+    report.ratio(f"whichtok import --jobs 1 takes {imports[1][0] / t:.2f}x the time of --jobs 2")
 
     # Loading a large store: build one of about --store-events events by importing more synthetic data.
     big = os.path.join(DATA, f"synth-big-{args.store_events}")
@@ -114,12 +123,13 @@ def main():
             subprocess.run([BIN, "synth", "--out", big, "--donors", "1000", "--events", str(args.store_events),
                             "--communities", "20", "--seed", "2"], check=True, stdout=subprocess.DEVNULL)
         sec, rss, _ = run([BIN, "import", "--quiet", "--store", big_store, big])
-        print(f"import of the large set: {sec:.1f} s, peak {rss:.0f} MB")
+        report.line(f"import of the large set: {sec:.1f} s, peak {rss:.0f} MB")
     big_stats = json.loads(run([BIN, "stats", "--json", "--store", big_store])[2])
     big_events = sum(big_stats["events"].values())
     sec, rss, _ = best([BIN, "stats", "--store", big_store])
-    print(f"load of a {big_events:,}-event store ({os.path.getsize(big_store) / 1e6:.0f} MB): "
-          f"{sec:.3f} s including process start, peak {rss:.0f} MB = {rss * 1048576 / big_events:.1f} bytes/event")
+    report.line(f"load of a {big_events:,}-event store ({os.path.getsize(big_store) / 1e6:.0f} MB): "
+                f"{sec:.3f} s including process start, peak {rss:.0f} MB = {rss * 1048576 / big_events:.1f} bytes/event")
+    report.record(args.results, {"events": args.events, "donors": args.donors, "store-events": args.store_events})
 
     if not args.keep:
         shutil.rmtree(DATA, ignore_errors=True)

@@ -17,8 +17,10 @@ graph, in one run on this machine. Never run by the tests (`make bench-export`).
    installs into .venv-test when missing) against whichtok's ForceAtlas2 on a small graph (2,000
    nodes, 20,000 edges), 50 iterations each, as iterations per second.
 
+With `--results PATH` the run is also recorded there (see results.py).
+
 Usage: python3 Benchmarks/export_bench.py [--nodes N] [--edges M] [--communities C] [--mixing MU]
-       [--skip-networkx-layout]
+       [--skip-networkx-layout] [--results PATH]
 """
 import argparse
 import json
@@ -32,6 +34,8 @@ BIN = os.path.join(ROOT, ".build", "release", "whichtok")
 DATA = os.path.join(ROOT, "Benchmarks", "data")
 VENV_PYTHON = os.path.join(ROOT, ".venv-test", "bin", "python")
 sys.path.insert(0, os.path.join(ROOT, "Benchmarks"))
+
+from results import Report, add_argument  # noqa: E402 (after the path is set)
 
 
 def planted_partition(path, nodes, edges, communities, mixing):
@@ -150,7 +154,9 @@ def main():
     parser.add_argument("--communities", type=int, default=50)
     parser.add_argument("--mixing", type=float, default=0.2)
     parser.add_argument("--skip-networkx-layout", action="store_true")
+    add_argument(parser)
     args = parser.parse_args()
+    report = Report("make bench-export", "GEXF and GraphML export against networkx's writers")
     if not os.path.exists(BIN):
         sys.exit("build first: swift build -c release --product whichtok")
     if not os.path.exists(VENV_PYTHON):
@@ -171,25 +177,28 @@ def main():
             ours = whichtok(path, fmt, layout, os.path.join(out_dir, f"whichtok.{fmt}"))
             rows.append((fmt, layout, ours, nx_result[fmt]))
 
-    print(f"graph: {args.nodes:,} nodes, {args.edges:,} edges, {args.communities} communities "
-          f"(planted, mixing {args.mixing}); {os.cpu_count()} cores")
+    report.line(f"graph: {args.nodes:,} nodes, {args.edges:,} edges, {args.communities} communities "
+                f"(planted, mixing {args.mixing}); {os.cpu_count()} cores")
     header = (f"{'format':8} {'layout':7} {'whichtok s':>10} {'write s':>8} {'layout s':>9} {'RSS MB':>7} "
               f"{'MB out':>7} {'networkx write s':>17} {'MB out':>7} {'nx/whichtok':>12} {'nx/write':>9}")
-    print(header)
+    report.line(header)
     for fmt, layout, ours, theirs in rows:
         ratio_total = theirs["write"] / ours["wall"]
         ratio_write = theirs["write"] / ours["write"] if ours["write"] else float("nan")
-        print(f"{fmt:8} {'FA2' if layout else 'none':7} {ours['wall']:10.2f} {ours['write']:8.2f} "
-              f"{(ours['layout'] or 0):9.2f} {ours['rss_mb'] or 0:7.0f} {ours['bytes'] / 1e6:7.1f} "
-              f"{theirs['write']:17.2f} {theirs['bytes'] / 1e6:7.1f} {ratio_total:11.1f}x {ratio_write:8.1f}x")
+        report.line(f"{fmt:8} {'FA2' if layout else 'none':7} {ours['wall']:10.2f} {(ours['write'] or 0):8.2f} "
+                    f"{(ours['layout'] or 0):9.2f} {ours['rss_mb'] or 0:7.0f} {ours['bytes'] / 1e6:7.1f} "
+                    f"{theirs['write']:17.2f} {theirs['bytes'] / 1e6:7.1f} {ratio_total:11.1f}x {ratio_write:8.1f}x")
+        shape = f"{fmt.upper() if fmt == 'gexf' else 'GraphML'} {'with ForceAtlas2' if layout else 'without layout'}"
+        report.ratio(f"{shape}: networkx's write takes {ratio_total:.1f}x the time of the whole whichtok command, "
+                     f"{ratio_write:.1f}x its write phase")
     laid_out = [r for r in rows if r[1]]
-    if laid_out:
+    if laid_out and laid_out[0][2]["layout"]:
         ours = laid_out[0][2]
-        print(f"ForceAtlas2 (Barnes–Hut, θ 1.2) at {args.nodes:,} nodes / {args.edges:,} edges: "
-              f"{ours['iterations']} iterations in {ours['layout']:.2f} s = "
-              f"{ours['iterations'] / ours['layout']:.1f} iterations/s")
-    print("whichtok s: the whole command (read, Leiden, PageRank, measures, layout, write); "
-          "nx/whichtok: networkx write time / whichtok whole command; nx/write: / whichtok write phase")
+        report.line(f"ForceAtlas2 (Barnes–Hut, θ 1.2) at {args.nodes:,} nodes / {args.edges:,} edges: "
+                    f"{ours['iterations']} iterations in {ours['layout']:.2f} s = "
+                    f"{ours['iterations'] / ours['layout']:.1f} iterations/s")
+    report.line("whichtok s: the whole command (read, Leiden, PageRank, measures, layout, write); "
+                "nx/whichtok: networkx write time / whichtok whole command; nx/write: / whichtok write phase")
 
     if not args.skip_networkx_layout:
         check = subprocess.run([VENV_PYTHON, "-c", "import numpy"], capture_output=True)
@@ -203,11 +212,15 @@ def main():
                         ["--layout-iterations", str(iterations)])
         if peer.returncode == 0:
             theirs = json.loads(peer.stdout.strip().splitlines()[-1])
-            print(f"ForceAtlas2 at 2,000 nodes / 20,000 edges: networkx forceatlas2_layout "
-                  f"{iterations / theirs['seconds']:.1f} iterations/s, whichtok {iterations / ours['layout']:.0f} "
-                  f"iterations/s ({theirs['seconds'] / ours['layout']:.0f}x)")
+            report.line(f"ForceAtlas2 at 2,000 nodes / 20,000 edges: networkx forceatlas2_layout "
+                        f"{iterations / theirs['seconds']:.1f} iterations/s, whichtok {iterations / ours['layout']:.0f} "
+                        f"iterations/s ({theirs['seconds'] / ours['layout']:.0f}x)")
+            report.ratio(f"ForceAtlas2 at 2,000 nodes: networkx forceatlas2_layout takes "
+                         f"{theirs['seconds'] / ours['layout']:.0f}x the time of whichtok's")
         else:
-            print(f"networkx forceatlas2_layout failed: {peer.stderr.strip().splitlines()[-1:]}")
+            report.line(f"networkx forceatlas2_layout failed: {peer.stderr.strip().splitlines()[-1:]}")
+    report.record(args.results, {"nodes": args.nodes, "edges": args.edges, "communities": args.communities,
+                                 "mixing": args.mixing, "networkx layout": not args.skip_networkx_layout})
     # The exports are large (about 150 MB each at the default size); keep only the edge lists.
     for name in os.listdir(out_dir):
         os.remove(os.path.join(out_dir, name))

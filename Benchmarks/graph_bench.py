@@ -7,10 +7,11 @@ the same planted-partition graph, in one run on this machine. Never run by the t
 2. Installs the peers with pip into Benchmarks/.venv (a peer that fails to install is skipped).
 3. Times `whichtok analyze --edgelist FILE --timings` (release build): Leiden and PageRank phases as
    reported on stderr, plus the whole command's wall time; times each peer's algorithm call only.
-4. Prints a table of seconds, modularity and ratios (peer seconds / whichtok seconds).
+4. Prints a table of seconds, modularity and ratios (peer seconds / whichtok seconds); with
+   `--results PATH` also records the run there (see results.py).
 
 Usage: python3 Benchmarks/graph_bench.py [--nodes N] [--edges M] [--communities C] [--mixing MU]
-       [--no-install] [--peers a,b,...]
+       [--no-install] [--peers a,b,...] [--results PATH]
 """
 import argparse
 import json
@@ -19,6 +20,8 @@ import random
 import subprocess
 import sys
 import time
+
+from results import Report, add_argument
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, ".build", "release", "whichtok")
@@ -88,7 +91,9 @@ def main():
     parser.add_argument("--mixing", type=float, default=0.2)
     parser.add_argument("--no-install", action="store_true")
     parser.add_argument("--peers", default=",".join(PEERS))
+    add_argument(parser)
     args = parser.parse_args()
+    report = Report("make bench-graph", "Leiden and PageRank against igraph, NetworKit, leidenalg and networkx")
     if not os.path.exists(BIN):
         sys.exit("build first: swift build -c release --product whichtok")
     os.makedirs(DATA, exist_ok=True)
@@ -112,22 +117,29 @@ def main():
             results[peer] = {"peer": peer, "skipped": f"no result (exit {out.returncode})"}
 
     ours = {"leiden": phases.get("leiden"), "pagerank": phases.get("pagerank")}
-    print(f"graph: {args.nodes:,} nodes, {args.edges:,} edges, {args.communities} communities (planted, mixing {args.mixing})")
-    print(f"{'method':34} {'seconds':>9} {'modularity':>11} {'peer / whichtok':>16}")
+    report.line(f"graph: {args.nodes:,} nodes, {args.edges:,} edges, {args.communities} communities "
+                f"(planted, mixing {args.mixing})")
+    report.line(f"{'method':34} {'seconds':>9} {'modularity':>11} {'peer / whichtok':>16}")
     for name, seconds, q in rows:
-        print(f"{name:34} {seconds:9.3f} {q if q is not None else '':>11} {'':>16}")
+        shown = f"{seconds:9.3f}" if seconds is not None else f"{'?':>9}"
+        report.line(f"{name:34} {shown} {q if q is not None else '':>11} {'':>16}")
     for peer in args.peers.split(","):
         r = results[peer]
         if "skipped" in r:
-            print(f"{peer:34} {'skipped':>9}  {r['skipped'][:60]}")
+            report.line(f"{peer:34} {'skipped':>9}  {r['skipped'][:60]}")
             continue
         base = ours["pagerank"] if peer.endswith("pagerank") else ours["leiden"]
         ratio = r["seconds"] / base if base else float("nan")
         q = f"{r['modularity']:.4f}" if "modularity" in r else ""
-        print(f"{peer:34} {r['seconds']:9.3f} {q:>11} {ratio:15.2f}x")
+        report.line(f"{peer:34} {r['seconds']:9.3f} {q:>11} {ratio:15.2f}x")
+        what = "PageRank" if peer.endswith("pagerank") else "Leiden"
+        report.ratio(f"{peer} takes {ratio:.2f}x the time of whichtok's {what}")
     best = max((r["modularity"] for r in results.values() if "modularity" in r), default=None)
     if best is not None and modularity is not None:
-        print(f"modularity: whichtok {modularity:.4f}, best peer {best:.4f}, difference {modularity - best:+.4f}")
+        report.line(f"modularity: whichtok {modularity:.4f}, best peer {best:.4f}, difference {modularity - best:+.4f}")
+        report.ratio(f"modularity, whichtok minus the best peer: {modularity - best:+.4f}")
+    report.record(args.results, {"nodes": args.nodes, "edges": args.edges, "communities": args.communities,
+                                 "mixing": args.mixing, "peers": args.peers})
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ body length -- the baseline the issue names --, (2) the same plus `json.loads` o
 store (HAR parse, every body parsed and mapped, identity resolution, store saved). Prints seconds,
 MB/s of HAR and peak memory, and the ratios of this run.
 
-Usage: python3 Benchmarks/har_bench.py [--videos N] [--keep]
+Usage: python3 Benchmarks/har_bench.py [--videos N] [--keep] [--results PATH]
 """
 import argparse
 import json
@@ -17,6 +17,8 @@ import shutil
 import subprocess
 import sys
 import time
+
+from results import Report, add_argument
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, ".build", "release", "whichtok")
@@ -78,7 +80,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--videos", type=int, default=20_000, help="items in the capture's feed (about 12 KB of HAR each)")
     parser.add_argument("--keep", action="store_true", help="keep generated data")
+    add_argument(parser)
     args = parser.parse_args()
+    report = Report("make bench-har", "HAR import against Python's json.load")
 
     os.makedirs(DATA, exist_ok=True)
     folder = os.path.join(DATA, f"har-{args.videos}")
@@ -93,7 +97,7 @@ def main():
     # Counted in a child: a parent that had loaded the HAR would pass its peak memory on to every
     # child it forks (Linux keeps ru_maxrss across fork and exec).
     entries = int(run([sys.executable, "-c", BASELINE, har])[2].split()[0])
-    print(f"input: {har} ({size / 1e6:.1f} MB, {entries:,} entries)")
+    report.line(f"input: {os.path.relpath(har, ROOT)} ({size / 1e6:.1f} MB, {entries:,} entries)")
 
     store = os.path.join(DATA, "har-bench.store")
 
@@ -117,16 +121,22 @@ def main():
         ("python, also json.loads of every body", summarise(bodies)),
         ("whichtok import (fresh store)", summarise(imports)),
     ]
-    print(f"\n{'command':42} {'seconds':>9} {'MB/s':>8} {'peak MB':>9} {'peak/HAR':>9}")
+    report.line()
+    report.line(f"{'command':42} {'seconds':>9} {'MB/s':>8} {'peak MB':>9} {'peak/HAR':>9}")
     for name, (sec, rss) in rows:
-        print(f"{name:42} {sec:9.3f} {size / 1e6 / sec:8.1f} {rss:9.0f} {rss * 1048576 / size:9.2f}")
+        report.line(f"{name:42} {sec:9.3f} {size / 1e6 / sec:8.1f} {rss:9.0f} {rss * 1048576 / size:9.2f}")
     stats = json.loads(run([BIN, "stats", "--json", "--store", store])[2])
-    print(f"\nstore: {sum(stats['events'].values()):,} events, {stats['accounts']:,} accounts, "
-          f"{stats['videos']:,} videos, {stats['comments']:,} comments")
+    report.line()
+    report.line(f"store: {sum(stats['events'].values()):,} events, {stats['accounts']:,} accounts, "
+                f"{stats['videos']:,} videos, {stats['comments']:,} comments")
     t = rows[2][1][0]
-    print(f"ratios (one run): whichtok import is {rows[0][1][0] / t:.1f}x the baseline's throughput "
-          f"(target >= 10x), {rows[1][1][0] / t:.1f}x the baseline that also parses bodies; "
-          f"peak memory {rows[2][1][1] * 1048576 / size:.2f}x the HAR (target <= ~3x)")
+    report.line(f"ratios (one run): whichtok import is {rows[0][1][0] / t:.1f}x the baseline's throughput "
+                f"(target >= 10x), {rows[1][1][0] / t:.1f}x the baseline that also parses bodies; "
+                f"peak memory {rows[2][1][1] * 1048576 / size:.2f}x the HAR (target <= ~3x)")
+    report.ratio(f"whichtok import: {rows[0][1][0] / t:.1f}x the throughput of json.load + a loop over entries")
+    report.ratio(f"whichtok import: {rows[1][1][0] / t:.1f}x the throughput of the baseline that also parses bodies")
+    report.ratio(f"whichtok import peak memory: {rows[2][1][1] * 1048576 / size:.2f}x the HAR's size")
+    report.record(args.results, {"videos": args.videos})
 
     if not args.keep:
         shutil.rmtree(DATA, ignore_errors=True)

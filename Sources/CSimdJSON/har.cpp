@@ -16,8 +16,8 @@
 
 // `simdjson::ondemand` is the implementation this file is compiled for (without -march flags: the
 // portable one), but the part that reads every byte, stage 1, and the string unescaping below use
-// the implementation simdjson picks for this CPU at run time (measured on the 338 MB HAR of
-// `make bench-har`: the walk takes 0.11-0.14 s, as with an AVX2 build).
+// the implementation simdjson picks for this CPU at run time, so the walk runs as fast as an AVX2
+// build would while the binary still runs on any x86-64 (Benchmarks/RESULTS.md, `make bench-har`).
 namespace wtj_ondemand {
 namespace od = simdjson::ondemand;
 #include "har_scan.h"

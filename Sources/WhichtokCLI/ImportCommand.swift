@@ -194,10 +194,10 @@ final class PhaseTimer {
 }
 
 /// What an import built, kept until the process ends. Freeing the batches, the builder's
-/// observations and the store one small allocation at a time took 70-130 ms after a 3.3 s import
-/// of the archive bench (3M events); at exit the kernel takes all of it back at once. Each call
-/// replaces what the last one kept, so a process that imports many times (the tests) holds only
-/// the last import.
+/// observations and the store one small allocation at a time is a noticeable part of a large
+/// import's wall time (Benchmarks/RESULTS.md, `make bench`), while at exit the kernel takes all of
+/// it back at once. Each call replaces what the last one kept, so a process that imports many times
+/// (the tests) holds only the last import.
 enum KeptUntilExit {
     private static let values = Mutex<[any Sendable]>([])
 

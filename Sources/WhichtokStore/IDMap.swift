@@ -1,7 +1,8 @@
 /// A hash map from 64-bit ids (TikTok ids, packed keys) to 32-bit rows, for the importer's hottest
 /// lookups: a video's row by id while an archive is read, and the first observation with an id
-/// while inputs are merged. Swift's `Dictionary` hashes every key with SipHash through `Hasher`;
-/// on the archive bench, lookups and inserts keyed by `UInt64` were about 5% of all CPU time.
+/// while inputs are merged. Swift's `Dictionary` hashes every key with SipHash through `Hasher`,
+/// which made `UInt64`-keyed lookups and inserts a visible share of the archive bench's CPU profile
+/// (Benchmarks/RESULTS.md, `make bench`).
 ///
 /// Open addressing with linear probing over a power-of-two table kept at most half full. Keys are
 /// mixed with a random seed chosen once per process (murmur3's 64-bit finaliser), so ids crafted to

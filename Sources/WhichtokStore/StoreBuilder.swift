@@ -1139,8 +1139,8 @@ public struct StoreBuilder: Sendable {
     /// Sorts event keys on all cores. Actor is the first sort field: a counting sort by actor puts
     /// each actor's keys in a range of their own, and the ranges (a few thousand keys each, which
     /// fit in a core's cache) are then sorted by workers that take the next unsorted actor as they
-    /// finish. The result is the same as one sort. Measured on 2M events of synthetic archives:
-    /// 200 ms on 2 cores for two halves sorted whole, about 100 ms this way.
+    /// finish. The result is the same as one sort. Small ranges sorted in cache, handed out as
+    /// workers free up, beat two halves sorted whole (Benchmarks/RESULTS.md, "Store merge").
     static func sortInParallel(_ keys: inout [EventSortKey], accounts: Int) {
         let n = keys.count
         guard n > 50_000, accounts > 1 else {

@@ -31,7 +31,8 @@ public struct GEXFOptions: Sendable, Equatable {
 /// Labels and the description always go through libxml2's escaping writer. The rest of a node (its
 /// attribute values and viz elements) and whole edges hold only ids, numbers, dates and fixed names;
 /// with `fast` (the default) they are pre-formatted by `_RawMarkup` and passed to libxml2 in blocks,
-/// which gives the same bytes (the tests compare both paths) about ten times faster.
+/// which gives the same bytes (the tests compare both paths) in a fraction of the time: one libxml2
+/// call per block instead of several per value (Benchmarks/RESULTS.md, `make bench-export`).
 enum GEXFWriter {
     static func write(
         _ document: ExportDocument, options: GEXFOptions, to xml: _XMLTextWriter, buffer: inout _ValueBuffer,

@@ -13,8 +13,9 @@ public struct CoEngagementOptions: Sendable, Equatable {
     /// Items engaged by more accounts than this are left out of the product (their TF-IDF weight is
     /// low anyway; they would cost cap² work each). They still count in the vectors' norms.
     public var popularityCap = 1_000
-    /// Neighbours kept per account (the k most similar); 0 keeps all. 10 keeps communities apart in
-    /// the synthetic benchmark (NMI 0.76 against 0.71 with k = 25) and keeps the graph sparse.
+    /// Neighbours kept per account (the k most similar); 0 keeps all. 10 keeps planted communities
+    /// apart better than 25 on synthetic archives (Benchmarks/RESULTS.md, "Co-engagement
+    /// neighbours") and keeps the graph sparse.
     public var topK = 10
     /// Accounts engaging with fewer distinct items than this get no vector. An account known only by
     /// one follow (a follower in a donor's list) would otherwise have cosine 1 with every other such

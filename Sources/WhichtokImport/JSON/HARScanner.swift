@@ -26,10 +26,11 @@ struct HARText: @unchecked Sendable {
 }
 
 /// Walks a whole HAR file with simdjson's On-Demand API (`wtj_har_scan`): the few fields the
-/// importer reads from each entry, with no copy of any response body. A DOM parse of a 338 MB
-/// capture spent 0.52 s, over half of it faulting in fresh memory for the unescaped copies of its
-/// bodies; this walk takes 0.11-0.14 s and bodies are unescaped later, one by one, into a reused
-/// buffer (`unescapeText`, simdjson's SIMD string parser).
+/// importer reads from each entry, with no copy of any response body. A DOM parse of a large
+/// capture spends over half its time faulting in fresh memory for the unescaped copies of its
+/// bodies; this walk leaves the bodies in place, and they are unescaped later, one by one, into a
+/// reused buffer (`unescapeText`, simdjson's SIMD string parser). Figures: Benchmarks/RESULTS.md,
+/// `make bench-har`.
 ///
 /// Only the structure of the whole file and the UTF-8 of all of it are checked: a value the walk
 /// skips (a header, a timing) is not validated the way a DOM parse validates it.

@@ -11,8 +11,9 @@
 /// with no copy.
 ///
 /// A large uncompressed file can instead be mapped (`PaddedBytes(mapping:)`): its pages come from
-/// the page cache, with no copy and no fresh memory to fault in (measured on a 338 MB HAR: 0.43 s
-/// to read into a new buffer, 0.02 s to map and touch every page).
+/// the page cache, with no copy and no fresh memory to fault in: reading a large HAR into a new
+/// buffer costs a page fault per page and a pass over every byte, which mapping avoids
+/// (Benchmarks/RESULTS.md, `make bench-har`).
 ///
 /// Not thread-safe: one buffer belongs to one reader at a time.
 public final class PaddedBytes: @unchecked Sendable {

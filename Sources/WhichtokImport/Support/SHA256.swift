@@ -1,7 +1,8 @@
 internal import CSHA256
 
 /// SHA-256 (FIPS 180-4) in plain Swift, with the block compression done by the CPU's SHA
-/// extensions when it has them (`CSHA256`; several times faster on a large HAR or export).
+/// extensions when it has them (`CSHA256`): every byte of every input is hashed, so on a large HAR
+/// or export the hardware path matters.
 ///
 /// Feed bytes with `update` as they arrive, in any chunking; `finalize` returns the 32-byte digest.
 /// Whole 64-byte blocks are compressed straight from the caller's memory; only a trailing partial

@@ -250,10 +250,10 @@ public struct WebCaptureReader {
     /// into batches of their own, which become `batch.parts` in order (the builder adds them as
     /// the same input). Warnings and counts come out as when one thread reads them all.
     ///
-    /// Measured on the 338 MB HAR of `make bench-har` (bodies 0.52 s on one thread): a pipeline
-    /// where a second thread decoded and parsed while this one mapped records was no faster (the
-    /// records were read from another core's cache); runs each decoded, parsed and mapped on one
-    /// core are.
+    /// Why runs and not a pipeline: a second thread that decoded and parsed while this one mapped
+    /// records was tried on the HAR of `make bench-har` and was no faster (the records were read from
+    /// another core's cache); runs, each decoded, parsed and mapped on one core, are faster
+    /// (Benchmarks/RESULTS.md).
     private mutating func readBodies(
         _ jobs: [BodyJob], file: String, tally: inout SkipTally, into batch: inout ImportBatch
     ) {
