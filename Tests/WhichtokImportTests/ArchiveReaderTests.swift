@@ -3,7 +3,7 @@ import WhichtokStore
 
 @testable import WhichtokImport
 
-// Fixtures follow /work/shared/docs/tiktok-archive-format.md (§2 roots, §3 records, §5 TXT).
+// Fixtures follow Docs/archive-format.md ('JSON generations', 'Section paths', 'Records', 'TXT exports').
 
 private let bigID: UInt64 = 7_454_292_647_186_056_224  // > 2^53
 private let idA: UInt64 = 6_934_000_000_000_000_001

@@ -4,7 +4,8 @@ import WhichtokStore
 
 @testable import WhichtokImport
 
-/// Server-rendered pages (§8), built like TikTok's: JSON in a script tag, `/` escaped as `\u002F`.
+/// Server-rendered pages (Docs/web-captures.md, 'Page states'), built like TikTok's: JSON in a
+/// script tag, `/` escaped as `\u002F`.
 enum Pages {
     static func html(_ scripts: String, title: String = "TikTok - Make Your Day") -> String {
         """

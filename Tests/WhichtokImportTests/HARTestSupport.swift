@@ -4,9 +4,10 @@ import WhichtokStore
 
 @testable import WhichtokImport
 
-// Fixtures for the web readers, built from shared/docs/tiktok-web-api.md: the HAR skeleton of
-// §1.5, the item of §4.1, the comment of §5.2, the users of §6, the details of §7, the pages of
-// §8 and the Zeeschuimer envelope of §9.2. Ids above 2^53 are strings, as TikTok sends them.
+// Fixtures for the web readers, built from Docs/web-captures.md: the HAR of 'HAR files', the item
+// of 'Items', the comment of 'Comments', the users of 'Users', the details of 'Hashtag and sound
+// details', the pages of 'Page states' and the envelope of 'Zeeschuimer exports'. Ids above 2^53
+// are strings, as TikTok sends them.
 
 /// A small JSON value for building fixtures; `description` is the compact JSON text.
 indirect enum J: CustomStringConvertible, ExpressibleByStringInterpolation, ExpressibleByIntegerLiteral,
@@ -83,7 +84,7 @@ indirect enum J: CustomStringConvertible, ExpressibleByStringInterpolation, Expr
     }
 }
 
-/// TikTok web fixtures (§4–§7).
+/// TikTok web fixtures: items, comments, users, hashtag and sound details.
 enum Web {
     static let creatorID: UInt64 = 7_420_667_015_738_885_137
     static let creatorSec = "MS4wLjABAAAAcreator0000000000000000000000000000000000000000000000000001"
@@ -110,7 +111,7 @@ enum Web {
         ]
     }
 
-    /// The item of §4.1: two hashtags (one only in `textExtra`), a mention, a sound, rounded `stats`
+    /// An item: two hashtags (one only in `textExtra`), a mention, a sound, rounded `stats`
     /// and exact `statsV2`.
     static func item(
         id: UInt64 = videoID, author: J = author(), createTime: J = 1_733_355_614,
@@ -159,7 +160,7 @@ enum Web {
         ]
     }
 
-    /// A top-level comment (§5.2), or a reply when `parent` is given.
+    /// A top-level comment, or a reply when `parent` is given.
     static func comment(
         cid: UInt64 = commentID, video: UInt64 = videoID, userID: UInt64 = viewerID,
         uniqueId: String? = "viewer", sec: String? = nil, text: String = "nice @handle",
@@ -201,7 +202,7 @@ enum Web {
         ]
     }
 
-    /// `/api/user/detail/` (§6.1).
+    /// `/api/user/detail/`.
     static func userDetail(id: UInt64 = creatorID, uniqueId: String = "handle", secUid: String = creatorSec) -> J {
         [
             "userInfo": [
@@ -224,7 +225,7 @@ enum Web {
     }
 }
 
-/// A HAR 1.2 document (§1.5) in Chrome's or Firefox's shape.
+/// A HAR 1.2 document in Chrome's or Firefox's shape.
 struct HAR {
     enum Browser { case chrome, firefox }
     var browser: Browser
@@ -300,7 +301,7 @@ struct HAR {
     var text: String { json.description }
 }
 
-/// A TikTok API URL with the usual query (§2).
+/// A TikTok API URL with the usual query.
 func api(_ path: String, _ query: String = "") -> String {
     "https://www.tiktok.com/api/\(path)?aid=1988&app_name=tiktok_web&device_platform=web_pc&msToken=SECRETTOKEN&X-Bogus=DFSzswVO"
         + (query.isEmpty ? "" : "&" + query)

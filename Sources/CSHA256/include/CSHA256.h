@@ -18,7 +18,7 @@ int csha256_accelerated(void);
 
 /**
  * Compresses `blocks` consecutive 64-byte blocks at `data` into `state` (the eight working
- * variables a…h, native-endian words), exactly as FIPS 180-4 §6.2.2 does.
+ * variables a…h, native-endian words), exactly as FIPS 180-4, section 6.2.2, does.
  */
 void csha256_blocks(uint32_t state[8], const uint8_t *data, size_t blocks);
 

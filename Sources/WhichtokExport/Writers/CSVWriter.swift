@@ -94,7 +94,7 @@ enum CSVWriter {
         }
     }
 
-    /// Whether a field must be quoted: it holds a comma, a quote, CR or LF (RFC 4180 §2.6).
+    /// Whether a field must be quoted: it holds a comma, a quote, CR or LF (RFC 4180, section 2, rule 6).
     static func needsQuotes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         for byte in bytes where byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == 0x0A || byte == 0x0D
         {
@@ -103,7 +103,7 @@ enum CSVWriter {
         return false
     }
 
-    /// The field in double quotes with `"` doubled (RFC 4180 §2.7).
+    /// The field in double quotes with `"` doubled (RFC 4180, section 2, rule 7).
     static func escaped(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
         var quoted: [UInt8] = [UInt8(ascii: "\"")]
         quoted.reserveCapacity(bytes.count + 4)

@@ -20,7 +20,7 @@ public struct GEXFOptions: Sendable, Equatable {
 
 /// Writes GEXF (1.3 or 1.2draft) through libxml2's text writer.
 ///
-/// Profile (shared/docs/graph-exports-and-anchors.md §3.9): exact namespaces (`http://gexf.net/1.3`,
+/// Profile (Docs/graph-exports.md, 'GEXF profile' and 'Dynamic GEXF'): exact namespaces (`http://gexf.net/1.3`,
 /// `http://www.gexf.net/1.2draft`, no `xsi:schemaLocation`); `defaultedgetype` `directed` or
 /// `undirected` (never `mutual`); typed attributes declared once per class with their title as id;
 /// every edge with an id and a `weight` written as a double; nodes before edges with `count`s;

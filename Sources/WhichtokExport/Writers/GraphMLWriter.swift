@@ -1,6 +1,6 @@
 /// Writes GraphML through libxml2's text writer.
 ///
-/// Profile (shared/docs/graph-exports-and-anchors.md §4.3): one `<key>` per (domain, name) with
+/// Profile (Docs/graph-exports.md, 'GraphML profile'): one `<key>` per (domain, name) with
 /// `for="graph"`, `"node"` or `"edge"` (never `all`), ids `g_…`, `v_…`, `e_…`, `attr.name` an NMTOKEN and
 /// `attr.type` one of `boolean`, `int`, `long`, `float`, `double`, `string`; all keys before the
 /// graph; `edgedefault` always set; node ids `n0…` with the real name in the `label` key; nodes before

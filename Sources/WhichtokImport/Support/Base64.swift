@@ -1,4 +1,4 @@
-/// Standard base64 (RFC 4648 §4): decoded straight into a reused buffer (HAR bodies; `-` and `_`
+/// Standard base64 (RFC 4648, section 4): decoded straight into a reused buffer (HAR bodies; `-` and `_`
 /// accepted too), and encoded with `=` padding (HAR bodies written by the scraper and synth).
 public enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)

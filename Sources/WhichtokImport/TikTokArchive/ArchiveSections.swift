@@ -8,7 +8,7 @@ import WhichtokStore
 /// covers JSON and TXT spellings (`VideoLink` = `Video Link`, `UserName` = `Username` =
 /// `User Name`); different words are separate aliases (`originalPostUrl`, `original post link`).
 ///
-/// See `/work/shared/docs/tiktok-archive-format.md` §2.1 (paths), §3 (records), §5 (TXT).
+/// See Docs/archive-format.md: 'Section paths', 'Records', 'TXT file names' and 'Dutch TXT exports'.
 enum ArchiveSections {
     // MARK: Sections
 
@@ -285,7 +285,8 @@ enum ArchiveSections {
 
     // MARK: Roots (for the layout)
 
-    /// JSON root keys that identify a generation (§2). A root not listed here says nothing.
+    /// JSON root keys that identify a generation (Docs/archive-format.md, 'JSON generations'). A root
+    /// not listed here says nothing.
     static let rootGenerations: [(root: String, generation: JSONGeneration)] = [
         ("Activity", .g12), ("Video", .g12), ("Direct Messages", .g12),
         ("Income Plus Wallet Transactions", .g12), ("Poi Review", .g12), ("Tiktok Shopping", .g12),
@@ -300,7 +301,8 @@ enum ArchiveSections {
         .g4: ["Your Activity", "Profile And Settings", "Likes and Favorites"],
     ]
 
-    /// Members beside a section's list key that carry no records (§2.2).
+    /// Members beside a section's list key that carry no records (Docs/archive-format.md, 'Wrapper
+    /// members').
     static let wrapperSiblings: [String] = ["App", "IsFastLane"]
 
     /// Folders of TXT exports: a `.txt` with an unknown name inside one of them is reported as an
@@ -315,7 +317,8 @@ enum ArchiveSections {
         "Reacties", "Directe berichten", "Berichten",
     ]
 
-    /// First lines of TXT files that hold no records (§5.1), lowercased, final `.` dropped.
+    /// First lines of TXT files that hold no records (Docs/archive-format.md, 'Empty-section
+    /// sentinels'), lowercased, final `.` dropped.
     static let emptySentinels: [String] = [
         "you have no data in this section",
         "dit gedeelte bevat geen gegevens",

@@ -1,8 +1,8 @@
 import WhichtokStore
 
-/// Reads TikTok TXT exports (§5): blocks of `Key: value` lines separated by blank lines, and the
-/// direct-message file (`>>> Chat History with <name>::` headers, then
-/// `YYYY-MM-DD HH:MM:SS UTC <sender>: <text>` lines).
+/// Reads TikTok TXT exports (Docs/archive-format.md, 'TXT exports'): blocks of `Key: value` lines
+/// separated by blank lines, and the direct-message file (`>>> Chat History with <name>::` headers,
+/// then `YYYY-MM-DD HH:MM:SS UTC <sender>: <text>` lines).
 ///
 /// Works on the bytes in place: one pass, lines split on LF with a trailing CR dropped, a UTF-8
 /// BOM skipped. Only usernames, search terms, methods, titles and sound names become `String`s.

@@ -221,7 +221,7 @@ enum ArchiveDate {
 
 // MARK: - Links
 
-/// The ids found in a TikTok link (§6 of the format notes). A zero means "not present".
+/// The ids found in a TikTok link (Docs/archive-format.md, 'Ids and links'). A zero means "not present".
 struct ArchiveLink {
     /// `/video/<id>`: share links and `tiktok.com/@user/video/<id>`.
     var videoID: UInt64 = 0

@@ -1,6 +1,6 @@
 internal import CLibXML2
 
-/// The JSON states a server-rendered TikTok page embeds (§8 of the web notes), found with
+/// The JSON states a server-rendered TikTok page embeds (Docs/web-captures.md, 'Page states'), found with
 /// libxml2's HTML parser: network access off, errors and warnings silent, recovering from bad
 /// markup. All raw libxml2 calls of the importer are in this file.
 struct HTMLPage {
@@ -20,7 +20,8 @@ struct HTMLPage {
     }
 
     var states: [State] = []
-    /// The page is TikTok's "Please wait…" JS challenge or a captcha (§8.1): skipped, not an error.
+    /// The page is TikTok's "Please wait…" JS challenge or a captcha (Docs/web-captures.md,
+    /// 'Challenge pages'): skipped, not an error.
     var isChallenge = false
 
     /// `xmlInitParser` once per process, before any thread parses; `xmlCleanupParser` is never

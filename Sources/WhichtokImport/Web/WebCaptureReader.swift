@@ -213,7 +213,8 @@ public struct WebCaptureReader {
         case body(BodyJob)
     }
 
-    /// The checks that need no body (§1): URL, host, endpoint, HTTP status, a body at all.
+    /// The checks that need no body (Docs/web-captures.md, 'Bodies'): URL, host, endpoint, HTTP
+    /// status, a body at all.
     private static func prepare(_ entry: HAREntry, index: Int, anyHost: Bool) -> Prepared {
         guard entry.isObject, let url = entry.url.flatMap({ WebURL(bytes: $0) }) else { return .skip(.noURL) }
         guard url.isTikTok || anyHost else { return .skip(.otherHost) }
@@ -405,7 +406,7 @@ public struct WebCaptureReader {
         return false
     }
 
-    /// Dispatches a parsed API response to the record readers (§3).
+    /// Dispatches a parsed API response to the record readers (Docs/web-captures.md, 'Endpoints').
     private mutating func readResponse(
         _ root: JSONValue, endpoint: WebEndpoint, url: WebURL, into batch: inout ImportBatch
     ) {
@@ -440,7 +441,8 @@ public struct WebCaptureReader {
     }
 
     /// `userList[]{user, stats, statsV2}`: with `scene=67` the followers of `secUid`, with
-    /// `scene=21` the accounts it follows (§3; the follow time is unknown).
+    /// `scene=21` the accounts it follows (Docs/web-captures.md, 'Follow lists'; the follow time is
+    /// unknown).
     private mutating func readUserList(_ root: JSONValue, url: WebURL, into batch: inout ImportBatch) {
         let scene = url.parameter("scene")
         let listed = url.parameter("secUid").flatMap { batch.account(secUID: $0) }
@@ -510,9 +512,9 @@ public struct WebCaptureReader {
 
     // MARK: - Zeeschuimer NDJSON
 
-    /// One JSON object per line in Zeeschuimer's envelope (§9.2): `source_platform`
-    /// (`tiktok.com`, `tiktok-comments`), `timestamp_collected` (ms), `source_url`, `data` (an item
-    /// or a comment). Lines are parsed in place.
+    /// One JSON object per line in Zeeschuimer's envelope (Docs/web-captures.md, 'Zeeschuimer
+    /// exports'): `source_platform` (`tiktok.com`, `tiktok-comments`), `timestamp_collected` (ms),
+    /// `source_url`, `data` (an item or a comment). Lines are parsed in place.
     private mutating func readNDJSON(entryPath: String, bytes: PaddedBytes, into batch: inout ImportBatch) {
         var lines: [Range<Int>] = []
         bytes.withUnsafeBytes { raw in

@@ -1,8 +1,9 @@
-/// What a TikTok web request returned, by its URL path (§3 of the web notes) and MIME type.
+/// What a TikTok web request returned, by its URL path (Docs/web-captures.md, 'Endpoints') and MIME
+/// type.
 enum WebEndpoint: Equatable, Sendable {
     /// An item list: feeds, a user's posts, hashtag, sound, search, related, preload, 2020 `item_list`.
     case itemList
-    /// `/api/favorite/item_list/?secUid=…`: the videos that account liked (§12).
+    /// `/api/favorite/item_list/?secUid=…`: the videos that account liked (only the request names it).
     case likedList
     case itemDetail
     /// `/api/comment/list/` and `/api/comment/list/reply/`.

@@ -2,9 +2,9 @@ import WhichtokStore
 
 /// Maps TikTok's web JSON — the item (`itemStruct`), users, comments, hashtag and sound details, the
 /// 2020 `itemInfos` shape and the page states — to batch records. Shared by the HAR, page and
-/// Zeeschuimer readers; field names follow `shared/docs/tiktok-web-api.md` §4–§8.
+/// Zeeschuimer readers; field names follow Docs/web-captures.md, 'Items' to 'Legacy 2020 lists'.
 ///
-/// Every field but the ids is optional (§11.7). Ids go through `idValue` and stay exact above
+/// Every field but the ids is optional (Docs/web-captures.md, 'Items'). Ids go through `idValue` and stay exact above
 /// 2^53. Texts are never kept except captions, names and titles; comment texts become fingerprints
 /// (the same FNV-1a the archive readers use, so a donor's comment seen on the web and in the
 /// donor's archive is one comment).
@@ -165,7 +165,8 @@ struct WebRecords {
     }
 
     /// The 2020 list element `{itemInfos, authorInfos, musicInfos, challengeInfoList, authorStats,
-    /// textExtra, duetInfo}` (§8.5): counters inside `itemInfos`, `createTime` a string.
+    /// textExtra, duetInfo}` (Docs/web-captures.md, 'Legacy 2020 lists'): counters inside `itemInfos`,
+    /// `createTime` a string.
     @discardableResult
     mutating func legacyItem(_ element: JSONValue, into batch: inout ImportBatch) -> RowID? {
         guard let infos = element["itemInfos"], let id = infos["id"]?.idValue, let video = batch.video(id: id) else {
@@ -230,8 +231,9 @@ struct WebRecords {
                 }
                 return
             }
-            // A mention: keyed on the user id; the username in the caption may be an old one (§11.8),
-            // as written when the video was posted, so it is no sighting at capture time (seen 0).
+            // A mention: keyed on the user id; the username in the caption may be an old one, as
+            // written when the video was posted (Docs/web-captures.md, 'Caption hashtags and
+            // mentions'), so it is no sighting at capture time (seen 0).
             // (Timing it made a re-read caption decide which name is current, and the result
             // depend on whether an item seen again was read again.)
             let userID = extra.member("userId")?.idValue
@@ -248,8 +250,8 @@ struct WebRecords {
 
     /// The video this one duets (`duetInfo.duetFromId`, "0" = none) or stitches.
     ///
-    /// No stitch-source field is documented for the web (§14.1); `stitchInfo.stitchFromId`, shaped
-    /// like the duet field, is read provisionally.
+    /// No stitch-source field is documented for the web (Docs/web-captures.md, 'Duets and stitches');
+    /// `stitchInfo.stitchFromId`, shaped like the duet field, is read provisionally.
     private func derivedFrom(
         duetInfo: JSONValue?, stitchInfo: JSONValue?, id: UInt64, into batch: inout ImportBatch
     ) -> (RowID, VideoDerivation) {
@@ -398,8 +400,9 @@ struct WebRecords {
 
     // MARK: - Comments
 
-    /// One comment (snake_case, §5.2) and its `reply_comment` preview. `reply_id` names the parent
-    /// ("0" for a top-level comment), `reply_to_reply_id` the reply answered inside the thread.
+    /// One comment (snake_case; Docs/web-captures.md, 'Comments') and its `reply_comment` preview.
+    /// `reply_id` names the parent ("0" for a top-level comment), `reply_to_reply_id` the reply
+    /// answered inside the thread.
     @discardableResult
     mutating func comment(_ comment: JSONValue, into batch: inout ImportBatch) -> RowID? {
         guard comment.type == .object else { return nil }
@@ -468,7 +471,7 @@ struct WebRecords {
                 actor: author, kind: parent == .none ? .commented : .replied, objectType: .comment, object: row,
                 time: time)
             extras?.forEachElement { extra in
-                // App-style keys (§14.3, unverified); camelCase accepted too.
+                // App-style keys (unverified: Docs/web-captures.md, 'Comments'); camelCase accepted too.
                 let userID = extra.member("user_id", "userId")?.idValue
                 let secUID = extra.member("sec_uid", "secUid")?.nonEmptyString
                 guard (userID ?? 0) != 0 || secUID != nil else { return }
@@ -561,7 +564,7 @@ struct WebRecords {
         value["comments"]?.forEachElement { comment($0, into: &batch) }
     }
 
-    // MARK: - Page states (§8)
+    // MARK: - Page states
 
     /// `__UNIVERSAL_DATA_FOR_REHYDRATION__`: every scope under `__DEFAULT_SCOPE__`
     /// (`webapp.video-detail`, `webapp.user-detail`, `webapp.updated-items`, …).

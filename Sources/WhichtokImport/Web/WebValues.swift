@@ -123,7 +123,8 @@ struct WebURL {
     /// tokens (`msToken`, `X-Bogus`) and search terms.
     var shown: String { "https://" + host + path }
 
-    /// Hosts whose responses the importer reads: the web app's own (§2 of the web notes).
+    /// Hosts whose responses the importer reads: the web app's own (Docs/web-captures.md, 'Hosts and
+    /// paths').
     var isTikTok: Bool {
         host == "www.tiktok.com" || host == "m.tiktok.com" || host == "tiktok.com"
     }

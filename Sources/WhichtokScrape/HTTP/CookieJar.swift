@@ -35,7 +35,7 @@ public struct Cookie: Sendable, Equatable {
         self.expires = expires
     }
 
-    /// Whether the cookie goes with a request to `host` and `path` (RFC 6265 §5.1.3–5.1.4).
+    /// Whether the cookie goes with a request to `host` and `path` (RFC 6265, sections 5.1.3 and 5.1.4).
     func matches(host: String, path requestPath: String, secure isSecure: Bool, now: Int) -> Bool {
         if expires != 0 && expires <= now { return false }
         if secure && !isSecure { return false }
@@ -130,7 +130,7 @@ public struct CookieJar: Sendable {
         if cookie.expires == 0 || cookie.expires > now { cookies.append(cookie) }
     }
 
-    /// The cookies for a request, longest path first (RFC 6265 §5.4).
+    /// The cookies for a request, longest path first (RFC 6265, section 5.4).
     public func cookies(host: String, path: String, secure: Bool, now: Int? = nil) -> [Cookie] {
         let now = now ?? WallClock.now().seconds
         return cookies.filter { $0.matches(host: host, path: path, secure: secure, now: now) }

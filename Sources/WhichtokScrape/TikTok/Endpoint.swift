@@ -1,4 +1,4 @@
-/// The web API endpoints the scraper calls (shared/docs/tiktok-web-api.md §3).
+/// The web API endpoints the scraper calls (Docs/web-captures.md, 'Endpoints').
 ///
 /// TikTok's web app signs every `/api/` request it makes (`X-Bogus`, and since 2025 `X-Gnarly` on
 /// the item lists); unsigned or badly signed requests typically get HTTP 200 with an empty body.
@@ -45,7 +45,8 @@ public enum Endpoint: String, CaseIterable, Sendable {
     }
 }
 
-/// The query parameters TikTok's web app sends with every API request (§2), for a desktop browser.
+/// The query parameters TikTok's web app sends with every API request (Docs/web-captures.md, 'Query
+/// parameters'), for a desktop browser.
 struct WebParameters: Sendable {
     let userAgent: String
     let deviceID: String
@@ -56,7 +57,8 @@ struct WebParameters: Sendable {
         self.userAgent = userAgent
         self.language = language
         self.region = region
-        // A random 19-digit device id in the range yt-dlp draws from (§10).
+        // A random 19-digit device id in the range yt-dlp draws from (Docs/web-captures.md,
+        // 'Signatures and tokens').
         var random = SystemRandomNumberGenerator()
         deviceID = String(UInt64.random(in: 7_250_000_000_000_000_000...7_325_099_899_999_994_577, using: &random))
     }

@@ -1,7 +1,8 @@
 import WhichtokImport
 
 /// What a non-zero `statusCode` / `status_code` in TikTok's JSON means for the scraper
-/// (shared/docs/tiktok-web-api.md §2, from the TikTok-Api and yt-dlp tables).
+/// (Docs/web-captures.md, 'Response envelope and status codes', from the TikTok-Api and yt-dlp
+/// tables).
 enum TikTokStatus: Equatable {
     case ok
     /// Captcha / verification / login wall: TikTok thinks this is a bot. Stop the target.

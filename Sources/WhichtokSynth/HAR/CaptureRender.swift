@@ -179,7 +179,8 @@ struct CaptureRender {
 
     // MARK: - URLs
 
-    /// An API URL with the web app's usual parameters (§2), signature included.
+    /// An API URL with the web app's usual parameters (Docs/web-captures.md, 'Query parameters'),
+    /// signature included.
     private func apiURL(_ path: String, _ query: String, _ random: inout SynthRandom) -> String {
         var token: [UInt8] = []
         for _ in 0..<6 { token.appendHex(random.next(), width: 16) }

@@ -1,8 +1,8 @@
 import WhichtokImport
 
-/// Writes a HAR 1.2 document (shared/docs/tiktok-web-api.md §1) the way Chrome's and Firefox's
+/// Writes a HAR 1.2 document (Docs/web-captures.md, 'HAR files') the way Chrome's and Firefox's
 /// DevTools export it: 2-space indented JSON, entries in time order, the browser-specific fields of
-/// §1.2/§1.3, bodies as text or base64, missing bodies with Firefox's comment.
+/// 'Chrome's HAR' and 'Firefox's HAR', bodies as text or base64, missing bodies with Firefox's comment.
 struct HARDocument {
     enum Browser: String, Sendable {
         case chrome, firefox

@@ -1,7 +1,8 @@
-/// The synthetic world as TikTok's web API shows it (shared/docs/tiktok-web-api.md §4–§7): items
-/// with authors, hashtags (`challenges` and `textExtra`), sounds, rounded `stats` and exact
-/// `statsV2`; users; comments. Everything is derived from the world and the entity's id, so every
-/// capture shows an entity the same way (counters aside, which grow with the observation time).
+/// The synthetic world as TikTok's web API shows it (Docs/web-captures.md, 'Items' to 'Hashtag and
+/// sound details'): items with authors, hashtags (`challenges` and `textExtra`), sounds, rounded
+/// `stats` and exact `statsV2`; users; comments. Everything is derived from the world and the
+/// entity's id, so every capture shows an entity the same way (counters aside, which grow with the
+/// observation time).
 struct WebShapes {
     let world: SynthWorld
 
@@ -68,7 +69,7 @@ struct WebShapes {
 
     // MARK: - Users
 
-    /// A creator as an item's `author` (camelCase, §4.1).
+    /// A creator as an item's `author` (camelCase; Docs/web-captures.md, 'Users').
     func writeCreator(_ w: inout BodyWriter, _ index: Int, uniqueID: String? = nil) {
         let creator = world.creators[index]
         w.object { w in
@@ -122,7 +123,7 @@ struct WebShapes {
         }
     }
 
-    /// A donor as a comment's `user` (snake_case, §5.2).
+    /// A donor as a comment's `user` (snake_case; Docs/web-captures.md, 'Comments').
     func writeDonorUser(_ w: inout BodyWriter, _ index: Int) {
         let donor = world.donors[index]
         w.object { w in
@@ -163,7 +164,7 @@ struct WebShapes {
         return text
     }
 
-    /// One item (`itemStruct`, §4.1), observed at `time`.
+    /// One item (`itemStruct`; Docs/web-captures.md, 'Items'), observed at `time`.
     func writeItem(_ w: inout BodyWriter, video index: Int, time: Int64, mention: Int?, duetOf: Int?) {
         let video = world.videos[index]
         let creator = world.creators[video.creator]
@@ -292,7 +293,8 @@ struct WebShapes {
         }
     }
 
-    /// `textExtra`: each `#tag` and the `@mention`, with UTF-16 offsets into the caption (§11.8).
+    /// `textExtra`: each `#tag` and the `@mention`, with UTF-16 offsets into the caption
+    /// (Docs/web-captures.md, 'Caption hashtags and mentions').
     private func writeTextExtra(_ w: inout BodyWriter, caption: String, video index: Int, mention: Int?) {
         let video = world.videos[index]
         let utf16 = Array(caption.utf16)

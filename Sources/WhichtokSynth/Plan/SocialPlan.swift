@@ -185,7 +185,7 @@ enum MessageContent {
     }
 }
 
-/// The link forms of `docs/tiktok-archive-format.md` §6.
+/// The link forms of Docs/archive-format.md, 'Ids and links'.
 enum Links {
     static func videoShare(_ id: UInt64) -> String { "https://www.tiktokv.com/share/video/\(id)/" }
 

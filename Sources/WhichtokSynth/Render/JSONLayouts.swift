@@ -1,5 +1,6 @@
 /// The JSON layouts (G1–G4 and the partial/category export): section paths, key spellings and
-/// empty encodings per generation, as in `docs/tiktok-archive-format.md` §2–§4.
+/// empty encodings per generation, as in Docs/archive-format.md ('JSON generations', 'Section paths',
+/// 'Records', 'Empty values and placeholders').
 extension DonorRender {
     /// The archive's entries: one JSON file, at the root (zip) or under `TikTok_Data_<epoch>/` (tar.gz,
     /// as a user re-packing the extracted folder would have it).

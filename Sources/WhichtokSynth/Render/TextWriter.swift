@@ -1,5 +1,5 @@
 /// Writes one TXT export file: records of `Label: value` lines separated by one blank line
-/// (`docs/tiktok-archive-format.md` §5), with LF or CRLF line ends and optional ` UTC` dates.
+/// (Docs/archive-format.md, 'TXT record grammar'), with LF or CRLF line ends and optional ` UTC` dates.
 struct TextWriter {
     private(set) var bytes: [UInt8] = []
     let crlf: Bool

@@ -1,7 +1,8 @@
 import WhichtokImport
 
-/// A made-up slice of TikTok, served the way shared/docs/tiktok-web-api.md describes the real site:
-/// server-rendered pages with `__UNIVERSAL_DATA_FOR_REHYDRATION__`, and the §3 API endpoints with
+/// A made-up slice of TikTok, served the way Docs/web-captures.md describes the real site:
+/// server-rendered pages with `__UNIVERSAL_DATA_FOR_REHYDRATION__`, and the API endpoints of its
+/// 'Endpoints' section with
 /// their own paging styles. Every API call must carry `X-Bogus` (the tests' signer adds it), or
 /// the answer is HTTP 200 with an empty body, as TikTok answers unsigned calls.
 ///
