@@ -14,7 +14,8 @@ struct AnalyzeCommand: ParsableCommand {
             account-author, co-hashtag; or any edge list with --edgelist FILE (whitespace-separated \
             'source target [weight]' lines, '#' comments). --json prints one object whose keys are a \
             stable contract. The same store and options always give the same output.
-            Exit status: 0 ok, 1 failure, 64 usage, 65 malformed edge list, 66 store or file missing.
+            Exit status: 0 ok, 1 failure, 64 usage, 65 malformed or unreadable edge list, 66 store or file \
+            missing.
             """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -44,12 +45,16 @@ struct AnalyzeCommand: ParsableCommand {
         }
     }
 
-    /// `value` with `digits` decimals (for reports; JSON uses shortest round-trip numbers).
+    /// `value` with `digits` decimals (for reports; JSON uses shortest round-trip numbers). A value
+    /// too large for that (an edge list's total weight can reach 3.4e38) is printed in exponent form
+    /// rather than converted to an integer that cannot hold it.
     static func fixed(_ value: Double, _ digits: Int) -> String {
         guard value.isFinite else { return "-" }
         var scale = 1.0
         for _ in 0..<digits { scale *= 10 }
         let rounded = (abs(value) * scale).rounded()
+        // Below 2^53 every integer is exact in a Double and fits an Int.
+        guard rounded < 9_007_199_254_740_992 else { return "\(value)" }
         let whole = Int(rounded / scale)
         let fraction = Int(rounded - Double(whole) * scale)
         var fractionText = String(fraction)

@@ -153,8 +153,9 @@ struct GraphOptions: ParsableArguments {
         if let edgelist {
             let bytes = try clock.time("read") { try Self.readFile(edgelist) }
             do {
-                let graph = try clock.time("parse") { try EdgeListReader.parse(bytes, directed: directed) }
-                return (graph, nil)
+                let list = try clock.time("parse") { try EdgeListReader.read(bytes, directed: directed) }
+                Self.warnAboutDropped(list, path: edgelist)
+                return (list.graph, nil)
             } catch let error as EdgeListError {
                 Console.error("whichtok: error: \(Console.printable(edgelist)):\(error.line): \(error.message)")
                 throw ExitCode(Exit.dataError)
@@ -277,13 +278,41 @@ struct GraphOptions: ParsableArguments {
         return UInt32(clamping: days * 86_400 + seconds)
     }
 
-    /// Reads a whole file; exits 66 when it is missing and 1 when it cannot be read.
+    /// Warns about the edge-list lines that are not in the graph (self-loops, zero weights) and the
+    /// integer weights a 32-bit float rounded, each with a count and the first line.
+    static func warnAboutDropped(_ list: EdgeList, path: String) {
+        func plural(_ count: Int, _ one: String, _ many: String) -> String {
+            "\(count) " + (count == 1 ? one : many)
+        }
+        let name = Console.printable(path)
+        if list.selfLoops > 0 {
+            Console.error(
+                "whichtok: warning: \(name): \(plural(list.selfLoops, "self-loop", "self-loops")) dropped "
+                    + "(first on line \(list.firstSelfLoopLine))")
+        }
+        if list.zeroWeights > 0 {
+            Console.error(
+                "whichtok: warning: \(name): \(plural(list.zeroWeights, "edge", "edges")) of weight 0 dropped "
+                    + "(first on line \(list.firstZeroWeightLine))")
+        }
+        if list.roundedIntegers > 0 {
+            Console.error(
+                "whichtok: warning: \(name): "
+                    + "\(plural(list.roundedIntegers, "integer weight", "integer weights")) above 16777216 "
+                    + "rounded to the nearest 32-bit float (first on line \(list.firstRoundedLine))")
+        }
+    }
+
+    /// Reads a whole file. Exits 66 when it does not exist, 65 when it is not a file that can be read
+    /// (a directory, no permission), 1 when reading fails; each message names the path and the
+    /// system's reason.
     static func readFile(_ path: String) throws -> [UInt8] {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
-            let missing = errno == ENOENT
-            Console.error("whichtok: error: \(Console.printable(path)): \(missing ? "no such file" : "cannot open")")
-            throw ExitCode(missing ? Exit.noInput : Exit.failure)
+            let code = errno
+            let missing = code == ENOENT || code == ENOTDIR
+            Console.error("whichtok: error: \(Console.printable(path)): cannot open: \(systemMessage(code))")
+            throw ExitCode(missing ? Exit.noInput : Exit.dataError)
         }
         defer { close(fd) }
         var result: [UInt8] = []
@@ -291,13 +320,20 @@ struct GraphOptions: ParsableArguments {
         while true {
             let n = chunk.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress, raw.count) }
             if n < 0 {
-                if errno == EINTR { continue }
-                Console.error("whichtok: error: \(Console.printable(path)): read failed")
-                throw ExitCode(Exit.failure)
+                let code = errno
+                if code == EINTR { continue }
+                Console.error("whichtok: error: \(Console.printable(path)): cannot read: \(systemMessage(code))")
+                throw ExitCode(code == EISDIR ? Exit.dataError : Exit.failure)
             }
             if n == 0 { break }
             result.append(contentsOf: chunk[0..<n])
         }
         return result
+    }
+
+    /// The C library's text for `code` ("Is a directory").
+    static func systemMessage(_ code: Int32) -> String {
+        guard let text = strerror(code) else { return "error \(code)" }
+        return String(cString: text)
     }
 }

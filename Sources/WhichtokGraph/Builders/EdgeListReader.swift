@@ -6,14 +6,46 @@ public struct EdgeListError: Error, Sendable, Equatable, CustomStringConvertible
     public var description: String { "line \(line): \(message)" }
 }
 
+/// An edge list read into a graph, with what was dropped or rounded on the way.
+public struct EdgeList: Sendable {
+    public var graph: Graph
+    /// Lines `a a [w]` (self-loops are not part of the graph model).
+    public var selfLoops = 0
+    /// The first self-loop's line, 0 when there is none.
+    public var firstSelfLoopLine = 0
+    /// Lines between two different nodes with weight 0.
+    public var zeroWeights = 0
+    /// The first zero weight's line, 0 when there is none.
+    public var firstZeroWeightLine = 0
+    /// Integer weights that a 32-bit float cannot hold exactly (above 2^24 = 16777216, like 16777217),
+    /// stored rounded to the nearest float.
+    public var roundedIntegers = 0
+    /// The first such weight's line, 0 when there is none.
+    public var firstRoundedLine = 0
+}
+
 /// Reads whitespace-separated edge lists: one `source target [weight]` per line (weight 1 when
 /// absent), `#` starts a comment, blank lines are skipped. Labels are any tokens; tokens that are
 /// decimal integers without leading zeros take a fast path. Nodes are numbered in order of first
-/// appearance. Parallel edges are summed; self-loops are dropped.
+/// appearance. Parallel edges are summed; self-loops and zero weights are dropped and counted.
+///
+/// Weights are stored as 32-bit floats, like every graph's (the Leiden and PageRank inner loops read
+/// them, and single precision halves their memory traffic), so a weight keeps about 7 significant
+/// digits. A weight that a float cannot hold at all is an error naming its line rather than a silent
+/// infinity or zero: above `Float.greatestFiniteMagnitude` (about 3.4e38), or nonzero and below
+/// `Float.leastNormalMagnitude` (about 1.2e-38). The running total is checked against the same bound,
+/// so no sum stored in single precision (parallel edges merged, the two directions of a directed edge,
+/// Leiden's weight from a node into a community or between aggregated communities) can overflow.
 public enum EdgeListReader {
-    /// Parses `bytes` into a graph (`.edgeList` kind). Throws on a line with one token, more than three,
-    /// or a weight that is not a finite number ≥ 0. O(bytes + m).
+    /// Parses `bytes` into a graph (`.edgeList` kind); see `read(_:directed:)`.
     public static func parse(_ bytes: [UInt8], directed: Bool) throws(EdgeListError) -> Graph {
+        try read(bytes, directed: directed).graph
+    }
+
+    /// Parses `bytes` into a graph (`.edgeList` kind) and counts what was dropped or rounded. Throws on
+    /// a line with one field or more than three, a weight that is not a finite decimal number ≥ 0, a
+    /// weight outside a 32-bit float's range, and when the weights sum beyond that range. O(bytes + m).
+    public static func read(_ bytes: [UInt8], directed: Bool) throws(EdgeListError) -> EdgeList {
         var numeric: [UInt64: UInt32] = [:]
         // Ids below this bound are mapped through a dense table (grown on demand), others by hashing.
         let denseLimit = UInt64(max(1 << 16, min(bytes.count / 2, 1 << 28)))
@@ -29,6 +61,10 @@ public enum EdgeListReader {
         weights.reserveCapacity(estimate)
         var line = 0
         var failure: EdgeListError?
+        var counts = EdgeList(graph: Graph(nodeCount: 0, edges: []))
+        // Accumulated in Double: the bound below is checked exactly, whatever the order of the lines.
+        var total = 0.0
+        let largest = Double(Float.greatestFiniteMagnitude)
         bytes.withUnsafeBufferPointer { buffer in
             let count = buffer.count
             var p = 0
@@ -106,30 +142,70 @@ public enum EdgeListReader {
                     return
                 }
                 var weight: Float = 1
+                var value = 1.0
                 if tokens.count == 3 {
                     let (s, e) = tokens[2]
-                    guard let value = parseNumber(buffer, s, e), value.isFinite, value >= 0 else {
-                        let text = String(decoding: UnsafeBufferPointer(rebasing: buffer[s..<e]), as: UTF8.self)
-                        failure = EdgeListError(
-                            line: line, message: "weight '\(text.prefix(40))' is not a finite number ≥ 0")
+                    func text() -> String {
+                        String(decoding: UnsafeBufferPointer(rebasing: buffer[s..<e]), as: UTF8.self).prefix(40)
+                            .description
+                    }
+                    guard let parsed = parseNumber(buffer, s, e), !parsed.isNaN, parsed >= 0 else {
+                        failure = EdgeListError(line: line, message: "weight '\(text())' is not a finite number ≥ 0")
                         return
                     }
-                    weight = Float(value)
+                    value = parsed
+                    weight = Float(parsed)
+                    guard weight.isFinite else {
+                        failure = EdgeListError(
+                            line: line,
+                            message: "weight '\(text())' is above 3.4e38, the largest weight a 32-bit float holds")
+                        return
+                    }
+                    guard weight >= .leastNormalMagnitude || parsed == 0 else {
+                        failure = EdgeListError(
+                            line: line,
+                            message:
+                                "weight '\(text())' is below 1.2e-38, the smallest nonzero weight a 32-bit float holds")
+                        return
+                    }
                 }
                 let u = node(tokens[0].0, tokens[0].1)
                 let v = node(tokens[1].0, tokens[1].1)
+                if u == v {
+                    counts.selfLoops += 1
+                    if counts.firstSelfLoopLine == 0 { counts.firstSelfLoopLine = line }
+                    continue
+                }
+                if weight == 0 {
+                    counts.zeroWeights += 1
+                    if counts.firstZeroWeightLine == 0 { counts.firstZeroWeightLine = line }
+                    continue
+                }
+                if Double(weight) != value && value.rounded(.towardZero) == value {
+                    counts.roundedIntegers += 1
+                    if counts.firstRoundedLine == 0 { counts.firstRoundedLine = line }
+                }
+                total += Double(weight)
+                guard total <= largest else {
+                    failure = EdgeListError(
+                        line: line,
+                        message: "the weights up to this line sum beyond 3.4e38, the largest a 32-bit float holds")
+                    return
+                }
                 sources.append(u)
                 targets.append(v)
                 weights.append(weight)
             }
         }
         if let failure { throw failure }
-        return Graph(
+        counts.graph = Graph(
             nodeCount: labels.count, sources: sources, targets: targets, weights: weights, directed: directed,
             labels: labels)
+        return counts
     }
 
-    /// A decimal number `[-+]digits[.digits][(e|E)[-+]digits]`; nil when the token is anything else.
+    /// A decimal number `[-+]digits[.digits][(e|E)[-+]digits]`; nil when the token is anything else
+    /// (`nan` and `inf` included). Too large for a Double gives infinity.
     static func parseNumber(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Double? {
         var i = start
         var negative = false
@@ -176,12 +252,16 @@ public enum EdgeListReader {
         }
         guard i == end else { return nil }
         // Exact for the common short decimals; Double's own parser is not needed for weights.
+        guard mantissa != 0 else { return negative ? -0.0 : 0 }
         var value = Double(mantissa)
         if exponent > 0 {
             value *= pow10(exponent)
         } else if exponent < 0 {
             value /= pow10(-exponent)
         }
+        // A nonzero number too small even for a Double stays nonzero, so the caller can reject it as
+        // too small instead of reading it as a zero weight.
+        if value == 0 { value = .leastNonzeroMagnitude }
         return negative ? -value : value
     }
 

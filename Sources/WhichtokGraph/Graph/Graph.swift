@@ -197,8 +197,9 @@ public struct Graph: Sendable {
         }
     }
 
-    /// Creates a graph from an edge list. Parallel edges are merged by summing their weights (for an
-    /// undirected graph `u v` and `v u` are the same edge); self-loops and edges of weight ≤ 0 are dropped.
+    /// Creates a graph from an edge list. Parallel edges are merged by summing their weights in Double
+    /// (for an undirected graph `u v` and `v u` are the same edge); self-loops and edges of weight ≤ 0
+    /// or not finite are dropped.
     /// Nodes are `.external`, labelled by `labels` when given (else by their id). If the three arrays
     /// differ in length, the extra entries of the longer ones are ignored.
     ///
@@ -236,18 +237,26 @@ public struct Graph: Sendable {
         outTargets.reserveCapacity(order.count)
         outWeights.reserveCapacity(order.count)
         var previous: (UInt32, UInt32) = (.max, .max)
+        // Parallel edges are summed in Double and rounded once, so many small weights are not lost
+        // against a large running sum (a Float sum of ones stops growing at 2^24); a sum beyond Float's
+        // range is held at its largest value rather than becoming infinite.
+        let largest = Double(Float.greatestFiniteMagnitude)
+        var sum = 0.0
         for e in order {
             let u = src[e]
             let v = dst[e]
-            if (u, v) == previous, let last = outWeights.indices.last {
-                outWeights[last] += wts[e]
+            if (u, v) == previous {
+                sum += Double(wts[e])
             } else {
+                if !outWeights.isEmpty { outWeights[outWeights.count - 1] = Float(min(sum, largest)) }
                 outTargets.append(v)
                 outWeights.append(wts[e])
+                sum = Double(wts[e])
                 offsets[Int(u) + 1] += 1
                 previous = (u, v)
             }
         }
+        if !outWeights.isEmpty { outWeights[outWeights.count - 1] = Float(min(sum, largest)) }
         for u in 0..<nodeCount { offsets[u + 1] += offsets[u] }
         self.init(
             parameters: GraphParameters(kind: kind), isDirected: directed, offsets: offsets,

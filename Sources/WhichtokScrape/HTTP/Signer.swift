@@ -1,3 +1,6 @@
+import Dispatch
+import Foundation
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -7,6 +10,12 @@
 /// Signs API URLs by running the user's `--signer` command: `/bin/sh -c COMMAND` reads one URL on
 /// stdin and prints the signed URL (with `X-Bogus`, `X-Gnarly`… added) on stdout. Its stderr goes to
 /// whichtok's stderr. whichtok never computes TikTok's signatures itself.
+///
+/// The command runs through Foundation's `Process` with pipes. The URL is written and stdin closed on
+/// one thread while another reads stdout, so neither side can block the other whatever order the
+/// command reads and prints in; this thread only waits, with the timeout as its deadline. `Process`
+/// starts the shell in a process group of its own, and a command that times out is killed with its
+/// whole group, so a background child holding stdout open cannot outlive it.
 public struct Signer: Sendable {
     public let command: String
     /// Seconds the command may take before it is killed.
@@ -26,83 +35,66 @@ public struct Signer: Sendable {
     public func sign(_ url: String) throws(ScrapeError) -> String {
         // A signer that exits without reading its input must not kill whichtok with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
-        var input: [Int32] = [-1, -1]
-        var output: [Int32] = [-1, -1]
-        guard Self.makePipe(&input) else { throw failure("cannot create a pipe: \(errnoText())") }
-        guard Self.makePipe(&output) else {
-            close(input[0])
-            close(input[1])
-            throw failure("cannot create a pipe: \(errnoText())")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.standardError
+        let exited = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in exited.signal() }
+        do {
+            try process.run()
+        } catch {
+            throw failure("cannot start /bin/sh: \(error.localizedDescription)")
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, input[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, output[1], 1)
+        let pid = process.processIdentifier
+        let deadline = DispatchTime.now() + timeout
 
-        let arguments = ["/bin/sh", "-c", command]
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { for pointer in argv { free(pointer) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, &argv, Signer.environment())
-        close(input[0])
-        close(output[1])
-        guard spawned == 0 else {
-            close(input[1])
-            close(output[0])
-            throw failure("cannot start /bin/sh: \(String(cString: strerror(spawned)))")
+        let request = Data((url + "\n").utf8)
+        Thread.detachNewThread {
+            let handle = input.fileHandleForWriting
+            // A command that stops reading makes this fail; its output and status tell the rest.
+            try? handle.write(contentsOf: request)
+            try? handle.close()
         }
+        let reader = OutputReader()
+        Thread.detachNewThread { reader.read(output.fileHandleForReading, limit: Self.maxOutput + 1) }
 
-        let request = Array((url + "\n").utf8)
-        var written = 0
-        while written < request.count {
-            let n = request.withUnsafeBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return 0 }
-                return write(input[1], base + written, raw.count - written)
-            }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }  // The command stopped reading; its output and status tell the rest.
-            written += n
+        guard reader.done.wait(timeout: deadline) == .success else {
+            Self.killGroup(pid)
+            _ = exited.wait(timeout: .now() + 5)
+            throw failure("no answer within \(Self.seconds(timeout)) s; killed")
         }
-        close(input[1])
-
-        let deadline = WallClock.monotonic() + timeout
-        var bytes: [UInt8] = []
-        var timedOut = false
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let remaining = deadline - WallClock.monotonic()
-            if remaining <= 0 {
-                timedOut = true
-                break
-            }
-            var poller = pollfd(fd: output[0], events: Int16(POLLIN), revents: 0)
-            let ready = poll(&poller, 1, Int32(min(remaining, 1) * 1000) + 1)
-            if ready < 0 && errno == EINTR { continue }
-            if ready == 0 { continue }
-            let n = buffer.withUnsafeMutableBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return 0 }
-                return read(output[0], base, raw.count)
-            }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            bytes.append(contentsOf: buffer[0..<n])
-            if bytes.count > Self.maxOutput { break }
+        let bytes: Data
+        switch reader.result {
+        case .success(let data)?:
+            bytes = data
+        case .failure(let error)?:
+            Self.killGroup(pid)
+            throw failure("cannot read its output: \(error.localizedDescription); killed")
+        case nil:
+            Self.killGroup(pid)
+            throw failure("cannot read its output; killed")
         }
-        close(output[0])
-        if timedOut || bytes.count > Self.maxOutput { kill(pid, SIGKILL) }
-        let status = Self.wait(pid, until: timedOut ? WallClock.monotonic() + 5 : deadline + 5)
-
-        if timedOut { throw failure("no answer within \(Int(timeout)) s; killed") }
-        if bytes.count > Self.maxOutput { throw failure("printed more than \(Self.maxOutput) bytes; killed") }
-        guard let status else {
-            kill(pid, SIGKILL)
-            _ = Self.wait(pid, until: WallClock.monotonic() + 5)
+        if bytes.count > Self.maxOutput {
+            Self.killGroup(pid)
+            _ = exited.wait(timeout: .now() + 5)
+            throw failure("printed more than \(Self.maxOutput) bytes; killed")
+        }
+        guard exited.wait(timeout: deadline + 5) == .success else {
+            Self.killGroup(pid)
+            _ = exited.wait(timeout: .now() + 5)
             throw failure("did not exit after closing its output; killed")
         }
-        if status & 0x7F != 0 { throw failure("killed by signal \(status & 0x7F)") }
-        let exitCode = (status >> 8) & 0xFF
-        if exitCode != 0 { throw failure("exited with status \(exitCode)") }
+        switch process.terminationReason {
+        case .uncaughtSignal: throw failure("killed by signal \(process.terminationStatus)")
+        case .exit where process.terminationStatus != 0:
+            throw failure("exited with status \(process.terminationStatus)")
+        default: break
+        }
 
         let text = String(decoding: bytes, as: UTF8.self)
         guard
@@ -120,33 +112,32 @@ public struct Signer: Sendable {
         ScrapeError(.signer, "signer: \(message)")
     }
 
-    private func errnoText() -> String { String(cString: strerror(errno)) }
+    /// Kills the command and everything it started: `Process` makes the shell the leader of a process
+    /// group of its own, whose id is the shell's pid. Where it does not, the shell alone is killed.
+    private static func killGroup(_ pid: Int32) {
+        guard pid > 0 else { return }
+        if kill(-pid, SIGKILL) != 0 { _ = kill(pid, SIGKILL) }
+    }
 
-    /// Waits for `pid` without blocking past `deadline`; the raw wait status, or nil if it is still running.
-    private static func wait(_ pid: pid_t, until deadline: Double) -> Int32? {
-        var status: Int32 = 0
-        while true {
-            let result = waitpid(pid, &status, WNOHANG)
-            if result == pid { return status }
-            if result < 0 && errno != EINTR { return 0 }
-            if WallClock.monotonic() >= deadline { return nil }
-            usleep(2_000)
+    /// `timeout` for a message: whole seconds when it is whole, else as given.
+    private static func seconds(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e9 ? String(Int(value)) : String(value)
+    }
+}
+
+/// Reads a command's output to its end (or `limit` bytes) on a thread of its own, and signals `done`.
+private final class OutputReader: @unchecked Sendable {
+    let done = DispatchSemaphore(value: 0)
+    /// Set before `done` is signalled and read only after it, so the semaphore orders the accesses.
+    private(set) var result: Result<Data, any Error>?
+
+    func read(_ handle: FileHandle, limit: Int) {
+        do {
+            result = .success(try handle.read(upToCount: limit) ?? Data())
+        } catch {
+            result = .failure(error)
         }
-    }
-
-    /// A pipe whose ends are closed in the child (the child gets its own copies through dup2).
-    private static func makePipe(_ ends: inout [Int32]) -> Bool {
-        guard pipe(&ends) == 0 else { return false }
-        for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-        return true
-    }
-
-    /// The process environment, passed on to the signer (it may need `PATH`, `HOME`, a display…).
-    private static func environment() -> UnsafePointer<UnsafeMutablePointer<CChar>?>? {
-        #if canImport(Glibc)
-            return UnsafePointer(environ)
-        #else
-            return nil
-        #endif
+        try? handle.close()
+        done.signal()
     }
 }
