@@ -282,7 +282,9 @@ struct GraphOptions: ParsableArguments {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             let missing = errno == ENOENT
-            Console.error("whichtok: error: \(Console.printable(path)): \(missing ? "no such file" : "cannot open")")
+            let reason = String(cString: strerror(errno))
+            Console.error(
+                "whichtok: error: \(Console.printable(path)): \(missing ? "no such file" : "cannot open: \(reason)")")
             throw ExitCode(missing ? Exit.noInput : Exit.failure)
         }
         defer { close(fd) }
@@ -292,7 +294,8 @@ struct GraphOptions: ParsableArguments {
             let n = chunk.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress, raw.count) }
             if n < 0 {
                 if errno == EINTR { continue }
-                Console.error("whichtok: error: \(Console.printable(path)): read failed")
+                Console.error(
+                    "whichtok: error: \(Console.printable(path)): read failed: \(String(cString: strerror(errno)))")
                 throw ExitCode(Exit.failure)
             }
             if n == 0 { break }
