@@ -44,9 +44,34 @@ struct ForgedStore {
         rehashHeader()
     }
 
+    /// Recomputes section `index`'s column checksum after its bytes were changed, then the table's.
+    mutating func rehashSection(_ index: Int) {
+        let entry = tableOffset + index * Snapshot.entrySize
+        let elementSize = Int(Snapshot.load(bytes, entry + 32) as UInt32)
+        let count = Int(Snapshot.load(bytes, entry + 40) as UInt64)
+        let offset = Int(Snapshot.load(bytes, entry + 48) as UInt64)
+        let hash = bytes.withUnsafeBytes {
+            XXH64.hash(UnsafeRawBufferPointer(rebasing: $0[offset..<offset + elementSize * count]))
+        }
+        setSection(index, field: 56, hash)
+    }
+
     private mutating func rehashHeader() {
         let hash = bytes.withUnsafeBytes { XXH64.hash(UnsafeRawBufferPointer(rebasing: $0[0..<56])) }
         Snapshot.store(hash, into: &bytes, at: 56)
+    }
+}
+
+/// A small seeded generator, so a failing forgery can be reproduced.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
 
@@ -100,6 +125,46 @@ struct StoreSafetyTests {
                 #expect(error.description.contains("corrupt"), "\(name): \(error)")
             }
         }
+    }
+
+    @Test("column values forged with valid checksums are caught by the consistency checks, never a trap")
+    func forgedColumnValues() throws {
+        let path = directory + "/v.store"
+        try sample().save(to: path)
+        let original = ForgedStore(try #require(FileManager.default.contents(atPath: path)))
+        var random = SplitMix(seed: 11)
+        var refused = 0
+        for section in 0..<original.sectionCount {
+            for _ in 0..<6 {
+                var forged = original
+                let entry = forged.tableOffset + section * Snapshot.entrySize
+                let elementSize = Int(Snapshot.load(forged.bytes, entry + 32) as UInt32)
+                let count = Int(Snapshot.load(forged.bytes, entry + 40) as UInt64)
+                let offset = Int(Snapshot.load(forged.bytes, entry + 48) as UInt64)
+                guard count > 0 else { continue }
+                // One element set to a random value, a large one, or all ones.
+                let at = offset + Int(random.next() % UInt64(count)) * elementSize
+                let pattern = random.next()
+                for i in 0..<elementSize {
+                    forged.bytes[at + i] =
+                        switch pattern % 3 {
+                        case 0: UInt8(truncatingIfNeeded: random.next())
+                        case 1: i == elementSize - 1 ? 0x7f : 0xff
+                        default: 0xff
+                        }
+                }
+                forged.rehashSection(section)
+                let damaged = directory + "/forged-value.store"
+                _ = FileManager.default.createFile(atPath: damaged, contents: Data(forged.bytes))
+                do {
+                    _ = try Store.load(from: damaged)
+                } catch {
+                    #expect(error.code == .corrupt)
+                    refused += 1
+                }
+            }
+        }
+        #expect(refused > 0)
     }
 
     @Test("a save through a symbolic link keeps the link and replaces its target")
