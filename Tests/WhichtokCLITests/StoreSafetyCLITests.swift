@@ -254,7 +254,7 @@ struct StoreSafetyCLITests {
         for command in [["stats"], ["import", data.inputs[0]], ["export", "--gexf", "-o", scratch.file("p.gexf")]] {
             let run = try BackgroundRun(
                 [command[0], "--store", fifo] + command.dropFirst(), scratch: scratch, name: command[0])
-            #expect(run.finish(within: 30) == 1, "\(command[0]) hung or did not exit 1: \(run.stderr)")
+            #expect(run.finish(within: 60) == 1, "\(command[0]) hung or did not exit 1: \(run.stderr)")
             #expect(run.stderr.contains("FIFO"), "\(command[0]): \(run.stderr)")
         }
         var info = stat()
