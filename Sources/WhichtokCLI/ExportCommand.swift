@@ -15,8 +15,9 @@ struct ExportCommand: ParsableCommand {
             whichtok.graphml or the folder whichtok-csv/ unless -o names another path ('-o -' writes GEXF \
             or GraphML to standard output). Nodes are coloured by community and sized by PageRank. Files \
             are replaced atomically. The same store and options always give byte-identical files.
-            Exit status: 0 ok, 1 failure, 64 usage, 65 malformed edge list, 66 store or file missing, \
-            73 cannot write the output.
+            An output that is the store or the edge list being read is refused before anything is written.
+            Exit status: 0 ok, 1 failure, 64 usage (also: an output that is the store or the edge list), \
+            65 malformed edge list, 66 store or file missing, 73 cannot write the output.
             """)
 
     enum Format: String, EnumerableFlag {
@@ -99,6 +100,10 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
+        try StoreAccess.refuseOverwriting(
+            outputs: outputFiles,
+            protected: [("the store", storeOptions.path)]
+                + (graphOptions.edgelist.map { [("the edge list", $0)] } ?? []))
         var clock = Clock()
         let (graph, store, analysis) = try graphOptions.analysedGraph(storePath: storeOptions.path, clock: &clock)
         var layout: ForceAtlas2?
@@ -156,6 +161,15 @@ struct ExportCommand: ParsableCommand {
             let written = result.files.map(Console.printable).joined(separator: ", ")
             Console.error("wrote \(written): \(grouped(result.nodes)) nodes, \(grouped(result.edges)) edges")
         }
+    }
+
+    /// The files this export would write, with the option that names them (none for standard output).
+    var outputFiles: [(option: String, path: String)] {
+        guard output != "-" else { return [] }
+        let destination = output ?? defaultPath
+        guard format == .csv else { return [("-o", destination)] }
+        let folder = destination.hasSuffix("/") ? destination : destination + "/"
+        return [("-o", folder + "nodes.csv"), ("-o", folder + "edges.csv")]
     }
 
     var defaultPath: String {

@@ -17,12 +17,16 @@ struct ImportCommand: ParsableCommand {
         abstract:
             "Import TikTok data downloads and web captures (zip, tar, tar.gz, folders, .json/.txt, .har, .ndjson) into the store.",
         discussion: """
+            The store is locked while it is read, merged and saved (flock on STORE.lock beside it): a \
+            second import into the same store waits for the first, or with --no-wait exits 75.
             Exit status: 0 when every input was imported; 65 when an input was rejected (the others \
             are still imported and saved); 66 when a path does not exist; 1 when the store cannot be \
-            read; 73 when it cannot be written.
+            read; 64 when an input is the store itself; 73 when it cannot be written; 75 when it is \
+            locked and --no-wait was given; 130 or 143 when interrupted by SIGINT or SIGTERM.
             """)
 
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var lockOptions: LockOptions
 
     @Option(name: .long, help: ArgumentHelp("Reject an input with an entry larger than this.", valueName: "bytes"))
     var maxEntryBytes: Int = 4 << 30
@@ -48,6 +52,15 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         let path = storeOptions.path
+        try StoreAccess.refuseOverwriting(
+            outputs: [("--store", path)], protected: inputs.map { ("the input", $0) })
+        // Locked before the old store is read and until the new one is renamed into place, so a
+        // concurrent import cannot save a store that lacks this one's inputs (or this one theirs).
+        let lock = try StoreAccess.lock(path, noWait: lockOptions.noWait)
+        for removed in StoreFile.removeStaleTemporaries(of: path) where !quiet {
+            Console.error(
+                "whichtok: removed \(Console.printable(removed)), left by an earlier save that was killed")
+        }
         // Load first: a damaged store is reported before any work, and is never overwritten.
         let existing: Store
         do {
@@ -82,12 +95,17 @@ struct ImportCommand: ParsableCommand {
         timing.lap("collect")
         let store = builder.build()
         timing.lap("merge and deduplicate")
+        let interruption: Int32
         do {
-            try store.save(to: path)
+            interruption = try SaveInterrupts.catching { shouldStop in
+                try store.save(to: path, shouldStop: shouldStop)
+            }.signal
         } catch {
-            Console.error("whichtok: error: \(Console.printable(error.description))")
+            Console.error("whichtok: error: \(Console.printable(String(describing: error)))")
+            if (error as? StoreError)?.code == .interrupted { throw ExitCode(128 + SaveInterrupts.lastSignal) }
             throw ExitCode(Exit.cannotCreate)
         }
+        lock.unlock()
         timing.lap("save")
 
         let read = run.batches.reduce(0) { $0 + $1.totalEventCount }
@@ -99,6 +117,10 @@ struct ImportCommand: ParsableCommand {
                 + "\(grouped(store.accounts.count)) accounts, \(grouped(store.videos.count)) videos, "
                 + "\(grouped(store.events.count)) events")
         KeptUntilExit.keep([run, builder, store, existing])
+        if interruption != 0 {
+            Console.error("whichtok: interrupted after the store was saved")
+            throw ExitCode(128 + interruption)
+        }
         if !run.missing.isEmpty { throw ExitCode(Exit.noInput) }
         if run.rejectedCount > 0 { throw ExitCode(Exit.dataError) }
     }

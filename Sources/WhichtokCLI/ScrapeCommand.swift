@@ -40,7 +40,9 @@ struct ScrapeCommand: ParsableCommand {
             Exit status: 0 when every target was collected in full; 65 when some target was skipped, \
             stopped or failed (the HAR is complete); 64 for bad arguments; 66 when the cookie file cannot \
             be read; 73 when the HAR cannot be written; 130 when interrupted (the HAR is complete); 1 when \
-            the store for --import cannot be read.
+            the store for --import cannot be read; 64 when --har names the store or the cookie file; 75 \
+            when --import finds the store locked by another whichtok and --no-wait was given (the HAR \
+            is complete).
             """)
 
     enum Kind: String, ExpressibleByArgument, CaseIterable {
@@ -90,6 +92,7 @@ struct ScrapeCommand: ParsableCommand {
     var importAfter = false
 
     @OptionGroup var storeOptions: StoreOptions
+    @OptionGroup var lockOptions: LockOptions
 
     @Option(
         name: .long,
@@ -165,6 +168,9 @@ struct ScrapeCommand: ParsableCommand {
 
     func run() throws {
         let targets = try targets()
+        try StoreAccess.refuseOverwriting(
+            outputs: [("--har", har)],
+            protected: [("the store", storeOptions.path)] + (cookies.map { [("the cookie file", $0)] } ?? []))
         guard let base = BaseURL(baseURL) else { throw ExitCode(Exit.usage) }
         var configuration = ScrapeConfiguration(baseURL: base)
         configuration.limits = ScrapeLimits(
@@ -206,8 +212,8 @@ struct ScrapeCommand: ParsableCommand {
                 Console.error("whichtok: nothing was scraped")
                 throw ExitCode(Exit.failure)
             }
-        } else if storeOptions.store != nil {
-            Console.error("whichtok: warning: --store is used only with --import")
+        } else if storeOptions.store != nil || lockOptions.noWait {
+            Console.error("whichtok: warning: --store and --no-wait are used only with --import")
         }
         let needsAPI = posts > 0 || comments > 0 || followers > 0 || following > 0 || kind == .hashtag || kind == .sound
         if needsAPI && signer == nil {
@@ -263,8 +269,16 @@ struct ScrapeCommand: ParsableCommand {
         }
         if importAfter && report.entries > 0 {
             let importer = try ImportCommand.parse(
-                ["--store=" + storeOptions.path] + (quiet ? ["--quiet"] : []) + ["--", har])
-            try importer.run()
+                ["--store=" + storeOptions.path] + (quiet ? ["--quiet"] : [])
+                    + (lockOptions.noWait ? ["--no-wait"] : []) + ["--", har])
+            do {
+                try importer.run()
+            } catch let exit as ExitCode where exit.rawValue == Exit.temporaryFailure {
+                Console.error(
+                    "whichtok: \(Console.printable(har)) is complete; to import it later: whichtok import --store \(Console.printable(storeOptions.path)) \(Console.printable(har))"
+                )
+                throw exit
+            }
         }
         if !report.allComplete { throw ExitCode(Exit.dataError) }
     }

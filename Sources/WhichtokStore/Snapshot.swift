@@ -6,7 +6,9 @@
 
 /// A problem with a store file. The previous store file is never damaged by a failed save.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
-    public enum Code: Sendable, Equatable { case notFound, corrupt, newerVersion, io }
+    /// `busy`: another process holds the store's lock (see `StoreLock`); `interrupted`: a save was
+    /// stopped before its rename, and the old file is untouched.
+    public enum Code: Sendable, Equatable { case notFound, corrupt, newerVersion, io, busy, interrupted }
     public var code: Code
     public var path: String
     public var message: String
@@ -51,10 +53,26 @@ enum Snapshot {
 
     // MARK: Writing
 
-    static func write(_ columns: [Column], to path: String, version: UInt32 = formatVersion) throws(StoreError) {
-        let temporary = path + ".tmp-\(getpid())"
-        let fd = open(temporary, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw ioError(path, "cannot create \(temporary)") }
+    /// Writes `columns` as a snapshot at `path` (a link at `path` is followed, and kept: the target is
+    /// replaced). `shouldStop` is asked before each column and before the rename; when it says yes the
+    /// temporary file is removed and `.interrupted` is thrown, so a signal handler that sets a flag
+    /// can end a save without leaving a temporary file or touching the store.
+    static func write(
+        _ columns: [Column], to path: String, version: UInt32 = formatVersion, shouldStop: () -> Bool = { false }
+    ) throws(StoreError) {
+        let target = StoreFile.target(of: path)
+        var existing = stat()
+        if lstat(target, &existing) == 0, (existing.st_mode & S_IFMT) != S_IFREG {
+            throw ioError(path, "\(describeType(existing.st_mode)), not a store file; nothing was written")
+        }
+        let temporary = StoreFile.temporaryPath(of: target, pid: getpid())
+        // O_EXCL | O_NOFOLLOW: never write through a link or into a file someone else put at this name.
+        // A leftover of an earlier process with the same id is removed first.
+        var fd = open(temporary, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        if fd < 0 && errno == EEXIST && unlink(temporary) == 0 {
+            fd = open(temporary, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        }
+        guard fd >= 0 else { throw ioError(path, "cannot create \(temporary): \(errnoText())") }
         var closed = false
         defer {
             if !closed { close(fd) }
@@ -73,6 +91,7 @@ enum Snapshot {
 
             // Columns, hashing each as it is written.
             for (index, column) in columns.enumerated() {
+                if shouldStop() { throw interrupted(path) }
                 var checksum: UInt64 = 0
                 try column.withBytes { bytes in
                     checksum = XXH64.hash(bytes)
@@ -109,12 +128,32 @@ enum Snapshot {
             guard fsync(fd) == 0 else { throw ioError(path, "cannot flush \(temporary): \(errnoText())") }
             closed = true
             guard close(fd) == 0 else { throw ioError(path, "cannot close \(temporary): \(errnoText())") }
-            guard rename(temporary, path) == 0 else { throw ioError(path, "cannot replace the store: \(errnoText())") }
+            if shouldStop() { throw interrupted(path) }
+            guard rename(temporary, target) == 0 else {
+                throw ioError(path, "cannot rename \(temporary) to \(target): \(errnoText())")
+            }
         } catch {
             unlink(temporary)
             throw asStoreError(error, path)
         }
-        syncDirectory(of: path)
+        syncDirectory(of: target)
+    }
+
+    static func interrupted(_ path: String) -> StoreError {
+        StoreError(code: .interrupted, path: path, message: "save interrupted; the store file was left as it was")
+    }
+
+    /// "a FIFO", "a directory", … for messages about a path that should be a regular file.
+    static func describeType(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFIFO: "is a FIFO (named pipe)"
+        case S_IFDIR: "is a directory"
+        case S_IFCHR: "is a character device"
+        case S_IFBLK: "is a block device"
+        case S_IFSOCK: "is a socket"
+        case S_IFLNK: "is a symbolic link"
+        default: "is not a regular file"
+        }
     }
 
     // MARK: Reading
@@ -135,7 +174,9 @@ enum Snapshot {
 
         init(path: String) throws(StoreError) {
             self.path = path
-            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever. It
+            // changes nothing for a regular file, and anything else is refused below.
+            let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
             guard fd >= 0 else {
                 if errno == ENOENT { throw StoreError(code: .notFound, path: path, message: "no store file here") }
                 throw ioError(path, "cannot open: \(errnoText())")
@@ -143,8 +184,13 @@ enum Snapshot {
             self.fd = fd
             var info = stat()
             guard fstat(fd, &info) == 0 else {
+                let text = errnoText()
                 close(fd)
-                throw ioError(path, "cannot stat: \(errnoText())")
+                throw ioError(path, "cannot stat: \(text)")
+            }
+            guard (info.st_mode & S_IFMT) == S_IFREG else {
+                close(fd)
+                throw ioError(path, "\(describeType(info.st_mode)), not a store file")
             }
             let size = Int(info.st_size)
             do {
@@ -163,15 +209,18 @@ enum Snapshot {
                     )
                 }
                 self.version = version
+                // Every number below comes from the file: a forged file can hold any value, and its
+                // checksums prove nothing (XXH64 is public). Each is converted and added with checks.
                 let sectionCount = Int(load(header, 12) as UInt32)
-                let tableOffset = Int(load(header, 16) as UInt64)
-                let fileLength = Int(load(header, 24) as UInt64)
-                guard fileLength == size else {
-                    throw corrupt(path, "file is \(size) bytes, header says \(fileLength) (truncated?)")
+                let rawTableOffset: UInt64 = load(header, 16)
+                let rawFileLength: UInt64 = load(header, 24)
+                guard let fileLength = Int(exactly: rawFileLength), fileLength == size else {
+                    throw corrupt(path, "file is \(size) bytes, header says \(rawFileLength) (truncated?)")
                 }
-                guard sectionCount <= 4096, tableOffset >= headerSize,
-                    tableOffset + sectionCount * entrySize <= size
+                guard sectionCount <= 4096, let tableOffset = Int(exactly: rawTableOffset), tableOffset >= headerSize
                 else { throw corrupt(path, "section table out of bounds") }
+                let (tableEnd, tableOverflow) = tableOffset.addingReportingOverflow(sectionCount * entrySize)
+                guard !tableOverflow, tableEnd <= size else { throw corrupt(path, "section table out of bounds") }
                 var table = [UInt8](repeating: 0, count: sectionCount * entrySize)
                 try table.withUnsafeMutableBytes { try readAll(fd, $0, at: tableOffset, path: path) }
                 guard table.withUnsafeBytes({ XXH64.hash($0) }) == load(header, 32) as UInt64 else {
@@ -182,14 +231,15 @@ enum Snapshot {
                     let entry = index * entrySize
                     let nameBytes = table[entry..<entry + 32].prefix { $0 != 0 }
                     let name = String(decoding: nameBytes, as: UTF8.self)
+                    let elementSize = Int(load(table, entry + 32) as UInt32)
+                    guard let count = Int(exactly: load(table, entry + 40) as UInt64),
+                        let offset = Int(exactly: load(table, entry + 48) as UInt64), elementSize > 0
+                    else { throw corrupt(path, "section '\(Reader.printable(name))' out of bounds") }
                     let section = Section(
-                        elementSize: Int(load(table, entry + 32) as UInt32),
-                        count: Int(clamping: load(table, entry + 40) as UInt64),
-                        offset: Int(clamping: load(table, entry + 48) as UInt64),
-                        checksum: load(table, entry + 56))
+                        elementSize: elementSize, count: count, offset: offset, checksum: load(table, entry + 56))
                     let (length, overflow) = section.elementSize.multipliedReportingOverflow(by: section.count)
-                    guard !overflow, section.offset >= 0, section.offset <= size, length <= size - section.offset else {
-                        throw corrupt(path, "section '\(name)' out of bounds")
+                    guard !overflow, section.offset <= size, length <= size - section.offset else {
+                        throw corrupt(path, "section '\(Reader.printable(name))' out of bounds")
                     }
                     sections[name] = section
                 }
@@ -201,6 +251,16 @@ enum Snapshot {
         }
 
         deinit { close(fd) }
+
+        /// A section name from the file, with anything but printable ASCII escaped.
+        private static func printable(_ name: String) -> String {
+            var result = ""
+            for scalar in name.unicodeScalars {
+                result +=
+                    (0x20..<0x7f).contains(scalar.value) ? String(scalar) : "\\u{\(String(scalar.value, radix: 16))}"
+            }
+            return result
+        }
 
         /// A column added in format version 2: read from newer files, `fill` repeated `count` times
         /// for version 1 files.
@@ -384,9 +444,13 @@ extension Store {
         ]
     }
 
-    /// Saves the store atomically (temporary file, fsync, rename).
-    public func save(to path: String) throws(StoreError) {
-        try Snapshot.write(snapshotColumns, to: path)
+    /// Saves the store atomically: a temporary file `TARGET.tmp-PID` beside the file, `fsync`, rename
+    /// over it, `fsync` of the folder. A link at `path` is kept and its target replaced.
+    ///
+    /// - Parameter shouldStop: asked between steps; returning true stops the save before the rename,
+    ///   removes the temporary file and throws `.interrupted` (for SIGINT and SIGTERM handling).
+    public func save(to path: String, shouldStop: () -> Bool = { false }) throws(StoreError) {
+        try Snapshot.write(snapshotColumns, to: path, shouldStop: shouldStop)
     }
 
     /// Loads a store file, checking every checksum and every reference between tables.

@@ -1,3 +1,5 @@
+import WhichtokStore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -8,10 +10,16 @@
 /// is `fsync`ed and renamed over it only when everything was written. If anything fails (or the owner
 /// is released without `commit()`), the temporary file is removed and the destination is untouched.
 /// Standard output (`path == nil`) is written directly.
+///
+/// A destination that is a symbolic link keeps the link: the temporary file is written beside the
+/// link's target and renamed over the target. Temporary files are named `.NAME.tmp-PID`; those of
+/// processes that no longer exist (an export killed with SIGKILL) are removed by the next export to
+/// the same destination.
 final class OutputFile {
     let path: String?
     let descriptor: Int32
     private let temporaryPath: String?
+    private let target: String?
     private var finished = false
 
     /// Opens a temporary file for `path`, or standard output when `path` is nil.
@@ -20,27 +28,34 @@ final class OutputFile {
         guard let path else {
             descriptor = 1
             temporaryPath = nil
+            target = nil
             return
         }
         if OutputFile.isDirectory(path) {
             throw ExportError(.cannotCreate, path: path, message: "is a directory")
         }
-        let (directory, name) = OutputFile.split(path)
+        let target = StoreFile.target(of: path)
+        let (directory, name) = OutputFile.split(target)
+        StoreFile.removeStaleTemporaries(of: directory + "." + name)
         let temporary = directory + "." + name + ".tmp-" + String(getpid())
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        // O_EXCL | O_NOFOLLOW: never write through a link planted at the temporary name.
+        let flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC
+        var fd = open(temporary, flags, 0o644)
+        if fd < 0 && errno == EEXIST && unlink(temporary) == 0 { fd = open(temporary, flags, 0o644) }
         guard fd >= 0 else {
             throw ExportError(
-                .cannotCreate, path: path, message: "cannot create a file here (\(OutputFile.lastError()))")
+                .cannotCreate, path: path, message: "cannot create \(temporary) (\(OutputFile.lastError()))")
         }
         descriptor = fd
         temporaryPath = temporary
+        self.target = target
     }
 
     /// Flushes to disk and renames the temporary file over the destination.
     func commit() throws(ExportError) {
         guard !finished else { return }
         finished = true
-        guard let path, let temporaryPath else { return }
+        guard let path, let temporaryPath, let target else { return }
         if fsync(descriptor) != 0 {
             let reason = OutputFile.lastError()
             close(descriptor)
@@ -48,7 +63,7 @@ final class OutputFile {
             throw ExportError(.writeFailed, path: path, message: "write failed (\(reason))")
         }
         close(descriptor)
-        if rename(temporaryPath, path) != 0 {
+        if rename(temporaryPath, target) != 0 {
             let reason = OutputFile.lastError()
             unlink(temporaryPath)
             throw ExportError(.cannotCreate, path: path, message: "cannot replace the file (\(reason))")
