@@ -20,12 +20,29 @@ struct ImportCommand: ParsableCommand {
             Exit status: 0 when every input was imported; 65 when an input was rejected (the others \
             are still imported and saved); 66 when a path does not exist; 1 when the store cannot be \
             read; 73 when it cannot be written.
+
+            Limits against zip bombs: an input is rejected when it decompresses to more than 1000 \
+            times the size of the file on disk (plus 1 MiB), counting archives inside archives at \
+            every depth; when an entry grows past the size its archive states for it or past \
+            --max-entry-bytes; or when an entry needs more memory than --max-memory, which all \
+            inputs read at once share (an input that would fit once others are done waits for them).
+
+            Sizes take a suffix: K, M, G or T (powers of 1024), e.g. 512M or 2G.
             """)
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Option(name: .long, help: ArgumentHelp("Reject an input with an entry larger than this.", valueName: "bytes"))
-    var maxEntryBytes: Int = 4 << 30
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Reject an input with an entry larger than this.", valueName: "size"))
+    var maxEntryBytes: ByteCount = ByteCount(4 << 30)
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Memory all inputs read at once may hold for what they decompress; an input that needs more is rejected (default: a quarter of the memory, at least 16M).",
+            valueName: "size"))
+    var maxMemory: ByteCount?
 
     @Option(
         name: .long,
@@ -42,7 +59,10 @@ struct ImportCommand: ParsableCommand {
 
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("name at least one input") }
-        guard maxEntryBytes > 0 else { throw ValidationError("--max-entry-bytes must be positive") }
+        guard maxEntryBytes.bytes > 0 else { throw ValidationError("--max-entry-bytes must be positive") }
+        if let maxMemory, maxMemory.bytes < ImportLimits.minimumMemoryBytes {
+            throw ValidationError("--max-memory must be at least 16M (\(ImportLimits.minimumMemoryBytes) bytes)")
+        }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     }
 
@@ -59,7 +79,9 @@ struct ImportCommand: ParsableCommand {
         }
 
         let importer = Importer(
-            limits: ImportLimits(maxEntryBytes: maxEntryBytes),
+            limits: ImportLimits(
+                maxEntryBytes: maxEntryBytes.bytes,
+                maxMemoryBytes: maxMemory?.bytes ?? ImportLimits.defaultMaxMemoryBytes),
             parallelism: jobs ?? Importer.defaultParallelism)
         let progress = Progress(enabled: !quiet && Console.stderrIsTerminal)
         let timing = PhaseTimer()
@@ -140,6 +162,39 @@ struct ImportCommand: ParsableCommand {
                 "not understood: " + summary.unknownSections.sorted().map(Console.printable).joined(separator: ", "))
         }
         return parts.joined(separator: "; ")
+    }
+}
+
+/// A size in bytes on the command line: a number, optionally followed by K, M, G or T (powers of
+/// 1024; `KiB`, `MB`... are read the same way, case does not matter).
+struct ByteCount: ExpressibleByArgument, Sendable {
+    var bytes: Int
+
+    init(_ bytes: Int) { self.bytes = bytes }
+
+    init?(argument: String) {
+        var text = Substring(argument.lowercased())
+        for unit in ["ib", "b"] where text.hasSuffix(unit) && text.count > unit.count {
+            text = text.dropLast(unit.count)
+            break
+        }
+        var shift = 0
+        if let last = text.last, let index = ["k", "m", "g", "t"].firstIndex(of: String(last)) {
+            shift = 10 * (index + 1)
+            text = text.dropLast()
+        }
+        guard !text.isEmpty, text.allSatisfy(\.isASCII), let number = Int(text), number >= 0 else { return nil }
+        let (value, overflow) = number.multipliedReportingOverflow(by: 1 << shift)
+        guard !overflow else { return nil }
+        bytes = value
+    }
+
+    /// "4G" rather than "4294967296".
+    var defaultValueDescription: String {
+        for (shift, unit) in [(40, "T"), (30, "G"), (20, "M"), (10, "K")] where bytes > 0 && bytes % (1 << shift) == 0 {
+            return "\(bytes >> shift)\(unit)"
+        }
+        return "\(bytes)"
     }
 }
 
