@@ -111,6 +111,7 @@ struct ImportCommand: ParsableCommand {
             throw ExitCode(Exit.cannotCreate)
         }
         timing.lap("save")
+        timing.peakMemory()
 
         let read = run.batches.reduce(0) { $0 + $1.totalEventCount }
         let imported = run.summaries.filter { $0.status == .imported }.count
@@ -234,7 +235,8 @@ final class Progress: @unchecked Sendable {
     }
 }
 
-/// Phase times on stderr when `WHICHTOK_TIMING` is set (for benchmarks and profiling).
+/// Phase times and the peak resident memory on stderr when `WHICHTOK_TIMING` is set (for
+/// benchmarks, profiling and the memory tests).
 final class PhaseTimer {
     private let enabled = getenv("WHICHTOK_TIMING") != nil
     private var last = DispatchTime.now().uptimeNanoseconds
@@ -245,6 +247,33 @@ final class PhaseTimer {
         let ms = Double(now - last) / 1e6
         Console.error("timing: \(name): \((ms * 10).rounded() / 10) ms")
         last = now
+    }
+
+    /// "timing: peak resident memory: N KiB", from the process's own high-water mark.
+    func peakMemory() {
+        guard enabled, let kib = Self.peakResidentKiB() else { return }
+        Console.error("timing: peak resident memory: \(kib) KiB")
+    }
+
+    /// Linux: `VmHWM` of /proc/self/status, the high-water mark of this program's own memory. Not
+    /// `getrusage`: there `ru_maxrss` also keeps the resident size of the process that started
+    /// this one, from before `exec` (a test runner's, say). Elsewhere, `getrusage`.
+    private static func peakResidentKiB() -> Int? {
+        #if os(Linux)
+            guard let file = fopen("/proc/self/status", "r") else { return nil }
+            defer { fclose(file) }
+            var line = [CChar](repeating: 0, count: 256)
+            while fgets(&line, Int32(line.count), file) != nil {
+                let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                guard text.hasPrefix("VmHWM:") else { continue }
+                return Int(text.dropFirst(6).filter(\.isNumber))
+            }
+            return nil
+        #else
+            var usage = rusage()
+            guard getrusage(RUSAGE_SELF, &usage) == 0 else { return nil }
+            return Int(usage.ru_maxrss) / 1024
+        #endif
     }
 }
 

@@ -430,7 +430,7 @@ private let whichtokBinary: String? = {
     return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
 }()
 
-/// How a run of the tool ended and the most memory it was resident in, from `wait4`.
+/// How a run of the tool ended, and the most memory it was resident in.
 private struct MeasuredRun {
     var status: Int32
     var peakBytes: Int
@@ -438,30 +438,31 @@ private struct MeasuredRun {
     var stderr: String
 }
 
-/// Runs the tool as a child of its own (not through `Process`, which reaps the child itself), so
-/// that `wait4` reports the peak resident memory of this one run.
+/// Runs the tool with `WHICHTOK_TIMING` set, for the peak resident memory it reports of itself
+/// (its `VmHWM`). Not `wait4`'s `ru_maxrss`: on Linux that keeps the resident size of the parent,
+/// this test runner, from before `exec`.
 private func measure(_ arguments: [String], in scratch: ScratchFolder) throws -> MeasuredRun {
-    let binary = try #require(whichtokBinary)
-    let outPath = scratch.file("stdout.txt")
-    let errPath = scratch.file("stderr.txt")
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    let argv: [UnsafeMutablePointer<CChar>?] = ([binary] + arguments).map { strdup($0) } + [nil]
-    defer { for pointer in argv { free(pointer) } }
-    var pid = pid_t()
-    let spawned = posix_spawn(&pid, binary, &actions, nil, argv, environ)
-    try #require(spawned == 0, "cannot start \(binary)")
-    var status: Int32 = 0
-    var usage = rusage()
-    while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
-    let exited = status & 0x7F == 0
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: try #require(whichtokBinary))
+    process.arguments = arguments
+    var environment = ProcessInfo.processInfo.environment
+    environment["WHICHTOK_TIMING"] = "1"
+    process.environment = environment
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    let stderr = String(decoding: errData, as: UTF8.self)
+    let prefix = "timing: peak resident memory: "
+    let kib = stderr.split(separator: "\n").first { $0.hasPrefix(prefix) }
+        .flatMap { Int($0.dropFirst(prefix.count).prefix { $0.isNumber }) }
     return MeasuredRun(
-        status: exited ? (status >> 8) & 0xFF : -1, peakBytes: usage.ru_maxrss * 1024,
-        stdout: String(decoding: try scratch.read(outPath), as: UTF8.self),
-        stderr: String(decoding: try scratch.read(errPath), as: UTF8.self))
+        status: process.terminationStatus, peakBytes: (kib ?? Int.max / 1024) * 1024,
+        stdout: String(decoding: outData, as: UTF8.self), stderr: stderr)
 }
 
 @Suite(.enabled(if: whichtokBinary != nil, "needs the whichtok binary: swift build --build-tests"))
