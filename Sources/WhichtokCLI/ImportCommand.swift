@@ -23,13 +23,30 @@ struct ImportCommand: ParsableCommand {
             are still imported and saved); 66 when a path does not exist; 1 when the store cannot be \
             read; 64 when an input is the store itself; 73 when it cannot be written; 75 when it is \
             locked and --no-wait was given; 130 or 143 when interrupted by SIGINT or SIGTERM.
+
+            Limits against zip bombs: an input is rejected when it decompresses to more than 1000 \
+            times the size of the file on disk (plus 1 MiB), counting archives inside archives at \
+            every depth; when an entry grows past the size its archive states for it or past \
+            --max-entry-bytes; or when an entry needs more memory than --max-memory, which all \
+            inputs read at once share (an input that would fit once others are done waits for them).
+
+            Sizes take a suffix: K, M, G or T (powers of 1024), e.g. 512M or 2G.
             """)
 
     @OptionGroup var storeOptions: StoreOptions
     @OptionGroup var lockOptions: LockOptions
 
-    @Option(name: .long, help: ArgumentHelp("Reject an input with an entry larger than this.", valueName: "bytes"))
-    var maxEntryBytes: Int = 4 << 30
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Reject an input with an entry larger than this.", valueName: "size"))
+    var maxEntryBytes: ByteCount = ByteCount(4 << 30)
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Memory all inputs read at once may hold for what they decompress; an input that needs more is rejected (default: a quarter of the memory, at most 1G; at least 16M).",
+            valueName: "size"))
+    var maxMemory: ByteCount?
 
     @Option(
         name: .long,
@@ -46,7 +63,10 @@ struct ImportCommand: ParsableCommand {
 
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("name at least one input") }
-        guard maxEntryBytes > 0 else { throw ValidationError("--max-entry-bytes must be positive") }
+        guard maxEntryBytes.bytes > 0 else { throw ValidationError("--max-entry-bytes must be positive") }
+        if let maxMemory, maxMemory.bytes < ImportLimits.minimumMemoryBytes {
+            throw ValidationError("--max-memory must be at least 16M (\(ImportLimits.minimumMemoryBytes) bytes)")
+        }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     }
 
@@ -72,7 +92,9 @@ struct ImportCommand: ParsableCommand {
         }
 
         let importer = Importer(
-            limits: ImportLimits(maxEntryBytes: maxEntryBytes),
+            limits: ImportLimits(
+                maxEntryBytes: maxEntryBytes.bytes,
+                maxMemoryBytes: maxMemory?.bytes ?? ImportLimits.defaultMaxMemoryBytes),
             parallelism: jobs ?? Importer.defaultParallelism)
         let progress = Progress(enabled: !quiet && Console.stderrIsTerminal)
         let timing = PhaseTimer()
@@ -107,6 +129,7 @@ struct ImportCommand: ParsableCommand {
         }
         lock.unlock()
         timing.lap("save")
+        timing.peakMemory()
 
         let read = run.batches.reduce(0) { $0 + $1.totalEventCount }
         let imported = run.summaries.filter { $0.status == .imported }.count
@@ -165,6 +188,39 @@ struct ImportCommand: ParsableCommand {
     }
 }
 
+/// A size in bytes on the command line: a number, optionally followed by K, M, G or T (powers of
+/// 1024; `KiB`, `MB`... are read the same way, case does not matter).
+struct ByteCount: ExpressibleByArgument, Sendable {
+    var bytes: Int
+
+    init(_ bytes: Int) { self.bytes = bytes }
+
+    init?(argument: String) {
+        var text = Substring(argument.lowercased())
+        for unit in ["ib", "b"] where text.hasSuffix(unit) && text.count > unit.count {
+            text = text.dropLast(unit.count)
+            break
+        }
+        var shift = 0
+        if let last = text.last, let index = ["k", "m", "g", "t"].firstIndex(of: String(last)) {
+            shift = 10 * (index + 1)
+            text = text.dropLast()
+        }
+        guard !text.isEmpty, text.allSatisfy(\.isASCII), let number = Int(text), number >= 0 else { return nil }
+        let (value, overflow) = number.multipliedReportingOverflow(by: 1 << shift)
+        guard !overflow else { return nil }
+        bytes = value
+    }
+
+    /// "4G" rather than "4294967296".
+    var defaultValueDescription: String {
+        for (shift, unit) in [(40, "T"), (30, "G"), (20, "M"), (10, "K")] where bytes > 0 && bytes % (1 << shift) == 0 {
+            return "\(bytes >> shift)\(unit)"
+        }
+        return "\(bytes)"
+    }
+}
+
 extension ImportCommand {
     /// `a 3, b 1`: largest first, then by name.
     static func tally(_ counts: [String: Int]) -> String {
@@ -201,7 +257,8 @@ final class Progress: @unchecked Sendable {
     }
 }
 
-/// Phase times on stderr when `WHICHTOK_TIMING` is set (for benchmarks and profiling).
+/// Phase times and the peak resident memory on stderr when `WHICHTOK_TIMING` is set (for
+/// benchmarks, profiling and the memory tests).
 final class PhaseTimer {
     private let enabled = getenv("WHICHTOK_TIMING") != nil
     private var last = DispatchTime.now().uptimeNanoseconds
@@ -212,6 +269,33 @@ final class PhaseTimer {
         let ms = Double(now - last) / 1e6
         Console.error("timing: \(name): \((ms * 10).rounded() / 10) ms")
         last = now
+    }
+
+    /// "timing: peak resident memory: N KiB", from the process's own high-water mark.
+    func peakMemory() {
+        guard enabled, let kib = Self.peakResidentKiB() else { return }
+        Console.error("timing: peak resident memory: \(kib) KiB")
+    }
+
+    /// Linux: `VmHWM` of /proc/self/status, the high-water mark of this program's own memory. Not
+    /// `getrusage`: there `ru_maxrss` also keeps the resident size of the process that started
+    /// this one, from before `exec` (a test runner's, say). Elsewhere, `getrusage`.
+    private static func peakResidentKiB() -> Int? {
+        #if os(Linux)
+            guard let file = fopen("/proc/self/status", "r") else { return nil }
+            defer { fclose(file) }
+            var line = [CChar](repeating: 0, count: 256)
+            while fgets(&line, Int32(line.count), file) != nil {
+                let text = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                guard text.hasPrefix("VmHWM:") else { continue }
+                return Int(text.dropFirst(6).filter(\.isNumber))
+            }
+            return nil
+        #else
+            var usage = rusage()
+            guard getrusage(RUSAGE_SELF, &usage) == 0 else { return nil }
+            return Int(usage.ru_maxrss) / 1024
+        #endif
     }
 }
 

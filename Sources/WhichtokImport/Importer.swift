@@ -81,13 +81,17 @@ public struct Importer: Sendable {
             }
         }
         var done = 0
+        // One budget for every input of the run: what they may hold at once, whatever `parallelism`.
+        let memory = MemoryBudget(limit: limits.maxMemoryBytes)
         // Nested archives found inside inputs are read in a following round, after their parents.
         while !pending.isEmpty {
-            let round = pending
-            pending = []
+            // Moved, not copied: an input's bytes (a nested archive's copy) go as soon as it is read.
+            var round: [InputSource] = []
+            swap(&round, &pending)
             let before = done
-            let outcomes = readAll(round) { finished in progress(before + finished, before + round.count) }
-            done += round.count
+            let count = round.count
+            let outcomes = readAll(&round, memory: memory) { finished in progress(before + finished, before + count) }
+            done += count
             for outcome in outcomes {
                 result.summaries.append(outcome.summary)
                 if let batch = outcome.batch { result.batches.append(batch) }
@@ -111,13 +115,20 @@ public struct Importer: Sendable {
         var summary: InputSummary
         var batch: ImportBatch?
         var nested: [InputSource]
+        /// The reading gave up waiting for memory (`MemoryShortage.busy`): read the input again.
+        var retry = false
     }
 
-    private func readAll(_ sources: [InputSource], finished: @Sendable (Int) -> Void) -> [Outcome] {
-        let slots = OutcomeSlots(count: sources.count)
-        let next = Counter()
+    /// Reads `sources` (emptied: each input is dropped once read) on `parallelism` threads that
+    /// share `memory`; inputs that gave up waiting for memory are read again afterwards, one at a
+    /// time, with nothing else being read.
+    private func readAll(
+        _ sources: inout [InputSource], memory: MemoryBudget, finished: @Sendable (Int) -> Void
+    ) -> [Outcome] {
+        let queue = SourceQueue(&sources)
+        let slots = OutcomeSlots(count: queue.count)
         let completed = Counter()
-        let workers = min(parallelism, sources.count)
+        let workers = min(parallelism, queue.count)
         // The cores left over when there are fewer inputs than cores go to reading a large
         // HAR's bodies (one input: all of them; as many inputs as cores: none).
         let bodyThreads = max(1, parallelism / max(1, workers))
@@ -125,12 +136,29 @@ public struct Importer: Sendable {
             // Two parsers: a HAR's document stays parsed while its bodies are parsed.
             let parser = JSONParser()
             let bodyParser = JSONParser()
-            while true {
-                let index = next.increment() - 1
-                guard index < sources.count else { break }
-                slots.set(index, read(sources[index], parser: parser, bodyParser: bodyParser, bodyThreads: bodyThreads))
+            while let (index, source) = queue.next() {
+                // Even a single worker may wait: memory held by archives found inside inputs of
+                // this round is given back once they are read, so a shortage is retried later.
+                let outcome = read(
+                    source, parser: parser, bodyParser: bodyParser, bodyThreads: bodyThreads, memory: memory,
+                    waitsForMemory: true)
+                if outcome.retry {
+                    queue.retryLater(index, source)
+                    continue
+                }
+                slots.set(index, outcome)
                 finished(completed.increment())
             }
+        }
+        let parser = JSONParser()
+        let bodyParser = JSONParser()
+        while let (index, source) = queue.nextRetry() {
+            // Alone now: a shortage is final.
+            let outcome = read(
+                source, parser: parser, bodyParser: bodyParser, bodyThreads: parallelism, memory: memory,
+                waitsForMemory: false)
+            slots.set(index, outcome)
+            finished(completed.increment())
         }
         return slots.values
     }
@@ -139,16 +167,24 @@ public struct Importer: Sendable {
     ///
     /// Entries go to the web capture reader (HAR, NDJSON, HTML pages; `.json` that starts like a
     /// HAR) or to the archive reader; an input may mix them. `bodyThreads` threads read a large
-    /// HAR's bodies.
-    func read(_ source: InputSource, parser: JSONParser, bodyParser: JSONParser, bodyThreads: Int = 1) -> Outcome {
+    /// HAR's bodies. What the input decompresses is held in `memory` (a budget of its own when
+    /// nil); `waitsForMemory` lets the reading wait for memory other readers hold, or give up
+    /// (`Outcome.retry`) when they all wait.
+    func read(
+        _ source: InputSource, parser: JSONParser, bodyParser: JSONParser, bodyThreads: Int = 1,
+        memory: MemoryBudget? = nil, waitsForMemory: Bool = false
+    ) -> Outcome {
         var batch = ImportBatch(inputName: source.displayName, sha256: [])
         var reader = TikTokArchiveReader(parser: parser)
         var web = WebCaptureReader(parser: parser, bodyParser: bodyParser, bodyThreads: bodyThreads)
         var archiveEntries = 0
         var otherFiles: [String] = []
         let digest: InputDigest
+        var inputReader = InputReader(limits: limits)
+        inputReader.memory = memory
+        inputReader.waitsForMemory = waitsForMemory
         do {
-            digest = try InputReader(limits: limits).forEachEntry(of: source) { path, bytes in
+            digest = try inputReader.forEachEntry(of: source) { path, bytes in
                 if WebCaptureReader.wants(entryPath: path, bytes: bytes) {
                     web.read(entryPath: path, bytes: bytes, into: &batch)
                 } else if TikTokArchiveReader.wants(entryPath: path) {
@@ -161,6 +197,12 @@ public struct Importer: Sendable {
         } catch let error as InputError {
             return Outcome(
                 summary: Self.rejectedSummary(name: source.displayName, error: error), batch: nil, nested: [])
+        } catch MemoryShortage.busy {
+            return Outcome(
+                summary: InputSummary(
+                    displayName: source.displayName, status: .rejected, layout: "", events: 0, eventsByKind: [:],
+                    bytesRead: 0, sectionCounts: [:], skippedSections: [:], unknownSections: [], diagnostics: []),
+                batch: nil, nested: [], retry: true)
         } catch {
             let wrapped = InputError(
                 kind: .rejected, input: source.displayName, entry: nil, position: nil, message: "\(error)")
@@ -272,6 +314,44 @@ public struct Importer: Sendable {
                     severity: .error, input: error.input, entry: error.entry, position: error.position,
                     message: error.message)
             ])
+    }
+}
+
+/// The inputs of one round, handed out once each and forgotten when handed out, so that an
+/// input's bytes are freed as soon as its reader is done with them; and those to read again.
+final class SourceQueue: @unchecked Sendable {
+    private var sources: [InputSource?]
+    private var nextIndex = 0
+    private var retries: [(Int, InputSource)] = []
+    private let lock = Lock()
+    let count: Int
+
+    /// Takes the inputs out of `sources`, leaving it empty.
+    init(_ sources: inout [InputSource]) {
+        self.sources = sources.map { $0 }
+        sources.removeAll()
+        count = self.sources.count
+    }
+
+    func next() -> (Int, InputSource)? {
+        lock.withLock {
+            guard nextIndex < sources.count, let source = sources[nextIndex] else { return nil }
+            sources[nextIndex] = nil
+            nextIndex += 1
+            return (nextIndex - 1, source)
+        }
+    }
+
+    func retryLater(_ index: Int, _ source: InputSource) {
+        lock.withLock { retries.append((index, source)) }
+    }
+
+    /// The inputs to read again, in their order.
+    func nextRetry() -> (Int, InputSource)? {
+        lock.withLock {
+            guard let first = retries.indices.min(by: { retries[$0].0 < retries[$1].0 }) else { return nil }
+            return retries.remove(at: first)
+        }
     }
 }
 

@@ -2,6 +2,11 @@
 /// limits of `ImportLimits` enforced while reading.
 public struct InputReader {
     public var limits: ImportLimits
+    /// The memory budget shared with other readers; nil: each reading has one of its own, of
+    /// `limits.maxMemoryBytes`.
+    var memory: MemoryBudget?
+    /// Whether a reading may wait for memory that other readers hold (see `MemoryBudget`).
+    var waitsForMemory = false
 
     public init(limits: ImportLimits = ImportLimits()) {
         self.limits = limits
@@ -14,11 +19,15 @@ public struct InputReader {
     /// inside the input are returned in `InputDigest.nested` instead of being passed to `body`.
     ///
     /// Throws `InputError` (`.rejected`, or `.notFound` for a missing file) for bad input; errors
-    /// thrown by `body` propagate unchanged.
+    /// thrown by `body` propagate unchanged. A reading that waits for memory that other readers
+    /// hold, while they all wait too, gives up with `MemoryShortage.busy` (see `MemoryBudget`).
     public func forEachEntry(
         of source: InputSource,
         _ body: (_ entryPath: String, _ bytes: PaddedBytes) throws -> Void
     ) throws -> InputDigest {
+        let lease = MemoryLease(
+            budget: memory ?? MemoryBudget(limit: limits.maxMemoryBytes), mayWait: waitsForMemory)
+        defer { lease.end() }
         let buffer = PaddedBytes()
         switch source.location {
         case .file(let path):
@@ -30,8 +39,12 @@ public struct InputReader {
                     kind: error.isNotFound ? .notFound : .rejected,
                     input: Names.display(source.displayName), message: "cannot open: " + error.message)
             }
+            let expansion = ExpansionAllowance(
+                diskBytes: bytes.size, ratio: limits.maxCompressionRatio, diskName: Names.display(source.displayName))
             return try readContainer(
-                bytes, displayName: source.displayName, fileName: Names.baseName(path), buffer: buffer, body)
+                bytes, displayName: source.displayName, fileName: Names.baseName(path),
+                memory: EntryMemory(buffer: buffer, lease: lease), expansion: ExpansionTally(expansion),
+                nested: false, body)
 
         case .memory(let data):
             return try data.withUnsafeBytes { raw in
@@ -40,21 +53,47 @@ public struct InputReader {
                 // "outer.zip!dir/inner.json.gz" → "inner.json.gz".
                 let innermost = source.displayName.split(separator: "!", omittingEmptySubsequences: false).last
                 let fileName = Names.baseName(innermost.map(String.init) ?? source.displayName)
+                // An archive found inside another counts against the file on disk it came from.
+                let expansion =
+                    source.origin?.expansion
+                    ?? ExpansionAllowance(
+                        diskBytes: bytes.size, ratio: limits.maxCompressionRatio,
+                        diskName: Names.display(source.displayName))
                 return try readContainer(
-                    bytes, displayName: source.displayName, fileName: fileName, buffer: buffer, body)
+                    bytes, displayName: source.displayName, fileName: fileName,
+                    memory: EntryMemory(buffer: buffer, lease: lease), expansion: ExpansionTally(expansion),
+                    nested: source.origin != nil, body)
             }
 
         case .files(let root, let paths):
-            return try readLooseFiles(root: root, paths: paths, displayName: source.displayName, buffer: buffer, body)
+            return try readLooseFiles(
+                root: root, paths: paths, displayName: source.displayName,
+                memory: EntryMemory(buffer: buffer, lease: lease), body)
         }
     }
 
     // MARK: Archives and single files
 
     private func readContainer(
-        _ source: ByteSource, displayName: String, fileName: String, buffer: PaddedBytes,
-        _ body: (String, PaddedBytes) throws -> Void
+        _ source: ByteSource, displayName: String, fileName: String, memory: EntryMemory,
+        expansion: ExpansionTally, nested isNested: Bool, _ body: (String, PaddedBytes) throws -> Void
     ) throws -> InputDigest {
+        do {
+            return try readEntries(
+                source, displayName: displayName, fileName: fileName, memory: memory, expansion: expansion,
+                nested: isNested, body)
+        } catch MemoryShortage.busy {
+            // The input is read again later: what this reading counted must not count twice.
+            expansion.takeBack()
+            throw MemoryShortage.busy
+        }
+    }
+
+    private func readEntries(
+        _ source: ByteSource, displayName: String, fileName: String, memory: EntryMemory,
+        expansion: ExpansionTally, nested isNested: Bool, _ body: (String, PaddedBytes) throws -> Void
+    ) throws -> InputDigest {
+        let buffer = memory.buffer
         let shownInput = Names.display(displayName)
         func reject(_ message: String, entry: String? = nil, position: String? = nil) -> InputError {
             InputError(
@@ -103,11 +142,10 @@ public struct InputReader {
             }
         }
 
-        let budget = RatioBudget(inputBytes: source.size, ratio: limits.maxCompressionRatio)
+        let ratioMessage = expansion.allowance.message(nested: isNested)
         var delivered = 0
         var nested: [InputSource] = []
         var index = 0
-        var budgetUsed: Int64 = 0
 
         while true {
             let header: EntryHeader
@@ -154,9 +192,8 @@ public struct InputReader {
 
             if header.kind != .regular || header.isHardlink || Names.isPlatformJunk(name) {
                 // Skipping may still decompress the entry (tar.gz): count what it declares.
-                budgetUsed += max(header.size ?? 0, 0)
-                if budgetUsed > budget.limit {
-                    throw reject(budget.message, entry: name, position: position)
+                if !expansion.add(max(header.size ?? 0, 0)) {
+                    throw reject(ratioMessage, entry: name, position: position)
                 }
                 continue
             }
@@ -169,23 +206,37 @@ public struct InputReader {
                 throw reject(entryTooLarge, entry: name, position: position)
             }
 
+            // The raw format of a plain file states no size; every archive format does.
+            let stated = isPlain ? nil : header.size.map { max($0, 0) }
+            // The entry may grow up to its stated size and the limit, never past them: the buffer
+            // holds one byte more than that, so that crossing is seen.
+            let cap = min(Int64(limits.maxEntryBytes), stated ?? Int64.max)
+            let ceiling = Int(cap).addingReportingOverflow(1).overflow ? Int.max : Int(cap) + 1
+            func makeRoom(_ minimum: Int) throws {
+                do {
+                    try memory.grow(toHold: minimum, ceiling: ceiling)
+                } catch .never {
+                    throw reject(tooLargeForMemory, entry: name, position: position)
+                } catch .busy {
+                    throw MemoryShortage.busy
+                }
+            }
+
             buffer.removeAll()
-            if let declared = header.size, declared > 0 {
-                // Trust the declared size only as far as the limits would let the entry grow.
-                let room = min(declared, Int64(limits.maxEntryBytes), max(budget.limit - budgetUsed, 0))
-                buffer.reserve(Int(min(room, 1 << 30)))
+            if let stated, stated > 0 {
+                // Trust the stated size only as far as the ratio would let the entry grow.
+                try makeRoom(Int(min(stated, cap, expansion.remaining)) + 1)
             } else if isPlain, !archive.isCompressed {
                 // An uncompressed plain file (a large HAR) is as long as the input: one allocation
                 // instead of doubling (and copying) its way up.
-                buffer.reserve(Int(min(source.size, Int64(limits.maxEntryBytes)) + 1))
+                try makeRoom(Int(min(source.size, cap)) + 1)
             }
             while true {
-                let entryRoom = Int64(limits.maxEntryBytes) - Int64(buffer.count)
-                let budgetRoom = budget.limit - budgetUsed
-                // One byte more than allowed, so that crossing a limit is seen.
-                let want = Int(max(min(entryRoom, budgetRoom), 0) + 1)
+                let want = Int(max(min(cap - Int64(buffer.count), expansion.remaining, Int64(Int.max - 1)), 0) + 1)
+                let chunk = min(want, 256 << 10)
+                try makeRoom(buffer.count + chunk)
                 var got = 0
-                buffer.appendInPlace(minimum: Int(min(Int64(want), 256 << 10))) { free in
+                buffer.appendInPlace(minimum: chunk, ceiling: ceiling) { free in
                     got = archive.readData(into: UnsafeMutableRawBufferPointer(rebasing: free.prefix(want)))
                     return max(got, 0)
                 }
@@ -194,17 +245,33 @@ public struct InputReader {
                         "corrupt or truncated archive: " + archive.errorMessage, entry: name, position: position)
                 }
                 if got == 0 { break }
-                budgetUsed += Int64(got)
+                let withinRatio = expansion.add(Int64(got))
+                if let stated, Int64(buffer.count) > stated {
+                    throw reject(
+                        "entry larger than its header states (\(stated) bytes): corrupt, or a zip bomb", entry: name,
+                        position: position)
+                }
                 if buffer.count > limits.maxEntryBytes {
                     throw reject(entryTooLarge, entry: name, position: position)
                 }
-                if budgetUsed > budget.limit {
-                    throw reject(budget.message, entry: name, position: position)
+                if !withinRatio {
+                    throw reject(ratioMessage, entry: name, position: position)
                 }
             }
 
             if !isPlain && Names.isArchive(name) {
-                nested.append(InputSource(displayName: displayName + "!" + name, location: .memory(buffer.array)))
+                // Its copy is kept until it is read in its turn, and holds memory until then.
+                let pin: MemoryPin
+                do {
+                    pin = try memory.pin(buffer.count)
+                } catch .never {
+                    throw reject(tooLargeForMemory, entry: name, position: position)
+                } catch .busy {
+                    throw MemoryShortage.busy
+                }
+                var inner = InputSource(displayName: displayName + "!" + name, location: .memory(buffer.array))
+                inner.origin = NestedOrigin(expansion: expansion.allowance, pin: pin)
+                nested.append(inner)
             } else {
                 delivered += buffer.count
                 try body(name, buffer)
@@ -241,25 +308,18 @@ public struct InputReader {
         "entry larger than --max-entry-bytes (\(limits.maxEntryBytes) bytes)"
     }
 
-    /// Decompressed output allowed for one input: ratio × input size + 1 MiB.
-    private struct RatioBudget {
-        let limit: Int64
-        let message: String
-
-        init(inputBytes: Int64, ratio: Int) {
-            let (product, overflow) = inputBytes.multipliedReportingOverflow(by: Int64(max(ratio, 1)))
-            let (sum, overflow2) = product.addingReportingOverflow(1 << 20)
-            limit = overflow || overflow2 ? Int64.max - 1 : sum
-            message = "compression ratio beyond \(ratio):1: not a real export (zip bomb?)"
-        }
+    private var tooLargeForMemory: String {
+        let limit = memory?.limit ?? limits.maxMemoryBytes
+        return "entry needs more memory than --max-memory allows (\(limit) bytes)"
     }
 
     // MARK: Loose files
 
     private func readLooseFiles(
-        root: String, paths: [String], displayName: String, buffer: PaddedBytes,
+        root: String, paths: [String], displayName: String, memory: EntryMemory,
         _ body: (String, PaddedBytes) throws -> Void
     ) throws -> InputDigest {
+        let buffer = memory.buffer
         let shownInput = Names.display(displayName)
         guard !paths.isEmpty else {
             throw InputError(kind: .rejected, input: shownInput, message: "empty input")
@@ -281,12 +341,20 @@ public struct InputReader {
                 throw failure(error, prefix: "cannot open: ")
             }
             buffer.removeAll()
+            let ceiling = min(limits.maxEntryBytes, Int.max - 1) + 1
             while true {
-                let entryRoom = limits.maxEntryBytes - buffer.count
-                let want = max(entryRoom, 0) + 1
+                let want = max(min(limits.maxEntryBytes, Int.max - 1) - buffer.count, 0) + 1
+                let chunk = min(want, 256 << 10)
+                do {
+                    try memory.grow(toHold: buffer.count + chunk, ceiling: ceiling)
+                } catch .never {
+                    throw InputError(kind: .rejected, input: shownInput, entry: shownEntry, message: tooLargeForMemory)
+                } catch .busy {
+                    throw MemoryShortage.busy
+                }
                 var got = 0
                 var readError: SourceOpenError?
-                buffer.appendInPlace(minimum: min(want, 256 << 10)) { free in
+                buffer.appendInPlace(minimum: chunk, ceiling: ceiling) { free in
                     do throws(SourceOpenError) {
                         got = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: free.prefix(want)))
                     } catch {
@@ -309,5 +377,55 @@ public struct InputReader {
             try body(relative, buffer)
         }
         return InputDigest(sha256: hasher.finalize(), bytesRead: delivered, nested: [])
+    }
+}
+
+/// The buffer entries are read into, and the share of the memory budget it is held in.
+struct EntryMemory {
+    let buffer: PaddedBytes
+    let lease: MemoryLease
+
+    /// Grows the buffer to hold at least `minimum` bytes, never past `ceiling`, after taking the
+    /// bytes from the budget: the new block in full (the old one is held too while the content is
+    /// copied), giving the old one back once it is freed.
+    func grow(toHold minimum: Int, ceiling: Int) throws(MemoryShortage) {
+        let old = buffer.capacity
+        guard minimum > old else { return }
+        var target = buffer.grownCapacity(toHold: minimum, ceiling: ceiling)
+        // Doubling may ask for more than the budget could ever give; grow only as far as it could.
+        let most = lease.mostItCouldHold - lease.held
+        if target > most { target = max(most, minimum) }
+        try lease.take(target)
+        buffer.reserve(target, ceiling: target)
+        lease.give(old)
+    }
+
+    /// Takes `count` more bytes for a copy of the buffer's content and hands them to a pin that
+    /// goes with the copy.
+    func pin(_ count: Int) throws(MemoryShortage) -> MemoryPin {
+        try lease.take(count)
+        return lease.pin(count)
+    }
+}
+
+/// What one reading of an input counted against an `ExpansionAllowance`, so that a reading given
+/// up can take it back.
+final class ExpansionTally {
+    let allowance: ExpansionAllowance
+    private var counted: Int64 = 0
+
+    init(_ allowance: ExpansionAllowance) { self.allowance = allowance }
+
+    var remaining: Int64 { allowance.remaining }
+
+    /// Counts `count` decompressed bytes; false once the allowance is exceeded.
+    func add(_ count: Int64) -> Bool {
+        counted += count
+        return allowance.add(count)
+    }
+
+    func takeBack() {
+        _ = allowance.add(-counted)
+        counted = 0
     }
 }

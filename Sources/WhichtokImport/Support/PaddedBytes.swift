@@ -94,14 +94,27 @@ public final class PaddedBytes: @unchecked Sendable {
     /// Whether the bytes are a file mapping rather than memory of their own.
     public var isMapped: Bool { mappedLength > 0 }
 
-    /// Makes room for at least `minimumCapacity` bytes, keeping the content.
-    public func reserve(_ minimumCapacity: Int) {
-        guard minimumCapacity > capacity else { return }
+    /// The capacity `reserve(_:ceiling:)` grows to for `minimumCapacity`: the current one doubled
+    /// until it is enough (so that appending stays linear), but never past `ceiling` unless
+    /// `minimumCapacity` itself is.
+    ///
+    /// A reader that knows the content cannot exceed a limit passes it as the ceiling: doubling
+    /// past it would allocate up to twice the limit for content that is refused anyway.
+    public func grownCapacity(toHold minimumCapacity: Int, ceiling: Int = Int.max) -> Int {
+        guard minimumCapacity > capacity else { return capacity }
         var newCapacity = max(capacity, 4096)
         while newCapacity < minimumCapacity {
             let (doubled, overflow) = newCapacity.multipliedReportingOverflow(by: 2)
             newCapacity = overflow ? minimumCapacity : doubled
         }
+        return min(newCapacity, max(ceiling, minimumCapacity))
+    }
+
+    /// Makes room for at least `minimumCapacity` bytes, keeping the content; grows as
+    /// `grownCapacity(toHold:ceiling:)` says.
+    public func reserve(_ minimumCapacity: Int, ceiling: Int = Int.max) {
+        guard minimumCapacity > capacity else { return }
+        let newCapacity = grownCapacity(toHold: minimumCapacity, ceiling: ceiling)
         let fresh = UnsafeMutableRawPointer.allocate(byteCount: newCapacity + Self.padding, alignment: 64)
         fresh.copyMemory(from: storage, byteCount: count)
         // Only the padding after `count` must be zero (and is re-zeroed before every read); the
@@ -120,9 +133,12 @@ public final class PaddedBytes: @unchecked Sendable {
     }
 
     /// Gives `body` the free space after `count` (at least `minimum` bytes); `body` returns how many
-    /// bytes it wrote there. For readers that fill the buffer directly.
-    public func appendInPlace(minimum: Int, _ body: (UnsafeMutableRawBufferPointer) throws -> Int) rethrows {
-        reserve(count + minimum)
+    /// bytes it wrote there. For readers that fill the buffer directly. Grows, when it must, as
+    /// `reserve(_:ceiling:)` does.
+    public func appendInPlace(
+        minimum: Int, ceiling: Int = Int.max, _ body: (UnsafeMutableRawBufferPointer) throws -> Int
+    ) rethrows {
+        reserve(count + minimum, ceiling: ceiling)
         let free = UnsafeMutableRawBufferPointer(start: storage + count, count: capacity - count)
         let written = try body(free)
         precondition(written >= 0 && written <= free.count, "appendInPlace wrote outside its space")
