@@ -12,7 +12,12 @@ public struct InputSummary: Sendable {
     public var bytesRead: Int
     public var sectionCounts: [String: Int]
     public var skippedSections: [String: Int]
+    /// The first names not understood (`ImportBatch.unknownSectionsKept`), in the order found.
     public var unknownSections: [String]
+    /// Further names not understood, only counted.
+    public var unknownSectionsOmitted = 0
+    /// Records normal in real exports that yield no event, by what they are (`ImportBatch.recordsSetAside`).
+    public var recordsSetAside: [String: Int] = [:]
     /// Web captures: entries (HAR entries, NDJSON lines, pages) that yielded records, by kind, and
     /// those that yielded nothing, by reason.
     public var webEntriesRead: [String: Int] = [:]
@@ -194,7 +199,7 @@ public struct Importer: Sendable {
         batch.finishOwner()
         if recognised {
             // Files of a known kind the reader did not understand are named, never dropped silently.
-            for path in otherFiles where Self.looksLikeData(path) { batch.unknownSections.append(path) }
+            for path in otherFiles where Self.looksLikeData(path) { batch.addUnknownSection(path) }
         }
         let rejected = !recognised || batch.diagnostics.contains { $0.severity == .error }
         // An archive that only wraps other archives is a container, not a failed export.
@@ -232,7 +237,8 @@ public struct Importer: Sendable {
             layout: containerOnly ? "container" : batch.layout,
             events: batch.totalEventCount, eventsByKind: byKind, bytesRead: batch.bytesRead,
             sectionCounts: batch.sectionCounts, skippedSections: batch.skippedSections,
-            unknownSections: batch.unknownSections, webEntriesRead: batch.webEntriesRead,
+            unknownSections: batch.unknownSections, unknownSectionsOmitted: batch.unknownSectionsOmitted,
+            recordsSetAside: batch.recordsSetAside, webEntriesRead: batch.webEntriesRead,
             skippedEntries: batch.skippedEntries,
             videos: rows.videos, accounts: rows.accounts, comments: rows.comments,
             diagnostics: containerOnly ? [] : batch.diagnostics)

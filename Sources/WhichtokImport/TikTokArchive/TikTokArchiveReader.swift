@@ -95,10 +95,11 @@ public struct TikTokArchiveReader {
     private mutating func readTXT(entryPath: String, base: Substring, bytes: PaddedBytes, into batch: inout ImportBatch)
     {
         guard let found = Self.txtEntry(forBaseName: base) else {
-            batch.unknownSections.append(entryPath)
+            batch.addUnknownSection(entryPath)
             return
         }
         txtFiles += 1
+        bytes.withUnsafeBytes { ArchiveTXTReader.checkUTF8($0, entry: entryPath, into: &batch) }
         if found.dutch { txtDutch = true }
         if let era = found.era { txtEra = max(txtEra ?? era, era) }
         switch ArchiveSections.sections[found.section].handler {
