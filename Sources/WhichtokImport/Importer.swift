@@ -140,76 +140,32 @@ public struct Importer: Sendable {
         return slots.values
     }
 
-    /// Reads one input into a batch. Never throws: problems are in the summary.
+    /// Reads one input into batches, one per export root inside it (see `ExportRoots`). Never
+    /// throws: problems are in the summaries.
     ///
     /// Entries go to the web capture reader (HAR, NDJSON, HTML pages; `.json` that starts like a
-    /// HAR) or to the archive reader; an input may mix them. `bodyThreads` threads read a large
-    /// HAR's bodies.
-    func read(_ source: InputSource, parser: JSONParser, bodyParser: JSONParser, bodyThreads: Int = 1) -> Outcome {
-        var batch = ImportBatch(inputName: source.displayName, sha256: [])
-        var reader = TikTokArchiveReader(parser: parser)
-        var web = WebCaptureReader(parser: parser, bodyParser: bodyParser, bodyThreads: bodyThreads)
-        var archiveEntries = 0
-        var otherFiles: [String] = []
+    /// HAR) or to the archive reader of their export root; an input may mix them. `bodyThreads`
+    /// threads read a large HAR's bodies.
+    func read(_ source: InputSource, parser: JSONParser, bodyParser: JSONParser, bodyThreads: Int = 1) -> [Outcome] {
+        var roots = ExportRoots(
+            inputName: source.displayName, parser: parser, bodyParser: bodyParser, bodyThreads: bodyThreads)
         let digest: InputDigest
         do {
             digest = try InputReader(limits: limits).forEachEntry(of: source) { path, bytes in
-                if WebCaptureReader.wants(entryPath: path, bytes: bytes) {
-                    web.read(entryPath: path, bytes: bytes, into: &batch)
-                } else if TikTokArchiveReader.wants(entryPath: path) {
-                    archiveEntries += 1
-                    reader.read(entryPath: path, bytes: bytes, into: &batch)
-                } else {
-                    otherFiles.append(path)
-                }
+                roots.read(entryPath: path, bytes: bytes)
             }
         } catch let error as InputError {
-            return Outcome(
-                summary: Self.rejectedSummary(name: source.displayName, error: error), batch: nil, nested: [])
+            return [
+                Outcome(summary: Self.rejectedSummary(name: source.displayName, error: error), batch: nil, nested: [])
+            ]
         } catch {
             let wrapped = InputError(
                 kind: .rejected, input: source.displayName, entry: nil, position: nil, message: "\(error)")
-            return Outcome(
-                summary: Self.rejectedSummary(name: source.displayName, error: wrapped), batch: nil, nested: [])
+            return [
+                Outcome(summary: Self.rejectedSummary(name: source.displayName, error: wrapped), batch: nil, nested: [])
+            ]
         }
-        batch.sha256 = digest.sha256
-        batch.bytesRead = digest.bytesRead
-        let webLayout = web.layout
-        let webRecognised = web.finish(into: &batch)
-        var recognised = webRecognised
-        if archiveEntries > 0 || !webRecognised {
-            let before = batch.diagnostics.count
-            let archiveRecognised = reader.finish(into: &batch)
-            if archiveRecognised {
-                recognised = true
-                if webRecognised { batch.layout += "+" + webLayout }
-            } else if webRecognised {
-                // JSON files beside a capture that are not an export: named below, not an error.
-                batch.diagnostics.removeSubrange(before...)
-            }
-        }
-        if webRecognised, archiveEntries == 0 || batch.layout.isEmpty {
-            batch.layout = webLayout
-        }
-        if webRecognised, archiveEntries == 0,
-            ([batch] + batch.parts).allSatisfy({ $0.videos.isEmpty && $0.accounts.isEmpty && $0.comments.isEmpty })
-        {
-            batch.warn(entry: nil, position: nil, "the capture yielded no TikTok records")
-        }
-        batch.finishOwner()
-        if recognised {
-            // Files of a known kind the reader did not understand are named, never dropped silently.
-            for path in otherFiles where Self.looksLikeData(path) { batch.addUnknownSection(path) }
-        }
-        let rejected = !recognised || batch.diagnostics.contains { $0.severity == .error }
-        // An archive that only wraps other archives is a container, not a failed export.
-        if !recognised, !digest.nested.isEmpty {
-            return Outcome(
-                summary: Self.summary(of: batch, status: .imported, containerOnly: true), batch: nil,
-                nested: digest.nested)
-        }
-        let summary = Self.summary(of: batch, status: rejected ? .rejected : .imported, containerOnly: false)
-        return Outcome(summary: summary, batch: rejected ? nil : batch, nested: digest.nested)
+        return roots.finish(source: source, digest: digest)
     }
 
     static func looksLikeData(_ path: String) -> Bool {
@@ -283,11 +239,11 @@ public struct Importer: Sendable {
 
 /// Results written by worker threads into their own slots.
 final class OutcomeSlots: @unchecked Sendable {
-    private var slots: [Importer.Outcome?]
+    private var slots: [[Importer.Outcome]?]
     private let lock = Lock()
     init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ outcome: Importer.Outcome) { lock.withLock { slots[index] = outcome } }
-    var values: [Importer.Outcome] { lock.withLock { slots.compactMap { $0 } } }
+    func set(_ index: Int, _ outcomes: [Importer.Outcome]) { lock.withLock { slots[index] = outcomes } }
+    var values: [Importer.Outcome] { lock.withLock { slots.flatMap { $0 ?? [] } } }
 }
 
 final class Counter: @unchecked Sendable {

@@ -597,6 +597,19 @@ public struct ImportBatch: Sendable {
         unknownSectionsOmitted += max(count, 0)
     }
 
+    /// Takes over the report of another batch of the same input (its sections, unknown names,
+    /// skipped entries and diagnostics), for a batch that is folded into this one.
+    public mutating func addReport(of other: ImportBatch) {
+        for (name, count) in other.sectionCounts { sectionCounts[name, default: 0] += count }
+        for (name, count) in other.skippedSections { skippedSections[name, default: 0] += count }
+        for name in other.unknownSections { addUnknownSection(name) }
+        unknownSectionsOmitted += other.unknownSectionsOmitted
+        for (kind, count) in other.recordsSetAside { recordsSetAside[kind, default: 0] += count }
+        for (kind, count) in other.webEntriesRead { webEntriesRead[kind, default: 0] += count }
+        for (reason, count) in other.skippedEntries { skippedEntries[reason, default: 0] += count }
+        diagnostics.append(contentsOf: other.diagnostics)
+    }
+
     /// Counts an entry of a web capture that yielded nothing.
     public mutating func skipEntry(_ reason: String) {
         skippedEntries[reason, default: 0] += 1

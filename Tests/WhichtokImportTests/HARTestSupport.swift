@@ -322,7 +322,9 @@ func importFiles(_ files: [(name: String, text: String)], inputName: String = "c
         let zip = try ArchiveWriter.data(files.map { ($0.name, Array($0.text.utf8)) }, format: .zip)
         source = InputSource(displayName: inputName, location: .memory(zip))
     }
-    let outcome = Importer(parallelism: 1).read(source, parser: JSONParser(), bodyParser: JSONParser())
+    let outcomes = Importer(parallelism: 1).read(source, parser: JSONParser(), bodyParser: JSONParser())
+    #expect(outcomes.count == 1, "one export root")
+    let outcome = try #require(outcomes.first)
     return (outcome.summary, outcome.batch)
 }
 
