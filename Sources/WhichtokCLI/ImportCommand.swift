@@ -180,11 +180,23 @@ struct ImportCommand: ParsableCommand {
             }
         }
         if !summary.skippedSections.isEmpty { parts.append("\(summary.skippedSections.count) skipped") }
-        if !summary.unknownSections.isEmpty {
-            parts.append(
-                "not understood: " + summary.unknownSections.sorted().map(Console.printable).joined(separator: ", "))
+        for (kind, count) in summary.recordsSetAside.sorted(by: { $0.key < $1.key }) {
+            // "1 share without a video id", "84 shares without a video id".
+            var words = Console.printable(kind).split(separator: " ", maxSplits: 1).map(String.init)
+            if count != 1, !words.isEmpty { words[0] += "s" }
+            parts.append("\(grouped(count)) " + words.joined(separator: " "))
         }
+        if let unknown = Self.notUnderstood(summary) { parts.append(unknown) }
         return parts.joined(separator: "; ")
+    }
+
+    /// `not understood: a, b and 3 more`: at most `ImportBatch.unknownSectionsKept` names, in the
+    /// order found, so that one odd export cannot print a line of megabytes.
+    static func notUnderstood(_ summary: InputSummary) -> String? {
+        guard !summary.unknownSections.isEmpty else { return nil }
+        let names = summary.unknownSections.prefix(ImportBatch.unknownSectionsKept).map(Console.printable)
+        let more = summary.unknownSectionsOmitted + max(summary.unknownSections.count - names.count, 0)
+        return "not understood: " + names.joined(separator: ", ") + (more > 0 ? " and \(grouped(more)) more" : "")
     }
 }
 

@@ -12,7 +12,12 @@ public struct InputSummary: Sendable {
     public var bytesRead: Int
     public var sectionCounts: [String: Int]
     public var skippedSections: [String: Int]
+    /// The first names not understood (`ImportBatch.unknownSectionsKept`), in the order found.
     public var unknownSections: [String]
+    /// Further names not understood, only counted.
+    public var unknownSectionsOmitted = 0
+    /// Records normal in real exports that yield no event, by what they are (`ImportBatch.recordsSetAside`).
+    public var recordsSetAside: [String: Int] = [:]
     /// Web captures: entries (HAR entries, NDJSON lines, pages) that yielded records, by kind, and
     /// those that yielded nothing, by reason.
     public var webEntriesRead: [String: Int] = [:]
@@ -139,14 +144,14 @@ public struct Importer: Sendable {
             while let (index, source) = queue.next() {
                 // Even a single worker may wait: memory held by archives found inside inputs of
                 // this round is given back once they are read, so a shortage is retried later.
-                let outcome = read(
+                let outcomes = read(
                     source, parser: parser, bodyParser: bodyParser, bodyThreads: bodyThreads, memory: memory,
                     waitsForMemory: true)
-                if outcome.retry {
+                if outcomes.contains(where: \.retry) {
                     queue.retryLater(index, source)
                     continue
                 }
-                slots.set(index, outcome)
+                slots.set(index, outcomes)
                 finished(completed.increment())
             }
         }
@@ -154,99 +159,58 @@ public struct Importer: Sendable {
         let bodyParser = JSONParser()
         while let (index, source) = queue.nextRetry() {
             // Alone now: a shortage is final.
-            let outcome = read(
+            let outcomes = read(
                 source, parser: parser, bodyParser: bodyParser, bodyThreads: parallelism, memory: memory,
                 waitsForMemory: false)
-            slots.set(index, outcome)
+            slots.set(index, outcomes)
             finished(completed.increment())
         }
         return slots.values
     }
 
-    /// Reads one input into a batch. Never throws: problems are in the summary.
+    /// Reads one input into batches, one per export root inside it (see `ExportRoots`). Never
+    /// throws: problems are in the summaries.
     ///
     /// Entries go to the web capture reader (HAR, NDJSON, HTML pages; `.json` that starts like a
-    /// HAR) or to the archive reader; an input may mix them. `bodyThreads` threads read a large
-    /// HAR's bodies. What the input decompresses is held in `memory` (a budget of its own when
-    /// nil); `waitsForMemory` lets the reading wait for memory other readers hold, or give up
-    /// (`Outcome.retry`) when they all wait.
+    /// HAR) or to the archive reader of their export root; an input may mix them. `bodyThreads`
+    /// threads read a large HAR's bodies. What the input decompresses is held in `memory` (a
+    /// budget of its own when nil); `waitsForMemory` lets the reading wait for memory other readers
+    /// hold, or give up (one outcome with `retry` set) when they all wait.
     func read(
         _ source: InputSource, parser: JSONParser, bodyParser: JSONParser, bodyThreads: Int = 1,
         memory: MemoryBudget? = nil, waitsForMemory: Bool = false
-    ) -> Outcome {
-        var batch = ImportBatch(inputName: source.displayName, sha256: [])
-        var reader = TikTokArchiveReader(parser: parser)
-        var web = WebCaptureReader(parser: parser, bodyParser: bodyParser, bodyThreads: bodyThreads)
-        var archiveEntries = 0
-        var otherFiles: [String] = []
+    ) -> [Outcome] {
+        var roots = ExportRoots(
+            inputName: source.displayName, parser: parser, bodyParser: bodyParser, bodyThreads: bodyThreads)
         let digest: InputDigest
         var inputReader = InputReader(limits: limits)
         inputReader.memory = memory
         inputReader.waitsForMemory = waitsForMemory
         do {
             digest = try inputReader.forEachEntry(of: source) { path, bytes in
-                if WebCaptureReader.wants(entryPath: path, bytes: bytes) {
-                    web.read(entryPath: path, bytes: bytes, into: &batch)
-                } else if TikTokArchiveReader.wants(entryPath: path) {
-                    archiveEntries += 1
-                    reader.read(entryPath: path, bytes: bytes, into: &batch)
-                } else {
-                    otherFiles.append(path)
-                }
+                roots.read(entryPath: path, bytes: bytes)
             }
         } catch let error as InputError {
-            return Outcome(
-                summary: Self.rejectedSummary(name: source.displayName, error: error), batch: nil, nested: [])
+            return [
+                Outcome(summary: Self.rejectedSummary(name: source.displayName, error: error), batch: nil, nested: [])
+            ]
         } catch MemoryShortage.busy {
-            return Outcome(
-                summary: InputSummary(
-                    displayName: source.displayName, status: .rejected, layout: "", events: 0, eventsByKind: [:],
-                    bytesRead: 0, sectionCounts: [:], skippedSections: [:], unknownSections: [], diagnostics: []),
-                batch: nil, nested: [], retry: true)
+            return [
+                Outcome(
+                    summary: InputSummary(
+                        displayName: source.displayName, status: .rejected, layout: "", events: 0,
+                        eventsByKind: [:], bytesRead: 0, sectionCounts: [:], skippedSections: [:],
+                        unknownSections: [], diagnostics: []),
+                    batch: nil, nested: [], retry: true)
+            ]
         } catch {
             let wrapped = InputError(
                 kind: .rejected, input: source.displayName, entry: nil, position: nil, message: "\(error)")
-            return Outcome(
-                summary: Self.rejectedSummary(name: source.displayName, error: wrapped), batch: nil, nested: [])
+            return [
+                Outcome(summary: Self.rejectedSummary(name: source.displayName, error: wrapped), batch: nil, nested: [])
+            ]
         }
-        batch.sha256 = digest.sha256
-        batch.bytesRead = digest.bytesRead
-        let webLayout = web.layout
-        let webRecognised = web.finish(into: &batch)
-        var recognised = webRecognised
-        if archiveEntries > 0 || !webRecognised {
-            let before = batch.diagnostics.count
-            let archiveRecognised = reader.finish(into: &batch)
-            if archiveRecognised {
-                recognised = true
-                if webRecognised { batch.layout += "+" + webLayout }
-            } else if webRecognised {
-                // JSON files beside a capture that are not an export: named below, not an error.
-                batch.diagnostics.removeSubrange(before...)
-            }
-        }
-        if webRecognised, archiveEntries == 0 || batch.layout.isEmpty {
-            batch.layout = webLayout
-        }
-        if webRecognised, archiveEntries == 0,
-            ([batch] + batch.parts).allSatisfy({ $0.videos.isEmpty && $0.accounts.isEmpty && $0.comments.isEmpty })
-        {
-            batch.warn(entry: nil, position: nil, "the capture yielded no TikTok records")
-        }
-        batch.finishOwner()
-        if recognised {
-            // Files of a known kind the reader did not understand are named, never dropped silently.
-            for path in otherFiles where Self.looksLikeData(path) { batch.unknownSections.append(path) }
-        }
-        let rejected = !recognised || batch.diagnostics.contains { $0.severity == .error }
-        // An archive that only wraps other archives is a container, not a failed export.
-        if !recognised, !digest.nested.isEmpty {
-            return Outcome(
-                summary: Self.summary(of: batch, status: .imported, containerOnly: true), batch: nil,
-                nested: digest.nested)
-        }
-        let summary = Self.summary(of: batch, status: rejected ? .rejected : .imported, containerOnly: false)
-        return Outcome(summary: summary, batch: rejected ? nil : batch, nested: digest.nested)
+        return roots.finish(source: source, digest: digest)
     }
 
     static func looksLikeData(_ path: String) -> Bool {
@@ -274,7 +238,8 @@ public struct Importer: Sendable {
             layout: containerOnly ? "container" : batch.layout,
             events: batch.totalEventCount, eventsByKind: byKind, bytesRead: batch.bytesRead,
             sectionCounts: batch.sectionCounts, skippedSections: batch.skippedSections,
-            unknownSections: batch.unknownSections, webEntriesRead: batch.webEntriesRead,
+            unknownSections: batch.unknownSections, unknownSectionsOmitted: batch.unknownSectionsOmitted,
+            recordsSetAside: batch.recordsSetAside, webEntriesRead: batch.webEntriesRead,
             skippedEntries: batch.skippedEntries,
             videos: rows.videos, accounts: rows.accounts, comments: rows.comments,
             diagnostics: containerOnly ? [] : batch.diagnostics)
@@ -357,11 +322,11 @@ final class SourceQueue: @unchecked Sendable {
 
 /// Results written by worker threads into their own slots.
 final class OutcomeSlots: @unchecked Sendable {
-    private var slots: [Importer.Outcome?]
+    private var slots: [[Importer.Outcome]?]
     private let lock = Lock()
     init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ outcome: Importer.Outcome) { lock.withLock { slots[index] = outcome } }
-    var values: [Importer.Outcome] { lock.withLock { slots.compactMap { $0 } } }
+    func set(_ index: Int, _ outcomes: [Importer.Outcome]) { lock.withLock { slots[index] = outcomes } }
+    var values: [Importer.Outcome] { lock.withLock { slots.flatMap { $0 ?? [] } } }
 }
 
 final class Counter: @unchecked Sendable {

@@ -189,8 +189,18 @@ public struct ImportBatch: Sendable {
     public var sectionCounts: [String: Int] = [:]
     /// Sections recognised as out of scope (ads, shop, logins…), with their record counts. Nothing of them is kept.
     public var skippedSections: [String: Int] = [:]
-    /// Sections or files that were not understood: named in the summary, never silently dropped.
-    public var unknownSections: [String] = []
+    /// Sections or files that were not understood, named in the summary and never silently dropped:
+    /// the first `unknownSectionsKept` distinct names in the order found. One odd export can hold
+    /// thousands of unknown keys, so the rest are only counted, in `unknownSectionsOmitted`.
+    public private(set) var unknownSections: [String] = []
+    /// Names not understood beyond those kept in `unknownSections` (each time one was met).
+    public private(set) var unknownSectionsOmitted = 0
+    /// How many names of sections or files not understood a batch keeps.
+    public static let unknownSectionsKept = 20
+    /// Records that are normal in real exports but yield no event, by what they are, in the
+    /// singular (`share without a video id`): counted in the summary line instead of warned
+    /// about, since a warning in every donation says nothing the researcher should look at.
+    public var recordsSetAside: [String: Int] = [:]
     /// Entries of a web capture (HAR entries, NDJSON lines, pages) that yielded records, by kind
     /// (`item lists`, `comment lists`, `pages`, …).
     public var webEntriesRead: [String: Int] = [:]
@@ -570,6 +580,35 @@ public struct ImportBatch: Sendable {
     }
 
     // MARK: - Report
+
+    /// Names a section or file that was not understood (kept if among the first
+    /// `unknownSectionsKept` distinct names, else counted).
+    public mutating func addUnknownSection(_ name: String) {
+        if unknownSections.contains(name) { return }
+        if unknownSections.count < Self.unknownSectionsKept {
+            unknownSections.append(name)
+        } else {
+            unknownSectionsOmitted += 1
+        }
+    }
+
+    /// Counts names not understood that were not kept (more than a summary names).
+    public mutating func countUnknownSections(_ count: Int) {
+        unknownSectionsOmitted += max(count, 0)
+    }
+
+    /// Takes over the report of another batch of the same input (its sections, unknown names,
+    /// skipped entries and diagnostics), for a batch that is folded into this one.
+    public mutating func addReport(of other: ImportBatch) {
+        for (name, count) in other.sectionCounts { sectionCounts[name, default: 0] += count }
+        for (name, count) in other.skippedSections { skippedSections[name, default: 0] += count }
+        for name in other.unknownSections { addUnknownSection(name) }
+        unknownSectionsOmitted += other.unknownSectionsOmitted
+        for (kind, count) in other.recordsSetAside { recordsSetAside[kind, default: 0] += count }
+        for (kind, count) in other.webEntriesRead { webEntriesRead[kind, default: 0] += count }
+        for (reason, count) in other.skippedEntries { skippedEntries[reason, default: 0] += count }
+        diagnostics.append(contentsOf: other.diagnostics)
+    }
 
     /// Counts an entry of a web capture that yielded nothing.
     public mutating func skipEntry(_ reason: String) {

@@ -233,15 +233,20 @@ struct HAR {
 
     init(_ browser: Browser = .chrome) { self.browser = browser }
 
-    /// An entry; `text` nil leaves the body out (with Firefox's comment), `base64` encodes it.
+    /// An entry; `text` nil leaves the body out (with Firefox's comment), `base64` encodes it;
+    /// `binary` is a body of raw bytes, always base64.
     mutating func add(
-        _ url: String, body: J? = nil, text: String? = nil, status: Int = 200,
+        _ url: String, body: J? = nil, text: String? = nil, binary: [UInt8]? = nil, status: Int = 200,
         mimeType: String = "application/json; charset=utf-8",
         base64: Bool = false, omitBody: Bool = false, size: Int? = nil, started: String = "2025-01-01T10:00:05.123Z"
     ) {
         let bodyText = text ?? body?.description
-        var content: J = ["size": .number(String(size ?? bodyText?.utf8.count ?? 0)), "mimeType": .string(mimeType)]
-        if omitBody || bodyText == nil {
+        var content: J = [
+            "size": .number(String(size ?? binary?.count ?? bodyText?.utf8.count ?? 0)), "mimeType": .string(mimeType),
+        ]
+        if let binary {
+            content = content.with("text", .string(Data(binary).base64EncodedString())).with("encoding", "base64")
+        } else if omitBody || bodyText == nil {
             if browser == .firefox { content = content.with("comment", "Response bodies are not included.") }
         } else if let bodyText {
             if base64 {
@@ -318,7 +323,9 @@ func importFiles(_ files: [(name: String, text: String)], inputName: String = "c
         let zip = try ArchiveWriter.data(files.map { ($0.name, Array($0.text.utf8)) }, format: .zip)
         source = InputSource(displayName: inputName, location: .memory(zip))
     }
-    let outcome = Importer(parallelism: 1).read(source, parser: JSONParser(), bodyParser: JSONParser())
+    let outcomes = Importer(parallelism: 1).read(source, parser: JSONParser(), bodyParser: JSONParser())
+    #expect(outcomes.count == 1, "one export root")
+    let outcome = try #require(outcomes.first)
     return (outcome.summary, outcome.batch)
 }
 

@@ -533,9 +533,11 @@ struct HARBodyTests {
         #expect(jsonpBatch?.videoCounters.first?.observed == 1_735_725_605)
         // .har.gz
         let gz = try ArchiveWriter.data([("x", Array(har.text.utf8))], format: .gzip)
-        let gzOutcome = Importer(parallelism: 1).read(
-            InputSource(displayName: "capture.har.gz", location: .memory(gz)), parser: JSONParser(),
-            bodyParser: JSONParser())
+        let gzOutcome = try #require(
+            Importer(parallelism: 1).read(
+                InputSource(displayName: "capture.har.gz", location: .memory(gz)), parser: JSONParser(),
+                bodyParser: JSONParser()
+            ).first)
         #expect(gzOutcome.summary.status == .imported)
         #expect(gzOutcome.batch?.videos.count == 1)
         // A zip holding a HAR and an archive: both read into one batch.

@@ -297,19 +297,25 @@ enum Bomb {
 
         let source = InputSource(displayName: "good.zip", location: .memory(zip))
         let importer = Importer(parallelism: 1)
-        let busy = importer.read(
-            source, parser: JSONParser(), bodyParser: JSONParser(), memory: memory, waitsForMemory: true)
+        let busy = try #require(
+            importer.read(
+                source, parser: JSONParser(), bodyParser: JSONParser(), memory: memory, waitsForMemory: true
+            ).only)
         #expect(busy.retry)
         #expect(busy.batch == nil)
-        let refused = importer.read(
-            source, parser: JSONParser(), bodyParser: JSONParser(), memory: memory, waitsForMemory: false)
+        let refused = try #require(
+            importer.read(
+                source, parser: JSONParser(), bodyParser: JSONParser(), memory: memory, waitsForMemory: false
+            ).only)
         #expect(!refused.retry)
         #expect(refused.summary.status == .rejected)
 
         pin = nil
         #expect(memory.inUse == 0)
-        let again = importer.read(
-            source, parser: JSONParser(), bodyParser: JSONParser(), memory: memory, waitsForMemory: true)
+        let again = try #require(
+            importer.read(
+                source, parser: JSONParser(), bodyParser: JSONParser(), memory: memory, waitsForMemory: true
+            ).only)
         #expect(!again.retry)
         #expect(again.summary.status == .imported)
     }
@@ -484,9 +490,13 @@ struct MemoryBombPeakTests {
 
         let run = try measure(["import", "--store", scratch.file("s.store"), "--jobs", "2", bombs, good], in: scratch)
         #expect(run.status == 65)
+        // Both are read at once and share bombs.zip's ratio allowance: when the honest one has used
+        // it up before the liar's first chunk, the liar is stopped by the ratio rather than by its
+        // stated size. Either way it is rejected at once.
+        let liarEntry = "bombs.zip!liar.zip:user_data_tiktok.json: offset 0: "
         #expect(
-            run.stderr.contains(
-                "bombs.zip!liar.zip:user_data_tiktok.json: offset 0: entry larger than its header states"))
+            run.stderr.contains(liarEntry + "entry larger than its header states")
+                || run.stderr.contains(liarEntry + "compression ratio beyond 1000:1"))
         #expect(
             run.stderr.contains("bombs.zip!honest.zip:user_data_tiktok.json: offset 0: compression ratio beyond 1000:1")
         )
@@ -527,4 +537,9 @@ struct MemoryBombPeakTests {
         #expect(small.stderr.contains("--max-memory must be at least 16M"))
         #expect(try measure(["import", "--store", store, "--max-memory", "lots", good], in: scratch).status == 64)
     }
+}
+
+extension Array {
+    /// The one element of an array that should hold exactly one, else nil.
+    fileprivate var only: Element? { count == 1 ? first : nil }
 }

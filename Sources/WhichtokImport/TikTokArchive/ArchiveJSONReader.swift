@@ -97,7 +97,7 @@ struct ArchiveJSONReader {
     ) {
         root.forEachMember { key, value in
             guard let rootIndex = key.withBytes({ index.root(matching: $0) }) else {
-                if reportUnknown { batch.unknownSections.append(key.string) }
+                if reportUnknown { batch.addUnknownSection(key.string) }
                 return
             }
             rootsPresent.insert(rootIndex)
@@ -115,7 +115,7 @@ struct ArchiveJSONReader {
                             ?? index.sectionUnderAnyRoot(matching: key).map { ($0, true) }
                     }
                     guard let (found, partial) = found else {
-                        if reportUnknown { batch.unknownSections.append(rootName + " → " + sectionKey.string) }
+                        if reportUnknown { batch.addUnknownSection(rootName + " → " + sectionKey.string) }
                         return
                     }
                     if partial { usedPartialPath = true }
@@ -159,7 +159,7 @@ struct ArchiveJSONReader {
                 if key.withBytes({ ArchiveKeys.matches($0, any: lists) }) {
                     body(member, run.place + " → " + key.string, &run, &batch)
                 } else if !key.withBytes({ ArchiveKeys.matches($0, any: index.wrapperSiblings) }) {
-                    batch.unknownSections.append(run.place + " → " + key.string)
+                    batch.addUnknownSection(run.place + " → " + key.string)
                 }
             }
         case .array:

@@ -81,6 +81,9 @@ struct SectionRun {
     var invalidDates = 0
     var firstInvalidDate: String?
     var missingValue = 0
+    /// Shares of a TikTok page that is not a video (`https://www.tiktok.com/`, `…/foryou`), usually
+    /// dated `1969-12-31 23:59:59`: normal in real exports, so counted, not warned about.
+    var sharesWithoutVideo = 0
     var usedLegacyKey = false
     var sawUTCDates = false
 
@@ -93,6 +96,9 @@ struct SectionRun {
         keys = spec.keys
     }
 
+    /// The summary's name for `sharesWithoutVideo`.
+    static let sharesWithoutVideoLabel = "share without a video id"
+
     /// Adds the counts and warnings to the batch.
     func finish(entry: String, into batch: inout ImportBatch) {
         if handler == .skipped {
@@ -100,6 +106,9 @@ struct SectionRun {
             return
         }
         batch.sectionCounts[name, default: 0] += records
+        if sharesWithoutVideo > 0 {
+            batch.recordsSetAside[Self.sharesWithoutVideoLabel, default: 0] += sharesWithoutVideo
+        }
         if wrongType > 0 {
             batch.warn(
                 entry: entry, position: firstWrongType ?? place,
@@ -141,7 +150,13 @@ enum ArchiveMapping {
                 detail: label.map { .label($0) } ?? .none)
         case .shares:
             guard let video = videoRow(record.link, batch: &batch) else {
-                run.missingValue += 1
+                // A TikTok link without a video id is a shared page (the feed, a search), not a
+                // broken record; anything else is worth a warning.
+                if record.link.isTikTokHost, record.link.videoID == 0 {
+                    run.sharesWithoutVideo += 1
+                } else {
+                    run.missingValue += 1
+                }
                 return
             }
             var detail = EventDetail.none

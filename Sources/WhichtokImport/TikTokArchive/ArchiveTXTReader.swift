@@ -209,6 +209,27 @@ enum ArchiveTXTReader {
         }
     }
 
+    // MARK: Encoding
+
+    /// Warns, once per file, about lines that are not valid UTF-8, with their count and the first
+    /// one's number (never the text). The lines are still read, each invalid byte as U+FFFD: one
+    /// bad byte in a name should not cost the researcher a whole watch history.
+    static func checkUTF8(_ raw: UnsafeRawBufferPointer, entry: String, into batch: inout ImportBatch) {
+        guard !ArchiveBytes.isValidUTF8(raw) else { return }
+        var lines = 0
+        var first = 0
+        forEachLine(of: raw) { line, lineNumber in
+            guard !ArchiveBytes.isValidUTF8(line) else { return }
+            lines += 1
+            if first == 0 { first = lineNumber }
+        }
+        guard lines > 0 else { return }
+        batch.warn(
+            entry: entry, position: "line \(first)",
+            "\(lines) \(lines == 1 ? "line is" : "lines are") not valid UTF-8; read with U+FFFD in place of the invalid bytes"
+        )
+    }
+
     // MARK: Lines
 
     /// Calls `body` with each line (without CR/LF) and its 1-based number; skips a UTF-8 BOM.

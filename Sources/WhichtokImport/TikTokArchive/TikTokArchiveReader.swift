@@ -30,6 +30,13 @@ public struct TikTokArchiveReader {
     private var deferredChats: [(entry: String, bytes: [UInt8], section: Int)] = []
     /// The owner's name guessed from 1:1 chats when no profile names the owner.
     private var ownerNameGuess: String?
+    /// Entries named like the export's JSON (`user_data.json`, `user_data_tiktok.json`).
+    private var exportFileNames = 0
+
+    /// Whether an entry read so far belongs to a TikTok export: a JSON document or TXT file was
+    /// recognised, or a file is named like the export's JSON (even one that cannot be parsed, so
+    /// that its error rejects that export and no other).
+    public var hasExport: Bool { !jsonLayouts.isEmpty || txtFiles > 0 || exportFileNames > 0 }
 
     public init(parser: JSONParser) {
         self.parser = parser
@@ -63,6 +70,7 @@ public struct TikTokArchiveReader {
         guard let base = components.last, !Self.isJunk(components) else { return }
         let lowered = base.lowercased()
         if lowered.hasSuffix(".json") {
+            if Self.isExportFileName(lowered) { exportFileNames += 1 }
             readJSON(entryPath: entryPath, byName: Self.isExportFileName(lowered), bytes: bytes, into: &batch)
         } else if lowered.hasSuffix(".txt") {
             readTXT(entryPath: entryPath, base: base, bytes: bytes, into: &batch)
@@ -95,10 +103,11 @@ public struct TikTokArchiveReader {
     private mutating func readTXT(entryPath: String, base: Substring, bytes: PaddedBytes, into batch: inout ImportBatch)
     {
         guard let found = Self.txtEntry(forBaseName: base) else {
-            batch.unknownSections.append(entryPath)
+            batch.addUnknownSection(entryPath)
             return
         }
         txtFiles += 1
+        bytes.withUnsafeBytes { ArchiveTXTReader.checkUTF8($0, entry: entryPath, into: &batch) }
         if found.dutch { txtDutch = true }
         if let era = found.era { txtEra = max(txtEra ?? era, era) }
         switch ArchiveSections.sections[found.section].handler {
@@ -175,6 +184,28 @@ public struct TikTokArchiveReader {
     }
 
     // MARK: Names
+
+    /// The export an entry belongs to, as the folder path of its export root inside the input
+    /// (`""` for the top): the innermost `TikTok_Data_*` folder on its path if there is one, else
+    /// its folder without the section folders of TXT exports (`Activity`, `Tiktok`, …) at the end.
+    ///
+    /// So `alice/user_data_tiktok.json` and `bob/Tiktok/Activity/Like List.txt` are two exports,
+    /// `alice` and `bob`, while every file of one export, JSON or TXT, wrapped or not, shares one
+    /// root. It depends on the path alone, so entries can be routed as they are read.
+    static func exportRoot(of entryPath: String) -> String {
+        let folders = pathComponents(entryPath).dropLast()
+        if let wrapper = folders.lastIndex(where: { $0.lowercased().hasPrefix("tiktok_data_") }) {
+            return folders[...wrapper].joined(separator: "/")
+        }
+        let sectionFolders = ArchiveSectionIndex.shared.txtFolders
+        var end = folders.endIndex
+        while end > folders.startIndex,
+            sectionFolders.contains(ArchiveSectionIndex.txtKey(String(folders[folders.index(before: end)])))
+        {
+            end = folders.index(before: end)
+        }
+        return folders[..<end].joined(separator: "/")
+    }
 
     private static func pathComponents(_ path: String) -> [Substring] {
         path.split(whereSeparator: { $0 == "/" || $0 == "\\" })

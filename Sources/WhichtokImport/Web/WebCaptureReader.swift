@@ -370,9 +370,12 @@ public struct WebCaptureReader {
         case .empty:
             return job.status == 200 ? .botAnswer : .emptyBody
         case .page:
+            if body.withUnsafeBytes(Self.isBinary) { return .binaryBody }
             records.observed = job.observed
             return readPage(place: "\(file): log.entries[\(job.index)]", url: job.url, html: body, into: &batch)
         case .invalid(let error):
+            // Before truncation: the parser stops early in binary too, which is not a body cut short.
+            if body.withUnsafeBytes(Self.isBinary) { return .binaryBody }
             if Self.isTruncation(error, length: body.count, declaredSize: job.declaredSize) { return .bodyTruncated }
             batch.warn(
                 entry: file, position: "log.entries[\(job.index)]",
@@ -389,6 +392,26 @@ public struct WebCaptureReader {
             }
             return Self.isErrorStatus(root) ? .errorStatus : .noRecords
         }
+    }
+
+    /// Whether a decoded body is binary (an image, protobuf, compressed data) rather than text:
+    /// its first bytes hold a control character other than tab, CR, LF and form feed, or are not
+    /// UTF-8. Only the start is looked at (a sequence cut at the end of it is allowed): a JSON or
+    /// HTML body cut short is still text there.
+    static func isBinary(_ body: UnsafeRawBufferPointer) -> Bool {
+        let window = UnsafeRawBufferPointer(rebasing: body.prefix(512))
+        let isControl = { (byte: UInt8) in
+            (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0C && byte != 0x0D) || byte == 0x7F
+        }
+        if window.contains(where: isControl) { return true }
+        // A multi-byte sequence cut by the window is not a fault: drop an incomplete tail.
+        var end = window.count
+        if end == 512 {
+            var back = 0
+            while back < 3, end - back > 0, window[end - back - 1] & 0xC0 == 0x80 { back += 1 }
+            if end - back > 0, window[end - back - 1] >= 0xC0 { end -= back + 1 }
+        }
+        return !ArchiveBytes.isValidUTF8(UnsafeRawBufferPointer(rebasing: window[..<end]))
     }
 
     /// A body cut short (Firefox keeps 1 MiB): the JSON ends early, or the HAR says the response

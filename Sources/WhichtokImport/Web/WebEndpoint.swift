@@ -96,6 +96,8 @@ enum SkipReason: String, CaseIterable, Sendable {
     case botAnswer = "bot answer (empty 200)"
     case emptyBody = "empty body"
     case badBase64 = "body not decodable"
+    /// An image, protobuf or other non-text body (base64 in the HAR), where JSON or HTML was expected.
+    case binaryBody = "binary body"
     case invalidJSON = "invalid JSON"
     case errorStatus = "TikTok error status"
     case challengePage = "challenge page"
