@@ -29,34 +29,44 @@ let package = Package(
         // SHA-256 block compression with the x86 SHA extensions; the Swift fallback is in WhichtokImport.
         .target(name: "CSHA256"),
 
+        // Small utilities every module may use: JSON writer, civil dates, terminal-safe text, seeded
+        // generator, base64, background job, archive writer. Depends on no other whichtok module.
+        .target(name: "WhichtokSupport", dependencies: ["CArchive"]),
         .target(name: "WhichtokStore"),
         .target(
             name: "WhichtokImport",
-            dependencies: ["WhichtokStore", "CArchive", "CSimdJSON", "CLibXML2", "CSHA256"]),
-        .target(name: "WhichtokGraph", dependencies: ["WhichtokStore"]),
-        .target(name: "WhichtokExport", dependencies: ["WhichtokGraph", "WhichtokStore", "CLibXML2"]),
-        .target(name: "WhichtokScrape", dependencies: ["WhichtokStore", "WhichtokImport"]),
+            dependencies: ["WhichtokSupport", "WhichtokStore", "CArchive", "CSimdJSON", "CLibXML2", "CSHA256"]),
+        .target(name: "WhichtokGraph", dependencies: ["WhichtokSupport", "WhichtokStore"]),
         .target(
-            name: "WhichtokSynth",
-            dependencies: ["WhichtokStore", "WhichtokImport"]),
+            name: "WhichtokExport", dependencies: ["WhichtokSupport", "WhichtokGraph", "WhichtokStore", "CLibXML2"]),
+        // Import for JSONParser (reading responses).
+        .target(name: "WhichtokScrape", dependencies: ["WhichtokSupport", "WhichtokImport"]),
+        // Import for SHA256 (the digests in the ground truth).
+        .target(name: "WhichtokSynth", dependencies: ["WhichtokSupport", "WhichtokImport"]),
         .target(
             name: "WhichtokCLI",
             dependencies: [
-                "WhichtokStore", "WhichtokImport", "WhichtokSynth", "WhichtokGraph", "WhichtokExport", "WhichtokScrape",
+                "WhichtokSupport", "WhichtokStore", "WhichtokImport", "WhichtokSynth", "WhichtokGraph",
+                "WhichtokExport", "WhichtokScrape",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "whichtok", dependencies: ["WhichtokCLI"]),
 
+        .testTarget(name: "WhichtokSupportTests", dependencies: ["WhichtokSupport"]),
         .testTarget(name: "WhichtokStoreTests", dependencies: ["WhichtokStore"]),
         .testTarget(
             name: "WhichtokImportTests",
-            dependencies: ["WhichtokImport", "WhichtokStore", "WhichtokSynth"]),
+            dependencies: ["WhichtokImport", "WhichtokStore", "WhichtokSynth", "WhichtokSupport"]),
         .testTarget(
             name: "WhichtokSynthTests",
-            dependencies: ["WhichtokSynth", "WhichtokImport", "WhichtokStore"]),
-        .testTarget(name: "WhichtokGraphTests", dependencies: ["WhichtokGraph", "WhichtokStore"]),
-        .testTarget(name: "WhichtokExportTests", dependencies: ["WhichtokExport", "WhichtokGraph", "WhichtokStore"]),
-        .testTarget(name: "WhichtokScrapeTests", dependencies: ["WhichtokScrape", "WhichtokImport", "WhichtokStore"]),
+            dependencies: ["WhichtokSynth", "WhichtokImport", "WhichtokStore", "WhichtokSupport"]),
+        .testTarget(name: "WhichtokGraphTests", dependencies: ["WhichtokGraph", "WhichtokStore", "WhichtokSupport"]),
+        .testTarget(
+            name: "WhichtokExportTests",
+            dependencies: ["WhichtokExport", "WhichtokGraph", "WhichtokStore", "WhichtokSupport"]),
+        .testTarget(
+            name: "WhichtokScrapeTests",
+            dependencies: ["WhichtokScrape", "WhichtokImport", "WhichtokStore", "WhichtokSupport"]),
         .testTarget(
             name: "WhichtokCLITests",
             dependencies: ["WhichtokCLI", "WhichtokStore"]),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import WhichtokGraph
 import WhichtokStore
+import WhichtokSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -267,14 +268,7 @@ struct GraphOptions: ParsableArguments {
             guard (0...60).contains(s) else { throw ValidationError("\(option): bad seconds in '\(text)'") }
             seconds = h * 3600 + m * 60 + s
         }
-        // Days from the civil date (Howard Hinnant's algorithm).
-        let y = month <= 2 ? year - 1 : year
-        let era = y / 400
-        let yearOfEra = y - era * 400
-        let shifted = (month + 9) % 12
-        let dayOfYear = (153 * shifted + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        let days = era * 146_097 + dayOfEra - 719_468
+        let days = CivilTime.days(year: year, month: month, day: day)
         return UInt32(clamping: days * 86_400 + seconds)
     }
 

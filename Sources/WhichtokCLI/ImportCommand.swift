@@ -243,16 +243,16 @@ extension ImportCommand {
 }
 
 /// A one-line progress display on a terminal's stderr, redrawn at most ten times a second.
-final class Progress: @unchecked Sendable {
+final class Progress: Sendable {
     private let enabled: Bool
-    private var lastDraw: UInt64 = 0
-    private let lock = Lock()
+    /// When the bar was last drawn (uptime nanoseconds).
+    private let lastDraw = Mutex<UInt64>(0)
 
     init(enabled: Bool) { self.enabled = enabled }
 
     func update(done: Int, total: Int) {
         guard enabled else { return }
-        lock.withLock {
+        lastDraw.withLock { lastDraw in
             let now = DispatchTime.now().uptimeNanoseconds
             guard done == total || now - lastDraw > 100_000_000 else { return }
             lastDraw = now

@@ -1,6 +1,7 @@
 import ArgumentParser
 import WhichtokGraph
 import WhichtokStore
+import WhichtokSupport
 
 /// `whichtok stats`: what the store holds.
 struct StatsCommand: ParsableCommand {
@@ -22,15 +23,27 @@ struct StatsCommand: ParsableCommand {
         Console.out(json ? Self.json(store) : Self.table(store))
     }
 
-    /// The `stats --json` contract: exactly these keys, every event kind present.
+    /// The `stats --json` contract: exactly these keys, every event kind present. Compact, with the
+    /// escaping of `analyze --json`.
     static func json(_ store: Store) -> String {
         let counts = store.eventCounts()
-        let kinds = EventKind.allCases.map { "\(AnalysisJSON.string($0.name)):\(counts[$0] ?? 0)" }.joined(
-            separator: ",")
-        return "{\"accounts\":\(store.accounts.count),\"videos\":\(store.videos.count),"
-            + "\"hashtags\":\(store.hashtags.count),\"sounds\":\(store.sounds.count),"
-            + "\"comments\":\(store.comments.count),\"inputs\":\(store.inputs.count),"
-            + "\"events\":{\(kinds)}}"
+        var w = JSONWriter(capacity: 512, layout: .compact, escaping: [])
+        w.beginObject()
+        w.field("accounts", store.accounts.count)
+        w.field("videos", store.videos.count)
+        w.field("hashtags", store.hashtags.count)
+        w.field("sounds", store.sounds.count)
+        w.field("comments", store.comments.count)
+        w.field("inputs", store.inputs.count)
+        w.key("events")
+        w.beginObject()
+        for kind in EventKind.allCases {
+            w.key(kind.name)
+            w.int(counts[kind] ?? 0)
+        }
+        w.endObject()
+        w.endObject()
+        return w.text
     }
 
     static func table(_ store: Store) -> String {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Synchronization
 import WhichtokStore
+import WhichtokSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -154,19 +155,10 @@ enum Console {
         return true
     }
 
-    /// Makes a name safe to print: control characters become `\u{..}` escapes.
+    /// Makes text from input files safe to print (`TerminalText.escaped`): control characters,
+    /// bidirectional controls and line separators become `\u{..}` escapes.
     static func printable(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 || (0x7f...0x9f).contains(scalar.value) || scalar.value == 0x2028
-                || scalar.value == 0x2029
-            {
-                result += "\\u{\(String(scalar.value, radix: 16))}"
-            } else {
-                result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
+        TerminalText.escaped(text)
     }
 }
 

@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import WhichtokStore
 
 /// What happened to one input.
@@ -284,56 +285,60 @@ public struct Importer: Sendable {
 
 /// The inputs of one round, handed out once each and forgotten when handed out, so that an
 /// input's bytes are freed as soon as its reader is done with them; and those to read again.
-final class SourceQueue: @unchecked Sendable {
-    private var sources: [InputSource?]
-    private var nextIndex = 0
-    private var retries: [(Int, InputSource)] = []
-    private let lock = Lock()
+final class SourceQueue: Sendable {
+    private struct State {
+        var sources: [InputSource?]
+        var nextIndex = 0
+        var retries: [(Int, InputSource)] = []
+    }
+
+    private let state: Mutex<State>
     let count: Int
 
     /// Takes the inputs out of `sources`, leaving it empty.
     init(_ sources: inout [InputSource]) {
-        self.sources = sources.map { $0 }
+        let taken = sources.map { Optional($0) }
         sources.removeAll()
-        count = self.sources.count
+        count = taken.count
+        state = Mutex(State(sources: taken))
     }
 
     func next() -> (Int, InputSource)? {
-        lock.withLock {
-            guard nextIndex < sources.count, let source = sources[nextIndex] else { return nil }
-            sources[nextIndex] = nil
-            nextIndex += 1
-            return (nextIndex - 1, source)
+        state.withLock { state in
+            guard state.nextIndex < state.sources.count, let source = state.sources[state.nextIndex] else { return nil }
+            state.sources[state.nextIndex] = nil
+            state.nextIndex += 1
+            return (state.nextIndex - 1, source)
         }
     }
 
     func retryLater(_ index: Int, _ source: InputSource) {
-        lock.withLock { retries.append((index, source)) }
+        state.withLock { $0.retries.append((index, source)) }
     }
 
     /// The inputs to read again, in their order.
     func nextRetry() -> (Int, InputSource)? {
-        lock.withLock {
-            guard let first = retries.indices.min(by: { retries[$0].0 < retries[$1].0 }) else { return nil }
-            return retries.remove(at: first)
+        state.withLock { state in
+            guard let first = state.retries.indices.min(by: { state.retries[$0].0 < state.retries[$1].0 }) else {
+                return nil
+            }
+            return state.retries.remove(at: first)
         }
     }
 }
 
 /// Results written by worker threads into their own slots.
-final class OutcomeSlots: @unchecked Sendable {
-    private var slots: [[Importer.Outcome]?]
-    private let lock = Lock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func set(_ index: Int, _ outcomes: [Importer.Outcome]) { lock.withLock { slots[index] = outcomes } }
-    var values: [Importer.Outcome] { lock.withLock { slots.flatMap { $0 ?? [] } } }
+final class OutcomeSlots: Sendable {
+    private let slots: Mutex<[[Importer.Outcome]?]>
+    init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
+    func set(_ index: Int, _ outcomes: [Importer.Outcome]) { slots.withLock { $0[index] = outcomes } }
+    var values: [Importer.Outcome] { slots.withLock { $0.flatMap { $0 ?? [] } } }
 }
 
-final class Counter: @unchecked Sendable {
-    private var value = 0
-    private let lock = Lock()
+final class Counter: Sendable {
+    private let value = Mutex(0)
     func increment() -> Int {
-        lock.withLock {
+        value.withLock { value in
             value += 1
             return value
         }

@@ -1,5 +1,6 @@
 import Dispatch
 import Synchronization
+import WhichtokSupport
 
 /// What to generate. The defaults make a small sample (well under 1 MB of archives).
 public struct SynthOptions: Sendable, Hashable {

@@ -1,3 +1,5 @@
+import WhichtokSupport
+
 /// The generator's own pseudo-random numbers: xoshiro256** seeded through SplitMix64.
 ///
 /// Everything the generator draws goes through this type, never through `SystemRandomNumberGenerator`
@@ -9,13 +11,14 @@ public struct SynthRandom: RandomNumberGenerator, Sendable {
     private var s2: UInt64
     private var s3: UInt64
 
-    /// A generator seeded from one 64-bit value.
+    /// A generator seeded from one 64-bit value: the state is four outputs of SplitMix64, as the
+    /// xoshiro authors recommend.
     public init(seed: UInt64) {
-        var mixer = seed
-        s0 = Self.splitMix(&mixer)
-        s1 = Self.splitMix(&mixer)
-        s2 = Self.splitMix(&mixer)
-        s3 = Self.splitMix(&mixer)
+        var mixer = SplitMix64(seed: seed)
+        s0 = mixer.next()
+        s1 = mixer.next()
+        s2 = mixer.next()
+        s3 = mixer.next()
         if s0 | s1 | s2 | s3 == 0 { s0 = 1 }
     }
 
@@ -25,20 +28,12 @@ public struct SynthRandom: RandomNumberGenerator, Sendable {
         self.init(seed: Self.mix(seed, stream, index))
     }
 
-    /// Hashes three values into one well-mixed 64-bit value.
+    /// Hashes three values into one well-mixed 64-bit value: each step is one SplitMix64 output of
+    /// the value so far, combined with the next input times an odd constant.
     public static func mix(_ a: UInt64, _ b: UInt64, _ c: UInt64 = 0) -> UInt64 {
-        var x = a &+ 0x9E37_79B9_7F4A_7C15
-        var value = splitMix(&x) ^ (b &* 0xD6E8_FEB8_6659_FD93)
-        value = splitMix(&value) ^ (c &* 0xA076_1D64_78BD_642F)
-        return splitMix(&value)
-    }
-
-    private static func splitMix(_ state: inout UInt64) -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        var value = SplitMix64.output(after: a &+ SplitMix64.increment) ^ (b &* 0xD6E8_FEB8_6659_FD93)
+        value = SplitMix64.output(after: value) ^ (c &* 0xA076_1D64_78BD_642F)
+        return SplitMix64.output(after: value)
     }
 
     public mutating func next() -> UInt64 {

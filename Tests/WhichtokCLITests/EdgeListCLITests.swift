@@ -42,6 +42,15 @@ struct EdgeListCLITests {
         #expect(result.stderr.contains("graph.txt: 2 edges of weight 0 dropped (first on line 2)"), "\(result.stderr)")
     }
 
+    @Test("a username holding a right-to-left override (U+202E) is printed escaped, not reversing the line")
+    func bidiOverrideEscaped() throws {
+        let name = "evil\u{202E}gnp.exe"
+        let result = try analyze("\(name) bob 1\nbob carol 1\ncarol \(name) 1\n")
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("evil\\u{202e}gnp.exe"), "\(result.stdout)")
+        #expect(!result.stdout.unicodeScalars.contains("\u{202E}"))
+    }
+
     @Test("a directory exits 65 with the system's reason; a missing file 66 with it")
     func unreadable() throws {
         let scratch = try Scratch()

@@ -1,12 +1,13 @@
 import Testing
 import WhichtokExport
+import WhichtokSupport
 
 @testable import WhichtokGraph
 
 /// A graph of groups: dense inside (each pair linked with probability `p`), plus the given links
 /// between groups (`links` random edges for each listed pair).
 func groupedGraph(groups: Int, size: Int, p: Double, links: [(Int, Int, Int)], seed: UInt64 = 7) -> Graph {
-    var random = SeededGenerator(seed: seed)
+    var random = SplitMix64(seed: seed)
     var edges: [(Int, Int, Float)] = []
     for g in 0..<groups {
         for i in 0..<size {

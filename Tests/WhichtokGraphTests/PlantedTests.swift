@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import WhichtokSupport
 
 @testable import WhichtokGraph
 
 /// A planted-partition graph: `groups` groups of `size` nodes; each pair inside a group is linked with
 /// probability `pIn`, each pair across groups with `pOut`; weights uniform in [0.5, 1.5).
 func plantedPartition(groups: Int, size: Int, pIn: Double, pOut: Double, seed: UInt64) -> (Graph, [UInt32]) {
-    var random = SeededGenerator(seed: seed)
+    var random = SplitMix64(seed: seed)
     let n = groups * size
     var edges: [(Int, Int, Float)] = []
     for u in 0..<n {

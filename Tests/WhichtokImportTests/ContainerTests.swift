@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WhichtokSupport
 
 @testable import WhichtokImport
 
@@ -67,8 +68,8 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
 
     // MARK: Reading archives
 
-    @Test(arguments: [ArchiveWriteFormat.zip, .tar, .tarGzip])
-    func readsArchiveEntriesInOrderWithUTF8Names(format: ArchiveWriteFormat) throws {
+    @Test(arguments: [ArchiveWriter.Format.zip, .tar, .tarGzip])
+    func readsArchiveEntriesInOrderWithUTF8Names(format: ArchiveWriter.Format) throws {
         let scratch = try ScratchFolder()
         let path = scratch.file("export.bin")
         try ArchiveWriter.write(Self.sample, format: format, to: path)
@@ -296,8 +297,8 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
         #expect(try readAll(InputSource(displayName: "ok.tar", location: .memory(tar))).entries.count == 2)
     }
 
-    @Test(arguments: [ArchiveWriteFormat.zip, .tar, .tarGzip])
-    func digestCoversBytesThatTheReaderSkipped(format: ArchiveWriteFormat) throws {
+    @Test(arguments: [ArchiveWriter.Format.zip, .tar, .tarGzip])
+    func digestCoversBytesThatTheReaderSkipped(format: ArchiveWriter.Format) throws {
         // libarchive seeks over large entries it is not asked to read; the digest must still be of
         // every byte of the file.
         let scratch = try ScratchFolder()
@@ -478,8 +479,8 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
 
     // MARK: Writing
 
-    @Test(arguments: [ArchiveWriteFormat.zip, .tar, .tarGzip])
-    func sameEntriesGiveIdenticalBytes(format: ArchiveWriteFormat) throws {
+    @Test(arguments: [ArchiveWriter.Format.zip, .tar, .tarGzip])
+    func sameEntriesGiveIdenticalBytes(format: ArchiveWriter.Format) throws {
         let scratch = try ScratchFolder()
         let first = try ArchiveWriter.data(Self.sample, format: format)
         let second = try ArchiveWriter.data(Self.sample, format: format)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WhichtokStore
+import WhichtokSupport
 
 @testable import WhichtokImport
 

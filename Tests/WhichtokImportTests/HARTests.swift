@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WhichtokStore
+import WhichtokSupport
 
 @testable import WhichtokImport
 
@@ -560,28 +561,6 @@ struct HARBodyTests {
 
 @Suite("HAR: values")
 struct HARValueTests {
-    func decode(_ text: String) -> [UInt8]? {
-        let output = PaddedBytes()
-        let ok = Array(text.utf8).withUnsafeBytes { Base64.decode($0, into: output) }
-        return ok ? output.array : nil
-    }
-
-    @Test("base64: whole groups, padding, line breaks, both alphabets, and garbage refused")
-    func base64() {
-        #expect(decode("") == [])
-        #expect(decode("TWFu") == Array("Man".utf8))
-        #expect(decode("TWE=") == Array("Ma".utf8))
-        #expect(decode("TQ==") == Array("M".utf8))
-        #expect(decode("eyJhIjoxfQ==") == Array("{\"a\":1}".utf8))
-        #expect(decode("eyJh\r\nIjox fQ==") == Array("{\"a\":1}".utf8))
-        #expect(decode("-_-_") == [0xFB, 0xFF, 0xBF])
-        #expect(decode("+/+/") == [0xFB, 0xFF, 0xBF])
-        #expect(decode("TWF!") == nil)
-        #expect(decode("T") == nil)
-        let long = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 37) }
-        #expect(decode(Data(long).base64EncodedString()) == long)
-    }
-
     @Test("ISO 8601 times: Z, offsets, fractions; junk refused")
     func isoTimes() {
         func parse(_ text: String) -> UInt32? { Array(text.utf8).withUnsafeBytes { ISOTime.parse($0) } }

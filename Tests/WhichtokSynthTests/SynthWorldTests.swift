@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WhichtokSupport
 
 @testable import WhichtokSynth
 
@@ -10,8 +11,8 @@ struct SynthWorldTests {
         let world = SynthWorld(SynthOptions(donors: 40, events: 60_000, communities: 5))
         #expect(world.communities.count == 5)
         #expect(Set(world.videos.map(\.id)).count == world.videos.count)
-        let earliest = CivilTime.epoch(year: 2021, month: 1, day: 1)
-        let latest = CivilTime.epoch(year: 2027, month: 1, day: 1)
+        let earliest = CivilTime.unixTime(year: 2021, month: 1, day: 1)
+        let latest = CivilTime.unixTime(year: 2027, month: 1, day: 1)
         for video in world.videos {
             #expect(String(video.id).count == 19)
             #expect(video.created >= earliest && video.created < latest)

@@ -1,3 +1,5 @@
+import WhichtokSupport
+
 /// A reusable byte buffer that values are formatted into before they are written, so the writers do
 /// not allocate a `String` per value.
 ///
@@ -179,49 +181,11 @@ struct _ValueBuffer: ~Copyable {
 
     /// `YYYY-MM-DD` of the UTC day of `seconds` since 1970.
     mutating func append(utcDate seconds: UInt32) {
-        let (year, month, day) = _ValueBuffer.civil(days: Int(seconds) / 86_400)
-        appendPadded(year, width: 4)
-        append(byte: UInt8(ascii: "-"))
-        appendPadded(month, width: 2)
-        append(byte: UInt8(ascii: "-"))
-        appendPadded(day, width: 2)
+        CivilTime(unixTime: Int64(seconds)).withText(.date) { append(buffer: $0) }
     }
 
     /// `YYYY-MM-DDTHH:MM:SSZ` (ISO 8601, UTC) of `seconds` since 1970.
     mutating func append(utcDateTime seconds: UInt32) {
-        append(utcDate: seconds)
-        let inDay = Int(seconds) % 86_400
-        append(byte: UInt8(ascii: "T"))
-        appendPadded(inDay / 3600, width: 2)
-        append(byte: UInt8(ascii: ":"))
-        appendPadded(inDay / 60 % 60, width: 2)
-        append(byte: UInt8(ascii: ":"))
-        appendPadded(inDay % 60, width: 2)
-        append(byte: UInt8(ascii: "Z"))
-    }
-
-    private mutating func appendPadded(_ value: Int, width: Int) {
-        var digits = 1
-        var power = 10
-        while value >= power {
-            digits += 1
-            power *= 10
-        }
-        for _ in digits..<max(digits, width) { append(byte: UInt8(ascii: "0")) }
-        append(integer: value)
-    }
-
-    /// The proleptic Gregorian date of a day number (days since 1970-01-01), after Howard Hinnant's
-    /// `civil_from_days`.
-    static func civil(days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        CivilTime(unixTime: Int64(seconds)).withText(.iso8601) { append(buffer: $0) }
     }
 }

@@ -1,3 +1,5 @@
+import WhichtokSupport
+
 /// Betweenness centrality (Brandes 2001), exact or estimated from a sample of sources.
 ///
 /// `b(v) = Σ_{s≠v≠t} σ_st(v)/σ_st`, reported normalised as `b(v) / ((n − 1)(n − 2))` with ordered pairs
@@ -41,7 +43,7 @@ public struct Betweenness: Sendable {
         let exact = n <= parameters.exactLimit || parameters.samples >= n
         var order = (0..<n).map { UInt32($0) }
         if !exact {
-            var random = SeededGenerator(seed: parameters.seed)
+            var random = SplitMix64(seed: parameters.seed)
             random.shuffle(&order)
         }
         let chosen = exact ? order : Array(order.prefix(max(1, parameters.samples)))

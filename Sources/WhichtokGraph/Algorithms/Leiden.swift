@@ -1,3 +1,5 @@
+import WhichtokSupport
+
 /// The objective a partition is optimised for.
 public enum QualityFunction: String, CaseIterable, Sendable, Hashable {
     /// Modularity with resolution γ (Newman–Girvan; Reichardt–Bornholdt):
@@ -69,7 +71,7 @@ public struct Leiden: Sendable {
         case .modularity: factor = totalNodeWeight > 0 ? parameters.resolution / totalNodeWeight : 0
         case .cpm: factor = parameters.resolution
         }
-        var random = SeededGenerator(seed: parameters.seed)
+        var random = SplitMix64(seed: parameters.seed)
         var membership: [UInt32]
         if let initial, initial.count == n {
             membership = Leiden.compact(initial)
@@ -103,7 +105,7 @@ public struct Leiden: Sendable {
 
     /// One Leiden iteration on `original`, updating `membership`. Returns the number of levels.
     static func iterate(
-        original: WorkGraph, membership: inout [UInt32], factor: Double, random: inout SeededGenerator,
+        original: WorkGraph, membership: inout [UInt32], factor: Double, random: inout SplitMix64,
         workspace: LeidenWorkspace
     ) -> Int {
         var graph = original
@@ -259,7 +261,7 @@ final class LeidenWorkspace {
     }
 
     /// Fast local moving (the paper's MoveNodesFast). `partition` holds ids `< nodeCount`.
-    func moveNodesFast(graph: WorkGraph, partition: inout [UInt32], factor: Double, random: inout SeededGenerator) {
+    func moveNodesFast(graph: WorkGraph, partition: inout [UInt32], factor: Double, random: inout SplitMix64) {
         let n = graph.nodeCount
         guard n > 0 else { return }
         var order = (0..<n).map { UInt32($0) }
@@ -360,7 +362,7 @@ final class LeidenWorkspace {
     }
 
     /// The refinement phase: a refined partition (ids are node ids) nested in `partition`.
-    func refine(graph: WorkGraph, partition: [UInt32], factor: Double, random: inout SeededGenerator) -> [UInt32] {
+    func refine(graph: WorkGraph, partition: [UInt32], factor: Double, random: inout SplitMix64) -> [UInt32] {
         let n = graph.nodeCount
         var refined = (0..<n).map { UInt32($0) }
         guard n > 0 else { return refined }

@@ -1,39 +1,5 @@
 import Dispatch
 
-/// A small seeded generator (SplitMix64, Steele et al. 2014): the same seed gives the same sequence on
-/// every platform, which makes Leiden and sampled betweenness reproducible.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A value in `0 ..< bound` (multiply-shift; the bias is below 2⁻³² for bounds under 2³²).
-    @inline(__always)
-    mutating func below(_ bound: Int) -> Int {
-        Int((next() >> 32) &* UInt64(bound) >> 32)
-    }
-
-    /// A uniform double in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
-
-    /// Fisher–Yates shuffle in place.
-    mutating func shuffle(_ values: inout [UInt32]) {
-        guard values.count > 1 else { return }
-        for i in stride(from: values.count - 1, to: 0, by: -1) {
-            let j = below(i + 1)
-            values.swapAt(i, j)
-        }
-    }
-}
-
 /// Parallel loops over fixed chunks. Chunk boundaries depend only on the input size, never on the
 /// number of threads, so reductions done per chunk and combined in chunk order give the same bits on
 /// every run.

@@ -1,4 +1,5 @@
 import WhichtokStore
+import WhichtokSupport
 
 /// The `whichtok analyze --json` document: one object, keys in a fixed order, numbers in shortest
 /// round-trip form, so the same analysis always gives the same bytes.
@@ -18,112 +19,177 @@ import WhichtokStore
 ///  "nodes": [{"id", "label", "type", "community", "pagerank", "degree", "in_degree", "out_degree",
 ///             "strength", "participation", "within_module_z", "role", "core", "clustering", ("betweenness")}]}
 /// ```
+///
+/// Written compact through the shared `JSONWriter`, with `\b` and `\f` as `\u0008` and `\u000c`
+/// (the document's escaping from the start, kept so its bytes do not change).
 public enum AnalysisJSON {
+    /// How the document's strings are escaped.
+    static let escaping: JSONWriter.Escaping = []
+
     public static func render(_ analysis: Analysis, store: Store?) -> String {
         let graph = analysis.graph
-        var out = ""
-        out.reserveCapacity(256 + graph.nodeCount * 260)
-        let p = graph.parameters
-        out += "{\"graph\":{\"kind\":\(string(graph.kind.rawValue)),\"directed\":\(graph.isDirected)"
-        out +=
-            ",\"nodes\":\(graph.nodeCount),\"edges\":\(graph.edgeCount),\"total_weight\":\(number(graph.totalWeight))"
-        out +=
-            ",\"components\":\(analysis.components.count),\"largest_component\":\(analysis.components.sizes.first ?? 0)"
-        out +=
-            ",\"parameters\":{\"since\":\(p.since.map { String($0) } ?? "null"),\"until\":\(p.until.map { String($0) } ?? "null")"
-        out += ",\"kinds\":" + (p.kinds.map { "[" + $0.map { string($0.name) }.joined(separator: ",") + "]" } ?? "null")
-        out += ",\"min_weight\":\(number(Double(p.minWeight))),\"min_degree\":\(p.minDegree)"
-        out += ",\"largest_component_only\":\(p.largestComponentOnly)"
-        for (name, value) in p.settings { out += ",\(string(name)):\(string(value))" }
-        out += "}}"
+        var w = JSONWriter(capacity: 256 + graph.nodeCount * 260, layout: .compact, escaping: escaping)
+        w.beginObject()
+        writeGraph(analysis, to: &w)
         let l = analysis.leiden
-        out += ",\"algorithm\":{\"name\":\"leiden\",\"objective\":\(string(l.parameters.objective.rawValue))"
-        out += ",\"resolution\":\(number(l.parameters.resolution)),\"seed\":\(l.parameters.seed)"
-        out +=
-            ",\"iterations\":\(l.parameters.iterations),\"iterations_done\":\(l.iterationsDone),\"levels\":\(l.levels)"
-        out += ",\"quality\":\(number(l.quality))}"
+        w.key("algorithm")
+        w.beginObject()
+        w.field("name", "leiden")
+        w.field("objective", l.parameters.objective.rawValue)
+        w.field("resolution", l.parameters.resolution)
+        w.key("seed")
+        w.uint(l.parameters.seed)
+        w.field("iterations", l.parameters.iterations)
+        w.field("iterations_done", l.iterationsDone)
+        w.field("levels", l.levels)
+        w.field("quality", l.quality)
+        w.endObject()
         let pr = analysis.pageRank
-        out +=
-            ",\"pagerank\":{\"damping\":\(number(pr.parameters.damping)),\"tolerance\":\(number(pr.parameters.tolerance)),\"iterations\":\(pr.iterations)}"
+        w.key("pagerank")
+        w.beginObject()
+        w.field("damping", pr.parameters.damping)
+        w.field("tolerance", pr.parameters.tolerance)
+        w.field("iterations", pr.iterations)
+        w.endObject()
         if let b = analysis.betweenness {
-            out +=
-                ",\"betweenness\":{\"exact\":\(b.isExact),\"sources\":\(b.sources),\"error_bound\":\(number(b.errorBound))"
-            out +=
-                ",\"confidence\":0.95,\"distance\":\(string(b.parameters.distance.rawValue)),\"seed\":\(b.parameters.seed)}"
+            w.key("betweenness")
+            w.beginObject()
+            w.field("exact", b.isExact)
+            w.field("sources", b.sources)
+            w.field("error_bound", b.errorBound)
+            w.field("confidence", 0.95)
+            w.field("distance", b.parameters.distance.rawValue)
+            w.key("seed")
+            w.uint(b.parameters.seed)
+            w.endObject()
         }
-        out += ",\"modularity\":\(number(analysis.modularity)),\"community_count\":\(l.communityCount)"
-        out += ",\"communities\":["
+        w.field("modularity", analysis.modularity)
+        w.field("community_count", l.communityCount)
+        writeCommunities(analysis, store: store, to: &w)
+        writeNodes(analysis, store: store, to: &w)
+        w.endObject()
+        return w.text
+    }
+
+    private static func writeGraph(_ analysis: Analysis, to w: inout JSONWriter) {
+        let graph = analysis.graph
+        let p = graph.parameters
+        w.key("graph")
+        w.beginObject()
+        w.field("kind", graph.kind.rawValue)
+        w.field("directed", graph.isDirected)
+        w.field("nodes", graph.nodeCount)
+        w.field("edges", graph.edgeCount)
+        w.field("total_weight", graph.totalWeight)
+        w.field("components", analysis.components.count)
+        w.field("largest_component", analysis.components.sizes.first ?? 0)
+        w.key("parameters")
+        w.beginObject()
+        w.key("since")
+        if let since = p.since { w.uint(UInt64(since)) } else { w.null() }
+        w.key("until")
+        if let until = p.until { w.uint(UInt64(until)) } else { w.null() }
+        w.key("kinds")
+        if let kinds = p.kinds {
+            w.beginArray()
+            for kind in kinds { w.string(kind.name) }
+            w.endArray()
+        } else {
+            w.null()
+        }
+        w.field("min_weight", Double(p.minWeight))
+        w.field("min_degree", p.minDegree)
+        w.field("largest_component_only", p.largestComponentOnly)
+        for (name, value) in p.settings {
+            w.key(name)
+            w.string(value)
+        }
+        w.endObject()
+        w.endObject()
+    }
+
+    private static func writeCommunities(_ analysis: Analysis, store: Store?, to w: inout JSONWriter) {
+        let graph = analysis.graph
         let c = analysis.communities
+        w.key("communities")
+        w.beginArray()
         for id in 0..<c.count {
-            if id > 0 { out += "," }
-            out += "{\"id\":\(id),\"size\":\(c.size[id]),\"internal_edges\":\(c.internalEdges[id])"
-            out += ",\"internal_weight\":\(number(c.internalWeight[id])),\"volume\":\(number(c.volume[id]))"
-            out +=
-                ",\"density\":\(number(c.density[id])),\"internal_weight_share\":\(number(c.internalWeightShare[id]))"
-            out += ",\"conductance\":\(number(c.conductance[id])),\"ei_index\":\(number(c.eiIndex[id]))"
+            w.beginObject()
+            w.field("id", id)
+            w.field("size", c.size[id])
+            w.field("internal_edges", c.internalEdges[id])
+            w.field("internal_weight", c.internalWeight[id])
+            w.field("volume", c.volume[id])
+            w.field("density", c.density[id])
+            w.field("internal_weight_share", c.internalWeightShare[id])
+            w.field("conductance", c.conductance[id])
+            w.field("ei_index", c.eiIndex[id])
             let profile = id < analysis.profiles.count ? analysis.profiles[id] : CommunityProfile()
-            out += ",\"top_hashtags\":" + items(profile.topHashtags, store)
-            out += ",\"top_sounds\":" + items(profile.topSounds, store)
-            out += ",\"top_authors\":" + items(profile.topAuthors, store)
-            out +=
-                ",\"central_members\":["
-                + profile.centralMembers.map {
-                    "{\"label\":\(string(graph.label(of: $0, in: store))),\"pagerank\":\(number(analysis.pageRank.rank[$0]))}"
-                }.joined(separator: ",") + "]}"
-        }
-        out += "],\"mixing_communities\":\(c.mixing.count),\"mixing\":["
-        out += c.mixing.map { row in "[" + row.map(number).joined(separator: ",") + "]" }.joined(separator: ",")
-        out += "],\"nodes\":["
-        let d = analysis.degrees
-        for u in 0..<graph.nodeCount {
-            if u > 0 { out += "," }
-            out +=
-                "{\"id\":\(u),\"label\":\(string(graph.label(of: u, in: store))),\"type\":\(string(graph.nodeTypes[u].name))"
-            out += ",\"community\":\(l.membership[u]),\"pagerank\":\(number(analysis.pageRank.rank[u]))"
-            out += ",\"degree\":\(d.degree[u]),\"in_degree\":\(d.inDegree[u]),\"out_degree\":\(d.outDegree[u])"
-            out += ",\"strength\":\(number(d.strength[u])),\"participation\":\(number(analysis.roles.participation[u]))"
-            out +=
-                ",\"within_module_z\":\(number(analysis.roles.withinModuleZ[u])),\"role\":\(string(analysis.roles.role[u].rawValue))"
-            out += ",\"core\":\(analysis.cores.core[u]),\"clustering\":\(number(analysis.clustering.coefficient[u]))"
-            if let b = analysis.betweenness { out += ",\"betweenness\":\(number(b.centrality[u]))" }
-            out += "}"
-        }
-        out += "]}"
-        return out
-    }
-
-    static func items(_ list: [RankedItem], _ store: Store?) -> String {
-        "["
-            + list.map { "{\"label\":\(string($0.label(in: store))),\"count\":\(number($0.count))}" }.joined(
-                separator: ",") + "]"
-    }
-
-    /// Shortest round-trip decimal; integers without a fraction; non-finite values as null.
-    public static func number(_ value: Double) -> String {
-        guard value.isFinite else { return "null" }
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return "\(value)"
-    }
-
-    /// A JSON string literal (RFC 8259 escaping).
-    public static func string(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+            w.key("top_hashtags")
+            items(profile.topHashtags, store, to: &w)
+            w.key("top_sounds")
+            items(profile.topSounds, store, to: &w)
+            w.key("top_authors")
+            items(profile.topAuthors, store, to: &w)
+            w.key("central_members")
+            w.beginArray()
+            for member in profile.centralMembers {
+                w.beginObject()
+                w.field("label", graph.label(of: member, in: store))
+                w.field("pagerank", analysis.pageRank.rank[member])
+                w.endObject()
             }
+            w.endArray()
+            w.endObject()
         }
-        return out + "\""
+        w.endArray()
+        w.field("mixing_communities", c.mixing.count)
+        w.key("mixing")
+        w.beginArray()
+        for row in c.mixing {
+            w.beginArray()
+            for value in row { w.double(value) }
+            w.endArray()
+        }
+        w.endArray()
+    }
+
+    private static func writeNodes(_ analysis: Analysis, store: Store?, to w: inout JSONWriter) {
+        let graph = analysis.graph
+        let l = analysis.leiden
+        let d = analysis.degrees
+        w.key("nodes")
+        w.beginArray()
+        for u in 0..<graph.nodeCount {
+            w.beginObject()
+            w.field("id", u)
+            w.field("label", graph.label(of: u, in: store))
+            w.field("type", graph.nodeTypes[u].name)
+            w.field("community", Int(l.membership[u]))
+            w.field("pagerank", analysis.pageRank.rank[u])
+            w.field("degree", d.degree[u])
+            w.field("in_degree", d.inDegree[u])
+            w.field("out_degree", d.outDegree[u])
+            w.field("strength", d.strength[u])
+            w.field("participation", analysis.roles.participation[u])
+            w.field("within_module_z", analysis.roles.withinModuleZ[u])
+            w.field("role", analysis.roles.role[u].rawValue)
+            w.field("core", analysis.cores.core[u])
+            w.field("clustering", analysis.clustering.coefficient[u])
+            if let b = analysis.betweenness { w.field("betweenness", b.centrality[u]) }
+            w.endObject()
+        }
+        w.endArray()
+    }
+
+    private static func items(_ list: [RankedItem], _ store: Store?, to w: inout JSONWriter) {
+        w.beginArray()
+        for item in list {
+            w.beginObject()
+            w.field("label", item.label(in: store))
+            w.field("count", item.count)
+            w.endObject()
+        }
+        w.endArray()
     }
 }

@@ -1,3 +1,5 @@
+import WhichtokSupport
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -217,7 +219,7 @@ struct ForceAtlas2State {
     /// Seeded starting positions (see `ForceAtlas2`).
     static func place(_ buffers: _LayoutBuffers, nodeCount n: Int, seed: UInt64, communities: [UInt32]?) {
         guard n > 0 else { return }
-        var random = SeededGenerator(seed: seed ^ 0xFA2F_A2FA_2FA2_FA2F)
+        var random = SplitMix64(seed: seed ^ 0xFA2F_A2FA_2FA2_FA2F)
         let radius = 10 * Double(n).squareRoot()
         func pointInDisc(_ r: Double) -> SIMD2<Double> {
             let angle = 2 * Double.pi * random.unit()

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Limits applied while reading inputs. All are checked chunk by chunk while an entry is being
 /// decompressed, never after the fact.
 public struct ImportLimits: Sendable {
@@ -93,27 +95,6 @@ public struct InputDigest: Sendable {
     }
 }
 
-/// A failure while writing an archive with `ArchiveWriter`.
-public struct ArchiveWriteError: Error, Sendable, CustomStringConvertible {
-    /// The output path, or "memory".
-    public var output: String
-    /// The entry being written, if any.
-    public var entry: String?
-    public var message: String
-
-    public init(output: String, entry: String? = nil, message: String) {
-        self.output = output
-        self.entry = entry
-        self.message = message
-    }
-
-    public var description: String {
-        var text = output
-        if let entry { text += ":" + entry }
-        return text + ": " + message
-    }
-}
-
 /// What an archive found inside another input carries from the file on disk it came from: the
 /// decompression allowance of that file, and the memory its own bytes hold until it is read.
 /// Compared by identity, so that inputs stay hashable.
@@ -137,13 +118,12 @@ final class NestedOrigin: Sendable, Hashable {
 /// an archive is itself small and highly compressible, so a ratio per level would let each level
 /// multiply the last. Shared by the nested inputs of one file, which may be read on several
 /// threads at once.
-final class ExpansionAllowance: @unchecked Sendable {
+final class ExpansionAllowance: Sendable {
     let limit: Int64
     let ratio: Int
     /// The file on disk, as shown in messages.
     let diskName: String
-    private var used: Int64 = 0
-    private let lock = Lock()
+    private let used = Mutex<Int64>(0)
 
     init(diskBytes: Int64, ratio: Int, diskName: String) {
         let (product, overflow) = max(diskBytes, 0).multipliedReportingOverflow(by: Int64(max(ratio, 1)))
@@ -160,12 +140,12 @@ final class ExpansionAllowance: @unchecked Sendable {
     }
 
     /// Bytes that may still be decompressed.
-    var remaining: Int64 { lock.withLock { max(limit - used, 0) } }
+    var remaining: Int64 { used.withLock { max(limit - $0, 0) } }
 
     /// Counts `count` more bytes (negative: takes back bytes counted by a reading that was given
     /// up); false once the total is beyond the limit.
     func add(_ count: Int64) -> Bool {
-        lock.withLock {
+        used.withLock { used in
             let (sum, overflow) = used.addingReportingOverflow(count)
             used = overflow ? Int64.max : sum
             return used <= limit

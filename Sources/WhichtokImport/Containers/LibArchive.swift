@@ -1,7 +1,9 @@
-// Every raw libarchive call of the project lives in this file. The owner types below free their
-// handles in `deinit`; nothing outside this file sees an `OpaquePointer` to an archive.
+// Every raw libarchive call for reading lives in this file (writing is WhichtokSupport's
+// ArchiveWriter.swift). The owner types below free their handles in `deinit`; nothing outside this
+// file sees an `OpaquePointer` to an archive.
 
 import CArchive
+import WhichtokSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -11,37 +13,12 @@ import CArchive
     import Darwin
 #endif
 
-// MARK: - Locale
-
-/// libarchive converts entry names through the C library's multibyte functions; in the default "C"
-/// locale every non-ASCII name comes back empty. Set a UTF-8 `LC_CTYPE` once, before the first handle.
-private let utf8LocaleIsSet: Bool = {
-    for name in ["C.UTF-8", "C.utf8", "en_US.UTF-8"] where setlocale(LC_CTYPE, name) != nil {
-        return true
-    }
-    return false
-}()
-
-@inline(__always)
-private func prepareLocale() {
-    _ = utf8LocaleIsSet
-}
-
 @inline(__always)
 private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
     #if canImport(Darwin)
         Darwin.read(fd, buffer, count)
     #else
         Glibc.read(fd, buffer, count)
-    #endif
-}
-
-@inline(__always)
-private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    #if canImport(Darwin)
-        Darwin.write(fd, buffer, count)
-    #else
-        Glibc.write(fd, buffer, count)
     #endif
 }
 
@@ -312,7 +289,7 @@ final class ArchiveReadHandle {
     private let source: ByteSource
 
     init?(source: ByteSource, mode: Mode) {
-        prepareLocale()
+        ArchiveLocale.prepare()
         guard let handle = archive_read_new() else { return nil }
         self.handle = handle
         self.source = source
@@ -456,165 +433,4 @@ final class PlainFileHandle {
             throw SourceOpenError(code: errno, message: "read error: " + errnoText(errno))
         }
     }
-}
-
-// MARK: - Writing
-
-/// Where an `ArchiveWriteHandle` sends its bytes.
-final class ArchiveSink {
-    private let fd: Int32?
-    private(set) var bytes: [UInt8] = []
-    private(set) var ioError: String?
-
-    /// Collects the archive in `bytes`.
-    init() { fd = nil }
-
-    /// Writes to an open descriptor (not closed here).
-    init(descriptor: Int32) { fd = descriptor }
-
-    /// Writes all of `data`; false (with `ioError` set) on failure.
-    func writeAll(_ data: UnsafeRawBufferPointer) -> Bool {
-        write(data) == data.count
-    }
-
-    fileprivate func write(_ data: UnsafeRawBufferPointer) -> Int {
-        guard let base = data.baseAddress, data.count > 0 else { return 0 }
-        guard let fd else {
-            bytes.append(contentsOf: data)
-            return data.count
-        }
-        var done = 0
-        while done < data.count {
-            let n = systemWrite(fd, base + done, data.count - done)
-            if n > 0 {
-                done += n
-            } else if n < 0 && errno == EINTR {
-                continue
-            } else {
-                ioError = "write error: " + errnoText(n < 0 ? errno : EIO)
-                return -1
-            }
-        }
-        return done
-    }
-}
-
-enum ArchiveWriteKind {
-    case zip, tar, tarGzip, gzip
-}
-
-/// Owner of one `struct archive *` open for writing into an `ArchiveSink`.
-final class ArchiveWriteHandle {
-    /// 2024-01-01T00:00:00Z: every entry gets this mtime so that output is reproducible.
-    static let fixedModificationTime = 1_704_067_200
-
-    private let handle: OpaquePointer
-    private let sink: ArchiveSink
-    private var isOpen = false
-
-    init(kind: ArchiveWriteKind, sink: ArchiveSink) throws(ArchiveWriteFailure) {
-        prepareLocale()
-        guard let handle = archive_write_new() else { throw ArchiveWriteFailure(message: "out of memory") }
-        self.handle = handle
-        self.sink = sink
-
-        var status: Int32
-        switch kind {
-        case .zip:
-            status = archive_write_set_format_zip(handle)
-            if status == ARCHIVE_OK { status = archive_write_set_format_option(handle, "zip", "hdrcharset", "UTF-8") }
-        case .tar:
-            status = archive_write_set_format_pax_restricted(handle)
-        case .tarGzip:
-            status = archive_write_set_format_pax_restricted(handle)
-            if status == ARCHIVE_OK { status = addGzip() }
-        case .gzip:
-            status = archive_write_set_format_raw(handle)
-            if status == ARCHIVE_OK { status = addGzip() }
-        }
-        // No padding after the last byte: block-padding zip and gzip output would break them.
-        if status == ARCHIVE_OK { status = archive_write_set_bytes_in_last_block(handle, 1) }
-        guard status == ARCHIVE_OK else { throw ArchiveWriteFailure(message: errorMessage) }
-
-        status = archive_write_open2(
-            handle, Unmanaged.passUnretained(sink).toOpaque(), nil,
-            { archive, client, buffer, length in
-                guard let client else { return la_ssize_t(ARCHIVE_FATAL) }
-                let sink = Unmanaged<ArchiveSink>.fromOpaque(client).takeUnretainedValue()
-                let written = sink.write(UnsafeRawBufferPointer(start: buffer, count: length))
-                if written < 0 {
-                    if let archive { whichtok_archive_set_error(archive, EIO, sink.ioError ?? "write error") }
-                    return la_ssize_t(ARCHIVE_FATAL)
-                }
-                return la_ssize_t(written)
-            },
-            nil, nil)
-        guard status == ARCHIVE_OK else { throw ArchiveWriteFailure(message: errorMessage) }
-        isOpen = true
-    }
-
-    private func addGzip() -> Int32 {
-        var status = archive_write_add_filter_gzip(handle)
-        // A NULL value turns the option off: no time stamp in the gzip header.
-        if status == ARCHIVE_OK { status = archive_write_set_filter_option(handle, "gzip", "timestamp", nil) }
-        return status
-    }
-
-    deinit { archive_write_free(handle) }
-
-    private var errorMessage: String {
-        if let ioError = sink.ioError { return ioError }
-        if let text = archive_error_string(handle) { return String(cString: text) }
-        return "libarchive error \(archive_errno(handle))"
-    }
-
-    func add(path: String, bytes: [UInt8]) throws(ArchiveWriteFailure) {
-        guard let entry = archive_entry_new() else { throw ArchiveWriteFailure(message: "out of memory") }
-        defer { archive_entry_free(entry) }
-        // Fails (instead of leaving libarchive a NULL name to crash on) when the name cannot be
-        // converted to the current locale, i.e. when no UTF-8 locale could be set.
-        guard archive_entry_update_pathname_utf8(entry, path) != 0 else {
-            throw ArchiveWriteFailure(
-                message: "entry name cannot be converted to the current locale (no UTF-8 locale available)")
-        }
-        archive_entry_set_filetype(entry, 0o100000)
-        archive_entry_set_perm(entry, 0o644)
-        archive_entry_set_size(entry, la_int64_t(bytes.count))
-        archive_entry_set_mtime(entry, time_t(Self.fixedModificationTime), 0)
-        archive_entry_set_uid(entry, 0)
-        archive_entry_set_gid(entry, 0)
-
-        guard archive_write_header(handle, entry) == ARCHIVE_OK else {
-            throw ArchiveWriteFailure(message: errorMessage)
-        }
-        var failed = false
-        bytes.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return }
-            var offset = 0
-            while offset < raw.count {
-                let n = archive_write_data(handle, base + offset, raw.count - offset)
-                if n <= 0 {
-                    failed = true
-                    return
-                }
-                offset += n
-            }
-        }
-        guard !failed, archive_write_finish_entry(handle) == ARCHIVE_OK else {
-            throw ArchiveWriteFailure(message: errorMessage)
-        }
-    }
-
-    /// Writes the archive trailer and flushes everything to the sink.
-    func finish() throws(ArchiveWriteFailure) {
-        guard isOpen else { return }
-        isOpen = false
-        guard archive_write_close(handle) == ARCHIVE_OK else {
-            throw ArchiveWriteFailure(message: errorMessage)
-        }
-    }
-}
-
-struct ArchiveWriteFailure: Error {
-    var message: String
 }

@@ -1,34 +1,13 @@
+import WhichtokSupport
+
 /// Name rules shared by discovery and reading: which names look like archives, which entries are
 /// platform junk, and how names are shown on a terminal.
 enum Names {
-    /// Makes a name safe to show: control characters, bidirectional overrides and line separators
-    /// become `\u{..}` escapes. Everything else is kept. Only for display; callers match raw names.
+    /// Makes a name safe to show on a terminal (`TerminalText.escaped`: control characters,
+    /// bidirectional controls and line separators become `\u{..}` escapes). Only for display;
+    /// callers match raw names.
     static func display(_ name: String) -> String {
-        var needsWork = false
-        for scalar in name.unicodeScalars where isUnsafe(scalar) {
-            needsWork = true
-            break
-        }
-        guard needsWork else { return name }
-        var out = ""
-        out.reserveCapacity(name.utf8.count + 8)
-        for scalar in name.unicodeScalars {
-            if isUnsafe(scalar) {
-                out += "\\u{" + String(scalar.value, radix: 16) + "}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-
-    private static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x00...0x1f, 0x7f...0x9f: return true  // C0, DEL, C1
-        case 0x200e, 0x200f, 0x2028, 0x2029: return true  // marks, line/paragraph separators
-        case 0x202a...0x202e, 0x2066...0x2069: return true  // bidi embeddings, overrides, isolates
-        default: return false
-        }
+        TerminalText.escaped(name)
     }
 
     /// The last path component ("a/b/c.zip" → "c.zip"; trailing slashes ignored).

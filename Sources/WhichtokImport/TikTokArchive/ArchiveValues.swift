@@ -1,3 +1,5 @@
+import WhichtokSupport
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -176,10 +178,10 @@ enum ArchiveDate {
         }
         guard zoneSuffixIsUTC(UnsafeRawBufferPointer(rebasing: bytes[index...]), hadUTCSuffix: &hadUTCSuffix)
         else { return .invalid }
-        guard (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month),
+        guard (1...12).contains(month), day >= 1, day <= CivilTime.daysInMonth(year: year, month: month),
             hour < 24, minute < 60, second <= 60
         else { return .invalid }
-        let days = daysFromCivil(year: year, month: month, day: day)
+        let days = CivilTime.days(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second
         if seconds <= 0 { return .placeholder }
         guard seconds <= Int(UInt32.max) else { return .invalid }
@@ -246,25 +248,6 @@ enum ArchiveDate {
             value = value * 10 + Int(digit)
         }
         return value
-    }
-
-    private static func daysInMonth(year: Int, month: Int) -> Int {
-        switch month {
-        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's `days_from_civil`).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let monthIndex = (month + 9) % 12
-        let dayOfYear = (153 * monthIndex + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 }
 

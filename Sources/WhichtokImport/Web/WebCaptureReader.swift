@@ -1,4 +1,5 @@
 import WhichtokStore
+import WhichtokSupport
 
 /// Reads the web captures inside one input — browser HAR files (Chrome and Firefox, plain or
 /// JSONP), Zeeschuimer NDJSON exports and saved TikTok HTML pages — into an `ImportBatch`.

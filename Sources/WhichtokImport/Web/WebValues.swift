@@ -1,3 +1,5 @@
+import WhichtokSupport
+
 /// Byte-level values of web captures: URLs, ISO 8601 times, base64 bodies, TikTok counters.
 /// Everything works on raw UTF-8 bytes; nothing here allocates except the few strings it returns.
 
@@ -188,19 +190,9 @@ enum ISOTime {
         }
         guard i == bytes.count else { return nil }
         let seconds =
-            daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offset
+            CivilTime.days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offset
         guard seconds > 0, seconds <= Int(UInt32.max) else { return nil }
         return UInt32(seconds)
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date.
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 }
 

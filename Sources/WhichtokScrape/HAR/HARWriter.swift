@@ -1,4 +1,5 @@
 import WhichtokImport
+import WhichtokSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -35,17 +36,9 @@ public final class HARWriter {
             throw ScrapeError(.cannotWrite, "cannot create \(path): \(reason)")
         }
         descriptor = fd
-        var head = JSONOutput()
-        head.beginObject()
-        head.key("log")
-        head.beginObject()
-        head.member("version", "1.2")
-        head.key("creator")
-        head.beginObject()
-        head.member("name", "whichtok")
-        head.member("version", creatorVersion)
-        head.endObject()
-        head.member("comment", comment)
+        var head = Self.writer(capacity: 1024)
+        head.beginHARLog(creatorName: "whichtok", creatorVersion: creatorVersion)
+        head.field("comment", comment)
         head.key("entries")
         head.beginArray()
         // The array and both objects stay open: `closing` ends them.
@@ -103,67 +96,70 @@ public final class HARWriter {
         String(cString: strerror(errno))
     }
 
+    /// The scraper's HAR JSON: compact, with strings also safe inside JavaScript (U+2028, U+2029).
+    static func writer(capacity: Int) -> JSONWriter {
+        JSONWriter(capacity: capacity, layout: .compact, escaping: .javaScriptSafe)
+    }
+
     /// The JSON of one HAR entry.
     static func entry(_ exchange: HTTPExchange) -> [UInt8] {
-        var json = JSONOutput(capacity: exchange.body.count + 2048)
+        var json = writer(capacity: exchange.body.count + 2048)
         json.beginObject()
-        json.member(
+        json.field(
             "startedDateTime",
             WallClock.iso8601(seconds: exchange.startedSeconds, nanoseconds: exchange.startedNanoseconds))
         json.key("time")
-        json.milliseconds(max(0, exchange.waitMilliseconds) + max(0, exchange.receiveMilliseconds))
+        milliseconds(max(0, exchange.waitMilliseconds) + max(0, exchange.receiveMilliseconds), into: &json)
 
         json.key("request")
         json.beginObject()
-        json.member("method", exchange.method)
-        json.member("url", exchange.url)
-        json.member("httpVersion", "unknown")
+        json.field("method", exchange.method)
+        json.field("url", exchange.url)
+        json.field("httpVersion", "unknown")
         json.key("cookies")
-        fields(exchange.requestCookies, into: &json)
+        json.harNameValueList(pairs(exchange.requestCookies))
         json.key("headers")
-        fields(exchange.requestHeaders, into: &json)
+        json.harNameValueList(pairs(exchange.requestHeaders))
         json.key("queryString")
-        fields(RequestURL.queryItems(of: exchange.url), into: &json)
-        json.member("headersSize", -1)
-        json.member("bodySize", 0)
+        json.harNameValueList(pairs(RequestURL.queryItems(of: exchange.url)))
+        json.field("headersSize", -1)
+        json.field("bodySize", 0)
         json.endObject()
 
         json.key("response")
         json.beginObject()
-        json.member("status", exchange.status)
-        json.member("statusText", exchange.status == 0 ? "" : HTTPStatus.reason(exchange.status))
-        json.member("httpVersion", exchange.status == 0 ? "" : "unknown")
+        json.field("status", exchange.status)
+        json.field("statusText", exchange.status == 0 ? "" : HTTPStatus.reason(exchange.status))
+        json.field("httpVersion", exchange.status == 0 ? "" : "unknown")
         json.key("cookies")
-        fields(
-            exchange.responseHeaders.filter { $0.name.lowercased() == "set-cookie" }
-                .flatMap { SetCookie.split($0.value) }.compactMap { SetCookie.nameAndValue($0) }, into: &json)
+        json.harNameValueList(
+            pairs(
+                exchange.responseHeaders.filter { $0.name.lowercased() == "set-cookie" }
+                    .flatMap { SetCookie.split($0.value) }.compactMap { SetCookie.nameAndValue($0) }))
         json.key("headers")
-        fields(exchange.responseHeaders, into: &json)
+        json.harNameValueList(pairs(exchange.responseHeaders))
         // URLSession delivers bodies decompressed: the wire size is known only from Content-Length.
         let encoding = exchange.responseHeader("Content-Encoding")?.trimmingSpaces.lowercased() ?? "identity"
         let wireSize =
             encoding == "identity"
             ? exchange.body.count : exchange.responseHeader("Content-Length").flatMap { Int($0.trimmingSpaces) }
-        json.key("content")
-        json.beginObject()
-        json.member("size", exchange.body.count)
-        if let wireSize, exchange.body.count > wireSize { json.member("compression", exchange.body.count - wireSize) }
-        json.member("mimeType", exchange.mimeType)
-        if !exchange.body.isEmpty {
-            json.key("text")
-            if String(validating: exchange.body, as: UTF8.self) != nil {
-                json.string(validUTF8: exchange.body)
-            } else {
-                json.string(validUTF8: Base64.encode(exchange.body))
-                json.member("encoding", "base64")
-            }
+        let body: JSONWriter.HARBody?
+        if exchange.body.isEmpty {
+            body = nil
+        } else if String(validating: exchange.body, as: UTF8.self) != nil {
+            body = .text(exchange.body)
+        } else {
+            body = .base64(exchange.body)
         }
-        json.endObject()
-        json.member("redirectURL", exchange.responseHeader("Location") ?? "")
-        json.member("headersSize", -1)
-        json.member("bodySize", exchange.status == 0 ? -1 : (wireSize ?? -1))
+        json.harContent(
+            size: exchange.body.count,
+            compression: wireSize.flatMap { exchange.body.count > $0 ? exchange.body.count - $0 : nil },
+            mimeType: exchange.mimeType, body: body)
+        json.field("redirectURL", exchange.responseHeader("Location") ?? "")
+        json.field("headersSize", -1)
+        json.field("bodySize", exchange.status == 0 ? -1 : (wireSize ?? -1))
         if let error = exchange.error {
-            json.member("_error", error)
+            json.field("_error", error)
         }
         json.endObject()
 
@@ -172,29 +168,30 @@ public final class HARWriter {
         json.endObject()
         json.key("timings")
         json.beginObject()
-        for name in ["blocked", "dns", "connect", "ssl"] { json.member(name, -1) }
-        json.member("send", 0)
+        json.field("blocked", -1)
+        json.field("dns", -1)
+        json.field("connect", -1)
+        json.field("ssl", -1)
+        json.field("send", 0)
         json.key("wait")
-        json.milliseconds(max(0, exchange.waitMilliseconds))
+        milliseconds(max(0, exchange.waitMilliseconds), into: &json)
         json.key("receive")
-        json.milliseconds(max(0, exchange.receiveMilliseconds))
+        milliseconds(max(0, exchange.receiveMilliseconds), into: &json)
         json.endObject()
-        json.member("_resourceType", exchange.resourceType)
-        json.member("_whichtok_target", exchange.target)
-        json.member("_whichtok_attempt", exchange.attempt)
+        json.field("_resourceType", exchange.resourceType)
+        json.field("_whichtok_target", exchange.target)
+        json.field("_whichtok_attempt", exchange.attempt)
         json.endObject()
         return json.bytes
     }
 
-    private static func fields(_ list: [HTTPField], into json: inout JSONOutput) {
-        json.beginArray()
-        for field in list {
-            json.beginObject()
-            json.member("name", field.name)
-            json.member("value", field.value)
-            json.endObject()
-        }
-        json.endArray()
+    /// A HAR time: milliseconds with three decimals, or -1 (HAR's "not known") when not finite.
+    private static func milliseconds(_ value: Double, into json: inout JSONWriter) {
+        if value.isFinite { json.fixed(value, fractionDigits: 3) } else { json.int(-1) }
+    }
+
+    private static func pairs(_ list: [HTTPField]) -> [(name: String, value: String)] {
+        list.map { ($0.name, $0.value) }
     }
 }
 

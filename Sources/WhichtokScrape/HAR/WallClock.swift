@@ -1,3 +1,5 @@
+import WhichtokSupport
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -22,16 +24,6 @@ enum WallClock {
 
     /// ISO 8601 in UTC with milliseconds, as browsers write `startedDateTime`: `2025-01-01T10:00:05.123Z`.
     static func iso8601(seconds: Int, nanoseconds: Int) -> String {
-        var time = time_t(seconds)
-        var parts = tm()
-        gmtime_r(&time, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        let millis = Int32(nanoseconds / 1_000_000)
-        return pad(parts.tm_year + 1900, 4) + "-" + pad(parts.tm_mon + 1, 2) + "-" + pad(parts.tm_mday, 2)
-            + "T" + pad(parts.tm_hour, 2) + ":" + pad(parts.tm_min, 2) + ":" + pad(parts.tm_sec, 2)
-            + "." + pad(millis, 3) + "Z"
+        CivilTime.iso8601(unixMilliseconds: Int64(seconds) * 1000 + Int64(nanoseconds / 1_000_000))
     }
 }

@@ -1,10 +1,12 @@
+import WhichtokSupport
+
 /// The closure-shaped front of a compact `JSONWriter`, for response bodies as TikTok's servers
 /// send them: no whitespace, ids as strings. `w.object { w in w.field("id", id: 1) }`.
 struct BodyWriter {
     private var writer: JSONWriter
 
     init(capacity: Int = 1024) {
-        writer = JSONWriter(capacity: capacity, compact: true)
+        writer = JSONWriter(capacity: capacity, layout: .compact)
     }
 
     var bytes: [UInt8] { writer.bytes }

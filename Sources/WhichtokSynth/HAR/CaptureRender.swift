@@ -1,3 +1,5 @@
+import WhichtokSupport
+
 /// One browsing session on tiktok.com, recorded as a HAR: a researcher scrolls the feed of a
 /// donor's community and opens comments and profiles. The feed shows the videos the donor watched
 /// (as the donor's archive lists them), so archive events and web metadata meet on the same ids;

@@ -1,4 +1,4 @@
-import WhichtokImport
+import WhichtokSupport
 
 /// Writes a HAR 1.2 document (Docs/web-captures.md, 'HAR files') the way Chrome's and Firefox's
 /// DevTools export it: 2-space indented JSON, entries in time order, the browser-specific fields of
@@ -35,21 +35,10 @@ struct HARDocument {
 
     func render(pageURL: String) -> [UInt8] {
         var w = JSONWriter(capacity: entries.reduce(4096) { $0 + ($1.body?.count ?? 0) * 11 / 10 + 2048 })
-        w.beginObject()
-        w.key("log")
-        w.beginObject()
-        w.field("version", "1.2")
-        w.key("creator")
-        w.beginObject()
         switch browser {
-        case .chrome:
-            w.field("name", "WebInspector")
-            w.field("version", "537.36")
-        case .firefox:
-            w.field("name", "Firefox")
-            w.field("version", "133.0")
+        case .chrome: w.beginHARLog(creatorName: "WebInspector", creatorVersion: "537.36")
+        case .firefox: w.beginHARLog(creatorName: "Firefox", creatorVersion: "133.0")
         }
-        w.endObject()
         if browser == .firefox {
             w.key("browser")
             w.beginObject()
@@ -105,27 +94,21 @@ struct HARDocument {
         w.field("url", entry.url)
         w.field("httpVersion", "http/2.0")
         w.key("headers")
-        w.beginArray()
-        header(&w, ":authority", host)
-        header(&w, ":method", entry.method)
         let document = entry.resourceType.description == "document"
-        header(&w, "accept", document ? "text/html,application/xhtml+xml" : "*/*")
-        header(&w, "accept-language", "en-US,en;q=0.9")
-        header(&w, "referer", "https://www.tiktok.com/foryou")
-        header(&w, "sec-fetch-mode", document ? "navigate" : "cors")
-        header(
-            &w, "user-agent",
-            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36")
-        w.endArray()
+        w.harNameValueList([
+            (":authority", host),
+            (":method", entry.method),
+            ("accept", document ? "text/html,application/xhtml+xml" : "*/*"),
+            ("accept-language", "en-US,en;q=0.9"),
+            ("referer", "https://www.tiktok.com/foryou"),
+            ("sec-fetch-mode", document ? "navigate" : "cors"),
+            (
+                "user-agent",
+                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+            ),
+        ])
         w.key("queryString")
-        w.beginArray()
-        for (name, value) in Self.query(of: entry.url) {
-            w.beginObject()
-            w.field("name", name)
-            w.field("value", value)
-            w.endObject()
-        }
-        w.endArray()
+        w.harNameValueList(Self.query(of: entry.url))
         w.key("cookies")
         w.beginArray()
         w.endArray()
@@ -141,31 +124,19 @@ struct HARDocument {
         w.field("statusText", entry.status == 200 ? "" : "Found")
         w.field("httpVersion", "http/2.0")
         w.key("headers")
-        w.beginArray()
-        header(&w, "content-type", entry.mimeType)
-        header(&w, "server", "nginx")
-        header(&w, "x-tt-logid", "2026060210000\(index)")
-        header(&w, "cache-control", "no-cache")
-        w.endArray()
+        w.harNameValueList([
+            ("content-type", entry.mimeType),
+            ("server", "nginx"),
+            ("x-tt-logid", "2026060210000\(index)"),
+            ("cache-control", "no-cache"),
+        ])
         w.key("cookies")
         w.beginArray()
         w.endArray()
-        w.key("content")
-        w.beginObject()
-        w.key("size")
-        w.int(entry.declaredSize ?? entry.body?.count ?? 0)
-        w.field("mimeType", entry.mimeType)
-        if let body = entry.body {
-            if entry.base64 {
-                w.field("text", String(decoding: Base64.encode(body), as: UTF8.self))
-                w.field("encoding", "base64")
-            } else {
-                w.field("text", String(decoding: body, as: UTF8.self))
-            }
-        } else if browser == .firefox {
-            w.field("comment", "Response bodies are not included.")
-        }
-        w.endObject()
+        w.harContent(
+            size: entry.declaredSize ?? entry.body?.count ?? 0, mimeType: entry.mimeType,
+            body: entry.body.map { entry.base64 ? .base64($0) : .text($0) },
+            comment: browser == .firefox ? "Response bodies are not included." : nil)
         w.field("redirectURL", "")
         w.key("headersSize")
         w.int(-1)
@@ -204,50 +175,19 @@ struct HARDocument {
         w.endObject()
     }
 
-    private func header(_ w: inout JSONWriter, _ name: String, _ value: String) {
-        w.beginObject()
-        w.field("name", name)
-        w.field("value", value)
-        w.endObject()
-    }
-
     /// `2026-06-02T10:00:05.123Z` (Chrome) or `2026-06-02T12:00:05.123+02:00` (Firefox, local time).
     func isoTime(_ milliseconds: Int64) -> String {
-        let local = milliseconds / 1000 + Int64(offsetMinutes * 60)
-        let parts = CivilTime(local)
-        var bytes: [UInt8] = []
-        bytes.appendPadded(parts.year, width: 4)
-        bytes.append(UInt8(ascii: "-"))
-        bytes.appendPadded(parts.month, width: 2)
-        bytes.append(UInt8(ascii: "-"))
-        bytes.appendPadded(parts.day, width: 2)
-        bytes.append(UInt8(ascii: "T"))
-        bytes.appendPadded(parts.hour, width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        bytes.appendPadded(parts.minute, width: 2)
-        bytes.append(UInt8(ascii: ":"))
-        bytes.appendPadded(parts.second, width: 2)
-        bytes.append(UInt8(ascii: "."))
-        bytes.appendPadded(Int(milliseconds % 1000), width: 3)
-        if offsetMinutes == 0 {
-            bytes.append(UInt8(ascii: "Z"))
-        } else {
-            bytes.append(offsetMinutes > 0 ? UInt8(ascii: "+") : UInt8(ascii: "-"))
-            bytes.appendPadded(abs(offsetMinutes) / 60, width: 2)
-            bytes.append(UInt8(ascii: ":"))
-            bytes.appendPadded(abs(offsetMinutes) % 60, width: 2)
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        CivilTime.iso8601(unixMilliseconds: milliseconds, offsetMinutes: offsetMinutes)
     }
 
     static func host(of url: String) -> String {
-        guard let scheme = url.range(of: "://") else { return "" }
+        guard let scheme = url.firstRange(of: "://") else { return "" }
         let rest = url[scheme.upperBound...]
         return String(rest.prefix { $0 != "/" && $0 != "?" })
     }
 
     /// The query parameters of a URL, as DevTools lists them (values not decoded).
-    static func query(of url: String) -> [(String, String)] {
+    static func query(of url: String) -> [(name: String, value: String)] {
         guard let question = url.firstIndex(of: "?") else { return [] }
         return url[url.index(after: question)...].split(separator: "&").map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

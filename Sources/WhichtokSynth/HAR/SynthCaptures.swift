@@ -1,6 +1,6 @@
 import Dispatch
 import Synchronization
-import WhichtokImport
+import WhichtokSupport
 
 /// Browser HAR captures consistent with the synthetic archives (`SynthOptions.captures`): capture
 /// `i` follows the watch history of the `i`-th donor with a profile (cycling), in Chrome's shape

@@ -1,3 +1,5 @@
+import WhichtokSupport
+
 /// The synthetic world as TikTok's web API shows it (Docs/web-captures.md, 'Items' to 'Hashtag and
 /// sound details'): items with authors, hashtags (`challenges` and `textExtra`), sounds, rounded
 /// `stats` and exact `statsV2`; users; comments. Everything is derived from the world and the

@@ -1,3 +1,5 @@
+import WhichtokSupport
+
 /// The archive layouts the generator writes, one per donor (see `docs/tiktok-archive-format.md`).
 public enum SynthLayout: String, CaseIterable, Sendable, Comparable {
     /// 2021-era JSON: `user_data.json`, `Activity`/`Video`/`Direct Messages`, `VideoLink` keys.
@@ -30,14 +32,22 @@ public enum SynthLayout: String, CaseIterable, Sendable, Comparable {
     /// The UTC range (`start..<end`, Unix seconds) of export dates for this layout's era.
     var exportEra: Range<Int64> {
         switch self {
-        case .txt2020: CivilTime.epoch(year: 2021, month: 6, day: 1)..<CivilTime.epoch(year: 2022, month: 1, day: 1)
-        case .jsonG1: CivilTime.epoch(year: 2021, month: 9, day: 1)..<CivilTime.epoch(year: 2022, month: 10, day: 1)
-        case .jsonG2: CivilTime.epoch(year: 2023, month: 6, day: 1)..<CivilTime.epoch(year: 2025, month: 2, day: 1)
-        case .jsonPartial: CivilTime.epoch(year: 2024, month: 6, day: 1)..<CivilTime.epoch(year: 2025, month: 2, day: 1)
-        case .txt2024: CivilTime.epoch(year: 2024, month: 6, day: 1)..<CivilTime.epoch(year: 2025, month: 6, day: 1)
-        case .jsonG3: CivilTime.epoch(year: 2025, month: 3, day: 1)..<CivilTime.epoch(year: 2025, month: 12, day: 1)
-        case .jsonG4: CivilTime.epoch(year: 2025, month: 12, day: 1)..<CivilTime.epoch(year: 2026, month: 6, day: 15)
-        case .txtDutch: CivilTime.epoch(year: 2026, month: 1, day: 1)..<CivilTime.epoch(year: 2026, month: 6, day: 15)
+        case .txt2020:
+            CivilTime.unixTime(year: 2021, month: 6, day: 1)..<CivilTime.unixTime(year: 2022, month: 1, day: 1)
+        case .jsonG1:
+            CivilTime.unixTime(year: 2021, month: 9, day: 1)..<CivilTime.unixTime(year: 2022, month: 10, day: 1)
+        case .jsonG2:
+            CivilTime.unixTime(year: 2023, month: 6, day: 1)..<CivilTime.unixTime(year: 2025, month: 2, day: 1)
+        case .jsonPartial:
+            CivilTime.unixTime(year: 2024, month: 6, day: 1)..<CivilTime.unixTime(year: 2025, month: 2, day: 1)
+        case .txt2024:
+            CivilTime.unixTime(year: 2024, month: 6, day: 1)..<CivilTime.unixTime(year: 2025, month: 6, day: 1)
+        case .jsonG3:
+            CivilTime.unixTime(year: 2025, month: 3, day: 1)..<CivilTime.unixTime(year: 2025, month: 12, day: 1)
+        case .jsonG4:
+            CivilTime.unixTime(year: 2025, month: 12, day: 1)..<CivilTime.unixTime(year: 2026, month: 6, day: 15)
+        case .txtDutch:
+            CivilTime.unixTime(year: 2026, month: 1, day: 1)..<CivilTime.unixTime(year: 2026, month: 6, day: 15)
         }
     }
 

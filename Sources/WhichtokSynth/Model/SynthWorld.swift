@@ -1,3 +1,5 @@
+import WhichtokSupport
+
 /// The synthetic world archives are drawn from: K communities, each with creators, their videos,
 /// and the hashtags, sounds and effects characteristic of it; and the donors, each belonging to
 /// one community.
@@ -107,8 +109,8 @@ public struct SynthWorld: Sendable {
     private(set) var creatorCumulative: [[Double]] = []
 
     /// Videos are created in `[firstVideoTime, lastVideoTime)`: 2021-01-01 to 2026-06-01 UTC.
-    static let firstVideoTime = CivilTime.epoch(year: 2021, month: 1, day: 1)
-    static let lastVideoTime = CivilTime.epoch(year: 2026, month: 6, day: 1)
+    static let firstVideoTime = CivilTime.unixTime(year: 2021, month: 1, day: 1)
+    static let lastVideoTime = CivilTime.unixTime(year: 2026, month: 6, day: 1)
 
     /// Builds the world for `options` (cheap next to writing archives: linear in the number of videos).
     public init(_ options: SynthOptions) {

@@ -1,4 +1,5 @@
 import WhichtokImport
+import WhichtokSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -75,7 +76,7 @@ enum OutputFiles {
         _ entries: [(path: String, bytes: [UInt8])], container: SynthContainer, stem: String, dataName: String,
         directory: String
     ) throws(SynthError) -> Written {
-        let format: ArchiveWriteFormat
+        let format: ArchiveWriter.Format
         switch container {
         case .zip: format = .zip
         case .tarGzip: format = .tarGzip

@@ -1,3 +1,5 @@
+import WhichtokSupport
+
 /// What two donors' archives must agree on: follows between donors (in one's Following and the
 /// other's Followers, same date) and direct-message conversations (every message, with the same
 /// time, sender and text, in each participant's archive). Planned once, before donors are rendered.

@@ -1,3 +1,5 @@
+import WhichtokSupport
+
 /// Everything needed to write one donor's archive, and the text of its records. Layout writers
 /// (`JSONLayouts`, `TextLayouts`) only decide where records go and how they are spelled.
 struct DonorRender {

@@ -1,3 +1,5 @@
+import WhichtokSupport
+
 /// The JSON layouts (G1–G4 and the partial/category export): section paths, key spellings and
 /// empty encodings per generation, as in Docs/archive-format.md ('JSON generations', 'Section paths',
 /// 'Records', 'Empty values and placeholders').

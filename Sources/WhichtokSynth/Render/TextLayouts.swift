@@ -1,3 +1,5 @@
+import WhichtokSupport
+
 /// The TXT layouts: 2020 English (`Video Link:`), 2024 English (`TikTok_Data_<epoch>/Tiktok/…`,
 /// ` UTC` dates, CRLF for some donors) and 2026 Dutch (`Kijkgeschiedenis.txt`, `Datum:`).
 extension DonorRender {

@@ -1,3 +1,5 @@
+import WhichtokSupport
+
 /// Writes one TXT export file: records of `Label: value` lines separated by one blank line
 /// (Docs/archive-format.md, 'TXT record grammar'), with LF or CRLF line ends and optional ` UTC` dates.
 struct TextWriter {

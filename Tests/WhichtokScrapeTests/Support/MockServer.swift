@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import WhichtokImport
 
 #if canImport(Glibc)
@@ -52,11 +53,15 @@ final class MockServer: @unchecked Sendable {
     private let handler: Handler
     private let maxRequests: Int
     private let deadline: Double
-    private let lock = Lock()
-    private var log: [Served] = []
-    private var stopping = false
-    private var active = 0
-    private var acceptThreadDone = false
+    /// What the serving threads share.
+    private struct State {
+        var log: [Served] = []
+        var stopping = false
+        var active = 0
+        var acceptThreadDone = false
+    }
+
+    private let state = Mutex(State())
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
@@ -93,19 +98,19 @@ final class MockServer: @unchecked Sendable {
     deinit { stop() }
 
     /// Everything served so far, in order of arrival.
-    var served: [Served] { lock.withLock { log } }
+    var served: [Served] { state.withLock { $0.log } }
     var requests: [Request] { served.map(\.request) }
 
     /// Stops accepting, waits (briefly) for open connections, closes the socket.
     func stop() {
-        let alreadyStopping = lock.withLock {
-            let was = stopping
-            stopping = true
+        let alreadyStopping = state.withLock { state in
+            let was = state.stopping
+            state.stopping = true
             return was
         }
         let limit = Date().timeIntervalSince1970 + 5
         while Date().timeIntervalSince1970 < limit {
-            let finished = lock.withLock { acceptThreadDone && active == 0 }
+            let finished = state.withLock { $0.acceptThreadDone && $0.active == 0 }
             if finished { break }
             usleep(5_000)
         }
@@ -113,20 +118,20 @@ final class MockServer: @unchecked Sendable {
     }
 
     private var shouldStop: Bool {
-        lock.withLock { stopping || log.count >= maxRequests } || Date().timeIntervalSince1970 > deadline
+        state.withLock { $0.stopping || $0.log.count >= maxRequests } || Date().timeIntervalSince1970 > deadline
     }
 
     private func acceptLoop() {
-        defer { lock.withLock { acceptThreadDone = true } }
+        defer { state.withLock { $0.acceptThreadDone = true } }
         while !shouldStop {
             var poller = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
             guard poll(&poller, 1, 50) > 0 else { continue }
             let connection = accept(listener, nil, nil)
             guard connection >= 0 else { continue }
-            lock.withLock { active += 1 }
+            state.withLock { $0.active += 1 }
             Thread.detachNewThread { [self] in
                 serve(connection)
-                lock.withLock { active -= 1 }
+                state.withLock { $0.active -= 1 }
             }
         }
     }
@@ -150,15 +155,15 @@ final class MockServer: @unchecked Sendable {
         }
         guard let request = Self.parse(received) else { return }
         let response = handler(request)
-        let accepted = lock.withLock { () -> Bool in
-            guard log.count < maxRequests, !stopping else { return false }
-            log.append(Served(request: request, response: response))
+        let accepted = state.withLock { state -> Bool in
+            guard state.log.count < maxRequests, !state.stopping else { return false }
+            state.log.append(Served(request: request, response: response))
             return true
         }
         guard accepted else { return }
         if response.delay > 0 {
             let until = Date().timeIntervalSince1970 + response.delay
-            while Date().timeIntervalSince1970 < until && !lock.withLock({ stopping }) { usleep(10_000) }
+            while Date().timeIntervalSince1970 < until && !state.withLock({ $0.stopping }) { usleep(10_000) }
         }
         var head = "HTTP/1.1 \(response.status) \(Self.reason(response.status))\r\n"
         head += "Content-Length: \(response.body.count)\r\nConnection: close\r\n"

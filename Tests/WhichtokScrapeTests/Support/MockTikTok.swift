@@ -1,3 +1,4 @@
+import Synchronization
 import WhichtokImport
 
 /// A made-up slice of TikTok, served the way Docs/web-captures.md describes the real site:
@@ -102,12 +103,11 @@ final class MockTikTok: @unchecked Sendable {
     /// Records per page at most, whatever `count` asks, so that every list pages.
     static let pageLimit = 2
 
-    private let lock = Lock()
-    private var hits: [String: Int] = [:]
+    private let hits = Mutex<[String: Int]>([:])
 
     /// How many times a scenario key was hit before this call (0 for the first).
     private func hit(_ key: String) -> Int {
-        lock.withLock {
+        hits.withLock { hits in
             let before = hits[key, default: 0]
             hits[key] = before + 1
             return before

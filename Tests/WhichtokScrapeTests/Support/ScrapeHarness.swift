@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import WhichtokImport
 import WhichtokScrape
@@ -70,12 +71,11 @@ struct ScrapeHarness {
     }
 }
 
-final class LineLog: @unchecked Sendable {
-    private let lock = Lock()
-    private var stored: [String] = []
-    func append(_ line: String) { lock.withLock { stored.append(line) } }
-    var lines: [String] { lock.withLock { stored } }
-    var count: Int { lock.withLock { stored.count } }
+final class LineLog: Sendable {
+    private let stored = Mutex<[String]>([])
+    func append(_ line: String) { stored.withLock { $0.append(line) } }
+    var lines: [String] { stored.withLock { $0 } }
+    var count: Int { stored.withLock { $0.count } }
 }
 
 func user(_ name: String) -> ScrapeTarget { ScrapeTarget(kind: .user, value: name) }

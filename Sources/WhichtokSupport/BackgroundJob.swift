@@ -4,32 +4,17 @@
     import Darwin
 #endif
 
-/// A small pthread mutex, for the few places where worker threads share a result or a counter.
-public final class Lock: @unchecked Sendable {
-    private var mutex = pthread_mutex_t()
-
-    public init() { pthread_mutex_init(&mutex, nil) }
-
-    deinit { pthread_mutex_destroy(&mutex) }
-
-    public func withLock<R>(_ body: () throws -> R) rethrows -> R {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return try body()
-    }
-}
-
 /// Work running on a thread of its own, started at once and joined with `join()`: for the few
 /// jobs that must overlap with the current thread (hashing a large input while it is parsed).
 /// A dedicated thread, not a Dispatch queue: the importer's workers already fill the global pool,
 /// and a worker that waited on a queued job could wait for a thread that never comes.
-public final class BackgroundJob<Result: Sendable>: @unchecked Sendable {
+package final class BackgroundJob<Result: Sendable>: @unchecked Sendable {
     private var thread: pthread_t?
     private var body: (@Sendable () -> Result)?
     private var result: Result?
 
     /// Starts `body` on a new thread; when no thread can be made, runs it here and now.
-    public init(_ body: @escaping @Sendable () -> Result) {
+    package init(_ body: @escaping @Sendable () -> Result) {
         self.body = body
         thread = startThread { [self] in runBody() }
         if thread == nil { runBody() }
@@ -41,7 +26,7 @@ public final class BackgroundJob<Result: Sendable>: @unchecked Sendable {
     }
 
     /// Waits for the job and returns its result. Call it from the thread that made the job.
-    public func join() -> Result {
+    package func join() -> Result {
         if let thread {
             pthread_join(thread, nil)
             self.thread = nil
