@@ -1,8 +1,8 @@
 import ArgumentParser
 
 /// The `whichtok` command and its subcommands.
-public struct WhichtokCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct WhichtokCommand: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "whichtok",
         abstract: "Study TikTok communities from data-download archives and web captures.",
         subcommands: [
@@ -10,5 +10,5 @@ public struct WhichtokCommand: ParsableCommand {
             ScrapeCommand.self,
         ])
 
-    public init() {}
+    package init() {}
 }

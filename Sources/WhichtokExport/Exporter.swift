@@ -5,15 +5,15 @@
 #endif
 
 /// What an export wrote.
-public struct ExportResult: Sendable, Equatable {
-    public var nodes: Int
-    public var edges: Int
+package struct ExportResult: Sendable, Equatable {
+    package var nodes: Int
+    package var edges: Int
     /// Characters XML 1.0 forbids (control characters, U+FFFE, U+FFFF) removed from labels and text.
-    public var removedCharacters: Int
+    package var removedCharacters: Int
     /// The files written (empty for standard output).
-    public var files: [String]
+    package var files: [String]
     /// A dynamic GEXF was asked for but no node or edge has a known time, so the file is static.
-    public var dynamicIgnored: Bool
+    package var dynamicIgnored: Bool
 }
 
 /// Writes an `ExportDocument` as GEXF, GraphML or CSV.
@@ -29,10 +29,10 @@ public struct ExportResult: Sendable, Equatable {
 /// let document = ExportDocument(analysis: analysis, store: store, layout: layout)
 /// try Exporter.writeGEXF(document, to: "whichtok.gexf")
 /// ```
-public enum Exporter {
+package enum Exporter {
     /// Writes GEXF to `path`, or to standard output when `path` is nil.
     @discardableResult
-    public static func writeGEXF(_ document: ExportDocument, to path: String?, options: GEXFOptions = GEXFOptions())
+    package static func writeGEXF(_ document: ExportDocument, to path: String?, options: GEXFOptions = GEXFOptions())
         throws(ExportError) -> ExportResult
     {
         try writeGEXF(document, to: path, options: options, fast: true)
@@ -55,7 +55,7 @@ public enum Exporter {
 
     /// Writes GraphML to `path`, or to standard output when `path` is nil.
     @discardableResult
-    public static func writeGraphML(_ document: ExportDocument, to path: String?) throws(ExportError) -> ExportResult {
+    package static func writeGraphML(_ document: ExportDocument, to path: String?) throws(ExportError) -> ExportResult {
         try writeGraphML(document, to: path, fast: true)
     }
 
@@ -75,7 +75,7 @@ public enum Exporter {
     /// Writes `nodes.csv` and `edges.csv` into the folder `path` (created when missing). Both files are
     /// complete before either replaces an old one.
     @discardableResult
-    public static func writeCSV(_ document: ExportDocument, toFolder path: String) throws(ExportError) -> ExportResult {
+    package static func writeCSV(_ document: ExportDocument, toFolder path: String) throws(ExportError) -> ExportResult {
         if !OutputFile.isDirectory(path) {
             var info = stat()
             if stat(path, &info) == 0 {

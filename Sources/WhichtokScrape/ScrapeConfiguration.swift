@@ -1,20 +1,20 @@
 /// What to scrape: one account, video, hashtag or sound.
-public enum TargetKind: String, CaseIterable, Sendable {
+package enum TargetKind: String, CaseIterable, Sendable {
     case user, video, hashtag, sound
 }
 
-public struct ScrapeTarget: Sendable, Equatable, CustomStringConvertible {
-    public var kind: TargetKind
+package struct ScrapeTarget: Sendable, Equatable, CustomStringConvertible {
+    package var kind: TargetKind
     /// Username (no `@`), video page path (`/@user/video/<id>`), hashtag name (no `#`) or sound id.
-    public var value: String
+    package var value: String
 
-    public init(kind: TargetKind, value: String) {
+    package init(kind: TargetKind, value: String) {
         self.kind = kind
         self.value = value
     }
 
     /// `user:name`, `video:/@name/video/id`, … as used in messages and the HAR's `_whichtok_target`.
-    public var description: String { kind.rawValue + ":" + value }
+    package var description: String { kind.rawValue + ":" + value }
 
     /// Reads a target as the user typed it.
     /// - `user`: `name`, `@name` or a profile URL `https://…/@name`;
@@ -23,7 +23,7 @@ public struct ScrapeTarget: Sendable, Equatable, CustomStringConvertible {
     /// - `hashtag`: `name` or `#name`;
     /// - `sound`: the numeric id, or a sound URL `…/music/<title>-<id>`.
     /// - Throws: `ScrapeError` (`.usage`) naming what was expected.
-    public static func parse(kind: TargetKind, _ text: String) throws(ScrapeError) -> ScrapeTarget {
+    package static func parse(kind: TargetKind, _ text: String) throws(ScrapeError) -> ScrapeTarget {
         let trimmed = text.trimmingSpaces
         switch kind {
         case .user:
@@ -86,17 +86,17 @@ extension Character {
 
 /// How much to collect per target. 0 means none: nothing beyond the page or detail is fetched
 /// unless asked for.
-public struct ScrapeLimits: Sendable, Equatable {
+package struct ScrapeLimits: Sendable, Equatable {
     /// Videos per user, hashtag or sound.
-    public var posts = 0
+    package var posts = 0
     /// Top-level comments per video; with `replies`, also replies per comment.
-    public var comments = 0
-    public var replies = false
+    package var comments = 0
+    package var replies = false
     /// Followers / followed accounts per user.
-    public var followers = 0
-    public var following = 0
+    package var followers = 0
+    package var following = 0
 
-    public init(posts: Int = 0, comments: Int = 0, replies: Bool = false, followers: Int = 0, following: Int = 0) {
+    package init(posts: Int = 0, comments: Int = 0, replies: Bool = false, followers: Int = 0, following: Int = 0) {
         self.posts = posts
         self.comments = comments
         self.replies = replies
@@ -106,33 +106,33 @@ public struct ScrapeLimits: Sendable, Equatable {
 }
 
 /// Everything the scraper needs besides the targets.
-public struct ScrapeConfiguration: Sendable {
+package struct ScrapeConfiguration: Sendable {
     /// The only place in whichtok that names TikTok's host.
-    public static let defaultBaseURL = "https://www.tiktok.com"
+    package static let defaultBaseURL = "https://www.tiktok.com"
     /// A current desktop browser (Chrome on Windows, with the reduced user-agent string).
-    public static let defaultUserAgent =
+    package static let defaultUserAgent =
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36"
 
-    public var baseURL: BaseURL
-    public var limits = ScrapeLimits()
+    package var baseURL: BaseURL
+    package var limits = ScrapeLimits()
     /// Requests per second, on average (`--rate`).
-    public var requestsPerSecond = 1.0
+    package var requestsPerSecond = 1.0
     /// Each gap between requests is lengthened by up to this fraction at random.
-    public var jitter = 0.5
+    package var jitter = 0.5
     /// Seconds without progress before a request fails (`--timeout`).
-    public var timeout = 30.0
-    public var backoff = Backoff()
-    public var userAgent = ScrapeConfiguration.defaultUserAgent
-    public var signer: Signer?
-    public var cookies: [Cookie] = []
+    package var timeout = 30.0
+    package var backoff = Backoff()
+    package var userAgent = ScrapeConfiguration.defaultUserAgent
+    package var signer: Signer?
+    package var cookies: [Cookie] = []
     /// Larger responses are cut off and count as failed.
-    public var maxBodyBytes = 64 << 20
+    package var maxBodyBytes = 64 << 20
     /// Redirects followed within the site (never to a login or verification page).
-    public var maxRedirects = 3
+    package var maxRedirects = 3
     /// After this many targets in a row stopped by bot checks, the rest are not tried.
-    public var stopAfterBlockedTargets = 3
+    package var stopAfterBlockedTargets = 3
 
-    public init(baseURL: BaseURL) {
+    package init(baseURL: BaseURL) {
         self.baseURL = baseURL
     }
 }

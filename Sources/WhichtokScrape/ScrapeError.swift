@@ -1,6 +1,6 @@
 /// A problem that stops the scrape or one of its inputs: a short message, never a response body.
-public struct ScrapeError: Error, Sendable, CustomStringConvertible {
-    public enum Code: Sendable, Equatable {
+package struct ScrapeError: Error, Sendable, CustomStringConvertible {
+    package enum Code: Sendable, Equatable {
         /// Bad arguments (exit status 64).
         case usage
         /// An input file (cookies) is missing or unreadable (66).
@@ -11,13 +11,13 @@ public struct ScrapeError: Error, Sendable, CustomStringConvertible {
         case signer
     }
 
-    public var code: Code
-    public var message: String
+    package var code: Code
+    package var message: String
 
-    public init(_ code: Code, _ message: String) {
+    package init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
     }
 
-    public var description: String { message }
+    package var description: String { message }
 }

@@ -1,6 +1,6 @@
 /// What happened to one target.
-public struct TargetReport: Sendable, Equatable {
-    public enum Outcome: String, Sendable, Equatable {
+package struct TargetReport: Sendable, Equatable {
+    package enum Outcome: String, Sendable, Equatable {
         /// Everything asked for was fetched (lists may hold fewer records than the limits).
         case complete
         /// Some lists failed (after retries) or were hidden; the rest was fetched.
@@ -15,23 +15,23 @@ public struct TargetReport: Sendable, Equatable {
         case notTried = "not tried"
     }
 
-    public var target: ScrapeTarget
-    public var outcome: Outcome
+    package var target: ScrapeTarget
+    package var outcome: Outcome
     /// Why, for every outcome but `complete`; one line each, never a response body.
-    public var messages: [String] = []
-    public var posts = 0
-    public var comments = 0
-    public var replies = 0
-    public var followers = 0
-    public var following = 0
+    package var messages: [String] = []
+    package var posts = 0
+    package var comments = 0
+    package var replies = 0
+    package var followers = 0
+    package var following = 0
 
-    public init(target: ScrapeTarget, outcome: Outcome) {
+    package init(target: ScrapeTarget, outcome: Outcome) {
         self.target = target
         self.outcome = outcome
     }
 
     /// "12 posts, 40 comments" — the non-zero counts.
-    public var countsText: String {
+    package var countsText: String {
         let parts: [(Int, String)] = [
             (posts, "posts"), (comments, "comments"), (replies, "replies"), (followers, "followers"),
             (following, "following"),
@@ -41,15 +41,15 @@ public struct TargetReport: Sendable, Equatable {
     }
 }
 
-public struct ScrapeReport: Sendable {
-    public var targets: [TargetReport] = []
+package struct ScrapeReport: Sendable {
+    package var targets: [TargetReport] = []
     /// HAR entries written (one per request, retries and redirects included).
-    public var entries = 0
+    package var entries = 0
     /// Stopped by `Cancellation` (SIGINT).
-    public var interrupted = false
+    package var interrupted = false
     /// Why the remaining targets were not tried, if the run stopped early for another reason.
-    public var stoppedEarly: String?
+    package var stoppedEarly: String?
 
     /// Whether every target was collected in full.
-    public var allComplete: Bool { !interrupted && targets.allSatisfy { $0.outcome == .complete } }
+    package var allComplete: Bool { !interrupted && targets.allSatisfy { $0.outcome == .complete } }
 }

@@ -38,8 +38,8 @@ enum Resource {
 /// One request at a time, spaced by a `RateLimiter`; 429, 5xx and timeouts are retried with a
 /// bounded exponential `Backoff`; bot answers stop the target instead of looping. The scraper is
 /// synchronous: call `run` from one thread, and `Cancellation.cancel()` from any other.
-public final class Scraper {
-    public let configuration: ScrapeConfiguration
+package final class Scraper {
+    package let configuration: ScrapeConfiguration
     private let har: HARWriter
     private let cancellation: Cancellation
     private let log: (String) -> Void
@@ -53,7 +53,7 @@ public final class Scraper {
     /// - Parameters:
     ///   - har: where every request and response goes, as it happens.
     ///   - log: progress lines (one per request and per target; never a response body).
-    public init(
+    package init(
         configuration: ScrapeConfiguration, har: HARWriter, cancellation: Cancellation, log: @escaping (String) -> Void
     ) {
         self.configuration = configuration
@@ -70,7 +70,7 @@ public final class Scraper {
     /// - Returns: what happened to each target; `interrupted` when `cancellation` fired.
     /// - Throws: `ScrapeError` (`.cannotWrite`) when the HAR cannot be written; the file then
     ///   still holds every entry written before.
-    public func run(_ targets: [ScrapeTarget]) throws(ScrapeError) -> ScrapeReport {
+    package func run(_ targets: [ScrapeTarget]) throws(ScrapeError) -> ScrapeReport {
         var report = ScrapeReport()
         var blockedInARow = 0
         for (index, target) in targets.enumerated() {

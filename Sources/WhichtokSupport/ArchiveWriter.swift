@@ -1,7 +1,7 @@
 // The libarchive calls for writing archives live in this file (those for reading are in
 // WhichtokImport's LibArchive.swift). The owner types free their handles in `deinit`.
 
-import CArchive
+internal import CArchive
 
 #if canImport(Glibc)
     import Glibc

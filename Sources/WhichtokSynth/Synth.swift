@@ -3,21 +3,21 @@ import Synchronization
 import WhichtokSupport
 
 /// What to generate. The defaults make a small sample (well under 1 MB of archives).
-public struct SynthOptions: Sendable, Hashable {
+package struct SynthOptions: Sendable, Hashable {
     /// Number of donors, one archive each (`--donors`).
-    public var donors: Int = 40
+    package var donors: Int = 40
     /// Events across all donors, approximately (`--events`); `SynthReport.events` has the exact plan.
-    public var events: Int = 40_000
+    package var events: Int = 40_000
     /// Number of planted communities (`--communities`).
-    public var communities: Int = 4
+    package var communities: Int = 4
     /// Seed of every random draw (`--seed`): the same options give byte-identical output.
-    public var seed: UInt64 = 42
+    package var seed: UInt64 = 42
     /// Browser HAR captures written beside the archives (`--captures`), see `SynthCaptures`.
-    public var captures: Int = 0
+    package var captures: Int = 0
     /// Items in each capture's feed (`--capture-videos`); 0 for the default of 40.
-    public var captureVideos: Int = 0
+    package var captureVideos: Int = 0
 
-    public init(
+    package init(
         donors: Int = 40, events: Int = 40_000, communities: Int = 4, seed: UInt64 = 42, captures: Int = 0,
         captureVideos: Int = 0
     ) {
@@ -34,39 +34,39 @@ public struct SynthOptions: Sendable, Hashable {
 }
 
 /// What `Synth.generate` wrote.
-public struct SynthReport: Sendable {
+package struct SynthReport: Sendable {
     /// Paths written, relative to the output directory, sorted (byte-wise).
-    public var files: [String]
-    public var donors: Int
+    package var files: [String]
+    package var donors: Int
     /// Planned events per kind name (`watched`, `liked`, `favorited`, `shared`, `commented`,
     /// `followed`, `messaged`, `searched`, `posted`), each counted once: a message or a follow between
     /// two donors appears in both archives but is one event. Placeholder records (1969 shares) are
     /// not events and not counted.
-    public var events: [String: Int]
+    package var events: [String: Int]
     /// `ground-truth.tsv`, relative to the output directory.
-    public var groundTruthPath: String
+    package var groundTruthPath: String
     /// One entry per donor, in donor order.
-    public var archives: [SynthArchive]
+    package var archives: [SynthArchive]
     /// The HAR captures written (`web-capture-…`), relative to the output directory.
-    public var captures: [String] = []
+    package var captures: [String] = []
 
-    public var totalEvents: Int { events.values.reduce(0, +) }
+    package var totalEvents: Int { events.values.reduce(0, +) }
 }
 
 /// One donor's archive as written.
-public struct SynthArchive: Sendable {
-    public var donor: Int
+package struct SynthArchive: Sendable {
+    package var donor: Int
     /// The owner as the importer will name it: the lowercased username, or `donor-<8 hex>` (the
     /// first 8 hex digits of the archive's SHA-256) for a partial export without a profile.
-    public var account: String
-    public var community: Int
-    public var layout: SynthLayout
-    public var container: SynthContainer
+    package var account: String
+    package var community: Int
+    package var layout: SynthLayout
+    package var container: SynthContainer
     /// The archive file, or the directory holding the export, relative to the output directory.
-    public var path: String
+    package var path: String
     /// SHA-256 (hex) of the input as the importer digests it: the archive file's bytes; for a folder,
     /// its files framed as `discoverInputs`/`InputReader` do.
-    public var sha256: String
+    package var sha256: String
 }
 
 /// The synthetic archive generator: a world with planted communities, and one TikTok export per
@@ -81,12 +81,12 @@ public struct SynthArchive: Sendable {
 ///
 /// Cost is linear in `events`: donors are planned and written in parallel, each from its own
 /// random stream, straight into byte buffers.
-public enum Synth {
+package enum Synth {
     /// Generates archives and `ground-truth.tsv` into `directory` (created if missing). Donors are
     /// rendered in parallel; the output depends only on `options`.
     ///
     /// - Throws: `SynthError` when a file cannot be written.
-    public static func generate(_ options: SynthOptions, to directory: String) throws -> SynthReport {
+    package static func generate(_ options: SynthOptions, to directory: String) throws -> SynthReport {
         let plan = SynthPlan(options)
         try OutputFiles.makeDirectory(directory)
         let donorCount = plan.world.donors.count
@@ -146,22 +146,22 @@ public enum Synth {
 
 /// The planned world and social graph, from which each donor's archive is rendered on demand.
 /// Tests and other generators use it to look at archive contents without writing files.
-public struct SynthPlan: Sendable {
-    public let world: SynthWorld
+package struct SynthPlan: Sendable {
+    package let world: SynthWorld
     let social: SocialPlan
 
-    public init(_ options: SynthOptions) {
+    package init(_ options: SynthOptions) {
         world = SynthWorld(options)
         social = SocialPlan(world: world)
     }
 
     /// The donor's archive content (before packaging): paths relative to the archive root.
-    public func entries(forDonor index: Int) -> [(path: String, bytes: [UInt8])] {
+    package func entries(forDonor index: Int) -> [(path: String, bytes: [UInt8])] {
         render(index).entries
     }
 
     /// Planned events per kind for the whole plan (see `SynthReport.events`).
-    public var plannedEvents: [String: Int] {
+    package var plannedEvents: [String: Int] {
         var tally = EventTally()
         tally.messaged = social.messageCount
         tally.followed = social.follows.count
@@ -209,14 +209,14 @@ struct DonorOutput: Sendable {
 }
 
 /// A file or folder the generator could not write.
-public struct SynthError: Error, Sendable, CustomStringConvertible {
-    public var path: String
-    public var message: String
+package struct SynthError: Error, Sendable, CustomStringConvertible {
+    package var path: String
+    package var message: String
 
-    public init(path: String, message: String) {
+    package init(path: String, message: String) {
         self.path = path
         self.message = message
     }
 
-    public var description: String { "whichtok: error: \(path): \(message)" }
+    package var description: String { "whichtok: error: \(path): \(message)" }
 }

@@ -1,7 +1,7 @@
 /// The attribute types every target reads: GEXF `integer`, `long`, `double`, `boolean`, `string` and
 /// GraphML `int`, `long`, `double`, `boolean`, `string` (the intersection of Gephi, networkx, igraph
 /// and Cytoscape).
-public enum AttributeType: Sendable, Equatable, CaseIterable {
+package enum AttributeType: Sendable, Equatable, CaseIterable {
     /// `true` or `false`.
     case boolean
     /// A 32-bit integer.
@@ -12,7 +12,7 @@ public enum AttributeType: Sendable, Equatable, CaseIterable {
     case string
 
     /// The GEXF spelling.
-    public var gexfName: String {
+    package var gexfName: String {
         switch self {
         case .boolean: "boolean"
         case .integer: "integer"
@@ -23,7 +23,7 @@ public enum AttributeType: Sendable, Equatable, CaseIterable {
     }
 
     /// The GraphML `attr.type` spelling.
-    public var graphMLName: String {
+    package var graphMLName: String {
         switch self {
         case .boolean: "boolean"
         case .integer: "int"
@@ -35,13 +35,13 @@ public enum AttributeType: Sendable, Equatable, CaseIterable {
 }
 
 /// One value of an attribute, as a reader would decode it.
-public enum AttributeValue: Sendable, Equatable, CustomStringConvertible {
+package enum AttributeValue: Sendable, Equatable, CustomStringConvertible {
     case integer(Int64)
     case double(Double)
     case boolean(Bool)
     case string(String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .integer(let value): String(value)
         case .double(let value): String(value)
@@ -57,9 +57,9 @@ public enum AttributeValue: Sendable, Equatable, CustomStringConvertible {
 /// attributes, shared, not copied) and formatted one at a time while writing. Names are
 /// `[a-z][a-z0-9_]*`, which is safe as a GEXF attribute id, a GraphML `attr.name` (an XML NMTOKEN), a
 /// CSV header and a Python identifier.
-public struct AttributeColumn {
-    public let name: String
-    public let type: AttributeType
+package struct AttributeColumn {
+    package let name: String
+    package let type: AttributeType
     let storage: Storage
     /// `name` as null-terminated UTF-8.
     let nameBytes: [UInt8]
@@ -102,7 +102,7 @@ public struct AttributeColumn {
     }
 
     /// The value of `row` as a reader decodes it (text after XML hygiene), or nil when there is none.
-    public func value(_ row: Int) -> AttributeValue? {
+    package func value(_ row: Int) -> AttributeValue? {
         switch storage {
         case .integers(let values): return .integer(Int64(values[row]))
         case .counts(let values, let stride, let offset): return .integer(Int64(values[row * stride + offset]))

@@ -7,19 +7,19 @@ import WhichtokGraph
 #endif
 
 /// An sRGB colour, 8 bits per channel.
-public struct RGB: Sendable, Hashable, CustomStringConvertible {
-    public var r: UInt8
-    public var g: UInt8
-    public var b: UInt8
+package struct RGB: Sendable, Hashable, CustomStringConvertible {
+    package var r: UInt8
+    package var g: UInt8
+    package var b: UInt8
 
-    public init(r: UInt8, g: UInt8, b: UInt8) {
+    package init(r: UInt8, g: UInt8, b: UInt8) {
         self.r = r
         self.g = g
         self.b = b
     }
 
     /// `#rrggbb`.
-    public var description: String {
+    package var description: String {
         let digits = Array("0123456789abcdef".utf8)
         var bytes: [UInt8] = [UInt8(ascii: "#")]
         for channel in [r, g, b] {
@@ -30,7 +30,7 @@ public struct RGB: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The colour in OKLab (Björn Ottosson, 2020): perceptual lightness `L` and opponent axes `a`, `b`.
-    public var oklab: (l: Double, a: Double, b: Double) {
+    package var oklab: (l: Double, a: Double, b: Double) {
         func linear(_ channel: UInt8) -> Double {
             let c = Double(channel) / 255
             return c <= 0.04045 ? c / 12.92 : pow((c + 0.055) / 1.055, 2.4)
@@ -49,7 +49,7 @@ public struct RGB: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Euclidean distance in OKLab (about 0.02 is just noticeable; palette colours are ≥ 0.1 apart).
-    public func distance(to other: RGB) -> Double {
+    package func distance(to other: RGB) -> Double {
         let p = oklab
         let q = other.oklab
         let dl = p.l - q.l
@@ -72,15 +72,15 @@ public struct RGB: Sendable, Hashable, CustomStringConvertible {
 /// used yet while any remain, then among all colours with a small penalty per reuse. Communities too
 /// small to matter on screen (fewer than max(2, n/1000) members, beyond the 8 largest, or beyond the
 /// first 256) share the neutral grey `tail`, as Gephi greys its "other" category.
-public enum CommunityPalette {
+package enum CommunityPalette {
     /// Colours in the order the greedy colouring prefers them.
-    public static let colors: [RGB] = makePalette(count: 24)
+    package static let colors: [RGB] = makePalette(count: 24)
 
     /// The colour of small communities.
-    public static let tail = RGB(r: 178, g: 178, b: 178)
+    package static let tail = RGB(r: 178, g: 178, b: 178)
 
     /// The most communities that get their own colour.
-    public static let colouredLimit = 256
+    package static let colouredLimit = 256
 
     static func makePalette(count: Int) -> [RGB] {
         var candidates: [RGB] = []
@@ -135,7 +135,7 @@ public enum CommunityPalette {
 
     /// A colour per community (`count` communities numbered by size, largest first, as Leiden numbers
     /// them). O(m + k²·|palette|) for k coloured communities.
-    public static func assign(_ graph: Graph, membership: [UInt32], count: Int) -> [RGB] {
+    package static func assign(_ graph: Graph, membership: [UInt32], count: Int) -> [RGB] {
         let n = graph.nodeCount
         guard count > 0 else { return [] }
         var sizes = [Int](repeating: 0, count: count)

@@ -17,32 +17,32 @@ import WhichtokStore
 ///
 /// Node ids are `n0 … n(N−1)` (graph node order) and edge ids `e0 … e(M−1)`: an undirected edge is
 /// written once, from its smaller endpoint, in CSR order.
-public struct ExportDocument {
-    public let graph: Graph
-    public let labels: AttributeColumn
-    public internal(set) var nodeColumns: [AttributeColumn]
+package struct ExportDocument {
+    package let graph: Graph
+    package let labels: AttributeColumn
+    package internal(set) var nodeColumns: [AttributeColumn]
     /// Indexed by CSR entry (`graph.targets` position).
-    public internal(set) var edgeColumns: [AttributeColumn]
+    package internal(set) var edgeColumns: [AttributeColumn]
     /// Per node: its community's colour (see `CommunityPalette`).
-    public let colors: [RGB]
+    package let colors: [RGB]
     /// Per node: `4 + 36·√((p − p_min)/(p_max − p_min))` for PageRank `p` (10 when all are equal).
-    public let sizes: [Float]
+    package let sizes: [Float]
     /// ForceAtlas2 positions, when a layout was computed.
-    public let positionX: [Float]?
-    public let positionY: [Float]?
+    package let positionX: [Float]?
+    package let positionY: [Float]?
     /// First and last known event time per node and per CSR entry (UTC seconds, 0 = unknown).
     let nodeFirst: [UInt32]
     let nodeLast: [UInt32]
     let edgeFirst: [UInt32]
     let edgeLast: [UInt32]
     /// How the graph, the analysis and the layout were made (one paragraph).
-    public let summary: String
+    package let summary: String
 
     /// Whether any node or edge has a known event time (a dynamic export is possible).
-    public var hasTimes: Bool { nodeFirst.contains { $0 != 0 } }
+    package var hasTimes: Bool { nodeFirst.contains { $0 != 0 } }
 
     /// Builds the document. `store` supplies labels, donors and event counts (nil for edge lists).
-    public init(analysis: Analysis, store: Store? = nil, layout: ForceAtlas2? = nil) {
+    package init(analysis: Analysis, store: Store? = nil, layout: ForceAtlas2? = nil) {
         let graph = analysis.graph
         let n = graph.nodeCount
         self.graph = graph

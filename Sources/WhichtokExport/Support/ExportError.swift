@@ -1,18 +1,18 @@
 /// Why an export failed.
-public struct ExportError: Error, Sendable, CustomStringConvertible {
+package struct ExportError: Error, Sendable, CustomStringConvertible {
     /// The kind of failure. New codes may be added.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    package struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: Hashable, Sendable { case cannotCreate, writeFailed, invalidRequest }
         private let value: Value
 
         /// The output (or its temporary file or folder) could not be created or renamed into place.
-        public static let cannotCreate = Code(value: .cannotCreate)
+        package static let cannotCreate = Code(value: .cannotCreate)
         /// Writing the output failed part-way (disk full, I/O error); nothing was left behind.
-        public static let writeFailed = Code(value: .writeFailed)
+        package static let writeFailed = Code(value: .writeFailed)
         /// The request itself is impossible (for example CSV to standard output).
-        public static let invalidRequest = Code(value: .invalidRequest)
+        package static let invalidRequest = Code(value: .invalidRequest)
 
-        public var description: String {
+        package var description: String {
             switch value {
             case .cannotCreate: "cannot create output"
             case .writeFailed: "write failed"
@@ -21,19 +21,19 @@ public struct ExportError: Error, Sendable, CustomStringConvertible {
         }
     }
 
-    public var code: Code
+    package var code: Code
     /// The path concerned, if any.
-    public var path: String?
+    package var path: String?
     /// What happened, for people.
-    public var message: String
+    package var message: String
 
-    public init(_ code: Code, path: String? = nil, message: String) {
+    package init(_ code: Code, path: String? = nil, message: String) {
         self.code = code
         self.path = path
         self.message = message
     }
 
-    public var description: String {
+    package var description: String {
         if let path { return "\(path): \(message)" }
         return message
     }

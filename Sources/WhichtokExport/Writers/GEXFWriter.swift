@@ -1,5 +1,5 @@
 /// The GEXF version to write.
-public enum GEXFVersion: String, Sendable, CaseIterable {
+package enum GEXFVersion: String, Sendable, CaseIterable {
     /// GEXF 1.3 (`http://gexf.net/1.3`): Gephi 0.10, networkx ≥ 3.6, graphology.
     case version13 = "1.3"
     /// GEXF 1.2draft (`http://www.gexf.net/1.2draft`): networkx before 3.6, older tools.
@@ -7,12 +7,12 @@ public enum GEXFVersion: String, Sendable, CaseIterable {
 }
 
 /// How to write GEXF.
-public struct GEXFOptions: Sendable, Equatable {
-    public var version: GEXFVersion = .version13
+package struct GEXFOptions: Sendable, Equatable {
+    package var version: GEXFVersion = .version13
     /// Give nodes and edges spells from their event times (`mode="dynamic"`, `timeformat="date"`), so
     /// Gephi's timeline can filter them.
-    public var dynamic = false
-    public init(version: GEXFVersion = .version13, dynamic: Bool = false) {
+    package var dynamic = false
+    package init(version: GEXFVersion = .version13, dynamic: Bool = false) {
         self.version = version
         self.dynamic = dynamic
     }

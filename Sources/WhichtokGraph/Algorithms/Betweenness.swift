@@ -14,30 +14,30 @@ import WhichtokSupport
 /// probability at least `1 − δ`; `errorBound` reports ε for δ = 0.05 (0 when exact).
 ///
 /// Complexity: O(k·m) unweighted, O(k·m·log n) weighted, in parallel over sources.
-public struct Betweenness: Sendable {
-    public enum Distance: String, Sendable, Equatable {
+package struct Betweenness: Sendable {
+    package enum Distance: String, Sendable, Equatable {
         case hops
         case inverseWeight = "inverse-weight"
     }
 
-    public struct Parameters: Sendable, Equatable {
-        public var distance: Distance = .hops
+    package struct Parameters: Sendable, Equatable {
+        package var distance: Distance = .hops
         /// Graphs with at most this many nodes are computed exactly.
-        public var exactLimit = 5_000
+        package var exactLimit = 5_000
         /// Sources sampled above `exactLimit`.
-        public var samples = 1_000
-        public var seed: UInt64 = 1
-        public init() {}
+        package var samples = 1_000
+        package var seed: UInt64 = 1
+        package init() {}
     }
 
-    public var parameters: Parameters
-    public var centrality: [Double]
-    public var sources: Int
-    public var isExact: Bool
+    package var parameters: Parameters
+    package var centrality: [Double]
+    package var sources: Int
+    package var isExact: Bool
     /// The additive error bound ε at confidence 95 % (0 when exact).
-    public var errorBound: Double
+    package var errorBound: Double
 
-    public init(_ graph: Graph, parameters: Parameters = Parameters()) {
+    package init(_ graph: Graph, parameters: Parameters = Parameters()) {
         self.parameters = parameters
         let n = graph.nodeCount
         let exact = n <= parameters.exactLimit || parameters.samples >= n

@@ -6,12 +6,12 @@
 /// Triangles are enumerated once each by orienting every edge from the endpoint of lower (degree, id)
 /// rank to the higher one ("forward" algorithm, Schank & Wagner 2005): O(m^1.5) time, in parallel over
 /// node chunks with per-chunk counters summed in chunk order.
-public struct LocalClustering: Sendable, Equatable {
-    public var coefficient: [Double]
+package struct LocalClustering: Sendable, Equatable {
+    package var coefficient: [Double]
     /// The mean of `coefficient` over all nodes (networkx `average_clustering`).
-    public var average: Double
+    package var average: Double
 
-    public init(_ graph: Graph) {
+    package init(_ graph: Graph) {
         let g = graph.undirected()
         let n = g.nodeCount
         let degree = (0..<n).map { g.offsets[$0 + 1] - g.offsets[$0] }

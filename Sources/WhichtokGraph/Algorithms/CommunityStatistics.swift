@@ -14,21 +14,21 @@
 /// `mixing[a][b]` is the weight from community `a` to `b` for the first `mixingLimit` communities (the
 /// largest): for undirected graphs it is symmetric with `I_a` on the diagonal; for directed graphs it
 /// sums `w(u → v)` for `u ∈ a, v ∈ b`. O(n + m + L²).
-public struct CommunityStatistics: Sendable {
-    public var size: [Int]
-    public var internalEdges: [Int]
-    public var internalWeight: [Double]
-    public var volume: [Double]
-    public var cut: [Double]
-    public var density: [Double]
-    public var internalWeightShare: [Double]
-    public var conductance: [Double]
-    public var eiIndex: [Double]
-    public var mixing: [[Double]]
+package struct CommunityStatistics: Sendable {
+    package var size: [Int]
+    package var internalEdges: [Int]
+    package var internalWeight: [Double]
+    package var volume: [Double]
+    package var cut: [Double]
+    package var density: [Double]
+    package var internalWeightShare: [Double]
+    package var conductance: [Double]
+    package var eiIndex: [Double]
+    package var mixing: [[Double]]
 
-    public var count: Int { size.count }
+    package var count: Int { size.count }
 
-    public init(_ graph: Graph, membership: [UInt32], mixingLimit: Int = 100) {
+    package init(_ graph: Graph, membership: [UInt32], mixingLimit: Int = 100) {
         let g = graph.undirected()
         let count = Int(membership.max().map { $0 + 1 } ?? 0)
         size = [Int](repeating: 0, count: count)
@@ -97,8 +97,8 @@ public struct CommunityStatistics: Sendable {
 /// Roles: hubs have `z ≥ 2.5` — provincial (P ≤ 0.30), connector (≤ 0.75), kinless; non-hubs —
 /// ultra-peripheral (P ≤ 0.05), peripheral (≤ 0.62), connector (≤ 0.80), kinless. Directed graphs use
 /// their undirected version. O(n + m).
-public struct NodeRoles: Sendable {
-    public enum Role: String, CaseIterable, Sendable {
+package struct NodeRoles: Sendable {
+    package enum Role: String, CaseIterable, Sendable {
         case ultraPeripheral = "ultra-peripheral"
         case peripheral
         case connector
@@ -108,7 +108,7 @@ public struct NodeRoles: Sendable {
         case kinlessHub = "kinless-hub"
 
         /// The role for participation `p` and within-module z-score `z`.
-        public init(participation p: Double, z: Double) {
+        package init(participation p: Double, z: Double) {
             if z >= 2.5 {
                 self = p <= 0.30 ? .provincialHub : p <= 0.75 ? .connectorHub : .kinlessHub
             } else {
@@ -117,11 +117,11 @@ public struct NodeRoles: Sendable {
         }
     }
 
-    public var participation: [Double]
-    public var withinModuleZ: [Double]
-    public var role: [Role]
+    package var participation: [Double]
+    package var withinModuleZ: [Double]
+    package var role: [Role]
 
-    public init(_ graph: Graph, membership: [UInt32]) {
+    package init(_ graph: Graph, membership: [UInt32]) {
         let g = graph.undirected()
         let n = g.nodeCount
         let count = Int(membership.max().map { $0 + 1 } ?? 0)

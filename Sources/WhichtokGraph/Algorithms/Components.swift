@@ -1,14 +1,14 @@
 /// Connected components (weakly connected for directed graphs).
-public struct Components: Sendable, Equatable {
+package struct Components: Sendable, Equatable {
     /// Component id per node. Components are numbered by size, largest first; ties by smallest node id.
-    public var component: [UInt32]
+    package var component: [UInt32]
     /// Nodes per component, indexed by component id.
-    public var sizes: [Int]
+    package var sizes: [Int]
 
-    public var count: Int { sizes.count }
+    package var count: Int { sizes.count }
 
     /// Labels the components by breadth-first search over out- and in-edges. O(n + m).
-    public init(_ graph: Graph) {
+    package init(_ graph: Graph) {
         let n = graph.nodeCount
         var raw = [UInt32](repeating: .max, count: n)
         var rawSizes: [Int] = []

@@ -2,12 +2,12 @@
 /// that it belongs to a subgraph whose nodes all have at least k neighbours in it. Degrees count
 /// distinct neighbours, ignoring direction and weight (networkx `core_number`, igraph `coreness`).
 /// O(n + m) with bucket queues.
-public struct CoreDecomposition: Sendable, Equatable {
-    public var core: [Int]
+package struct CoreDecomposition: Sendable, Equatable {
+    package var core: [Int]
     /// The largest core number (the graph's degeneracy).
-    public var maxCore: Int { core.max() ?? 0 }
+    package var maxCore: Int { core.max() ?? 0 }
 
-    public init(_ graph: Graph) {
+    package init(_ graph: Graph) {
         let g = graph.undirected()
         let n = g.nodeCount
         var degree = (0..<n).map { g.offsets[$0 + 1] - g.offsets[$0] }

@@ -3,17 +3,17 @@
 /// For an undirected graph `out == in == degree`. For a directed graph `degree = out + in` and
 /// `strength = outStrength + inStrength` (networkx's convention); `neighbours` counts distinct
 /// neighbours in either direction. O(n + m).
-public struct Degrees: Sendable, Equatable {
-    public var outDegree: [Int]
-    public var inDegree: [Int]
-    public var degree: [Int]
-    public var outStrength: [Double]
-    public var inStrength: [Double]
-    public var strength: [Double]
+package struct Degrees: Sendable, Equatable {
+    package var outDegree: [Int]
+    package var inDegree: [Int]
+    package var degree: [Int]
+    package var outStrength: [Double]
+    package var inStrength: [Double]
+    package var strength: [Double]
     /// Distinct neighbours, ignoring direction.
-    public var neighbours: [Int]
+    package var neighbours: [Int]
 
-    public init(_ graph: Graph) {
+    package init(_ graph: Graph) {
         let n = graph.nodeCount
         let offsets = graph.offsets
         outDegree = (0..<n).map { offsets[$0 + 1] - offsets[$0] }

@@ -5,9 +5,9 @@
 /// shares is `α_ij = (1 − p)^(k_i − 1)`. The edge is kept when `α_ij < α` from either end. From a node of
 /// degree 1 an edge is never significant (`α_ij = 1`), so it survives only if significant for the
 /// other end, as in the paper. O(m).
-public enum DisparityFilter {
+package enum DisparityFilter {
     /// The significance `min(α_ij, α_ji)` of every CSR entry (both copies of an undirected edge agree).
-    public static func significance(_ graph: Graph) -> [Double] {
+    package static func significance(_ graph: Graph) -> [Double] {
         let g = graph.undirected()
         let strength = Degrees.outStrengths(g)
         var result = [Double](repeating: 1, count: g.targets.count)
@@ -28,7 +28,7 @@ public enum DisparityFilter {
 
     /// The backbone of an undirected graph: edges with significance below `alpha`, nodes left without
     /// edges dropped. A directed graph is filtered on its undirected version.
-    public static func backbone(_ graph: Graph, alpha: Double) -> Graph {
+    package static func backbone(_ graph: Graph, alpha: Double) -> Graph {
         let g = graph.undirected()
         let significance = significance(g)
         var backbone = g.induced(keep: [Bool](repeating: true, count: g.nodeCount)) { significance[$0] < alpha }

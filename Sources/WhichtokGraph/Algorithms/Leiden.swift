@@ -1,7 +1,7 @@
 import WhichtokSupport
 
 /// The objective a partition is optimised for.
-public enum QualityFunction: String, CaseIterable, Sendable, Hashable {
+package enum QualityFunction: String, CaseIterable, Sendable, Hashable {
     /// Modularity with resolution γ (Newman–Girvan; Reichardt–Bornholdt):
     /// `Q = (1/2m) Σ_c (I_c − γ K_c² / 2m)`, where `I_c` is the weight of edges inside `c` counted in both
     /// directions, `K_c` the total strength of its nodes and `m` the total edge weight.
@@ -35,32 +35,32 @@ public enum QualityFunction: String, CaseIterable, Sendable, Hashable {
 /// Complexity: O(m) per pass of local moving (each visit scans one row); the number of passes is small
 /// in practice and aggregation shrinks the graph geometrically. Memory: O(n + m).
 /// Results are reproducible: the same graph, parameters and seed give the same partition.
-public struct Leiden: Sendable {
-    public struct Parameters: Sendable, Equatable {
-        public var objective: QualityFunction = .modularity
+package struct Leiden: Sendable {
+    package struct Parameters: Sendable, Equatable {
+        package var objective: QualityFunction = .modularity
         /// The resolution γ.
-        public var resolution = 1.0
+        package var resolution = 1.0
         /// The seed of the node orders.
-        public var seed: UInt64 = 1
+        package var seed: UInt64 = 1
         /// Full Leiden iterations, each starting from the previous partition; an iteration that changes
         /// nothing ends the run early. igraph uses 2, NetworKit 3.
-        public var iterations = 2
-        public init() {}
+        package var iterations = 2
+        package init() {}
     }
 
-    public var parameters: Parameters
+    package var parameters: Parameters
     /// Community per node: communities are numbered by size, largest first, ties by smallest node id.
-    public var membership: [UInt32]
-    public var communityCount: Int
+    package var membership: [UInt32]
+    package var communityCount: Int
     /// The objective value of `membership` (modularity at this γ, or CPM quality).
-    public var quality: Double
+    package var quality: Double
     /// Iterations done (≤ `parameters.iterations`).
-    public var iterationsDone: Int
+    package var iterationsDone: Int
     /// Aggregation levels of the last iteration.
-    public var levels: Int
+    package var levels: Int
 
     /// Runs Leiden on `graph`, optionally starting from `initial` (a community per node).
-    public init(_ graph: Graph, parameters: Parameters = Parameters(), initial: [UInt32]? = nil) {
+    package init(_ graph: Graph, parameters: Parameters = Parameters(), initial: [UInt32]? = nil) {
         self.parameters = parameters
         let g = graph.undirected()
         let n = g.nodeCount
@@ -179,7 +179,7 @@ public struct Leiden: Sendable {
     }
 
     /// Renumbers communities by size (largest first), ties by smallest member. Returns the count.
-    public static func rankBySize(_ labels: [UInt32]) -> ([UInt32], Int) {
+    package static func rankBySize(_ labels: [UInt32]) -> ([UInt32], Int) {
         let dense = compact(labels)  // first appearance = smallest member order
         var sizes: [Int] = []
         for c in dense {

@@ -1,10 +1,10 @@
 /// Quality of a partition.
-public enum Modularity {
+package enum Modularity {
     /// Modularity of `membership` (a community per node) at resolution γ:
     /// `Q = Σ_c [ I_c / 2m − γ (K_c / 2m)² ]`, where `I_c` is the weight of edges with both ends in `c`
     /// (counted in both directions), `K_c` the total strength of `c` and `2m` the total strength.
     /// Directed graphs are measured on their undirected version. O(n + m).
-    public static func of(_ graph: Graph, membership: [UInt32], resolution: Double = 1) -> Double {
+    package static func of(_ graph: Graph, membership: [UInt32], resolution: Double = 1) -> Double {
         let g = graph.undirected()
         let n = g.nodeCount
         guard n > 0, membership.count == n else { return 0 }
@@ -28,7 +28,7 @@ public enum Modularity {
     }
 
     /// The CPM quality `H = Σ_c (e_c − γ·n_c(n_c − 1)/2)`, `e_c` the internal weight (each edge once).
-    public static func cpm(_ graph: Graph, membership: [UInt32], resolution: Double) -> Double {
+    package static func cpm(_ graph: Graph, membership: [UInt32], resolution: Double) -> Double {
         let g = graph.undirected()
         let n = g.nodeCount
         guard n > 0, membership.count == n else { return 0 }

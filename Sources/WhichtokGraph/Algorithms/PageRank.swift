@@ -8,25 +8,25 @@
 /// Complexity: O(m) per iteration, pull-style over the in-CSR, in parallel over node chunks of equal
 /// edge counts (the sum for each node is done by one thread in a fixed order, so results are identical
 /// on every run).
-public struct PageRank: Sendable {
-    public struct Parameters: Sendable, Equatable {
+package struct PageRank: Sendable {
+    package struct Parameters: Sendable, Equatable {
         /// The damping factor α.
-        public var damping = 0.85
+        package var damping = 0.85
         /// Stop when Σ|x' − x| falls below this.
-        public var tolerance = 1e-9
-        public var maxIterations = 200
-        public init() {}
+        package var tolerance = 1e-9
+        package var maxIterations = 200
+        package init() {}
     }
 
-    public var parameters: Parameters
+    package var parameters: Parameters
     /// Rank per node.
-    public var rank: [Double]
+    package var rank: [Double]
     /// Iterations done.
-    public var iterations: Int
+    package var iterations: Int
     /// Final L1 change.
-    public var residual: Double
+    package var residual: Double
 
-    public init(_ graph: Graph, parameters: Parameters = Parameters()) {
+    package init(_ graph: Graph, parameters: Parameters = Parameters()) {
         self.parameters = parameters
         let n = graph.nodeCount
         guard n > 0 else {

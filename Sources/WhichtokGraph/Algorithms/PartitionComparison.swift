@@ -1,10 +1,10 @@
 /// Comparing two partitions of the same nodes.
-public enum PartitionComparison {
+package enum PartitionComparison {
     /// Normalised mutual information `NMI(A, B) = 2·I(A; B) / (H(A) + H(B))` (Danon et al. 2005; the
     /// arithmetic normalisation used by scikit-learn's default). 1 for identical partitions up to
     /// renaming; 1 when both are a single community; 0 when the partitions cover different numbers of
     /// nodes. O(n).
-    public static func normalizedMutualInformation(_ a: [UInt32], _ b: [UInt32]) -> Double {
+    package static func normalizedMutualInformation(_ a: [UInt32], _ b: [UInt32]) -> Double {
         guard a.count == b.count else { return 0 }
         let n = Double(a.count)
         guard a.count > 0 else { return 1 }

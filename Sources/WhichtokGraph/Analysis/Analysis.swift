@@ -2,61 +2,61 @@ import Dispatch
 import WhichtokStore
 
 /// Settings of a full analysis.
-public struct AnalysisOptions: Sendable, Equatable {
-    public var leiden = Leiden.Parameters()
-    public var pageRank = PageRank.Parameters()
+package struct AnalysisOptions: Sendable, Equatable {
+    package var leiden = Leiden.Parameters()
+    package var pageRank = PageRank.Parameters()
     /// Betweenness is costly on large graphs: nil skips it.
-    public var betweenness: Betweenness.Parameters?
+    package var betweenness: Betweenness.Parameters?
     /// Items listed per community (top hashtags, sounds, authors).
-    public var topItems = 5
+    package var topItems = 5
     /// Most central members listed per community (by PageRank).
-    public var centralMembers = 5
+    package var centralMembers = 5
     /// Communities covered by the mixing matrix (the largest).
-    public var mixingLimit = 100
+    package var mixingLimit = 100
     /// Events used for "what the community engages with" (the graph's time window and kinds).
-    public var engagementFilter = EventFilter()
-    public init() {}
+    package var engagementFilter = EventFilter()
+    package init() {}
 }
 
 /// An item a community engages with, and how often.
-public struct RankedItem: Sendable, Equatable {
-    public var node: NodeType
-    public var row: RowID
+package struct RankedItem: Sendable, Equatable {
+    package var node: NodeType
+    package var row: RowID
     /// Distinct (member, video) engagements, or the strength of an item node that is itself a member.
-    public var count: Double
+    package var count: Double
 }
 
 /// What a community is about and who sits at its centre.
-public struct CommunityProfile: Sendable, Equatable {
-    public var topHashtags: [RankedItem] = []
-    public var topSounds: [RankedItem] = []
-    public var topAuthors: [RankedItem] = []
+package struct CommunityProfile: Sendable, Equatable {
+    package var topHashtags: [RankedItem] = []
+    package var topSounds: [RankedItem] = []
+    package var topAuthors: [RankedItem] = []
     /// Members with the highest PageRank, best first (ties by node id).
-    public var centralMembers: [Int] = []
+    package var centralMembers: [Int] = []
 }
 
 /// Every measure of one graph: components, degrees, PageRank, the Leiden partition with its modularity,
 /// per-community statistics and profiles, mixing, roles, cores, clustering and (optionally) betweenness.
-public struct Analysis: Sendable {
-    public var graph: Graph
-    public var options: AnalysisOptions
-    public var components: Components
-    public var degrees: Degrees
-    public var pageRank: PageRank
-    public var leiden: Leiden
+package struct Analysis: Sendable {
+    package var graph: Graph
+    package var options: AnalysisOptions
+    package var components: Components
+    package var degrees: Degrees
+    package var pageRank: PageRank
+    package var leiden: Leiden
     /// Modularity of the partition at γ = 1 (whatever the objective optimised).
-    public var modularity: Double
-    public var communities: CommunityStatistics
-    public var profiles: [CommunityProfile]
-    public var roles: NodeRoles
-    public var cores: CoreDecomposition
-    public var clustering: LocalClustering
-    public var betweenness: Betweenness?
+    package var modularity: Double
+    package var communities: CommunityStatistics
+    package var profiles: [CommunityProfile]
+    package var roles: NodeRoles
+    package var cores: CoreDecomposition
+    package var clustering: LocalClustering
+    package var betweenness: Betweenness?
     /// Seconds per phase, in order (not part of any deterministic output).
-    public var timings: [(String, Double)]
+    package var timings: [(String, Double)]
 
     /// Runs the analysis. `store` (when the graph came from one) provides community profiles.
-    public init(_ graph: Graph, store: Store? = nil, options: AnalysisOptions = AnalysisOptions()) {
+    package init(_ graph: Graph, store: Store? = nil, options: AnalysisOptions = AnalysisOptions()) {
         var timings: [(String, Double)] = []
         func timed<T>(_ name: String, _ body: () -> T) -> T {
             let start = DispatchTime.now().uptimeNanoseconds
@@ -203,7 +203,7 @@ public struct Analysis: Sendable {
 
 extension RankedItem {
     /// The item's display label (`#tag`, sound title, author username).
-    public func label(in store: Store?) -> String {
+    package func label(in store: Store?) -> String {
         guard let store else { return "\(node.name)-\(row)" }
         switch node {
         case .hashtag:

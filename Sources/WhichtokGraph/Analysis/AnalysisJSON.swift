@@ -22,11 +22,11 @@ import WhichtokSupport
 ///
 /// Written compact through the shared `JSONWriter`, with `\b` and `\f` as `\u0008` and `\u000c`
 /// (the document's escaping from the start, kept so its bytes do not change).
-public enum AnalysisJSON {
+package enum AnalysisJSON {
     /// How the document's strings are escaped.
     static let escaping: JSONWriter.Escaping = []
 
-    public static func render(_ analysis: Analysis, store: Store?) -> String {
+    package static func render(_ analysis: Analysis, store: Store?) -> String {
         let graph = analysis.graph
         var w = JSONWriter(capacity: 256 + graph.nodeCount * 260, layout: .compact, escaping: escaping)
         w.beginObject()

@@ -2,14 +2,14 @@ import WhichtokStore
 
 extension GraphBuilder {
     /// The default kinds of the bipartite graphs: making and engaging with videos.
-    public static let bipartiteDefaultKinds: Set<EventKind> = [
+    package static let bipartiteDefaultKinds: Set<EventKind> = [
         .posted, .watched, .liked, .favorited, .shared, .commented, .replied, .duetted, .stitched,
     ]
 
     /// Bipartite account — hashtag (undirected): `w(a, h)` = the number of distinct videos carrying `h`
     /// that `a` posted or engaged with (by the filter's kinds), plus 1 if `a` favourited `h` (4CAT's
     /// author–tag network, counting engagement as well as authorship).
-    public static func accountHashtag(_ store: Store, filter: EventFilter = EventFilter()) -> Graph {
+    package static func accountHashtag(_ store: Store, filter: EventFilter = EventFilter()) -> Graph {
         bipartite(store, filter: filter, kind: .accountHashtag, itemType: .hashtag, itemCount: store.hashtags.count) {
             video, emit in
             for h in store.videos.hashtags(of: video) { emit(h) }
@@ -20,7 +20,7 @@ extension GraphBuilder {
 
     /// Bipartite account — sound: `w(a, s)` = distinct videos with sound `s` that `a` posted or engaged
     /// with, plus 1 if `a` favourited `s`.
-    public static func accountSound(_ store: Store, filter: EventFilter = EventFilter()) -> Graph {
+    package static func accountSound(_ store: Store, filter: EventFilter = EventFilter()) -> Graph {
         bipartite(store, filter: filter, kind: .accountSound, itemType: .sound, itemCount: store.sounds.count) {
             video, emit in
             let sound = store.videos.sound[Int(video)]
@@ -32,7 +32,7 @@ extension GraphBuilder {
 
     /// Bipartite account — author: `w(a, b)` = distinct videos by author `b` that `a` engaged with
     /// (own videos excluded). Authors are a second node type over the same account rows.
-    public static func accountAuthor(_ store: Store, filter: EventFilter = EventFilter()) -> Graph {
+    package static func accountAuthor(_ store: Store, filter: EventFilter = EventFilter()) -> Graph {
         bipartite(store, filter: filter, kind: .accountAuthor, itemType: .author, itemCount: store.accounts.count) {
             video, emit in
             let author = store.videos.author[Int(video)]
@@ -130,7 +130,7 @@ extension GraphBuilder {
     /// The co-hashtag network (undirected, one-mode): `w(g, h)` = the number of videos carrying both
     /// tags, each pair counted once per video. Videos: all the store's videos when the filter is empty;
     /// otherwise the videos that are objects of accepted events (posted, engaged). O(Σ_v t_v²).
-    public static func coHashtag(_ store: Store, filter: EventFilter = EventFilter()) -> Graph {
+    package static func coHashtag(_ store: Store, filter: EventFilter = EventFilter()) -> Graph {
         let videos = store.videos
         var chosen = [Bool](repeating: filter.isEmpty, count: videos.count)
         if !filter.isEmpty {

@@ -1,47 +1,47 @@
 import WhichtokStore
 
 /// Settings of the co-engagement graph.
-public struct CoEngagementOptions: Sendable, Equatable {
+package struct CoEngagementOptions: Sendable, Equatable {
     /// How much each engagement kind says (see `KindWeights.engagementDefaults`).
-    public var kindWeights = KindWeights.engagementDefaults
+    package var kindWeights = KindWeights.engagementDefaults
     /// Weights of the item families in an account's vector: the video itself, its author, its hashtags,
     /// its sound. Equal by default: sharing a video, an author, a tag or a sound each count.
-    public var videoWeight: Float = 1
-    public var authorWeight: Float = 1
-    public var hashtagWeight: Float = 1
-    public var soundWeight: Float = 1
+    package var videoWeight: Float = 1
+    package var authorWeight: Float = 1
+    package var hashtagWeight: Float = 1
+    package var soundWeight: Float = 1
     /// Items engaged by more accounts than this are left out of the product (their TF-IDF weight is
     /// low anyway; they would cost cap² work each). They still count in the vectors' norms.
-    public var popularityCap = 1_000
+    package var popularityCap = 1_000
     /// Neighbours kept per account (the k most similar); 0 keeps all. 10 keeps planted communities
     /// apart better than 25 on synthetic archives (Benchmarks/RESULTS.md, "Co-engagement
     /// neighbours") and keeps the graph sparse.
-    public var topK = 10
+    package var topK = 10
     /// Accounts engaging with fewer distinct items than this get no vector. An account known only by
     /// one follow (a follower in a donor's list) would otherwise have cosine 1 with every other such
     /// follower of the same donor.
-    public var minItems = 2
+    package var minItems = 2
     /// Similarities below this are dropped.
-    public var minSimilarity: Float = 0.01
+    package var minSimilarity: Float = 0.01
     /// When set, the disparity-filter backbone at this α is kept (after top-k).
-    public var backboneAlpha: Double?
+    package var backboneAlpha: Double?
 
-    public init() {}
+    package init() {}
 }
 
 /// The co-engagement graph and what computing it cost.
-public struct CoEngagementResult: Sendable {
-    public var graph: Graph
+package struct CoEngagementResult: Sendable {
+    package var graph: Graph
     /// Accounts with a non-empty engagement vector.
-    public var accounts: Int
+    package var accounts: Int
     /// Distinct items in the vectors.
-    public var items: Int
+    package var items: Int
     /// Non-zeros of the account × item matrix.
-    public var entries: Int
+    package var entries: Int
     /// Items skipped in the product because more than `popularityCap` accounts engaged with them.
-    public var popularItemsSkipped: Int
+    package var popularItemsSkipped: Int
     /// Multiply-adds done by the sparse product (Σ over kept items of df·(df − 1)).
-    public var accumulations: Int
+    package var accumulations: Int
 }
 
 extension GraphBuilder {
@@ -63,7 +63,7 @@ extension GraphBuilder {
     ///
     /// Complexity: O(E + nnz + Σ_{kept i} df_i²) time, in parallel over accounts; memory O(nnz) plus a
     /// dense accumulator of one float per account and thread.
-    public static func coEngagement(
+    package static func coEngagement(
         _ store: Store, filter: EventFilter = EventFilter(), options: CoEngagementOptions = CoEngagementOptions()
     ) -> CoEngagementResult {
         let matrix = EngagementMatrix(store, filter: filter, options: options)

@@ -1,27 +1,27 @@
 /// A malformed line of an edge list.
-public struct EdgeListError: Error, Sendable, Equatable, CustomStringConvertible {
+package struct EdgeListError: Error, Sendable, Equatable, CustomStringConvertible {
     /// 1-based line number.
-    public var line: Int
-    public var message: String
-    public var description: String { "line \(line): \(message)" }
+    package var line: Int
+    package var message: String
+    package var description: String { "line \(line): \(message)" }
 }
 
 /// An edge list read into a graph, with what was dropped or rounded on the way.
-public struct EdgeList: Sendable {
-    public var graph: Graph
+package struct EdgeList: Sendable {
+    package var graph: Graph
     /// Lines `a a [w]` (self-loops are not part of the graph model).
-    public var selfLoops = 0
+    package var selfLoops = 0
     /// The first self-loop's line, 0 when there is none.
-    public var firstSelfLoopLine = 0
+    package var firstSelfLoopLine = 0
     /// Lines between two different nodes with weight 0.
-    public var zeroWeights = 0
+    package var zeroWeights = 0
     /// The first zero weight's line, 0 when there is none.
-    public var firstZeroWeightLine = 0
+    package var firstZeroWeightLine = 0
     /// Integer weights that a 32-bit float cannot hold exactly (above 2^24 = 16777216, like 16777217),
     /// stored rounded to the nearest float.
-    public var roundedIntegers = 0
+    package var roundedIntegers = 0
     /// The first such weight's line, 0 when there is none.
-    public var firstRoundedLine = 0
+    package var firstRoundedLine = 0
 }
 
 /// Reads whitespace-separated edge lists: one `source target [weight]` per line (weight 1 when
@@ -36,16 +36,16 @@ public struct EdgeList: Sendable {
 /// `Float.leastNormalMagnitude` (about 1.2e-38). The running total is checked against the same bound,
 /// so no sum stored in single precision (parallel edges merged, the two directions of a directed edge,
 /// Leiden's weight from a node into a community or between aggregated communities) can overflow.
-public enum EdgeListReader {
+package enum EdgeListReader {
     /// Parses `bytes` into a graph (`.edgeList` kind); see `read(_:directed:)`.
-    public static func parse(_ bytes: [UInt8], directed: Bool) throws(EdgeListError) -> Graph {
+    package static func parse(_ bytes: [UInt8], directed: Bool) throws(EdgeListError) -> Graph {
         try read(bytes, directed: directed).graph
     }
 
     /// Parses `bytes` into a graph (`.edgeList` kind) and counts what was dropped or rounded. Throws on
     /// a line with one field or more than three, a weight that is not a finite decimal number ≥ 0, a
     /// weight outside a 32-bit float's range, and when the weights sum beyond that range. O(bytes + m).
-    public static func read(_ bytes: [UInt8], directed: Bool) throws(EdgeListError) -> EdgeList {
+    package static func read(_ bytes: [UInt8], directed: Bool) throws(EdgeListError) -> EdgeList {
         var numeric: [UInt64: UInt32] = [:]
         // Ids below this bound are mapped through a dense table (grown on demand), others by hashing.
         let denseLimit = UInt64(max(1 << 16, min(bytes.count / 2, 1 << 28)))

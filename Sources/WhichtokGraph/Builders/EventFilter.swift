@@ -4,19 +4,19 @@ import WhichtokStore
 ///
 /// An event passes when `since ≤ time < until` (UTC seconds) and its kind is in `kinds`. When a window
 /// is set, events of unknown time (0) are left out. `kinds == nil` means the builder's default set.
-public struct EventFilter: Sendable, Equatable {
-    public var since: UInt32?
-    public var until: UInt32?
-    public var kinds: Set<EventKind>?
+package struct EventFilter: Sendable, Equatable {
+    package var since: UInt32?
+    package var until: UInt32?
+    package var kinds: Set<EventKind>?
 
-    public init(since: UInt32? = nil, until: UInt32? = nil, kinds: Set<EventKind>? = nil) {
+    package init(since: UInt32? = nil, until: UInt32? = nil, kinds: Set<EventKind>? = nil) {
         self.since = since
         self.until = until
         self.kinds = kinds
     }
 
     /// Whether no window and no kinds are set.
-    public var isEmpty: Bool { since == nil && until == nil && kinds == nil }
+    package var isEmpty: Bool { since == nil && until == nil && kinds == nil }
 
     @inline(__always)
     func accepts(time: UInt32) -> Bool {
@@ -44,28 +44,28 @@ public struct EventFilter: Sendable, Equatable {
 }
 
 /// Weights per event kind, indexed by `EventKind.rawValue`.
-public struct KindWeights: Sendable, Equatable {
-    public var values: [Float]
+package struct KindWeights: Sendable, Equatable {
+    package var values: [Float]
 
-    public init(_ pairs: [EventKind: Float]) {
+    package init(_ pairs: [EventKind: Float]) {
         values = [Float](repeating: 0, count: EventKind.allCases.count)
         for (kind, weight) in pairs { values[Int(kind.rawValue)] = weight }
     }
 
-    public subscript(kind: EventKind) -> Float {
+    package subscript(kind: EventKind) -> Float {
         get { values[Int(kind.rawValue)] }
         set { values[Int(kind.rawValue)] = newValue }
     }
 
     /// The kinds with a positive weight.
-    public var kinds: Set<EventKind> { Set(EventKind.allCases.filter { self[$0] > 0 }) }
+    package var kinds: Set<EventKind> { Set(EventKind.allCases.filter { self[$0] > 0 }) }
 
     /// Interaction weights: the effort an interaction costs and how personally it is addressed.
     /// Replies, direct messages, duets and stitches (3) are addressed to a person and take effort;
     /// follows, comments and mentions (2) are deliberate but lighter; shares and favourites (1) are
     /// one tap but keep or pass a video on; likes (0.5) are one tap; views (0.1) are passive and
     /// numerous, so they count only in bulk.
-    public static let interactionDefaults = KindWeights([
+    package static let interactionDefaults = KindWeights([
         .replied: 3, .messaged: 3, .duetted: 3, .stitched: 3,
         .followed: 2, .commented: 2, .mentioned: 2,
         .shared: 1, .favorited: 1, .liked: 0.5, .watched: 0.1,
@@ -74,7 +74,7 @@ public struct KindWeights: Sendable, Equatable {
     /// Co-engagement weights: how strongly an event says the account cares for the item. Making
     /// something with it (posting, duet, stitch: 4) > keeping or passing it on (favourite, share,
     /// comment, reply: 3) > following its author (2) and liking (2) > watching (1).
-    public static let engagementDefaults = KindWeights([
+    package static let engagementDefaults = KindWeights([
         .posted: 4, .duetted: 4, .stitched: 4,
         .favorited: 3, .shared: 3, .commented: 3, .replied: 3,
         .followed: 2, .liked: 2, .watched: 1,

@@ -2,7 +2,7 @@ import WhichtokStore
 
 /// Builders that turn the store into graphs. Each reads only the store's public columns and returns a
 /// `Graph` whose `parameters` record how it was made.
-public enum GraphBuilder {}
+package enum GraphBuilder {}
 
 extension GraphBuilder {
     /// The directed interaction graph: an edge `a → b` for every way account `a` addressed account `b`.
@@ -21,7 +21,7 @@ extension GraphBuilder {
     ///
     /// The kind filter applies to the counter kind. Complexity: O(E log E) for the sort-and-reduce over
     /// the E addressed events.
-    public static func interaction(
+    package static func interaction(
         _ store: Store, filter: EventFilter = EventFilter(), weights: KindWeights = .interactionDefaults
     ) -> Graph {
         let defaults = weights.kinds.union([.mentioned])

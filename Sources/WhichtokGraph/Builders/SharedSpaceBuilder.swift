@@ -1,14 +1,14 @@
 import WhichtokStore
 
 /// Settings of the shared-space graph.
-public struct SharedSpaceOptions: Sendable, Equatable {
+package struct SharedSpaceOptions: Sendable, Equatable {
     /// `a`: the share of the total weight that comes from direct interaction.
-    public var interactionShare = 0.5
+    package var interactionShare = 0.5
     /// `b`: the share that comes from co-engagement.
-    public var coEngagementShare = 0.5
-    public var interactionWeights = KindWeights.interactionDefaults
-    public var coEngagement = CoEngagementOptions()
-    public init() {}
+    package var coEngagementShare = 0.5
+    package var interactionWeights = KindWeights.interactionDefaults
+    package var coEngagement = CoEngagementOptions()
+    package init() {}
 }
 
 extension GraphBuilder {
@@ -24,7 +24,7 @@ extension GraphBuilder {
     /// weight, the cosine, and first/last interaction time.
     ///
     /// Complexity: the two builders plus O(m log m) for the merge.
-    public static func sharedSpace(
+    package static func sharedSpace(
         _ store: Store, filter: EventFilter = EventFilter(), options: SharedSpaceOptions = SharedSpaceOptions()
     ) -> Graph {
         var interactionFilter = filter

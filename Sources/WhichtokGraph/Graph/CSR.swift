@@ -51,7 +51,7 @@ enum CSR {
 extension Graph {
     /// The undirected version of a directed graph: `{u, v}` weighs `w(u→v) + w(v→u)`. An undirected
     /// graph is returned as it is. Per-edge attributes are dropped. O(n + m).
-    public func undirected() -> Graph {
+    package func undirected() -> Graph {
         guard isDirected else { return self }
         let n = nodeCount
         var offsetsOut = [Int](repeating: 0, count: n + 1)

@@ -1,7 +1,7 @@
 import WhichtokStore
 
 /// The graphs whichtok builds. Raw values are the names used by the CLI and reports.
-public enum GraphKind: String, CaseIterable, Sendable, Hashable {
+package enum GraphKind: String, CaseIterable, Sendable, Hashable {
     /// Directed account → account: follows, comments, replies, mentions, messages, duets, stitches
     /// and engagement with a known author's videos.
     case interaction
@@ -22,7 +22,7 @@ public enum GraphKind: String, CaseIterable, Sendable, Hashable {
 }
 
 /// What a node stands for. Raw values are stable (the exporter writes them).
-public enum NodeType: UInt8, CaseIterable, Sendable, Hashable {
+package enum NodeType: UInt8, CaseIterable, Sendable, Hashable {
     /// A row of `store.accounts`.
     case account = 0
     /// A row of `store.hashtags`.
@@ -34,7 +34,7 @@ public enum NodeType: UInt8, CaseIterable, Sendable, Hashable {
     /// A node of an edge-list file; its label is in `Graph.externalLabels`.
     case external
 
-    public var name: String {
+    package var name: String {
         switch self {
         case .account: "account"
         case .hashtag: "hashtag"
@@ -48,26 +48,26 @@ public enum NodeType: UInt8, CaseIterable, Sendable, Hashable {
 /// Per-edge attributes, parallel to `Graph.targets` (entry `e` describes the edge stored at
 /// `targets[e]`). Arrays a builder does not fill are empty. Undirected graphs store every edge in both
 /// directions; both copies carry the same attributes.
-public struct EdgeAttributes: Sendable, Equatable {
+package struct EdgeAttributes: Sendable, Equatable {
     /// Interaction counts per event kind, `EventKind.allCases.count` entries per edge:
     /// `kindCounts[e * EdgeAttributes.kindStride + Int(kind.rawValue)]`. Interaction and shared-space graphs.
-    public var kindCounts: [UInt32] = []
+    package var kindCounts: [UInt32] = []
     /// The interaction part of the weight (Σ kind weight × count; both directions summed in
     /// undirected graphs). Interaction and shared-space graphs.
-    public var interactionWeight: [Float] = []
+    package var interactionWeight: [Float] = []
     /// The co-engagement similarity (cosine, 0…1). Co-engagement and shared-space graphs.
-    public var coEngagement: [Float] = []
+    package var coEngagement: [Float] = []
     /// First and last interaction time (UTC seconds), 0 when unknown.
-    public var firstTime: [UInt32] = []
-    public var lastTime: [UInt32] = []
+    package var firstTime: [UInt32] = []
+    package var lastTime: [UInt32] = []
 
     /// Entries of `kindCounts` per edge.
-    public static let kindStride = EventKind.allCases.count
+    package static let kindStride = EventKind.allCases.count
 
-    public init() {}
+    package init() {}
 
     /// The count of one interaction kind on edge `e`, 0 when the graph keeps no counts.
-    public func count(_ kind: EventKind, edge e: Int) -> UInt32 {
+    package func count(_ kind: EventKind, edge e: Int) -> UInt32 {
         let index = e * Self.kindStride + Int(kind.rawValue)
         return index < kindCounts.count ? kindCounts[index] : 0
     }
@@ -96,23 +96,23 @@ public struct EdgeAttributes: Sendable, Equatable {
 
 /// How a graph was made: its kind and the filters applied. Reports print it so every number can be
 /// reproduced.
-public struct GraphParameters: Sendable, Equatable {
-    public var kind: GraphKind
+package struct GraphParameters: Sendable, Equatable {
+    package var kind: GraphKind
     /// Events before this time (UTC seconds) were left out; nil when unbounded.
-    public var since: UInt32?
+    package var since: UInt32?
     /// Events at or after this time were left out; nil when unbounded.
-    public var until: UInt32?
+    package var until: UInt32?
     /// The event kinds used; nil means the builder's default set.
-    public var kinds: [EventKind]?
-    public var minWeight: Float = 0
-    public var minDegree: Int = 0
-    public var largestComponentOnly = false
+    package var kinds: [EventKind]?
+    package var minWeight: Float = 0
+    package var minDegree: Int = 0
+    package var largestComponentOnly = false
     /// Builder-specific settings as (name, value) pairs in a fixed order, e.g. `("top_k", "25")`.
-    public var settings: [(String, String)] = []
+    package var settings: [(String, String)] = []
 
-    public init(kind: GraphKind) { self.kind = kind }
+    package init(kind: GraphKind) { self.kind = kind }
 
-    public static func == (a: GraphParameters, b: GraphParameters) -> Bool {
+    package static func == (a: GraphParameters, b: GraphParameters) -> Bool {
         a.kind == b.kind && a.since == b.since && a.until == b.until && a.kinds == b.kinds
             && a.minWeight == b.minWeight && a.minDegree == b.minDegree
             && a.largestComponentOnly == b.largestComponentOnly
@@ -131,32 +131,32 @@ public struct GraphParameters: Sendable, Equatable {
 /// (a store row), and `label(of:in:)` resolves the display name lazily, so no `String` is touched by the
 /// algorithms. Memory: 8(n+1) + 8m bytes for the CSR (12m more for the in-CSR of a directed graph),
 /// plus the optional per-edge attributes.
-public struct Graph: Sendable {
-    public internal(set) var parameters: GraphParameters
-    public let isDirected: Bool
-    public internal(set) var offsets: [Int]
-    public internal(set) var targets: [UInt32]
-    public internal(set) var weights: [Float]
+package struct Graph: Sendable {
+    package internal(set) var parameters: GraphParameters
+    package let isDirected: Bool
+    package internal(set) var offsets: [Int]
+    package internal(set) var targets: [UInt32]
+    package internal(set) var weights: [Float]
     /// Reverse CSR of a directed graph (empty for undirected graphs): the sources of edges into `v` are
     /// `inSources[inOffsets[v] ..< inOffsets[v + 1]]`.
-    public internal(set) var inOffsets: [Int]
-    public internal(set) var inSources: [UInt32]
-    public internal(set) var inWeights: [Float]
-    public internal(set) var nodeTypes: [NodeType]
-    public internal(set) var nodeRows: [RowID]
+    package internal(set) var inOffsets: [Int]
+    package internal(set) var inSources: [UInt32]
+    package internal(set) var inWeights: [Float]
+    package internal(set) var nodeTypes: [NodeType]
+    package internal(set) var nodeRows: [RowID]
     /// Labels of `.external` nodes (edge-list graphs), indexed by node; empty otherwise.
-    public internal(set) var externalLabels: [String]
-    public internal(set) var edgeAttributes: EdgeAttributes
+    package internal(set) var externalLabels: [String]
+    package internal(set) var edgeAttributes: EdgeAttributes
 
-    public var kind: GraphKind { parameters.kind }
-    public var nodeCount: Int { offsets.count - 1 }
+    package var kind: GraphKind { parameters.kind }
+    package var nodeCount: Int { offsets.count - 1 }
     /// Stored CSR entries: directed edges, or twice the undirected edges.
-    public var entryCount: Int { targets.count }
+    package var entryCount: Int { targets.count }
     /// Edges: directed edges, or undirected pairs.
-    public var edgeCount: Int { isDirected ? targets.count : targets.count / 2 }
+    package var edgeCount: Int { isDirected ? targets.count : targets.count / 2 }
 
     /// Σ of edge weights, each edge counted once (`m` in the modularity formula).
-    public var totalWeight: Double {
+    package var totalWeight: Double {
         let sum = weights.withUnsafeBufferPointer { buffer in
             var total = 0.0
             for w in buffer { total += Double(w) }
@@ -167,7 +167,7 @@ public struct Graph: Sendable {
 
     /// The out-neighbour range of `u` in `targets`/`weights`.
     @inline(__always)
-    public func neighbours(of u: Int) -> Range<Int> { offsets[u]..<offsets[u + 1] }
+    package func neighbours(of u: Int) -> Range<Int> { offsets[u]..<offsets[u + 1] }
 
     /// Creates a graph from CSR arrays that already satisfy the invariants (rows sorted, no duplicates,
     /// no self-loops, both directions for undirected graphs). Builds the in-CSR of a directed graph.
@@ -204,7 +204,7 @@ public struct Graph: Sendable {
     /// differ in length, the extra entries of the longer ones are ignored.
     ///
     /// Complexity: O(n + m) (two counting-sort passes).
-    public init(
+    package init(
         nodeCount: Int, sources: [UInt32], targets: [UInt32], weights: [Float], directed: Bool,
         labels: [String] = [], kind: GraphKind = .edgeList
     ) {
@@ -266,7 +266,7 @@ public struct Graph: Sendable {
     }
 
     /// A convenience for small graphs (tests, examples): `edges` as (u, v, weight) triples.
-    public init(nodeCount: Int, edges: [(Int, Int, Float)], directed: Bool = false) {
+    package init(nodeCount: Int, edges: [(Int, Int, Float)], directed: Bool = false) {
         self.init(
             nodeCount: nodeCount, sources: edges.map { UInt32($0.0) }, targets: edges.map { UInt32($0.1) },
             weights: edges.map { $0.2 }, directed: directed)
@@ -274,7 +274,7 @@ public struct Graph: Sendable {
 
     /// The display label of node `u`: an account's username (see `Store.label(ofAccount:)`), `#name` for
     /// a hashtag, a sound's title, or the edge-list label. Resolved on demand; never used by algorithms.
-    public func label(of u: Int, in store: Store? = nil) -> String {
+    package func label(of u: Int, in store: Store? = nil) -> String {
         let row = nodeRows[u]
         switch nodeTypes[u] {
         case .external:
@@ -299,13 +299,13 @@ public struct Graph: Sendable {
     }
 
     /// The weight of edge `u → v`, 0 when absent. O(log deg(u)) (rows are sorted).
-    public func weight(from u: Int, to v: Int) -> Float {
+    package func weight(from u: Int, to v: Int) -> Float {
         guard let e = edgeIndex(from: u, to: v) else { return 0 }
         return weights[e]
     }
 
     /// The position of edge `u → v` in `targets`, or nil. O(log deg(u)).
-    public func edgeIndex(from u: Int, to v: Int) -> Int? {
+    package func edgeIndex(from u: Int, to v: Int) -> Int? {
         var low = offsets[u]
         var high = offsets[u + 1]
         let key = UInt32(v)

@@ -1,24 +1,24 @@
 /// Structural filters applied after a graph is built: minimum edge weight, minimum degree, largest
 /// component. (Time windows and event kinds are applied by the builders, on events.)
-public struct GraphFilter: Sendable, Equatable {
+package struct GraphFilter: Sendable, Equatable {
     /// Edges lighter than this are dropped (0 keeps all).
-    public var minWeight: Float = 0
+    package var minWeight: Float = 0
     /// Nodes with fewer distinct neighbours than this (after the weight filter) are dropped, in one pass.
-    public var minDegree: Int = 0
+    package var minDegree: Int = 0
     /// Keep only the largest (weakly) connected component.
-    public var largestComponentOnly = false
+    package var largestComponentOnly = false
     /// Drop nodes left without any edge. Builders only create nodes that have edges, so this matters
     /// only after the other filters.
-    public var dropIsolated = true
+    package var dropIsolated = true
 
-    public init(minWeight: Float = 0, minDegree: Int = 0, largestComponentOnly: Bool = false) {
+    package init(minWeight: Float = 0, minDegree: Int = 0, largestComponentOnly: Bool = false) {
         self.minWeight = minWeight
         self.minDegree = minDegree
         self.largestComponentOnly = largestComponentOnly
     }
 
     /// Applies the filters in order: weight, degree, isolated nodes, largest component. O(n + m) each.
-    public func apply(to graph: Graph) -> Graph {
+    package func apply(to graph: Graph) -> Graph {
         var result = graph
         if minWeight > 0 {
             let all = [Bool](repeating: true, count: result.nodeCount)

@@ -35,45 +35,45 @@ import WhichtokSupport
 /// are combined chunk by chunk, so the same graph, parameters and seed give bit-identical positions on
 /// every run and any number of cores. Memory: about 110 bytes per node (with the tree) plus a copy of
 /// the CSR (12 bytes per stored edge).
-public struct ForceAtlas2: Sendable {
-    public struct Parameters: Sendable, Equatable {
+package struct ForceAtlas2: Sendable {
+    package struct Parameters: Sendable, Equatable {
         /// Iterations to run. With community-seeded starting positions 50–100 iterations already
         /// separate the communities of a 10,000-node graph; Gephi users often continue interactively.
-        public var iterations = 100
+        package var iterations = 100
         /// The seed of the starting positions.
-        public var seed: UInt64 = 1
+        package var seed: UInt64 = 1
         /// Repulsion strength `k_r`; nil picks Gephi's default (2 from 100 nodes, else 10).
-        public var scalingRatio: Double?
+        package var scalingRatio: Double?
         /// Gravity `g` towards the origin.
-        public var gravity = 1.0
+        package var gravity = 1.0
         /// Gravity grows with distance (`g·m·d`) instead of being constant.
-        public var strongGravity = false
+        package var strongGravity = false
         /// LinLog attraction `log(1 + d)`: tighter, more separated clusters.
-        public var linLog = false
+        package var linLog = false
         /// Divide attraction by the node's mass ("dissuade hubs", Gephi's outbound attraction distribution).
-        public var dissuadeHubs = false
+        package var dissuadeHubs = false
         /// Exponent `δ` applied to edge weights (0 ignores weights).
-        public var edgeWeightInfluence = 1.0
+        package var edgeWeightInfluence = 1.0
         /// Tolerated swinging τ (higher is faster and less precise).
-        public var jitterTolerance = 1.0
+        package var jitterTolerance = 1.0
         /// Barnes–Hut approximation; nil turns it on from 1,000 nodes, as Gephi does.
-        public var barnesHut: Bool?
+        package var barnesHut: Bool?
         /// Barnes–Hut accuracy θ (Gephi's default 1.2; smaller is more exact).
-        public var theta = 1.2
-        public init() {}
+        package var theta = 1.2
+        package init() {}
     }
 
-    public var parameters: Parameters
+    package var parameters: Parameters
     /// Positions, one per node.
-    public var x: [Float]
-    public var y: [Float]
+    package var x: [Float]
+    package var y: [Float]
     /// Iterations done.
-    public var iterationsDone: Int
+    package var iterationsDone: Int
     /// The global speed after the last iteration.
-    public var speed: Double
+    package var speed: Double
 
     /// Lays `graph` out. `communities` (one per node), when given, only shapes the starting positions.
-    public init(_ graph: Graph, parameters: Parameters = Parameters(), communities: [UInt32]? = nil) {
+    package init(_ graph: Graph, parameters: Parameters = Parameters(), communities: [UInt32]? = nil) {
         self.parameters = parameters
         var state = ForceAtlas2State(graph, parameters: parameters, communities: communities)
         for _ in 0..<max(0, parameters.iterations) { state.step() }

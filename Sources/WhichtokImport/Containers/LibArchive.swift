@@ -2,7 +2,7 @@
 // ArchiveWriter.swift). The owner types below free their handles in `deinit`; nothing outside this
 // file sees an `OpaquePointer` to an archive.
 
-import CArchive
+internal import CArchive
 import WhichtokSupport
 
 #if canImport(Glibc)

@@ -1,4 +1,4 @@
-import CSimdJSON
+internal import CSimdJSON
 
 /// One `log.entries[i]` of a HAR, as `HARScanner` found it. Its byte views point into the HAR's
 /// buffer and the scanner's own buffers: valid only inside the `scan` call that produced it.

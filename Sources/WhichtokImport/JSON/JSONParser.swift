@@ -1,4 +1,4 @@
-import CSimdJSON
+internal import CSimdJSON
 
 /// Invalid JSON: where (byte offset from the start of the input, BOM included) and what.
 public struct JSONError: Error, Sendable, CustomStringConvertible {

@@ -13,9 +13,9 @@ import WhichtokSupport
 /// written over the closing bytes, followed by a fresh closing, in one `pwrite`, then `fsync`ed. An
 /// interrupted run therefore leaves a valid HAR holding every entry written so far. The file is
 /// created with mode 0600: it holds the cookies sent, which may include a login session.
-public final class HARWriter {
-    public let path: String
-    public private(set) var entryCount = 0
+package final class HARWriter {
+    package let path: String
+    package private(set) var entryCount = 0
     private var descriptor: Int32
     /// Where the closing bytes start: the next entry is written here.
     private var closingOffset: off_t
@@ -27,7 +27,7 @@ public final class HARWriter {
     ///   - creatorVersion: whichtok's version, for `log.creator`.
     ///   - comment: `log.comment`, e.g. the command that made the file.
     /// - Throws: `ScrapeError` with code `.cannotWrite`.
-    public init(path: String, overwrite: Bool, creatorVersion: String, comment: String) throws(ScrapeError) {
+    package init(path: String, overwrite: Bool, creatorVersion: String, comment: String) throws(ScrapeError) {
         self.path = path
         let flags = O_WRONLY | O_CREAT | O_CLOEXEC | (overwrite ? O_TRUNC : O_EXCL)
         let fd = open(path, flags, 0o600)
@@ -57,7 +57,7 @@ public final class HARWriter {
     /// Appends one entry and makes it durable (`fsync`) before returning.
     /// - Throws: `ScrapeError` with code `.cannotWrite`; the file then still ends after the last
     ///   complete entry unless the disk itself failed mid-write.
-    public func append(_ exchange: HTTPExchange) throws(ScrapeError) {
+    package func append(_ exchange: HTTPExchange) throws(ScrapeError) {
         var bytes: [UInt8] = entryCount == 0 ? [UInt8(ascii: "\n")] : Array(",\n".utf8)
         bytes += Self.entry(exchange)
         let entryLength = bytes.count
@@ -68,7 +68,7 @@ public final class HARWriter {
     }
 
     /// Closes the file. It is already a complete HAR; calling this twice is harmless.
-    public func close() {
+    package func close() {
         guard descriptor >= 0 else { return }
         closeDescriptor(descriptor)
         descriptor = -1

@@ -6,12 +6,12 @@
 
 /// A stop request shared between the scraper and whoever can interrupt it (a SIGINT handler, a
 /// test). Waits made through it end early when it is cancelled.
-public final class Cancellation: @unchecked Sendable {
+package final class Cancellation: @unchecked Sendable {
     private var mutex = pthread_mutex_t()
     private var condition = pthread_cond_t()
     private var cancelled = false
 
-    public init() {
+    package init() {
         pthread_mutex_init(&mutex, nil)
         var attributes = pthread_condattr_t()
         pthread_condattr_init(&attributes)
@@ -28,14 +28,14 @@ public final class Cancellation: @unchecked Sendable {
     }
 
     /// Asks the scraper to stop after the request in flight (which is aborted). Safe from any thread.
-    public func cancel() {
+    package func cancel() {
         pthread_mutex_lock(&mutex)
         cancelled = true
         pthread_cond_broadcast(&condition)
         pthread_mutex_unlock(&mutex)
     }
 
-    public var isCancelled: Bool {
+    package var isCancelled: Bool {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
         return cancelled
@@ -44,7 +44,7 @@ public final class Cancellation: @unchecked Sendable {
     /// Sleeps for `seconds` unless cancelled first.
     /// - Returns: false when cancelled (before or during the wait).
     @discardableResult
-    public func sleep(seconds: Double) -> Bool {
+    package func sleep(seconds: Double) -> Bool {
         pthread_mutex_lock(&mutex)
         defer { pthread_mutex_unlock(&mutex) }
         guard seconds > 0 else { return !cancelled }

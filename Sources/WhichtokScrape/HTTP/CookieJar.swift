@@ -5,21 +5,21 @@
 #endif
 
 /// One cookie, as a Netscape cookie file or a `Set-Cookie` header describes it.
-public struct Cookie: Sendable, Equatable {
-    public var name: String
-    public var value: String
+package struct Cookie: Sendable, Equatable {
+    package var name: String
+    package var value: String
     /// Lowercased, without a leading dot.
-    public var domain: String
+    package var domain: String
     /// Whether subdomains of `domain` get the cookie too (a leading dot / `TRUE` in the file).
-    public var includeSubdomains: Bool
-    public var path: String
+    package var includeSubdomains: Bool
+    package var path: String
     /// Sent over https only.
-    public var secure: Bool
-    public var httpOnly: Bool
+    package var secure: Bool
+    package var httpOnly: Bool
     /// Expiry in seconds since 1970 UTC; 0 for a session cookie.
-    public var expires: Int
+    package var expires: Int
 
-    public init(
+    package init(
         name: String, value: String, domain: String, includeSubdomains: Bool, path: String = "/",
         secure: Bool = false, httpOnly: Bool = false, expires: Int = 0
     ) {
@@ -49,18 +49,18 @@ public struct Cookie: Sendable, Equatable {
 }
 
 /// The cookies sent with each request: those of `--cookies FILE`, updated by `Set-Cookie` answers.
-public struct CookieJar: Sendable {
-    public private(set) var cookies: [Cookie] = []
+package struct CookieJar: Sendable {
+    package private(set) var cookies: [Cookie] = []
 
-    public init(_ cookies: [Cookie] = []) {
+    package init(_ cookies: [Cookie] = []) {
         for cookie in cookies { store(cookie) }
     }
 
     /// A problem with one line of a cookie file; names the line, never the cookie's value.
-    public struct LineProblem: Sendable, Equatable, CustomStringConvertible {
-        public var line: Int
-        public var message: String
-        public var description: String { "line \(line): \(message)" }
+    package struct LineProblem: Sendable, Equatable, CustomStringConvertible {
+        package var line: Int
+        package var message: String
+        package var description: String { "line \(line): \(message)" }
     }
 
     /// Parses the Netscape cookie-file format browser extensions export (`cookies.txt`): one cookie
@@ -68,7 +68,7 @@ public struct CookieJar: Sendable {
     /// secure `TRUE`/`FALSE`, expiry in Unix seconds, name, value). Lines starting with `#` are
     /// comments, except that a `#HttpOnly_` prefix marks an HttpOnly cookie. Malformed lines are
     /// skipped and reported.
-    public static func parseNetscape(_ text: String) -> (cookies: [Cookie], problems: [LineProblem]) {
+    package static func parseNetscape(_ text: String) -> (cookies: [Cookie], problems: [LineProblem]) {
         var cookies: [Cookie] = []
         var problems: [LineProblem] = []
         var number = 0
@@ -124,14 +124,14 @@ public struct CookieJar: Sendable {
     }
 
     /// Adds or replaces (same name, domain and path) a cookie; an expired one removes it.
-    public mutating func store(_ cookie: Cookie, now: Int? = nil) {
+    package mutating func store(_ cookie: Cookie, now: Int? = nil) {
         let now = now ?? WallClock.now().seconds
         cookies.removeAll { $0.name == cookie.name && $0.domain == cookie.domain && $0.path == cookie.path }
         if cookie.expires == 0 || cookie.expires > now { cookies.append(cookie) }
     }
 
     /// The cookies for a request, longest path first (RFC 6265, section 5.4).
-    public func cookies(host: String, path: String, secure: Bool, now: Int? = nil) -> [Cookie] {
+    package func cookies(host: String, path: String, secure: Bool, now: Int? = nil) -> [Cookie] {
         let now = now ?? WallClock.now().seconds
         return cookies.filter { $0.matches(host: host, path: path, secure: secure, now: now) }
             .sorted { $0.path.count > $1.path.count }
@@ -139,14 +139,14 @@ public struct CookieJar: Sendable {
 
     /// The value of a cookie visible to `host` (e.g. `msToken`, which TikTok also expects as a
     /// query parameter), or nil.
-    public func value(named name: String, host: String, now: Int? = nil) -> String? {
+    package func value(named name: String, host: String, now: Int? = nil) -> String? {
         let now = now ?? WallClock.now().seconds
         return cookies.last { $0.name == name && $0.matches(host: host, path: "/", secure: true, now: now) }?.value
     }
 
     /// Takes the `Set-Cookie` headers of a response to a request for `host` and `path`. Cookies for
     /// other domains than the host's own are ignored.
-    public mutating func take(setCookieHeaders headers: [String], host: String, path: String, now: Int? = nil) {
+    package mutating func take(setCookieHeaders headers: [String], host: String, path: String, now: Int? = nil) {
         let now = now ?? WallClock.now().seconds
         for header in headers {
             for text in SetCookie.split(header) {
@@ -286,7 +286,7 @@ enum HTTPDate {
 extension CookieJar {
     /// Reads a Netscape cookie file (see `parseNetscape`).
     /// - Throws: `ScrapeError` (`.input`) if the file cannot be read or is not UTF-8 text.
-    public static func readNetscapeFile(_ path: String) throws(ScrapeError) -> (
+    package static func readNetscapeFile(_ path: String) throws(ScrapeError) -> (
         cookies: [Cookie], problems: [LineProblem]
     ) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)

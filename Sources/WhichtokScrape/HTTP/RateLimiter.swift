@@ -1,21 +1,21 @@
 /// Spaces requests: at most `requestsPerSecond` on average, each gap lengthened by a random jitter
 /// so the requests do not tick like a metronome. The first request goes at once.
-public final class RateLimiter {
+package final class RateLimiter {
     /// The smallest gap between two requests, in seconds.
-    public let interval: Double
+    package let interval: Double
     /// Up to this fraction of `interval` is added to each gap at random.
-    public let jitter: Double
+    package let jitter: Double
     private var last: Double?
     private var random = SystemRandomNumberGenerator()
 
-    public init(requestsPerSecond: Double, jitter: Double = 0.5) {
+    package init(requestsPerSecond: Double, jitter: Double = 0.5) {
         interval = requestsPerSecond > 0 ? 1 / requestsPerSecond : 0
         self.jitter = max(0, jitter)
         self.last = nil
     }
 
     /// Waits for the next slot; returns false (at once) if `cancellation` fires meanwhile.
-    public func waitForTurn(_ cancellation: Cancellation) -> Bool {
+    package func waitForTurn(_ cancellation: Cancellation) -> Bool {
         if let last {
             let gap = interval * (1 + jitter * Double.random(in: 0..<1, using: &random))
             let remaining = last + gap - WallClock.monotonic()
@@ -28,15 +28,15 @@ public final class RateLimiter {
 }
 
 /// How long to wait before retrying after a 429, a 5xx or a timeout: exponential and bounded.
-public struct Backoff: Sendable {
+package struct Backoff: Sendable {
     /// The first pause, in seconds; each retry doubles it.
-    public var base: Double
+    package var base: Double
     /// No pause is longer than this, `Retry-After` included.
-    public var maximum: Double
+    package var maximum: Double
     /// Retries after the first try (so `retries + 1` tries in all).
-    public var retries: Int
+    package var retries: Int
 
-    public init(base: Double = 2, maximum: Double = 60, retries: Int = 3) {
+    package init(base: Double = 2, maximum: Double = 60, retries: Int = 3) {
         self.base = base
         self.maximum = maximum
         self.retries = retries
@@ -45,7 +45,7 @@ public struct Backoff: Sendable {
     /// The pause before retry `retry` (1 for the first retry), honouring a `Retry-After` in seconds.
     /// - Returns: nil when the server asks for a longer wait than `maximum`: retrying sooner would
     ///   not be polite, so the request is given up instead.
-    public func delay(beforeRetry retry: Int, retryAfter: String?) -> Double? {
+    package func delay(beforeRetry retry: Int, retryAfter: String?) -> Double? {
         let exponential = base * Double(1 << min(max(retry - 1, 0), 20))
         var pause = min(exponential * Double.random(in: 1..<1.25), maximum)
         if let retryAfter, let seconds = Self.seconds(retryAfter), seconds > pause {

@@ -2,15 +2,15 @@
 ///
 /// `ScrapeConfiguration.defaultBaseURL` is the only place that names TikTok's host; `--base-url`
 /// replaces it (a mirror, a proxy, or the tests' server on 127.0.0.1).
-public struct BaseURL: Sendable, Equatable, CustomStringConvertible {
-    public let scheme: String
+package struct BaseURL: Sendable, Equatable, CustomStringConvertible {
+    package let scheme: String
     /// `host` or `host:port`, lowercased.
-    public let authority: String
+    package let authority: String
     /// "" or a prefix such as "/mirror" (no trailing slash).
-    public let pathPrefix: String
+    package let pathPrefix: String
 
     /// Parses `http(s)://host[:port][/prefix]`; nil for anything else (query, fragment, user info).
-    public init?(_ text: String) {
+    package init?(_ text: String) {
         guard let parts = RequestURL.split(text) else { return nil }
         let scheme = parts.scheme.lowercased()
         guard scheme == "http" || scheme == "https", !parts.authority.isEmpty, parts.query == nil,
@@ -24,24 +24,24 @@ public struct BaseURL: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The host without the port.
-    public var host: String {
+    package var host: String {
         if authority.hasPrefix("[") { return String(authority.prefix { $0 != "]" }.dropFirst()) }
         return String(authority.prefix { $0 != ":" })
     }
 
-    public var isSecure: Bool { scheme == "https" }
+    package var isSecure: Bool { scheme == "https" }
 
-    public var description: String { scheme + "://" + authority + pathPrefix }
+    package var description: String { scheme + "://" + authority + pathPrefix }
 
     /// An absolute URL for `path` (starting with `/`) and query parameters, in the given order.
-    public func url(path: String, query: [HTTPField] = []) -> String {
+    package func url(path: String, query: [HTTPField] = []) -> String {
         var text = description + path
         if !query.isEmpty { text += "?" + RequestURL.query(query) }
         return text
     }
 
     /// Whether `url` points at this site (same scheme and authority).
-    public func contains(_ url: String) -> Bool {
+    package func contains(_ url: String) -> Bool {
         guard let parts = RequestURL.split(url) else { return false }
         return parts.scheme.lowercased() == scheme && parts.authority.lowercased() == authority
     }

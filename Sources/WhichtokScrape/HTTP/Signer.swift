@@ -16,14 +16,14 @@ import Foundation
 /// command reads and prints in; this thread only waits, with the timeout as its deadline. `Process`
 /// starts the shell in a process group of its own, and a command that times out is killed with its
 /// whole group, so a background child holding stdout open cannot outlive it.
-public struct Signer: Sendable {
-    public let command: String
+package struct Signer: Sendable {
+    package let command: String
     /// Seconds the command may take before it is killed.
-    public var timeout: Double
+    package var timeout: Double
     /// The longest output accepted.
     static let maxOutput = 64 * 1024
 
-    public init(command: String, timeout: Double = 30) {
+    package init(command: String, timeout: Double = 30) {
         self.command = command
         self.timeout = timeout
     }
@@ -32,7 +32,7 @@ public struct Signer: Sendable {
     /// - Returns: the signed URL: the first non-empty line of the command's output.
     /// - Throws: `ScrapeError` (`.signer`) if the command cannot start, fails, times out, prints
     ///   nothing, or prints a URL for another site than `url`'s.
-    public func sign(_ url: String) throws(ScrapeError) -> String {
+    package func sign(_ url: String) throws(ScrapeError) -> String {
         // A signer that exits without reading its input must not kill whichtok with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
         let process = Process()

@@ -3,7 +3,7 @@
 /// TikTok's web app signs every `/api/` request it makes (`X-Bogus`, and since 2025 `X-Gnarly` on
 /// the item lists); unsigned or badly signed requests typically get HTTP 200 with an empty body.
 /// The server-rendered pages (`/@user`, `/@user/video/<id>`) need no signature.
-public enum Endpoint: String, CaseIterable, Sendable {
+package enum Endpoint: String, CaseIterable, Sendable {
     case userPosts = "/api/post/item_list/"
     case comments = "/api/comment/list/"
     case replies = "/api/comment/list/reply/"
@@ -13,11 +13,11 @@ public enum Endpoint: String, CaseIterable, Sendable {
     case soundDetail = "/api/music/detail/"
     case soundPosts = "/api/music/item_list/"
 
-    public var path: String { rawValue }
+    package var path: String { rawValue }
 
     /// Every API endpoint: the web app signs them all. Kept as a property so the help text, the
     /// errors and the README say the same thing.
-    public var needsSignature: Bool { true }
+    package var needsSignature: Bool { true }
 
     /// Records asked for per page: what TikTok's web app asks for.
     var pageSize: Int {
@@ -40,7 +40,7 @@ public enum Endpoint: String, CaseIterable, Sendable {
     }
 
     /// The endpoints that need a signer, for messages: "/api/post/item_list/, /api/comment/list/, …".
-    public static var signedList: String {
+    package static var signedList: String {
         allCases.filter(\.needsSignature).map(\.path).joined(separator: ", ")
     }
 }

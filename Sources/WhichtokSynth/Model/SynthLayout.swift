@@ -1,7 +1,7 @@
 import WhichtokSupport
 
 /// The archive layouts the generator writes, one per donor (see `docs/tiktok-archive-format.md`).
-public enum SynthLayout: String, CaseIterable, Sendable, Comparable {
+package enum SynthLayout: String, CaseIterable, Sendable, Comparable {
     /// 2021-era JSON: `user_data.json`, `Activity`/`Video`/`Direct Messages`, `VideoLink` keys.
     case jsonG1 = "json-g1"
     /// 2023–Jan 2025 JSON: `user_data_tiktok.json`, `Activity`, `Direct Messages → Chat History`.
@@ -19,7 +19,7 @@ public enum SynthLayout: String, CaseIterable, Sendable, Comparable {
     /// 2026 Dutch TXT: `Kijkgeschiedenis.txt`, `Likelijst.txt`, `Volgend.txt`, `Datum:`.
     case txtDutch = "txt-nl"
 
-    public var isJSON: Bool {
+    package var isJSON: Bool {
         switch self {
         case .jsonG1, .jsonG2, .jsonG3, .jsonG4, .jsonPartial: true
         case .txt2020, .txt2024, .txtDutch: false
@@ -27,7 +27,7 @@ public enum SynthLayout: String, CaseIterable, Sendable, Comparable {
     }
 
     /// Whether the archive names its owner (a profile section). Partial exports do not.
-    public var hasProfile: Bool { self != .jsonPartial }
+    package var hasProfile: Bool { self != .jsonPartial }
 
     /// The UTC range (`start..<end`, Unix seconds) of export dates for this layout's era.
     var exportEra: Range<Int64> {
@@ -51,13 +51,13 @@ public enum SynthLayout: String, CaseIterable, Sendable, Comparable {
         }
     }
 
-    public static func < (a: SynthLayout, b: SynthLayout) -> Bool {
+    package static func < (a: SynthLayout, b: SynthLayout) -> Bool {
         allCases.firstIndex(of: a) ?? 0 < allCases.firstIndex(of: b) ?? 0
     }
 }
 
 /// How one donor's archive is packaged on disk.
-public enum SynthContainer: String, Sendable, CaseIterable {
+package enum SynthContainer: String, Sendable, CaseIterable {
     /// `donor-007-TikTok_Data_<epoch>.zip`
     case zip
     /// `donor-007-TikTok_Data_<epoch>.tar.gz`

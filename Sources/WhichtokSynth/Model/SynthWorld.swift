@@ -7,95 +7,95 @@ import WhichtokSupport
 /// Everything is derived from `SynthOptions` alone (seeded), so other generators (HAR captures,
 /// web pages) can rebuild the same world and refer to the same accounts and videos.
 /// Entities are held in flat arrays and refer to each other by index.
-public struct SynthWorld: Sendable {
-    public struct Community: Sendable {
-        public var index: Int
+package struct SynthWorld: Sendable {
+    package struct Community: Sendable {
+        package var index: Int
         /// The theme, e.g. `foodtok`; the community's creators are named after it.
-        public var name: String
-        public var creators: Range<Int>
-        public var hashtags: Range<Int>
-        public var sounds: Range<Int>
-        public var effects: Range<Int>
+        package var name: String
+        package var creators: Range<Int>
+        package var hashtags: Range<Int>
+        package var sounds: Range<Int>
+        package var effects: Range<Int>
         /// Donors of this community, ascending.
-        public var donors: [Int]
+        package var donors: [Int]
     }
 
-    public struct Creator: Sendable {
+    package struct Creator: Sendable {
         /// E.g. `c2_foodtok_07` (always lowercase ASCII).
-        public var username: String
-        public var nickname: String
-        public var community: Int
+        package var username: String
+        package var nickname: String
+        package var community: Int
         /// TikTok's numeric user id (19 digits).
-        public var numericID: UInt64
-        public var secUID: String
+        package var numericID: UInt64
+        package var secUID: String
         /// Indices into `videos`, oldest first.
-        public var videos: Range<Int>
+        package var videos: Range<Int>
         /// Relative popularity (1 for the most popular creator of a community).
-        public var popularity: Double
+        package var popularity: Double
     }
 
-    public struct Video: Sendable {
+    package struct Video: Sendable {
         /// TikTok's 64-bit id: creation time in the high 32 bits, random low 32 bits.
-        public var id: UInt64
-        public var creator: Int
-        public var community: Int
+        package var id: UInt64
+        package var creator: Int
+        package var community: Int
         /// An index into `sounds`, or nil for the creator's "original sound".
-        public var sound: Int?
+        package var sound: Int?
         /// Indices into `hashtags`.
-        public var hashtags: [Int]
+        package var hashtags: [Int]
         /// Creation time (Unix seconds, UTC) = `id >> 32`.
-        public var created: Int64 { Int64(id >> 32) }
+        package var created: Int64 { Int64(id >> 32) }
     }
 
-    public struct Hashtag: Sendable {
-        public var name: String
+    package struct Hashtag: Sendable {
+        package var name: String
         /// The id in `…/share/tag/<id>.html` and `…/share/challenge/<id>/` links.
-        public var id: UInt64
-        public var community: Int
+        package var id: UInt64
+        package var community: Int
     }
 
-    public struct Sound: Sendable {
-        public var title: String
+    package struct Sound: Sendable {
+        package var title: String
         /// The id in `https://m.tiktok.com/h5/share/music/<id>.html`.
-        public var id: UInt64
-        public var community: Int
+        package var id: UInt64
+        package var community: Int
     }
 
-    public struct Effect: Sendable {
-        public var name: String
+    package struct Effect: Sendable {
+        package var name: String
         /// The id in `https://m.tiktok.com/share/stickers/detail/<id>.html`.
-        public var id: UInt64
-        public var community: Int
+        package var id: UInt64
+        package var community: Int
     }
 
-    public struct Donor: Sendable {
-        public var index: Int
+    package struct Donor: Sendable {
+        package var index: Int
         /// The username as the archive and other donors' archives spell it (may hold capitals,
         /// Cyrillic letters, an emoji, `_` and `.`). The importer lowercases it.
-        public var username: String
-        public var community: Int
-        public var layout: SynthLayout
-        public var container: SynthContainer
-        public var numericID: UInt64
+        package var username: String
+        package var community: Int
+        package var layout: SynthLayout
+        package var container: SynthContainer
+        package var numericID: UInt64
         /// When the export was requested (Unix seconds); the archive is named `TikTok_Data_<export>`.
-        public var exportTime: Int64
+        package var exportTime: Int64
         /// Start of the donor's recorded activity.
-        public var activeSince: Int64
+        package var activeSince: Int64
         /// Planned number of events for this donor (before the per-layout split).
-        public var budget: Int
+        package var budget: Int
         /// Whether other donors may follow or message this donor (false for anonymous partial exports,
         /// whose username the importer never learns).
-        public var isSocial: Bool { layout.hasProfile }
+        package var isSocial: Bool { layout.hasProfile }
     }
 
-    public let options: SynthOptions
-    public private(set) var communities: [Community] = []
-    public private(set) var creators: [Creator] = []
-    public private(set) var videos: [Video] = []
-    public private(set) var hashtags: [Hashtag] = []
-    public private(set) var sounds: [Sound] = []
-    public private(set) var effects: [Effect] = []
-    public private(set) var donors: [Donor] = []
+    package let options: SynthOptions
+    package private(set) var communities: [Community] = []
+    package private(set) var creators: [Creator] = []
+    package private(set) var videos: [Video] = []
+    package private(set) var hashtags: [Hashtag] = []
+    package private(set) var sounds: [Sound] = []
+    package private(set) var effects: [Effect] = []
+    package private(set) var donors: [Donor] = []
 
     /// Per community: video indices sorted by creation time, their creation times, and cumulative
     /// popularity, so a "video created before t" draw is a prefix search plus a weighted pick.
@@ -113,7 +113,7 @@ public struct SynthWorld: Sendable {
     static let lastVideoTime = CivilTime.unixTime(year: 2026, month: 6, day: 1)
 
     /// Builds the world for `options` (cheap next to writing archives: linear in the number of videos).
-    public init(_ options: SynthOptions) {
+    package init(_ options: SynthOptions) {
         self.options = options
         let communityCount = max(1, options.communities)
         let donorCount = max(1, options.donors)
@@ -395,7 +395,7 @@ public struct SynthWorld: Sendable {
     // MARK: - Text
 
     /// A video's caption: a sentence and its hashtags (`#ramen #foodtok`), derived from the id.
-    public func caption(ofVideo index: Int) -> String {
+    package func caption(ofVideo index: Int) -> String {
         let video = videos[index]
         var random = SynthRandom(seed: video.id, stream: 7)
         let theme = Themes.theme(for: video.community)
