@@ -75,7 +75,8 @@ package enum Exporter {
     /// Writes `nodes.csv` and `edges.csv` into the folder `path` (created when missing). Both files are
     /// complete before either replaces an old one.
     @discardableResult
-    package static func writeCSV(_ document: ExportDocument, toFolder path: String) throws(ExportError) -> ExportResult {
+    package static func writeCSV(_ document: ExportDocument, toFolder path: String) throws(ExportError) -> ExportResult
+    {
         if !OutputFile.isDirectory(path) {
             var info = stat()
             if stat(path, &info) == 0 {
