@@ -47,14 +47,20 @@ extension Array where Element == UInt8 {
         }
     }
 
-    /// Appends a Unix time as `YYYY-MM-DD HH:MM:SS` (UTC). `-1` gives `1969-12-31 23:59:59`.
-    mutating func appendDate(_ time: Int64) {
+    /// Appends the UTC calendar date of a Unix time as `YYYY-MM-DD`.
+    mutating func appendDay(_ time: Int64) {
         let parts = CivilTime(time)
         appendPadded(parts.year, width: 4)
         append(UInt8(ascii: "-"))
         appendPadded(parts.month, width: 2)
         append(UInt8(ascii: "-"))
         appendPadded(parts.day, width: 2)
+    }
+
+    /// Appends a Unix time as `YYYY-MM-DD HH:MM:SS` (UTC). `-1` gives `1969-12-31 23:59:59`.
+    mutating func appendDate(_ time: Int64) {
+        let parts = CivilTime(time)
+        appendDay(time)
         append(UInt8(ascii: " "))
         appendPadded(parts.hour, width: 2)
         append(UInt8(ascii: ":"))
