@@ -169,6 +169,42 @@ struct ExposureTests {
         #expect(gus.counts == [NicheCount(niche: 0, events: 2)])
     }
 
+    @Test("metadata: a video only the donor saw is placed by its hashtag, without the donor's own votes")
+    func metadata() throws {
+        var batch = ImportBatch(inputName: "hana.zip", sha256: ExposureStore.sha(9))
+        let hana = batch.owner
+        batch.setOwner(username: "hana")
+        let a1 = try must(batch.account(username: "a1"))
+        let b1 = try must(batch.account(username: "b1"))
+        let t = try must(batch.hashtag(name: "t"))
+        let u = try must(batch.hashtag(name: "u"))
+        var videos: [RowID] = []
+        for n: UInt64 in 1...4 {
+            let video = try must(batch.video(id: 7_200_000_000_000_000_000 + n))
+            batch.describeVideo(video, hashtags: [n <= 2 ? t : u])
+            videos.append(video)
+        }
+        let time = ExposureStore.january
+        // #t: b1 (niche 1) saw w1, hana alone w2. #u: a1 (niche 0) saw w3, hana alone w4.
+        batch.addEvent(actor: b1, kind: .watched, objectType: .video, object: videos[0], time: time)
+        batch.addEvent(actor: hana, kind: .watched, objectType: .video, object: videos[1], time: time + 1)
+        batch.addEvent(actor: a1, kind: .watched, objectType: .video, object: videos[2], time: time)
+        batch.addEvent(actor: hana, kind: .watched, objectType: .video, object: videos[3], time: time + 2)
+        var builder = StoreBuilder()
+        builder.add(batch)
+        let store = builder.build()
+        let rows = try ["hana", "a1", "b1"].map { try #require(HandStore.row(store, $0)) }
+        var graph = Graph(nodeCount: 3, edges: [(0, 1, 1)])
+        graph.nodeTypes = [.account, .account, .account]
+        graph.nodeRows = rows.map { RowID($0) }
+        let exposure = Exposure(
+            graph: graph, membership: [0, 0, 1], communityCount: 2, store: store, options: ExposureOptions())
+        let donor = try ExposureStore.donor(exposure, store, "hana")
+        // Without leaving hana out, #t would be a tie (her view of w2 against b1's of w1).
+        #expect(donor.counts == [NicheCount(niche: 0, events: 1), NicheCount(niche: 1, events: 1)])
+        #expect(exposure.assignedByRule == [0, 0, 2])
+    }
+
     @Test("leading votes: the leader without one account's votes, ties are no evidence")
     func leadingVotes() {
         var votes = LeadingVotes(count: 1)
