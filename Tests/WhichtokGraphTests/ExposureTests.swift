@@ -254,6 +254,12 @@ struct ExposureTests {
         ]
         let kept = PeriodShifts.detect(&after, minimumEvents: 1, persistence: 2)
         #expect(kept.map(\.period) == [3])
+        // One heavy month of B, undone by A at once: a blip, neither shift is reported.
+        var binge = [
+            period(1, [(0, 20)]), period(2, [(0, 20)]), period(3, [(1, 60), (0, 2)]), period(4, [(0, 12), (1, 2)]),
+            period(5, [(0, 20)]),
+        ]
+        #expect(PeriodShifts.detect(&binge, minimumEvents: 1, persistence: 2).isEmpty)
         // A tie never starts a shift; a change in the last period cannot be confirmed.
         var tied = [period(1, [(0, 10)]), period(2, [(0, 10)]), period(3, [(0, 10), (1, 10)]), period(4, [(1, 10)])]
         #expect(PeriodShifts.detect(&tied, minimumEvents: 1, persistence: 2).isEmpty)

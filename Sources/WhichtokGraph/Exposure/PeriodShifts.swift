@@ -37,8 +37,10 @@ public struct ExposureShift: Sendable, Equatable {
 /// recorded at the first qualifying period where `B` holds and is not the current niche. So the
 /// new niche has to stay ahead over the window, not only for a month: a month of something else
 /// is a blip, and a month back to the old niche right after a shift does not undo it unless the
-/// old niche holds again. A tie never starts a shift. With `persistence` ≥ 2, a change in the last
-/// qualifying period is not reported: it cannot yet be seen to stay.
+/// old niche holds again; and a shift that the old niche undoes at the very next qualifying period
+/// (one heavy month of something else) is a blip too: neither is reported. A tie never starts a
+/// shift. With `persistence` ≥ 2, a change in the last qualifying period is not reported: it cannot
+/// yet be seen to stay.
 ///
 /// The shift is dated to the earliest of the skipped periods just before that qualifying period
 /// that `B` leads too (back to the previous qualifying period): the small periods are too thin to
@@ -73,6 +75,7 @@ public enum PeriodShifts {
             return ExposureMeasures.strictLeader(window) == niche
         }
         var shifts: [ExposureShift] = []
+        var positions: [Int] = []
         var current: UInt32?
         for (position, leader) in leaders.enumerated() {
             guard let leader, leader != current, lasts(leader, from: position) else { continue }
@@ -82,10 +85,17 @@ public enum PeriodShifts {
                 while start - 1 > floor && ExposureMeasures.strictLeader(periods[start - 1].counts) == leader {
                     start -= 1
                 }
-                shifts.append(
-                    ExposureShift(
-                        period: periods[start].period, from: from, to: leader,
-                        divergence: periods[qualifying[position]].divergence ?? 0))
+                if let last = shifts.last, let at = positions.last, at + 1 == position, last.from == leader {
+                    // Undone at once: a blip, not two shifts.
+                    shifts.removeLast()
+                    positions.removeLast()
+                } else {
+                    shifts.append(
+                        ExposureShift(
+                            period: periods[start].period, from: from, to: leader,
+                            divergence: periods[qualifying[position]].divergence ?? 0))
+                    positions.append(position)
+                }
             }
             current = leader
         }
