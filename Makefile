@@ -17,7 +17,7 @@ PY_TEST_PKGS := "networkx>=3.6" igraph
 
 # Style: swift format with .swift-format at the top. 4 spaces (the tree already used them, and deep
 # closures in graph code stay readable) and 120 columns (long argument lists of the C shims fit on one line).
-.PHONY: all build lint demo test bench bench-graph bench-export bench-har deps test-deps sample clean
+.PHONY: all build lint demo test bench bench-graph bench-export bench-har bench-exposure deps test-deps sample clean
 
 all: build
 
@@ -41,13 +41,14 @@ lint:
 build: deps
 	$(SWIFT) build -c release --product whichtok
 
-# Imports the committed samples into a fresh store, analyses the shared-space graph and writes
-# GEXF, GraphML and CSV exports into out/.
+# Imports the committed samples into a fresh store, analyses the shared-space graph, measures each
+# donor's exposure over its niches and writes GEXF, GraphML and CSV exports into out/.
 demo: build
 	@mkdir -p out && rm -f $(STORE)
 	$(BIN) import --store $(STORE) SampleArchives
 	$(BIN) stats --store $(STORE)
 	$(BIN) analyze --store $(STORE) --graph shared-space
+	$(BIN) exposure --store $(STORE) --graph shared-space
 	$(BIN) export --store $(STORE) --graph shared-space --gexf -o out/whichtok.gexf
 	$(BIN) export --store $(STORE) --graph shared-space --graphml -o out/whichtok.graphml
 	$(BIN) export --store $(STORE) --graph shared-space --csv -o out/whichtok-csv
@@ -86,6 +87,11 @@ bench-export: build test-deps
 # HAR import throughput against Python's json.load of the same HAR (Benchmarks/har_bench.py).
 bench-har: build
 	python3 Benchmarks/har_bench.py --results $(RESULTS)
+
+# whichtok exposure (and analyze) on a synthetic study of 2,000 donors and about 1.3M events, and at half
+# the events (Benchmarks/exposure_bench.py).
+bench-exposure: build
+	python3 Benchmarks/exposure_bench.py --results $(RESULTS)
 
 clean:
 	rm -rf .build out

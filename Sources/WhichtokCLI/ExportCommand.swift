@@ -11,7 +11,8 @@ struct ExportCommand: ParsableCommand {
         abstract: "Write the analysed graph as GEXF, GraphML or CSV for Gephi, Cytoscape, networkx and igraph.",
         discussion: """
             Builds the graph as 'analyze' does (same options), finds communities, lays the graph out with \
-            ForceAtlas2 and writes every result as node and edge attributes: whichtok.gexf, \
+            ForceAtlas2 and writes every result (and each donor's exposure, as 'exposure' measures it with \
+            its defaults) as node and edge attributes: whichtok.gexf, \
             whichtok.graphml or the folder whichtok-csv/ unless -o names another path ('-o -' writes GEXF \
             or GraphML to standard output). Nodes are coloured by community and sized by PageRank. Files \
             are replaced atomically. The same store and options always give byte-identical files.
@@ -121,7 +122,17 @@ struct ExportCommand: ParsableCommand {
                 ForceAtlas2(graph, parameters: parameters, communities: analysis.leiden.membership)
             }
         }
-        let document = clock.time("document") { ExportDocument(analysis: analysis, store: store, layout: layout) }
+        // Donors' exposure with `exposure`'s defaults (here --kinds belongs to the graph).
+        var exposure: Exposure?
+        if let store {
+            var options = ExposureOptions()
+            options.voteWeights = try GraphOptions.parseWeights(
+                graphOptions.engagementWeights, base: .engagementDefaults, option: "--engagement-weights")
+            exposure = clock.time("exposure") { Exposure(analysis: analysis, store: store, options: options) }
+        }
+        let document = clock.time("document") {
+            ExportDocument(analysis: analysis, store: store, layout: layout, exposure: exposure)
+        }
         let destination = output == "-" ? nil : (output ?? defaultPath)
         let result: ExportResult
         do {

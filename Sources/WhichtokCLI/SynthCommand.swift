@@ -7,7 +7,8 @@ struct SynthCommand: ParsableCommand {
         commandName: "synth",
         abstract: "Write synthetic data-download archives of every layout, with planted communities.",
         discussion: """
-            Also writes ground-truth.tsv (account, community, role) and browser HAR captures of tiktok.com \
+            Also writes ground-truth.tsv (account, community, role; for donors the planted feed: exposure \
+            steady, diverse or drifting, drift_community, drift_date) and browser HAR captures of tiktok.com \
             consistent with the archives (web-capture-*.har, .zip, .har.gz). The same options give the same bytes.
             """)
 

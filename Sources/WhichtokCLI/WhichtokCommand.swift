@@ -6,7 +6,8 @@ package struct WhichtokCommand: ParsableCommand {
         commandName: "whichtok",
         abstract: "Study TikTok communities from data-download archives and web captures.",
         subcommands: [
-            ImportCommand.self, StatsCommand.self, SynthCommand.self, AnalyzeCommand.self, ExportCommand.self,
+            ImportCommand.self, StatsCommand.self, SynthCommand.self, AnalyzeCommand.self, ExposureCommand.self,
+            ExportCommand.self,
             ScrapeCommand.self,
         ])
 

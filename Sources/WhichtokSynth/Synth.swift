@@ -60,6 +60,12 @@ package struct SynthArchive: Sendable {
     /// first 8 hex digits of the archive's SHA-256) for a partial export without a profile.
     package var account: String
     package var community: Int
+    /// What the donor's watch history was planted to show.
+    package var exposure: SynthExposure
+    /// For a drifting donor: the UTC midnight from which the watch history comes from
+    /// `driftCommunity`; nil for the others.
+    package var driftTime: Int64?
+    package var driftCommunity: Int?
     package var layout: SynthLayout
     package var container: SynthContainer
     /// The archive file, or the directory holding the export, relative to the output directory.
@@ -75,7 +81,10 @@ package struct SynthArchive: Sendable {
 /// Output (in the given directory):
 /// - `donor-007-TikTok_Data_<epoch>.zip` / `.tar.gz`, or a folder `donor-007/TikTok_Data_<epoch>/…`
 ///   for some TXT donors; the donor index in the name keeps the mapping stable across seeds;
-/// - `ground-truth.tsv`: `account\tcommunity\trole`, one row per donor and creator, sorted.
+/// - `ground-truth.tsv`: `account\tcommunity\trole\texposure\tdrift_community\tdrift_date`, one row
+///   per donor and creator, sorted; `exposure` is `steady`, `diverse` or `drifting` for donors (empty
+///   for creators), and a drifting donor's watch history comes from `drift_community` from
+///   `drift_date` (`YYYY-MM-DD`, midnight UTC) on.
 ///
 /// Existing files are overwritten; files of an earlier run with other options are not removed.
 ///
@@ -114,21 +123,33 @@ package enum Synth {
         }
 
         let groundTruthPath = "ground-truth.tsv"
-        var rows: [(account: String, community: Int, role: String)] = outputs.map {
-            ($0.archive.account, $0.archive.community, "donor")
+        var rows: [(account: String, community: Int, role: String, archive: SynthArchive?)] = outputs.map {
+            ($0.archive.account, $0.archive.community, "donor", $0.archive)
         }
         for creator in plan.world.creators {
-            rows.append((creator.username.lowercased(), creator.community, "creator"))
+            rows.append((creator.username.lowercased(), creator.community, "creator", nil))
         }
         rows.sort { utf8Less($0.account, $1.account) }
         var table: [UInt8] = []
-        table.append("account\tcommunity\trole\n")
+        table.append("account\tcommunity\trole\texposure\tdrift_community\tdrift_date\n")
         for row in rows {
             table.append(row.account)
             table.append(UInt8(ascii: "\t"))
             table.appendDecimal(row.community)
             table.append(UInt8(ascii: "\t"))
             table.append(row.role)
+            table.append(UInt8(ascii: "\t"))
+            if let archive = row.archive {
+                table.append(archive.exposure.rawValue)
+            }
+            table.append(UInt8(ascii: "\t"))
+            if let archive = row.archive, let community = archive.driftCommunity, let time = archive.driftTime {
+                table.appendDecimal(community)
+                table.append(UInt8(ascii: "\t"))
+                table.appendDay(time)
+            } else {
+                table.append(UInt8(ascii: "\t"))
+            }
             table.append(UInt8(ascii: "\n"))
         }
         try OutputFiles.write(table, to: OutputFiles.join(directory, groundTruthPath))
@@ -196,7 +217,8 @@ package struct SynthPlan: Sendable {
             account = "donor-" + String(written.sha256Hex.prefix(8))
         }
         let archive = SynthArchive(
-            donor: index, account: account, community: donor.community, layout: donor.layout,
+            donor: index, account: account, community: donor.community, exposure: donor.exposure,
+            driftTime: donor.driftTime, driftCommunity: donor.driftCommunity, layout: donor.layout,
             container: written.container, path: written.path, sha256: written.sha256Hex)
         return DonorOutput(archive: archive, files: written.files, tally: tally)
     }

@@ -191,18 +191,28 @@ struct SynthTests {
         let report = try Synth.generate(fixture.options, to: directory)
         let text = try String(contentsOfFile: directory + "/" + report.groundTruthPath, encoding: .utf8)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        #expect(lines.removeFirst() == "account\tcommunity\trole")
+        #expect(lines.removeFirst() == "account\tcommunity\trole\texposure\tdrift_community\tdrift_date")
         #expect(lines.removeLast() == "")
-        var rows: [String: (community: Int, role: String)] = [:]
+        var rows: [String: (community: Int, role: String, exposure: String)] = [:]
         for line in lines {
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            try #require(fields.count == 3)
+            try #require(fields.count == 6)
             let community = try #require(Int(fields[1]))
             #expect((0..<fixture.options.communities).contains(community))
             #expect(fields[2] == "donor" || fields[2] == "creator")
             #expect(fields[0] == fields[0].lowercased())
             #expect(rows[fields[0]] == nil, "duplicate account \(fields[0])")
-            rows[fields[0]] = (community, fields[2])
+            if fields[2] == "creator" {
+                #expect(fields[3...] == ["", "", ""])
+            } else if fields[3] == "drifting" {
+                let drift = try #require(Int(fields[4]))
+                #expect(drift != community && (0..<fixture.options.communities).contains(drift))
+                #expect(fields[5].count == 10 && parseDate(fields[5] + " 00:00:00") != nil)
+            } else {
+                #expect(fields[3] == "steady" || fields[3] == "diverse")
+                #expect(fields[4...] == ["", ""])
+            }
+            rows[fields[0]] = (community, fields[2], fields[3])
         }
         #expect(lines == lines.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
         #expect(report.archives.count == fixture.options.donors)
@@ -210,6 +220,7 @@ struct SynthTests {
             let row = try #require(rows[archive.account], "donor \(archive.donor) missing")
             #expect(row.role == "donor")
             #expect(row.community == fixture.plan.world.donors[archive.donor].community)
+            #expect(row.exposure == archive.exposure.rawValue)
             if archive.layout == .jsonPartial {
                 #expect(archive.account.hasPrefix("donor-") && archive.account.count == 14)
             } else {
@@ -217,6 +228,9 @@ struct SynthTests {
             }
         }
         #expect(rows.values.filter { $0.role == "creator" }.count == fixture.plan.world.creators.count)
+        // About one donor in eight is diverse and one in eight drifting (40 donors: five of each).
+        #expect(rows.values.filter { $0.exposure == "diverse" }.count == 5)
+        #expect(rows.values.filter { $0.exposure == "drifting" }.count == 5)
         // Unicode usernames are exercised.
         let names = fixture.plan.world.donors.map(\.username)
         #expect(names.contains { $0.unicodeScalars.contains { $0.properties.isEmojiPresentation } })

@@ -63,4 +63,39 @@ struct SynthWorldTests {
             }
         }
     }
+
+    @Test("planted exposure: steady feeds stay home, diverse ones spread, drifting ones move on the drift date")
+    func plantedExposure() throws {
+        let plan = SynthPlan(SynthOptions(donors: 40, events: 60_000, communities: 4, seed: 5))
+        let world = plan.world
+        #expect(world.donors.filter { $0.exposure == .diverse }.count == 5)
+        #expect(world.donors.filter { $0.exposure == .drifting }.count == 5)
+        for donor in world.donors {
+            #expect(donor.exposure == .steady || donor.layout != .jsonPartial)
+            let activity = DonorActivity(world: world, social: plan.social, donorIndex: donor.index)
+            let watches = activity.watches
+            /// The share of views at or after `start` and before `end` that come from `community`.
+            func share(_ community: Int, from start: Int64 = .min, to end: Int64 = .max) -> Double {
+                let window = watches.filter { $0.time >= start && $0.time < end }
+                guard !window.isEmpty else { return 0 }
+                let inside = window.filter { world.videos[Int($0.object)].community == community }
+                return Double(inside.count) / Double(window.count)
+            }
+            switch donor.exposure {
+            case .steady:
+                #expect(donor.driftTime == nil && donor.driftCommunity == nil)
+                if !watches.isEmpty { #expect(share(donor.community) > 0.75) }
+            case .diverse:
+                #expect(!watches.isEmpty)
+                for community in world.communities.indices { #expect(share(community) < 0.45) }
+            case .drifting:
+                let time = try #require(donor.driftTime)
+                let target = try #require(donor.driftCommunity)
+                #expect(target != donor.community)
+                #expect(time % 86_400 == 0 && time > donor.activeSince && time < donor.exportTime)
+                #expect(share(donor.community, to: time) > 0.75)
+                #expect(share(target, from: time) > 0.75)
+            }
+        }
+    }
 }

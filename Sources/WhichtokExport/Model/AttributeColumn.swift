@@ -71,6 +71,9 @@ package struct AttributeColumn {
         case doubles([Double])
         case floats([Float])
         case booleans([Bool])
+        /// Values that some rows lack (nil: no value written).
+        case optionalIntegers([Int?])
+        case optionalDoubles([Double?])
         case categories([UInt8], names: [String])
         /// UTC seconds written as ISO 8601 date-times; 0 means unknown (no value).
         case times([UInt32])
@@ -92,6 +95,12 @@ package struct AttributeColumn {
         case .doubles(let values): buffer.append(double: values[row])
         case .floats(let values): buffer.append(float: values[row])
         case .booleans(let values): buffer.append(values[row] ? "true" : "false")
+        case .optionalIntegers(let values):
+            guard let value = values[row] else { return false }
+            buffer.append(integer: value)
+        case .optionalDoubles(let values):
+            guard let value = values[row] else { return false }
+            buffer.append(double: value)
         case .categories(let codes, let names): buffer.append(text: names[Int(codes[row])])
         case .times(let values):
             guard values[row] != 0 else { return false }
@@ -109,6 +118,8 @@ package struct AttributeColumn {
         case .doubles(let values): return .double(values[row])
         case .floats(let values): return .double(Double(values[row]))
         case .booleans(let values): return .boolean(values[row])
+        case .optionalIntegers(let values): return values[row].map { .integer(Int64($0)) }
+        case .optionalDoubles(let values): return values[row].map { .double($0) }
         case .categories, .times, .text:
             var buffer = _ValueBuffer()
             guard write(row, into: &buffer) else { return nil }

@@ -9,7 +9,10 @@ import WhichtokStore
 /// `community` (Leiden, 0 = largest), `pagerank`, `degree` (plus `in_degree`, `out_degree` for directed
 /// graphs), `strength`, `participation`, `within_module_z`, `role`, `core`, `clustering`,
 /// `betweenness` (when computed), and with a store `donor` and `events_<kind>` (the account's events of
-/// each kind in the graph's time window; 0 for non-account nodes; only kinds that occur).
+/// each kind in the graph's time window; 0 for non-account nodes; only kinds that occur); with an
+/// `Exposure`, donors' nodes carry `exposure_events`, `exposure_assigned`, `exposure_dominant`,
+/// `exposure_own_share`, `exposure_entropy`, `exposure_effective_niches` and `exposure_shifts`
+/// (other nodes have no value).
 ///
 /// Edge attributes: `weight`, one counter per interaction kind that occurs (`followed`, `commented`, …),
 /// `interaction_weight`, `co_engagement` (cosine similarity), `first_interaction` and
@@ -41,8 +44,9 @@ package struct ExportDocument {
     /// Whether any node or edge has a known event time (a dynamic export is possible).
     package var hasTimes: Bool { nodeFirst.contains { $0 != 0 } }
 
-    /// Builds the document. `store` supplies labels, donors and event counts (nil for edge lists).
-    package init(analysis: Analysis, store: Store? = nil, layout: ForceAtlas2? = nil) {
+    /// Builds the document. `store` supplies labels, donors and event counts (nil for edge lists);
+    /// `exposure` (of the same analysis) the donors' exposure measures.
+    package init(analysis: Analysis, store: Store? = nil, layout: ForceAtlas2? = nil, exposure: Exposure? = nil) {
         let graph = analysis.graph
         let n = graph.nodeCount
         self.graph = graph
@@ -179,6 +183,9 @@ package struct ExportDocument {
                         "events_" + kind.name, .long, .counts(counts, stride: kinds, offset: Int(kind.rawValue))))
             }
         }
+        if let store, let exposure, !exposure.donors.isEmpty {
+            nodes += Self.exposureColumns(graph, store: store, exposure: exposure)
+        }
         nodeFirst = first
         nodeLast = last
         nodeColumns = nodes
@@ -203,6 +210,43 @@ package struct ExportDocument {
             positionY = nil
         }
         summary = ExportDocument.summarize(analysis, layout: positionX == nil ? nil : layout)
+    }
+
+    /// The donors' exposure measures, on their account nodes.
+    static func exposureColumns(_ graph: Graph, store: Store, exposure: Exposure) -> [AttributeColumn] {
+        var donorOf = [Int32](repeating: -1, count: store.accounts.count)
+        for (index, donor) in exposure.donors.enumerated() where Int(donor.account) < donorOf.count {
+            donorOf[Int(donor.account)] = Int32(index)
+        }
+        let n = graph.nodeCount
+        var events = [Int?](repeating: nil, count: n)
+        var assigned = [Int?](repeating: nil, count: n)
+        var dominant = [Int?](repeating: nil, count: n)
+        var ownShare = [Double?](repeating: nil, count: n)
+        var entropy = [Double?](repeating: nil, count: n)
+        var effective = [Double?](repeating: nil, count: n)
+        var shifts = [Int?](repeating: nil, count: n)
+        for u in 0..<n where graph.nodeTypes[u] == .account {
+            let row = Int(graph.nodeRows[u])
+            guard row < donorOf.count, donorOf[row] >= 0 else { continue }
+            let donor = exposure.donors[Int(donorOf[row])]
+            events[u] = donor.events
+            assigned[u] = donor.assigned
+            dominant[u] = donor.dominant.map { Int($0) }
+            ownShare[u] = donor.ownShare
+            entropy[u] = donor.entropy
+            effective[u] = donor.effectiveNiches
+            shifts[u] = donor.shifts.count
+        }
+        return [
+            AttributeColumn("exposure_events", .long, .optionalIntegers(events)),
+            AttributeColumn("exposure_assigned", .long, .optionalIntegers(assigned)),
+            AttributeColumn("exposure_dominant", .integer, .optionalIntegers(dominant)),
+            AttributeColumn("exposure_own_share", .double, .optionalDoubles(ownShare)),
+            AttributeColumn("exposure_entropy", .double, .optionalDoubles(entropy)),
+            AttributeColumn("exposure_effective_niches", .double, .optionalDoubles(effective)),
+            AttributeColumn("exposure_shifts", .integer, .optionalIntegers(shifts)),
+        ]
     }
 
     /// Calls `body(index, source, target, entry)` for every exported edge, in order.

@@ -1,5 +1,18 @@
 import WhichtokSupport
 
+/// What a donor's feed is planted to show, so that `whichtok exposure` can be checked against it
+/// (`ground-truth.tsv`, column `exposure`). The feed decides the videos of the watch history and of
+/// the likes, favourites, shares and comments (what the app showed is what the donor could engage
+/// with); follows, searches, posts and messages stay with the donor's own community.
+package enum SynthExposure: String, Sendable, CaseIterable {
+    /// Videos come from the donor's own community, with the usual noise.
+    case steady
+    /// Videos come from every community alike.
+    case diverse
+    /// Videos come from the own community until the drift date, then from another one.
+    case drifting
+}
+
 /// The synthetic world archives are drawn from: K communities, each with creators, their videos,
 /// and the hashtags, sounds and effects characteristic of it; and the donors, each belonging to
 /// one community.
@@ -83,6 +96,12 @@ package struct SynthWorld: Sendable {
         package var activeSince: Int64
         /// Planned number of events for this donor (before the per-layout split).
         package var budget: Int
+        /// What the donor's feed is planted to show.
+        package var exposure: SynthExposure = .steady
+        /// For a drifting donor: from this UTC midnight on, the feed comes from `driftCommunity`
+        /// instead of `community`; nil for the others.
+        package var driftTime: Int64?
+        package var driftCommunity: Int?
         /// Whether other donors may follow or message this donor (false for anonymous partial exports,
         /// whose username the importer never learns).
         package var isSocial: Bool { layout.hasProfile }
@@ -227,6 +246,7 @@ package struct SynthWorld: Sendable {
 
         buildIndexes(&random)
         makeDonors(count: donorCount, events: events, &random)
+        plantExposure()
     }
 
     private mutating func buildIndexes(_ random: inout SynthRandom) {
@@ -320,6 +340,40 @@ package struct SynthWorld: Sendable {
                     container: containers[donorIndex], numericID: Self.longID(&random, high: 66...74),
                     exportTime: exportTime, activeSince: activeSince, budget: budgets[donorIndex]))
             communities[memberships[donorIndex]].donors.append(donorIndex)
+        }
+    }
+
+    /// Chooses the diverse and drifting donors (about one in eight each; the rest are steady), and
+    /// each drifting donor's new community and drift date: a UTC midnight 40–60 % of the way through
+    /// the donor's active period, so the history holds months on both sides. Only donors with a
+    /// watch history are chosen (a partial export has none), taken from the communities in turn so
+    /// that every community keeps steady donors to recognise its videos by. Drawn from a stream of
+    /// its own, so the steady donors' archives are the same as without planting.
+    private mutating func plantExposure() {
+        guard communities.count > 1 else { return }
+        var random = SynthRandom(seed: options.seed, stream: 14)
+        var pools = communities.map { community in community.donors.filter { donors[$0].layout != .jsonPartial } }
+        for index in pools.indices { random.shuffle(&pools[index]) }
+        var order = Array(communities.indices)
+        random.shuffle(&order)
+        var eligible: [Int] = []
+        for round in 0..<(pools.map(\.count).max() ?? 0) {
+            for community in order where round < pools[community].count { eligible.append(pools[community][round]) }
+        }
+        let each = (donors.count + 4) / 8
+        for (position, donorIndex) in eligible.prefix(2 * each).enumerated() {
+            guard position < each else {
+                donors[donorIndex].exposure = .diverse
+                continue
+            }
+            let donor = donors[donorIndex]
+            let end = donor.exportTime - 600
+            let span = Double(max(0, end - donor.activeSince))
+            let moment = donor.activeSince + Int64(span * (0.4 + 0.2 * random.unit()))
+            let other = random.below(communities.count - 1)
+            donors[donorIndex].exposure = .drifting
+            donors[donorIndex].driftTime = moment - moment % 86_400
+            donors[donorIndex].driftCommunity = other >= donor.community ? other + 1 : other
         }
     }
 

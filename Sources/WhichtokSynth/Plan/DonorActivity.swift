@@ -71,11 +71,19 @@ struct DonorActivity: Sendable {
         }
         let budget = Double(donor.budget)
 
-        /// A video for an event at `time`: from the home community mostly, created an hour before.
-        func drawVideo(at time: Int64, _ random: inout SynthRandom) -> Int? {
-            let community = world.drawCommunity(home: home, noise: noise, &random)
-            let count = min(available[community], world.videosCreated(in: community, before: time - 3600))
-            return world.drawVideo(in: community, available: count, &random)
+        /// The community a video at `time` comes from: the planted feed (`SynthExposure`). A steady
+        /// donor's draw is the same as for any other event, so planting leaves steady donors alone.
+        func feedCommunity(at time: Int64, _ random: inout SynthRandom) -> Int {
+            switch donor.exposure {
+            case .steady:
+                return world.drawCommunity(home: home, noise: noise, &random)
+            case .diverse:
+                return random.below(world.communities.count)
+            case .drifting:
+                let drifted = donor.driftTime.map { time >= $0 } ?? false
+                let current = drifted ? donor.driftCommunity ?? home : home
+                return world.drawCommunity(home: current, noise: noise, &random)
+            }
         }
         /// Activity comes in sessions: a burst of events seconds to minutes apart, at random
         /// moments of the donor's active period. Ascending.
@@ -93,13 +101,25 @@ struct DonorActivity: Sendable {
             times.sort()
             return times
         }
-        /// Videos at the given times; with `seen`, each video at most once (likes, favourites).
+        /// Videos at the given times, created an hour before, from the planted feed (the home
+        /// community mostly, see `SynthExposure`: what the app showed is also what the donor could
+        /// like, keep, share or comment on); with `distinct`, each video at most once (likes,
+        /// favourites). The community is drawn again only when it has no video yet: a video seen
+        /// before is replaced by another of the same community, so a long list of distinct likes keeps
+        /// the donor's mix instead of drifting to the communities with unseen videos.
         func videosAt(_ times: [Int64], seen: inout Set<Int32>, distinct: Bool, _ random: inout SynthRandom) -> [Item] {
             var items: [Item] = []
             items.reserveCapacity(times.count)
             for time in times {
+                var community: Int?
                 for _ in 0..<(distinct ? 12 : 3) {
-                    guard let video = drawVideo(at: time, &random) else { continue }
+                    let chosen = community ?? feedCommunity(at: time, &random)
+                    let count = min(available[chosen], world.videosCreated(in: chosen, before: time - 3600))
+                    guard let video = world.drawVideo(in: chosen, available: count, &random) else {
+                        community = nil
+                        continue
+                    }
+                    community = chosen
                     if distinct && !seen.insert(Int32(video)).inserted { continue }
                     items.append(Item(time: time, object: Int32(video)))
                     break
@@ -276,7 +296,8 @@ struct DonorActivity: Sendable {
         // What the distinct lists could not take goes to the watch history (views repeat anyway).
         if leftover > 0 {
             watches += videosAt(
-                sessionTimes(leftover, meanLength: 14, gap: 6...150, &random), seen: &unused, distinct: false, &random)
+                sessionTimes(leftover, meanLength: 14, gap: 6...150, &random), seen: &unused, distinct: false,
+                &random)
         }
         Self.finish(&self)
     }

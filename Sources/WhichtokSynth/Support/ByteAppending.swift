@@ -1,6 +1,11 @@
 import WhichtokSupport
 
 extension [UInt8] {
+    /// Appends the UTC calendar date of a Unix time as `YYYY-MM-DD`.
+    mutating func appendDay(_ time: Int64) {
+        CivilTime(unixTime: time).append(.date, to: &self)
+    }
+
     /// Appends a Unix time as `YYYY-MM-DD HH:MM:SS` (UTC), as TikTok's data downloads write times.
     /// `-1` gives `1969-12-31 23:59:59`.
     mutating func appendDate(_ time: Int64) {

@@ -1,0 +1,224 @@
+import Dispatch
+import WhichtokStore
+
+/// Settings of an exposure analysis.
+package struct ExposureOptions: Sendable, Equatable {
+    /// The donor events measured: what the feed showed (views) and what the donor did with it.
+    package static let defaultKinds: Set<EventKind> = [.watched, .liked, .favorited, .shared]
+
+    /// The kinds of the donors' events that are measured (`--kinds`).
+    package var kinds: Set<EventKind> = ExposureOptions.defaultKinds
+    /// Calendar periods for the per-period measures and shifts (`--period`).
+    package var period: ExposurePeriod = .month
+    /// Assigned events a period needs to take part in shifts and flows (`--min-period-events`).
+    package var minPeriodEvents = 10
+    /// Qualifying periods a new dominant niche has to lead in a row to count as a shift
+    /// (`--shift-persistence`).
+    package var shiftPersistence = 2
+    /// The weight of each kind in the engagement vote that places videos (the co-engagement weights,
+    /// `--engagement-weights`).
+    package var voteWeights: KindWeights = .engagementDefaults
+
+    package init() {}
+}
+
+/// One donor's exposure: what their feed was made of, niche by niche, overall and per period.
+package struct DonorExposure: Sendable, Equatable {
+    /// The donor's account row.
+    package var account: RowID
+    /// The donor's own community in the graph; nil when the donor is not a node.
+    package var niche: UInt32?
+    /// Exposure events and assigned ones, per kind of `Exposure.kinds` (same order).
+    package var eventsByKind: [Int]
+    package var assignedByKind: [Int]
+    /// Assigned events per niche, most first.
+    package var counts: [NicheCount]
+    package var periods: [ExposurePeriodMeasure]
+    package var shifts: [ExposureShift]
+
+    package var events: Int { eventsByKind.reduce(0, +) }
+    package var assigned: Int { assignedByKind.reduce(0, +) }
+    /// The niche with the most assigned events; nil when none is assigned.
+    package var dominant: UInt32? { ExposureMeasures.dominant(counts) }
+    package var entropy: Double? { ExposureMeasures.entropy(counts) }
+    package var effectiveNiches: Double? { ExposureMeasures.effectiveNiches(counts) }
+    /// The share of the donor's own niche; nil when the donor is not in the graph or has no
+    /// assigned event.
+    package var ownShare: Double? { niche.flatMap { ExposureMeasures.share(of: $0, in: counts) } }
+}
+
+/// Which tok each donor is on: the niches (communities of the graph) their feed came from, how
+/// concentrated it is, how much of it is their own niche, and when it moved.
+///
+/// For every donor (an account flagged as an archive owner) the events of the chosen kinds whose
+/// object is a video (or a comment on one) are placed into niches by `NicheEvidence`, with the donor's
+/// own engagement left out; shares are of assigned events, and the unassigned ones are counted so
+/// that coverage is always known. Per-period counts feed `PeriodShifts`, and the donors' shares feed
+/// `NicheClosure`. Events outside the graph's time window (`--since`, `--until`) are left out.
+///
+/// Cost: O(E + V + n + m) to gather the evidence, then O(E_d log E_d) per donor for the sort that
+/// groups their events by period: about linear in events.
+package struct Exposure: Sendable {
+    package var options: ExposureOptions
+    /// The measured kinds, in kind order (the order of `DonorExposure.eventsByKind`).
+    package var kinds: [EventKind]
+    /// Niches: the communities of the analysis, same numbers.
+    package var nicheCount: Int
+    /// Every donor in account order.
+    package var donors: [DonorExposure]
+    /// Per niche: closure and flows.
+    package var niches: [NicheClosure]
+    /// Exposure events of all donors, and those assigned, by rule (`NicheRule.rawValue`).
+    package var events: Int
+    package var assignedByRule: [Int]
+    /// Seconds per phase (not part of any deterministic output).
+    package var timings: [(String, Double)]
+
+    package var assigned: Int { assignedByRule.reduce(0, +) }
+
+    /// Measures every donor's exposure over the niches of `analysis` (whose graph `store` built).
+    package init(analysis: Analysis, store: Store, options: ExposureOptions = ExposureOptions()) {
+        self.init(
+            graph: analysis.graph, membership: analysis.leiden.membership,
+            communityCount: analysis.leiden.communityCount, store: store, options: options)
+    }
+
+    /// Measures every donor's exposure over the communities `membership` (per node of `graph`, each
+    /// below `communityCount`).
+    init(graph: Graph, membership: [UInt32], communityCount: Int, store: Store, options: ExposureOptions) {
+        var timings: [(String, Double)] = []
+        func timed<T>(_ name: String, _ body: () -> T) -> T {
+            let start = DispatchTime.now().uptimeNanoseconds
+            let result = body()
+            timings.append((name, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+            return result
+        }
+        self.options = options
+        let kinds = options.kinds.sorted()
+        self.kinds = kinds
+        let nicheCount = communityCount
+        self.nicheCount = nicheCount
+        let evidence = timed("evidence") {
+            NicheEvidence(
+                graph: graph, membership: membership, communityCount: nicheCount, store: store,
+                voteWeights: options.voteWeights)
+        }
+
+        // The donors' events, grouped by donor (a counting sort: rows stay in store order).
+        let accounts = store.accounts
+        let events = store.events
+        var donorRows: [RowID] = []
+        var slot = [Int32](repeating: -1, count: accounts.count)
+        for row in 0..<accounts.count where accounts.flags(RowID(row)).contains(.donor) {
+            slot[row] = Int32(donorRows.count)
+            donorRows.append(RowID(row))
+        }
+        let (offsets, eventIndex) = timed("group") { () -> ([Int], [UInt32]) in
+            var offsets = [Int](repeating: 0, count: donorRows.count + 1)
+            for actor in events.actor where Int(actor) < slot.count && slot[Int(actor)] >= 0 {
+                offsets[Int(slot[Int(actor)]) + 1] += 1
+            }
+            for d in 0..<donorRows.count { offsets[d + 1] += offsets[d] }
+            var cursor = offsets
+            var eventIndex = [UInt32](repeating: 0, count: offsets[donorRows.count])
+            for i in 0..<events.count {
+                let actor = Int(events.actor[i])
+                guard actor < slot.count, slot[actor] >= 0 else { continue }
+                let d = Int(slot[actor])
+                eventIndex[cursor[d]] = UInt32(i)
+                cursor[d] += 1
+            }
+            return (offsets, eventIndex)
+        }
+
+        var kindPosition = [Int](repeating: -1, count: 256)
+        for (position, kind) in kinds.enumerated() { kindPosition[Int(kind.rawValue)] = position }
+        let period = options.period
+        var assignedByRule = [Int](repeating: 0, count: NicheRule.allCases.count)
+        var totalEvents = 0
+        var donors: [DonorExposure] = []
+        donors.reserveCapacity(donorRows.count)
+        timed("donors") {
+            var scratch = NicheEvidence.Scratch(evidence)
+            var nicheEvents = [Int](repeating: 0, count: nicheCount)
+            var touchedNiches: [UInt32] = []
+            var keys: [UInt64] = []
+            for (d, row) in donorRows.enumerated() {
+                let range = offsets[d]..<offsets[d + 1]
+                evidence.begin(donor: row, store: store, eventIndex: eventIndex, range: range, scratch: &scratch)
+                var eventsByKind = [Int](repeating: 0, count: kinds.count)
+                var assignedByKind = [Int](repeating: 0, count: kinds.count)
+                keys.removeAll(keepingCapacity: true)
+                for position in range {
+                    let i = Int(eventIndex[position])
+                    let kind = kindPosition[Int(events.kind[i])]
+                    let time = events.time[i]
+                    guard kind >= 0, evidence.window.accepts(time: time) else { continue }
+                    let video = NicheEvidence.video(
+                        objectType: events.objectType[i], object: events.object[i], commentVideo: evidence.commentVideo)
+                    guard video != .none else { continue }
+                    eventsByKind[kind] += 1
+                    let (niche, rule) = evidence.niche(ofVideo: video, &scratch)
+                    if let rule, Int(niche) < nicheCount {
+                        assignedByKind[kind] += 1
+                        assignedByRule[rule.rawValue] += 1
+                        if nicheEvents[Int(niche)] == 0 { touchedNiches.append(niche) }
+                        nicheEvents[Int(niche)] += 1
+                    }
+                    if time != 0 {
+                        let index = ExposureCalendar.period(of: time, period)
+                        let recorded = rule == nil ? UInt32.max : niche
+                        keys.append(UInt64(UInt32(bitPattern: index)) << 32 | UInt64(recorded))
+                    }
+                }
+                evidence.end(&scratch)
+                let counts = ExposureMeasures.ordered(
+                    touchedNiches.map { NicheCount(niche: $0, events: nicheEvents[Int($0)]) })
+                for niche in touchedNiches { nicheEvents[Int(niche)] = 0 }
+                touchedNiches.removeAll(keepingCapacity: true)
+                var periods = Self.periods(&keys)
+                let shifts = PeriodShifts.detect(
+                    &periods, minimumEvents: options.minPeriodEvents, persistence: options.shiftPersistence)
+                totalEvents += eventsByKind.reduce(0, +)
+                donors.append(
+                    DonorExposure(
+                        account: row, niche: evidence.community(ofAccount: row), eventsByKind: eventsByKind,
+                        assignedByKind: assignedByKind, counts: counts, periods: periods, shifts: shifts))
+            }
+        }
+        self.donors = donors
+        self.events = totalEvents
+        self.assignedByRule = assignedByRule
+        niches = timed("closure") { NicheClosure.of(donors: donors, nicheCount: nicheCount) }
+        self.timings = timings
+    }
+
+    /// Periods from `period << 32 | niche` keys (`.max` for an unassigned event), in time order.
+    static func periods(_ keys: inout [UInt64]) -> [ExposurePeriodMeasure] {
+        keys.sort()
+        var periods: [ExposurePeriodMeasure] = []
+        var start = 0
+        while start < keys.count {
+            let period = Int32(bitPattern: UInt32(truncatingIfNeeded: keys[start] >> 32))
+            var measure = ExposurePeriodMeasure(
+                period: period, events: 0, assigned: 0, counts: [], dominant: nil, qualifies: false, divergence: nil)
+            var end = start
+            while end < keys.count && keys[end] >> 32 == keys[start] >> 32 {
+                let niche = UInt32(truncatingIfNeeded: keys[end])
+                var next = end
+                while next < keys.count && keys[next] == keys[end] { next += 1 }
+                measure.events += next - end
+                if niche != .max {
+                    measure.assigned += next - end
+                    measure.counts.append(NicheCount(niche: niche, events: next - end))
+                }
+                end = next
+            }
+            measure.counts = ExposureMeasures.ordered(measure.counts)
+            measure.dominant = ExposureMeasures.dominant(measure.counts)
+            periods.append(measure)
+            start = end
+        }
+        return periods
+    }
+}
