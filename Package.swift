@@ -47,19 +47,27 @@ let package = Package(
             ]),
         .executableTarget(name: "whichtok", dependencies: ["WhichtokCLI"]),
 
-        .testTarget(name: "WhichtokStoreTests", dependencies: ["WhichtokStore"]),
+        // What every test target shares: temporary folders, the runner for the built binary, the
+        // external tools, fixture building blocks.
+        .target(name: "WhichtokTestSupport", dependencies: ["WhichtokStore"], path: "Tests/WhichtokTestSupport"),
+        .testTarget(name: "WhichtokStoreTests", dependencies: ["WhichtokStore", "WhichtokTestSupport"]),
         .testTarget(
             name: "WhichtokImportTests",
-            dependencies: ["WhichtokImport", "WhichtokStore", "WhichtokSynth"]),
+            dependencies: ["WhichtokImport", "WhichtokStore", "WhichtokSynth", "WhichtokTestSupport"]),
         .testTarget(
             name: "WhichtokSynthTests",
-            dependencies: ["WhichtokSynth", "WhichtokImport", "WhichtokStore"]),
-        .testTarget(name: "WhichtokGraphTests", dependencies: ["WhichtokGraph", "WhichtokStore"]),
-        .testTarget(name: "WhichtokExportTests", dependencies: ["WhichtokExport", "WhichtokGraph", "WhichtokStore"]),
-        .testTarget(name: "WhichtokScrapeTests", dependencies: ["WhichtokScrape", "WhichtokImport", "WhichtokStore"]),
+            dependencies: ["WhichtokSynth", "WhichtokImport", "WhichtokStore", "WhichtokTestSupport"]),
+        .testTarget(
+            name: "WhichtokGraphTests", dependencies: ["WhichtokGraph", "WhichtokStore", "WhichtokTestSupport"]),
+        .testTarget(
+            name: "WhichtokExportTests",
+            dependencies: ["WhichtokExport", "WhichtokGraph", "WhichtokStore", "WhichtokTestSupport"]),
+        .testTarget(
+            name: "WhichtokScrapeTests",
+            dependencies: ["WhichtokScrape", "WhichtokImport", "WhichtokStore", "WhichtokTestSupport"]),
         .testTarget(
             name: "WhichtokCLITests",
-            dependencies: ["WhichtokCLI", "WhichtokStore"]),
+            dependencies: ["WhichtokCLI", "WhichtokStore", "WhichtokTestSupport"]),
     ],
     cxxLanguageStandard: .cxx17
 )
