@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WhichtokStore
 import WhichtokSynth
+import WhichtokTestSupport
 
 @testable import WhichtokImport
 
@@ -9,12 +10,14 @@ import WhichtokSynth
 struct HARSynthTests {
     static let options = SynthOptions(donors: 10, events: 5000, communities: 2, seed: 5, captures: 3, captureVideos: 24)
 
+    /// Where `generated` writes; kept for the whole run.
+    static let folder = try? TemporaryFolder("har-synth")
+
     /// Generates once into a temporary folder; returns the folder and the report.
     static let generated: (directory: String, report: SynthReport)? = {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "whichtok-har-synth-\(UUID().uuidString)"
-        ).path
-        guard let report = try? Synth.generate(options, to: directory) else { return nil }
+        guard let directory = folder?.file("synth"), let report = try? Synth.generate(options, to: directory) else {
+            return nil
+        }
         return (directory, report)
     }()
 

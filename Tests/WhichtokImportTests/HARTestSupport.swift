@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WhichtokStore
+import WhichtokTestSupport
 
 @testable import WhichtokImport
 
@@ -333,21 +334,4 @@ func importFiles(_ files: [(name: String, text: String)], inputName: String = "c
 func importHAR(_ har: HAR, name: String = "capture.har") throws -> (summary: InputSummary, batch: ImportBatch) {
     let (summary, batch) = try importFiles([(name, har.text)])
     return (summary, try #require(batch, "rejected: \(summary.diagnostics)"))
-}
-
-func build(_ batches: [ImportBatch]) -> Store {
-    var builder = StoreBuilder()
-    for batch in batches { builder.add(batch) }
-    return builder.build()
-}
-
-extension Store {
-    func account(id: UInt64) -> Int? { accounts.numericID.firstIndex(of: id) }
-    func account(named name: String) -> Int? {
-        (0..<accounts.count).first { strings[accounts.username[$0]] == name }
-    }
-    func video(id: UInt64) -> Int? { videos.tiktokID.firstIndex(of: id) }
-    func hashtag(id: UInt64) -> Int? { hashtags.tiktokID.firstIndex(of: id) }
-    func events(_ kind: EventKind) -> [Int] { (0..<events.count).filter { events.kind[$0] == kind.rawValue } }
-    func username(_ row: Int) -> String? { strings[accounts.username[row]] }
 }
