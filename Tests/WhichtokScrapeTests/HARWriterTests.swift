@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WhichtokImport
+import WhichtokTestSupport
 
 @testable import WhichtokScrape
 
@@ -23,7 +24,7 @@ struct HARWriterTests {
 
     @Test("valid JSON after every entry; text, control characters and binary bodies round-trip")
     func validAfterEveryEntry() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryFolder()
         let path = scratch.file("t.har")
         let writer = try HARWriter(path: path, overwrite: false, creatorVersion: "9", comment: "line\nbreak \u{1}")
         #expect(try HARFile.read(path).entries.isEmpty)
