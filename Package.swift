@@ -67,7 +67,11 @@ let package = Package(
             dependencies: ["WhichtokScrape", "WhichtokImport", "WhichtokStore", "WhichtokTestSupport"]),
         .testTarget(
             name: "WhichtokCLITests",
-            dependencies: ["WhichtokCLI", "WhichtokStore", "WhichtokTestSupport"]),
+            dependencies: [
+                "WhichtokCLI", "WhichtokStore", "WhichtokTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            exclude: ["HelpTexts"]),
     ],
     cxxLanguageStandard: .cxx17
 )
