@@ -129,11 +129,11 @@ struct ExportCommandTests {
                 jing, ["-c", schemas.appendingPathComponent("gexf-1.3/gexf.rnc").path, folder.file("i.gexf")])
             #expect(valid.status == 0, "\(valid.stdout)")
         }
-        if let xmllint = ExternalTool.xmllint, let schemas = TestEnvironment.schemas {
+        if let xmllint = ExternalTool.xmllint, let schemas = TestEnvironment.graphMLSchemas {
             let valid = try ChildProcess.run(
                 xmllint,
                 [
-                    "--noout", "--nonet", "--schema", schemas.appendingPathComponent("graphml/graphml.xsd").path,
+                    "--noout", "--nonet", "--schema", schemas.appendingPathComponent("graphml.xsd").path,
                     folder.file("s.graphml"),
                 ])
             #expect(valid.status == 0, "\(valid.stderr)")

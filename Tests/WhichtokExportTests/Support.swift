@@ -6,19 +6,29 @@ import WhichtokTestSupport
 
 @testable import WhichtokExport
 
-/// The shared schemas and the external tools the validation and round-trip tests need. Tests that
-/// need a missing piece are disabled with a comment that says which piece (a user's own clone has no
-/// `../shared`).
+/// The schemas and the external tools the validation and round-trip tests need. Tests that need a
+/// missing piece are disabled with a comment that says which piece.
 enum TestEnvironment {
-    /// `../shared/schemas` beside the package, when present.
+    /// `Tests/Schemas`, which holds the GEXF schemas (see its SOURCES.md).
     static let schemas: URL? = {
-        let url = PackageFolder.root.deletingLastPathComponent().appendingPathComponent("shared/schemas")
+        let url = URL(fileURLWithPath: PackageFolder.schemas)
         let probe = url.appendingPathComponent("gexf-1.3/gexf.rnc").path
         return FileManager.default.fileExists(atPath: probe) ? url : nil
     }()
 
+    /// A folder holding the GraphML schemas (`graphml.xsd` and what it includes), which may not be
+    /// redistributed: `WHICHTOK_GRAPHML_SCHEMAS`, else `Tests/Schemas/graphml` when a developer put them there.
+    static let graphMLSchemas: URL? = {
+        let candidates = [
+            ProcessInfo.processInfo.environment["WHICHTOK_GRAPHML_SCHEMAS"], PackageFolder.schemas + "/graphml",
+        ]
+        return candidates.compactMap { $0 }.map { URL(fileURLWithPath: $0) }.first {
+            FileManager.default.fileExists(atPath: $0.appendingPathComponent("graphml.xsd").path)
+        }
+    }()
+
     static var canValidateGEXF: Bool { schemas != nil && ExternalTool.jing != nil }
-    static var canValidateGraphML: Bool { schemas != nil && ExternalTool.xmllint != nil }
+    static var canValidateGraphML: Bool { graphMLSchemas != nil && ExternalTool.xmllint != nil }
 
     /// A Python with networkx ≥ 3.6 and python-igraph.
     static let python = ExternalTool.python(
