@@ -130,9 +130,7 @@ extension Fixture {
         batch.addEvent(
             actor: alice, kind: .messaged, objectType: .conversation, object: group, time: t0 + 86_400 * 20,
             detail: .messageFingerprint(3))
-        var builder = StoreBuilder()
-        builder.add(batch)
-        return builder.build()
+        return build([batch])
     }
 }
 

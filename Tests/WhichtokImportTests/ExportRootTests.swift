@@ -114,9 +114,7 @@ struct ExportRootTests {
         // Importing the container again adds nothing, whatever the order and threads.
         let again = importStore([together], into: store)
         #expect(again.store == store)
-        var reversed = StoreBuilder()
-        for batch in run.batches.reversed() { reversed.add(batch) }
-        #expect(reversed.build() == store)
+        #expect(Fixture.build(run.batches.reversed()) == store)
     }
 
     @Test("a folder holding two TXT donors gives two inputs named by their folders")

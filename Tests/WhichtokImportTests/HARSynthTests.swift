@@ -81,26 +81,17 @@ struct HARSynthTests {
         #expect(b.events == a.events)
         #expect(b.eventsByKind == a.eventsByKind)
         #expect((b.videos, b.accounts, b.comments) == (a.videos, a.accounts, a.comments))
-        func store(_ batch: ImportBatch) -> Store {
-            var builder = StoreBuilder()
-            builder.add(batch)
-            return builder.build()
-        }
-        #expect(store(split) == store(one))
+        #expect(Fixture.build([split]) == Fixture.build([one]))
         var atOnce = StoreBuilder()
         atOnce.add(contentsOf: [split])
-        #expect(atOnce.build() == store(one))
+        #expect(atOnce.build() == Fixture.build([one]))
     }
 
     @Test("captures meet the archives: watched videos get authors, donors' comments and follows are one each")
     func consistentWithArchives() throws {
         let (directory, report) = try #require(Self.generated)
         let archives = report.archives.map { directory + "/" + $0.path }
-        func store(_ paths: [String]) -> Store {
-            var builder = StoreBuilder()
-            for batch in importAll(paths).batches { builder.add(batch) }
-            return builder.build()
-        }
+        func store(_ paths: [String]) -> Store { Fixture.build(importAll(paths).batches) }
         let archiveOnly = store(archives)
         let both = store(archives + report.captures.map { directory + "/" + $0 })
         // No account is duplicated: every web account is a donor or a creator of the world.
