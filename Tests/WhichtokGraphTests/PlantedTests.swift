@@ -59,12 +59,12 @@ struct PlantedTests {
 
 @Suite("Agreement with networkx")
 struct NetworkxTests {
-    /// A Python that can import networkx (checked once).
-    static let python = ExternalTool.python(passing: "import networkx")
+    /// A Python with networkx and scipy, which networkx's PageRank needs (checked once).
+    static let python = ExternalTool.python(passing: "import networkx, scipy")
 
     @Test(
         "PageRank, modularity, components, clustering and cores agree with networkx on the same graph",
-        .enabled(if: python != nil, "python3 with networkx is not installed: comparison skipped"))
+        .enabled(if: python != nil, "python3 with networkx and scipy is not installed: comparison skipped"))
     func agreement() throws {
         // Two planted graphs side by side (two components), weighted.
         let (a, truthA) = plantedPartition(groups: 3, size: 20, pIn: 0.3, pOut: 0.02, seed: 8)
