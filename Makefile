@@ -17,7 +17,7 @@ PY_TEST_PKGS := "networkx>=3.6" igraph
 
 # Style: swift format with .swift-format at the top. 4 spaces (the tree already used them, and deep
 # closures in graph code stay readable) and 120 columns (long argument lists of the C shims fit on one line).
-.PHONY: all build lint demo test bench bench-graph bench-export bench-har bench-exposure deps test-deps sample clean
+.PHONY: all build lint demo test help-texts bench bench-graph bench-export bench-har bench-exposure deps test-deps sample clean
 
 all: build
 
@@ -57,6 +57,13 @@ demo: build
 test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+
+# Rewrites the recorded --help texts (Tests/WhichtokCLITests/HelpTexts/) from the built binary, after
+# a command or option changed on purpose; review the diff before committing.
+help-texts:
+	$(SWIFT) build --build-tests
+	rm -f Tests/WhichtokCLITests/HelpTexts/*.txt
+	WHICHTOK_UPDATE_HELP=1 $(SWIFT) test --skip-build --filter HelpTextTests
 
 # Regenerates SampleArchives/ (see SampleArchives/README.md).
 sample: build

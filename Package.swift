@@ -52,24 +52,33 @@ let package = Package(
             ]),
         .executableTarget(name: "whichtok", dependencies: ["WhichtokCLI"]),
 
-        .testTarget(name: "WhichtokSupportTests", dependencies: ["WhichtokSupport"]),
-        .testTarget(name: "WhichtokStoreTests", dependencies: ["WhichtokStore"]),
+        // What every test target shares: temporary folders, the runner for the built binary, the
+        // external tools, fixture building blocks.
+        .target(name: "WhichtokTestSupport", dependencies: ["WhichtokStore"], path: "Tests/WhichtokTestSupport"),
+        .testTarget(name: "WhichtokSupportTests", dependencies: ["WhichtokSupport", "WhichtokTestSupport"]),
+        .testTarget(name: "WhichtokStoreTests", dependencies: ["WhichtokStore", "WhichtokTestSupport"]),
         .testTarget(
             name: "WhichtokImportTests",
-            dependencies: ["WhichtokImport", "WhichtokStore", "WhichtokSynth", "WhichtokSupport"]),
+            dependencies: ["WhichtokImport", "WhichtokStore", "WhichtokSynth", "WhichtokSupport", "WhichtokTestSupport"]),
         .testTarget(
             name: "WhichtokSynthTests",
-            dependencies: ["WhichtokSynth", "WhichtokImport", "WhichtokStore", "WhichtokSupport"]),
-        .testTarget(name: "WhichtokGraphTests", dependencies: ["WhichtokGraph", "WhichtokStore", "WhichtokSupport"]),
+            dependencies: ["WhichtokSynth", "WhichtokImport", "WhichtokStore", "WhichtokSupport", "WhichtokTestSupport"]),
+        .testTarget(
+            name: "WhichtokGraphTests",
+            dependencies: ["WhichtokGraph", "WhichtokStore", "WhichtokSupport", "WhichtokTestSupport"]),
         .testTarget(
             name: "WhichtokExportTests",
-            dependencies: ["WhichtokExport", "WhichtokGraph", "WhichtokStore", "WhichtokSupport"]),
+            dependencies: ["WhichtokExport", "WhichtokGraph", "WhichtokStore", "WhichtokSupport", "WhichtokTestSupport"]),
         .testTarget(
             name: "WhichtokScrapeTests",
-            dependencies: ["WhichtokScrape", "WhichtokImport", "WhichtokStore", "WhichtokSupport"]),
+            dependencies: ["WhichtokScrape", "WhichtokImport", "WhichtokStore", "WhichtokSupport", "WhichtokTestSupport"]),
         .testTarget(
             name: "WhichtokCLITests",
-            dependencies: ["WhichtokCLI", "WhichtokStore"]),
+            dependencies: [
+                "WhichtokCLI", "WhichtokStore", "WhichtokTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            exclude: ["HelpTexts"]),
     ],
     cxxLanguageStandard: .cxx17
 )

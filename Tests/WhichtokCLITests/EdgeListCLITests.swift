@@ -1,15 +1,16 @@
 import Foundation
 import Testing
+import WhichtokTestSupport
 
 /// `whichtok analyze --edgelist` on weights at a float's limits, dropped lines and unreadable paths
 /// (issue 11).
 @Suite("whichtok analyze --edgelist")
 struct EdgeListCLITests {
-    func analyze(_ text: String, _ extra: [String] = []) throws -> CLI.Result {
-        let scratch = try Scratch()
+    func analyze(_ text: String, _ extra: [String] = []) throws -> ProcessOutput {
+        let scratch = try TemporaryFolder("cli")
         let path = scratch.file("graph.txt")
         try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return try CLI.run(["analyze", "--edgelist", path] + extra)
+        return try Whichtok.run(["analyze", "--edgelist", path] + extra)
     }
 
     @Test("a weight of 1e19 is analysed, not a crash, in the report and in JSON")
@@ -53,11 +54,11 @@ struct EdgeListCLITests {
 
     @Test("a directory exits 65 with the system's reason; a missing file 66 with it")
     func unreadable() throws {
-        let scratch = try Scratch()
-        let directory = try CLI.run(["analyze", "--edgelist", scratch.path])
+        let scratch = try TemporaryFolder("cli")
+        let directory = try Whichtok.run(["analyze", "--edgelist", scratch.path])
         #expect(directory.status == 65)
         #expect(directory.stderr.contains(scratch.path + ": cannot read: Is a directory"), "\(directory.stderr)")
-        let missing = try CLI.run(["analyze", "--edgelist", scratch.file("none.txt")])
+        let missing = try Whichtok.run(["analyze", "--edgelist", scratch.file("none.txt")])
         #expect(missing.status == 66)
         #expect(missing.stderr.contains("none.txt: cannot open: No such file or directory"), "\(missing.stderr)")
     }

@@ -1,16 +1,18 @@
 import Foundation
 import Testing
+import WhichtokTestSupport
 
 @Suite("whichtok exposure", .serialized)
 struct ExposureCLITests {
     /// A synthetic study (16 donors, some diverse and drifting) imported into a store, once.
+    static let studyFolder = try? TemporaryFolder("exposure-cli")
     static let study: (dir: String, store: String)? = {
-        guard let scratch = try? Scratch(),
-            let synth = try? CLI.run([
+        guard let scratch = studyFolder,
+            let synth = try? Whichtok.run([
                 "synth", "--out", scratch.file("synth"), "--donors", "16", "--events", "6000", "--seed", "7",
                 "--captures", "1",
             ]), synth.status == 0,
-            let imported = try? CLI.run([
+            let imported = try? Whichtok.run([
                 "import", "--quiet", "--store", scratch.file("s.store"), scratch.file("synth"),
             ]),
             imported.status == 0
@@ -27,7 +29,7 @@ struct ExposureCLITests {
     @Test("--json prints the contract's keys, niche ids are analyze's, and the same store gives the same bytes")
     func jsonContract() throws {
         let store = try store()
-        let result = try CLI.run(["exposure", "--store", store, "--json"])
+        let result = try Whichtok.run(["exposure", "--store", store, "--json"])
         try #require(result.status == 0, "\(result.stderr)")
         let json = try object(result.stdout)
         for key in ["parameters", "period", "niches", "coverage", "donors", "closure", "flows"] {
@@ -68,7 +70,7 @@ struct ExposureCLITests {
         for key in ["niche", "members", "closure"] { #expect(closure.first?[key] != nil, "closure[].\(key)") }
 
         // A donor's niche is its community in `analyze --json` with the same graph options.
-        let analysis = try CLI.run(["analyze", "--store", store, "--json"])
+        let analysis = try Whichtok.run(["analyze", "--store", store, "--json"])
         let nodes = try #require(try object(analysis.stdout)["nodes"] as? [[String: Any]])
         var community: [String: Int] = [:]
         for node in nodes {
@@ -78,16 +80,16 @@ struct ExposureCLITests {
             let label = try #require(donor["label"] as? String)
             #expect(donor["niche"] as? Int == community[label], "\(label)")
         }
-        let again = try CLI.run(["exposure", "--store", store, "--json"])
+        let again = try Whichtok.run(["exposure", "--store", store, "--json"])
         #expect(again.stdout == result.stdout)
     }
 
     @Test("--csv writes donors.csv and donor_periods.csv; the human report has both tables")
     func csvAndReport() throws {
         let store = try store()
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder()
         let folder = scratch.file("out")
-        let result = try CLI.run(["exposure", "--store", store, "--csv", folder, "--period", "quarter"])
+        let result = try Whichtok.run(["exposure", "--store", store, "--csv", folder, "--period", "quarter"])
         try #require(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("donor "))
         #expect(result.stdout.contains("closure"))
@@ -110,17 +112,17 @@ struct ExposureCLITests {
     @Test("usage errors exit 64, a missing store 66, a CSV folder that cannot be made 73")
     func exitCodes() throws {
         let store = try store()
-        let scratch = try Scratch()
-        #expect(try CLI.run(["exposure", "--store", store, "--period", "year"]).status == 64)
-        #expect(try CLI.run(["exposure", "--store", store, "--kinds", "watched,nonsense"]).status == 64)
-        #expect(try CLI.run(["exposure", "--store", store, "--graph-kinds", "nonsense"]).status == 64)
-        #expect(try CLI.run(["exposure", "--store", store, "--min-period-events", "0"]).status == 64)
-        #expect(try CLI.run(["exposure", "--edgelist", scratch.file("none.txt")]).status == 64)
-        #expect(try CLI.run(["exposure", "--store", scratch.file("none.store")]).status == 66)
+        let scratch = try TemporaryFolder()
+        #expect(try Whichtok.run(["exposure", "--store", store, "--period", "year"]).status == 64)
+        #expect(try Whichtok.run(["exposure", "--store", store, "--kinds", "watched,nonsense"]).status == 64)
+        #expect(try Whichtok.run(["exposure", "--store", store, "--graph-kinds", "nonsense"]).status == 64)
+        #expect(try Whichtok.run(["exposure", "--store", store, "--min-period-events", "0"]).status == 64)
+        #expect(try Whichtok.run(["exposure", "--edgelist", scratch.file("none.txt")]).status == 64)
+        #expect(try Whichtok.run(["exposure", "--store", scratch.file("none.store")]).status == 66)
         try Data("x".utf8).write(to: URL(fileURLWithPath: scratch.file("file")))
-        #expect(try CLI.run(["exposure", "--store", store, "--csv", scratch.file("file")]).status == 73)
+        #expect(try Whichtok.run(["exposure", "--store", store, "--csv", scratch.file("file")]).status == 73)
         // --kinds chooses the measured events, --graph-kinds the graph's.
-        let watched = try CLI.run(["exposure", "--store", store, "--json", "--kinds", "watched"])
+        let watched = try Whichtok.run(["exposure", "--store", store, "--json", "--kinds", "watched"])
         try #require(watched.status == 0)
         let parameters = try #require(try object(watched.stdout)["parameters"] as? [String: Any])
         #expect(parameters["kinds"] as? [String] == ["watched"])

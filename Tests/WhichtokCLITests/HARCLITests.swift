@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import WhichtokTestSupport
 
 @Suite("whichtok import of web captures", .serialized)
 struct HARCLITests {
     @Test("a HAR's summary line names what it yielded and why entries yielded nothing; a broken HAR is rejected alone")
     func summaryAndRejection() throws {
-        let scratch = try Scratch()
-        let synth = try CLI.run([
+        let scratch = try TemporaryFolder("cli")
+        let synth = try Whichtok.run([
             "synth", "--out", scratch.file("s"), "--donors", "4", "--events", "600", "--communities", "1",
             "--seed", "9", "--captures", "1", "--capture-videos", "12",
         ])
@@ -17,7 +18,7 @@ struct HARCLITests {
             atPath: scratch.file("broken.har"), contents: Data("{\"log\": {\"entries\": [{\"request\": {\"url\": ".utf8)
         )
         let store = scratch.file("h.store")
-        let result = try CLI.run(["import", "--store", store, capture, scratch.file("broken.har")])
+        let result = try Whichtok.run(["import", "--store", store, capture, scratch.file("broken.har")])
         #expect(result.status == 65)
         let lines = result.stdout.split(separator: "\n").map(String.init)
         let imported = try #require(
@@ -31,7 +32,7 @@ struct HARCLITests {
         #expect(lines.contains { $0.hasPrefix("rejected") && $0.contains("broken.har") })
         #expect(result.stderr.contains("broken.har") && result.stderr.contains("offset"))
         // The capture was imported and saved; the broken file was not.
-        let stats = try CLI.run(["stats", "--json", "--store", store])
+        let stats = try Whichtok.run(["stats", "--json", "--store", store])
         let json = try #require(try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any])
         #expect(json["inputs"] as? Int == 1)
         #expect((json["videos"] as? Int ?? 0) > 0)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WhichtokTestSupport
 
 @testable import WhichtokStore
 
@@ -9,55 +10,6 @@ import Testing
     import Darwin
 #endif
 
-/// The built binary run in the background, its output in files, so a test can watch it while it
-/// runs and end it if it hangs.
-final class BackgroundRun {
-    let process = Process()
-    let stdoutPath: String
-    let stderrPath: String
-
-    init(_ arguments: [String], scratch: Scratch, name: String, in directory: String? = nil) throws {
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        process.executableURL = URL(fileURLWithPath: try #require(CLI.binary, "the whichtok binary was not built"))
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["WHICHTOK_STORE"] = nil
-        process.environment = env
-        stdoutPath = scratch.file(name + ".out")
-        stderrPath = scratch.file(name + ".err")
-        _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-    }
-
-    var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
-
-    /// Waits until `condition` holds or the process ends, at most `seconds`; returns whether it held.
-    func wait(seconds: Double, until condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(20_000)
-        }
-        return condition()
-    }
-
-    /// The exit status, or nil when the process did not end within `seconds` (it is then killed) or
-    /// was ended by a signal (a trap).
-    func finish(within seconds: Double) -> Int32? {
-        if !wait(seconds: seconds, until: { !process.isRunning }) {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            return nil
-        }
-        process.waitUntilExit()
-        return process.terminationReason == .exit ? process.terminationStatus : nil
-    }
-}
-
 @Suite("whichtok store safety: lock, forged stores, outputs that are the store, links, FIFOs", .serialized)
 struct StoreSafetyCLITests {
     func synthetic() throws -> (dir: String, inputs: [String]) {
@@ -65,7 +17,7 @@ struct StoreSafetyCLITests {
     }
 
     func inputCount(_ store: String) throws -> Int? {
-        let result = try CLI.run(["stats", "--json", "--store", store])
+        let result = try Whichtok.run(["stats", "--json", "--store", store])
         let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
         return object?["inputs"] as? Int
     }
@@ -87,51 +39,51 @@ struct StoreSafetyCLITests {
 
     @Test("two imports into one store at the same time keep both imports' inputs")
     func concurrentImports() throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder("cli")
         let data = try synthetic()
         let store = scratch.file("c.store")
         let half = data.inputs.count / 2
-        let first = try BackgroundRun(
-            ["import", "--quiet", "--store", store] + data.inputs[..<half], scratch: scratch, name: "a")
-        let second = try BackgroundRun(
-            ["import", "--quiet", "--store", store] + data.inputs[half...], scratch: scratch, name: "b")
-        #expect(first.finish(within: 600) == 0, "\(first.stderr)")
-        #expect(second.finish(within: 600) == 0, "\(second.stderr)")
+        let first = try Whichtok.start(
+            ["import", "--quiet", "--store", store] + data.inputs[..<half])
+        let second = try Whichtok.start(
+            ["import", "--quiet", "--store", store] + data.inputs[half...])
+        #expect(first.finish(within: 600).status == 0, "\(first.stderr)")
+        #expect(second.finish(within: 600).status == 0, "\(second.stderr)")
         #expect(try inputCount(store) == data.inputs.count, "an import's inputs were lost")
     }
 
     @Test("--no-wait exits 75 while another whichtok holds the lock; without it, import waits and says so")
     func noWait() throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder("cli")
         let data = try synthetic()
         let store = scratch.file("w.store")
-        #expect(try CLI.run(["import", "--quiet", "--store", store, data.inputs[0]]).status == 0)
+        #expect(try Whichtok.run(["import", "--quiet", "--store", store, data.inputs[0]]).status == 0)
         let before = try #require(scratch.bytes("w.store"))
         let held = try HeldLock(store + ".lock")
 
-        let busy = try CLI.run(["import", "--no-wait", "--store", store, data.inputs[1]])
+        let busy = try Whichtok.run(["import", "--no-wait", "--store", store, data.inputs[1]])
         #expect(busy.status == 75)
         #expect(busy.stderr.contains("another whichtok"))
         #expect(busy.stderr.contains("--no-wait"))
         #expect(scratch.bytes("w.store") == before)
 
-        let waiting = try BackgroundRun(["import", "--store", store, data.inputs[1]], scratch: scratch, name: "w")
+        let waiting = try Whichtok.start(["import", "--store", store, data.inputs[1]])
         let said = waiting.wait(seconds: 120) {
-            waiting.stderr.contains("waiting for another whichtok using \(store)…") || !waiting.process.isRunning
+            waiting.stderr.contains("waiting for another whichtok using \(store)…") || !waiting.isRunning
         }
-        #expect(said && waiting.process.isRunning, "no waiting message: \(waiting.stderr)")
+        #expect(said && waiting.isRunning, "no waiting message: \(waiting.stderr)")
         #expect(scratch.bytes("w.store") == before, "the store changed while the lock was held")
         held.release()
-        #expect(waiting.finish(within: 300) == 0, "\(waiting.stderr)")
+        #expect(waiting.finish(within: 300).status == 0, "\(waiting.stderr)")
         #expect(try inputCount(store) == 2)
     }
 
     @Test("a forged store (checksums recomputed) is a clear error with exit 1 for every command, never a trap")
     func forgedStore() throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder("cli")
         let data = try synthetic()
         let store = scratch.file("f.store")
-        #expect(try CLI.run(["import", "--quiet", "--store", store, data.inputs[0]]).status == 0)
+        #expect(try Whichtok.run(["import", "--quiet", "--store", store, data.inputs[0]]).status == 0)
         var bytes = [UInt8](try #require(scratch.bytes("f.store")))
         // The section table's offset near 2^64, with the header checksum recomputed.
         Snapshot.store(UInt64.max - 63, into: &bytes, at: 16)
@@ -143,9 +95,9 @@ struct StoreSafetyCLITests {
             ["import", data.inputs[1]],
         ]
         for command in commands {
-            let run = try BackgroundRun(
-                [command[0], "--store", store] + command.dropFirst(), scratch: scratch, name: command[0])
-            #expect(run.finish(within: 120) == 1, "\(command[0]) did not exit 1: \(run.stderr)")
+            let run = try Whichtok.start(
+                [command[0], "--store", store] + command.dropFirst())
+            #expect(run.finish(within: 120).status == 1, "\(command[0]) did not exit 1: \(run.stderr)")
             #expect(run.stderr.contains("corrupt"), "\(command[0]): \(run.stderr)")
             #expect(run.stderr.contains("section table out of bounds"), "\(command[0]): \(run.stderr)")
         }
@@ -154,10 +106,10 @@ struct StoreSafetyCLITests {
 
     @Test("an output that is the store or an input exits 64 and writes nothing, however the path is spelt")
     func outputIsTheStore() throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder("cli")
         let data = try synthetic()
         let store = scratch.file("s.store")
-        #expect(try CLI.run(["import", "--quiet", "--store", store] + data.inputs.prefix(4)).status == 0)
+        #expect(try Whichtok.run(["import", "--quiet", "--store", store] + data.inputs.prefix(4)).status == 0)
         let before = try #require(scratch.bytes("s.store"))
         try FileManager.default.createSymbolicLink(atPath: scratch.file("link.store"), withDestinationPath: "s.store")
         #expect(link(store, scratch.file("hard.store")) == 0)
@@ -168,57 +120,54 @@ struct StoreSafetyCLITests {
         ]
         for output in spellings {
             for format in ["--gexf", "--graphml"] {
-                let result = try CLI.run(["export", "--store", store, format, "--no-layout", "-o", output])
+                let result = try Whichtok.run(["export", "--store", store, format, "--no-layout", "-o", output])
                 #expect(result.status == 64, "export \(format) -o \(output): \(result.stderr)")
                 #expect(result.stderr.contains("is the store"))
             }
         }
         // Relative paths, from the store's folder.
-        let relative = try BackgroundRun(
-            ["export", "--store", "s.store", "--gexf", "-o", "./s.store"], scratch: scratch, name: "relative",
-            in: scratch.path)
-        #expect(relative.finish(within: 120) == 64, "\(relative.stderr)")
+        let relative = try Whichtok.start(
+            ["export", "--store", "s.store", "--gexf", "-o", "./s.store"], in: scratch.path)
+        #expect(relative.finish(within: 120).status == 64, "\(relative.stderr)")
         // CSV: a store named nodes.csv in the folder.
         try FileManager.default.createDirectory(atPath: scratch.file("csv"), withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: store, toPath: scratch.file("csv/edges.csv"))
-        let csv = try CLI.run(["export", "--store", scratch.file("csv/edges.csv"), "--csv", "-o", scratch.file("csv")])
+        let csv = try Whichtok.run([
+            "export", "--store", scratch.file("csv/edges.csv"), "--csv", "-o", scratch.file("csv"),
+        ])
         #expect(csv.status == 64, "\(csv.stderr)")
         #expect(scratch.bytes("csv/edges.csv") == before)
         #expect(!FileManager.default.fileExists(atPath: scratch.file("csv/nodes.csv")))
         // The edge list being read.
         let edges = scratch.file("edges.txt")
         try Data("a b 1\nb c 2\n".utf8).write(to: URL(fileURLWithPath: edges))
-        let edgeList = try CLI.run(["export", "--edgelist", edges, "--gexf", "-o", edges])
+        let edgeList = try Whichtok.run(["export", "--edgelist", edges, "--gexf", "-o", edges])
         #expect(edgeList.status == 64, "\(edgeList.stderr)")
         #expect(scratch.bytes("edges.txt") == Data("a b 1\nb c 2\n".utf8))
         // import: the store given as one of the inputs.
-        let selfImport = try CLI.run(["import", "--store", store, data.inputs[5], scratch.file("link.store")])
+        let selfImport = try Whichtok.run(["import", "--store", store, data.inputs[5], scratch.file("link.store")])
         #expect(selfImport.status == 64, "\(selfImport.stderr)")
         // scrape: the HAR is the store (no request is made: the base URL is a closed local port).
-        let scrape = try BackgroundRun(
+        let scrape = try Whichtok.start(
             [
                 "scrape", "user", "somebody", "--har", scratch.file("link.store"), "--overwrite", "--import",
                 "--store", store, "--base-url", "http://127.0.0.1:9", "--timeout", "1",
-            ], scratch: scratch, name: "scrape")
-        #expect(scrape.finish(within: 120) == 64, "\(scrape.stderr)")
+            ])
+        #expect(scrape.finish(within: 120).status == 64, "\(scrape.stderr)")
         #expect(scratch.bytes("s.store") == before, "the store was changed")
         #expect(try inputCount(store) == 4)
     }
 
     @Test("a temporary file left by a killed save is removed by the next import; a live process's is kept")
     func staleTemporary() throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder("cli")
         let data = try synthetic()
         let store = scratch.file("t.store")
-        #expect(try CLI.run(["import", "--quiet", "--store", store, data.inputs[0]]).status == 0)
-        let ended = Process()
-        ended.executableURL = URL(fileURLWithPath: "/bin/true")
-        try ended.run()
-        ended.waitUntilExit()
-        let stale = store + ".tmp-\(ended.processIdentifier)"
+        #expect(try Whichtok.run(["import", "--quiet", "--store", store, data.inputs[0]]).status == 0)
+        let stale = store + ".tmp-\(try ChildProcess.reapedProcessID())"
         let live = store + ".tmp-\(getpid())"
         for path in [stale, live] { _ = FileManager.default.createFile(atPath: path, contents: Data(count: 1 << 20)) }
-        let result = try CLI.run(["import", "--store", store, data.inputs[1]])
+        let result = try Whichtok.run(["import", "--store", store, data.inputs[1]])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: stale), "the stale temporary file is still there")
         #expect(result.stderr.contains("removed"))
@@ -227,13 +176,13 @@ struct StoreSafetyCLITests {
 
     @Test("a store that is a symbolic link stays one, and its target gets the new content")
     func symlinkedStore() throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder("cli")
         let data = try synthetic()
         try FileManager.default.createDirectory(atPath: scratch.file("data"), withIntermediateDirectories: true)
         let link = scratch.file("s.store")
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "data/real.store")
         for input in data.inputs.prefix(2) {
-            let result = try CLI.run(["import", "--quiet", "--store", link, input])
+            let result = try Whichtok.run(["import", "--quiet", "--store", link, input])
             #expect(result.status == 0, "\(result.stderr)")
             let type = try FileManager.default.attributesOfItem(atPath: link)[.type] as? FileAttributeType
             #expect(type == .typeSymbolicLink, "the link was replaced by a regular file")
@@ -247,14 +196,14 @@ struct StoreSafetyCLITests {
 
     @Test("a FIFO as the store is a clear error at once, not a hang")
     func fifoStore() throws {
-        let scratch = try Scratch()
+        let scratch = try TemporaryFolder("cli")
         let data = try synthetic()
         let fifo = scratch.file("p.store")
         #expect(mkfifo(fifo, 0o600) == 0)
         for command in [["stats"], ["import", data.inputs[0]], ["export", "--gexf", "-o", scratch.file("p.gexf")]] {
-            let run = try BackgroundRun(
-                [command[0], "--store", fifo] + command.dropFirst(), scratch: scratch, name: command[0])
-            #expect(run.finish(within: 60) == 1, "\(command[0]) hung or did not exit 1: \(run.stderr)")
+            let run = try Whichtok.start(
+                [command[0], "--store", fifo] + command.dropFirst())
+            #expect(run.finish(within: 60).status == 1, "\(command[0]) hung or did not exit 1: \(run.stderr)")
             #expect(run.stderr.contains("FIFO"), "\(command[0]): \(run.stderr)")
         }
         var info = stat()

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WhichtokGraph
 import WhichtokStore
+import WhichtokTestSupport
 
 @testable import WhichtokExport
 
@@ -10,24 +11,23 @@ struct ExporterTests {
     @Test("two exports of the same analysis are byte-identical (GEXF 1.3, 1.2, GraphML, CSV)")
     func determinism() throws {
         let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
-        let store = try Fixtures.handStore()
+        let store = try Fixture.handStore()
         // Two independent runs: graph, analysis, layout and document are all rebuilt.
         for run in 0..<2 {
-            let document = Fixtures.document(GraphBuilder.sharedSpace(store), store: store)
-            try Exporter.writeGEXF(document, to: folder.path("\(run).gexf"), options: GEXFOptions(dynamic: true))
+            let document = Fixture.document(GraphBuilder.sharedSpace(store), store: store)
+            try Exporter.writeGEXF(document, to: folder.file("\(run).gexf"), options: GEXFOptions(dynamic: true))
             try Exporter.writeGEXF(
-                document, to: folder.path("\(run).12.gexf"), options: GEXFOptions(version: .version12))
-            try Exporter.writeGraphML(document, to: folder.path("\(run).graphml"))
-            try Exporter.writeCSV(document, toFolder: folder.path("\(run)-csv"))
-            let awkward = Fixtures.document(Fixtures.awkwardGraph(directed: true))
-            try Exporter.writeGEXF(awkward, to: folder.path("\(run).awkward.gexf"))
+                document, to: folder.file("\(run).12.gexf"), options: GEXFOptions(version: .version12))
+            try Exporter.writeGraphML(document, to: folder.file("\(run).graphml"))
+            try Exporter.writeCSV(document, toFolder: folder.file("\(run)-csv"))
+            let awkward = Fixture.document(Fixture.awkwardGraph(directed: true))
+            try Exporter.writeGEXF(awkward, to: folder.file("\(run).awkward.gexf"))
         }
         for name in ["gexf", "12.gexf", "graphml", "csv/nodes.csv", "csv/edges.csv", "awkward.gexf"] {
             let first = name.hasPrefix("csv/") ? "0-" + name : "0." + name
             let second = name.hasPrefix("csv/") ? "1-" + name : "1." + name
-            let a = try Data(contentsOf: URL(fileURLWithPath: folder.path(first)))
-            let b = try Data(contentsOf: URL(fileURLWithPath: folder.path(second)))
+            let a = try Data(contentsOf: URL(fileURLWithPath: folder.file(first)))
+            let b = try Data(contentsOf: URL(fileURLWithPath: folder.file(second)))
             #expect(!a.isEmpty)
             #expect(a == b, "\(name) differs between runs")
         }
@@ -36,12 +36,11 @@ struct ExporterTests {
     @Test("GEXF structure: namespaces, no mutual edges, no schemaLocation, rgb colours, attributes declared once")
     func gexfStructure() throws {
         let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
-        let document = Fixtures.document(Fixtures.awkwardGraph())
-        try Exporter.writeGEXF(document, to: folder.path("a.gexf"))
-        try Exporter.writeGEXF(document, to: folder.path("b.gexf"), options: GEXFOptions(version: .version12))
-        let v13 = try String(contentsOfFile: folder.path("a.gexf"), encoding: .utf8)
-        let v12 = try String(contentsOfFile: folder.path("b.gexf"), encoding: .utf8)
+        let document = Fixture.document(Fixture.awkwardGraph())
+        try Exporter.writeGEXF(document, to: folder.file("a.gexf"))
+        try Exporter.writeGEXF(document, to: folder.file("b.gexf"), options: GEXFOptions(version: .version12))
+        let v13 = try String(contentsOfFile: folder.file("a.gexf"), encoding: .utf8)
+        let v12 = try String(contentsOfFile: folder.file("b.gexf"), encoding: .utf8)
         #expect(
             v13.contains("<gexf xmlns=\"http://gexf.net/1.3\" xmlns:viz=\"http://gexf.net/1.3/viz\" version=\"1.3\">"))
         #expect(
@@ -64,11 +63,10 @@ struct ExporterTests {
     @Test("GraphML structure: keys before the graph, unique attr.name per domain, standard types, edgedefault")
     func graphMLStructure() throws {
         let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
-        let store = try Fixtures.handStore()
-        let document = Fixtures.document(GraphBuilder.interaction(store), store: store)
-        try Exporter.writeGraphML(document, to: folder.path("g.graphml"))
-        let text = try String(contentsOfFile: folder.path("g.graphml"), encoding: .utf8)
+        let store = try Fixture.handStore()
+        let document = Fixture.document(GraphBuilder.interaction(store), store: store)
+        try Exporter.writeGraphML(document, to: folder.file("g.graphml"))
+        let text = try String(contentsOfFile: folder.file("g.graphml"), encoding: .utf8)
         #expect(text.contains("<graph id=\"G\" edgedefault=\"directed\">"))
         let lines = text.split(separator: "\n")
         let keys = lines.filter { $0.contains("<key ") }
@@ -91,9 +89,9 @@ struct ExporterTests {
 
     @Test("the document carries the analysis and the store's facts")
     func documentContents() throws {
-        let store = try Fixtures.handStore()
+        let store = try Fixture.handStore()
         let graph = GraphBuilder.interaction(store)
-        let document = Fixtures.document(graph, store: store)
+        let document = Fixture.document(graph, store: store)
         let names = document.nodeColumns.map(\.name)
         for name in [
             "node_type", "community", "pagerank", "degree", "in_degree", "out_degree", "strength", "participation",
@@ -116,16 +114,15 @@ struct ExporterTests {
     @Test("an export to a path that cannot be written fails with cannotCreate and leaves nothing behind")
     func unwritable() throws {
         let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
-        let document = Fixtures.document(Fixtures.awkwardGraph(), layout: false)
-        #expect(throws: ExportError.self) { try Exporter.writeGEXF(document, to: folder.path("missing/dir/x.gexf")) }
+        let document = Fixture.document(Fixture.awkwardGraph(), layout: false)
+        #expect(throws: ExportError.self) { try Exporter.writeGEXF(document, to: folder.file("missing/dir/x.gexf")) }
         do {
-            try Exporter.writeGraphML(document, to: folder.url.path)
+            try Exporter.writeGraphML(document, to: folder.path)
             Issue.record("writing over a folder should fail")
         } catch {
             #expect(error.code == .cannotCreate)
         }
-        let file = folder.path("file")
+        let file = folder.file("file")
         try Data("x".utf8).write(to: URL(fileURLWithPath: file))
         do {
             try Exporter.writeCSV(document, toFolder: file)
@@ -133,7 +130,7 @@ struct ExporterTests {
         } catch {
             #expect(error.code == .cannotCreate)
         }
-        let left = try FileManager.default.contentsOfDirectory(atPath: folder.url.path)
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         #expect(left == ["file"])
     }
 
@@ -141,15 +138,12 @@ struct ExporterTests {
         "a full disk makes the XML and CSV writers report failure",
         .enabled(if: FileManager.default.isWritableFile(atPath: "/dev/full"), "skipped: no /dev/full"))
     func diskFull() throws {
-        let document = Fixtures.document(Fixtures.awkwardGraph(), layout: false)
+        let document = Fixture.document(Fixture.awkwardGraph(), layout: false)
         // /dev/full accepts the open and fails every write with ENOSPC.
         let descriptor = open("/dev/full", O_WRONLY)
         try #require(descriptor >= 0)
         defer { close(descriptor) }
-        guard let xml = _XMLTextWriter(fileDescriptor: descriptor) else {
-            Issue.record("no writer")
-            return
-        }
+        let xml = try #require(_XMLTextWriter(fileDescriptor: descriptor), "no writer")
         var buffer = _ValueBuffer()
         GEXFWriter.write(document, options: GEXFOptions(), to: xml, buffer: &buffer)
         #expect(xml.failed)
@@ -163,13 +157,12 @@ struct ExporterTests {
     @Test("replacing an existing export is atomic: the new content appears whole, no temporary files remain")
     func replace() throws {
         let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
-        let path = folder.path("graph.gexf")
+        let path = folder.file("graph.gexf")
         try Data("old".utf8).write(to: URL(fileURLWithPath: path))
-        try Exporter.writeGEXF(Fixtures.document(Fixtures.awkwardGraph(), layout: false), to: path)
+        try Exporter.writeGEXF(Fixture.document(Fixture.awkwardGraph(), layout: false), to: path)
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.hasSuffix("</gexf>\n"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path) == ["graph.gexf"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["graph.gexf"])
     }
 }
 
@@ -178,20 +171,19 @@ struct RawMarkupTests {
     @Test("the fast path writes exactly the bytes libxml2 writes element by element")
     func sameBytes() throws {
         let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
-        for exportCase in try Fixtures.cases() {
+        for exportCase in try Fixture.cases() {
             for version in GEXFVersion.allCases {
                 let options = GEXFOptions(version: version, dynamic: exportCase.dynamic)
-                try Exporter.writeGEXF(exportCase.document, to: folder.path("fast.gexf"), options: options, fast: true)
-                try Exporter.writeGEXF(exportCase.document, to: folder.path("slow.gexf"), options: options, fast: false)
-                let fast = try Data(contentsOf: URL(fileURLWithPath: folder.path("fast.gexf")))
-                let slow = try Data(contentsOf: URL(fileURLWithPath: folder.path("slow.gexf")))
+                try Exporter.writeGEXF(exportCase.document, to: folder.file("fast.gexf"), options: options, fast: true)
+                try Exporter.writeGEXF(exportCase.document, to: folder.file("slow.gexf"), options: options, fast: false)
+                let fast = try Data(contentsOf: URL(fileURLWithPath: folder.file("fast.gexf")))
+                let slow = try Data(contentsOf: URL(fileURLWithPath: folder.file("slow.gexf")))
                 #expect(fast == slow, "GEXF \(version.rawValue), \(exportCase)")
             }
-            try Exporter.writeGraphML(exportCase.document, to: folder.path("fast.graphml"), fast: true)
-            try Exporter.writeGraphML(exportCase.document, to: folder.path("slow.graphml"), fast: false)
-            let fast = try Data(contentsOf: URL(fileURLWithPath: folder.path("fast.graphml")))
-            let slow = try Data(contentsOf: URL(fileURLWithPath: folder.path("slow.graphml")))
+            try Exporter.writeGraphML(exportCase.document, to: folder.file("fast.graphml"), fast: true)
+            try Exporter.writeGraphML(exportCase.document, to: folder.file("slow.graphml"), fast: false)
+            let fast = try Data(contentsOf: URL(fileURLWithPath: folder.file("fast.graphml")))
+            let slow = try Data(contentsOf: URL(fileURLWithPath: folder.file("slow.graphml")))
             #expect(fast == slow, "GraphML, \(exportCase)")
         }
     }
@@ -199,20 +191,19 @@ struct RawMarkupTests {
     @Test("elements holding text that needs escaping fall back to libxml2 with the same bytes")
     func fallback() throws {
         let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
-        let store = try Fixtures.handStore()
-        var document = Fixtures.document(GraphBuilder.interaction(store), store: store)
+        let store = try Fixture.handStore()
+        var document = Fixture.document(GraphBuilder.interaction(store), store: store)
         // Every other node and edge gets a value with markup in it.
         document.nodeColumns.append(AttributeColumn("note", .string, .text { $0 % 2 == 0 ? "a <b> & \"c\"" : "plain" }))
         document.edgeColumns.append(AttributeColumn("note", .string, .text { $0 % 2 == 1 ? "x\ny & z" : "plain" }))
         for fast in [true, false] {
             try Exporter.writeGEXF(
-                document, to: folder.path("\(fast).gexf"), options: GEXFOptions(dynamic: true), fast: fast)
-            try Exporter.writeGraphML(document, to: folder.path("\(fast).graphml"), fast: fast)
+                document, to: folder.file("\(fast).gexf"), options: GEXFOptions(dynamic: true), fast: fast)
+            try Exporter.writeGraphML(document, to: folder.file("\(fast).graphml"), fast: fast)
         }
         for name in ["gexf", "graphml"] {
-            let fast = try Data(contentsOf: URL(fileURLWithPath: folder.path("true.\(name)")))
-            let slow = try Data(contentsOf: URL(fileURLWithPath: folder.path("false.\(name)")))
+            let fast = try Data(contentsOf: URL(fileURLWithPath: folder.file("true.\(name)")))
+            let slow = try Data(contentsOf: URL(fileURLWithPath: folder.file("false.\(name)")))
             #expect(fast == slow, "\(name)")
             #expect(String(decoding: fast, as: UTF8.self).contains("a &lt;b&gt; &amp; &quot;c&quot;"))
         }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WhichtokGraph
 import WhichtokStore
+import WhichtokTestSupport
 
 @testable import WhichtokExport
 
@@ -9,7 +10,7 @@ import WhichtokStore
 struct ExposureAttributeTests {
     @Test("donors' nodes carry their exposure; other nodes have no value, in every format")
     func donorAttributes() throws {
-        let store = try Fixtures.handStore()
+        let store = try Fixture.handStore()
         let analysis = Analysis(GraphBuilder.interaction(store), store: store)
         let exposure = Exposure(analysis: analysis, store: store)
         let document = ExportDocument(analysis: analysis, store: store, exposure: exposure)
@@ -43,12 +44,11 @@ struct ExposureAttributeTests {
         let plain = ExportDocument(analysis: analysis, store: store)
         #expect(!plain.nodeColumns.contains { $0.name.hasPrefix("exposure_") })
         let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
-        try Exporter.writeCSV(document, toFolder: folder.path("csv"))
-        let nodes = try String(contentsOfFile: folder.path("csv/nodes.csv"), encoding: .utf8)
+        try Exporter.writeCSV(document, toFolder: folder.file("csv"))
+        let nodes = try String(contentsOfFile: folder.file("csv/nodes.csv"), encoding: .utf8)
         #expect(nodes.contains(",exposure_events,exposure_assigned,"))
-        try Exporter.writeGEXF(document, to: folder.path("a.gexf"))
-        let gexf = try String(contentsOfFile: folder.path("a.gexf"), encoding: .utf8)
+        try Exporter.writeGEXF(document, to: folder.file("a.gexf"))
+        let gexf = try String(contentsOfFile: folder.file("a.gexf"), encoding: .utf8)
         #expect(gexf.contains("title=\"exposure_own_share\""))
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WhichtokGraph
+import WhichtokTestSupport
 
 @testable import WhichtokExport
 
@@ -28,15 +29,14 @@ struct FormattingTests {
         let (text, count) = sanitized(input)
         #expect(text == expected)
         #expect(count == removed)
-        #expect(Fixtures.expectedLabel(input) == expected)
+        #expect(Fixture.expectedLabel(input) == expected)
     }
 
     @Test("libxml2 escapes markup, keeps newlines in attributes as &#10; and writes emoji as UTF-8")
     func escaping() throws {
         let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
-        let path = folder.path("escape.gexf")
-        try Exporter.writeGEXF(Fixtures.document(Fixtures.awkwardGraph(), layout: false), to: path)
+        let path = folder.file("escape.gexf")
+        try Exporter.writeGEXF(Fixture.document(Fixture.awkwardGraph(), layout: false), to: path)
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"))
         #expect(!text.contains("version=\"1.1\""))

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WhichtokGraph
+import WhichtokTestSupport
 
 @testable import WhichtokExport
 
@@ -57,11 +58,11 @@ struct RoundTripTests {
 
     func read(_ reader: String, _ path: String, folder: TemporaryFolder) throws -> ReadBack {
         let python = try #require(TestEnvironment.python)
-        let scriptPath = folder.path("read.py")
+        let scriptPath = folder.file("read.py")
         try RoundTripTests.script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
-        let result = try run(python, [scriptPath, reader, path])
-        try #require(result.status == 0, "\(reader) failed: \(result.error)")
-        let object = try JSONSerialization.jsonObject(with: Data(result.output.utf8))
+        let result = try ChildProcess.run(python, [scriptPath, reader, path])
+        try #require(result.status == 0, "\(reader) failed: \(result.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
         let json = try #require(object as? [String: Any])
         let nodes = try #require(json["nodes"] as? [[Any]])
         let edges = try #require(json["edges"] as? [[Any]])
@@ -165,10 +166,9 @@ struct RoundTripTests {
     )
     func networkxGEXF() throws {
         let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
-        for exportCase in try Fixtures.cases() {
+        for exportCase in try Fixture.cases() {
             for version in GEXFVersion.allCases {
-                let path = folder.path("case.gexf")
+                let path = folder.file("case.gexf")
                 try Exporter.writeGEXF(
                     exportCase.document, to: path, options: GEXFOptions(version: version, dynamic: exportCase.dynamic))
                 let back = try read("networkx-gexf", path, folder: folder)
@@ -202,9 +202,8 @@ struct RoundTripTests {
     )
     func networkxGraphML() throws {
         let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
-        for exportCase in try Fixtures.cases() {
-            let path = folder.path("case.graphml")
+        for exportCase in try Fixture.cases() {
+            let path = folder.file("case.graphml")
             try Exporter.writeGraphML(exportCase.document, to: path)
             check(
                 try read("networkx-graphml", path, folder: folder), exportCase.document, reader: "networkx-graphml",
@@ -219,9 +218,8 @@ struct RoundTripTests {
     )
     func igraphGraphML() throws {
         let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
-        for exportCase in try Fixtures.cases() {
-            let path = folder.path("case.graphml")
+        for exportCase in try Fixture.cases() {
+            let path = folder.file("case.graphml")
             try Exporter.writeGraphML(exportCase.document, to: path)
             check(
                 try read("igraph-graphml", path, folder: folder), exportCase.document, reader: "igraph-graphml",
@@ -234,9 +232,8 @@ struct RoundTripTests {
         .enabled(if: TestEnvironment.python != nil, "skipped: needs python3 (make test-deps)"))
     func csvFiles() throws {
         let folder = try TemporaryFolder()
-        defer { folder.cleanUp() }
-        for exportCase in try Fixtures.cases() {
-            let path = folder.path("case-csv")
+        for exportCase in try Fixture.cases() {
+            let path = folder.file("case-csv")
             try Exporter.writeCSV(exportCase.document, toFolder: path)
             check(try read("csv", path, folder: folder), exportCase.document, reader: "csv", exportCase: exportCase)
         }

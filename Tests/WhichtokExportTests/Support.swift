@@ -2,112 +2,45 @@ import Foundation
 import Testing
 import WhichtokGraph
 import WhichtokStore
+import WhichtokTestSupport
 
 @testable import WhichtokExport
 
-/// Where the package, the shared schemas and the external tools are. Tests that need a missing piece
-/// are disabled with a comment that says which piece (a user's own clone has no `../shared`).
+/// The schemas and the external tools the validation and round-trip tests need. Tests that need a
+/// missing piece are disabled with a comment that says which piece.
 enum TestEnvironment {
-    /// The package root: `Tests/WhichtokExportTests/Support.swift` → up three levels.
-    static let packageRoot: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    /// `../shared/schemas` beside the package, when present.
+    /// `Tests/Schemas`, which holds the GEXF schemas (see its SOURCES.md).
     static let schemas: URL? = {
-        let url = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/schemas")
+        let url = URL(fileURLWithPath: PackageFolder.schemas)
         let probe = url.appendingPathComponent("gexf-1.3/gexf.rnc").path
         return FileManager.default.fileExists(atPath: probe) ? url : nil
     }()
 
-    /// An executable on `PATH`.
-    static func tool(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        for directory in path.split(separator: ":") {
-            let candidate = "\(directory)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+    /// A folder holding the GraphML schemas (`graphml.xsd` and what it includes), which may not be
+    /// redistributed: `WHICHTOK_GRAPHML_SCHEMAS`, else `Tests/Schemas/graphml` when a developer put them there.
+    static let graphMLSchemas: URL? = {
+        let candidates = [
+            ProcessInfo.processInfo.environment["WHICHTOK_GRAPHML_SCHEMAS"], PackageFolder.schemas + "/graphml",
+        ]
+        return candidates.compactMap { $0 }.map { URL(fileURLWithPath: $0) }.first {
+            FileManager.default.fileExists(atPath: $0.appendingPathComponent("graphml.xsd").path)
         }
-        return nil
-    }
+    }()
 
-    static let jing = tool("jing")
-    static let xmllint = tool("xmllint")
-    static var canValidateGEXF: Bool { schemas != nil && jing != nil }
-    static var canValidateGraphML: Bool { schemas != nil && xmllint != nil }
+    static var canValidateGEXF: Bool { schemas != nil && ExternalTool.jing != nil }
+    static var canValidateGraphML: Bool { graphMLSchemas != nil && ExternalTool.xmllint != nil }
 
-    /// A Python with networkx ≥ 3.6 and python-igraph: `.venv-test` (made by `make test-deps`), else
-    /// `python3` on `PATH`.
-    static let python: String? = {
-        var candidates: [String] = []
-        let venv = packageRoot.appendingPathComponent(".venv-test/bin/python").path
-        if FileManager.default.isExecutableFile(atPath: venv) { candidates.append(venv) }
-        if let system = tool("python3") { candidates.append(system) }
-        let probe = """
+    /// A Python with networkx ≥ 3.6 and python-igraph.
+    static let python = ExternalTool.python(
+        passing: """
             import networkx, igraph, sys
             major, minor = (int(x) for x in networkx.__version__.split(".")[:2])
             sys.exit(0 if (major, minor) >= (3, 6) else 1)
-            """
-        for candidate in candidates {
-            if let result = try? run(candidate, ["-c", probe]), result.status == 0 { return candidate }
-        }
-        return nil
-    }()
-}
-
-/// Unwraps a value produced by a mutating call (which `#require` cannot wrap).
-func must<T>(_ value: T?, sourceLocation: SourceLocation = #_sourceLocation) throws -> T {
-    try #require(value, sourceLocation: sourceLocation)
-}
-
-/// Output of a finished process.
-struct ProcessResult {
-    var status: Int32
-    var output: String
-    var error: String
-}
-
-/// Runs an executable to completion, capturing stdout and stderr.
-func run(_ executable: String, _ arguments: [String]) throws -> ProcessResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    // Drain stderr on another thread so a chatty child cannot block on a full pipe.
-    let errorBox = DataBox()
-    let group = DispatchGroup()
-    group.enter()
-    DispatchQueue.global().async {
-        errorBox.data = err.fileHandleForReading.readDataToEndOfFile()
-        group.leave()
-    }
-    let outputData = out.fileHandleForReading.readDataToEndOfFile()
-    group.wait()
-    process.waitUntilExit()
-    return ProcessResult(
-        status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-        error: String(decoding: errorBox.data, as: UTF8.self))
-}
-
-private final class DataBox: @unchecked Sendable {
-    var data = Data()
-}
-
-/// A fresh temporary folder, removed by `cleanUp()`.
-struct TemporaryFolder {
-    let url: URL
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("whichtok-export-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-    func cleanUp() { try? FileManager.default.removeItem(at: url) }
+            """)
 }
 
 /// Small graphs with every awkward kind of label, and a hand-made store.
-enum Fixtures {
+extension Fixture {
     /// Labels that break naive writers: emoji, quotes, markup characters, control characters,
     /// line breaks and tabs, CSV separators, non-Latin text and non-characters.
     static let awkwardLabels: [String] = [
@@ -197,9 +130,7 @@ enum Fixtures {
         batch.addEvent(
             actor: alice, kind: .messaged, objectType: .conversation, object: group, time: t0 + 86_400 * 20,
             detail: .messageFingerprint(3))
-        var builder = StoreBuilder()
-        builder.add(batch)
-        return builder.build()
+        return build([batch])
     }
 }
 
@@ -211,7 +142,7 @@ struct ExportCase: CustomStringConvertible {
     var description: String { name }
 }
 
-extension Fixtures {
+extension Fixture {
     /// Every shape the writers must handle: awkward labels (undirected, directed, without layout) and
     /// store graphs with edge counters, times and donors (interaction, shared-space, bipartite).
     static func cases() throws -> [ExportCase] {

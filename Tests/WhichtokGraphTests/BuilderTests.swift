@@ -1,21 +1,15 @@
 import Testing
 import WhichtokStore
+import WhichtokTestSupport
 
 @testable import WhichtokGraph
 
-/// Unwraps a value produced by a mutating call (which `#require` cannot wrap).
-func must<T>(_ value: T?, sourceLocation: SourceLocation = #_sourceLocation) throws -> T {
-    try #require(value, sourceLocation: sourceLocation)
-}
-
-/// A hand-made store: Alice's archive (she is the donor) plus Dave's messages in her group chat.
-enum HandStore {
+extension Fixture {
     static let t0: UInt32 = 1_700_000_000
 
-    static func sha(_ seed: UInt8) -> [UInt8] { (0..<32).map { UInt8(truncatingIfNeeded: Int($0) &* 11 &+ Int(seed)) } }
-
-    static func build() throws -> Store {
-        var batch = ImportBatch(inputName: "alice.zip", sha256: sha(1))
+    /// A hand-made store: Alice's archive (she is the donor) plus Dave's messages in her group chat.
+    static func handStore() throws -> Store {
+        var batch = ImportBatch(inputName: "alice.zip", sha256: digest(1))
         let alice = batch.owner
         batch.setOwner(username: "alice")
         let bob = try must(batch.account(username: "bob"))
@@ -49,26 +43,20 @@ enum HandStore {
         batch.addEvent(
             actor: alice, kind: .messaged, objectType: .conversation, object: group, time: t0 + 90,
             detail: .messageFingerprint(3))
-        var builder = StoreBuilder()
-        builder.add(batch)
-        return builder.build()
-    }
-
-    static func row(_ store: Store, _ name: String) -> Int? {
-        (0..<store.accounts.count).first { store.strings[store.accounts.username[$0]] == name }
+        return build([batch])
     }
 }
 
 @Suite("Graph builders")
 struct BuilderTests {
     func node(_ graph: Graph, _ store: Store, _ name: String) throws -> Int {
-        let row = try #require(HandStore.row(store, name))
+        let row = try #require(store.account(named: name))
         return try #require(graph.nodeRows.firstIndex(of: RowID(row)))
     }
 
     @Test("interaction: counters per kind, weights, times, replies and group chats")
     func interaction() throws {
-        let store = try HandStore.build()
+        let store = try Fixture.handStore()
         let graph = GraphBuilder.interaction(store)
         #expect(graph.isDirected)
         #expect(graph.nodeCount == 4)
@@ -84,8 +72,8 @@ struct BuilderTests {
         #expect(a.count(.commented, edge: ab) == 1)
         // 2·1 (follow) + 0.1·2 (views) + 0.5 (like) + 2 (comment)
         #expect(abs(graph.weights[ab] - 4.7) < 1e-5)
-        #expect(a.firstTime[ab] == HandStore.t0)
-        #expect(a.lastTime[ab] == HandStore.t0 + 40)
+        #expect(a.firstTime[ab] == Fixture.t0)
+        #expect(a.lastTime[ab] == Fixture.t0 + 40)
         let ba = try #require(graph.edgeIndex(from: bob, to: alice))
         #expect(a.count(.replied, edge: ba) == 1)
         #expect(graph.weights[ba] == 3)
@@ -102,7 +90,7 @@ struct BuilderTests {
 
     @Test("interaction: overridden weights, kinds and the time window")
     func interactionFilters() throws {
-        let store = try HandStore.build()
+        let store = try Fixture.handStore()
         var weights = KindWeights.interactionDefaults
         weights[.watched] = 1
         let heavier = GraphBuilder.interaction(store, weights: weights)
@@ -113,20 +101,20 @@ struct BuilderTests {
         #expect(follows.edgeCount == 1)
         #expect(follows.parameters.kinds == [.followed])
         // From t0 + 45: only the reply, the mention and the messages.
-        let late = GraphBuilder.interaction(store, filter: EventFilter(since: HandStore.t0 + 45))
+        let late = GraphBuilder.interaction(store, filter: EventFilter(since: Fixture.t0 + 45))
         #expect(late.edgeCount == 4)
         let a2 = try node(late, store, "alice")
         let b2 = try node(late, store, "bob")
         #expect(late.weight(from: a2, to: b2) == 0)
         #expect(late.weight(from: b2, to: a2) == 3)
-        let window = GraphBuilder.interaction(store, filter: EventFilter(since: HandStore.t0, until: HandStore.t0 + 15))
+        let window = GraphBuilder.interaction(store, filter: EventFilter(since: Fixture.t0, until: Fixture.t0 + 15))
         #expect(window.edgeCount == 1)
         #expect(abs(window.weights[0] - 2.1) < 1e-5)  // the follow and one view
     }
 
     @Test("bipartite and co-hashtag graphs")
     func bipartite() throws {
-        let store = try HandStore.build()
+        let store = try Fixture.handStore()
         let tags = GraphBuilder.accountHashtag(store)
         // Alice (watched, liked, commented the tagged video: one video) and Bob (replied on it).
         #expect(tags.nodeCount == 3)
@@ -144,22 +132,20 @@ struct BuilderTests {
     @Test("co-engagement never pairs a popular item's audience (the cap)")
     func popularityCap() throws {
         // 60 accounts; 50 of them watch one popular video; accounts 2i and 2i+1 share a niche video.
-        var batch = ImportBatch(inputName: "crowd.json", sha256: HandStore.sha(7))
+        var batch = ImportBatch(inputName: "crowd.json", sha256: Fixture.digest(7))
         var accounts: [RowID] = []
         for i in 0..<60 { accounts.append(try must(batch.account(username: "user\(i)"))) }
         let popular = try must(batch.video(id: 7_100_000_000_000_000_000))
         for i in 0..<50 {
-            batch.addEvent(actor: accounts[i], kind: .watched, objectType: .video, object: popular, time: HandStore.t0)
+            batch.addEvent(actor: accounts[i], kind: .watched, objectType: .video, object: popular, time: Fixture.t0)
         }
         for pair in 0..<30 {
             let niche = try must(batch.video(id: 7_200_000_000_000_000_000 + UInt64(pair)))
             for i in [2 * pair, 2 * pair + 1] {
-                batch.addEvent(actor: accounts[i], kind: .liked, objectType: .video, object: niche, time: HandStore.t0)
+                batch.addEvent(actor: accounts[i], kind: .liked, objectType: .video, object: niche, time: Fixture.t0)
             }
         }
-        var builder = StoreBuilder()
-        builder.add(batch)
-        let store = builder.build()
+        let store = Fixture.build([batch])
         var options = CoEngagementOptions()
         options.topK = 0
         options.minSimilarity = 0
@@ -188,21 +174,19 @@ struct BuilderTests {
 
     @Test("co-engagement keeps the top k neighbours per account")
     func topK() throws {
-        var batch = ImportBatch(inputName: "k.json", sha256: HandStore.sha(8))
+        var batch = ImportBatch(inputName: "k.json", sha256: Fixture.digest(8))
         var accounts: [RowID] = []
         for i in 0..<6 { accounts.append(try must(batch.account(username: "k\(i)"))) }
         let shared = try must(batch.video(id: 7_300_000_000_000_000_000))
         let other = try must(batch.video(id: 7_300_000_000_000_000_001))
         // Everyone but k5 watched `shared`; k5 and k4 share `other`.
         for i in 0..<5 {
-            batch.addEvent(actor: accounts[i], kind: .watched, objectType: .video, object: shared, time: HandStore.t0)
+            batch.addEvent(actor: accounts[i], kind: .watched, objectType: .video, object: shared, time: Fixture.t0)
         }
         for i in 4..<6 {
-            batch.addEvent(actor: accounts[i], kind: .watched, objectType: .video, object: other, time: HandStore.t0)
+            batch.addEvent(actor: accounts[i], kind: .watched, objectType: .video, object: other, time: Fixture.t0)
         }
-        var builder = StoreBuilder()
-        builder.add(batch)
-        let store = builder.build()
+        let store = Fixture.build([batch])
         var options = CoEngagementOptions()
         options.topK = 1
         options.minItems = 1
@@ -217,7 +201,7 @@ struct BuilderTests {
 
     @Test("shared space mixes normalised interaction and co-engagement")
     func sharedSpace() throws {
-        let store = try HandStore.build()
+        let store = try Fixture.handStore()
         var options = SharedSpaceOptions()
         options.coEngagementShare = 0
         options.interactionShare = 1
@@ -255,7 +239,7 @@ struct BuilderTests {
 
     @Test("the JSON report has the contract's keys and is byte-identical across runs")
     func json() throws {
-        let store = try HandStore.build()
+        let store = try Fixture.handStore()
         let graph = GraphBuilder.interaction(store)
         let first = AnalysisJSON.render(Analysis(graph, store: store), store: store)
         let second = AnalysisJSON.render(Analysis(graph, store: store), store: store)

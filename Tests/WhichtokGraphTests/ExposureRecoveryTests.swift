@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WhichtokStore
+import WhichtokTestSupport
 
 @testable import WhichtokGraph
 
@@ -23,11 +24,11 @@ struct ExposureRecoveryTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let archives = directory.appendingPathComponent("archives").path
         let storePath = directory.appendingPathComponent("synth.store").path
-        let synth = try runWhichtok([
+        let synth = try Whichtok.run([
             "synth", "--out", archives, "--donors", "120", "--events", "120000", "--communities", "4", "--seed", "11",
         ])
-        try #require(synth.0 == 0)
-        try #require(try runWhichtok(["import", "--quiet", "--store", storePath, archives]).0 == 0)
+        try #require(synth.status == 0)
+        try #require(try Whichtok.run(["import", "--quiet", "--store", storePath, archives]).status == 0)
 
         // account → community (every planted account); donors → their planted exposure.
         var community: [String: Int] = [:]

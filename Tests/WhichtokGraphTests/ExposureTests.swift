@@ -1,5 +1,6 @@
 import Testing
 import WhichtokStore
+import WhichtokTestSupport
 
 @testable import WhichtokGraph
 
@@ -85,7 +86,7 @@ enum ExposureStore {
     /// The hand-made graph and its two niches.
     static func graph(_ store: Store) throws -> (Graph, [UInt32]) {
         let names = ["dana", "a1", "a2", "b1", "solo", "finn"]
-        let rows = try names.map { try #require(HandStore.row(store, $0)) }
+        let rows = try names.map { try #require(store.account(named: $0)) }
         var graph = Graph(nodeCount: names.count, edges: [(0, 1, 1), (1, 2, 1), (2, 0, 1), (5, 4, 1), (5, 1, 1)])
         graph.nodeTypes = [NodeType](repeating: .account, count: names.count)
         graph.nodeRows = rows.map { RowID($0) }
@@ -193,7 +194,7 @@ struct ExposureTests {
         var builder = StoreBuilder()
         builder.add(batch)
         let store = builder.build()
-        let rows = try ["hana", "a1", "b1"].map { try #require(HandStore.row(store, $0)) }
+        let rows = try ["hana", "a1", "b1"].map { try #require(store.account(named: $0)) }
         var graph = Graph(nodeCount: 3, edges: [(0, 1, 1)])
         graph.nodeTypes = [.account, .account, .account]
         graph.nodeRows = rows.map { RowID($0) }

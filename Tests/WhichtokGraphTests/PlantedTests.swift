@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WhichtokSupport
+import WhichtokTestSupport
 
 @testable import WhichtokGraph
 
@@ -57,28 +58,14 @@ struct PlantedTests {
     }
 }
 
-/// Whether python3 with networkx can be run here (checked once).
-let networkxAvailable: Bool = {
-    guard let process = try? pythonProcess(["-c", "import networkx"]) else { return false }
-    process.waitUntilExit()
-    return process.terminationStatus == 0
-}()
-
-func pythonProcess(_ arguments: [String], output: Pipe? = nil) throws -> Process {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3"] + arguments
-    process.standardOutput = output ?? FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    return process
-}
-
 @Suite("Agreement with networkx")
 struct NetworkxTests {
+    /// A Python with networkx and scipy, which networkx's PageRank needs (checked once).
+    static let python = ExternalTool.python(passing: "import networkx, scipy")
+
     @Test(
         "PageRank, modularity, components, clustering and cores agree with networkx on the same graph",
-        .enabled(if: networkxAvailable, "python3 with networkx is not installed: comparison skipped"))
+        .enabled(if: python != nil, "python3 with networkx and scipy is not installed: comparison skipped"))
     func agreement() throws {
         // Two planted graphs side by side (two components), weighted.
         let (a, truthA) = plantedPartition(groups: 3, size: 20, pIn: 0.3, pOut: 0.02, seed: 8)
@@ -99,10 +86,8 @@ struct NetworkxTests {
         }
         let graph = Graph(nodeCount: 120, sources: sources, targets: targets, weights: weights, directed: false)
         let membership = truthA + truthA.map { $0 + 3 }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("whichtok-nx-\(getpid())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let edgePath = directory.appendingPathComponent("edges.txt").path
+        let folder = try TemporaryFolder("nx")
+        let edgePath = folder.file("edges.txt")
         try lines.write(toFile: edgePath, atomically: true, encoding: .utf8)
         let script = """
             import sys, networkx as nx
@@ -120,13 +105,10 @@ struct NetworkxTests {
             core = nx.core_number(g)
             print(" ".join(str(core[u]) for u in range(120)))
             """
-        let pipe = Pipe()
-        let process = try pythonProcess(
-            ["-c", script, edgePath, membership.map(String.init).joined(separator: ",")], output: pipe)
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0)
-        let output = String(decoding: data, as: UTF8.self).split(separator: "\n")
+        let result = try ChildProcess.run(
+            try #require(Self.python), ["-c", script, edgePath, membership.map(String.init).joined(separator: ",")])
+        try #require(result.status == 0)
+        let output = result.stdout.split(separator: "\n")
         try #require(output.count == 5)
         #expect(Int(output[0]) == Components(graph).count)
         let theirModularity = try #require(Double(output[1]))

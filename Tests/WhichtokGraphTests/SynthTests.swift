@@ -1,65 +1,27 @@
 import Foundation
 import Testing
 import WhichtokGraph
-
-/// The built `whichtok` binary, found beside the test bundle or in `.build/debug`.
-let whichtokBinary: String? = {
-    var candidates = [
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("whichtok")
-            .path,
-        FileManager.default.currentDirectoryPath + "/.build/debug/whichtok",
-    ]
-    var search = URL(fileURLWithPath: CommandLine.arguments[0])
-    for _ in 0..<4 {
-        search = search.deletingLastPathComponent()
-        candidates.append(search.appendingPathComponent("whichtok").path)
-    }
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-}()
-
-/// Runs `whichtok` with `arguments`; returns (exit status, stdout).
-func runWhichtok(_ arguments: [String]) throws -> (Int32, Data) {
-    let (status, output, _) = try runWhichtokCapturing(arguments)
-    return (status, output)
-}
-
-/// Runs `whichtok` with `arguments`; returns (exit status, stdout, stderr).
-func runWhichtokCapturing(_ arguments: [String]) throws -> (Int32, Data, String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try #require(whichtokBinary, "the whichtok binary was not built"))
-    process.arguments = arguments
-    let pipe = Pipe()
-    let errors = Pipe()
-    process.standardOutput = pipe
-    process.standardError = errors
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    return (process.terminationStatus, data, errorText)
-}
+import WhichtokTestSupport
 
 @Suite("whichtok analyze exit codes")
 struct AnalyzeExitTests {
     @Test("a malformed edge list exits 65 naming file and line; a missing one 66; bad options 64")
     func exitCodes() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("whichtok-graph-exit-\(getpid())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let bad = directory.appendingPathComponent("bad.txt").path
+        let folder = try TemporaryFolder("graph-exit")
+        let bad = folder.file("bad.txt")
         try "# header\n1 2 1\n3 4 heavy\n".write(toFile: bad, atomically: true, encoding: .utf8)
-        let (status, _, errors) = try runWhichtokCapturing(["analyze", "--edgelist", bad])
-        #expect(status == 65)
-        #expect(errors.contains("bad.txt:3:"))
-        #expect(try runWhichtok(["analyze", "--edgelist", directory.appendingPathComponent("none.txt").path]).0 == 66)
-        #expect(try runWhichtok(["analyze", "--store", directory.appendingPathComponent("none.store").path]).0 == 66)
-        #expect(try runWhichtok(["analyze", "--graph", "nonsense"]).0 == 64)
-        #expect(try runWhichtok(["analyze", "--edgelist", bad, "--resolution", "-1"]).0 == 64)
-        let good = directory.appendingPathComponent("good.txt").path
+        let malformed = try Whichtok.run(["analyze", "--edgelist", bad])
+        #expect(malformed.status == 65)
+        #expect(malformed.stderr.contains("bad.txt:3:"))
+        #expect(try Whichtok.run(["analyze", "--edgelist", folder.file("none.txt")]).status == 66)
+        #expect(try Whichtok.run(["analyze", "--store", folder.file("none.store")]).status == 66)
+        #expect(try Whichtok.run(["analyze", "--graph", "nonsense"]).status == 64)
+        #expect(try Whichtok.run(["analyze", "--edgelist", bad, "--resolution", "-1"]).status == 64)
+        let good = folder.file("good.txt")
         try "a b 2\nb c 1\nc a 1\nc d 1\n".write(toFile: good, atomically: true, encoding: .utf8)
-        let (ok, output) = try runWhichtok(["analyze", "--edgelist", good, "--json", "--seed", "7"])
-        #expect(ok == 0)
-        let text = String(decoding: output, as: UTF8.self)
+        let ok = try Whichtok.run(["analyze", "--edgelist", good, "--json", "--seed", "7"])
+        #expect(ok.status == 0)
+        let text = ok.stdout
         #expect(text.hasPrefix("{\"graph\":{\"kind\":\"edgelist\""))
         #expect(text.contains("\"seed\":7"))
     }
@@ -69,15 +31,14 @@ struct AnalyzeExitTests {
 struct SynthTests {
     @Test("the shared-space graph of the default synth recovers its communities (NMI ≥ 0.9)")
     func recovery() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "whichtok-graph-synth-\(getpid())")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let archives = directory.appendingPathComponent("archives").path
-        let store = directory.appendingPathComponent("synth.store").path
-        #expect(try runWhichtok(["synth", "--out", archives]).0 == 0)
-        #expect(try runWhichtok(["import", "--quiet", "--store", store, archives]).0 == 0)
-        let (status, output) = try runWhichtok(["analyze", "--store", store, "--json"])
-        try #require(status == 0)
+        let folder = try TemporaryFolder("graph-synth")
+        let archives = folder.file("archives")
+        let store = folder.file("synth.store")
+        #expect(try Whichtok.run(["synth", "--out", archives]).status == 0)
+        #expect(try Whichtok.run(["import", "--quiet", "--store", store, archives]).status == 0)
+        let analysis = try Whichtok.run(["analyze", "--store", store, "--json"])
+        try #require(analysis.status == 0)
+        let output = analysis.stdoutData
         // The JSON contract, read the way another tool would.
         let object = try #require(try JSONSerialization.jsonObject(with: output) as? [String: Any])
         let graph = try #require(object["graph"] as? [String: Any])
@@ -115,7 +76,7 @@ struct SynthTests {
         #expect(found.count >= truth.count * 9 / 10, "most planted accounts are in the graph")
         #expect(PartitionComparison.normalizedMutualInformation(found, planted) >= 0.9)
         // Same store and options: same bytes.
-        let again = try runWhichtok(["analyze", "--store", store, "--json"])
-        #expect(again.1 == output)
+        let again = try Whichtok.run(["analyze", "--store", store, "--json"])
+        #expect(again.stdoutData == output)
     }
 }

@@ -1,37 +1,9 @@
 import Foundation
 import Testing
 import WhichtokSupport
+import WhichtokTestSupport
 
 @testable import WhichtokImport
-
-/// A unique folder under the system's temporary directory, removed when the value goes away.
-final class ScratchFolder {
-    let path: String
-
-    init() throws {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("whichtok-containers-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        path = url.path
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func file(_ relative: String) -> String { path + "/" + relative }
-
-    @discardableResult
-    func write(_ relative: String, _ bytes: [UInt8]) throws -> String {
-        let full = file(relative)
-        try FileManager.default.createDirectory(
-            atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try Data(bytes).write(to: URL(fileURLWithPath: full))
-        return full
-    }
-
-    func read(_ full: String) throws -> [UInt8] {
-        [UInt8](try Data(contentsOf: URL(fileURLWithPath: full)))
-    }
-}
 
 /// Deterministic bytes that do not compress.
 func noise(_ count: Int, seed: UInt64 = 0x9E37_79B9_7F4A_7C15) -> [UInt8] {
@@ -70,14 +42,14 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
 
     @Test(arguments: [ArchiveWriter.Format.zip, .tar, .tarGzip])
     func readsArchiveEntriesInOrderWithUTF8Names(format: ArchiveWriter.Format) throws {
-        let scratch = try ScratchFolder()
+        let scratch = try TemporaryFolder()
         let path = scratch.file("export.bin")
         try ArchiveWriter.write(Self.sample, format: format, to: path)
 
         let (entries, digest) = try readAll(InputSource(displayName: "export.bin", location: .file(path)))
         #expect(entries.map(\.0) == Self.sample.map(\.path))
         #expect(entries.map(\.1) == Self.sample.map(\.bytes))
-        #expect(digest.sha256 == SHA256.hash(try scratch.read(path)))
+        #expect(digest.sha256 == SHA256.hash(try scratch.read("export.bin")))
         #expect(digest.bytesRead == Self.sample.reduce(0) { $0 + $1.bytes.count })
         #expect(digest.nested.isEmpty)
     }
@@ -90,7 +62,7 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
     }
 
     @Test func singleGzipFileIsOneEntryNamedWithoutGz() throws {
-        let scratch = try ScratchFolder()
+        let scratch = try TemporaryFolder()
         let text = utf8("Date: 2024-01-02 03:04:05\nLink: https://example.invalid/1\n")
         let path = scratch.file("Like List.txt.gz")
         try ArchiveWriter.write([("ignored name", text)], format: .gzip, to: path)
@@ -100,11 +72,11 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
         #expect(entries.count == 1)
         #expect(entries.first?.0 == "Like List.txt")
         #expect(entries.first?.1 == text)
-        #expect(digest.sha256 == SHA256.hash(try scratch.read(path)))
+        #expect(digest.sha256 == SHA256.hash(try scratch.read("Like List.txt.gz")))
     }
 
     @Test func plainJSONAndTextFilesAreNotMistakenForArchives() throws {
-        let scratch = try ScratchFolder()
+        let scratch = try TemporaryFolder()
         let cases: [(String, [UInt8])] = [
             ("user_data.json", utf8(#"{"Activity":{"Like List":{"ItemFavoriteList":[]}}}"#)),
             ("tiny.json", utf8("{}")),
@@ -134,7 +106,7 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
     /// must be what reading gives.
     @Test(arguments: [1 << 20, (4 << 20) - 10, 4 << 20, (3 << 20) + 12_345])
     func largePlainFilesAreMappedWithPaddingAndDigest(size: Int) throws {
-        let scratch = try ScratchFolder()
+        let scratch = try TemporaryFolder()
         var bytes = [UInt8](repeating: 0, count: size)
         var state: UInt32 = 2_463_534_242
         for i in 0..<size {
@@ -161,11 +133,11 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
         #expect(padding == [UInt8](repeating: 0, count: PaddedBytes.padding))
         #expect(digest.sha256 == SHA256.hash(bytes))
         #expect(digest.bytesRead == size)
-        #expect(try scratch.read(path) == bytes, "the mapping is private: the file is unchanged")
+        #expect(try scratch.read("capture.har") == bytes, "the mapping is private: the file is unchanged")
     }
 
     @Test func mappedFileBeyondMaxEntryBytesIsRejected() throws {
-        let scratch = try ScratchFolder()
+        let scratch = try TemporaryFolder()
         let path = try scratch.write("big.har", [UInt8](repeating: 0x20, count: 3 << 20))
         var delivered = 0
         let error = try #require(throws: InputError.self) {
@@ -178,7 +150,7 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
     }
 
     @Test func contentDecidesTheFormatNotTheName() throws {
-        let scratch = try ScratchFolder()
+        let scratch = try TemporaryFolder()
         let path = scratch.file("looks-like.json")
         try ArchiveWriter.write(Self.sample, format: .zip, to: path)
         let (entries, _) = try readAll(InputSource(displayName: "looks-like.json", location: .file(path)))
@@ -188,7 +160,7 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
     @Test func nestedArchivesAreReturnedNotDelivered() throws {
         let inner = try ArchiveWriter.data([("inner.json", utf8("[1]"))], format: .zip)
         let innerGz = try ArchiveWriter.data([("x", utf8(#"{"log":{}}"#))], format: .gzip)
-        let scratch = try ScratchFolder()
+        let scratch = try TemporaryFolder()
         let path = scratch.file("outer.zip")
         try ArchiveWriter.write(
             [("a.txt", utf8("a")), ("deep/inner.zip", inner), ("net.har.gz", innerGz), ("z.txt", utf8("z"))],
@@ -253,7 +225,7 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
         try #require(headers.count == 2)
         let cut = Array(zip[0..<(headers[1] + 100_000)])
 
-        let scratch = try ScratchFolder()
+        let scratch = try TemporaryFolder()
         let path = try scratch.write("cut.zip", cut)
         var delivered: [String] = []
         let error = try #require(throws: InputError.self) {
@@ -301,7 +273,7 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
     func digestCoversBytesThatTheReaderSkipped(format: ArchiveWriter.Format) throws {
         // libarchive seeks over large entries it is not asked to read; the digest must still be of
         // every byte of the file.
-        let scratch = try ScratchFolder()
+        let scratch = try TemporaryFolder()
         let path = scratch.file("skip.archive")
         try ArchiveWriter.write(
             // Larger than the reader's 1 MiB read size, so that whole stretches are never read.
@@ -312,12 +284,12 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
             format: format, to: path)
         let (entries, digest) = try readAll(InputSource(displayName: "skip", location: .file(path)))
         #expect(entries.map(\.0) == ["a.txt"])
-        #expect(digest.sha256 == SHA256.hash(try scratch.read(path)))
+        #expect(digest.sha256 == SHA256.hash(try scratch.read("skip.archive")))
         #expect(digest.bytesRead == 1)
     }
 
     @Test func fifoIsRejectedWithoutBlocking() throws {
-        let scratch = try ScratchFolder()
+        let scratch = try TemporaryFolder()
         let path = scratch.file("pipe.zip")
         try #require(mkfifo(path, 0o600) == 0)
         let read = try #require(throws: InputError.self) {
@@ -346,7 +318,7 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
     }
 
     @Test func randomBytesNamedZipAreRejected() throws {
-        let scratch = try ScratchFolder()
+        let scratch = try TemporaryFolder()
         let path = try scratch.write("random.zip", noise(10_000))
         let error = try #require(throws: InputError.self) {
             try readAll(InputSource(displayName: "random.zip", location: .file(path)))
@@ -358,7 +330,7 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
     }
 
     @Test func plainBytesNamedGzAreRejected() throws {
-        let scratch = try ScratchFolder()
+        let scratch = try TemporaryFolder()
         let path = try scratch.write("Like List.txt.gz", utf8("Date: 2024-01-01\n"))
         let error = try #require(throws: InputError.self) {
             try readAll(InputSource(displayName: "Like List.txt.gz", location: .file(path)))
@@ -368,7 +340,7 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
     }
 
     @Test func emptyInputsAreRejected() throws {
-        let scratch = try ScratchFolder()
+        let scratch = try TemporaryFolder()
         let path = try scratch.write("empty.zip", [])
         let error = try #require(throws: InputError.self) {
             try readAll(InputSource(displayName: "empty.zip", location: .file(path)))
@@ -388,7 +360,7 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
     }
 
     @Test func missingFileIsNotFoundAndAFolderIsRejected() throws {
-        let scratch = try ScratchFolder()
+        let scratch = try TemporaryFolder()
         let missing = try #require(throws: InputError.self) {
             try readAll(InputSource(displayName: "gone.zip", location: .file(scratch.file("gone.zip"))))
         }
@@ -431,7 +403,7 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
     // MARK: Limits
 
     @Test func zipBombEntryBeyondMaxEntryBytesIsRejected() throws {
-        let scratch = try ScratchFolder()
+        let scratch = try TemporaryFolder()
         let path = scratch.file("bomb.zip")
         try ArchiveWriter.write([("zeros.json", [UInt8](repeating: 0, count: 50_000_000))], format: .zip, to: path)
         var delivered = 0
@@ -481,13 +453,13 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
 
     @Test(arguments: [ArchiveWriter.Format.zip, .tar, .tarGzip])
     func sameEntriesGiveIdenticalBytes(format: ArchiveWriter.Format) throws {
-        let scratch = try ScratchFolder()
+        let scratch = try TemporaryFolder()
         let first = try ArchiveWriter.data(Self.sample, format: format)
         let second = try ArchiveWriter.data(Self.sample, format: format)
         #expect(first == second)
         let path = scratch.file("nested/folder/out.archive")
         try ArchiveWriter.write(Self.sample, format: format, to: path)
-        #expect(try scratch.read(path) == first)
+        #expect(try scratch.read("nested/folder/out.archive") == first)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: scratch.file("nested/folder"))
         #expect(leftovers == ["out.archive"])
         // A different entry order is a different archive.
@@ -533,7 +505,7 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
     // MARK: Discovery
 
     @Test func discoveryFindsArchivesLooseFilesAndGroupsText() throws {
-        let scratch = try ScratchFolder()
+        let scratch = try TemporaryFolder()
         let top = scratch.file("in")
         let zip = try ArchiveWriter.data([("user_data.json", utf8("{}"))], format: .zip)
         try scratch.write("in/b.zip", zip)
@@ -593,7 +565,7 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
     }
 
     @Test func discoveryTakesGivenFilesAsTheyAreAndSortsAndDeduplicates() throws {
-        let scratch = try ScratchFolder()
+        let scratch = try TemporaryFolder()
         let b = try scratch.write("b.txt", utf8("b"))
         let a = try scratch.write("a.bin", utf8("a"))
         let inputs = try discoverInputs([b, a, b])
@@ -605,7 +577,7 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
     }
 
     @Test func discoveryOfAMissingPathIsNotFound() throws {
-        let scratch = try ScratchFolder()
+        let scratch = try TemporaryFolder()
         let error = try #require(throws: InputError.self) {
             try discoverInputs([scratch.path, scratch.file("missing.zip")])
         }
@@ -615,7 +587,7 @@ func readAll(_ source: InputSource, limits: ImportLimits = ImportLimits()) throw
     }
 
     @Test func looseFilesWithAMissingMemberNameIt() throws {
-        let scratch = try ScratchFolder()
+        let scratch = try TemporaryFolder()
         try scratch.write("TikTok_Data_1/a.txt", utf8("a"))
         let source = InputSource(
             displayName: "TikTok_Data_1",

@@ -3,6 +3,7 @@ import Testing
 import WhichtokStore
 import WhichtokSupport
 import WhichtokSynth
+import WhichtokTestSupport
 
 @testable import WhichtokImport
 
@@ -48,7 +49,7 @@ private func followed(by username: String, in store: Store) -> Set<String> {
 struct ExportRootTests {
     @Test("two JSON donors in one zip are two inputs with two owners; Bob's follows are Bob's")
     func twoJSONDonorsInOneZip() throws {
-        let scratch = try ScratchFolder()
+        let scratch = try TemporaryFolder()
         let zip = try ArchiveWriter.data(
             [
                 ("alice/user_data_tiktok.json", jsonExport(owner: "alice", follows: ["carol"])),
@@ -83,7 +84,7 @@ struct ExportRootTests {
         let jsonEntries = plan.entries(forDonor: jsonDonor)
         let txtEntries = plan.entries(forDonor: txtDonor)
 
-        let scratch = try ScratchFolder()
+        let scratch = try TemporaryFolder()
         let alone = [
             try scratch.write("apart/json.zip", try ArchiveWriter.data(jsonEntries, format: .zip)),
             try scratch.write("apart/txt.zip", try ArchiveWriter.data(txtEntries, format: .zip)),
@@ -114,14 +115,12 @@ struct ExportRootTests {
         // Importing the container again adds nothing, whatever the order and threads.
         let again = importStore([together], into: store)
         #expect(again.store == store)
-        var reversed = StoreBuilder()
-        for batch in run.batches.reversed() { reversed.add(batch) }
-        #expect(reversed.build() == store)
+        #expect(Fixture.build(run.batches.reversed()) == store)
     }
 
     @Test("a folder holding two TXT donors gives two inputs named by their folders")
     func twoTXTDonorsInOneFolder() throws {
-        let scratch = try ScratchFolder()
+        let scratch = try TemporaryFolder()
         for (folder, owner, follows) in [("alice", "alice", ["carol"]), ("bob", "bob", ["dave", "erin"])] {
             for (path, bytes) in txtExport(owner: owner, follows: follows) {
                 try scratch.write("study/\(folder)/\(path)", bytes)

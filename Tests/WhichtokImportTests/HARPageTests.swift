@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WhichtokStore
+import WhichtokTestSupport
 
 @testable import WhichtokImport
 
@@ -107,7 +108,7 @@ struct HARPageTests {
         var har = HAR()
         har.add("https://www.tiktok.com" + path + "?is_from_webapp=1", text: html, mimeType: "text/html; charset=utf-8")
         let (summary, batch) = try importHAR(har)
-        return (summary, build([batch]))
+        return (summary, Fixture.build([batch]))
     }
 
     @Test("__UNIVERSAL_DATA_FOR_REHYDRATION__: video detail, user detail, updated items")
@@ -228,7 +229,7 @@ struct ZeeschuimerTests {
         #expect(summary.layout == "zeeschuimer")
         #expect(summary.skippedEntries == ["other platform": 1, "invalid JSON": 1])
         #expect(summary.diagnostics.contains { $0.position?.hasPrefix("line 4") == true })
-        let store = build([try #require(batch)])
+        let store = Fixture.build([try #require(batch)])
         #expect(store.videos.count == 2)
         #expect(store.comments.count == 1)
         #expect(store.events(.commented).count == 1)
@@ -275,7 +276,7 @@ struct HARMergeTests {
     @Test("the archive's follow of @Handle and the HAR's user detail are one account with its id")
     func followMeetsUserDetail() throws {
         let (_, archiveBatch) = try importFiles([("alice.json", Self.archive)])
-        let store = build([try #require(archiveBatch), try importHAR(Self.capture()).batch])
+        let store = Fixture.build([try #require(archiveBatch), try importHAR(Self.capture()).batch])
         let creator = try #require(store.account(id: Web.creatorID))
         #expect(store.account(named: "handle") == creator)
         #expect(store.strings[store.accounts.secUID[creator]] == Web.creatorSec)
@@ -312,7 +313,7 @@ struct HARMergeTests {
         let (_, archiveBatch) = try importFiles([
             ("alice.json", Self.archive.replacingOccurrences(of: "\"Handle\"", with: "\"oldname\""))
         ])
-        let store = build([try importHAR(late).batch, try #require(archiveBatch), try importHAR(early).batch])
+        let store = Fixture.build([try importHAR(late).batch, try #require(archiveBatch), try importHAR(early).batch])
         let creator = try #require(store.account(id: Web.creatorID))
         #expect(store.username(creator) == "newname")
         let history = store.accounts.usernameHistory(of: RowID(creator)).map { store.strings[$0.username] ?? "" }
@@ -332,7 +333,7 @@ struct HARMergeTests {
         har.add(
             api("item/detail/", "itemId=\(Web.videoID)"), body: ["itemInfo": ["itemStruct": Web.item(plays: "160")]],
             started: "2025-01-01T11:00:00Z")
-        let store = build([try importHAR(har).batch])
+        let store = Fixture.build([try importHAR(har).batch])
         #expect(store.videos.count == 1)
         #expect(store.events(.posted).count == 1)
         let video = try #require(store.video(id: Web.videoID))
@@ -350,7 +351,7 @@ struct HARMergeTests {
                 Web.item(id: Web.videoID + 1).with("id", .raw(Web.videoID + 1)),
                 Web.item(id: big, author: Web.author(id: big - 1, uniqueId: "big", secUid: "MS4wLjABAAAAbig")),
             ]))
-        let store = build([try importHAR(har).batch])
+        let store = Fixture.build([try importHAR(har).batch])
         #expect(store.video(id: Web.videoID + 1) != nil)
         #expect(store.video(id: big) != nil)
         #expect(store.account(id: big - 1) != nil)
@@ -372,9 +373,9 @@ struct HARMergeTests {
         let b = try importHAR(other, name: "other.har").batch
         let (_, archiveBatch) = try importFiles([("alice.json", Self.archive)])
         let c = try #require(archiveBatch)
-        let forward = build([a, b, c])
-        #expect(build([c, b, a]) == forward)
-        #expect(build([b, c, a, b]) == forward)
+        let forward = Fixture.build([a, b, c])
+        #expect(Fixture.build([c, b, a]) == forward)
+        #expect(Fixture.build([b, c, a, b]) == forward)
         var builder = StoreBuilder(store: forward)
         builder.add(a)
         #expect(builder.build() == forward)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WhichtokStore
 import WhichtokSynth
+import WhichtokTestSupport
 
 @testable import WhichtokImport
 
@@ -9,12 +10,14 @@ import WhichtokSynth
 struct HARSynthTests {
     static let options = SynthOptions(donors: 10, events: 5000, communities: 2, seed: 5, captures: 3, captureVideos: 24)
 
+    /// Where `generated` writes; kept for the whole run.
+    static let folder = try? TemporaryFolder("har-synth")
+
     /// Generates once into a temporary folder; returns the folder and the report.
     static let generated: (directory: String, report: SynthReport)? = {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "whichtok-har-synth-\(UUID().uuidString)"
-        ).path
-        guard let report = try? Synth.generate(options, to: directory) else { return nil }
+        guard let directory = folder?.file("synth"), let report = try? Synth.generate(options, to: directory) else {
+            return nil
+        }
         return (directory, report)
     }()
 
@@ -78,26 +81,17 @@ struct HARSynthTests {
         #expect(b.events == a.events)
         #expect(b.eventsByKind == a.eventsByKind)
         #expect((b.videos, b.accounts, b.comments) == (a.videos, a.accounts, a.comments))
-        func store(_ batch: ImportBatch) -> Store {
-            var builder = StoreBuilder()
-            builder.add(batch)
-            return builder.build()
-        }
-        #expect(store(split) == store(one))
+        #expect(Fixture.build([split]) == Fixture.build([one]))
         var atOnce = StoreBuilder()
         atOnce.add(contentsOf: [split])
-        #expect(atOnce.build() == store(one))
+        #expect(atOnce.build() == Fixture.build([one]))
     }
 
     @Test("captures meet the archives: watched videos get authors, donors' comments and follows are one each")
     func consistentWithArchives() throws {
         let (directory, report) = try #require(Self.generated)
         let archives = report.archives.map { directory + "/" + $0.path }
-        func store(_ paths: [String]) -> Store {
-            var builder = StoreBuilder()
-            for batch in importAll(paths).batches { builder.add(batch) }
-            return builder.build()
-        }
+        func store(_ paths: [String]) -> Store { Fixture.build(importAll(paths).batches) }
         let archiveOnly = store(archives)
         let both = store(archives + report.captures.map { directory + "/" + $0 })
         // No account is duplicated: every web account is a donor or a creator of the world.

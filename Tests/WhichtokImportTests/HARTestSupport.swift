@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WhichtokStore
 import WhichtokSupport
+import WhichtokTestSupport
 
 @testable import WhichtokImport
 
@@ -9,81 +10,6 @@ import WhichtokSupport
 // of 'Items', the comment of 'Comments', the users of 'Users', the details of 'Hashtag and sound
 // details', the pages of 'Page states' and the envelope of 'Zeeschuimer exports'. Ids above 2^53
 // are strings, as TikTok sends them.
-
-/// A small JSON value for building fixtures; `description` is the compact JSON text.
-indirect enum J: CustomStringConvertible, ExpressibleByStringInterpolation, ExpressibleByIntegerLiteral,
-    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
-{
-    case object([(String, J)])
-    case array([J])
-    case string(String)
-    case number(String)
-    case bool(Bool)
-    case null
-
-    init(stringLiteral value: String) { self = .string(value) }
-    init(integerLiteral value: Int) { self = .number(String(value)) }
-    init(booleanLiteral value: Bool) { self = .bool(value) }
-    init(arrayLiteral elements: J...) { self = .array(elements) }
-    init(dictionaryLiteral elements: (String, J)...) { self = .object(elements) }
-
-    static func id(_ value: UInt64) -> J { .string(String(value)) }
-    static func raw(_ value: UInt64) -> J { .number(String(value)) }
-
-    var description: String {
-        switch self {
-        case .object(let members):
-            "{" + members.map { J.quote($0.0) + ":" + $0.1.description }.joined(separator: ",") + "}"
-        case .array(let items): "[" + items.map(\.description).joined(separator: ",") + "]"
-        case .string(let text): J.quote(text)
-        case .number(let text): text
-        case .bool(let value): value ? "true" : "false"
-        case .null: "null"
-        }
-    }
-
-    /// Like TikTok's pages: `/` as `\u002F`, `<` and `>` escaped.
-    var pageJSON: String {
-        description.replacingOccurrences(of: "/", with: "\\u002F").replacingOccurrences(of: "<", with: "\\u003C")
-            .replacingOccurrences(of: ">", with: "\\u003E")
-    }
-
-    static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
-
-    /// A copy with `key` set (appended when absent).
-    func with(_ key: String, _ value: J) -> J {
-        guard case .object(var members) = self else { return self }
-        if let index = members.firstIndex(where: { $0.0 == key }) {
-            members[index].1 = value
-        } else {
-            members.append((key, value))
-        }
-        return .object(members)
-    }
-
-    func without(_ key: String) -> J {
-        guard case .object(let members) = self else { return self }
-        return .object(members.filter { $0.0 != key })
-    }
-}
 
 /// TikTok web fixtures: items, comments, users, hashtag and sound details.
 enum Web {
@@ -334,21 +260,4 @@ func importFiles(_ files: [(name: String, text: String)], inputName: String = "c
 func importHAR(_ har: HAR, name: String = "capture.har") throws -> (summary: InputSummary, batch: ImportBatch) {
     let (summary, batch) = try importFiles([(name, har.text)])
     return (summary, try #require(batch, "rejected: \(summary.diagnostics)"))
-}
-
-func build(_ batches: [ImportBatch]) -> Store {
-    var builder = StoreBuilder()
-    for batch in batches { builder.add(batch) }
-    return builder.build()
-}
-
-extension Store {
-    func account(id: UInt64) -> Int? { accounts.numericID.firstIndex(of: id) }
-    func account(named name: String) -> Int? {
-        (0..<accounts.count).first { strings[accounts.username[$0]] == name }
-    }
-    func video(id: UInt64) -> Int? { videos.tiktokID.firstIndex(of: id) }
-    func hashtag(id: UInt64) -> Int? { hashtags.tiktokID.firstIndex(of: id) }
-    func events(_ kind: EventKind) -> [Int] { (0..<events.count).filter { events.kind[$0] == kind.rawValue } }
-    func username(_ row: Int) -> String? { strings[accounts.username[row]] }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WhichtokStore
 import WhichtokSupport
+import WhichtokTestSupport
 
 @testable import WhichtokImport
 
@@ -14,7 +15,7 @@ struct HAREndpointTests {
         let (summary, batch) = try importHAR(har)
         #expect(summary.status == .imported)
         #expect(summary.layout == "har-chrome")
-        let store = build([batch])
+        let store = Fixture.build([batch])
         let video = try #require(store.video(id: Web.videoID))
         let author = try #require(store.account(id: Web.creatorID))
         #expect(store.username(author) == "handle")
@@ -103,7 +104,7 @@ struct HAREndpointTests {
             body: Web.userDetail(id: Web.viewerID, uniqueId: "viewer", secUid: Web.viewerSec))
         har.add(
             api("favorite/item_list/", "secUid=\(Web.viewerSec)&count=30&cursor=0"), body: Web.itemList([Web.item()]))
-        let store = build([try importHAR(har).batch])
+        let store = Fixture.build([try importHAR(har).batch])
         let viewer = try #require(store.account(id: Web.viewerID))
         let likes = store.events(.liked)
         #expect(likes.map { store.events.actor[$0] } == [RowID(viewer)])
@@ -118,7 +119,7 @@ struct HAREndpointTests {
             api("item/detail/", "itemId=\(Web.videoID)"),
             body: ["itemInfo": ["itemStruct": Web.item()], "shareMeta": ["title": "x"], "statusCode": 0])
         har.add(api("user/detail/", "uniqueId=handle&secUid=\(Web.creatorSec)"), body: Web.userDetail())
-        let store = build([try importHAR(har).batch])
+        let store = Fixture.build([try importHAR(har).batch])
         let author = try #require(store.account(id: Web.creatorID))
         #expect(store.accounts.flags(RowID(author)).contains(.verified))
         #expect(store.accounts.followerCount[author] == 4_946_894)  // statsV2, exact
@@ -152,7 +153,7 @@ struct HAREndpointTests {
             ]))
         let (summary, batch) = try importHAR(har)
         #expect(summary.webEntriesRead["comment lists"] == 2)
-        let store = build([batch])
+        let store = Fixture.build([batch])
         #expect(store.comments.count == 3)
         let top = try #require(store.comments.tiktokID.firstIndex(of: Web.commentID))
         let reply = try #require(store.comments.tiktokID.firstIndex(of: Web.replyID))
@@ -195,7 +196,7 @@ struct HAREndpointTests {
                 "userList": [Web.userEntry(id: b, uniqueId: "idol_b", sec: "MS4wLjABAAAAidolb", followers: 5000)],
                 "hasMore": false, "statusCode": 0,
             ])
-        let store = build([try importHAR(har).batch])
+        let store = Fixture.build([try importHAR(har).batch])
         let creator = try #require(store.account(id: Web.creatorID))
         let fan = try #require(store.account(id: a))
         let idol = try #require(store.account(id: b))
@@ -241,7 +242,7 @@ struct HAREndpointTests {
             ])
         let (summary, batch) = try importHAR(har)
         #expect(summary.skippedEntries.isEmpty)
-        let store = build([batch])
+        let store = Fixture.build([batch])
         let viewer = try #require(store.account(id: Web.viewerID))
         #expect(store.accounts.followerCount[viewer] == 42)
         let tag = try #require(store.hashtag(id: Web.tag2ID))
@@ -281,7 +282,7 @@ struct HAREndpointTests {
         har.add(api("challenge/item_list/", "challengeID=\(Web.tagID)"), body: ["items": [element], "statusCode": 0])
         let (summary, batch) = try importHAR(har)
         #expect(summary.skippedEntries.isEmpty)
-        let store = build([batch])
+        let store = Fixture.build([batch])
         let video = try #require(store.video(id: Web.videoID))
         #expect(store.videos.created[video] == 1_590_000_000)
         #expect(store.strings[store.videos.caption[video]] == "old #dance")
@@ -310,7 +311,7 @@ struct HAREndpointTests {
                     "stitchInfo", ["stitchFromId": .id(Web.videoID)]),
                 Web.item(),
             ]))
-        let store = build([try importHAR(har).batch])
+        let store = Fixture.build([try importHAR(har).batch])
         let source = try #require(store.video(id: Web.videoID))
         let duet = try #require(store.video(id: Web.video2ID))
         let stitch = try #require(store.video(id: stitchID))
@@ -340,8 +341,8 @@ struct HARBodyTests {
         plain.add(api("recommend/item_list/"), body: Web.itemList([Web.item(desc: "ünïcödé 🎉 #tag")]))
         var encoded = HAR(browser)
         encoded.add(api("recommend/item_list/"), body: Web.itemList([Web.item(desc: "ünïcödé 🎉 #tag")]), base64: true)
-        let a = build([try importHAR(plain).batch])
-        let b = build([try importHAR(encoded).batch])
+        let a = Fixture.build([try importHAR(plain).batch])
+        let b = Fixture.build([try importHAR(encoded).batch])
         #expect(a.videos == b.videos)
         #expect(a.strings == b.strings)
         #expect(b.strings.all.contains("ünïcödé 🎉 #tag"))

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WhichtokSupport
+import WhichtokTestSupport
 
 @testable import WhichtokImport
 
@@ -159,7 +160,7 @@ enum Bomb {
     @Test func nestedArchiveCountsAgainstTheFileOnDisk() throws {
         // 16 MiB of zeros in a zip in a zip: the inner zip is 16 KB, the file on disk a few hundred
         // bytes. Against the inner zip, 1000:1 would let the whole entry through.
-        let scratch = try ScratchFolder()
+        let scratch = try TemporaryFolder()
         let inner = Bomb.zip([("user_data_tiktok.json", 16 << 20, UInt32(Bomb.zeroCount(atMost: 16 << 20)))])
         let outer = try scratch.write("outer.zip", try ArchiveWriter.data([("inner.zip", inner)], format: .zip))
         let good = try scratch.write("good.json", Bomb.goodExport)
@@ -178,7 +179,7 @@ enum Bomb {
 
     @Test func ratioCountsEveryDepthOfATarGz() throws {
         // tar.gz ⊃ zip ⊃ zip ⊃ 16 MiB of zeros stated truthfully: each level alone is harmless.
-        let scratch = try ScratchFolder()
+        let scratch = try TemporaryFolder()
         let inner = Bomb.zip([("user_data_tiktok.json", 16 << 20, UInt32(Bomb.zeroCount(atMost: 16 << 20)))])
         let middle = try ArchiveWriter.data([("inner.zip", inner)], format: .zip)
         let path = try scratch.write("deep.tar.gz", try ArchiveWriter.data([("middle.zip", middle)], format: .tarGzip))
@@ -244,7 +245,7 @@ enum Bomb {
     }
 
     @Test func bombsAreRejectedAndTheRestImportedWithSeveralJobs() throws {
-        let scratch = try ScratchFolder()
+        let scratch = try TemporaryFolder()
         let liar = Bomb.zip([("user_data_tiktok.json", 64 << 20, 1000)])
         let two = try scratch.write(
             "two.zip", try ArchiveWriter.data([("a.zip", liar), ("b.zip", liar)], format: .zip))
@@ -266,7 +267,7 @@ enum Bomb {
 
     @Test func inputsThatFitLaterWaitAndAreAllImported() throws {
         // Four inputs of about 9 MB each, 16 MiB for all: one at a time fits.
-        let scratch = try ScratchFolder()
+        let scratch = try TemporaryFolder()
         var paths: [String] = []
         for index in 0..<4 {
             var export = Bomb.goodExport
@@ -426,17 +427,6 @@ private func zeroCRC(_ count: Int) -> UInt32 {
 
 // MARK: - Peak memory of the command line tool
 
-/// The `whichtok` binary built beside the tests (`swift build --build-tests` builds it).
-private let whichtokBinary: String? = {
-    var folder = URL(fileURLWithPath: CommandLine.arguments[0])
-    var candidates = [FileManager.default.currentDirectoryPath + "/.build/debug/whichtok"]
-    for _ in 0..<6 {
-        folder.deleteLastPathComponent()
-        candidates.append(folder.appendingPathComponent("whichtok").path)
-    }
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-}()
-
 /// How a run of the tool ended, and the most memory it was resident in.
 private struct MeasuredRun {
     var status: Int32
@@ -448,31 +438,16 @@ private struct MeasuredRun {
 /// Runs the tool with `WHICHTOK_TIMING` set, for the peak resident memory it reports of itself
 /// (its `VmHWM`). Not `wait4`'s `ru_maxrss`: on Linux that keeps the resident size of the parent,
 /// this test runner, from before `exec`.
-private func measure(_ arguments: [String], in scratch: ScratchFolder) throws -> MeasuredRun {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try #require(whichtokBinary))
-    process.arguments = arguments
-    var environment = ProcessInfo.processInfo.environment
-    environment["WHICHTOK_TIMING"] = "1"
-    process.environment = environment
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let stderr = String(decoding: errData, as: UTF8.self)
+private func measure(_ arguments: [String]) throws -> MeasuredRun {
+    let run = try Whichtok.run(arguments, environment: ["WHICHTOK_TIMING": "1"])
     let prefix = "timing: peak resident memory: "
-    let kib = stderr.split(separator: "\n").first { $0.hasPrefix(prefix) }
+    let kib = run.stderr.split(separator: "\n").first { $0.hasPrefix(prefix) }
         .flatMap { Int($0.dropFirst(prefix.count).prefix { $0.isNumber }) }
     return MeasuredRun(
-        status: process.terminationStatus, peakBytes: (kib ?? Int.max / 1024) * 1024,
-        stdout: String(decoding: outData, as: UTF8.self), stderr: stderr)
+        status: run.status, peakBytes: (kib ?? Int.max / 1024) * 1024, stdout: run.stdout, stderr: run.stderr)
 }
 
-@Suite(.enabled(if: whichtokBinary != nil, "needs the whichtok binary: swift build --build-tests"))
+@Suite(.enabled(if: Whichtok.binary != nil, "needs the whichtok binary: swift build --build-tests"))
 struct MemoryBombPeakTests {
     /// The bound the runs below must stay under: far above what the tool needs to import small
     /// inputs, far below the gibibyte each bomb inflates to.
@@ -481,7 +456,7 @@ struct MemoryBombPeakTests {
     @Test func nestedZipBombsStayFarBelowWhatTheyInflateTo() throws {
         // Two zips in a zip, each holding 1 GiB of zeros: one whose headers state 1,000 bytes, one
         // whose headers tell the truth. With --jobs 2 both are read at once.
-        let scratch = try ScratchFolder()
+        let scratch = try TemporaryFolder()
         let gib = 1 << 30
         let liar = Bomb.zip([("user_data_tiktok.json", gib, 1000)])
         let honest = Bomb.zip([("user_data_tiktok.json", gib, UInt32(Bomb.zeroCount(atMost: gib)))])
@@ -489,7 +464,7 @@ struct MemoryBombPeakTests {
             "bombs.zip", try ArchiveWriter.data([("liar.zip", liar), ("honest.zip", honest)], format: .zip))
         let good = try scratch.write("good.json", Bomb.goodExport)
 
-        let run = try measure(["import", "--store", scratch.file("s.store"), "--jobs", "2", bombs, good], in: scratch)
+        let run = try measure(["import", "--store", scratch.file("s.store"), "--jobs", "2", bombs, good])
         #expect(run.status == 65)
         // Both are read at once and share bombs.zip's ratio allowance: when the honest one has used
         // it up before the liar's first chunk, the liar is stopped by the ratio rather than by its
@@ -508,14 +483,13 @@ struct MemoryBombPeakTests {
     @Test func gzipBombsShareOneMemoryBudgetWhateverTheJobs() throws {
         // 1 GiB of zeros in each of two .json.gz files (1 MB each: within 1000:1 of their own
         // size); --max-memory is what stops them, and both together stay within it.
-        let scratch = try ScratchFolder()
+        let scratch = try TemporaryFolder()
         let first = try scratch.write("one.json.gz", Bomb.gzip(zeros: 1 << 30))
         let second = try scratch.write("two.json.gz", Bomb.gzip(zeros: 1 << 30))
         let good = try scratch.write("good.json", Bomb.goodExport)
 
         let run = try measure(
-            ["import", "--store", scratch.file("s.store"), "--jobs", "2", "--max-memory", "64M", first, second, good],
-            in: scratch)
+            ["import", "--store", scratch.file("s.store"), "--jobs", "2", "--max-memory", "64M", first, second, good])
         #expect(run.status == 65)
         for name in ["one", "two"] {
             #expect(
@@ -528,15 +502,15 @@ struct MemoryBombPeakTests {
     }
 
     @Test func maxMemoryTakesSuffixesAndHasAMinimum() throws {
-        let scratch = try ScratchFolder()
+        let scratch = try TemporaryFolder()
         let good = try scratch.write("good.json", Bomb.goodExport)
         let store = scratch.file("s.store")
-        #expect(try measure(["import", "--store", store, "--max-memory", "64m", good], in: scratch).status == 0)
-        #expect(try measure(["import", "--store", store, "--max-memory", "1G", good], in: scratch).status == 0)
-        let small = try measure(["import", "--store", store, "--max-memory", "1M", good], in: scratch)
+        #expect(try measure(["import", "--store", store, "--max-memory", "64m", good]).status == 0)
+        #expect(try measure(["import", "--store", store, "--max-memory", "1G", good]).status == 0)
+        let small = try measure(["import", "--store", store, "--max-memory", "1M", good])
         #expect(small.status == 64)
         #expect(small.stderr.contains("--max-memory must be at least 16M"))
-        #expect(try measure(["import", "--store", store, "--max-memory", "lots", good], in: scratch).status == 64)
+        #expect(try measure(["import", "--store", store, "--max-memory", "lots", good]).status == 64)
     }
 }
 

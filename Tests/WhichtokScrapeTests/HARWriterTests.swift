@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WhichtokImport
 import WhichtokSupport
+import WhichtokTestSupport
 
 @testable import WhichtokScrape
 
@@ -24,7 +25,7 @@ struct HARWriterTests {
 
     @Test("valid JSON after every entry; text, control characters and binary bodies round-trip")
     func validAfterEveryEntry() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryFolder()
         let path = scratch.file("t.har")
         let writer = try HARWriter(path: path, overwrite: false, creatorVersion: "9", comment: "line\nbreak \u{1}")
         #expect(try HARFile.read(path).entries.isEmpty)

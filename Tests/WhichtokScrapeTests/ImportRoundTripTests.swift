@@ -3,13 +3,14 @@ import Testing
 import WhichtokImport
 import WhichtokScrape
 import WhichtokStore
+import WhichtokTestSupport
 
 /// The point of recording HAR: a live collection imports like any browser capture.
 @Suite("Scraped HAR imports into the store")
 struct ImportRoundTripTests {
     @Test("importing the HAR yields the expected accounts, videos, comments and follows")
     func importScrapedHAR() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryFolder()
         let run = try ScrapeHarness(limits: ScraperTests.fullLimits).run([user("alice")], scratch: scratch)
         #expect(run.report.allComplete)
 

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WhichtokImport
+import WhichtokTestSupport
 
 @testable import WhichtokScrape
 
@@ -54,7 +55,7 @@ struct PolitenessTests {
 
     @Test("a cookie file that cannot be read is an input error")
     func missingCookieFile() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryFolder()
         #expect(throws: ScrapeError.self) { _ = try CookieJar.readNetscapeFile(scratch.file("none.txt")) }
         let path = scratch.file("cookies.txt")
         try "127.0.0.1\tFALSE\t/\tFALSE\t0\tmsToken\tt\n".write(toFile: path, atomically: true, encoding: .utf8)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WhichtokImport
 import WhichtokScrape
+import WhichtokTestSupport
 
 @Suite("Scraper against a mock TikTok on 127.0.0.1")
 struct ScraperTests {
@@ -9,7 +10,7 @@ struct ScraperTests {
 
     @Test("a user with posts, comments, replies and follow lists: every request in the HAR, bodies intact")
     func fullUser() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryFolder()
         let run = try ScrapeHarness(limits: Self.fullLimits).run([user("alice")], scratch: scratch)
 
         let target = try #require(run.report.targets.first)
@@ -65,7 +66,7 @@ struct ScraperTests {
 
     @Test("limits are honoured: count asks for no more than needed, and lists stop at the limit")
     func limits() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryFolder()
         let run = try ScrapeHarness(limits: ScrapeLimits(posts: 3, comments: 1)).run([user("alice")], scratch: scratch)
         let target = try #require(run.report.targets.first)
         #expect(target.outcome == .complete)
@@ -80,7 +81,7 @@ struct ScraperTests {
 
     @Test("cookies from the jar are sent, Set-Cookie updates them, msToken goes into the query")
     func cookies() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryFolder()
         let session = [
             Cookie(name: "sessionid", value: "s3cret", domain: "127.0.0.1", includeSubdomains: false),
             Cookie(name: "msToken", value: "from-file", domain: "127.0.0.1", includeSubdomains: false),
@@ -107,7 +108,7 @@ struct ScraperTests {
 
     @Test("private and missing accounts are reported and skipped; the next target still runs")
     func privateAndMissing() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryFolder()
         let run = try ScrapeHarness(limits: ScrapeLimits(posts: 5, followers: 5))
             .run([user("hidden"), user("ghost"), user("nobody"), user("bob")], scratch: scratch)
         let outcomes = run.report.targets.map(\.outcome)
@@ -122,7 +123,7 @@ struct ScraperTests {
 
     @Test("an empty 200 answer stops the target at once, with a clear message")
     func emptyAnswerStops() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryFolder()
         let run = try ScrapeHarness(limits: ScrapeLimits(posts: 5, followers: 5)).run(
             [user("botted"), user("bob")], scratch: scratch)
         let botted = try #require(run.report.targets.first)
@@ -139,7 +140,7 @@ struct ScraperTests {
 
     @Test("without a signer, API calls go unsigned and the error names the endpoints that need one")
     func unsignedNeedsSigner() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryFolder()
         let run = try ScrapeHarness(limits: ScrapeLimits(posts: 5), signed: false).run(
             [user("alice")], scratch: scratch)
         let target = try #require(run.report.targets.first)
@@ -154,7 +155,7 @@ struct ScraperTests {
 
     @Test("a challenge page stops the target; three stopped targets in a row stop the run")
     func challengePage() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryFolder()
         let run = try ScrapeHarness().run(
             [user("walled"), user("walled"), user("walled"), user("bob")], scratch: scratch)
         #expect(run.report.targets.map(\.outcome) == [.stopped, .stopped, .stopped, .notTried])
@@ -165,7 +166,7 @@ struct ScraperTests {
 
     @Test("captcha status codes (verifyConfig, 10113) stop the target")
     func captchaStatus() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryFolder()
         let targets = [ScrapeTarget(kind: .hashtag, value: "verify"), ScrapeTarget(kind: .hashtag, value: "slider")]
         let run = try ScrapeHarness(limits: ScrapeLimits(posts: 5)).run(targets, scratch: scratch)
         #expect(run.report.targets.map(\.outcome) == [.stopped, .stopped])
@@ -176,7 +177,7 @@ struct ScraperTests {
 
     @Test("malformed JSON ends that list; the body, invalid UTF-8 too, is kept byte for byte as base64")
     func malformedJSON() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryFolder()
         let run = try ScrapeHarness(limits: ScrapeLimits(posts: 5)).run([user("garbled")], scratch: scratch)
         let target = try #require(run.report.targets.first)
         #expect(target.outcome == .partial)
@@ -191,7 +192,7 @@ struct ScraperTests {
 
     @Test("a server error is retried a bounded number of times, then the target fails")
     func persistentServerError() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryFolder()
         let run = try ScrapeHarness(retries: 2).run([user("broken")], scratch: scratch)
         let target = try #require(run.report.targets.first)
         #expect(target.outcome == .failed)
@@ -202,7 +203,7 @@ struct ScraperTests {
 
     @Test("a slow answer times out on the client, is retried, and is recorded with its error")
     func slowAnswerTimesOut() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryFolder()
         let run = try ScrapeHarness(timeout: 0.3, retries: 1).run([user("slow")], scratch: scratch)
         let target = try #require(run.report.targets.first)
         #expect(target.outcome == .failed)
@@ -214,7 +215,7 @@ struct ScraperTests {
 
     @Test("hashtag, sound and video targets")
     func otherTargets() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryFolder()
         let targets = [
             ScrapeTarget(kind: .hashtag, value: "cats"),
             ScrapeTarget(kind: .sound, value: MockTikTok.soundID),
@@ -236,7 +237,7 @@ struct ScraperTests {
 
     @Test("cancelling mid-run (as SIGINT does) leaves a complete HAR with everything fetched so far")
     func interruptBetweenRequests() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryFolder()
         var harness = ScrapeHarness(limits: Self.fullLimits)
         harness.onLog = { line, cancellation in
             if line.hasPrefix("GET /api/post/item_list/") { cancellation.cancel() }
@@ -251,7 +252,7 @@ struct ScraperTests {
 
     @Test("cancelling during a request in flight aborts it and still leaves a complete HAR")
     func interruptInFlight() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryFolder()
         var harness = ScrapeHarness(timeout: 10)
         // Cancel from another thread 0.1 s after the slow request (2 s) reached the server.
         harness.onRequest = { request, cancellation in
@@ -270,7 +271,7 @@ struct ScraperTests {
 
     @Test("the HAR is never overwritten by accident")
     func existingHAR() throws {
-        let scratch = try ScratchDirectory()
+        let scratch = try TemporaryFolder()
         let path = scratch.file("kept.har")
         #expect(FileManager.default.createFile(atPath: path, contents: Data("precious".utf8)))
         #expect(throws: ScrapeError.self) {

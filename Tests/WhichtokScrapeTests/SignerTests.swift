@@ -3,6 +3,7 @@ import Foundation
 import Synchronization
 import Testing
 import WhichtokScrape
+import WhichtokTestSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -36,10 +37,8 @@ struct SignerTests {
 
     @Test("a signer that hangs is killed after the timeout, together with the children it started")
     func hangKillsChildren() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("whichtok-signer-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let pidFile = folder.appendingPathComponent("child.pid").path
+        let folder = try TemporaryFolder("signer")
+        let pidFile = folder.file("child.pid")
         // The child inherits stdout, so the pipe stays open as long as it lives.
         let text = message("sleep 120 & echo $! > '\(pidFile)'; wait", timeout: 1)
         #expect(text.contains("no answer within 1 s; killed"), "\(text)")

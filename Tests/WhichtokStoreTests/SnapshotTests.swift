@@ -1,18 +1,15 @@
 import Foundation
 import Testing
+import WhichtokTestSupport
 
 @testable import WhichtokStore
 
 @Suite("Snapshot file")
 struct SnapshotTests {
-    let directory: String
+    let folder: TemporaryFolder
+    var directory: String { folder.path }
 
-    init() throws {
-        directory =
-            FileManager.default.temporaryDirectory
-            .appendingPathComponent("whichtok-snapshot-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    }
+    init() throws { folder = try TemporaryFolder("snapshot") }
 
     func sample() throws -> Store { try Fixture.build([Fixture.alice(), Fixture.bob(), Fixture.anonymous(3)]) }
 

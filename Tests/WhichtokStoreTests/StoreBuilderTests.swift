@@ -1,19 +1,18 @@
 import Testing
+import WhichtokTestSupport
 
 @testable import WhichtokStore
 
 /// Small batches shaped like what the archive readers emit.
-enum Fixture {
-    static func sha(_ seed: UInt8) -> [UInt8] { (0..<32).map { UInt8(truncatingIfNeeded: Int($0) &* 7 &+ Int(seed)) } }
-
+extension Fixture {
     /// Alice's archive: she follows Bob, watched video 1 twice, liked it, DM'd Bob.
     static func alice() throws -> ImportBatch {
-        var batch = ImportBatch(inputName: "alice.zip", sha256: sha(1))
+        var batch = ImportBatch(inputName: "alice.zip", sha256: digest(1))
         batch.layout = "json-g3"
         let owner = batch.owner
         batch.setOwner(username: "Alice")
-        let bob = try batch.account(username: "@bob").required()
-        let video = try batch.video(id: 7_454_292_647_186_056_224).required()
+        let bob = try must(batch.account(username: "@bob"))
+        let video = try must(batch.video(id: 7_454_292_647_186_056_224))
         batch.addEvent(actor: owner, kind: .followed, objectType: .account, object: bob, time: 1_700_000_000)
         batch.addEvent(actor: owner, kind: .watched, objectType: .video, object: video, time: 1_735_000_000)
         batch.addEvent(actor: owner, kind: .watched, objectType: .video, object: video, time: 1_735_000_100)
@@ -27,20 +26,20 @@ enum Fixture {
         batch.addEvent(
             actor: owner, kind: .shared, objectType: .video, object: video, time: 1_735_000_200,
             detail: .label("chat_head"))
-        let term = try batch.string("cottagecore").required()
+        let term = try must(batch.string("cottagecore"))
         batch.addEvent(actor: owner, kind: .searched, objectType: .searchTerm, object: term, time: 1_735_000_300)
         return batch
     }
 
     /// Bob's archive: Alice follows him (his Followers list), the same two DMs, his own watch.
     static func bob() throws -> ImportBatch {
-        var batch = ImportBatch(inputName: "bob.tar.gz", sha256: sha(2))
+        var batch = ImportBatch(inputName: "bob.tar.gz", sha256: digest(2))
         batch.layout = "txt-2024"
         let owner = batch.owner
         batch.setOwner(username: "bob")
-        let alice = try batch.account(username: "ALICE").required()
-        let video = try batch.video(id: 7_454_292_647_186_056_224).required()
-        let other = try batch.video(id: 7_000_000_000_000_000_001).required()
+        let alice = try must(batch.account(username: "ALICE"))
+        let video = try must(batch.video(id: 7_454_292_647_186_056_224))
+        let other = try must(batch.video(id: 7_000_000_000_000_000_001))
         batch.addEvent(actor: alice, kind: .followed, objectType: .account, object: owner, time: 1_700_000_000)
         batch.addEvent(
             actor: alice, kind: .messaged, objectType: .account, object: owner, time: 1_735_100_000,
@@ -54,34 +53,22 @@ enum Fixture {
 
     /// A partial export without a profile.
     static func anonymous(_ seed: UInt8) throws -> ImportBatch {
-        var batch = ImportBatch(inputName: "partial-\(seed).json", sha256: sha(seed))
+        var batch = ImportBatch(inputName: "partial-\(seed).json", sha256: digest(seed))
         let owner = batch.owner
-        let video = try batch.video(id: 7_100_000_000_000_000_000 + UInt64(seed)).required()
+        let video = try must(batch.video(id: 7_100_000_000_000_000_000 + UInt64(seed)))
         batch.addEvent(actor: owner, kind: .liked, objectType: .video, object: video, time: 1_735_000_000)
         batch.finishOwner()
         return batch
-    }
-
-    static func build(_ batches: [ImportBatch]) -> Store {
-        var builder = StoreBuilder()
-        for batch in batches { builder.add(batch) }
-        return builder.build()
     }
 }
 
 @Suite("StoreBuilder")
 struct StoreBuilderTests {
-    func username(_ store: Store, _ row: RowID) -> String? { store.strings[store.accounts.username[Int(row)]] }
-
-    func events(_ store: Store, _ kind: EventKind) -> [Int] {
-        (0..<store.events.count).filter { store.events.kind[$0] == kind.rawValue }
-    }
-
     @Test("accounts merge across archives by case-insensitive username")
     func accountsMerge() throws {
         let store = try Fixture.build([Fixture.alice(), Fixture.bob()])
         #expect(store.accounts.count == 2)
-        #expect((0..<store.accounts.count).map { username(store, RowID($0)) } == ["alice", "bob"])
+        #expect((0..<store.accounts.count).map { store.username($0) } == ["alice", "bob"])
         // Both are donors: each owns an archive.
         #expect(store.accounts.flags(0).contains(.donor))
         #expect(store.accounts.flags(1).contains(.donor))
@@ -90,11 +77,11 @@ struct StoreBuilderTests {
     @Test("a follow seen from both sides and a DM found in both archives are one event each")
     func crossArchiveDeduplication() throws {
         let store = try Fixture.build([Fixture.alice(), Fixture.bob()])
-        let follows = events(store, .followed)
+        let follows = store.events(.followed)
         #expect(follows.count == 1)
-        #expect(username(store, store.events.actor[follows[0]]) == "alice")
-        #expect(username(store, store.events.object[follows[0]]) == "bob")
-        let messages = events(store, .messaged)
+        #expect(store.username(Int(store.events.actor[follows[0]])) == "alice")
+        #expect(store.username(Int(store.events.object[follows[0]])) == "bob")
+        let messages = store.events(.messaged)
         #expect(messages.count == 2)
         // The video-link message keeps its video; the text message keeps only a fingerprint.
         let linked = messages.filter { store.events.messageVideo($0) != .none }
@@ -105,8 +92,8 @@ struct StoreBuilderTests {
     @Test("views of one video at different times stay separate; likes do not repeat")
     func repeatedViews() throws {
         let store = try Fixture.build([Fixture.alice(), Fixture.alice()])
-        #expect(events(store, .watched).count == 2)
-        #expect(events(store, .liked).count == 1)
+        #expect(store.events(.watched).count == 2)
+        #expect(store.events(.liked).count == 1)
         #expect(store.inputs.count == 1)
     }
 
@@ -137,7 +124,7 @@ struct StoreBuilderTests {
         let donors = 60
         let perDonor = 3000
         func batch(_ d: Int) -> ImportBatch {
-            var batch = ImportBatch(inputName: "donor-\(d).json", sha256: Fixture.sha(UInt8(d + 20)))
+            var batch = ImportBatch(inputName: "donor-\(d).json", sha256: Fixture.digest(UInt8(d + 20)))
             batch.setOwner(username: "user\(d)")
             let owner = batch.owner
             for j in 0..<perDonor {
@@ -165,9 +152,9 @@ struct StoreBuilderTests {
         for d in 0..<donors {
             for j in 0..<perDonor { likes.insert([UInt64(d), UInt64((d * 7 + j) % 5000)]) }
         }
-        #expect(events(oneByOne, .watched).count == donors * perDonor)
-        #expect(events(oneByOne, .liked).count == likes.count)
-        #expect(events(oneByOne, .followed).count == donors)
+        #expect(oneByOne.events(.watched).count == donors * perDonor)
+        #expect(oneByOne.events(.liked).count == likes.count)
+        #expect(oneByOne.events(.followed).count == donors)
         // Canonical order: by actor, then kind, object type, object, then time.
         let e = oneByOne.events
         for i in 1..<e.count {
@@ -211,9 +198,9 @@ struct StoreBuilderTests {
     @Test("share method and search term survive as strings")
     func detailStrings() throws {
         let store = try Fixture.build([Fixture.bob(), Fixture.alice()])
-        let share = try #require(events(store, .shared).first)
+        let share = try #require(store.events(.shared).first)
         #expect(store.strings[store.events.shareMethod(share)] == "chat_head")
-        let search = try #require(events(store, .searched).first)
+        let search = try #require(store.events(.searched).first)
         #expect(store.events.objectType[search] == ObjectType.searchTerm.rawValue)
         #expect(store.strings[store.events.object[search]] == "cottagecore")
     }
@@ -223,7 +210,7 @@ struct StoreBuilderTests {
         let store = try Fixture.build([Fixture.anonymous(3), Fixture.anonymous(4)])
         #expect(store.accounts.count == 2)
         let labels = (0..<2).map { store.label(ofAccount: RowID($0)) }.sorted()
-        let expected = [Fixture.sha(3), Fixture.sha(4)].map { "donor-" + hex($0).prefix(8) }.sorted()
+        let expected = [Fixture.digest(3), Fixture.digest(4)].map { "donor-" + hex($0).prefix(8) }.sorted()
         #expect(labels == expected)
         #expect(store.accounts.flags(0).contains(.anonymousDonor))
         // The same partial export imported again joins the same anonymous account.
@@ -232,14 +219,14 @@ struct StoreBuilderTests {
 
     @Test("numeric ids join usernames; one username under two ids is two accounts")
     func identityMerging() throws {
-        var web = ImportBatch(inputName: "web.har", sha256: Fixture.sha(5))
+        var web = ImportBatch(inputName: "web.har", sha256: Fixture.digest(5))
         let carol = web.account(username: "carol", numericID: 111, secUID: "MS4carol")!
         let carolNew = web.account(numericID: 111, secUID: nil)!
         #expect(carol == carolNew)
-        var renamed = ImportBatch(inputName: "later.har", sha256: Fixture.sha(6))
+        var renamed = ImportBatch(inputName: "later.har", sha256: Fixture.digest(6))
         _ = renamed.account(username: "carol_two", numericID: 111)
         _ = renamed.account(username: "carol", numericID: 222)  // someone else took the name
-        var archive = ImportBatch(inputName: "archive.zip", sha256: Fixture.sha(7))
+        var archive = ImportBatch(inputName: "archive.zip", sha256: Fixture.digest(7))
         let owner = archive.owner
         archive.setOwner(username: "dave")
         let follow = archive.account(username: "Carol")!
@@ -254,7 +241,7 @@ struct StoreBuilderTests {
             Int(store.accounts.aliasOffsets[row111])..<Int(store.accounts.aliasOffsets[row111 + 1])]
         #expect(aliases.map { store.strings[$0] } == ["carol_two"])
         // The id-less "carol" from the archive goes to the smallest id.
-        let follows = events(store, .followed)
+        let follows = store.events(.followed)
         #expect(follows.count == 1)
         #expect(store.accounts.numericID[Int(store.events.object[follows[0]])] == 111)
     }
@@ -263,7 +250,7 @@ struct StoreBuilderTests {
     func commentsJoinByAuthorTimeAndText() throws {
         let (time, text): (UInt32, UInt64) = (1_700_000_500, 0xC0FFEE)
         func archive(eventTime: UInt32? = nil, sha: UInt8 = 10) -> ImportBatch {
-            var batch = ImportBatch(inputName: "frank\(sha).zip", sha256: Fixture.sha(sha))
+            var batch = ImportBatch(inputName: "frank\(sha).zip", sha256: Fixture.digest(sha))
             let owner = batch.owner
             batch.setOwner(username: "frank")
             let comment = batch.comment(author: owner, time: time, textFingerprint: text)
@@ -272,9 +259,9 @@ struct StoreBuilderTests {
             return batch
         }
         func web(ids: [UInt64], sha: UInt8) throws -> ImportBatch {
-            var batch = ImportBatch(inputName: "web\(sha).har", sha256: Fixture.sha(sha))
-            let frank = try batch.account(username: "frank", numericID: 777).required()
-            let video = try batch.video(id: 7_000_000_000_000_000_001).required()
+            var batch = ImportBatch(inputName: "web\(sha).har", sha256: Fixture.digest(sha))
+            let frank = try must(batch.account(username: "frank", numericID: 777))
+            let video = try must(batch.video(id: 7_000_000_000_000_000_001))
             for id in ids {
                 let comment = batch.comment(
                     tiktokID: id, author: frank, video: video, time: time, textFingerprint: text)
@@ -286,12 +273,12 @@ struct StoreBuilderTests {
         let one = try Fixture.build([archive(), web(ids: [42], sha: 11)])
         #expect(one.comments.tiktokID == [42])
         #expect(one.comments.video != [.none])
-        #expect(events(one, .commented).count == 1)
+        #expect(one.events(.commented).count == 1)
         // Two ids with the same author, time and text stay two comments; the id-less one joins
         // the smaller id, whatever the order of the inputs.
         let two = try Fixture.build([archive(eventTime: time - 60), web(ids: [43, 42], sha: 12)])
         #expect(two.comments.tiktokID.sorted() == [42, 43])
-        let commented = events(two, .commented)
+        let commented = two.events(.commented)
         #expect(commented.count == 2)
         let fromArchive = commented.filter { two.events.time[$0] == time - 60 }
         #expect(fromArchive.map { two.comments.tiktokID[Int(two.events.object[$0])] } == [42])
@@ -334,13 +321,13 @@ struct StoreBuilderTests {
     func ownPostJoinsWebVideo() throws {
         let created: UInt32 = 1_700_000_123
         let id = UInt64(created) << 32 | 0xABCD
-        var archive = ImportBatch(inputName: "erin.zip", sha256: Fixture.sha(8))
+        var archive = ImportBatch(inputName: "erin.zip", sha256: Fixture.digest(8))
         let owner = archive.owner
         archive.setOwner(username: "erin")
         let post = archive.video(author: owner, created: created)!
         archive.describeVideo(post, caption: "my post #cats", sound: archive.sound(title: "original sound - erin"))
         archive.addEvent(actor: owner, kind: .posted, objectType: .video, object: post, time: created)
-        var web = ImportBatch(inputName: "web.har", sha256: Fixture.sha(9))
+        var web = ImportBatch(inputName: "web.har", sha256: Fixture.digest(9))
         let author = web.account(username: "erin", numericID: 555)!
         let video = web.video(id: id)!
         web.describeVideo(video, author: author)
@@ -353,7 +340,7 @@ struct StoreBuilderTests {
 
     @Test("placeholders never become accounts")
     func placeholders() throws {
-        var batch = ImportBatch(inputName: "x", sha256: Fixture.sha(10))
+        var batch = ImportBatch(inputName: "x", sha256: Fixture.digest(10))
         for name in ["", "  ", "None", "N/A", "n.v.t.", "@"] { #expect(batch.account(username: name) == nil) }
         #expect(batch.video(id: 0) == nil)
         #expect(batch.accounts.isEmpty)
@@ -369,11 +356,4 @@ struct StoreBuilderTests {
 func hex(_ bytes: [UInt8]) -> String {
     let digits = Array("0123456789abcdef")
     return String(bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] })
-}
-
-extension Optional {
-    /// The wrapped value, or a recorded test failure when a fixture step returned nil.
-    func required(sourceLocation: SourceLocation = #_sourceLocation) throws -> Wrapped {
-        try #require(self, sourceLocation: sourceLocation)
-    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WhichtokTestSupport
 
 @testable import WhichtokStore
 
@@ -77,14 +78,10 @@ struct SplitMix {
 
 @Suite("Store file safety: forged files, links, FIFOs, temporary files, the lock")
 struct StoreSafetyTests {
-    let directory: String
+    let folder: TemporaryFolder
+    var directory: String { folder.path }
 
-    init() throws {
-        directory =
-            FileManager.default.temporaryDirectory
-            .appendingPathComponent("whichtok-safety-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    }
+    init() throws { folder = try TemporaryFolder("safety") }
 
     func sample() throws -> Store { try Fixture.build([Fixture.alice(), Fixture.bob(), Fixture.anonymous(3)]) }
 
@@ -197,7 +194,7 @@ struct StoreSafetyTests {
     func staleTemporaries() throws {
         let path = directory + "/t.store"
         try sample().save(to: path)
-        let dead = try Self.deadProcessID()
+        let dead = try ChildProcess.reapedProcessID()
         let names = [
             "t.store.tmp-\(dead)", "t.store.tmp-\(getpid())", "t.store.tmp-1", "t.store.tmp-12x",
             "other.store.tmp-\(dead)", "t.store.tmp-",
@@ -297,14 +294,5 @@ struct StoreSafetyTests {
         #expect(StoreFile.isSameFile(directory + "/new.gexf", directory + "/sub/../new.gexf"))
         #expect(!StoreFile.isSameFile(directory + "/new.gexf", path))
         #expect(FileManager.default.currentDirectoryPath == cwd)
-    }
-
-    /// The id of a process that has ended and been reaped.
-    static func deadProcessID() throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/true")
-        try process.run()
-        process.waitUntilExit()
-        return process.processIdentifier
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WhichtokTestSupport
 
 @testable import WhichtokStore
 
@@ -11,20 +12,19 @@ enum WebFixture {
 
     /// A capture seeing the creator as `oldname` at t0 and `newname` at t1, with counters.
     static func capture(name: String = "web.har", seed: UInt8 = 9, swapOrder: Bool = false) throws -> ImportBatch {
-        var batch = ImportBatch(inputName: name, sha256: Fixture.sha(seed))
+        var batch = ImportBatch(inputName: name, sha256: Fixture.digest(seed))
         batch.layout = "har"
         let sightings: [(String, UInt32)] = [("oldname", 1_700_000_000), ("NewName", 1_720_000_000)]
         var creator: RowID = .none
         for (username, seen) in swapOrder ? sightings.reversed() : sightings {
-            creator = try batch.account(
-                username: username, numericID: creatorID, secUID: "MS4wLjABAAAAcreator", seen: seen
-            ).required()
+            creator = try must(
+                batch.account(username: username, numericID: creatorID, secUID: "MS4wLjABAAAAcreator", seen: seen))
         }
         batch.setCounts(of: creator, followers: 4_900_000, following: 12, observed: 1_720_000_000, exact: false)
         batch.setCounts(of: creator, followers: 4_946_894, following: 12, observed: 1_720_000_000, exact: true)
         batch.setCounts(of: creator, followers: 4_000_000, following: 10, observed: 1_700_000_000, exact: true)
-        let video = try batch.video(id: videoID).required()
-        let source = try batch.video(id: sourceID).required()
+        let video = try must(batch.video(id: videoID))
+        let source = try must(batch.video(id: sourceID))
         batch.describeVideo(video, author: creator, createTime: 1_733_355_614, derivedFrom: source, derivation: .duet)
         batch.addEvent(actor: creator, kind: .posted, objectType: .video, object: video, time: 1_733_355_614)
         batch.addEvent(
@@ -42,8 +42,8 @@ enum WebFixture {
         later.plays = 1_700_000
         for counters in swapOrder ? [later, exact, rounded] : [rounded, exact, later] { batch.addCounters(counters) }
         // A top-level comment by a viewer and a reply to it by the creator.
-        let viewer = try batch.account(username: "viewer", numericID: 6_934_915_800_185_177_094, seen: 1_735_000_000)
-            .required()
+        let viewer = try must(
+            batch.account(username: "viewer", numericID: 6_934_915_800_185_177_094, seen: 1_735_000_000))
         let top = batch.comment(
             tiktokID: 7_280_136_767_352_308_512, author: viewer, video: video, time: 1_734_000_000, textFingerprint: 11)
         let reply = batch.comment(
@@ -58,7 +58,7 @@ enum WebFixture {
 @Suite("Store web fields")
 struct WebFieldsTests {
     func account(_ store: Store, id: UInt64) throws -> Int {
-        try #require(store.accounts.numericID.firstIndex(of: id))
+        try #require(store.account(id: id))
     }
 
     @Test("a rename keeps the latest username current and the old one as a timed alias")
@@ -74,7 +74,7 @@ struct WebFieldsTests {
 
     @Test("an archive's username joins the web account that once had it")
     func archiveMeetsRename() throws {
-        var archive = ImportBatch(inputName: "a.zip", sha256: Fixture.sha(1))
+        var archive = ImportBatch(inputName: "a.zip", sha256: Fixture.digest(1))
         let owner = archive.owner
         archive.setOwner(username: "fan")
         let old = archive.account(username: "@OldName")!
@@ -153,11 +153,8 @@ struct WebFieldsTests {
 
     @Test("a version 1 file loads with the new columns empty")
     func versionOne() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "whichtok-v1-\(UUID().uuidString)"
-        ).path
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let folder = try TemporaryFolder("v1")
+        let directory = folder.path
         let store = try Fixture.build([Fixture.alice(), Fixture.bob()])
         let added: Set<String> = [
             "accounts.usernameSeen", "accounts.aliasSeen", "accounts.followerCount", "accounts.followingCount",

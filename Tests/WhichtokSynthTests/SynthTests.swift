@@ -1,11 +1,12 @@
 import Foundation
 import Testing
 import WhichtokImport
+import WhichtokTestSupport
 
 @testable import WhichtokSynth
 
 /// The default plan and every donor's archive content, built once for all tests.
-struct Fixture: Sendable {
+struct SynthFixture: Sendable {
     let options = SynthOptions()
     let plan: SynthPlan
     /// Per donor: archive entries (path relative to the archive root, bytes).
@@ -17,7 +18,7 @@ struct Fixture: Sendable {
         var text: String { String(decoding: bytes, as: UTF8.self) }
     }
 
-    static let shared = Fixture()
+    static let shared = SynthFixture()
 
     private init() {
         let plan = SynthPlan(options)
@@ -39,12 +40,6 @@ struct Fixture: Sendable {
         let entry = try #require(entries[donor].first { $0.path.hasSuffix(".json") })
         return try StrictJSONParser.parse(entry.bytes)
     }
-}
-
-func temporaryDirectory(_ name: String) throws -> String {
-    let path = NSTemporaryDirectory() + "whichtok-synth-\(name)-\(UInt64.random(in: 0...UInt64.max))"
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
 }
 
 /// `YYYY-MM-DD HH:MM:SS` (optionally ` UTC`) → Unix seconds.
@@ -79,17 +74,15 @@ func videoID(inLink link: String) -> UInt64? {
 
 @Suite("Synth generator")
 struct SynthTests {
-    let fixture = Fixture.shared
+    let fixture = SynthFixture.shared
 
     @Test("the same options give byte-identical output")
     func deterministic() throws {
         let options = SynthOptions(donors: 10, events: 6000, communities: 3, seed: 7)
-        let first = try temporaryDirectory("a")
-        let second = try temporaryDirectory("b")
-        defer {
-            try? FileManager.default.removeItem(atPath: first)
-            try? FileManager.default.removeItem(atPath: second)
-        }
+        let folderA = try TemporaryFolder("synth-a")
+        let folderB = try TemporaryFolder("synth-b")
+        let first = folderA.path
+        let second = folderB.path
         let reportA = try Synth.generate(options, to: first)
         let reportB = try Synth.generate(options, to: second)
         #expect(reportA.files == reportB.files)
@@ -186,8 +179,8 @@ struct SynthTests {
 
     @Test("ground truth lists every donor and creator with a community in 0..<K")
     func groundTruth() throws {
-        let directory = try temporaryDirectory("truth")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let folder = try TemporaryFolder("synth-truth")
+        let directory = folder.path
         let report = try Synth.generate(fixture.options, to: directory)
         let text = try String(contentsOfFile: directory + "/" + report.groundTruthPath, encoding: .utf8)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -289,8 +282,8 @@ struct SynthRoundTripTests {
     @Test("each donor is one input whose entries and digest match the plan")
     func readBack() throws {
         let options = SynthOptions(donors: 16, events: 8000, communities: 3, seed: 3)
-        let directory = try temporaryDirectory("roundtrip")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let folder = try TemporaryFolder("synth-roundtrip")
+        let directory = folder.path
         let report = try Synth.generate(options, to: directory)
         let plan = SynthPlan(options)
         #expect(Set(report.archives.map(\.container)) == Set(SynthContainer.allCases))

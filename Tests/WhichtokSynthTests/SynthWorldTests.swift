@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WhichtokSupport
+import WhichtokTestSupport
 
 @testable import WhichtokSynth
 
@@ -51,8 +52,8 @@ struct SynthWorldTests {
             SynthOptions(donors: 9, events: 3000, communities: 1, seed: .max),
         ])
     func oddOptions(options: SynthOptions) throws {
-        let directory = try temporaryDirectory("odd")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let folder = try TemporaryFolder("synth-odd")
+        let directory = folder.path
         let report = try Synth.generate(options, to: directory)
         #expect(report.archives.count == options.donors)
         #expect(report.files.contains(report.groundTruthPath))

@@ -1,5 +1,6 @@
 import Synchronization
 import WhichtokImport
+import WhichtokTestSupport
 
 /// A made-up slice of TikTok, served the way Docs/web-captures.md describes the real site:
 /// server-rendered pages with `__UNIVERSAL_DATA_FOR_REHYDRATION__`, and the API endpoints of its
@@ -253,7 +254,7 @@ final class MockTikTok: @unchecked Sendable {
         return """
             <!DOCTYPE html><html lang="en"><head><meta charSet="utf-8"/><title>TikTok - Make Your Day</title>\
             <script id="SIGI_RETRY">window.x=1</script></head><body><div id="app"></div>\
-            <script id="__UNIVERSAL_DATA_FOR_REHYDRATION__" type="application/json">\(universal.render(escapeSlashes: true))</script>\
+            <script id="__UNIVERSAL_DATA_FOR_REHYDRATION__" type="application/json">\(universal.pageJSON)</script>\
             <script src="/webapp/main.js"></script></body></html>
             """
     }
@@ -303,7 +304,7 @@ final class MockTikTok: @unchecked Sendable {
                         ])
                     ),
                     ("statusCode", .int(0)),
-                ]).render())
+                ]).description)
         case "/api/challenge/item_list/":
             guard request.parameter("challengeID") == Self.catsID else { return .json(#"{"statusCode":10205}"#) }
             return itemPage([Self.aliceVideos[0], Self.frankVideo], cursor: cursor, count: count)
@@ -325,7 +326,7 @@ final class MockTikTok: @unchecked Sendable {
                         ])
                     ),
                     ("statusCode", .int(0)),
-                ]).render())
+                ]).description)
         case "/api/music/item_list/":
             guard request.parameter("musicID") == Self.soundID else { return .json(#"{"statusCode":10203}"#) }
             return itemPage([Self.aliceVideos[0], Self.aliceVideos[1], Self.frankVideo], cursor: cursor, count: count)
@@ -370,7 +371,7 @@ final class MockTikTok: @unchecked Sendable {
                 ("hasMore", .bool(more)), ("itemList", .array(page.map(Self.item))),
                 ("log_pb", .object([("impr_id", .string("20241216mock"))])), ("statusCode", .int(0)),
                 ("status_code", .int(0)),
-            ]).render())
+            ]).description)
     }
 
     private func commentPage(_ list: [Comment], cursor: Int, count: Int) -> MockServer.Response {
@@ -381,7 +382,7 @@ final class MockTikTok: @unchecked Sendable {
                 ("comments", page.isEmpty ? .null : .array(page.map(Self.comment))),
                 ("cursor", .int(next)), ("has_more", .int(more ? 1 : 0)),
                 ("status_code", .int(0)), ("status_msg", .string("")), ("total", .int(list.count)),
-            ]).render())
+            ]).description)
     }
 
     private func userPage(_ users: [User], cursor: Int, count: Int) -> MockServer.Response {
@@ -400,7 +401,7 @@ final class MockTikTok: @unchecked Sendable {
                             ])
                         })
                 ),
-            ]).render())
+            ]).description)
     }
 
     static func webUser(_ user: User, isPrivate: Bool) -> J {

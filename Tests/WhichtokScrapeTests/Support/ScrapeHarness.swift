@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 import WhichtokImport
 import WhichtokScrape
+import WhichtokTestSupport
 
 /// Runs the scraper against a fresh `MockTikTok` on 127.0.0.1, fast: 200 requests/s, short
 /// timeouts and backoff.
@@ -34,7 +35,7 @@ struct ScrapeHarness {
     /// The run's cancellation, for tests that cancel from another thread.
     var cancellation = Cancellation()
 
-    func run(_ targets: [ScrapeTarget], scratch: ScratchDirectory, name: String = "out.har") throws -> Result {
+    func run(_ targets: [ScrapeTarget], scratch: TemporaryFolder, name: String = "out.har") throws -> Result {
         let world = MockTikTok()
         let onRequest = self.onRequest
         let runCancellation = self.cancellation
