@@ -26,20 +26,6 @@ package enum AnalysisJSON {
     /// How the document's strings are escaped.
     static let escaping: JSONWriter.Escaping = []
 
-    /// One number as this document writes it (shortest round trip), for documents built around it.
-    package static func number(_ value: Double) -> String {
-        var w = JSONWriter(capacity: 32, layout: .compact, escaping: escaping)
-        w.double(value)
-        return w.text
-    }
-
-    /// One string as this document writes it (quoted and escaped).
-    package static func string(_ value: String) -> String {
-        var w = JSONWriter(capacity: value.utf8.count + 8, layout: .compact, escaping: escaping)
-        w.string(value)
-        return w.text
-    }
-
     package static func render(_ analysis: Analysis, store: Store?) -> String {
         let graph = analysis.graph
         var w = JSONWriter(capacity: 256 + graph.nodeCount * 260, layout: .compact, escaping: escaping)

@@ -1,4 +1,5 @@
 import WhichtokStore
+import WhichtokSupport
 
 /// The `whichtok exposure --json` document: one object, keys in a fixed order, numbers in shortest
 /// round-trip form (as `AnalysisJSON`), so the same store and options always give the same bytes.
@@ -23,106 +24,237 @@ import WhichtokStore
 /// Niche ids are the community ids of `analyze` with the same graph options. Values that do not
 /// exist are `null`: `niche` and `own_share` of a donor outside the graph, `dominant`, `entropy`,
 /// `effective_niches` and `own_share` without assigned events, `closure` of a niche without members.
+///
+/// Streamed through one compact `JSONWriter` with `AnalysisJSON`'s escaping, so that strings and
+/// numbers are written exactly as in the `analyze --json` document the niches come from.
 package enum ExposureJSON {
     package static func render(_ exposure: Exposure, analysis: Analysis, store: Store) -> String {
-        let number = AnalysisJSON.number
-        let string = AnalysisJSON.string
-        let period = exposure.options.period
-        func optional(_ value: Double?) -> String { value.map(number) ?? "null" }
-        func optional(_ value: UInt32?) -> String { value.map { String($0) } ?? "null" }
-        func start(_ index: Int32) -> String { string(ExposureCalendar.startDate(of: index, period)) }
-        func shares(_ counts: [NicheCount], total: Int) -> String {
-            "["
-                + counts.map {
-                    "{\"niche\":\($0.niche),\"share\":\(number(Double($0.events) / Double(max(1, total)))),\"events\":\($0.events)}"
-                }.joined(separator: ",") + "]"
+        var w = JSONWriter(
+            capacity: 1024 + exposure.donors.count * 1200, layout: .compact, escaping: AnalysisJSON.escaping)
+        w.beginObject()
+        writeParameters(exposure, analysis: analysis, to: &w)
+        w.field("period", exposure.options.period.rawValue)
+        writeNiches(exposure, analysis: analysis, store: store, to: &w)
+        w.key("coverage")
+        w.beginObject()
+        w.field("events", exposure.events)
+        w.field("assigned", exposure.assigned)
+        w.field("unassigned", exposure.events - exposure.assigned)
+        w.key("by_rule")
+        w.beginObject()
+        for rule in NicheRule.allCases {
+            w.key(rule.name)
+            w.int(exposure.assignedByRule[rule.rawValue])
         }
-        func inflows(_ list: [NicheShare]) -> String {
-            "[" + list.map { "{\"niche\":\($0.niche),\"share\":\(number($0.share))}" }.joined(separator: ",") + "]"
+        w.endObject()
+        w.endObject()
+        w.key("donors")
+        w.beginArray()
+        for donor in exposure.donors { writeDonor(donor, exposure: exposure, store: store, to: &w) }
+        w.endArray()
+        w.key("closure")
+        w.beginArray()
+        for niche in exposure.niches {
+            w.beginObject()
+            w.field("niche", Int(niche.niche))
+            w.field("members", niche.members)
+            w.key("closure")
+            optional(niche.closure, to: &w)
+            w.endObject()
         }
+        w.endArray()
+        w.key("flows")
+        w.beginArray()
+        for niche in exposure.niches {
+            w.beginObject()
+            w.field("niche", Int(niche.niche))
+            w.field("members", niche.members)
+            inflows(niche.inflows, to: &w)
+            w.key("periods")
+            w.beginArray()
+            for period in niche.periods {
+                w.beginObject()
+                w.field("start", ExposureCalendar.startDate(of: period.period, exposure.options.period))
+                w.field("members", period.members)
+                inflows(period.inflows, to: &w)
+                w.endObject()
+            }
+            w.endArray()
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+        return w.text
+    }
 
+    /// `"parameters"`: the graph and Leiden options the niches come from, then exposure's own.
+    private static func writeParameters(_ exposure: Exposure, analysis: Analysis, to w: inout JSONWriter) {
         let graph = analysis.graph
-        var out = ""
-        out.reserveCapacity(1024 + exposure.donors.count * 1200)
         let p = graph.parameters
-        out += "{\"parameters\":{\"graph\":{\"kind\":\(string(graph.kind.rawValue)),\"directed\":\(graph.isDirected)"
-        out += ",\"nodes\":\(graph.nodeCount),\"edges\":\(graph.edgeCount)"
-        out += ",\"since\":\(p.since.map { String($0) } ?? "null"),\"until\":\(p.until.map { String($0) } ?? "null")"
-        out += ",\"kinds\":" + (p.kinds.map { "[" + $0.map { string($0.name) }.joined(separator: ",") + "]" } ?? "null")
-        out += ",\"min_weight\":\(number(Double(p.minWeight))),\"min_degree\":\(p.minDegree)"
-        out += ",\"largest_component_only\":\(p.largestComponentOnly)"
-        for (name, value) in p.settings { out += ",\(string(name)):\(string(value))" }
+        let options = exposure.options
+        w.key("parameters")
+        w.beginObject()
+        w.key("graph")
+        w.beginObject()
+        w.field("kind", graph.kind.rawValue)
+        w.field("directed", graph.isDirected)
+        w.field("nodes", graph.nodeCount)
+        w.field("edges", graph.edgeCount)
+        w.key("since")
+        if let since = p.since { w.uint(UInt64(since)) } else { w.null() }
+        w.key("until")
+        if let until = p.until { w.uint(UInt64(until)) } else { w.null() }
+        w.key("kinds")
+        if let kinds = p.kinds {
+            w.beginArray()
+            for kind in kinds { w.string(kind.name) }
+            w.endArray()
+        } else {
+            w.null()
+        }
+        w.field("min_weight", Double(p.minWeight))
+        w.field("min_degree", p.minDegree)
+        w.field("largest_component_only", p.largestComponentOnly)
+        for (name, value) in p.settings {
+            w.key(name)
+            w.string(value)
+        }
+        w.endObject()
         let l = analysis.leiden.parameters
-        out += "},\"algorithm\":{\"objective\":\(string(l.objective.rawValue)),\"resolution\":\(number(l.resolution))"
-        out += ",\"seed\":\(l.seed),\"iterations\":\(l.iterations)}"
-        out += ",\"kinds\":[" + exposure.kinds.map { string($0.name) }.joined(separator: ",") + "]"
-        out +=
-            ",\"vote_weights\":{"
-            + EventKind.allCases.filter { exposure.options.voteWeights[$0] > 0 }.map {
-                "\(string($0.name)):\(number(Double(exposure.options.voteWeights[$0])))"
-            }.joined(separator: ",") + "}"
-        out += ",\"period\":\(string(period.rawValue)),\"min_period_events\":\(exposure.options.minPeriodEvents)"
-        out += ",\"shift_persistence\":\(exposure.options.shiftPersistence)}"
-        out += ",\"period\":\(string(period.rawValue))"
+        w.key("algorithm")
+        w.beginObject()
+        w.field("objective", l.objective.rawValue)
+        w.field("resolution", l.resolution)
+        w.key("seed")
+        w.uint(l.seed)
+        w.field("iterations", l.iterations)
+        w.endObject()
+        w.key("kinds")
+        w.beginArray()
+        for kind in exposure.kinds { w.string(kind.name) }
+        w.endArray()
+        w.key("vote_weights")
+        w.beginObject()
+        for kind in EventKind.allCases where options.voteWeights[kind] > 0 {
+            w.key(kind.name)
+            w.double(Double(options.voteWeights[kind]))
+        }
+        w.endObject()
+        w.field("period", options.period.rawValue)
+        w.field("min_period_events", options.minPeriodEvents)
+        w.field("shift_persistence", options.shiftPersistence)
+        w.endObject()
+    }
 
+    /// `"niches"`: id, label, graph size and donors of each niche.
+    private static func writeNiches(_ exposure: Exposure, analysis: Analysis, store: Store, to w: inout JSONWriter) {
         var donorsPerNiche = [Int](repeating: 0, count: exposure.nicheCount)
         for donor in exposure.donors {
             if let niche = donor.niche, Int(niche) < donorsPerNiche.count { donorsPerNiche[Int(niche)] += 1 }
         }
-        out += ",\"niches\":["
+        w.key("niches")
+        w.beginArray()
         for niche in 0..<exposure.nicheCount {
-            if niche > 0 { out += "," }
-            let size = niche < analysis.communities.count ? analysis.communities.size[niche] : 0
-            out +=
-                "{\"id\":\(niche),\"label\":\(string(Exposure.label(ofNiche: niche, analysis: analysis, store: store)))"
-            out += ",\"size\":\(size),\"donors\":\(donorsPerNiche[niche])}"
+            w.beginObject()
+            w.field("id", niche)
+            w.field("label", Exposure.label(ofNiche: niche, analysis: analysis, store: store))
+            w.field("size", niche < analysis.communities.count ? analysis.communities.size[niche] : 0)
+            w.field("donors", donorsPerNiche[niche])
+            w.endObject()
         }
-        out += "],\"coverage\":{\"events\":\(exposure.events),\"assigned\":\(exposure.assigned)"
-        out += ",\"unassigned\":\(exposure.events - exposure.assigned),\"by_rule\":{"
-        out +=
-            NicheRule.allCases.map { "\(string($0.name)):\(exposure.assignedByRule[$0.rawValue])" }.joined(
-                separator: ",") + "}}"
+        w.endArray()
+    }
 
-        out += ",\"donors\":["
-        for (index, donor) in exposure.donors.enumerated() {
-            if index > 0 { out += "," }
-            out += "{\"label\":\(string(store.label(ofAccount: donor.account))),\"niche\":\(optional(donor.niche))"
-            out += ",\"events\":\(donor.events),\"assigned\":\(donor.assigned),\"kinds\":{"
-            out +=
-                exposure.kinds.enumerated().map { position, kind in
-                    "\(string(kind.name)):{\"events\":\(donor.eventsByKind[position]),\"assigned\":\(donor.assignedByKind[position])}"
-                }.joined(separator: ",") + "}"
-            out += ",\"dominant\":\(optional(donor.dominant)),\"shares\":" + shares(donor.counts, total: donor.assigned)
-            out += ",\"entropy\":\(optional(donor.entropy)),\"effective_niches\":\(optional(donor.effectiveNiches))"
-            out += ",\"own_share\":\(optional(donor.ownShare)),\"periods\":["
-            for (position, measure) in donor.periods.enumerated() {
-                if position > 0 { out += "," }
-                out +=
-                    "{\"start\":\(start(measure.period)),\"events\":\(measure.events),\"assigned\":\(measure.assigned)"
-                out += ",\"dominant\":\(optional(measure.dominant)),\"shares\":"
-                out += shares(measure.counts, total: measure.assigned)
-                out += ",\"qualifies\":\(measure.qualifies),\"divergence\":\(optional(measure.divergence))}"
-            }
-            out += "],\"shifts\":["
-            out += donor.shifts.map {
-                "{\"start\":\(start($0.period)),\"from\":\($0.from),\"to\":\($0.to),\"divergence\":\(number($0.divergence))}"
-            }.joined(separator: ",")
-            out += "]}"
+    private static func writeDonor(
+        _ donor: DonorExposure, exposure: Exposure, store: Store, to w: inout JSONWriter
+    ) {
+        w.beginObject()
+        w.field("label", store.label(ofAccount: donor.account))
+        w.key("niche")
+        optional(donor.niche, to: &w)
+        w.field("events", donor.events)
+        w.field("assigned", donor.assigned)
+        w.key("kinds")
+        w.beginObject()
+        for (position, kind) in exposure.kinds.enumerated() {
+            w.key(kind.name)
+            w.beginObject()
+            w.field("events", donor.eventsByKind[position])
+            w.field("assigned", donor.assignedByKind[position])
+            w.endObject()
         }
-        out += "],\"closure\":["
-        out += exposure.niches.map {
-            "{\"niche\":\($0.niche),\"members\":\($0.members),\"closure\":\(optional($0.closure))}"
-        }.joined(separator: ",")
-        out += "],\"flows\":["
-        out += exposure.niches.map { niche in
-            "{\"niche\":\(niche.niche),\"members\":\(niche.members),\"inflows\":" + inflows(niche.inflows)
-                + ",\"periods\":["
-                + niche.periods.map {
-                    "{\"start\":\(start($0.period)),\"members\":\($0.members),\"inflows\":" + inflows($0.inflows) + "}"
-                }.joined(separator: ",") + "]}"
-        }.joined(separator: ",")
-        out += "]}"
-        return out
+        w.endObject()
+        w.key("dominant")
+        optional(donor.dominant, to: &w)
+        shares(donor.counts, total: donor.assigned, to: &w)
+        w.key("entropy")
+        optional(donor.entropy, to: &w)
+        w.key("effective_niches")
+        optional(donor.effectiveNiches, to: &w)
+        w.key("own_share")
+        optional(donor.ownShare, to: &w)
+        w.key("periods")
+        w.beginArray()
+        for measure in donor.periods {
+            w.beginObject()
+            w.field("start", ExposureCalendar.startDate(of: measure.period, exposure.options.period))
+            w.field("events", measure.events)
+            w.field("assigned", measure.assigned)
+            w.key("dominant")
+            optional(measure.dominant, to: &w)
+            shares(measure.counts, total: measure.assigned, to: &w)
+            w.field("qualifies", measure.qualifies)
+            w.key("divergence")
+            optional(measure.divergence, to: &w)
+            w.endObject()
+        }
+        w.endArray()
+        w.key("shifts")
+        w.beginArray()
+        for shift in donor.shifts {
+            w.beginObject()
+            w.field("start", ExposureCalendar.startDate(of: shift.period, exposure.options.period))
+            w.field("from", Int(shift.from))
+            w.field("to", Int(shift.to))
+            w.field("divergence", shift.divergence)
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+    }
+
+    /// `"shares"`: each niche's part of `total` assigned events, with its count.
+    private static func shares(_ counts: [NicheCount], total: Int, to w: inout JSONWriter) {
+        w.key("shares")
+        w.beginArray()
+        for count in counts {
+            w.beginObject()
+            w.field("niche", Int(count.niche))
+            w.field("share", Double(count.events) / Double(max(1, total)))
+            w.field("events", count.events)
+            w.endObject()
+        }
+        w.endArray()
+    }
+
+    private static func inflows(_ list: [NicheShare], to w: inout JSONWriter) {
+        w.key("inflows")
+        w.beginArray()
+        for inflow in list {
+            w.beginObject()
+            w.field("niche", Int(inflow.niche))
+            w.field("share", inflow.share)
+            w.endObject()
+        }
+        w.endArray()
+    }
+
+    private static func optional(_ value: Double?, to w: inout JSONWriter) {
+        if let value { w.double(value) } else { w.null() }
+    }
+
+    private static func optional(_ value: UInt32?, to w: inout JSONWriter) {
+        if let value { w.uint(UInt64(value)) } else { w.null() }
     }
 }
 
