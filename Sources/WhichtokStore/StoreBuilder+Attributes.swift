@@ -2,7 +2,7 @@ extension StoreBuilder {
     // Each group's attributes are chosen from all its observations so that the choice never
     // depends on the order the observations arrived in: the smallest value, the latest sighting,
     // or a union. References to other tables (a video's author, a comment's parent…) are collected
-    // as candidate groups and resolved to rows once the rows are ranked (see `Choices`).
+    // as candidate groups and resolved to rows once the rows are ranked (see `ReferenceCandidates`).
 
     /// The attributes of each account group.
     struct AccountAttributes {
@@ -20,7 +20,7 @@ extension StoreBuilder {
     }
 
     /// Attributes per account group, chosen independently of observation order.
-    func accountAttributes(of groups: Groups) -> AccountAttributes {
+    func accountAttributes(of groups: IdentityGroups) -> AccountAttributes {
         var usernames: [[String: UInt32]] = Array(repeating: [:], count: groups.count)
         var numericID = [UInt64](repeating: 0, count: groups.count)
         var secUID = [String?](repeating: nil, count: groups.count)
@@ -30,7 +30,7 @@ extension StoreBuilder {
         // The counts of the latest observation; among equally recent ones, exact before rounded,
         // then the larger values (so the choice never depends on the order of observations).
         var counts = [CountsChoice?](repeating: nil, count: groups.count)
-        for (i, account) in accountObs.enumerated() {
+        for (i, account) in accountObservations.enumerated() {
             let g = groups.group[i]
             if let name = account.username { usernames[g][name] = max(usernames[g][name] ?? 0, account.usernameSeen) }
             if account.hasCounts {
@@ -75,10 +75,10 @@ extension StoreBuilder {
         var tiktokID: [UInt64]
     }
 
-    func hashtagAttributes(of groups: Groups) -> HashtagAttributes {
+    func hashtagAttributes(of groups: IdentityGroups) -> HashtagAttributes {
         var name = [String?](repeating: nil, count: groups.count)
         var tiktokID = [UInt64](repeating: 0, count: groups.count)
-        for (i, tag) in hashtagObs.enumerated() {
+        for (i, tag) in hashtagObservations.enumerated() {
             let g = groups.group[i]
             name[g] = Self.minOptional(name[g], tag.name)
             if let id = tag.tiktokID, tiktokID[g] == 0 || id < tiktokID[g] { tiktokID[g] = id }
@@ -92,10 +92,10 @@ extension StoreBuilder {
         var tiktokID: [UInt64]
     }
 
-    func soundAttributes(of groups: Groups) -> SoundAttributes {
+    func soundAttributes(of groups: IdentityGroups) -> SoundAttributes {
         var title = [String?](repeating: nil, count: groups.count)
         var tiktokID = [UInt64](repeating: 0, count: groups.count)
-        for (i, sound) in soundObs.enumerated() {
+        for (i, sound) in soundObservations.enumerated() {
             let g = groups.group[i]
             title[g] = Self.minOptional(title[g], sound.title)
             if let id = sound.tiktokID, tiktokID[g] == 0 || id < tiktokID[g] { tiktokID[g] = id }
@@ -106,63 +106,65 @@ extension StoreBuilder {
     /// The attributes of each video group; references are candidate groups of their tables.
     struct VideoAttributes {
         var tiktokID: [UInt64]
-        var author: Choices
+        var author: ReferenceCandidates
         var created: [UInt32]
         var caption: [String?]
-        var sound: Choices
+        var sound: ReferenceCandidates
         /// Hashtag groups, with repeats.
         var hashtags: [[Int]]
         /// Account groups, with repeats.
         var mentions: [[Int]]
         /// The video a duet or stitch was made from, and how (`VideoDerivation`).
-        var source: Choices
+        var source: ReferenceCandidates
         var derivation: [UInt8]
     }
 
     func videoAttributes(
-        of groups: Groups, accountGroup: [Int], hashtagGroup: [Int], soundGroup: [Int]
+        of groups: IdentityGroups, accountGroup: [Int], hashtagGroup: [Int], soundGroup: [Int]
     ) -> VideoAttributes {
         var tiktokID = [UInt64](repeating: 0, count: groups.count)
         // References are collected as candidates and resolved to the smallest canonical row once
         // rows are ranked: group numbers follow observation order, ranks follow content.
-        var author = Choices(count: groups.count)
+        var author = ReferenceCandidates(count: groups.count)
         var created = [UInt32](repeating: 0, count: groups.count)
         var caption = [String?](repeating: nil, count: groups.count)
-        var sound = Choices(count: groups.count)
+        var sound = ReferenceCandidates(count: groups.count)
         var tags = [[Int]](repeating: [], count: groups.count)
         var mentions = [[Int]](repeating: [], count: groups.count)
         var createTimes = [UInt32](repeating: 0, count: groups.count)
-        var source = Choices(count: groups.count)
+        var source = ReferenceCandidates(count: groups.count)
         var derivations = [UInt8](repeating: 0, count: groups.count)
         // Fields read by index, the caption and lists only when present (see resolveVideos).
-        for i in videoObs.indices {
+        for i in videoObservations.indices {
             let g = groups.group[i]
-            let id = videoObs[i].tiktokID
+            let id = videoObservations[i].tiktokID
             if id != 0 {
                 tiktokID[g] = id
                 created[g] = UInt32(truncatingIfNeeded: id >> 32)
             } else if tiktokID[g] == 0 {
-                created[g] = videoObs[i].created
+                created[g] = videoObservations[i].created
             }
-            let videoAuthor = videoObs[i].author
-            let videoSound = videoObs[i].sound
+            let videoAuthor = videoObservations[i].author
+            let videoSound = videoObservations[i].sound
             if videoAuthor >= 0 { author.add(g, accountGroup[Int(videoAuthor)]) }
-            if videoObs[i].caption != nil { caption[g] = Self.minOptional(caption[g], videoObs[i].caption) }
-            if videoSound >= 0 { sound.add(g, soundGroup[Int(videoSound)]) }
-            if !videoObs[i].hashtags.isEmpty {
-                for tag in videoObs[i].hashtags where tag >= 0 { tags[g].append(hashtagGroup[Int(tag)]) }
+            if videoObservations[i].caption != nil {
+                caption[g] = Self.minOptional(caption[g], videoObservations[i].caption)
             }
-            if !videoObs[i].mentions.isEmpty {
-                for mention in videoObs[i].mentions where mention >= 0 {
+            if videoSound >= 0 { sound.add(g, soundGroup[Int(videoSound)]) }
+            if !videoObservations[i].hashtags.isEmpty {
+                for tag in videoObservations[i].hashtags where tag >= 0 { tags[g].append(hashtagGroup[Int(tag)]) }
+            }
+            if !videoObservations[i].mentions.isEmpty {
+                for mention in videoObservations[i].mentions where mention >= 0 {
                     mentions[g].append(accountGroup[Int(mention)])
                 }
             }
-            let createTime = videoObs[i].createTime
+            let createTime = videoObservations[i].createTime
             if createTime != 0, createTimes[g] == 0 || createTime < createTimes[g] {
                 createTimes[g] = createTime
             }
-            let derivedFrom = videoObs[i].derivedFrom
-            let derivation = videoObs[i].derivation
+            let derivedFrom = videoObservations[i].derivedFrom
+            let derivation = videoObservations[i].derivation
             if derivedFrom >= 0, derivation != 0 {
                 let original = groups.group[Int(derivedFrom)]
                 if original != g {
@@ -181,23 +183,23 @@ extension StoreBuilder {
     /// The attributes of each comment group; references are candidate groups of their tables.
     struct CommentAttributes {
         var tiktokID: [UInt64]
-        var author: Choices
-        var video: Choices
-        var parent: Choices
-        var replyTo: Choices
+        var author: ReferenceCandidates
+        var video: ReferenceCandidates
+        var parent: ReferenceCandidates
+        var replyTo: ReferenceCandidates
         var time: [UInt32]
         var fingerprint: [UInt64]
     }
 
-    func commentAttributes(of groups: Groups, accountGroup: [Int], videoGroup: [Int]) -> CommentAttributes {
+    func commentAttributes(of groups: IdentityGroups, accountGroup: [Int], videoGroup: [Int]) -> CommentAttributes {
         var tiktokID = [UInt64](repeating: 0, count: groups.count)
-        var author = Choices(count: groups.count)
-        var video = Choices(count: groups.count)
-        var parent = Choices(count: groups.count)
-        var replyTo = Choices(count: groups.count)
+        var author = ReferenceCandidates(count: groups.count)
+        var video = ReferenceCandidates(count: groups.count)
+        var parent = ReferenceCandidates(count: groups.count)
+        var replyTo = ReferenceCandidates(count: groups.count)
         var time = [UInt32](repeating: 0, count: groups.count)
         var fingerprint = [UInt64](repeating: 0, count: groups.count)
-        for (i, comment) in commentObs.enumerated() {
+        for (i, comment) in commentObservations.enumerated() {
             let g = groups.group[i]
             if comment.tiktokID != 0 { tiktokID[g] = comment.tiktokID }
             if comment.author >= 0 { author.add(g, accountGroup[Int(comment.author)]) }
@@ -227,10 +229,10 @@ extension StoreBuilder {
 
     /// Inputs by SHA-256: reading the same bytes again (under another name) is the same input.
     func mergedInputs() -> MergedInputs {
-        var group = [Int](repeating: 0, count: inputObs.count)
+        var group = [Int](repeating: 0, count: inputObservations.count)
         var index: [[UInt8]: Int] = [:]
         var inputs: [InputObservation] = []
-        for (i, input) in inputObs.enumerated() {
+        for (i, input) in inputObservations.enumerated() {
             if let g = index[input.sha256] {
                 group[i] = g
                 var merged = inputs[g]
@@ -259,7 +261,7 @@ extension StoreBuilder {
 
 /// The candidates for one reference of each group (a video's author, a comment's parent…): usually
 /// one. `pick` resolves them to the smallest canonical row, so the choice depends on content only.
-struct Choices {
+struct ReferenceCandidates {
     private var first: [Int32]
     private var more: [Int: [Int32]] = [:]
 

@@ -5,10 +5,10 @@ extension StoreBuilder {
     /// the strings that survive, each table's canonical order, then the tables and the events on
     /// canonical rows.
     public func build() -> Store {
-        let accountGroups = Groups(roots: resolveAccounts())
+        let accountGroups = IdentityGroups(roots: resolveAccounts())
         let accounts = accountAttributes(of: accountGroups)
-        let effectGroups = Groups(byValue: effectObs)
-        let conversationGroups = Groups(byValue: conversationObs)
+        let effectGroups = IdentityGroups(byValue: effectObservations)
+        let conversationGroups = IdentityGroups(byValue: conversationObservations)
         // Videos (need account groups for own posts known by author and time) on one core;
         // comments (need accounts for their identity by author, time and text), hashtags and
         // sounds on another.
@@ -55,13 +55,13 @@ extension StoreBuilder {
 
     /// The identity groups of every table's observations (inputs aside).
     struct ObservationGroups {
-        var account: Groups
-        var video: Groups
-        var hashtag: Groups
-        var sound: Groups
-        var comment: Groups
-        var effect: Groups
-        var conversation: Groups
+        var account: IdentityGroups
+        var video: IdentityGroups
+        var hashtag: IdentityGroups
+        var sound: IdentityGroups
+        var comment: IdentityGroups
+        var effect: IdentityGroups
+        var conversation: IdentityGroups
     }
 
     // MARK: - Strings
@@ -93,17 +93,19 @@ extension StoreBuilder {
             referenced.append(input.name)
             referenced.append(input.layout)
         }
-        var eventStringUsed = [Bool](repeating: false, count: stringObs.count)
-        for i in 0..<evKind.count {
-            let type = evObjectType[i]
+        var eventStringUsed = [Bool](repeating: false, count: stringObservations.count)
+        for i in 0..<eventKind.count {
+            let type = eventObjectType[i]
             if type == ObjectType.searchTerm.rawValue || type == ObjectType.collection.rawValue {
-                if Int(evObject[i]) < stringObs.count { eventStringUsed[Int(evObject[i])] = true }
+                if Int(eventObject[i]) < stringObservations.count { eventStringUsed[Int(eventObject[i])] = true }
             }
-            if evKind[i] == EventKind.shared.rawValue, evDetail[i] != 0, Int(evDetail[i] - 1) < stringObs.count {
-                eventStringUsed[Int(evDetail[i] - 1)] = true
+            if eventKind[i] == EventKind.shared.rawValue, eventDetail[i] != 0,
+                Int(eventDetail[i] - 1) < stringObservations.count
+            {
+                eventStringUsed[Int(eventDetail[i] - 1)] = true
             }
         }
-        for (i, used) in eventStringUsed.enumerated() where used { referenced.append(stringObs[i]) }
+        for (i, used) in eventStringUsed.enumerated() where used { referenced.append(stringObservations[i]) }
         let sortedStrings = Array(Set(referenced)).sorted()
         var rowOf: [String: RowID] = [:]
         rowOf.reserveCapacity(sortedStrings.count)
@@ -142,35 +144,34 @@ extension StoreBuilder {
             strings: SurvivingStrings
         ) {
             account = TableOrder(count: groups.account.count) { g in
-                AccountKey(
+                AccountOrderKey(
                     username: accounts.history[g].first.map { strings.row($0.name) } ?? .none,
                     numericID: accounts.numericID[g], secUID: strings.row(accounts.secUID[g]),
                     donorKey: strings.row(accounts.donorKey[g]))
             }
             let accountRank = account.rank
             hashtag = TableOrder(count: groups.hashtag.count) { g in
-                PairKey(a: UInt64(strings.row(hashtags.name[g])), b: hashtags.tiktokID[g])
+                HashtagOrderKey(name: strings.row(hashtags.name[g]), tiktokID: hashtags.tiktokID[g])
             }
             sound = TableOrder(count: groups.sound.count) { g in
-                PairKey(a: sounds.tiktokID[g], b: UInt64(strings.row(sounds.title[g])))
+                SoundOrderKey(tiktokID: sounds.tiktokID[g], title: strings.row(sounds.title[g]))
             }
+            // Effects and group conversations are their TikTok ids, one group per id.
             let effectGroups = groups.effect
-            effect = TableOrder(count: effectGroups.count) { g in PairKey(a: effectGroups.value[g], b: 0) }
+            effect = TableOrder(count: effectGroups.count) { g in effectGroups.value[g] }
             let conversationGroups = groups.conversation
-            conversation = TableOrder(count: conversationGroups.count) { g in
-                PairKey(a: conversationGroups.value[g], b: 0)
-            }
+            conversation = TableOrder(count: conversationGroups.count) { g in conversationGroups.value[g] }
             video = TableOrder(count: groups.video.count) { g in
-                TripleKey(
-                    a: videos.tiktokID[g], b: UInt64(videos.author.pick(g, rank: accountRank)),
-                    c: UInt64(videos.created[g]))
+                VideoOrderKey(
+                    tiktokID: videos.tiktokID[g], author: videos.author.pick(g, rank: accountRank),
+                    created: videos.created[g])
             }
             comment = TableOrder(count: groups.comment.count) { g in
-                QuadKey(
-                    a: comments.tiktokID[g], b: UInt64(comments.author.pick(g, rank: accountRank)),
-                    c: UInt64(comments.time[g]), d: comments.fingerprint[g])
+                CommentOrderKey(
+                    tiktokID: comments.tiktokID[g], author: comments.author.pick(g, rank: accountRank),
+                    time: comments.time[g], fingerprint: comments.fingerprint[g])
             }
-            input = TableOrder(count: inputs.count) { g in BytesKey(bytes: inputs[g].sha256) }
+            input = TableOrder(count: inputs.count) { g in InputOrderKey(sha256: inputs[g].sha256) }
         }
     }
 

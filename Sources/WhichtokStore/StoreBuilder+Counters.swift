@@ -15,8 +15,8 @@ extension StoreBuilder {
             }
         }
         var rows: [Row] = []
-        rows.reserveCapacity(counterObs.count)
-        for counters in counterObs where counters.video >= 0 && Int(counters.video) < videoGroup.count {
+        rows.reserveCapacity(counterObservations.count)
+        for counters in counterObservations where counters.video >= 0 && Int(counters.video) < videoGroup.count {
             let v = counters.values
             rows.append(
                 Row(

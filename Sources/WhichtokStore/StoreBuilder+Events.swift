@@ -28,11 +28,11 @@ extension StoreBuilder {
         let effectRank = orders.effect.rank
         let effectGroup = groups.effect.group
         let inputRank = orders.input.rank
-        let n = evActor.count
+        let n = eventActor.count
         // Keys are made in two halves on two cores; an event that maps to no row (never the case
         // for a consistent builder) gets the largest key, sorts last and is dropped below.
         var keys = [EventSortKey](unsafeUninitializedCapacity: n) { buffer, count in
-            let target = SendableKeys(base: buffer.baseAddress)
+            let target = SharedEventKeys(base: buffer.baseAddress)
             let half = n / 2
             DispatchQueue.concurrentPerform(iterations: n > 100_000 ? 2 : 1) { part in
                 guard let base = target.base else { return }
@@ -109,40 +109,41 @@ extension StoreBuilder {
         commentRank: [RowID], commentGroup: [Int], conversationRank: [RowID], conversationGroup: [Int],
         effectRank: [RowID], effectGroup: [Int], stringRow: [String: RowID], inputRank: [RowID], inputGroup: [Int]
     ) -> EventSortKey {
-        func through(_ rank: [RowID], _ group: [Int], _ obs: UInt32) -> RowID {
-            Int(obs) < group.count ? rank[group[Int(obs)]] : .none
+        func through(_ rank: [RowID], _ group: [Int], _ observation: UInt32) -> RowID {
+            Int(observation) < group.count ? rank[group[Int(observation)]] : .none
         }
-        func stringRowOfObservation(_ obs: UInt32) -> RowID {
-            Int(obs) < stringObs.count ? (stringRow[stringObs[Int(obs)]] ?? .none) : .none
+        func stringRowOfObservation(_ observation: UInt32) -> RowID {
+            Int(observation) < stringObservations.count
+                ? (stringRow[stringObservations[Int(observation)]] ?? .none) : .none
         }
-        let actor = through(accountRank, accountGroup, evActor[i])
+        let actor = through(accountRank, accountGroup, eventActor[i])
         let object: RowID
-        switch ObjectType(rawValue: evObjectType[i]) {
-        case .account: object = through(accountRank, accountGroup, evObject[i])
-        case .video: object = through(videoRank, videoGroup, evObject[i])
-        case .hashtag: object = through(hashtagRank, hashtagGroup, evObject[i])
-        case .sound: object = through(soundRank, soundGroup, evObject[i])
-        case .comment: object = through(commentRank, commentGroup, evObject[i])
-        case .conversation: object = through(conversationRank, conversationGroup, evObject[i])
-        case .effect: object = through(effectRank, effectGroup, evObject[i])
-        case .searchTerm, .collection: object = stringRowOfObservation(evObject[i])
+        switch ObjectType(rawValue: eventObjectType[i]) {
+        case .account: object = through(accountRank, accountGroup, eventObject[i])
+        case .video: object = through(videoRank, videoGroup, eventObject[i])
+        case .hashtag: object = through(hashtagRank, hashtagGroup, eventObject[i])
+        case .sound: object = through(soundRank, soundGroup, eventObject[i])
+        case .comment: object = through(commentRank, commentGroup, eventObject[i])
+        case .conversation: object = through(conversationRank, conversationGroup, eventObject[i])
+        case .effect: object = through(effectRank, effectGroup, eventObject[i])
+        case .searchTerm, .collection: object = stringRowOfObservation(eventObject[i])
         case nil: object = .none
         }
         guard actor != .none, object != .none else { return Self.droppedKey }
-        var detail = evDetail[i]
-        if evKind[i] == EventKind.shared.rawValue, detail != 0 {
+        var detail = eventDetail[i]
+        if eventKind[i] == EventKind.shared.rawValue, detail != 0 {
             let row = stringRowOfObservation(detail - 1)
             detail = row == .none ? 0 : row + 1
-        } else if evKind[i] == EventKind.messaged.rawValue, detail & EventDetail.fingerprintBit == 0 {
+        } else if eventKind[i] == EventKind.messaged.rawValue, detail & EventDetail.fingerprintBit == 0 {
             detail = through(videoRank, videoGroup, detail)
-        } else if evKind[i] == EventKind.duetted.rawValue || evKind[i] == EventKind.stitched.rawValue {
+        } else if eventKind[i] == EventKind.duetted.rawValue || eventKind[i] == EventKind.stitched.rawValue {
             detail = detail == .none ? .none : through(videoRank, videoGroup, detail)
         }
-        let source = Int(evSource[i]) < inputGroup.count ? inputRank[inputGroup[Int(evSource[i])]] : .none
+        let source = Int(eventSource[i]) < inputGroup.count ? inputRank[inputGroup[Int(eventSource[i])]] : .none
         return EventSortKey(
-            head: UInt64(actor) << 32 | UInt64(evKind[i]) << 8 | UInt64(evObjectType[i]),
+            head: UInt64(actor) << 32 | UInt64(eventKind[i]) << 8 | UInt64(eventObjectType[i]),
             object: UInt64(object) << 32 | UInt64(detail),
-            tail: UInt64(evTime[i]) << 32 | UInt64(source))
+            tail: UInt64(eventTime[i]) << 32 | UInt64(source))
     }
 
     /// Sorts event keys on all cores. Actor is the first sort field: a counting sort by actor puts
@@ -174,7 +175,7 @@ extension StoreBuilder {
         let bounds = start
         let nextActor = Atomic<Int>(0)
         keys.withUnsafeMutableBufferPointer { buffer in
-            let base = SendableKeys(base: buffer.baseAddress)
+            let base = SharedEventKeys(base: buffer.baseAddress)
             let workers = min(max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))), 8)
             DispatchQueue.concurrentPerform(iterations: max(1, workers)) { _ in
                 while true {
@@ -200,7 +201,7 @@ extension StoreBuilder {
 }
 
 /// The keys being sorted, shared by the sorting workers; each sorts only ranges it claimed.
-struct SendableKeys: @unchecked Sendable {
+struct SharedEventKeys: @unchecked Sendable {
     let base: UnsafeMutablePointer<EventSortKey>?
 }
 

@@ -94,27 +94,27 @@ extension StoreBuilder {
         return (0..<count).map { sets.find(Int32($0)) }
     }
 
-    func resolveHashtags() -> Groups {
-        Groups(
+    func resolveHashtags() -> IdentityGroups {
+        IdentityGroups(
             roots: resolve(
-                count: hashtagObs.count,
-                strongID: { [hashtagObs] i in hashtagObs[i].tiktokID },
-                weak: { [hashtagObs] i in hashtagObs[i].name },
-                exclusiveID: { [hashtagObs] i in hashtagObs[i].tiktokID }))
+                count: hashtagObservations.count,
+                strongID: { [hashtagObservations] i in hashtagObservations[i].tiktokID },
+                weak: { [hashtagObservations] i in hashtagObservations[i].name },
+                exclusiveID: { [hashtagObservations] i in hashtagObservations[i].tiktokID }))
     }
 
-    func resolveSounds() -> Groups {
-        Groups(
+    func resolveSounds() -> IdentityGroups {
+        IdentityGroups(
             roots: resolve(
-                count: soundObs.count,
-                strongID: { [soundObs] i in soundObs[i].tiktokID },
-                weak: { [soundObs] i in soundObs[i].title },
-                exclusiveID: { [soundObs] i in soundObs[i].tiktokID }))
+                count: soundObservations.count,
+                strongID: { [soundObservations] i in soundObservations[i].tiktokID },
+                weak: { [soundObservations] i in soundObservations[i].title },
+                exclusiveID: { [soundObservations] i in soundObservations[i].tiktokID }))
     }
 
     /// Runs `a` here and `b` on another core at the same time; returns both results.
     static func inParallel<A: Sendable, B: Sendable>(_ a: @Sendable () -> A, _ b: @Sendable () -> B) -> (A, B) {
-        let results = ResultPair<A, B>()
+        let results = ParallelResults<A, B>()
         DispatchQueue.concurrentPerform(iterations: 2) { part in
             if part == 0 { results.first = a() } else { results.second = b() }
         }
@@ -126,22 +126,25 @@ extension StoreBuilder {
 
     func resolveAccounts() -> [Int32] {
         resolve(
-            count: accountObs.count,
-            strongID: { [accountObs] i in accountObs[i].numericID },
-            strongTexts: [{ [accountObs] i in accountObs[i].secUID }, { [accountObs] i in accountObs[i].donorKey }],
-            weak: { [accountObs] i in accountObs[i].username },
-            exclusiveID: { [accountObs] i in accountObs[i].numericID })
+            count: accountObservations.count,
+            strongID: { [accountObservations] i in accountObservations[i].numericID },
+            strongTexts: [
+                { [accountObservations] i in accountObservations[i].secUID },
+                { [accountObservations] i in accountObservations[i].donorKey },
+            ],
+            weak: { [accountObservations] i in accountObservations[i].username },
+            exclusiveID: { [accountObservations] i in accountObservations[i].numericID })
     }
 
-    func resolveVideos(accountGroup: [Int]) -> Groups {
-        var sets = UnionFind(count: videoObs.count)
+    func resolveVideos(accountGroup: [Int]) -> IdentityGroups {
+        var sets = UnionFind(count: videoObservations.count)
         var byID = IDMap()
         var byAuthorTime = IDMap()  // of videos with an id and an author
         // Fields read by index: a copy of each observation (its caption and arrays retained and
         // released) cost more than the lookups.
-        for i in videoObs.indices {
-            let id = videoObs[i].tiktokID
-            let author = videoObs[i].author
+        for i in videoObservations.indices {
+            let id = videoObservations[i].tiktokID
+            let author = videoObservations[i].author
             guard id != 0 else { continue }
             if let j = byID.insertIfAbsent(id, UInt32(i)) { sets.union(Int32(i), Int32(j)) }
             if author >= 0 {
@@ -150,34 +153,39 @@ extension StoreBuilder {
             }
         }
         var ownPosts = IDMap()
-        for i in videoObs.indices where videoObs[i].tiktokID == 0 {
-            let author = videoObs[i].author
+        for i in videoObservations.indices where videoObservations[i].tiktokID == 0 {
+            let author = videoObservations[i].author
             guard author >= 0 else { continue }
-            let key = UInt64(accountGroup[Int(author)]) << 32 | UInt64(videoObs[i].created)
+            let key = UInt64(accountGroup[Int(author)]) << 32 | UInt64(videoObservations[i].created)
             if let j = byAuthorTime[key] {
                 sets.union(Int32(i), Int32(j))
             } else if let j = ownPosts.insertIfAbsent(key, UInt32(i)) {
                 sets.union(Int32(i), Int32(j))
             }
         }
-        return Groups(roots: (0..<videoObs.count).map { sets.find(Int32($0)) })
+        return IdentityGroups(roots: (0..<videoObservations.count).map { sets.find(Int32($0)) })
     }
 
     /// Comments: one TikTok id is one comment. Without an id (archives), a comment is known by its
     /// author, time and text fingerprint, and joins a comment with an id that has the same three;
     /// two different ids are never joined that way.
-    func resolveComments(accountGroup: [Int]) -> Groups {
-        Groups(
+    func resolveComments(accountGroup: [Int]) -> IdentityGroups {
+        IdentityGroups(
             roots: resolve(
-                count: commentObs.count,
-                strongID: { [commentObs] i in commentObs[i].tiktokID == 0 ? nil : commentObs[i].tiktokID },
-                weak: { [commentObs] i -> TripleKey? in
-                    let comment = commentObs[i]
-                    guard comment.author >= 0, comment.time != 0, comment.fingerprint != 0 else { return nil }
-                    return TripleKey(
-                        a: UInt64(accountGroup[Int(comment.author)]), b: UInt64(comment.time), c: comment.fingerprint)
+                count: commentObservations.count,
+                strongID: { [commentObservations] i in
+                    commentObservations[i].tiktokID == 0 ? nil : commentObservations[i].tiktokID
                 },
-                exclusiveID: { [commentObs] i in commentObs[i].tiktokID == 0 ? nil : commentObs[i].tiktokID }))
+                weak: { [commentObservations] i -> CommentContentKey? in
+                    let comment = commentObservations[i]
+                    guard comment.author >= 0, comment.time != 0, comment.fingerprint != 0 else { return nil }
+                    return CommentContentKey(
+                        authorGroup: accountGroup[Int(comment.author)], time: comment.time,
+                        fingerprint: comment.fingerprint)
+                },
+                exclusiveID: { [commentObservations] i in
+                    commentObservations[i].tiktokID == 0 ? nil : commentObservations[i].tiktokID
+                }))
     }
 }
 
@@ -200,10 +208,14 @@ struct UnionFind {
     }
 }
 
-/// Dense group numbers for union-find roots (or for plain values).
-struct Groups {
+/// Which entity each observation of a table is: dense group numbers for union-find roots (or for
+/// plain values such as effect ids).
+struct IdentityGroups {
+    /// The group of each observation.
     var group: [Int]
+    /// How many groups (entities) there are.
     var count: Int
+    /// The value of each group, for groups made `byValue`.
     var value: [UInt64] = []
 
     /// Groups numbered in order of first appearance. Roots are observation indices (0..<count).
@@ -236,7 +248,7 @@ struct Groups {
 
 /// The results of `StoreBuilder.inParallel`: each part writes only its own field, and both are
 /// read after `concurrentPerform` has returned.
-final class ResultPair<A, B>: @unchecked Sendable {
+final class ParallelResults<A, B>: @unchecked Sendable {
     var first: A?
     var second: B?
 }

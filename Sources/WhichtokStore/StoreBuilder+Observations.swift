@@ -35,7 +35,9 @@ extension StoreBuilder {
         var eventCount: UInt64
     }
 
-    static func obs(_ row: RowID) -> Int32 { row == .none ? -1 : Int32(truncatingIfNeeded: row) }
+    /// The observation index of a row of the old store, -1 for none: the old store's rows are the
+    /// first observations of each table, in row order.
+    static func observationIndex(_ row: RowID) -> Int32 { row == .none ? -1 : Int32(truncatingIfNeeded: row) }
 
     // MARK: - Adding rows
 
@@ -55,11 +57,11 @@ extension StoreBuilder {
             account.followerCount = accounts.followerCount[row]
             account.followingCount = accounts.followingCount[row]
             account.countsObserved = accounts.countsObserved[row]
-            accountObs.append(account)
+            accountObservations.append(account)
         }
         for row in 0..<accounts.count {
             for index in Int(accounts.aliasOffsets[row])..<Int(accounts.aliasOffsets[row + 1]) {
-                accountObs.append(
+                accountObservations.append(
                     ImportBatch.Account(
                         username: strings[accounts.aliases[index]],
                         numericID: accounts.numericID[row] == 0 ? nil : accounts.numericID[row],
@@ -70,26 +72,26 @@ extension StoreBuilder {
         }
         let videos = store.videos
         for row in 0..<videos.count {
-            videoObs.append(
+            videoObservations.append(
                 VideoObservation(
                     tiktokID: videos.tiktokID[row],
-                    author: Self.obs(videos.author[row]),
+                    author: Self.observationIndex(videos.author[row]),
                     created: videos.created[row],
                     caption: strings[videos.caption[row]],
-                    sound: Self.obs(videos.sound[row]),
+                    sound: Self.observationIndex(videos.sound[row]),
                     hashtags: videos.hashtags(of: RowID(row)).map { Int32($0) },
                     mentions: videos.mentions(of: RowID(row)).map { Int32($0) },
                     // The stored time is exact when it differs from what the id says.
                     createTime: videos.tiktokID[row] != 0 && UInt64(videos.created[row]) != videos.tiktokID[row] >> 32
                         ? videos.created[row] : 0,
-                    derivedFrom: Self.obs(videos.derivedFrom(RowID(row))),
+                    derivedFrom: Self.observationIndex(videos.derivedFrom(RowID(row))),
                     derivation: videos.derivation(of: RowID(row)).rawValue))
         }
         let stats = store.videoStats
         for row in 0..<stats.count {
-            counterObs.append(
+            counterObservations.append(
                 CounterObservation(
-                    video: Self.obs(stats.video[row]), observed: stats.observed[row],
+                    video: Self.observationIndex(stats.video[row]), observed: stats.observed[row],
                     values: (
                         stats.plays[row], stats.likes[row], stats.comments[row], stats.shares[row],
                         stats.saves[row], stats.reposts[row]
@@ -98,28 +100,30 @@ extension StoreBuilder {
         }
         for row in 0..<store.hashtags.count {
             let id = store.hashtags.tiktokID[row]
-            hashtagObs.append(
+            hashtagObservations.append(
                 ImportBatch.Hashtag(
                     name: strings[store.hashtags.name[row]], tiktokID: id == 0 ? nil : id))
         }
         for row in 0..<store.sounds.count {
             let id = store.sounds.tiktokID[row]
-            soundObs.append(ImportBatch.Sound(tiktokID: id == 0 ? nil : id, title: strings[store.sounds.title[row]]))
+            soundObservations.append(
+                ImportBatch.Sound(tiktokID: id == 0 ? nil : id, title: strings[store.sounds.title[row]]))
         }
-        effectObs.append(contentsOf: store.effects.tiktokID)
+        effectObservations.append(contentsOf: store.effects.tiktokID)
         let comments = store.comments
         for row in 0..<comments.count {
-            commentObs.append(
+            commentObservations.append(
                 CommentObservation(
-                    tiktokID: comments.tiktokID[row], author: Self.obs(comments.author[row]),
-                    video: Self.obs(comments.video[row]), parent: Self.obs(comments.parent[row]),
-                    replyTo: Self.obs(comments.replyTo(RowID(row))),
+                    tiktokID: comments.tiktokID[row], author: Self.observationIndex(comments.author[row]),
+                    video: Self.observationIndex(comments.video[row]),
+                    parent: Self.observationIndex(comments.parent[row]),
+                    replyTo: Self.observationIndex(comments.replyTo(RowID(row))),
                     time: comments.time[row], fingerprint: comments.fingerprint[row]))
         }
-        conversationObs.append(contentsOf: store.conversations.tiktokID)
-        stringObs.append(contentsOf: strings.all)
+        conversationObservations.append(contentsOf: store.conversations.tiktokID)
+        stringObservations.append(contentsOf: strings.all)
         for row in 0..<store.inputs.count {
-            inputObs.append(
+            inputObservations.append(
                 InputObservation(
                     name: strings[store.inputs.name[row]] ?? "",
                     sha256: store.inputs.sha256(of: RowID(row)),
@@ -128,21 +132,24 @@ extension StoreBuilder {
                     eventCount: store.inputs.eventCount[row]))
         }
         let events = store.events
-        evActor.append(contentsOf: events.actor)
-        evKind.append(contentsOf: events.kind)
-        evObjectType.append(contentsOf: events.objectType)
-        evObject.append(contentsOf: events.object)
-        evTime.append(contentsOf: events.time)
-        evSource.append(contentsOf: events.source)
-        evDetail.append(contentsOf: events.denseDetails)
+        eventActor.append(contentsOf: events.actor)
+        eventKind.append(contentsOf: events.kind)
+        eventObjectType.append(contentsOf: events.objectType)
+        eventObject.append(contentsOf: events.object)
+        eventTime.append(contentsOf: events.time)
+        eventSource.append(contentsOf: events.source)
+        eventDetail.append(contentsOf: events.denseDetails)
     }
 
     /// `source`; returns where they start.
     mutating func addRows(of batch: ImportBatch, source: UInt32) -> Bases {
         let bases = Bases(
-            account: UInt32(accountObs.count), video: UInt32(videoObs.count), hashtag: UInt32(hashtagObs.count),
-            sound: UInt32(soundObs.count), effect: UInt32(effectObs.count), comment: UInt32(commentObs.count),
-            conversation: UInt32(conversationObs.count), string: UInt32(stringObs.count), source: source)
+            account: UInt32(accountObservations.count), video: UInt32(videoObservations.count),
+            hashtag: UInt32(hashtagObservations.count),
+            sound: UInt32(soundObservations.count), effect: UInt32(effectObservations.count),
+            comment: UInt32(commentObservations.count),
+            conversation: UInt32(conversationObservations.count), string: UInt32(stringObservations.count),
+            source: source)
         let accountBase = Int32(bases.account)
         let videoBase = Int32(bases.video)
         let hashtagBase = Int32(bases.hashtag)
@@ -150,19 +157,19 @@ extension StoreBuilder {
         let commentBase = Int32(bases.comment)
 
         func shift(_ row: RowID, _ base: Int32) -> Int32 { row == .none ? -1 : base + Int32(truncatingIfNeeded: row) }
-        accountObs.append(contentsOf: batch.accounts)
+        accountObservations.append(contentsOf: batch.accounts)
         // Each other username (a rename) is one more observation of the same ids, after the batch's
         // rows so that batch rows keep their offsets.
         for account in batch.accounts {
             for other in account.otherUsernames {
-                accountObs.append(
+                accountObservations.append(
                     ImportBatch.Account(
                         username: other.username, numericID: account.numericID, secUID: account.secUID,
                         donorKey: account.donorKey, usernameSeen: other.seen))
             }
         }
         for video in batch.videos {
-            videoObs.append(
+            videoObservations.append(
                 VideoObservation(
                     tiktokID: video.tiktokID, author: shift(video.author, accountBase), created: video.created,
                     caption: video.caption, sound: shift(video.sound, soundBase),
@@ -172,7 +179,7 @@ extension StoreBuilder {
                     derivation: video.derivation.rawValue))
         }
         for counters in batch.videoCounters {
-            counterObs.append(
+            counterObservations.append(
                 CounterObservation(
                     video: shift(counters.video, videoBase), observed: counters.observed,
                     values: (
@@ -181,19 +188,19 @@ extension StoreBuilder {
                     ),
                     exact: counters.exact))
         }
-        hashtagObs.append(contentsOf: batch.hashtags)
-        soundObs.append(contentsOf: batch.sounds)
-        effectObs.append(contentsOf: batch.effects)
+        hashtagObservations.append(contentsOf: batch.hashtags)
+        soundObservations.append(contentsOf: batch.sounds)
+        effectObservations.append(contentsOf: batch.effects)
         for comment in batch.comments {
-            commentObs.append(
+            commentObservations.append(
                 CommentObservation(
                     tiktokID: comment.tiktokID ?? 0, author: shift(comment.author, accountBase),
                     video: shift(comment.video, videoBase), parent: shift(comment.parent, commentBase),
                     replyTo: shift(comment.replyTo, commentBase),
                     time: comment.time, fingerprint: comment.textFingerprint))
         }
-        conversationObs.append(contentsOf: batch.conversations)
-        stringObs.append(contentsOf: batch.strings)
+        conversationObservations.append(contentsOf: batch.conversations)
+        stringObservations.append(contentsOf: batch.strings)
         return bases
     }
 

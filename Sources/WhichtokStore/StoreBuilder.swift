@@ -30,25 +30,25 @@ import Synchronization
 public struct StoreBuilder: Sendable {
     // One entry per sighting of an entity, from each batch and the old store, on observation
     // indices: `build()` decides which sightings are the same entity.
-    var accountObs: [ImportBatch.Account] = []
-    var videoObs: [VideoObservation] = []
-    var hashtagObs: [ImportBatch.Hashtag] = []
-    var soundObs: [ImportBatch.Sound] = []
-    var effectObs: [UInt64] = []
-    var commentObs: [CommentObservation] = []
-    var counterObs: [CounterObservation] = []
-    var conversationObs: [UInt64] = []
-    var stringObs: [String] = []
-    var inputObs: [InputObservation] = []
+    var accountObservations: [ImportBatch.Account] = []
+    var videoObservations: [VideoObservation] = []
+    var hashtagObservations: [ImportBatch.Hashtag] = []
+    var soundObservations: [ImportBatch.Sound] = []
+    var effectObservations: [UInt64] = []
+    var commentObservations: [CommentObservation] = []
+    var counterObservations: [CounterObservation] = []
+    var conversationObservations: [UInt64] = []
+    var stringObservations: [String] = []
+    var inputObservations: [InputObservation] = []
 
     // Event observations, one column per field, on observation indices (see `fillEvents`).
-    var evActor: [UInt32] = []
-    var evKind: [UInt8] = []
-    var evObjectType: [UInt8] = []
-    var evObject: [UInt32] = []
-    var evTime: [UInt32] = []
-    var evSource: [UInt32] = []
-    var evDetail: [UInt32] = []
+    var eventActor: [UInt32] = []
+    var eventKind: [UInt8] = []
+    var eventObjectType: [UInt8] = []
+    var eventObject: [UInt32] = []
+    var eventTime: [UInt32] = []
+    var eventSource: [UInt32] = []
+    var eventDetail: [UInt32] = []
 
     public init() {}
 
@@ -58,20 +58,20 @@ public struct StoreBuilder: Sendable {
         add(store: store)
     }
 
-    public var observedEvents: Int { evActor.count }
+    public var observedEvents: Int { eventActor.count }
 
     // MARK: - Adding batches
 
     /// Sizes the event columns for `events` more observations (call once before adding many batches).
     public mutating func reserve(events: Int) {
-        let total = evActor.count + events
-        evActor.reserveCapacity(total)
-        evKind.reserveCapacity(total)
-        evObjectType.reserveCapacity(total)
-        evObject.reserveCapacity(total)
-        evTime.reserveCapacity(total)
-        evSource.reserveCapacity(total)
-        evDetail.reserveCapacity(total)
+        let total = eventActor.count + events
+        eventActor.reserveCapacity(total)
+        eventKind.reserveCapacity(total)
+        eventObjectType.reserveCapacity(total)
+        eventObject.reserveCapacity(total)
+        eventTime.reserveCapacity(total)
+        eventSource.reserveCapacity(total)
+        eventDetail.reserveCapacity(total)
     }
 
     /// Sizes every observation table for `batches` (call once before adding them): growing a
@@ -99,16 +99,16 @@ public struct StoreBuilder: Sendable {
             strings += batch.strings.count
             events += batch.eventCount
         }
-        accountObs.reserveCapacity(accountObs.count + accounts)
-        videoObs.reserveCapacity(videoObs.count + videos)
-        counterObs.reserveCapacity(counterObs.count + counters)
-        hashtagObs.reserveCapacity(hashtagObs.count + hashtags)
-        soundObs.reserveCapacity(soundObs.count + sounds)
-        effectObs.reserveCapacity(effectObs.count + effects)
-        commentObs.reserveCapacity(commentObs.count + comments)
-        conversationObs.reserveCapacity(conversationObs.count + conversations)
-        stringObs.reserveCapacity(stringObs.count + strings)
-        inputObs.reserveCapacity(inputObs.count + batches.count)
+        accountObservations.reserveCapacity(accountObservations.count + accounts)
+        videoObservations.reserveCapacity(videoObservations.count + videos)
+        counterObservations.reserveCapacity(counterObservations.count + counters)
+        hashtagObservations.reserveCapacity(hashtagObservations.count + hashtags)
+        soundObservations.reserveCapacity(soundObservations.count + sounds)
+        effectObservations.reserveCapacity(effectObservations.count + effects)
+        commentObservations.reserveCapacity(commentObservations.count + comments)
+        conversationObservations.reserveCapacity(conversationObservations.count + conversations)
+        stringObservations.reserveCapacity(stringObservations.count + strings)
+        inputObservations.reserveCapacity(inputObservations.count + batches.count)
         reserve(events: events)
     }
 
@@ -123,7 +123,7 @@ public struct StoreBuilder: Sendable {
         let source = addInput(batch)
         for piece in [batch] + batch.parts {
             let bases = addRows(of: piece, source: source)
-            let start = evActor.count
+            let start = eventActor.count
             // No exact reserveCapacity here: growing to the exact size batch after batch would copy
             // the columns once per batch (quadratic). `reserve(events:)` sizes them once up front.
             growEvents(by: piece.eventCount)
@@ -133,11 +133,11 @@ public struct StoreBuilder: Sendable {
 
     /// The input of `batch` (with its parts' events); returns its number.
     mutating func addInput(_ batch: ImportBatch) -> UInt32 {
-        inputObs.append(
+        inputObservations.append(
             InputObservation(
                 name: batch.inputName, sha256: batch.sha256, layout: batch.layout,
                 byteCount: UInt64(max(batch.bytesRead, 0)), eventCount: UInt64(batch.totalEventCount)))
-        return UInt32(inputObs.count - 1)
+        return UInt32(inputObservations.count - 1)
     }
 
     /// Adds several inputs: their rows one after another, then their events on all cores (each
@@ -147,7 +147,7 @@ public struct StoreBuilder: Sendable {
         var pieces: [ImportBatch] = []
         var bases: [Bases] = []
         var starts: [Int] = []
-        var next = evActor.count
+        var next = eventActor.count
         for batch in batches {
             let source = addInput(batch)
             for piece in [batch] + batch.parts {
@@ -157,7 +157,7 @@ public struct StoreBuilder: Sendable {
                 next += piece.eventCount
             }
         }
-        growEvents(by: next - evActor.count)
+        growEvents(by: next - eventActor.count)
         let claimed = Atomic<Int>(0)
         let batchBases = bases
         let batchStarts = starts
@@ -177,13 +177,13 @@ public struct StoreBuilder: Sendable {
     /// Appends `count` zeroed events, to be overwritten by `fillEvents`.
     mutating func growEvents(by count: Int) {
         guard count > 0 else { return }
-        evActor.append(contentsOf: repeatElement(0, count: count))
-        evKind.append(contentsOf: repeatElement(0, count: count))
-        evObjectType.append(contentsOf: repeatElement(0, count: count))
-        evObject.append(contentsOf: repeatElement(0, count: count))
-        evTime.append(contentsOf: repeatElement(0, count: count))
-        evSource.append(contentsOf: repeatElement(0, count: count))
-        evDetail.append(contentsOf: repeatElement(0, count: count))
+        eventActor.append(contentsOf: repeatElement(0, count: count))
+        eventKind.append(contentsOf: repeatElement(0, count: count))
+        eventObjectType.append(contentsOf: repeatElement(0, count: count))
+        eventObject.append(contentsOf: repeatElement(0, count: count))
+        eventTime.append(contentsOf: repeatElement(0, count: count))
+        eventSource.append(contentsOf: repeatElement(0, count: count))
+        eventDetail.append(contentsOf: repeatElement(0, count: count))
     }
 
     /// The event columns' storage, for filling ranges of them from several threads.
@@ -193,13 +193,13 @@ public struct StoreBuilder: Sendable {
     }
 
     mutating func withEventColumns(_ body: (EventColumns) -> Void) {
-        evActor.withUnsafeMutableBufferPointer { actor in
-            evKind.withUnsafeMutableBufferPointer { kind in
-                evObjectType.withUnsafeMutableBufferPointer { objectType in
-                    evObject.withUnsafeMutableBufferPointer { object in
-                        evTime.withUnsafeMutableBufferPointer { time in
-                            evSource.withUnsafeMutableBufferPointer { source in
-                                evDetail.withUnsafeMutableBufferPointer { detail in
+        eventActor.withUnsafeMutableBufferPointer { actor in
+            eventKind.withUnsafeMutableBufferPointer { kind in
+                eventObjectType.withUnsafeMutableBufferPointer { objectType in
+                    eventObject.withUnsafeMutableBufferPointer { object in
+                        eventTime.withUnsafeMutableBufferPointer { time in
+                            eventSource.withUnsafeMutableBufferPointer { source in
+                                eventDetail.withUnsafeMutableBufferPointer { detail in
                                     guard let a = actor.baseAddress, let k = kind.baseAddress,
                                         let t = objectType.baseAddress, let o = object.baseAddress,
                                         let tm = time.baseAddress, let s = source.baseAddress,

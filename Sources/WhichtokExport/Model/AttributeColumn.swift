@@ -85,7 +85,7 @@ public struct AttributeColumn {
     }
 
     /// Appends the value of `row` to `buffer`; false when the row has no value (nothing appended).
-    func write(_ row: Int, into buffer: inout _ValueBuffer) -> Bool {
+    func write(_ row: Int, into buffer: inout ValueBuffer) -> Bool {
         switch storage {
         case .integers(let values): buffer.append(integer: values[row])
         case .counts(let values, let stride, let offset): buffer.append(integer: Int64(values[row * stride + offset]))
@@ -110,7 +110,7 @@ public struct AttributeColumn {
         case .floats(let values): return .double(Double(values[row]))
         case .booleans(let values): return .boolean(values[row])
         case .categories, .times, .text:
-            var buffer = _ValueBuffer()
+            var buffer = ValueBuffer()
             guard write(row, into: &buffer) else { return nil }
             return .string(String(decoding: buffer.bytes, as: UTF8.self))
         }

@@ -3,7 +3,7 @@
 ///
 /// Text goes through XML 1.0 hygiene (see `append(text:)`), which every format shares: the same label
 /// reads the same in GEXF, GraphML and CSV.
-struct _ValueBuffer: ~Copyable {
+struct ValueBuffer: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     /// Bytes held.
@@ -83,7 +83,7 @@ struct _ValueBuffer: ~Copyable {
     }
 
     /// Appends the content of another buffer.
-    mutating func append(contentsOf other: borrowing _ValueBuffer) {
+    mutating func append(contentsOf other: borrowing ValueBuffer) {
         other.withBytes { append(buffer: $0) }
     }
 
@@ -179,7 +179,7 @@ struct _ValueBuffer: ~Copyable {
 
     /// `YYYY-MM-DD` of the UTC day of `seconds` since 1970.
     mutating func append(utcDate seconds: UInt32) {
-        let (year, month, day) = _ValueBuffer.civil(days: Int(seconds) / 86_400)
+        let (year, month, day) = ValueBuffer.civil(days: Int(seconds) / 86_400)
         appendPadded(year, width: 4)
         append(byte: UInt8(ascii: "-"))
         appendPadded(month, width: 2)
