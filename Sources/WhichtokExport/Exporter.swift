@@ -43,7 +43,7 @@ package enum Exporter {
     static func writeGEXF(_ document: ExportDocument, to path: String?, options: GEXFOptions, fast: Bool)
         throws(ExportError) -> ExportResult
     {
-        var buffer = _ValueBuffer()
+        var buffer = ValueBuffer()
         try writeXML(to: path) { xml in
             GEXFWriter.write(document, options: options, to: xml, buffer: &buffer, fast: fast)
         }
@@ -64,7 +64,7 @@ package enum Exporter {
     static func writeGraphML(_ document: ExportDocument, to path: String?, fast: Bool) throws(ExportError)
         -> ExportResult
     {
-        var buffer = _ValueBuffer()
+        var buffer = ValueBuffer()
         try writeXML(to: path) { xml in GraphMLWriter.write(document, to: xml, buffer: &buffer, fast: fast) }
         return ExportResult(
             nodes: document.graph.nodeCount, edges: document.graph.edgeCount,
@@ -92,14 +92,14 @@ package enum Exporter {
         let edgesPath = folder + "edges.csv"
         let nodesFile = try OutputFile(path: nodesPath)
         let edgesFile = try OutputFile(path: edgesPath)
-        var buffer = _ValueBuffer()
-        var nodes = _ByteSink(descriptor: nodesFile.descriptor)
+        var buffer = ValueBuffer()
+        var nodes = ByteSink(descriptor: nodesFile.descriptor)
         CSVWriter.writeNodes(document, to: &nodes, buffer: &buffer)
         nodes.flush()
         guard !nodes.failed else {
             throw ExportError(.writeFailed, path: nodesPath, message: "write failed (\(nodes.errorText))")
         }
-        var edges = _ByteSink(descriptor: edgesFile.descriptor)
+        var edges = ByteSink(descriptor: edgesFile.descriptor)
         CSVWriter.writeEdges(document, to: &edges, buffer: &buffer)
         edges.flush()
         guard !edges.failed else {
@@ -114,11 +114,11 @@ package enum Exporter {
     }
 
     /// Runs `body` with an XML writer on the output, then commits it (or removes it on failure).
-    private static func writeXML(to path: String?, _ body: (_XMLTextWriter) -> Void) throws(ExportError) {
+    private static func writeXML(to path: String?, _ body: (XMLTextWriter) -> Void) throws(ExportError) {
         let file = try OutputFile(path: path)
         let failed: Bool
         do {
-            guard let xml = _XMLTextWriter(fileDescriptor: file.descriptor) else {
+            guard let xml = XMLTextWriter(fileDescriptor: file.descriptor) else {
                 file.discard()
                 throw ExportError(.writeFailed, path: path, message: "cannot start the XML writer")
             }

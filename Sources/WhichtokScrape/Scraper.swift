@@ -11,8 +11,8 @@ struct TargetStop: Error {
     var message: String
 }
 
-/// The answer to one request after retries and redirects.
-enum Answer {
+/// The outcome of one request after retries and redirects.
+enum RequestOutcome {
     case body(HTTPExchange)
     /// HTTP 404 or 410.
     case notFound(Int)
@@ -385,7 +385,7 @@ package final class Scraper {
     /// retries 429, 5xx and timeouts with backoff.
     /// - Throws: `TargetStop` for bot answers and signer failures, `RunAbort` when interrupted or
     ///   when the HAR cannot be written.
-    private func request(_ firstURL: String, _ resource: Resource, referer: String?) throws -> Answer {
+    private func request(_ firstURL: String, _ resource: Resource, referer: String?) throws -> RequestOutcome {
         var url = firstURL
         var redirects = 0
         var attempt = 0

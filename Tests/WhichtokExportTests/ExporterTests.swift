@@ -143,11 +143,11 @@ struct ExporterTests {
         let descriptor = open("/dev/full", O_WRONLY)
         try #require(descriptor >= 0)
         defer { close(descriptor) }
-        let xml = try #require(_XMLTextWriter(fileDescriptor: descriptor), "no writer")
-        var buffer = _ValueBuffer()
+        let xml = try #require(XMLTextWriter(fileDescriptor: descriptor), "no writer")
+        var buffer = ValueBuffer()
         GEXFWriter.write(document, options: GEXFOptions(), to: xml, buffer: &buffer)
         #expect(xml.failed)
-        var sink = _ByteSink(descriptor: descriptor)
+        var sink = ByteSink(descriptor: descriptor)
         CSVWriter.writeNodes(document, to: &sink, buffer: &buffer)
         sink.flush()
         let failed = sink.failed
@@ -211,9 +211,9 @@ struct RawMarkupTests {
 
     @Test("values XML would escape are refused, so such elements go through libxml2")
     func refusesMarkup() {
-        var raw = _RawMarkup()
+        var raw = RawMarkup()
         raw.begin(depth: 1, parentStartTagOpen: false)
-        var value = _ValueBuffer()
+        var value = ValueBuffer()
         value.append(integer: 42)
         raw.startElement("a")
         raw.attribute("x", &value)
@@ -223,9 +223,9 @@ struct RawMarkupTests {
         #expect(!refused)
         #expect(text == "  <a x=\"42\"/>\n")
         for text in ["a<b", "a&b", "say \"x\"", "tab\t", "line\n", "cr\r"] {
-            var markup = _RawMarkup()
+            var markup = RawMarkup()
             markup.begin(depth: 0, parentStartTagOpen: false)
-            var bad = _ValueBuffer()
+            var bad = ValueBuffer()
             bad.append(text: text)
             markup.startElement("a")
             markup.attribute("x", &bad)

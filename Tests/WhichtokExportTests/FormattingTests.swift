@@ -8,7 +8,7 @@ import WhichtokTestSupport
 @Suite("XML hygiene, CSV quoting and value formatting")
 struct FormattingTests {
     func sanitized(_ text: String) -> (String, Int) {
-        var buffer = _ValueBuffer()
+        var buffer = ValueBuffer()
         buffer.append(text: text)
         return (String(decoding: buffer.bytes, as: UTF8.self), buffer.removedCharacters)
     }
@@ -70,8 +70,8 @@ struct FormattingTests {
 
     @Test("numbers: shortest round-trip decimals, XML Schema spellings for non-finite values")
     func numbers() {
-        func text(_ body: (inout _ValueBuffer) -> Void) -> String {
-            var buffer = _ValueBuffer()
+        func text(_ body: (inout ValueBuffer) -> Void) -> String {
+            var buffer = ValueBuffer()
             body(&buffer)
             return String(decoding: buffer.bytes, as: UTF8.self)
         }
@@ -96,7 +96,7 @@ struct FormattingTests {
             (UInt32(4_102_444_799), "2099-12-31", "2099-12-31T23:59:59Z"),
         ])
     func dates(seconds: UInt32, date: String, dateTime: String) {
-        var buffer = _ValueBuffer()
+        var buffer = ValueBuffer()
         buffer.append(utcDate: seconds)
         #expect(String(decoding: buffer.bytes, as: UTF8.self) == date)
         buffer.reset()

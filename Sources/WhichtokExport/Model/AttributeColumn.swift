@@ -88,7 +88,7 @@ package struct AttributeColumn {
     }
 
     /// Appends the value of `row` to `buffer`; false when the row has no value (nothing appended).
-    func write(_ row: Int, into buffer: inout _ValueBuffer) -> Bool {
+    func write(_ row: Int, into buffer: inout ValueBuffer) -> Bool {
         switch storage {
         case .integers(let values): buffer.append(integer: values[row])
         case .counts(let values, let stride, let offset): buffer.append(integer: Int64(values[row * stride + offset]))
@@ -121,7 +121,7 @@ package struct AttributeColumn {
         case .optionalIntegers(let values): return values[row].map { .integer(Int64($0)) }
         case .optionalDoubles(let values): return values[row].map { .double($0) }
         case .categories, .times, .text:
-            var buffer = _ValueBuffer()
+            var buffer = ValueBuffer()
             guard write(row, into: &buffer) else { return nil }
             return .string(String(decoding: buffer.bytes, as: UTF8.self))
         }

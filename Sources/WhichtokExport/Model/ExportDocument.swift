@@ -272,7 +272,7 @@ package struct ExportDocument {
             "whichtok \(graph.kind.rawValue) graph, \(graph.isDirected ? "directed" : "undirected"), \(graph.nodeCount) nodes, \(graph.edgeCount) edges."
         )
         var filters: [String] = []
-        var date = _ValueBuffer()
+        var date = ValueBuffer()
         if let since = p.since {
             date.append(utcDateTime: since)
             filters.append("since " + String(decoding: date.bytes, as: UTF8.self))

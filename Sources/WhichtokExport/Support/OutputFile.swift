@@ -99,7 +99,7 @@ final class OutputFile {
 }
 
 /// A buffered writer to a file descriptor (64 KB chunks), for CSV.
-struct _ByteSink: ~Copyable {
+struct ByteSink: ~Copyable {
     private let descriptor: Int32
     private var buffer: [UInt8] = []
     private(set) var failed = false

@@ -8,7 +8,7 @@
 /// (with a layout), `size` and `color` (`#rrggbb`). Missing values are empty fields. Text goes through
 /// the same hygiene as XML, so the three formats agree.
 enum CSVWriter {
-    static func writeNodes(_ document: ExportDocument, to sink: inout _ByteSink, buffer: inout _ValueBuffer) {
+    static func writeNodes(_ document: ExportDocument, to sink: inout ByteSink, buffer: inout ValueBuffer) {
         let hasLayout = document.positionX != nil && document.positionY != nil
         sink.write("Id,Label")
         for column in document.nodeColumns {
@@ -51,7 +51,7 @@ enum CSVWriter {
         }
     }
 
-    static func writeEdges(_ document: ExportDocument, to sink: inout _ByteSink, buffer: inout _ValueBuffer) {
+    static func writeEdges(_ document: ExportDocument, to sink: inout ByteSink, buffer: inout ValueBuffer) {
         sink.write("Source,Target,Type,Id,Weight")
         for column in document.edgeColumns {
             sink.write(byte: UInt8(ascii: ","))
@@ -84,7 +84,7 @@ enum CSVWriter {
 
     /// Writes the buffer as one field.
     @inline(__always)
-    static func field(_ buffer: inout _ValueBuffer, _ sink: inout _ByteSink) {
+    static func field(_ buffer: inout ValueBuffer, _ sink: inout ByteSink) {
         buffer.withBytes { bytes in
             if needsQuotes(bytes) {
                 sink.write(escaped(bytes))
@@ -117,7 +117,7 @@ enum CSVWriter {
 
     /// `text` as one CSV field, after the same hygiene as every other value.
     static func field(_ text: String) -> String {
-        var buffer = _ValueBuffer()
+        var buffer = ValueBuffer()
         buffer.append(text: text)
         return buffer.withBytes { bytes in
             String(decoding: needsQuotes(bytes) ? escaped(bytes) : Array(bytes), as: UTF8.self)

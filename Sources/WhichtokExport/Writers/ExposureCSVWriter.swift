@@ -22,7 +22,7 @@ import WhichtokStore
 /// period's assigned events), `events` (in that niche), `period_assigned`, `period_events`; a period
 /// without assigned events has one row with an empty niche and share.
 enum ExposureCSVWriter {
-    static func writeDonors(_ exposure: Exposure, store: Store, to sink: inout _ByteSink, buffer: inout _ValueBuffer) {
+    static func writeDonors(_ exposure: Exposure, store: Store, to sink: inout ByteSink, buffer: inout ValueBuffer) {
         let period = exposure.options.period
         sink.write(
             "donor,niche,events,assigned,coverage,dominant,dominant_share,own_share,entropy,effective_niches,shift_count,shifts"
@@ -77,10 +77,10 @@ enum ExposureCSVWriter {
         }
     }
 
-    static func writePeriods(_ exposure: Exposure, store: Store, to sink: inout _ByteSink, buffer: inout _ValueBuffer) {
+    static func writePeriods(_ exposure: Exposure, store: Store, to sink: inout ByteSink, buffer: inout ValueBuffer) {
         let period = exposure.options.period
         sink.write("donor,period,niche,share,events,period_assigned,period_events\r\n")
-        var label = _ValueBuffer()
+        var label = ValueBuffer()
         for donor in exposure.donors {
             if sink.failed { return }
             label.reset()
@@ -137,14 +137,14 @@ extension Exporter {
         let periodsPath = folder + "donor_periods.csv"
         let donorsFile = try OutputFile(path: donorsPath)
         let periodsFile = try OutputFile(path: periodsPath)
-        var buffer = _ValueBuffer()
-        var donors = _ByteSink(descriptor: donorsFile.descriptor)
+        var buffer = ValueBuffer()
+        var donors = ByteSink(descriptor: donorsFile.descriptor)
         ExposureCSVWriter.writeDonors(exposure, store: store, to: &donors, buffer: &buffer)
         donors.flush()
         guard !donors.failed else {
             throw ExportError(.writeFailed, path: donorsPath, message: "write failed (\(donors.errorText))")
         }
-        var periods = _ByteSink(descriptor: periodsFile.descriptor)
+        var periods = ByteSink(descriptor: periodsFile.descriptor)
         ExposureCSVWriter.writePeriods(exposure, store: store, to: &periods, buffer: &buffer)
         periods.flush()
         guard !periods.failed else {

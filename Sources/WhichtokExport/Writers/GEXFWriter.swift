@@ -30,12 +30,12 @@ package struct GEXFOptions: Sendable, Equatable {
 ///
 /// Labels and the description always go through libxml2's escaping writer. The rest of a node (its
 /// attribute values and viz elements) and whole edges hold only ids, numbers, dates and fixed names;
-/// with `fast` (the default) they are pre-formatted by `_RawMarkup` and passed to libxml2 in blocks,
+/// with `fast` (the default) they are pre-formatted by `RawMarkup` and passed to libxml2 in blocks,
 /// which gives the same bytes (the tests compare both paths) in a fraction of the time: one libxml2
 /// call per block instead of several per value (Benchmarks/RESULTS.md, `make bench-export`).
 enum GEXFWriter {
     static func write(
-        _ document: ExportDocument, options: GEXFOptions, to xml: _XMLTextWriter, buffer: inout _ValueBuffer,
+        _ document: ExportDocument, options: GEXFOptions, to xml: XMLTextWriter, buffer: inout ValueBuffer,
         fast: Bool = true
     ) {
         let graph = document.graph
@@ -77,7 +77,7 @@ enum GEXFWriter {
         buffer.reset()
         buffer.append(integer: graph.nodeCount)
         xml.attribute("count", &buffer)
-        var raw = _RawMarkup()
+        var raw = RawMarkup()
         var sink = xml
         for u in 0..<graph.nodeCount {
             if xml.failed { return }
@@ -110,7 +110,7 @@ enum GEXFWriter {
         xml.attribute("count", &buffer)
         let edgeTimes = dynamic && !document.edgeFirst.isEmpty
         // <edges count="…"> has no content yet: its start tag is still open before the first edge.
-        var blocks = _RawBlocks(depth: 3, parentDepth: 2, parentMayBeOpen: true)
+        var blocks = RawBlocks(depth: 3, parentDepth: 2, parentMayBeOpen: true)
         document.forEachEdge { index, u, v, e in
             if xml.failed { return }
             if fast, blocks.write(xml, &raw, { edge(document, index, u, v, e, times: edgeTimes, &$0, &buffer) }) {
@@ -127,8 +127,8 @@ enum GEXFWriter {
     }
 
     /// A node's attribute values, spells and viz elements.
-    static func nodeContent<Sink: _MarkupSink & ~Copyable>(
-        _ document: ExportDocument, _ u: Int, dynamic: Bool, _ out: inout Sink, _ buffer: inout _ValueBuffer
+    static func nodeContent<Sink: MarkupSink & ~Copyable>(
+        _ document: ExportDocument, _ u: Int, dynamic: Bool, _ out: inout Sink, _ buffer: inout ValueBuffer
     ) {
         attvalues(document.nodeColumns, row: u, &out, &buffer)
         if dynamic { spell(document.nodeFirst[u], document.nodeLast[u], &out, &buffer) }
@@ -163,11 +163,11 @@ enum GEXFWriter {
     }
 
     /// One `<edge>` with its attribute values and spells.
-    static func edge<Sink: _MarkupSink & ~Copyable>(
+    static func edge<Sink: MarkupSink & ~Copyable>(
         _ document: ExportDocument, _ index: Int, _ u: Int, _ v: Int, _ e: Int, times: Bool,
-        _ out: inout Sink, _ buffer: inout _ValueBuffer
+        _ out: inout Sink, _ buffer: inout ValueBuffer
     ) {
-        _RawBlocks.startEdge(index, u, v, &out, &buffer)
+        RawBlocks.startEdge(index, u, v, &out, &buffer)
         buffer.reset()
         buffer.append(float: document.graph.weights[e])
         out.attribute("weight", &buffer)
@@ -176,7 +176,7 @@ enum GEXFWriter {
         out.endElement()
     }
 
-    static func declare(_ columns: [AttributeColumn], class kind: StaticString, _ xml: _XMLTextWriter) {
+    static func declare(_ columns: [AttributeColumn], class kind: StaticString, _ xml: XMLTextWriter) {
         guard !columns.isEmpty else { return }
         xml.startElement("attributes")
         xml.attribute("class", kind)
@@ -201,8 +201,8 @@ enum GEXFWriter {
         }
     }
 
-    static func attvalues<Sink: _MarkupSink & ~Copyable>(
-        _ columns: [AttributeColumn], row: Int, _ out: inout Sink, _ buffer: inout _ValueBuffer
+    static func attvalues<Sink: MarkupSink & ~Copyable>(
+        _ columns: [AttributeColumn], row: Int, _ out: inout Sink, _ buffer: inout ValueBuffer
     ) {
         guard !columns.isEmpty else { return }
         out.startElement("attvalues")
@@ -218,8 +218,8 @@ enum GEXFWriter {
     }
 
     /// `<spells><spell start="YYYY-MM-DD" end="YYYY-MM-DD"/></spells>` when the time is known.
-    static func spell<Sink: _MarkupSink & ~Copyable>(
-        _ first: UInt32, _ last: UInt32, _ out: inout Sink, _ buffer: inout _ValueBuffer
+    static func spell<Sink: MarkupSink & ~Copyable>(
+        _ first: UInt32, _ last: UInt32, _ out: inout Sink, _ buffer: inout ValueBuffer
     ) {
         guard first != 0 else { return }
         out.startElement("spells")

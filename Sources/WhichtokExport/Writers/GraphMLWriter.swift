@@ -9,10 +9,9 @@
 /// Text is element content, so line breaks in labels are kept as they are. Labels and the description
 /// always go through libxml2's escaping writer; the other data elements and whole edges hold only
 /// ids, numbers, dates and fixed names, and with `fast` (the default) are pre-formatted by
-/// `_RawMarkup` and passed to libxml2 in blocks (same bytes; the tests compare both paths).
+/// `RawMarkup` and passed to libxml2 in blocks (same bytes; the tests compare both paths).
 enum GraphMLWriter {
-    static func write(_ document: ExportDocument, to xml: _XMLTextWriter, buffer: inout _ValueBuffer, fast: Bool = true)
-    {
+    static func write(_ document: ExportDocument, to xml: XMLTextWriter, buffer: inout ValueBuffer, fast: Bool = true) {
         let graph = document.graph
         let hasLayout = document.positionX != nil && document.positionY != nil
         xml.startDocument()
@@ -51,7 +50,7 @@ enum GraphMLWriter {
         var header = xml
         data("g_description", &buffer, &header)
 
-        var raw = _RawMarkup()
+        var raw = RawMarkup()
         var sink = xml
         for u in 0..<graph.nodeCount {
             if xml.failed { return }
@@ -77,7 +76,7 @@ enum GraphMLWriter {
         }
 
         // Edges follow the nodes inside <graph>, whose start tag is closed by then.
-        var blocks = _RawBlocks(depth: 2, parentDepth: 1, parentMayBeOpen: false)
+        var blocks = RawBlocks(depth: 2, parentDepth: 1, parentMayBeOpen: false)
         document.forEachEdge { index, u, v, e in
             if xml.failed { return }
             if fast, blocks.write(xml, &raw, { edge(document, index, u, v, e, keys: edgeKeys, &$0, &buffer) }) {
@@ -93,7 +92,7 @@ enum GraphMLWriter {
     }
 
     static func key(
-        _ id: StaticString, domain: StaticString, name: StaticString, type: StaticString, _ xml: _XMLTextWriter
+        _ id: StaticString, domain: StaticString, name: StaticString, type: StaticString, _ xml: XMLTextWriter
     ) {
         xml.startElement("key")
         xml.attribute("id", id)
@@ -103,7 +102,7 @@ enum GraphMLWriter {
         xml.endElement()
     }
 
-    static func key(_ id: [UInt8], domain: StaticString, name: [UInt8], type: AttributeType, _ xml: _XMLTextWriter) {
+    static func key(_ id: [UInt8], domain: StaticString, name: [UInt8], type: AttributeType, _ xml: XMLTextWriter) {
         xml.startElement("key")
         xml.attribute("id", id)
         xml.attribute("for", domain)
@@ -119,8 +118,8 @@ enum GraphMLWriter {
     }
 
     /// A node's data elements after its label: attributes, size, colour and position.
-    static func nodeContent<Sink: _MarkupSink & ~Copyable>(
-        _ document: ExportDocument, _ u: Int, keys: [[UInt8]], _ out: inout Sink, _ buffer: inout _ValueBuffer
+    static func nodeContent<Sink: MarkupSink & ~Copyable>(
+        _ document: ExportDocument, _ u: Int, keys: [[UInt8]], _ out: inout Sink, _ buffer: inout ValueBuffer
     ) {
         for (column, id) in zip(document.nodeColumns, keys) {
             buffer.reset()
@@ -151,11 +150,11 @@ enum GraphMLWriter {
     }
 
     /// One `<edge>` with its weight and attributes.
-    static func edge<Sink: _MarkupSink & ~Copyable>(
+    static func edge<Sink: MarkupSink & ~Copyable>(
         _ document: ExportDocument, _ index: Int, _ u: Int, _ v: Int, _ e: Int, keys: [[UInt8]],
-        _ out: inout Sink, _ buffer: inout _ValueBuffer
+        _ out: inout Sink, _ buffer: inout ValueBuffer
     ) {
-        _RawBlocks.startEdge(index, u, v, &out, &buffer)
+        RawBlocks.startEdge(index, u, v, &out, &buffer)
         buffer.reset()
         buffer.append(float: document.graph.weights[e])
         data("e_weight", &buffer, &out)
@@ -168,8 +167,8 @@ enum GraphMLWriter {
     }
 
     @inline(__always)
-    static func data<Sink: _MarkupSink & ~Copyable>(
-        _ key: StaticString, _ buffer: inout _ValueBuffer, _ out: inout Sink
+    static func data<Sink: MarkupSink & ~Copyable>(
+        _ key: StaticString, _ buffer: inout ValueBuffer, _ out: inout Sink
     ) {
         out.startElement("data")
         out.attribute("key", key)
@@ -178,7 +177,7 @@ enum GraphMLWriter {
     }
 
     @inline(__always)
-    static func data<Sink: _MarkupSink & ~Copyable>(_ key: [UInt8], _ buffer: inout _ValueBuffer, _ out: inout Sink) {
+    static func data<Sink: MarkupSink & ~Copyable>(_ key: [UInt8], _ buffer: inout ValueBuffer, _ out: inout Sink) {
         out.startElement("data")
         out.attribute("key", key)
         out.text(&buffer)

@@ -122,7 +122,7 @@ extension GraphBuilder {
             targets.append(itemNode[Int(UInt32(truncatingIfNeeded: key))])
             weights.append(Float(count))
         }
-        return Assemble.general(
+        return GraphFromEdges.general(
             parameters: parameters, directed: false, nodeTypes: types, nodeRows: rows,
             sources: sources, targets: targets, weights: weights, attributes: EdgeAttributes())
     }
@@ -171,7 +171,7 @@ extension GraphBuilder {
         }
         var parameters = GraphParameters(kind: .coHashtag)
         if !filter.isEmpty { filter.record(in: &parameters, defaults: bipartiteDefaultKinds) }
-        return Assemble.accountGraph(
+        return GraphFromEdges.accountGraph(
             parameters: parameters, directed: false, accountCount: store.hashtags.count, sources: sources,
             targets: targets, weights: weights, attributes: EdgeAttributes(), nodeType: .hashtag)
     }

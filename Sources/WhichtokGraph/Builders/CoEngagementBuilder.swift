@@ -103,7 +103,7 @@ extension GraphBuilder {
         }
         var attributes = EdgeAttributes()
         attributes.coEngagement = weights
-        var graph = Assemble.accountGraph(
+        var graph = GraphFromEdges.accountGraph(
             parameters: parameters, directed: false, accountCount: store.accounts.count,
             sources: sources, targets: targets, weights: weights, attributes: attributes)
         if let alpha = options.backboneAlpha {

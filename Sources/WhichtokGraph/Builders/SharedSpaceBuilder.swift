@@ -114,7 +114,7 @@ extension GraphBuilder {
                 ("co_engagement_share", "\(options.coEngagementShare)"),
                 ("interaction_total", "\(interactionTotal)"), ("co_engagement_total", "\(coTotal)"),
             ] + co.parameters.settings
-        return Assemble.accountGraph(
+        return GraphFromEdges.accountGraph(
             parameters: parameters, directed: false, accountCount: store.accounts.count,
             sources: sources, targets: targets, weights: weights, attributes: attributes)
     }

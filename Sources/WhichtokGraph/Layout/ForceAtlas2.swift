@@ -85,7 +85,7 @@ package struct ForceAtlas2: Sendable {
 
 /// Position, force and mass arrays as raw memory, so the parallel force loop reads and writes them
 /// without copies or exclusivity checks. Threads write disjoint node indices only.
-final class _LayoutBuffers: @unchecked Sendable {
+final class LayoutBuffers: @unchecked Sendable {
     let count: Int
     let position: UnsafeMutablePointer<SIMD2<Float>>
     private(set) var force: UnsafeMutablePointer<SIMD2<Float>>
@@ -131,8 +131,8 @@ struct ForceAtlas2State {
     let targets: [UInt32]
     /// `w^δ` per CSR entry, times the hub compensation when hubs are dissuaded.
     let attraction: [Float]
-    let buffers: _LayoutBuffers
-    var tree: _BarnesHutTree?
+    let buffers: LayoutBuffers
+    var tree: BarnesHutTree?
     let repulsion: Float
     let gravity: Float
     let strongGravity: Bool
@@ -183,7 +183,7 @@ struct ForceAtlas2State {
         }
         self.offsets = offsets
         self.targets = targets
-        buffers = _LayoutBuffers(count: n)
+        buffers = LayoutBuffers(count: n)
         var meanMass = 0.0
         for k in 0..<n {
             let m = Float(1 + offsets[k + 1] - offsets[k])
@@ -211,13 +211,13 @@ struct ForceAtlas2State {
         dissuadeHubs = parameters.dissuadeHubs
         thetaSquared = Float(parameters.theta * parameters.theta)
         jitterTolerance = parameters.jitterTolerance
-        if parameters.barnesHut ?? (n >= 1_000) { tree = _BarnesHutTree(nodeCount: n) }
+        if parameters.barnesHut ?? (n >= 1_000) { tree = BarnesHutTree(nodeCount: n) }
         chunkCount = max(1, min(64, n / 256))
         ForceAtlas2State.place(buffers, nodeCount: n, seed: parameters.seed, communities: memberships)
     }
 
     /// Seeded starting positions (see `ForceAtlas2`).
-    static func place(_ buffers: _LayoutBuffers, nodeCount n: Int, seed: UInt64, communities: [UInt32]?) {
+    static func place(_ buffers: LayoutBuffers, nodeCount n: Int, seed: UInt64, communities: [UInt32]?) {
         guard n > 0 else { return }
         var random = SplitMix64(seed: seed ^ 0xFA2F_A2FA_2FA2_FA2F)
         let radius = 10 * Double(n).squareRoot()

@@ -11,7 +11,7 @@
 /// so every result) depends only on the positions.
 ///
 /// Complexity: O(n · depth) to build; depth is at most `maxDepth` (coincident points share a leaf).
-struct _BarnesHutTree {
+struct BarnesHutTree {
     struct Cell {
         /// Centre of mass.
         var centre: SIMD2<Float>
@@ -110,7 +110,7 @@ struct _BarnesHutTree {
         mutating func build(start: Int, end: Int, corner: SIMD2<Float>, side: Float, depth: Int) {
             let index = cells.count
             cells.append(Cell(centre: .zero, mass: 0, size: side, start: Int32(start), end: Int32(end), next: 0))
-            if end - start > 1 && depth < _BarnesHutTree.maxDepth {
+            if end - start > 1 && depth < BarnesHutTree.maxDepth {
                 let half = side / 2
                 let middle = corner + half
                 let splitY = partition(start, end, axis: 1, split: middle.y)

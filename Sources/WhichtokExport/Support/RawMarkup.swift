@@ -1,17 +1,17 @@
-/// The calls a writer makes to produce elements: the libxml2 writer (`_XMLTextWriter`) and the
-/// pre-formatter (`_RawMarkup`) both take them, so node and edge content is written by one generic
+/// The calls a writer makes to produce elements: the libxml2 writer (`XMLTextWriter`) and the
+/// pre-formatter (`RawMarkup`) both take them, so node and edge content is written by one generic
 /// function whichever path is used.
-protocol _MarkupSink: ~Copyable {
+protocol MarkupSink: ~Copyable {
     mutating func startElement(_ name: StaticString)
-    mutating func attribute(_ name: StaticString, _ value: inout _ValueBuffer)
+    mutating func attribute(_ name: StaticString, _ value: inout ValueBuffer)
     mutating func attribute(_ name: StaticString, _ value: StaticString)
     /// A null-terminated name or value (`AttributeColumn.nameBytes`).
     mutating func attribute(_ name: StaticString, _ value: [UInt8])
-    mutating func text(_ value: inout _ValueBuffer)
+    mutating func text(_ value: inout ValueBuffer)
     mutating func endElement()
 }
 
-extension _XMLTextWriter: _MarkupSink {}
+extension XMLTextWriter: MarkupSink {}
 
 /// Formats elements whose names and values need no escaping into bytes identical to what libxml2's
 /// `xmlTextWriter` writes for the same calls (two-space indentation, `/>` for empty elements, a line
@@ -23,8 +23,8 @@ extension _XMLTextWriter: _MarkupSink {}
 /// `needsEscaping`, after which the caller discards the block and writes those elements through
 /// libxml2 instead. Ids, numbers, dates and the fixed category names never do; labels and other
 /// free text always go through libxml2. The tests check that both paths give the same bytes.
-struct _RawMarkup: _MarkupSink, ~Copyable {
-    private(set) var buffer = _ValueBuffer()
+struct RawMarkup: MarkupSink, ~Copyable {
+    private(set) var buffer = ValueBuffer()
     private(set) var needsEscaping = false
     private var names: [StaticString] = []
     private var depth = 0
@@ -78,7 +78,7 @@ struct _RawMarkup: _MarkupSink, ~Copyable {
         startTagOpen = true
     }
 
-    mutating func attribute(_ name: StaticString, _ value: inout _ValueBuffer) {
+    mutating func attribute(_ name: StaticString, _ value: inout ValueBuffer) {
         value.withBytes { attribute(name, $0) }
     }
 
@@ -101,7 +101,7 @@ struct _RawMarkup: _MarkupSink, ~Copyable {
         }
     }
 
-    mutating func text(_ value: inout _ValueBuffer) {
+    mutating func text(_ value: inout ValueBuffer) {
         value.withBytes { content in
             check(content)
             if startTagOpen {
@@ -144,7 +144,7 @@ struct _RawMarkup: _MarkupSink, ~Copyable {
 /// Writes a run of sibling elements (a graph's edges) in raw blocks of up to 64 KiB. Each element is
 /// first formatted into the block; one that turns out to need escaping is cut from it, the block so
 /// far is written, and the caller writes that element through libxml2 (`write` returns false).
-struct _RawBlocks {
+struct RawBlocks {
     /// The depth of the elements, and of their parent.
     let depth: Int
     let parentDepth: Int
@@ -164,7 +164,7 @@ struct _RawBlocks {
     /// Formats one element with `element` into the block. Returns false when it needs escaping:
     /// the caller then writes it through libxml2 and calls `wroteThroughWriter()`.
     mutating func write(
-        _ xml: _XMLTextWriter, _ raw: inout _RawMarkup, _ element: (inout _RawMarkup) -> Void
+        _ xml: XMLTextWriter, _ raw: inout RawMarkup, _ element: (inout RawMarkup) -> Void
     ) -> Bool {
         if !pending {
             raw.begin(depth: depth, parentStartTagOpen: parentMayBeOpen && nothingWrittenYet)
@@ -189,8 +189,8 @@ struct _RawBlocks {
 
     /// `<edge id="e<index>" source="n<u>" target="n<v>"`: the start of an edge in both GEXF and
     /// GraphML, which name nodes `n<row>` and edges `e<index>`.
-    static func startEdge<Sink: _MarkupSink & ~Copyable>(
-        _ index: Int, _ u: Int, _ v: Int, _ out: inout Sink, _ buffer: inout _ValueBuffer
+    static func startEdge<Sink: MarkupSink & ~Copyable>(
+        _ index: Int, _ u: Int, _ v: Int, _ out: inout Sink, _ buffer: inout ValueBuffer
     ) {
         out.startElement("edge")
         buffer.reset()
@@ -214,7 +214,7 @@ struct _RawBlocks {
     }
 
     /// Writes what is pending, ending the block as libxml2 expects before the parent's end tag.
-    mutating func finish(_ xml: _XMLTextWriter, _ raw: inout _RawMarkup) {
+    mutating func finish(_ xml: XMLTextWriter, _ raw: inout RawMarkup) {
         guard lastWasRaw else { return }
         if !pending { raw.begin(depth: depth, parentStartTagOpen: false) }
         raw.finish(parentDepth: parentDepth)

@@ -6,11 +6,11 @@ internal import CLibXML2
 /// does not grow with the document. Element and attribute names are static, null-terminated literals;
 /// values come from a caller's null-terminated byte buffer. The writer escapes `< > & "` and, inside
 /// attribute values, CR, LF and TAB as character references, and writes everything else as UTF-8 (the
-/// document is declared UTF-8). `raw(_:)` passes blocks that `_RawMarkup` proved need no escaping
+/// document is declared UTF-8). `raw(_:)` passes blocks that `RawMarkup` proved need no escaping
 /// through `xmlTextWriterWriteRawLen`. The first failing call marks the writer as failed; later calls are
 /// skipped. (The variadic `…Format…` functions are not importable into Swift; values are formatted
-/// by `_ValueBuffer` instead. `xmlCleanupParser` is never called: other code shares libxml2's state.)
-final class _XMLTextWriter {
+/// by `ValueBuffer` instead. `xmlCleanupParser` is never called: other code shares libxml2's state.)
+final class XMLTextWriter {
     private let writer: xmlTextWriterPtr
     private(set) var failed = false
 
@@ -21,7 +21,7 @@ final class _XMLTextWriter {
 
     /// A writer on `fileDescriptor` (not closed by the writer), or nil when libxml2 cannot allocate one.
     init?(fileDescriptor: Int32) {
-        guard _XMLTextWriter.initialised, let output = xmlOutputBufferCreateFd(fileDescriptor, nil) else { return nil }
+        guard XMLTextWriter.initialised, let output = xmlOutputBufferCreateFd(fileDescriptor, nil) else { return nil }
         guard let writer = xmlNewTextWriter(output) else {
             xmlOutputBufferClose(output)
             return nil
@@ -72,9 +72,9 @@ final class _XMLTextWriter {
         check(xmlTextWriterWriteAttribute(writer, name.utf8Start, value.utf8Start))
     }
 
-    /// An attribute whose value is the null-terminated bytes of `value` (see `_ValueBuffer`).
+    /// An attribute whose value is the null-terminated bytes of `value` (see `ValueBuffer`).
     @inline(__always)
-    func attribute(_ name: StaticString, _ value: inout _ValueBuffer) {
+    func attribute(_ name: StaticString, _ value: inout ValueBuffer) {
         guard !failed else { return }
         value.withCString { check(xmlTextWriterWriteAttribute(writer, name.utf8Start, $0)) }
     }
@@ -88,13 +88,13 @@ final class _XMLTextWriter {
 
     /// Text content (escaped), from the null-terminated bytes of `value`.
     @inline(__always)
-    func text(_ value: inout _ValueBuffer) {
+    func text(_ value: inout ValueBuffer) {
         guard !failed else { return }
         value.withCString { check(xmlTextWriterWriteString(writer, $0)) }
     }
 
-    /// Pre-formatted markup, written as it is (see `_RawMarkup`).
-    func raw(_ markup: borrowing _RawMarkup) {
+    /// Pre-formatted markup, written as it is (see `RawMarkup`).
+    func raw(_ markup: borrowing RawMarkup) {
         guard !failed, !markup.buffer.isEmpty else { return }
         markup.buffer.withBytes { bytes in
             check(xmlTextWriterWriteRawLen(writer, bytes.baseAddress, Int32(bytes.count)))
@@ -102,7 +102,7 @@ final class _XMLTextWriter {
     }
 
     /// `<name>text</name>` with the null-terminated bytes of `value` as text.
-    func element(_ name: StaticString, text value: inout _ValueBuffer) {
+    func element(_ name: StaticString, text value: inout ValueBuffer) {
         guard !failed else { return }
         value.withCString { check(xmlTextWriterWriteElement(writer, name.utf8Start, $0)) }
     }

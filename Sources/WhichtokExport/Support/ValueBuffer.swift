@@ -5,7 +5,7 @@ import WhichtokSupport
 ///
 /// Text goes through XML 1.0 hygiene (see `append(text:)`), which every format shares: the same label
 /// reads the same in GEXF, GraphML and CSV.
-struct _ValueBuffer: ~Copyable {
+struct ValueBuffer: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     /// Bytes held.
@@ -85,7 +85,7 @@ struct _ValueBuffer: ~Copyable {
     }
 
     /// Appends the content of another buffer.
-    mutating func append(contentsOf other: borrowing _ValueBuffer) {
+    mutating func append(contentsOf other: borrowing ValueBuffer) {
         other.withBytes { append(buffer: $0) }
     }
 

@@ -1,0 +1,282 @@
+extension StoreBuilder {
+    /// Resolves identities, canonicalises and deduplicates. The builder can be discarded afterwards.
+    ///
+    /// Each step is a function of its own: identity groups per table, each group's attributes,
+    /// the strings that survive, each table's canonical order, then the tables and the events on
+    /// canonical rows.
+    public func build() -> Store {
+        let accountGroups = IdentityGroups(roots: resolveAccounts())
+        let accounts = accountAttributes(of: accountGroups)
+        let effectGroups = IdentityGroups(byValue: effectObservations)
+        let conversationGroups = IdentityGroups(byValue: conversationObservations)
+        // Videos (need account groups for own posts known by author and time) on one core;
+        // comments (need accounts for their identity by author, time and text), hashtags and
+        // sounds on another.
+        let accountGroup = accountGroups.group
+        let (videoGroups, (commentGroups, hashtagGroups, soundGroups)) = Self.inParallel(
+            { resolveVideos(accountGroup: accountGroup) },
+            { (resolveComments(accountGroup: accountGroup), resolveHashtags(), resolveSounds()) })
+        let groups = ObservationGroups(
+            account: accountGroups, video: videoGroups, hashtag: hashtagGroups, sound: soundGroups,
+            comment: commentGroups, effect: effectGroups, conversation: conversationGroups)
+        let hashtags = hashtagAttributes(of: hashtagGroups)
+        let sounds = soundAttributes(of: soundGroups)
+        let videos = videoAttributes(
+            of: videoGroups, accountGroup: accountGroup, hashtagGroup: hashtagGroups.group,
+            soundGroup: soundGroups.group)
+        let comments = commentAttributes(of: commentGroups, accountGroup: accountGroup, videoGroup: videoGroups.group)
+        let inputs = mergedInputs()
+        let strings = survivingStrings(
+            accounts: accounts, hashtags: hashtags, sounds: sounds, videos: videos, inputs: inputs.inputs)
+        let orders = CanonicalOrders(
+            groups: groups, accounts: accounts, hashtags: hashtags, sounds: sounds, videos: videos,
+            comments: comments, inputs: inputs.inputs, strings: strings)
+
+        var store = Store()
+        store.strings = strings.table
+        store.accounts = Self.accountTable(accounts, orders: orders, strings: strings)
+        store.videos = Self.videoTable(videos, orders: orders, strings: strings)
+        store.videoStats = buildVideoStats(videoRank: orders.video.rank, videoGroup: videoGroups.group)
+        for g in orders.hashtag.order {
+            store.hashtags.name.append(strings.row(hashtags.name[g]))
+            store.hashtags.tiktokID.append(hashtags.tiktokID[g])
+        }
+        for g in orders.sound.order {
+            store.sounds.tiktokID.append(sounds.tiktokID[g])
+            store.sounds.title.append(strings.row(sounds.title[g]))
+        }
+        for g in orders.effect.order { store.effects.tiktokID.append(effectGroups.value[g]) }
+        for g in orders.conversation.order { store.conversations.tiktokID.append(conversationGroups.value[g]) }
+        store.comments = Self.commentTable(comments, orders: orders)
+        store.inputs = Self.inputTable(inputs.inputs, orders: orders, strings: strings)
+        store.events = mapEvents(groups: groups, inputGroup: inputs.group, orders: orders, stringRow: strings.rowOf)
+        return store
+    }
+
+    /// The identity groups of every table's observations (inputs aside).
+    struct ObservationGroups {
+        var account: IdentityGroups
+        var video: IdentityGroups
+        var hashtag: IdentityGroups
+        var sound: IdentityGroups
+        var comment: IdentityGroups
+        var effect: IdentityGroups
+        var conversation: IdentityGroups
+    }
+
+    // MARK: - Strings
+
+    /// The string table of the new store and each string's row in it.
+    struct SurvivingStrings {
+        var table: StringTable
+        var rowOf: [String: RowID]
+
+        /// The row of `text`; `.none` for nil.
+        func row(_ text: String?) -> RowID { text.flatMap { rowOf[$0] } ?? .none }
+    }
+
+    /// Everything that survives, sorted and unique: the chosen attributes of every table and the
+    /// strings that events point at (search terms, collection names, share methods).
+    func survivingStrings(
+        accounts: AccountAttributes, hashtags: HashtagAttributes, sounds: SoundAttributes, videos: VideoAttributes,
+        inputs: [InputObservation]
+    ) -> SurvivingStrings {
+        var referenced: [String] = []
+        for names in accounts.usernames { referenced.append(contentsOf: names.keys) }
+        referenced.append(contentsOf: accounts.secUID.compactMap { $0 })
+        referenced.append(contentsOf: accounts.nickname.compactMap { $0 })
+        referenced.append(contentsOf: accounts.donorKey.compactMap { $0 })
+        referenced.append(contentsOf: hashtags.name.compactMap { $0 })
+        referenced.append(contentsOf: sounds.title.compactMap { $0 })
+        referenced.append(contentsOf: videos.caption.compactMap { $0 })
+        for input in inputs {
+            referenced.append(input.name)
+            referenced.append(input.layout)
+        }
+        var eventStringUsed = [Bool](repeating: false, count: stringObservations.count)
+        for i in 0..<eventKind.count {
+            let type = eventObjectType[i]
+            if type == ObjectType.searchTerm.rawValue || type == ObjectType.collection.rawValue {
+                if Int(eventObject[i]) < stringObservations.count { eventStringUsed[Int(eventObject[i])] = true }
+            }
+            if eventKind[i] == EventKind.shared.rawValue, eventDetail[i] != 0,
+                Int(eventDetail[i] - 1) < stringObservations.count
+            {
+                eventStringUsed[Int(eventDetail[i] - 1)] = true
+            }
+        }
+        for (i, used) in eventStringUsed.enumerated() where used { referenced.append(stringObservations[i]) }
+        let sortedStrings = Array(Set(referenced)).sorted()
+        var rowOf: [String: RowID] = [:]
+        rowOf.reserveCapacity(sortedStrings.count)
+        for (i, text) in sortedStrings.enumerated() { rowOf[text] = RowID(i) }
+        return SurvivingStrings(table: StringTable(sortedUnique: sortedStrings), rowOf: rowOf)
+    }
+
+    // MARK: - Canonical order
+
+    /// A table's canonical order: `order[row]` is the group at that row, `rank[group]` its row.
+    struct TableOrder {
+        var order: [Int]
+        var rank: [RowID]
+
+        /// Groups sorted by a content key.
+        init<K: Comparable>(count: Int, key: (Int) -> K) {
+            order = StoreBuilder.order(count: count, key: key)
+            rank = StoreBuilder.rank(order)
+        }
+    }
+
+    /// The canonical order of every table: by content, where string rows compare like the strings.
+    struct CanonicalOrders {
+        var account: TableOrder
+        var hashtag: TableOrder
+        var sound: TableOrder
+        var effect: TableOrder
+        var conversation: TableOrder
+        var video: TableOrder
+        var comment: TableOrder
+        var input: TableOrder
+
+        init(
+            groups: ObservationGroups, accounts: AccountAttributes, hashtags: HashtagAttributes,
+            sounds: SoundAttributes, videos: VideoAttributes, comments: CommentAttributes, inputs: [InputObservation],
+            strings: SurvivingStrings
+        ) {
+            account = TableOrder(count: groups.account.count) { g in
+                AccountOrderKey(
+                    username: accounts.history[g].first.map { strings.row($0.name) } ?? .none,
+                    numericID: accounts.numericID[g], secUID: strings.row(accounts.secUID[g]),
+                    donorKey: strings.row(accounts.donorKey[g]))
+            }
+            let accountRank = account.rank
+            hashtag = TableOrder(count: groups.hashtag.count) { g in
+                HashtagOrderKey(name: strings.row(hashtags.name[g]), tiktokID: hashtags.tiktokID[g])
+            }
+            sound = TableOrder(count: groups.sound.count) { g in
+                SoundOrderKey(tiktokID: sounds.tiktokID[g], title: strings.row(sounds.title[g]))
+            }
+            // Effects and group conversations are their TikTok ids, one group per id.
+            let effectGroups = groups.effect
+            effect = TableOrder(count: effectGroups.count) { g in effectGroups.value[g] }
+            let conversationGroups = groups.conversation
+            conversation = TableOrder(count: conversationGroups.count) { g in conversationGroups.value[g] }
+            video = TableOrder(count: groups.video.count) { g in
+                VideoOrderKey(
+                    tiktokID: videos.tiktokID[g], author: videos.author.pick(g, rank: accountRank),
+                    created: videos.created[g])
+            }
+            comment = TableOrder(count: groups.comment.count) { g in
+                CommentOrderKey(
+                    tiktokID: comments.tiktokID[g], author: comments.author.pick(g, rank: accountRank),
+                    time: comments.time[g], fingerprint: comments.fingerprint[g])
+            }
+            input = TableOrder(count: inputs.count) { g in InputOrderKey(sha256: inputs[g].sha256) }
+        }
+    }
+
+    /// Group indices sorted by a content key.
+    static func order<K: Comparable>(count: Int, key: (Int) -> K) -> [Int] {
+        let keys = (0..<count).map(key)
+        return (0..<count).sorted { keys[$0] < keys[$1] }
+    }
+
+    /// Inverse permutation: rank[group] = final row.
+    static func rank(_ order: [Int]) -> [RowID] {
+        var rank = [RowID](repeating: .none, count: order.count)
+        for (position, group) in order.enumerated() { rank[group] = RowID(position) }
+        return rank
+    }
+
+    // MARK: - Tables
+
+    static func accountTable(
+        _ attributes: AccountAttributes, orders: CanonicalOrders, strings: SurvivingStrings
+    ) -> AccountTable {
+        var accounts = AccountTable()
+        for g in orders.account.order {
+            let history = attributes.history[g]
+            accounts.username.append(history.first.map { strings.row($0.name) } ?? .none)
+            accounts.usernameSeen.append(history.first?.seen ?? 0)
+            let counts = attributes.counts[g]
+            accounts.followerCount.append(counts?.followers ?? unknownCount)
+            accounts.followingCount.append(counts?.following ?? unknownCount)
+            accounts.countsObserved.append(counts?.observed ?? 0)
+            accounts.numericID.append(attributes.numericID[g])
+            accounts.secUID.append(strings.row(attributes.secUID[g]))
+            accounts.nickname.append(strings.row(attributes.nickname[g]))
+            accounts.donorKey.append(strings.row(attributes.donorKey[g]))
+            accounts.flags.append(attributes.flags[g])
+            for alias in history.dropFirst() {
+                accounts.aliases.append(strings.row(alias.name))
+                accounts.aliasSeen.append(alias.seen)
+            }
+            accounts.aliasOffsets.append(UInt32(accounts.aliases.count))
+        }
+        return accounts
+    }
+
+    static func videoTable(_ attributes: VideoAttributes, orders: CanonicalOrders, strings: SurvivingStrings)
+        -> VideoTable
+    {
+        let accountRank = orders.account.rank
+        let hashtagRank = orders.hashtag.rank
+        let videoRank = orders.video.rank
+        var videos = VideoTable()
+        for g in orders.video.order {
+            videos.tiktokID.append(attributes.tiktokID[g])
+            videos.author.append(attributes.author.pick(g, rank: accountRank))
+            videos.created.append(attributes.created[g])
+            videos.caption.append(strings.row(attributes.caption[g]))
+            videos.sound.append(attributes.sound.pick(g, rank: orders.sound.rank))
+            videos.hashtags.append(contentsOf: Set(attributes.hashtags[g].map { hashtagRank[$0] }).sorted())
+            videos.hashtagOffsets.append(UInt32(videos.hashtags.count))
+            videos.mentions.append(contentsOf: Set(attributes.mentions[g].map { accountRank[$0] }).sorted())
+            videos.mentionOffsets.append(UInt32(videos.mentions.count))
+            let source = attributes.source.pick(g, rank: videoRank)
+            if source != .none {
+                videos.derivedRows.append(RowID(videos.tiktokID.count - 1))
+                videos.derivedSources.append(source)
+                videos.derivedKinds.append(attributes.derivation[g])
+            }
+        }
+        return videos
+    }
+
+    static func commentTable(_ attributes: CommentAttributes, orders: CanonicalOrders) -> CommentTable {
+        let accountRank = orders.account.rank
+        let videoRank = orders.video.rank
+        let commentRank = orders.comment.rank
+        var comments = CommentTable()
+        for g in orders.comment.order {
+            comments.tiktokID.append(attributes.tiktokID[g])
+            comments.author.append(attributes.author.pick(g, rank: accountRank))
+            comments.video.append(attributes.video.pick(g, rank: videoRank))
+            let parent = attributes.parent.pick(g, rank: commentRank)
+            let replyTo = attributes.replyTo.pick(g, rank: commentRank)
+            comments.parent.append(parent)
+            if replyTo != .none, replyTo != parent {
+                comments.replyRows.append(RowID(comments.parent.count - 1))
+                comments.replyTargets.append(replyTo)
+            }
+            comments.time.append(attributes.time[g])
+            comments.fingerprint.append(attributes.fingerprint[g])
+        }
+        return comments
+    }
+
+    static func inputTable(_ inputs: [InputObservation], orders: CanonicalOrders, strings: SurvivingStrings)
+        -> InputTable
+    {
+        var table = InputTable()
+        for g in orders.input.order {
+            let input = inputs[g]
+            table.name.append(strings.row(input.name))
+            table.sha256.append(contentsOf: input.sha256.count == 32 ? input.sha256 : [UInt8](repeating: 0, count: 32))
+            table.layout.append(strings.row(input.layout))
+            table.byteCount.append(input.byteCount)
+            table.eventCount.append(input.eventCount)
+        }
+        return table
+    }
+}

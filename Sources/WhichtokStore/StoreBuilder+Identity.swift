@@ -1,0 +1,254 @@
+import Dispatch
+
+extension StoreBuilder {
+
+    /// Observations → union-find roots. Strong keys always join: a TikTok id (`strongID`) and any
+    /// of `strongTexts` (each its own kind of key: secUID, donor key). A `weak` key (username,
+    /// name, title) joins unless that would put two different `exclusiveID`s in one group; weak
+    /// keys are applied in their sorted order, so the result never depends on observation order.
+    ///
+    /// No per-observation arrays and no dictionary of member lists: with those, comments (one
+    /// weak key each) were most of a HAR import's merge.
+    func resolve<Weak: Hashable & Comparable>(
+        count: Int, strongID: (Int) -> UInt64?, strongTexts: [(Int) -> String?] = [],
+        weak: (Int) -> Weak?, exclusiveID: (Int) -> UInt64?
+    ) -> [Int32] {
+        var sets = UnionFind(count: count)
+        var firstWithID = IDMap()
+        var firstWithText = [[String: Int32]](repeating: [:], count: strongTexts.count)
+        for i in 0..<count {
+            if let id = strongID(i) {
+                if let j = firstWithID.insertIfAbsent(id, UInt32(i)) { sets.union(Int32(i), Int32(j)) }
+            }
+            for (kind, text) in strongTexts.enumerated() {
+                guard let text = text(i) else { continue }
+                if let j = firstWithText[kind][text] {
+                    sets.union(Int32(i), j)
+                } else {
+                    firstWithText[kind][text] = Int32(i)
+                }
+            }
+        }
+        // Weak keys numbered in order of first appearance, their members listed in index order.
+        var weakNumber: [Weak: Int32] = [:]
+        weakNumber.reserveCapacity(count)
+        var weakKeys: [Weak] = []
+        var weakOf = [Int32](repeating: -1, count: count)
+        var memberCount: [Int32] = []
+        for i in 0..<count {
+            guard let name = weak(i) else { continue }
+            if let k = weakNumber[name] {
+                weakOf[i] = k
+                memberCount[Int(k)] += 1
+            } else {
+                weakNumber[name] = Int32(weakKeys.count)
+                weakOf[i] = Int32(weakKeys.count)
+                weakKeys.append(name)
+                memberCount.append(1)
+            }
+        }
+        // A key with one member joins nothing: only keys shared by several observations matter.
+        var shared = (0..<weakKeys.count).filter { memberCount[$0] > 1 }
+        guard !shared.isEmpty else { return (0..<count).map { sets.find(Int32($0)) } }
+        shared.sort { weakKeys[$0] < weakKeys[$1] }
+        var memberStart = [Int32](repeating: 0, count: weakKeys.count + 1)
+        for k in 0..<weakKeys.count { memberStart[k + 1] = memberStart[k] + (memberCount[k] > 1 ? memberCount[k] : 0) }
+        var members = [Int32](repeating: 0, count: Int(memberStart[weakKeys.count]))
+        var filled = memberStart
+        for i in 0..<count where weakOf[i] >= 0 && memberCount[Int(weakOf[i])] > 1 {
+            let k = Int(weakOf[i])
+            members[Int(filled[k])] = Int32(i)
+            filled[k] += 1
+        }
+        // The exclusive id of each root (at most one, by construction).
+        var rootID = [UInt64?](repeating: nil, count: count)
+        for i in 0..<count { if let id = exclusiveID(i) { rootID[Int(sets.find(Int32(i)))] = id } }
+        var idRoots: [(id: UInt64, root: Int32)] = []
+        var plainRoots: [Int32] = []
+        for k in shared {
+            idRoots.removeAll(keepingCapacity: true)
+            plainRoots.removeAll(keepingCapacity: true)
+            for member in members[Int(memberStart[k])..<Int(memberStart[k + 1])] {
+                let root = sets.find(member)
+                if let id = rootID[Int(root)] {
+                    if !idRoots.contains(where: { $0.root == root }) { idRoots.append((id, root)) }
+                } else if !plainRoots.contains(root) {
+                    plainRoots.append(root)
+                }
+            }
+            let target: Int32
+            if let smallest = idRoots.min(by: { $0.id < $1.id }) {
+                // With one id this is simply that account; with several, the smallest id takes the rest.
+                target = smallest.root
+            } else if let first = plainRoots.min() {
+                target = first
+            } else {
+                continue
+            }
+            for root in plainRoots where root != target {
+                sets.union(root, target)
+                let newRoot = sets.find(target)
+                if let id = rootID[Int(target)] ?? rootID[Int(root)] { rootID[Int(newRoot)] = id }
+            }
+        }
+        return (0..<count).map { sets.find(Int32($0)) }
+    }
+
+    func resolveHashtags() -> IdentityGroups {
+        IdentityGroups(
+            roots: resolve(
+                count: hashtagObservations.count,
+                strongID: { [hashtagObservations] i in hashtagObservations[i].tiktokID },
+                weak: { [hashtagObservations] i in hashtagObservations[i].name },
+                exclusiveID: { [hashtagObservations] i in hashtagObservations[i].tiktokID }))
+    }
+
+    func resolveSounds() -> IdentityGroups {
+        IdentityGroups(
+            roots: resolve(
+                count: soundObservations.count,
+                strongID: { [soundObservations] i in soundObservations[i].tiktokID },
+                weak: { [soundObservations] i in soundObservations[i].title },
+                exclusiveID: { [soundObservations] i in soundObservations[i].tiktokID }))
+    }
+
+    /// Runs `a` here and `b` on another core at the same time; returns both results.
+    static func inParallel<A: Sendable, B: Sendable>(_ a: @Sendable () -> A, _ b: @Sendable () -> B) -> (A, B) {
+        let results = ParallelResults<A, B>()
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            if part == 0 { results.first = a() } else { results.second = b() }
+        }
+        guard let first = results.first, let second = results.second else {
+            preconditionFailure("concurrentPerform returned before both parts ran")
+        }
+        return (first, second)
+    }
+
+    func resolveAccounts() -> [Int32] {
+        resolve(
+            count: accountObservations.count,
+            strongID: { [accountObservations] i in accountObservations[i].numericID },
+            strongTexts: [
+                { [accountObservations] i in accountObservations[i].secUID },
+                { [accountObservations] i in accountObservations[i].donorKey },
+            ],
+            weak: { [accountObservations] i in accountObservations[i].username },
+            exclusiveID: { [accountObservations] i in accountObservations[i].numericID })
+    }
+
+    func resolveVideos(accountGroup: [Int]) -> IdentityGroups {
+        var sets = UnionFind(count: videoObservations.count)
+        var byID = IDMap()
+        var byAuthorTime = IDMap()  // of videos with an id and an author
+        // Fields read by index: a copy of each observation (its caption and arrays retained and
+        // released) cost more than the lookups.
+        for i in videoObservations.indices {
+            let id = videoObservations[i].tiktokID
+            let author = videoObservations[i].author
+            guard id != 0 else { continue }
+            if let j = byID.insertIfAbsent(id, UInt32(i)) { sets.union(Int32(i), Int32(j)) }
+            if author >= 0 {
+                let key = UInt64(accountGroup[Int(author)]) << 32 | (id >> 32)
+                _ = byAuthorTime.insertIfAbsent(key, UInt32(i))
+            }
+        }
+        var ownPosts = IDMap()
+        for i in videoObservations.indices where videoObservations[i].tiktokID == 0 {
+            let author = videoObservations[i].author
+            guard author >= 0 else { continue }
+            let key = UInt64(accountGroup[Int(author)]) << 32 | UInt64(videoObservations[i].created)
+            if let j = byAuthorTime[key] {
+                sets.union(Int32(i), Int32(j))
+            } else if let j = ownPosts.insertIfAbsent(key, UInt32(i)) {
+                sets.union(Int32(i), Int32(j))
+            }
+        }
+        return IdentityGroups(roots: (0..<videoObservations.count).map { sets.find(Int32($0)) })
+    }
+
+    /// Comments: one TikTok id is one comment. Without an id (archives), a comment is known by its
+    /// author, time and text fingerprint, and joins a comment with an id that has the same three;
+    /// two different ids are never joined that way.
+    func resolveComments(accountGroup: [Int]) -> IdentityGroups {
+        IdentityGroups(
+            roots: resolve(
+                count: commentObservations.count,
+                strongID: { [commentObservations] i in
+                    commentObservations[i].tiktokID == 0 ? nil : commentObservations[i].tiktokID
+                },
+                weak: { [commentObservations] i -> CommentContentKey? in
+                    let comment = commentObservations[i]
+                    guard comment.author >= 0, comment.time != 0, comment.fingerprint != 0 else { return nil }
+                    return CommentContentKey(
+                        authorGroup: accountGroup[Int(comment.author)], time: comment.time,
+                        fingerprint: comment.fingerprint)
+                },
+                exclusiveID: { [commentObservations] i in
+                    commentObservations[i].tiktokID == 0 ? nil : commentObservations[i].tiktokID
+                }))
+    }
+}
+
+struct UnionFind {
+    var parent: [Int32]
+    init(count: Int) { parent = (0..<count).map { Int32($0) } }
+    mutating func find(_ x: Int32) -> Int32 {
+        var x = x
+        while parent[Int(x)] != x {
+            parent[Int(x)] = parent[Int(parent[Int(x)])]
+            x = parent[Int(x)]
+        }
+        return x
+    }
+    mutating func union(_ a: Int32, _ b: Int32) {
+        let ra = find(a)
+        let rb = find(b)
+        if ra == rb { return }
+        if ra < rb { parent[Int(rb)] = ra } else { parent[Int(ra)] = rb }
+    }
+}
+
+/// Which entity each observation of a table is: dense group numbers for union-find roots (or for
+/// plain values such as effect ids).
+struct IdentityGroups {
+    /// The group of each observation.
+    var group: [Int]
+    /// How many groups (entities) there are.
+    var count: Int
+    /// The value of each group, for groups made `byValue`.
+    var value: [UInt64] = []
+
+    /// Groups numbered in order of first appearance. Roots are observation indices (0..<count).
+    init(roots: [Int32]) {
+        var number = [Int32](repeating: -1, count: roots.count)
+        var next = 0
+        group = roots.map { root in
+            let r = Int(root)
+            guard r >= 0, r < number.count else { preconditionFailure("root outside the observations") }
+            if number[r] >= 0 { return Int(number[r]) }
+            number[r] = Int32(next)
+            next += 1
+            return next - 1
+        }
+        count = next
+    }
+
+    init(byValue values: [UInt64]) {
+        var number = IDMap()
+        var value: [UInt64] = []
+        group = values.map { v in
+            if let g = number.insertIfAbsent(v, UInt32(value.count)) { return Int(g) }
+            value.append(v)
+            return value.count - 1
+        }
+        count = value.count
+        self.value = value
+    }
+}
+
+/// The results of `StoreBuilder.inParallel`: each part writes only its own field, and both are
+/// read after `concurrentPerform` has returned.
+final class ParallelResults<A, B>: @unchecked Sendable {
+    var first: A?
+    var second: B?
+}

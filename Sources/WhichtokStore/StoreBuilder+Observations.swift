@@ -1,0 +1,241 @@
+extension StoreBuilder {
+    struct VideoObservation: Sendable {
+        var tiktokID: UInt64
+        var author: Int32
+        var created: UInt32
+        var caption: String?
+        var sound: Int32
+        var hashtags: [Int32]
+        var mentions: [Int32]
+        var createTime: UInt32 = 0
+        var derivedFrom: Int32 = -1
+        var derivation: UInt8 = 0
+    }
+    struct CommentObservation: Sendable {
+        var tiktokID: UInt64
+        var author: Int32
+        var video: Int32
+        var parent: Int32
+        var replyTo: Int32 = -1
+        var time: UInt32
+        var fingerprint: UInt64
+    }
+    /// A counter snapshot; `video` is a video observation.
+    struct CounterObservation: Sendable {
+        var video: Int32
+        var observed: UInt32
+        var values: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+        var exact: Bool
+    }
+    struct InputObservation: Sendable {
+        var name: String
+        var sha256: [UInt8]
+        var layout: String
+        var byteCount: UInt64
+        var eventCount: UInt64
+    }
+
+    /// The observation index of a row of the old store, -1 for none: the old store's rows are the
+    /// first observations of each table, in row order.
+    static func observationIndex(_ row: RowID) -> Int32 { row == .none ? -1 : Int32(truncatingIfNeeded: row) }
+
+    // MARK: - Adding rows
+
+    mutating func add(store: Store) {
+        let strings = store.strings
+        // Accounts, and one more observation per alias so renames stay joined.
+        let accounts = store.accounts
+        for row in 0..<accounts.count {
+            var account = ImportBatch.Account(
+                username: strings[accounts.username[row]],
+                numericID: accounts.numericID[row] == 0 ? nil : accounts.numericID[row],
+                secUID: strings[accounts.secUID[row]],
+                nickname: strings[accounts.nickname[row]],
+                flags: AccountFlags(rawValue: accounts.flags[row]),
+                donorKey: strings[accounts.donorKey[row]],
+                usernameSeen: accounts.usernameSeen[row])
+            account.followerCount = accounts.followerCount[row]
+            account.followingCount = accounts.followingCount[row]
+            account.countsObserved = accounts.countsObserved[row]
+            accountObservations.append(account)
+        }
+        for row in 0..<accounts.count {
+            for index in Int(accounts.aliasOffsets[row])..<Int(accounts.aliasOffsets[row + 1]) {
+                accountObservations.append(
+                    ImportBatch.Account(
+                        username: strings[accounts.aliases[index]],
+                        numericID: accounts.numericID[row] == 0 ? nil : accounts.numericID[row],
+                        secUID: strings[accounts.secUID[row]],
+                        donorKey: strings[accounts.donorKey[row]],
+                        usernameSeen: accounts.aliasSeen[index]))
+            }
+        }
+        let videos = store.videos
+        for row in 0..<videos.count {
+            videoObservations.append(
+                VideoObservation(
+                    tiktokID: videos.tiktokID[row],
+                    author: Self.observationIndex(videos.author[row]),
+                    created: videos.created[row],
+                    caption: strings[videos.caption[row]],
+                    sound: Self.observationIndex(videos.sound[row]),
+                    hashtags: videos.hashtags(of: RowID(row)).map { Int32($0) },
+                    mentions: videos.mentions(of: RowID(row)).map { Int32($0) },
+                    // The stored time is exact when it differs from what the id says.
+                    createTime: videos.tiktokID[row] != 0 && UInt64(videos.created[row]) != videos.tiktokID[row] >> 32
+                        ? videos.created[row] : 0,
+                    derivedFrom: Self.observationIndex(videos.derivedFrom(RowID(row))),
+                    derivation: videos.derivation(of: RowID(row)).rawValue))
+        }
+        let stats = store.videoStats
+        for row in 0..<stats.count {
+            counterObservations.append(
+                CounterObservation(
+                    video: Self.observationIndex(stats.video[row]), observed: stats.observed[row],
+                    values: (
+                        stats.plays[row], stats.likes[row], stats.comments[row], stats.shares[row],
+                        stats.saves[row], stats.reposts[row]
+                    ),
+                    exact: stats.flags[row] & VideoStatsTable.exactFlag != 0))
+        }
+        for row in 0..<store.hashtags.count {
+            let id = store.hashtags.tiktokID[row]
+            hashtagObservations.append(
+                ImportBatch.Hashtag(
+                    name: strings[store.hashtags.name[row]], tiktokID: id == 0 ? nil : id))
+        }
+        for row in 0..<store.sounds.count {
+            let id = store.sounds.tiktokID[row]
+            soundObservations.append(
+                ImportBatch.Sound(tiktokID: id == 0 ? nil : id, title: strings[store.sounds.title[row]]))
+        }
+        effectObservations.append(contentsOf: store.effects.tiktokID)
+        let comments = store.comments
+        for row in 0..<comments.count {
+            commentObservations.append(
+                CommentObservation(
+                    tiktokID: comments.tiktokID[row], author: Self.observationIndex(comments.author[row]),
+                    video: Self.observationIndex(comments.video[row]),
+                    parent: Self.observationIndex(comments.parent[row]),
+                    replyTo: Self.observationIndex(comments.replyTo(RowID(row))),
+                    time: comments.time[row], fingerprint: comments.fingerprint[row]))
+        }
+        conversationObservations.append(contentsOf: store.conversations.tiktokID)
+        stringObservations.append(contentsOf: strings.all)
+        for row in 0..<store.inputs.count {
+            inputObservations.append(
+                InputObservation(
+                    name: strings[store.inputs.name[row]] ?? "",
+                    sha256: store.inputs.sha256(of: RowID(row)),
+                    layout: strings[store.inputs.layout[row]] ?? "",
+                    byteCount: store.inputs.byteCount[row],
+                    eventCount: store.inputs.eventCount[row]))
+        }
+        let events = store.events
+        eventActor.append(contentsOf: events.actor)
+        eventKind.append(contentsOf: events.kind)
+        eventObjectType.append(contentsOf: events.objectType)
+        eventObject.append(contentsOf: events.object)
+        eventTime.append(contentsOf: events.time)
+        eventSource.append(contentsOf: events.source)
+        eventDetail.append(contentsOf: events.denseDetails)
+    }
+
+    /// `source`; returns where they start.
+    mutating func addRows(of batch: ImportBatch, source: UInt32) -> Bases {
+        let bases = Bases(
+            account: UInt32(accountObservations.count), video: UInt32(videoObservations.count),
+            hashtag: UInt32(hashtagObservations.count),
+            sound: UInt32(soundObservations.count), effect: UInt32(effectObservations.count),
+            comment: UInt32(commentObservations.count),
+            conversation: UInt32(conversationObservations.count), string: UInt32(stringObservations.count),
+            source: source)
+        let accountBase = Int32(bases.account)
+        let videoBase = Int32(bases.video)
+        let hashtagBase = Int32(bases.hashtag)
+        let soundBase = Int32(bases.sound)
+        let commentBase = Int32(bases.comment)
+
+        func shift(_ row: RowID, _ base: Int32) -> Int32 { row == .none ? -1 : base + Int32(truncatingIfNeeded: row) }
+        accountObservations.append(contentsOf: batch.accounts)
+        // Each other username (a rename) is one more observation of the same ids, after the batch's
+        // rows so that batch rows keep their offsets.
+        for account in batch.accounts {
+            for other in account.otherUsernames {
+                accountObservations.append(
+                    ImportBatch.Account(
+                        username: other.username, numericID: account.numericID, secUID: account.secUID,
+                        donorKey: account.donorKey, usernameSeen: other.seen))
+            }
+        }
+        for video in batch.videos {
+            videoObservations.append(
+                VideoObservation(
+                    tiktokID: video.tiktokID, author: shift(video.author, accountBase), created: video.created,
+                    caption: video.caption, sound: shift(video.sound, soundBase),
+                    hashtags: video.hashtags.map { shift($0, hashtagBase) },
+                    mentions: video.mentions.map { shift($0, accountBase) },
+                    createTime: video.createTime, derivedFrom: shift(video.derivedFrom, videoBase),
+                    derivation: video.derivation.rawValue))
+        }
+        for counters in batch.videoCounters {
+            counterObservations.append(
+                CounterObservation(
+                    video: shift(counters.video, videoBase), observed: counters.observed,
+                    values: (
+                        counters.plays, counters.likes, counters.comments, counters.shares, counters.saves,
+                        counters.reposts
+                    ),
+                    exact: counters.exact))
+        }
+        hashtagObservations.append(contentsOf: batch.hashtags)
+        soundObservations.append(contentsOf: batch.sounds)
+        effectObservations.append(contentsOf: batch.effects)
+        for comment in batch.comments {
+            commentObservations.append(
+                CommentObservation(
+                    tiktokID: comment.tiktokID ?? 0, author: shift(comment.author, accountBase),
+                    video: shift(comment.video, videoBase), parent: shift(comment.parent, commentBase),
+                    replyTo: shift(comment.replyTo, commentBase),
+                    time: comment.time, fingerprint: comment.textFingerprint))
+        }
+        conversationObservations.append(contentsOf: batch.conversations)
+        stringObservations.append(contentsOf: batch.strings)
+        return bases
+    }
+
+    /// Writes the events of `batch` at `start` of the columns, on the batch's bases.
+    static func fillEvents(of batch: ImportBatch, bases: Bases, at start: Int, into columns: EventColumns) {
+        let count = batch.eventCount
+        for i in 0..<count {
+            let kind = batch.eventKind[i]
+            let type = batch.eventObjectType[i]
+            let at = start + i
+            columns.actor[at] = batch.eventActor[i] &+ bases.account
+            columns.kind[at] = kind.rawValue
+            columns.objectType[at] = type.rawValue
+            let object = batch.eventObject[i]
+            switch type {
+            case .account: columns.object[at] = object &+ bases.account
+            case .video: columns.object[at] = object &+ bases.video
+            case .hashtag: columns.object[at] = object &+ bases.hashtag
+            case .sound: columns.object[at] = object &+ bases.sound
+            case .comment: columns.object[at] = object &+ bases.comment
+            case .conversation: columns.object[at] = object &+ bases.conversation
+            case .effect: columns.object[at] = object &+ bases.effect
+            case .searchTerm, .collection: columns.object[at] = object &+ bases.string
+            }
+            columns.time[at] = batch.eventTime[i]
+            columns.source[at] = bases.source
+            var detail = batch.eventDetail[i]
+            if kind == .shared, detail != 0 {
+                detail = detail &+ bases.string
+            } else if kind == .messaged, detail & EventDetail.fingerprintBit == 0 {
+                detail = detail &+ bases.video
+            } else if kind == .duetted || kind == .stitched, detail != .none {
+                detail = detail &+ bases.video
+            }
+            columns.detail[at] = detail
+        }
+    }
+}
