@@ -6,16 +6,23 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 bin=${FUZZ_BIN:-.build/fuzz/release}
 targets=("$@")
+report=$(mktemp)
+trap 'rm -f "$report"' EXIT
 [ ${#targets[@]} -gt 0 ] || targets=($(ls Fuzz/crashes 2>/dev/null))
 for target in "${targets[@]}"; do
     declare -A seen=()
     declare -A count=()
     for input in Fuzz/crashes/"$target"/*; do
         [ -f "$input" ] || continue
-        out=$("$bin/fuzz-$target" -runs=1 "$input" 2>&1)
-        message=$(printf '%s\n' "$out" | grep -m1 -E 'Swift runtime failure:|Fatal error:|ERROR: AddressSanitizer:|ERROR: libFuzzer:' |
-            sed -E 's/^\*\*\* //; s/ \*\*\*$//; s/==[0-9]+==//; s/ on address 0x[0-9a-f]+.*//')
-        frame=$(printf '%s\n' "$out" | grep -m1 -E '(Sources|Fuzz)/[^ ]+\.(swift|cpp|h):[0-9]+' -o)
+        # libFuzzer's report (its stack names a Swift trap as a frame `Swift runtime failure: …`);
+        # the Swift backtracer is off: under the address sanitizer it can hang.
+        SWIFT_BACKTRACE=enable=no timeout 120 "$bin/fuzz-$target" -runs=1 "$input" >"$report" 2>&1
+        message=""
+        for pattern in 'Swift runtime failure: [^/]*' 'Fatal error: .*' 'ERROR: AddressSanitizer: [a-z-]+' \
+            'ERROR: libFuzzer: [a-z -]+'; do
+            [ -n "$message" ] || message=$(grep -m1 -o -E "$pattern" "$report" | sed -E 's/ +$//')
+        done
+        frame=$(grep -m1 -o -E '(Sources|Fuzz)/[^ ]+\.(swift|cpp|h):[0-9]+' "$report")
         key="${message:-no failure when replayed} at ${frame:-?}"
         count[$key]=$(( ${count[$key]:-0} + 1 ))
         [ -n "${seen[$key]:-}" ] || seen[$key]=$input
