@@ -11,6 +11,9 @@ export SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=no}
 # Seeds from SampleArchives/, made anew each run (small: every list cut to a few elements).
 rm -rf Fuzz/work/seeds
 python3 Fuzz/seeds.py SampleArchives Fuzz/work/seeds
+# Scratch files of the targets (fuzz-store writes each input to a file there).
+export FUZZ_TMPDIR=$PWD/Fuzz/work/tmp
+mkdir -p "$FUZZ_TMPDIR"
 summary=()
 for target in "$@"; do
     corpus=Fuzz/work/corpus/$target
@@ -33,5 +36,6 @@ for target in "$@"; do
     echo "$line"
     summary+=("$line")
 done
+rm -rf "$FUZZ_TMPDIR"
 echo "== summary"
 printf '%s\n' "${summary[@]}"

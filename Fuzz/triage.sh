@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 bin=${FUZZ_BIN:-.build/fuzz/release}
 targets=("$@")
 report=$(mktemp)
-trap 'rm -f "$report"' EXIT
+export FUZZ_TMPDIR=$(mktemp -d)
+trap 'rm -rf "$report" "$FUZZ_TMPDIR"' EXIT
 [ ${#targets[@]} -gt 0 ] || targets=($(ls Fuzz/crashes 2>/dev/null))
 for target in "${targets[@]}"; do
     declare -A seen=()

@@ -102,8 +102,11 @@ func repairChecksums(_ file: inout [UInt8]) {
     put(xxh64(file[0..<56]), &file, 56)
 }
 
+/// The file each input is written to: in `FUZZ_TMPDIR` (Fuzz/run.sh sets it and empties it after the
+/// run), else /tmp. It is removed after each load, so after a crash it holds the crashing store with
+/// its checksums made right, which the real loader reads as it is.
 let path: String = {
-    let directory = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp"
+    let directory = getenv("FUZZ_TMPDIR").map { String(cString: $0) } ?? "/tmp"
     return "\(directory)/whichtok-fuzz-\(getpid()).store"
 }()
 
@@ -129,5 +132,6 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     } catch {
         _ = error.description
     }
+    unlink(path)
     return 0
 }
