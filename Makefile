@@ -17,7 +17,7 @@ PY_TEST_PKGS := "networkx>=3.6" igraph scipy
 
 # Style: swift format with .swift-format at the top. 4 spaces (the tree already used them, and deep
 # closures in graph code stay readable) and 120 columns (long argument lists of the C shims fit on one line).
-.PHONY: all build lint demo test help-texts bench bench-graph bench-export bench-har bench-exposure deps test-deps sample clean
+.PHONY: all build lint demo test help-texts bench bench-graph bench-export bench-har bench-exposure deps test-deps fuzz sample clean
 
 all: build
 
@@ -64,6 +64,23 @@ help-texts:
 	$(SWIFT) build --build-tests
 	rm -f Tests/WhichtokCLITests/HelpTexts/*.txt
 	WHICHTOK_UPDATE_HELP=1 $(SWIFT) test --skip-build --filter HelpTextTests
+
+# Fuzzing (Fuzz/README.md): builds the libFuzzer targets (only when WHICHTOK_FUZZ=1, into their own
+# build folder, with the fuzzer and address sanitizers of the Swift toolchain) and runs each for
+# FUZZ_SECONDS, one after the other. Crashes go to Fuzz/crashes/TARGET/. python3 makes the seeds.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= json txt har html store
+FUZZ_PKGS    := python3
+# swiftc keeps only the last -sanitize= it is given, so SwiftPM's `--sanitize=fuzzer --sanitize=address`
+# would leave the Swift code without the fuzzer's coverage: SwiftPM gets --sanitize=fuzzer (it then
+# links libFuzzer's main), swiftc both at once after it, and clang address besides.
+FUZZ_SANITIZE := --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=address -Xcxx -fsanitize=address
+fuzz: deps
+	@dpkg -s $(FUZZ_PKGS) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(FUZZ_PKGS); }
+	for t in $(FUZZ_TARGETS); do WHICHTOK_FUZZ=1 $(SWIFT) build --scratch-path .build/fuzz -c release \
+	  $(FUZZ_SANITIZE) --product fuzz-$$t || exit 1; done
+	bash Fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 # Regenerates SampleArchives/ (see SampleArchives/README.md).
 sample: build

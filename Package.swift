@@ -82,3 +82,19 @@ let package = Package(
     ],
     cxxLanguageStandard: .cxx17
 )
+
+// libFuzzer targets, only when `make fuzz` asks for them (WHICHTOK_FUZZ=1): `swift build`, the
+// tests and CI never see them. Each is built with `--sanitize=fuzzer --sanitize=address`, which
+// gives it libFuzzer's `main`; see Fuzz/README.md.
+if Context.environment["WHICHTOK_FUZZ"] == "1" {
+    package.targets += [
+        .target(
+            name: "FuzzSupport", dependencies: ["WhichtokImport", "WhichtokStore"], path: "Fuzz/Sources/FuzzSupport")
+    ]
+    for name in ["fuzz-json", "fuzz-txt", "fuzz-har", "fuzz-html", "fuzz-store"] {
+        package.targets.append(
+            .executableTarget(
+                name: name, dependencies: ["FuzzSupport", "WhichtokImport", "WhichtokStore"],
+                path: "Fuzz/Sources/\(name)"))
+    }
+}

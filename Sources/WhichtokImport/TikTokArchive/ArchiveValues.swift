@@ -204,7 +204,10 @@ enum ArchiveDate {
         guard let value = ArchiveBytes.parseID(bytes) else { return .placeholder }  // all zeros
         switch bytes.count {
         case ...10: return value <= UInt64(UInt32.max) ? .time(UInt32(value)) : .invalid
-        case 12...13: return .time(UInt32(value / 1000))
+        case 12...13:
+            // 13 digits of milliseconds can pass 2106 (UInt32 seconds): invalid, like 10 digits past it.
+            let seconds = value / 1000
+            return seconds <= UInt64(UInt32.max) ? .time(UInt32(seconds)) : .invalid
         default: return .invalid
         }
     }

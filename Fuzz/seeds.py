@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Seed corpora for the fuzz targets, made from SampleArchives/ (see Fuzz/README.md).
+
+Writes OUT/<target>/ for json, txt, har and html: the archives' JSON and TXT entries with every list
+cut to a few elements (small seeds mutate faster, and the fuzzer's inputs stay under -max_len), one
+small HAR per entry of each web capture, and the decoded bodies of the captures (JSON bodies for
+json, HTML pages for html). Usage: seeds.py SAMPLE_DIR OUT_DIR
+"""
+import base64
+import hashlib
+import io
+import json
+import os
+import re
+import sys
+import tarfile
+import zipfile
+
+KEEP = 3          # list elements kept in a cut-down JSON seed
+TXT_LINES = 40    # lines kept of a TXT seed
+MAX_SEED = 60000  # bytes; larger seeds are left out (make fuzz runs with -max_len=65536)
+
+
+def cut(value):
+    if isinstance(value, list):
+        return [cut(v) for v in value[:KEEP]]
+    if isinstance(value, dict):
+        return {k: cut(v) for k, v in value.items()}
+    return value
+
+
+def save(out, target, data):
+    if not data or len(data) > MAX_SEED:
+        return
+    folder = os.path.join(out, target)
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, hashlib.sha1(data).hexdigest()), "wb") as f:
+        f.write(data)
+
+
+def txt_names():
+    """The file names fuzz-txt picks from with its first byte, read from its source."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    source = open(os.path.join(here, "Sources", "fuzz-txt", "FuzzTXT.swift"), encoding="utf-8").read()
+    block = re.search(r"let names = \[(.*?)\]", source, re.S).group(1)
+    return re.findall(r'"([^"]*)"', block)
+
+
+def entries(path):
+    """(name, bytes) of every file in a folder (archives in it opened) or an archive."""
+    if os.path.isdir(path):
+        for folder, _, files in sorted(os.walk(path)):
+            for name in sorted(files):
+                yield from entries(os.path.join(folder, name))
+    elif zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            for info in archive.infolist():
+                if not info.is_dir():
+                    yield info.filename, archive.read(info)
+    elif tarfile.is_tarfile(path):
+        with tarfile.open(path) as archive:
+            for member in archive.getmembers():
+                if member.isfile():
+                    yield member.name, archive.extractfile(member).read()
+    else:
+        yield os.path.basename(path), open(path, "rb").read()
+
+
+def har_seeds(out, data):
+    start = data.find(b"{")
+    try:
+        har = json.loads(data[start:])
+    except ValueError:
+        return
+    log = har.get("log", {})
+    for entry in log.get("entries", []):
+        one = {"log": {"version": log.get("version", "1.2"), "creator": log.get("creator"), "entries": [entry]}}
+        save(out, "har", json.dumps(one).encode())
+        content = entry.get("response", {}).get("content", {})
+        text = content.get("text")
+        if not isinstance(text, str):
+            continue
+        body = base64.b64decode(text) if content.get("encoding") == "base64" else text.encode()
+        mime = content.get("mimeType", "")
+        if "html" in mime:
+            save(out, "html", body)
+        elif "json" in mime:
+            try:
+                save(out, "json", json.dumps(cut(json.loads(body))).encode())
+            except ValueError:
+                pass
+
+
+def main():
+    sample, out = sys.argv[1], sys.argv[2]
+    names = {name.lower(): index for index, name in enumerate(txt_names())}
+    for entry, data in entries(sample):
+        lower = os.path.basename(entry).lower()
+        if lower.endswith(".json"):
+            try:
+                document = json.loads(data)
+            except ValueError:
+                continue
+            save(out, "json", json.dumps(cut(document), indent=1).encode())
+        elif lower.endswith(".txt"):
+            index = names.get(lower[:-4])
+            if index is not None:
+                save(out, "txt", bytes([index]) + b"\n".join(data.split(b"\n")[:TXT_LINES]))
+        elif lower.endswith(".har"):
+            har_seeds(out, data)
+        elif lower.endswith((".html", ".htm")):
+            save(out, "html", data)
+
+
+if __name__ == "__main__":
+    main()
