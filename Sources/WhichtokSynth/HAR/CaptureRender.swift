@@ -418,42 +418,42 @@ struct CaptureRender {
     }
 
     private func challengeDetail(_ tag: SynthWorld.Hashtag) -> [UInt8] {
-        var w = BodyWriter()
-        w.object { w in
-            w.key("challengeInfo")
-            w.object { w in
-                w.key("challenge")
-                w.object { w in
-                    w.field("id", id: tag.id)
-                    w.field("title", tag.name)
-                    w.field("desc", "")
-                    w.field("isCommerce", false)
-                }
-                w.key("stats")
-                w.object { w in
-                    w.field("videoCount", 120)
-                    w.field("viewCount", 1_200_000)
-                }
-            }
-            w.field("statusCode", 0)
+        detailBody(info: "challengeInfo", entity: "challenge") { w in
+            w.field("id", id: tag.id)
+            w.field("title", tag.name)
+            w.field("desc", "")
+            w.field("isCommerce", false)
+        } stats: { w in
+            w.field("videoCount", 120)
+            w.field("viewCount", 1_200_000)
         }
-        return w.bytes
     }
 
     private func musicDetail(_ sound: SynthWorld.Sound) -> [UInt8] {
+        detailBody(info: "musicInfo", entity: "music") { w in
+            w.field("id", id: sound.id)
+            w.field("title", sound.title)
+            w.field("playUrl", "")
+            w.field("original", false)
+        } stats: { w in
+            w.field("videoCount", 40)
+        }
+    }
+
+    /// `{info: {entity: {…}, "stats": {…}}, "statusCode": 0}`: the envelope the challenge and music
+    /// detail endpoints share, so the two differ only in their names and fields.
+    private func detailBody(
+        info: StaticString, entity: StaticString, fields: (inout BodyWriter) -> Void,
+        stats: (inout BodyWriter) -> Void
+    ) -> [UInt8] {
         var w = BodyWriter()
         w.object { w in
-            w.key("musicInfo")
+            w.key(info)
             w.object { w in
-                w.key("music")
-                w.object { w in
-                    w.field("id", id: sound.id)
-                    w.field("title", sound.title)
-                    w.field("playUrl", "")
-                    w.field("original", false)
-                }
+                w.key(entity)
+                w.object(fields)
                 w.key("stats")
-                w.object { $0.field("videoCount", 40) }
+                w.object(stats)
             }
             w.field("statusCode", 0)
         }
