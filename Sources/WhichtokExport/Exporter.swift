@@ -77,6 +77,27 @@ package enum Exporter {
     @discardableResult
     package static func writeCSV(_ document: ExportDocument, toFolder path: String) throws(ExportError) -> ExportResult
     {
+        var buffer = ValueBuffer()
+        let files = try writeFilePair(
+            inFolder: path, names: ("nodes.csv", "edges.csv"), buffer: &buffer,
+            { CSVWriter.writeNodes(document, to: &$0, buffer: &$1) },
+            { CSVWriter.writeEdges(document, to: &$0, buffer: &$1) })
+        return ExportResult(
+            nodes: document.graph.nodeCount, edges: document.graph.edgeCount,
+            removedCharacters: buffer.removedCharacters,
+            files: files, dynamicIgnored: false)
+    }
+
+    /// Writes two files named `names` into the folder `path` (created when missing), the first with
+    /// `writeFirst` and the second with `writeSecond`; returns their paths.
+    ///
+    /// Both files are complete before either replaces an old one, so a failed write never leaves a
+    /// new `nodes.csv` beside an old `edges.csv` (or donors beside old periods).
+    static func writeFilePair(
+        inFolder path: String, names: (String, String), buffer: inout ValueBuffer,
+        _ writeFirst: (inout ByteSink, inout ValueBuffer) -> Void,
+        _ writeSecond: (inout ByteSink, inout ValueBuffer) -> Void
+    ) throws(ExportError) -> [String] {
         if !OutputFile.isDirectory(path) {
             var info = stat()
             if stat(path, &info) == 0 {
@@ -88,29 +109,25 @@ package enum Exporter {
             }
         }
         let folder = path.hasSuffix("/") ? path : path + "/"
-        let nodesPath = folder + "nodes.csv"
-        let edgesPath = folder + "edges.csv"
-        let nodesFile = try OutputFile(path: nodesPath)
-        let edgesFile = try OutputFile(path: edgesPath)
-        var buffer = ValueBuffer()
-        var nodes = ByteSink(descriptor: nodesFile.descriptor)
-        CSVWriter.writeNodes(document, to: &nodes, buffer: &buffer)
-        nodes.flush()
-        guard !nodes.failed else {
-            throw ExportError(.writeFailed, path: nodesPath, message: "write failed (\(nodes.errorText))")
+        let firstPath = folder + names.0
+        let secondPath = folder + names.1
+        let firstFile = try OutputFile(path: firstPath)
+        let secondFile = try OutputFile(path: secondPath)
+        var first = ByteSink(descriptor: firstFile.descriptor)
+        writeFirst(&first, &buffer)
+        first.flush()
+        guard !first.failed else {
+            throw ExportError(.writeFailed, path: firstPath, message: "write failed (\(first.errorText))")
         }
-        var edges = ByteSink(descriptor: edgesFile.descriptor)
-        CSVWriter.writeEdges(document, to: &edges, buffer: &buffer)
-        edges.flush()
-        guard !edges.failed else {
-            throw ExportError(.writeFailed, path: edgesPath, message: "write failed (\(edges.errorText))")
+        var second = ByteSink(descriptor: secondFile.descriptor)
+        writeSecond(&second, &buffer)
+        second.flush()
+        guard !second.failed else {
+            throw ExportError(.writeFailed, path: secondPath, message: "write failed (\(second.errorText))")
         }
-        try nodesFile.commit()
-        try edgesFile.commit()
-        return ExportResult(
-            nodes: document.graph.nodeCount, edges: document.graph.edgeCount,
-            removedCharacters: buffer.removedCharacters,
-            files: [nodesPath, edgesPath], dynamicIgnored: false)
+        try firstFile.commit()
+        try secondFile.commit()
+        return [firstPath, secondPath]
     }
 
     /// Runs `body` with an XML writer on the output, then commits it (or removes it on failure).

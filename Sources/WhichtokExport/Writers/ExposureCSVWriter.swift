@@ -122,36 +122,10 @@ extension Exporter {
     package static func writeExposureCSV(_ exposure: Exposure, store: Store, toFolder path: String) throws(ExportError)
         -> [String]
     {
-        if !OutputFile.isDirectory(path) {
-            var info = stat()
-            if stat(path, &info) == 0 {
-                throw ExportError(.cannotCreate, path: path, message: "exists and is not a folder")
-            }
-            if mkdir(path, 0o755) != 0 {
-                throw ExportError(
-                    .cannotCreate, path: path, message: "cannot create the folder (\(OutputFile.lastError()))")
-            }
-        }
-        let folder = path.hasSuffix("/") ? path : path + "/"
-        let donorsPath = folder + "donors.csv"
-        let periodsPath = folder + "donor_periods.csv"
-        let donorsFile = try OutputFile(path: donorsPath)
-        let periodsFile = try OutputFile(path: periodsPath)
         var buffer = ValueBuffer()
-        var donors = ByteSink(descriptor: donorsFile.descriptor)
-        ExposureCSVWriter.writeDonors(exposure, store: store, to: &donors, buffer: &buffer)
-        donors.flush()
-        guard !donors.failed else {
-            throw ExportError(.writeFailed, path: donorsPath, message: "write failed (\(donors.errorText))")
-        }
-        var periods = ByteSink(descriptor: periodsFile.descriptor)
-        ExposureCSVWriter.writePeriods(exposure, store: store, to: &periods, buffer: &buffer)
-        periods.flush()
-        guard !periods.failed else {
-            throw ExportError(.writeFailed, path: periodsPath, message: "write failed (\(periods.errorText))")
-        }
-        try donorsFile.commit()
-        try periodsFile.commit()
-        return [donorsPath, periodsPath]
+        return try writeFilePair(
+            inFolder: path, names: ("donors.csv", "donor_periods.csv"), buffer: &buffer,
+            { ExposureCSVWriter.writeDonors(exposure, store: store, to: &$0, buffer: &$1) },
+            { ExposureCSVWriter.writePeriods(exposure, store: store, to: &$0, buffer: &$1) })
     }
 }

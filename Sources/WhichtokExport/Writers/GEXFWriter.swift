@@ -81,13 +81,7 @@ enum GEXFWriter {
         var sink = xml
         for u in 0..<graph.nodeCount {
             if xml.failed { return }
-            xml.startElement("node")
-            buffer.reset()
-            buffer.append("n")
-            buffer.append(integer: u)
-            xml.attribute("id", &buffer)
-            buffer.reset()
-            _ = document.labels.write(u, into: &buffer)
+            xml.startNode(u, of: document, labelInto: &buffer)
             xml.attribute("label", &buffer)
             if fast {
                 raw.begin(depth: 4, parentStartTagOpen: true)

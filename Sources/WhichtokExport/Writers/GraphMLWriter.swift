@@ -54,13 +54,7 @@ enum GraphMLWriter {
         var sink = xml
         for u in 0..<graph.nodeCount {
             if xml.failed { return }
-            xml.startElement("node")
-            buffer.reset()
-            buffer.append("n")
-            buffer.append(integer: u)
-            xml.attribute("id", &buffer)
-            buffer.reset()
-            _ = document.labels.write(u, into: &buffer)
+            xml.startNode(u, of: document, labelInto: &buffer)
             data("v_label", &buffer, &sink)
             if fast {
                 raw.begin(depth: 3, parentStartTagOpen: false)

@@ -85,25 +85,7 @@ package enum AnalysisJSON {
         w.field("largest_component", analysis.components.sizes.first ?? 0)
         w.key("parameters")
         w.beginObject()
-        w.key("since")
-        if let since = p.since { w.uint(UInt64(since)) } else { w.null() }
-        w.key("until")
-        if let until = p.until { w.uint(UInt64(until)) } else { w.null() }
-        w.key("kinds")
-        if let kinds = p.kinds {
-            w.beginArray()
-            for kind in kinds { w.string(kind.name) }
-            w.endArray()
-        } else {
-            w.null()
-        }
-        w.field("min_weight", Double(p.minWeight))
-        w.field("min_degree", p.minDegree)
-        w.field("largest_component_only", p.largestComponentOnly)
-        for (name, value) in p.settings {
-            w.key(name)
-            w.string(value)
-        }
+        p.writeFields(to: &w)
         w.endObject()
         w.endObject()
     }
@@ -191,5 +173,34 @@ package enum AnalysisJSON {
             w.endObject()
         }
         w.endArray()
+    }
+}
+
+extension GraphParameters {
+    /// Writes the options a graph was built with as fields of the open JSON object: `since`, `until`,
+    /// `kinds`, `min_weight`, `min_degree`, `largest_component_only`, then the builder's own settings.
+    ///
+    /// `analyze --json` nests them under `"parameters"` and `exposure --json` puts them beside the
+    /// graph's size; one writer keeps the two documents' keys and number forms the same.
+    func writeFields(to w: inout JSONWriter) {
+        w.key("since")
+        if let since { w.uint(UInt64(since)) } else { w.null() }
+        w.key("until")
+        if let until { w.uint(UInt64(until)) } else { w.null() }
+        w.key("kinds")
+        if let kinds {
+            w.beginArray()
+            for kind in kinds { w.string(kind.name) }
+            w.endArray()
+        } else {
+            w.null()
+        }
+        w.field("min_weight", Double(minWeight))
+        w.field("min_degree", minDegree)
+        w.field("largest_component_only", largestComponentOnly)
+        for (name, value) in settings {
+            w.key(name)
+            w.string(value)
+        }
     }
 }

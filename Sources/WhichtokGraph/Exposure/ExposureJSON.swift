@@ -100,25 +100,7 @@ package enum ExposureJSON {
         w.field("directed", graph.isDirected)
         w.field("nodes", graph.nodeCount)
         w.field("edges", graph.edgeCount)
-        w.key("since")
-        if let since = p.since { w.uint(UInt64(since)) } else { w.null() }
-        w.key("until")
-        if let until = p.until { w.uint(UInt64(until)) } else { w.null() }
-        w.key("kinds")
-        if let kinds = p.kinds {
-            w.beginArray()
-            for kind in kinds { w.string(kind.name) }
-            w.endArray()
-        } else {
-            w.null()
-        }
-        w.field("min_weight", Double(p.minWeight))
-        w.field("min_degree", p.minDegree)
-        w.field("largest_component_only", p.largestComponentOnly)
-        for (name, value) in p.settings {
-            w.key(name)
-            w.string(value)
-        }
+        p.writeFields(to: &w)
         w.endObject()
         let l = analysis.leiden.parameters
         w.key("algorithm")

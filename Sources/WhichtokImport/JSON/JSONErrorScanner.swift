@@ -232,28 +232,7 @@ enum JSONErrorScanner {
     /// Length of the well-formed UTF-8 sequence starting with the non-ASCII byte at `i`, or nil
     /// (overlong forms, surrogates, code points past U+10FFFF, truncation).
     private static func utf8SequenceLength(_ bytes: Span<UInt8>, _ i: Int) -> Int? {
-        let lead = bytes[i]
-        let length: Int
-        var low: UInt8 = 0x80
-        var high: UInt8 = 0xBF
-        switch lead {
-        case 0xC2...0xDF: length = 2
-        case 0xE0:
-            length = 3
-            low = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED:
-            length = 3
-            high = 0x9F
-        case 0xF0:
-            length = 4
-            low = 0x90
-        case 0xF1...0xF3: length = 4
-        case 0xF4:
-            length = 4
-            high = 0x8F
-        default: return nil
-        }
+        guard let (length, low, high) = UTF8Validation.sequence(lead: bytes[i]) else { return nil }
         guard i + length <= bytes.count else { return nil }
         guard (low...high).contains(bytes[i + 1]) else { return nil }
         for k in 2..<length where !(0x80...0xBF).contains(bytes[i + k]) {
