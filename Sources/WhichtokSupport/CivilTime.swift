@@ -49,6 +49,7 @@ package struct CivilTime: Hashable, Sendable {
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (`days_from_civil`): negative before 1970.
     /// `month` must be 1...12; `day` is not checked against the month (see `daysInMonth`).
+    @inlinable
     package static func days(year: Int, month: Int, day: Int) -> Int {
         // The year is counted from March, so that the leap day is the last day of its year.
         let y = month <= 2 ? year - 1 : year
@@ -60,6 +61,7 @@ package struct CivilTime: Hashable, Sendable {
     }
 
     /// The proleptic Gregorian date of a day number, days since 1970-01-01 (`civil_from_days`).
+    @inlinable
     package static func date(days: Int) -> (year: Int, month: Int, day: Int) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097

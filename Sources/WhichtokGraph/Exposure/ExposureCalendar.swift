@@ -1,3 +1,5 @@
+import WhichtokSupport
+
 /// The calendar periods exposure is measured over: UTC weeks (Monday to Sunday), months and quarters.
 package enum ExposurePeriod: String, CaseIterable, Sendable, Hashable {
     case week, month, quarter
@@ -8,8 +10,8 @@ package enum ExposurePeriod: String, CaseIterable, Sendable, Hashable {
 ///
 /// A period is a dense `Int32` number, so per-event work is integer arithmetic only: weeks count from
 /// the Monday before 1970-01-01 (a Thursday), months are `12 · year + month − 1`, quarters
-/// `4 · year + quarter − 1`. Days are converted with Howard Hinnant's `civil_from_days` and
-/// `days_from_civil` (proleptic Gregorian), which need no tables and no time-zone database.
+/// `4 · year + quarter − 1`. Days are converted by `CivilTime` (proleptic Gregorian, no tables and no
+/// time-zone database).
 package enum ExposureCalendar {
     /// The period of a time (UTC seconds since 1970; the caller leaves out 0, the unknown time).
     @inline(__always)
@@ -64,29 +66,15 @@ package enum ExposureCalendar {
         return padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2)
     }
 
-    /// (year, month 1–12, day 1–31) of a day number (`civil_from_days`).
+    /// (year, month 1–12, day 1–31) of a day number: the shared civil-date codec.
     @inline(__always)
     static func civil(days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        let date = CivilTime.date(days: days)
+        return (date.year, date.month, date.day)
     }
 
-    /// The day number of a calendar date (`days_from_civil`).
-    static func days(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
+    /// The day number of a calendar date: the shared civil-date codec.
+    static func days(year: Int, month: Int, day: Int) -> Int { CivilTime.days(year: year, month: month, day: day) }
 
     private static func padded(_ value: Int, _ width: Int) -> String {
         let text = String(value)
