@@ -78,3 +78,19 @@ struct SharedBuffer<Element>: @unchecked Sendable {
         nonmutating set { base.unsafelyUnwrapped[i] = newValue }
     }
 }
+
+/// Wall-clock time of named phases, in the order they ran (for `--timings` outputs).
+package struct PhaseClock {
+    /// Each phase's name and its duration in seconds.
+    package private(set) var phases: [(String, Double)] = []
+
+    package init() {}
+
+    /// Runs `body` as the phase `name` and records how long it took.
+    package mutating func time<T>(_ name: String, _ body: () throws -> T) rethrows -> T {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let result = try body()
+        phases.append((name, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
+        return result
+    }
+}

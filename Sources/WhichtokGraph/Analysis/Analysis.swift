@@ -57,37 +57,31 @@ package struct Analysis: Sendable {
 
     /// Runs the analysis. `store` (when the graph came from one) provides community profiles.
     package init(_ graph: Graph, store: Store? = nil, options: AnalysisOptions = AnalysisOptions()) {
-        var timings: [(String, Double)] = []
-        func timed<T>(_ name: String, _ body: () -> T) -> T {
-            let start = DispatchTime.now().uptimeNanoseconds
-            let result = body()
-            timings.append((name, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
-            return result
-        }
+        var clock = PhaseClock()
         self.graph = graph
         self.options = options
-        components = timed("components") { Components(graph) }
-        degrees = timed("degrees") { Degrees(graph) }
-        pageRank = timed("pagerank") { PageRank(graph, parameters: options.pageRank) }
-        let leiden = timed("leiden") { Leiden(graph, parameters: options.leiden) }
+        components = clock.time("components") { Components(graph) }
+        degrees = clock.time("degrees") { Degrees(graph) }
+        pageRank = clock.time("pagerank") { PageRank(graph, parameters: options.pageRank) }
+        let leiden = clock.time("leiden") { Leiden(graph, parameters: options.leiden) }
         self.leiden = leiden
-        modularity = timed("modularity") { Modularity.of(graph, membership: leiden.membership) }
-        communities = timed("communities") {
+        modularity = clock.time("modularity") { Modularity.of(graph, membership: leiden.membership) }
+        communities = clock.time("communities") {
             CommunityStatistics(graph, membership: leiden.membership, mixingLimit: options.mixingLimit)
         }
-        roles = timed("roles") { NodeRoles(graph, membership: leiden.membership) }
-        cores = timed("cores") { CoreDecomposition(graph) }
-        clustering = timed("clustering") { LocalClustering(graph) }
+        roles = clock.time("roles") { NodeRoles(graph, membership: leiden.membership) }
+        cores = clock.time("cores") { CoreDecomposition(graph) }
+        clustering = clock.time("clustering") { LocalClustering(graph) }
         betweenness = options.betweenness.map { parameters in
-            timed("betweenness") { Betweenness(graph, parameters: parameters) }
+            clock.time("betweenness") { Betweenness(graph, parameters: parameters) }
         }
         let rank = pageRank.rank
-        profiles = timed("profiles") {
+        profiles = clock.time("profiles") {
             Analysis.profiles(
                 graph, membership: leiden.membership, count: leiden.communityCount, pageRank: rank, store: store,
                 options: options)
         }
-        self.timings = timings
+        self.timings = clock.phases
     }
 
     /// Community profiles: central members by PageRank; top hashtags, sounds and authors of the

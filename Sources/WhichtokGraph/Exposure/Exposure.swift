@@ -86,19 +86,13 @@ package struct Exposure: Sendable {
     /// Measures every donor's exposure over the communities `membership` (per node of `graph`, each
     /// below `communityCount`).
     init(graph: Graph, membership: [UInt32], communityCount: Int, store: Store, options: ExposureOptions) {
-        var timings: [(String, Double)] = []
-        func timed<T>(_ name: String, _ body: () -> T) -> T {
-            let start = DispatchTime.now().uptimeNanoseconds
-            let result = body()
-            timings.append((name, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
-            return result
-        }
+        var clock = PhaseClock()
         self.options = options
         let kinds = options.kinds.sorted()
         self.kinds = kinds
         let nicheCount = communityCount
         self.nicheCount = nicheCount
-        let evidence = timed("evidence") {
+        let evidence = clock.time("evidence") {
             NicheEvidence(
                 graph: graph, membership: membership, communityCount: nicheCount, store: store,
                 voteWeights: options.voteWeights)
@@ -113,7 +107,7 @@ package struct Exposure: Sendable {
             slot[row] = Int32(donorRows.count)
             donorRows.append(RowID(row))
         }
-        let (offsets, eventIndex) = timed("group") { () -> ([Int], [UInt32]) in
+        let (offsets, eventIndex) = clock.time("group") { () -> ([Int], [UInt32]) in
             var offsets = [Int](repeating: 0, count: donorRows.count + 1)
             for actor in events.actor where Int(actor) < slot.count && slot[Int(actor)] >= 0 {
                 offsets[Int(slot[Int(actor)]) + 1] += 1
@@ -138,7 +132,7 @@ package struct Exposure: Sendable {
         var totalEvents = 0
         var donors: [DonorExposure] = []
         donors.reserveCapacity(donorRows.count)
-        timed("donors") {
+        clock.time("donors") {
             var scratch = NicheEvidence.Scratch(evidence)
             var nicheEvents = [Int](repeating: 0, count: nicheCount)
             var touchedNiches: [UInt32] = []
@@ -189,8 +183,8 @@ package struct Exposure: Sendable {
         self.donors = donors
         self.events = totalEvents
         self.assignedByRule = assignedByRule
-        niches = timed("closure") { NicheClosure.of(donors: donors, nicheCount: nicheCount) }
-        self.timings = timings
+        niches = clock.time("closure") { NicheClosure.of(donors: donors, nicheCount: nicheCount) }
+        self.timings = clock.phases
     }
 
     /// Periods from `period << 32 | niche` keys (`.max` for an unassigned event), in time order.
