@@ -12,7 +12,7 @@ import WhichtokStore
 /// `whichtok scrape`: collect pages and API answers politely into a HAR file, then optionally import it.
 struct ScrapeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "scrape",
+        commandName: "web",
         abstract: "Collect TikTok profiles, posts, comments and follow lists politely into a HAR file.",
         usage: """
             whichtok scrape user NAME... [--posts N] [--comments N] [--replies] [--followers N] [--following N] --har OUT.har
@@ -318,7 +318,7 @@ struct ScrapeCommand: ParsableCommand {
     }
 
     /// SIGINT and SIGTERM cancel the run (the HAR stays complete); a second one ends the process.
-    private static func catchInterrupts(_ cancellation: Cancellation) -> [any DispatchSourceSignal] {
+    static func catchInterrupts(_ cancellation: Cancellation) -> [any DispatchSourceSignal] {
         [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -335,7 +335,7 @@ struct ScrapeCommand: ParsableCommand {
     }
 }
 
-private func plural(_ count: Int, _ noun: String) -> String {
+func plural(_ count: Int, _ noun: String) -> String {
     "\(grouped(count)) \(noun)" + (count == 1 ? "" : "s")
 }
 

@@ -122,8 +122,17 @@ package final class HARWriter {
         json.harNameValueList(pairs(exchange.requestHeaders))
         json.key("queryString")
         json.harNameValueList(pairs(RequestURL.queryItems(of: exchange.url)))
+        if let posted = exchange.requestBody {
+            // HAR 1.2's `postData`: the text as sent (whichtok posts JSON and form-encoded text).
+            json.key("postData")
+            json.beginObject()
+            json.field("mimeType", exchange.requestBodyMimeType)
+            json.key("text")
+            json.string(utf8: posted)
+            json.endObject()
+        }
         json.field("headersSize", -1)
-        json.field("bodySize", 0)
+        json.field("bodySize", exchange.requestBody?.count ?? 0)
         json.endObject()
 
         json.key("response")

@@ -20,6 +20,10 @@ package struct HTTPExchange: Sendable {
     package var requestHeaders: [HTTPField]
     /// The cookies sent in the `Cookie` header.
     package var requestCookies: [HTTPField]
+    /// The body sent with a POST (HAR's `request.postData.text`), nil for none.
+    package var requestBody: [UInt8]? = nil
+    /// The body's `Content-Type` (HAR's `request.postData.mimeType`).
+    package var requestBodyMimeType = ""
     /// The HTTP status, or 0 when no response arrived (`error` says why).
     package var status: Int
     package var responseHeaders: [HTTPField]

@@ -36,7 +36,8 @@ enum FetchFailure: Sendable, Equatable {
     }
 }
 
-/// One GET at a time through FoundationNetworking's URLSession, made synchronous.
+/// One request at a time (GET, or POST with a body) through FoundationNetworking's URLSession,
+/// made synchronous.
 ///
 /// Redirects are not followed (the scraper records each hop itself), caching and URLSession's own
 /// cookie handling are off (the scraper's `CookieJar` writes the `Cookie` header, so the HAR shows
@@ -73,12 +74,21 @@ final class HTTPFetcher: @unchecked Sendable {
 
     /// Sends a GET and waits for the whole answer, or for `cancellation`.
     func get(_ url: String, headers: [HTTPField], cancellation: Cancellation) -> FetchResult {
+        send("GET", url, headers: headers, body: nil, cancellation: cancellation)
+    }
+
+    /// Sends a request (`body` for POST; its `Content-Type` is among `headers`) and waits for the
+    /// whole answer, or for `cancellation`.
+    func send(
+        _ method: String, _ url: String, headers: [HTTPField], body: [UInt8]?, cancellation: Cancellation
+    ) -> FetchResult {
         guard let target = URL(string: url) else {
             return FetchResult(
                 status: 0, headers: [], body: [], waitSeconds: 0, receiveSeconds: 0, failure: .invalidURL)
         }
         var request = URLRequest(url: target, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
-        request.httpMethod = "GET"
+        request.httpMethod = method
+        if let body { request.httpBody = Data(body) }
         request.httpShouldHandleCookies = false
         for field in headers { request.setValue(field.value, forHTTPHeaderField: field.name) }
 
