@@ -18,6 +18,10 @@ struct ReadEntry {
     var requestHeaders: [String: String]
     var requestCookies: [String: String]
     var queryString: [String: String]
+    var method = "GET"
+    /// `request.postData`: its `mimeType` and `text`, when the request had a body.
+    var postMimeType: String?
+    var postText: String?
 
     /// The body bytes as they were served (base64 undone).
     var bodyBytes: [UInt8] {
@@ -52,16 +56,19 @@ enum HARFile {
                     value?.forEachElement { out[$0["name"]?.string ?? ""] = $0["value"]?.string ?? "" }
                     return out
                 }
-                entries.append(
-                    ReadEntry(
-                        url: request?["url"]?.string ?? "", startedDateTime: entry["startedDateTime"]?.string ?? "",
-                        status: Int(response?["status"]?.int64 ?? -1), text: content?["text"]?.string,
-                        encoding: content?["encoding"]?.string, size: Int(content?["size"]?.int64 ?? -1),
-                        mimeType: content?["mimeType"]?.string ?? "", error: response?["_error"]?.string,
-                        attempt: Int(entry["_whichtok_attempt"]?.int64 ?? 0),
-                        target: entry["_whichtok_target"]?.string ?? "",
-                        requestHeaders: pairs(request?["headers"]), requestCookies: pairs(request?["cookies"]),
-                        queryString: pairs(request?["queryString"])))
+                var read = ReadEntry(
+                    url: request?["url"]?.string ?? "", startedDateTime: entry["startedDateTime"]?.string ?? "",
+                    status: Int(response?["status"]?.int64 ?? -1), text: content?["text"]?.string,
+                    encoding: content?["encoding"]?.string, size: Int(content?["size"]?.int64 ?? -1),
+                    mimeType: content?["mimeType"]?.string ?? "", error: response?["_error"]?.string,
+                    attempt: Int(entry["_whichtok_attempt"]?.int64 ?? 0),
+                    target: entry["_whichtok_target"]?.string ?? "",
+                    requestHeaders: pairs(request?["headers"]), requestCookies: pairs(request?["cookies"]),
+                    queryString: pairs(request?["queryString"]))
+                read.method = request?["method"]?.string ?? ""
+                read.postMimeType = request?["postData"]?["mimeType"]?.string
+                read.postText = request?["postData"]?["text"]?.string
+                entries.append(read)
             }
             return ReadHAR(
                 version: log["version"]?.string ?? "", creator: log["creator"]?["name"]?.string ?? "",

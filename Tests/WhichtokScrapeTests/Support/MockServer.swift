@@ -19,6 +19,8 @@ final class MockServer: @unchecked Sendable {
         var query: [(String, String)]
         /// Lowercased names.
         var headers: [String: String]
+        /// The body (POST), as `Content-Length` announced it.
+        var body: [UInt8] = []
 
         func parameter(_ name: String) -> String? { query.first { $0.0 == name }?.1 }
     }
@@ -143,17 +145,26 @@ final class MockServer: @unchecked Sendable {
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         let end = Array("\r\n\r\n".utf8)
+        var headEnd: Int?
         while received.count < 65536 {
             let n = recv(connection, &buffer, buffer.count, 0)
             if n <= 0 { return }
             received.append(contentsOf: buffer[0..<n])
             if received.count >= 4,
-                received.indices.dropLast(3).contains(where: { Array(received[$0..<($0 + 4)]) == end })
+                let found = received.indices.dropLast(3).first(where: { Array(received[$0..<($0 + 4)]) == end })
             {
+                headEnd = found + 4
                 break
             }
         }
-        guard let request = Self.parse(received) else { return }
+        guard let headEnd, var request = Self.parse(Array(received[..<headEnd])) else { return }
+        let length = min(Int(request.headers["content-length"] ?? "") ?? 0, 1 << 20)
+        while received.count - headEnd < length {
+            let n = recv(connection, &buffer, buffer.count, 0)
+            if n <= 0 { return }
+            received.append(contentsOf: buffer[0..<n])
+        }
+        request.body = Array(received[headEnd..<(headEnd + length)])
         let response = handler(request)
         let accepted = state.withLock { state -> Bool in
             guard state.log.count < maxRequests, !state.stopping else { return false }
@@ -207,6 +218,8 @@ final class MockServer: @unchecked Sendable {
         switch status {
         case 200: "OK"
         case 302: "Found"
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
         case 404: "Not Found"
         case 429: "Too Many Requests"
         case 500: "Internal Server Error"
