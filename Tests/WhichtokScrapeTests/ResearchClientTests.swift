@@ -287,4 +287,29 @@ struct ResearchClientTests {
             .map(\.request).filter { $0.path.hasPrefix("/v2/research/") }.map { $0.path + Self.body($0) }
         #expect(asked.sorted() == whole.research.map { $0.path + Self.body($0) }.sorted())
     }
+
+    @Test("an interruption stops after the request in flight; the HAR stays valid and --resume finishes")
+    func interruption() throws {
+        let scratch = try TemporaryFolder()
+        var harness = ResearchHarness()
+        let targets: [ResearchTarget] = [.comments(MockResearchAPI.bigVideo), .comments(MockResearchAPI.smallVideo)]
+        let posts = LineLog()
+        harness.onLog = { line, cancellation in
+            guard line.hasPrefix("POST /v2/research/") else { return }
+            posts.append(line)
+            if posts.count == 4 { cancellation.cancel() }
+        }
+        let stopped = try harness.run(targets, scratch: scratch, name: "cut.har")
+        #expect(stopped.report.interrupted)
+        #expect(stopped.report.targets.map(\.outcome) == [.partial, .notTried])
+        #expect(stopped.research.count == 4)
+        #expect(stopped.har.entries.count == 5)
+
+        var again = ResearchHarness()
+        again.progress = try ResearchProgress.read([stopped.harPath])
+        let rest = try again.run(targets, scratch: scratch, name: "rest.har")
+        #expect(rest.report.allComplete)
+        let ids = try recordIDs(stopped.har) + recordIDs(rest.har)
+        #expect(ids.count == 1005 && Set(ids).count == 1005)
+    }
 }

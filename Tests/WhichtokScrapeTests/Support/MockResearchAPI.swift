@@ -103,7 +103,7 @@ final class MockResearchAPI: @unchecked Sendable {
             }
             let videoID = body.videoID ?? 0
             return offsetList(cursor, count, total: min(total, 1000), key: "comments", hasMoreBeyond: total) { n in
-                #"{"id":\#(7_400_000_000_000_000_000 + UInt64(n)),"video_id":\#(videoID),"text":"comment \#(n)","like_count":1,"reply_count":0,"parent_comment_id":\#(videoID),"create_time":1733000000}"#
+                #"{"id":\#(7_400_000_000_000_000_000 + videoID % 1000 * 10_000 + UInt64(n)),"video_id":\#(videoID),"text":"comment \#(n)","like_count":1,"reply_count":0,"parent_comment_id":\#(videoID),"create_time":1733000000}"#
             }
         default: return error(404, "not_found", "no such endpoint")
         }

@@ -27,6 +27,8 @@ struct ResearchHarness {
     var maxComments = 1000
     var progress = ResearchProgress()
     var configure: ((inout ResearchConfiguration) -> Void)?
+    /// Called with each progress line; may cancel the run.
+    var onLog: (@Sendable (String, Cancellation) -> Void)?
 
     func run(_ targets: [ResearchTarget], scratch: TemporaryFolder, name: String = "research.har") throws -> Result {
         let api = MockResearchAPI(mock)
@@ -48,8 +50,11 @@ struct ResearchHarness {
         let path = scratch.file(name)
         let writer = try HARWriter(path: path, overwrite: false, creatorVersion: "test", comment: "research test")
         let lines = LineLog()
-        let client = ResearchClient(configuration: configuration, har: writer, cancellation: Cancellation()) {
-            lines.append($0)
+        let cancellation = Cancellation()
+        let onLog = self.onLog
+        let client = ResearchClient(configuration: configuration, har: writer, cancellation: cancellation) { line in
+            lines.append(line)
+            onLog?(line, cancellation)
         }
         let report = try client.run(targets)
         writer.close()
