@@ -43,7 +43,7 @@ package enum ResearchEndpoint: String, Sendable, CaseIterable {
     package var recordName: String {
         switch self {
         case .videos: "videos"
-        case .userInfo: "user infos"
+        case .userInfo: "profiles"
         case .comments: "comments"
         case .followers: "followers"
         case .following: "following"
