@@ -312,4 +312,31 @@ struct ResearchClientTests {
         let ids = try recordIDs(stopped.har) + recordIDs(rest.har)
         #expect(ids.count == 1005 && Set(ids).count == 1005)
     }
+
+    @Test("a search_id refused on resume (expired) restarts its window; the records are still all there")
+    func expiredSearchID() throws {
+        let scratch = try TemporaryFolder()
+        var harness = ResearchHarness()
+        harness.maxVideos = 10_000
+        harness.mock.quotaAfter = 4
+        let stopped = try harness.run([.videos(Self.catsQuery)], scratch: scratch, name: "a.har")
+        #expect(stopped.report.quotaStop != nil)
+
+        var later = ResearchHarness()
+        later.maxVideos = 10_000
+        later.mock.session = "tomorrow-"
+        later.progress = try ResearchProgress.read([stopped.harPath])
+        let resumed = try later.run([.videos(Self.catsQuery)], scratch: scratch, name: "b.har")
+        #expect(resumed.report.allComplete, "\(resumed.report.targets)")
+        #expect(resumed.log.contains { $0.contains("the recorded search_id was not accepted") })
+        // The refused page, the second window again from its start, the third window.
+        #expect(resumed.research.count == 1 + 3 + 3)
+        #expect(
+            Self.body(resumed.research[1]).hasSuffix(
+                #""start_date":"20240131","end_date":"20240229","is_random":false,"max_count":100}"#))
+        #expect(resumed.report.targets[0].records[.videos] == 500)
+        #expect(resumed.report.targets[0].earlier[.videos] == 250)
+        let ids = try Set(recordIDs(stopped.har) + recordIDs(resumed.har))
+        #expect(ids.count == 750)
+    }
 }

@@ -127,20 +127,35 @@ package final class ResearchClient {
             var searchID: String?
             let identity = ResearchBody.identity(
                 .videos, body: ResearchBody.videos(query, window, maxCount: 1, cursor: nil, searchID: nil))
+            // Records of this window from earlier runs, while their `search_id` is still to be tried.
+            var resumed: Int?
             if let earlier = configuration.progress.list(identity) {
                 total += earlier.records
                 current.earlier[.videos, default: 0] += earlier.records
                 guard earlier.hasMore else { continue }
                 cursor = earlier.cursor
                 searchID = earlier.searchID
+                resumed = earlier.records
             }
             while total < limit {
                 let count = min(configuration.pageSize, limit - total)
                 let body = ResearchBody.videos(query, window, maxCount: count, cursor: cursor, searchID: searchID)
-                guard
-                    case .page(let page) = try call(
-                        .videos, fields: configuration.videoFields, body: body, what: "videos \(window)")
-                else { break }
+                let outcome = try call(
+                    .videos, fields: configuration.videoFields, body: body, what: "videos \(window)",
+                    reportFailure: resumed == nil)
+                guard case .page(let page) = outcome else {
+                    if let earlier = resumed, case .failed(let message) = outcome {
+                        // A search_id from an earlier run may have expired: the window starts again
+                        // (the records it repeats are the same records; the importer keeps one copy).
+                        log("\(message): the recorded search_id was not accepted; videos \(window) start again")
+                        total -= earlier
+                        current.earlier[.videos, default: 0] -= earlier
+                        (cursor, searchID, resumed) = (nil, nil, nil)
+                        continue
+                    }
+                    break
+                }
+                resumed = nil
                 total += page.records
                 current.records[.videos, default: 0] += page.records
                 guard page.hasMore else { break }
@@ -234,9 +249,10 @@ package final class ResearchClient {
     /// One Research API call: a token first if needed, then the POST, retried after 5xx and
     /// timeouts, and once more with a fresh token after `access_token_invalid`.
     /// - Throws: `QuotaStop` on 429, `AuthenticationStop`, `RunAbort`.
-    private func call(_ endpoint: ResearchEndpoint, fields: [String], body: [UInt8], what: String) throws
-        -> CallOutcome
-    {
+    /// - Parameter reportFailure: whether a failure marks the target partial (else the caller decides).
+    private func call(
+        _ endpoint: ResearchEndpoint, fields: [String], body: [UInt8], what: String, reportFailure: Bool = true
+    ) throws -> CallOutcome {
         let query = endpoint.takesFields && !fields.isEmpty ? [HTTPField("fields", fields.joined(separator: ","))] : []
         let url = configuration.baseURL.url(path: endpoint.path, query: query)
         var attempt = 0
@@ -251,10 +267,10 @@ package final class ResearchClient {
             let result = try send(url, headers: headers, body: body, mimeType: "application/json", attempt: attempt)
             if let failure = result.failure {
                 if failure == .tooLarge {
-                    return outcome(failed: "\(what): response over \(configuration.maxBodyBytes) bytes")
+                    return outcome(failed: "\(what): response over \(configuration.maxBodyBytes) bytes", reportFailure)
                 }
                 if try retry(after: attempt, retryAfter: nil, reason: failure.message) { continue }
-                return outcome(failed: "\(what): \(failure.message) (\(attempt) tries)")
+                return outcome(failed: "\(what): \(failure.message) (\(attempt) tries)", reportFailure)
             }
             let page = try? ResearchPage.read(result.body, endpoint: endpoint, parser: parser)
             let code = page?.code ?? ""
@@ -274,20 +290,20 @@ package final class ResearchClient {
             }
             if HTTPStatus.isRetryable(result.status) {
                 if try retry(after: attempt, retryAfter: nil, reason: "HTTP \(result.status)") { continue }
-                return outcome(failed: "\(what): HTTP \(result.status) (\(attempt) tries)")
+                return outcome(failed: "\(what): HTTP \(result.status) (\(attempt) tries)", reportFailure)
             }
             guard let page else {
-                return outcome(failed: "\(what): HTTP \(result.status) with a body that is not JSON")
+                return outcome(failed: "\(what): HTTP \(result.status) with a body that is not JSON", reportFailure)
             }
             guard (200..<300).contains(result.status), page.isOK else {
-                return outcome(failed: "\(what): HTTP \(result.status) \(apiText)")
+                return outcome(failed: "\(what): HTTP \(result.status) \(apiText)", reportFailure)
             }
             return .page(page)
         }
     }
 
-    private func outcome(failed message: String) -> CallOutcome {
-        partFailed(message)
+    private func outcome(failed message: String, _ report: Bool) -> CallOutcome {
+        if report { partFailed(message) }
         return .failed(message)
     }
 

@@ -27,6 +27,9 @@ final class MockResearchAPI: @unchecked Sendable {
         var expireFirstToken = false
         /// After this many research requests, every request answers 429 `rate_limit_exceeded`.
         var quotaAfter: Int?
+        /// Prefixes every `search_id`: another session does not accept the ids of this one (as
+        /// search ids that expired).
+        var session = ""
     }
 
     private struct State {
@@ -133,7 +136,7 @@ final class MockResearchAPI: @unchecked Sendable {
         guard let start = body.startDate, let end = body.endDate else {
             return error(400, "invalid_params", "start_date and end_date are required")
         }
-        let searchID = "search-\(start)-\(end)"
+        let searchID = options.session + "search-\(start)-\(end)"
         let cursor = body.cursor ?? 0
         if cursor > 0 && body.searchID != searchID {
             return error(400, "invalid_params", "search_id is required with a cursor")
