@@ -9,7 +9,8 @@ import WhichtokStore
     import Darwin
 #endif
 
-/// `whichtok scrape`: collect pages and API answers politely into a HAR file, then optionally import it.
+/// `whichtok scrape [web]`: collect pages and API answers politely into a HAR file, then optionally import it
+/// (the default subcommand of `ScrapeGroupCommand`, so `whichtok scrape user NAME…` works as before).
 struct ScrapeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "web",
