@@ -29,9 +29,12 @@ public struct InputSummary: Sendable {
     public var comments = 0
     public var diagnostics: [ImportDiagnostic]
 
-    /// Whether the input held web captures (its layout names a HAR, Zeeschuimer export or page).
+    /// Whether the input held web captures (its layout names a HAR, Zeeschuimer export, page, page
+    /// state or Research API data).
     public var isWebCapture: Bool {
-        layout.split(separator: "+").contains { $0.hasPrefix("har") || $0 == "zeeschuimer" || $0 == "html" }
+        layout.split(separator: "+").contains {
+            $0.hasPrefix("har") || $0 == "zeeschuimer" || $0 == "html" || $0 == "page-state" || $0.hasPrefix("research")
+        }
     }
 }
 
