@@ -75,10 +75,33 @@ public struct WebCaptureReader {
         if lower.hasSuffix(".json") {
             if bytes.withUnsafeBytes({ Self.looksLikeHAR($0) }) { return .har }
             if ResearchReader.isRequestFile(lower) { return .researchRequest }
-            guard let parser, base != "user_data.json", base != "user_data_tiktok.json" else { return nil }
+            guard let parser, base != "user_data.json", base != "user_data_tiktok.json",
+                !bytes.withUnsafeBytes(Self.startsWithArchiveRoot)
+            else { return nil }
             return (try? parser.parse(bytes) { Self.shape(of: $0) }) ?? nil
         }
         return nil
+    }
+
+    /// Whether a JSON object's first key is a root of TikTok's export (`Activity`, `Your Activity`,
+    /// …): an export under another name goes to the archive reader without a parse to see its shape.
+    static func startsWithArchiveRoot(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var i = JSONParser.bomLength(bytes)
+        func skipBlanks() {
+            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 {
+                i += 1
+            }
+        }
+        skipBlanks()
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "{") else { return false }
+        i += 1
+        skipBlanks()
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return false }
+        i += 1
+        let start = i
+        while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\") { i += 1 }
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return false }
+        return ArchiveSectionIndex.shared.root(matching: UnsafeRawBufferPointer(rebasing: bytes[start..<i])) != nil
     }
 
     /// What a parsed `.json` file is, by its keys: a page state (`__DEFAULT_SCOPE__`, `webapp.*`
@@ -454,6 +477,9 @@ public struct WebCaptureReader {
             if body.withUnsafeBytes(Self.isBinary) { return .binaryBody }
             records.observed = job.observed
             return readPage(place: "\(file): log.entries[\(job.index)]", url: job.url, html: body, into: &batch)
+        case .invalid where job.endpoint == .research && !(200..<300).contains(job.status):
+            // A proxy's or gateway's error page instead of the API's JSON error.
+            return .httpStatus
         case .invalid(let error):
             // Before truncation: the parser stops early in binary too, which is not a body cut short.
             if body.withUnsafeBytes(Self.isBinary) { return .binaryBody }
