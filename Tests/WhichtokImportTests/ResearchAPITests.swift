@@ -324,6 +324,22 @@ struct ResearchAPITests {
         #expect(store.comments.time[top] == 1_704_448_860)
     }
 
+    @Test("in a folder, a response and its request file are one input; only a Research API CSV is taken")
+    func folder() throws {
+        let scratch = try TemporaryFolder("research")
+        _ = try scratch.write("crawl/page-1.json", Research.followers(["fan_a"]).description)
+        _ = try scratch.write("crawl/page-1.request.json", #"{"username": "subject_one"}"#)
+        _ = try scratch.write(
+            "crawl/videos.csv", "video_id,author_name,create_time\n\(Research.videoID),creator_one,1704448800\n")
+        _ = try scratch.write("crawl/participants.csv", "name,age\nx,1\n")
+        let run = Importer(parallelism: 1).run(paths: [scratch.path])
+        #expect(run.summaries.count == 2, "\(run.summaries.map(\.displayName))")
+        #expect(run.rejectedCount == 0)
+        let store = Fixture.build(run.batches)
+        #expect(edges(store, .followed) == ["fan_a → subject_one"])
+        #expect(store.video(id: Research.videoID) != nil)
+    }
+
     @Test("a Research API account is the archive's account of the same username")
     func identity() throws {
         let archive = """

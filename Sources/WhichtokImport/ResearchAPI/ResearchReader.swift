@@ -19,6 +19,9 @@ struct ResearchReader {
     private(set) var entriesRead: [String: Int] = [:]
     /// Subjects named by sibling request files, by the path they share with their response.
     private var requestSubjects: [String: String] = [:]
+    /// Sibling request files read (by stem: their path) and the stems of saved responses read.
+    private var requestFiles: [String: String] = [:]
+    private var responseStems: Set<String> = []
     /// Pages of saved responses whose subject may come from a request file read later.
     private var pending: [Pending] = []
     /// Error codes already warned about, per file.
@@ -125,6 +128,7 @@ struct ResearchReader {
             }
             return
         }
+        responseStems.insert(Self.stem(of: entryPath))
         var envelope = root
         var subject = Self.subject(ofRequest: root["request"])
         if let response = root["response"], response.type == .object {
@@ -144,8 +148,11 @@ struct ResearchReader {
     /// A sibling request file (`NAME.request.json`): the request body, or an object with it under
     /// `body`.
     mutating func readRequestFile(entryPath: String, root: JSONValue) {
+        layouts.insert("research-json")
+        let stem = Self.stem(of: entryPath)
+        requestFiles[stem] = entryPath
         guard let subject = Self.subject(ofRequest: root) else { return }
-        requestSubjects[Self.stem(of: entryPath)] = subject
+        requestSubjects[stem] = subject
     }
 
     /// The path a response shares with its request file: without `.request.json`,
@@ -255,7 +262,12 @@ struct ResearchReader {
                 unknownSubject(page.list, file: page.file, position: nil, rows: page.rows.count, into: &batch)
             }
         }
+        for (stem, path) in requestFiles.sorted(by: { $0.key < $1.key }) where !responseStems.contains(stem) {
+            batch.warn(entry: path, position: nil, "a request file without its response beside it: nothing to read")
+        }
         pending = []
         requestSubjects = [:]
+        requestFiles = [:]
+        responseStems = []
     }
 }
