@@ -76,7 +76,9 @@ enum Research {
 
     /// A HAR of Research API calls as a client records it: POSTs with JSON bodies, the token
     /// call's body redacted.
-    static func har(creator: String = "whichtok", host: String = "https://open.tiktokapis.com") -> J {
+    static func har(
+        creator: String = "whichtok", host: String = "https://open.tiktokapis.com", pagesWithoutRequest: Int = 0
+    ) -> J {
         var entries: [J] = []
         func add(_ path: String, request: J?, response: J, status: Int = 200) {
             var requestJ: J = [
@@ -137,6 +139,9 @@ enum Research {
                 "has_more": false,
             ]))
         add("/v2/research/user/followers/", request: ["username": "subject_one"], response: rateLimited(), status: 429)
+        for _ in 0..<pagesWithoutRequest {
+            add("/v2/research/user/followers/", request: nil, response: followers(["fan_c"]))
+        }
         return [
             "log": [
                 "version": "1.2", "creator": ["name": .string(creator), "version": "1"], "entries": .array(entries),
@@ -206,6 +211,32 @@ struct ResearchAPITests {
         #expect(store.events(.commented).isEmpty && store.events(.replied).isEmpty)
         // Counts are exact snapshots.
         #expect(imported.videoCounters.contains { $0.plays == 1000 && $0.exact && $0.saves == 9 })
+    }
+
+    @Test("a research HAR read on three threads gives the store, counts and warnings of one thread")
+    func splitReading() throws {
+        // Two pages without a request body: the unknown-subject count must survive the split.
+        let har = Research.har(pagesWithoutRequest: 2)
+        func read(threads: Int) -> ImportBatch {
+            var batch = ImportBatch(inputName: "research.har", sha256: [])
+            var reader = WebCaptureReader(
+                parser: JSONParser(), bodyParser: JSONParser(), bodyThreads: threads,
+                splitMinimum: (entries: 4, bytes: 1))
+            reader.read(entryPath: "research.har", bytes: PaddedBytes(har.description), into: &batch)
+            _ = reader.finish(into: &batch)
+            return batch
+        }
+        let one = read(threads: 1)
+        let split = read(threads: 3)
+        #expect(split.parts.count == 2)
+        #expect(one.eventCount > 0)
+        #expect(split.totalEventCount == one.eventCount)
+        #expect(split.skippedEntries == one.skippedEntries)
+        #expect(split.webEntriesRead == one.webEntriesRead)
+        #expect(split.recordsSetAside == one.recordsSetAside)
+        #expect(one.recordsSetAside["page of unknown subject"] == 2)
+        #expect(split.diagnostics.map(\.description) == one.diagnostics.map(\.description))
+        #expect(Fixture.build([split]) == Fixture.build([one]))
     }
 
     @Test("a HAR from a mock server (whichtok's own recording) is read whatever the host")

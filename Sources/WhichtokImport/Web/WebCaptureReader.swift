@@ -402,8 +402,10 @@ public struct WebCaptureReader {
             tally.add(result.tally)
             for (kind, count) in result.entriesRead { entriesRead[kind, default: 0] += count }
             for (reason, count) in part.skippedEntries { batch.skippedEntries[reason, default: 0] += count }
+            for (kind, count) in part.recordsSetAside { batch.recordsSetAside[kind, default: 0] += count }
             batch.diagnostics.append(contentsOf: part.diagnostics)
             part.skippedEntries = [:]
+            part.recordsSetAside = [:]
             part.diagnostics = []
             batch.parts.append(part)
         }
