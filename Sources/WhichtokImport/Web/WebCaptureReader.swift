@@ -2,7 +2,8 @@ import WhichtokStore
 import WhichtokSupport
 
 /// Reads the web captures inside one input — browser HAR files (Chrome and Firefox, plain or
-/// JSONP), Zeeschuimer NDJSON exports and saved TikTok HTML pages — into an `ImportBatch`.
+/// JSONP), Zeeschuimer NDJSON exports, saved TikTok HTML pages and page states saved as `.json` —
+/// and TikTok Research API data (`ResearchReader`) into an `ImportBatch`.
 ///
 /// A HAR is walked once with simdjson's On-Demand API (`HARScanner`), which copies no body; each
 /// response body is then unescaped and decoded (base64 or plain) into a reused buffer and parsed
@@ -51,7 +52,7 @@ public struct WebCaptureReader {
         case har, ndjson, html
         /// A page's state saved bare as `.json`: `SIGI_STATE` or `__UNIVERSAL_DATA_FOR_REHYDRATION__`.
         case pageState
-        /// Research API data saved as `.json` (Docs/research-api.md, 'Saved responses').
+        /// Research API data saved as `.json` (Docs/research-api.md, 'Responses').
         case research
         /// A sibling request file of a saved Research API response (`NAME.request.json`).
         case researchRequest
