@@ -21,6 +21,19 @@ static int64_t take_int(od::value &value) noexcept {
     return number;
 }
 
+/// A string value still escaped, as it is in the input: the byte after its opening quote and the
+/// raw token's length (an upper bound of the unescaped length). Nothing for another type.
+static void take_raw_text(od::value &value, const uint8_t *&raw, size_t &length, int32_t &has) noexcept {
+    od::json_type type;
+    if (value.type().get(type) != simdjson::SUCCESS || type != od::json_type::string) { return; }
+    std::string_view token = value.raw_json_token();
+    if (token.size() >= 2 && token[0] == '"') {
+        raw = reinterpret_cast<const uint8_t *>(token.data()) + 1;
+        length = token.size() - 1;
+        has = 1;
+    }
+}
+
 /// Whether `value` is an object (without consuming it).
 static bool is_object(od::value &value) noexcept {
     od::json_type type;
@@ -62,15 +75,7 @@ static simdjson::error_code scan_content(od::value &value, wtj_har_entry &entry)
             take_string(member, entry.mime_type, entry.mime_type_length);
         } else if (!text && is(key, "text")) {
             text = true;
-            od::json_type type;
-            if (member.type().get(type) == simdjson::SUCCESS && type == od::json_type::string) {
-                std::string_view token = member.raw_json_token();
-                if (token.size() >= 2 && token[0] == '"') {
-                    entry.text_raw = reinterpret_cast<const uint8_t *>(token.data()) + 1;
-                    entry.text_raw_length = token.size() - 1;
-                    entry.has_text = 1;
-                }
-            }
+            take_raw_text(member, entry.text_raw, entry.text_raw_length, entry.has_text);
         } else if (!encoding && is(key, "encoding")) {
             encoding = true;
             take_string(member, entry.encoding, entry.encoding_length);
@@ -107,10 +112,21 @@ static simdjson::error_code scan_entry(od::value &value, wtj_har_entry &entry) n
             take_string(member, entry.started, entry.started_length);
         } else if (!request && is(key, "request")) {
             request = true;
-            return each_member_of(member, [&](std::string_view k, od::value &field, bool &stop) noexcept {
-                if (is(k, "url")) {
+            bool url = false, post = false;
+            return each_member_of(member, [&](std::string_view k, od::value &field, bool &) noexcept {
+                if (!url && is(k, "url")) {
+                    url = true;
                     take_string(field, entry.url, entry.url_length);
-                    stop = true;
+                } else if (!post && is(k, "postData")) {
+                    post = true;
+                    return each_member_of(field, [&](std::string_view pk, od::value &text, bool &stop) noexcept {
+                        if (is(pk, "text")) {
+                            stop = true;
+                            take_raw_text(text, entry.request_text_raw, entry.request_text_raw_length,
+                                          entry.has_request_text);
+                        }
+                        return simdjson::SUCCESS;
+                    });
                 }
                 return simdjson::SUCCESS;
             });

@@ -15,7 +15,7 @@ struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract:
-            "Import TikTok data downloads and web captures (zip, tar, tar.gz, folders, .json/.txt, .har, .ndjson) into the store.",
+            "Import TikTok data downloads, web captures and Research API data (zip, tar, tar.gz, folders, .json/.txt, .har, .ndjson, .csv) into the store.",
         discussion: """
             The store is locked while it is read, merged and saved (flock on STORE.lock beside it): a \
             second import into the same store waits for the first, or with --no-wait exits 75.

@@ -97,10 +97,10 @@ struct ExportRoots {
 
     /// Reads one entry into the root it belongs to.
     mutating func read(entryPath: String, bytes: PaddedBytes) {
-        if WebCaptureReader.wants(entryPath: entryPath, bytes: bytes) {
+        if let kind = WebCaptureReader.kind(entryPath: entryPath, bytes: bytes, parser: parser) {
             let first = roots[0]
             first.bytes += bytes.count
-            first.web?.read(entryPath: entryPath, bytes: bytes, into: &first.batch)
+            first.web?.read(entryPath: entryPath, bytes: bytes, kind: kind, into: &first.batch)
         } else if TikTokArchiveReader.wants(entryPath: entryPath) {
             let root = root(forKey: TikTokArchiveReader.exportRoot(of: entryPath))
             root.bytes += bytes.count

@@ -29,9 +29,12 @@ public struct InputSummary: Sendable {
     public var comments = 0
     public var diagnostics: [ImportDiagnostic]
 
-    /// Whether the input held web captures (its layout names a HAR, Zeeschuimer export or page).
+    /// Whether the input held web captures (its layout names a HAR, Zeeschuimer export, page, page
+    /// state or Research API data).
     public var isWebCapture: Bool {
-        layout.split(separator: "+").contains { $0.hasPrefix("har") || $0 == "zeeschuimer" || $0 == "html" }
+        layout.split(separator: "+").contains {
+            $0.hasPrefix("har") || $0 == "zeeschuimer" || $0 == "html" || $0 == "page-state" || $0.hasPrefix("research")
+        }
     }
 }
 
@@ -173,7 +176,8 @@ public struct Importer: Sendable {
     /// throws: problems are in the summaries.
     ///
     /// Entries go to the web capture reader (HAR, NDJSON, HTML pages; `.json` that starts like a
-    /// HAR) or to the archive reader of their export root; an input may mix them. `bodyThreads`
+    /// HAR or is shaped like a page state or Research API data; Research API CSV) or to the archive
+    /// reader of their export root; an input may mix them. `bodyThreads`
     /// threads read a large HAR's bodies. What the input decompresses is held in `memory` (a
     /// budget of its own when nil); `waitsForMemory` lets the reading wait for memory other readers
     /// hold, or give up (one outcome with `retry` set) when they all wait.

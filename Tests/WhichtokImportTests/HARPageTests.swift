@@ -20,7 +20,14 @@ enum Pages {
     }
 
     static func universal() -> String {
-        let state: J = [
+        html(
+            "<script id=\"__UNIVERSAL_DATA_FOR_REHYDRATION__\" type=\"application/json\">\(universalState().pageJSON)</script>"
+        )
+    }
+
+    /// The content of `__UNIVERSAL_DATA_FOR_REHYDRATION__` of `universal()`.
+    static func universalState() -> J {
+        [
             "__DEFAULT_SCOPE__": [
                 "webapp.app-context": [
                     "language": "en", "region": "US", "botType": "others", "host": "www.tiktok.com",
@@ -34,8 +41,6 @@ enum Pages {
                 "webapp.updated-items": [Web.item(id: Web.video2ID)],
             ]
         ]
-        return html(
-            "<script id=\"__UNIVERSAL_DATA_FOR_REHYDRATION__\" type=\"application/json\">\(state.pageJSON)</script>")
     }
 
     /// SIGI_STATE: items keyed by id without their own `id`, authors and comment users as usernames.

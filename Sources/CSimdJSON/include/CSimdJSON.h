@@ -94,6 +94,10 @@ typedef struct wtj_har_entry {
     int32_t is_object;
     int32_t has_content;
     int32_t has_text;
+    /** `request.postData.text` as it is in the input, like `text_raw` (a POST's JSON body, e.g. of
+     * the Research API). Only when has_request_text. */
+    int32_t has_request_text;
+    const uint8_t *request_text_raw; size_t request_text_raw_length;
 } wtj_har_entry;
 
 typedef struct wtj_har_result {

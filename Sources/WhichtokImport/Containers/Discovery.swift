@@ -12,7 +12,9 @@
 /// - a directory → walked recursively (hidden files and folders skipped; symbolic links followed,
 ///   each real folder visited once, so link loops end): every archive file inside (`.zip`, `.tar`,
 ///   `.tgz`, `.tar.gz`, `.gz`, `.har.gz`...) is its own input; loose `.json`, `.har`, `.ndjson` files
-///   are one input each; loose `.txt` files are grouped into one `.files` input per export root,
+///   are one input each (a Research API response and its `NAME.request.json` beside it are one
+///   input together; a `.csv` only when its header is that of Research API data); loose `.txt`
+///   files are grouped into one `.files` input per export root,
 ///   the nearest folder (at or below the given one) whose name starts with `TikTok_Data_`
 ///   (case-insensitive), else the folder given on the command line. Other files are ignored, and
 ///   so are broken symbolic links.
@@ -109,7 +111,8 @@ private struct DirectoryWalker {
                 let lower = entry.name.lowercased()
                 let wanted =
                     Names.isArchive(entry.name) || lower.hasSuffix(".json") || lower.hasSuffix(".har")
-                    || lower.hasSuffix(".ndjson") || lower.hasSuffix(".txt")
+                    || lower.hasSuffix(".ndjson") || lower.hasSuffix(".jsonl") || lower.hasSuffix(".txt")
+                    || (lower.hasSuffix(".csv") && Self.isResearchCSV(path))
                 guard wanted else { continue }
                 guard entry.isValidUTF8 else {
                     throw InputError(
@@ -125,6 +128,53 @@ private struct DirectoryWalker {
                 continue
             }
         }
+    }
+
+    /// Whether a CSV file's header is that of Research API videos or comments (its first 64 KiB).
+    private static func isResearchCSV(_ path: String) -> Bool {
+        guard let file = fopen(path, "rb") else { return false }
+        defer { fclose(file) }
+        var head = [UInt8](repeating: 0, count: 64 << 10)
+        let count = fread(&head, 1, head.count, file)
+        return head.withUnsafeBytes {
+            ResearchCSV.looksLikeResearch(UnsafeRawBufferPointer(rebasing: $0.prefix(count)))
+        }
+    }
+
+    /// A saved Research API response and its sibling request file (`NAME.request.json` beside
+    /// `NAME.json` or `NAME.response.json`) as one input, so that the request can name the
+    /// response's subject.
+    private static func pairRequests(_ inputs: [InputSource]) -> [InputSource] {
+        var byPath: [String: Int] = [:]
+        for (index, input) in inputs.enumerated() {
+            if case .file(let path) = input.location { byPath[path] = index }
+        }
+        var paired: Set<Int> = []
+        var pairs: [InputSource] = []
+        for (path, index) in byPath.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) })
+        where ResearchReader.isRequestFile(path) {
+            let stem = String(path.utf8.dropLast(".request.json".utf8.count)) ?? path
+            guard
+                let response = [stem + ".json", stem + ".response.json", stem + ".JSON"].compactMap({ byPath[$0] })
+                    .first(where: { !paired.contains($0) })
+            else { continue }
+            guard case .file(let responsePath) = inputs[response].location else { continue }
+            // The two share their folder: the response's path is the request's without its suffix.
+            func split(_ path: String) -> (folder: String, name: String) {
+                guard let slash = path.lastIndex(of: "/") else { return (".", path) }
+                return (String(path[..<slash]), String(path[path.index(after: slash)...]))
+            }
+            let folder = split(responsePath).folder
+            let names = [split(responsePath).name, split(path).name].sorted {
+                $0.utf8.lexicographicallyPrecedes($1.utf8)
+            }
+            paired.insert(index)
+            paired.insert(response)
+            pairs.append(
+                InputSource(
+                    displayName: inputs[response].displayName, location: .files(root: folder, paths: names)))
+        }
+        return inputs.enumerated().filter { !paired.contains($0.offset) }.map(\.element) + pairs
     }
 
     private struct ListedName {
@@ -162,7 +212,7 @@ private struct DirectoryWalker {
     }
 
     func finish() -> [InputSource] {
-        var all = inputs
+        var all = Self.pairRequests(inputs)
         for (root, relatives) in textGroups {
             let sorted = relatives.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             all.append(InputSource(displayName: root, location: .files(root: root, paths: sorted)))

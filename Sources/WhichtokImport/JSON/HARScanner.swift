@@ -15,6 +15,8 @@ struct HAREntry {
     var hasContent: Bool
     /// `response.content.text`, still JSON-escaped: `HARScanner.unescapeText` decodes it.
     var text: HARText?
+    /// `request.postData.text` (a POST's body), still JSON-escaped like `text`.
+    var requestText: HARText? = nil
 }
 
 /// The still-escaped text of a response body inside the HAR's buffer.
@@ -82,7 +84,11 @@ final class HARScanner: @unchecked Sendable {
                             size: raw.size >= 0 ? raw.size : nil,
                             hasContent: raw.has_content != 0,
                             text: raw.has_text != 0
-                                ? raw.text_raw.map { HARText(start: $0, rawLength: raw.text_raw_length) } : nil))
+                                ? raw.text_raw.map { HARText(start: $0, rawLength: raw.text_raw_length) } : nil,
+                            requestText: raw.has_request_text != 0
+                                ? raw.request_text_raw.map {
+                                    HARText(start: $0, rawLength: raw.request_text_raw_length)
+                                } : nil))
                 }
             }
             return try body(

@@ -19,7 +19,8 @@ enum ArchiveSections {
             json: ["Activity → Video Browsing History", "Your Activity → Watch History"],
             lists: ["VideoList"],
             txt: [
-                .en("Video Browsing History", era: 2020), .en("Browsing History", era: 2024),
+                .en("Video Browsing History", era: 2020), .en("Video Browsing", era: 2022),
+                .en("Browsing History", era: 2024),
                 .en("Watch History", era: 2026), .nl("Kijkgeschiedenis", era: 2026),
             ]),
         SectionSpec(
@@ -44,7 +45,7 @@ enum ArchiveSections {
             "Share History", .shares, keys: .share,
             json: ["Activity → Share History", "Your Activity → Share History"],
             lists: ["ShareHistoryList"],
-            txt: [.en("Share History", era: 2024), .nl("Geschiedenis delen")]),
+            txt: [.en("Share History", era: 2024), .en("Sharing", era: 2022), .nl("Geschiedenis delen")]),
 
         // Other favourites.
         SectionSpec(
@@ -195,6 +196,13 @@ enum ArchiveSections {
             "Instant Form Ads Responses",
             json: ["Ads and data → Instant Form Ads Responses", "Your Activity → Instant Form Ads Responses"],
             txt: [.en("Instant Form Ads Responses"), .nl("Reacties op direct formulier-advertenties")]),
+        // Early 2022 TXT exports, `Ads and data/` (file names spelled with `_`; no JSON counterpart known).
+        skipped(
+            "Ads Based on Partner Data", json: [],
+            txt: [.en("Ads Based On Data Received from Partners", era: 2022)]),
+        skipped(
+            "Third-party App and Website Usage", json: [],
+            txt: [.en("Usage Data from Third-party Apps and Websites", era: 2022)]),
         skipped("Stickers", json: ["Your Activity → Stickers"], txt: [.en("Stickers")]),
         skipped("Donation", json: ["Your Activity → Donation"], txt: [.en("Donation", era: 2026), .nl("Donatie")]),
         skipped(

@@ -2,7 +2,8 @@ import WhichtokStore
 import WhichtokSupport
 
 /// Reads the web captures inside one input — browser HAR files (Chrome and Firefox, plain or
-/// JSONP), Zeeschuimer NDJSON exports and saved TikTok HTML pages — into an `ImportBatch`.
+/// JSONP), Zeeschuimer NDJSON exports, saved TikTok HTML pages and page states saved as `.json` —
+/// and TikTok Research API data (`ResearchReader`) into an `ImportBatch`.
 ///
 /// A HAR is walked once with simdjson's On-Demand API (`HARScanner`), which copies no body; each
 /// response body is then unescaped and decoded (base64 or plain) into a reused buffer and parsed
@@ -23,6 +24,8 @@ public struct WebCaptureReader {
     /// The JSON of the current page's data scripts.
     private let scratch = PaddedBytes()
     private var records = WebRecords()
+    /// Research API data: pages of HARs, saved responses, objects and CSV rows.
+    private var research = ResearchReader()
     private var layouts: Set<String> = []
     /// Whether any entry was a web capture (a HAR with `log.entries`, an NDJSON export, a page with data).
     public private(set) var recognised = false
@@ -45,24 +48,105 @@ public struct WebCaptureReader {
 
     // MARK: - Choosing entries
 
-    enum Kind { case har, ndjson, html }
+    enum Kind {
+        case har, ndjson, html
+        /// A page's state saved bare as `.json`: `SIGI_STATE` or `__UNIVERSAL_DATA_FOR_REHYDRATION__`.
+        case pageState
+        /// Research API data saved as `.json` (Docs/research-api.md, 'Responses').
+        case research
+        /// A sibling request file of a saved Research API response (`NAME.request.json`).
+        case researchRequest
+        /// A CSV export of Research API videos or comments.
+        case researchCSV
+    }
 
     /// The kind of web capture an entry is, by name and, for `.json` names, its first bytes
-    /// (`{"log":` or Firefox's JSONP `onInputData(`).
-    static func kind(entryPath: String, bytes: PaddedBytes) -> Kind? {
+    /// (`{"log":` or Firefox's JSONP `onInputData(`) or, given a parser, its shape (a page state or
+    /// Research API data; `user_data*.json` names are left to the archive reader unparsed).
+    static func kind(entryPath: String, bytes: PaddedBytes, parser: JSONParser? = nil) -> Kind? {
         let lower = entryPath.lowercased()
         let base = lower.split(separator: "/").last.map(String.init) ?? lower
         if base.hasPrefix("._") || lower.hasPrefix("__macosx/") || lower.contains("/__macosx/") { return nil }
         if lower.hasSuffix(".har") { return .har }
         if lower.hasSuffix(".ndjson") || lower.hasSuffix(".jsonl") { return .ndjson }
         if lower.hasSuffix(".html") || lower.hasSuffix(".htm") { return .html }
+        if lower.hasSuffix(".csv") {
+            return bytes.withUnsafeBytes { ResearchCSV.looksLikeResearch($0) } ? .researchCSV : nil
+        }
         if lower.hasSuffix(".json") {
-            return bytes.withUnsafeBytes { Self.looksLikeHAR($0) } ? .har : nil
+            if bytes.withUnsafeBytes({ Self.looksLikeHAR($0) }) { return .har }
+            if ResearchReader.isRequestFile(lower) { return .researchRequest }
+            guard let parser, base != "user_data.json", base != "user_data_tiktok.json",
+                !bytes.withUnsafeBytes(Self.startsWithArchiveRoot)
+            else { return nil }
+            return (try? parser.parse(bytes) { Self.shape(of: $0) }) ?? nil
         }
         return nil
     }
 
-    /// Whether an entry is a web capture this reader takes.
+    /// Whether a JSON object's first key is a root of TikTok's export (`Activity`, `Your Activity`,
+    /// …): an export under another name goes to the archive reader without a parse to see its shape.
+    static func startsWithArchiveRoot(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var i = JSONParser.bomLength(bytes)
+        func skipBlanks() {
+            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 {
+                i += 1
+            }
+        }
+        skipBlanks()
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "{") else { return false }
+        i += 1
+        skipBlanks()
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return false }
+        i += 1
+        let start = i
+        while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\") { i += 1 }
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return false }
+        return ArchiveSectionIndex.shared.root(matching: UnsafeRawBufferPointer(rebasing: bytes[start..<i])) != nil
+    }
+
+    /// What a parsed `.json` file is, by its keys: a page state (`__DEFAULT_SCOPE__`, `webapp.*`
+    /// scopes; `ItemModule`, `UserModule`, `ItemList`), Research API data (`data` with `error`, a
+    /// `response` wrapper, a bare `data` object with a list, an array of API objects), or neither.
+    static func shape(of root: JSONValue) -> Kind? {
+        if root.type == .array {
+            var kind: Kind?
+            root.forEachElement { element in
+                if kind == nil, element.type == .object {
+                    kind = ResearchReader.objectKind(element) != nil ? .research : nil
+                }
+            }
+            return kind
+        }
+        guard root.type == .object else { return nil }
+        var state = false
+        var data = false
+        var error = false
+        var wrapper = false
+        root.forEachMember { key, value in
+            if key.isKey("__DEFAULT_SCOPE__") || key.hasPrefixIgnoringCase("webapp.") || key.isKey("ItemModule")
+                || key.isKey("UserModule") || key.isKey("ItemList")
+            {
+                state = true
+            } else if key.isKey("data") {
+                data = value.type == .object && ResearchList.of(data: value) != nil
+            } else if key.isKey("error") {
+                error = value.type == .object && value["code"] != nil
+            } else if key.isKey("response") {
+                wrapper = value.type == .object && (value["data"] != nil || value["error"] != nil)
+            }
+        }
+        if state { return .pageState }
+        if data || error || wrapper { return .research }
+        if let (list, _) = ResearchList.of(data: root), list != .userInfo,
+            root["has_more"] != nil || root["cursor"] != nil
+        {
+            return .research
+        }
+        return nil
+    }
+
+    /// Whether an entry is a web capture this reader takes (by name and first bytes; see `kind`).
     public static func wants(entryPath: String, bytes: PaddedBytes) -> Bool {
         kind(entryPath: entryPath, bytes: bytes) != nil
     }
@@ -98,26 +182,36 @@ public struct WebCaptureReader {
 
     /// Reads one entry. Problems are diagnostics in `batch`, never thrown.
     public mutating func read(entryPath: String, bytes: PaddedBytes, into batch: inout ImportBatch) {
-        switch Self.kind(entryPath: entryPath, bytes: bytes) {
+        guard let kind = Self.kind(entryPath: entryPath, bytes: bytes, parser: parser) else { return }
+        read(entryPath: entryPath, bytes: bytes, kind: kind, into: &batch)
+    }
+
+    /// Reads one entry of a kind `kind(entryPath:bytes:parser:)` found.
+    mutating func read(entryPath: String, bytes: PaddedBytes, kind: Kind, into batch: inout ImportBatch) {
+        switch kind {
         case .har: readHAR(entryPath: entryPath, bytes: bytes, into: &batch)
         case .ndjson: readNDJSON(entryPath: entryPath, bytes: bytes, into: &batch)
         case .html: readPageFile(entryPath: entryPath, bytes: bytes, into: &batch)
-        case nil: break
+        case .pageState: readPageState(entryPath: entryPath, bytes: bytes, into: &batch)
+        case .research, .researchRequest: readResearchFile(entryPath: entryPath, bytes: bytes, kind: kind, into: &batch)
+        case .researchCSV: research.readCSV(entryPath: entryPath, bytes: bytes, into: &batch)
         }
     }
 
     /// Sets the summary's counts of entries read. Returns whether any web capture was recognised.
     /// The reader is empty again afterwards.
     public mutating func finish(into batch: inout ImportBatch) -> Bool {
+        research.finish(into: &batch)
         for (kind, count) in entriesRead { batch.webEntriesRead[kind, default: 0] += count }
-        let result = recognised
+        for (kind, count) in research.entriesRead { batch.webEntriesRead[kind, default: 0] += count }
+        let result = recognised || research.recognised
         self = WebCaptureReader(
             parser: parser, bodyParser: bodyParser, bodyThreads: bodyThreads, splitMinimum: splitMinimum)
         return result
     }
 
     /// `har-chrome`, `har-firefox`, `har`, `zeeschuimer`, `html`, joined with `+` when several.
-    public var layout: String { layouts.sorted().joined(separator: "+") }
+    public var layout: String { layouts.union(research.layouts).sorted().joined(separator: "+") }
 
     // MARK: - HAR
 
@@ -156,7 +250,6 @@ public struct WebCaptureReader {
                 }
                 recognised = true
                 let creator = result.creator.map { String(decoding: $0, as: UTF8.self) }
-                layouts.insert(Self.harLayout(creator))
                 // `whichtok scrape --base-url` records another host on purpose (a mirror, a proxy, a
                 // test server): its captures are TikTok's answers whatever the host.
                 let anyHost = creator == "whichtok"
@@ -170,6 +263,10 @@ public struct WebCaptureReader {
                         jobs.append(job)
                     }
                 }
+                // A HAR of Research API calls is `research-har`; one with web calls too is both.
+                let researchJobs = jobs.count { $0.endpoint == .research }
+                if researchJobs > 0 { research.sawHAR() }
+                if researchJobs == 0 || researchJobs < jobs.count { layouts.insert(Self.harLayout(creator)) }
                 readBodies(jobs, file: entryPath, tally: &tally, into: &batch)
             }
         } catch let error as JSONError {
@@ -207,6 +304,8 @@ public struct WebCaptureReader {
         var declaredSize: Int64
         var text: HARText
         var base64: Bool
+        /// The request body (a Research API call's JSON, which names its subject).
+        var requestText: HARText?
     }
 
     private enum Prepared {
@@ -218,7 +317,7 @@ public struct WebCaptureReader {
     /// status, a body at all.
     private static func prepare(_ entry: HAREntry, index: Int, anyHost: Bool) -> Prepared {
         guard entry.isObject, let url = entry.url.flatMap({ WebURL(bytes: $0) }) else { return .skip(.noURL) }
-        guard url.isTikTok || anyHost else { return .skip(.otherHost) }
+        guard url.isTikTok || url.isResearchAPI || anyHost else { return .skip(.otherHost) }
         let endpoint = WebEndpoint(url: url, mimeType: entry.mimeType)
         switch endpoint {
         case .notData: return .skip(.notData)
@@ -226,14 +325,17 @@ public struct WebCaptureReader {
         default: break
         }
         let status = entry.status ?? 0
-        guard (200..<300).contains(status) else { return .skip(.httpStatus) }
+        // A Research API error (429 `rate_limit_exceeded`, …) is read for its code.
+        guard (200..<300).contains(status) || (endpoint == .research && status >= 400) else {
+            return .skip(.httpStatus)
+        }
         guard entry.hasContent, let text = entry.text else { return .skip(.bodyMissing) }
         let base64 = entry.encoding.map { $0.elementsEqual("base64".utf8) } ?? false
         let observed = entry.started.flatMap { ISOTime.parse($0) } ?? 0
         return .body(
             BodyJob(
                 index: index, url: url, endpoint: endpoint, status: status, observed: observed,
-                declaredSize: entry.size ?? -1, text: text, base64: base64))
+                declaredSize: entry.size ?? -1, text: text, base64: base64, requestText: entry.requestText))
     }
 
     /// What became of one body once unescaped, decoded and (for an API response) parsed.
@@ -301,8 +403,10 @@ public struct WebCaptureReader {
             tally.add(result.tally)
             for (kind, count) in result.entriesRead { entriesRead[kind, default: 0] += count }
             for (reason, count) in part.skippedEntries { batch.skippedEntries[reason, default: 0] += count }
+            for (kind, count) in part.recordsSetAside { batch.recordsSetAside[kind, default: 0] += count }
             batch.diagnostics.append(contentsOf: part.diagnostics)
             part.skippedEntries = [:]
+            part.recordsSetAside = [:]
             part.diagnostics = []
             batch.parts.append(part)
         }
@@ -325,8 +429,10 @@ public struct WebCaptureReader {
         _ jobs: ArraySlice<BodyJob>, file: String, tally: inout SkipTally, into batch: inout ImportBatch
     ) {
         for job in jobs {
+            // Before the response is parsed: the request names the subject of a Research API page.
+            let subject = job.endpoint == .research ? researchSubject(job) : nil
             let reason = decode(job) { decoded in
-                readBody(job, decoded, file: file, into: &batch)
+                readBody(job, decoded, subject: subject, file: file, into: &batch)
             }
             if let reason {
                 tally.add(reason, entry: job.index)
@@ -357,9 +463,9 @@ public struct WebCaptureReader {
     }
 
     /// The records of one body; returns why it yielded nothing, or nil when it yielded records.
-    private mutating func readBody(_ job: BodyJob, _ decoded: Decoded, file: String, into batch: inout ImportBatch)
-        -> SkipReason?
-    {
+    private mutating func readBody(
+        _ job: BodyJob, _ decoded: Decoded, subject: String?, file: String, into batch: inout ImportBatch
+    ) -> SkipReason? {
         switch decoded {
         case .badBase64:
             return .badBase64
@@ -374,6 +480,9 @@ public struct WebCaptureReader {
             if body.withUnsafeBytes(Self.isBinary) { return .binaryBody }
             records.observed = job.observed
             return readPage(place: "\(file): log.entries[\(job.index)]", url: job.url, html: body, into: &batch)
+        case .invalid where job.endpoint == .research && !(200..<300).contains(job.status):
+            // A proxy's or gateway's error page instead of the API's JSON error.
+            return .httpStatus
         case .invalid(let error):
             // Before truncation: the parser stops early in binary too, which is not a body cut short.
             if body.withUnsafeBytes(Self.isBinary) { return .binaryBody }
@@ -383,6 +492,18 @@ public struct WebCaptureReader {
                 "invalid JSON in the response body of \(job.url.shown) (offset \(error.offset): \(error.message)); entry skipped"
             )
             return .invalidJSON
+        case .parsed(let root) where job.endpoint == .research:
+            research.records.observed = job.observed
+            switch research.page(
+                root, subject: subject, siblingStem: nil, file: file, position: "log.entries[\(job.index)]",
+                into: &batch)
+            {
+            case .read:
+                entriesRead[job.endpoint.label, default: 0] += 1
+                return nil
+            case .error: return .researchError
+            case .nothing: return .noRecords
+            }
         case .parsed(let root):
             records.observed = job.observed
             let before = records.recordCount
@@ -459,7 +580,7 @@ public struct WebCaptureReader {
             root["user_list"]?.forEachElement { card in
                 if let info = card["user_info"] { records.user(info, stats: nil, statsV2: nil, into: &batch) }
             }
-        case .page, .unknownAPI, .notData:
+        case .page, .research, .unknownAPI, .notData:
             break
         }
     }
@@ -534,6 +655,62 @@ public struct WebCaptureReader {
         }
     }
 
+    /// The username a Research API request body (`postData.text`) asks about.
+    private func researchSubject(_ job: BodyJob) -> String? {
+        guard let text = job.requestText, har.unescapeText(text, into: scratch), scratch.count > 0 else { return nil }
+        return (try? bodyParser.parse(scratch) { ResearchReader.subject(ofRequest: $0) }) ?? nil
+    }
+
+    // MARK: - Saved page states and Research API files
+
+    /// A page state saved as a `.json` file, read as the same object inside a page is (no
+    /// observation time): `__UNIVERSAL_DATA_FOR_REHYDRATION__` whole or its scopes, or `SIGI_STATE`.
+    private mutating func readPageState(entryPath: String, bytes: PaddedBytes, into batch: inout ImportBatch) {
+        records.observed = 0
+        let before = records.recordCount
+        do {
+            try bodyParser.parse(bytes) { root in
+                if root["__DEFAULT_SCOPE__"] != nil {
+                    records.universalData(root, into: &batch)
+                } else if root["ItemModule"] != nil || root["UserModule"] != nil || root["ItemList"] != nil {
+                    records.sigiState(root, into: &batch)
+                } else {
+                    records.universalScopes(root, into: &batch)
+                }
+            }
+        } catch {
+            batch.warn(entry: entryPath, position: nil, "could not read the page state: \(error)")
+            return
+        }
+        recognised = true
+        layouts.insert("page-state")
+        if records.recordCount > before {
+            entriesRead[WebEndpoint.page.label, default: 0] += 1
+        } else {
+            batch.skipEntry(SkipReason.noRecords.rawValue)
+        }
+    }
+
+    /// A saved Research API response, wrapper, object array or sibling request file.
+    private mutating func readResearchFile(
+        entryPath: String, bytes: PaddedBytes, kind: Kind, into batch: inout ImportBatch
+    ) {
+        do {
+            try bodyParser.parse(bytes) { root in
+                if kind == .researchRequest {
+                    research.readRequestFile(entryPath: entryPath, root: root)
+                } else {
+                    research.readFile(entryPath: entryPath, root: root, into: &batch)
+                }
+            }
+        } catch let error as JSONError {
+            batch.warn(
+                entry: entryPath, position: "offset \(error.offset)", "not valid JSON (\(error.message)); not read")
+        } catch {
+            batch.warn(entry: entryPath, position: nil, "could not read: \(error)")
+        }
+    }
+
     // MARK: - Zeeschuimer NDJSON
 
     /// One JSON object per line in Zeeschuimer's envelope (Docs/web-captures.md, 'Zeeschuimer
@@ -551,21 +728,28 @@ public struct WebCaptureReader {
         }
         var warnings = 0
         var sawEnvelope = false
+        var sawResearch = false
         var invalidLines = 0
         for (number, line) in lines.enumerated() {
             let blank = bytes.withUnsafeBytes { raw in raw[line].allSatisfy { $0 == 0x20 || $0 == 0x0D || $0 == 0x09 } }
             if blank { continue }
             do {
+                var researchLine = false
                 let reason: SkipReason? = try parser.parse(bytes, range: line) { root in
                     guard root.type == .object else { return .noRecords }
                     if root["source_platform"] != nil || root["item_id"] != nil || root["data"] != nil {
                         sawEnvelope = true
+                    } else if let list = ResearchReader.objectKind(root) {
+                        // A Research API video or comment (counted by the research reader).
+                        sawResearch = true
+                        researchLine = true
+                        return research.line(root, list: list, into: &batch) ? nil : .noRecords
                     }
                     return readZeeschuimerLine(root, into: &batch)
                 }
                 if let reason {
                     batch.skipEntry(reason.rawValue)
-                } else {
+                } else if !researchLine {
                     entriesRead["items and comments", default: 0] += 1
                 }
             } catch let error as JSONError {
@@ -587,10 +771,11 @@ public struct WebCaptureReader {
         if sawEnvelope {
             recognised = true
             layouts.insert("zeeschuimer")
-        } else {
+        } else if !sawResearch {
             batch.error(
                 entry: entryPath, position: nil,
-                "not a Zeeschuimer export: no line has its envelope (source_platform, data)")
+                "not a Zeeschuimer export or Research API objects: no line has Zeeschuimer's envelope (source_platform, data) or the API's fields (id, create_time, …)"
+            )
         }
     }
 

@@ -20,6 +20,8 @@ enum WebEndpoint: Equatable, Sendable {
     case legacy
     /// A server-rendered HTML page (`/@user`, `/@user/video/<id>`, `/tag/…`, `/music/…`, …).
     case page
+    /// A Research API call (`open.tiktokapis.com/v2/research/…`; Docs/research-api.md).
+    case research
     /// Under `/api/` but not one the importer knows.
     case unknownAPI
     /// Scripts, images, telemetry and the like on TikTok's host.
@@ -27,6 +29,15 @@ enum WebEndpoint: Equatable, Sendable {
 
     init(url: WebURL, mimeType: UnsafeRawBufferPointer?) {
         let path = url.normalizedPath
+        if path.utf8.starts(with: "/v2/research/".utf8) {
+            self = .research
+            return
+        }
+        if path.utf8.starts(with: "/v2/oauth/".utf8) {
+            // The Research API's token endpoint: credentials, no data.
+            self = .notData
+            return
+        }
         if path.utf8.starts(with: "/api/".utf8) {
             switch path {
             case "/api/comment/list", "/api/comment/list/reply": self = .comments
@@ -63,6 +74,7 @@ enum WebEndpoint: Equatable, Sendable {
         case .userSearch: "user searches"
         case .challengeDetail, .musicDetail, .mixDetail: "hashtag and sound details"
         case .page: "pages"
+        case .research: "research pages"
         case .unknownAPI, .notData: "other"
         }
     }
@@ -104,6 +116,8 @@ enum SkipReason: String, CaseIterable, Sendable {
     case pageWithoutData = "page without data"
     case noRecords = "no records"
     case otherPlatform = "other platform"
+    /// A Research API error envelope (`rate_limit_exceeded`, …), warned about with its code.
+    case researchError = "Research API error"
 
     /// A warning worth printing once per file (with the count and the first entry); the other
     /// reasons are normal in captures and only counted.

@@ -569,7 +569,12 @@ struct WebRecords {
     /// `__UNIVERSAL_DATA_FOR_REHYDRATION__`: every scope under `__DEFAULT_SCOPE__`
     /// (`webapp.video-detail`, `webapp.user-detail`, `webapp.updated-items`, …).
     mutating func universalData(_ root: JSONValue, into batch: inout ImportBatch) {
-        root["__DEFAULT_SCOPE__"]?.forEachMember { _, scope in details(scope, into: &batch) }
+        if let scopes = root["__DEFAULT_SCOPE__"] { universalScopes(scopes, into: &batch) }
+    }
+
+    /// The scopes of `__DEFAULT_SCOPE__` (`webapp.user-detail`, …), also saved bare.
+    mutating func universalScopes(_ scopes: JSONValue, into batch: inout ImportBatch) {
+        scopes.forEachMember { _, scope in details(scope, into: &batch) }
     }
 
     /// `SIGI_STATE`: `UserModule{users, stats}` first (keyed by username), then `ItemModule`

@@ -131,6 +131,9 @@ struct WebURL {
         host == "www.tiktok.com" || host == "m.tiktok.com" || host == "tiktok.com"
     }
 
+    /// The Research API's host (Docs/research-api.md).
+    var isResearchAPI: Bool { host == "open.tiktokapis.com" }
+
     /// The path lowercased, without trailing slashes (`/api/post/item_list`), for matching endpoints.
     var normalizedPath: String {
         var bytes = Array(path.utf8)
