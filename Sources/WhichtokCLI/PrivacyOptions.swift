@@ -295,6 +295,7 @@ struct StorePrivacy {
         }
         var replacement = IdentityReplacement(
             accountLabels: labels, inputNames: (0..<store.inputs.count).map { "input-\($0 + 1)" })
+        replacement.soundTitles = Self.soundTitles(of: store, labels: labels, pseudonyms: pseudonyms)
         if let pseudonyms {
             replacement.dropCaptions = true
             var terms: [String] = []
@@ -326,6 +327,46 @@ struct StorePrivacy {
             }
         }
         store.replaceIdentities(replacement)
+    }
+
+    /// Sound titles with the names of renamed accounts replaced: TikTok titles a video's own sound
+    /// `original sound - NAME` (`sonido original - NAME`, `Originalton - NAME`, …) after its creator.
+    /// When the part after the last ` - ` is a renamed account's username, earlier username or
+    /// nickname, it becomes that account's new label; with pseudonyms, the part after ` - ` of an
+    /// "original" sound that matches no account becomes the pseudonym of that name. Nil when no
+    /// title changes.
+    static func soundTitles(of store: Store, labels: [String?], pseudonyms: Pseudonyms?) -> [String]? {
+        var renamed: [String: String] = [:]
+        for (row, label) in labels.enumerated() {
+            guard let label else { continue }
+            for name in names(of: row, in: store) where renamed[name] == nil { renamed[name] = label }
+        }
+        guard !renamed.isEmpty else { return nil }
+        var titles: [String] = []
+        var unmatched: [(row: Int, head: String, name: String)] = []
+        var changed = false
+        for row in 0..<store.sounds.count {
+            let title = store.strings[store.sounds.title[row]] ?? ""
+            titles.append(title)
+            guard let dash = title.ranges(of: " - ").last else { continue }
+            let head = String(title[..<dash.upperBound])
+            let name = String(title[dash.upperBound...]).trimmingWhitespace()
+            var key = name.lowercased()
+            if key.hasPrefix("@") { key.removeFirst() }
+            if let label = renamed[key] {
+                titles[row] = head + label
+                changed = true
+            } else if pseudonyms != nil, !key.isEmpty, head.lowercased().contains("origin") || head.contains("оригинал")
+            {
+                unmatched.append((row, head, key))
+            }
+        }
+        if let pseudonyms, !unmatched.isEmpty {
+            let names = pseudonyms.names(of: unmatched.map { "name:" + $0.name }, prefix: "u_")
+            for (item, name) in zip(unmatched, names) { titles[item.row] = item.head + name }
+            changed = true
+        }
+        return changed ? titles : nil
     }
 
     /// The same for an edge list's node labels: pseudonyms keyed like usernames (`name:` + the
