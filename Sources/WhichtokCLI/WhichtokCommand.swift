@@ -9,6 +9,7 @@ package struct WhichtokCommand: ParsableCommand {
             ImportCommand.self, StatsCommand.self, SynthCommand.self, AnalyzeCommand.self, ExposureCommand.self,
             ExportCommand.self,
             ScrapeCommand.self,
+            RedactCommand.self,
         ])
 
     package init() {}

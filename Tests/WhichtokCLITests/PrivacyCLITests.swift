@@ -213,3 +213,27 @@ struct PrivacyCLITests {
         #expect(!["alice_w", "bob_w", "carol_w"].contains { run.stdout.contains($0) })
     }
 }
+
+@Suite("whichtok redact")
+struct RedactCLITests {
+    @Test("redacts a browser HAR; refuses to overwrite it; names the place of a JSON error")
+    func redact() throws {
+        let scratch = try TemporaryFolder("redact-cli")
+        let input = PackageFolder.sampleArchives + "/archives/web-capture-000-chrome.har"
+        let run = try Whichtok.run(["redact", input, "-o", scratch.file("out.har")])
+        #expect(run.status == 0, "\(run.stderr)")
+        let output = String(decoding: try scratch.read("out.har"), as: UTF8.self)
+        #expect(output.contains("msToken=[redacted]") && !output.contains("msToken=0") && output.count > 100_000)
+        let attributes = try FileManager.default.attributesOfItem(atPath: scratch.file("out.har"))
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let same = try Whichtok.run(["redact", scratch.file("out.har"), "-o", scratch.file("out.har")])
+        #expect(same.status == 64)
+        let missing = try Whichtok.run(["redact", scratch.file("none.har"), "-o", scratch.file("x.har")])
+        #expect(missing.status == 66)
+        let bad = try scratch.write("bad.har", "{\"log\": {\n\"entries\": [1, }}")
+        let malformed = try Whichtok.run(["redact", bad, "-o", scratch.file("y.har")])
+        #expect(malformed.status == 65)
+        #expect(malformed.stderr.contains("bad.har: line 2"))
+        #expect(!FileManager.default.fileExists(atPath: scratch.file("y.har")))
+    }
+}
