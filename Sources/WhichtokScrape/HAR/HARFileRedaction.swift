@@ -121,7 +121,12 @@ package enum HARFileRedaction {
         }
 
         mutating func object(key: String?, listKey: String?, depth: Int) throws(HARFileRedactionError) {
-            enum Role { case plain, pair(String), content, postData }
+            enum Role {
+                case plain
+                case pair(String)
+                case content
+                case postData
+            }
             let role: Role =
                 if let listKey, Self.pairLists.contains(listKey) {
                     .pair(listKey)
