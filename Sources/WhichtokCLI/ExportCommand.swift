@@ -28,7 +28,7 @@ struct ExportCommand: ParsableCommand {
             switch value {
             case .gexf: "Write GEXF (Gephi; networkx read_gexf)."
             case .graphml: "Write GraphML (Cytoscape, igraph, networkx, Gephi)."
-            case .csv: "Write nodes.csv and edges.csv (Gephi's data laboratory, pandas, R)."
+            case .csv: "Write nodes.csv, edges.csv and data-dictionary.csv (Gephi's data laboratory, pandas, R)."
             }
         }
     }
@@ -180,7 +180,7 @@ struct ExportCommand: ParsableCommand {
         let destination = output ?? defaultPath
         guard format == .csv else { return [("-o", destination)] }
         let folder = destination.hasSuffix("/") ? destination : destination + "/"
-        return [("-o", folder + "nodes.csv"), ("-o", folder + "edges.csv")]
+        return [("-o", folder + "nodes.csv"), ("-o", folder + "edges.csv"), ("-o", folder + Exporter.dictionaryName)]
     }
 
     var defaultPath: String {
