@@ -86,14 +86,15 @@ struct PrivacyOptions: ParsableArguments {
 /// only on the set of keys and the study key: the same store and key always give the same names.
 struct Pseudonyms {
     let mac: HMACSHA256
-    static let digits = 12
+    /// Hex digits of a pseudonym before collisions lengthen it (only tests make it shorter).
+    var digits = 12
 
     /// The pseudonym of each key (`keys` may repeat: equal keys get equal names), in order.
     func names(of keys: [String], prefix: String) -> [String] {
         var unique = Array(Set(keys))
         unique.sort()
         let full = unique.map { mac.hex($0) }
-        var length = [Int](repeating: Self.digits, count: unique.count)
+        var length = [Int](repeating: digits, count: unique.count)
         while true {
             var holders: [String: [Int]] = [:]
             for i in unique.indices { holders[prefix + full[i].prefix(length[i]), default: []].append(i) }
