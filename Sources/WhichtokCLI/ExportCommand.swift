@@ -18,7 +18,8 @@ struct ExportCommand: ParsableCommand {
             are replaced atomically. The same store and options always give byte-identical files.
             An output that is the store or the edge list being read is refused before anything is written.
             Exit status: 0 ok, 1 failure, 64 usage (also: an output that is the store or the edge list), \
-            65 malformed edge list, 66 store or file missing, 73 cannot write the output.
+            (also: a --pseudonymise key file shorter than 32 bytes), 65 malformed edge list or --participants \
+            file, 66 store or file missing, 73 cannot write the output.
             """)
 
     enum Format: String, EnumerableFlag {

@@ -18,7 +18,8 @@ struct ExposureCommand: ParsableCommand {
             --json prints one object whose keys are a stable contract; --csv DIR writes donors.csv and \
             donor_periods.csv, with data-dictionary.csv describing their columns. The same store and options \
             always give the same output.
-            Exit status: 0 ok, 1 failure, 64 usage, 66 store missing, 73 cannot write the CSV files.
+            Exit status: 0 ok, 1 failure, 64 usage (also: a --pseudonymise key file shorter than 32 bytes), \
+            65 malformed --participants file, 66 store or file missing, 73 cannot write the CSV files.
             """)
 
     @OptionGroup var storeOptions: StoreOptions

@@ -41,8 +41,8 @@ struct PrivacyOptions: ParsableArguments {
     static let maximumKeyBytes = 4096
 
     /// Reads the key, the participant codes, and makes the new names. Exits 66 when a file is
-    /// missing, 65 when the key is too short or the CSV is malformed (the message names file and
-    /// line; the key's content is never printed).
+    /// missing, 64 when the key file is too short or too long (its content is never printed), 65
+    /// when the CSV is malformed (the message names file and line).
     func privacy() throws -> StorePrivacy? {
         guard isActive else { return nil }
         var naming: Pseudonyms?
@@ -53,7 +53,7 @@ struct PrivacyOptions: ParsableArguments {
                     "whichtok: error: \(Console.printable(pseudonymise)): a key file must hold "
                         + "\(Self.minimumKeyBytes) to \(Self.maximumKeyBytes) bytes, this one holds \(key.count) "
                         + "(make one with: head -c 32 /dev/urandom > study.key)")
-                throw ExitCode(Exit.dataError)
+                throw ExitCode(Exit.usage)
             }
             guard let mac = HMACSHA256(key: key) else {
                 Console.error("whichtok: error: libcrypto cannot set up HMAC-SHA-256")

@@ -134,13 +134,13 @@ struct PrivacyCLITests {
         #expect(stripLabels(first.text) == stripLabels(other.text))
     }
 
-    @Test("a key file shorter than 32 bytes is refused (exit 65) without printing it")
+    @Test("a key file shorter than 32 bytes is refused (exit 64) without printing it")
     func shortKey() throws {
         let study = try #require(Self.study, "the sample store could not be made")
         let scratch = try TemporaryFolder("privacy-key")
         let key = try scratch.write("short.key", "secret-horse-battery")
         let run = try Whichtok.run(["analyze", "--store", study.store, "--pseudonymise", key])
-        #expect(run.status == 65)
+        #expect(run.status == 64)
         #expect(run.stderr.contains("short.key") && run.stderr.contains("32"))
         #expect(!run.stderr.contains("secret-horse"))
         #expect(run.stdout.isEmpty)
