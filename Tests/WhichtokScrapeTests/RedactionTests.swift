@@ -58,6 +58,11 @@ struct RedactionTests {
             HARRedaction.parameters(in: #"{"fp": 12, "x": {"refresh_token" : "r\"q"}}"#)
                 == #"{"fp": "[redacted]", "x": {"refresh_token" : "[redacted]"}}"#)
         #expect(HARRedaction.parameters(in: "notmsToken=1&amsToken=2") == "notmsToken=1&amsToken=2")
+        // Every listed name is found, whatever letter it starts with.
+        for name in HARRedaction.secretParameters {
+            #expect(HARRedaction.parameters(in: "a=1&\(name)=v9&b=2") == "a=1&\(name)=[redacted]&b=2", "\(name)")
+            #expect(HARRedaction.parameters(in: #"{"\#(name)":"v9"}"#) == #"{"\#(name)":"[redacted]"}"#, "\(name)")
+        }
         #expect(HARRedaction.parameters(in: "/video/123?is_from_webapp=1") == "/video/123?is_from_webapp=1")
     }
 

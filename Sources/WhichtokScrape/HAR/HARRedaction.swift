@@ -87,19 +87,21 @@ package enum HARRedaction {
     /// Whether `bytes` may contain a secret parameter's name (a fast test before decoding a body).
     package static func mayHoldSecrets(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBufferPointer { buffer in
-            for i in 0..<buffer.count {
-                let byte = buffer[i] | 0x20
-                // The first letters of the names (lowercased): m x _ v f d o a r c s t p.
-                guard
-                    byte == 0x6d || byte == 0x78 || byte == 0x5f || byte == 0x76 || byte == 0x66 || byte == 0x64
-                        || byte == 0x6f || byte == 0x61 || byte == 0x72 || byte == 0x63 || byte == 0x73 || byte == 0x74
-                        || byte == 0x70
-                else { continue }
+            for i in 0..<buffer.count where firstBytes[Int(buffer[i] | 0x20)] {
                 if secretStart(buffer, at: i) != nil { return true }
             }
             return false
         }
     }
+
+    /// Whether a byte (lowercased with `| 0x20`) starts one of the `secretParameters`.
+    private static let firstBytes: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for name in secretParameters {
+            if let first = name.utf8.first { table[Int(first | 0x20)] = true }
+        }
+        return table
+    }()
 
     /// The length of the secret parameter name at `i` when one starts there, followed by `=` or
     /// quoted (a JSON key), and not preceded by a letter, digit or `_`.
