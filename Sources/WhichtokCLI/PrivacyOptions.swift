@@ -310,8 +310,8 @@ struct StorePrivacy {
             }
             let uniqueTerms = Array(Set(terms)).sorted()
             let termNames = pseudonyms.names(of: uniqueTerms, prefix: "q_")
-            let termName = Dictionary(uniqueKeysWithValues: zip(uniqueTerms, termNames))
-            replacement.searchTerm = { @Sendable text in termName["term:" + text] ?? "q_" }
+            replacement.searchTerms = Dictionary(
+                uniqueKeysWithValues: zip(uniqueTerms.map { String($0.dropFirst("term:".count)) }, termNames))
             if content {
                 let hashtagKeys = (0..<store.hashtags.count).map { row in
                     store.hashtags.tiktokID[row] != 0

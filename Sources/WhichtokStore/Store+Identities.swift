@@ -14,8 +14,8 @@ package struct IdentityReplacement: Sendable {
     /// Drop video captions (they can hold @names and other text written by people).
     package var dropCaptions = false
     /// The new text of search terms and collection names (the objects of `searched` events and of
-    /// collections), by their old text; nil to keep them.
-    package var searchTerm: (@Sendable (String) -> String)?
+    /// collections), by their old text; nil to keep them. A term missing from the map is emptied.
+    package var searchTerms: [String: String]?
 
     package init(accountLabels: [String?], inputNames: [String?]) {
         self.accountLabels = accountLabels
@@ -84,7 +84,7 @@ extension Store {
         }
 
         // Search terms and collection names: event objects that are strings.
-        if let rename = replacement.searchTerm {
+        if let terms = replacement.searchTerms {
             var renamed: [RowID: RowID] = [:]
             for i in 0..<events.count {
                 let type = events.objectType[i]
@@ -93,7 +93,7 @@ extension Store {
                 if let new = renamed[old] {
                     events.object[i] = new
                 } else if let text = strings[old] {
-                    let new = intern(rename(text))
+                    let new = intern(terms[text] ?? "")
                     renamed[old] = new
                     events.object[i] = new
                 }
