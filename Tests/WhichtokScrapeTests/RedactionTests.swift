@@ -135,17 +135,21 @@ struct RedactionTests {
             for secret in secrets { #expect(!output.contains(secret), "\(name): \(secret) is still there") }
             #expect(output.contains(#""aid", "value": "1988""#) || output.contains(#""aid","value":"1988""#))
 
-            // The same store, but for the input's fingerprint and size (its bytes differ).
-            try FileManager.default.createDirectory(atPath: scratch.file("a"), withIntermediateDirectories: true)
-            try FileManager.default.createDirectory(atPath: scratch.file("b"), withIntermediateDirectories: true)
-            let a = Self.importStore(try scratch.write("a/" + name, input))
-            let b = Self.importStore(try scratch.write("b/" + name, bytes))
+            // The same store file, but for the input's fingerprint and size (its bytes differ): the
+            // two HARs are imported under the same path, one after the other.
+            let path = scratch.file(name)
+            try Data(input).write(to: URL(fileURLWithPath: path))
+            let a = Self.importStore(path)
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            var b = Self.importStore(path)
             #expect(a.videos.count > 10 && a.accounts.count > 10, "\(name): nothing imported")
-            #expect(a.accounts == b.accounts && a.videos == b.videos && a.hashtags == b.hashtags)
-            #expect(a.sounds == b.sounds && a.comments == b.comments && a.videoStats == b.videoStats)
-            #expect(a.events == b.events && a.conversations == b.conversations && a.effects == b.effects)
-            #expect(a.strings.count == b.strings.count && a.inputs.eventCount == b.inputs.eventCount)
-            #expect(a.inputs.layout == b.inputs.layout)
+            #expect(a.inputs.sha256 != b.inputs.sha256)
+            b.inputs.sha256 = a.inputs.sha256
+            b.inputs.byteCount = a.inputs.byteCount
+            #expect(a == b, "\(name): the redacted HAR imports to another store")
+            try a.save(to: scratch.file(name + ".a.store"))
+            try b.save(to: scratch.file(name + ".b.store"))
+            #expect(try scratch.read(name + ".a.store") == scratch.read(name + ".b.store"))
         }
     }
 
