@@ -7,7 +7,7 @@ BIN        := .build/release/whichtok
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # System libraries the build links against.
-BUILD_PKGS := pkg-config libarchive-dev libxml2-dev libsimdjson-dev
+BUILD_PKGS := pkg-config libarchive-dev libxml2-dev libsimdjson-dev libssl-dev
 # What the tests and benchmarks call: jing and xmllint validate exports, bsdtar is the benchmark's floor.
 TEST_PKGS  := jing libxml2-utils libarchive-tools python3-venv
 # The export tests read exports back with networkx (≥ 3.6, for GEXF 1.3; scipy for its PageRank) and python-igraph, installed

@@ -20,22 +20,23 @@ let package = Package(
         .systemLibrary(
             name: "CLibXML2", pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]),
+        // SHA-256 and HMAC-SHA-256 (OpenSSL 3 uses the CPU's SHA instructions itself).
+        .systemLibrary(
+            name: "CCrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
         // A small C++ shim over Debian's libsimdjson-dev with a plain C API.
         .target(
             name: "CSimdJSON",
             cxxSettings: [.unsafeFlags(["-O2", "-std=c++17"])],
             linkerSettings: [.linkedLibrary("simdjson"), .linkedLibrary("stdc++")]),
 
-        // SHA-256 block compression with the x86 SHA extensions; the Swift fallback is in WhichtokImport.
-        .target(name: "CSHA256"),
-
         // Small utilities every module may use: JSON writer, civil dates, terminal-safe text, seeded
-        // generator, base64, background job, archive writer. Depends on no other whichtok module.
-        .target(name: "WhichtokSupport", dependencies: ["CArchive"]),
+        // generator, base64, background job, archive writer, HMAC-SHA-256. Depends on no other whichtok module.
+        .target(name: "WhichtokSupport", dependencies: ["CArchive", "CCrypto"]),
         .target(name: "WhichtokStore"),
         .target(
             name: "WhichtokImport",
-            dependencies: ["WhichtokSupport", "WhichtokStore", "CArchive", "CSimdJSON", "CLibXML2", "CSHA256"]),
+            dependencies: ["WhichtokSupport", "WhichtokStore", "CArchive", "CSimdJSON", "CLibXML2", "CCrypto"]),
         .target(name: "WhichtokGraph", dependencies: ["WhichtokSupport", "WhichtokStore"]),
         .target(
             name: "WhichtokExport", dependencies: ["WhichtokSupport", "WhichtokGraph", "WhichtokStore", "CLibXML2"]),

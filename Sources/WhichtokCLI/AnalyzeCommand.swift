@@ -14,8 +14,8 @@ struct AnalyzeCommand: ParsableCommand {
             account-author, co-hashtag; or any edge list with --edgelist FILE (whitespace-separated \
             'source target [weight]' lines, '#' comments). --json prints one object whose keys are a \
             stable contract. The same store and options always give the same output.
-            Exit status: 0 ok, 1 failure, 64 usage, 65 malformed or unreadable edge list, 66 store or file \
-            missing.
+            Exit status: 0 ok, 1 failure, 64 usage (also: a --pseudonymise key file shorter than 32 bytes), \
+            65 malformed or unreadable edge list or --participants file, 66 store or file missing.
             """)
 
     @OptionGroup var storeOptions: StoreOptions

@@ -18,7 +18,8 @@ struct ExportCommand: ParsableCommand {
             are replaced atomically. The same store and options always give byte-identical files.
             An output that is the store or the edge list being read is refused before anything is written.
             Exit status: 0 ok, 1 failure, 64 usage (also: an output that is the store or the edge list), \
-            65 malformed edge list, 66 store or file missing, 73 cannot write the output.
+            (also: a --pseudonymise key file shorter than 32 bytes), 65 malformed edge list or --participants \
+            file, 66 store or file missing, 73 cannot write the output.
             """)
 
     enum Format: String, EnumerableFlag {
@@ -28,7 +29,7 @@ struct ExportCommand: ParsableCommand {
             switch value {
             case .gexf: "Write GEXF (Gephi; networkx read_gexf)."
             case .graphml: "Write GraphML (Cytoscape, igraph, networkx, Gephi)."
-            case .csv: "Write nodes.csv and edges.csv (Gephi's data laboratory, pandas, R)."
+            case .csv: "Write nodes.csv, edges.csv and data-dictionary.csv (Gephi's data laboratory, pandas, R)."
             }
         }
     }
@@ -180,7 +181,7 @@ struct ExportCommand: ParsableCommand {
         let destination = output ?? defaultPath
         guard format == .csv else { return [("-o", destination)] }
         let folder = destination.hasSuffix("/") ? destination : destination + "/"
-        return [("-o", folder + "nodes.csv"), ("-o", folder + "edges.csv")]
+        return [("-o", folder + "nodes.csv"), ("-o", folder + "edges.csv"), ("-o", folder + Exporter.dictionaryName)]
     }
 
     var defaultPath: String {

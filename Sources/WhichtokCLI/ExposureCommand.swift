@@ -16,8 +16,10 @@ struct ExposureCommand: ParsableCommand {
             else by the niches of the other accounts that engaged with it (the donor's own engagement left \
             out), else by its hashtags and sound; shares are of assigned events and coverage is reported. \
             --json prints one object whose keys are a stable contract; --csv DIR writes donors.csv and \
-            donor_periods.csv. The same store and options always give the same output.
-            Exit status: 0 ok, 1 failure, 64 usage, 66 store missing, 73 cannot write the CSV files.
+            donor_periods.csv, with data-dictionary.csv describing their columns. The same store and options \
+            always give the same output.
+            Exit status: 0 ok, 1 failure, 64 usage (also: a --pseudonymise key file shorter than 32 bytes), \
+            65 malformed --participants file, 66 store or file missing, 73 cannot write the CSV files.
             """)
 
     @OptionGroup var storeOptions: StoreOptions
@@ -85,7 +87,10 @@ struct ExposureCommand: ParsableCommand {
         if let csv {
             let folder = csv.hasSuffix("/") ? csv : csv + "/"
             try StoreAccess.refuseOverwriting(
-                outputs: [("--csv", folder + "donors.csv"), ("--csv", folder + "donor_periods.csv")],
+                outputs: [
+                    ("--csv", folder + "donors.csv"), ("--csv", folder + "donor_periods.csv"),
+                    ("--csv", folder + Exporter.dictionaryName),
+                ],
                 protected: [("the store", storeOptions.path)])
         }
         var clock = Clock()

@@ -87,6 +87,9 @@ struct GraphOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Sources sampled for betweenness on large graphs.", valueName: "n"))
     var betweennessSamples: Int = Betweenness.Parameters().samples
 
+    /// `--pseudonymise`, `--participants`, `--pseudonymise-content`: applied by `loadStore`.
+    @OptionGroup(title: "Privacy") var privacy: PrivacyOptions
+
     func validate() throws {
         guard GraphKind(rawValue: graph) != nil, graph != GraphKind.edgeList.rawValue else {
             throw ValidationError("unknown --graph '\(graph)'; expected one of \(Self.graphNames)")
@@ -103,6 +106,7 @@ struct GraphOptions: ParsableArguments {
         guard (0...1).contains(interactionShare) else { throw ValidationError("--interaction-share must be in [0, 1]") }
         if let backbone, !(backbone > 0 && backbone <= 1) { throw ValidationError("--backbone must be in (0, 1]") }
         guard betweennessSamples >= 1 else { throw ValidationError("--betweenness-samples must be at least 1") }
+        try privacy.validate()
         _ = try eventFilter()
         _ = try Self.parseWeights(kindWeights, base: .interactionDefaults, option: "--kind-weights")
         _ = try Self.parseWeights(engagementWeights, base: .engagementDefaults, option: "--engagement-weights")
@@ -156,19 +160,18 @@ struct GraphOptions: ParsableArguments {
             do {
                 let list = try clock.time("parse") { try EdgeListReader.read(bytes, directed: directed) }
                 Self.warnAboutDropped(list, path: edgelist)
-                return (list.graph, nil)
+                var graph = list.graph
+                if let privacy = try privacy.privacy() {
+                    let labels = (0..<graph.nodeCount).map { graph.label(of: $0) }
+                    graph.replaceExternalLabels(clock.time("privacy") { privacy.apply(toLabels: labels) })
+                }
+                return (graph, nil)
             } catch let error as EdgeListError {
                 Console.error("whichtok: error: \(Console.printable(edgelist)):\(error.line): \(error.message)")
                 throw ExitCode(Exit.dataError)
             }
         }
-        let store: Store
-        do {
-            store = try clock.time("load") { try Store.load(from: storePath) }
-        } catch let error as StoreError {
-            Console.error("whichtok: error: \(Console.printable(error.description))")
-            throw ExitCode(error.code == .notFound ? Exit.noInput : Exit.failure)
-        }
+        let store = try loadStore(storePath: storePath, clock: &clock)
         let filter = try eventFilter()
         let kind = GraphKind(rawValue: graph) ?? .sharedSpace
         let interactionWeights = try Self.parseWeights(
@@ -198,6 +201,25 @@ struct GraphOptions: ParsableArguments {
             }
         }
         return (built, store)
+    }
+
+    /// The store at `storePath`, with `--pseudonymise` and `--participants` applied (see
+    /// `StorePrivacy`): what every output made from the store starts with. Exits 66 when the store or
+    /// a privacy file is missing, 65 when a privacy file is malformed, 1 when the store cannot be read.
+    func loadStore(storePath: String, clock: inout Clock) throws -> Store {
+        // Read the privacy files first: a missing key fails before a large store is loaded.
+        let privacy = try privacy.privacy()
+        var store: Store
+        do {
+            store = try clock.time("load") { try Store.load(from: storePath) }
+        } catch let error as StoreError {
+            Console.error("whichtok: error: \(Console.printable(error.description))")
+            throw ExitCode(error.code == .notFound ? Exit.noInput : Exit.failure)
+        }
+        if let privacy {
+            try clock.time("privacy") { try privacy.apply(to: &store) }
+        }
+        return store
     }
 
     func eventFilter() throws -> EventFilter {

@@ -36,7 +36,9 @@ struct ScrapeCommand: ParsableCommand {
             Polite by default: one request per second with random jitter (--rate), a desktop browser's \
             User-Agent, bounded retries with exponential backoff on 429, 5xx and timeouts, and a target is \
             stopped (not retried) when TikTok takes the requests for a bot's. Private and missing accounts are \
-            reported and skipped. The HAR holds the cookies sent and personal data: keep it private.
+            reported and skipped. The HAR holds personal data: keep it private. Cookie values, msToken, \
+            X-Bogus, X-Gnarly and other session secrets are written as [redacted] (the import does not need \
+            them); --keep-secrets keeps them, and the HAR then holds your login.
 
             Exit status: 0 when every target was collected in full; 65 when some target was skipped, \
             stopped or failed (the HAR is complete); 64 for bad arguments; 66 when the cookie file cannot \
@@ -88,6 +90,11 @@ struct ScrapeCommand: ParsableCommand {
 
     @Flag(name: .long, help: "Replace the HAR file if it exists.")
     var overwrite = false
+
+    @Flag(
+        name: .long,
+        help: "Write cookie values, msToken, X-Bogus and other session secrets into the HAR (default: [redacted]).")
+    var keepSecrets = false
 
     @Flag(name: .customLong("import"), help: "Import the HAR into the store at the end.")
     var importAfter = false
@@ -231,6 +238,12 @@ struct ScrapeCommand: ParsableCommand {
         } catch {
             Console.error("whichtok: error: \(Console.printable(error.description))")
             throw ExitCode(Exit.cannotCreate)
+        }
+        if keepSecrets {
+            writer.keepSecrets = true
+            Console.error(
+                "whichtok: warning: --keep-secrets: \(Console.printable(har)) will hold your cookies and session "
+                    + "tokens (a login): do not share it; 'whichtok redact' removes them")
         }
 
         let report: ScrapeReport

@@ -8,7 +8,7 @@ package struct WhichtokCommand: ParsableCommand {
         subcommands: [
             ImportCommand.self, StatsCommand.self, SynthCommand.self, AnalyzeCommand.self, ExposureCommand.self,
             ExportCommand.self,
-            ScrapeGroupCommand.self,
+            ScrapeGroupCommand.self, RedactCommand.self,
         ])
 
     package init() {}

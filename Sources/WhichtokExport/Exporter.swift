@@ -72,8 +72,9 @@ package enum Exporter {
             files: path.map { [$0] } ?? [], dynamicIgnored: false)
     }
 
-    /// Writes `nodes.csv` and `edges.csv` into the folder `path` (created when missing). Both files are
-    /// complete before either replaces an old one.
+    /// Writes `nodes.csv` and `edges.csv` into the folder `path` (created when missing), and their
+    /// `data-dictionary.csv` (`DataDictionary.csvExport`). Both data files are complete before either
+    /// replaces an old one.
     @discardableResult
     package static func writeCSV(_ document: ExportDocument, toFolder path: String) throws(ExportError) -> ExportResult
     {
@@ -82,10 +83,12 @@ package enum Exporter {
             inFolder: path, names: ("nodes.csv", "edges.csv"), buffer: &buffer,
             { CSVWriter.writeNodes(document, to: &$0, buffer: &$1) },
             { CSVWriter.writeEdges(document, to: &$0, buffer: &$1) })
+        let dictionary = try writeDictionary(
+            DataDictionary.csvExport.tables(["nodes.csv", "edges.csv"]), inFolder: path)
         return ExportResult(
             nodes: document.graph.nodeCount, edges: document.graph.edgeCount,
             removedCharacters: buffer.removedCharacters,
-            files: files, dynamicIgnored: false)
+            files: files + [dictionary], dynamicIgnored: false)
     }
 
     /// Writes two files named `names` into the folder `path` (created when missing), the first with

@@ -27,7 +27,7 @@ struct ScraperTests {
         #expect(run.har.entries.count == run.served.count)
         #expect(run.report.entries == run.served.count)
         for (entry, served) in zip(run.har.entries, run.served) {
-            #expect(entry.url.hasSuffix(served.request.target))
+            #expect(entry.url.hasSuffix(HARRedaction.parameters(in: served.request.target)))
             #expect(entry.status == served.response.status)
             #expect(entry.bodyBytes == served.response.body)
             #expect(entry.size == served.response.body.count)
@@ -99,11 +99,37 @@ struct ScraperTests {
             sent.contains("ttwid=1%7Cmockttwid") && sent.contains("msToken=page-token-1")
                 && sent.contains("sessionid=s3cret"))
         #expect(!sent.contains("elsewhere"))
+        // The HAR names the cookies and parameters but holds none of their values.
         let entry = try #require(run.har.entries.first { $0.path == "/api/post/item_list/" })
-        #expect(entry.requestCookies["sessionid"] == "s3cret")
-        #expect(entry.requestHeaders["Cookie"] == sent)
-        #expect(entry.queryString["msToken"] == "page-token-1")
+        #expect(entry.requestCookies["sessionid"] == "[redacted]")
+        #expect(entry.requestHeaders["Cookie"]?.contains("sessionid=[redacted]") == true)
+        #expect(entry.queryString["msToken"] == "[redacted]")
+        #expect(entry.queryString["X-Bogus"] == "[redacted]")
         #expect(entry.queryString["aid"] == "1988")
+        let text = try String(contentsOfFile: run.harPath, encoding: .utf8)
+        for secret in ["s3cret", "from-file", "page-token-1", "mockttwid", "mock-signature"] {
+            #expect(!text.contains(secret), "\(secret) is in the HAR")
+        }
+        #expect(text.contains("[redacted]"))
+    }
+
+    @Test("a cookie file's values and msToken stay out of the HAR; --keep-secrets keeps them")
+    func cookieFileSecrets() throws {
+        let scratch = try TemporaryFolder()
+        let file = try scratch.write(
+            "cookies.txt",
+            "# Netscape HTTP Cookie File\n127.0.0.1\tFALSE\t/\tFALSE\t0\tsessionid\tfile-session-77\n"
+                + "127.0.0.1\tFALSE\t/\tFALSE\t0\tmsToken\tfile-token-88\n")
+        let cookies = try CookieJar.readNetscapeFile(file).cookies
+        for keep in [false, true] {
+            let run = try ScrapeHarness(limits: ScrapeLimits(posts: 1), cookies: cookies, keepSecrets: keep).run(
+                [user("bob")], scratch: scratch, name: "out-\(keep).har")
+            let text = try String(contentsOfFile: run.harPath, encoding: .utf8)
+            for secret in ["file-session-77", "file-token-88", "page-token-1", "mockttwid", "mock-signature"] {
+                #expect(text.contains(secret) == keep, "\(secret), keep \(keep)")
+            }
+            #expect(run.har.entries.count >= 2)
+        }
     }
 
     @Test("private and missing accounts are reported and skipped; the next target still runs")

@@ -117,15 +117,19 @@ enum ExposureCSVWriter {
 
 extension Exporter {
     /// Writes `donors.csv` and `donor_periods.csv` of an exposure analysis into the folder `path`
-    /// (created when missing). Both files are complete before either replaces an old one.
+    /// (created when missing), and their `data-dictionary.csv`. Both data files are complete before
+    /// either replaces an old one.
     @discardableResult
     package static func writeExposureCSV(_ exposure: Exposure, store: Store, toFolder path: String) throws(ExportError)
         -> [String]
     {
         var buffer = ValueBuffer()
-        return try writeFilePair(
+        let files = try writeFilePair(
             inFolder: path, names: ("donors.csv", "donor_periods.csv"), buffer: &buffer,
             { ExposureCSVWriter.writeDonors(exposure, store: store, to: &$0, buffer: &$1) },
             { ExposureCSVWriter.writePeriods(exposure, store: store, to: &$0, buffer: &$1) })
+        let dictionary = try writeDictionary(
+            DataDictionary.csvExport.tables(["donors.csv", "donor_periods.csv"]), inFolder: path)
+        return files + [dictionary]
     }
 }

@@ -298,6 +298,13 @@ package struct Graph: Sendable {
         }
     }
 
+    /// Replaces the labels of an edge list's nodes (one per node, as `externalLabels`), e.g. by
+    /// pseudonyms; the structure is unchanged.
+    package mutating func replaceExternalLabels(_ labels: [String]) {
+        guard labels.count == externalLabels.count else { return }
+        externalLabels = labels
+    }
+
     /// The weight of edge `u → v`, 0 when absent. O(log deg(u)) (rows are sorted).
     package func weight(from u: Int, to v: Int) -> Float {
         guard let e = edgeIndex(from: u, to: v) else { return 0 }

@@ -12,10 +12,13 @@ import WhichtokSupport
 /// The file starts as the log's head and an empty `entries` array closed by `]}}`. Each new entry is
 /// written over the closing bytes, followed by a fresh closing, in one `pwrite`, then `fsync`ed. An
 /// interrupted run therefore leaves a valid HAR holding every entry written so far. The file is
-/// created with mode 0600: it holds the cookies sent, which may include a login session.
+/// created with mode 0600: it holds personal data, and with `keepSecrets` the cookies sent, which
+/// may include a login session (else they are `[redacted]`).
 package final class HARWriter {
     package let path: String
     package private(set) var entryCount = 0
+    /// Write cookies, tokens and signatures as they are instead of `[redacted]` (`HARRedaction`).
+    package var keepSecrets = false
     private var descriptor: Int32
     /// Where the closing bytes start: the next entry is written here.
     private var closingOffset: off_t
@@ -59,7 +62,7 @@ package final class HARWriter {
     ///   complete entry unless the disk itself failed mid-write.
     package func append(_ exchange: HTTPExchange) throws(ScrapeError) {
         var bytes: [UInt8] = entryCount == 0 ? [UInt8(ascii: "\n")] : Array(",\n".utf8)
-        bytes += Self.entry(exchange)
+        bytes += Self.entry(keepSecrets ? exchange : HARRedaction.redact(exchange))
         let entryLength = bytes.count
         bytes += Self.closing
         try write(bytes, at: closingOffset)

@@ -28,6 +28,8 @@ struct ScrapeHarness {
     var retries = 2
     var rate = 200.0
     var cookies: [Cookie] = []
+    /// Write the secrets into the HAR (`scrape --keep-secrets`) instead of `[redacted]`.
+    var keepSecrets = false
     /// Called with each progress line; may cancel.
     var onLog: (@Sendable (String, Cancellation) -> Void)?
     /// Called by the server with each request, before it answers.
@@ -54,6 +56,7 @@ struct ScrapeHarness {
         configuration.cookies = cookies
         let path = scratch.file(name)
         let writer = try HARWriter(path: path, overwrite: false, creatorVersion: "test", comment: "test run")
+        writer.keepSecrets = keepSecrets
         let cancellation = self.cancellation
         let lines = LineLog()
         let onLog = self.onLog
