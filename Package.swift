@@ -20,6 +20,9 @@ let package = Package(
         .systemLibrary(
             name: "CLibXML2", pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(
+            name: "CZstd", pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]),
         // A small C++ shim over Debian's libsimdjson-dev with a plain C API.
         .target(
             name: "CSimdJSON",
@@ -38,7 +41,8 @@ let package = Package(
             dependencies: ["WhichtokSupport", "WhichtokStore", "CArchive", "CSimdJSON", "CLibXML2", "CSHA256"]),
         .target(name: "WhichtokGraph", dependencies: ["WhichtokSupport", "WhichtokStore"]),
         .target(
-            name: "WhichtokExport", dependencies: ["WhichtokSupport", "WhichtokGraph", "WhichtokStore", "CLibXML2"]),
+            name: "WhichtokExport",
+            dependencies: ["WhichtokSupport", "WhichtokGraph", "WhichtokStore", "CLibXML2", "CZstd"]),
         // Import for JSONParser (reading responses).
         .target(name: "WhichtokScrape", dependencies: ["WhichtokSupport", "WhichtokImport"]),
         // Import for SHA256 (the digests in the ground truth).
