@@ -162,13 +162,7 @@ struct GraphOptions: ParsableArguments {
                 throw ExitCode(Exit.dataError)
             }
         }
-        let store: Store
-        do {
-            store = try clock.time("load") { try Store.load(from: storePath) }
-        } catch let error as StoreError {
-            Console.error("whichtok: error: \(Console.printable(error.description))")
-            throw ExitCode(error.code == .notFound ? Exit.noInput : Exit.failure)
-        }
+        let store = try loadStore(storePath: storePath, clock: &clock)
         let filter = try eventFilter()
         let kind = GraphKind(rawValue: graph) ?? .sharedSpace
         let interactionWeights = try Self.parseWeights(
@@ -198,6 +192,16 @@ struct GraphOptions: ParsableArguments {
             }
         }
         return (built, store)
+    }
+
+    /// The store at `storePath`. Exits 66 when it is missing, 1 when it cannot be read.
+    func loadStore(storePath: String, clock: inout Clock) throws -> Store {
+        do {
+            return try clock.time("load") { try Store.load(from: storePath) }
+        } catch let error as StoreError {
+            Console.error("whichtok: error: \(Console.printable(error.description))")
+            throw ExitCode(error.code == .notFound ? Exit.noInput : Exit.failure)
+        }
     }
 
     func eventFilter() throws -> EventFilter {
