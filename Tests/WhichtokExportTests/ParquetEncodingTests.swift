@@ -107,8 +107,8 @@ struct ParquetEncodingTests {
             ParquetField("score", .double, optional: true),
             ParquetField("name", .string, optional: true, dictionary: true),
             ParquetField("plain_name", .string),
-            ParquetField("at", .timestampMillis, optional: true),
-            ParquetField("at_us", .timestampMicros),
+            ParquetField("stamp", .timestampMillis, optional: true),
+            ParquetField("stamp_us", .timestampMicros),
         ]
         // 40 rows in row groups of 16 and pages of 5: three groups, several pages each.
         let rows = 40
@@ -183,8 +183,8 @@ struct ParquetEncodingTests {
         #expect(types["id"] == "uint64")
         #expect(types["score"] == "double")
         #expect(types["name"] == "string" || types["name"] == "large_string")
-        #expect(types["at"] == "timestamp[ms, tz=UTC]")
-        #expect(types["at_us"] == "timestamp[us, tz=UTC]")
+        #expect(types["stamp"] == "timestamp[ms, tz=UTC]")
+        #expect(types["stamp_us"] == "timestamp[us, tz=UTC]")
         let nullable = try #require(json["nullable"] as? [String: Bool])
         #expect(nullable["small"] == false && nullable["name"] == true)
         #expect(json["row_groups"] as? Int == 3)
@@ -210,7 +210,7 @@ struct ParquetEncodingTests {
         #expect(flags[0] is NSNull && flags[1] as? Bool == false && flags[2] as? Bool == true)
         let scores = try #require(columns["score"])
         #expect(scores[7] as? String == "nan" && scores[9] is NSNull && (scores[4] as? Double) == -2)
-        let at = try #require(columns["at"])
+        let at = try #require(columns["stamp"])
         #expect(at[0] is NSNull)
         #expect(at[1] as? String == "2023-11-14T22:13:21+00:00")
         #expect((columns["small"]?[4] as? Int) == 0)
@@ -226,6 +226,31 @@ struct ParquetEncodingTests {
         #expect(stats["name"]?["min"] as? String == "" && stats["name"]?["max"] as? String == "🌴")
         #expect(stats["name"]?["nulls"] as? Int == 2)
         #expect(stats["flag"]?["min"] as? Bool == false && stats["flag"]?["max"] as? Bool == true)
-        #expect(stats["at"]?["has_min_max"] as? Bool == true)
+        #expect(stats["stamp"]?["has_min_max"] as? Bool == true)
+        // DuckDB reads the same file (its own Parquet reader, not Arrow's).
+        if let duckdb = ExternalTool.python(passing: "import duckdb") {
+            let query = """
+                import duckdb, json, sys
+                path = sys.argv[1].replace("'", "''")
+                r = duckdb.connect().execute(
+                    "SELECT count(*), sum(small), count(name), count(*) FILTER (WHERE flag), max(id)::VARCHAR, "
+                    "min(id)::VARCHAR, typeof(any_value(id)), count(stamp), max(epoch_ms(stamp)), count(score) "
+                    f"FROM read_parquet('{path}')").fetchone()
+                print(json.dumps(list(r)))
+                """
+            let read = try ChildProcess.run(duckdb, ["-c", query, path])
+            try #require(read.status == 0, "\(read.stderr)")
+            let row = try #require(try JSONSerialization.jsonObject(with: Data(read.stdout.utf8)) as? [Any])
+            let small = (0..<rows).reduce(0) { $0 + $1 % 3 - 1 }
+            #expect(row[0] as? Int == rows)
+            #expect(row[1] as? Int == small)
+            #expect(row[2] as? Int == (0..<rows).filter { $0 % 7 != 3 }.count)
+            #expect(row[3] as? Int == (0..<rows).filter { $0 % 9 != 0 && $0 % 2 == 0 }.count)
+            #expect(row[4] as? String == "\(UInt64.max)" && row[5] as? String == "7")
+            #expect(row[6] as? String == "UBIGINT")
+            #expect(row[7] as? Int == (0..<rows).filter { $0 % 3 != 0 }.count)
+            #expect(row[8] as? Int == 1_700_000_000_000 + 38 * 1_000)
+            #expect(row[9] as? Int == rows - 1)
+        }
     }
 }
