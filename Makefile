@@ -17,7 +17,7 @@ PY_TEST_PKGS := "networkx>=3.6" igraph scipy duckdb pyarrow
 
 # Style: swift format with .swift-format at the top. 4 spaces (the tree already used them, and deep
 # closures in graph code stay readable) and 120 columns (long argument lists of the C shims fit on one line).
-.PHONY: all build lint demo test help-texts bench bench-graph bench-export bench-har bench-exposure deps test-deps fuzz sample clean
+.PHONY: all build lint demo test help-texts bench bench-graph bench-export bench-har bench-exposure bench-e2e deps test-deps fuzz sample clean
 
 all: build
 
@@ -116,6 +116,12 @@ bench-har: build
 # the events (Benchmarks/exposure_bench.py).
 bench-exposure: build
 	python3 Benchmarks/exposure_bench.py --results $(RESULTS)
+
+# End to end on 2,000 synthetic archives: whichtok import + export --graph co-engagement --gexf against
+# the Python pipeline (zipfile + json, scipy TF-IDF cosine, python-igraph Leiden, networkx write_gexf;
+# Benchmarks/python_pipeline.py in $(VENV_TEST)), see Benchmarks/e2e_python.py.
+bench-e2e: build test-deps
+	python3 Benchmarks/e2e_python.py --results $(RESULTS)
 
 clean:
 	rm -rf .build out
