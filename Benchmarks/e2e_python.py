@@ -65,8 +65,9 @@ def main():
         subprocess.run([BIN, "synth", "--out", folder, "--donors", str(args.donors), "--events", str(args.events),
                         "--communities", "8", "--seed", "13", "--captures", "0"], check=True,
                        stdout=subprocess.DEVNULL)
-    archives = [os.path.join(r, n) for r, _, names in os.walk(folder) for n in names
-                if n.endswith((".zip", ".tar.gz", ".tgz", ".tar"))]
+    inputs = os.listdir(folder)
+    archives = [n for n in inputs if n.endswith((".zip", ".tar.gz", ".tgz", ".tar"))]
+    folders = [n for n in inputs if os.path.isdir(os.path.join(folder, n))]
     store = os.path.join(DATA, "e2e.store")
     gexf = os.path.join(DATA, "e2e-whichtok.gexf")
     python_gexf = os.path.join(DATA, "e2e-python.gexf")
@@ -90,7 +91,7 @@ def main():
         python_runs.append((wall, peak, json.loads(out)))
     python_total, python_peak, python_out = min(python_runs, key=lambda r: r[0])
 
-    report.line(f"input: {len(archives):,} archives, {events:,} events in the store "
+    report.line(f"input: {len(archives):,} archives and {len(folders):,} extracted folders, {events:,} events in the store "
                 f"({stats['accounts']:,} accounts, {stats['videos']:,} videos)")
     report.line()
     report.line(f"{'step':52} {'seconds':>9} {'peak MB':>9}")

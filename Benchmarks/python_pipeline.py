@@ -1,7 +1,7 @@
 """The end-to-end pipeline research scripts write today, from data downloads to a Gephi file:
 
-1. read every archive with zipfile / tarfile, json.load every JSON file and split every TXT file into
-   "Key: value" records;
+1. read every archive with zipfile / tarfile (and every extracted download folder), json.load every
+   JSON file and split every TXT file into "Key: value" records;
 2. one row per donor (the archive), one column per item: each video the donor watched, liked,
    favourited, shared or commented on (the id in the record's link), the video's author (from
    `@user/video/` links) and each followed account; the value is how often;
@@ -94,7 +94,13 @@ def read_archive(path):
             for inner, record in text_records(data.decode("utf-8-sig", "replace")):
                 items_of(section + " " + inner, record, counts)
 
-    if zipfile.is_zipfile(path):
+    if os.path.isdir(path):
+        for root, dirs, names in os.walk(path):
+            dirs.sort()
+            for name in sorted(names):
+                with open(os.path.join(root, name), "rb") as f:
+                    handle(name, f.read())
+    elif zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
             for info in archive.infolist():
                 if not info.is_dir():
@@ -110,10 +116,9 @@ def read_archive(path):
 def main(folder, out):
     times = {}
     start = time.perf_counter()
-    paths = []
-    for root, dirs, names in os.walk(folder):
-        dirs.sort()
-        paths.extend(os.path.join(root, n) for n in sorted(names) if n.endswith((".zip", ".tar.gz", ".tgz", ".tar")))
+    # One donor per entry of the folder: an archive, or a folder of an extracted download.
+    paths = [os.path.join(folder, n) for n in sorted(os.listdir(folder))
+             if n.endswith((".zip", ".tar.gz", ".tgz", ".tar")) or os.path.isdir(os.path.join(folder, n))]
     donors = [os.path.basename(p) for p in paths]
     rows = [read_archive(p) for p in paths]
     times["read"] = time.perf_counter() - start
