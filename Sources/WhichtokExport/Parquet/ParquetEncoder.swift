@@ -142,8 +142,16 @@ package final class ParquetEncoder {
         _ field: ParquetField, _ column: ParquetColumn, rows: Int, at chunkStart: Int, into out: inout [UInt8]
     ) throws(ExportError) -> ChunkMetadata {
         let present = column.present
-        let statistics = ParquetStatistics(column, kind: field.kind, textLimit: options.statisticsLimit)
         let dictionary = field.dictionary ? ParquetDictionary(column, limit: options.dictionaryLimit) : nil
+        var statistics: ParquetStatistics
+        if let dictionary {
+            // The bounds of the distinct values are those of the rows.
+            statistics = ParquetStatistics(
+                ParquetColumn(dictionary.distinct), kind: field.kind, textLimit: options.statisticsLimit)
+            statistics.nullCount = present.map { $0.reduce(0) { $0 + ($1 ? 0 : 1) } } ?? 0
+        } else {
+            statistics = ParquetStatistics(column, kind: field.kind, textLimit: options.statisticsLimit)
+        }
         let startCount = out.count
         var uncompressed = 0
         var dictionaryOffset: Int?

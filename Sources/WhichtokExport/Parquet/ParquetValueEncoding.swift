@@ -38,6 +38,8 @@ struct ParquetDictionary {
     /// The dictionary page body: the distinct values, PLAIN.
     private(set) var plain: [UInt8] = []
     private(set) var count = 0
+    /// The distinct values themselves (the statistics are computed over these, not every row).
+    private(set) var distinct: ParquetColumn.Values = .boolean([])
     /// Per row, the value's index (0 at null rows).
     private var indices: [UInt32]
 
@@ -50,32 +52,50 @@ struct ParquetDictionary {
         switch column.values {
         case .byteArray(let bytes, let offsets):
             var seen: [ArraySlice<UInt8>: UInt32] = [:]
+            var distinctBytes: [UInt8] = []
+            var distinctOffsets = [0]
+            // Sorted tables repeat a value row after row: compare with the previous one before hashing.
+            var previous: Range<Int>?
+            var previousIndex: UInt32 = 0
             for row in 0..<rows where present?[row] ?? true {
-                let value = bytes[offsets[row]..<offsets[row + 1]]
+                let range = offsets[row]..<offsets[row + 1]
+                let value = bytes[range]
+                if let previous, value.elementsEqual(bytes[previous]) {
+                    indices[row] = previousIndex
+                    continue
+                }
+                previous = range
                 if let index = seen[value] {
                     indices[row] = index
+                    previousIndex = index
                     continue
                 }
                 let index = UInt32(truncatingIfNeeded: seen.count)
                 seen[value] = index
                 indices[row] = index
+                previousIndex = index
                 appendLittleEndian(UInt32(truncatingIfNeeded: value.count), to: &plain)
                 plain += value
+                distinctBytes += value
+                distinctOffsets.append(distinctBytes.count)
                 guard plain.count <= limit else { return nil }
             }
             count = seen.count
+            distinct = .byteArray(bytes: distinctBytes, offsets: distinctOffsets)
         case .int64(let numbers):
             guard let total = Self.index(numbers, present: present, into: &indices, limit: limit / 8) else {
                 return nil
             }
             for value in total { appendLittleEndian(value, to: &plain) }
             count = total.count
+            distinct = .int64(total)
         case .int32(let numbers):
             guard let total = Self.index(numbers, present: present, into: &indices, limit: limit / 4) else {
                 return nil
             }
             for value in total { appendLittleEndian(value, to: &plain) }
             count = total.count
+            distinct = .int32(total)
         case .boolean, .double:
             return nil
         }
@@ -88,16 +108,23 @@ struct ParquetDictionary {
     ) -> [T]? {
         var seen: [T: UInt32] = [:]
         var order: [T] = []
+        var previous: (value: T, index: UInt32)?
         for row in numbers.indices where present?[row] ?? true {
             let value = numbers[row]
+            if let previous, previous.value == value {
+                indices[row] = previous.index
+                continue
+            }
             if let index = seen[value] {
                 indices[row] = index
+                previous = (value, index)
                 continue
             }
             let index = UInt32(truncatingIfNeeded: order.count)
             seen[value] = index
             order.append(value)
             indices[row] = index
+            previous = (value, index)
             guard order.count <= limit else { return nil }
         }
         return order
