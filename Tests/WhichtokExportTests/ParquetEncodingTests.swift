@@ -94,6 +94,45 @@ struct ParquetEncodingTests {
     static let pyarrow = ExternalTool.python(passing: "import pyarrow.parquet")
 
     @Test(
+        "a dictionary past its limit falls back to PLAIN, chunk by chunk, and reads back the same",
+        .enabled(if: pyarrow != nil, "skipped: python3 with pyarrow is missing (make test-deps installs it)"))
+    func dictionaryFallback() throws {
+        let python = try #require(Self.pyarrow)
+        let folder = try TemporaryFolder()
+        let fields = [ParquetField("name", .string, dictionary: true), ParquetField("n", .int64, dictionary: true)]
+        // First group: two distinct values (dictionary). Second: 100 distinct values (over 64 bytes: PLAIN).
+        var groups: [[ParquetColumn]] = []
+        for distinct in [2, 100] {
+            var names = ParquetStringColumnBuilder(capacity: 100)
+            for row in 0..<100 { names.append("value \(row % distinct)") }
+            groups.append([names.build(), ParquetColumn(.int64((0..<100).map { Int64($0 % distinct) }))])
+        }
+        var options = ParquetEncoder.Options()
+        options.dictionaryLimit = 64
+        let path = folder.file("fallback.parquet")
+        try Data(try ParquetEncoder.encode(fields: fields, rowGroups: groups, options: options))
+            .write(to: URL(fileURLWithPath: path))
+        let script = """
+            import json, sys
+            import pyarrow.parquet as pq
+            f = pq.ParquetFile(sys.argv[1])
+            t = f.read()
+            print(json.dumps({
+                "name": t.column("name").to_pylist(), "n": t.column("n").to_pylist(),
+                "encodings": [[list(f.metadata.row_group(g).column(c).encodings) for c in range(2)] for g in range(2)]}))
+            """
+        let result = try ChildProcess.run(python, ["-c", script, path])
+        try #require(result.status == 0, "\(result.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let expectedNames = (0..<100).map { "value \($0 % 2)" } + (0..<100).map { "value \($0)" }
+        #expect(json["name"] as? [String] == expectedNames)
+        #expect(json["n"] as? [Int] == (0..<100).map { $0 % 2 } + Array(0..<100))
+        let encodings = try #require(json["encodings"] as? [[[String]]])
+        #expect(encodings[0][0].contains("RLE_DICTIONARY") && encodings[0][1].contains("RLE_DICTIONARY"))
+        #expect(!encodings[1][0].contains("RLE_DICTIONARY") && !encodings[1][1].contains("RLE_DICTIONARY"))
+    }
+
+    @Test(
         "every kind of column read back by pyarrow: values, nulls, types, statistics, several row groups and pages",
         .enabled(if: pyarrow != nil, "skipped: python3 with pyarrow is missing (make test-deps installs it)"))
     func pyarrowReadsEveryKind() throws {
