@@ -8,6 +8,8 @@
 3. Python (Benchmarks/python_pipeline.py in the .venv-test environment that `make test-deps` makes):
    zipfile/tarfile + json, scipy sparse TF-IDF cosine top-10, python-igraph Leiden, networkx
    `write_gexf`.
+4. The store's tables: `whichtok export --parquet` against pyarrow writing the same tables (read into
+   memory first, so only the writing is timed) with zstd.
 
 Best of --runs runs each, one after the other on the same machine. whichtok does more work than the
 script (every account with two items gets a vector, not only donors; PageRank, roles and exposure
@@ -30,6 +32,24 @@ VENV_PYTHON = os.path.join(ROOT, ".venv-test", "bin", "python")
 sys.path.insert(0, os.path.join(ROOT, "Benchmarks"))
 
 from results import Report, add_argument  # noqa: E402 (after the path is set)
+
+
+# Reads whichtok's tables, then times pyarrow writing them again (zstd, its defaults): best of N.
+ARROW_WRITE = """
+import glob, json, os, sys, tempfile, time
+import pyarrow.parquet as pq
+tables = {os.path.basename(p): pq.read_table(p) for p in sorted(glob.glob(os.path.join(sys.argv[1], "*.parquet")))}
+best, size = None, 0
+with tempfile.TemporaryDirectory() as out:
+    for _ in range(int(sys.argv[2])):
+        start = time.perf_counter()
+        for name, table in tables.items():
+            pq.write_table(table, os.path.join(out, name), compression="zstd")
+        seconds = time.perf_counter() - start
+        best = seconds if best is None else min(best, seconds)
+    size = sum(os.path.getsize(os.path.join(out, n)) for n in os.listdir(out))
+print(json.dumps({"seconds": best, "bytes": size}))
+"""
 
 
 def timed_child(command):
@@ -91,6 +111,14 @@ def main():
         python_runs.append((wall, peak, json.loads(out)))
     python_total, python_peak, python_out = min(python_runs, key=lambda r: r[0])
 
+    # The store's tables as Parquet, against pyarrow writing the same tables (already in memory) with zstd.
+    parquet = os.path.join(DATA, "e2e-parquet")
+    parquet_runs = [timed_child([BIN, "export", "--store", store, "--parquet", parquet, "--quiet"])
+                    for _ in range(args.runs)]
+    parquet_seconds, parquet_peak, _ = min(parquet_runs, key=lambda r: r[0])
+    parquet_bytes = sum(os.path.getsize(os.path.join(parquet, n)) for n in os.listdir(parquet) if n.endswith(".parquet"))
+    arrow = json.loads(timed_child([VENV_PYTHON, "-c", ARROW_WRITE, parquet, str(args.runs)])[2])
+
     report.line(f"input: {len(archives):,} archives and {len(folders):,} extracted folders, {events:,} events in the store "
                 f"({stats['accounts']:,} accounts, {stats['videos']:,} videos)")
     report.line()
@@ -103,13 +131,19 @@ def main():
         report.line(f"{'  python ' + step:52} {seconds[step]:9.3f}")
     report.line(f"{'python pipeline (zipfile+json, scipy, igraph, networkx)':52} {python_total:9.3f} "
                 f"{python_peak:9.0f}")
+    report.line(f"{'whichtok export --parquet (13 tables)':52} {parquet_seconds:9.3f} {parquet_peak:9.0f}")
+    report.line(f"{'pyarrow write_table, zstd (the same tables in memory)':52} {arrow['seconds']:9.3f}")
     report.line()
+    report.line(f"Parquet: whichtok {parquet_bytes / 1e6:.1f} MB, pyarrow {arrow['bytes'] / 1e6:.1f} MB; "
+                f"store {os.path.getsize(store) / 1e6:.1f} MB")
     report.line(f"python graph: {python_out['nodes']:,} donors, {python_out['edges']:,} edges, "
                 f"{python_out['communities']} communities")
     report.ratio(f"the Python pipeline takes {python_total / whichtok_total:.1f}x the time of whichtok import + export")
     report.ratio(f"Python reading the archives takes {seconds['read'] / imported[0]:.1f}x the time of whichtok import")
     report.ratio(f"peak memory: Python {python_peak:.0f} MB, whichtok import {imported[1]:.0f} MB, "
                  f"export {exported[1]:.0f} MB")
+    report.ratio(f"whichtok export --parquet takes {parquet_seconds / arrow['seconds']:.1f}x the time of pyarrow "
+                 f"writing the same tables from memory; files {parquet_bytes / arrow['bytes']:.2f}x the size")
     report.record(args.results, {"donors": args.donors, "events": args.events, "runs": args.runs})
     if not args.keep:
         shutil.rmtree(DATA, ignore_errors=True)
