@@ -7,17 +7,17 @@ BIN        := .build/release/whichtok
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # System libraries the build links against.
-BUILD_PKGS := pkg-config libarchive-dev libxml2-dev libsimdjson-dev libssl-dev
+BUILD_PKGS := pkg-config libarchive-dev libxml2-dev libsimdjson-dev libssl-dev libzstd-dev
 # What the tests and benchmarks call: jing and xmllint validate exports, bsdtar is the benchmark's floor.
 TEST_PKGS  := jing libxml2-utils libarchive-tools python3-venv
 # The export tests read exports back with networkx (≥ 3.6, for GEXF 1.3; scipy for its PageRank) and python-igraph, installed
-# with pip into this virtual environment when missing.
+# with pip into this virtual environment when missing; pyarrow and duckdb read the Parquet exports back.
 VENV_TEST  := .venv-test
-PY_TEST_PKGS := "networkx>=3.6" igraph scipy
+PY_TEST_PKGS := "networkx>=3.6" igraph scipy duckdb pyarrow
 
 # Style: swift format with .swift-format at the top. 4 spaces (the tree already used them, and deep
 # closures in graph code stay readable) and 120 columns (long argument lists of the C shims fit on one line).
-.PHONY: all build lint demo test help-texts bench bench-graph bench-export bench-har bench-exposure deps test-deps fuzz sample clean
+.PHONY: all build lint demo test help-texts bench bench-graph bench-export bench-har bench-exposure bench-e2e deps test-deps fuzz sample clean
 
 all: build
 
@@ -31,8 +31,8 @@ test-deps: deps
 	@missing=""; for p in $(TEST_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
-	@$(VENV_TEST)/bin/python -c 'import sys, igraph, networkx, scipy; sys.exit(tuple(map(int, networkx.__version__.split(".")[:2])) < (3, 6))' \
-	  >/dev/null 2>&1 || { echo "installing networkx, python-igraph and scipy into $(VENV_TEST)"; \
+	@$(VENV_TEST)/bin/python -c 'import sys, igraph, networkx, scipy, duckdb, pyarrow; sys.exit(tuple(map(int, networkx.__version__.split(".")[:2])) < (3, 6))' \
+	  >/dev/null 2>&1 || { echo "installing networkx, python-igraph, scipy, duckdb and pyarrow into $(VENV_TEST)"; \
 	  python3 -m venv $(VENV_TEST) && $(VENV_TEST)/bin/python -m pip install -q --upgrade $(PY_TEST_PKGS); }
 
 lint:
@@ -116,6 +116,12 @@ bench-har: build
 # the events (Benchmarks/exposure_bench.py).
 bench-exposure: build
 	python3 Benchmarks/exposure_bench.py --results $(RESULTS)
+
+# End to end on 2,000 synthetic archives: whichtok import + export --graph co-engagement --gexf against
+# the Python pipeline (zipfile + json, scipy TF-IDF cosine, python-igraph Leiden, networkx write_gexf;
+# Benchmarks/python_pipeline.py in $(VENV_TEST)), see Benchmarks/e2e_python.py.
+bench-e2e: build test-deps
+	python3 Benchmarks/e2e_python.py --results $(RESULTS)
 
 clean:
 	rm -rf .build out

@@ -24,6 +24,10 @@ let package = Package(
         .systemLibrary(
             name: "CCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]),
+        // zstd for the pages of Parquet exports.
+        .systemLibrary(
+            name: "CZstd", pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]),
         // A small C++ shim over Debian's libsimdjson-dev with a plain C API.
         .target(
             name: "CSimdJSON",
@@ -39,7 +43,8 @@ let package = Package(
             dependencies: ["WhichtokSupport", "WhichtokStore", "CArchive", "CSimdJSON", "CLibXML2", "CCrypto"]),
         .target(name: "WhichtokGraph", dependencies: ["WhichtokSupport", "WhichtokStore"]),
         .target(
-            name: "WhichtokExport", dependencies: ["WhichtokSupport", "WhichtokGraph", "WhichtokStore", "CLibXML2"]),
+            name: "WhichtokExport",
+            dependencies: ["WhichtokSupport", "WhichtokGraph", "WhichtokStore", "CLibXML2", "CZstd"]),
         // Import for JSONParser (reading responses).
         .target(name: "WhichtokScrape", dependencies: ["WhichtokSupport", "WhichtokImport"]),
         // Import for SHA256 (the digests in the ground truth).

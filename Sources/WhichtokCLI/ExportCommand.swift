@@ -8,7 +8,8 @@ import WhichtokStore
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write the analysed graph as GEXF, GraphML or CSV for Gephi, Cytoscape, networkx and igraph.",
+        abstract:
+            "Write the analysed graph as GEXF, GraphML or CSV for Gephi, Cytoscape, networkx and igraph, or the store's tables as Parquet.",
         discussion: """
             Builds the graph as 'analyze' does (same options), finds communities, lays the graph out with \
             ForceAtlas2 and writes every result (and each donor's exposure, as 'exposure' measures it with \
@@ -17,19 +18,24 @@ struct ExportCommand: ParsableCommand {
             or GraphML to standard output). Nodes are coloured by community and sized by PageRank. Files \
             are replaced atomically. The same store and options always give byte-identical files.
             An output that is the store or the edge list being read is refused before anything is written.
+            --parquet DIR (or --parquet -o DIR) builds no graph: it writes the store's tables (events, accounts, \
+            aliases, videos, video_hashtags, video_mentions, video_stats, hashtags, sounds, effects, comments, \
+            conversations, inputs) as DIR/NAME.parquet (zstd, for DuckDB, Polars, pandas, R arrow, Spark) and \
+            DIR/data-dictionary.csv; the default folder is whichtok-parquet.
             Exit status: 0 ok, 1 failure, 64 usage (also: an output that is the store or the edge list), \
             (also: a --pseudonymise key file shorter than 32 bytes), 65 malformed edge list or --participants \
             file, 66 store or file missing, 73 cannot write the output.
             """)
 
     enum Format: String, EnumerableFlag {
-        case gexf, graphml, csv
+        case gexf, graphml, csv, parquet
 
         static func help(for value: Format) -> ArgumentHelp? {
             switch value {
             case .gexf: "Write GEXF (Gephi; networkx read_gexf)."
             case .graphml: "Write GraphML (Cytoscape, igraph, networkx, Gephi)."
             case .csv: "Write nodes.csv, edges.csv and data-dictionary.csv (Gephi's data laboratory, pandas, R)."
+            case .parquet: "Write the store's tables as Parquet files (DuckDB, Polars, pandas, R arrow, Spark)."
             }
         }
     }
@@ -44,6 +50,9 @@ struct ExportCommand: ParsableCommand {
         name: [.customShort("o"), .long],
         help: ArgumentHelp("Where to write ('-' for standard output; GEXF and GraphML only).", valueName: "path"))
     var output: String?
+
+    @Argument(help: ArgumentHelp("--parquet: the folder to write (the same as -o).", valueName: "folder"))
+    var folder: String?
 
     @Option(
         name: .long,
@@ -87,7 +96,15 @@ struct ExportCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard format != nil else { throw ValidationError("choose a format: --gexf, --graphml or --csv") }
+        guard format != nil else { throw ValidationError("choose a format: --gexf, --graphml, --csv or --parquet") }
+        if folder != nil && format != .parquet { throw ValidationError("a folder argument applies to --parquet only") }
+        if let folder, let output, folder != output {
+            throw ValidationError("name the folder once: as the argument or with -o")
+        }
+        if folder == "" { throw ValidationError("the folder needs a path") }
+        if format == .parquet && (output ?? folder) == "-" {
+            throw ValidationError("Parquet is one file per table: name a folder, not '-'")
+        }
         guard let version = GEXFVersion(rawValue: gexfVersion == "1.2draft" ? "1.2" : gexfVersion) else {
             throw ValidationError("unknown --gexf-version '\(gexfVersion)'; expected 1.3 or 1.2")
         }
@@ -102,6 +119,7 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
+        if format == .parquet { return try runParquet() }
         try StoreAccess.refuseOverwriting(
             outputs: outputFiles,
             protected: [("the store", storeOptions.path)]
@@ -147,6 +165,8 @@ struct ExportCommand: ParsableCommand {
                     return try Exporter.writeGraphML(document, to: destination)
                 case .csv:
                     return try Exporter.writeCSV(document, toFolder: destination ?? defaultPath)
+                case .parquet:
+                    throw ExportError(.invalidRequest, message: "--parquet writes tables, not a graph")
                 }
             }
         } catch let error as ExportError {
@@ -189,6 +209,39 @@ struct ExportCommand: ParsableCommand {
         case .gexf: "whichtok.gexf"
         case .graphml: "whichtok.graphml"
         case .csv: "whichtok-csv"
+        case .parquet: "whichtok-parquet"
+        }
+    }
+
+    /// `--parquet`: the store's tables, no graph.
+    func runParquet() throws {
+        let destination = folder ?? output ?? defaultPath
+        let slashed = destination.hasSuffix("/") ? destination : destination + "/"
+        let names = ParquetTable.storeTables(Store()).map(\.fileName) + ["data-dictionary.csv"]
+        try StoreAccess.refuseOverwriting(
+            outputs: names.map { ("--parquet", slashed + $0) }, protected: [("the store", storeOptions.path)])
+        var clock = Clock()
+        let store = try graphOptions.loadStore(storePath: storeOptions.path, clock: &clock)
+        let result: ParquetExportResult
+        do {
+            result = try clock.time("write") { () throws(ExportError) -> ParquetExportResult in
+                try Exporter.writeParquet(store, toFolder: destination)
+            }
+        } catch let error as ExportError {
+            Console.error("whichtok: error: \(Console.printable(error.description))")
+            throw ExitCode(error.code == .invalidRequest ? Exit.usage : Exit.cannotCreate)
+        }
+        if timings {
+            for (name, seconds) in clock.phases {
+                Console.error("timing \(name.padding(toLength: 12)) \(AnalyzeCommand.fixed(seconds, 4)) s")
+            }
+        }
+        if !quiet {
+            let tables = result.files.count - 1
+            Console.error(
+                "wrote \(tables) tables and data-dictionary.csv to \(Console.printable(destination)): "
+                    + "\(grouped(result.rows["events"] ?? 0)) events, \(grouped(result.rows["accounts"] ?? 0)) accounts"
+            )
         }
     }
 }

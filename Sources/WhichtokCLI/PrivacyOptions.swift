@@ -299,6 +299,13 @@ struct StorePrivacy {
         replacement.soundTitles = Self.soundTitles(of: store, labels: labels, pseudonyms: pseudonyms)
         if let pseudonyms {
             replacement.dropCaptions = true
+            // Keyed input fingerprints: HMAC-SHA-256(key, "input:" + SHA-256), never the file's own.
+            var fingerprints: [UInt8] = []
+            fingerprints.reserveCapacity(store.inputs.sha256.count)
+            for row in 0..<store.inputs.count {
+                fingerprints += pseudonyms.mac.mac(Array("input:".utf8) + store.inputs.sha256(of: RowID(row)))
+            }
+            replacement.inputFingerprints = fingerprints
             var terms: [String] = []
             for i in 0..<store.events.count {
                 let type = store.events.objectType[i]

@@ -101,17 +101,7 @@ package enum Exporter {
         _ writeFirst: (inout ByteSink, inout ValueBuffer) -> Void,
         _ writeSecond: (inout ByteSink, inout ValueBuffer) -> Void
     ) throws(ExportError) -> [String] {
-        if !OutputFile.isDirectory(path) {
-            var info = stat()
-            if stat(path, &info) == 0 {
-                throw ExportError(.cannotCreate, path: path, message: "exists and is not a folder")
-            }
-            if mkdir(path, 0o755) != 0 {
-                throw ExportError(
-                    .cannotCreate, path: path, message: "cannot create the folder (\(OutputFile.lastError()))")
-            }
-        }
-        let folder = path.hasSuffix("/") ? path : path + "/"
+        let folder = try makeFolder(path)
         let firstPath = folder + names.0
         let secondPath = folder + names.1
         let firstFile = try OutputFile(path: firstPath)
@@ -131,6 +121,21 @@ package enum Exporter {
         try firstFile.commit()
         try secondFile.commit()
         return [firstPath, secondPath]
+    }
+
+    /// Creates the folder `path` when missing; returns it with a trailing `/`.
+    static func makeFolder(_ path: String) throws(ExportError) -> String {
+        if !OutputFile.isDirectory(path) {
+            var info = stat()
+            if stat(path, &info) == 0 {
+                throw ExportError(.cannotCreate, path: path, message: "exists and is not a folder")
+            }
+            if mkdir(path, 0o755) != 0 {
+                throw ExportError(
+                    .cannotCreate, path: path, message: "cannot create the folder (\(OutputFile.lastError()))")
+            }
+        }
+        return path.hasSuffix("/") ? path : path + "/"
     }
 
     /// Runs `body` with an XML writer on the output, then commits it (or removes it on failure).

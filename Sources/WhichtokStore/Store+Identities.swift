@@ -7,6 +7,9 @@ package struct IdentityReplacement: Sendable {
     package var accountLabels: [String?]
     /// Per input row: the input's new name, or nil to keep it.
     package var inputNames: [String?]
+    /// The inputs' new fingerprints, 32 bytes per input row, or nil to keep them. An anonymous donor's
+    /// key is their export's SHA-256, so the fingerprints would link a pseudonymised output to the file.
+    package var inputFingerprints: [UInt8]?
     /// Per hashtag row: the hashtag's new name, or nil for all to keep them.
     package var hashtagNames: [String]?
     /// Per sound row: the sound's new title, or nil for all to keep them. A sound's TikTok id stays.
@@ -72,6 +75,9 @@ extension Store {
         // Inputs, hashtags, sounds, captions.
         for (row, name) in replacement.inputNames.enumerated() where row < inputs.count {
             if let name { inputs.name[row] = intern(name) }
+        }
+        if let fingerprints = replacement.inputFingerprints, fingerprints.count == inputs.sha256.count {
+            inputs.sha256 = fingerprints
         }
         if let names = replacement.hashtagNames {
             for (row, name) in names.enumerated() where row < hashtags.count { hashtags.name[row] = intern(name) }

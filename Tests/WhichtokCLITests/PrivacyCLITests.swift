@@ -101,6 +101,46 @@ struct PrivacyCLITests {
         }
     }
 
+    static let pyarrow = ExternalTool.python(passing: "import pyarrow.parquet")
+
+    /// Every cell of every table `export --parquet` wrote into `folder`, as text (the pages are
+    /// compressed, so the bytes cannot be searched).
+    static func parquetText(_ folder: String, python: String) throws -> String {
+        let script = """
+            import glob, os, sys, pyarrow.parquet as pq
+            for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.parquet"))):
+                for row in pq.read_table(path).to_pylist():
+                    print(os.path.basename(path), *row.values())
+            """
+        let run = try ChildProcess.run(python, ["-c", script, folder], timeout: 120)
+        #expect(run.status == 0, "\(run.stderr)")
+        return run.stdout
+    }
+
+    @Test(
+        "no name is in a pseudonymised Parquet export (tables read back by pyarrow)",
+        .enabled(if: pyarrow != nil, "skipped: python3 with pyarrow is missing (make test-deps installs it)"))
+    func noNameLeaksInParquet() throws {
+        let study = try #require(Self.study, "the sample store could not be made")
+        let python = try #require(Self.pyarrow)
+        let (names, _) = try Self.personalNames(in: study.store)
+        for (extra, expectNames) in [([String](), true), (["--pseudonymise", study.key], false)] {
+            let scratch = try TemporaryFolder("privacy-parquet")
+            let run = try Whichtok.run(
+                ["export", "--parquet", "-o", "p", "--store", study.store] + extra, in: scratch.path)
+            #expect(run.status == 0, "\(run.stderr)")
+            let text = try Self.parquetText(scratch.file("p"), python: python)
+            #expect(text.contains("events.parquet") && text.contains("accounts.parquet"))
+            let found = names.filter { text.contains($0) }
+            if expectNames {
+                #expect(!found.isEmpty, "the clear export shows no name: the check could not fail")
+            } else {
+                #expect(found.isEmpty, "the pseudonymised Parquet export shows \(found.prefix(5))")
+                #expect(text.contains("u_"))
+            }
+        }
+    }
+
     @Test("the same key gives the same pseudonyms; another key gives unrelated ones")
     func stableUnderTheKey() throws {
         let study = try #require(Self.study, "the sample store could not be made")
