@@ -39,6 +39,10 @@ let package = Package(
         .target(name: "WhichtokGraph", dependencies: ["WhichtokSupport", "WhichtokStore"]),
         .target(
             name: "WhichtokExport", dependencies: ["WhichtokSupport", "WhichtokGraph", "WhichtokStore", "CLibXML2"]),
+        // One self-contained HTML report of a store's analysis (`whichtok report`).
+        .target(
+            name: "WhichtokReport",
+            dependencies: ["WhichtokSupport", "WhichtokStore", "WhichtokGraph", "WhichtokExport"]),
         // Import for JSONParser (reading responses).
         .target(name: "WhichtokScrape", dependencies: ["WhichtokSupport", "WhichtokImport"]),
         // Import for SHA256 (the digests in the ground truth).
@@ -47,7 +51,7 @@ let package = Package(
             name: "WhichtokCLI",
             dependencies: [
                 "WhichtokSupport", "WhichtokStore", "WhichtokImport", "WhichtokSynth", "WhichtokGraph",
-                "WhichtokExport", "WhichtokScrape",
+                "WhichtokExport", "WhichtokScrape", "WhichtokReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "whichtok", dependencies: ["WhichtokCLI"]),
@@ -69,6 +73,11 @@ let package = Package(
         .testTarget(
             name: "WhichtokExportTests",
             dependencies: ["WhichtokExport", "WhichtokGraph", "WhichtokStore", "WhichtokSupport", "WhichtokTestSupport"]),
+        .testTarget(
+            name: "WhichtokReportTests",
+            dependencies: [
+                "WhichtokReport", "WhichtokGraph", "WhichtokStore", "WhichtokSupport", "WhichtokTestSupport",
+            ]),
         .testTarget(
             name: "WhichtokScrapeTests",
             dependencies: ["WhichtokScrape", "WhichtokImport", "WhichtokStore", "WhichtokSupport", "WhichtokTestSupport"]),
