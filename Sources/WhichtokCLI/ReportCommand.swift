@@ -117,7 +117,7 @@ struct ReportCommand: ParsableCommand {
             words.append(option.name)
             if option.value != "set" { words.append(option.value) }
         }
-        words += ["-o", Self.fileName(output == "-" ? "report.html" : output)]
+        words += ["-o", output == "-" ? "-" : Self.fileName(output)]
         provenance.options.append(("-o", Self.fileName(output)))
         provenance.commandLine = words.map(Self.shellQuoted).joined(separator: " ")
         return provenance

@@ -85,13 +85,21 @@ struct ReportContext {
         id < nicheLabels.count ? nicheLabels[id] : "niche \(id)"
     }
 
-    /// A niche's colour swatch, number and label, linking to its card.
-    func writeNiche(_ id: Int, to w: inout HTMLWriter) {
-        w.raw(
-            "<a class=\"niche\" href=\"#niche-\(id)\"><span class=\"sw \(nicheClass(id))\" aria-hidden=\"true\"></span>"
-        )
-        w.text("\(id) ")
-        w.label(nicheLabel(id))
+    /// A niche's colour swatch, number and label, linking to its card. `compact` writes the number
+    /// only, with the label as the link's tooltip (for tables with a niche in several columns).
+    func writeNiche(_ id: Int, compact: Bool = false, to w: inout HTMLWriter) {
+        if compact {
+            w.open("a", [("class", "niche"), ("href", "#niche-\(id)"), ("title", nicheLabel(id))])
+        } else {
+            w.open("a", [("class", "niche"), ("href", "#niche-\(id)")])
+        }
+        w.raw("<span class=\"sw \(nicheClass(id))\" aria-hidden=\"true\"></span>")
+        if compact {
+            w.text("niche \(id)")
+        } else {
+            w.text("\(id) ")
+            w.label(nicheLabel(id))
+        }
         w.raw("</a>")
     }
 }

@@ -45,14 +45,14 @@ enum ExposureSection {
             w.raw("<tr><th scope=\"row\">")
             w.label(label)
             w.raw("</th><td>")
-            if let niche = donor.niche { context.writeNiche(Int(niche), to: &w) } else { w.text("–") }
+            if let niche = donor.niche { context.writeNiche(Int(niche), compact: true, to: &w) } else { w.text("–") }
             w.raw("</td><td class=\"num\">")
             w.text(Numbers.count(donor.events))
             w.raw("</td><td class=\"num\">")
             w.text(Numbers.percent(donor.assigned, of: donor.events))
             w.raw("</td><td>")
             if let dominant = donor.dominant {
-                context.writeNiche(Int(dominant), to: &w)
+                context.writeNiche(Int(dominant), compact: true, to: &w)
                 w.text(
                     " (\(Numbers.percent(donor.counts.first.map { Double($0.events) / Double(max(1, donor.assigned)) })))"
                 )
@@ -70,9 +70,9 @@ enum ExposureSection {
             for (index, shift) in donor.shifts.enumerated() {
                 if index > 0 { w.raw("<br>") }
                 w.text(ExposureCalendar.shortName(of: shift.period, period) + ": ")
-                context.writeNiche(Int(shift.from), to: &w)
+                context.writeNiche(Int(shift.from), compact: true, to: &w)
                 w.text(" → ")
-                context.writeNiche(Int(shift.to), to: &w)
+                context.writeNiche(Int(shift.to), compact: true, to: &w)
             }
             w.raw("</td></tr>\n")
         }

@@ -28,7 +28,8 @@ enum MixingSection {
                     : "")
         )
         w.newline()
-        let cell = 22.0
+        // Cells shrink with more niches so the map stays about 480 pixels wide.
+        let cell = max(18, min(56, (480 / Double(k)).rounded(.down)))
         let margin = 34.0
         let size = margin + Double(k) * cell + 4
         var rowSums = [Double](repeating: 0, count: k)
