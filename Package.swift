@@ -20,6 +20,10 @@ let package = Package(
         .systemLibrary(
             name: "CLibXML2", pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]),
+        // cairo draws the plots (PNG, SVG, PDF); Pango lays out their text (emoji, Cyrillic, Arabic, CJK).
+        .systemLibrary(
+            name: "CCairo", pkgConfig: "pangocairo",
+            providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
         // A small C++ shim over Debian's libsimdjson-dev with a plain C API.
         .target(
             name: "CSimdJSON",
@@ -39,6 +43,10 @@ let package = Package(
         .target(name: "WhichtokGraph", dependencies: ["WhichtokSupport", "WhichtokStore"]),
         .target(
             name: "WhichtokExport", dependencies: ["WhichtokSupport", "WhichtokGraph", "WhichtokStore", "CLibXML2"]),
+        // The map of the niches: a drawing-library-free scene, painted by cairo.
+        .target(
+            name: "WhichtokPlot",
+            dependencies: ["WhichtokSupport", "WhichtokStore", "WhichtokGraph", "WhichtokExport", "CCairo"]),
         // Import for JSONParser (reading responses).
         .target(name: "WhichtokScrape", dependencies: ["WhichtokSupport", "WhichtokImport"]),
         // Import for SHA256 (the digests in the ground truth).
@@ -47,7 +55,7 @@ let package = Package(
             name: "WhichtokCLI",
             dependencies: [
                 "WhichtokSupport", "WhichtokStore", "WhichtokImport", "WhichtokSynth", "WhichtokGraph",
-                "WhichtokExport", "WhichtokScrape",
+                "WhichtokExport", "WhichtokScrape", "WhichtokPlot",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "whichtok", dependencies: ["WhichtokCLI"]),
@@ -69,6 +77,12 @@ let package = Package(
         .testTarget(
             name: "WhichtokExportTests",
             dependencies: ["WhichtokExport", "WhichtokGraph", "WhichtokStore", "WhichtokSupport", "WhichtokTestSupport"]),
+        .testTarget(
+            name: "WhichtokPlotTests",
+            dependencies: [
+                "WhichtokPlot", "WhichtokExport", "WhichtokGraph", "WhichtokStore", "WhichtokSupport",
+                "WhichtokTestSupport", "CCairo",
+            ]),
         .testTarget(
             name: "WhichtokScrapeTests",
             dependencies: ["WhichtokScrape", "WhichtokImport", "WhichtokStore", "WhichtokSupport", "WhichtokTestSupport"]),

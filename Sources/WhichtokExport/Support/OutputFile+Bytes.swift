@@ -1,0 +1,16 @@
+extension Exporter {
+    /// Writes `bytes` to `path` atomically, as every export is written (see `OutputFile`): the old file
+    /// stays in place when anything fails. For outputs made in memory (plots).
+    package static func writeFile(_ bytes: [UInt8], to path: String) throws(ExportError) {
+        let file = try OutputFile(path: path)
+        var sink = ByteSink(descriptor: file.descriptor)
+        sink.write(bytes)
+        sink.flush()
+        guard !sink.failed else {
+            let reason = sink.errorText
+            file.discard()
+            throw ExportError(.writeFailed, path: path, message: "write failed (\(reason))")
+        }
+        try file.commit()
+    }
+}
