@@ -90,7 +90,8 @@ let package = Package(
         .testTarget(
             name: "WhichtokReportTests",
             dependencies: [
-                "WhichtokReport", "WhichtokGraph", "WhichtokStore", "WhichtokSupport", "WhichtokTestSupport",
+                "WhichtokReport", "WhichtokPlot", "WhichtokGraph", "WhichtokStore", "WhichtokSupport",
+                "WhichtokTestSupport",
             ]),
         .testTarget(
             name: "WhichtokScrapeTests",

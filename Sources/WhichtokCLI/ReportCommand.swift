@@ -2,6 +2,7 @@ import ArgumentParser
 import WhichtokExport
 import WhichtokGraph
 import WhichtokImport
+import WhichtokPlot
 import WhichtokReport
 import WhichtokStore
 
@@ -37,6 +38,15 @@ struct ReportCommand: ParsableCommand {
         help: ArgumentHelp("Where to write the report ('-' for standard output).", valueName: "path"))
     var output: String = "whichtok-report.html"
 
+    @Option(name: .long, help: ArgumentHelp("ForceAtlas2 iterations for the map.", valueName: "n"))
+    var layoutIterations: Int = ForceAtlas2.Parameters().iterations
+
+    @Option(name: .long, help: ArgumentHelp("Accounts labelled on the map.", valueName: "n"))
+    var labels: Int = MapScene.Options().labels
+
+    @Flag(name: .long, help: "Leave the map out (no layout is computed).")
+    var noMap = false
+
     @Flag(name: .long, help: "Print the time of each phase to stderr.")
     var timings = false
 
@@ -45,6 +55,8 @@ struct ReportCommand: ParsableCommand {
 
     func validate() throws {
         if output.isEmpty { throw ValidationError("-o needs a path") }
+        guard layoutIterations >= 0 else { throw ValidationError("--layout-iterations must not be negative") }
+        guard labels >= 0 else { throw ValidationError("--labels must not be negative") }
     }
 
     func run() throws {
@@ -65,11 +77,51 @@ struct ReportCommand: ParsableCommand {
                 graphOptions.engagementWeights, base: .engagementDefaults, option: "--engagement-weights")
             exposure = clock.time("exposure") { Exposure(analysis: analysis, store: store, options: options) }
         }
+        var map: ReportMap?
+        if !noMap {
+            var parameters = ForceAtlas2.Parameters()
+            parameters.iterations = layoutIterations
+            parameters.seed = graphOptions.seed
+            let total = layoutIterations
+            let layout = clock.time("layout") {
+                ForceAtlas2(graph, parameters: parameters, communities: analysis.leiden.membership) { done in
+                    if done % 10 == 0 || done == total {
+                        status.show("laying out the map: \(done)/\(total) iterations…")
+                    }
+                }
+            }
+            status.show("drawing the map…")
+            var options = MapScene.Options()
+            options.labels = labels
+            let text = PangoText()
+            let scene = clock.time("scene") {
+                MapScene(analysis: analysis, store: store, layout: layout, options: options) {
+                    text.measure($0, fontSize: $1)
+                }
+            }
+            let layoutText =
+                "ForceAtlas2, \(layout.iterationsDone) iterations, seed \(parameters.seed), gravity \(parameters.gravity), scaling \(parameters.scalingRatio.map { "\($0)" } ?? "automatic"), θ \(parameters.theta)"
+            var failure: PlotError?
+            map = clock.time("map") { () -> ReportMap? in
+                do {
+                    return try ReportMap(scene: scene, text: text, parameters: [("Layout", layoutText)])
+                } catch {
+                    failure = error as? PlotError ?? PlotError(path: nil, message: "\(error)")
+                    return nil
+                }
+            }
+            if let failure {
+                status.clear()
+                Console.error("whichtok: error: cannot draw the map: \(Console.printable(failure.description))")
+                throw ExitCode(Exit.failure)
+            }
+        }
         status.show("checksumming the store…")
         let provenance = try clock.time("checksum") { try self.provenance(hasStore: store != nil) }
         status.show("writing the report…")
         let html = clock.time("render") {
-            Report.render(ReportInput(analysis: analysis, store: store, exposure: exposure, provenance: provenance))
+            Report.render(
+                ReportInput(analysis: analysis, store: store, exposure: exposure, map: map, provenance: provenance))
         }
         var failure: ExportError?
         clock.time("write") {
@@ -104,6 +156,7 @@ struct ReportCommand: ParsableCommand {
         let options = graphOptions.optionsInEffect
         provenance.options = options.map { ($0.name, $0.value) }
         var words = ["whichtok", "report"]
+        let defaults = (try? ReportCommand.parse([])) ?? self
         if hasStore {
             let name = Self.fileName(storeOptions.path)
             provenance.storeName = name
@@ -117,6 +170,13 @@ struct ReportCommand: ParsableCommand {
             words.append(option.name)
             if option.value != "set" { words.append(option.value) }
         }
+        if layoutIterations != defaults.layoutIterations { words += ["--layout-iterations", "\(layoutIterations)"] }
+        if labels != defaults.labels { words += ["--labels", "\(labels)"] }
+        if noMap { words.append("--no-map") }
+        provenance.options += [
+            ("--layout-iterations", "\(layoutIterations)"), ("--labels", "\(labels)"),
+            ("--no-map", noMap ? "set" : "not set"),
+        ]
         words += ["-o", output == "-" ? "-" : Self.fileName(output)]
         provenance.options.append(("-o", Self.fileName(output)))
         provenance.commandLine = words.map(Self.shellQuoted).joined(separator: " ")

@@ -58,7 +58,10 @@ enum MapSection {
         w.raw("</desc>\n")
         w.raw("<g id=\"mapview\"><rect width=\"\(width)\" height=\"\(height)\" fill=\"\(map.background)\"/>\n")
         if let raster = map.edgeRaster {
-            w.raw("<image width=\"\(width)\" height=\"\(height)\" href=\"data:image/png;base64,")
+            let frame = map.rasterFrame ?? (0, 0, map.width, map.height)
+            w.raw(
+                "<image x=\"\(c(frame.x))\" y=\"\(c(frame.y))\" width=\"\(c(frame.width))\" height=\"\(c(frame.height))\" href=\"data:image/png;base64,"
+            )
             w.raw(String(decoding: Base64.encode(raster), as: UTF8.self))
             w.raw("\"/>\n")
         }

@@ -87,6 +87,8 @@ package struct ReportMap: Sendable {
     package var caption: String
     /// A PNG of the canvas with what is not drawn as SVG (edges, small nodes), or nil.
     package var edgeRaster: [UInt8]?
+    /// Where the raster goes in the map's coordinates (it may reach beyond the map: it is clipped).
+    package var rasterFrame: (x: Double, y: Double, width: Double, height: Double)?
     /// How the map was made (layout and drawing settings), for "How this was made".
     package var parameters: [(String, String)]
 
