@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WhichtokGraph
+import WhichtokPlot
 import WhichtokStore
 import WhichtokTestSupport
 
@@ -153,5 +154,63 @@ struct ReportTests {
         #expect(networkReferences("a{background:url(http://x/a.png)}").count == 1)
         #expect(networkReferences("<link rel=stylesheet href=a.css>").count == 1)
         #expect(networkReferences("<image href=\"data:image/png;base64,AAAA\"/><a href=\"#niche-1\">").isEmpty)
+    }
+}
+
+/// The map drawn from `plot`'s scene.
+@Suite("Report map")
+struct ReportMapTests {
+    static func map(_ analysis: Analysis, store: Store?, iterations: Int = 50) throws -> ReportMap {
+        var parameters = ForceAtlas2.Parameters()
+        parameters.iterations = iterations
+        let layout = ForceAtlas2(analysis.graph, parameters: parameters, communities: analysis.leiden.membership)
+        let text = PangoText()
+        let scene = MapScene(analysis: analysis, store: store, layout: layout) { text.measure($0, fontSize: $1) }
+        return try ReportMap(scene: scene, text: text, parameters: [("Layout", "test")])
+    }
+
+    @Test("every node is a disc with a tooltip naming it, its niche, PageRank and role; labels are escaped")
+    func tooltips() throws {
+        let store = try Fixture.hostileStore()
+        let graph = GraphFilter().apply(to: GraphBuilder.interaction(store))
+        let analysis = Analysis(graph, store: store)
+        let map = try Self.map(analysis, store: store)
+        #expect(map.edgeRaster == nil)
+        let html = Report.render(
+            ReportInput(analysis: analysis, store: store, map: map, provenance: ReportProvenance(version: "test")))
+        let svg = try #require(
+            html.components(separatedBy: "<svg id=\"mapsvg\"").last?.components(separatedBy: "</svg>").first)
+        #expect(svg.components(separatedBy: "<circle ").count - 1 == graph.nodeCount)
+        #expect(svg.components(separatedBy: "<line ").count - 1 == graph.edgeCount)
+        #expect(svg.contains("<title>&lt;script&gt;alert(1)&lt;/script&gt;\nniche "))
+        for u in 0..<graph.nodeCount {
+            let niche = analysis.leiden.membership[u]
+            #expect(svg.contains("\nniche \(niche): "))
+        }
+        #expect(svg.contains("\nPageRank 0.") && svg.contains("\nrole "))
+        #expect(!svg.contains("<script"))
+        #expect(networkReferences(html).isEmpty)
+    }
+
+    @Test("a large graph's edges are a PNG under the largest nodes, which keep their tooltips")
+    func raster() throws {
+        // 6,000 nodes in rings of 50 joined in a chain: above the SVG node limit.
+        var edges: [(Int, Int, Float)] = []
+        for ring in 0..<120 {
+            for i in 0..<50 { edges.append((ring * 50 + i, ring * 50 + (i + 1) % 50, 1)) }
+            if ring > 0 { edges.append((ring * 50 - 1, ring * 50, 0.5)) }
+        }
+        let graph = Graph(nodeCount: 6_000, edges: edges)
+        let analysis = Analysis(graph)
+        let map = try Self.map(analysis, store: nil, iterations: 2)
+        let png = try #require(map.edgeRaster)
+        #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        #expect(map.nodes.count == ReportMap.svgNodeLimit)
+        #expect(map.edges.isEmpty)
+        let html = Report.render(
+            ReportInput(analysis: analysis, store: nil, map: map, provenance: ReportProvenance(version: "t")))
+        #expect(html.contains("href=\"data:image/png;base64,iVBORw0KGgo"))
+        #expect(html.components(separatedBy: "<circle ").count - 1 == ReportMap.svgNodeLimit)
+        #expect(networkReferences(html).isEmpty)
     }
 }
