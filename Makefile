@@ -8,8 +8,9 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # System libraries the build links against.
 BUILD_PKGS := pkg-config libarchive-dev libxml2-dev libsimdjson-dev
-# What the tests and benchmarks call: jing and xmllint validate exports, bsdtar is the benchmark's floor.
-TEST_PKGS  := jing libxml2-utils libarchive-tools python3-venv
+# What the tests and benchmarks call: jing and xmllint validate exports, bsdtar is the benchmark's floor,
+# chromium renders the HTML report headless.
+TEST_PKGS  := jing libxml2-utils libarchive-tools python3-venv chromium
 # The export tests read exports back with networkx (≥ 3.6, for GEXF 1.3; scipy for its PageRank) and python-igraph, installed
 # with pip into this virtual environment when missing.
 VENV_TEST  := .venv-test
@@ -17,7 +18,7 @@ PY_TEST_PKGS := "networkx>=3.6" igraph scipy
 
 # Style: swift format with .swift-format at the top. 4 spaces (the tree already used them, and deep
 # closures in graph code stay readable) and 120 columns (long argument lists of the C shims fit on one line).
-.PHONY: all build lint demo test help-texts bench bench-graph bench-export bench-har bench-exposure deps test-deps fuzz sample clean
+.PHONY: all build lint demo test help-texts bench bench-graph bench-export bench-har bench-exposure bench-report deps test-deps fuzz sample clean
 
 all: build
 
@@ -52,6 +53,7 @@ demo: build
 	$(BIN) export --store $(STORE) --graph shared-space --gexf -o out/whichtok.gexf
 	$(BIN) export --store $(STORE) --graph shared-space --graphml -o out/whichtok.graphml
 	$(BIN) export --store $(STORE) --graph shared-space --csv -o out/whichtok-csv
+	$(BIN) report --store $(STORE) --graph shared-space -o out/whichtok-report.html
 	@echo "exports written to out/ (open out/whichtok.gexf in Gephi)"
 
 test: test-deps
@@ -116,6 +118,11 @@ bench-har: build
 # the events (Benchmarks/exposure_bench.py).
 bench-exposure: build
 	python3 Benchmarks/exposure_bench.py --results $(RESULTS)
+
+# whichtok report of the 2,000-donor study of bench-exposure (time and peak memory beside analyze and
+# exposure; Benchmarks/report_bench.py).
+bench-report: build
+	python3 Benchmarks/report_bench.py --results $(RESULTS)
 
 clean:
 	rm -rf .build out
