@@ -91,7 +91,14 @@ struct ReportCommand: ParsableCommand {
                 }
             }
             status.show("drawing the map…")
+            // Smaller than plot's 2400 × 1800 figure: the page shows it about 1,200 pixels wide (with
+            // the legend as HTML), and the raster of a large graph's edges stays a few megabytes.
             var options = MapScene.Options()
+            options.width = 1600
+            options.height = 1200
+            // Half of plot's edges: at this size more lines only darken the same cloud, and each
+            // costs drawing time.
+            options.edgeLimit = 50_000
             options.labels = labels
             let text = PangoText()
             let scene = clock.time("scene") {

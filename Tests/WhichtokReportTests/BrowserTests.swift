@@ -31,9 +31,11 @@ enum Browser {
             command[0], Array(command.dropFirst()), environment: ["HOME": NSTemporaryDirectory()], timeout: 120)
     }
 
-    /// The console messages Chromium logged for the page (errors, uncaught exceptions, logs).
+    /// The console messages Chromium logged for the page (errors, uncaught exceptions, logs): those whose
+    /// source is a local file. Chromium's own pages (`chrome://…`) log now and then under load.
     static func consoleMessages(_ stderr: String) -> [String] {
-        stderr.split(separator: "\n").filter { $0.contains(":CONSOLE") }.map(String.init)
+        stderr.split(separator: "\n").filter { $0.contains(":CONSOLE") && $0.contains("source: file://") }
+            .map(String.init)
     }
 }
 

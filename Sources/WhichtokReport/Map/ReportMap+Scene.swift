@@ -6,7 +6,7 @@ import WhichtokStore
 extension ReportMap {
     /// Above these sizes the edges (and the nodes beyond `svgNodeLimit`) are a PNG under the SVG.
     package static let rasterNodeLimit = 5_000
-    package static let rasterEdgeLimit = 50_000
+    package static let rasterEdgeLimit = 20_000
     /// Nodes kept as SVG discs (with tooltips) over the raster: the largest (highest PageRank).
     package static let svgNodeLimit = 5_000
 

@@ -79,7 +79,9 @@ enum ExposureSection {
         w.raw("</tbody></table></div>\n")
     }
 
-    /// One stacked bar per period of the donor's exposure, each niche in its colour.
+    /// One stacked bar per period of the donor's exposure, each niche in its colour: in units of one
+    /// period wide and 100 high, one path per niche and kind of period (qualifying or thin), so that
+    /// two thousand donors' charts stay a few megabytes.
     private static func writeBars(
         _ donor: DonorExposure, label: String, context: ReportContext, period: ExposurePeriod,
         to w: inout HTMLWriter
@@ -89,41 +91,52 @@ enum ExposureSection {
             w.text("–")
             return
         }
-        let height = 24.0
         let barWidth = min(8.0, chartWidth / Double(periods.count))
         let width = barWidth * Double(periods.count)
+        let qualifying = periods.filter(\.qualifies)
+        var leads: [UInt32: Int] = [:]
+        for measure in qualifying { if let dominant = measure.dominant { leads[dominant, default: 0] += 1 } }
+        let top = leads.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }
         w.raw(
-            "<svg class=\"feed\" width=\"\(Numbers.coordinate(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Numbers.coordinate(width)) \(Int(height))\" role=\"img\" aria-label=\""
+            "<svg class=\"feed\" width=\"\(Numbers.coordinate(width))\" height=\"24\" viewBox=\"0 0 \(periods.count) 100\" preserveAspectRatio=\"none\" role=\"img\"><title>"
         )
-        w.text(
+        var summary =
             "Feed of \(label) per \(period.rawValue), \(ExposureCalendar.shortName(of: first.period, period)) to \(ExposureCalendar.shortName(of: last.period, period))"
-        )
-        w.raw("\">")
+        if let top {
+            summary +=
+                ": niche \(top.key) (\(context.nicheLabel(Int(top.key)))) leads \(top.value) of \(qualifying.count) qualifying periods"
+        }
+        w.text(summary + ".")
+        w.raw("</title>")
+        // Segments gathered per (thin, colour class), in first-seen order.
+        var paths: [(thin: Bool, css: String, d: String)] = []
+        var slot: [String: Int] = [:]
+        func add(_ thin: Bool, _ css: String, x: Int, y: Int, h: Int) {
+            guard h > 0 else { return }
+            let key = (thin ? "t" : "q") + css
+            let index: Int
+            if let known = slot[key] {
+                index = known
+            } else {
+                index = paths.count
+                slot[key] = index
+                paths.append((thin, css, ""))
+            }
+            paths[index].d += "M\(x) \(y)h.85v\(h)h-.85z"
+        }
         for (index, measure) in periods.enumerated() {
-            let x = Double(index) * barWidth
-            w.raw(measure.qualifies ? "<g>" : "<g class=\"thin\">")
-            w.raw("<title>")
-            let dominant = measure.dominant.map { "dominant \($0) \(context.nicheLabel(Int($0)))" } ?? ""
-            w.text(
-                "\(ExposureCalendar.shortName(of: measure.period, period)): \(Numbers.count(measure.assigned)) assigned events, \(dominant)"
-            )
-            w.raw("</title>")
-            var y = 0.0
+            var y = 0
             var drawn = 0
             for count in measure.counts.prefix(segmentLimit) {
-                let h = Double(count.events) / Double(measure.assigned) * height
-                w.raw(
-                    "<rect class=\"\(context.nicheClass(Int(count.niche)))\" x=\"\(Numbers.coordinate(x))\" y=\"\(Numbers.coordinate(y))\" width=\"\(Numbers.coordinate(max(1, barWidth - 1)))\" height=\"\(Numbers.coordinate(h))\"/>"
-                )
-                y += h
                 drawn += count.events
+                let bottom = Int((Double(drawn) / Double(measure.assigned) * 100).rounded())
+                add(!measure.qualifies, context.nicheClass(Int(count.niche)), x: index, y: y, h: bottom - y)
+                y = bottom
             }
-            if drawn < measure.assigned {
-                w.raw(
-                    "<rect class=\"nt\" x=\"\(Numbers.coordinate(x))\" y=\"\(Numbers.coordinate(y))\" width=\"\(Numbers.coordinate(max(1, barWidth - 1)))\" height=\"\(Numbers.coordinate(height - y))\"/>"
-                )
-            }
-            w.raw("</g>")
+            add(!measure.qualifies, "nt", x: index, y: y, h: 100 - y)
+        }
+        for path in paths {
+            w.raw("<path class=\"\(path.css)\(path.thin ? " thin" : "")\" d=\"\(path.d)\"/>")
         }
         w.raw("</svg>")
     }
