@@ -57,7 +57,9 @@ enum DataSection {
         let inputs = store.inputs
         for row in 0..<min(inputs.count, inputLimit) {
             w.raw("<tr><td>")
-            w.label(store.strings[inputs.name[row]] ?? "input \(row)")
+            // The file's name only: the folders say where the researcher keeps the data, not what it is.
+            let name = store.strings[inputs.name[row]] ?? "input \(row)"
+            w.label(name.split(separator: "/").last.map(String.init) ?? name)
             w.raw("</td><td>")
             w.text(store.strings[inputs.layout[row]] ?? "")
             w.raw("</td><td class=\"num\">")
