@@ -80,8 +80,9 @@ def main():
                  f"({made[0] / max(1e-9, analyze[0]):.2f}x) and exposure --json {exposure[0]:.2f} s "
                  f"({made[0] / max(1e-9, exposure[0]):.2f}x), {args.donors:,} donors, {total:,} events")
     report.ratio(f"the report adds {beyond:.2f} s to analyze: layout {p.get('layout', 0):.2f} s, scene "
-                 f"{p.get('scene', 0):.2f} s, exposure {p.get('exposure', 0):.2f} s, HTML {p.get('render', 0):.2f} s, "
-                 f"checksum {p.get('checksum', 0):.2f} s (graph and analysis {graph:.2f} s)")
+                 f"{p.get('scene', 0):.2f} s, map (SVG model, PNG of the edges) {p.get('map', 0):.2f} s, exposure "
+                 f"{p.get('exposure', 0):.2f} s, HTML {p.get('render', 0):.2f} s, checksum "
+                 f"{p.get('checksum', 0):.2f} s (graph and analysis {graph:.2f} s)")
     report.ratio(f"peak memory: report {made[1]:.0f} MB against analyze {analyze[1]:.0f} MB "
                  f"({made[1] / max(1e-9, analyze[1]):.2f}x); page {size / 1e6:.2f} MB")
     report.record(args.results, {"donors": args.donors, "events": args.events, "communities": args.communities})
