@@ -186,6 +186,41 @@ struct BrowserTests {
         for colour in nicheColours { #expect((colours[colour] ?? 0) > 20, "niche colour #\(colour) not on screen") }
     }
 
+    @Test("the page's script: sorting, search, map highlight and zoom work without a console error")
+    func script() throws {
+        let page = try SampleReport.path()
+        let folder = try TemporaryFolder("report-script")
+        // The report with a test script that uses each feature once, then writes what it saw.
+        let probe = """
+            <script>
+            window.addEventListener("load", function () {
+              var button = document.querySelector("#central-table thead th:nth-child(4) button");
+              button.click(); button.click();
+              var q = document.getElementById("q");
+              q.value = "no-such-niche-or-account"; q.dispatchEvent(new Event("input"));
+              var hidden = document.querySelectorAll(".card.hidden").length;
+              var svg = document.getElementById("mapsvg");
+              svg.querySelector("circle").dispatchEvent(new MouseEvent("mouseover", {bubbles: true}));
+              var before = svg.getAttribute("viewBox");
+              svg.dispatchEvent(new WheelEvent("wheel", {deltaY: -100, clientX: 50, clientY: 50, bubbles: true, cancelable: true}));
+              var p = document.createElement("p");
+              p.id = "probe";
+              p.textContent = "sort=" + button.parentNode.getAttribute("aria-sort") + " hidden=" + hidden +
+                " highlight=" + svg.classList.contains("hl") + " zoomed=" + (svg.getAttribute("viewBox") !== before);
+              document.body.appendChild(p);
+            });
+            </script>
+            """
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        let probed = try folder.write("probed.html", html.replacingOccurrences(of: "</body>", with: probe + "</body>"))
+        let result = try Browser.run(["--dump-dom"], page: probed)
+        try #require(result.status == 0, "\(result.stderr.suffix(2000))")
+        #expect(Browser.consoleMessages(result.stderr).isEmpty, "\(Browser.consoleMessages(result.stderr))")
+        let cards = html.components(separatedBy: "<article class=\"card\"").count - 1
+        #expect(
+            result.stdout.contains("<p id=\"probe\">sort=descending hidden=\(cards) highlight=true zoomed=true</p>"))
+    }
+
     @Test("the sample report asks for nothing from the network")
     func offline() throws {
         let html = try String(contentsOfFile: try SampleReport.path(), encoding: .utf8)
