@@ -119,7 +119,8 @@ struct PlotCommand: ParsableCommand {
         if !quiet {
             var line = "wrote \(Console.printable(output)): \(grouped(graph.nodeCount)) nodes, "
             line += "\(grouped(scene.edgeSelection.drawn)) of \(grouped(scene.edgeSelection.total)) edges, "
-            line += "\(grouped(scene.labels.count)) labels, \(grouped(scene.legend.count)) niches in the legend"
+            line += "\(grouped(scene.labels.count)) label\(scene.labels.count == 1 ? "" : "s"), "
+            line += "\(grouped(scene.legend.count)) niche\(scene.legend.count == 1 ? "" : "s") in the legend"
             Console.error(line)
         }
     }

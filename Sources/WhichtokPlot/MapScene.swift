@@ -329,8 +329,11 @@ package struct MapScene: Sendable {
             guard palette[c] != CommunityPalette.tail, sizes[c] >= 2 else { continue }
             var names: [String] = []
             if c < analysis.profiles.count {
-                names = analysis.profiles[c].topHashtags.prefix(options.legendHashtags).map {
-                    MapScene.displayText($0.label(in: store), limit: 24)
+                // Distinct names: in a bipartite graph a hashtag can be listed both as a member and for
+                // the members' engagement.
+                for item in analysis.profiles[c].topHashtags where names.count < options.legendHashtags {
+                    let name = MapScene.displayText(item.label(in: store), limit: 24)
+                    if !names.contains(name) { names.append(name) }
                 }
                 if names.isEmpty {
                     names = analysis.profiles[c].centralMembers.prefix(options.legendHashtags).map {

@@ -189,7 +189,7 @@ package enum PlotRenderer {
         let fs = scene.legendFontSize
         if !scene.legend.isEmpty {
             text.draw(
-                "Niches (accounts · top hashtags)", on: cairo, x: legend.x, y: legend.y, fontSize: fs, bold: true,
+                "Niches (members · top hashtags)", on: cairo, x: legend.x, y: legend.y, fontSize: fs, bold: true,
                 maxWidth: legend.width)
         }
         var y = legend.y + 1.8 * fs
