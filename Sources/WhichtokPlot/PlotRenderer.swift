@@ -152,8 +152,7 @@ package enum PlotRenderer {
             done += 1
             if done % 20_000 == 0 { progress(done, total) }
         }
-        // Edges.
-        cairo_set_line_cap(cairo, CAIRO_LINE_CAP_ROUND)
+        // Edges (butt caps: round ones cost more and do not show at these widths).
         for edge in scene.edges {
             cairo_set_source_rgba(
                 cairo, Double(edge.color.r) / 255, Double(edge.color.g) / 255, Double(edge.color.b) / 255, edge.opacity)
