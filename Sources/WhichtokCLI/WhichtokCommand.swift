@@ -7,7 +7,8 @@ package struct WhichtokCommand: ParsableCommand {
         abstract: "Study TikTok communities from data-download archives and web captures.",
         subcommands: [
             ImportCommand.self, StatsCommand.self, SynthCommand.self, AnalyzeCommand.self, ExposureCommand.self,
-            ExportCommand.self, ReportCommand.self,
+            ExportCommand.self,
+            PlotCommand.self, ReportCommand.self,
             ScrapeCommand.self,
         ])
 

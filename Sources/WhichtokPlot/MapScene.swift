@@ -57,17 +57,18 @@ package struct SceneRect: Sendable, Equatable {
 ///   `p` (`s` = min(width, height)/1800; 5·s when all are equal), coloured by niche with
 ///   `CommunityPalette` (the colours `export` writes); drawn smallest first, so hubs stay on top.
 /// - **edges**: lines below the nodes, coloured as the mean of their ends' colours, opacity
-///   `0.06 + 0.5·t` and width `s·(0.4 + 1.6·t)` with `t = log(1 + w)/log(1 + w_max)`, drawn lightest
+///   `0.1 + 0.5·t` and width `s·(0.4 + 1.6·t)` with `t = log(1 + w)/log(1 + w_max)`, drawn lightest
 ///   first and heaviest last. A graph with more edges than `Options.edgeLimit` (default 100,000) is
 ///   thinned to its per-node backbone: every edge gets the rank it has among the heaviest edges of
 ///   either end (0 for a node's heaviest edge), and the edges are kept in order of that rank (then
 ///   weight, heaviest first, then node ids) up to the limit, so each node keeps its strongest ties
 ///   first and no node loses all of its edges while another keeps its tenth.
-/// - **labels**: the `Options.labels` accounts with the highest PageRank (ties by node id), each tried
+/// - **labels**: the `Options.labels` nodes with the highest PageRank (ties by node id), each tried
 ///   right, left, above and below its disc and placed at the first spot that stays inside the plot
-///   area and overlaps no label placed before it (greedy, best ranked first, so deterministic); a label
-///   that fits nowhere is left out. Text comes from `Graph.label(of:in:)`, with control and
-///   bidirectional-override characters removed and long names shortened to 32 characters.
+///   area and overlaps no label placed before it (greedy, best ranked first, so deterministic),
+///   preferring spots that cover no other labelled node's disc; a label that fits nowhere is left out.
+///   Text comes from `Graph.label(of:in:)`, with control and bidirectional-override characters
+///   removed and long names shortened to 32 characters.
 /// - **legend**: each niche with its own colour, largest first (at most `Options.legendLimit`), named
 ///   by its top hashtags (or its central members when it has none), with its size.
 /// - **title** and **caption**: the graph kind, node and edge counts, niches, modularity and the
@@ -278,13 +279,20 @@ package struct MapScene: Sendable {
             return Edge(
                 source: item.source, target: item.target, x1: px[item.source], y1: py[item.source],
                 x2: px[item.target], y2: py[item.target], weight: w, width: s * (0.4 + 1.6 * t),
-                opacity: 0.06 + 0.5 * t, color: mixed)
+                opacity: 0.1 + 0.5 * t, color: mixed)
         }
 
         // Labels: best ranked first, greedy placement without overlap.
         let byRank = (0..<n).sorted { rank[$0] != rank[$1] ? rank[$0] > rank[$1] : $0 < $1 }
         var placed: [Label] = []
         let labelCount = min(max(0, options.labels), n)
+        // The discs of the labelled nodes, which a label avoids covering when it can.
+        let discs = byRank.prefix(labelCount).map { u in
+            (
+                node: u,
+                box: SceneRect(x: px[u] - radius[u], y: py[u] - radius[u], width: 2 * radius[u], height: 2 * radius[u])
+            )
+        }
         for (position, u) in byRank.prefix(labelCount).enumerated() {
             let text = MapScene.displayText(graph.label(of: u, in: store), limit: 32)
             guard !text.isEmpty else { continue }
@@ -304,9 +312,11 @@ package struct MapScene: Sendable {
                 SceneRect(x: px[u] - extent.width / 2, y: py[u] + r + gap, width: extent.width, height: extent.height),
             ]
             let area = plotArea
-            if let box = candidates.first(where: { box in
-                area.contains(box) && !placed.contains { $0.box.overlaps(box) }
-            }) {
+            func fits(_ box: SceneRect) -> Bool { area.contains(box) && !placed.contains { $0.box.overlaps(box) } }
+            func clearOfDiscs(_ box: SceneRect) -> Bool {
+                !discs.contains { $0.node != u && $0.box.overlaps(box) }
+            }
+            if let box = candidates.first(where: { fits($0) && clearOfDiscs($0) }) ?? candidates.first(where: fits) {
                 placed.append(Label(node: u, text: text, fontSize: fontSize, box: box))
             }
         }
@@ -319,8 +329,11 @@ package struct MapScene: Sendable {
             guard palette[c] != CommunityPalette.tail, sizes[c] >= 2 else { continue }
             var names: [String] = []
             if c < analysis.profiles.count {
-                names = analysis.profiles[c].topHashtags.prefix(options.legendHashtags).map {
-                    MapScene.displayText($0.label(in: store), limit: 24)
+                // Distinct names: in a bipartite graph a hashtag can be listed both as a member and for
+                // the members' engagement.
+                for item in analysis.profiles[c].topHashtags where names.count < options.legendHashtags {
+                    let name = MapScene.displayText(item.label(in: store), limit: 24)
+                    if !names.contains(name) { names.append(name) }
                 }
                 if names.isEmpty {
                     names = analysis.profiles[c].centralMembers.prefix(options.legendHashtags).map {

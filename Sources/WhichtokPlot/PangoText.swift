@@ -1,14 +1,18 @@
 internal import CCairo
 
 /// Text measured and drawn with Pango, so emoji, Cyrillic, Arabic and CJK names get real glyphs
-/// (fontconfig falls back through the families in `fonts` and then every installed font).
+/// (fontconfig falls back through the families in `fonts` and then every installed font, which finds
+/// Noto Color Emoji for emoji).
+///
+/// The emoji font is deliberately not named in `fonts`: Pango would then take the digits, `#` and `*`
+/// (which have emoji keycap forms) from it, drawn wide and grey.
 ///
 /// Hinting is off and glyph positions are not rounded, so a text measures the same on a PNG, an SVG
 /// and a PDF, and the scene's label boxes match what is drawn. Counts the glyphs Pango could not find
 /// in any font (drawn as boxes) over every text it lays out.
 package final class PangoText {
     /// Families tried in order for every text.
-    package static let defaultFonts = "DejaVu Sans, Noto Color Emoji, Noto Sans CJK SC"
+    package static let defaultFonts = "DejaVu Sans, Noto Sans CJK SC"
 
     private let context: OpaquePointer
     private let regular: OpaquePointer

@@ -109,8 +109,9 @@ package enum PlotRenderer {
             throw PlotError(
                 path: nil, message: "cannot draw the plot (\(String(cString: cairo_status_to_string(status))))")
         }
+        let bytes = format == .svg ? renumberSurfaces(sink.bytes) : sink.bytes
         return RenderResult(
-            format: format, bytes: sink.bytes, unknownGlyphs: text.unknownGlyphs - before, labels: scene.labels.count)
+            format: format, bytes: bytes, unknownGlyphs: text.unknownGlyphs - before, labels: scene.labels.count)
     }
 
     /// Renders `scene` in the format `path` names and writes it there atomically.
@@ -151,8 +152,7 @@ package enum PlotRenderer {
             done += 1
             if done % 20_000 == 0 { progress(done, total) }
         }
-        // Edges.
-        cairo_set_line_cap(cairo, CAIRO_LINE_CAP_ROUND)
+        // Edges (butt caps: round ones cost more and do not show at these widths).
         for edge in scene.edges {
             cairo_set_source_rgba(
                 cairo, Double(edge.color.r) / 255, Double(edge.color.g) / 255, Double(edge.color.b) / 255, edge.opacity)
@@ -188,7 +188,7 @@ package enum PlotRenderer {
         let fs = scene.legendFontSize
         if !scene.legend.isEmpty {
             text.draw(
-                "Niches (accounts · top hashtags)", on: cairo, x: legend.x, y: legend.y, fontSize: fs, bold: true,
+                "Niches (members · top hashtags)", on: cairo, x: legend.x, y: legend.y, fontSize: fs, bold: true,
                 maxWidth: legend.width)
         }
         var y = legend.y + 1.8 * fs
@@ -213,6 +213,33 @@ package enum PlotRenderer {
             scene.caption, on: cairo, x: margin, y: scene.height - margin - 1.4 * scene.captionFontSize,
             fontSize: scene.captionFontSize, maxWidth: scene.width - 2 * margin, color: (0.33, 0.33, 0.33))
     }
+}
+
+/// `bytes` of an SVG with cairo's surface ids (`"surface17"`, `#surface17`, numbered by every surface
+/// the process made before) renumbered 1, 2, … in order of first appearance, so an SVG does not depend
+/// on what was drawn before it in the same process.
+func renumberSurfaces(_ bytes: [UInt8]) -> [UInt8] {
+    let word = Array("surface".utf8)
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count)
+    var numbers: [ArraySlice<UInt8>: Int] = [:]
+    var i = 0
+    while i < bytes.count {
+        let byte = bytes[i]
+        out.append(byte)
+        i += 1
+        guard byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "#"), bytes[i...].starts(with: word) else { continue }
+        var end = i + word.count
+        while end < bytes.count && bytes[end] >= UInt8(ascii: "0") && bytes[end] <= UInt8(ascii: "9") { end += 1 }
+        guard end > i + word.count else { continue }
+        let digits = bytes[(i + word.count)..<end]
+        let number = numbers[digits] ?? numbers.count + 1
+        numbers[digits] = number
+        out += word
+        out += Array(String(number).utf8)
+        i = end
+    }
+    return out
 }
 
 /// The bytes cairo writes through `collect`.

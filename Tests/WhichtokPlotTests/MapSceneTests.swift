@@ -84,6 +84,36 @@ struct MapSceneTests {
         #expect(scene.edges.count == analysis.graph.edgeCount)
     }
 
+    @Test("nodes have the colours export writes, and the positions of export's default layout")
+    func sameAsExport() throws {
+        let analysis = Analysis(plotGroups(groups: 5, size: 25, p: 0.3))
+        let layout = layoutFor(analysis, iterations: ForceAtlas2.Parameters().iterations)
+        let document = ExportDocument(analysis: analysis, layout: layout)
+        let scene = MapScene(analysis: analysis, store: nil, layout: layout) { roughMeasure($0, $1) }
+        #expect(scene.nodes.count == document.colors.count)
+        for node in scene.nodes {
+            #expect(node.color == document.colors[node.id], "node \(node.id)")
+        }
+        // The scene is the layout scaled uniformly (y flipped): ratios of distances are kept.
+        let byID = Dictionary(uniqueKeysWithValues: scene.nodes.map { ($0.id, $0) })
+        let x = try #require(document.positionX)
+        let y = try #require(document.positionY)
+        let a = try #require(byID[0])
+        let b = try #require(byID[30])
+        let c = try #require(byID[60])
+        func sceneDistance(_ p: MapScene.Node, _ q: MapScene.Node) -> Double {
+            ((p.x - q.x) * (p.x - q.x) + (p.y - q.y) * (p.y - q.y)).squareRoot()
+        }
+        func layoutDistance(_ u: Int, _ v: Int) -> Double {
+            let dx = Double(x[u] - x[v])
+            let dy = Double(y[u] - y[v])
+            return (dx * dx + dy * dy).squareRoot()
+        }
+        let ratio = sceneDistance(a, b) / layoutDistance(0, 30)
+        #expect(abs(sceneDistance(a, c) / layoutDistance(0, 60) - ratio) < 1e-6 * ratio)
+        #expect((a.y - b.y) * Double(y[0] - y[30]) <= 0, "y points up")
+    }
+
     @Test("above the edge limit the per-node backbone is drawn: bounded, deterministic, every node kept")
     func backboneSelection() {
         // 3,000 nodes, 120,000 random edges.
