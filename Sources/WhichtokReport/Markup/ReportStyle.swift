@@ -59,7 +59,7 @@ enum ReportStyle {
         .feed{display:block}.feed .thin{opacity:.35}
         .mapbox{border:1px solid var(--line);border-radius:8px;overflow:hidden}
         .map{display:block;width:100%;height:auto;max-height:80vh;cursor:grab;touch-action:none}
-        .map .labels text{fill:#1b1f24;paint-order:stroke;stroke:#fff;stroke-width:3px;pointer-events:none}
+        .map .labels text{font-family:"DejaVu Sans","Noto Color Emoji","Noto Sans CJK SC",sans-serif;fill:#1b1f24;paint-order:stroke;stroke:#fff;stroke-width:3px;pointer-events:none}
         .map.hl circle{opacity:.15}.map.hl circle.on{opacity:1}
         .legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem;font-size:.85rem}
         pre{background:var(--soft);padding:.75rem;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
