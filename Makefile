@@ -6,10 +6,13 @@ STORE      ?= out/demo.store
 BIN        := .build/release/whichtok
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-# System libraries the build links against.
-BUILD_PKGS := pkg-config libarchive-dev libxml2-dev libsimdjson-dev libssl-dev libzstd-dev
-# What the tests and benchmarks call: jing and xmllint validate exports, bsdtar is the benchmark's floor.
-TEST_PKGS  := jing libxml2-utils libarchive-tools python3-venv
+# System libraries the build links against; cairo and Pango draw `whichtok plot`, whose text uses
+# DejaVu (Latin, Cyrillic, Arabic) and falls back on Noto Color Emoji (the demo's map needs both).
+BUILD_PKGS := pkg-config libarchive-dev libxml2-dev libsimdjson-dev libssl-dev libzstd-dev libcairo2-dev \
+  libpango1.0-dev fonts-dejavu-core fonts-noto-color-emoji
+# What the tests and benchmarks call: jing and xmllint validate exports, bsdtar is the benchmark's floor;
+# the plot tests draw a CJK label (Noto Sans CJK); chromium renders the HTML report headless.
+TEST_PKGS  := jing libxml2-utils libarchive-tools python3-venv fonts-noto-cjk chromium
 # The export tests read exports back with networkx (≥ 3.6, for GEXF 1.3; scipy for its PageRank) and python-igraph, installed
 # with pip into this virtual environment when missing; pyarrow and duckdb read the Parquet exports back.
 VENV_TEST  := .venv-test
@@ -17,7 +20,7 @@ PY_TEST_PKGS := "networkx>=3.6" igraph scipy duckdb pyarrow
 
 # Style: swift format with .swift-format at the top. 4 spaces (the tree already used them, and deep
 # closures in graph code stay readable) and 120 columns (long argument lists of the C shims fit on one line).
-.PHONY: all build lint demo test help-texts bench bench-graph bench-export bench-har bench-exposure bench-e2e deps test-deps fuzz sample clean
+.PHONY: all build lint demo test help-texts bench bench-graph bench-export bench-har bench-exposure bench-e2e bench-plot bench-report deps test-deps fuzz sample clean
 
 all: build
 
@@ -42,7 +45,7 @@ build: deps
 	$(SWIFT) build -c release --product whichtok
 
 # Imports the committed samples into a fresh store, analyses the shared-space graph, measures each
-# donor's exposure over its niches and writes GEXF, GraphML and CSV exports into out/.
+# donor's exposure over its niches, writes GEXF, GraphML and CSV exports and draws the map into out/.
 demo: build
 	@mkdir -p out && rm -f $(STORE)
 	$(BIN) import --store $(STORE) SampleArchives
@@ -52,7 +55,9 @@ demo: build
 	$(BIN) export --store $(STORE) --graph shared-space --gexf -o out/whichtok.gexf
 	$(BIN) export --store $(STORE) --graph shared-space --graphml -o out/whichtok.graphml
 	$(BIN) export --store $(STORE) --graph shared-space --csv -o out/whichtok-csv
-	@echo "exports written to out/ (open out/whichtok.gexf in Gephi)"
+	$(BIN) plot --store $(STORE) --graph shared-space -o out/whichtok-map.png
+	$(BIN) report --store $(STORE) --graph shared-space -o out/whichtok-report.html
+	@echo "exports written to out/ (open out/whichtok.gexf in Gephi; the map is out/whichtok-map.png, the report out/whichtok-report.html)"
 
 test: test-deps
 	$(SWIFT) build --build-tests
@@ -108,6 +113,11 @@ bench-graph: build test-deps
 bench-export: build test-deps
 	python3 Benchmarks/export_bench.py --results $(RESULTS)
 
+# whichtok plot (PNG and SVG, with the default ForceAtlas2 layout and with none) of the 100k-node / 1M-edge
+# edge list of bench-export: time, peak memory and ForceAtlas2 iterations per second.
+bench-plot: build
+	python3 Benchmarks/plot_bench.py --results $(RESULTS)
+
 # HAR import throughput against Python's json.load of the same HAR (Benchmarks/har_bench.py).
 bench-har: build
 	python3 Benchmarks/har_bench.py --results $(RESULTS)
@@ -122,6 +132,11 @@ bench-exposure: build
 # Benchmarks/python_pipeline.py in $(VENV_TEST)), see Benchmarks/e2e_python.py.
 bench-e2e: build test-deps
 	python3 Benchmarks/e2e_python.py --results $(RESULTS)
+
+# whichtok report of the 2,000-donor study of bench-exposure (time and peak memory beside analyze and
+# exposure; Benchmarks/report_bench.py).
+bench-report: build
+	python3 Benchmarks/report_bench.py --results $(RESULTS)
 
 clean:
 	rm -rf .build out

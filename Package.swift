@@ -28,6 +28,10 @@ let package = Package(
         .systemLibrary(
             name: "CZstd", pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]),
+        // cairo draws the plots (PNG, SVG, PDF); Pango lays out their text (emoji, Cyrillic, Arabic, CJK).
+        .systemLibrary(
+            name: "CCairo", pkgConfig: "pangocairo",
+            providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
         // A small C++ shim over Debian's libsimdjson-dev with a plain C API.
         .target(
             name: "CSimdJSON",
@@ -45,6 +49,14 @@ let package = Package(
         .target(
             name: "WhichtokExport",
             dependencies: ["WhichtokSupport", "WhichtokGraph", "WhichtokStore", "CLibXML2", "CZstd"]),
+        // The map of the niches: a drawing-library-free scene, painted by cairo.
+        .target(
+            name: "WhichtokPlot",
+            dependencies: ["WhichtokSupport", "WhichtokStore", "WhichtokGraph", "WhichtokExport", "CCairo"]),
+        // One self-contained HTML report of a store's analysis (`whichtok report`).
+        .target(
+            name: "WhichtokReport",
+            dependencies: ["WhichtokSupport", "WhichtokStore", "WhichtokGraph", "WhichtokExport", "WhichtokPlot"]),
         // Import for JSONParser (reading responses).
         .target(name: "WhichtokScrape", dependencies: ["WhichtokSupport", "WhichtokImport"]),
         // Import for SHA256 (the digests in the ground truth).
@@ -53,7 +65,7 @@ let package = Package(
             name: "WhichtokCLI",
             dependencies: [
                 "WhichtokSupport", "WhichtokStore", "WhichtokImport", "WhichtokSynth", "WhichtokGraph",
-                "WhichtokExport", "WhichtokScrape",
+                "WhichtokExport", "WhichtokScrape", "WhichtokPlot", "WhichtokReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(name: "whichtok", dependencies: ["WhichtokCLI"]),
@@ -75,6 +87,18 @@ let package = Package(
         .testTarget(
             name: "WhichtokExportTests",
             dependencies: ["WhichtokExport", "WhichtokGraph", "WhichtokStore", "WhichtokSupport", "WhichtokTestSupport"]),
+        .testTarget(
+            name: "WhichtokPlotTests",
+            dependencies: [
+                "WhichtokPlot", "WhichtokExport", "WhichtokGraph", "WhichtokStore", "WhichtokSupport",
+                "WhichtokTestSupport", "CCairo",
+            ]),
+        .testTarget(
+            name: "WhichtokReportTests",
+            dependencies: [
+                "WhichtokReport", "WhichtokPlot", "WhichtokGraph", "WhichtokStore", "WhichtokSupport",
+                "WhichtokTestSupport",
+            ]),
         .testTarget(
             name: "WhichtokScrapeTests",
             dependencies: ["WhichtokScrape", "WhichtokImport", "WhichtokStore", "WhichtokSupport", "WhichtokTestSupport"]),

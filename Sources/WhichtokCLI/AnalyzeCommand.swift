@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import WhichtokGraph
 import WhichtokStore
+import WhichtokSupport
 
 /// `whichtok analyze`: build a graph from the store (or read an edge list), find communities and
 /// describe them.
@@ -49,17 +50,7 @@ struct AnalyzeCommand: ParsableCommand {
     /// too large for that (an edge list's total weight can reach 3.4e38) is printed in exponent form
     /// rather than converted to an integer that cannot hold it.
     static func fixed(_ value: Double, _ digits: Int) -> String {
-        guard value.isFinite else { return "-" }
-        var scale = 1.0
-        for _ in 0..<digits { scale *= 10 }
-        let rounded = (abs(value) * scale).rounded()
-        // Below 2^53 every integer is exact in a Double and fits an Int.
-        guard rounded < 9_007_199_254_740_992 else { return "\(value)" }
-        let whole = Int(rounded / scale)
-        let fraction = Int(rounded - Double(whole) * scale)
-        var fractionText = String(fraction)
-        while fractionText.count < digits { fractionText = "0" + fractionText }
-        return (value < 0 && rounded != 0 ? "-" : "") + String(whole) + (digits > 0 ? "." + fractionText : "")
+        DecimalText.fixed(value, digits)
     }
 }
 

@@ -245,10 +245,17 @@ extension ImportCommand {
 /// A one-line progress display on a terminal's stderr, redrawn at most ten times a second.
 final class Progress: Sendable {
     private let enabled: Bool
+    /// What is being done ("importing") and what is counted ("inputs").
+    private let label: String
+    private let unit: String
     /// When the bar was last drawn (uptime nanoseconds).
     private let lastDraw = Mutex<UInt64>(0)
 
-    init(enabled: Bool) { self.enabled = enabled }
+    init(enabled: Bool, label: String = "importing", unit: String = "inputs") {
+        self.enabled = enabled
+        self.label = label
+        self.unit = unit
+    }
 
     func update(done: Int, total: Int) {
         guard enabled else { return }
@@ -259,7 +266,7 @@ final class Progress: Sendable {
             let width = 30
             let filled = total > 0 ? width * done / total : 0
             let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-            Console.write(2, "\rimporting [\(bar)] \(done)/\(total) inputs")
+            Console.write(2, "\r\(label) [\(bar)] \(done)/\(total) \(unit)")
         }
     }
 

@@ -164,11 +164,5 @@ enum Console {
 
 /// Thousands separators for counts in reports.
 func grouped(_ value: Int) -> String {
-    let digits = String(value.magnitude)
-    var out = ""
-    for (i, ch) in digits.enumerated() {
-        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-        out.append(ch)
-    }
-    return value < 0 ? "-" + out : out
+    DecimalText.grouped(value)
 }

@@ -8,6 +8,7 @@ package struct WhichtokCommand: ParsableCommand {
         subcommands: [
             ImportCommand.self, StatsCommand.self, SynthCommand.self, AnalyzeCommand.self, ExposureCommand.self,
             ExportCommand.self,
+            PlotCommand.self, ReportCommand.self,
             ScrapeGroupCommand.self, RedactCommand.self,
         ])
 

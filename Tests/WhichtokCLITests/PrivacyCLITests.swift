@@ -38,6 +38,7 @@ struct PrivacyCLITests {
             "export --csv interaction", ["export", "--csv", "--no-layout", "--graph", "interaction", "-o", "i"],
             ["i/nodes.csv", "i/edges.csv"]
         ),
+        ("report", ["report", "--layout-iterations", "20", "-o", "r.html"], ["r.html"]),
     ]
 
     /// The names of people in the store: usernames, earlier usernames, nicknames, sec_uids, numeric

@@ -73,10 +73,17 @@ package struct ForceAtlas2: Sendable {
     package var speed: Double
 
     /// Lays `graph` out. `communities` (one per node), when given, only shapes the starting positions.
-    package init(_ graph: Graph, parameters: Parameters = Parameters(), communities: [UInt32]? = nil) {
+    /// `progress` is called with the number of iterations done after each one.
+    package init(
+        _ graph: Graph, parameters: Parameters = Parameters(), communities: [UInt32]? = nil,
+        progress: (_ iterationsDone: Int) -> Void = { _ in }
+    ) {
         self.parameters = parameters
         var state = ForceAtlas2State(graph, parameters: parameters, communities: communities)
-        for _ in 0..<max(0, parameters.iterations) { state.step() }
+        for iteration in 0..<max(0, parameters.iterations) {
+            state.step()
+            progress(iteration + 1)
+        }
         (x, y) = state.positions()
         iterationsDone = max(0, parameters.iterations)
         speed = state.speed

@@ -1,0 +1,8 @@
+#ifndef WHICHTOK_CCAIRO_SHIM_H
+#define WHICHTOK_CCAIRO_SHIM_H
+#include <cairo.h>
+#include <cairo-svg.h>
+#include <cairo-pdf.h>
+#include <pango/pangocairo.h>
+
+#endif
