@@ -54,7 +54,8 @@ package struct SceneRect: Sendable, Equatable {
 /// Built from an `Analysis` and a `ForceAtlas2` layout of the same graph:
 /// - **nodes**: the layout fitted into the plot area (uniform scale, centred, y pointing up as in
 ///   Gephi), a disc per node with radius `r = s·(2 + 18·√((p − p_min)/(p_max − p_min)))` for PageRank
-///   `p` (`s` = min(width, height)/1800; 5·s when all are equal), coloured by niche with
+///   `p` (`s` = min(width, height)/1800; 5·s when all are equal), all shrunk by one factor when
+///   together they would cover more than a fifth of the plot area (large graphs), coloured by niche with
 ///   `CommunityPalette` (the colours `export` writes); drawn smallest first, so hubs stay on top.
 /// - **edges**: lines below the nodes, coloured as the mean of their ends' colours, opacity
 ///   `0.1 + 0.5·t` and width `s·(0.4 + 1.6·t)` with `t = log(1 + w)/log(1 + w_max)`, drawn lightest
@@ -222,9 +223,18 @@ package struct MapScene: Sendable {
         let rank = analysis.pageRank.rank
         let low = rank.min() ?? 0
         let high = rank.max() ?? 0
-        let radius: [Double] = rank.map { p in
+        var radius: [Double] = rank.map { p in
             guard high > low else { return 5 * s }
             return s * (2 + 18 * ((p - low) / (high - low)).squareRoot())
+        }
+        // On large graphs the discs would cover the map: shrink them all by one factor so that
+        // together they cover at most `discShare` of the plot area (never below 0.5·s).
+        var discArea = 0.0
+        for r in radius { discArea += Double.pi * r * r }
+        let room = MapScene.discShare * plotArea.width * plotArea.height
+        if discArea > room {
+            let shrink = (room / discArea).squareRoot()
+            radius = radius.map { max(0.5 * s, $0 * shrink) }
         }
 
         // Positions fitted into the plot area (y up, as Gephi shows it).
@@ -373,6 +383,9 @@ package struct MapScene: Sendable {
         parts.append("size: PageRank")
         caption = parts.joined(separator: " · ")
     }
+
+    /// The most of the plot area the discs cover together (before overlaps) on a large graph.
+    package static let discShare = 0.2
 
     /// An edge chosen for drawing: its CSR entry and its ends.
     struct SelectedEdge {

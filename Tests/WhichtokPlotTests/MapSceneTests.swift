@@ -114,6 +114,23 @@ struct MapSceneTests {
         #expect((a.y - b.y) * Double(y[0] - y[30]) <= 0, "y points up")
     }
 
+    @Test("on a large graph the discs shrink to cover at most a fifth of the plot area")
+    func largeGraphDiscs() {
+        let n = 20_000
+        let ring = Graph(nodeCount: n, edges: (0..<n).map { ($0, ($0 + 1) % n, Float(1)) })
+        let scene = MapScene(analysis: Analysis(ring), store: nil, layout: nil) { roughMeasure($0, $1) }
+        let area = scene.nodes.reduce(0.0) { $0 + Double.pi * $1.radius * $1.radius }
+        let plot = scene.plotArea.width * scene.plotArea.height
+        #expect(area <= MapScene.discShare * plot * 1.000_001)
+        #expect(area >= 0.99 * MapScene.discShare * plot)
+        #expect(scene.nodes.allSatisfy { $0.radius >= 0.5 * scene.scale })
+        // A small graph keeps its sizes.
+        let small = MapScene(analysis: Analysis(plotGroups(groups: 3, size: 10, p: 0.5)), store: nil, layout: nil) {
+            roughMeasure($0, $1)
+        }
+        #expect(small.nodes.map(\.radius).max() == 20 * small.scale)
+    }
+
     @Test("above the edge limit the per-node backbone is drawn: bounded, deterministic, every node kept")
     func backboneSelection() {
         // 3,000 nodes, 120,000 random edges.
