@@ -31,11 +31,12 @@ package struct SplitMix64: RandomNumberGenerator, Sendable {
         return generator.next()
     }
 
-    /// A value in `0 ..< bound` from the high 32 bits (multiply-shift, no rejection: the bias is
-    /// below 2⁻³² for bounds under 2³², and one draw per value keeps sequences short and fixed).
+    /// A value in `0 ..< bound` (`bound` > 0): the high 64 bits of the next value times `bound`
+    /// (multiply-shift, no rejection: the bias is below bound / 2⁶⁴, and one draw per value keeps
+    /// sequences short and fixed).
     @inlinable
     package mutating func below(_ bound: Int) -> Int {
-        Int((next() >> 32) &* UInt64(bound) >> 32)
+        Int(next().multipliedFullWidth(by: UInt64(bound)).high)
     }
 
     /// A uniform double in [0, 1) with 53 random bits.

@@ -34,8 +34,23 @@ struct SplitMix64Tests {
         first.shuffle(&a)
         second.shuffle(&b)
         #expect(a == b && a != Array(0..<50) && a.sorted() == Array(0..<50))
-        // The high 32 bits times the bound: the first value of seed 0 below 1000.
+        // The high 64 bits of the value times the bound: the first value of seed 0 below 1000.
         var zero = SplitMix64(seed: 0)
-        #expect(zero.below(1000) == Int((0xE220_A839 as UInt64) * 1000 >> 32))
+        #expect(zero.below(1000) == Int((0xE220_A839_7B1D_CDAF as UInt64).multipliedFullWidth(by: 1000).high))
+    }
+
+    @Test("bounded values cover their whole range, evenly (not the first value only)")
+    func boundedSpread() {
+        var random = SplitMix64(seed: 11)
+        for bound in [2, 3, 10, 97] {
+            var seen = Set<Int>()
+            for _ in 0..<2000 { seen.insert(random.below(bound)) }
+            #expect(seen == Set(0..<bound), "bound \(bound)")
+        }
+        for bound in [2, 10, 1 << 40] {
+            var low = 0
+            for _ in 0..<2000 where random.below(bound) < bound / 2 { low += 1 }
+            #expect((850...1150).contains(low), "bound \(bound): \(low) of 2000 in the lower half")
+        }
     }
 }
