@@ -1,12 +1,6 @@
 import ArgumentParser
+import WhichtokExport
 import WhichtokScrape
-import WhichtokStore
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// `whichtok redact IN.har -o OUT.har`: a HAR without the session secrets, to share or archive.
 struct RedactCommand: ParsableCommand {
@@ -49,40 +43,13 @@ struct RedactCommand: ParsableCommand {
                     + "\(error.message) (nothing was written)")
             throw ExitCode(Exit.dataError)
         }
-        try Self.write(result.bytes, to: output)
+        do {
+            // Mode 0600: a HAR without secrets still holds what a person saw and did.
+            try Exporter.writeFile(result.bytes, to: output, mode: 0o600)
+        } catch {
+            Console.error("whichtok: error: \(Console.printable(error.description)) (nothing was written)")
+            throw ExitCode(Exit.cannotCreate)
+        }
         Console.error("redacted \(grouped(result.replaced)) values; wrote \(Console.printable(output))")
-    }
-
-    /// Writes `bytes` to a temporary file beside `path` (mode 0600) and renames it over `path`.
-    static func write(_ bytes: [UInt8], to path: String) throws {
-        let target = StoreFile.target(of: path)
-        let temporary = target + ".tmp-" + String(getpid())
-        func fail(_ what: String) -> ExitCode {
-            let reason = GraphOptions.systemMessage(errno)
-            unlink(temporary)
-            Console.error("whichtok: error: \(Console.printable(path)): \(what): \(reason) (nothing was written)")
-            return ExitCode(Exit.cannotCreate)
-        }
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw fail("cannot create \(Console.printable(temporary))") }
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { raw -> Int in
-                guard let base = raw.baseAddress else { return 0 }
-                return Glibc.write(fd, base + done, raw.count - done)
-            }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                close(fd)
-                throw fail("cannot write")
-            }
-            done += n
-        }
-        guard fsync(fd) == 0 else {
-            close(fd)
-            throw fail("cannot write")
-        }
-        close(fd)
-        guard rename(temporary, target) == 0 else { throw fail("cannot replace the file") }
     }
 }

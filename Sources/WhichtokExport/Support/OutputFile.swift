@@ -22,8 +22,9 @@ final class OutputFile {
     private let target: String?
     private var finished = false
 
-    /// Opens a temporary file for `path`, or standard output when `path` is nil.
-    init(path: String?) throws(ExportError) {
+    /// Opens a temporary file for `path` (created with permissions `mode`), or standard output when
+    /// `path` is nil.
+    init(path: String?, mode: mode_t = 0o644) throws(ExportError) {
         self.path = path
         guard let path else {
             descriptor = 1
@@ -40,8 +41,8 @@ final class OutputFile {
         let temporary = directory + "." + name + ".tmp-" + String(getpid())
         // O_EXCL | O_NOFOLLOW: never write through a link planted at the temporary name.
         let flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC
-        var fd = open(temporary, flags, 0o644)
-        if fd < 0 && errno == EEXIST && unlink(temporary) == 0 { fd = open(temporary, flags, 0o644) }
+        var fd = open(temporary, flags, mode)
+        if fd < 0 && errno == EEXIST && unlink(temporary) == 0 { fd = open(temporary, flags, mode) }
         guard fd >= 0 else {
             throw ExportError(
                 .cannotCreate, path: path, message: "cannot create \(temporary) (\(OutputFile.lastError()))")
