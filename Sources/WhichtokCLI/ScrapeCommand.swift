@@ -274,25 +274,11 @@ struct ScrapeCommand: ParsableCommand {
                 + "\(Console.printable(har))" + (report.interrupted ? " (interrupted; the file is complete)" : ""))
 
         if report.interrupted {
-            if importAfter {
-                Console.error(
-                    "whichtok: not imported (interrupted); to import: whichtok import --store \(Console.printable(storeOptions.path)) \(Console.printable(har))"
-                )
-            }
+            if importAfter { Self.sayNotImported(har, store: storeOptions.path) }
             throw ExitCode(130)
         }
         if importAfter && report.entries > 0 {
-            let importer = try ImportCommand.parse(
-                ["--store=" + storeOptions.path] + (quiet ? ["--quiet"] : [])
-                    + (lockOptions.noWait ? ["--no-wait"] : []) + ["--", har])
-            do {
-                try importer.run()
-            } catch let exit as ExitCode where exit.rawValue == Exit.temporaryFailure {
-                Console.error(
-                    "whichtok: \(Console.printable(har)) is complete; to import it later: whichtok import --store \(Console.printable(storeOptions.path)) \(Console.printable(har))"
-                )
-                throw exit
-            }
+            try Self.importHAR(har, store: storeOptions.path, quiet: quiet, noWait: lockOptions.noWait)
         }
         if !report.allComplete { throw ExitCode(Exit.dataError) }
     }
@@ -332,6 +318,33 @@ struct ScrapeCommand: ParsableCommand {
     }
 
     /// SIGINT and SIGTERM cancel the run (the HAR stays complete); a second one ends the process.
+    /// `--import`: imports the finished HAR into the store as `whichtok import` would. When the
+    /// store is locked (exit 75), says how to import the HAR later. With `toleratingUnread`, entries
+    /// the importer does not read (exit 65) leave the run successful: the importer has said which.
+    static func importHAR(_ har: String, store: String, quiet: Bool, noWait: Bool, toleratingUnread: Bool = false)
+        throws
+    {
+        let importer = try ImportCommand.parse(
+            ["--store=" + store] + (quiet ? ["--quiet"] : []) + (noWait ? ["--no-wait"] : []) + ["--", har])
+        do {
+            try importer.run()
+        } catch let exit as ExitCode where exit.rawValue == Exit.temporaryFailure {
+            Console.error(
+                "whichtok: \(Console.printable(har)) is complete; to import it later: whichtok import --store "
+                    + "\(Console.printable(store)) \(Console.printable(har))")
+            throw exit
+        } catch let exit as ExitCode where toleratingUnread && exit.rawValue == Exit.dataError {
+            Console.error("whichtok: some entries of \(Console.printable(har)) were not imported (see above)")
+        }
+    }
+
+    /// After an interruption with `--import`: the HAR is complete but was not imported.
+    static func sayNotImported(_ har: String, store: String) {
+        Console.error(
+            "whichtok: not imported (interrupted); to import: whichtok import --store \(Console.printable(store)) "
+                + Console.printable(har))
+    }
+
     static func catchInterrupts(_ cancellation: Cancellation) -> [any DispatchSourceSignal] {
         [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)

@@ -263,28 +263,12 @@ struct ResearchOptions: ParsableArguments {
         }
         if report.interrupted {
             Console.error("whichtok: interrupted; \(resumeHint)")
-            if importAfter {
-                Console.error(
-                    "whichtok: not imported (interrupted); to import: whichtok import --store \(Console.printable(storeOptions.path)) \(Console.printable(har))"
-                )
-            }
+            if importAfter { ScrapeCommand.sayNotImported(har, store: storeOptions.path) }
             throw ExitCode(130)
         }
         if importAfter && report.entries > 0 {
-            let importer = try ImportCommand.parse(
-                ["--store=" + storeOptions.path] + (quiet ? ["--quiet"] : [])
-                    + (lockOptions.noWait ? ["--no-wait"] : []) + ["--", har])
-            do {
-                try importer.run()
-            } catch let exit as ExitCode where exit.rawValue == Exit.temporaryFailure {
-                Console.error(
-                    "whichtok: \(Console.printable(har)) is complete; to import it later: whichtok import --store \(Console.printable(storeOptions.path)) \(Console.printable(har))"
-                )
-                throw exit
-            } catch let exit as ExitCode where exit.rawValue == Exit.dataError {
-                // Entries the importer does not read (yet) are reported by it; the HAR is kept.
-                Console.error("whichtok: some entries of \(Console.printable(har)) were not imported (see above)")
-            }
+            try ScrapeCommand.importHAR(
+                har, store: storeOptions.path, quiet: quiet, noWait: lockOptions.noWait, toleratingUnread: true)
         }
         if report.quotaStop != nil { throw ExitCode(Exit.temporaryFailure) }
         if !report.allComplete { throw ExitCode(Exit.dataError) }
