@@ -55,6 +55,7 @@ demo: build
 	$(BIN) export --store $(STORE) --graph shared-space --gexf -o out/whichtok.gexf
 	$(BIN) export --store $(STORE) --graph shared-space --graphml -o out/whichtok.graphml
 	$(BIN) export --store $(STORE) --graph shared-space --csv -o out/whichtok-csv
+	$(BIN) export --store $(STORE) --parquet -o out/whichtok-parquet
 	$(BIN) plot --store $(STORE) --graph shared-space -o out/whichtok-map.png
 	$(BIN) report --store $(STORE) --graph shared-space -o out/whichtok-report.html
 	@echo "exports written to out/ (open out/whichtok.gexf in Gephi; the map is out/whichtok-map.png, the report out/whichtok-report.html)"
