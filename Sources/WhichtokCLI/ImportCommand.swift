@@ -58,6 +58,11 @@ struct ImportCommand: ParsableCommand {
     @Flag(name: .long, help: "Print only errors and the totals line.")
     var quiet = false
 
+    /// Bytes of input records held in memory before they wait in a spill file beside the store
+    /// (default: a quarter of --max-memory). Hidden: for the tests that force spilling.
+    @Option(name: .long, help: .hidden)
+    var spillBudget: ByteCount?
+
     @Argument(help: ArgumentHelp("Archives, folders or files to import.", valueName: "input"))
     var inputs: [String]
 
@@ -81,24 +86,22 @@ struct ImportCommand: ParsableCommand {
             Console.error(
                 "whichtok: removed \(Console.printable(removed)), left by an earlier save that was killed")
         }
-        // Load first: a damaged store is reported before any work, and is never overwritten.
-        let existing: Store
-        do {
-            existing = try Store.loadOrEmpty(from: path)
-        } catch {
-            Console.error("whichtok: error: \(Console.printable(error.description))")
-            Console.error("whichtok: the store file was left as it is; nothing was imported")
-            throw ExitCode(Exit.failure)
-        }
+        // Load first: a damaged store is reported before any work, and is never overwritten. Only
+        // its input records are kept: the new store is built from them and the new inputs' records.
+        let existing = try StoreRecordsAccess.load(path, action: "import")
 
-        let importer = Importer(
-            limits: ImportLimits(
-                maxEntryBytes: maxEntryBytes.bytes,
-                maxMemoryBytes: maxMemory?.bytes ?? ImportLimits.defaultMaxMemoryBytes),
-            parallelism: jobs ?? Importer.defaultParallelism)
+        let limits = ImportLimits(
+            maxEntryBytes: maxEntryBytes.bytes, maxMemoryBytes: maxMemory?.bytes ?? ImportLimits.defaultMaxMemoryBytes)
+        let importer = Importer(limits: limits, parallelism: jobs ?? Importer.defaultParallelism)
+        // Each input is reduced to its record on the thread that read it, and its batch dropped;
+        // records past the budget wait in a spill file beside the store.
+        let spool = RecordSpool(storePath: path, budget: spillBudget?.bytes ?? limits.maxMemoryBytes / 4)
+        spool.add(existing.records)
         let progress = Progress(enabled: !quiet && Console.stderrIsTerminal)
         let timing = PhaseTimer()
-        let run = importer.run(paths: inputs) { done, total in progress.update(done: done, total: total) }
+        let run = importer.run(
+            paths: inputs, progress: { done, total in progress.update(done: done, total: total) },
+            consume: { batch in spool.add(sha256: batch.sha256, record: StoreAssembly.record(of: batch)) })
         progress.finish()
         timing.lap("read inputs")
 
@@ -112,34 +115,29 @@ struct ImportCommand: ParsableCommand {
             if !quiet { Console.out(Self.line(for: summary)) }
         }
 
-        var builder = StoreBuilder(store: existing)
-        builder.add(contentsOf: run.batches)
-        timing.lap("collect")
-        let store = builder.build()
-        timing.lap("merge and deduplicate")
-        let interruption: Int32
+        let records: InputRecords
         do {
-            interruption = try SaveInterrupts.catching { shouldStop in
-                try store.save(to: path, shouldStop: shouldStop)
-            }.signal
+            records = try spool.records()
         } catch {
-            Console.error("whichtok: error: \(Console.printable(String(describing: error)))")
-            if (error as? StoreError)?.code == .interrupted { throw ExitCode(128 + SaveInterrupts.lastSignal) }
+            Console.error("whichtok: error: \(Console.printable(error.description))")
             throw ExitCode(Exit.cannotCreate)
         }
+        timing.lap("collect")
+        let (store, interruption) = try StoreRecordsAccess.buildAndSave(records, to: path, timing: timing)
         lock.unlock()
-        timing.lap("save")
         timing.peakMemory()
 
-        let read = run.batches.reduce(0) { $0 + $1.totalEventCount }
+        let read = run.summaries.reduce(0) { total, summary in
+            summary.status == .imported && summary.layout != "container" ? total + summary.events : total
+        }
         let imported = run.summaries.filter { $0.status == .imported }.count
         Console.out(
             "total: \(run.summaries.count + run.missing.count) inputs (\(imported) imported, "
                 + "\(run.rejectedCount) rejected, \(run.missing.count) missing), \(grouped(read)) events read, "
-                + "\(grouped(store.events.count - existing.events.count)) new; store \(Console.printable(path)): "
+                + "\(grouped(store.events.count - existing.events)) new; store \(Console.printable(path)): "
                 + "\(grouped(store.accounts.count)) accounts, \(grouped(store.videos.count)) videos, "
                 + "\(grouped(store.events.count)) events")
-        KeptUntilExit.keep([run, builder, store, existing])
+        KeptUntilExit.keep([run, store, records])
         if interruption != 0 {
             Console.error("whichtok: interrupted after the store was saved")
             throw ExitCode(128 + interruption)

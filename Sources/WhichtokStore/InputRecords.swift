@@ -1,0 +1,301 @@
+/// What a store keeps of each input so that its tables can be rebuilt without the input files: the
+/// input's *record*, the canonical store built from that input alone, in a compact encoding
+/// (`Store.encodedRecord()`), keyed by the input's SHA-256.
+///
+/// The store's tables are always `StoreBuilder` run over every record (see `StoreAssembly`), so the
+/// store is a function of its set of inputs: importing, merging shards and forgetting inputs all
+/// end by rebuilding from the records they keep, and the same set of records gives the same bytes.
+/// Records are sorted by SHA-256; one input (one SHA-256) has one record, however many names it was
+/// imported under (its record is then the build of all its sightings, which differ only in name).
+public struct InputRecords: Sendable, Equatable {
+    /// 32 bytes per record, ascending.
+    public internal(set) var sha256: [UInt8] = []
+    /// `count + 1` offsets into `bytes`.
+    public internal(set) var offsets: [UInt64] = [0]
+    /// The encoded records, one after another.
+    public internal(set) var bytes: [UInt8] = []
+
+    public init() {}
+
+    public var count: Int { offsets.count - 1 }
+
+    /// The SHA-256 of record `index`.
+    public func sha256(at index: Int) -> [UInt8] { Array(sha256[index * 32..<index * 32 + 32]) }
+
+    /// The encoded record `index`.
+    public func record(at index: Int) -> ArraySlice<UInt8> {
+        bytes[Int(offsets[index])..<Int(offsets[index + 1])]
+    }
+
+    /// Record `index`, decoded. `path` names the store file in errors.
+    public func decoded(at index: Int, path: String) throws(StoreError) -> Store {
+        try Store(record: record(at: index), path: path, sha256: sha256(at: index))
+    }
+
+    /// The index of the record with this SHA-256.
+    public func index(of sha: [UInt8]) -> Int? {
+        var low = 0
+        var high = count
+        while low < high {
+            let middle = (low + high) / 2
+            let key = sha256(at: middle)
+            if key == sha { return middle }
+            if key.lexicographicallyPrecedes(sha) { low = middle + 1 } else { high = middle }
+        }
+        return nil
+    }
+
+    /// Appends a record; SHA-256s must come in ascending order.
+    mutating func append(sha: [UInt8], record: some Collection<UInt8>) {
+        sha256.append(contentsOf: sha)
+        bytes.append(contentsOf: record)
+        offsets.append(UInt64(bytes.count))
+    }
+
+    /// Checks the shape (used after loading a snapshot): offsets monotone inside the bytes, one
+    /// SHA-256 per record, ascending without repeats.
+    func consistencyProblem() -> String? {
+        guard sha256.count == count * 32, offsets.first == 0, offsets.last == UInt64(bytes.count) else {
+            return "input records do not match their offsets"
+        }
+        for i in 1..<offsets.count where offsets[i] < offsets[i - 1] {
+            return "input record offsets are not monotone"
+        }
+        for i in 1..<max(count, 1) where !sha256(at: i - 1).lexicographicallyPrecedes(sha256(at: i)) {
+            return "input records are not sorted by SHA-256"
+        }
+        return nil
+    }
+
+    var byteCount: Int { sha256.count + offsets.count * 8 + bytes.count }
+}
+
+// MARK: - The record encoding
+
+/// The compact encoding of one input's canonical store.
+///
+/// Every column of the store, in a fixed order, as `count` (LEB128) then its values: byte columns
+/// that repeat (kinds, flags) run-length coded as (value, run); integer columns as the zigzag
+/// LEB128 of the difference from the previous value, after adding 1 so that `RowID.none` and
+/// `unknownCount` become 0 (sorted columns such as event actors and TikTok ids shrink to a byte or
+/// two); string bytes and SHA-256s as they are. Integer columns come first, so a run-coded column
+/// can be checked against the length of the table it belongs to before anything is allocated. The
+/// first byte is the encoding's version.
+enum RecordCodec {
+    static let version: UInt8 = 1
+
+    enum Kind { case raw, runs }
+
+    static var byteColumns: [(WritableKeyPath<Store, [UInt8]>, Kind)] {
+        [
+            (\.strings.bytes, .raw), (\.accounts.flags, .runs), (\.videos.derivedKinds, .runs),
+            (\.videoStats.flags, .runs), (\.events.kind, .runs), (\.events.objectType, .runs),
+            (\.inputs.sha256, .raw),
+        ]
+    }
+    static var wordColumns: [WritableKeyPath<Store, [UInt32]>] {
+        [
+            \.strings.offsets, \.accounts.username, \.accounts.secUID, \.accounts.nickname, \.accounts.donorKey,
+            \.accounts.aliasOffsets, \.accounts.aliases, \.accounts.usernameSeen, \.accounts.aliasSeen,
+            \.accounts.countsObserved, \.videos.author, \.videos.created, \.videos.caption, \.videos.sound,
+            \.videos.hashtagOffsets, \.videos.hashtags, \.videos.mentionOffsets, \.videos.mentions,
+            \.videos.derivedRows, \.videos.derivedSources, \.videoStats.video, \.videoStats.observed,
+            \.hashtags.name, \.sounds.title, \.comments.author, \.comments.video, \.comments.parent,
+            \.comments.replyRows, \.comments.replyTargets, \.comments.time, \.events.actor, \.events.object,
+            \.events.time, \.events.source, \.events.detailIndex, \.events.detailValue, \.inputs.name,
+            \.inputs.layout,
+        ]
+    }
+    static var longColumns: [WritableKeyPath<Store, [UInt64]>] {
+        [
+            \.accounts.numericID, \.accounts.followerCount, \.accounts.followingCount, \.videos.tiktokID,
+            \.videoStats.plays, \.videoStats.likes, \.videoStats.comments, \.videoStats.shares, \.videoStats.saves,
+            \.videoStats.reposts, \.hashtags.tiktokID, \.sounds.tiktokID, \.effects.tiktokID, \.comments.tiktokID,
+            \.comments.fingerprint, \.conversations.tiktokID, \.inputs.byteCount, \.inputs.eventCount,
+        ]
+    }
+
+    static func encode(_ store: Store) -> [UInt8] {
+        var out: [UInt8] = [version]
+        out.reserveCapacity(store.events.count * 8 + 1024)
+        for path in wordColumns {
+            let column = store[keyPath: path]
+            writeVarint(UInt64(column.count), into: &out)
+            var previous: UInt64 = 0
+            for value in column {
+                let shifted = UInt64(value &+ 1)
+                writeVarint(zigzag(shifted &- previous), into: &out)
+                previous = shifted
+            }
+        }
+        for path in longColumns {
+            let column = store[keyPath: path]
+            writeVarint(UInt64(column.count), into: &out)
+            var previous: UInt64 = 0
+            for value in column {
+                let shifted = value &+ 1
+                writeVarint(zigzag(shifted &- previous), into: &out)
+                previous = shifted
+            }
+        }
+        for (path, kind) in byteColumns {
+            let column = store[keyPath: path]
+            writeVarint(UInt64(column.count), into: &out)
+            switch kind {
+            case .raw: out.append(contentsOf: column)
+            case .runs:
+                var i = 0
+                while i < column.count {
+                    var j = i + 1
+                    while j < column.count, column[j] == column[i] { j += 1 }
+                    out.append(column[i])
+                    writeVarint(UInt64(j - i), into: &out)
+                    i = j
+                }
+            }
+        }
+        return out
+    }
+
+    /// Decodes a record; every length is checked against what is left, and the result against
+    /// `Store.consistencyProblem()`.
+    static func decode(_ bytes: ArraySlice<UInt8>) -> Result<Store, RecordError> {
+        var reader = Reader(bytes: bytes)
+        guard reader.byte() == version else { return .failure(RecordError("unknown record encoding")) }
+        var store = Store()
+        var longest = 0
+        do throws(RecordError) {
+            for path in wordColumns {
+                let count = try reader.count()
+                var column: [UInt32] = []
+                column.reserveCapacity(count)
+                var previous: UInt64 = 0
+                for _ in 0..<count {
+                    previous = previous &+ unzigzag(try reader.varint())
+                    column.append(UInt32(truncatingIfNeeded: previous) &- 1)
+                }
+                longest = max(longest, count)
+                store[keyPath: path] = column
+            }
+            for path in longColumns {
+                let count = try reader.count()
+                var column: [UInt64] = []
+                column.reserveCapacity(count)
+                var previous: UInt64 = 0
+                for _ in 0..<count {
+                    previous = previous &+ unzigzag(try reader.varint())
+                    column.append(previous &- 1)
+                }
+                longest = max(longest, count)
+                store[keyPath: path] = column
+            }
+            for (path, kind) in byteColumns {
+                var column: [UInt8] = []
+                switch kind {
+                case .raw: column.append(contentsOf: try reader.bytes(try reader.count()))
+                case .runs:
+                    // Each run column is parallel to a column decoded above: no longer than the longest.
+                    let raw = try reader.varint()
+                    guard raw <= UInt64(longest) else { throw RecordError("run column longer than its table") }
+                    let count = Int(raw)
+                    column.reserveCapacity(count)
+                    while column.count < count {
+                        guard let value = reader.byte() else { throw RecordError("record ends early") }
+                        let run = try reader.varint()
+                        guard run > 0, run <= UInt64(count - column.count) else { throw RecordError("bad run length") }
+                        column.append(contentsOf: repeatElement(value, count: Int(run)))
+                    }
+                }
+                store[keyPath: path] = column
+            }
+        } catch {
+            return .failure(error)
+        }
+        guard reader.isAtEnd else { return .failure(RecordError("bytes after the record")) }
+        if let problem = store.consistencyProblem() { return .failure(RecordError(problem)) }
+        return .success(store)
+    }
+
+    struct RecordError: Error {
+        var message: String
+        init(_ message: String) { self.message = message }
+    }
+
+    static func zigzag(_ value: UInt64) -> UInt64 {
+        let signed = Int64(bitPattern: value)
+        return UInt64(bitPattern: (signed << 1) ^ (signed >> 63))
+    }
+
+    static func unzigzag(_ value: UInt64) -> UInt64 { (value >> 1) ^ (0 &- (value & 1)) }
+
+    static func writeVarint(_ value: UInt64, into out: inout [UInt8]) {
+        var rest = value
+        while rest >= 0x80 {
+            out.append(UInt8(truncatingIfNeeded: rest) | 0x80)
+            rest >>= 7
+        }
+        out.append(UInt8(rest))
+    }
+
+    /// Reads a record front to back; every read checks what is left.
+    struct Reader {
+        let bytes: ArraySlice<UInt8>
+        var position: Int
+
+        init(bytes: ArraySlice<UInt8>) {
+            self.bytes = bytes
+            position = bytes.startIndex
+        }
+
+        var isAtEnd: Bool { position == bytes.endIndex }
+
+        mutating func byte() -> UInt8? {
+            guard position < bytes.endIndex else { return nil }
+            defer { position += 1 }
+            return bytes[position]
+        }
+
+        mutating func varint() throws(RecordError) -> UInt64 {
+            var value: UInt64 = 0
+            var shift: UInt64 = 0
+            while true {
+                guard let byte = byte() else { throw RecordError("record ends early") }
+                guard shift < 64 else { throw RecordError("number too long") }
+                value |= UInt64(byte & 0x7f) << shift
+                if byte < 0x80 { return value }
+                shift += 7
+            }
+        }
+
+        /// A count of values: each takes at least one byte (runs: two), so it is at most what is left.
+        mutating func count() throws(RecordError) -> Int {
+            let value = try varint()
+            guard value <= UInt64(bytes.endIndex - position) else { throw RecordError("count past the record's end") }
+            return Int(value)
+        }
+
+        mutating func bytes(_ count: Int) throws(RecordError) -> ArraySlice<UInt8> {
+            guard count <= bytes.endIndex - position else { throw RecordError("record ends early") }
+            defer { position += count }
+            return bytes[position..<position + count]
+        }
+    }
+}
+
+extension Store {
+    /// This store in the compact record encoding (see `InputRecords`).
+    public func encodedRecord() -> [UInt8] { RecordCodec.encode(self) }
+
+    /// Decodes an input's record; `path` and `sha256` name it in errors.
+    public init(record: ArraySlice<UInt8>, path: String, sha256: [UInt8]) throws(StoreError) {
+        switch RecordCodec.decode(record) {
+        case .success(let store): self = store
+        case .failure(let error):
+            let hex = sha256.prefix(8).map { byte in
+                let digits = Array("0123456789abcdef")
+                return String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
+            }.joined()
+            throw Snapshot.corrupt(path, "record of input \(hex)…: \(error.message)")
+        }
+    }
+}

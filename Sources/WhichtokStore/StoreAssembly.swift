@@ -1,0 +1,186 @@
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Builds stores from input records: the one way every command that writes a store makes it.
+///
+/// `import` adds the records of the inputs it reads to those the store holds, `merge` takes the
+/// records of every shard, `forget` drops some; each then calls `build(_:path:)`, which decodes the
+/// records one at a time into a `StoreBuilder` and builds. The result depends only on the set of
+/// records, so it does not matter how they were gathered.
+public enum StoreAssembly {
+    /// The record of one batch: the canonical store of that input alone, encoded.
+    public static func record(of batch: ImportBatch) -> [UInt8] {
+        var builder = StoreBuilder()
+        builder.add(batch)
+        return builder.build().encodedRecord()
+    }
+
+    /// The store whose inputs have these records. `path` names the store file in errors.
+    public static func build(_ records: InputRecords, path: String) throws(StoreError) -> Store {
+        var builder = StoreBuilder()
+        for index in 0..<records.count { builder.add(store: try records.decoded(at: index, path: path)) }
+        return builder.build()
+    }
+
+    /// One record for an input seen under several names (or in several shards): the record of
+    /// all those sightings. Equal records are one.
+    static func combine(_ a: [UInt8], _ b: [UInt8], sha256: [UInt8], path: String) throws(StoreError) -> [UInt8] {
+        if a == b { return a }
+        var builder = StoreBuilder()
+        builder.add(store: try Store(record: a[...], path: path, sha256: sha256))
+        builder.add(store: try Store(record: b[...], path: path, sha256: sha256))
+        return builder.build().encodedRecord()
+    }
+}
+
+/// Input records gathered from several threads, keyed by SHA-256, held in memory up to a budget and
+/// spilled past it to a temporary file beside the store.
+///
+/// The spill file is `TARGET.spool-PID`, removed from its folder as soon as it is opened, so it
+/// disappears with the process however the process ends. Spilling changes where a record waits,
+/// never its bytes: `records()` gives the same `InputRecords` whatever the budget.
+public final class RecordSpool: Sendable {
+    private struct Spilled {
+        var offset: Int
+        var count: Int
+    }
+
+    private struct State {
+        var inMemory: [[UInt8]: [UInt8]] = [:]
+        var spilled: [[UInt8]: Spilled] = [:]
+        var memoryBytes = 0
+        var fileLength = 0
+        var descriptor: Int32 = -1
+        var failure: StoreError?
+    }
+
+    private let state = Mutex(State())
+    private let budget: Int
+    private let storePath: String
+
+    /// - Parameters:
+    ///   - storePath: the store the records are for (the spill file goes beside it, and errors name it).
+    ///   - budget: bytes of records held in memory before they go to the spill file.
+    public init(storePath: String, budget: Int) {
+        self.storePath = storePath
+        self.budget = max(0, budget)
+    }
+
+    deinit {
+        state.withLock { state in
+            if state.descriptor >= 0 { close(state.descriptor) }
+        }
+    }
+
+    /// Whether any record went to the spill file.
+    public var hasSpilled: Bool { state.withLock { !$0.spilled.isEmpty } }
+
+    /// Adds an input's record; a second record for the same SHA-256 is combined with the first.
+    public func add(sha256: [UInt8], record: [UInt8]) {
+        // Combining decodes and builds: done outside the lock, then retried.
+        var pending = record
+        while true {
+            let existing: [UInt8]?
+            do {
+                existing = try state.withLock { state throws(StoreError) -> [UInt8]? in
+                    if let failure = state.failure { throw failure }
+                    if let held = state.inMemory.removeValue(forKey: sha256) {
+                        state.memoryBytes -= held.count
+                        return held
+                    }
+                    if let spilled = state.spilled.removeValue(forKey: sha256) {
+                        return try read(spilled, from: state.descriptor)
+                    }
+                    try place(sha256: sha256, record: pending, in: &state)
+                    return nil
+                }
+            } catch {
+                state.withLock { $0.failure = $0.failure ?? error }
+                return
+            }
+            guard let existing else { return }
+            do {
+                pending = try StoreAssembly.combine(existing, pending, sha256: sha256, path: storePath)
+            } catch {
+                state.withLock { $0.failure = $0.failure ?? error }
+                return
+            }
+        }
+    }
+
+    /// Adds every record of `records`.
+    public func add(_ records: InputRecords) {
+        for index in 0..<records.count {
+            add(sha256: records.sha256(at: index), record: Array(records.record(at: index)))
+        }
+    }
+
+    /// Every record, sorted by SHA-256. Throws the first error met while gathering them.
+    public func records() throws(StoreError) -> InputRecords {
+        try state.withLock { state throws(StoreError) -> InputRecords in
+            if let failure = state.failure { throw failure }
+            let keys = (Array(state.inMemory.keys) + Array(state.spilled.keys)).sorted {
+                $0.lexicographicallyPrecedes($1)
+            }
+            var records = InputRecords()
+            for key in keys {
+                if let record = state.inMemory[key] {
+                    records.append(sha: key, record: record)
+                } else if let spilled = state.spilled[key] {
+                    records.append(sha: key, record: try read(spilled, from: state.descriptor))
+                }
+            }
+            return records
+        }
+    }
+
+    private func place(sha256: [UInt8], record: [UInt8], in state: inout State) throws(StoreError) {
+        guard state.memoryBytes + record.count > budget else {
+            state.inMemory[sha256] = record
+            state.memoryBytes += record.count
+            return
+        }
+        if state.descriptor < 0 { state.descriptor = try openSpillFile() }
+        let offset = state.fileLength
+        let descriptor = state.descriptor
+        do {
+            try record.withUnsafeBytes { bytes in
+                try Snapshot.writeAll(descriptor, bytes, at: offset, path: storePath)
+            }
+        } catch {
+            throw Snapshot.asStoreError(error, storePath)
+        }
+        state.fileLength += record.count
+        state.spilled[sha256] = Spilled(offset: offset, count: record.count)
+    }
+
+    private func read(_ spilled: Spilled, from descriptor: Int32) throws(StoreError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: spilled.count)
+        do {
+            try bytes.withUnsafeMutableBytes { raw in
+                try Snapshot.readAll(descriptor, raw, at: spilled.offset, path: storePath)
+            }
+        } catch {
+            throw Snapshot.asStoreError(error, storePath)
+        }
+        return bytes
+    }
+
+    private func openSpillFile() throws(StoreError) -> Int32 {
+        let path = StoreFile.target(of: storePath) + ".spool-\(getpid())"
+        var fd = open(path, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        if fd < 0 && errno == EEXIST && unlink(path) == 0 {
+            fd = open(path, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        }
+        guard fd >= 0 else {
+            throw Snapshot.ioError(storePath, "cannot create the spill file \(path): \(Snapshot.errnoText())")
+        }
+        unlink(path)
+        return fd
+    }
+}
