@@ -124,6 +124,7 @@ struct ImportCommand: ParsableCommand {
         }
         timing.lap("collect")
         let (store, interruption) = try StoreRecordsAccess.buildAndSave(records, to: path, timing: timing)
+        Self.noteImportTimes(records, storePath: path)
         lock.unlock()
         timing.peakMemory()
 
@@ -144,6 +145,19 @@ struct ImportCommand: ParsableCommand {
         }
         if !run.missing.isEmpty { throw ExitCode(Exit.noInput) }
         if run.rejectedCount > 0 { throw ExitCode(Exit.dataError) }
+    }
+
+    /// Notes now as the import time of the inputs of `records` that `STORE.imported` does not know
+    /// yet, and drops the lines of inputs the store no longer has (see `ImportLog`).
+    static func noteImportTimes(_ records: InputRecords, storePath: String) {
+        let known = ImportLog.read(storePath: storePath)
+        let now = ImportLog.now()
+        var times: [String: Int64] = [:]
+        for index in 0..<records.count {
+            let key = InputRecords.hex(records.sha256(at: index))
+            times[key] = known[key] ?? now
+        }
+        if times != known { ImportLog.write(times, storePath: storePath) }
     }
 
     /// One line per input: status, name, layout, events by kind, sections read, skipped, not understood.

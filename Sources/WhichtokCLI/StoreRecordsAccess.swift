@@ -54,16 +54,4 @@ enum StoreRecordsAccess {
             throw ExitCode(Exit.cannotCreate)
         }
     }
-
-    /// The lowercase hex of a SHA-256.
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef")
-        var text = ""
-        text.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 15)])
-        }
-        return text
-    }
 }

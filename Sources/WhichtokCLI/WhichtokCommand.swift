@@ -9,6 +9,7 @@ package struct WhichtokCommand: ParsableCommand {
             ImportCommand.self, StatsCommand.self, SynthCommand.self, AnalyzeCommand.self, ExposureCommand.self,
             ExportCommand.self,
             ScrapeCommand.self,
+            InputsCommand.self, MergeCommand.self, ForgetCommand.self,
         ])
 
     package init() {}

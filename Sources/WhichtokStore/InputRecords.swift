@@ -45,6 +45,15 @@ public struct InputRecords: Sendable, Equatable {
         return nil
     }
 
+    /// These records without those at `indices`.
+    public func removing(_ indices: Set<Int>) -> InputRecords {
+        var kept = InputRecords()
+        for index in 0..<count where !indices.contains(index) {
+            kept.append(sha: sha256(at: index), record: record(at: index))
+        }
+        return kept
+    }
+
     /// Appends a record; SHA-256s must come in ascending order.
     mutating func append(sha: [UInt8], record: some Collection<UInt8>) {
         sha256.append(contentsOf: sha)
@@ -68,6 +77,35 @@ public struct InputRecords: Sendable, Equatable {
     }
 
     var byteCount: Int { sha256.count + offsets.count * 8 + bytes.count }
+
+    /// Lowercase hex of `bytes` (a SHA-256 or a prefix of one).
+    public static func hex(_ bytes: some Collection<UInt8>) -> String {
+        let digits = Array("0123456789abcdef")
+        var text = ""
+        text.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 15)])
+        }
+        return text
+    }
+}
+
+extension Store {
+    /// The names the donors of this store go by: each donor account's usernames (current and
+    /// earlier) and its label (`donor-<hex>` for an anonymous donor). For an input's record, the
+    /// names of that input's owner; empty for a web capture.
+    public var donorNames: [String] {
+        var names: [String] = []
+        for row in 0..<accounts.count where accounts.flags(RowID(row)).contains(.donor) {
+            for entry in accounts.usernameHistory(of: RowID(row)) {
+                if let name = strings[entry.username], !names.contains(name) { names.append(name) }
+            }
+            let label = label(ofAccount: RowID(row))
+            if !names.contains(label) { names.append(label) }
+        }
+        return names
+    }
 }
 
 // MARK: - The record encoding
@@ -291,11 +329,7 @@ extension Store {
         switch RecordCodec.decode(record) {
         case .success(let store): self = store
         case .failure(let error):
-            let hex = sha256.prefix(8).map { byte in
-                let digits = Array("0123456789abcdef")
-                return String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
-            }.joined()
-            throw Snapshot.corrupt(path, "record of input \(hex)…: \(error.message)")
+            throw Snapshot.corrupt(path, "record of input \(InputRecords.hex(sha256.prefix(8)))…: \(error.message)")
         }
     }
 }
