@@ -115,8 +115,8 @@ extension Store {
 /// Every column of the store, in a fixed order, as `count` (LEB128) then its values: byte columns
 /// that repeat (kinds, flags) run-length coded as (value, run); integer columns as the zigzag
 /// LEB128 of the difference from the previous value, after adding 1 so that `RowID.none` and
-/// `unknownCount` become 0 (sorted columns such as event actors and TikTok ids shrink to a byte or
-/// two); string bytes and SHA-256s as they are. Integer columns come first, so a run-coded column
+/// `unknownCount` become 0, with a run of equal values written as 0 and its length (sorted columns
+/// such as event actors shrink to a few bytes per actor, TikTok ids to their differences); string bytes and SHA-256s as they are. Integer columns come first, so a run-coded column
 /// can be checked against the length of the table it belongs to before anything is allocated. The
 /// first byte is the encoding's version.
 enum RecordCodec {
@@ -159,22 +159,12 @@ enum RecordCodec {
         for path in wordColumns {
             let column = store[keyPath: path]
             writeVarint(UInt64(column.count), into: &out)
-            var previous: UInt64 = 0
-            for value in column {
-                let shifted = UInt64(value &+ 1)
-                writeVarint(zigzag(shifted &- previous), into: &out)
-                previous = shifted
-            }
+            writeDeltas(column.lazy.map { UInt64($0 &+ 1) }, into: &out)
         }
         for path in longColumns {
             let column = store[keyPath: path]
             writeVarint(UInt64(column.count), into: &out)
-            var previous: UInt64 = 0
-            for value in column {
-                let shifted = value &+ 1
-                writeVarint(zigzag(shifted &- previous), into: &out)
-                previous = shifted
-            }
+            writeDeltas(column.lazy.map { $0 &+ 1 }, into: &out)
         }
         for (path, kind) in byteColumns {
             let column = store[keyPath: path]
@@ -204,26 +194,18 @@ enum RecordCodec {
         var longest = 0
         do throws(RecordError) {
             for path in wordColumns {
-                let count = try reader.count()
+                let count = try reader.values()
                 var column: [UInt32] = []
                 column.reserveCapacity(count)
-                var previous: UInt64 = 0
-                for _ in 0..<count {
-                    previous = previous &+ unzigzag(try reader.varint())
-                    column.append(UInt32(truncatingIfNeeded: previous) &- 1)
-                }
+                try reader.deltas(count: count) { column.append(UInt32(truncatingIfNeeded: $0) &- 1) }
                 longest = max(longest, count)
                 store[keyPath: path] = column
             }
             for path in longColumns {
-                let count = try reader.count()
+                let count = try reader.values()
                 var column: [UInt64] = []
                 column.reserveCapacity(count)
-                var previous: UInt64 = 0
-                for _ in 0..<count {
-                    previous = previous &+ unzigzag(try reader.varint())
-                    column.append(previous &- 1)
-                }
+                try reader.deltas(count: count) { column.append($0 &- 1) }
                 longest = max(longest, count)
                 store[keyPath: path] = column
             }
@@ -233,9 +215,8 @@ enum RecordCodec {
                 case .raw: column.append(contentsOf: try reader.bytes(try reader.count()))
                 case .runs:
                     // Each run column is parallel to a column decoded above: no longer than the longest.
-                    let raw = try reader.varint()
-                    guard raw <= UInt64(longest) else { throw RecordError("run column longer than its table") }
-                    let count = Int(raw)
+                    let count = try reader.values()
+                    guard count <= longest else { throw RecordError("run column longer than its table") }
                     column.reserveCapacity(count)
                     while column.count < count {
                         guard let value = reader.byte() else { throw RecordError("record ends early") }
@@ -266,6 +247,31 @@ enum RecordCodec {
 
     static func unzigzag(_ value: UInt64) -> UInt64 { (value >> 1) ^ (0 &- (value & 1)) }
 
+    /// Differences from the previous value, zigzag LEB128; a run of equal values (difference 0)
+    /// is a 0 and the run's length minus one.
+    static func writeDeltas(_ values: some Collection<UInt64>, into out: inout [UInt8]) {
+        var previous: UInt64 = 0
+        var zeros = 0
+        for value in values {
+            let delta = zigzag(value &- previous)
+            previous = value
+            if delta == 0 {
+                zeros += 1
+                continue
+            }
+            if zeros > 0 {
+                out.append(0)
+                writeVarint(UInt64(zeros - 1), into: &out)
+                zeros = 0
+            }
+            writeVarint(delta, into: &out)
+        }
+        if zeros > 0 {
+            out.append(0)
+            writeVarint(UInt64(zeros - 1), into: &out)
+        }
+    }
+
     static func writeVarint(_ value: UInt64, into out: inout [UInt8]) {
         var rest = value
         while rest >= 0x80 {
@@ -283,6 +289,7 @@ enum RecordCodec {
         init(bytes: ArraySlice<UInt8>) {
             self.bytes = bytes
             position = bytes.startIndex
+            allowance = 64 * bytes.count + 4096
         }
 
         var isAtEnd: Bool { position == bytes.endIndex }
@@ -305,10 +312,43 @@ enum RecordCodec {
             }
         }
 
-        /// A count of values: each takes at least one byte (runs: two), so it is at most what is left.
+        /// `count` values written by `writeDeltas`, each passed to `body`.
+        mutating func deltas(count: Int, _ body: (UInt64) -> Void) throws(RecordError) {
+            var previous: UInt64 = 0
+            var done = 0
+            while done < count {
+                let delta = try varint()
+                if delta == 0 {
+                    let more = try varint()
+                    guard more < UInt64(count - done) else { throw RecordError("run past the column's end") }
+                    for _ in 0...Int(more) { body(previous) }
+                    done += Int(more) + 1
+                } else {
+                    previous = previous &+ unzigzag(delta)
+                    body(previous)
+                    done += 1
+                }
+            }
+        }
+
+        /// Values a record may still decode to: runs make a value cost less than a byte, but a real
+        /// record never decodes to more than a few values per byte (every event has an object that
+        /// differs from its neighbour's, or a time), so a forged count cannot make decoding take
+        /// unbounded memory.
+        var allowance: Int
+
+        /// A count of bytes, at most what is left.
         mutating func count() throws(RecordError) -> Int {
             let value = try varint()
             guard value <= UInt64(bytes.endIndex - position) else { throw RecordError("count past the record's end") }
+            return Int(value)
+        }
+
+        /// A count of values of a column, within the record's allowance.
+        mutating func values() throws(RecordError) -> Int {
+            let value = try varint()
+            guard value <= UInt64(allowance) else { throw RecordError("more values than such a record can hold") }
+            allowance -= Int(value)
             return Int(value)
         }
 

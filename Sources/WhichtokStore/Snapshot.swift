@@ -246,6 +246,20 @@ enum Snapshot {
                     }
                     sections[name] = section
                 }
+                // The padding after each column (to the next 8-byte boundary) is zero: no byte of
+                // the file goes unchecked.
+                var padding = [UInt8](repeating: 0, count: 8)
+                for section in sections.values {
+                    let end = section.offset + section.elementSize * section.count
+                    let gap = min(align8(end), size) - end
+                    guard gap > 0 else { continue }
+                    try padding.withUnsafeMutableBytes { raw in
+                        try readAll(fd, UnsafeMutableRawBufferPointer(rebasing: raw[0..<gap]), at: end, path: path)
+                    }
+                    guard padding[0..<gap].allSatisfy({ $0 == 0 }) else {
+                        throw corrupt(path, "non-zero bytes between columns")
+                    }
+                }
                 self.sections = sections
             } catch {
                 close(fd)
@@ -459,11 +473,12 @@ extension Store {
     /// Saves the store with the records of its inputs (see `InputRecords`): what import, merge and
     /// forget write, so that the next of them can rebuild the tables without the input files.
     public func save(to path: String, records: InputRecords, shouldStop: () -> Bool = { false }) throws(StoreError) {
+        // Records first: the tables end the file, as in format 2.
         let columns =
-            snapshotColumns + [
+            [
                 .init("records.sha256", records.sha256), .init("records.offsets", records.offsets),
                 .init("records.bytes", records.bytes),
-            ]
+            ] + snapshotColumns
         try Snapshot.write(columns, to: path, shouldStop: shouldStop)
     }
 

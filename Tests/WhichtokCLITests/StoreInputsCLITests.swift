@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import WhichtokTestSupport
 
+@testable import WhichtokStore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -183,5 +185,29 @@ struct StoreInputsCLITests {
         #expect(try bytes(tight) == bytes(roomy))
         let left = try FileManager.default.contentsOfDirectory(atPath: scratch.path).filter { $0.contains("spool") }
         #expect(left.isEmpty, "spill files left: \(left)")
+    }
+
+    @Test("stores without input records (format 2, or saved without them) are refused with a way out")
+    func withoutRecords() throws {
+        let scratch = try TemporaryFolder("old")
+        let inputs = try samples()
+        let made = scratch.file("made.store")
+        try importing([inputs[0]], into: made)
+        let store = try Store.load(from: made)
+        let old = scratch.file("old.store")
+        try Snapshot.write(store.snapshotColumns, to: old, version: 2)
+        let bare = scratch.file("bare.store")
+        try store.save(to: bare)
+        for path in [old, bare] {
+            let before = try bytes(path)
+            let result = try Whichtok.run(["import", "--store", path, inputs[1]])
+            #expect(result.status == 1, "\(result.stderr)")
+            #expect(result.stderr.contains("import its inputs again into a new store"), "\(result.stderr)")
+            #expect(try Whichtok.run(["forget", "--store", path, "--sha", "0"]).status == 1)
+            #expect(try Whichtok.run(["merge", "-o", scratch.file("out.store"), path]).status == 1)
+            #expect(try bytes(path) == before)
+            // Still readable.
+            #expect(try Whichtok.run(["stats", "--store", path]).status == 0)
+        }
     }
 }
