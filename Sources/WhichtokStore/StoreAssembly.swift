@@ -20,11 +20,46 @@ public enum StoreAssembly {
         return builder.build().encodedRecord()
     }
 
+    /// Records built together at each level of `build(_:path:)`.
+    public static let chunk = 64
+
     /// The store whose inputs have these records. `path` names the store file in errors.
+    ///
+    /// Built as a tree, so that memory follows the size of the store rather than the number of
+    /// inputs: each run of `chunk` records (in SHA-256 order) is built into a partial store, which
+    /// holds each account, video, … of those inputs once, then each run of `chunk` partial stores,
+    /// and so on up to one store. Building a store from stores gives the store of all their inputs
+    /// (what an import into an existing store has always relied on), and the grouping depends only
+    /// on the set of records, so the bytes do too. Up to `chunk` records are one plain build.
     public static func build(_ records: InputRecords, path: String) throws(StoreError) -> Store {
-        var builder = StoreBuilder()
-        for index in 0..<records.count { builder.add(store: try records.decoded(at: index, path: path)) }
-        return builder.build()
+        try build(records, path: path, chunk: chunk)
+    }
+
+    static func build(_ records: InputRecords, path: String, chunk: Int) throws(StoreError) -> Store {
+        let chunk = max(chunk, 2)
+        var partials: [Store] = []
+        var start = 0
+        while start < records.count {
+            var builder = StoreBuilder()
+            for index in start..<min(start + chunk, records.count) {
+                builder.add(store: try records.decoded(at: index, path: path))
+            }
+            partials.append(builder.build())
+            start += chunk
+        }
+        while partials.count > 1 {
+            var next: [Store] = []
+            for first in stride(from: 0, to: partials.count, by: chunk) {
+                var builder = StoreBuilder()
+                for index in first..<min(first + chunk, partials.count) {
+                    builder.add(store: partials[index])
+                    partials[index] = Store()
+                }
+                next.append(builder.build())
+            }
+            partials = next
+        }
+        return partials.first ?? StoreBuilder().build()
     }
 
     /// One record for an input seen under several names (or in several shards): the record of
@@ -120,7 +155,8 @@ public final class RecordSpool: Sendable {
         }
     }
 
-    /// Every record, sorted by SHA-256. Throws the first error met while gathering them.
+    /// Every record, sorted by SHA-256, taken out of the spool (which is empty afterwards). Throws
+    /// the first error met while gathering them.
     public func records() throws(StoreError) -> InputRecords {
         try state.withLock { state throws(StoreError) -> InputRecords in
             if let failure = state.failure { throw failure }
@@ -128,13 +164,15 @@ public final class RecordSpool: Sendable {
                 $0.lexicographicallyPrecedes($1)
             }
             var records = InputRecords()
+            // Taken out as they are copied, so the records are not held twice.
             for key in keys {
-                if let record = state.inMemory[key] {
+                if let record = state.inMemory.removeValue(forKey: key) {
                     records.append(sha: key, record: record)
-                } else if let spilled = state.spilled[key] {
+                } else if let spilled = state.spilled.removeValue(forKey: key) {
                     records.append(sha: key, record: try read(spilled, from: state.descriptor))
                 }
             }
+            state.memoryBytes = 0
             return records
         }
     }

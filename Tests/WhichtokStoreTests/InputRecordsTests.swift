@@ -62,6 +62,8 @@ struct InputRecordsTests {
         let direct = Fixture.build(batches)
         #expect(try StoreAssembly.build(records(batches), path: "x") == direct)
         #expect(try StoreAssembly.build(records(batches.reversed()), path: "x") == direct)
+        // Built as a tree of partial stores (two records at a time), the same store.
+        #expect(try StoreAssembly.build(records(batches), path: "x", chunk: 2) == direct)
         // Spilled records are the same records.
         #expect(try records(batches, budget: 0) == records(batches))
     }
