@@ -104,6 +104,7 @@ struct ImportCommand: ParsableCommand {
             consume: { batch in spool.add(sha256: batch.sha256, record: StoreAssembly.record(of: batch)) })
         progress.finish()
         timing.lap("read inputs")
+        timing.peakMemory()
 
         for missing in run.missing {
             Console.error("whichtok: error: \(Console.printable(missing.input)): no such file or directory")

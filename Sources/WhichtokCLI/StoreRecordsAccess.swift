@@ -42,6 +42,7 @@ enum StoreRecordsAccess {
             throw ExitCode(Exit.failure)
         }
         timing.lap("merge and deduplicate")
+        timing.peakMemory()
         do {
             let signal = try SaveInterrupts.catching { shouldStop in
                 try store.save(to: path, records: records, shouldStop: shouldStop)

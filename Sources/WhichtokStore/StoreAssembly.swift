@@ -17,7 +17,7 @@ public enum StoreAssembly {
     public static func record(of batch: ImportBatch) -> [UInt8] {
         var builder = StoreBuilder()
         builder.add(batch)
-        return builder.build().encodedRecord()
+        return (consume builder).build().encodedRecord()
     }
 
     /// Records built together at each level of `build(_:path:)`.
@@ -44,7 +44,7 @@ public enum StoreAssembly {
             for index in start..<min(start + chunk, records.count) {
                 builder.add(store: try records.decoded(at: index, path: path))
             }
-            partials.append(builder.build())
+            partials.append((consume builder).build())
             start += chunk
         }
         while partials.count > 1 {
@@ -55,7 +55,7 @@ public enum StoreAssembly {
                     builder.add(store: partials[index])
                     partials[index] = Store()
                 }
-                next.append(builder.build())
+                next.append((consume builder).build())
             }
             partials = next
         }
@@ -69,7 +69,7 @@ public enum StoreAssembly {
         var builder = StoreBuilder()
         builder.add(store: try Store(record: a[...], path: path, sha256: sha256))
         builder.add(store: try Store(record: b[...], path: path, sha256: sha256))
-        return builder.build().encodedRecord()
+        return (consume builder).build().encodedRecord()
     }
 }
 
@@ -164,6 +164,11 @@ public final class RecordSpool: Sendable {
                 $0.lexicographicallyPrecedes($1)
             }
             var records = InputRecords()
+            let total =
+                state.inMemory.values.reduce(0) { $0 + $1.count } + state.spilled.values.reduce(0) { $0 + $1.count }
+            records.sha256.reserveCapacity(keys.count * 32)
+            records.offsets.reserveCapacity(keys.count + 1)
+            records.bytes.reserveCapacity(total)
             // Taken out as they are copied, so the records are not held twice.
             for key in keys {
                 if let record = state.inMemory.removeValue(forKey: key) {
