@@ -51,6 +51,7 @@ public enum StoreAssembly {
             var next: [Store] = []
             for first in stride(from: 0, to: partials.count, by: chunk) {
                 var builder = StoreBuilder()
+                builder.reserve(forStores: partials[first..<min(first + chunk, partials.count)])
                 for index in first..<min(first + chunk, partials.count) {
                     builder.add(store: partials[index])
                     partials[index] = Store()
