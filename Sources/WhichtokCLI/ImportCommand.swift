@@ -88,7 +88,8 @@ struct ImportCommand: ParsableCommand {
         }
         // Load first: a damaged store is reported before any work, and is never overwritten. Only
         // its input records are kept: the new store is built from them and the new inputs' records.
-        let existing = try StoreRecordsAccess.load(path, action: "import")
+        var existing = try StoreRecordsAccess.load(path, action: "import")
+        let existingEvents = existing.events
 
         let limits = ImportLimits(
             maxEntryBytes: maxEntryBytes.bytes, maxMemoryBytes: maxMemory?.bytes ?? ImportLimits.defaultMaxMemoryBytes)
@@ -97,6 +98,7 @@ struct ImportCommand: ParsableCommand {
         // records past the budget wait in a spill file beside the store.
         let spool = RecordSpool(storePath: path, budget: spillBudget?.bytes ?? limits.maxMemoryBytes / 4)
         spool.add(existing.records)
+        existing.records = InputRecords()  // the spool holds them now
         let progress = Progress(enabled: !quiet && Console.stderrIsTerminal)
         let timing = PhaseTimer()
         let run = importer.run(
@@ -136,7 +138,7 @@ struct ImportCommand: ParsableCommand {
         Console.out(
             "total: \(run.summaries.count + run.missing.count) inputs (\(imported) imported, "
                 + "\(run.rejectedCount) rejected, \(run.missing.count) missing), \(grouped(read)) events read, "
-                + "\(grouped(store.events.count - existing.events)) new; store \(Console.printable(path)): "
+                + "\(grouped(store.events.count - existingEvents)) new; store \(Console.printable(path)): "
                 + "\(grouped(store.accounts.count)) accounts, \(grouped(store.videos.count)) videos, "
                 + "\(grouped(store.events.count)) events")
         KeptUntilExit.keep([run, store, records])
