@@ -116,7 +116,8 @@ extension Store {
 /// that repeat (kinds, flags) run-length coded as (value, run); integer columns as the zigzag
 /// LEB128 of the difference from the previous value, after adding 1 so that `RowID.none` and
 /// `unknownCount` become 0, with a run of equal values written as 0 and its length (sorted columns
-/// such as event actors shrink to a few bytes per actor, TikTok ids to their differences); string bytes and SHA-256s as they are. Integer columns come first, so a run-coded column
+/// such as event actors shrink to a few bytes per actor, TikTok ids to their differences; a video's
+/// creation time as its difference from `id >> 32`); string bytes and SHA-256s as they are. Integer columns come first, so a run-coded column
 /// can be checked against the length of the table it belongs to before anything is allocated. The
 /// first byte is the encoding's version.
 enum RecordCodec {
@@ -153,7 +154,13 @@ enum RecordCodec {
         ]
     }
 
-    static func encode(_ store: Store) -> [UInt8] {
+    static func encode(_ original: Store) -> [UInt8] {
+        // A video's creation time is `id >> 32` unless the web stated another: written as the
+        // difference, almost always 0, so runs take it.
+        var store = original
+        for row in 0..<min(store.videos.created.count, store.videos.tiktokID.count) {
+            store.videos.created[row] &-= UInt32(truncatingIfNeeded: store.videos.tiktokID[row] >> 32)
+        }
         var out: [UInt8] = [version]
         out.reserveCapacity(store.events.count * 8 + 1024)
         for path in wordColumns {
@@ -231,6 +238,12 @@ enum RecordCodec {
             return .failure(error)
         }
         guard reader.isAtEnd else { return .failure(RecordError("bytes after the record")) }
+        guard store.videos.created.count == store.videos.tiktokID.count else {
+            return .failure(RecordError("video columns differ in length"))
+        }
+        for row in 0..<store.videos.created.count {
+            store.videos.created[row] &+= UInt32(truncatingIfNeeded: store.videos.tiktokID[row] >> 32)
+        }
         if let problem = store.consistencyProblem() { return .failure(RecordError(problem)) }
         return .success(store)
     }
