@@ -59,7 +59,7 @@ struct ImportCommand: ParsableCommand {
     var quiet = false
 
     /// Bytes of input records held in memory before they wait in a spill file beside the store
-    /// (default: a quarter of --max-memory). Hidden: for the tests that force spilling.
+    /// (default `RecordSpool.defaultBudget`). Hidden: for the tests that force spilling.
     @Option(name: .long, help: .hidden)
     var spillBudget: ByteCount?
 
@@ -96,7 +96,7 @@ struct ImportCommand: ParsableCommand {
         let importer = Importer(limits: limits, parallelism: jobs ?? Importer.defaultParallelism)
         // Each input is reduced to its record on the thread that read it, and its batch dropped;
         // records past the budget wait in a spill file beside the store.
-        let spool = RecordSpool(storePath: path, budget: spillBudget?.bytes ?? limits.maxMemoryBytes / 4)
+        let spool = RecordSpool(storePath: path, budget: spillBudget?.bytes ?? RecordSpool.defaultBudget)
         spool.add(existing.records)
         existing.records = InputRecords()  // the spool holds them now
         let progress = Progress(enabled: !quiet && Console.stderrIsTerminal)
@@ -118,15 +118,8 @@ struct ImportCommand: ParsableCommand {
             if !quiet { Console.out(Self.line(for: summary)) }
         }
 
-        let records: InputRecords
-        do {
-            records = try spool.records()
-        } catch {
-            Console.error("whichtok: error: \(Console.printable(error.description))")
-            throw ExitCode(Exit.cannotCreate)
-        }
-        timing.lap("collect")
-        let (store, interruption) = try StoreRecordsAccess.buildAndSave(records, to: path, timing: timing)
+        let (store, records, interruption) = try StoreRecordsAccess.buildAndSave(
+            spool: spool, to: path, timing: timing)
         Self.noteImportTimes(records, storePath: path)
         lock.unlock()
         timing.peakMemory()

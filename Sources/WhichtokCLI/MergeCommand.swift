@@ -49,20 +49,13 @@ struct MergeCommand: ParsableCommand {
         StoreFile.removeStaleTemporaries(of: output)
         let timing = PhaseTimer()
         var times: [String: Int64] = [:]
-        let spool = RecordSpool(storePath: output, budget: ImportLimits.defaultMaxMemoryBytes / 4)
+        let spool = RecordSpool(storePath: output, budget: RecordSpool.defaultBudget)
         for store in stores {
             spool.add(try StoreRecordsAccess.load(store, action: "merge").records)
             for (key, time) in ImportLog.read(storePath: store) { times[key] = min(times[key] ?? time, time) }
         }
-        let records: InputRecords
-        do {
-            records = try spool.records()
-        } catch {
-            Console.error("whichtok: error: \(Console.printable(error.description))")
-            throw ExitCode(Exit.failure)
-        }
-        timing.lap("collect")
-        let (store, interruption) = try StoreRecordsAccess.buildAndSave(records, to: output, timing: timing)
+        let (store, records, interruption) = try StoreRecordsAccess.buildAndSave(
+            spool: spool, to: output, timing: timing)
         var kept: [String: Int64] = [:]
         for index in 0..<records.count {
             let key = InputRecords.hex(records.sha256(at: index))

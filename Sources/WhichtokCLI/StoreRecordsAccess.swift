@@ -43,12 +43,36 @@ enum StoreRecordsAccess {
         }
         timing.lap("merge and deduplicate")
         timing.peakMemory()
+        return (store, try save(store, records, to: path, timing: timing))
+    }
+
+    /// Builds the store of the records in `spool` (read from it one at a time, so they need not all
+    /// be in memory while it builds), then takes them out and saves both at `path`.
+    static func buildAndSave(spool: RecordSpool, to path: String, timing: PhaseTimer) throws -> (
+        Store, InputRecords, Int32
+    ) {
+        let store: Store
+        let records: InputRecords
+        do {
+            store = try StoreAssembly.build(spool, path: path)
+            timing.lap("merge and deduplicate")
+            timing.peakMemory()
+            records = try spool.records()
+        } catch {
+            Console.error("whichtok: error: \(Console.printable(error.description))")
+            throw ExitCode(Exit.failure)
+        }
+        return (store, records, try save(store, records, to: path, timing: timing))
+    }
+
+    /// Saves `store` with `records` at `path`; returns the signal caught after the rename (0 for none).
+    static func save(_ store: Store, _ records: InputRecords, to path: String, timing: PhaseTimer) throws -> Int32 {
         do {
             let signal = try SaveInterrupts.catching { shouldStop in
                 try store.save(to: path, records: records, shouldStop: shouldStop)
             }.signal
             timing.lap("save")
-            return (store, signal)
+            return signal
         } catch {
             Console.error("whichtok: error: \(Console.printable(String(describing: error)))")
             if (error as? StoreError)?.code == .interrupted { throw ExitCode(128 + SaveInterrupts.lastSignal) }

@@ -36,13 +36,30 @@ public enum StoreAssembly {
     }
 
     static func build(_ records: InputRecords, path: String, chunk: Int) throws(StoreError) -> Store {
+        try build(count: records.count, chunk: chunk) { index throws(StoreError) in
+            try records.decoded(at: index, path: path)
+        }
+    }
+
+    /// The store of the records in `spool`, read from it one at a time (from memory or its spill
+    /// file) without taking them out: the same store as `build(spool.records())`, without holding
+    /// every record in memory while building.
+    public static func build(_ spool: RecordSpool, path: String) throws(StoreError) -> Store {
+        let keys = try spool.sortedKeys()
+        return try build(count: keys.count, chunk: chunk) { index throws(StoreError) in
+            try Store(record: try spool.record(keys[index])[...], path: path, sha256: keys[index])
+        }
+    }
+
+    /// The tree build of `build(_:path:)` over `count` records, decoded by `decode` in order.
+    static func build(count: Int, chunk: Int, decode: (Int) throws(StoreError) -> Store) throws(StoreError) -> Store {
         let chunk = max(chunk, 2)
         var partials: [Store] = []
         var start = 0
-        while start < records.count {
+        while start < count {
             var builder = StoreBuilder()
-            for index in start..<min(start + chunk, records.count) {
-                builder.add(store: try records.decoded(at: index, path: path))
+            for index in start..<min(start + chunk, count) {
+                builder.add(store: try decode(index))
             }
             partials.append((consume builder).build())
             start += chunk
@@ -94,6 +111,10 @@ public final class RecordSpool: Sendable {
         var descriptor: Int32 = -1
         var failure: StoreError?
     }
+
+    /// The default budget: 8 MiB. Records are read back one at a time while the store is built,
+    /// so they need not wait in memory; a small budget keeps them out of the build's peak.
+    public static let defaultBudget = 8 << 20
 
     private let state = Mutex(State())
     private let budget: Int
@@ -153,6 +174,23 @@ public final class RecordSpool: Sendable {
     public func add(_ records: InputRecords) {
         for index in 0..<records.count {
             add(sha256: records.sha256(at: index), record: Array(records.record(at: index)))
+        }
+    }
+
+    /// The SHA-256s of the records, ascending. Throws the first error met while gathering them.
+    public func sortedKeys() throws(StoreError) -> [[UInt8]] {
+        try state.withLock { state throws(StoreError) -> [[UInt8]] in
+            if let failure = state.failure { throw failure }
+            return (Array(state.inMemory.keys) + Array(state.spilled.keys)).sorted { $0.lexicographicallyPrecedes($1) }
+        }
+    }
+
+    /// The record with this SHA-256 (left in the spool); empty when there is none.
+    public func record(_ sha256: [UInt8]) throws(StoreError) -> [UInt8] {
+        try state.withLock { state throws(StoreError) -> [UInt8] in
+            if let record = state.inMemory[sha256] { return record }
+            guard let spilled = state.spilled[sha256] else { return [] }
+            return try read(spilled, from: state.descriptor)
         }
     }
 
