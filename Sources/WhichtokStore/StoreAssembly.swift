@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 #if canImport(Glibc)
@@ -51,18 +52,40 @@ public enum StoreAssembly {
         }
     }
 
-    /// The tree build of `build(_:path:)` over `count` records, decoded by `decode` in order.
-    static func build(count: Int, chunk: Int, decode: (Int) throws(StoreError) -> Store) throws(StoreError) -> Store {
+    /// The tree build of `build(_:path:)` over `count` records, decoded by `decode`. The first
+    /// level's runs are built two at a time (each run's build is small and mostly on one core).
+    static func build(count: Int, chunk: Int, decode: @Sendable (Int) throws(StoreError) -> Store) throws(StoreError)
+        -> Store
+    {
         let chunk = max(chunk, 2)
-        var partials: [Store] = []
-        var start = 0
-        while start < count {
-            var builder = StoreBuilder()
-            for index in start..<min(start + chunk, count) {
-                builder.add(store: try decode(index))
+        let runs = (count + chunk - 1) / chunk
+        let slots = Mutex<[Result<Store, StoreError>?]>(Array(repeating: nil, count: runs))
+        let claimed = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: min(runs, 2)) { _ in
+            while true {
+                let run = claimed.add(1, ordering: .relaxed).oldValue
+                guard run < runs else { break }
+                let result = Result { () throws(StoreError) -> Store in
+                    var builder = StoreBuilder()
+                    for index in run * chunk..<min(run * chunk + chunk, count) {
+                        builder.add(store: try decode(index))
+                    }
+                    return (consume builder).build()
+                }
+                slots.withLock { $0[run] = result }
             }
-            partials.append((consume builder).build())
-            start += chunk
+        }
+        var partials: [Store] = []
+        // Taken out, so that each partial store is held once and freed once added above.
+        var built = slots.withLock { slots in
+            let taken = slots
+            slots = []
+            return taken
+        }
+        for index in built.indices {
+            guard let slot = built[index] else { continue }
+            built[index] = nil
+            partials.append(try slot.get())
         }
         while partials.count > 1 {
             var next: [Store] = []
