@@ -20,7 +20,7 @@ PY_TEST_PKGS := "networkx>=3.6" igraph scipy duckdb pyarrow
 
 # Style: swift format with .swift-format at the top. 4 spaces (the tree already used them, and deep
 # closures in graph code stay readable) and 120 columns (long argument lists of the C shims fit on one line).
-.PHONY: all build lint demo test help-texts bench bench-graph bench-export bench-har bench-exposure bench-e2e bench-plot bench-report deps test-deps fuzz sample clean
+.PHONY: all build lint demo test help-texts bench bench-graph bench-export bench-har bench-exposure bench-e2e bench-plot bench-report bench-store deps test-deps fuzz sample clean
 
 all: build
 
@@ -118,6 +118,11 @@ bench-export: build test-deps
 # edge list of bench-export: time, peak memory and ForceAtlas2 iterations per second.
 bench-plot: build
 	python3 Benchmarks/plot_bench.py --results $(RESULTS)
+
+# The store as a function of its inputs: import memory for 1,000 and 2,000 archives, store bytes per
+# event, merge and forget on a ~10M-event store (Benchmarks/store_bench.py).
+bench-store: build
+	python3 Benchmarks/store_bench.py --results $(RESULTS)
 
 # HAR import throughput against Python's json.load of the same HAR (Benchmarks/har_bench.py).
 bench-har: build

@@ -58,6 +58,11 @@ struct ImportCommand: ParsableCommand {
     @Flag(name: .long, help: "Print only errors and the totals line.")
     var quiet = false
 
+    /// Bytes of input records held in memory before they wait in a spill file beside the store
+    /// (default `RecordSpool.defaultBudget`). Hidden: for the tests that force spilling.
+    @Option(name: .long, help: .hidden)
+    var spillBudget: ByteCount?
+
     @Argument(help: ArgumentHelp("Archives, folders or files to import.", valueName: "input"))
     var inputs: [String]
 
@@ -81,26 +86,27 @@ struct ImportCommand: ParsableCommand {
             Console.error(
                 "whichtok: removed \(Console.printable(removed)), left by an earlier save that was killed")
         }
-        // Load first: a damaged store is reported before any work, and is never overwritten.
-        let existing: Store
-        do {
-            existing = try Store.loadOrEmpty(from: path)
-        } catch {
-            Console.error("whichtok: error: \(Console.printable(error.description))")
-            Console.error("whichtok: the store file was left as it is; nothing was imported")
-            throw ExitCode(Exit.failure)
-        }
+        // Load first: a damaged store is reported before any work, and is never overwritten. Only
+        // its input records are kept: the new store is built from them and the new inputs' records.
+        var existing = try StoreRecordsAccess.load(path, action: "import")
+        let existingEvents = existing.events
 
-        let importer = Importer(
-            limits: ImportLimits(
-                maxEntryBytes: maxEntryBytes.bytes,
-                maxMemoryBytes: maxMemory?.bytes ?? ImportLimits.defaultMaxMemoryBytes),
-            parallelism: jobs ?? Importer.defaultParallelism)
+        let limits = ImportLimits(
+            maxEntryBytes: maxEntryBytes.bytes, maxMemoryBytes: maxMemory?.bytes ?? ImportLimits.defaultMaxMemoryBytes)
+        let importer = Importer(limits: limits, parallelism: jobs ?? Importer.defaultParallelism)
+        // Each input is reduced to its record on the thread that read it, and its batch dropped;
+        // records past the budget wait in a spill file beside the store.
+        let spool = RecordSpool(storePath: path, budget: spillBudget?.bytes ?? RecordSpool.defaultBudget)
+        spool.add(existing.records)
+        existing.records = InputRecords()  // the spool holds them now
         let progress = Progress(enabled: !quiet && Console.stderrIsTerminal)
         let timing = PhaseTimer()
-        let run = importer.run(paths: inputs) { done, total in progress.update(done: done, total: total) }
+        let run = importer.run(
+            paths: inputs, progress: { done, total in progress.update(done: done, total: total) },
+            consume: { batch in spool.add(sha256: batch.sha256, record: StoreAssembly.record(of: batch)) })
         progress.finish()
         timing.lap("read inputs")
+        timing.peakMemory()
 
         for missing in run.missing {
             Console.error("whichtok: error: \(Console.printable(missing.input)): no such file or directory")
@@ -112,40 +118,42 @@ struct ImportCommand: ParsableCommand {
             if !quiet { Console.out(Self.line(for: summary)) }
         }
 
-        var builder = StoreBuilder(store: existing)
-        builder.add(contentsOf: run.batches)
-        timing.lap("collect")
-        let store = builder.build()
-        timing.lap("merge and deduplicate")
-        let interruption: Int32
-        do {
-            interruption = try SaveInterrupts.catching { shouldStop in
-                try store.save(to: path, shouldStop: shouldStop)
-            }.signal
-        } catch {
-            Console.error("whichtok: error: \(Console.printable(String(describing: error)))")
-            if (error as? StoreError)?.code == .interrupted { throw ExitCode(128 + SaveInterrupts.lastSignal) }
-            throw ExitCode(Exit.cannotCreate)
-        }
+        let (store, records, interruption) = try StoreRecordsAccess.buildAndSave(
+            spool: spool, to: path, timing: timing)
+        Self.noteImportTimes(records, storePath: path)
         lock.unlock()
-        timing.lap("save")
         timing.peakMemory()
 
-        let read = run.batches.reduce(0) { $0 + $1.totalEventCount }
+        let read = run.summaries.reduce(0) { total, summary in
+            summary.status == .imported && summary.layout != "container" ? total + summary.events : total
+        }
         let imported = run.summaries.filter { $0.status == .imported }.count
         Console.out(
             "total: \(run.summaries.count + run.missing.count) inputs (\(imported) imported, "
                 + "\(run.rejectedCount) rejected, \(run.missing.count) missing), \(grouped(read)) events read, "
-                + "\(grouped(store.events.count - existing.events.count)) new; store \(Console.printable(path)): "
+                + "\(grouped(store.events.count - existingEvents)) new; store \(Console.printable(path)): "
                 + "\(grouped(store.accounts.count)) accounts, \(grouped(store.videos.count)) videos, "
                 + "\(grouped(store.events.count)) events")
-        KeptUntilExit.keep([run, builder, store, existing])
+        KeptUntilExit.keep([run, store, records])
         if interruption != 0 {
             Console.error("whichtok: interrupted after the store was saved")
             throw ExitCode(128 + interruption)
         }
         if !run.missing.isEmpty { throw ExitCode(Exit.noInput) }
         if run.rejectedCount > 0 { throw ExitCode(Exit.dataError) }
+    }
+
+    /// Notes now as the import time of the inputs of `records` that `STORE.imported` does not know
+    /// yet, and drops the lines of inputs the store no longer has (see `ImportLog`).
+    static func noteImportTimes(_ records: InputRecords, storePath: String) {
+        let known = ImportLog.read(storePath: storePath)
+        let now = ImportLog.now()
+        var times: [String: Int64] = [:]
+        for index in 0..<records.count {
+            let key = InputRecords.hex(records.sha256(at: index))
+            times[key] = known[key] ?? now
+        }
+        if times != known { ImportLog.write(times, storePath: storePath) }
     }
 
     /// One line per input: status, name, layout, events by kind, sections read, skipped, not understood.

@@ -10,6 +10,7 @@ package struct WhichtokCommand: ParsableCommand {
             ExportCommand.self,
             PlotCommand.self, ReportCommand.self,
             ScrapeGroupCommand.self, RedactCommand.self,
+            InputsCommand.self, MergeCommand.self, ForgetCommand.self,
         ])
 
     package init() {}

@@ -42,7 +42,8 @@ public struct InputSummary: Sendable {
 public struct ImportRun: Sendable {
     /// One per input, in a fixed order (the order of the paths, then the order found inside them).
     public var summaries: [InputSummary] = []
-    /// Batches of the inputs that were imported, in the same order.
+    /// Batches of the inputs that were imported, in the same order (empty when `run` was given a
+    /// `consume` function: each batch went to it instead).
     public var batches: [ImportBatch] = []
     /// Paths that do not exist.
     public var missing: [InputError] = []
@@ -75,7 +76,14 @@ public struct Importer: Sendable {
 
     /// Reads every input the paths expand to. `progress` is called (from any thread, serially) after
     /// each input with the number done and the number known so far.
-    public func run(paths: [String], progress: @Sendable (Int, Int) -> Void = { _, _ in }) -> ImportRun {
+    ///
+    /// - Parameter consume: when given, each imported batch is handed to it on the thread that read
+    ///   it, as soon as it is read, and not kept: memory then holds the batches being read, not
+    ///   every batch of the run (`import` reduces each to its input record here).
+    public func run(
+        paths: [String], progress: @Sendable (Int, Int) -> Void = { _, _ in },
+        consume: (@Sendable (ImportBatch) -> Void)? = nil
+    ) -> ImportRun {
         var result = ImportRun()
         var pending: [InputSource] = []
         for path in paths {
@@ -99,7 +107,9 @@ public struct Importer: Sendable {
             swap(&round, &pending)
             let before = done
             let count = round.count
-            let outcomes = readAll(&round, memory: memory) { finished in progress(before + finished, before + count) }
+            let outcomes = readAll(&round, memory: memory, consume: consume) { finished in
+                progress(before + finished, before + count)
+            }
             done += count
             for outcome in outcomes {
                 result.summaries.append(outcome.summary)
@@ -132,7 +142,8 @@ public struct Importer: Sendable {
     /// share `memory`; inputs that gave up waiting for memory are read again afterwards, one at a
     /// time, with nothing else being read.
     private func readAll(
-        _ sources: inout [InputSource], memory: MemoryBudget, finished: @Sendable (Int) -> Void
+        _ sources: inout [InputSource], memory: MemoryBudget, consume: (@Sendable (ImportBatch) -> Void)?,
+        finished: @Sendable (Int) -> Void
     ) -> [Outcome] {
         let queue = SourceQueue(&sources)
         let slots = OutcomeSlots(count: queue.count)
@@ -155,7 +166,7 @@ public struct Importer: Sendable {
                     queue.retryLater(index, source)
                     continue
                 }
-                slots.set(index, outcomes)
+                slots.set(index, Self.handOver(outcomes, to: consume))
                 finished(completed.increment())
             }
         }
@@ -166,10 +177,22 @@ public struct Importer: Sendable {
             let outcomes = read(
                 source, parser: parser, bodyParser: bodyParser, bodyThreads: parallelism, memory: memory,
                 waitsForMemory: false)
-            slots.set(index, outcomes)
+            slots.set(index, Self.handOver(outcomes, to: consume))
             finished(completed.increment())
         }
         return slots.values
+    }
+
+    /// `outcomes` with their batches given to `consume` (when there is one) and dropped.
+    private static func handOver(_ outcomes: [Outcome], to consume: (@Sendable (ImportBatch) -> Void)?) -> [Outcome] {
+        guard let consume else { return outcomes }
+        var kept = outcomes
+        for index in kept.indices {
+            guard let batch = kept[index].batch else { continue }
+            kept[index].batch = nil
+            consume(batch)
+        }
+        return kept
     }
 
     /// Reads one input into batches, one per export root inside it (see `ExportRoots`). Never

@@ -33,7 +33,10 @@ enum Snapshot {
     /// 2 added web data: username times and follower counts of accounts, duet/stitch sources of
     /// videos and reply targets of comments (both sparse), and the `videoStats` table. Version 1 files still load (the
     /// new columns start empty or unknown).
-    static let formatVersion: UInt32 = 2
+    /// 3 added the input records (`records.sha256`, `records.offsets`, `records.bytes`; see
+    /// `InputRecords`). Version 1 and 2 files still load for reading, with no records: import,
+    /// merge and forget refuse them (see `Store.loadRecords(from:)`).
+    static let formatVersion: UInt32 = 3
     static let headerSize = 64
     static let entrySize = 64
 
@@ -243,6 +246,20 @@ enum Snapshot {
                     }
                     sections[name] = section
                 }
+                // The padding after each column (to the next 8-byte boundary) is zero: no byte of
+                // the file goes unchecked.
+                var padding = [UInt8](repeating: 0, count: 8)
+                for section in sections.values {
+                    let end = section.offset + section.elementSize * section.count
+                    let gap = min(align8(end), size) - end
+                    guard gap > 0 else { continue }
+                    try padding.withUnsafeMutableBytes { raw in
+                        try readAll(fd, UnsafeMutableRawBufferPointer(rebasing: raw[0..<gap]), at: end, path: path)
+                    }
+                    guard padding[0..<gap].allSatisfy({ $0 == 0 }) else {
+                        throw corrupt(path, "non-zero bytes between columns")
+                    }
+                }
                 self.sections = sections
             } catch {
                 close(fd)
@@ -450,7 +467,37 @@ extension Store {
     /// - Parameter shouldStop: asked between steps; returning true stops the save before the rename,
     ///   removes the temporary file and throws `.interrupted` (for SIGINT and SIGTERM handling).
     public func save(to path: String, shouldStop: () -> Bool = { false }) throws(StoreError) {
-        try Snapshot.write(snapshotColumns, to: path, shouldStop: shouldStop)
+        try save(to: path, records: InputRecords(), shouldStop: shouldStop)
+    }
+
+    /// Saves the store with the records of its inputs (see `InputRecords`): what import, merge and
+    /// forget write, so that the next of them can rebuild the tables without the input files.
+    public func save(to path: String, records: InputRecords, shouldStop: () -> Bool = { false }) throws(StoreError) {
+        // Records first: the tables end the file, as in format 2.
+        let columns =
+            [
+                .init("records.sha256", records.sha256), .init("records.offsets", records.offsets),
+                .init("records.bytes", records.bytes),
+            ] + snapshotColumns
+        try Snapshot.write(columns, to: path, shouldStop: shouldStop)
+    }
+
+    /// The input records of the store file at `path`: empty for no file, nil for a file of format
+    /// 1 or 2 (made before stores kept them). Reads only the records, not the tables.
+    public static func loadRecords(from path: String) throws(StoreError) -> InputRecords? {
+        let reader: Snapshot.Reader
+        do {
+            reader = try Snapshot.Reader(path: path)
+        } catch  where error.code == .notFound {
+            return InputRecords()
+        }
+        guard reader.version >= 3 else { return nil }
+        var records = InputRecords()
+        records.sha256 = try reader.column("records.sha256")
+        records.offsets = try reader.column("records.offsets")
+        records.bytes = try reader.column("records.bytes")
+        if let problem = records.consistencyProblem() { throw Snapshot.corrupt(path, problem) }
+        return records
     }
 
     /// Loads a store file, checking every checksum and every reference between tables.

@@ -1,10 +1,41 @@
 extension StoreBuilder {
-    /// Resolves identities, canonicalises and deduplicates. The builder can be discarded afterwards.
+    /// Resolves identities, canonicalises and deduplicates. Consumes the builder: its event
+    /// observations are let go as soon as they are keyed, before the keys are sorted.
     ///
     /// Each step is a function of its own: identity groups per table, each group's attributes,
     /// the strings that survive, each table's canonical order, then the tables and the events on
     /// canonical rows.
-    public func build() -> Store {
+    public consuming func build() -> Store {
+        let plan = tablesAndOrders()
+        // Only the events (and the strings they name) are left to map: the other observations go
+        // before the event keys are made and sorted, the peak of a build.
+        accountObservations = []
+        videoObservations = []
+        hashtagObservations = []
+        soundObservations = []
+        effectObservations = []
+        commentObservations = []
+        counterObservations = []
+        conversationObservations = []
+        inputObservations = []
+        var store = plan.store
+        store.events = mapEvents(
+            groups: plan.groups, inputGroup: plan.inputGroup, orders: plan.orders, stringRow: plan.stringRow)
+        return store
+    }
+
+    /// Every table but the events, and what mapping the events needs.
+    struct Plan {
+        var store: Store
+        var groups: ObservationGroups
+        var inputGroup: [Int]
+        var orders: CanonicalOrders
+        var stringRow: [String: RowID]
+    }
+
+    /// The steps of `build()` before the events: identity groups per table, each group's
+    /// attributes, the strings that survive, each table's canonical order, then the tables.
+    func tablesAndOrders() -> Plan {
         let accountGroups = IdentityGroups(roots: resolveAccounts())
         let accounts = accountAttributes(of: accountGroups)
         let effectGroups = IdentityGroups(byValue: effectObservations)
@@ -49,8 +80,7 @@ extension StoreBuilder {
         for g in orders.conversation.order { store.conversations.tiktokID.append(conversationGroups.value[g]) }
         store.comments = Self.commentTable(comments, orders: orders)
         store.inputs = Self.inputTable(inputs.inputs, orders: orders, strings: strings)
-        store.events = mapEvents(groups: groups, inputGroup: inputs.group, orders: orders, stringRow: strings.rowOf)
-        return store
+        return Plan(store: store, groups: groups, inputGroup: inputs.group, orders: orders, stringRow: strings.rowOf)
     }
 
     /// The identity groups of every table's observations (inputs aside).

@@ -10,47 +10,21 @@ import Synchronization
 extension StoreBuilder {
     /// The events on canonical rows, sorted and deduplicated: `groups` and `orders` take each
     /// observation to its row, `inputGroup` each input observation to its input.
-    func mapEvents(
+    mutating func mapEvents(
         groups: ObservationGroups, inputGroup: [Int], orders: CanonicalOrders, stringRow: [String: RowID]
     ) -> EventTable {
-        let accountRank = orders.account.rank
-        let accountGroup = groups.account.group
-        let videoRank = orders.video.rank
-        let videoGroup = groups.video.group
-        let hashtagRank = orders.hashtag.rank
-        let hashtagGroup = groups.hashtag.group
-        let soundRank = orders.sound.rank
-        let soundGroup = groups.sound.group
-        let commentRank = orders.comment.rank
-        let commentGroup = groups.comment.group
-        let conversationRank = orders.conversation.rank
-        let conversationGroup = groups.conversation.group
-        let effectRank = orders.effect.rank
-        let effectGroup = groups.effect.group
-        let inputRank = orders.input.rank
-        let n = eventActor.count
-        // Keys are made in two halves on two cores; an event that maps to no row (never the case
-        // for a consistent builder) gets the largest key, sorts last and is dropped below.
-        var keys = [EventSortKey](unsafeUninitializedCapacity: n) { buffer, count in
-            let target = SharedEventKeys(base: buffer.baseAddress)
-            let half = n / 2
-            DispatchQueue.concurrentPerform(iterations: n > 100_000 ? 2 : 1) { part in
-                guard let base = target.base else { return }
-                let range = n > 100_000 ? (part == 0 ? 0..<half : half..<n) : 0..<n
-                for i in range {
-                    (base + i).initialize(
-                        to: eventKey(
-                            i, accountRank: accountRank, accountGroup: accountGroup, videoRank: videoRank,
-                            videoGroup: videoGroup, hashtagRank: hashtagRank, hashtagGroup: hashtagGroup,
-                            soundRank: soundRank, soundGroup: soundGroup, commentRank: commentRank,
-                            commentGroup: commentGroup, conversationRank: conversationRank,
-                            conversationGroup: conversationGroup, effectRank: effectRank, effectGroup: effectGroup,
-                            stringRow: stringRow, inputRank: inputRank, inputGroup: inputGroup))
-                }
-            }
-            count = n
-        }
-        Self.sortInParallel(&keys, accounts: accountRank.count)
+        var keys = eventKeys(groups: groups, inputGroup: inputGroup, orders: orders, stringRow: stringRow)
+        let accounts = orders.account.rank.count
+
+        // The keys hold everything the rest needs: the observations go before the sort doubles the keys.
+        eventActor = []
+        eventKind = []
+        eventObjectType = []
+        eventObject = []
+        eventTime = []
+        eventSource = []
+        eventDetail = []
+        Self.sortInParallel(&keys, accounts: accounts)
 
         var table = EventTable()
         table.actor.reserveCapacity(keys.count)
@@ -95,6 +69,49 @@ extension StoreBuilder {
             index = next
         }
         return table
+    }
+
+    /// Each event observation as a key on canonical rows, made in two halves on two cores.
+    func eventKeys(
+        groups: ObservationGroups, inputGroup: [Int], orders: CanonicalOrders, stringRow: [String: RowID]
+    ) -> [EventSortKey] {
+        let accountRank = orders.account.rank
+        let accountGroup = groups.account.group
+        let videoRank = orders.video.rank
+        let videoGroup = groups.video.group
+        let hashtagRank = orders.hashtag.rank
+        let hashtagGroup = groups.hashtag.group
+        let soundRank = orders.sound.rank
+        let soundGroup = groups.sound.group
+        let commentRank = orders.comment.rank
+        let commentGroup = groups.comment.group
+        let conversationRank = orders.conversation.rank
+        let conversationGroup = groups.conversation.group
+        let effectRank = orders.effect.rank
+        let effectGroup = groups.effect.group
+        let inputRank = orders.input.rank
+        let n = eventActor.count
+        // Keys are made in two halves on two cores; an event that maps to no row (never the case
+        // for a consistent builder) gets the largest key, sorts last and is dropped below.
+        return [EventSortKey](unsafeUninitializedCapacity: n) { buffer, count in
+            let target = SharedEventKeys(base: buffer.baseAddress)
+            let half = n / 2
+            DispatchQueue.concurrentPerform(iterations: n > 100_000 ? 2 : 1) { part in
+                guard let base = target.base else { return }
+                let range = n > 100_000 ? (part == 0 ? 0..<half : half..<n) : 0..<n
+                for i in range {
+                    (base + i).initialize(
+                        to: eventKey(
+                            i, accountRank: accountRank, accountGroup: accountGroup, videoRank: videoRank,
+                            videoGroup: videoGroup, hashtagRank: hashtagRank, hashtagGroup: hashtagGroup,
+                            soundRank: soundRank, soundGroup: soundGroup, commentRank: commentRank,
+                            commentGroup: commentGroup, conversationRank: conversationRank,
+                            conversationGroup: conversationGroup, effectRank: effectRank, effectGroup: effectGroup,
+                            stringRow: stringRow, inputRank: inputRank, inputGroup: inputGroup))
+                }
+            }
+            count = n
+        }
     }
 
     /// The largest key: an event without a row (sorts last; `mapEvents` drops it).
@@ -161,17 +178,24 @@ extension StoreBuilder {
         var start = [Int](repeating: 0, count: accounts + 2)
         for key in keys { start[min(Int(key.head >> 32), accounts) + 1] += 1 }
         for a in 0...accounts { start[a + 1] += start[a] }
+        // In place (American flag sort): each key is swapped straight into its actor's range, so
+        // the keys, the largest array of a build, are never held twice.
         var next = start
-        let sorted = [EventSortKey](unsafeUninitializedCapacity: n) { buffer, count in
-            guard let target = buffer.baseAddress else { return }
-            for key in keys {
-                let a = min(Int(key.head >> 32), accounts)
-                (target + next[a]).initialize(to: key)
-                next[a] += 1
+        keys.withUnsafeMutableBufferPointer { buffer in
+            for a in 0...accounts {
+                while next[a] < start[a + 1] {
+                    var key = buffer[next[a]]
+                    var b = min(Int(key.head >> 32), accounts)
+                    while b != a {
+                        swap(&key, &buffer[next[b]])
+                        next[b] += 1
+                        b = min(Int(key.head >> 32), accounts)
+                    }
+                    buffer[next[a]] = key
+                    next[a] += 1
+                }
             }
-            count = n
         }
-        keys = sorted
         let bounds = start
         let nextActor = Atomic<Int>(0)
         keys.withUnsafeMutableBufferPointer { buffer in

@@ -35,13 +35,64 @@ extension StoreBuilder {
         var eventCount: UInt64
     }
 
-    /// The observation index of a row of the old store, -1 for none: the old store's rows are the
-    /// first observations of each table, in row order.
-    static func observationIndex(_ row: RowID) -> Int32 { row == .none ? -1 : Int32(truncatingIfNeeded: row) }
+    /// The observation index of row `row` of a store whose table starts at observation `base`; -1
+    /// for none.
+    static func observationIndex(_ row: RowID, _ base: UInt32) -> Int32 {
+        row == .none ? -1 : Int32(truncatingIfNeeded: base &+ row)
+    }
 
     // MARK: - Adding rows
 
+    /// Sizes every observation table for adding `stores` (call once before adding them): growing
+    /// the tables by doubling would hold the old and the new copy at once, the peak of a build.
+    mutating func reserve(forStores stores: some Collection<Store>) {
+        var accounts = 0
+        var videos = 0
+        var counters = 0
+        var hashtags = 0
+        var sounds = 0
+        var effects = 0
+        var comments = 0
+        var conversations = 0
+        var strings = 0
+        var inputs = 0
+        var events = 0
+        for store in stores {
+            accounts += store.accounts.count + store.accounts.aliases.count
+            videos += store.videos.count
+            counters += store.videoStats.count
+            hashtags += store.hashtags.count
+            sounds += store.sounds.count
+            effects += store.effects.count
+            comments += store.comments.count
+            conversations += store.conversations.count
+            strings += store.strings.count
+            inputs += store.inputs.count
+            events += store.events.count
+        }
+        accountObservations.reserveCapacity(accountObservations.count + accounts)
+        videoObservations.reserveCapacity(videoObservations.count + videos)
+        counterObservations.reserveCapacity(counterObservations.count + counters)
+        hashtagObservations.reserveCapacity(hashtagObservations.count + hashtags)
+        soundObservations.reserveCapacity(soundObservations.count + sounds)
+        effectObservations.reserveCapacity(effectObservations.count + effects)
+        commentObservations.reserveCapacity(commentObservations.count + comments)
+        conversationObservations.reserveCapacity(conversationObservations.count + conversations)
+        stringObservations.reserveCapacity(stringObservations.count + strings)
+        inputObservations.reserveCapacity(inputObservations.count + inputs)
+        reserve(events: events)
+    }
+
+    /// Adds a store's rows and events as observations, like a batch's: adding the stores built from
+    /// several sets of inputs and building gives the store of all those inputs.
     mutating func add(store: Store) {
+        let base = Bases(
+            account: UInt32(accountObservations.count), video: UInt32(videoObservations.count),
+            hashtag: UInt32(hashtagObservations.count), sound: UInt32(soundObservations.count),
+            effect: UInt32(effectObservations.count), comment: UInt32(commentObservations.count),
+            conversation: UInt32(conversationObservations.count), string: UInt32(stringObservations.count),
+            source: UInt32(inputObservations.count))
+        func index(_ row: RowID, _ tableBase: UInt32) -> Int32 { Self.observationIndex(row, tableBase) }
         let strings = store.strings
         // Accounts, and one more observation per alias so renames stay joined.
         let accounts = store.accounts
@@ -75,23 +126,23 @@ extension StoreBuilder {
             videoObservations.append(
                 VideoObservation(
                     tiktokID: videos.tiktokID[row],
-                    author: Self.observationIndex(videos.author[row]),
+                    author: index(videos.author[row], base.account),
                     created: videos.created[row],
                     caption: strings[videos.caption[row]],
-                    sound: Self.observationIndex(videos.sound[row]),
-                    hashtags: videos.hashtags(of: RowID(row)).map { Int32($0) },
-                    mentions: videos.mentions(of: RowID(row)).map { Int32($0) },
+                    sound: index(videos.sound[row], base.sound),
+                    hashtags: videos.hashtags(of: RowID(row)).map { index($0, base.hashtag) },
+                    mentions: videos.mentions(of: RowID(row)).map { index($0, base.account) },
                     // The stored time is exact when it differs from what the id says.
                     createTime: videos.tiktokID[row] != 0 && UInt64(videos.created[row]) != videos.tiktokID[row] >> 32
                         ? videos.created[row] : 0,
-                    derivedFrom: Self.observationIndex(videos.derivedFrom(RowID(row))),
+                    derivedFrom: index(videos.derivedFrom(RowID(row)), base.video),
                     derivation: videos.derivation(of: RowID(row)).rawValue))
         }
         let stats = store.videoStats
         for row in 0..<stats.count {
             counterObservations.append(
                 CounterObservation(
-                    video: Self.observationIndex(stats.video[row]), observed: stats.observed[row],
+                    video: index(stats.video[row], base.video), observed: stats.observed[row],
                     values: (
                         stats.plays[row], stats.likes[row], stats.comments[row], stats.shares[row],
                         stats.saves[row], stats.reposts[row]
@@ -114,10 +165,10 @@ extension StoreBuilder {
         for row in 0..<comments.count {
             commentObservations.append(
                 CommentObservation(
-                    tiktokID: comments.tiktokID[row], author: Self.observationIndex(comments.author[row]),
-                    video: Self.observationIndex(comments.video[row]),
-                    parent: Self.observationIndex(comments.parent[row]),
-                    replyTo: Self.observationIndex(comments.replyTo(RowID(row))),
+                    tiktokID: comments.tiktokID[row], author: index(comments.author[row], base.account),
+                    video: index(comments.video[row], base.video),
+                    parent: index(comments.parent[row], base.comment),
+                    replyTo: index(comments.replyTo(RowID(row)), base.comment),
                     time: comments.time[row], fingerprint: comments.fingerprint[row]))
         }
         conversationObservations.append(contentsOf: store.conversations.tiktokID)
@@ -132,13 +183,41 @@ extension StoreBuilder {
                     eventCount: store.inputs.eventCount[row]))
         }
         let events = store.events
-        eventActor.append(contentsOf: events.actor)
-        eventKind.append(contentsOf: events.kind)
-        eventObjectType.append(contentsOf: events.objectType)
-        eventObject.append(contentsOf: events.object)
-        eventTime.append(contentsOf: events.time)
-        eventSource.append(contentsOf: events.source)
-        eventDetail.append(contentsOf: events.denseDetails)
+        let start = eventActor.count
+        growEvents(by: events.count)
+        let details = events.denseDetails
+        withEventColumns { columns in
+            for i in 0..<events.count {
+                let at = start + i
+                let kind = events.kind[i]
+                columns.actor[at] = events.actor[i] &+ base.account
+                columns.kind[at] = kind
+                columns.objectType[at] = events.objectType[i]
+                let object = events.object[i]
+                switch ObjectType(rawValue: events.objectType[i]) {
+                case .account: columns.object[at] = object &+ base.account
+                case .video: columns.object[at] = object &+ base.video
+                case .hashtag: columns.object[at] = object &+ base.hashtag
+                case .sound: columns.object[at] = object &+ base.sound
+                case .comment: columns.object[at] = object &+ base.comment
+                case .conversation: columns.object[at] = object &+ base.conversation
+                case .effect: columns.object[at] = object &+ base.effect
+                case .searchTerm, .collection: columns.object[at] = object &+ base.string
+                case nil: columns.object[at] = .none
+                }
+                columns.time[at] = events.time[i]
+                columns.source[at] = events.source[i] &+ base.source
+                var detail = details[i]
+                if kind == EventKind.shared.rawValue, detail != 0 {
+                    detail = detail &+ base.string
+                } else if kind == EventKind.messaged.rawValue, detail & EventDetail.fingerprintBit == 0 {
+                    detail = detail &+ base.video
+                } else if kind == EventKind.duetted.rawValue || kind == EventKind.stitched.rawValue, detail != .none {
+                    detail = detail &+ base.video
+                }
+                columns.detail[at] = detail
+            }
+        }
     }
 
     /// `source`; returns where they start.

@@ -7,9 +7,12 @@ import Synchronization
     import Darwin
 #endif
 
-/// Merges import batches (and an existing store) into a new canonical `Store`.
+/// Merges import batches and stores into a new canonical `Store`.
 ///
-/// Every entity in a batch or in the old store is an *observation*. `build()` resolves which
+/// Every entity in a batch or in a store added is an *observation*. Adding stores is how every
+/// store is made: each input's record is the store of that input alone, and `StoreAssembly` builds
+/// the records (then the partial stores they give) with this builder, so a store built from stores
+/// is the store of all their inputs. `build()` resolves which
 /// observations are the same thing (identity merging), picks each entity's attributes
 /// deterministically, sorts every table by content, and sorts and deduplicates the events. Because
 /// nothing depends on the order observations arrived in, importing the same inputs in any order, in

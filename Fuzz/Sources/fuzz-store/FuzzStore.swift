@@ -132,6 +132,17 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     } catch {
         _ = error.description
     }
+    // The input records (format 3), each decoded as import, merge and forget decode them.
+    do {
+        if let records = try Store.loadRecords(from: path) {
+            for index in 0..<records.count { _ = try? records.decoded(at: index, path: path) }
+        }
+    } catch {
+        _ = error.description
+    }
+    // The bytes as one record.
+    _ = try? Store(
+        record: (data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])[...], path: path, sha256: [])
     unlink(path)
     return 0
 }

@@ -1,0 +1,82 @@
+import ArgumentParser
+import WhichtokStore
+
+/// Reading and writing a store through its input records, for the commands that change a store
+/// (`import`, `merge`, `forget`): the store is rebuilt from the records it keeps, so every one of
+/// them ends in `StoreAssembly.build` and `save(to:records:)`.
+enum StoreRecordsAccess {
+    /// The records of the store at `path` (none for a store not made yet), or exit 1 with a message
+    /// when it cannot be read or keeps no records (made before format 3, or saved without them).
+    static func load(_ path: String, action: String) throws -> (records: InputRecords, inputs: Int, events: Int) {
+        do {
+            let store = try Store.loadOrEmpty(from: path)
+            guard let records = try Store.loadRecords(from: path) else {
+                Console.error(
+                    "whichtok: error: \(Console.printable(path)) was made by an older whichtok and keeps no "
+                        + "input records, which \(action) needs; import its inputs again into a new store")
+                throw ExitCode(Exit.failure)
+            }
+            guard records.count == store.inputs.count else {
+                Console.error(
+                    "whichtok: error: \(Console.printable(path)) keeps records of \(records.count) of its "
+                        + "\(store.inputs.count) inputs, which \(action) needs; import its inputs again into a new store"
+                )
+                throw ExitCode(Exit.failure)
+            }
+            return (records, store.inputs.count, store.events.count)
+        } catch let error as StoreError {
+            Console.error("whichtok: error: \(Console.printable(error.description))")
+            Console.error("whichtok: the store file was left as it is; nothing was changed")
+            throw ExitCode(Exit.failure)
+        }
+    }
+
+    /// Builds the store of `records` and saves it at `path` (SIGINT and SIGTERM stop the save
+    /// before its rename). Returns the store and the signal caught after the rename (0 for none).
+    static func buildAndSave(_ records: InputRecords, to path: String, timing: PhaseTimer) throws -> (Store, Int32) {
+        let store: Store
+        do {
+            store = try StoreAssembly.build(records, path: path)
+        } catch {
+            Console.error("whichtok: error: \(Console.printable(error.description))")
+            throw ExitCode(Exit.failure)
+        }
+        timing.lap("merge and deduplicate")
+        timing.peakMemory()
+        return (store, try save(store, records, to: path, timing: timing))
+    }
+
+    /// Builds the store of the records in `spool` (read from it one at a time, so they need not all
+    /// be in memory while it builds), then takes them out and saves both at `path`.
+    static func buildAndSave(spool: RecordSpool, to path: String, timing: PhaseTimer) throws -> (
+        Store, InputRecords, Int32
+    ) {
+        let store: Store
+        let records: InputRecords
+        do {
+            store = try StoreAssembly.build(spool, path: path)
+            timing.lap("merge and deduplicate")
+            timing.peakMemory()
+            records = try spool.records()
+        } catch {
+            Console.error("whichtok: error: \(Console.printable(error.description))")
+            throw ExitCode(Exit.failure)
+        }
+        return (store, records, try save(store, records, to: path, timing: timing))
+    }
+
+    /// Saves `store` with `records` at `path`; returns the signal caught after the rename (0 for none).
+    static func save(_ store: Store, _ records: InputRecords, to path: String, timing: PhaseTimer) throws -> Int32 {
+        do {
+            let signal = try SaveInterrupts.catching { shouldStop in
+                try store.save(to: path, records: records, shouldStop: shouldStop)
+            }.signal
+            timing.lap("save")
+            return signal
+        } catch {
+            Console.error("whichtok: error: \(Console.printable(String(describing: error)))")
+            if (error as? StoreError)?.code == .interrupted { throw ExitCode(128 + SaveInterrupts.lastSignal) }
+            throw ExitCode(Exit.cannotCreate)
+        }
+    }
+}

@@ -1,0 +1,291 @@
+import Dispatch
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Builds stores from input records: the one way every command that writes a store makes it.
+///
+/// `import` adds the records of the inputs it reads to those the store holds, `merge` takes the
+/// records of every shard, `forget` drops some; each then calls `build(_:path:)`, which decodes the
+/// records one at a time into a `StoreBuilder` and builds. The result depends only on the set of
+/// records, so it does not matter how they were gathered.
+public enum StoreAssembly {
+    /// The record of one batch: the canonical store of that input alone, encoded.
+    public static func record(of batch: ImportBatch) -> [UInt8] {
+        var builder = StoreBuilder()
+        builder.add(batch)
+        return (consume builder).build().encodedRecord()
+    }
+
+    /// Records built together at each level of `build(_:path:)`.
+    public static let chunk = 64
+
+    /// The store whose inputs have these records. `path` names the store file in errors.
+    ///
+    /// Built as a tree, so that memory follows the size of the store rather than the number of
+    /// inputs: each run of `chunk` records (in SHA-256 order) is built into a partial store, which
+    /// holds each account, video, … of those inputs once, then each run of `chunk` partial stores,
+    /// and so on up to one store. Building a store from stores gives the store of all their inputs
+    /// (what an import into an existing store has always relied on), and the grouping depends only
+    /// on the set of records, so the bytes do too. Up to `chunk` records are one plain build.
+    public static func build(_ records: InputRecords, path: String) throws(StoreError) -> Store {
+        try build(records, path: path, chunk: chunk)
+    }
+
+    static func build(_ records: InputRecords, path: String, chunk: Int) throws(StoreError) -> Store {
+        try build(count: records.count, chunk: chunk) { index throws(StoreError) in
+            try records.decoded(at: index, path: path)
+        }
+    }
+
+    /// The store of the records in `spool`, read from it one at a time (from memory or its spill
+    /// file) without taking them out: the same store as `build(spool.records())`, without holding
+    /// every record in memory while building.
+    public static func build(_ spool: RecordSpool, path: String) throws(StoreError) -> Store {
+        let keys = try spool.sortedKeys()
+        return try build(count: keys.count, chunk: chunk) { index throws(StoreError) in
+            try Store(record: try spool.record(keys[index])[...], path: path, sha256: keys[index])
+        }
+    }
+
+    /// The tree build of `build(_:path:)` over `count` records, decoded by `decode`. The first
+    /// level's runs are built two at a time (each run's build is small and mostly on one core).
+    static func build(count: Int, chunk: Int, decode: @Sendable (Int) throws(StoreError) -> Store) throws(StoreError)
+        -> Store
+    {
+        let chunk = max(chunk, 2)
+        let runs = (count + chunk - 1) / chunk
+        let slots = Mutex<[Result<Store, StoreError>?]>(Array(repeating: nil, count: runs))
+        let claimed = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: min(runs, 2)) { _ in
+            while true {
+                let run = claimed.add(1, ordering: .relaxed).oldValue
+                guard run < runs else { break }
+                let result = Result { () throws(StoreError) -> Store in
+                    var builder = StoreBuilder()
+                    for index in run * chunk..<min(run * chunk + chunk, count) {
+                        builder.add(store: try decode(index))
+                    }
+                    return (consume builder).build()
+                }
+                slots.withLock { $0[run] = result }
+            }
+        }
+        var partials: [Store] = []
+        // Taken out, so that each partial store is held once and freed once added above.
+        var built = slots.withLock { slots in
+            let taken = slots
+            slots = []
+            return taken
+        }
+        for index in built.indices {
+            guard let slot = built[index] else { continue }
+            built[index] = nil
+            partials.append(try slot.get())
+        }
+        while partials.count > 1 {
+            var next: [Store] = []
+            for first in stride(from: 0, to: partials.count, by: chunk) {
+                var builder = StoreBuilder()
+                builder.reserve(forStores: partials[first..<min(first + chunk, partials.count)])
+                for index in first..<min(first + chunk, partials.count) {
+                    builder.add(store: partials[index])
+                    partials[index] = Store()
+                }
+                next.append((consume builder).build())
+            }
+            partials = next
+        }
+        return partials.first ?? StoreBuilder().build()
+    }
+
+    /// One record for an input seen under several names (or in several shards): the record of
+    /// all those sightings. Equal records are one.
+    static func combine(_ a: [UInt8], _ b: [UInt8], sha256: [UInt8], path: String) throws(StoreError) -> [UInt8] {
+        if a == b { return a }
+        var builder = StoreBuilder()
+        builder.add(store: try Store(record: a[...], path: path, sha256: sha256))
+        builder.add(store: try Store(record: b[...], path: path, sha256: sha256))
+        return (consume builder).build().encodedRecord()
+    }
+}
+
+/// Input records gathered from several threads, keyed by SHA-256, held in memory up to a budget and
+/// spilled past it to a temporary file beside the store.
+///
+/// The spill file is `TARGET.spool-PID`, removed from its folder as soon as it is opened, so it
+/// disappears with the process however the process ends. Spilling changes where a record waits,
+/// never its bytes: `records()` gives the same `InputRecords` whatever the budget.
+public final class RecordSpool: Sendable {
+    private struct Spilled {
+        var offset: Int
+        var count: Int
+    }
+
+    private struct State {
+        var inMemory: [[UInt8]: [UInt8]] = [:]
+        var spilled: [[UInt8]: Spilled] = [:]
+        var memoryBytes = 0
+        var fileLength = 0
+        var descriptor: Int32 = -1
+        var failure: StoreError?
+    }
+
+    /// The default budget: 8 MiB. Records are read back one at a time while the store is built,
+    /// so they need not wait in memory; a small budget keeps them out of the build's peak.
+    public static let defaultBudget = 8 << 20
+
+    private let state = Mutex(State())
+    private let budget: Int
+    private let storePath: String
+
+    /// - Parameters:
+    ///   - storePath: the store the records are for (the spill file goes beside it, and errors name it).
+    ///   - budget: bytes of records held in memory before they go to the spill file.
+    public init(storePath: String, budget: Int) {
+        self.storePath = storePath
+        self.budget = max(0, budget)
+    }
+
+    deinit {
+        state.withLock { state in
+            if state.descriptor >= 0 { close(state.descriptor) }
+        }
+    }
+
+    /// Whether any record went to the spill file.
+    public var hasSpilled: Bool { state.withLock { !$0.spilled.isEmpty } }
+
+    /// Adds an input's record; a second record for the same SHA-256 is combined with the first.
+    public func add(sha256: [UInt8], record: [UInt8]) {
+        // Combining decodes and builds: done outside the lock, then retried.
+        var pending = record
+        while true {
+            let existing: [UInt8]?
+            do {
+                existing = try state.withLock { state throws(StoreError) -> [UInt8]? in
+                    if let failure = state.failure { throw failure }
+                    if let held = state.inMemory.removeValue(forKey: sha256) {
+                        state.memoryBytes -= held.count
+                        return held
+                    }
+                    if let spilled = state.spilled.removeValue(forKey: sha256) {
+                        return try read(spilled, from: state.descriptor)
+                    }
+                    try place(sha256: sha256, record: pending, in: &state)
+                    return nil
+                }
+            } catch {
+                state.withLock { $0.failure = $0.failure ?? error }
+                return
+            }
+            guard let existing else { return }
+            do {
+                pending = try StoreAssembly.combine(existing, pending, sha256: sha256, path: storePath)
+            } catch {
+                state.withLock { $0.failure = $0.failure ?? error }
+                return
+            }
+        }
+    }
+
+    /// Adds every record of `records`.
+    public func add(_ records: InputRecords) {
+        for index in 0..<records.count {
+            add(sha256: records.sha256(at: index), record: Array(records.record(at: index)))
+        }
+    }
+
+    /// The SHA-256s of the records, ascending. Throws the first error met while gathering them.
+    public func sortedKeys() throws(StoreError) -> [[UInt8]] {
+        try state.withLock { state throws(StoreError) -> [[UInt8]] in
+            if let failure = state.failure { throw failure }
+            return (Array(state.inMemory.keys) + Array(state.spilled.keys)).sorted { $0.lexicographicallyPrecedes($1) }
+        }
+    }
+
+    /// The record with this SHA-256 (left in the spool); empty when there is none.
+    public func record(_ sha256: [UInt8]) throws(StoreError) -> [UInt8] {
+        try state.withLock { state throws(StoreError) -> [UInt8] in
+            if let record = state.inMemory[sha256] { return record }
+            guard let spilled = state.spilled[sha256] else { return [] }
+            return try read(spilled, from: state.descriptor)
+        }
+    }
+
+    /// Every record, sorted by SHA-256, taken out of the spool (which is empty afterwards). Throws
+    /// the first error met while gathering them.
+    public func records() throws(StoreError) -> InputRecords {
+        try state.withLock { state throws(StoreError) -> InputRecords in
+            if let failure = state.failure { throw failure }
+            let keys = (Array(state.inMemory.keys) + Array(state.spilled.keys)).sorted {
+                $0.lexicographicallyPrecedes($1)
+            }
+            var records = InputRecords()
+            let total =
+                state.inMemory.values.reduce(0) { $0 + $1.count } + state.spilled.values.reduce(0) { $0 + $1.count }
+            records.sha256.reserveCapacity(keys.count * 32)
+            records.offsets.reserveCapacity(keys.count + 1)
+            records.bytes.reserveCapacity(total)
+            // Taken out as they are copied, so the records are not held twice.
+            for key in keys {
+                if let record = state.inMemory.removeValue(forKey: key) {
+                    records.append(sha: key, record: record)
+                } else if let spilled = state.spilled.removeValue(forKey: key) {
+                    records.append(sha: key, record: try read(spilled, from: state.descriptor))
+                }
+            }
+            state.memoryBytes = 0
+            return records
+        }
+    }
+
+    private func place(sha256: [UInt8], record: [UInt8], in state: inout State) throws(StoreError) {
+        guard state.memoryBytes + record.count > budget else {
+            state.inMemory[sha256] = record
+            state.memoryBytes += record.count
+            return
+        }
+        if state.descriptor < 0 { state.descriptor = try openSpillFile() }
+        let offset = state.fileLength
+        let descriptor = state.descriptor
+        do {
+            try record.withUnsafeBytes { bytes in
+                try Snapshot.writeAll(descriptor, bytes, at: offset, path: storePath)
+            }
+        } catch {
+            throw Snapshot.asStoreError(error, storePath)
+        }
+        state.fileLength += record.count
+        state.spilled[sha256] = Spilled(offset: offset, count: record.count)
+    }
+
+    private func read(_ spilled: Spilled, from descriptor: Int32) throws(StoreError) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: spilled.count)
+        do {
+            try bytes.withUnsafeMutableBytes { raw in
+                try Snapshot.readAll(descriptor, raw, at: spilled.offset, path: storePath)
+            }
+        } catch {
+            throw Snapshot.asStoreError(error, storePath)
+        }
+        return bytes
+    }
+
+    private func openSpillFile() throws(StoreError) -> Int32 {
+        let path = StoreFile.target(of: storePath) + ".spool-\(getpid())"
+        var fd = open(path, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        if fd < 0 && errno == EEXIST && unlink(path) == 0 {
+            fd = open(path, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        }
+        guard fd >= 0 else {
+            throw Snapshot.ioError(storePath, "cannot create the spill file \(path): \(Snapshot.errnoText())")
+        }
+        unlink(path)
+        return fd
+    }
+}
