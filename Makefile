@@ -47,7 +47,7 @@ build: deps
 # Imports the committed samples into a fresh store, analyses the shared-space graph, measures each
 # donor's exposure over its niches, writes GEXF, GraphML and CSV exports and draws the map into out/.
 demo: build
-	@mkdir -p out && rm -f $(STORE)
+	@mkdir -p out && rm -f $(STORE) $(STORE).imported
 	$(BIN) import --store $(STORE) SampleArchives
 	$(BIN) stats --store $(STORE)
 	$(BIN) analyze --store $(STORE) --graph shared-space
