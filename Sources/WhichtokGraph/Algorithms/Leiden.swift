@@ -306,12 +306,12 @@ final class LeidenWorkspace {
                                 let current = Int(community[v])
                                 var touchedCount = 0
                                 for e in offsets[v]..<offsets[v + 1] {
-                                    let c = Int(community[Int(targets[e])])
-                                    if acc[c] == 0 {
-                                        touched[touchedCount] = UInt32(c)
-                                        touchedCount += 1
-                                    }
-                                    acc[c] += weights[e]
+                                    // Branch-free: the slot is written always and kept when c is new.
+                                    let c = community[Int(targets[e])]
+                                    let sum = acc[Int(c)]
+                                    touched[touchedCount] = c
+                                    touchedCount &+= sum == 0 ? 1 : 0
+                                    acc[Int(c)] = sum + weights[e]
                                 }
                                 let wv = nodeWeight[v]
                                 let scaled = factor * wv
@@ -422,12 +422,11 @@ final class LeidenWorkspace {
                                         for e in offsets[v]..<offsets[v + 1] {
                                             let u = Int(targets[e])
                                             guard partition[u] == c else { continue }
-                                            let t = Int(refined[u])
-                                            if acc[t] == 0 {
-                                                touched[touchedCount] = UInt32(t)
-                                                touchedCount += 1
-                                            }
-                                            acc[t] += Double(weights[e])
+                                            let t = refined[u]
+                                            let sum = acc[Int(t)]
+                                            touched[touchedCount] = t
+                                            touchedCount &+= sum == 0 ? 1 : 0
+                                            acc[Int(t)] = sum + Double(weights[e])
                                         }
                                         let own = Int(refined[v])
                                         var best = own
@@ -498,13 +497,12 @@ final class LeidenWorkspace {
                                         let v = Int(members[i])
                                         weightSum += graph.nodeWeight[v]
                                         for e in rowOffsets[v]..<rowOffsets[v + 1] {
-                                            let d = Int(labels[Int(rowTargets[e])])
-                                            guard d != c else { continue }
-                                            if acc[d] == 0 {
-                                                touched[touchedCount] = UInt32(d)
-                                                touchedCount += 1
-                                            }
-                                            acc[d] += Double(rowWeights[e])
+                                            let d = labels[Int(rowTargets[e])]
+                                            guard Int(d) != c else { continue }
+                                            let sum = acc[Int(d)]
+                                            touched[touchedCount] = d
+                                            touchedCount &+= sum == 0 ? 1 : 0
+                                            acc[Int(d)] = sum + Double(rowWeights[e])
                                         }
                                     }
                                     nodeWeight[c] = weightSum
