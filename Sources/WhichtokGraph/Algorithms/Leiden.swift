@@ -1,3 +1,4 @@
+internal import CPrefetch
 import WhichtokSupport
 
 /// The objective a partition is optimised for.
@@ -297,12 +298,43 @@ final class LeidenWorkspace {
                 graph.weights.withUnsafeBufferPointer { weights in
                     graph.nodeWeight.withUnsafeBufferPointer { nodeWeight in
                         partition.withUnsafeMutableBufferPointer { community in
+                            // The visits are random accesses, mostly misses: the nodes next in the queue
+                            // are prefetched in three stages (offset, row, neighbours' labels), which
+                            // does not change what is computed. Rows longer than `labelsAhead` entries
+                            // get their first labels prefetched only.
+                            let labelsAhead = 32
+                            func prefetchAhead(head: Int, pending: Int) {
+                                guard pending > 0 else { return }
+                                let next = Int(queue[head])
+                                let rowStart = offsets[next]
+                                let rowEnd = min(offsets[next + 1], rowStart + labelsAhead)
+                                for e in rowStart..<rowEnd {
+                                    whichtok_prefetch(community.baseAddress.map { $0 + Int(targets[e]) })
+                                }
+                                guard pending > 1 else { return }
+                                var position = head + 1
+                                if position >= n { position -= n }
+                                let second = Int(queue[position])
+                                let secondStart = offsets[second]
+                                let secondEnd = offsets[second + 1]
+                                if secondEnd > secondStart {
+                                    whichtok_prefetch(targets.baseAddress.map { $0 + secondStart })
+                                    whichtok_prefetch(targets.baseAddress.map { $0 + secondEnd - 1 })
+                                    whichtok_prefetch(weights.baseAddress.map { $0 + secondStart })
+                                    whichtok_prefetch(weights.baseAddress.map { $0 + secondEnd - 1 })
+                                }
+                                guard pending > 2 else { return }
+                                position += 1
+                                if position >= n { position -= n }
+                                whichtok_prefetch(offsets.baseAddress.map { $0 + Int(queue[position]) })
+                            }
                             while pending > 0 {
                                 let v = Int(queue[head])
                                 head += 1
                                 if head == n { head = 0 }
                                 pending -= 1
                                 inQueue[v] = false
+                                prefetchAhead(head: head, pending: pending)
                                 let current = Int(community[v])
                                 var touchedCount = 0
                                 for e in offsets[v]..<offsets[v + 1] {
