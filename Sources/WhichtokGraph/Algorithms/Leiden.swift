@@ -194,6 +194,64 @@ package struct Leiden: Sendable {
     }
 }
 
+/// Software prefetching for a sequence of row visits in random order, where each visit reads a node's
+/// offset, its row (targets and weights) and a label per neighbour: while visiting position `i`, the
+/// labels of the row at `i + 1`, the row at `i + 2` and the offset at `i + 3` are prefetched, so the
+/// visit finds them in cache. Only hints: nothing computed depends on them.
+struct RowPrefetcher {
+    let offsets: UnsafeBufferPointer<Int>
+    let targets: UnsafeBufferPointer<UInt32>
+    let weights: UnsafeBufferPointer<Float>
+    let labels: UnsafePointer<UInt32>?
+    let moreLabels: UnsafePointer<UInt32>?
+    /// Rows longer than this get their first labels prefetched only.
+    static let labelsAhead = 32
+
+    init(
+        offsets: UnsafeBufferPointer<Int>, targets: UnsafeBufferPointer<UInt32>,
+        weights: UnsafeBufferPointer<Float>, labels: UnsafePointer<UInt32>?,
+        moreLabels: UnsafeMutablePointer<UInt32>? = nil
+    ) {
+        self.offsets = offsets
+        self.targets = targets
+        self.weights = weights
+        self.labels = labels
+        self.moreLabels = moreLabels.map { UnsafePointer($0) }
+    }
+
+    init(
+        offsets: UnsafeBufferPointer<Int>, targets: UnsafeBufferPointer<UInt32>,
+        weights: UnsafeBufferPointer<Float>, labels: UnsafeMutablePointer<UInt32>?
+    ) {
+        self.init(
+            offsets: offsets, targets: targets, weights: weights, labels: labels.map { UnsafePointer($0) })
+    }
+
+    @inline(__always) func labels(ofRow node: Int) {
+        let rowStart = offsets[node]
+        let rowEnd = min(offsets[node + 1], rowStart + Self.labelsAhead)
+        for e in rowStart..<rowEnd {
+            let u = Int(targets[e])
+            whichtok_prefetch(labels.map { $0 + u })
+            if let moreLabels { whichtok_prefetch(moreLabels + u) }
+        }
+    }
+
+    @inline(__always) func row(_ node: Int) {
+        let rowStart = offsets[node]
+        let rowEnd = offsets[node + 1]
+        guard rowEnd > rowStart else { return }
+        whichtok_prefetch(targets.baseAddress.map { $0 + rowStart })
+        whichtok_prefetch(targets.baseAddress.map { $0 + rowEnd - 1 })
+        whichtok_prefetch(weights.baseAddress.map { $0 + rowStart })
+        whichtok_prefetch(weights.baseAddress.map { $0 + rowEnd - 1 })
+    }
+
+    @inline(__always) func offset(_ node: Int) {
+        whichtok_prefetch(offsets.baseAddress.map { $0 + node })
+    }
+}
+
 /// The graph Leiden works on: undirected CSR without self-loops, plus node weights.
 struct WorkGraph: Sendable {
     var offsets: [Int]
@@ -299,34 +357,20 @@ final class LeidenWorkspace {
                     graph.nodeWeight.withUnsafeBufferPointer { nodeWeight in
                         partition.withUnsafeMutableBufferPointer { community in
                             // The visits are random accesses, mostly misses: the nodes next in the queue
-                            // are prefetched in three stages (offset, row, neighbours' labels), which
-                            // does not change what is computed. Rows longer than `labelsAhead` entries
-                            // get their first labels prefetched only.
-                            let labelsAhead = 32
+                            // are prefetched (see `RowPrefetcher`), which does not change what is computed.
+                            let ahead = RowPrefetcher(
+                                offsets: offsets, targets: targets, weights: weights, labels: community.baseAddress)
                             func prefetchAhead(head: Int, pending: Int) {
                                 guard pending > 0 else { return }
-                                let next = Int(queue[head])
-                                let rowStart = offsets[next]
-                                let rowEnd = min(offsets[next + 1], rowStart + labelsAhead)
-                                for e in rowStart..<rowEnd {
-                                    whichtok_prefetch(community.baseAddress.map { $0 + Int(targets[e]) })
-                                }
+                                ahead.labels(ofRow: Int(queue[head]))
                                 guard pending > 1 else { return }
                                 var position = head + 1
                                 if position >= n { position -= n }
-                                let second = Int(queue[position])
-                                let secondStart = offsets[second]
-                                let secondEnd = offsets[second + 1]
-                                if secondEnd > secondStart {
-                                    whichtok_prefetch(targets.baseAddress.map { $0 + secondStart })
-                                    whichtok_prefetch(targets.baseAddress.map { $0 + secondEnd - 1 })
-                                    whichtok_prefetch(weights.baseAddress.map { $0 + secondStart })
-                                    whichtok_prefetch(weights.baseAddress.map { $0 + secondEnd - 1 })
-                                }
+                                ahead.row(Int(queue[position]))
                                 guard pending > 2 else { return }
                                 position += 1
                                 if position >= n { position -= n }
-                                whichtok_prefetch(offsets.baseAddress.map { $0 + Int(queue[position]) })
+                                ahead.offset(Int(queue[position]))
                             }
                             while pending > 0 {
                                 let v = Int(queue[head])
@@ -441,11 +485,18 @@ final class LeidenWorkspace {
                             }
                             external = ownExternal
                             refined.withUnsafeMutableBufferPointer { refined in
+                                // Prefetching the next nodes' rows and labels as in local moving.
+                                let ahead = RowPrefetcher(
+                                    offsets: offsets, targets: targets, weights: weights,
+                                    labels: partition.baseAddress, moreLabels: refined.baseAddress)
                                 for community in 0..<n where start[community + 1] - start[community] > 1 {
                                     let c = UInt32(community)
                                     let communityTotal = total[community]
                                     for position in start[community]..<start[community + 1] {
                                         let v = Int(grouped[position])
+                                        if position + 1 < n { ahead.labels(ofRow: Int(grouped[position + 1])) }
+                                        if position + 2 < n { ahead.row(Int(grouped[position + 2])) }
+                                        if position + 3 < n { ahead.offset(Int(grouped[position + 3])) }
                                         guard refinedSize[Int(refined[v])] == 1 else { continue }
                                         let wv = nodeWeight[v]
                                         let scaled = factor * wv
@@ -522,11 +573,17 @@ final class LeidenWorkspace {
                     graph.weights.withUnsafeBufferPointer { rowWeights in
                         targets = [UInt32](unsafeUninitializedCapacity: m) { outTargets, targetCount in
                             weights = [Float](unsafeUninitializedCapacity: m) { outWeights, weightCount in
+                                let ahead = RowPrefetcher(
+                                    offsets: rowOffsets, targets: rowTargets, weights: rowWeights,
+                                    labels: labels.baseAddress)
                                 for c in 0..<count {
                                     var touchedCount = 0
                                     var weightSum = 0.0
                                     for i in memberOffsets[c]..<memberOffsets[c + 1] {
                                         let v = Int(members[i])
+                                        if i + 1 < n { ahead.labels(ofRow: Int(members[i + 1])) }
+                                        if i + 2 < n { ahead.row(Int(members[i + 2])) }
+                                        if i + 3 < n { ahead.offset(Int(members[i + 3])) }
                                         weightSum += graph.nodeWeight[v]
                                         for e in rowOffsets[v]..<rowOffsets[v + 1] {
                                             let d = labels[Int(rowTargets[e])]
