@@ -370,7 +370,12 @@ final class LeidenWorkspace {
                                 guard pending > 2 else { return }
                                 position += 1
                                 if position >= n { position -= n }
-                                ahead.offset(Int(queue[position]))
+                                let third = Int(queue[position])
+                                ahead.offset(third)
+                                // The visit also reads the node's own weight, community and queue flag.
+                                whichtok_prefetch(nodeWeight.baseAddress.map { $0 + third })
+                                whichtok_prefetch(community.baseAddress.map { $0 + third })
+                                whichtok_prefetch(inQueue + third)
                             }
                             while pending > 0 {
                                 let v = Int(queue[head])
