@@ -32,6 +32,8 @@ let package = Package(
         .systemLibrary(
             name: "CCairo", pkgConfig: "pangocairo",
             providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
+        // A software prefetch hint for Leiden's local moving (a header only, nothing to link).
+        .systemLibrary(name: "CPrefetch"),
         // A small C++ shim over Debian's libsimdjson-dev with a plain C API.
         .target(
             name: "CSimdJSON",
@@ -45,7 +47,7 @@ let package = Package(
         .target(
             name: "WhichtokImport",
             dependencies: ["WhichtokSupport", "WhichtokStore", "CArchive", "CSimdJSON", "CLibXML2", "CCrypto"]),
-        .target(name: "WhichtokGraph", dependencies: ["WhichtokSupport", "WhichtokStore"]),
+        .target(name: "WhichtokGraph", dependencies: ["WhichtokSupport", "WhichtokStore", "CPrefetch"]),
         .target(
             name: "WhichtokExport",
             dependencies: ["WhichtokSupport", "WhichtokGraph", "WhichtokStore", "CLibXML2", "CZstd"]),

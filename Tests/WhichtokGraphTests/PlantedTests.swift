@@ -56,6 +56,33 @@ struct PlantedTests {
         three.iterations = 3
         #expect(Leiden(graph, parameters: three).quality >= Leiden(graph, parameters: one).quality - 1e-12)
     }
+
+    /// The membership of a mid-sized noisy graph, pinned as an FNV-1a hash of its bytes. The values were
+    /// produced by the implementation before its speed work (prefetching, refinement community by
+    /// community, branch-free accumulation), whose output bytes it must keep: a change here means the
+    /// partitions users get for a seed changed, which should be a deliberate, documented decision.
+    @Test(
+        "a seed's partition is pinned (speed work must not change it)",
+        arguments: [
+            (QualityFunction.modularity, 1.0, UInt64(1), UInt64(196_442_371_968_651_822)),
+            (QualityFunction.modularity, 1.0, UInt64(9), UInt64(10_665_985_302_845_438_344)),
+            (QualityFunction.cpm, 0.05, UInt64(4), UInt64(12_666_240_771_637_599_329)),
+        ])
+    func pinned(objective: QualityFunction, resolution: Double, seed: UInt64, expected: UInt64) {
+        let (graph, _) = plantedPartition(groups: 12, size: 120, pIn: 0.06, pOut: 0.012, seed: 23)
+        var parameters = Leiden.Parameters()
+        parameters.objective = objective
+        parameters.resolution = resolution
+        parameters.seed = seed
+        let result = Leiden(graph, parameters: parameters)
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for c in result.membership {
+            for shift in stride(from: 0, to: 32, by: 8) {
+                hash = (hash ^ UInt64((c >> UInt32(shift)) & 0xff)) &* 0x0000_0100_0000_01b3
+            }
+        }
+        #expect(hash == expected, "communities \(result.communityCount), quality \(result.quality)")
+    }
 }
 
 @Suite("Agreement with networkx")
