@@ -257,16 +257,11 @@ struct ScrapeCommand: ParsableCommand {
         }
         writer.close()
 
-        for target in report.targets {
-            let line =
-                "\(target.outcome.rawValue)  \(target.target) (\(target.countsText))"
-                + (target.messages.isEmpty ? "" : ": " + target.messages.joined(separator: "; "))
-            if !quiet {
-                Console.out(Console.printable(line))
-            } else if target.outcome != .complete {
-                Console.error(Console.printable(line))
-            }
-        }
+        Self.printTargets(
+            report.targets.map {
+                ($0.outcome.rawValue, "\($0.target)", $0.countsText, $0.messages, $0.outcome == .complete)
+            },
+            quiet: quiet)
         if let reason = report.stoppedEarly { Console.error("whichtok: stopped: \(reason)") }
         let complete = report.targets.filter { $0.outcome == .complete }.count
         Console.out(
@@ -318,6 +313,23 @@ struct ScrapeCommand: ParsableCommand {
     }
 
     /// SIGINT and SIGTERM cancel the run (the HAR stays complete); a second one ends the process.
+    /// One line per target (`outcome  target (counts): messages`) on standard output; with `--quiet`
+    /// only the incomplete ones, on standard error.
+    static func printTargets(
+        _ targets: [(outcome: String, target: String, counts: String, messages: [String], complete: Bool)], quiet: Bool
+    ) {
+        for target in targets {
+            let line =
+                "\(target.outcome)  \(target.target) (\(target.counts))"
+                + (target.messages.isEmpty ? "" : ": " + target.messages.joined(separator: "; "))
+            if !quiet {
+                Console.out(Console.printable(line))
+            } else if !target.complete {
+                Console.error(Console.printable(line))
+            }
+        }
+    }
+
     /// `--import`: imports the finished HAR into the store as `whichtok import` would. When the
     /// store is locked (exit 75), says how to import the HAR later. With `toleratingUnread`, entries
     /// the importer does not read (exit 65) leave the run successful: the importer has said which.

@@ -233,16 +233,11 @@ struct ResearchOptions: ParsableArguments {
         }
         writer.close()
 
-        for target in report.targets {
-            let line =
-                "\(target.outcome.rawValue)  \(target.target) (\(target.countsText))"
-                + (target.messages.isEmpty ? "" : ": " + target.messages.joined(separator: "; "))
-            if !quiet {
-                Console.out(Console.printable(line))
-            } else if target.outcome != .complete {
-                Console.error(Console.printable(line))
-            }
-        }
+        ScrapeCommand.printTargets(
+            report.targets.map {
+                ($0.outcome.rawValue, "\($0.target)", $0.countsText, $0.messages, $0.outcome == .complete)
+            },
+            quiet: quiet)
         let complete = report.targets.filter { $0.outcome == .complete }.count
         Console.out(
             "total: \(plural(report.targets.count, "target")) (\(complete) complete), "
