@@ -32,11 +32,11 @@ struct AnalyzeCommand: ParsableCommand {
         var clock = Clock()
         let (graph, store, analysis) = try graphOptions.analysedGraph(storePath: storeOptions.path, clock: &clock)
         if timings {
-            for (name, seconds) in clock.phases + analysis.timings {
-                Console.error("timing \(name.padding(toLength: 12)) \(Self.fixed(seconds, 4)) s")
-            }
-            Console.error(
-                "timing nodes \(graph.nodeCount) edges \(graph.edgeCount) communities \(analysis.leiden.communityCount) modularity \(Self.fixed(analysis.modularity, 6)) pagerank_iterations \(analysis.pageRank.iterations)"
+            clock.report(
+                inner: analysis.timings,
+                summary:
+                    "nodes \(graph.nodeCount) edges \(graph.edgeCount) communities \(analysis.leiden.communityCount) "
+                    + "modularity \(Self.fixed(analysis.modularity, 6)) pagerank_iterations \(analysis.pageRank.iterations)"
             )
         }
         if json {
@@ -62,6 +62,15 @@ struct Clock {
         let result = try body()
         phases.append((name, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9))
         return result
+    }
+
+    /// `--timings`: each phase, then `inner` (phases of a library step, indented), then `summary`
+    /// (the sizes the times belong to), one `timing` line each on standard error.
+    func report(inner: [(String, Double)] = [], summary: String? = nil) {
+        for (name, seconds) in phases + inner.map({ ("  " + $0.0, $0.1) }) {
+            Console.error("timing \(name.padding(toLength: 12)) \(AnalyzeCommand.fixed(seconds, 4)) s")
+        }
+        if let summary { Console.error("timing " + summary) }
     }
 }
 

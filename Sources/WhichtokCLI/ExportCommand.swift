@@ -174,11 +174,10 @@ struct ExportCommand: ParsableCommand {
             throw ExitCode(error.code == .invalidRequest ? Exit.usage : Exit.cannotCreate)
         }
         if timings {
-            for (name, seconds) in clock.phases + analysis.timings.map({ ("  " + $0.0, $0.1) }) {
-                Console.error("timing \(name.padding(toLength: 12)) \(AnalyzeCommand.fixed(seconds, 4)) s")
-            }
-            Console.error(
-                "timing nodes \(graph.nodeCount) edges \(graph.edgeCount) layout_iterations \(layout?.iterationsDone ?? 0)"
+            clock.report(
+                inner: analysis.timings,
+                summary:
+                    "nodes \(graph.nodeCount) edges \(graph.edgeCount) layout_iterations \(layout?.iterationsDone ?? 0)"
             )
         }
         if result.dynamicIgnored {
@@ -232,9 +231,7 @@ struct ExportCommand: ParsableCommand {
             throw ExitCode(error.code == .invalidRequest ? Exit.usage : Exit.cannotCreate)
         }
         if timings {
-            for (name, seconds) in clock.phases {
-                Console.error("timing \(name.padding(toLength: 12)) \(AnalyzeCommand.fixed(seconds, 4)) s")
-            }
+            clock.report()
         }
         if !quiet {
             let tables = result.files.count - 1

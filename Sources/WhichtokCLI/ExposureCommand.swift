@@ -115,12 +115,10 @@ struct ExposureCommand: ParsableCommand {
             }
         }
         if timings {
-            for (name, seconds) in clock.phases + (analysis.timings + exposure.timings).map({ ("  " + $0.0, $0.1) }) {
-                Console.error("timing \(name.padding(toLength: 12)) \(AnalyzeCommand.fixed(seconds, 4)) s")
-            }
-            Console.error(
-                "timing nodes \(graph.nodeCount) edges \(graph.edgeCount) donors \(exposure.donors.count) events \(exposure.events) assigned \(exposure.assigned)"
-            )
+            clock.report(
+                inner: analysis.timings + exposure.timings,
+                summary: "nodes \(graph.nodeCount) edges \(graph.edgeCount) donors \(exposure.donors.count) "
+                    + "events \(exposure.events) assigned \(exposure.assigned)")
         }
         Console.out(text)
     }

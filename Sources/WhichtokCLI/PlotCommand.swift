@@ -105,11 +105,9 @@ struct PlotCommand: ParsableCommand {
         }
         drawProgress.finish()
         if timings {
-            for (name, seconds) in clock.phases + analysis.timings.map({ ("  " + $0.0, $0.1) }) {
-                Console.error("timing \(name.padding(toLength: 12)) \(AnalyzeCommand.fixed(seconds, 4)) s")
-            }
-            Console.error(
-                "timing nodes \(graph.nodeCount) edges \(graph.edgeCount) layout_iterations \(layout.iterationsDone) "
+            clock.report(
+                inner: analysis.timings,
+                summary: "nodes \(graph.nodeCount) edges \(graph.edgeCount) layout_iterations \(layout.iterationsDone) "
                     + "edges_drawn \(scene.edgeSelection.drawn)")
         }
         if result.unknownGlyphs > 0 {

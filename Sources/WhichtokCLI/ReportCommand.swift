@@ -145,10 +145,9 @@ struct ReportCommand: ParsableCommand {
         }
         status.clear()
         if timings {
-            for (name, seconds) in clock.phases + analysis.timings.map({ ("  " + $0.0, $0.1) }) {
-                Console.error("timing \(name.padding(toLength: 12)) \(AnalyzeCommand.fixed(seconds, 4)) s")
-            }
-            Console.error("timing nodes \(graph.nodeCount) edges \(graph.edgeCount) bytes \(html.utf8.count)")
+            clock.report(
+                inner: analysis.timings,
+                summary: "nodes \(graph.nodeCount) edges \(graph.edgeCount) bytes \(html.utf8.count)")
         }
         if !quiet, let destination {
             Console.error(

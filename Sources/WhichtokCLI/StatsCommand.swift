@@ -69,10 +69,13 @@ struct StatsCommand: ParsableCommand {
 }
 
 extension String {
+    /// Padded with spaces to `length` terminal columns (wide characters take two).
     func padding(toLength length: Int) -> String {
-        count >= length ? self : self + String(repeating: " ", count: length - count)
+        let width = TerminalText.columns(self)
+        return width >= length ? self : self + String(repeating: " ", count: length - width)
     }
     func leftPadding(toLength length: Int) -> String {
-        count >= length ? self : String(repeating: " ", count: length - count) + self
+        let width = TerminalText.columns(self)
+        return width >= length ? self : String(repeating: " ", count: length - width) + self
     }
 }

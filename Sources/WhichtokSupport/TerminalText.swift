@@ -34,4 +34,30 @@ package enum TerminalText {
         default: return false
         }
     }
+
+    /// The columns `text` takes on a terminal: 2 for each wide character (East Asian wide and
+    /// fullwidth forms, emoji shown as pictures), 1 for any other character (a grapheme cluster, so
+    /// combining marks and emoji sequences count once), for lining up tables.
+    package static func columns(_ text: String) -> Int {
+        var total = 0
+        for character in text {
+            guard let first = character.unicodeScalars.first else { continue }
+            let wide =
+                isWide(first.value) || first.properties.isEmojiPresentation
+                || character.unicodeScalars.contains { $0.value == 0xfe0f }
+            total += wide ? 2 : 1
+        }
+        return total
+    }
+
+    /// East Asian Wide and Fullwidth ranges (Unicode's EastAsianWidth W and F, in blocks).
+    private static func isWide(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x1100...0x115f, 0x2e80...0x303e, 0x3041...0x33ff, 0x3400...0x4dbf, 0x4e00...0x9fff,
+            0xa000...0xa4cf, 0xac00...0xd7a3, 0xf900...0xfaff, 0xfe30...0xfe4f, 0xff00...0xff60,
+            0xffe0...0xffe6, 0x20000...0x3fffd:
+            return true
+        default: return false
+        }
+    }
 }

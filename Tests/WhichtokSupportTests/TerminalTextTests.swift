@@ -24,4 +24,16 @@ struct TerminalTextTests {
         }
         #expect(TerminalText.escaped("\u{1B}[31mred\u{1B}[0m") == "\\u{1b}[31mred\\u{1b}[0m")
     }
+
+    @Test("terminal columns: wide CJK and emoji take two, combining marks and emoji sequences one cluster")
+    func columns() {
+        #expect(TerminalText.columns("d01_noor") == 8)
+        #expect(TerminalText.columns("d13_женя") == 8)
+        #expect(TerminalText.columns("d00_kiki🌸") == 10)
+        #expect(TerminalText.columns("用户") == 4)
+        #expect(TerminalText.columns("e\u{301}") == 1)
+        #expect(TerminalText.columns("👩‍👩‍👧") == 2)
+        #expect(TerminalText.columns("❤️") == 2)
+        #expect(TerminalText.columns("مرحبا") == 5)
+    }
 }
