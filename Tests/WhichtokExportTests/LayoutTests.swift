@@ -86,6 +86,28 @@ struct LayoutTests {
         #expect(spread < min(ac, bc) / 2, "group C spread \(spread) vs distance \(min(ac, bc))")
     }
 
+    @Test("weights of 10¹² and 10³⁰ give finite positions, the same as the weights scaled down")
+    func hugeWeights() {
+        var parameters = ForceAtlas2.Parameters()
+        parameters.iterations = 50
+        func layout(_ scale: Float) -> ForceAtlas2 {
+            let edges: [(Int, Int, Float)] = [
+                (0, 1, 2 * scale), (1, 2, 2 * scale), (2, 0, 1), (2, 3, scale), (3, 4, 1), (4, 5, scale),
+            ]
+            return ForceAtlas2(Graph(nodeCount: 6, edges: edges), parameters: parameters)
+        }
+        for scale: Float in [1e12, 1e30] {
+            let huge = layout(scale)
+            #expect(huge.x.allSatisfy(\.isFinite) && huge.y.allSatisfy(\.isFinite), "weights × \(scale)")
+        }
+        // Above the limit only the ratios count: ×10¹² and ×10³⁰ are laid out alike.
+        let a = layout(1e12)
+        let b = layout(1e30)
+        for u in 0..<6 {
+            #expect(abs(a.x[u] - b.x[u]) < 1e-2 * max(1, abs(a.x[u])))
+        }
+    }
+
     @Test("Barnes–Hut with a small θ reproduces exact repulsion")
     func barnesHutAccuracy() {
         let graph = groupedGraph(groups: 4, size: 300, p: 0.02, links: [(0, 1, 30), (1, 2, 30), (2, 3, 30)])

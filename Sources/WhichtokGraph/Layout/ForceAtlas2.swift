@@ -129,6 +129,9 @@ final class LayoutBuffers: @unchecked Sendable {
 
 /// One ForceAtlas2 run: the graph (undirected, weights raised to δ), the buffers and the speed state.
 struct ForceAtlas2State {
+    /// The largest attraction coefficient `w^δ` used; larger ones are all scaled down by one factor.
+    static let largestAttraction: Float = 1e4
+
     typealias Parameters = ForceAtlas2.Parameters
 
     let nodeCount: Int
@@ -200,7 +203,7 @@ struct ForceAtlas2State {
         meanMass = n > 0 ? meanMass / Double(n) : 1
         let influence = parameters.edgeWeightInfluence
         let compensation = parameters.dissuadeHubs ? Float(meanMass) : 1
-        attraction = weights.map { w -> Float in
+        var coefficients = weights.map { w -> Float in
             let weighted: Float
             if influence == 1 {
                 weighted = w
@@ -211,6 +214,15 @@ struct ForceAtlas2State {
             }
             return weighted * compensation
         }
+        // Huge weights (10¹² from an edge list) made the forces overflow Float and every position
+        // NaN: above `largestAttraction` all coefficients are scaled down by one factor, which keeps
+        // their ratios. Counts, shares and cosines are far below it and are left as they are.
+        let largest = coefficients.reduce(Float(0)) { max($0, $1.isFinite ? $1 : .greatestFiniteMagnitude) }
+        if largest > Self.largestAttraction {
+            let factor = Self.largestAttraction / largest
+            coefficients = coefficients.map { $0.isFinite ? $0 * factor : Self.largestAttraction }
+        }
+        attraction = coefficients
         repulsion = Float(parameters.scalingRatio ?? (n >= 100 ? 2 : 10))
         gravity = Float(parameters.gravity)
         strongGravity = parameters.strongGravity
