@@ -13,6 +13,8 @@ BUILD_PKGS := pkg-config libarchive-dev libxml2-dev libsimdjson-dev libssl-dev l
 # What the tests and benchmarks call: jing and xmllint validate exports, bsdtar is the benchmark's floor;
 # the plot tests draw a CJK label (Noto Sans CJK); chromium renders the HTML report headless.
 TEST_PKGS  := jing libxml2-utils libarchive-tools python3-venv fonts-noto-cjk chromium
+# bench-deflate compiles its C timer against zlib and libdeflate and profiles an import with perf.
+TEST_PKGS  += gcc zlib1g-dev libdeflate-dev linux-perf
 # The export tests read exports back with networkx (≥ 3.6, for GEXF 1.3; scipy for its PageRank) and python-igraph, installed
 # with pip into this virtual environment when missing; pyarrow and duckdb read the Parquet exports back.
 VENV_TEST  := .venv-test
@@ -20,7 +22,7 @@ PY_TEST_PKGS := "networkx>=3.6" igraph scipy duckdb pyarrow
 
 # Style: swift format with .swift-format at the top. 4 spaces (the tree already used them, and deep
 # closures in graph code stay readable) and 120 columns (long argument lists of the C shims fit on one line).
-.PHONY: all build lint demo test help-texts bench bench-graph bench-export bench-har bench-exposure bench-e2e bench-plot bench-report bench-store deps test-deps fuzz sample clean
+.PHONY: all build lint demo test help-texts bench bench-graph bench-export bench-har bench-exposure bench-e2e bench-plot bench-report bench-store bench-deflate deps test-deps fuzz sample clean
 
 all: build
 
@@ -143,6 +145,11 @@ bench-e2e: build test-deps
 # exposure; Benchmarks/report_bench.py).
 bench-report: build
 	python3 Benchmarks/report_bench.py --results $(RESULTS)
+
+# libdeflate against zlib for inflating the zip entries of the make bench set (whole entry, 64 KiB and
+# 256 KiB chunks, CRC-32), and the share of import time zlib takes (perf); Benchmarks/deflate_bench.py.
+bench-deflate: build test-deps
+	python3 Benchmarks/deflate_bench.py --results $(RESULTS)
 
 clean:
 	rm -rf .build out
