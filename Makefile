@@ -13,8 +13,9 @@ BUILD_PKGS := pkg-config libarchive-dev libxml2-dev libsimdjson-dev libssl-dev l
 # What the tests and benchmarks call: jing and xmllint validate exports, bsdtar is the benchmark's floor;
 # the plot tests draw a CJK label (Noto Sans CJK); chromium renders the HTML report headless.
 TEST_PKGS  := jing libxml2-utils libarchive-tools python3-venv fonts-noto-cjk chromium
-# bench-deflate compiles its C timer against zlib and libdeflate and profiles an import with perf.
-TEST_PKGS  += gcc zlib1g-dev libdeflate-dev linux-perf
+# bench-deflate compiles its C timer against zlib and libdeflate and profiles an import with perf
+# (installed by that target only, not by `make test`).
+DEFLATE_BENCH_PKGS := gcc zlib1g-dev libdeflate-dev linux-perf
 # The export tests read exports back with networkx (≥ 3.6, for GEXF 1.3; scipy for its PageRank) and python-igraph, installed
 # with pip into this virtual environment when missing; pyarrow and duckdb read the Parquet exports back.
 VENV_TEST  := .venv-test
@@ -149,6 +150,9 @@ bench-report: build
 # libdeflate against zlib for inflating the zip entries of the make bench set (whole entry, 64 KiB and
 # 256 KiB chunks, CRC-32), and the share of import time zlib takes (perf); Benchmarks/deflate_bench.py.
 bench-deflate: build test-deps
+	@missing=""; for p in $(DEFLATE_BENCH_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 	python3 Benchmarks/deflate_bench.py --results $(RESULTS)
 
 clean:
