@@ -56,12 +56,12 @@ extension StoreBuilder {
             guard !names.isEmpty else { return [] }
             let latest = names.values.max() ?? 0
             var current: String?
-            for (name, seen) in names where seen == latest && (current == nil || name < current ?? "") {
+            for (name, seen) in names where seen == latest && (current.map { name.precedesInBytes($0) } ?? true) {
                 current = name
             }
             guard let current else { return [] }
             let aliases = names.filter { $0.key != current }.map { (name: $0.key, seen: $0.value) }
-                .sorted { ($0.seen, $0.name) < ($1.seen, $1.name) }
+                .sorted { $0.seen != $1.seen ? $0.seen < $1.seen : $0.name.precedesInBytes($1.name) }
             return [(current, latest)] + aliases
         }
         return AccountAttributes(

@@ -136,7 +136,19 @@ extension StoreBuilder {
             }
         }
         for (i, used) in eventStringUsed.enumerated() where used { referenced.append(stringObservations[i]) }
-        let sortedStrings = Array(Set(referenced)).sorted()
+        // One spelling per group of canonically equivalent strings (Swift's `==`, which the lookups
+        // by `rowOf` use too): the one with the smallest UTF-8 bytes; the survivors ordered by their
+        // UTF-8 bytes. Swift's `<` is not a strict weak order across equivalent spellings
+        // (`"e\u{301}" == "\u{E9}"` and `"\u{E9}" < "\u{E9}z"`, yet not `"e\u{301}" < "\u{E9}z"`), so
+        // sorting by it made the table depend on the order the strings arrived in. For text in
+        // composed form (NFC, nearly all of it) the byte order is the order `<` gives.
+        var spelling: [String: String] = [:]
+        spelling.reserveCapacity(referenced.count)
+        for text in referenced {
+            if let kept = spelling[text], !text.precedesInBytes(kept) { continue }
+            spelling[text] = text
+        }
+        let sortedStrings = spelling.values.sorted { $0.precedesInBytes($1) }
         var rowOf: [String: RowID] = [:]
         rowOf.reserveCapacity(sortedStrings.count)
         for (i, text) in sortedStrings.enumerated() { rowOf[text] = RowID(i) }
@@ -309,4 +321,10 @@ extension StoreBuilder {
         }
         return table
     }
+}
+
+extension String {
+    /// Whether this string's UTF-8 bytes sort before `other`'s: a strict total order on spellings,
+    /// for canonical orders that must not depend on Unicode equivalence.
+    func precedesInBytes(_ other: String) -> Bool { utf8.lexicographicallyPrecedes(other.utf8) }
 }
