@@ -67,7 +67,8 @@ struct StoreBuilderTests {
     @Test("sortedUnique gives what Array(Set(values)).sorted() gives")
     func sortedUniqueIsSetSorted() {
         let rows: [RowID] = [5, 1, 5, 3, 1, 0, 9, RowID.max, 3]
-        for values in [rows, rows.reversed(), [], [7], [7, 7]] {
+        let cases: [[RowID]] = [rows, Array(rows.reversed()), [], [7], [7, 7]]
+        for values in cases {
             #expect(StoreBuilder.sortedUnique(values) == Array(Set(values)).sorted())
         }
     }
