@@ -155,6 +155,22 @@ extension StoreBuilder {
         return SurvivingStrings(table: StringTable(sortedUnique: sortedStrings), rowOf: rowOf)
     }
 
+    /// The distinct values, ascending: `Array(Set(values)).sorted()` without hashing every value
+    /// into a set. Integers only, where equal values are identical (strings are not: canonically
+    /// equivalent ones are equal, and `<` does not order every such pair consistently).
+    static func sortedUnique<T: FixedWidthInteger>(_ values: [T]) -> [T] {
+        guard values.count > 1 else { return values }
+        var sorted = values
+        sorted.sort()
+        var kept = 1
+        for index in 1..<sorted.count where sorted[index] != sorted[kept - 1] {
+            sorted[kept] = sorted[index]
+            kept += 1
+        }
+        sorted.removeLast(sorted.count - kept)
+        return sorted
+    }
+
     // MARK: - Canonical order
 
     /// A table's canonical order: `order[row]` is the group at that row, `rank[group]` its row.
@@ -271,9 +287,9 @@ extension StoreBuilder {
             videos.created.append(attributes.created[g])
             videos.caption.append(strings.row(attributes.caption[g]))
             videos.sound.append(attributes.sound.pick(g, rank: orders.sound.rank))
-            videos.hashtags.append(contentsOf: Set(attributes.hashtags[g].map { hashtagRank[$0] }).sorted())
+            videos.hashtags.append(contentsOf: sortedUnique(attributes.hashtags[g].map { hashtagRank[$0] }))
             videos.hashtagOffsets.append(UInt32(videos.hashtags.count))
-            videos.mentions.append(contentsOf: Set(attributes.mentions[g].map { accountRank[$0] }).sorted())
+            videos.mentions.append(contentsOf: sortedUnique(attributes.mentions[g].map { accountRank[$0] }))
             videos.mentionOffsets.append(UInt32(videos.mentions.count))
             let source = attributes.source.pick(g, rank: videoRank)
             if source != .none {

@@ -138,8 +138,12 @@ extension StoreBuilder {
 
     func resolveVideos(accountGroup: [Int]) -> IdentityGroups {
         var sets = UnionFind(count: videoObservations.count)
-        var byID = IDMap()
-        var byAuthorTime = IDMap()  // of videos with an id and an author
+        // Sized for every observation up front, up to a few MiB: growing them step by step was a
+        // visible part of building each input's record; a large build still grows past that, so
+        // that duplicates do not cost memory.
+        let capacity = min(videoObservations.count, 1 << 16)
+        var byID = IDMap(capacity: capacity)
+        var byAuthorTime = IDMap(capacity: capacity)  // of videos with an id and an author
         // Fields read by index: a copy of each observation (its caption and arrays retained and
         // released) cost more than the lookups.
         for i in videoObservations.indices {

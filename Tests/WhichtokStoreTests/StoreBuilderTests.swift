@@ -64,6 +64,15 @@ extension Fixture {
 
 @Suite("StoreBuilder")
 struct StoreBuilderTests {
+    @Test("sortedUnique gives what Array(Set(values)).sorted() gives")
+    func sortedUniqueIsSetSorted() {
+        let rows: [RowID] = [5, 1, 5, 3, 1, 0, 9, RowID.max, 3]
+        let cases: [[RowID]] = [rows, Array(rows.reversed()), [], [7], [7, 7]]
+        for values in cases {
+            #expect(StoreBuilder.sortedUnique(values) == Array(Set(values)).sorted())
+        }
+    }
+
     @Test("accounts merge across archives by case-insensitive username")
     func accountsMerge() throws {
         let store = try Fixture.build([Fixture.alice(), Fixture.bob()])
