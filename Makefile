@@ -48,7 +48,8 @@ build: deps
 	$(SWIFT) build -c release --product whichtok
 
 # Imports the committed samples into a fresh store, analyses the shared-space graph, measures each
-# donor's exposure over its niches, writes GEXF, GraphML and CSV exports and draws the map into out/.
+# donor's exposure over its niches, writes GEXF, GraphML, CSV and Parquet exports, the map and the
+# HTML report into out/.
 demo: build
 	@mkdir -p out && rm -f $(STORE) $(STORE).imported
 	$(BIN) import --store $(STORE) SampleArchives
