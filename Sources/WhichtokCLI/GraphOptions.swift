@@ -319,10 +319,11 @@ struct GraphOptions: ParsableArguments {
         }
     }
 
-    /// Reads a whole file. Exits 66 when it does not exist, 65 when it is not a file that can be read
-    /// (a directory, no permission), 1 when reading fails; each message names the path and the
-    /// system's reason.
-    static func readFile(_ path: String) throws -> [UInt8] {
+    /// Reads a whole file, or with `limit` at most `limit + 1` bytes (so a caller sees that a file is
+    /// larger than it accepts without reading all of it). Exits 66 when it does not exist, 65 when it
+    /// is not a file that can be read (a directory, no permission), 1 when reading fails; each message
+    /// names the path and the system's reason.
+    static func readFile(_ path: String, limit: Int? = nil) throws -> [UInt8] {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             let code = errno
@@ -343,6 +344,7 @@ struct GraphOptions: ParsableArguments {
             }
             if n == 0 { break }
             result.append(contentsOf: chunk[0..<n])
+            if let limit, result.count > limit { return Array(result[...limit]) }
         }
         return result
     }

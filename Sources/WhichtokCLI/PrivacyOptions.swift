@@ -47,11 +47,12 @@ struct PrivacyOptions: ParsableArguments {
         guard isActive else { return nil }
         var naming: Pseudonyms?
         if let pseudonymise {
-            let key = try GraphOptions.readFile(pseudonymise)
+            let key = try GraphOptions.readFile(pseudonymise, limit: Self.maximumKeyBytes)
             guard key.count >= Self.minimumKeyBytes, key.count <= Self.maximumKeyBytes else {
+                let held = key.count > Self.maximumKeyBytes ? "more" : "\(key.count)"
                 Console.error(
                     "whichtok: error: \(Console.printable(pseudonymise)): a key file must hold "
-                        + "\(Self.minimumKeyBytes) to \(Self.maximumKeyBytes) bytes, this one holds \(key.count) "
+                        + "\(Self.minimumKeyBytes) to \(Self.maximumKeyBytes) bytes, this one holds \(held) "
                         + "(make one with: head -c 32 /dev/urandom > study.key)")
                 throw ExitCode(Exit.usage)
             }

@@ -187,6 +187,10 @@ struct PrivacyCLITests {
         #expect(run.stdout.isEmpty)
         let missing = try Whichtok.run(["analyze", "--store", study.store, "--pseudonymise", scratch.file("none.key")])
         #expect(missing.status == 66)
+        // The wrong file (here the store itself) is refused as too long, after reading only its start.
+        let wrong = try Whichtok.run(["analyze", "--store", study.store, "--pseudonymise", study.store])
+        #expect(wrong.status == 64)
+        #expect(wrong.stderr.contains("holds more"), "\(wrong.stderr)")
     }
 
     @Test("participant codes replace donors' names, with and without pseudonyms for everyone else")
