@@ -16,21 +16,21 @@ import WhichtokSupport
 ///
 /// Use one reader per input: `wants` picks entries, `read` takes them, `finish` completes.
 public struct WebCaptureReader {
-    private let parser: JSONParser
-    private let bodyParser: JSONParser
+    let parser: JSONParser
+    let bodyParser: JSONParser
     private let har = HARScanner()
     /// The current response body, decoded.
     private let body = PaddedBytes()
     /// The JSON of the current page's data scripts.
     private let scratch = PaddedBytes()
-    private var records = WebRecords()
+    var records = WebRecords()
     /// Research API data: pages of HARs, saved responses, objects and CSV rows.
-    private var research = ResearchReader()
-    private var layouts: Set<String> = []
+    var research = ResearchReader()
+    var layouts: Set<String> = []
     /// Whether any entry was a web capture (a HAR with `log.entries`, an NDJSON export, a page with data).
-    public private(set) var recognised = false
+    public internal(set) var recognised = false
     /// Entries read, by kind (`item lists`, `pages`, …).
-    private var entriesRead: [String: Int] = [:]
+    var entriesRead: [String: Int] = [:]
 
     /// `parser` reads NDJSON lines; `bodyParser` reads HAR bodies and page states. They must be two
     /// different parsers.
@@ -44,138 +44,6 @@ public struct WebCaptureReader {
         self.bodyParser = bodyParser
         self.bodyThreads = max(1, bodyThreads)
         self.splitMinimum = splitMinimum
-    }
-
-    // MARK: - Choosing entries
-
-    enum Kind {
-        case har, ndjson, html
-        /// A page's state saved bare as `.json`: `SIGI_STATE` or `__UNIVERSAL_DATA_FOR_REHYDRATION__`.
-        case pageState
-        /// Research API data saved as `.json` (Docs/research-api.md, 'Responses').
-        case research
-        /// A sibling request file of a saved Research API response (`NAME.request.json`).
-        case researchRequest
-        /// A CSV export of Research API videos or comments.
-        case researchCSV
-    }
-
-    /// The kind of web capture an entry is, by name and, for `.json` names, its first bytes
-    /// (`{"log":` or Firefox's JSONP `onInputData(`) or, given a parser, its shape (a page state or
-    /// Research API data; `user_data*.json` names are left to the archive reader unparsed).
-    static func kind(entryPath: String, bytes: PaddedBytes, parser: JSONParser? = nil) -> Kind? {
-        let lower = entryPath.lowercased()
-        let base = lower.split(separator: "/").last.map(String.init) ?? lower
-        if base.hasPrefix("._") || lower.hasPrefix("__macosx/") || lower.contains("/__macosx/") { return nil }
-        if lower.hasSuffix(".har") { return .har }
-        if lower.hasSuffix(".ndjson") || lower.hasSuffix(".jsonl") { return .ndjson }
-        if lower.hasSuffix(".html") || lower.hasSuffix(".htm") { return .html }
-        if lower.hasSuffix(".csv") {
-            return bytes.withUnsafeBytes { ResearchCSV.looksLikeResearch($0) } ? .researchCSV : nil
-        }
-        if lower.hasSuffix(".json") {
-            if bytes.withUnsafeBytes({ Self.looksLikeHAR($0) }) { return .har }
-            if ResearchReader.isRequestFile(lower) { return .researchRequest }
-            guard let parser, base != "user_data.json", base != "user_data_tiktok.json",
-                !bytes.withUnsafeBytes(Self.startsWithArchiveRoot)
-            else { return nil }
-            return (try? parser.parse(bytes) { Self.shape(of: $0) }) ?? nil
-        }
-        return nil
-    }
-
-    /// Whether a JSON object's first key is a root of TikTok's export (`Activity`, `Your Activity`,
-    /// …): an export under another name goes to the archive reader without a parse to see its shape.
-    static func startsWithArchiveRoot(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        var i = JSONParser.bomLength(bytes)
-        func skipBlanks() {
-            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 {
-                i += 1
-            }
-        }
-        skipBlanks()
-        guard i < bytes.count, bytes[i] == UInt8(ascii: "{") else { return false }
-        i += 1
-        skipBlanks()
-        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return false }
-        i += 1
-        let start = i
-        while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\") { i += 1 }
-        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { return false }
-        return ArchiveSectionIndex.shared.root(matching: UnsafeRawBufferPointer(rebasing: bytes[start..<i])) != nil
-    }
-
-    /// What a parsed `.json` file is, by its keys: a page state (`__DEFAULT_SCOPE__`, `webapp.*`
-    /// scopes; `ItemModule`, `UserModule`, `ItemList`), Research API data (`data` with `error`, a
-    /// `response` wrapper, a bare `data` object with a list, an array of API objects), or neither.
-    static func shape(of root: JSONValue) -> Kind? {
-        if root.type == .array {
-            var kind: Kind?
-            root.forEachElement { element in
-                if kind == nil, element.type == .object {
-                    kind = ResearchReader.objectKind(element) != nil ? .research : nil
-                }
-            }
-            return kind
-        }
-        guard root.type == .object else { return nil }
-        var state = false
-        var data = false
-        var error = false
-        var wrapper = false
-        root.forEachMember { key, value in
-            if key.isKey("__DEFAULT_SCOPE__") || key.hasPrefixIgnoringCase("webapp.") || key.isKey("ItemModule")
-                || key.isKey("UserModule") || key.isKey("ItemList")
-            {
-                state = true
-            } else if key.isKey("data") {
-                data = value.type == .object && ResearchList.of(data: value) != nil
-            } else if key.isKey("error") {
-                error = value.type == .object && value["code"] != nil
-            } else if key.isKey("response") {
-                wrapper = value.type == .object && (value["data"] != nil || value["error"] != nil)
-            }
-        }
-        if state { return .pageState }
-        if data || error || wrapper { return .research }
-        if let (list, _) = ResearchList.of(data: root), list != .userInfo,
-            root["has_more"] != nil || root["cursor"] != nil
-        {
-            return .research
-        }
-        return nil
-    }
-
-    /// Whether an entry is a web capture this reader takes (by name and first bytes; see `kind`).
-    public static func wants(entryPath: String, bytes: PaddedBytes) -> Bool {
-        kind(entryPath: entryPath, bytes: bytes) != nil
-    }
-
-    /// `{ "log"` or `onInputData(` after a BOM and blanks.
-    static func looksLikeHAR(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        var i = JSONParser.bomLength(bytes)
-        func skipBlanks() {
-            while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 {
-                i += 1
-            }
-        }
-        skipBlanks()
-        if jsonpStart(bytes, at: i) != nil { return true }
-        guard i < bytes.count, bytes[i] == UInt8(ascii: "{") else { return false }
-        i += 1
-        skipBlanks()
-        let key = Array("\"log\"".utf8)
-        return i + key.count <= bytes.count && (0..<key.count).allSatisfy { bytes[i + $0] == key[$0] }
-    }
-
-    /// For Firefox's JSONP export (`onInputData(<json>);`): the offset of the JSON.
-    private static func jsonpStart(_ bytes: UnsafeRawBufferPointer, at index: Int) -> Int? {
-        let prefix = Array("onInputData(".utf8)
-        guard index + prefix.count <= bytes.count, (0..<prefix.count).allSatisfy({ bytes[index + $0] == prefix[$0] })
-        else {
-            return nil
-        }
-        return index + prefix.count
     }
 
     // MARK: - Reading
@@ -659,145 +527,5 @@ public struct WebCaptureReader {
     private func researchSubject(_ job: BodyJob) -> String? {
         guard let text = job.requestText, har.unescapeText(text, into: scratch), scratch.count > 0 else { return nil }
         return (try? bodyParser.parse(scratch) { ResearchReader.subject(ofRequest: $0) }) ?? nil
-    }
-
-    // MARK: - Saved page states and Research API files
-
-    /// A page state saved as a `.json` file, read as the same object inside a page is (no
-    /// observation time): `__UNIVERSAL_DATA_FOR_REHYDRATION__` whole or its scopes, or `SIGI_STATE`.
-    private mutating func readPageState(entryPath: String, bytes: PaddedBytes, into batch: inout ImportBatch) {
-        records.observed = 0
-        let before = records.recordCount
-        do {
-            try bodyParser.parse(bytes) { root in
-                if root["__DEFAULT_SCOPE__"] != nil {
-                    records.universalData(root, into: &batch)
-                } else if root["ItemModule"] != nil || root["UserModule"] != nil || root["ItemList"] != nil {
-                    records.sigiState(root, into: &batch)
-                } else {
-                    records.universalScopes(root, into: &batch)
-                }
-            }
-        } catch {
-            batch.warn(entry: entryPath, position: nil, "could not read the page state: \(error)")
-            return
-        }
-        recognised = true
-        layouts.insert("page-state")
-        if records.recordCount > before {
-            entriesRead[WebEndpoint.page.label, default: 0] += 1
-        } else {
-            batch.skipEntry(SkipReason.noRecords.rawValue)
-        }
-    }
-
-    /// A saved Research API response, wrapper, object array or sibling request file.
-    private mutating func readResearchFile(
-        entryPath: String, bytes: PaddedBytes, kind: Kind, into batch: inout ImportBatch
-    ) {
-        do {
-            try bodyParser.parse(bytes) { root in
-                if kind == .researchRequest {
-                    research.readRequestFile(entryPath: entryPath, root: root)
-                } else {
-                    research.readFile(entryPath: entryPath, root: root, into: &batch)
-                }
-            }
-        } catch let error as JSONError {
-            batch.warn(
-                entry: entryPath, position: "offset \(error.offset)", "not valid JSON (\(error.message)); not read")
-        } catch {
-            batch.warn(entry: entryPath, position: nil, "could not read: \(error)")
-        }
-    }
-
-    // MARK: - Zeeschuimer NDJSON
-
-    /// One JSON object per line in Zeeschuimer's envelope (Docs/web-captures.md, 'Zeeschuimer
-    /// exports'): `source_platform` (`tiktok.com`, `tiktok-comments`), `timestamp_collected` (ms),
-    /// `source_url`, `data` (an item or a comment). Lines are parsed in place.
-    private mutating func readNDJSON(entryPath: String, bytes: PaddedBytes, into batch: inout ImportBatch) {
-        var lines: [Range<Int>] = []
-        bytes.withUnsafeBytes { raw in
-            var start = 0
-            for i in 0..<raw.count where raw[i] == 0x0A {
-                lines.append(start..<i)
-                start = i + 1
-            }
-            if start < raw.count { lines.append(start..<raw.count) }
-        }
-        var warnings = 0
-        var sawEnvelope = false
-        var sawResearch = false
-        var invalidLines = 0
-        for (number, line) in lines.enumerated() {
-            let blank = bytes.withUnsafeBytes { raw in raw[line].allSatisfy { $0 == 0x20 || $0 == 0x0D || $0 == 0x09 } }
-            if blank { continue }
-            do {
-                var researchLine = false
-                let reason: SkipReason? = try parser.parse(bytes, range: line) { root in
-                    guard root.type == .object else { return .noRecords }
-                    if root["source_platform"] != nil || root["item_id"] != nil || root["data"] != nil {
-                        sawEnvelope = true
-                    } else if let list = ResearchReader.objectKind(root) {
-                        // A Research API video or comment (counted by the research reader).
-                        sawResearch = true
-                        researchLine = true
-                        return research.line(root, list: list, into: &batch) ? nil : .noRecords
-                    }
-                    return readZeeschuimerLine(root, into: &batch)
-                }
-                if let reason {
-                    batch.skipEntry(reason.rawValue)
-                } else if !researchLine {
-                    entriesRead["items and comments", default: 0] += 1
-                }
-            } catch let error as JSONError {
-                invalidLines += 1
-                batch.skipEntry(SkipReason.invalidJSON.rawValue)
-                if warnings < 5 {
-                    warnings += 1
-                    batch.warn(
-                        entry: entryPath, position: "line \(number + 1), offset \(error.offset)",
-                        "invalid JSON (\(error.message)); line skipped")
-                }
-            } catch {
-                batch.skipEntry(SkipReason.invalidJSON.rawValue)
-            }
-        }
-        if invalidLines > warnings {
-            batch.warn(entry: entryPath, position: nil, "\(invalidLines) lines of invalid JSON skipped in all")
-        }
-        if sawEnvelope {
-            recognised = true
-            layouts.insert("zeeschuimer")
-        } else if !sawResearch {
-            batch.error(
-                entry: entryPath, position: nil,
-                "not a Zeeschuimer export or Research API objects: no line has Zeeschuimer's envelope (source_platform, data) or the API's fields (id, create_time, …)"
-            )
-        }
-    }
-
-    private mutating func readZeeschuimerLine(_ root: JSONValue, into batch: inout ImportBatch) -> SkipReason? {
-        if let platform = root["source_platform"]?.string, !platform.lowercased().contains("tiktok") {
-            return .otherPlatform
-        }
-        let data = root["data"] ?? root
-        let collected = root.member("timestamp_collected", "last_updated")?.counterValue ?? 0
-        records.observed = collected > 0 && collected / 1000 <= UInt64(UInt32.max) ? UInt32(collected / 1000) : 0
-        let before = records.recordCount
-        if data["cid"] != nil, data.member("aweme_id", "awemeId") != nil {
-            records.comment(data, into: &batch)
-        } else if let video = records.item(data, into: &batch) {
-            // The API URL that carried the item: a liked list names whose likes these are.
-            if let source = root["source_url"]?.string, let url = WebURL(source), url.isTikTok,
-                WebEndpoint(url: url, mimeType: nil) == .likedList,
-                let secUID = url.parameter("secUid"), let owner = batch.account(secUID: secUID)
-            {
-                batch.addEvent(actor: owner, kind: .liked, objectType: .video, object: video, time: 0)
-            }
-        }
-        return records.recordCount > before ? nil : .noRecords
     }
 }
