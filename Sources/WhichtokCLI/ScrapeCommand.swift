@@ -250,10 +250,7 @@ struct ScrapeCommand: ParsableCommand {
         do {
             report = try Self.scrapeCatchingInterrupts(configuration, targets, writer: writer, quiet: quiet)
         } catch {
-            writer.close()
-            Console.error("whichtok: error: \(Console.printable(error.description))")
-            Console.error("whichtok: \(Console.printable(har)) holds the \(writer.entryCount) entries written before")
-            throw ExitCode(Exit.cannotCreate)
+            throw Self.stopped(by: error, har: har, writer: writer)
         }
         writer.close()
 
@@ -313,6 +310,15 @@ struct ScrapeCommand: ParsableCommand {
     }
 
     /// SIGINT and SIGTERM cancel the run (the HAR stays complete); a second one ends the process.
+    /// A run the HAR writer stopped (the disk is full, the file went away): closes the HAR, says how
+    /// many entries it holds, and gives the exit code to throw.
+    static func stopped(by error: ScrapeError, har: String, writer: HARWriter) -> ExitCode {
+        writer.close()
+        Console.error("whichtok: error: \(Console.printable(error.description))")
+        Console.error("whichtok: \(Console.printable(har)) holds the \(writer.entryCount) entries written before")
+        return ExitCode(Exit.cannotCreate)
+    }
+
     /// One line per target (`outcome  target (counts): messages`) on standard output; with `--quiet`
     /// only the incomplete ones, on standard error.
     static func printTargets(

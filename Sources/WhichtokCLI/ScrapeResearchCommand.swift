@@ -226,10 +226,7 @@ struct ResearchOptions: ParsableArguments {
             }
             report = try client.run(targets)
         } catch {
-            writer.close()
-            Console.error("whichtok: error: \(Console.printable(error.description))")
-            Console.error("whichtok: \(Console.printable(har)) holds the \(writer.entryCount) entries written before")
-            throw ExitCode(Exit.cannotCreate)
+            throw ScrapeCommand.stopped(by: error, har: har, writer: writer)
         }
         writer.close()
 
