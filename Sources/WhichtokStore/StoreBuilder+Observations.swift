@@ -46,41 +46,21 @@ extension StoreBuilder {
     /// Sizes every observation table for adding `stores` (call once before adding them): growing
     /// the tables by doubling would hold the old and the new copy at once, the peak of a build.
     mutating func reserve(forStores stores: some Collection<Store>) {
-        var accounts = 0
-        var videos = 0
-        var counters = 0
-        var hashtags = 0
-        var sounds = 0
-        var effects = 0
-        var comments = 0
-        var conversations = 0
-        var strings = 0
-        var inputs = 0
-        var events = 0
+        var more = ObservationCounts()
         for store in stores {
-            accounts += store.accounts.count + store.accounts.aliases.count
-            videos += store.videos.count
-            counters += store.videoStats.count
-            hashtags += store.hashtags.count
-            sounds += store.sounds.count
-            effects += store.effects.count
-            comments += store.comments.count
-            conversations += store.conversations.count
-            strings += store.strings.count
-            inputs += store.inputs.count
-            events += store.events.count
+            more.accounts += store.accounts.count + store.accounts.aliases.count
+            more.videos += store.videos.count
+            more.counters += store.videoStats.count
+            more.hashtags += store.hashtags.count
+            more.sounds += store.sounds.count
+            more.effects += store.effects.count
+            more.comments += store.comments.count
+            more.conversations += store.conversations.count
+            more.strings += store.strings.count
+            more.inputs += store.inputs.count
+            more.events += store.events.count
         }
-        accountObservations.reserveCapacity(accountObservations.count + accounts)
-        videoObservations.reserveCapacity(videoObservations.count + videos)
-        counterObservations.reserveCapacity(counterObservations.count + counters)
-        hashtagObservations.reserveCapacity(hashtagObservations.count + hashtags)
-        soundObservations.reserveCapacity(soundObservations.count + sounds)
-        effectObservations.reserveCapacity(effectObservations.count + effects)
-        commentObservations.reserveCapacity(commentObservations.count + comments)
-        conversationObservations.reserveCapacity(conversationObservations.count + conversations)
-        stringObservations.reserveCapacity(stringObservations.count + strings)
-        inputObservations.reserveCapacity(inputObservations.count + inputs)
-        reserve(events: events)
+        reserve(more)
     }
 
     /// Adds a store's rows and events as observations, like a batch's: adding the stores built from

@@ -80,39 +80,42 @@ public struct StoreBuilder: Sendable {
     /// Sizes every observation table for `batches` (call once before adding them): growing a
     /// million video observations by doubling copied and faulted in each table twice over.
     public mutating func reserve(for batches: [ImportBatch]) {
-        var accounts = 0
-        var videos = 0
-        var counters = 0
-        var hashtags = 0
-        var sounds = 0
-        var effects = 0
-        var comments = 0
-        var conversations = 0
-        var strings = 0
-        var events = 0
+        var more = ObservationCounts()
         for batch in batches.flatMap({ [$0] + $0.parts }) {
-            accounts += batch.accounts.count + batch.accounts.reduce(0) { $0 + $1.otherUsernames.count }
-            videos += batch.videos.count
-            counters += batch.videoCounters.count
-            hashtags += batch.hashtags.count
-            sounds += batch.sounds.count
-            effects += batch.effects.count
-            comments += batch.comments.count
-            conversations += batch.conversations.count
-            strings += batch.strings.count
-            events += batch.eventCount
+            more.accounts += batch.accounts.count + batch.accounts.reduce(0) { $0 + $1.otherUsernames.count }
+            more.videos += batch.videos.count
+            more.counters += batch.videoCounters.count
+            more.hashtags += batch.hashtags.count
+            more.sounds += batch.sounds.count
+            more.effects += batch.effects.count
+            more.comments += batch.comments.count
+            more.conversations += batch.conversations.count
+            more.strings += batch.strings.count
+            more.events += batch.eventCount
         }
-        accountObservations.reserveCapacity(accountObservations.count + accounts)
-        videoObservations.reserveCapacity(videoObservations.count + videos)
-        counterObservations.reserveCapacity(counterObservations.count + counters)
-        hashtagObservations.reserveCapacity(hashtagObservations.count + hashtags)
-        soundObservations.reserveCapacity(soundObservations.count + sounds)
-        effectObservations.reserveCapacity(effectObservations.count + effects)
-        commentObservations.reserveCapacity(commentObservations.count + comments)
-        conversationObservations.reserveCapacity(conversationObservations.count + conversations)
-        stringObservations.reserveCapacity(stringObservations.count + strings)
-        inputObservations.reserveCapacity(inputObservations.count + batches.count)
-        reserve(events: events)
+        more.inputs = batches.count
+        reserve(more)
+    }
+
+    /// How many observations of each kind are about to be added.
+    struct ObservationCounts {
+        var accounts = 0, videos = 0, counters = 0, hashtags = 0, sounds = 0, effects = 0
+        var comments = 0, conversations = 0, strings = 0, inputs = 0, events = 0
+    }
+
+    /// Grows every observation table by `more` at once.
+    mutating func reserve(_ more: ObservationCounts) {
+        accountObservations.reserveCapacity(accountObservations.count + more.accounts)
+        videoObservations.reserveCapacity(videoObservations.count + more.videos)
+        counterObservations.reserveCapacity(counterObservations.count + more.counters)
+        hashtagObservations.reserveCapacity(hashtagObservations.count + more.hashtags)
+        soundObservations.reserveCapacity(soundObservations.count + more.sounds)
+        effectObservations.reserveCapacity(effectObservations.count + more.effects)
+        commentObservations.reserveCapacity(commentObservations.count + more.comments)
+        conversationObservations.reserveCapacity(conversationObservations.count + more.conversations)
+        stringObservations.reserveCapacity(stringObservations.count + more.strings)
+        inputObservations.reserveCapacity(inputObservations.count + more.inputs)
+        reserve(events: more.events)
     }
 
     /// Where one batch's rows start in the observation tables, and its input's number.
