@@ -23,7 +23,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, ".build", "release", "whichtok")
@@ -31,7 +30,7 @@ DATA = os.path.join(ROOT, "Benchmarks", "data")
 VENV_PYTHON = os.path.join(ROOT, ".venv-test", "bin", "python")
 sys.path.insert(0, os.path.join(ROOT, "Benchmarks"))
 
-from results import Report, add_argument  # noqa: E402 (after the path is set)
+from results import Report, add_argument, timed_child  # noqa: E402 (after the path is set)
 
 
 # Reads whichtok's tables, then times pyarrow writing them again (zstd, its defaults): best of N.
@@ -51,19 +50,6 @@ with tempfile.TemporaryDirectory() as out:
 print(json.dumps({"seconds": best, "bytes": size}))
 """
 
-
-def timed_child(command):
-    """Runs a command; returns (wall seconds, the child's own peak MB, stdout)."""
-    start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    stdout = child.stdout.read()
-    stderr = child.stderr.read()
-    _, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        sys.exit(f"failed ({code}): {' '.join(command)}\n{stderr.decode(errors='replace')}")
-    return wall, usage.ru_maxrss / 1024.0, stdout.decode()
 
 
 def main():
@@ -102,7 +88,7 @@ def main():
         exported = timed_child([BIN, "export", "--store", store, "--graph", "co-engagement", "--top-k", "10",
                                 "--gexf", "--no-layout", "--quiet", "-o", gexf])
         whichtok_runs.append((imported[0] + exported[0], imported, exported))
-        wall, peak, out = timed_child([VENV_PYTHON, os.path.join(ROOT, "Benchmarks", "python_pipeline.py"),
+        wall, peak, out, _ = timed_child([VENV_PYTHON, os.path.join(ROOT, "Benchmarks", "python_pipeline.py"),
                                        folder, python_gexf])
         python_runs.append((wall, peak, json.loads(out)))
     whichtok_total, imported, exported = min(whichtok_runs, key=lambda r: r[0])
@@ -114,7 +100,7 @@ def main():
     parquet = os.path.join(DATA, "e2e-parquet")
     parquet_runs = [timed_child([BIN, "export", "--store", store, "--parquet", parquet, "--quiet"])
                     for _ in range(args.runs)]
-    parquet_seconds, parquet_peak, _ = min(parquet_runs, key=lambda r: r[0])
+    parquet_seconds, parquet_peak, _, _ = min(parquet_runs, key=lambda r: r[0])
     parquet_bytes = sum(os.path.getsize(os.path.join(parquet, n)) for n in os.listdir(parquet) if n.endswith(".parquet"))
     arrow = json.loads(timed_child([VENV_PYTHON, "-c", ARROW_WRITE, parquet, str(args.runs)])[2])
 

@@ -35,7 +35,7 @@ DATA = os.path.join(ROOT, "Benchmarks", "data")
 VENV_PYTHON = os.path.join(ROOT, ".venv-test", "bin", "python")
 sys.path.insert(0, os.path.join(ROOT, "Benchmarks"))
 
-from results import Report, add_argument  # noqa: E402 (after the path is set)
+from results import Report, add_argument, timed_child  # noqa: E402 (after the path is set)
 
 
 def planted_partition(path, nodes, edges, communities, mixing):
@@ -43,23 +43,11 @@ def planted_partition(path, nodes, edges, communities, mixing):
     generate(path, nodes, edges, communities, mixing)
 
 
-def run_measured(command):
-    """Runs a command; returns (wall seconds, peak RSS in MB, stderr)."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    stderr = process.stderr.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        sys.exit(f"failed ({code}): {' '.join(command)}\n{stderr}")
-    return wall, usage.ru_maxrss / 1024, stderr
-
 
 def whichtok(path, fmt, layout, out, extra=()):
     command = [BIN, "export", "--edgelist", path, f"--{fmt}",
                "-o", out, "--timings", "--quiet"] + ([] if layout else ["--no-layout"]) + list(extra)
-    wall, rss, stderr = run_measured(command)
+    wall, rss, _, stderr = timed_child(command)
     phases, iterations = {}, 0
     for line in stderr.splitlines():
         parts = line.split()

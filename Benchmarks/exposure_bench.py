@@ -27,28 +27,14 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, ".build", "release", "whichtok")
 DATA = os.path.join(ROOT, "Benchmarks", "data")
 sys.path.insert(0, os.path.join(ROOT, "Benchmarks"))
 
-from results import Report, add_argument  # noqa: E402 (after the path is set)
+from results import Report, add_argument, timed_child  # noqa: E402 (after the path is set)
 
-
-def timed_child(command):
-    """Runs a command in a child and reports its own peak memory (ru_maxrss of that child only)."""
-    start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    stdout = child.stdout.read()
-    stderr = child.stderr.read()
-    _, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        sys.exit(f"failed ({code}): {' '.join(command)}\n{stderr.decode(errors='replace')}")
-    return wall, usage.ru_maxrss / 1024, stdout.decode(), stderr.decode()
 
 
 def phases(stderr):

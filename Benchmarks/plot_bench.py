@@ -19,16 +19,14 @@ Usage: python3 Benchmarks/plot_bench.py [--nodes N] [--edges M] [--communities C
 """
 import argparse
 import os
-import subprocess
 import sys
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, ".build", "release", "whichtok")
 DATA = os.path.join(ROOT, "Benchmarks", "data")
 sys.path.insert(0, os.path.join(ROOT, "Benchmarks"))
 
-from results import Report, add_argument  # noqa: E402 (after the path is set)
+from results import Report, add_argument, timed_child  # noqa: E402 (after the path is set)
 from export_bench import edge_list  # noqa: E402 (the same graph as bench-export)
 
 GEPHI_NOTE = ("Gephi: no published timing of Gephi's ForceAtlas2 at 100k nodes / 1M edges was found. The nearest "
@@ -39,24 +37,12 @@ GEPHI_NOTE = ("Gephi: no published timing of Gephi's ForceAtlas2 at 100k nodes /
               "repulsion) at about 3 s per iteration for 50,000 nodes on a quad-core i7.")
 
 
-def run_measured(command):
-    """Runs a command; returns (wall seconds, peak RSS in MB, stderr)."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    stderr = process.stderr.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        sys.exit(f"failed ({code}): {' '.join(command)}\n{stderr}")
-    return wall, usage.ru_maxrss / 1024, stderr
-
 
 def whichtok_plot(path, out, layout):
     command = [BIN, "plot", "--edgelist", path, "-o", out, "--timings", "--quiet"]
     if not layout:
         command += ["--layout-iterations", "0"]
-    wall, rss, stderr = run_measured(command)
+    wall, rss, _, stderr = timed_child(command)
     phases, iterations, drawn = {}, 0, 0
     for line in stderr.splitlines():
         parts = line.split()

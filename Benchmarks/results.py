@@ -14,6 +14,7 @@ import os
 import platform
 import subprocess
 import sys
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -155,3 +156,20 @@ class Report:
         with open(path, "w", encoding="utf-8") as f:
             f.write("\n".join(lines).rstrip("\n") + "\n")
         print(f"recorded in {os.path.relpath(path, os.getcwd())}", flush=True)
+
+
+
+def timed_child(command):
+    """Runs a command in a child; returns (wall seconds, the child's own peak memory in MB (its
+    ru_maxrss only), stdout, stderr), the outputs as text. Exits with the command's stderr when it
+    fails."""
+    start = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    stdout = child.stdout.read()
+    stderr = child.stderr.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        sys.exit(f"failed ({code}): {' '.join(command)}\n{stderr.decode(errors='replace')}")
+    return wall, usage.ru_maxrss / 1024, stdout.decode(errors="replace"), stderr.decode(errors="replace")
