@@ -17,7 +17,8 @@ import WhichtokSupport
 /// - **gravity** towards the origin, `F = g·m_u` (or `g·m_u·d` with strong gravity);
 /// - **attraction** along each edge, `F = w^δ·d` (LinLog: `w^δ·log(1 + d)`), divided by `m_u` when
 ///   hubs are dissuaded (then multiplied by the mean mass so the overall scale is kept), `δ` the edge
-///   weight influence.
+///   weight influence. Coefficients `w^δ` above 10⁴ are all scaled down by one factor (their ratios
+///   kept), so that weights such as 10¹² cannot make the forces overflow.
 ///
 /// Moves use Gephi's global adaptive speed: with the swinging `swg_u = m_u·|F_t − F_{t−1}|` and the
 /// effective traction `tra_u = m_u·|F_t + F_{t−1}| / 2`, the global speed follows
