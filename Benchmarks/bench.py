@@ -1,11 +1,13 @@
 """whichtok benchmarks, side by side with the baselines, in one run on this machine.
 
-Import: synthetic archives from `whichtok synth` are (1) decompressed with `bsdtar -xOf` to
-/dev/null — the physical floor —, (2) read by Python's zipfile/tarfile + json.load — what research
-scripts do —, and (3) imported by `whichtok import`. Then the saved store is loaded (`stats`), and
+Import, on two synthetic sets from `whichtok synth` (a few large archives: 9 donors, 1.48M events,
+the set issue 16 measured; and many archives: 400 donors, 3M events): the archives are
+(1) decompressed with `bsdtar -xOf` to /dev/null — the physical floor —, (2) read by Python's
+zipfile/tarfile + json.load — what research scripts do —, and (3) imported by `whichtok import`. Then the saved store is loaded (`stats`), and
 the loaded store's bytes per event are reported.
 
-Usage: python3 Benchmarks/bench.py [--events N] [--donors N] [--keep] [--results PATH]
+Usage: python3 Benchmarks/bench.py [--large-donors N] [--large-events N] [--events N] [--donors N]
+       [--store-events N] [--keep] [--results PATH]
 """
 import argparse
 import json
@@ -51,23 +53,13 @@ def archives(folder):
     return found
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--events", type=int, default=3_000_000)
-    parser.add_argument("--donors", type=int, default=400)
-    parser.add_argument("--store-events", type=int, default=10_000_000,
-                        help="events in the store used for the load benchmark")
-    parser.add_argument("--keep", action="store_true", help="keep generated data")
-    add_argument(parser)
-    args = parser.parse_args()
-    report = Report("make bench", "data-download import and store load")
-
-    os.makedirs(DATA, exist_ok=True)
-    synth = os.path.join(DATA, f"synth-{args.donors}-{args.events}")
+def measure_set(report, name, donors, events):
+    """Imports one synthetic set side by side with the floor and Python; reports and returns ratios."""
+    synth = os.path.join(DATA, f"synth-{donors}-{events}")
     if not os.path.isdir(synth):
-        print(f"generating {args.events:,} events for {args.donors} donors ...", flush=True)
-        subprocess.run([BIN, "synth", "--out", synth, "--donors", str(args.donors),
-                        "--events", str(args.events), "--communities", "8", "--seed", "1"],
+        print(f"generating {events:,} events for {donors} donors ...", flush=True)
+        subprocess.run([BIN, "synth", "--out", synth, "--donors", str(donors),
+                        "--events", str(events), "--communities", "8", "--seed", "1"],
                        check=True, stdout=subprocess.DEVNULL)
     files = archives(synth)
     compressed = sum(os.path.getsize(f) for f in files)
@@ -75,6 +67,7 @@ def main():
     for f in files:
         raw += int(subprocess.run(f"bsdtar -xOf '{f}' | wc -c", shell=True, check=True,
                                   stdout=subprocess.PIPE).stdout)
+    report.line(f"{name}: {donors} donors, {events:,} events planned")
     report.line(f"input: {len(files)} archives (+ folders), {compressed / 1e6:.1f} MB compressed, "
                 f"{raw / 1e6:.1f} MB inside the archives")
 
@@ -89,7 +82,7 @@ def main():
 
     imports = {jobs: min((fresh_import(jobs) for _ in range(3)), key=lambda r: r[0]) for jobs in (1, 2)}
     stats = json.loads(run([BIN, "stats", "--json", "--store", store])[2])
-    events = sum(stats["events"].values())
+    total = sum(stats["events"].values())
     load = best([BIN, "stats", "--store", store])
 
     rows = [
@@ -101,18 +94,39 @@ def main():
     ]
     report.line()
     report.line(f"{'command':42} {'seconds':>9} {'MB/s':>8} {'peak MB':>9}")
-    for name, (sec, rss, _) in rows:
-        report.line(f"{name:42} {sec:9.3f} {raw / 1e6 / sec:8.0f} {rss:9.0f}")
+    for row, (sec, rss, _) in rows:
+        report.line(f"{row:42} {sec:9.3f} {raw / 1e6 / sec:8.0f} {rss:9.0f}")
     t = imports[2][0]
     report.line()
-    report.line(f"store: {events:,} events, {stats['accounts']:,} accounts, {stats['videos']:,} videos; "
-                f"file {os.path.getsize(store) / 1e6:.1f} MB = {os.path.getsize(store) / max(events, 1):.1f} bytes/event")
+    report.line(f"store: {total:,} events, {stats['accounts']:,} accounts, {stats['videos']:,} videos; "
+                f"file {os.path.getsize(store) / 1e6:.1f} MB = {os.path.getsize(store) / max(total, 1):.1f} bytes/event")
     report.line(f"ratios (one run): import / floor = {t / floor[0]:.2f}x; "
                 f"python / import = {python[0] / t:.1f}x faster; "
                 f"jobs 1 / jobs 2 = {imports[1][0] / t:.2f}x")
-    report.ratio(f"whichtok import --jobs 2 takes {t / floor[0]:.2f}x the time of bsdtar -xOf (the floor)")
-    report.ratio(f"Python zipfile/tarfile + json.load takes {python[0] / t:.1f}x the time of whichtok import --jobs 2")
-    report.ratio(f"whichtok import --jobs 1 takes {imports[1][0] / t:.2f}x the time of --jobs 2")
+    report.line()
+    report.ratio(f"{name}: whichtok import --jobs 2 takes {t / floor[0]:.2f}x the time of bsdtar -xOf (the floor)")
+    report.ratio(f"{name}: Python zipfile/tarfile + json.load takes {python[0] / t:.1f}x the time of "
+                 f"whichtok import --jobs 2")
+    report.ratio(f"{name}: whichtok import --jobs 1 takes {imports[1][0] / t:.2f}x the time of --jobs 2")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--large-donors", type=int, default=9,
+                        help="donors of the set of a few large archives (issue 16's benchmark set)")
+    parser.add_argument("--large-events", type=int, default=1_480_000)
+    parser.add_argument("--events", type=int, default=3_000_000, help="events of the set of many archives")
+    parser.add_argument("--donors", type=int, default=400, help="donors of the set of many archives")
+    parser.add_argument("--store-events", type=int, default=10_000_000,
+                        help="events in the store used for the load benchmark")
+    parser.add_argument("--keep", action="store_true", help="keep generated data")
+    add_argument(parser)
+    args = parser.parse_args()
+    report = Report("make bench", "data-download import and store load")
+
+    os.makedirs(DATA, exist_ok=True)
+    measure_set(report, "a few large archives", args.large_donors, args.large_events)
+    measure_set(report, "many archives", args.donors, args.events)
 
     # Loading a large store: build one of about --store-events events by importing more synthetic data.
     big = os.path.join(DATA, f"synth-big-{args.store_events}")
@@ -129,7 +143,8 @@ def main():
     sec, rss, _ = best([BIN, "stats", "--store", big_store])
     report.line(f"load of a {big_events:,}-event store ({os.path.getsize(big_store) / 1e6:.0f} MB): "
                 f"{sec:.3f} s including process start, peak {rss:.0f} MB = {rss * 1048576 / big_events:.1f} bytes/event")
-    report.record(args.results, {"events": args.events, "donors": args.donors, "store-events": args.store_events})
+    report.record(args.results, {"large-donors": args.large_donors, "large-events": args.large_events,
+                                 "events": args.events, "donors": args.donors, "store-events": args.store_events})
 
     if not args.keep:
         shutil.rmtree(DATA, ignore_errors=True)
