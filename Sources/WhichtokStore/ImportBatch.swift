@@ -254,6 +254,13 @@ public struct ImportBatch: Sendable {
     /// An account by username (case-insensitive, `@` stripped). Returns nil for empty and placeholder names.
     public mutating func account(username: String) -> RowID? {
         guard let name = Self.normalisedUsername(username) else { return nil }
+        return account(normalisedUsername: name)
+    }
+
+    /// `account(username:)` for what `normalisedUsername` returned for the name, for a reader that
+    /// needed the normalised name itself (a message's sender, compared with the owner's name):
+    /// normalising lowercases, which is not cheap for names beyond ASCII.
+    public mutating func account(normalisedUsername name: String) -> RowID {
         if let row = accountByUsername[name] { return row }
         let row = RowID(accounts.count)
         accounts.append(Account(username: name))

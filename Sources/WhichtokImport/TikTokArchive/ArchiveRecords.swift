@@ -295,10 +295,15 @@ struct ChatName {
     /// The group id of `Group_Chat_<id>` (or of a bare id in a group-chat section).
     var groupID: UInt64?
 
+    /// `ArchiveSections.chatHeaderPrefixes` lowercased.
+    private static let loweredHeaderPrefixes = ArchiveSections.chatHeaderPrefixes.map { $0.lowercased() }
+
     /// Parses a chat key. `inGroupSection`: the key comes from a group-chat section or file.
     static func parse(_ key: String, inGroupSection: Bool) -> ChatName {
         var text = Substring(key.trimmingWhitespace())
-        for prefix in ArchiveSections.chatHeaderPrefixes where text.lowercased().hasPrefix(prefix.lowercased()) {
+        let loweredKey = text.lowercased()
+        for (prefix, lowered) in zip(ArchiveSections.chatHeaderPrefixes, Self.loweredHeaderPrefixes)
+        where loweredKey.hasPrefix(lowered) {
             text = text.dropFirst(prefix.count)
             break
         }
@@ -370,7 +375,7 @@ struct MessageSink {
     func sender(_ name: String?, batch: inout ImportBatch) -> RowID? {
         guard let name, let normalised = ImportBatch.normalisedUsername(name) else { return nil }
         if normalised == ownerName { return batch.owner }
-        return batch.account(username: name)
+        return batch.account(normalisedUsername: normalised)
     }
 
     func target(for chat: ChatName, batch: inout ImportBatch) -> ChatTarget? {
