@@ -76,6 +76,29 @@ struct ArchiveScanTests {
         #expect(lines(long).map(\.0.utf8.count) == [100_000, 1])
     }
 
+    @Test("empty-section sentinels in any case, with a dot or a Unicode blank; other lines are not")
+    func sentinels() {
+        func sentinel(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBytes { ArchiveTXTReader.isEmptySentinel($0) } }
+        func sentinel(_ text: String) -> Bool { sentinel(Array(text.utf8)) }
+        #expect(sentinel("You have no data in this section."))
+        #expect(sentinel("YOU HAVE NO DATA IN THIS SECTION"))
+        #expect(sentinel("Dit gedeelte bevat geen gegevens..."))
+        #expect(sentinel("Er staan geen gegevens in dit gedeelte"))
+        #expect(sentinel("Je hebt geen informatie over platforms van derden"))
+        #expect(sentinel("No hay datos en esta sección"))
+        #expect(sentinel("no tienes datos"))
+        #expect(sentinel("\u{00A0}You have no data in this section"))  // a no-break space before it
+        #expect(sentinel("\u{3000}no hay datos"))
+        #expect(!sentinel("You have no data in this section, really"))
+        #expect(!sentinel("came here from the duet"))
+        #expect(!sentinel("Xou have no data in this section"))
+        #expect(!sentinel("No hay"))
+        #expect(!sentinel(""))
+        #expect(!sentinel([0xFF, 0x6E, 0x6F]))
+        #expect(!sentinel([0x00]))
+        #expect(!sentinel("no hay datos" + String(repeating: " x", count: 60)))  // 120 bytes or more
+    }
+
     @Test("TXT records split on blank lines and on a repeated key, in CRLF files without a final newline")
     func txtRecords() {
         let text =

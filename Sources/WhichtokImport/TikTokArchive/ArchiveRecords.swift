@@ -160,7 +160,9 @@ enum ArchiveMapping {
                 return
             }
             var detail = EventDetail.none
-            if let method = record.method, !ImportBatch.isPlaceholder(method) { detail = .label(method.lowercased()) }
+            if let method = record.method, !ImportBatch.isPlaceholder(method) {
+                detail = .label(method.lowercasedFast())
+            }
             batch.addEvent(
                 actor: batch.owner, kind: .shared, objectType: .video, object: video, time: record.time, detail: detail)
         case .favoriteSounds:
@@ -301,7 +303,7 @@ struct ChatName {
     /// Parses a chat key. `inGroupSection`: the key comes from a group-chat section or file.
     static func parse(_ key: String, inGroupSection: Bool) -> ChatName {
         var text = Substring(key.trimmingWhitespace())
-        let loweredKey = text.lowercased()
+        let loweredKey = String(text).lowercasedFast()
         for (prefix, lowered) in zip(ArchiveSections.chatHeaderPrefixes, Self.loweredHeaderPrefixes)
         where loweredKey.hasPrefix(lowered) {
             text = text.dropFirst(prefix.count)
@@ -310,7 +312,7 @@ struct ChatName {
         while let last = text.last, last == ":" || last == " " { text.removeLast() }
         while let first = text.first, first == " " { text.removeFirst() }
         let name = String(text)
-        let lowered = name.lowercased()
+        let lowered = name.lowercasedFast()
         for prefix in ["group_chat_", "group chat ", "groupchat_", "groepschat_"] where lowered.hasPrefix(prefix) {
             let digits = name.dropFirst(prefix.count)
             if let id = UInt64(digits), id != 0 { return ChatName(name: nil, groupID: id) }

@@ -286,11 +286,23 @@ enum ArchiveTXTReader {
     /// Whether a line is an "this section is empty" sentinel (English, Dutch, Spanish).
     static func isEmptySentinel(_ line: UnsafeRawBufferPointer) -> Bool {
         guard line.count < 120 else { return false }
-        var text = ArchiveBytes.string(line).trimmingWhitespace().lowercased()
+        // Most lines (the next line of a comment) are told apart by their first byte, without a
+        // String. A line that starts beyond ASCII (a Unicode blank, say) takes the long way.
+        if let first = line.first, first < 0x80, !sentinelInitials[Int(ArchiveBytes.lower(first))] { return false }
+        var text = ArchiveBytes.string(line).trimmingWhitespace().lowercasedFast()
         while text.hasSuffix(".") { text.removeLast() }
         if ArchiveSections.emptySentinels.contains(text) { return true }
         return ArchiveSections.emptySentinelPrefixes.contains { text.hasPrefix($0) }
     }
+
+    /// The first letters (lowercase ASCII) of the sentinels and sentinel prefixes.
+    private static let sentinelInitials: [Bool] = {
+        var table = [Bool](repeating: false, count: 128)
+        for text in ArchiveSections.emptySentinels + ArchiveSections.emptySentinelPrefixes {
+            if let first = text.utf8.first, first < 0x80 { table[Int(ArchiveBytes.lower(first))] = true }
+        }
+        return table
+    }()
 
     /// Whether a whole file is empty or holds only sentinel lines.
     static func isEmptyFile(_ raw: UnsafeRawBufferPointer) -> Bool {
