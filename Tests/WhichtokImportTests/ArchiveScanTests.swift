@@ -89,6 +89,7 @@ struct ArchiveScanTests {
         #expect(sentinel("no tienes datos"))
         #expect(sentinel("\u{00A0}You have no data in this section"))  // a no-break space before it
         #expect(sentinel("\u{3000}no hay datos"))
+        #expect(sentinel(" \tYou have no data in this section "))  // untrimmed
         #expect(!sentinel("You have no data in this section, really"))
         #expect(!sentinel("came here from the duet"))
         #expect(!sentinel("Xou have no data in this section"))

@@ -287,8 +287,12 @@ enum ArchiveTXTReader {
     static func isEmptySentinel(_ line: UnsafeRawBufferPointer) -> Bool {
         guard line.count < 120 else { return false }
         // Most lines (the next line of a comment) are told apart by their first byte, without a
-        // String. A line that starts beyond ASCII (a Unicode blank, say) takes the long way.
-        if let first = line.first, first < 0x80, !sentinelInitials[Int(ArchiveBytes.lower(first))] { return false }
+        // String. A line that starts with a blank or beyond ASCII (a Unicode blank, say) takes the long way.
+        if let first = line.first, first < 0x80, !ArchiveBytes.isSpace(first),
+            !sentinelInitials[Int(ArchiveBytes.lower(first))]
+        {
+            return false
+        }
         var text = ArchiveBytes.string(line).trimmingWhitespace().lowercasedFast()
         while text.hasSuffix(".") { text.removeLast() }
         if ArchiveSections.emptySentinels.contains(text) { return true }
