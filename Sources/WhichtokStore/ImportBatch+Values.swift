@@ -46,7 +46,7 @@ extension String {
     }
 
     /// Lowercased; ASCII text is lowercased byte by byte, without Unicode case tables.
-    func lowercasedFast() -> String {
+    package func lowercasedFast() -> String {
         var hasCapital = false
         for byte in utf8 {
             if byte >= 0x80 { return lowercased() }

@@ -160,12 +160,7 @@ public struct ImportBatch: Sendable {
     public private(set) var comments: [Comment] = []
     /// Comments with a TikTok id by that id; the others by author, time and text fingerprint.
     private var commentByID = IDMap()
-    private var commentByContent: [CommentKey: RowID] = [:]
-    private struct CommentKey: Hashable {
-        var author: RowID
-        var time: UInt32
-        var fingerprint: UInt64
-    }
+    private var commentByContent = CommentContentMap()
 
     /// Group conversations, by TikTok's group id.
     public private(set) var conversations: [UInt64] = []
@@ -259,6 +254,13 @@ public struct ImportBatch: Sendable {
     /// An account by username (case-insensitive, `@` stripped). Returns nil for empty and placeholder names.
     public mutating func account(username: String) -> RowID? {
         guard let name = Self.normalisedUsername(username) else { return nil }
+        return account(normalisedUsername: name)
+    }
+
+    /// `account(username:)` for what `normalisedUsername` returned for the name, for a reader that
+    /// needed the normalised name itself (a message's sender, compared with the owner's name):
+    /// normalising lowercases, which is not cheap for names beyond ASCII.
+    public mutating func account(normalisedUsername name: String) -> RowID {
         if let row = accountByUsername[name] { return row }
         let row = RowID(accounts.count)
         accounts.append(Account(username: name))
@@ -503,9 +505,7 @@ public struct ImportBatch: Sendable {
         if id != 0 {
             found = commentByID.insertIfAbsent(id, next)
         } else {
-            let key = CommentKey(author: author, time: time, fingerprint: textFingerprint)
-            found = commentByContent[key]
-            if found == nil { commentByContent[key] = next }
+            found = commentByContent.insertIfAbsent(author: author, time: time, fingerprint: textFingerprint, next)
         }
         if let row = found {
             var record = comments[Int(row)]
@@ -625,5 +625,66 @@ public struct ImportBatch: Sendable {
         diagnostics.append(
             ImportDiagnostic(
                 severity: .error, input: inputName, entry: entry, position: position, message: message))
+    }
+}
+
+/// Comments without a TikTok id by author, time and text fingerprint: an open-addressing table
+/// like `IDMap` (one archive holds hundreds of thousands of comments, and a `Dictionary` of a
+/// 16-byte key spends most of its time hashing with SipHash and rehashing as it grows).
+/// Its layout never shows: rows are numbered in the order comments are first seen.
+private struct CommentContentMap: Sendable {
+    private struct Slot {
+        var author: UInt32
+        var time: UInt32
+        var fingerprint: UInt64
+        var value: UInt32
+    }
+
+    private static let empty = UInt32.max
+    /// Random per process, so that crafted input cannot pile its keys into one run of slots.
+    private static let seed = UInt64.random(in: .min ... .max)
+
+    private var slots: [Slot] = []
+    private var mask = -1
+    private var count = 0
+
+    @inline(__always)
+    private static func slot(_ author: UInt32, _ time: UInt32, _ fingerprint: UInt64, _ mask: Int) -> Int {
+        var h = fingerprint ^ seed
+        h ^= (UInt64(author) << 32 | UInt64(time)) &* 0x9e37_79b9_7f4a_7c15
+        h ^= h >> 33
+        h &*= 0xff51_afd7_ed55_8ccd
+        h ^= h >> 33
+        h &*= 0xc4ce_b9fe_1a85_ec53
+        h ^= h >> 33
+        return Int(truncatingIfNeeded: h) & mask
+    }
+
+    /// The row already stored for the key; when there is none, stores `value` and returns nil.
+    mutating func insertIfAbsent(author: UInt32, time: UInt32, fingerprint: UInt64, _ value: UInt32) -> UInt32? {
+        precondition(value != Self.empty, "CommentContentMap cannot store UInt32.max")
+        if (count + 1) * 2 > slots.count { grow() }
+        var i = Self.slot(author, time, fingerprint, mask)
+        while slots[i].value != Self.empty {
+            if slots[i].fingerprint == fingerprint, slots[i].author == author, slots[i].time == time {
+                return slots[i].value
+            }
+            i = (i + 1) & mask
+        }
+        slots[i] = Slot(author: author, time: time, fingerprint: fingerprint, value: value)
+        count += 1
+        return nil
+    }
+
+    private mutating func grow() {
+        let old = slots
+        let size = max(64, old.count * 2)
+        slots = [Slot](repeating: Slot(author: 0, time: 0, fingerprint: 0, value: Self.empty), count: size)
+        mask = size - 1
+        for slot in old where slot.value != Self.empty {
+            var i = Self.slot(slot.author, slot.time, slot.fingerprint, mask)
+            while slots[i].value != Self.empty { i = (i + 1) & mask }
+            slots[i] = slot
+        }
     }
 }

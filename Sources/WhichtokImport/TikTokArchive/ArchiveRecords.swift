@@ -160,7 +160,9 @@ enum ArchiveMapping {
                 return
             }
             var detail = EventDetail.none
-            if let method = record.method, !ImportBatch.isPlaceholder(method) { detail = .label(method.lowercased()) }
+            if let method = record.method, !ImportBatch.isPlaceholder(method) {
+                detail = .label(method.lowercasedFast())
+            }
             batch.addEvent(
                 actor: batch.owner, kind: .shared, objectType: .video, object: video, time: record.time, detail: detail)
         case .favoriteSounds:
@@ -295,17 +297,22 @@ struct ChatName {
     /// The group id of `Group_Chat_<id>` (or of a bare id in a group-chat section).
     var groupID: UInt64?
 
+    /// `ArchiveSections.chatHeaderPrefixes` lowercased.
+    private static let loweredHeaderPrefixes = ArchiveSections.chatHeaderPrefixes.map { $0.lowercased() }
+
     /// Parses a chat key. `inGroupSection`: the key comes from a group-chat section or file.
     static func parse(_ key: String, inGroupSection: Bool) -> ChatName {
         var text = Substring(key.trimmingWhitespace())
-        for prefix in ArchiveSections.chatHeaderPrefixes where text.lowercased().hasPrefix(prefix.lowercased()) {
+        let loweredKey = String(text).lowercasedFast()
+        for (prefix, lowered) in zip(ArchiveSections.chatHeaderPrefixes, Self.loweredHeaderPrefixes)
+        where loweredKey.hasPrefix(lowered) {
             text = text.dropFirst(prefix.count)
             break
         }
         while let last = text.last, last == ":" || last == " " { text.removeLast() }
         while let first = text.first, first == " " { text.removeFirst() }
         let name = String(text)
-        let lowered = name.lowercased()
+        let lowered = name.lowercasedFast()
         for prefix in ["group_chat_", "group chat ", "groupchat_", "groepschat_"] where lowered.hasPrefix(prefix) {
             let digits = name.dropFirst(prefix.count)
             if let id = UInt64(digits), id != 0 { return ChatName(name: nil, groupID: id) }
@@ -370,7 +377,7 @@ struct MessageSink {
     func sender(_ name: String?, batch: inout ImportBatch) -> RowID? {
         guard let name, let normalised = ImportBatch.normalisedUsername(name) else { return nil }
         if normalised == ownerName { return batch.owner }
-        return batch.account(username: name)
+        return batch.account(normalisedUsername: normalised)
     }
 
     func target(for chat: ChatName, batch: inout ImportBatch) -> ChatTarget? {

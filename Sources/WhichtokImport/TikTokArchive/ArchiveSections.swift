@@ -357,16 +357,59 @@ enum FieldRole: UInt8 {
 
 /// The record key aliases of one kind of record.
 struct RecordKeys: Sendable {
-    let entries: [(key: [UInt8], role: FieldRole)]
-
-    init(_ aliases: [(String, FieldRole)]) {
-        entries = aliases.map { (ArchiveKeys.normalised($0.0), $0.1) }
+    /// Where an alias's normalised bytes are in `bytes`.
+    private struct Alias: Sendable {
+        let start: Int
+        let count: Int
+        let role: FieldRole
     }
 
-    /// The role of a record key (case, blanks, `_` and `-` ignored), nil if unknown.
+    /// The aliases normalised (`ArchiveKeys.normalised`), back to back.
+    private let bytes: [UInt8]
+    private let aliases: [Alias]
+    /// The longest normalised alias: a key that normalises to more bytes is unknown.
+    private let longest: Int
+
+    init(_ aliases: [(String, FieldRole)]) {
+        var bytes: [UInt8] = []
+        var list: [Alias] = []
+        for (text, role) in aliases {
+            let key = ArchiveKeys.normalised(text)
+            list.append(Alias(start: bytes.count, count: key.count, role: role))
+            bytes += key
+        }
+        self.bytes = bytes
+        self.aliases = list
+        longest = list.map(\.count).max() ?? 0
+    }
+
+    /// The role of a record key (case, blanks, `_` and `-` ignored), nil if unknown. The first
+    /// alias that matches wins.
+    ///
+    /// Runs for every field of every record: the key is normalised once into a buffer on the
+    /// stack, then compared with the aliases of its length.
     func role(of key: UnsafeRawBufferPointer) -> FieldRole? {
-        for entry in entries where ArchiveKeys.matches(key, entry.key) { return entry.role }
-        return nil
+        guard longest > 0 else { return nil }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: longest) { buffer -> FieldRole? in
+            var length = 0
+            for byte in key where !ArchiveKeys.isSeparator(byte) {
+                guard length < longest else { return nil }
+                buffer[length] = ArchiveBytes.lower(byte)
+                length += 1
+            }
+            guard length > 0 else { return nil }
+            return bytes.withUnsafeBufferPointer { all -> FieldRole? in
+                for alias in aliases where alias.count == length {
+                    var equal = true
+                    for offset in 0..<length where all[alias.start + offset] != buffer[offset] {
+                        equal = false
+                        break
+                    }
+                    if equal { return alias.role }
+                }
+                return nil
+            }
+        }
     }
 
     static let none = RecordKeys([])

@@ -1,5 +1,11 @@
 import WhichtokStore
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Reads TikTok TXT exports (Docs/archive-format.md, 'TXT exports'): blocks of `Key: value` lines
 /// separated by blank lines, and the direct-message file (`>>> Chat History with <name>::` headers,
 /// then `YYYY-MM-DD HH:MM:SS UTC <sender>: <text>` lines).
@@ -23,84 +29,94 @@ enum ArchiveTXTReader {
     ) {
         var run = SectionRun(section: section, place: "")
         let keys = run.keys
-        let countOnly = run.handler == .skipped
-
-        var record = ArchiveRecord()
-        var seenRoles: UInt32 = 0
-        var recordHasFields = false
-        var recordLine = 0
-        var lastRole: FieldRole?
+        var state = RecordState(countOnly: run.handler == .skipped)
         var sawModernLink = false
 
-        func flush(_ run: inout SectionRun, _ batch: inout ImportBatch) {
-            defer {
-                record = ArchiveRecord()
-                seenRoles = 0
-                recordHasFields = false
-                lastRole = nil
-            }
-            guard recordHasFields else { return }
-            run.records += 1
-            if countOnly { return }
-            if record.dateInvalid {
-                run.invalidDates += 1
-                if run.firstInvalidDate == nil { run.firstInvalidDate = "line \(recordLine)" }
-            }
-            ArchiveMapping.apply(record, run: &run, batch: &batch)
-        }
-
-        forEachLine(of: raw) { line, lineNumber in
+        // A plain loop over a value cursor, not `forEachLine` with a closure: the record being
+        // built would be captured and checked for exclusive access at every field.
+        var lines = Lines(raw)
+        while let (line, lineNumber) = lines.next() {
             let trimmed = ArchiveBytes.trimmed(line)
             if trimmed.isEmpty {
-                flush(&run, &batch)
-                return
+                state.flush(&run, &batch)
+                continue
             }
             guard let colon = trimmed.firstIndex(of: 0x3A) else {
                 // No `Key:`: a sentinel, a group header, or the next line of a multi-line text.
-                if isEmptySentinel(trimmed) { return }
-                if lastRole == .text { record.appendTextLine(trimmed) }
-                if countOnly, !recordHasFields {
-                    recordHasFields = true
-                    recordLine = lineNumber
-                }
-                return
+                if isEmptySentinel(trimmed) { continue }
+                if state.lastRole == .text { state.record.appendTextLine(trimmed) }
+                if state.countOnly { state.begin(at: lineNumber) }
+                continue
             }
-            if countOnly {
-                if !recordHasFields {
-                    recordHasFields = true
-                    recordLine = lineNumber
-                }
-                return
+            if state.countOnly {
+                state.begin(at: lineNumber)
+                continue
             }
             let key = ArchiveBytes.trimmed(UnsafeRawBufferPointer(rebasing: trimmed[..<colon]))
             guard let role = keys.role(of: key) else {
-                if lastRole == .text { record.appendTextLine(trimmed) }
-                return
+                if state.lastRole == .text { state.record.appendTextLine(trimmed) }
+                continue
             }
             // `Key: value`, `Key:value`, `Key:: value`.
             var valueStart = colon + 1
             while valueStart < trimmed.count, trimmed[valueStart] == 0x3A { valueStart += 1 }
             let value = ArchiveBytes.trimmed(UnsafeRawBufferPointer(rebasing: trimmed[valueStart...]))
             let bit = UInt32(1) << role.rawValue
-            if role != .ignored, seenRoles & bit != 0 {
-                flush(&run, &batch)  // a field repeats: the next record began without a blank line
+            if role != .ignored, state.seenRoles & bit != 0 {
+                state.flush(&run, &batch)  // a field repeats: the next record began without a blank line
             }
-            seenRoles |= bit
-            if !recordHasFields {
-                recordHasFields = true
-                recordLine = lineNumber
-            }
-            lastRole = role
+            state.seenRoles |= bit
+            state.begin(at: lineNumber)
+            state.lastRole = role
             if role == .link { sawModernLink = true }
-            guard role != .ignored, !ArchiveBytes.isNullPlaceholder(value) else { return }
-            record.set(role, value)
+            guard role != .ignored, !ArchiveBytes.isNullPlaceholder(value) else { continue }
+            state.record.set(role, value)
         }
-        flush(&run, &batch)
+        state.flush(&run, &batch)
 
         if run.usedLegacyKey { hints.sawLegacyLabel = true }
         if run.sawUTCDates { hints.sawUTCDates = true }
         if case .videos = run.handler, sawModernLink { hints.sawModernVideoLink = true }
         run.finish(entry: entry, into: &batch)
+    }
+
+    /// The record a TXT record file is building, and what is known about it.
+    private struct RecordState {
+        let countOnly: Bool
+        var record = ArchiveRecord()
+        var seenRoles: UInt32 = 0
+        var hasFields = false
+        var line = 0
+        var lastRole: FieldRole?
+
+        init(countOnly: Bool) { self.countOnly = countOnly }
+
+        /// Notes that the record has a field (its first one at `lineNumber`).
+        @inline(__always)
+        mutating func begin(at lineNumber: Int) {
+            if !hasFields {
+                hasFields = true
+                line = lineNumber
+            }
+        }
+
+        /// Ends the record: counts it and maps it into the batch; the next one starts empty.
+        mutating func flush(_ run: inout SectionRun, _ batch: inout ImportBatch) {
+            defer {
+                record = ArchiveRecord()
+                seenRoles = 0
+                hasFields = false
+                lastRole = nil
+            }
+            guard hasFields else { return }
+            run.records += 1
+            if countOnly { return }
+            if record.dateInvalid {
+                run.invalidDates += 1
+                if run.firstInvalidDate == nil { run.firstInvalidDate = "line \(line)" }
+            }
+            ArchiveMapping.apply(record, run: &run, batch: &batch)
+        }
     }
 
     // MARK: Direct-message files
@@ -234,28 +250,63 @@ enum ArchiveTXTReader {
 
     /// Calls `body` with each line (without CR/LF) and its 1-based number; skips a UTF-8 BOM.
     static func forEachLine(of raw: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer, Int) -> Void) {
-        var start = 0
-        if raw.count >= 3, raw[0] == 0xEF, raw[1] == 0xBB, raw[2] == 0xBF { start = 3 }
-        var lineNumber = 0
-        while start < raw.count {
-            var end = start
-            while end < raw.count, raw[end] != 0x0A { end += 1 }
+        var lines = Lines(raw)
+        while let (line, lineNumber) = lines.next() { body(line, lineNumber) }
+    }
+
+    /// The lines of a file (without CR/LF) with their 1-based numbers; a UTF-8 BOM is skipped.
+    struct Lines {
+        private let raw: UnsafeRawBufferPointer
+        private var start = 0
+        private var lineNumber = 0
+
+        init(_ raw: UnsafeRawBufferPointer) {
+            self.raw = raw
+            if raw.count >= 3, raw[0] == 0xEF, raw[1] == 0xBB, raw[2] == 0xBF { start = 3 }
+        }
+
+        @inline(__always)
+        mutating func next() -> (UnsafeRawBufferPointer, Int)? {
+            guard start < raw.count, let base = raw.baseAddress else { return nil }
+            let end: Int
+            if let found = memchr(base + start, 0x0A, raw.count - start) {
+                end = base.distance(to: UnsafeRawPointer(found))
+            } else {
+                end = raw.count
+            }
             var lineEnd = end
             if lineEnd > start, raw[lineEnd - 1] == 0x0D { lineEnd -= 1 }
             lineNumber += 1
-            body(UnsafeRawBufferPointer(rebasing: raw[start..<lineEnd]), lineNumber)
+            let line = UnsafeRawBufferPointer(rebasing: raw[start..<lineEnd])
             start = end + 1
+            return (line, lineNumber)
         }
     }
 
     /// Whether a line is an "this section is empty" sentinel (English, Dutch, Spanish).
     static func isEmptySentinel(_ line: UnsafeRawBufferPointer) -> Bool {
         guard line.count < 120 else { return false }
-        var text = ArchiveBytes.string(line).trimmingWhitespace().lowercased()
+        // Most lines (the next line of a comment) are told apart by their first byte, without a
+        // String. A line that starts with a blank or beyond ASCII (a Unicode blank, say) takes the long way.
+        if let first = line.first, first < 0x80, !ArchiveBytes.isSpace(first),
+            !sentinelInitials[Int(ArchiveBytes.lower(first))]
+        {
+            return false
+        }
+        var text = ArchiveBytes.string(line).trimmingWhitespace().lowercasedFast()
         while text.hasSuffix(".") { text.removeLast() }
         if ArchiveSections.emptySentinels.contains(text) { return true }
         return ArchiveSections.emptySentinelPrefixes.contains { text.hasPrefix($0) }
     }
+
+    /// The first letters (lowercase ASCII) of the sentinels and sentinel prefixes.
+    private static let sentinelInitials: [Bool] = {
+        var table = [Bool](repeating: false, count: 128)
+        for text in ArchiveSections.emptySentinels + ArchiveSections.emptySentinelPrefixes {
+            if let first = text.utf8.first, first < 0x80 { table[Int(ArchiveBytes.lower(first))] = true }
+        }
+        return table
+    }()
 
     /// Whether a whole file is empty or holds only sentinel lines.
     static func isEmptyFile(_ raw: UnsafeRawBufferPointer) -> Bool {
