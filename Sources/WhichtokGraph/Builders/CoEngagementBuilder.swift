@@ -319,121 +319,249 @@ struct EngagementMatrix {
 
     var accountCount: Int { offsets.count - 1 }
 
-    /// Top-k similarities per row: (row, other row, cosine) triples, the accumulations done, and the
-    /// number of items skipped for popularity.
-    func similarities(topK: Int, minSimilarity: Float, cap: Int)
+    /// Top-k similarities per row: (row, other row, cosine) triples, the accumulations counted as
+    /// Σ over the product's items of df·(df − 1), and the number of items skipped for popularity.
+    ///
+    /// Each pair is computed once, by its smaller row (`s_ab` sums the exact products
+    /// `x_ai · x_bi` in item order, so it is the same number from either side), and offered to both
+    /// rows' lists. With `topK > 0` each chunk of rows keeps, for every row, the k best offers it saw
+    /// (a heap; best = larger similarity, then smaller row), and the chunks' lists are merged: the
+    /// same k as sorting each row's full candidate list. With `topK == 0` every pair is listed once.
+    /// `chunks` overrides the number of chunks (tests); the result does not depend on it.
+    func similarities(topK: Int, minSimilarity: Float, cap: Int, chunks: Int? = nil)
         -> (sources: [RowID], targets: [RowID], weights: [Float], accumulations: Int, skipped: Int)
     {
         let n = accountCount
         let itemCount = documentFrequency.count
-        // Columns (item → accounts, values) for the items in the product.
-        var columnOffsets = [Int](repeating: 0, count: itemCount + 1)
         var skipped = 0
+        var eligible = [Bool](repeating: false, count: itemCount)
         for i in 0..<itemCount {
             let d = Int(documentFrequency[i])
             if d > cap { skipped += 1 }
+            eligible[i] = d >= 2 && d <= cap
         }
-        var eligible = [Bool](repeating: false, count: itemCount)
-        for i in 0..<itemCount { eligible[i] = documentFrequency[i] >= 2 && Int(documentFrequency[i]) <= cap }
+        // Rows with an entry in the product get a compact number (in row order).
+        var compact = [Int32](repeating: -1, count: n)
+        var rowOf: [UInt32] = []
+        for a in 0..<n {
+            for p in offsets[a]..<offsets[a + 1] where eligible[Int(items[p])] {
+                compact[a] = Int32(rowOf.count)
+                rowOf.append(UInt32(a))
+                break
+            }
+        }
+        let m = rowOf.count
+        // Columns (item → compact rows ascending, values), and each row entry's place in its column.
+        var columnOffsets = [Int](repeating: 0, count: itemCount + 1)
         for item in items where eligible[Int(item)] { columnOffsets[Int(item) + 1] += 1 }
         for i in 0..<itemCount { columnOffsets[i + 1] += columnOffsets[i] }
         var cursor = columnOffsets
         var columnRows = [UInt32](repeating: 0, count: columnOffsets[itemCount])
-        var columnValues = [Float](repeating: 0, count: columnOffsets[itemCount])
-        for a in 0..<n {
+        var columnValues = [Double](repeating: 0, count: columnOffsets[itemCount])
+        var place = [Int](repeating: -1, count: items.count)
+        // Work of each compact row: the partners after it in its columns (prefix sums).
+        var work = [Int](repeating: 0, count: m + 1)
+        for a in 0..<n where compact[a] >= 0 {
             for p in offsets[a]..<offsets[a + 1] where eligible[Int(items[p])] {
                 let i = Int(items[p])
-                columnRows[cursor[i]] = UInt32(a)
-                columnValues[cursor[i]] = values[p]
+                place[p] = cursor[i]
+                columnRows[cursor[i]] = UInt32(compact[a])
+                columnValues[cursor[i]] = Double(values[p])
                 cursor[i] += 1
             }
         }
-        let chunkCount = n > 2_000 ? 32 : 1
-        var outSources = [[RowID]](repeating: [], count: chunkCount)
-        var outTargets = [[RowID]](repeating: [], count: chunkCount)
-        var outWeights = [[Float]](repeating: [], count: chunkCount)
-        var outAccumulations = [Int](repeating: 0, count: chunkCount)
-        let ranges = Parallel.balancedRanges(offsets: offsets, chunks: chunkCount)
-        outSources.withUnsafeMutableBufferPointer { s in
-            outTargets.withUnsafeMutableBufferPointer { t in
-                outWeights.withUnsafeMutableBufferPointer { w in
-                    outAccumulations.withUnsafeMutableBufferPointer { acc in
-                        let sourcesOut = SharedBuffer(s)
-                        let targetsOut = SharedBuffer(t)
-                        let weightsOut = SharedBuffer(w)
-                        let accumulationsOut = SharedBuffer(acc)
-                        Parallel.forEachChunk(count: ranges.count, chunks: ranges.count, minimumParallelCount: 2) {
-                            c, _ in
-                            let accumulator = UnsafeMutablePointer<Double>.allocate(capacity: max(1, n))
-                            accumulator.initialize(repeating: 0, count: max(1, n))
-                            let touched = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, n))
-                            defer {
-                                accumulator.deallocate()
-                                touched.deallocate()
-                            }
-                            var candidates: [(Float, UInt32)] = []
-                            var mySources: [RowID] = []
-                            var myTargets: [RowID] = []
-                            var myWeights: [Float] = []
-                            var accumulations = 0
-                            items.withUnsafeBufferPointer { rowItems in
-                                values.withUnsafeBufferPointer { rowValues in
-                                    columnRows.withUnsafeBufferPointer { colRows in
-                                        columnValues.withUnsafeBufferPointer { colValues in
-                                            for a in ranges[c] {
-                                                var touchedCount = 0
-                                                for p in offsets[a]..<offsets[a + 1] {
-                                                    let i = Int(rowItems[p])
-                                                    guard eligible[i] else { continue }
-                                                    let x = Double(rowValues[p])
-                                                    let start = columnOffsets[i]
-                                                    let end = columnOffsets[i + 1]
-                                                    // The row's own entry is accumulated too and ignored below.
-                                                    for q in start..<end {
-                                                        let b = Int(colRows[q])
-                                                        if accumulator[b] == 0 {
-                                                            touched[touchedCount] = UInt32(b)
-                                                            touchedCount += 1
-                                                        }
-                                                        accumulator[b] += x * Double(colValues[q])
-                                                    }
-                                                    accumulations += end - start - 1
+        var accumulations = 0
+        for i in 0..<itemCount {
+            let length = columnOffsets[i + 1] - columnOffsets[i]
+            accumulations += length * (length - 1)
+        }
+        for a in 0..<n where compact[a] >= 0 {
+            let u = Int(compact[a])
+            var w = 1
+            for p in offsets[a]..<offsets[a + 1] where place[p] >= 0 {
+                w += columnOffsets[Int(items[p]) + 1] - place[p] - 1
+            }
+            work[u + 1] = work[u] + w
+        }
+        let chunkCount = max(1, chunks ?? (m > 2_000 ? min(8, 2 * Parallel.width) : 1))
+        var ranges: [Range<Int>] = []
+        var start = 0
+        for c in 1...chunkCount {
+            let goal = work[m] * c / chunkCount
+            var low = start
+            var high = m
+            while low < high {  // first row whose prefix reaches the goal
+                let mid = (low + high) / 2
+                if work[mid] < goal { low = mid + 1 } else { high = mid }
+            }
+            let end = c == chunkCount ? m : max(start, low)
+            if end > start { ranges.append(start..<end) }
+            start = end
+        }
+        let k = max(0, topK)
+        var chunkHeaps = [NeighbourHeaps?](repeating: nil, count: ranges.count)
+        var chunkPairs = [[(UInt32, UInt32, Float)]](repeating: [], count: ranges.count)
+        chunkHeaps.withUnsafeMutableBufferPointer { h in
+            chunkPairs.withUnsafeMutableBufferPointer { l in
+                let heapsOut = SharedBuffer(h)
+                let pairsOut = SharedBuffer(l)
+                Parallel.forEachChunk(count: ranges.count, chunks: ranges.count, minimumParallelCount: 2) { c, _ in
+                    let accumulator = UnsafeMutablePointer<Double>.allocate(capacity: max(1, m))
+                    accumulator.initialize(repeating: 0, count: max(1, m))
+                    let touched = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, m))
+                    defer {
+                        accumulator.deallocate()
+                        touched.deallocate()
+                    }
+                    let heaps = k > 0 ? NeighbourHeaps(rows: m, k: k) : nil
+                    var pairs: [(UInt32, UInt32, Float)] = []
+                    items.withUnsafeBufferPointer { rowItems in
+                        place.withUnsafeBufferPointer { rowPlace in
+                            columnRows.withUnsafeBufferPointer { colRows in
+                                columnValues.withUnsafeBufferPointer { colValues in
+                                    for u in ranges[c] {
+                                        let a = Int(rowOf[u])
+                                        var touchedCount = 0
+                                        for p in offsets[a]..<offsets[a + 1] where rowPlace[p] >= 0 {
+                                            let x = colValues[rowPlace[p]]
+                                            let end = columnOffsets[Int(rowItems[p]) + 1]
+                                            var q = rowPlace[p] + 1
+                                            while q < end {
+                                                let b = Int(colRows[q])
+                                                if accumulator[b] == 0 {
+                                                    touched[touchedCount] = UInt32(b)
+                                                    touchedCount += 1
                                                 }
-                                                candidates.removeAll(keepingCapacity: true)
-                                                for t in 0..<touchedCount {
-                                                    let b = Int(touched[t])
-                                                    let s = Float(accumulator[b])
-                                                    accumulator[b] = 0
-                                                    if b != a && s >= minSimilarity {
-                                                        candidates.append((s, UInt32(b)))
-                                                    }
-                                                }
-                                                // Most similar first, ties by row.
-                                                candidates.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
-                                                let keep = topK > 0 ? min(topK, candidates.count) : candidates.count
-                                                for (s, b) in candidates.prefix(keep) {
-                                                    mySources.append(RowID(a))
-                                                    myTargets.append(b)
-                                                    myWeights.append(s)
-                                                }
+                                                accumulator[b] += x * colValues[q]
+                                                q += 1
+                                            }
+                                        }
+                                        for t in 0..<touchedCount {
+                                            let b = Int(touched[t])
+                                            let s = Float(accumulator[b])
+                                            accumulator[b] = 0
+                                            guard s >= minSimilarity else { continue }
+                                            if let heaps {
+                                                heaps.offer(u, s, rowOf[b])
+                                                heaps.offer(b, s, UInt32(a))
+                                            } else {
+                                                pairs.append((UInt32(a), rowOf[b], s))
                                             }
                                         }
                                     }
                                 }
                             }
-                            sourcesOut[c] = mySources
-                            targetsOut[c] = myTargets
-                            weightsOut[c] = myWeights
-                            accumulationsOut[c] = accumulations
                         }
                     }
+                    heapsOut[c] = heaps
+                    pairsOut[c] = pairs
                 }
             }
         }
-        return (
-            outSources.flatMap { $0 }, outTargets.flatMap { $0 }, outWeights.flatMap { $0 },
-            outAccumulations.reduce(0, +), skipped
-        )
+        var sources: [RowID] = []
+        var targets: [RowID] = []
+        var weights: [Float] = []
+        if k == 0 {
+            for pairs in chunkPairs {
+                for (a, b, s) in pairs {
+                    sources.append(a)
+                    targets.append(b)
+                    weights.append(s)
+                }
+            }
+        } else {
+            let heaps = chunkHeaps.compactMap { $0 }
+            defer { for h in heaps { h.deallocate() } }
+            var list: [(Float, UInt32)] = []
+            for u in 0..<m {
+                list.removeAll(keepingCapacity: true)
+                for h in heaps { h.append(row: u, to: &list) }
+                // Most similar first, ties by row.
+                list.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
+                for (s, b) in list.prefix(k) {
+                    sources.append(rowOf[u])
+                    targets.append(b)
+                    weights.append(s)
+                }
+            }
+        }
+        return (sources, targets, weights, accumulations, skipped)
+    }
+}
+
+/// For each of `rows` rows, the k best (similarity, row) offers: a binary heap per row whose root is
+/// the worst kept (smaller similarity, then larger row). Manually deallocated.
+struct NeighbourHeaps: @unchecked Sendable {
+    let k: Int
+    let score: UnsafeMutablePointer<Float>
+    let row: UnsafeMutablePointer<UInt32>
+    let count: UnsafeMutablePointer<Int32>
+
+    init(rows: Int, k: Int) {
+        self.k = k
+        let capacity = max(1, rows * k)
+        score = .allocate(capacity: capacity)
+        score.initialize(repeating: 0, count: capacity)
+        row = .allocate(capacity: capacity)
+        row.initialize(repeating: 0, count: capacity)
+        count = .allocate(capacity: max(1, rows))
+        count.initialize(repeating: 0, count: max(1, rows))
+    }
+
+    func deallocate() {
+        score.deallocate()
+        row.deallocate()
+        count.deallocate()
+    }
+
+    /// Whether (s1, r1) ranks below (s2, r2).
+    @inline(__always)
+    static func worse(_ s1: Float, _ r1: UInt32, _ s2: Float, _ r2: UInt32) -> Bool {
+        s1 < s2 || (s1 == s2 && r1 > r2)
+    }
+
+    /// Offers `(s, r)` to the list of `owner`.
+    @inline(__always)
+    func offer(_ owner: Int, _ s: Float, _ r: UInt32) {
+        let base = owner * k
+        let kept = Int(count[owner])
+        if kept < k {
+            var i = kept
+            while i > 0 {
+                let parent = (i - 1) / 2
+                guard Self.worse(s, r, score[base + parent], row[base + parent]) else { break }
+                score[base + i] = score[base + parent]
+                row[base + i] = row[base + parent]
+                i = parent
+            }
+            score[base + i] = s
+            row[base + i] = r
+            count[owner] = Int32(kept + 1)
+            return
+        }
+        guard Self.worse(score[base], row[base], s, r) else { return }
+        var i = 0
+        while true {
+            var child = 2 * i + 1
+            guard child < k else { break }
+            if child + 1 < k
+                && Self.worse(score[base + child + 1], row[base + child + 1], score[base + child], row[base + child])
+            {
+                child += 1
+            }
+            guard Self.worse(score[base + child], row[base + child], s, r) else { break }
+            score[base + i] = score[base + child]
+            row[base + i] = row[base + child]
+            i = child
+        }
+        score[base + i] = s
+        row[base + i] = r
+    }
+
+    /// Appends the kept offers of `row` (in heap order).
+    func append(row owner: Int, to list: inout [(Float, UInt32)]) {
+        let base = owner * k
+        for i in 0..<Int(count[owner]) { list.append((score[base + i], row[base + i])) }
     }
 }
 
