@@ -138,19 +138,28 @@ struct EngagementMatrix {
         let hashtagBase = authorBase + accountCount
         let soundBase = hashtagBase + store.hashtags.count
         let itemCount = soundBase + store.sounds.count
-        // Events grouped by actor (counting sort; the store's order is usually already by actor).
+        // Events grouped by actor (counting sort), unless the store's order already is by actor.
         var actorOffsets = [Int](repeating: 0, count: accountCount + 1)
-        for i in 0..<events.count where Int(events.actor[i]) < accountCount {
-            actorOffsets[Int(events.actor[i]) + 1] += 1
+        var byActorAlready = true
+        var previousActor: RowID = 0
+        for actor in events.actor {
+            if Int(actor) < accountCount { actorOffsets[Int(actor) + 1] += 1 } else { byActorAlready = false }
+            if actor < previousActor { byActorAlready = false }
+            previousActor = actor
         }
         for a in 0..<accountCount { actorOffsets[a + 1] += actorOffsets[a] }
-        var cursor = actorOffsets
-        var byActor = [UInt32](repeating: 0, count: actorOffsets[accountCount])
-        for i in 0..<events.count where Int(events.actor[i]) < accountCount {
-            let a = Int(events.actor[i])
-            byActor[cursor[a]] = UInt32(i)
-            cursor[a] += 1
+        var byActor: [UInt32] = []
+        if !byActorAlready {
+            var cursor = actorOffsets
+            byActor = [UInt32](repeating: 0, count: actorOffsets[accountCount])
+            for i in 0..<events.count where Int(events.actor[i]) < accountCount {
+                let a = Int(events.actor[i])
+                byActor[cursor[a]] = UInt32(i)
+                cursor[a] += 1
+            }
         }
+        let hashtagOffsets = videos.hashtagOffsets
+        let videoHashtags = videos.hashtags
         // Raw scores per row, in parallel chunks of accounts, each with its own dense accumulator.
         let chunkCount = accountCount > 2_000 ? 16 : 1
         var chunkItems = [[UInt32]](repeating: [], count: chunkCount)
@@ -191,7 +200,7 @@ struct EngagementMatrix {
                         }
                         for a in range {
                             for p in actorOffsets[a]..<actorOffsets[a + 1] {
-                                let i = Int(byActor[p])
+                                let i = byActorAlready ? p : Int(byActor[p])
                                 let kind = Int(events.kind[i])
                                 guard mask[kind], kind < kindWeights.count, filter.accepts(time: events.time[i]) else {
                                     continue
@@ -223,8 +232,10 @@ struct EngagementMatrix {
                                 if author != .none && Int(author) != a && Int(author) < accountCount {
                                     bump(authorBase + Int(author), w * familyAuthor)
                                 }
-                                for h in videos.hashtags(of: video) where Int(h) < store.hashtags.count {
-                                    bump(hashtagBase + Int(h), w * familyHashtag)
+                                let v = Int(video)
+                                for position in Int(hashtagOffsets[v])..<Int(hashtagOffsets[v + 1]) {
+                                    let h = Int(videoHashtags[position])
+                                    if h < store.hashtags.count { bump(hashtagBase + h, w * familyHashtag) }
                                 }
                                 let sound = videos.sound[Int(video)]
                                 if sound != .none && Int(sound) < store.sounds.count {
@@ -285,11 +296,12 @@ struct EngagementMatrix {
         var rowsWithEntries = 0
         for a in 0..<accountCount where offsets[a + 1] > offsets[a] { rowsWithEntries += 1 }
         let n = Double(rowsWithEntries)
+        var idf = [Double](repeating: 0, count: itemCount)
+        for i in 0..<itemCount where df[i] > 0 { idf[i] = log(n / Double(df[i])) }
         for a in 0..<accountCount {
             var norm = 0.0
             for p in offsets[a]..<offsets[a + 1] {
-                let idf = log(n / Double(df[Int(items[p])]))
-                let x = log1p(Double(values[p])) * idf
+                let x = log1p(Double(values[p])) * idf[Int(items[p])]
                 values[p] = Float(x)
                 norm += x * x
             }

@@ -84,8 +84,12 @@ package struct Exposure: Sendable {
     }
 
     /// Measures every donor's exposure over the communities `membership` (per node of `graph`, each
-    /// below `communityCount`).
-    init(graph: Graph, membership: [UInt32], communityCount: Int, store: Store, options: ExposureOptions) {
+    /// below `communityCount`). `chunks` overrides the number of donor chunks (tests); the result does
+    /// not depend on it.
+    init(
+        graph: Graph, membership: [UInt32], communityCount: Int, store: Store, options: ExposureOptions,
+        chunks: Int? = nil
+    ) {
         var clock = PhaseClock()
         self.options = options
         let kinds = options.kinds.sorted()
@@ -127,64 +131,110 @@ package struct Exposure: Sendable {
 
         var kindPosition = [Int](repeating: -1, count: 256)
         for (position, kind) in kinds.enumerated() { kindPosition[Int(kind.rawValue)] = position }
-        let period = options.period
-        var assignedByRule = [Int](repeating: 0, count: NicheRule.allCases.count)
-        var totalEvents = 0
-        var donors: [DonorExposure] = []
-        donors.reserveCapacity(donorRows.count)
+        // Donors are measured in parallel chunks (each with its own working memory), and the chunks'
+        // results joined in donor order.
+        let chunkCount = max(
+            1, min(chunks ?? (donorRows.count >= 256 ? min(8, 2 * Parallel.width) : 1), donorRows.count))
+        var chunkDonors = [[DonorExposure]](repeating: [], count: chunkCount)
+        var chunkRules = [[Int]](repeating: [], count: chunkCount)
         clock.time("donors") {
-            var scratch = NicheEvidence.Scratch(evidence)
-            var nicheEvents = [Int](repeating: 0, count: nicheCount)
-            var touchedNiches: [UInt32] = []
-            var keys: [UInt64] = []
-            for (d, row) in donorRows.enumerated() {
-                let range = offsets[d]..<offsets[d + 1]
-                evidence.begin(donor: row, store: store, eventIndex: eventIndex, range: range, scratch: &scratch)
-                var eventsByKind = [Int](repeating: 0, count: kinds.count)
-                var assignedByKind = [Int](repeating: 0, count: kinds.count)
-                keys.removeAll(keepingCapacity: true)
-                for position in range {
-                    let i = Int(eventIndex[position])
-                    let kind = kindPosition[Int(events.kind[i])]
-                    let time = events.time[i]
-                    guard kind >= 0, evidence.window.accepts(time: time) else { continue }
-                    let video = NicheEvidence.video(
-                        objectType: events.objectType[i], object: events.object[i], commentVideo: evidence.commentVideo)
-                    guard video != .none else { continue }
-                    eventsByKind[kind] += 1
-                    let (niche, rule) = evidence.niche(ofVideo: video, &scratch)
-                    if let rule, Int(niche) < nicheCount {
-                        assignedByKind[kind] += 1
-                        assignedByRule[rule.rawValue] += 1
-                        if nicheEvents[Int(niche)] == 0 { touchedNiches.append(niche) }
-                        nicheEvents[Int(niche)] += 1
-                    }
-                    if time != 0 {
-                        let index = ExposureCalendar.period(of: time, period)
-                        let recorded = rule == nil ? UInt32.max : niche
-                        keys.append(UInt64(UInt32(bitPattern: index)) << 32 | UInt64(recorded))
+            chunkDonors.withUnsafeMutableBufferPointer { d in
+                chunkRules.withUnsafeMutableBufferPointer { r in
+                    let donorsOut = SharedBuffer(d)
+                    let rulesOut = SharedBuffer(r)
+                    Parallel.forEachChunk(count: donorRows.count, chunks: chunkCount, minimumParallelCount: 2) {
+                        c, range in
+                        var rules = [Int](repeating: 0, count: NicheRule.allCases.count)
+                        donorsOut[c] = Self.measure(
+                            donors: range, rows: donorRows, offsets: offsets, eventIndex: eventIndex,
+                            evidence: evidence, store: store, kindPosition: kindPosition, kindCount: kinds.count,
+                            options: options, nicheCount: nicheCount, assignedByRule: &rules)
+                        rulesOut[c] = rules
                     }
                 }
-                evidence.end(&scratch)
-                let counts = ExposureMeasures.ordered(
-                    touchedNiches.map { NicheCount(niche: $0, events: nicheEvents[Int($0)]) })
-                for niche in touchedNiches { nicheEvents[Int(niche)] = 0 }
-                touchedNiches.removeAll(keepingCapacity: true)
-                var periods = Self.periods(&keys)
-                let shifts = PeriodShifts.detect(
-                    &periods, minimumEvents: options.minPeriodEvents, persistence: options.shiftPersistence)
-                totalEvents += eventsByKind.reduce(0, +)
-                donors.append(
-                    DonorExposure(
-                        account: row, niche: evidence.community(ofAccount: row), eventsByKind: eventsByKind,
-                        assignedByKind: assignedByKind, counts: counts, periods: periods, shifts: shifts))
             }
         }
+        var donors: [DonorExposure] = []
+        donors.reserveCapacity(donorRows.count)
+        var assignedByRule = [Int](repeating: 0, count: NicheRule.allCases.count)
+        for c in 0..<chunkCount {
+            donors += chunkDonors[c]
+            for (rule, count) in chunkRules[c].enumerated() { assignedByRule[rule] += count }
+        }
+        let totalEvents = donors.reduce(0) { $0 + $1.events }
         self.donors = donors
         self.events = totalEvents
         self.assignedByRule = assignedByRule
         niches = clock.time("closure") { NicheClosure.of(donors: donors, nicheCount: nicheCount) }
         self.timings = clock.phases
+    }
+
+    /// Measures the donors `range` (positions in `rows`, whose events are `offsets`-grouped in
+    /// `eventIndex`), adding their assigned events by rule to `assignedByRule`.
+    static func measure(
+        donors range: Range<Int>, rows donorRows: [RowID], offsets: [Int], eventIndex: [UInt32],
+        evidence: NicheEvidence, store: Store, kindPosition: [Int], kindCount: Int, options: ExposureOptions,
+        nicheCount: Int, assignedByRule: inout [Int]
+    ) -> [DonorExposure] {
+        let events = store.events
+        let period = options.period
+        var scratch = NicheEvidence.Scratch(evidence)
+        var nicheEvents = [Int](repeating: 0, count: nicheCount)
+        var touchedNiches: [UInt32] = []
+        var keys: [UInt64] = []
+        // Period numbers of recent days (direct-mapped by day; the calendar is the slow part).
+        var cachedDay = [Int](repeating: -1, count: 1_024)
+        var cachedPeriod = [Int32](repeating: 0, count: 1_024)
+        var donors: [DonorExposure] = []
+        donors.reserveCapacity(range.count)
+        for d in range {
+            let row = donorRows[d]
+            let donorEvents = offsets[d]..<offsets[d + 1]
+            evidence.begin(donor: row, store: store, eventIndex: eventIndex, range: donorEvents, scratch: &scratch)
+            var eventsByKind = [Int](repeating: 0, count: kindCount)
+            var assignedByKind = [Int](repeating: 0, count: kindCount)
+            keys.removeAll(keepingCapacity: true)
+            for position in donorEvents {
+                let i = Int(eventIndex[position])
+                let kind = kindPosition[Int(events.kind[i])]
+                let time = events.time[i]
+                guard kind >= 0, evidence.window.accepts(time: time) else { continue }
+                let video = NicheEvidence.video(
+                    objectType: events.objectType[i], object: events.object[i], commentVideo: evidence.commentVideo)
+                guard video != .none else { continue }
+                eventsByKind[kind] += 1
+                let (niche, rule) = evidence.niche(ofVideo: video, &scratch)
+                if let rule, Int(niche) < nicheCount {
+                    assignedByKind[kind] += 1
+                    assignedByRule[rule.rawValue] += 1
+                    if nicheEvents[Int(niche)] == 0 { touchedNiches.append(niche) }
+                    nicheEvents[Int(niche)] += 1
+                }
+                if time != 0 {
+                    let day = Int(time / 86_400)
+                    let slot = day & 1_023
+                    if cachedDay[slot] != day {
+                        cachedDay[slot] = day
+                        cachedPeriod[slot] = ExposureCalendar.period(of: time, period)
+                    }
+                    let recorded = rule == nil ? UInt32.max : niche
+                    keys.append(UInt64(UInt32(bitPattern: cachedPeriod[slot])) << 32 | UInt64(recorded))
+                }
+            }
+            evidence.end(&scratch)
+            let counts = ExposureMeasures.ordered(
+                touchedNiches.map { NicheCount(niche: $0, events: nicheEvents[Int($0)]) })
+            for niche in touchedNiches { nicheEvents[Int(niche)] = 0 }
+            touchedNiches.removeAll(keepingCapacity: true)
+            var periods = Self.periods(&keys)
+            let shifts = PeriodShifts.detect(
+                &periods, minimumEvents: options.minPeriodEvents, persistence: options.shiftPersistence)
+            donors.append(
+                DonorExposure(
+                    account: row, niche: evidence.community(ofAccount: row), eventsByKind: eventsByKind,
+                    assignedByKind: assignedByKind, counts: counts, periods: periods, shifts: shifts))
+        }
+        return donors
     }
 
     /// Periods from `period << 32 | niche` keys (`.max` for an unassigned event), in time order.

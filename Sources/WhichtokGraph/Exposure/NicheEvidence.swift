@@ -319,6 +319,9 @@ struct NicheEvidence: Sendable {
         var itemNiches: [UInt32] = []
         var donor: RowID = .none
         var donorNiche: UInt32 = .max
+        /// Whether `ownHashtag` and `ownSound` hold the donor's votes (filled on the first question
+        /// that reaches rule 3: most donors never need them).
+        var metadataReady = false
 
         init(_ evidence: NicheEvidence) {
             ownVideo = [Int64](repeating: 0, count: evidence.videoVotes.count)
@@ -329,7 +332,8 @@ struct NicheEvidence: Sendable {
     }
 
     /// Prepares `scratch` for the donor `donor` whose events are `events[range]` of `eventIndex`:
-    /// records the donor's own votes (the ones to leave out) and the donor node's links.
+    /// records the donor's own votes per video (the ones to leave out) and the donor node's links.
+    /// The own votes per hashtag and sound follow from those per video when rule 3 first needs them.
     func begin(
         donor: RowID, store: Store, eventIndex: [UInt32], range: Range<Int>, scratch: inout Scratch
     ) {
@@ -359,6 +363,15 @@ struct NicheEvidence: Sendable {
             guard video != .none, Int(video) < videoVotes.count else { continue }
             if scratch.ownVideo[Int(video)] == 0 { scratch.touchedVideos.append(video) }
             scratch.ownVideo[Int(video)] += amount
+        }
+    }
+
+    /// The donor's own votes per hashtag and sound: each voted video's own votes, once per tag
+    /// position and for its sound (what summing them event by event gives, in exact integers).
+    func fillMetadataVotes(_ scratch: inout Scratch) {
+        scratch.metadataReady = true
+        for video in scratch.touchedVideos {
+            let amount = scratch.ownVideo[Int(video)]
             for position in Int(hashtagOffsets[Int(video)])..<Int(hashtagOffsets[Int(video) + 1]) {
                 let tag = hashtags[position]
                 guard Int(tag) < hashtagVotes.count else { continue }
@@ -385,6 +398,7 @@ struct NicheEvidence: Sendable {
         scratch.touchedNodes.removeAll(keepingCapacity: true)
         scratch.donor = .none
         scratch.donorNiche = .max
+        scratch.metadataReady = false
     }
 
     /// The community of an account's node; nil when the account is not in the graph.
@@ -419,6 +433,7 @@ struct NicheEvidence: Sendable {
         let voted = videoVotes.leader(v, without: scratch.ownVideo[v], of: scratch.donorNiche)
         if voted != .max { return (voted, .engagement) }
 
+        if !scratch.metadataReady { fillMetadataVotes(&scratch) }
         scratch.itemNiches.removeAll(keepingCapacity: true)
         for position in Int(hashtagOffsets[v])..<Int(hashtagOffsets[v + 1]) {
             let tag = Int(hashtags[position])
