@@ -1,5 +1,6 @@
 import Testing
 import WhichtokStore
+import WhichtokSupport
 import WhichtokTestSupport
 
 @testable import WhichtokGraph
@@ -86,6 +87,23 @@ struct ExposureChunkTests {
                 #expect(donor.periods.map(\.period) == expected.keys.sorted())
                 #expect(donor.periods.map(\.events) == expected.keys.sorted().map { expected[$0] ?? 0 })
             }
+        }
+    }
+
+    @Test("counting periods gives what sorting the keys gives, unassigned events, wide spans and empty lists included")
+    func countedPeriods() {
+        var random = SplitMix64(seed: 5)
+        var counter = PeriodCounter(nicheCount: 4)
+        for round in 0..<200 {
+            let count = round % 17
+            let spread = UInt64([1, 3, 40, 5_000][round % 4])
+            var keys: [UInt64] = (0..<count).map { _ in
+                let period = 600 + random.next() % spread
+                let niche = random.next() % 5 == 4 ? UInt64(UInt32.max) : random.next() % 4
+                return period << 32 | niche
+            }
+            var sorted = keys
+            #expect(counter.periods(&keys) == Exposure.periods(&sorted), "round \(round)")
         }
     }
 }

@@ -271,53 +271,50 @@ struct EngagementMatrix {
         var values = chunkValues.flatMap { $0 }
         chunkItems = []
         chunkValues = []
-        // Accounts with too few distinct items get an empty row.
-        if options.minItems > 1 {
-            var write = 0
-            var kept = [Int](repeating: 0, count: accountCount + 1)
-            for a in 0..<accountCount {
-                let length = offsets[a + 1] - offsets[a]
-                if length >= options.minItems {
-                    for p in offsets[a]..<offsets[a + 1] {
-                        items[write] = items[p]
-                        values[write] = values[p]
-                        write += 1
-                    }
-                }
-                kept[a + 1] = write
-            }
-            items.removeLast(items.count - write)
-            values.removeLast(values.count - write)
-            offsets = kept
-        }
-        // Document frequencies, TF-IDF, unit rows.
+        // Accounts with too few distinct items get an empty row. Document frequencies over the rows kept.
+        let minItems = options.minItems
         var df = [Int32](repeating: 0, count: itemCount)
-        for item in items { df[Int(item)] += 1 }
         var rowsWithEntries = 0
-        for a in 0..<accountCount where offsets[a + 1] > offsets[a] { rowsWithEntries += 1 }
+        for a in 0..<accountCount where offsets[a + 1] > offsets[a] && offsets[a + 1] - offsets[a] >= minItems {
+            rowsWithEntries += 1
+            for p in offsets[a]..<offsets[a + 1] { df[Int(items[p])] += 1 }
+        }
+        // TF-IDF, unit rows, then zero entries (items everyone engaged with) dropped, in place.
         let n = Double(rowsWithEntries)
         var idf = [Double](repeating: 0, count: itemCount)
         for i in 0..<itemCount where df[i] > 0 { idf[i] = log(n / Double(df[i])) }
-        for a in 0..<accountCount {
-            var norm = 0.0
-            for p in offsets[a]..<offsets[a + 1] {
-                let x = log1p(Double(values[p])) * idf[Int(items[p])]
-                values[p] = Float(x)
-                norm += x * x
-            }
-            let scale = norm > 0 ? 1 / norm.squareRoot() : 0
-            for p in offsets[a]..<offsets[a + 1] { values[p] = Float(Double(values[p]) * scale) }
-        }
-        // Drop zero entries (items everyone engaged with), keeping rows sorted.
-        var write = 0
+        // log1p of the small whole scores, which most raw scores are (same function, same values).
+        let smallLog = (0..<64).map { log1p(Double($0)) }
         var newOffsets = [Int](repeating: 0, count: accountCount + 1)
-        for a in 0..<accountCount {
-            for p in offsets[a]..<offsets[a + 1] where values[p] > 0 {
-                items[write] = items[p]
-                values[write] = values[p]
-                write += 1
+        var write = 0
+        items.withUnsafeMutableBufferPointer { items in
+            values.withUnsafeMutableBufferPointer { values in
+                for a in 0..<accountCount {
+                    let row = offsets[a]..<offsets[a + 1]
+                    guard row.count >= minItems else {
+                        newOffsets[a + 1] = write
+                        continue
+                    }
+                    var norm = 0.0
+                    for p in row {
+                        let raw = values[p]
+                        let whole = Int(exactly: raw) ?? -1
+                        let tf = whole >= 0 && whole < smallLog.count ? smallLog[whole] : log1p(Double(raw))
+                        let x = tf * idf[Int(items[p])]
+                        values[p] = Float(x)
+                        norm += x * x
+                    }
+                    let scale = norm > 0 ? 1 / norm.squareRoot() : 0
+                    for p in row {
+                        let value = Float(Double(values[p]) * scale)
+                        guard value > 0 else { continue }
+                        items[write] = items[p]
+                        values[write] = value
+                        write += 1
+                    }
+                    newOffsets[a + 1] = write
+                }
             }
-            newOffsets[a + 1] = write
         }
         items.removeLast(items.count - write)
         values.removeLast(values.count - write)
@@ -369,7 +366,7 @@ struct EngagementMatrix {
         for i in 0..<itemCount { columnOffsets[i + 1] += columnOffsets[i] }
         var cursor = columnOffsets
         var columnRows = [UInt32](repeating: 0, count: columnOffsets[itemCount])
-        var columnValues = [Double](repeating: 0, count: columnOffsets[itemCount])
+        var columnValues = [Float](repeating: 0, count: columnOffsets[itemCount])
         var place = [Int](repeating: -1, count: items.count)
         // Work of each compact row: the partners after it in its columns (prefix sums).
         var work = [Int](repeating: 0, count: m + 1)
@@ -378,7 +375,7 @@ struct EngagementMatrix {
                 let i = Int(items[p])
                 place[p] = cursor[i]
                 columnRows[cursor[i]] = UInt32(compact[a])
-                columnValues[cursor[i]] = Double(values[p])
+                columnValues[cursor[i]] = values[p]
                 cursor[i] += 1
             }
         }
@@ -435,7 +432,7 @@ struct EngagementMatrix {
                                         let a = Int(rowOf[u])
                                         var touchedCount = 0
                                         for p in offsets[a]..<offsets[a + 1] where rowPlace[p] >= 0 {
-                                            let x = colValues[rowPlace[p]]
+                                            let x = Double(colValues[rowPlace[p]])
                                             let end = columnOffsets[Int(rowItems[p]) + 1]
                                             var q = rowPlace[p] + 1
                                             while q < end {
@@ -444,7 +441,7 @@ struct EngagementMatrix {
                                                     touched[touchedCount] = UInt32(b)
                                                     touchedCount += 1
                                                 }
-                                                accumulator[b] += x * colValues[q]
+                                                accumulator[b] += x * Double(colValues[q])
                                                 q += 1
                                             }
                                         }

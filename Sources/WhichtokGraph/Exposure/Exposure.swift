@@ -182,6 +182,7 @@ package struct Exposure: Sendable {
         var nicheEvents = [Int](repeating: 0, count: nicheCount)
         var touchedNiches: [UInt32] = []
         var keys: [UInt64] = []
+        var counter = PeriodCounter(nicheCount: nicheCount)
         // Period numbers of recent days (direct-mapped by day; the calendar is the slow part).
         var cachedDay = [Int](repeating: -1, count: 1_024)
         var cachedPeriod = [Int32](repeating: 0, count: 1_024)
@@ -226,7 +227,7 @@ package struct Exposure: Sendable {
                 touchedNiches.map { NicheCount(niche: $0, events: nicheEvents[Int($0)]) })
             for niche in touchedNiches { nicheEvents[Int(niche)] = 0 }
             touchedNiches.removeAll(keepingCapacity: true)
-            var periods = Self.periods(&keys)
+            var periods = counter.periods(&keys)
             let shifts = PeriodShifts.detect(
                 &periods, minimumEvents: options.minPeriodEvents, persistence: options.shiftPersistence)
             donors.append(
@@ -238,6 +239,7 @@ package struct Exposure: Sendable {
     }
 
     /// Periods from `period << 32 | niche` keys (`.max` for an unassigned event), in time order.
+    /// Sorts the keys (`PeriodCounter` counts them instead where the periods span little).
     static func periods(_ keys: inout [UInt64]) -> [ExposurePeriodMeasure] {
         keys.sort()
         var periods: [ExposurePeriodMeasure] = []
@@ -259,6 +261,69 @@ package struct Exposure: Sendable {
                 end = next
             }
             measure.counts = ExposureMeasures.ordered(measure.counts)
+            measure.dominant = ExposureMeasures.dominant(measure.counts)
+            periods.append(measure)
+            start = end
+        }
+        return periods
+    }
+}
+
+/// Periods from `period << 32 | niche` keys without sorting them when they span few periods: a
+/// counting sort by period, then each period's niches counted; what `Exposure.periods` gives.
+/// Reuses its working memory from donor to donor.
+struct PeriodCounter {
+    var nicheEvents: [Int]
+    var touched: [UInt32] = []
+    var bucketStart: [Int] = []
+    var niches: [UInt32] = []
+
+    init(nicheCount: Int) { nicheEvents = [Int](repeating: 0, count: nicheCount) }
+
+    mutating func periods(_ keys: inout [UInt64]) -> [ExposurePeriodMeasure] {
+        // Periods in the keys' order (as unsigned numbers, like the sort).
+        guard var low = keys.first.map({ UInt32(truncatingIfNeeded: $0 >> 32) }) else { return [] }
+        var high = low
+        var nichesInRange = true
+        for key in keys {
+            let period = UInt32(truncatingIfNeeded: key >> 32)
+            low = min(low, period)
+            high = max(high, period)
+            let niche = UInt32(truncatingIfNeeded: key)
+            if niche != .max && Int(niche) >= nicheEvents.count { nichesInRange = false }
+        }
+        let span = Int(high) - Int(low) + 1
+        guard span <= 4 * keys.count + 64, nichesInRange else { return Exposure.periods(&keys) }
+        bucketStart.removeAll(keepingCapacity: true)
+        bucketStart.append(contentsOf: repeatElement(0, count: span + 1))
+        for key in keys { bucketStart[Int(UInt32(truncatingIfNeeded: key >> 32) - low) + 1] += 1 }
+        for b in 0..<span { bucketStart[b + 1] += bucketStart[b] }
+        niches.removeAll(keepingCapacity: true)
+        niches.append(contentsOf: repeatElement(0, count: keys.count))
+        for key in keys {
+            let b = Int(UInt32(truncatingIfNeeded: key >> 32) - low)
+            niches[bucketStart[b]] = UInt32(truncatingIfNeeded: key)
+            bucketStart[b] += 1
+        }
+        // bucketStart[b] is now the end of bucket b, and the start of bucket b + 1.
+        var periods: [ExposurePeriodMeasure] = []
+        var start = 0
+        for b in 0..<span where bucketStart[b] > start {
+            let end = bucketStart[b]
+            var measure = ExposurePeriodMeasure(
+                period: Int32(bitPattern: low + UInt32(b)), events: end - start, assigned: 0, counts: [], dominant: nil,
+                qualifies: false, divergence: nil)
+            for position in start..<end {
+                let niche = niches[position]
+                guard niche != .max else { continue }
+                if nicheEvents[Int(niche)] == 0 { touched.append(niche) }
+                nicheEvents[Int(niche)] += 1
+                measure.assigned += 1
+            }
+            measure.counts = ExposureMeasures.ordered(
+                touched.map { NicheCount(niche: $0, events: nicheEvents[Int($0)]) })
+            for niche in touched { nicheEvents[Int(niche)] = 0 }
+            touched.removeAll(keepingCapacity: true)
             measure.dominant = ExposureMeasures.dominant(measure.counts)
             periods.append(measure)
             start = end
