@@ -142,10 +142,12 @@ struct EngagementMatrix {
         var actorOffsets = [Int](repeating: 0, count: accountCount + 1)
         var byActorAlready = true
         var previousActor: RowID = 0
-        for actor in events.actor {
-            if Int(actor) < accountCount { actorOffsets[Int(actor) + 1] += 1 } else { byActorAlready = false }
-            if actor < previousActor { byActorAlready = false }
-            previousActor = actor
+        actorOffsets.withUnsafeMutableBufferPointer { actorOffsets in
+            for actor in events.actor {
+                if Int(actor) < accountCount { actorOffsets[Int(actor) + 1] += 1 } else { byActorAlready = false }
+                if actor < previousActor { byActorAlready = false }
+                previousActor = actor
+            }
         }
         for a in 0..<accountCount { actorOffsets[a + 1] += actorOffsets[a] }
         var byActor: [UInt32] = []
@@ -275,9 +277,11 @@ struct EngagementMatrix {
         let minItems = options.minItems
         var df = [Int32](repeating: 0, count: itemCount)
         var rowsWithEntries = 0
-        for a in 0..<accountCount where offsets[a + 1] > offsets[a] && offsets[a + 1] - offsets[a] >= minItems {
-            rowsWithEntries += 1
-            for p in offsets[a]..<offsets[a + 1] { df[Int(items[p])] += 1 }
+        df.withUnsafeMutableBufferPointer { df in
+            for a in 0..<accountCount where offsets[a + 1] > offsets[a] && offsets[a + 1] - offsets[a] >= minItems {
+                rowsWithEntries += 1
+                for p in offsets[a]..<offsets[a + 1] { df[Int(items[p])] += 1 }
+            }
         }
         // TF-IDF, unit rows, then zero entries (items everyone engaged with) dropped, in place.
         let n = Double(rowsWithEntries)
@@ -430,11 +434,21 @@ struct EngagementMatrix {
                                 columnValues.withUnsafeBufferPointer { colValues in
                                     for u in ranges[c] {
                                         let a = Int(rowOf[u])
+                                        // A row with more accumulations than partners scans its
+                                        // partners instead of listing the ones it touches.
+                                        let scan = work[u + 1] - work[u] > m - u
                                         var touchedCount = 0
                                         for p in offsets[a]..<offsets[a + 1] where rowPlace[p] >= 0 {
                                             let x = Double(colValues[rowPlace[p]])
                                             let end = columnOffsets[Int(rowItems[p]) + 1]
                                             var q = rowPlace[p] + 1
+                                            if scan {
+                                                while q < end {
+                                                    accumulator[Int(colRows[q])] += x * Double(colValues[q])
+                                                    q += 1
+                                                }
+                                                continue
+                                            }
                                             while q < end {
                                                 let b = Int(colRows[q])
                                                 if accumulator[b] == 0 {
@@ -445,17 +459,22 @@ struct EngagementMatrix {
                                                 q += 1
                                             }
                                         }
-                                        for t in 0..<touchedCount {
-                                            let b = Int(touched[t])
+                                        // Every product is positive: the partners are the non-zero sums.
+                                        @inline(__always) func consider(_ b: Int) {
                                             let s = Float(accumulator[b])
                                             accumulator[b] = 0
-                                            guard s >= minSimilarity else { continue }
+                                            guard s >= minSimilarity else { return }
                                             if let heaps {
                                                 heaps.offer(u, s, rowOf[b])
                                                 heaps.offer(b, s, UInt32(a))
                                             } else {
                                                 pairs.append((UInt32(a), rowOf[b], s))
                                             }
+                                        }
+                                        if scan {
+                                            for b in (u + 1)..<max(u + 1, m) where accumulator[b] != 0 { consider(b) }
+                                        } else {
+                                            for t in 0..<touchedCount { consider(Int(touched[t])) }
                                         }
                                     }
                                 }

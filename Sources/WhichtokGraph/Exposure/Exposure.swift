@@ -113,18 +113,24 @@ package struct Exposure: Sendable {
         }
         let (offsets, eventIndex) = clock.time("group") { () -> ([Int], [UInt32]) in
             var offsets = [Int](repeating: 0, count: donorRows.count + 1)
-            for actor in events.actor where Int(actor) < slot.count && slot[Int(actor)] >= 0 {
-                offsets[Int(slot[Int(actor)]) + 1] += 1
+            offsets.withUnsafeMutableBufferPointer { offsets in
+                for actor in events.actor where Int(actor) < slot.count && slot[Int(actor)] >= 0 {
+                    offsets[Int(slot[Int(actor)]) + 1] += 1
+                }
+                for d in 0..<donorRows.count { offsets[d + 1] += offsets[d] }
             }
-            for d in 0..<donorRows.count { offsets[d + 1] += offsets[d] }
             var cursor = offsets
             var eventIndex = [UInt32](repeating: 0, count: offsets[donorRows.count])
-            for i in 0..<events.count {
-                let actor = Int(events.actor[i])
-                guard actor < slot.count, slot[actor] >= 0 else { continue }
-                let d = Int(slot[actor])
-                eventIndex[cursor[d]] = UInt32(i)
-                cursor[d] += 1
+            eventIndex.withUnsafeMutableBufferPointer { eventIndex in
+                cursor.withUnsafeMutableBufferPointer { cursor in
+                    for i in 0..<events.count {
+                        let actor = Int(events.actor[i])
+                        guard actor < slot.count, slot[actor] >= 0 else { continue }
+                        let d = Int(slot[actor])
+                        eventIndex[cursor[d]] = UInt32(i)
+                        cursor[d] += 1
+                    }
+                }
             }
             return (offsets, eventIndex)
         }

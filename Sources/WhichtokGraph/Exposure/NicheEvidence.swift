@@ -236,23 +236,37 @@ struct NicheEvidence: Sendable {
         self.support = support
 
         // Votes of the graph's accounts, one per engagement event with a video.
-        var keys: [UInt32] = []
-        var communities: [UInt32] = []
-        var amounts: [Int64] = []
         let events = store.events
         let videoCount = store.videos.count
-        for i in 0..<events.count {
-            let actor = Int(events.actor[i])
-            let amount = weights[Int(events.kind[i])]
-            guard amount > 0, actor < accountCount, accountNode[actor] >= 0, window.accepts(time: events.time[i])
-            else { continue }
-            let video = Self.video(
-                objectType: events.objectType[i], object: events.object[i], commentVideo: commentVideo)
-            guard video != .none, Int(video) < videoCount else { continue }
-            keys.append(video)
-            communities.append(membership[Int(accountNode[actor])])
-            amounts.append(amount)
+        var keys = [UInt32](repeating: 0, count: events.count)
+        var communities = [UInt32](repeating: 0, count: events.count)
+        var amounts = [Int64](repeating: 0, count: events.count)
+        var votes = 0
+        let window = self.window
+        let commentVideo = self.commentVideo
+        keys.withUnsafeMutableBufferPointer { keys in
+            communities.withUnsafeMutableBufferPointer { communities in
+                amounts.withUnsafeMutableBufferPointer { amounts in
+                    for i in 0..<events.count {
+                        let actor = Int(events.actor[i])
+                        let amount = weights[Int(events.kind[i])]
+                        guard amount > 0, actor < accountCount, accountNode[actor] >= 0,
+                            window.accepts(time: events.time[i])
+                        else { continue }
+                        let video = Self.video(
+                            objectType: events.objectType[i], object: events.object[i], commentVideo: commentVideo)
+                        guard video != .none, Int(video) < videoCount else { continue }
+                        keys[votes] = video
+                        communities[votes] = membership[Int(accountNode[actor])]
+                        amounts[votes] = amount
+                        votes += 1
+                    }
+                }
+            }
         }
+        keys.removeLast(events.count - votes)
+        communities.removeLast(events.count - votes)
+        amounts.removeLast(events.count - votes)
         // Hashtags and sounds collect the votes of the videos that carry them.
         var tagKeys: [UInt32] = []
         var tagCommunities: [UInt32] = []
