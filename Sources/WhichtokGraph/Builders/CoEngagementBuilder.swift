@@ -366,21 +366,31 @@ struct EngagementMatrix {
         let m = rowOf.count
         // Columns (item → compact rows ascending, values), and each row entry's place in its column.
         var columnOffsets = [Int](repeating: 0, count: itemCount + 1)
-        for item in items where eligible[Int(item)] { columnOffsets[Int(item) + 1] += 1 }
-        for i in 0..<itemCount { columnOffsets[i + 1] += columnOffsets[i] }
+        columnOffsets.withUnsafeMutableBufferPointer { columnOffsets in
+            for item in items where eligible[Int(item)] { columnOffsets[Int(item) + 1] += 1 }
+            for i in 0..<itemCount { columnOffsets[i + 1] += columnOffsets[i] }
+        }
         var cursor = columnOffsets
         var columnRows = [UInt32](repeating: 0, count: columnOffsets[itemCount])
         var columnValues = [Float](repeating: 0, count: columnOffsets[itemCount])
         var place = [Int](repeating: -1, count: items.count)
         // Work of each compact row: the partners after it in its columns (prefix sums).
         var work = [Int](repeating: 0, count: m + 1)
-        for a in 0..<n where compact[a] >= 0 {
-            for p in offsets[a]..<offsets[a + 1] where eligible[Int(items[p])] {
-                let i = Int(items[p])
-                place[p] = cursor[i]
-                columnRows[cursor[i]] = UInt32(compact[a])
-                columnValues[cursor[i]] = values[p]
-                cursor[i] += 1
+        cursor.withUnsafeMutableBufferPointer { cursor in
+            place.withUnsafeMutableBufferPointer { place in
+                columnRows.withUnsafeMutableBufferPointer { columnRows in
+                    columnValues.withUnsafeMutableBufferPointer { columnValues in
+                        for a in 0..<n where compact[a] >= 0 {
+                            for p in offsets[a]..<offsets[a + 1] where eligible[Int(items[p])] {
+                                let i = Int(items[p])
+                                place[p] = cursor[i]
+                                columnRows[cursor[i]] = UInt32(compact[a])
+                                columnValues[cursor[i]] = values[p]
+                                cursor[i] += 1
+                            }
+                        }
+                    }
+                }
             }
         }
         var accumulations = 0
@@ -429,52 +439,56 @@ struct EngagementMatrix {
                     let heaps = k > 0 ? NeighbourHeaps(rows: m, k: k) : nil
                     var pairs: [(UInt32, UInt32, Float)] = []
                     items.withUnsafeBufferPointer { rowItems in
-                        place.withUnsafeBufferPointer { rowPlace in
-                            columnRows.withUnsafeBufferPointer { colRows in
-                                columnValues.withUnsafeBufferPointer { colValues in
-                                    for u in ranges[c] {
-                                        let a = Int(rowOf[u])
-                                        // A row with more accumulations than partners scans its
-                                        // partners instead of listing the ones it touches.
-                                        let scan = work[u + 1] - work[u] > m - u
-                                        var touchedCount = 0
-                                        for p in offsets[a]..<offsets[a + 1] where rowPlace[p] >= 0 {
-                                            let x = Double(colValues[rowPlace[p]])
-                                            let end = columnOffsets[Int(rowItems[p]) + 1]
-                                            var q = rowPlace[p] + 1
-                                            if scan {
+                        values.withUnsafeBufferPointer { rowValues in
+                            place.withUnsafeBufferPointer { rowPlace in
+                                columnRows.withUnsafeBufferPointer { colRows in
+                                    columnValues.withUnsafeBufferPointer { colValues in
+                                        for u in ranges[c] {
+                                            let a = Int(rowOf[u])
+                                            // A row with more accumulations than partners scans its
+                                            // partners instead of listing the ones it touches.
+                                            let scan = work[u + 1] - work[u] > m - u
+                                            var touchedCount = 0
+                                            for p in offsets[a]..<offsets[a + 1] where rowPlace[p] >= 0 {
+                                                let x = Double(rowValues[p])
+                                                let end = columnOffsets[Int(rowItems[p]) + 1]
+                                                var q = rowPlace[p] + 1
+                                                if scan, let rowBase = colRows.baseAddress,
+                                                    let valueBase = colValues.baseAddress
+                                                {
+                                                    Self.accumulate(
+                                                        x, rows: rowBase, values: valueBase, q, end, into: accumulator)
+                                                    continue
+                                                }
                                                 while q < end {
-                                                    accumulator[Int(colRows[q])] += x * Double(colValues[q])
+                                                    let b = Int(colRows[q])
+                                                    if accumulator[b] == 0 {
+                                                        touched[touchedCount] = UInt32(b)
+                                                        touchedCount += 1
+                                                    }
+                                                    accumulator[b] += x * Double(colValues[q])
                                                     q += 1
                                                 }
-                                                continue
                                             }
-                                            while q < end {
-                                                let b = Int(colRows[q])
-                                                if accumulator[b] == 0 {
-                                                    touched[touchedCount] = UInt32(b)
-                                                    touchedCount += 1
+                                            // Every product is positive: the partners are the non-zero sums.
+                                            @inline(__always) func consider(_ b: Int) {
+                                                let s = Float(accumulator[b])
+                                                accumulator[b] = 0
+                                                guard s >= minSimilarity else { return }
+                                                if let heaps {
+                                                    heaps.offer(u, s, rowOf[b])
+                                                    heaps.offer(b, s, UInt32(a))
+                                                } else {
+                                                    pairs.append((UInt32(a), rowOf[b], s))
                                                 }
-                                                accumulator[b] += x * Double(colValues[q])
-                                                q += 1
                                             }
-                                        }
-                                        // Every product is positive: the partners are the non-zero sums.
-                                        @inline(__always) func consider(_ b: Int) {
-                                            let s = Float(accumulator[b])
-                                            accumulator[b] = 0
-                                            guard s >= minSimilarity else { return }
-                                            if let heaps {
-                                                heaps.offer(u, s, rowOf[b])
-                                                heaps.offer(b, s, UInt32(a))
+                                            if scan {
+                                                for b in (u + 1)..<max(u + 1, m) where accumulator[b] != 0 {
+                                                    consider(b)
+                                                }
                                             } else {
-                                                pairs.append((UInt32(a), rowOf[b], s))
+                                                for t in 0..<touchedCount { consider(Int(touched[t])) }
                                             }
-                                        }
-                                        if scan {
-                                            for b in (u + 1)..<max(u + 1, m) where accumulator[b] != 0 { consider(b) }
-                                        } else {
-                                            for t in 0..<touchedCount { consider(Int(touched[t])) }
                                         }
                                     }
                                 }
@@ -514,6 +528,37 @@ struct EngagementMatrix {
             }
         }
         return (sources, targets, weights, accumulations, skipped)
+    }
+}
+
+extension EngagementMatrix {
+    /// `accumulator[rows[q]] += x · values[q]` for `q` in `start ..< end`, the rows of one column
+    /// (distinct, so the four updates of a step never meet; each sum still grows in item order).
+    @inline(never)
+    static func accumulate(
+        _ x: Double, rows: UnsafePointer<UInt32>, values: UnsafePointer<Float>, _ start: Int, _ end: Int,
+        into accumulator: UnsafeMutablePointer<Double>
+    ) {
+        var q = start
+        while q + 4 <= end {
+            let b0 = Int(rows[q])
+            let b1 = Int(rows[q + 1])
+            let b2 = Int(rows[q + 2])
+            let b3 = Int(rows[q + 3])
+            let y0 = x * Double(values[q])
+            let y1 = x * Double(values[q + 1])
+            let y2 = x * Double(values[q + 2])
+            let y3 = x * Double(values[q + 3])
+            accumulator[b0] += y0
+            accumulator[b1] += y1
+            accumulator[b2] += y2
+            accumulator[b3] += y3
+            q += 4
+        }
+        while q < end {
+            accumulator[Int(rows[q])] += x * Double(values[q])
+            q += 1
+        }
     }
 }
 

@@ -26,40 +26,40 @@ package enum NicheRule: Int, CaseIterable, Sendable {
 /// change, and the largest of the rest is the third weight; so the leader is the first or second
 /// community, or there is none (nothing left, or a tie between the best two, or with the third).
 struct LeadingVotes: Sendable {
-    /// Per item: the leading community (`.max` when no vote) and its weight, then the runner-up,
-    /// then the third weight. Ties in weight are ordered by community number.
-    var first: [UInt32]
-    var firstWeight: [Int64]
-    var second: [UInt32]
-    var secondWeight: [Int64]
-    var thirdWeight: [Int64]
-
-    init(count: Int) {
-        first = [UInt32](repeating: .max, count: count)
-        firstWeight = [Int64](repeating: 0, count: count)
-        second = [UInt32](repeating: .max, count: count)
-        secondWeight = [Int64](repeating: 0, count: count)
-        thirdWeight = [Int64](repeating: 0, count: count)
+    /// One item's leading community (`.max` when no vote) and its weight, then the runner-up, then
+    /// the third weight. Ties in weight are ordered by community number. Kept together, so that a
+    /// question about an item reads one place.
+    struct Lead: Sendable, Equatable {
+        var first: UInt32 = .max
+        var second: UInt32 = .max
+        var firstWeight: Int64 = 0
+        var secondWeight: Int64 = 0
+        var thirdWeight: Int64 = 0
     }
 
-    var count: Int { first.count }
+    var leads: [Lead]
+
+    init(count: Int) { leads = [Lead](repeating: Lead(), count: count) }
+
+    var count: Int { leads.count }
 
     /// The community that leads item `item` once `own` is taken from `community`'s weight; `.max`
     /// when no weight is left or the lead is tied.
     @inline(__always)
     func leader(_ item: Int, without own: Int64, of community: UInt32) -> UInt32 {
-        var a = firstWeight[item]
-        var b = secondWeight[item]
+        let lead = leads[item]
+        var a = lead.firstWeight
+        var b = lead.secondWeight
         if own != 0 && community != .max {
-            if community == first[item] {
+            if community == lead.first {
                 a -= own
-            } else if community == second[item] {
+            } else if community == lead.second {
                 b -= own
             }
         }
-        let rest = thirdWeight[item]
-        if a > b { return a > rest ? first[item] : .max }
-        if b > a { return b > rest ? second[item] : .max }
+        let rest = lead.thirdWeight
+        if a > b { return a > rest ? lead.first : .max }
+        if b > a { return b > rest ? lead.second : .max }
         return .max
     }
 
@@ -84,11 +84,7 @@ struct LeadingVotes: Sendable {
                 w3 = w
             }
         }
-        first[item] = c1
-        firstWeight[item] = w1
-        second[item] = c2
-        secondWeight[item] = w2
-        thirdWeight[item] = w3
+        leads[item] = Lead(first: c1, second: c2, firstWeight: w1, secondWeight: w2, thirdWeight: w3)
     }
 
     /// Sums `(key, community, weight)` votes per key (a counting sort by key, then a dense
