@@ -61,8 +61,11 @@ extension GraphBuilder {
     ///    the graph is the union of these lists (weight `s_ab`), optionally reduced to its disparity
     ///    backbone at `backboneAlpha`.
     ///
-    /// Complexity: O(E + nnz + Σ_{kept i} df_i²) time, in parallel over accounts; memory O(nnz) plus a
-    /// dense accumulator of one float per account and thread.
+    /// Each pair's cosine is computed once, by the smaller row, and offered to both rows' top-k lists.
+    ///
+    /// Complexity: O(E + nnz + Σ_{kept i} df_i²/2) time, in parallel over chunks of accounts balanced
+    /// by that work; memory O(nnz) plus, per chunk, a dense accumulator of one double per account and
+    /// k neighbours per account.
     package static func coEngagement(
         _ store: Store, filter: EventFilter = EventFilter(), options: CoEngagementOptions = CoEngagementOptions()
     ) -> CoEngagementResult {

@@ -56,8 +56,9 @@ package struct DonorExposure: Sendable, Equatable {
 /// that coverage is always known. Per-period counts feed `PeriodShifts`, and the donors' shares feed
 /// `NicheClosure`. Events outside the graph's time window (`--since`, `--until`) are left out.
 ///
-/// Cost: O(E + V + n + m) to gather the evidence, then O(E_d log E_d) per donor for the sort that
-/// groups their events by period: about linear in events.
+/// Cost: O(E + V + n + m) to gather the evidence, then about O(E_d) per donor (a counting sort groups
+/// their events by period; a sort, O(E_d log E_d), when the periods span far more than the events):
+/// about linear in events. Donors are measured in parallel chunks.
 package struct Exposure: Sendable {
     package var options: ExposureOptions
     /// The measured kinds, in kind order (the order of `DonorExposure.eventsByKind`).
