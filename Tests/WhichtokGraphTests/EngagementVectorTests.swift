@@ -1,9 +1,10 @@
 import Foundation
 import Testing
-import WhichtokStore
+import WhichtokSupport
 import WhichtokTestSupport
 
 @testable import WhichtokGraph
+@testable import WhichtokStore
 
 /// The co-engagement vectors and the community profiles against values worked out by hand.
 @Suite("Engagement vectors and profiles")
@@ -103,5 +104,50 @@ struct EngagementVectorTests {
         #expect(profile.topHashtags.map(\.count) == [2, 1])
         #expect(profile.topAuthors.map { $0.label(in: store) } == ["m1"])
         #expect(profile.topAuthors.map(\.count) == [1])
+    }
+}
+
+/// Builders and profiles do not rely on the store's events being grouped by actor.
+@Suite("Events in any order")
+struct EventOrderTests {
+    @Test("co-engagement vectors and community profiles are the same with the events reversed")
+    func reversed() throws {
+        // Accounts engaging with tagged videos by a few authors.
+        var random = SplitMix64(seed: 21)
+        var batch = ImportBatch(inputName: "order.json", sha256: Fixture.digest(43))
+        var accounts: [RowID] = []
+        for i in 0..<30 { accounts.append(try must(batch.account(username: "o\(i)"))) }
+        let tags = try (0..<5).map { try must(batch.hashtag(name: "tag\($0)")) }
+        var videos: [RowID] = []
+        for v in 0..<20 {
+            let video = try must(batch.video(id: 7_800_000_000_000_000_000 + UInt64(v)))
+            batch.describeVideo(video, author: accounts[v % 4], hashtags: [tags[v % 5], tags[(v / 5) % 5]])
+            videos.append(video)
+        }
+        let kinds: [EventKind] = [.watched, .liked, .favorited]
+        for e in 0..<300 {
+            let actor = accounts[Int(random.next() % 30)]
+            let video = videos[Int(random.next() % 20)]
+            let kind = kinds[Int(random.next() % 3)]
+            batch.addEvent(actor: actor, kind: kind, objectType: .video, object: video, time: Fixture.t0 + UInt32(e))
+        }
+        let store = Fixture.build([batch])
+        var reversed = store
+        reversed.events.actor.reverse()
+        reversed.events.kind.reverse()
+        reversed.events.objectType.reverse()
+        reversed.events.object.reverse()
+        reversed.events.time.reverse()
+        reversed.events.source.reverse()
+        var options = CoEngagementOptions()
+        options.minItems = 1
+        let matrix = EngagementMatrix(store, filter: EventFilter(), options: options)
+        let other = EngagementMatrix(reversed, filter: EventFilter(), options: options)
+        #expect(matrix.offsets == other.offsets && matrix.items == other.items && matrix.values == other.values)
+        let graph = GraphBuilder.coEngagement(store, options: options).graph
+        #expect(graph.edgeCount > 0)
+        let profiles = Analysis(graph, store: store).profiles
+        #expect(profiles.contains { !$0.topHashtags.isEmpty && !$0.topAuthors.isEmpty })
+        #expect(profiles == Analysis(graph, store: reversed).profiles)
     }
 }

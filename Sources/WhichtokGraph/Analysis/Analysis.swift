@@ -143,19 +143,31 @@ package struct Analysis: Sendable {
                 }
                 return Int(video) < videoCount ? (actor, video) : (actor, .none)
             }
+            // The store's events are grouped by actor: then one pass lists the videos in place.
             videoOffsets = [Int](repeating: 0, count: store.accounts.count + 1)
-            for i in 0..<events.count {
-                let (actor, video) = engaged(i)
-                if video != .none { videoOffsets[actor + 1] += 1 }
+            var grouped = true
+            var previous = 0
+            memberVideos.reserveCapacity(events.count)
+            videoOffsets.withUnsafeMutableBufferPointer { counts in
+                for i in 0..<events.count {
+                    let (actor, video) = engaged(i)
+                    guard video != .none else { continue }
+                    counts[actor + 1] += 1
+                    if actor < previous { grouped = false }
+                    previous = actor
+                    if grouped { memberVideos.append(video) }
+                }
+                for a in 0..<store.accounts.count { counts[a + 1] += counts[a] }
             }
-            for a in 0..<store.accounts.count { videoOffsets[a + 1] += videoOffsets[a] }
-            var cursor = videoOffsets
-            memberVideos = [RowID](repeating: 0, count: videoOffsets[store.accounts.count])
-            for i in 0..<events.count {
-                let (actor, video) = engaged(i)
-                guard video != .none else { continue }
-                memberVideos[cursor[actor]] = video
-                cursor[actor] += 1
+            if !grouped {
+                var cursor = videoOffsets
+                memberVideos = [RowID](repeating: 0, count: videoOffsets[store.accounts.count])
+                for i in 0..<events.count {
+                    let (actor, video) = engaged(i)
+                    guard video != .none else { continue }
+                    memberVideos[cursor[actor]] = video
+                    cursor[actor] += 1
+                }
             }
         }
         // Dense counters per family, reset through touched lists after each community.
