@@ -185,8 +185,13 @@ struct EngagementMatrix {
                         c, range in
                         let score = UnsafeMutablePointer<Float>.allocate(capacity: max(1, itemCount))
                         score.initialize(repeating: 0, count: max(1, itemCount))
-                        let touched = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, itemCount))
+                        // The row's items as bits: reading the words in order lists them sorted.
+                        let wordCount = max(1, (itemCount + 63) / 64)
+                        let touched = UnsafeMutablePointer<UInt64>.allocate(capacity: wordCount)
+                        touched.initialize(repeating: 0, count: wordCount)
                         var touchedCount = 0
+                        var lowWord = Int.max
+                        var highWord = -1
                         defer {
                             score.deallocate()
                             touched.deallocate()
@@ -198,7 +203,10 @@ struct EngagementMatrix {
                         @inline(__always) func bump(_ item: Int, _ value: Float) {
                             guard value > 0 else { return }
                             if score[item] == 0 {
-                                touched[touchedCount] = UInt32(item)
+                                let word = item >> 6
+                                touched[word] |= 1 << UInt64(item & 63)
+                                lowWord = min(lowWord, word)
+                                highWord = max(highWord, word)
                                 touchedCount += 1
                             }
                             score[item] += value
@@ -247,15 +255,23 @@ struct EngagementMatrix {
                                     bump(soundBase + Int(sound), w * familySound)
                                 }
                             }
-                            var row = UnsafeMutableBufferPointer(start: touched, count: touchedCount)
-                            row.sort()
-                            for item in row {
-                                outItems.append(item)
-                                outValues.append(score[Int(item)])
-                                score[Int(item)] = 0
+                            if highWord >= lowWord {
+                                for word in lowWord...highWord {
+                                    var bits = touched[word]
+                                    touched[word] = 0
+                                    while bits != 0 {
+                                        let item = word << 6 | bits.trailingZeroBitCount
+                                        bits &= bits - 1
+                                        outItems.append(UInt32(item))
+                                        outValues.append(score[item])
+                                        score[item] = 0
+                                    }
+                                }
                             }
                             lengths.append(touchedCount)
                             touchedCount = 0
+                            lowWord = .max
+                            highWord = -1
                         }
                         itemsShared[c] = outItems
                         valuesShared[c] = outValues
