@@ -214,7 +214,7 @@ struct ExposureTests {
         weight[1] = 3
         weight[2] = 3
         votes.record(0, touched: [2, 0, 1], weight: weight)
-        #expect(votes.first[0] == 0 && votes.second[0] == 1 && votes.thirdWeight[0] == 3)
+        #expect(votes.leads[0].first == 0 && votes.leads[0].second == 1 && votes.leads[0].thirdWeight == 3)
         #expect(votes.leader(0, without: 0, of: .max) == 0)
         #expect(votes.leader(0, without: 1, of: 0) == 0)
         // 5 − 2 = 3 ties with niches 1 and 2; 5 − 5 leaves 1 and 2 tied.

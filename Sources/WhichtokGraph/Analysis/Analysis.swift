@@ -86,7 +86,7 @@ package struct Analysis: Sendable {
 
     /// Community profiles: central members by PageRank; top hashtags, sounds and authors of the
     /// members' engagement (distinct member–video pairs of the filter's kinds); item nodes that are
-    /// members themselves count with their strength. O(E + P log P) for P (community, item) pairs.
+    /// members themselves count with their strength. O(E + V + P log P) for P (community, item) pairs.
     static func profiles(
         _ graph: Graph, membership: [UInt32], count: Int, pageRank: [Double], store: Store?, options: AnalysisOptions
     ) -> [CommunityProfile] {
@@ -110,32 +110,63 @@ package struct Analysis: Sendable {
             default: break
             }
         }
-        // Distinct (member, video) engagements, grouped by community.
-        var pairsByCommunity = [[UInt64]](repeating: [], count: count)
+        // The members' engaged videos, grouped by member (a counting sort of the events), and the
+        // members of each community.
+        var videoOffsets: [Int] = []
+        var memberVideos: [RowID] = []
+        var membersByCommunity = [[Int]](repeating: [], count: count)
         if let store {
             var communityOfAccount = [UInt32](repeating: .max, count: store.accounts.count)
             for u in 0..<graph.nodeCount
             where graph.nodeTypes[u] == .account && Int(graph.nodeRows[u]) < store.accounts.count {
                 communityOfAccount[Int(graph.nodeRows[u])] = membership[u]
             }
+            for (row, community) in communityOfAccount.enumerated() where community != .max {
+                membersByCommunity[Int(community)].append(row)
+            }
             let filter = options.engagementFilter
             let mask = filter.kindMask(defaults: GraphBuilder.bipartiteDefaultKinds)
             let events = store.events
-            for i in 0..<events.count {
+            let comments = store.comments
+            let videoCount = store.videos.count
+            /// The video event `i` is a member's engagement with, or `.none`.
+            func engaged(_ i: Int) -> (actor: Int, video: RowID) {
                 let actor = Int(events.actor[i])
                 guard actor < communityOfAccount.count, communityOfAccount[actor] != .max, mask[Int(events.kind[i])],
                     filter.accepts(time: events.time[i])
-                else { continue }
+                else { return (actor, .none) }
                 var video = RowID.none
                 if events.objectType[i] == ObjectType.video.rawValue {
                     video = events.object[i]
-                } else if events.objectType[i] == ObjectType.comment.rawValue,
-                    Int(events.object[i]) < store.comments.count
-                {
-                    video = store.comments.video[Int(events.object[i])]
+                } else if events.objectType[i] == ObjectType.comment.rawValue, Int(events.object[i]) < comments.count {
+                    video = comments.video[Int(events.object[i])]
                 }
-                if video != .none && Int(video) < store.videos.count {
-                    pairsByCommunity[Int(communityOfAccount[actor])].append(UInt64(actor) << 32 | UInt64(video))
+                return Int(video) < videoCount ? (actor, video) : (actor, .none)
+            }
+            // The store's events are grouped by actor: then one pass lists the videos in place.
+            videoOffsets = [Int](repeating: 0, count: store.accounts.count + 1)
+            var grouped = true
+            var previous = 0
+            memberVideos.reserveCapacity(events.count)
+            videoOffsets.withUnsafeMutableBufferPointer { counts in
+                for i in 0..<events.count {
+                    let (actor, video) = engaged(i)
+                    guard video != .none else { continue }
+                    counts[actor + 1] += 1
+                    if actor < previous { grouped = false }
+                    previous = actor
+                    if grouped { memberVideos.append(video) }
+                }
+                for a in 0..<store.accounts.count { counts[a + 1] += counts[a] }
+            }
+            if !grouped {
+                var cursor = videoOffsets
+                memberVideos = [RowID](repeating: 0, count: videoOffsets[store.accounts.count])
+                for i in 0..<events.count {
+                    let (actor, video) = engaged(i)
+                    guard video != .none else { continue }
+                    memberVideos[cursor[actor]] = video
+                    cursor[actor] += 1
                 }
             }
         }
@@ -155,29 +186,29 @@ package struct Analysis: Sendable {
             list.sort { $0.count != $1.count ? $0.count > $1.count : $0.row < $1.row }
             return Array(list.prefix(options.topItems))
         }
+        // The member that last counted each video: a member's repeated videos count once.
+        var countedBy = [Int](repeating: -1, count: store?.videos.count ?? 0)
         for c in 0..<count {
             if let store {
-                var pairs = pairsByCommunity[c]
-                pairsByCommunity[c] = []
-                pairs.sort()
-                var previous = UInt64.max
-                for pair in pairs where pair != previous {
-                    previous = pair
-                    let actor = Int(pair >> 32)
-                    let video = RowID(truncatingIfNeeded: pair)
-                    for h in store.videos.hashtags(of: video) where Int(h) < hashtagCount {
-                        if hashtagScore[Int(h)] == 0 { touchedHashtags.append(h) }
-                        hashtagScore[Int(h)] += 1
-                    }
-                    let sound = store.videos.sound[Int(video)]
-                    if sound != .none && Int(sound) < soundCount {
-                        if soundScore[Int(sound)] == 0 { touchedSounds.append(sound) }
-                        soundScore[Int(sound)] += 1
-                    }
-                    let author = store.videos.author[Int(video)]
-                    if author != .none && Int(author) != actor && Int(author) < accountCount {
-                        if authorScore[Int(author)] == 0 { touchedAuthors.append(author) }
-                        authorScore[Int(author)] += 1
+                for actor in membersByCommunity[c] {
+                    for p in videoOffsets[actor]..<videoOffsets[actor + 1] {
+                        let video = memberVideos[p]
+                        guard countedBy[Int(video)] != actor else { continue }
+                        countedBy[Int(video)] = actor
+                        for h in store.videos.hashtags(of: video) where Int(h) < hashtagCount {
+                            if hashtagScore[Int(h)] == 0 { touchedHashtags.append(h) }
+                            hashtagScore[Int(h)] += 1
+                        }
+                        let sound = store.videos.sound[Int(video)]
+                        if sound != .none && Int(sound) < soundCount {
+                            if soundScore[Int(sound)] == 0 { touchedSounds.append(sound) }
+                            soundScore[Int(sound)] += 1
+                        }
+                        let author = store.videos.author[Int(video)]
+                        if author != .none && Int(author) != actor && Int(author) < accountCount {
+                            if authorScore[Int(author)] == 0 { touchedAuthors.append(author) }
+                            authorScore[Int(author)] += 1
+                        }
                     }
                 }
             }

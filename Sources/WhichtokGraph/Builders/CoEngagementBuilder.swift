@@ -61,8 +61,11 @@ extension GraphBuilder {
     ///    the graph is the union of these lists (weight `s_ab`), optionally reduced to its disparity
     ///    backbone at `backboneAlpha`.
     ///
-    /// Complexity: O(E + nnz + Σ_{kept i} df_i²) time, in parallel over accounts; memory O(nnz) plus a
-    /// dense accumulator of one float per account and thread.
+    /// Each pair's cosine is computed once, by the smaller row, and offered to both rows' top-k lists.
+    ///
+    /// Complexity: O(E + nnz + Σ_{kept i} df_i²/2) time, in parallel over chunks of accounts balanced
+    /// by that work; memory O(nnz) plus, per chunk, a dense accumulator of one double per account and
+    /// k neighbours per account.
     package static func coEngagement(
         _ store: Store, filter: EventFilter = EventFilter(), options: CoEngagementOptions = CoEngagementOptions()
     ) -> CoEngagementResult {
@@ -138,19 +141,30 @@ struct EngagementMatrix {
         let hashtagBase = authorBase + accountCount
         let soundBase = hashtagBase + store.hashtags.count
         let itemCount = soundBase + store.sounds.count
-        // Events grouped by actor (counting sort; the store's order is usually already by actor).
+        // Events grouped by actor (counting sort), unless the store's order already is by actor.
         var actorOffsets = [Int](repeating: 0, count: accountCount + 1)
-        for i in 0..<events.count where Int(events.actor[i]) < accountCount {
-            actorOffsets[Int(events.actor[i]) + 1] += 1
+        var byActorAlready = true
+        var previousActor: RowID = 0
+        actorOffsets.withUnsafeMutableBufferPointer { actorOffsets in
+            for actor in events.actor {
+                if Int(actor) < accountCount { actorOffsets[Int(actor) + 1] += 1 } else { byActorAlready = false }
+                if actor < previousActor { byActorAlready = false }
+                previousActor = actor
+            }
         }
         for a in 0..<accountCount { actorOffsets[a + 1] += actorOffsets[a] }
-        var cursor = actorOffsets
-        var byActor = [UInt32](repeating: 0, count: actorOffsets[accountCount])
-        for i in 0..<events.count where Int(events.actor[i]) < accountCount {
-            let a = Int(events.actor[i])
-            byActor[cursor[a]] = UInt32(i)
-            cursor[a] += 1
+        var byActor: [UInt32] = []
+        if !byActorAlready {
+            var cursor = actorOffsets
+            byActor = [UInt32](repeating: 0, count: actorOffsets[accountCount])
+            for i in 0..<events.count where Int(events.actor[i]) < accountCount {
+                let a = Int(events.actor[i])
+                byActor[cursor[a]] = UInt32(i)
+                cursor[a] += 1
+            }
         }
+        let hashtagOffsets = videos.hashtagOffsets
+        let videoHashtags = videos.hashtags
         // Raw scores per row, in parallel chunks of accounts, each with its own dense accumulator.
         let chunkCount = accountCount > 2_000 ? 16 : 1
         var chunkItems = [[UInt32]](repeating: [], count: chunkCount)
@@ -171,8 +185,13 @@ struct EngagementMatrix {
                         c, range in
                         let score = UnsafeMutablePointer<Float>.allocate(capacity: max(1, itemCount))
                         score.initialize(repeating: 0, count: max(1, itemCount))
-                        let touched = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, itemCount))
+                        // The row's items as bits: reading the words in order lists them sorted.
+                        let wordCount = max(1, (itemCount + 63) / 64)
+                        let touched = UnsafeMutablePointer<UInt64>.allocate(capacity: wordCount)
+                        touched.initialize(repeating: 0, count: wordCount)
                         var touchedCount = 0
+                        var lowWord = Int.max
+                        var highWord = -1
                         defer {
                             score.deallocate()
                             touched.deallocate()
@@ -184,14 +203,17 @@ struct EngagementMatrix {
                         @inline(__always) func bump(_ item: Int, _ value: Float) {
                             guard value > 0 else { return }
                             if score[item] == 0 {
-                                touched[touchedCount] = UInt32(item)
+                                let word = item >> 6
+                                touched[word] |= 1 << UInt64(item & 63)
+                                lowWord = min(lowWord, word)
+                                highWord = max(highWord, word)
                                 touchedCount += 1
                             }
                             score[item] += value
                         }
                         for a in range {
                             for p in actorOffsets[a]..<actorOffsets[a + 1] {
-                                let i = Int(byActor[p])
+                                let i = byActorAlready ? p : Int(byActor[p])
                                 let kind = Int(events.kind[i])
                                 guard mask[kind], kind < kindWeights.count, filter.accepts(time: events.time[i]) else {
                                     continue
@@ -223,23 +245,33 @@ struct EngagementMatrix {
                                 if author != .none && Int(author) != a && Int(author) < accountCount {
                                     bump(authorBase + Int(author), w * familyAuthor)
                                 }
-                                for h in videos.hashtags(of: video) where Int(h) < store.hashtags.count {
-                                    bump(hashtagBase + Int(h), w * familyHashtag)
+                                let v = Int(video)
+                                for position in Int(hashtagOffsets[v])..<Int(hashtagOffsets[v + 1]) {
+                                    let h = Int(videoHashtags[position])
+                                    if h < store.hashtags.count { bump(hashtagBase + h, w * familyHashtag) }
                                 }
                                 let sound = videos.sound[Int(video)]
                                 if sound != .none && Int(sound) < store.sounds.count {
                                     bump(soundBase + Int(sound), w * familySound)
                                 }
                             }
-                            var row = UnsafeMutableBufferPointer(start: touched, count: touchedCount)
-                            row.sort()
-                            for item in row {
-                                outItems.append(item)
-                                outValues.append(score[Int(item)])
-                                score[Int(item)] = 0
+                            if highWord >= lowWord {
+                                for word in lowWord...highWord {
+                                    var bits = touched[word]
+                                    touched[word] = 0
+                                    while bits != 0 {
+                                        let item = word << 6 | bits.trailingZeroBitCount
+                                        bits &= bits - 1
+                                        outItems.append(UInt32(item))
+                                        outValues.append(score[item])
+                                        score[item] = 0
+                                    }
+                                }
                             }
                             lengths.append(touchedCount)
                             touchedCount = 0
+                            lowWord = .max
+                            highWord = -1
                         }
                         itemsShared[c] = outItems
                         valuesShared[c] = outValues
@@ -260,52 +292,52 @@ struct EngagementMatrix {
         var values = chunkValues.flatMap { $0 }
         chunkItems = []
         chunkValues = []
-        // Accounts with too few distinct items get an empty row.
-        if options.minItems > 1 {
-            var write = 0
-            var kept = [Int](repeating: 0, count: accountCount + 1)
-            for a in 0..<accountCount {
-                let length = offsets[a + 1] - offsets[a]
-                if length >= options.minItems {
-                    for p in offsets[a]..<offsets[a + 1] {
+        // Accounts with too few distinct items get an empty row. Document frequencies over the rows kept.
+        let minItems = options.minItems
+        var df = [Int32](repeating: 0, count: itemCount)
+        var rowsWithEntries = 0
+        df.withUnsafeMutableBufferPointer { df in
+            for a in 0..<accountCount where offsets[a + 1] > offsets[a] && offsets[a + 1] - offsets[a] >= minItems {
+                rowsWithEntries += 1
+                for p in offsets[a]..<offsets[a + 1] { df[Int(items[p])] += 1 }
+            }
+        }
+        // TF-IDF, unit rows, then zero entries (items everyone engaged with) dropped, in place.
+        let n = Double(rowsWithEntries)
+        var idf = [Double](repeating: 0, count: itemCount)
+        for i in 0..<itemCount where df[i] > 0 { idf[i] = log(n / Double(df[i])) }
+        // log1p of the small whole scores, which most raw scores are (same function, same values).
+        let smallLog = (0..<64).map { log1p(Double($0)) }
+        var newOffsets = [Int](repeating: 0, count: accountCount + 1)
+        var write = 0
+        items.withUnsafeMutableBufferPointer { items in
+            values.withUnsafeMutableBufferPointer { values in
+                for a in 0..<accountCount {
+                    let row = offsets[a]..<offsets[a + 1]
+                    guard row.count >= minItems else {
+                        newOffsets[a + 1] = write
+                        continue
+                    }
+                    var norm = 0.0
+                    for p in row {
+                        let raw = values[p]
+                        let whole = Int(exactly: raw) ?? -1
+                        let tf = whole >= 0 && whole < smallLog.count ? smallLog[whole] : log1p(Double(raw))
+                        let x = tf * idf[Int(items[p])]
+                        values[p] = Float(x)
+                        norm += x * x
+                    }
+                    let scale = norm > 0 ? 1 / norm.squareRoot() : 0
+                    for p in row {
+                        let value = Float(Double(values[p]) * scale)
+                        guard value > 0 else { continue }
                         items[write] = items[p]
-                        values[write] = values[p]
+                        values[write] = value
                         write += 1
                     }
+                    newOffsets[a + 1] = write
                 }
-                kept[a + 1] = write
             }
-            items.removeLast(items.count - write)
-            values.removeLast(values.count - write)
-            offsets = kept
-        }
-        // Document frequencies, TF-IDF, unit rows.
-        var df = [Int32](repeating: 0, count: itemCount)
-        for item in items { df[Int(item)] += 1 }
-        var rowsWithEntries = 0
-        for a in 0..<accountCount where offsets[a + 1] > offsets[a] { rowsWithEntries += 1 }
-        let n = Double(rowsWithEntries)
-        for a in 0..<accountCount {
-            var norm = 0.0
-            for p in offsets[a]..<offsets[a + 1] {
-                let idf = log(n / Double(df[Int(items[p])]))
-                let x = log1p(Double(values[p])) * idf
-                values[p] = Float(x)
-                norm += x * x
-            }
-            let scale = norm > 0 ? 1 / norm.squareRoot() : 0
-            for p in offsets[a]..<offsets[a + 1] { values[p] = Float(Double(values[p]) * scale) }
-        }
-        // Drop zero entries (items everyone engaged with), keeping rows sorted.
-        var write = 0
-        var newOffsets = [Int](repeating: 0, count: accountCount + 1)
-        for a in 0..<accountCount {
-            for p in offsets[a]..<offsets[a + 1] where values[p] > 0 {
-                items[write] = items[p]
-                values[write] = values[p]
-                write += 1
-            }
-            newOffsets[a + 1] = write
         }
         items.removeLast(items.count - write)
         values.removeLast(values.count - write)
@@ -319,121 +351,309 @@ struct EngagementMatrix {
 
     var accountCount: Int { offsets.count - 1 }
 
-    /// Top-k similarities per row: (row, other row, cosine) triples, the accumulations done, and the
-    /// number of items skipped for popularity.
-    func similarities(topK: Int, minSimilarity: Float, cap: Int)
+    /// Top-k similarities per row: (row, other row, cosine) triples, the accumulations counted as
+    /// Σ over the product's items of df·(df − 1), and the number of items skipped for popularity.
+    ///
+    /// Each pair is computed once, by its smaller row (`s_ab` sums the exact products
+    /// `x_ai · x_bi` in item order, so it is the same number from either side), and offered to both
+    /// rows' lists. With `topK > 0` each chunk of rows keeps, for every row, the k best offers it saw
+    /// (a heap; best = larger similarity, then smaller row), and the chunks' lists are merged: the
+    /// same k as sorting each row's full candidate list. With `topK == 0` every pair is listed once.
+    /// `chunks` overrides the number of chunks (tests); the result does not depend on it.
+    func similarities(topK: Int, minSimilarity: Float, cap: Int, chunks: Int? = nil)
         -> (sources: [RowID], targets: [RowID], weights: [Float], accumulations: Int, skipped: Int)
     {
         let n = accountCount
         let itemCount = documentFrequency.count
-        // Columns (item → accounts, values) for the items in the product.
-        var columnOffsets = [Int](repeating: 0, count: itemCount + 1)
         var skipped = 0
+        var eligible = [Bool](repeating: false, count: itemCount)
         for i in 0..<itemCount {
             let d = Int(documentFrequency[i])
             if d > cap { skipped += 1 }
+            eligible[i] = d >= 2 && d <= cap
         }
-        var eligible = [Bool](repeating: false, count: itemCount)
-        for i in 0..<itemCount { eligible[i] = documentFrequency[i] >= 2 && Int(documentFrequency[i]) <= cap }
-        for item in items where eligible[Int(item)] { columnOffsets[Int(item) + 1] += 1 }
-        for i in 0..<itemCount { columnOffsets[i + 1] += columnOffsets[i] }
+        // Rows with an entry in the product get a compact number (in row order).
+        var compact = [Int32](repeating: -1, count: n)
+        var rowOf: [UInt32] = []
+        for a in 0..<n {
+            for p in offsets[a]..<offsets[a + 1] where eligible[Int(items[p])] {
+                compact[a] = Int32(rowOf.count)
+                rowOf.append(UInt32(a))
+                break
+            }
+        }
+        let m = rowOf.count
+        // Columns (item → compact rows ascending, values), and each row entry's place in its column.
+        var columnOffsets = [Int](repeating: 0, count: itemCount + 1)
+        columnOffsets.withUnsafeMutableBufferPointer { columnOffsets in
+            for item in items where eligible[Int(item)] { columnOffsets[Int(item) + 1] += 1 }
+            for i in 0..<itemCount { columnOffsets[i + 1] += columnOffsets[i] }
+        }
         var cursor = columnOffsets
         var columnRows = [UInt32](repeating: 0, count: columnOffsets[itemCount])
         var columnValues = [Float](repeating: 0, count: columnOffsets[itemCount])
-        for a in 0..<n {
-            for p in offsets[a]..<offsets[a + 1] where eligible[Int(items[p])] {
-                let i = Int(items[p])
-                columnRows[cursor[i]] = UInt32(a)
-                columnValues[cursor[i]] = values[p]
-                cursor[i] += 1
-            }
-        }
-        let chunkCount = n > 2_000 ? 32 : 1
-        var outSources = [[RowID]](repeating: [], count: chunkCount)
-        var outTargets = [[RowID]](repeating: [], count: chunkCount)
-        var outWeights = [[Float]](repeating: [], count: chunkCount)
-        var outAccumulations = [Int](repeating: 0, count: chunkCount)
-        let ranges = Parallel.balancedRanges(offsets: offsets, chunks: chunkCount)
-        outSources.withUnsafeMutableBufferPointer { s in
-            outTargets.withUnsafeMutableBufferPointer { t in
-                outWeights.withUnsafeMutableBufferPointer { w in
-                    outAccumulations.withUnsafeMutableBufferPointer { acc in
-                        let sourcesOut = SharedBuffer(s)
-                        let targetsOut = SharedBuffer(t)
-                        let weightsOut = SharedBuffer(w)
-                        let accumulationsOut = SharedBuffer(acc)
-                        Parallel.forEachChunk(count: ranges.count, chunks: ranges.count, minimumParallelCount: 2) {
-                            c, _ in
-                            let accumulator = UnsafeMutablePointer<Double>.allocate(capacity: max(1, n))
-                            accumulator.initialize(repeating: 0, count: max(1, n))
-                            let touched = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, n))
-                            defer {
-                                accumulator.deallocate()
-                                touched.deallocate()
+        var place = [Int](repeating: -1, count: items.count)
+        // Work of each compact row: the partners after it in its columns (prefix sums).
+        var work = [Int](repeating: 0, count: m + 1)
+        cursor.withUnsafeMutableBufferPointer { cursor in
+            place.withUnsafeMutableBufferPointer { place in
+                columnRows.withUnsafeMutableBufferPointer { columnRows in
+                    columnValues.withUnsafeMutableBufferPointer { columnValues in
+                        for a in 0..<n where compact[a] >= 0 {
+                            for p in offsets[a]..<offsets[a + 1] where eligible[Int(items[p])] {
+                                let i = Int(items[p])
+                                place[p] = cursor[i]
+                                columnRows[cursor[i]] = UInt32(compact[a])
+                                columnValues[cursor[i]] = values[p]
+                                cursor[i] += 1
                             }
-                            var candidates: [(Float, UInt32)] = []
-                            var mySources: [RowID] = []
-                            var myTargets: [RowID] = []
-                            var myWeights: [Float] = []
-                            var accumulations = 0
-                            items.withUnsafeBufferPointer { rowItems in
-                                values.withUnsafeBufferPointer { rowValues in
-                                    columnRows.withUnsafeBufferPointer { colRows in
-                                        columnValues.withUnsafeBufferPointer { colValues in
-                                            for a in ranges[c] {
-                                                var touchedCount = 0
-                                                for p in offsets[a]..<offsets[a + 1] {
-                                                    let i = Int(rowItems[p])
-                                                    guard eligible[i] else { continue }
-                                                    let x = Double(rowValues[p])
-                                                    let start = columnOffsets[i]
-                                                    let end = columnOffsets[i + 1]
-                                                    // The row's own entry is accumulated too and ignored below.
-                                                    for q in start..<end {
-                                                        let b = Int(colRows[q])
-                                                        if accumulator[b] == 0 {
-                                                            touched[touchedCount] = UInt32(b)
-                                                            touchedCount += 1
-                                                        }
-                                                        accumulator[b] += x * Double(colValues[q])
-                                                    }
-                                                    accumulations += end - start - 1
-                                                }
-                                                candidates.removeAll(keepingCapacity: true)
-                                                for t in 0..<touchedCount {
-                                                    let b = Int(touched[t])
-                                                    let s = Float(accumulator[b])
-                                                    accumulator[b] = 0
-                                                    if b != a && s >= minSimilarity {
-                                                        candidates.append((s, UInt32(b)))
-                                                    }
-                                                }
-                                                // Most similar first, ties by row.
-                                                candidates.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
-                                                let keep = topK > 0 ? min(topK, candidates.count) : candidates.count
-                                                for (s, b) in candidates.prefix(keep) {
-                                                    mySources.append(RowID(a))
-                                                    myTargets.append(b)
-                                                    myWeights.append(s)
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                            sourcesOut[c] = mySources
-                            targetsOut[c] = myTargets
-                            weightsOut[c] = myWeights
-                            accumulationsOut[c] = accumulations
                         }
                     }
                 }
             }
         }
-        return (
-            outSources.flatMap { $0 }, outTargets.flatMap { $0 }, outWeights.flatMap { $0 },
-            outAccumulations.reduce(0, +), skipped
-        )
+        var accumulations = 0
+        for i in 0..<itemCount {
+            let length = columnOffsets[i + 1] - columnOffsets[i]
+            accumulations += length * (length - 1)
+        }
+        for a in 0..<n where compact[a] >= 0 {
+            let u = Int(compact[a])
+            var w = 1
+            for p in offsets[a]..<offsets[a + 1] where place[p] >= 0 {
+                w += columnOffsets[Int(items[p]) + 1] - place[p] - 1
+            }
+            work[u + 1] = work[u] + w
+        }
+        let chunkCount = max(1, chunks ?? (m > 2_000 ? min(8, 2 * Parallel.width) : 1))
+        var ranges: [Range<Int>] = []
+        var start = 0
+        for c in 1...chunkCount {
+            let goal = work[m] * c / chunkCount
+            var low = start
+            var high = m
+            while low < high {  // first row whose prefix reaches the goal
+                let mid = (low + high) / 2
+                if work[mid] < goal { low = mid + 1 } else { high = mid }
+            }
+            let end = c == chunkCount ? m : max(start, low)
+            if end > start { ranges.append(start..<end) }
+            start = end
+        }
+        let k = max(0, topK)
+        var chunkHeaps = [NeighbourHeaps?](repeating: nil, count: ranges.count)
+        var chunkPairs = [[(UInt32, UInt32, Float)]](repeating: [], count: ranges.count)
+        chunkHeaps.withUnsafeMutableBufferPointer { h in
+            chunkPairs.withUnsafeMutableBufferPointer { l in
+                let heapsOut = SharedBuffer(h)
+                let pairsOut = SharedBuffer(l)
+                Parallel.forEachChunk(count: ranges.count, chunks: ranges.count, minimumParallelCount: 2) { c, _ in
+                    let accumulator = UnsafeMutablePointer<Double>.allocate(capacity: max(1, m))
+                    accumulator.initialize(repeating: 0, count: max(1, m))
+                    let touched = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, m))
+                    defer {
+                        accumulator.deallocate()
+                        touched.deallocate()
+                    }
+                    let heaps = k > 0 ? NeighbourHeaps(rows: m, k: k) : nil
+                    var pairs: [(UInt32, UInt32, Float)] = []
+                    items.withUnsafeBufferPointer { rowItems in
+                        values.withUnsafeBufferPointer { rowValues in
+                            place.withUnsafeBufferPointer { rowPlace in
+                                columnRows.withUnsafeBufferPointer { colRows in
+                                    columnValues.withUnsafeBufferPointer { colValues in
+                                        for u in ranges[c] {
+                                            let a = Int(rowOf[u])
+                                            // A row with more accumulations than partners scans its
+                                            // partners instead of listing the ones it touches.
+                                            let scan = work[u + 1] - work[u] > m - u
+                                            var touchedCount = 0
+                                            for p in offsets[a]..<offsets[a + 1] where rowPlace[p] >= 0 {
+                                                let x = Double(rowValues[p])
+                                                let end = columnOffsets[Int(rowItems[p]) + 1]
+                                                var q = rowPlace[p] + 1
+                                                if scan, let rowBase = colRows.baseAddress,
+                                                    let valueBase = colValues.baseAddress
+                                                {
+                                                    Self.accumulate(
+                                                        x, rows: rowBase, values: valueBase, q, end, into: accumulator)
+                                                    continue
+                                                }
+                                                while q < end {
+                                                    let b = Int(colRows[q])
+                                                    if accumulator[b] == 0 {
+                                                        touched[touchedCount] = UInt32(b)
+                                                        touchedCount += 1
+                                                    }
+                                                    accumulator[b] += x * Double(colValues[q])
+                                                    q += 1
+                                                }
+                                            }
+                                            // Every product is positive: the partners are the non-zero sums.
+                                            @inline(__always) func consider(_ b: Int) {
+                                                let s = Float(accumulator[b])
+                                                accumulator[b] = 0
+                                                guard s >= minSimilarity else { return }
+                                                if let heaps {
+                                                    heaps.offer(u, s, rowOf[b])
+                                                    heaps.offer(b, s, UInt32(a))
+                                                } else {
+                                                    pairs.append((UInt32(a), rowOf[b], s))
+                                                }
+                                            }
+                                            if scan {
+                                                for b in (u + 1)..<max(u + 1, m) where accumulator[b] != 0 {
+                                                    consider(b)
+                                                }
+                                            } else {
+                                                for t in 0..<touchedCount { consider(Int(touched[t])) }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    heapsOut[c] = heaps
+                    pairsOut[c] = pairs
+                }
+            }
+        }
+        var sources: [RowID] = []
+        var targets: [RowID] = []
+        var weights: [Float] = []
+        if k == 0 {
+            for pairs in chunkPairs {
+                for (a, b, s) in pairs {
+                    sources.append(a)
+                    targets.append(b)
+                    weights.append(s)
+                }
+            }
+        } else {
+            let heaps = chunkHeaps.compactMap { $0 }
+            defer { for h in heaps { h.deallocate() } }
+            var list: [(Float, UInt32)] = []
+            for u in 0..<m {
+                list.removeAll(keepingCapacity: true)
+                for h in heaps { h.append(row: u, to: &list) }
+                // Most similar first, ties by row.
+                list.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }
+                for (s, b) in list.prefix(k) {
+                    sources.append(rowOf[u])
+                    targets.append(b)
+                    weights.append(s)
+                }
+            }
+        }
+        return (sources, targets, weights, accumulations, skipped)
+    }
+}
+
+extension EngagementMatrix {
+    /// `accumulator[rows[q]] += x · values[q]` for `q` in `start ..< end`, the rows of one column
+    /// (distinct, so the four updates of a step never meet; each sum still grows in item order).
+    @inline(never)
+    static func accumulate(
+        _ x: Double, rows: UnsafePointer<UInt32>, values: UnsafePointer<Float>, _ start: Int, _ end: Int,
+        into accumulator: UnsafeMutablePointer<Double>
+    ) {
+        var q = start
+        while q + 4 <= end {
+            let b0 = Int(rows[q])
+            let b1 = Int(rows[q + 1])
+            let b2 = Int(rows[q + 2])
+            let b3 = Int(rows[q + 3])
+            let y0 = x * Double(values[q])
+            let y1 = x * Double(values[q + 1])
+            let y2 = x * Double(values[q + 2])
+            let y3 = x * Double(values[q + 3])
+            accumulator[b0] += y0
+            accumulator[b1] += y1
+            accumulator[b2] += y2
+            accumulator[b3] += y3
+            q += 4
+        }
+        while q < end {
+            accumulator[Int(rows[q])] += x * Double(values[q])
+            q += 1
+        }
+    }
+}
+
+/// For each of `rows` rows, the k best (similarity, row) offers: a binary heap per row whose root is
+/// the worst kept (smaller similarity, then larger row). Manually deallocated.
+struct NeighbourHeaps: @unchecked Sendable {
+    let k: Int
+    let score: UnsafeMutablePointer<Float>
+    let row: UnsafeMutablePointer<UInt32>
+    let count: UnsafeMutablePointer<Int32>
+
+    init(rows: Int, k: Int) {
+        self.k = k
+        let capacity = max(1, rows * k)
+        score = .allocate(capacity: capacity)
+        score.initialize(repeating: 0, count: capacity)
+        row = .allocate(capacity: capacity)
+        row.initialize(repeating: 0, count: capacity)
+        count = .allocate(capacity: max(1, rows))
+        count.initialize(repeating: 0, count: max(1, rows))
+    }
+
+    func deallocate() {
+        score.deallocate()
+        row.deallocate()
+        count.deallocate()
+    }
+
+    /// Whether (s1, r1) ranks below (s2, r2).
+    @inline(__always)
+    static func worse(_ s1: Float, _ r1: UInt32, _ s2: Float, _ r2: UInt32) -> Bool {
+        s1 < s2 || (s1 == s2 && r1 > r2)
+    }
+
+    /// Offers `(s, r)` to the list of `owner`.
+    @inline(__always)
+    func offer(_ owner: Int, _ s: Float, _ r: UInt32) {
+        let base = owner * k
+        let kept = Int(count[owner])
+        if kept < k {
+            var i = kept
+            while i > 0 {
+                let parent = (i - 1) / 2
+                guard Self.worse(s, r, score[base + parent], row[base + parent]) else { break }
+                score[base + i] = score[base + parent]
+                row[base + i] = row[base + parent]
+                i = parent
+            }
+            score[base + i] = s
+            row[base + i] = r
+            count[owner] = Int32(kept + 1)
+            return
+        }
+        guard Self.worse(score[base], row[base], s, r) else { return }
+        var i = 0
+        while true {
+            var child = 2 * i + 1
+            guard child < k else { break }
+            if child + 1 < k
+                && Self.worse(score[base + child + 1], row[base + child + 1], score[base + child], row[base + child])
+            {
+                child += 1
+            }
+            guard Self.worse(score[base + child], row[base + child], s, r) else { break }
+            score[base + i] = score[base + child]
+            row[base + i] = row[base + child]
+            i = child
+        }
+        score[base + i] = s
+        row[base + i] = r
+    }
+
+    /// Appends the kept offers of `row` (in heap order).
+    func append(row owner: Int, to list: inout [(Float, UInt32)]) {
+        let base = owner * k
+        for i in 0..<Int(count[owner]) { list.append((score[base + i], row[base + i])) }
     }
 }
 

@@ -56,8 +56,9 @@ package struct DonorExposure: Sendable, Equatable {
 /// that coverage is always known. Per-period counts feed `PeriodShifts`, and the donors' shares feed
 /// `NicheClosure`. Events outside the graph's time window (`--since`, `--until`) are left out.
 ///
-/// Cost: O(E + V + n + m) to gather the evidence, then O(E_d log E_d) per donor for the sort that
-/// groups their events by period: about linear in events.
+/// Cost: O(E + V + n + m) to gather the evidence, then about O(E_d) per donor (a counting sort groups
+/// their events by period; a sort, O(E_d log E_d), when the periods span far more than the events):
+/// about linear in events. Donors are measured in parallel chunks.
 package struct Exposure: Sendable {
     package var options: ExposureOptions
     /// The measured kinds, in kind order (the order of `DonorExposure.eventsByKind`).
@@ -84,8 +85,12 @@ package struct Exposure: Sendable {
     }
 
     /// Measures every donor's exposure over the communities `membership` (per node of `graph`, each
-    /// below `communityCount`).
-    init(graph: Graph, membership: [UInt32], communityCount: Int, store: Store, options: ExposureOptions) {
+    /// below `communityCount`). `chunks` overrides the number of donor chunks (tests); the result does
+    /// not depend on it.
+    init(
+        graph: Graph, membership: [UInt32], communityCount: Int, store: Store, options: ExposureOptions,
+        chunks: Int? = nil
+    ) {
         var clock = PhaseClock()
         self.options = options
         let kinds = options.kinds.sorted()
@@ -109,77 +114,61 @@ package struct Exposure: Sendable {
         }
         let (offsets, eventIndex) = clock.time("group") { () -> ([Int], [UInt32]) in
             var offsets = [Int](repeating: 0, count: donorRows.count + 1)
-            for actor in events.actor where Int(actor) < slot.count && slot[Int(actor)] >= 0 {
-                offsets[Int(slot[Int(actor)]) + 1] += 1
+            offsets.withUnsafeMutableBufferPointer { offsets in
+                for actor in events.actor where Int(actor) < slot.count && slot[Int(actor)] >= 0 {
+                    offsets[Int(slot[Int(actor)]) + 1] += 1
+                }
+                for d in 0..<donorRows.count { offsets[d + 1] += offsets[d] }
             }
-            for d in 0..<donorRows.count { offsets[d + 1] += offsets[d] }
             var cursor = offsets
             var eventIndex = [UInt32](repeating: 0, count: offsets[donorRows.count])
-            for i in 0..<events.count {
-                let actor = Int(events.actor[i])
-                guard actor < slot.count, slot[actor] >= 0 else { continue }
-                let d = Int(slot[actor])
-                eventIndex[cursor[d]] = UInt32(i)
-                cursor[d] += 1
+            eventIndex.withUnsafeMutableBufferPointer { eventIndex in
+                cursor.withUnsafeMutableBufferPointer { cursor in
+                    for i in 0..<events.count {
+                        let actor = Int(events.actor[i])
+                        guard actor < slot.count, slot[actor] >= 0 else { continue }
+                        let d = Int(slot[actor])
+                        eventIndex[cursor[d]] = UInt32(i)
+                        cursor[d] += 1
+                    }
+                }
             }
             return (offsets, eventIndex)
         }
 
         var kindPosition = [Int](repeating: -1, count: 256)
         for (position, kind) in kinds.enumerated() { kindPosition[Int(kind.rawValue)] = position }
-        let period = options.period
-        var assignedByRule = [Int](repeating: 0, count: NicheRule.allCases.count)
-        var totalEvents = 0
-        var donors: [DonorExposure] = []
-        donors.reserveCapacity(donorRows.count)
+        // Donors are measured in parallel chunks (each with its own working memory), and the chunks'
+        // results joined in donor order.
+        let chunkCount = max(
+            1, min(chunks ?? (donorRows.count >= 256 ? min(8, 2 * Parallel.width) : 1), donorRows.count))
+        var chunkDonors = [[DonorExposure]](repeating: [], count: chunkCount)
+        var chunkRules = [[Int]](repeating: [], count: chunkCount)
         clock.time("donors") {
-            var scratch = NicheEvidence.Scratch(evidence)
-            var nicheEvents = [Int](repeating: 0, count: nicheCount)
-            var touchedNiches: [UInt32] = []
-            var keys: [UInt64] = []
-            for (d, row) in donorRows.enumerated() {
-                let range = offsets[d]..<offsets[d + 1]
-                evidence.begin(donor: row, store: store, eventIndex: eventIndex, range: range, scratch: &scratch)
-                var eventsByKind = [Int](repeating: 0, count: kinds.count)
-                var assignedByKind = [Int](repeating: 0, count: kinds.count)
-                keys.removeAll(keepingCapacity: true)
-                for position in range {
-                    let i = Int(eventIndex[position])
-                    let kind = kindPosition[Int(events.kind[i])]
-                    let time = events.time[i]
-                    guard kind >= 0, evidence.window.accepts(time: time) else { continue }
-                    let video = NicheEvidence.video(
-                        objectType: events.objectType[i], object: events.object[i], commentVideo: evidence.commentVideo)
-                    guard video != .none else { continue }
-                    eventsByKind[kind] += 1
-                    let (niche, rule) = evidence.niche(ofVideo: video, &scratch)
-                    if let rule, Int(niche) < nicheCount {
-                        assignedByKind[kind] += 1
-                        assignedByRule[rule.rawValue] += 1
-                        if nicheEvents[Int(niche)] == 0 { touchedNiches.append(niche) }
-                        nicheEvents[Int(niche)] += 1
-                    }
-                    if time != 0 {
-                        let index = ExposureCalendar.period(of: time, period)
-                        let recorded = rule == nil ? UInt32.max : niche
-                        keys.append(UInt64(UInt32(bitPattern: index)) << 32 | UInt64(recorded))
+            chunkDonors.withUnsafeMutableBufferPointer { d in
+                chunkRules.withUnsafeMutableBufferPointer { r in
+                    let donorsOut = SharedBuffer(d)
+                    let rulesOut = SharedBuffer(r)
+                    Parallel.forEachChunk(count: donorRows.count, chunks: chunkCount, minimumParallelCount: 2) {
+                        c, range in
+                        var rules = [Int](repeating: 0, count: NicheRule.allCases.count)
+                        donorsOut[c] = Self.measure(
+                            donors: range, rows: donorRows, offsets: offsets, eventIndex: eventIndex,
+                            evidence: evidence, store: store, kindPosition: kindPosition, kindCount: kinds.count,
+                            options: options, nicheCount: nicheCount, assignedByRule: &rules)
+                        rulesOut[c] = rules
                     }
                 }
-                evidence.end(&scratch)
-                let counts = ExposureMeasures.ordered(
-                    touchedNiches.map { NicheCount(niche: $0, events: nicheEvents[Int($0)]) })
-                for niche in touchedNiches { nicheEvents[Int(niche)] = 0 }
-                touchedNiches.removeAll(keepingCapacity: true)
-                var periods = Self.periods(&keys)
-                let shifts = PeriodShifts.detect(
-                    &periods, minimumEvents: options.minPeriodEvents, persistence: options.shiftPersistence)
-                totalEvents += eventsByKind.reduce(0, +)
-                donors.append(
-                    DonorExposure(
-                        account: row, niche: evidence.community(ofAccount: row), eventsByKind: eventsByKind,
-                        assignedByKind: assignedByKind, counts: counts, periods: periods, shifts: shifts))
             }
         }
+        var donors: [DonorExposure] = []
+        donors.reserveCapacity(donorRows.count)
+        var assignedByRule = [Int](repeating: 0, count: NicheRule.allCases.count)
+        for c in 0..<chunkCount {
+            donors += chunkDonors[c]
+            for (rule, count) in chunkRules[c].enumerated() { assignedByRule[rule] += count }
+        }
+        let totalEvents = donors.reduce(0) { $0 + $1.events }
         self.donors = donors
         self.events = totalEvents
         self.assignedByRule = assignedByRule
@@ -187,7 +176,77 @@ package struct Exposure: Sendable {
         self.timings = clock.phases
     }
 
+    /// Measures the donors `range` (positions in `rows`, whose events are `offsets`-grouped in
+    /// `eventIndex`), adding their assigned events by rule to `assignedByRule`.
+    static func measure(
+        donors range: Range<Int>, rows donorRows: [RowID], offsets: [Int], eventIndex: [UInt32],
+        evidence: NicheEvidence, store: Store, kindPosition: [Int], kindCount: Int, options: ExposureOptions,
+        nicheCount: Int, assignedByRule: inout [Int]
+    ) -> [DonorExposure] {
+        let events = store.events
+        let period = options.period
+        var scratch = NicheEvidence.Scratch(evidence)
+        var nicheEvents = [Int](repeating: 0, count: nicheCount)
+        var touchedNiches: [UInt32] = []
+        var keys: [UInt64] = []
+        var counter = PeriodCounter(nicheCount: nicheCount)
+        // Period numbers of recent days (direct-mapped by day; the calendar is the slow part).
+        var cachedDay = [Int](repeating: -1, count: 1_024)
+        var cachedPeriod = [Int32](repeating: 0, count: 1_024)
+        var donors: [DonorExposure] = []
+        donors.reserveCapacity(range.count)
+        for d in range {
+            let row = donorRows[d]
+            let donorEvents = offsets[d]..<offsets[d + 1]
+            evidence.begin(donor: row, store: store, eventIndex: eventIndex, range: donorEvents, scratch: &scratch)
+            var eventsByKind = [Int](repeating: 0, count: kindCount)
+            var assignedByKind = [Int](repeating: 0, count: kindCount)
+            keys.removeAll(keepingCapacity: true)
+            for position in donorEvents {
+                let i = Int(eventIndex[position])
+                let kind = kindPosition[Int(events.kind[i])]
+                let time = events.time[i]
+                guard kind >= 0, evidence.window.accepts(time: time) else { continue }
+                let video = NicheEvidence.video(
+                    objectType: events.objectType[i], object: events.object[i], commentVideo: evidence.commentVideo)
+                guard video != .none else { continue }
+                eventsByKind[kind] += 1
+                let (niche, rule) = evidence.niche(ofVideo: video, &scratch)
+                if let rule, Int(niche) < nicheCount {
+                    assignedByKind[kind] += 1
+                    assignedByRule[rule.rawValue] += 1
+                    if nicheEvents[Int(niche)] == 0 { touchedNiches.append(niche) }
+                    nicheEvents[Int(niche)] += 1
+                }
+                if time != 0 {
+                    let day = Int(time / 86_400)
+                    let slot = day & 1_023
+                    if cachedDay[slot] != day {
+                        cachedDay[slot] = day
+                        cachedPeriod[slot] = ExposureCalendar.period(of: time, period)
+                    }
+                    let recorded = rule == nil ? UInt32.max : niche
+                    keys.append(UInt64(UInt32(bitPattern: cachedPeriod[slot])) << 32 | UInt64(recorded))
+                }
+            }
+            evidence.end(&scratch)
+            let counts = ExposureMeasures.ordered(
+                touchedNiches.map { NicheCount(niche: $0, events: nicheEvents[Int($0)]) })
+            for niche in touchedNiches { nicheEvents[Int(niche)] = 0 }
+            touchedNiches.removeAll(keepingCapacity: true)
+            var periods = counter.periods(&keys)
+            let shifts = PeriodShifts.detect(
+                &periods, minimumEvents: options.minPeriodEvents, persistence: options.shiftPersistence)
+            donors.append(
+                DonorExposure(
+                    account: row, niche: evidence.community(ofAccount: row), eventsByKind: eventsByKind,
+                    assignedByKind: assignedByKind, counts: counts, periods: periods, shifts: shifts))
+        }
+        return donors
+    }
+
     /// Periods from `period << 32 | niche` keys (`.max` for an unassigned event), in time order.
+    /// Sorts the keys (`PeriodCounter` counts them instead where the periods span little).
     static func periods(_ keys: inout [UInt64]) -> [ExposurePeriodMeasure] {
         keys.sort()
         var periods: [ExposurePeriodMeasure] = []
@@ -209,6 +268,69 @@ package struct Exposure: Sendable {
                 end = next
             }
             measure.counts = ExposureMeasures.ordered(measure.counts)
+            measure.dominant = ExposureMeasures.dominant(measure.counts)
+            periods.append(measure)
+            start = end
+        }
+        return periods
+    }
+}
+
+/// Periods from `period << 32 | niche` keys without sorting them when they span few periods: a
+/// counting sort by period, then each period's niches counted; what `Exposure.periods` gives.
+/// Reuses its working memory from donor to donor.
+struct PeriodCounter {
+    var nicheEvents: [Int]
+    var touched: [UInt32] = []
+    var bucketStart: [Int] = []
+    var niches: [UInt32] = []
+
+    init(nicheCount: Int) { nicheEvents = [Int](repeating: 0, count: nicheCount) }
+
+    mutating func periods(_ keys: inout [UInt64]) -> [ExposurePeriodMeasure] {
+        // Periods in the keys' order (as unsigned numbers, like the sort).
+        guard var low = keys.first.map({ UInt32(truncatingIfNeeded: $0 >> 32) }) else { return [] }
+        var high = low
+        var nichesInRange = true
+        for key in keys {
+            let period = UInt32(truncatingIfNeeded: key >> 32)
+            low = min(low, period)
+            high = max(high, period)
+            let niche = UInt32(truncatingIfNeeded: key)
+            if niche != .max && Int(niche) >= nicheEvents.count { nichesInRange = false }
+        }
+        let span = Int(high) - Int(low) + 1
+        guard span <= 4 * keys.count + 64, nichesInRange else { return Exposure.periods(&keys) }
+        bucketStart.removeAll(keepingCapacity: true)
+        bucketStart.append(contentsOf: repeatElement(0, count: span + 1))
+        for key in keys { bucketStart[Int(UInt32(truncatingIfNeeded: key >> 32) - low) + 1] += 1 }
+        for b in 0..<span { bucketStart[b + 1] += bucketStart[b] }
+        niches.removeAll(keepingCapacity: true)
+        niches.append(contentsOf: repeatElement(0, count: keys.count))
+        for key in keys {
+            let b = Int(UInt32(truncatingIfNeeded: key >> 32) - low)
+            niches[bucketStart[b]] = UInt32(truncatingIfNeeded: key)
+            bucketStart[b] += 1
+        }
+        // bucketStart[b] is now the end of bucket b, and the start of bucket b + 1.
+        var periods: [ExposurePeriodMeasure] = []
+        var start = 0
+        for b in 0..<span where bucketStart[b] > start {
+            let end = bucketStart[b]
+            var measure = ExposurePeriodMeasure(
+                period: Int32(bitPattern: low + UInt32(b)), events: end - start, assigned: 0, counts: [], dominant: nil,
+                qualifies: false, divergence: nil)
+            for position in start..<end {
+                let niche = niches[position]
+                guard niche != .max else { continue }
+                if nicheEvents[Int(niche)] == 0 { touched.append(niche) }
+                nicheEvents[Int(niche)] += 1
+                measure.assigned += 1
+            }
+            measure.counts = ExposureMeasures.ordered(
+                touched.map { NicheCount(niche: $0, events: nicheEvents[Int($0)]) })
+            for niche in touched { nicheEvents[Int(niche)] = 0 }
+            touched.removeAll(keepingCapacity: true)
             measure.dominant = ExposureMeasures.dominant(measure.counts)
             periods.append(measure)
             start = end

@@ -26,40 +26,40 @@ package enum NicheRule: Int, CaseIterable, Sendable {
 /// change, and the largest of the rest is the third weight; so the leader is the first or second
 /// community, or there is none (nothing left, or a tie between the best two, or with the third).
 struct LeadingVotes: Sendable {
-    /// Per item: the leading community (`.max` when no vote) and its weight, then the runner-up,
-    /// then the third weight. Ties in weight are ordered by community number.
-    var first: [UInt32]
-    var firstWeight: [Int64]
-    var second: [UInt32]
-    var secondWeight: [Int64]
-    var thirdWeight: [Int64]
-
-    init(count: Int) {
-        first = [UInt32](repeating: .max, count: count)
-        firstWeight = [Int64](repeating: 0, count: count)
-        second = [UInt32](repeating: .max, count: count)
-        secondWeight = [Int64](repeating: 0, count: count)
-        thirdWeight = [Int64](repeating: 0, count: count)
+    /// One item's leading community (`.max` when no vote) and its weight, then the runner-up, then
+    /// the third weight. Ties in weight are ordered by community number. Kept together, so that a
+    /// question about an item reads one place.
+    struct Lead: Sendable, Equatable {
+        var first: UInt32 = .max
+        var second: UInt32 = .max
+        var firstWeight: Int64 = 0
+        var secondWeight: Int64 = 0
+        var thirdWeight: Int64 = 0
     }
 
-    var count: Int { first.count }
+    var leads: [Lead]
+
+    init(count: Int) { leads = [Lead](repeating: Lead(), count: count) }
+
+    var count: Int { leads.count }
 
     /// The community that leads item `item` once `own` is taken from `community`'s weight; `.max`
     /// when no weight is left or the lead is tied.
     @inline(__always)
     func leader(_ item: Int, without own: Int64, of community: UInt32) -> UInt32 {
-        var a = firstWeight[item]
-        var b = secondWeight[item]
+        let lead = leads[item]
+        var a = lead.firstWeight
+        var b = lead.secondWeight
         if own != 0 && community != .max {
-            if community == first[item] {
+            if community == lead.first {
                 a -= own
-            } else if community == second[item] {
+            } else if community == lead.second {
                 b -= own
             }
         }
-        let rest = thirdWeight[item]
-        if a > b { return a > rest ? first[item] : .max }
-        if b > a { return b > rest ? second[item] : .max }
+        let rest = lead.thirdWeight
+        if a > b { return a > rest ? lead.first : .max }
+        if b > a { return b > rest ? lead.second : .max }
         return .max
     }
 
@@ -84,11 +84,7 @@ struct LeadingVotes: Sendable {
                 w3 = w
             }
         }
-        first[item] = c1
-        firstWeight[item] = w1
-        second[item] = c2
-        secondWeight[item] = w2
-        thirdWeight[item] = w3
+        leads[item] = Lead(first: c1, second: c2, firstWeight: w1, secondWeight: w2, thirdWeight: w3)
     }
 
     /// Sums `(key, community, weight)` votes per key (a counting sort by key, then a dense
@@ -236,23 +232,37 @@ struct NicheEvidence: Sendable {
         self.support = support
 
         // Votes of the graph's accounts, one per engagement event with a video.
-        var keys: [UInt32] = []
-        var communities: [UInt32] = []
-        var amounts: [Int64] = []
         let events = store.events
         let videoCount = store.videos.count
-        for i in 0..<events.count {
-            let actor = Int(events.actor[i])
-            let amount = weights[Int(events.kind[i])]
-            guard amount > 0, actor < accountCount, accountNode[actor] >= 0, window.accepts(time: events.time[i])
-            else { continue }
-            let video = Self.video(
-                objectType: events.objectType[i], object: events.object[i], commentVideo: commentVideo)
-            guard video != .none, Int(video) < videoCount else { continue }
-            keys.append(video)
-            communities.append(membership[Int(accountNode[actor])])
-            amounts.append(amount)
+        var keys = [UInt32](repeating: 0, count: events.count)
+        var communities = [UInt32](repeating: 0, count: events.count)
+        var amounts = [Int64](repeating: 0, count: events.count)
+        var votes = 0
+        let window = self.window
+        let commentVideo = self.commentVideo
+        keys.withUnsafeMutableBufferPointer { keys in
+            communities.withUnsafeMutableBufferPointer { communities in
+                amounts.withUnsafeMutableBufferPointer { amounts in
+                    for i in 0..<events.count {
+                        let actor = Int(events.actor[i])
+                        let amount = weights[Int(events.kind[i])]
+                        guard amount > 0, actor < accountCount, accountNode[actor] >= 0,
+                            window.accepts(time: events.time[i])
+                        else { continue }
+                        let video = Self.video(
+                            objectType: events.objectType[i], object: events.object[i], commentVideo: commentVideo)
+                        guard video != .none, Int(video) < videoCount else { continue }
+                        keys[votes] = video
+                        communities[votes] = membership[Int(accountNode[actor])]
+                        amounts[votes] = amount
+                        votes += 1
+                    }
+                }
+            }
         }
+        keys.removeLast(events.count - votes)
+        communities.removeLast(events.count - votes)
+        amounts.removeLast(events.count - votes)
         // Hashtags and sounds collect the votes of the videos that carry them.
         var tagKeys: [UInt32] = []
         var tagCommunities: [UInt32] = []
@@ -319,6 +329,9 @@ struct NicheEvidence: Sendable {
         var itemNiches: [UInt32] = []
         var donor: RowID = .none
         var donorNiche: UInt32 = .max
+        /// Whether `ownHashtag` and `ownSound` hold the donor's votes (filled on the first question
+        /// that reaches rule 3: most donors never need them).
+        var metadataReady = false
 
         init(_ evidence: NicheEvidence) {
             ownVideo = [Int64](repeating: 0, count: evidence.videoVotes.count)
@@ -329,7 +342,8 @@ struct NicheEvidence: Sendable {
     }
 
     /// Prepares `scratch` for the donor `donor` whose events are `events[range]` of `eventIndex`:
-    /// records the donor's own votes (the ones to leave out) and the donor node's links.
+    /// records the donor's own votes per video (the ones to leave out) and the donor node's links.
+    /// The own votes per hashtag and sound follow from those per video when rule 3 first needs them.
     func begin(
         donor: RowID, store: Store, eventIndex: [UInt32], range: Range<Int>, scratch: inout Scratch
     ) {
@@ -359,6 +373,15 @@ struct NicheEvidence: Sendable {
             guard video != .none, Int(video) < videoVotes.count else { continue }
             if scratch.ownVideo[Int(video)] == 0 { scratch.touchedVideos.append(video) }
             scratch.ownVideo[Int(video)] += amount
+        }
+    }
+
+    /// The donor's own votes per hashtag and sound: each voted video's own votes, once per tag
+    /// position and for its sound (what summing them event by event gives, in exact integers).
+    func fillMetadataVotes(_ scratch: inout Scratch) {
+        scratch.metadataReady = true
+        for video in scratch.touchedVideos {
+            let amount = scratch.ownVideo[Int(video)]
             for position in Int(hashtagOffsets[Int(video)])..<Int(hashtagOffsets[Int(video) + 1]) {
                 let tag = hashtags[position]
                 guard Int(tag) < hashtagVotes.count else { continue }
@@ -385,6 +408,7 @@ struct NicheEvidence: Sendable {
         scratch.touchedNodes.removeAll(keepingCapacity: true)
         scratch.donor = .none
         scratch.donorNiche = .max
+        scratch.metadataReady = false
     }
 
     /// The community of an account's node; nil when the account is not in the graph.
@@ -419,6 +443,7 @@ struct NicheEvidence: Sendable {
         let voted = videoVotes.leader(v, without: scratch.ownVideo[v], of: scratch.donorNiche)
         if voted != .max { return (voted, .engagement) }
 
+        if !scratch.metadataReady { fillMetadataVotes(&scratch) }
         scratch.itemNiches.removeAll(keepingCapacity: true)
         for position in Int(hashtagOffsets[v])..<Int(hashtagOffsets[v + 1]) {
             let tag = Int(hashtags[position])
