@@ -69,12 +69,12 @@ extension StoreBuilder {
         store.videos = Self.videoTable(videos, orders: orders, strings: strings)
         store.videoStats = buildVideoStats(videoRank: orders.video.rank, videoGroup: videoGroups.group)
         for g in orders.hashtag.order {
-            store.hashtags.name.append(strings.row(hashtags.name[g]))
+            store.hashtags.name.append(strings.hashtagName[g])
             store.hashtags.tiktokID.append(hashtags.tiktokID[g])
         }
         for g in orders.sound.order {
             store.sounds.tiktokID.append(sounds.tiktokID[g])
-            store.sounds.title.append(strings.row(sounds.title[g]))
+            store.sounds.title.append(strings.soundTitle[g])
         }
         for g in orders.effect.order { store.effects.tiktokID.append(effectGroups.value[g]) }
         for g in orders.conversation.order { store.conversations.tiktokID.append(conversationGroups.value[g]) }
@@ -96,29 +96,57 @@ extension StoreBuilder {
 
     // MARK: - Strings
 
-    /// The string table of the new store and each string's row in it.
+    /// The string table of the new store and the row of every string that survives.
     struct SurvivingStrings {
         var table: StringTable
+        /// The rows of the strings events point at, by the spelling of their observation.
         var rowOf: [String: RowID]
+        /// Parallel to `AccountAttributes.historyName`.
+        var history: [RowID]
+        /// One per group of their table (`.none` for nil), or per input.
+        var secUID: [RowID]
+        var nickname: [RowID]
+        var donorKey: [RowID]
+        var hashtagName: [RowID]
+        var soundTitle: [RowID]
+        var caption: [RowID]
+        var inputName: [RowID]
+        var inputLayout: [RowID]
 
-        /// The row of `text`; `.none` for nil.
-        func row(_ text: String?) -> RowID { text.flatMap { rowOf[$0] } ?? .none }
+        /// The row of account group `g`'s current username.
+        func username(_ g: Int, _ accounts: AccountAttributes) -> RowID {
+            let range = accounts.history(g)
+            return range.isEmpty ? .none : history[range.lowerBound]
+        }
     }
 
     /// Everything that survives, sorted and unique: the chosen attributes of every table and the
-    /// strings that events point at (search terms, collection names, share methods).
+    /// strings that events point at (search terms, collection names, share methods). Each string is
+    /// given its row as it is gathered: no lookups by text afterwards.
     func survivingStrings(
         accounts: AccountAttributes, hashtags: HashtagAttributes, sounds: SoundAttributes, videos: VideoAttributes,
         inputs: [InputObservation]
     ) -> SurvivingStrings {
         var referenced: [String] = []
-        for names in accounts.usernames { referenced.append(contentsOf: names.keys) }
-        referenced.append(contentsOf: accounts.secUID.compactMap { $0 })
-        referenced.append(contentsOf: accounts.nickname.compactMap { $0 })
-        referenced.append(contentsOf: accounts.donorKey.compactMap { $0 })
-        referenced.append(contentsOf: hashtags.name.compactMap { $0 })
-        referenced.append(contentsOf: sounds.title.compactMap { $0 })
-        referenced.append(contentsOf: videos.caption.compactMap { $0 })
+        referenced.reserveCapacity(
+            accounts.historyName.count + 3 * accounts.numericID.count + hashtags.name.count + sounds.title.count
+                + videos.caption.count + 2 * inputs.count)
+        // Where each optional string went in `referenced` (-1 for nil).
+        func gather(_ column: [String?]) -> [Int32] {
+            column.map { text in
+                guard let text else { return -1 }
+                referenced.append(text)
+                return Int32(referenced.count - 1)
+            }
+        }
+        referenced.append(contentsOf: accounts.historyName)
+        let secUID = gather(accounts.secUID)
+        let nickname = gather(accounts.nickname)
+        let donorKey = gather(accounts.donorKey)
+        let hashtagName = gather(hashtags.name)
+        let soundTitle = gather(sounds.title)
+        let caption = gather(videos.caption)
+        let inputsStart = referenced.count
         for input in inputs {
             referenced.append(input.name)
             referenced.append(input.layout)
@@ -135,24 +163,26 @@ extension StoreBuilder {
                 eventStringUsed[Int(eventDetail[i] - 1)] = true
             }
         }
+        let eventsStart = referenced.count
         for (i, used) in eventStringUsed.enumerated() where used { referenced.append(stringObservations[i]) }
-        // One spelling per group of canonically equivalent strings (Swift's `==`, which the lookups
-        // by `rowOf` use too): the one with the smallest UTF-8 bytes; the survivors ordered by their
-        // UTF-8 bytes. Swift's `<` is not a strict weak order across equivalent spellings
-        // (`"e\u{301}" == "\u{E9}"` and `"\u{E9}" < "\u{E9}z"`, yet not `"e\u{301}" < "\u{E9}z"`), so
-        // sorting by it made the table depend on the order the strings arrived in. For text in
-        // composed form (NFC, nearly all of it) the byte order is the order `<` gives.
-        var spelling: [String: String] = [:]
-        spelling.reserveCapacity(referenced.count)
-        for text in referenced {
-            if let kept = spelling[text], !text.precedesInBytes(kept) { continue }
-            spelling[text] = text
-        }
-        let sortedStrings = spelling.values.sorted { $0.precedesInBytes($1) }
+        // One spelling per group of canonically equivalent strings (Swift's `==`): the one with the
+        // smallest UTF-8 bytes; the survivors ordered by their UTF-8 bytes. Swift's `<` is not a
+        // strict weak order across equivalent spellings (`"e\u{301}" == "\u{E9}"` and
+        // `"\u{E9}" < "\u{E9}z"`, yet not `"e\u{301}" < "\u{E9}z"`), so sorting by it made the
+        // table depend on the order the strings arrived in. For text in composed form (NFC, nearly
+        // all of it) the byte order is the order `<` gives.
+        let sorted = SortedSpellings(referenced)
+        let row = sorted.row
+        func rows(_ slots: [Int32]) -> [RowID] { slots.map { $0 < 0 ? .none : row[Int($0)] } }
         var rowOf: [String: RowID] = [:]
-        rowOf.reserveCapacity(sortedStrings.count)
-        for (i, text) in sortedStrings.enumerated() { rowOf[text] = RowID(i) }
-        return SurvivingStrings(table: StringTable(sortedUnique: sortedStrings), rowOf: rowOf)
+        rowOf.reserveCapacity(referenced.count - eventsStart)
+        for k in eventsStart..<referenced.count { rowOf[referenced[k]] = row[k] }
+        return SurvivingStrings(
+            table: sorted.table, rowOf: rowOf, history: Array(row[0..<accounts.historyName.count]),
+            secUID: rows(secUID), nickname: rows(nickname), donorKey: rows(donorKey),
+            hashtagName: rows(hashtagName), soundTitle: rows(soundTitle), caption: rows(caption),
+            inputName: (0..<inputs.count).map { row[inputsStart + 2 * $0] },
+            inputLayout: (0..<inputs.count).map { row[inputsStart + 2 * $0 + 1] })
     }
 
     /// The distinct values, ascending: `Array(Set(values)).sorted()` without hashing every value
@@ -203,16 +233,15 @@ extension StoreBuilder {
         ) {
             account = TableOrder(count: groups.account.count) { g in
                 AccountOrderKey(
-                    username: accounts.history[g].first.map { strings.row($0.name) } ?? .none,
-                    numericID: accounts.numericID[g], secUID: strings.row(accounts.secUID[g]),
-                    donorKey: strings.row(accounts.donorKey[g]))
+                    username: strings.username(g, accounts), numericID: accounts.numericID[g],
+                    secUID: strings.secUID[g], donorKey: strings.donorKey[g])
             }
             let accountRank = account.rank
             hashtag = TableOrder(count: groups.hashtag.count) { g in
-                HashtagOrderKey(name: strings.row(hashtags.name[g]), tiktokID: hashtags.tiktokID[g])
+                HashtagOrderKey(name: strings.hashtagName[g], tiktokID: hashtags.tiktokID[g])
             }
             sound = TableOrder(count: groups.sound.count) { g in
-                SoundOrderKey(tiktokID: sounds.tiktokID[g], title: strings.row(sounds.title[g]))
+                SoundOrderKey(tiktokID: sounds.tiktokID[g], title: strings.soundTitle[g])
             }
             // Effects and group conversations are their TikTok ids, one group per id.
             let effectGroups = groups.effect
@@ -253,21 +282,21 @@ extension StoreBuilder {
     ) -> AccountTable {
         var accounts = AccountTable()
         for g in orders.account.order {
-            let history = attributes.history[g]
-            accounts.username.append(history.first.map { strings.row($0.name) } ?? .none)
-            accounts.usernameSeen.append(history.first?.seen ?? 0)
+            let history = attributes.history(g)
+            accounts.username.append(history.isEmpty ? .none : strings.history[history.lowerBound])
+            accounts.usernameSeen.append(history.isEmpty ? 0 : attributes.historySeen[history.lowerBound])
             let counts = attributes.counts[g]
             accounts.followerCount.append(counts?.followers ?? unknownCount)
             accounts.followingCount.append(counts?.following ?? unknownCount)
             accounts.countsObserved.append(counts?.observed ?? 0)
             accounts.numericID.append(attributes.numericID[g])
-            accounts.secUID.append(strings.row(attributes.secUID[g]))
-            accounts.nickname.append(strings.row(attributes.nickname[g]))
-            accounts.donorKey.append(strings.row(attributes.donorKey[g]))
+            accounts.secUID.append(strings.secUID[g])
+            accounts.nickname.append(strings.nickname[g])
+            accounts.donorKey.append(strings.donorKey[g])
             accounts.flags.append(attributes.flags[g])
             for alias in history.dropFirst() {
-                accounts.aliases.append(strings.row(alias.name))
-                accounts.aliasSeen.append(alias.seen)
+                accounts.aliases.append(strings.history[alias])
+                accounts.aliasSeen.append(attributes.historySeen[alias])
             }
             accounts.aliasOffsets.append(UInt32(accounts.aliases.count))
         }
@@ -285,7 +314,7 @@ extension StoreBuilder {
             videos.tiktokID.append(attributes.tiktokID[g])
             videos.author.append(attributes.author.pick(g, rank: accountRank))
             videos.created.append(attributes.created[g])
-            videos.caption.append(strings.row(attributes.caption[g]))
+            videos.caption.append(strings.caption[g])
             videos.sound.append(attributes.sound.pick(g, rank: orders.sound.rank))
             videos.hashtags.append(contentsOf: sortedUnique(attributes.hashtags[g].map { hashtagRank[$0] }))
             videos.hashtagOffsets.append(UInt32(videos.hashtags.count))
@@ -329,9 +358,9 @@ extension StoreBuilder {
         var table = InputTable()
         for g in orders.input.order {
             let input = inputs[g]
-            table.name.append(strings.row(input.name))
+            table.name.append(strings.inputName[g])
             table.sha256.append(contentsOf: input.sha256.count == 32 ? input.sha256 : [UInt8](repeating: 0, count: 32))
-            table.layout.append(strings.row(input.layout))
+            table.layout.append(strings.inputLayout[g])
             table.byteCount.append(input.byteCount)
             table.eventCount.append(input.eventCount)
         }
