@@ -44,27 +44,37 @@ struct IDMap: Sendable {
 
     /// The value for `key`, or nil.
     subscript(key: UInt64) -> UInt32? {
-        var i = Self.slot(key, mask)
-        while slots[i].value != Self.empty {
-            if slots[i].key == key { return slots[i].value }
-            i = (i + 1) & mask
+        let mask = mask
+        return slots.withUnsafeBufferPointer { slots in
+            var i = Self.slot(key, mask)
+            while slots[i].value != Self.empty {
+                if slots[i].key == key { return slots[i].value }
+                i = (i + 1) & mask
+            }
+            return nil
         }
-        return nil
     }
 
     /// The value already stored for `key`; when there is none, stores `value` and returns nil.
     /// `value` must not be `UInt32.max`.
+    ///
+    /// Probes through the slots' buffer: indexing the array checked its uniqueness and bounds on
+    /// every probe. `mask` keeps every index inside the buffer.
     mutating func insertIfAbsent(_ key: UInt64, _ value: UInt32) -> UInt32? {
         precondition(value != Self.empty, "IDMap cannot store UInt32.max")
         if (count + 1) * 2 > slots.count { grow() }
-        var i = Self.slot(key, mask)
-        while slots[i].value != Self.empty {
-            if slots[i].key == key { return slots[i].value }
-            i = (i + 1) & mask
+        let mask = mask
+        let found: UInt32? = slots.withUnsafeMutableBufferPointer { slots in
+            var i = Self.slot(key, mask)
+            while slots[i].value != Self.empty {
+                if slots[i].key == key { return slots[i].value }
+                i = (i + 1) & mask
+            }
+            slots[i] = Slot(key: key, value: value)
+            return nil
         }
-        slots[i] = Slot(key: key, value: value)
-        count += 1
-        return nil
+        if found == nil { count += 1 }
+        return found
     }
 
     private mutating func grow() {

@@ -42,10 +42,12 @@ extension StoreBuilder {
         let conversationGroups = IdentityGroups(byValue: conversationObservations)
         // Videos (need account groups for own posts known by author and time) on one core;
         // comments (need accounts for their identity by author, time and text), hashtags and
-        // sounds on another.
+        // sounds on another. A small build (one small input's record) does both here: handing
+        // half of it to another thread cost more than it saved.
         let accountGroup = accountGroups.group
+        let parallel = videoObservations.count + commentObservations.count > 20_000
         let (videoGroups, (commentGroups, hashtagGroups, soundGroups)) = Self.inParallel(
-            { resolveVideos(accountGroup: accountGroup) },
+            parallel, { resolveVideos(accountGroup: accountGroup) },
             { (resolveComments(accountGroup: accountGroup), resolveHashtags(), resolveSounds()) })
         let groups = ObservationGroups(
             account: accountGroups, video: videoGroups, hashtag: hashtagGroups, sound: soundGroups,
@@ -263,9 +265,15 @@ extension StoreBuilder {
     }
 
     /// Group indices sorted by a content key.
+    /// Keys are sorted side by side with their groups (not group indices compared through an array
+    /// of keys, which cost a bounds-checked lookup of two keys per comparison); equal keys keep
+    /// group order, as the stable sort of indices did.
     static func order<K: Comparable>(count: Int, key: (Int) -> K) -> [Int] {
-        let keys = (0..<count).map(key)
-        return (0..<count).sorted { keys[$0] < keys[$1] }
+        var entries = [(key: K, group: Int)]()
+        entries.reserveCapacity(count)
+        for g in 0..<count { entries.append((key(g), g)) }
+        entries.sort { $0.key != $1.key ? $0.key < $1.key : $0.group < $1.group }
+        return entries.map(\.group)
     }
 
     /// Inverse permutation: rank[group] = final row.
@@ -281,6 +289,18 @@ extension StoreBuilder {
         _ attributes: AccountAttributes, orders: CanonicalOrders, strings: SurvivingStrings
     ) -> AccountTable {
         var accounts = AccountTable()
+        let count = orders.account.order.count
+        accounts.username.reserveCapacity(count)
+        accounts.usernameSeen.reserveCapacity(count)
+        accounts.followerCount.reserveCapacity(count)
+        accounts.followingCount.reserveCapacity(count)
+        accounts.countsObserved.reserveCapacity(count)
+        accounts.numericID.reserveCapacity(count)
+        accounts.secUID.reserveCapacity(count)
+        accounts.nickname.reserveCapacity(count)
+        accounts.donorKey.reserveCapacity(count)
+        accounts.flags.reserveCapacity(count)
+        accounts.aliasOffsets.reserveCapacity(count + 1)
         for g in orders.account.order {
             let history = attributes.history(g)
             accounts.username.append(history.isEmpty ? .none : strings.history[history.lowerBound])
@@ -310,15 +330,23 @@ extension StoreBuilder {
         let hashtagRank = orders.hashtag.rank
         let videoRank = orders.video.rank
         var videos = VideoTable()
+        let count = orders.video.order.count
+        videos.tiktokID.reserveCapacity(count)
+        videos.author.reserveCapacity(count)
+        videos.created.reserveCapacity(count)
+        videos.caption.reserveCapacity(count)
+        videos.sound.reserveCapacity(count)
+        videos.hashtagOffsets.reserveCapacity(count + 1)
+        videos.mentionOffsets.reserveCapacity(count + 1)
         for g in orders.video.order {
             videos.tiktokID.append(attributes.tiktokID[g])
             videos.author.append(attributes.author.pick(g, rank: accountRank))
             videos.created.append(attributes.created[g])
             videos.caption.append(strings.caption[g])
             videos.sound.append(attributes.sound.pick(g, rank: orders.sound.rank))
-            videos.hashtags.append(contentsOf: sortedUnique(attributes.hashtags[g].map { hashtagRank[$0] }))
+            appendSortedUnique(attributes.hashtags[g], rank: hashtagRank, to: &videos.hashtags)
             videos.hashtagOffsets.append(UInt32(videos.hashtags.count))
-            videos.mentions.append(contentsOf: sortedUnique(attributes.mentions[g].map { accountRank[$0] }))
+            appendSortedUnique(attributes.mentions[g], rank: accountRank, to: &videos.mentions)
             videos.mentionOffsets.append(UInt32(videos.mentions.count))
             let source = attributes.source.pick(g, rank: videoRank)
             if source != .none {
@@ -328,6 +356,16 @@ extension StoreBuilder {
             }
         }
         return videos
+    }
+
+    /// Appends `sortedUnique` of the ranks of `groups`; no intermediate arrays for the usual zero
+    /// or one group.
+    static func appendSortedUnique(_ groups: [Int], rank: [RowID], to column: inout [RowID]) {
+        switch groups.count {
+        case 0: return
+        case 1: column.append(rank[groups[0]])
+        default: column.append(contentsOf: sortedUnique(groups.map { rank[$0] }))
+        }
     }
 
     static func commentTable(_ attributes: CommentAttributes, orders: CanonicalOrders) -> CommentTable {

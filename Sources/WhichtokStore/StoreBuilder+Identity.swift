@@ -141,8 +141,12 @@ extension StoreBuilder {
                 exclusiveID: { [soundObservations] i in soundObservations[i].tiktokID }))
     }
 
-    /// Runs `a` here and `b` on another core at the same time; returns both results.
-    static func inParallel<A: Sendable, B: Sendable>(_ a: @Sendable () -> A, _ b: @Sendable () -> B) -> (A, B) {
+    /// Runs `a` here and `b` on another core at the same time (one after the other unless
+    /// `parallel`); returns both results.
+    static func inParallel<A: Sendable, B: Sendable>(
+        _ parallel: Bool = true, _ a: @Sendable () -> A, _ b: @Sendable () -> B
+    ) -> (A, B) {
+        guard parallel else { return (a(), b()) }
         let results = ParallelResults<A, B>()
         DispatchQueue.concurrentPerform(iterations: 2) { part in
             if part == 0 { results.first = a() } else { results.second = b() }

@@ -74,16 +74,20 @@ struct SortedSpellings {
     static let asciiSingletons: [(UInt32, UInt8)] = [(0x037E, 0x3B), (0x1FEF, 0x60), (0x212A, 0x4B)]
 
     init(_ strings: [String]) {
-        var bytes: [UInt8] = []
-        var ends: [Int] = []
-        ends.reserveCapacity(strings.count)
         var total = 0
         for text in strings { total += text.utf8.count }
-        bytes.reserveCapacity(total)
+        var collected: [UInt8] = []
+        var endOffsets: [Int] = []
+        endOffsets.reserveCapacity(strings.count)
+        collected.reserveCapacity(total)
         for text in strings {
-            bytes.append(contentsOf: text.utf8)
-            ends.append(bytes.count)
+            collected.append(contentsOf: text.utf8)
+            endOffsets.append(collected.count)
         }
+        // Constants from here on: captured variables cost an exclusivity check per comparison.
+        let bytes = collected
+        let ends = endOffsets
+        let starts = [0] + ends.dropLast()
         // Sort keys: the first 8 bytes big-endian (a zero-padded prefix, so ties need the full compare).
         struct Entry {
             var prefix: UInt64
@@ -93,7 +97,7 @@ struct SortedSpellings {
         entries.reserveCapacity(strings.count)
         bytes.withUnsafeBufferPointer { buffer in
             for i in 0..<strings.count {
-                let start = i == 0 ? 0 : ends[i - 1]
+                let start = starts[i]
                 var prefix: UInt64 = 0
                 for k in 0..<8 {
                     prefix <<= 8
@@ -104,8 +108,8 @@ struct SortedSpellings {
         }
         // A strict weak order on byte strings (equal bytes compare equal; ties are merged below).
         func compare(_ a: Int, _ b: Int, _ buffer: UnsafeBufferPointer<UInt8>) -> Int32 {
-            let aStart = a == 0 ? 0 : ends[a - 1]
-            let bStart = b == 0 ? 0 : ends[b - 1]
+            let aStart = starts[a]
+            let bStart = starts[b]
             let aCount = ends[a] - aStart
             let bCount = ends[b] - bStart
             let common = min(aCount, bCount)
@@ -144,8 +148,7 @@ struct SortedSpellings {
         for s in 0..<spellings.count {
             group[s] = Int32(s)
             let i = Int(spellings[s])
-            let start = i == 0 ? 0 : ends[i - 1]
-            guard bytes[start..<ends[i]].contains(where: { $0 >= 0x80 }) else { continue }
+            guard bytes[starts[i]..<ends[i]].contains(where: { $0 >= 0x80 }) else { continue }
             let text = strings[i]
             if let g = firstEquivalent[text] {
                 group[s] = g

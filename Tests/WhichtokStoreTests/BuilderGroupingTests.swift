@@ -75,6 +75,19 @@ struct BuilderGroupingTests {
         #expect(found == SortedSpellings.asciiSingletons.map(\.0))
     }
 
+    @Test("canonical order: keys sorted with their groups, equal keys in group order, as a stable sort gives")
+    func orderKeepsGroupOrderOnTies() {
+        var random = Random(state: 9)
+        for _ in 0..<100 {
+            let keys = (0..<random.below(200)).map { _ in
+                StoreBuilder.VideoOrderKey(
+                    tiktokID: UInt64(random.below(3)), author: RowID(random.below(3)), created: UInt32(random.below(2)))
+            }
+            let expected = Array(keys.indices).sorted { keys[$0] < keys[$1] || (!(keys[$1] < keys[$0]) && $0 < $1) }
+            #expect(StoreBuilder.order(count: keys.count) { keys[$0] } == expected)
+        }
+    }
+
     @Test("comment content keys: the same shared groups and order as hashing them")
     func commentKeysMatchDictionary() {
         var random = Random(state: 3)
