@@ -88,6 +88,41 @@ struct BuilderGroupingTests {
         }
     }
 
+    @Test("packed order keys sort like the keys, field by field, ties in group order")
+    func packedKeysSortLikeKeys() {
+        var random = Random(state: 13)
+        let rows: [RowID] = [0, 1, 2, .none]
+        let ids: [UInt64] = [0, 1, 1 << 32, .max]
+        for _ in 0..<100 {
+            let n = random.below(150)
+            func row() -> RowID { rows[random.below(rows.count)] }
+            func id() -> UInt64 { ids[random.below(ids.count)] }
+            let accounts = (0..<n).map { _ in
+                StoreBuilder.AccountOrderKey(username: row(), numericID: id(), secUID: row(), donorKey: row())
+            }
+            #expect(
+                StoreBuilder.order(count: n) { accounts[$0].packed } == StoreBuilder.order(count: n) { accounts[$0] })
+            let hashtags = (0..<n).map { _ in StoreBuilder.HashtagOrderKey(name: row(), tiktokID: id()) }
+            #expect(
+                StoreBuilder.order(count: n) { hashtags[$0].packed } == StoreBuilder.order(count: n) { hashtags[$0] })
+            let sounds = (0..<n).map { _ in StoreBuilder.SoundOrderKey(tiktokID: id(), title: row()) }
+            #expect(StoreBuilder.order(count: n) { sounds[$0].packed } == StoreBuilder.order(count: n) { sounds[$0] })
+            let videos = (0..<n).map { _ in
+                StoreBuilder.VideoOrderKey(tiktokID: id(), author: row(), created: UInt32(truncatingIfNeeded: id()))
+            }
+            #expect(StoreBuilder.order(count: n) { videos[$0].packed } == StoreBuilder.order(count: n) { videos[$0] })
+            let comments = (0..<n).map { _ in
+                StoreBuilder.CommentOrderKey(
+                    tiktokID: id(), author: row(), time: UInt32(truncatingIfNeeded: id() >> 32), fingerprint: id())
+            }
+            #expect(
+                StoreBuilder.order(count: n) { comments[$0].packed } == StoreBuilder.order(count: n) { comments[$0] })
+            let values = (0..<n).map { _ in id() }
+            #expect(
+                StoreBuilder.order(count: n) { PackedKey(values[$0]) } == StoreBuilder.order(count: n) { values[$0] })
+        }
+    }
+
     @Test("comment content keys: the same shared groups and order as hashing them")
     func commentKeysMatchDictionary() {
         var random = Random(state: 3)
