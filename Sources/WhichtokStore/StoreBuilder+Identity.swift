@@ -18,6 +18,16 @@ extension StoreBuilder {
             shared: Self.sharedWeakKeys(count: count, weak: weak), exclusiveID: exclusiveID)
     }
 
+    /// `resolve` for text weak keys (usernames, names, titles): numbered by `StringNumbering`.
+    func resolve(
+        count: Int, strongID: (Int) -> UInt64?, strongTexts: [(Int) -> String?] = [],
+        weak: (Int) -> String?, exclusiveID: (Int) -> UInt64?
+    ) -> [Int32] {
+        resolve(
+            count: count, strongID: strongID, strongTexts: strongTexts,
+            shared: Self.sharedWeakKeys(count: count, text: weak), exclusiveID: exclusiveID)
+    }
+
     /// The weak keys that several observations share, in ascending key order, each with its
     /// members in index order: key `k`'s members are `members[start[k] ..< start[k + 1]]`.
     struct SharedKeys {
@@ -26,33 +36,57 @@ extension StoreBuilder {
         var count: Int { start.count - 1 }
     }
 
+    /// `sharedWeakKeys` for text: numbered by `StringNumbering` (the same numbers a dictionary
+    /// gives, first appearance first), the first spelling of each kept for the sort by `<`.
+    static func sharedWeakKeys(count: Int, text weak: (Int) -> String?) -> SharedKeys {
+        var numbering = StringNumbering()
+        var weakKeys: [String] = []
+        return sharedWeakKeys(count: count) { i -> Int32? in
+            guard let text = weak(i) else { return nil }
+            let (number, isNew) = numbering.number(text)
+            if isNew { weakKeys.append(text) }
+            return number
+        } less: { a, b in
+            weakKeys[Int(a)] < weakKeys[Int(b)]
+        }
+    }
+
     /// Weak keys numbered in order of first appearance (a dictionary: `==` is what joins, for
     /// strings canonical equivalence), then the shared ones sorted by `<`.
     static func sharedWeakKeys<Weak: Hashable & Comparable>(count: Int, weak: (Int) -> Weak?) -> SharedKeys {
         var weakNumber: [Weak: Int32] = [:]
         weakNumber.reserveCapacity(count)
         var weakKeys: [Weak] = []
+        return sharedWeakKeys(count: count) { i -> Int32? in
+            guard let name = weak(i) else { return nil }
+            if let k = weakNumber[name] { return k }
+            weakNumber[name] = Int32(weakKeys.count)
+            weakKeys.append(name)
+            return Int32(weakKeys.count - 1)
+        } less: { a, b in
+            weakKeys[Int(a)] < weakKeys[Int(b)]
+        }
+    }
+
+    /// The shared keys from each observation's key `number` (dense, in order of first appearance;
+    /// nil for none) and the order of keys (`less`).
+    static func sharedWeakKeys(
+        count: Int, number: (Int) -> Int32?, less: (Int32, Int32) -> Bool
+    ) -> SharedKeys {
         var weakOf = [Int32](repeating: -1, count: count)
         var memberCount: [Int32] = []
         for i in 0..<count {
-            guard let name = weak(i) else { continue }
-            if let k = weakNumber[name] {
-                weakOf[i] = k
-                memberCount[Int(k)] += 1
-            } else {
-                weakNumber[name] = Int32(weakKeys.count)
-                weakOf[i] = Int32(weakKeys.count)
-                weakKeys.append(name)
-                memberCount.append(1)
-            }
+            guard let k = number(i) else { continue }
+            weakOf[i] = k
+            if Int(k) < memberCount.count { memberCount[Int(k)] += 1 } else { memberCount.append(1) }
         }
         // A key with one member joins nothing: only keys shared by several observations matter.
-        var shared = (0..<weakKeys.count).filter { memberCount[$0] > 1 }
+        var shared = (0..<memberCount.count).filter { memberCount[$0] > 1 }
         var result = SharedKeys()
         guard !shared.isEmpty else { return result }
-        shared.sort { weakKeys[$0] < weakKeys[$1] }
+        shared.sort { less(Int32($0), Int32($1)) }
         // Where each shared key's members go.
-        var slot = [Int32](repeating: -1, count: weakKeys.count)
+        var slot = [Int32](repeating: -1, count: memberCount.count)
         result.start.reserveCapacity(shared.count + 1)
         for k in shared {
             slot[k] = result.start[result.start.count - 1]
@@ -74,17 +108,20 @@ extension StoreBuilder {
     ) -> [Int32] {
         var sets = UnionFind(count: count)
         var firstWithID = IDMap()
-        var firstWithText = [[String: Int32]](repeating: [:], count: strongTexts.count)
+        // Per kind of text key: the number of each text, and the first observation with it.
+        var textNumbers = [StringNumbering](repeating: StringNumbering(), count: strongTexts.count)
+        var firstWithText = [[Int32]](repeating: [], count: strongTexts.count)
         for i in 0..<count {
             if let id = strongID(i) {
                 if let j = firstWithID.insertIfAbsent(id, UInt32(i)) { sets.union(Int32(i), Int32(j)) }
             }
             for (kind, text) in strongTexts.enumerated() {
                 guard let text = text(i) else { continue }
-                if let j = firstWithText[kind][text] {
-                    sets.union(Int32(i), j)
+                let (number, isNew) = textNumbers[kind].number(text)
+                if isNew {
+                    firstWithText[kind].append(Int32(i))
                 } else {
-                    firstWithText[kind][text] = Int32(i)
+                    sets.union(Int32(i), firstWithText[kind][Int(number)])
                 }
             }
         }

@@ -18,19 +18,6 @@ public struct StringTable: Sendable, Equatable {
         self.offsets = offsets
     }
 
-    /// Builds a table from strings that are already sorted and unique.
-    init(sortedUnique strings: [String]) {
-        var bytes: [UInt8] = []
-        var offsets: [UInt32] = [0]
-        offsets.reserveCapacity(strings.count + 1)
-        for text in strings {
-            bytes.append(contentsOf: text.utf8)
-            offsets.append(UInt32(truncatingIfNeeded: bytes.count))
-        }
-        self.bytes = bytes
-        self.offsets = offsets
-    }
-
     public var count: Int { offsets.count - 1 }
 
     /// The string at `row`, or nil for `RowID.none` or an out-of-range row.
@@ -213,5 +200,97 @@ struct SortedSpellings {
             if candidate.lexicographicallyPrecedes(key) { low = middle + 1 } else { high = middle }
         }
         return nil
+    }
+}
+
+/// Numbers strings by canonical equivalence (Swift's `==`), in order of first appearance, for the
+/// builder's identity keys (usernames, secUIDs, hashtag names, sound titles).
+///
+/// A `[String: Int32]` hashed every key with SipHash through `Hasher` (and normalised non-ASCII
+/// text first). Here ASCII text, nearly all of these keys, is hashed as bytes (XXH64) into an
+/// open-addressing table; text with non-ASCII bytes goes to a dictionary, unless it is equivalent
+/// to an ASCII string (see `SortedSpellings.asciiSingletons`), when it is numbered as that string.
+struct StringNumbering {
+    /// Per number with an ASCII key: where its bytes are in `keyBytes`.
+    private var keyBytes: [UInt8] = []
+    private var keyEnd: [Int] = []
+    private var keyNumber: [Int32] = []
+    /// Open addressing over `keyNumber`'s indices (-1 empty), kept at most half full.
+    private var slots: [Int32]
+    private var slotHash: [UInt64]
+    private var other: [String: Int32] = [:]
+    /// A seed chosen once per process, so that text crafted to collide cannot slow an import down.
+    private static let processSeed = UInt64.random(in: .min ... .max)
+    private let seed = Self.processSeed
+    /// How many numbers have been given.
+    private(set) var count = 0
+
+    init(capacity: Int = 0) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = [Int32](repeating: -1, count: size)
+        slotHash = [UInt64](repeating: 0, count: size)
+    }
+
+    /// The number of `text`'s group, and whether it is new (then it is `count - 1`).
+    mutating func number(_ text: String) -> (number: Int32, isNew: Bool) {
+        var text = text
+        let known: (Int32, Bool)? = text.withUTF8 { bytes in
+            var ascii = true
+            for byte in bytes where byte >= 0x80 {
+                ascii = false
+                break
+            }
+            return ascii ? number(ascii: UnsafeRawBufferPointer(bytes)) : nil
+        }
+        if let known { return known }
+        if let ascii = SortedSpellings.asciiEquivalent(of: text) {
+            return ascii.withUnsafeBytes { number(ascii: $0) }
+        }
+        if let number = other[text] { return (number, false) }
+        other[text] = Int32(count)
+        count += 1
+        return (Int32(count - 1), true)
+    }
+
+    private mutating func number(ascii bytes: UnsafeRawBufferPointer) -> (Int32, Bool) {
+        if (keyNumber.count + 1) * 2 > slots.count { grow() }
+        let hash = XXH64.hash(bytes, seed: seed)
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while slots[i] >= 0 {
+            if slotHash[i] == hash {
+                let entry = Int(slots[i])
+                let start = entry == 0 ? 0 : keyEnd[entry - 1]
+                let same = keyBytes.withUnsafeBytes { stored in
+                    guard keyEnd[entry] - start == bytes.count else { return false }
+                    guard let storedBase = stored.baseAddress, let base = bytes.baseAddress else { return true }
+                    return memcmp(storedBase + start, base, bytes.count) == 0
+                }
+                if same { return (keyNumber[entry], false) }
+            }
+            i = (i + 1) & mask
+        }
+        slots[i] = Int32(keyNumber.count)
+        slotHash[i] = hash
+        keyBytes.append(contentsOf: bytes)
+        keyEnd.append(keyBytes.count)
+        keyNumber.append(Int32(count))
+        count += 1
+        return (Int32(count - 1), true)
+    }
+
+    private mutating func grow() {
+        let size = slots.count * 2
+        let oldSlots = slots
+        let oldHash = slotHash
+        slots = [Int32](repeating: -1, count: size)
+        slotHash = [UInt64](repeating: 0, count: size)
+        for k in oldSlots.indices where oldSlots[k] >= 0 {
+            var i = Int(truncatingIfNeeded: oldHash[k]) & (size - 1)
+            while slots[i] >= 0 { i = (i + 1) & (size - 1) }
+            slots[i] = oldSlots[k]
+            slotHash[i] = oldHash[k]
+        }
     }
 }

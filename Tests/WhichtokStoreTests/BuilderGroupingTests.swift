@@ -123,6 +123,33 @@ struct BuilderGroupingTests {
         }
     }
 
+    @Test("text keys: numbered as a dictionary numbers them, equivalent spellings one number")
+    func stringNumberingMatchesDictionary() {
+        var random = Random(state: 17)
+        for round in 0..<100 {
+            // Many equal and equivalent strings; enough distinct ones to grow the table.
+            let strings =
+                Self.randomStrings(&random, count: random.below(300))
+                + (round % 10 == 0 ? (0..<2000).map { "user\($0 % 1500)" } : [])
+            var numbering = StringNumbering()
+            var reference: [String: Int32] = [:]
+            for text in strings {
+                let expected = reference[text]
+                if expected == nil { reference[text] = Int32(reference.count) }
+                let (number, isNew) = numbering.number(text)
+                #expect(number == expected ?? Int32(reference.count - 1))
+                #expect(isNew == (expected == nil))
+            }
+            #expect(numbering.count == reference.count)
+            // The shared keys of text, as the generic (dictionary) version finds them.
+            let optional = strings.map { $0.isEmpty ? nil : $0 }
+            let text = StoreBuilder.sharedWeakKeys(count: optional.count, text: { optional[$0] })
+            let hashed = StoreBuilder.sharedWeakKeys(count: optional.count, weak: { optional[$0] })
+            #expect(text.start == hashed.start)
+            #expect(text.members == hashed.members)
+        }
+    }
+
     @Test("comment content keys: the same shared groups and order as hashing them")
     func commentKeysMatchDictionary() {
         var random = Random(state: 3)
