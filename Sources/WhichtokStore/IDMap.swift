@@ -5,7 +5,8 @@
 /// (Benchmarks/RESULTS.md, `make bench`).
 ///
 /// Open addressing with linear probing over a power-of-two table kept at most half full. Keys are
-/// mixed with a random seed chosen once per process (murmur3's 64-bit finaliser), so ids crafted to
+/// mixed with a random seed chosen once per process (kept by each map: reading the global through
+/// its lazy initialiser cost a check per lookup) by murmur3's 64-bit finaliser, so ids crafted to
 /// land in one slot cannot slow an import down. Nothing depends on where a key lands: the map is
 /// never iterated.
 struct IDMap: Sendable {
@@ -17,7 +18,8 @@ struct IDMap: Sendable {
 
     /// A slot whose value is `empty` holds no key.
     private static let empty = UInt32.max
-    private static let seed = UInt64.random(in: .min ... .max)
+    private static let processSeed = UInt64.random(in: .min ... .max)
+    private let seed = Self.processSeed
 
     private var slots: [Slot]
     private var mask: Int
@@ -32,7 +34,7 @@ struct IDMap: Sendable {
     }
 
     @inline(__always)
-    private static func slot(_ key: UInt64, _ mask: Int) -> Int {
+    private static func slot(_ key: UInt64, _ mask: Int, _ seed: UInt64) -> Int {
         var h = key ^ seed
         h ^= h >> 33
         h &*= 0xff51_afd7_ed55_8ccd
@@ -44,27 +46,39 @@ struct IDMap: Sendable {
 
     /// The value for `key`, or nil.
     subscript(key: UInt64) -> UInt32? {
-        var i = Self.slot(key, mask)
-        while slots[i].value != Self.empty {
-            if slots[i].key == key { return slots[i].value }
-            i = (i + 1) & mask
+        let mask = mask
+        let seed = seed
+        return slots.withUnsafeBufferPointer { slots in
+            var i = Self.slot(key, mask, seed)
+            while slots[i].value != Self.empty {
+                if slots[i].key == key { return slots[i].value }
+                i = (i + 1) & mask
+            }
+            return nil
         }
-        return nil
     }
 
     /// The value already stored for `key`; when there is none, stores `value` and returns nil.
     /// `value` must not be `UInt32.max`.
+    ///
+    /// Probes through the slots' buffer: indexing the array checked its uniqueness and bounds on
+    /// every probe. `mask` keeps every index inside the buffer.
     mutating func insertIfAbsent(_ key: UInt64, _ value: UInt32) -> UInt32? {
         precondition(value != Self.empty, "IDMap cannot store UInt32.max")
         if (count + 1) * 2 > slots.count { grow() }
-        var i = Self.slot(key, mask)
-        while slots[i].value != Self.empty {
-            if slots[i].key == key { return slots[i].value }
-            i = (i + 1) & mask
+        let mask = mask
+        let seed = seed
+        let found: UInt32? = slots.withUnsafeMutableBufferPointer { slots in
+            var i = Self.slot(key, mask, seed)
+            while slots[i].value != Self.empty {
+                if slots[i].key == key { return slots[i].value }
+                i = (i + 1) & mask
+            }
+            slots[i] = Slot(key: key, value: value)
+            return nil
         }
-        slots[i] = Slot(key: key, value: value)
-        count += 1
-        return nil
+        if found == nil { count += 1 }
+        return found
     }
 
     private mutating func grow() {
@@ -72,7 +86,7 @@ struct IDMap: Sendable {
         slots = [Slot](repeating: Slot(key: 0, value: Self.empty), count: old.count * 2)
         mask = slots.count - 1
         for slot in old where slot.value != Self.empty {
-            var i = Self.slot(slot.key, mask)
+            var i = Self.slot(slot.key, mask, seed)
             while slots[i].value != Self.empty { i = (i + 1) & mask }
             slots[i] = slot
         }

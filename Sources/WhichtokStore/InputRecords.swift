@@ -163,15 +163,26 @@ enum RecordCodec {
         }
         var out: [UInt8] = [version]
         out.reserveCapacity(store.events.count * 8 + 1024)
+        // Integer columns go through one scratch buffer sized for their worst case (10 bytes a value
+        // and the count), then are appended whole: appending byte by byte checked the capacity of
+        // `out` for every byte.
+        var scratch = ScratchBytes()
+        defer { scratch.deallocate() }
         for path in wordColumns {
-            let column = store[keyPath: path]
-            writeVarint(UInt64(column.count), into: &out)
-            writeDeltas(column.lazy.map { UInt64($0 &+ 1) }, into: &out)
+            store[keyPath: path].withUnsafeBufferPointer { column in
+                scratch.write(into: &out, upTo: 10 * column.count + 20) { cursor in
+                    cursor.varint(UInt64(column.count))
+                    cursor.deltas(column) { UInt64($0 &+ 1) }
+                }
+            }
         }
         for path in longColumns {
-            let column = store[keyPath: path]
-            writeVarint(UInt64(column.count), into: &out)
-            writeDeltas(column.lazy.map { $0 &+ 1 }, into: &out)
+            store[keyPath: path].withUnsafeBufferPointer { column in
+                scratch.write(into: &out, upTo: 10 * column.count + 20) { cursor in
+                    cursor.varint(UInt64(column.count))
+                    cursor.deltas(column) { $0 &+ 1 }
+                }
+            }
         }
         for (path, kind) in byteColumns {
             let column = store[keyPath: path]
@@ -202,19 +213,13 @@ enum RecordCodec {
         do throws(RecordError) {
             for path in wordColumns {
                 let count = try reader.values()
-                var column: [UInt32] = []
-                column.reserveCapacity(count)
-                try reader.deltas(count: count) { column.append(UInt32(truncatingIfNeeded: $0) &- 1) }
+                store[keyPath: path] = try reader.column(count: count) { UInt32(truncatingIfNeeded: $0) &- 1 }
                 longest = max(longest, count)
-                store[keyPath: path] = column
             }
             for path in longColumns {
                 let count = try reader.values()
-                var column: [UInt64] = []
-                column.reserveCapacity(count)
-                try reader.deltas(count: count) { column.append($0 &- 1) }
+                store[keyPath: path] = try reader.column(count: count) { $0 &- 1 }
                 longest = max(longest, count)
-                store[keyPath: path] = column
             }
             for (path, kind) in byteColumns {
                 var column: [UInt8] = []
@@ -260,28 +265,71 @@ enum RecordCodec {
 
     static func unzigzag(_ value: UInt64) -> UInt64 { (value >> 1) ^ (0 &- (value & 1)) }
 
-    /// Differences from the previous value, zigzag LEB128; a run of equal values (difference 0)
-    /// is a 0 and the run's length minus one.
-    static func writeDeltas(_ values: some Collection<UInt64>, into out: inout [UInt8]) {
-        var previous: UInt64 = 0
-        var zeros = 0
-        for value in values {
-            let delta = zigzag(value &- previous)
-            previous = value
-            if delta == 0 {
-                zeros += 1
-                continue
+    /// A buffer that integer columns are encoded into before they are appended to a record.
+    struct ScratchBytes {
+        private var base: UnsafeMutablePointer<UInt8>?
+        private var capacity = 0
+
+        /// Runs `body` on a cursor with room for `bound` bytes, then appends what it wrote to `out`.
+        mutating func write(into out: inout [UInt8], upTo bound: Int, _ body: (inout Cursor) -> Void) {
+            if capacity < bound {
+                base?.deallocate()
+                capacity = max(bound, 2 * capacity, 4096)
+                base = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+            }
+            guard let base else { return }
+            var cursor = Cursor(base: base, count: 0)
+            body(&cursor)
+            out.append(contentsOf: UnsafeBufferPointer(start: base, count: cursor.count))
+        }
+
+        func deallocate() { base?.deallocate() }
+    }
+
+    /// Writes varints into memory already sized for them (by `ScratchBytes`).
+    struct Cursor {
+        let base: UnsafeMutablePointer<UInt8>
+        var count: Int
+
+        @inline(__always)
+        mutating func varint(_ value: UInt64) {
+            var rest = value
+            while rest >= 0x80 {
+                base[count] = UInt8(truncatingIfNeeded: rest) | 0x80
+                count += 1
+                rest >>= 7
+            }
+            base[count] = UInt8(rest)
+            count += 1
+        }
+
+        /// Differences from the previous value of `transform` over `values`, zigzag LEB128; a run
+        /// of equal values (difference 0) is a 0 and the run's length minus one.
+        @inline(__always)
+        mutating func deltas<T>(_ values: UnsafeBufferPointer<T>, _ transform: (T) -> UInt64) {
+            var previous: UInt64 = 0
+            var zeros = 0
+            for element in values {
+                let value = transform(element)
+                let delta = zigzag(value &- previous)
+                previous = value
+                if delta == 0 {
+                    zeros += 1
+                    continue
+                }
+                if zeros > 0 {
+                    base[count] = 0
+                    count += 1
+                    varint(UInt64(zeros - 1))
+                    zeros = 0
+                }
+                varint(delta)
             }
             if zeros > 0 {
-                out.append(0)
-                writeVarint(UInt64(zeros - 1), into: &out)
-                zeros = 0
+                base[count] = 0
+                count += 1
+                varint(UInt64(zeros - 1))
             }
-            writeVarint(delta, into: &out)
-        }
-        if zeros > 0 {
-            out.append(0)
-            writeVarint(UInt64(zeros - 1), into: &out)
         }
     }
 
@@ -325,23 +373,62 @@ enum RecordCodec {
             }
         }
 
-        /// `count` values written by `writeDeltas`, each passed to `body`.
-        mutating func deltas(count: Int, _ body: (UInt64) -> Void) throws(RecordError) {
-            var previous: UInt64 = 0
-            var done = 0
-            while done < count {
-                let delta = try varint()
-                if delta == 0 {
-                    let more = try varint()
-                    guard more < UInt64(count - done) else { throw RecordError("run past the column's end") }
-                    for _ in 0...Int(more) { body(previous) }
-                    done += Int(more) + 1
-                } else {
-                    previous = previous &+ unzigzag(delta)
-                    body(previous)
-                    done += 1
+        /// `count` values written by `Cursor.deltas`, each through `transform`, as a column (a run
+        /// of equal values is a 0 and the run's length minus one). Every read checks what is left.
+        mutating func column<T>(count: Int, _ transform: (UInt64) -> T) throws(RecordError) -> [T] {
+            var failure: RecordError?
+            var position = self.position
+            let end = bytes.endIndex
+            let column = bytes.withUnsafeBufferPointer { input in
+                [T](unsafeUninitializedCapacity: count) { output, initialized in
+                    // `input` starts at the slice's start index.
+                    var at = position - bytes.startIndex
+                    let stop = end - bytes.startIndex
+                    // Like `Reader.varint`: nil (and `failure` set) where that throws.
+                    func varint() -> UInt64? {
+                        var value: UInt64 = 0
+                        var shift: UInt64 = 0
+                        while at < stop {
+                            let byte = input[at]
+                            at += 1
+                            guard shift < 64 else {
+                                failure = RecordError("number too long")
+                                return nil
+                            }
+                            value |= UInt64(byte & 0x7f) << shift
+                            if byte < 0x80 { return value }
+                            shift += 7
+                        }
+                        failure = RecordError("record ends early")
+                        return nil
+                    }
+                    var previous: UInt64 = 0
+                    var done = 0
+                    while done < count {
+                        guard let delta = varint() else { break }
+                        if delta == 0 {
+                            guard let more = varint() else { break }
+                            guard more < UInt64(count - done) else {
+                                failure = RecordError("run past the column's end")
+                                break
+                            }
+                            let value = transform(previous)
+                            for k in done...(done + Int(more)) { output.initializeElement(at: k, to: value) }
+                            done += Int(more) + 1
+                        } else {
+                            previous = previous &+ unzigzag(delta)
+                            output.initializeElement(at: done, to: transform(previous))
+                            done += 1
+                        }
+                        initialized = done
+                    }
+                    initialized = done
+                    position = at + bytes.startIndex
                 }
             }
+            if let failure { throw failure }
+            self.position = position
+            return column
         }
 
         /// Values a record may still decode to: runs make a value cost less than a byte, but a real

@@ -6,10 +6,11 @@ extension StoreBuilder {
 
     /// The attributes of each account group.
     struct AccountAttributes {
-        /// Per group: each username with the last time it was seen (0 = unknown).
-        var usernames: [[String: UInt32]]
-        /// Per group: the current username first, then the aliases, oldest first.
-        var history: [[(name: String, seen: UInt32)]]
+        /// Per group, entries `historyStart[g] ..< historyStart[g + 1]`: the current username first,
+        /// then the aliases, oldest first, each with the last time it was seen (0 = unknown).
+        var historyName: [String]
+        var historySeen: [UInt32]
+        var historyStart: [Int]
         var numericID: [UInt64]
         var secUID: [String?]
         var nickname: [String?]
@@ -17,11 +18,19 @@ extension StoreBuilder {
         var flags: [UInt8]
         /// The counts to keep (see `CountsChoice`), nil when none was observed.
         var counts: [CountsChoice?]
+
+        /// The range of group `g`'s history.
+        func history(_ g: Int) -> Range<Int> { historyStart[g]..<historyStart[g + 1] }
     }
 
     /// Attributes per account group, chosen independently of observation order.
     func accountAttributes(of groups: IdentityGroups) -> AccountAttributes {
-        var usernames: [[String: UInt32]] = Array(repeating: [:], count: groups.count)
+        // Each group's usernames (one spelling per canonically equivalent group, the first seen)
+        // with the last time each was seen: nearly every group has one, kept in `firstName`; the
+        // others go to `moreNames`. A dictionary per group was a visible part of small builds.
+        var firstName = [String?](repeating: nil, count: groups.count)
+        var firstSeen = [UInt32](repeating: 0, count: groups.count)
+        var moreNames: [Int: [(name: String, seen: UInt32)]] = [:]
         var numericID = [UInt64](repeating: 0, count: groups.count)
         var secUID = [String?](repeating: nil, count: groups.count)
         var nickname = [String?](repeating: nil, count: groups.count)
@@ -30,9 +39,26 @@ extension StoreBuilder {
         // The counts of the latest observation; among equally recent ones, exact before rounded,
         // then the larger values (so the choice never depends on the order of observations).
         var counts = [CountsChoice?](repeating: nil, count: groups.count)
-        for (i, account) in accountObservations.enumerated() {
+        for i in accountObservations.indices {
             let g = groups.group[i]
-            if let name = account.username { usernames[g][name] = max(usernames[g][name] ?? 0, account.usernameSeen) }
+            if let name = accountObservations[i].username {
+                let seen = accountObservations[i].usernameSeen
+                if let first = firstName[g] {
+                    if first == name {
+                        firstSeen[g] = max(firstSeen[g], seen)
+                    } else if let k = moreNames[g]?.firstIndex(where: { $0.name == name }),
+                        let earlier = moreNames[g]?[k].seen
+                    {
+                        moreNames[g]?[k].seen = max(earlier, seen)
+                    } else {
+                        moreNames[g, default: []].append((name, seen))
+                    }
+                } else {
+                    firstName[g] = name
+                    firstSeen[g] = seen
+                }
+            }
+            let account = accountObservations[i]
             if account.hasCounts {
                 let choice = CountsChoice(
                     observed: account.countsObserved, exact: account.countsExact,
@@ -51,22 +77,37 @@ extension StoreBuilder {
         }
         // The current username is the one seen last (of several seen last, the smallest; with no
         // times at all, the smallest as for archives). The others are aliases, oldest first.
-        // history[g][0] is the current username, history[g][1...] the aliases in order.
-        let history: [[(name: String, seen: UInt32)]] = usernames.map { names in
-            guard !names.isEmpty else { return [] }
-            let latest = names.values.max() ?? 0
-            var current: String?
-            for (name, seen) in names where seen == latest && (current.map { name.precedesInBytes($0) } ?? true) {
-                current = name
+        var historyName: [String] = []
+        var historySeen: [UInt32] = []
+        var historyStart = [Int](repeating: 0, count: groups.count + 1)
+        historyName.reserveCapacity(groups.count)
+        historySeen.reserveCapacity(groups.count)
+        for g in 0..<groups.count {
+            defer { historyStart[g + 1] = historyName.count }
+            guard let first = firstName[g] else { continue }
+            guard let more = moreNames[g] else {
+                historyName.append(first)
+                historySeen.append(firstSeen[g])
+                continue
             }
-            guard let current else { return [] }
-            let aliases = names.filter { $0.key != current }.map { (name: $0.key, seen: $0.value) }
+            let names = [(name: first, seen: firstSeen[g])] + more
+            let latest = names.lazy.map(\.seen).max() ?? 0
+            var current = 0
+            for k in names.indices where names[k].seen == latest {
+                if names[current].seen != latest || names[k].name.precedesInBytes(names[current].name) { current = k }
+            }
+            historyName.append(names[current].name)
+            historySeen.append(latest)
+            let aliases = names.indices.filter { $0 != current }.map { names[$0] }
                 .sorted { $0.seen != $1.seen ? $0.seen < $1.seen : $0.name.precedesInBytes($1.name) }
-            return [(current, latest)] + aliases
+            for alias in aliases {
+                historyName.append(alias.name)
+                historySeen.append(alias.seen)
+            }
         }
         return AccountAttributes(
-            usernames: usernames, history: history, numericID: numericID, secUID: secUID, nickname: nickname,
-            donorKey: donorKey, flags: flags, counts: counts)
+            historyName: historyName, historySeen: historySeen, historyStart: historyStart, numericID: numericID,
+            secUID: secUID, nickname: nickname, donorKey: donorKey, flags: flags, counts: counts)
     }
 
     /// The name and TikTok id (0 = unknown) of each hashtag group: the smallest seen.

@@ -42,10 +42,12 @@ extension StoreBuilder {
         let conversationGroups = IdentityGroups(byValue: conversationObservations)
         // Videos (need account groups for own posts known by author and time) on one core;
         // comments (need accounts for their identity by author, time and text), hashtags and
-        // sounds on another.
+        // sounds on another. A small build (one small input's record) does both here: handing
+        // half of it to another thread cost more than it saved.
         let accountGroup = accountGroups.group
+        let parallel = videoObservations.count + commentObservations.count > 20_000
         let (videoGroups, (commentGroups, hashtagGroups, soundGroups)) = Self.inParallel(
-            { resolveVideos(accountGroup: accountGroup) },
+            parallel, { resolveVideos(accountGroup: accountGroup) },
             { (resolveComments(accountGroup: accountGroup), resolveHashtags(), resolveSounds()) })
         let groups = ObservationGroups(
             account: accountGroups, video: videoGroups, hashtag: hashtagGroups, sound: soundGroups,
@@ -69,12 +71,12 @@ extension StoreBuilder {
         store.videos = Self.videoTable(videos, orders: orders, strings: strings)
         store.videoStats = buildVideoStats(videoRank: orders.video.rank, videoGroup: videoGroups.group)
         for g in orders.hashtag.order {
-            store.hashtags.name.append(strings.row(hashtags.name[g]))
+            store.hashtags.name.append(strings.hashtagName[g])
             store.hashtags.tiktokID.append(hashtags.tiktokID[g])
         }
         for g in orders.sound.order {
             store.sounds.tiktokID.append(sounds.tiktokID[g])
-            store.sounds.title.append(strings.row(sounds.title[g]))
+            store.sounds.title.append(strings.soundTitle[g])
         }
         for g in orders.effect.order { store.effects.tiktokID.append(effectGroups.value[g]) }
         for g in orders.conversation.order { store.conversations.tiktokID.append(conversationGroups.value[g]) }
@@ -96,29 +98,57 @@ extension StoreBuilder {
 
     // MARK: - Strings
 
-    /// The string table of the new store and each string's row in it.
+    /// The string table of the new store and the row of every string that survives.
     struct SurvivingStrings {
         var table: StringTable
+        /// The rows of the strings events point at, by the spelling of their observation.
         var rowOf: [String: RowID]
+        /// Parallel to `AccountAttributes.historyName`.
+        var history: [RowID]
+        /// One per group of their table (`.none` for nil), or per input.
+        var secUID: [RowID]
+        var nickname: [RowID]
+        var donorKey: [RowID]
+        var hashtagName: [RowID]
+        var soundTitle: [RowID]
+        var caption: [RowID]
+        var inputName: [RowID]
+        var inputLayout: [RowID]
 
-        /// The row of `text`; `.none` for nil.
-        func row(_ text: String?) -> RowID { text.flatMap { rowOf[$0] } ?? .none }
+        /// The row of account group `g`'s current username.
+        func username(_ g: Int, _ accounts: AccountAttributes) -> RowID {
+            let range = accounts.history(g)
+            return range.isEmpty ? .none : history[range.lowerBound]
+        }
     }
 
     /// Everything that survives, sorted and unique: the chosen attributes of every table and the
-    /// strings that events point at (search terms, collection names, share methods).
+    /// strings that events point at (search terms, collection names, share methods). Each string is
+    /// given its row as it is gathered: no lookups by text afterwards.
     func survivingStrings(
         accounts: AccountAttributes, hashtags: HashtagAttributes, sounds: SoundAttributes, videos: VideoAttributes,
         inputs: [InputObservation]
     ) -> SurvivingStrings {
         var referenced: [String] = []
-        for names in accounts.usernames { referenced.append(contentsOf: names.keys) }
-        referenced.append(contentsOf: accounts.secUID.compactMap { $0 })
-        referenced.append(contentsOf: accounts.nickname.compactMap { $0 })
-        referenced.append(contentsOf: accounts.donorKey.compactMap { $0 })
-        referenced.append(contentsOf: hashtags.name.compactMap { $0 })
-        referenced.append(contentsOf: sounds.title.compactMap { $0 })
-        referenced.append(contentsOf: videos.caption.compactMap { $0 })
+        referenced.reserveCapacity(
+            accounts.historyName.count + 3 * accounts.numericID.count + hashtags.name.count + sounds.title.count
+                + videos.caption.count + 2 * inputs.count)
+        // Where each optional string went in `referenced` (-1 for nil).
+        func gather(_ column: [String?]) -> [Int32] {
+            column.map { text in
+                guard let text else { return -1 }
+                referenced.append(text)
+                return Int32(referenced.count - 1)
+            }
+        }
+        referenced.append(contentsOf: accounts.historyName)
+        let secUID = gather(accounts.secUID)
+        let nickname = gather(accounts.nickname)
+        let donorKey = gather(accounts.donorKey)
+        let hashtagName = gather(hashtags.name)
+        let soundTitle = gather(sounds.title)
+        let caption = gather(videos.caption)
+        let inputsStart = referenced.count
         for input in inputs {
             referenced.append(input.name)
             referenced.append(input.layout)
@@ -135,24 +165,26 @@ extension StoreBuilder {
                 eventStringUsed[Int(eventDetail[i] - 1)] = true
             }
         }
+        let eventsStart = referenced.count
         for (i, used) in eventStringUsed.enumerated() where used { referenced.append(stringObservations[i]) }
-        // One spelling per group of canonically equivalent strings (Swift's `==`, which the lookups
-        // by `rowOf` use too): the one with the smallest UTF-8 bytes; the survivors ordered by their
-        // UTF-8 bytes. Swift's `<` is not a strict weak order across equivalent spellings
-        // (`"e\u{301}" == "\u{E9}"` and `"\u{E9}" < "\u{E9}z"`, yet not `"e\u{301}" < "\u{E9}z"`), so
-        // sorting by it made the table depend on the order the strings arrived in. For text in
-        // composed form (NFC, nearly all of it) the byte order is the order `<` gives.
-        var spelling: [String: String] = [:]
-        spelling.reserveCapacity(referenced.count)
-        for text in referenced {
-            if let kept = spelling[text], !text.precedesInBytes(kept) { continue }
-            spelling[text] = text
-        }
-        let sortedStrings = spelling.values.sorted { $0.precedesInBytes($1) }
+        // One spelling per group of canonically equivalent strings (Swift's `==`): the one with the
+        // smallest UTF-8 bytes; the survivors ordered by their UTF-8 bytes. Swift's `<` is not a
+        // strict weak order across equivalent spellings (`"e\u{301}" == "\u{E9}"` and
+        // `"\u{E9}" < "\u{E9}z"`, yet not `"e\u{301}" < "\u{E9}z"`), so sorting by it made the
+        // table depend on the order the strings arrived in. For text in composed form (NFC, nearly
+        // all of it) the byte order is the order `<` gives.
+        let sorted = SortedSpellings(referenced)
+        let row = sorted.row
+        func rows(_ slots: [Int32]) -> [RowID] { slots.map { $0 < 0 ? .none : row[Int($0)] } }
         var rowOf: [String: RowID] = [:]
-        rowOf.reserveCapacity(sortedStrings.count)
-        for (i, text) in sortedStrings.enumerated() { rowOf[text] = RowID(i) }
-        return SurvivingStrings(table: StringTable(sortedUnique: sortedStrings), rowOf: rowOf)
+        rowOf.reserveCapacity(referenced.count - eventsStart)
+        for k in eventsStart..<referenced.count { rowOf[referenced[k]] = row[k] }
+        return SurvivingStrings(
+            table: sorted.table, rowOf: rowOf, history: Array(row[0..<accounts.historyName.count]),
+            secUID: rows(secUID), nickname: rows(nickname), donorKey: rows(donorKey),
+            hashtagName: rows(hashtagName), soundTitle: rows(soundTitle), caption: rows(caption),
+            inputName: (0..<inputs.count).map { row[inputsStart + 2 * $0] },
+            inputLayout: (0..<inputs.count).map { row[inputsStart + 2 * $0 + 1] })
     }
 
     /// The distinct values, ascending: `Array(Set(values)).sorted()` without hashing every value
@@ -183,6 +215,12 @@ extension StoreBuilder {
             order = StoreBuilder.order(count: count, key: key)
             rank = StoreBuilder.rank(order)
         }
+
+        /// Groups sorted by a content key packed into words (see `PackedKey`).
+        init(count: Int, packed: (Int) -> PackedKey) {
+            order = StoreBuilder.order(count: count, packed: packed)
+            rank = StoreBuilder.rank(order)
+        }
     }
 
     /// The canonical order of every table: by content, where string rows compare like the strings.
@@ -203,40 +241,62 @@ extension StoreBuilder {
         ) {
             account = TableOrder(count: groups.account.count) { g in
                 AccountOrderKey(
-                    username: accounts.history[g].first.map { strings.row($0.name) } ?? .none,
-                    numericID: accounts.numericID[g], secUID: strings.row(accounts.secUID[g]),
-                    donorKey: strings.row(accounts.donorKey[g]))
+                    username: strings.username(g, accounts), numericID: accounts.numericID[g],
+                    secUID: strings.secUID[g], donorKey: strings.donorKey[g]
+                ).packed
             }
             let accountRank = account.rank
             hashtag = TableOrder(count: groups.hashtag.count) { g in
-                HashtagOrderKey(name: strings.row(hashtags.name[g]), tiktokID: hashtags.tiktokID[g])
+                HashtagOrderKey(name: strings.hashtagName[g], tiktokID: hashtags.tiktokID[g]).packed
             }
             sound = TableOrder(count: groups.sound.count) { g in
-                SoundOrderKey(tiktokID: sounds.tiktokID[g], title: strings.row(sounds.title[g]))
+                SoundOrderKey(tiktokID: sounds.tiktokID[g], title: strings.soundTitle[g]).packed
             }
             // Effects and group conversations are their TikTok ids, one group per id.
             let effectGroups = groups.effect
-            effect = TableOrder(count: effectGroups.count) { g in effectGroups.value[g] }
+            effect = TableOrder(count: effectGroups.count) { g in PackedKey(effectGroups.value[g]) }
             let conversationGroups = groups.conversation
-            conversation = TableOrder(count: conversationGroups.count) { g in conversationGroups.value[g] }
+            conversation = TableOrder(count: conversationGroups.count) { g in
+                PackedKey(conversationGroups.value[g])
+            }
             video = TableOrder(count: groups.video.count) { g in
                 VideoOrderKey(
                     tiktokID: videos.tiktokID[g], author: videos.author.pick(g, rank: accountRank),
-                    created: videos.created[g])
+                    created: videos.created[g]
+                ).packed
             }
             comment = TableOrder(count: groups.comment.count) { g in
                 CommentOrderKey(
                     tiktokID: comments.tiktokID[g], author: comments.author.pick(g, rank: accountRank),
-                    time: comments.time[g], fingerprint: comments.fingerprint[g])
+                    time: comments.time[g], fingerprint: comments.fingerprint[g]
+                ).packed
             }
             input = TableOrder(count: inputs.count) { g in InputOrderKey(sha256: inputs[g].sha256) }
         }
     }
 
     /// Group indices sorted by a content key.
+    /// Keys are sorted side by side with their groups (not group indices compared through an array
+    /// of keys, which cost a bounds-checked lookup of two keys per comparison); equal keys keep
+    /// group order, as the stable sort of indices did.
     static func order<K: Comparable>(count: Int, key: (Int) -> K) -> [Int] {
-        let keys = (0..<count).map(key)
-        return (0..<count).sorted { keys[$0] < keys[$1] }
+        var entries = [(key: K, group: Int)]()
+        entries.reserveCapacity(count)
+        for g in 0..<count { entries.append((key(g), g)) }
+        entries.sort { $0.key != $1.key ? $0.key < $1.key : $0.group < $1.group }
+        return entries.map(\.group)
+    }
+
+    /// `order(count:key:)` for keys packed into words: one comparison of five words (the group
+    /// last) instead of comparing keys field by field twice.
+    static func order(count: Int, packed: (Int) -> PackedKey) -> [Int] {
+        var entries = [(key: PackedKey, group: Int)]()
+        entries.reserveCapacity(count)
+        for g in 0..<count { entries.append((packed(g), g)) }
+        entries.sort { a, b in
+            (a.key.w0, a.key.w1, a.key.w2, a.key.w3, a.group) < (b.key.w0, b.key.w1, b.key.w2, b.key.w3, b.group)
+        }
+        return entries.map(\.group)
     }
 
     /// Inverse permutation: rank[group] = final row.
@@ -252,22 +312,34 @@ extension StoreBuilder {
         _ attributes: AccountAttributes, orders: CanonicalOrders, strings: SurvivingStrings
     ) -> AccountTable {
         var accounts = AccountTable()
+        let count = orders.account.order.count
+        accounts.username.reserveCapacity(count)
+        accounts.usernameSeen.reserveCapacity(count)
+        accounts.followerCount.reserveCapacity(count)
+        accounts.followingCount.reserveCapacity(count)
+        accounts.countsObserved.reserveCapacity(count)
+        accounts.numericID.reserveCapacity(count)
+        accounts.secUID.reserveCapacity(count)
+        accounts.nickname.reserveCapacity(count)
+        accounts.donorKey.reserveCapacity(count)
+        accounts.flags.reserveCapacity(count)
+        accounts.aliasOffsets.reserveCapacity(count + 1)
         for g in orders.account.order {
-            let history = attributes.history[g]
-            accounts.username.append(history.first.map { strings.row($0.name) } ?? .none)
-            accounts.usernameSeen.append(history.first?.seen ?? 0)
+            let history = attributes.history(g)
+            accounts.username.append(history.isEmpty ? .none : strings.history[history.lowerBound])
+            accounts.usernameSeen.append(history.isEmpty ? 0 : attributes.historySeen[history.lowerBound])
             let counts = attributes.counts[g]
             accounts.followerCount.append(counts?.followers ?? unknownCount)
             accounts.followingCount.append(counts?.following ?? unknownCount)
             accounts.countsObserved.append(counts?.observed ?? 0)
             accounts.numericID.append(attributes.numericID[g])
-            accounts.secUID.append(strings.row(attributes.secUID[g]))
-            accounts.nickname.append(strings.row(attributes.nickname[g]))
-            accounts.donorKey.append(strings.row(attributes.donorKey[g]))
+            accounts.secUID.append(strings.secUID[g])
+            accounts.nickname.append(strings.nickname[g])
+            accounts.donorKey.append(strings.donorKey[g])
             accounts.flags.append(attributes.flags[g])
             for alias in history.dropFirst() {
-                accounts.aliases.append(strings.row(alias.name))
-                accounts.aliasSeen.append(alias.seen)
+                accounts.aliases.append(strings.history[alias])
+                accounts.aliasSeen.append(attributes.historySeen[alias])
             }
             accounts.aliasOffsets.append(UInt32(accounts.aliases.count))
         }
@@ -281,15 +353,23 @@ extension StoreBuilder {
         let hashtagRank = orders.hashtag.rank
         let videoRank = orders.video.rank
         var videos = VideoTable()
+        let count = orders.video.order.count
+        videos.tiktokID.reserveCapacity(count)
+        videos.author.reserveCapacity(count)
+        videos.created.reserveCapacity(count)
+        videos.caption.reserveCapacity(count)
+        videos.sound.reserveCapacity(count)
+        videos.hashtagOffsets.reserveCapacity(count + 1)
+        videos.mentionOffsets.reserveCapacity(count + 1)
         for g in orders.video.order {
             videos.tiktokID.append(attributes.tiktokID[g])
             videos.author.append(attributes.author.pick(g, rank: accountRank))
             videos.created.append(attributes.created[g])
-            videos.caption.append(strings.row(attributes.caption[g]))
+            videos.caption.append(strings.caption[g])
             videos.sound.append(attributes.sound.pick(g, rank: orders.sound.rank))
-            videos.hashtags.append(contentsOf: sortedUnique(attributes.hashtags[g].map { hashtagRank[$0] }))
+            appendSortedUnique(attributes.hashtags[g], rank: hashtagRank, to: &videos.hashtags)
             videos.hashtagOffsets.append(UInt32(videos.hashtags.count))
-            videos.mentions.append(contentsOf: sortedUnique(attributes.mentions[g].map { accountRank[$0] }))
+            appendSortedUnique(attributes.mentions[g], rank: accountRank, to: &videos.mentions)
             videos.mentionOffsets.append(UInt32(videos.mentions.count))
             let source = attributes.source.pick(g, rank: videoRank)
             if source != .none {
@@ -299,6 +379,16 @@ extension StoreBuilder {
             }
         }
         return videos
+    }
+
+    /// Appends `sortedUnique` of the ranks of `groups`; no intermediate arrays for the usual zero
+    /// or one group.
+    static func appendSortedUnique(_ groups: [Int], rank: [RowID], to column: inout [RowID]) {
+        switch groups.count {
+        case 0: return
+        case 1: column.append(rank[groups[0]])
+        default: column.append(contentsOf: sortedUnique(groups.map { rank[$0] }))
+        }
     }
 
     static func commentTable(_ attributes: CommentAttributes, orders: CanonicalOrders) -> CommentTable {
@@ -329,9 +419,9 @@ extension StoreBuilder {
         var table = InputTable()
         for g in orders.input.order {
             let input = inputs[g]
-            table.name.append(strings.row(input.name))
+            table.name.append(strings.inputName[g])
             table.sha256.append(contentsOf: input.sha256.count == 32 ? input.sha256 : [UInt8](repeating: 0, count: 32))
-            table.layout.append(strings.row(input.layout))
+            table.layout.append(strings.inputLayout[g])
             table.byteCount.append(input.byteCount)
             table.eventCount.append(input.eventCount)
         }

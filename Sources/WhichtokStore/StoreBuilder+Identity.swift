@@ -13,62 +13,128 @@ extension StoreBuilder {
         count: Int, strongID: (Int) -> UInt64?, strongTexts: [(Int) -> String?] = [],
         weak: (Int) -> Weak?, exclusiveID: (Int) -> UInt64?
     ) -> [Int32] {
+        resolve(
+            count: count, strongID: strongID, strongTexts: strongTexts,
+            shared: Self.sharedWeakKeys(count: count, weak: weak), exclusiveID: exclusiveID)
+    }
+
+    /// `resolve` for text weak keys (usernames, names, titles): numbered by `StringNumbering`.
+    func resolve(
+        count: Int, strongID: (Int) -> UInt64?, strongTexts: [(Int) -> String?] = [],
+        weak: (Int) -> String?, exclusiveID: (Int) -> UInt64?
+    ) -> [Int32] {
+        resolve(
+            count: count, strongID: strongID, strongTexts: strongTexts,
+            shared: Self.sharedWeakKeys(count: count, text: weak), exclusiveID: exclusiveID)
+    }
+
+    /// The weak keys that several observations share, in ascending key order, each with its
+    /// members in index order: key `k`'s members are `members[start[k] ..< start[k + 1]]`.
+    struct SharedKeys {
+        var start: [Int32] = [0]
+        var members: [Int32] = []
+        var count: Int { start.count - 1 }
+    }
+
+    /// `sharedWeakKeys` for text: numbered by `StringNumbering` (the same numbers a dictionary
+    /// gives, first appearance first), the first spelling of each kept for the sort by `<`.
+    static func sharedWeakKeys(count: Int, text weak: (Int) -> String?) -> SharedKeys {
+        var numbering = StringNumbering()
+        var weakKeys: [String] = []
+        return sharedWeakKeys(count: count) { i -> Int32? in
+            guard let text = weak(i) else { return nil }
+            let (number, isNew) = numbering.number(text)
+            if isNew { weakKeys.append(text) }
+            return number
+        } less: { a, b in
+            weakKeys[Int(a)] < weakKeys[Int(b)]
+        }
+    }
+
+    /// Weak keys numbered in order of first appearance (a dictionary: `==` is what joins, for
+    /// strings canonical equivalence), then the shared ones sorted by `<`.
+    static func sharedWeakKeys<Weak: Hashable & Comparable>(count: Int, weak: (Int) -> Weak?) -> SharedKeys {
+        var weakNumber: [Weak: Int32] = [:]
+        weakNumber.reserveCapacity(count)
+        var weakKeys: [Weak] = []
+        return sharedWeakKeys(count: count) { i -> Int32? in
+            guard let name = weak(i) else { return nil }
+            if let k = weakNumber[name] { return k }
+            weakNumber[name] = Int32(weakKeys.count)
+            weakKeys.append(name)
+            return Int32(weakKeys.count - 1)
+        } less: { a, b in
+            weakKeys[Int(a)] < weakKeys[Int(b)]
+        }
+    }
+
+    /// The shared keys from each observation's key `number` (dense, in order of first appearance;
+    /// nil for none) and the order of keys (`less`).
+    static func sharedWeakKeys(
+        count: Int, number: (Int) -> Int32?, less: (Int32, Int32) -> Bool
+    ) -> SharedKeys {
+        var weakOf = [Int32](repeating: -1, count: count)
+        var memberCount: [Int32] = []
+        for i in 0..<count {
+            guard let k = number(i) else { continue }
+            weakOf[i] = k
+            if Int(k) < memberCount.count { memberCount[Int(k)] += 1 } else { memberCount.append(1) }
+        }
+        // A key with one member joins nothing: only keys shared by several observations matter.
+        var shared = (0..<memberCount.count).filter { memberCount[$0] > 1 }
+        var result = SharedKeys()
+        guard !shared.isEmpty else { return result }
+        shared.sort { less(Int32($0), Int32($1)) }
+        // Where each shared key's members go.
+        var slot = [Int32](repeating: -1, count: memberCount.count)
+        result.start.reserveCapacity(shared.count + 1)
+        for k in shared {
+            slot[k] = result.start[result.start.count - 1]
+            result.start.append(slot[k] + memberCount[k])
+        }
+        result.members = [Int32](repeating: 0, count: Int(result.start[shared.count]))
+        for i in 0..<count where weakOf[i] >= 0 && slot[Int(weakOf[i])] >= 0 {
+            let k = Int(weakOf[i])
+            result.members[Int(slot[k])] = Int32(i)
+            slot[k] += 1
+        }
+        return result
+    }
+
+    /// `resolve` with the shared weak keys already found.
+    func resolve(
+        count: Int, strongID: (Int) -> UInt64?, strongTexts: [(Int) -> String?] = [], shared: SharedKeys,
+        exclusiveID: (Int) -> UInt64?
+    ) -> [Int32] {
         var sets = UnionFind(count: count)
         var firstWithID = IDMap()
-        var firstWithText = [[String: Int32]](repeating: [:], count: strongTexts.count)
+        // Per kind of text key: the number of each text, and the first observation with it.
+        var textNumbers = [StringNumbering](repeating: StringNumbering(), count: strongTexts.count)
+        var firstWithText = [[Int32]](repeating: [], count: strongTexts.count)
         for i in 0..<count {
             if let id = strongID(i) {
                 if let j = firstWithID.insertIfAbsent(id, UInt32(i)) { sets.union(Int32(i), Int32(j)) }
             }
             for (kind, text) in strongTexts.enumerated() {
                 guard let text = text(i) else { continue }
-                if let j = firstWithText[kind][text] {
-                    sets.union(Int32(i), j)
+                let (number, isNew) = textNumbers[kind].number(text)
+                if isNew {
+                    firstWithText[kind].append(Int32(i))
                 } else {
-                    firstWithText[kind][text] = Int32(i)
+                    sets.union(Int32(i), firstWithText[kind][Int(number)])
                 }
             }
         }
-        // Weak keys numbered in order of first appearance, their members listed in index order.
-        var weakNumber: [Weak: Int32] = [:]
-        weakNumber.reserveCapacity(count)
-        var weakKeys: [Weak] = []
-        var weakOf = [Int32](repeating: -1, count: count)
-        var memberCount: [Int32] = []
-        for i in 0..<count {
-            guard let name = weak(i) else { continue }
-            if let k = weakNumber[name] {
-                weakOf[i] = k
-                memberCount[Int(k)] += 1
-            } else {
-                weakNumber[name] = Int32(weakKeys.count)
-                weakOf[i] = Int32(weakKeys.count)
-                weakKeys.append(name)
-                memberCount.append(1)
-            }
-        }
-        // A key with one member joins nothing: only keys shared by several observations matter.
-        var shared = (0..<weakKeys.count).filter { memberCount[$0] > 1 }
-        guard !shared.isEmpty else { return (0..<count).map { sets.find(Int32($0)) } }
-        shared.sort { weakKeys[$0] < weakKeys[$1] }
-        var memberStart = [Int32](repeating: 0, count: weakKeys.count + 1)
-        for k in 0..<weakKeys.count { memberStart[k + 1] = memberStart[k] + (memberCount[k] > 1 ? memberCount[k] : 0) }
-        var members = [Int32](repeating: 0, count: Int(memberStart[weakKeys.count]))
-        var filled = memberStart
-        for i in 0..<count where weakOf[i] >= 0 && memberCount[Int(weakOf[i])] > 1 {
-            let k = Int(weakOf[i])
-            members[Int(filled[k])] = Int32(i)
-            filled[k] += 1
-        }
+        guard shared.count > 0 else { return (0..<count).map { sets.find(Int32($0)) } }
         // The exclusive id of each root (at most one, by construction).
         var rootID = [UInt64?](repeating: nil, count: count)
         for i in 0..<count { if let id = exclusiveID(i) { rootID[Int(sets.find(Int32(i)))] = id } }
         var idRoots: [(id: UInt64, root: Int32)] = []
         var plainRoots: [Int32] = []
-        for k in shared {
+        for k in 0..<shared.count {
             idRoots.removeAll(keepingCapacity: true)
             plainRoots.removeAll(keepingCapacity: true)
-            for member in members[Int(memberStart[k])..<Int(memberStart[k + 1])] {
+            for member in shared.members[Int(shared.start[k])..<Int(shared.start[k + 1])] {
                 let root = sets.find(member)
                 if let id = rootID[Int(root)] {
                     if !idRoots.contains(where: { $0.root == root }) { idRoots.append((id, root)) }
@@ -112,8 +178,12 @@ extension StoreBuilder {
                 exclusiveID: { [soundObservations] i in soundObservations[i].tiktokID }))
     }
 
-    /// Runs `a` here and `b` on another core at the same time; returns both results.
-    static func inParallel<A: Sendable, B: Sendable>(_ a: @Sendable () -> A, _ b: @Sendable () -> B) -> (A, B) {
+    /// Runs `a` here and `b` on another core at the same time (one after the other unless
+    /// `parallel`); returns both results.
+    static func inParallel<A: Sendable, B: Sendable>(
+        _ parallel: Bool = true, _ a: @Sendable () -> A, _ b: @Sendable () -> B
+    ) -> (A, B) {
+        guard parallel else { return (a(), b()) }
         let results = ParallelResults<A, B>()
         DispatchQueue.concurrentPerform(iterations: 2) { part in
             if part == 0 { results.first = a() } else { results.second = b() }
@@ -180,16 +250,46 @@ extension StoreBuilder {
                 strongID: { [commentObservations] i in
                     commentObservations[i].tiktokID == 0 ? nil : commentObservations[i].tiktokID
                 },
-                weak: { [commentObservations] i -> CommentContentKey? in
-                    let comment = commentObservations[i]
-                    guard comment.author >= 0, comment.time != 0, comment.fingerprint != 0 else { return nil }
-                    return CommentContentKey(
-                        authorGroup: accountGroup[Int(comment.author)], time: comment.time,
-                        fingerprint: comment.fingerprint)
-                },
+                shared: sharedCommentKeys(accountGroup: accountGroup),
                 exclusiveID: { [commentObservations] i in
                     commentObservations[i].tiktokID == 0 ? nil : commentObservations[i].tiktokID
                 }))
+    }
+
+    /// The content keys (`CommentContentKey`) several comments share, found by sorting (key, index)
+    /// pairs: the same groups and order as `sharedWeakKeys`, without hashing every comment's key
+    /// (SipHash over three fields was a visible part of building a HAR's record).
+    func sharedCommentKeys(accountGroup: [Int]) -> SharedKeys {
+        struct Entry {
+            var key: CommentContentKey
+            var index: Int32
+        }
+        var entries: [Entry] = []
+        entries.reserveCapacity(commentObservations.count)
+        for i in commentObservations.indices {
+            let author = commentObservations[i].author
+            let time = commentObservations[i].time
+            let fingerprint = commentObservations[i].fingerprint
+            guard author >= 0, time != 0, fingerprint != 0 else { continue }
+            entries.append(
+                Entry(
+                    key: CommentContentKey(
+                        authorGroup: accountGroup[Int(author)], time: time, fingerprint: fingerprint),
+                    index: Int32(i)))
+        }
+        entries.sort { $0.key != $1.key ? $0.key < $1.key : $0.index < $1.index }
+        var result = SharedKeys()
+        var first = 0
+        while first < entries.count {
+            var next = first + 1
+            while next < entries.count, entries[next].key == entries[first].key { next += 1 }
+            if next - first > 1 {
+                for entry in entries[first..<next] { result.members.append(entry.index) }
+                result.start.append(Int32(result.members.count))
+            }
+            first = next
+        }
+        return result
     }
 }
 

@@ -11,7 +11,7 @@ struct UnicodeOrderTests {
     /// Search terms in both forms and their neighbours, one input per term.
     static let terms = [
         "\u{E9}", "e\u{301}", "\u{E9}z", "e\u{301}a", "cafe\u{301}", "caf\u{E9}s", "\u{E9}t\u{E9}", "zebra",
-        "a\u{30A}", "\u{E5}b", "o\u{308}l", "\u{F6}",
+        "a\u{30A}", "\u{E5}b", "o\u{308}l", "\u{F6}", "\u{212A}elvin", "Kelvin", "\u{37E}", ";",
     ]
 
     static func batch(_ index: Int) throws -> ImportBatch {
