@@ -82,6 +82,13 @@ struct PlantedTests {
             }
         }
         #expect(hash == expected, "communities \(result.communityCount), quality \(result.quality)")
+        // The parallel phases split their work into chunks on every level here (by default only levels
+        // of 20,000 nodes or more are split, one chunk per core): the partition must not change.
+        for chunks in [2, 3, 7] {
+            let chunked = Leiden(graph, parameters: parameters, initial: nil, chunks: chunks)
+            #expect(chunked.membership == result.membership, "\(chunks) chunks")
+            #expect(chunked.quality == result.quality, "\(chunks) chunks")
+        }
     }
 }
 
