@@ -357,6 +357,11 @@ final class LeidenWorkspace {
     func moveNodesFast(graph: WorkGraph, partition: inout [UInt32], factor: Double, random: inout SplitMix64) {
         let n = graph.nodeCount
         guard n > 0 else { return }
+        if n >= parallelMinimum && chunks > 1 {
+            moveNodesSpeculative(
+                graph: graph, partition: &partition, factor: factor, random: &random, chunkCount: chunks)
+            return
+        }
         var order = (0..<n).map { UInt32($0) }
         random.shuffle(&order)
         let acc = rowAccumulator
