@@ -32,7 +32,6 @@ extension LeidenWorkspace {
         random.shuffle(&order)
         let touched = touched
         let queue = queue
-        let inQueue = inQueue
         let weightOf = communityWeight
         let sizeOf = communitySize
         let empty = emptyStack
@@ -51,7 +50,6 @@ extension LeidenWorkspace {
         }
         for i in 0..<n {
             queue[i] = order[i]
-            inQueue[i] = true
         }
         // Per chunk: a row accumulator (chunk 0 uses the workspace's) and a store of touched lists
         // (a batch's lists hold at most one entry per CSR entry).
@@ -74,9 +72,10 @@ extension LeidenWorkspace {
         // The node's community and weight, read by the evaluation (only the node itself changes them).
         let batchCurrent = UnsafeMutablePointer<UInt32>.allocate(capacity: batchMaximum)
         let batchWeight = UnsafeMutablePointer<Double>.allocate(capacity: batchMaximum)
-        // neighbourMoved[v] == batch: a neighbour of v moved in the current batch.
-        let neighbourMoved = UnsafeMutablePointer<UInt32>.allocate(capacity: n)
-        neighbourMoved.initialize(repeating: 0, count: n)
+        // One word per node for the two things the commits read and write at random: bit 0, the node is
+        // queued; the bits above, the last batch in which a neighbour moved (then its row sums are stale).
+        let flags = UnsafeMutablePointer<UInt32>.allocate(capacity: n)
+        flags.initialize(repeating: 1, count: n)
         defer {
             for buffer in accumulators.dropFirst() { buffer.deallocate() }
             for buffer in stores { buffer.deallocate() }
@@ -86,7 +85,7 @@ extension LeidenWorkspace {
             listCount.deallocate()
             batchCurrent.deallocate()
             batchWeight.deallocate()
-            neighbourMoved.deallocate()
+            flags.deallocate()
         }
         var head = 0
         var pending = n
@@ -99,7 +98,7 @@ extension LeidenWorkspace {
                             let ahead = RowPrefetcher(
                                 offsets: offsets, targets: targets, weights: weights, labels: community.baseAddress)
                             while pending > 0 {
-                                batch &+= 1
+                                batch = batch == UInt32.max >> 1 ? 1 : batch + 1
                                 let size = min(batchLimit, pending)
                                 let batchHead = head
                                 // Evaluate (read-only on the shared state).
@@ -154,15 +153,15 @@ extension LeidenWorkspace {
                                     head += 1
                                     if head == n { head = 0 }
                                     pending -= 1
-                                    inQueue[v] = false
+                                    let flag = flags[v]
+                                    flags[v] = flag & ~1
                                     // Prefetching what the commits a few nodes on read at random: the
                                     // marks, the weights of the communities they compare, their rows.
                                     if i + 4 < size {
                                         var p = head + 3
                                         if p >= n { p -= n }
                                         let later = Int(queue[p])
-                                        whichtok_prefetch(neighbourMoved + later)
-                                        whichtok_prefetch(inQueue + later)
+                                        whichtok_prefetch(flags + later)
                                     }
                                     if i + 2 < size {
                                         let j = i + 2
@@ -182,7 +181,7 @@ extension LeidenWorkspace {
                                     let scaled = factor * wv
                                     var best = current
                                     var bestGain: Double
-                                    if neighbourMoved[v] == batch {
+                                    if flag >> 1 == batch {
                                         // A neighbour moved since the evaluation: sum the row again.
                                         stale += 1
                                         var touchedCount = 0
@@ -238,15 +237,18 @@ extension LeidenWorkspace {
                                     weightOf[best] += wv
                                     sizeOf[best] += 1
                                     community[v] = UInt32(best)
+                                    let stamp = batch << 1
                                     for e in offsets[v]..<offsets[v + 1] {
                                         let u = Int(targets[e])
-                                        neighbourMoved[u] = batch
-                                        if !inQueue[u] && Int(community[u]) != best {
-                                            inQueue[u] = true
+                                        let flag = flags[u]
+                                        if flag & 1 == 0 && Int(community[u]) != best {
+                                            flags[u] = stamp | 1
                                             var tail = head + pending
                                             if tail >= n { tail -= n }
                                             queue[tail] = UInt32(u)
                                             pending += 1
+                                        } else {
+                                            flags[u] = stamp | (flag & 1)
                                         }
                                     }
                                 }
