@@ -6,12 +6,21 @@ the same planted-partition graph, in one run on this machine. Never run by the t
    Benchmarks/data/planted-<n>-<m>.txt, with a fixed seed.
 2. Installs the peers with pip into Benchmarks/.venv (a peer that fails to install is skipped).
 3. Times `whichtok analyze --edgelist FILE --timings` (release build): Leiden and PageRank phases as
-   reported on stderr, plus the whole command's wall time; times each peer's algorithm call only.
-4. Prints a table of seconds, modularity and ratios (peer seconds / whichtok seconds); with
-   `--results PATH` also records the run there (see results.py).
+   reported on stderr (the library call: for Leiden, `Leiden(graph)` including the quality of its
+   partition), plus the whole command's wall time; times each peer's algorithm call only (graph
+   loading excluded, modularity computed after the clock stops).
+   Fairness: each timing runs in a fresh process (whichtok's and each peer's), so none reuses memory
+   or thread pools warmed by an earlier call; the runs are interleaved (round 1: whichtok, then each
+   peer; round 2: the same …) so a burst of load on the machine hits every method alike; each method's
+   figure is the least of its `--runs` timings (default 5). A peer whose first run takes longer than
+   `--slow` seconds (leidenalg, networkx) is not repeated. Threads: whichtok's Leiden and PageRank use
+   every core (as many threads as `Parallel.width`); NetworKit gets every core too
+   (`networkit.getMaxNumberOfThreads()`, printed); igraph, leidenalg and networkx use one thread.
+4. Prints a table of seconds (least of the runs), the spread (most / least), modularity and ratios
+   (peer seconds / whichtok seconds); with `--results PATH` also records the run there (results.py).
 
 Usage: python3 Benchmarks/graph_bench.py [--nodes N] [--edges M] [--communities C] [--mixing MU]
-       [--no-install] [--peers a,b,...] [--results PATH]
+       [--no-install] [--peers a,b,...] [--runs R] [--slow S] [--results PATH]
 """
 import argparse
 import json
@@ -83,6 +92,20 @@ def run_whichtok(path):
     return wall, phases, modularity
 
 
+def run_peer(python, path, peer):
+    """One timing of `peer` in a fresh process (graph_peers.py)."""
+    out = subprocess.run([python, os.path.join(ROOT, "Benchmarks", "graph_peers.py"), path, peer],
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        return json.loads(out.stdout.strip().splitlines()[-1])
+    except (IndexError, ValueError):
+        return {"peer": peer, "skipped": f"no result (exit {out.returncode})"}
+
+
+# whichtok's parallel phases use one thread per online processor, at most 8 (`Parallel.width`).
+WHICHTOK_THREADS = max(1, min(8, os.cpu_count() or 1))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--nodes", type=int, default=100_000)
@@ -91,6 +114,8 @@ def main():
     parser.add_argument("--mixing", type=float, default=0.2)
     parser.add_argument("--no-install", action="store_true")
     parser.add_argument("--peers", default=",".join(PEERS))
+    parser.add_argument("--runs", type=int, default=5, help="interleaved runs per method (least counts)")
+    parser.add_argument("--slow", type=float, default=5.0, help="peers slower than this run once")
     add_argument(parser)
     args = parser.parse_args()
     report = Report("make bench-graph", "Leiden and PageRank against igraph, NetworKit, leidenalg and networkx")
@@ -103,27 +128,45 @@ def main():
         planted_partition(path, args.nodes, args.edges, args.communities, args.mixing)
     python = ensure_venv(not args.no_install)
 
-    wall, phases, modularity = run_whichtok(path)
-    rows = [("whichtok leiden", phases.get("leiden"), modularity),
-            ("whichtok pagerank", phases.get("pagerank"), None),
-            ("whichtok analyze (whole command)", wall, modularity)]
+    peers = args.peers.split(",")
+    ours_runs = []  # (wall, phases, modularity) per run
+    peer_runs = {peer: [] for peer in peers}
+    for round_index in range(max(1, args.runs)):
+        ours_runs.append(run_whichtok(path))
+        for peer in peers:
+            done = peer_runs[peer]
+            if done and ("skipped" in done[0] or done[0]["seconds"] > args.slow):
+                continue
+            done.append(run_peer(python, path, peer))
+    leiden_times = [p.get("leiden") for _, p, _ in ours_runs if p.get("leiden") is not None]
+    pagerank_times = [p.get("pagerank") for _, p, _ in ours_runs if p.get("pagerank") is not None]
+    walls = [w for w, _, _ in ours_runs]
+    modularity = ours_runs[0][2]
+    if any(q != modularity for _, _, q in ours_runs):
+        report.line("warning: whichtok's modularity differs between runs (not deterministic?)")
+    rows = [("whichtok leiden", leiden_times, modularity),
+            ("whichtok pagerank", pagerank_times, None),
+            ("whichtok analyze (whole command)", walls, modularity)]
     results = {}
-    for peer in args.peers.split(","):
-        out = subprocess.run([python, os.path.join(ROOT, "Benchmarks", "graph_peers.py"), path, peer],
-                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        try:
-            results[peer] = json.loads(out.stdout.strip().splitlines()[-1])
-        except (IndexError, ValueError):
-            results[peer] = {"peer": peer, "skipped": f"no result (exit {out.returncode})"}
+    for peer in peers:
+        runs = peer_runs[peer]
+        if "skipped" in runs[0]:
+            results[peer] = runs[0]
+            continue
+        best = min(runs, key=lambda r: r["seconds"])
+        results[peer] = dict(best, times=[r["seconds"] for r in runs])
 
-    ours = {"leiden": phases.get("leiden"), "pagerank": phases.get("pagerank")}
+    ours = {"leiden": min(leiden_times, default=None), "pagerank": min(pagerank_times, default=None)}
     report.line(f"graph: {args.nodes:,} nodes, {args.edges:,} edges, {args.communities} communities "
                 f"(planted, mixing {args.mixing})")
-    report.line(f"{'method':34} {'seconds':>9} {'modularity':>11} {'peer / whichtok':>16}")
-    for name, seconds, q in rows:
-        shown = f"{seconds:9.3f}" if seconds is not None else f"{'?':>9}"
-        report.line(f"{name:34} {shown} {q if q is not None else '':>11} {'':>16}")
-    for peer in args.peers.split(","):
+    report.line(f"timing: least of {args.runs} interleaved runs, each in a fresh process (peers slower than "
+                f"{args.slow:g} s: one run); spread = most / least")
+    report.line(f"{'method':34} {'seconds':>9} {'spread':>7} {'runs':>5} {'threads':>8} {'modularity':>11} "
+                f"{'peer / whichtok':>16}")
+    for name, times, q in rows:
+        shown = f"{min(times):9.3f} {max(times) / min(times):6.2f}x" if times else f"{'?':>9} {'':>7}"
+        report.line(f"{name:34} {shown} {len(times):5} {WHICHTOK_THREADS:>8} {q if q is not None else '':>11} {'':>16}")
+    for peer in peers:
         r = results[peer]
         if "skipped" in r:
             report.line(f"{peer:34} {'skipped':>9}  {r['skipped'][:60]}")
@@ -131,7 +174,9 @@ def main():
         base = ours["pagerank"] if peer.endswith("pagerank") else ours["leiden"]
         ratio = r["seconds"] / base if base else float("nan")
         q = f"{r['modularity']:.4f}" if "modularity" in r else ""
-        report.line(f"{peer:34} {r['seconds']:9.3f} {q:>11} {ratio:15.2f}x")
+        times = r["times"]
+        report.line(f"{peer:34} {r['seconds']:9.3f} {max(times) / min(times):6.2f}x {len(times):5} "
+                    f"{r.get('threads', 1):>8} {q:>11} {ratio:15.2f}x")
         what = "PageRank" if peer.endswith("pagerank") else "Leiden"
         report.ratio(f"{peer} takes {ratio:.2f}x the time of whichtok's {what}")
     best = max((r["modularity"] for r in results.values() if "modularity" in r), default=None)
@@ -139,7 +184,7 @@ def main():
         report.line(f"modularity: whichtok {modularity:.4f}, best peer {best:.4f}, difference {modularity - best:+.4f}")
         report.ratio(f"modularity, whichtok minus the best peer: {modularity - best:+.4f}")
     report.record(args.results, {"nodes": args.nodes, "edges": args.edges, "communities": args.communities,
-                                 "mixing": args.mixing, "peers": args.peers})
+                                 "mixing": args.mixing, "peers": args.peers, "runs": args.runs})
 
 
 if __name__ == "__main__":

@@ -3,10 +3,11 @@
 Usage: graph_peers.py EDGELIST PEER
 PEER is one of: igraph-leiden, igraph-louvain, igraph-pagerank, networkit-plm, networkit-leiden,
 networkit-pagerank, leidenalg, networkx-pagerank. Prints one JSON object: {"peer", "seconds",
-"modularity"} (modularity for community methods, computed by the peer's own library at γ = 1), or
-{"peer", "skipped": reason}. Loading the graph is not timed: only the algorithm call.
+"modularity", "threads"} (modularity for community methods, computed by the peer's own library at
+γ = 1; threads for NetworKit), or {"peer", "skipped": reason}. Loading the graph is not timed: only the algorithm call.
 """
 import json
+import os
 import sys
 import time
 
@@ -53,7 +54,8 @@ def main():
                 out = {"seconds": seconds, "modularity": g.modularity(part.membership, weights="weight")}
         elif peer.startswith("networkit"):
             import networkit as nk
-            nk.setNumberOfThreads(2)
+            # Every core, as whichtok's parallel phases (NetworKit's default is OpenMP's, the same).
+            nk.setNumberOfThreads(max(1, os.cpu_count() or 1))
             g = nk.Graph(n, weighted=True, directed=False)
             for (a, b), w in zip(edges, weights):
                 g.addEdge(a, b, w)
@@ -64,7 +66,7 @@ def main():
             else:
                 algo = nk.centrality.PageRank(g, damp=0.85)
             seconds, _ = timed(algo.run)
-            out = {"seconds": seconds}
+            out = {"seconds": seconds, "threads": nk.getMaxNumberOfThreads()}
             if peer != "networkit-pagerank":
                 out["modularity"] = nk.community.Modularity().getQuality(algo.getPartition(), g)
         elif peer == "networkx-pagerank":

@@ -68,6 +68,12 @@ package struct Leiden: Sendable {
 
     /// Runs Leiden on `graph`, optionally starting from `initial` (a community per node).
     package init(_ graph: Graph, parameters: Parameters = Parameters(), initial: [UInt32]? = nil) {
+        self.init(graph, parameters: parameters, initial: initial, chunks: nil)
+    }
+
+    /// `chunks`: the parallel phases' chunk count on every level (tests; the partition must not depend
+    /// on it), instead of one per core on levels of `LeidenWorkspace.defaultParallelMinimum` nodes or more.
+    init(_ graph: Graph, parameters: Parameters, initial: [UInt32]?, chunks: Int?) {
         self.parameters = parameters
         let g = graph.undirected()
         let n = g.nodeCount
@@ -85,7 +91,7 @@ package struct Leiden: Sendable {
         } else {
             membership = (0..<n).map { UInt32($0) }
         }
-        let workspace = LeidenWorkspace(capacity: n)
+        let workspace = LeidenWorkspace(capacity: n, chunks: chunks)
         var iterationsDone = 0
         var levels = 0
         for _ in 0..<max(1, parameters.iterations) {
@@ -299,8 +305,16 @@ final class LeidenWorkspace {
     let communityWeight: UnsafeMutablePointer<Double>
     let communitySize: UnsafeMutablePointer<Int32>
     let emptyStack: UnsafeMutablePointer<UInt32>
+    /// Chunks the parallel phases split their work into: one per worker thread (`Parallel.width`).
+    /// Results do not depend on it: the chunks never share a community (refinement) or an output row
+    /// (aggregation), and each is computed exactly as it would be alone.
+    let chunks: Int
+    /// A dense accumulator and a touched list per chunk after the first (which uses `accumulator` and
+    /// `touched`), for aggregation, where every chunk may add into any group.
+    let chunkAccumulators: [UnsafeMutablePointer<Double>]
+    let chunkTouched: [UnsafeMutablePointer<UInt32>]
 
-    init(capacity: Int) {
+    init(capacity: Int, chunks forced: Int? = nil) {
         self.capacity = max(1, capacity)
         accumulator = .allocate(capacity: self.capacity)
         accumulator.initialize(repeating: 0, count: self.capacity)
@@ -312,7 +326,19 @@ final class LeidenWorkspace {
         communityWeight = .allocate(capacity: self.capacity)
         communitySize = .allocate(capacity: self.capacity)
         emptyStack = .allocate(capacity: self.capacity)
+        chunks = max(1, forced ?? (capacity >= LeidenWorkspace.defaultParallelMinimum ? Parallel.width : 1))
+        parallelMinimum = forced == nil ? LeidenWorkspace.defaultParallelMinimum : 0
+        chunkAccumulators = (1..<max(1, chunks)).map { _ in
+            let buffer = UnsafeMutablePointer<Double>.allocate(capacity: max(1, capacity))
+            buffer.initialize(repeating: 0, count: max(1, capacity))
+            return buffer
+        }
+        chunkTouched = (1..<max(1, chunks)).map { _ in .allocate(capacity: max(1, capacity)) }
     }
+
+    /// Graphs (levels) with fewer nodes than this are refined and aggregated on one thread.
+    static let defaultParallelMinimum = 20_000
+    let parallelMinimum: Int
 
     deinit {
         accumulator.deallocate()
@@ -323,12 +349,19 @@ final class LeidenWorkspace {
         communityWeight.deallocate()
         communitySize.deallocate()
         emptyStack.deallocate()
+        for buffer in chunkAccumulators { buffer.deallocate() }
+        for buffer in chunkTouched { buffer.deallocate() }
     }
 
     /// Fast local moving (the paper's MoveNodesFast). `partition` holds ids `< nodeCount`.
     func moveNodesFast(graph: WorkGraph, partition: inout [UInt32], factor: Double, random: inout SplitMix64) {
         let n = graph.nodeCount
         guard n > 0 else { return }
+        if n >= parallelMinimum && chunks > 1 {
+            moveNodesSpeculative(
+                graph: graph, partition: &partition, factor: factor, random: &random, chunkCount: chunks)
+            return
+        }
         var order = (0..<n).map { UInt32($0) }
         random.shuffle(&order)
         let acc = rowAccumulator
@@ -446,183 +479,5 @@ final class LeidenWorkspace {
                 }
             }
         }
-    }
-
-    /// The refinement phase: a refined partition (ids are node ids) nested in `partition`.
-    ///
-    /// Communities are refined independently of each other, so the seeded node order is grouped by
-    /// community (stably: the order inside each community is the seeded one) and each community is
-    /// refined in one go, which keeps its members' rows and labels in cache. A community of one node
-    /// has nothing to merge and is skipped.
-    func refine(graph: WorkGraph, partition: [UInt32], factor: Double, random: inout SplitMix64) -> [UInt32] {
-        let n = graph.nodeCount
-        var refined = (0..<n).map { UInt32($0) }
-        guard n > 0 else { return refined }
-        var order = (0..<n).map { UInt32($0) }
-        random.shuffle(&order)
-        // Community start positions in `grouped` (partition ids are < n).
-        var start = [Int](repeating: 0, count: n + 1)
-        // W_C per community, node weight and external weight per refined community.
-        var total = [Double](repeating: 0, count: n)
-        var refinedWeight = graph.nodeWeight
-        var refinedSize = [Int32](repeating: 1, count: n)
-        // E(v, C − v): weight from v to the rest of its community; becomes E(T, C − T) per refined T.
-        var external = [Double](repeating: 0, count: n)
-        var ownExternal = [Double](repeating: 0, count: n)
-        var grouped = [UInt32](repeating: 0, count: n)
-        let acc = accumulator
-        let touched = touched
-        graph.offsets.withUnsafeBufferPointer { offsets in
-            graph.targets.withUnsafeBufferPointer { targets in
-                graph.weights.withUnsafeBufferPointer { weights in
-                    graph.nodeWeight.withUnsafeBufferPointer { nodeWeight in
-                        partition.withUnsafeBufferPointer { partition in
-                            for v in 0..<n {
-                                let c = Int(partition[v])
-                                start[c + 1] += 1
-                                total[c] += nodeWeight[v]
-                                var s = 0.0
-                                for e in offsets[v]..<offsets[v + 1] where partition[Int(targets[e])] == UInt32(c) {
-                                    s += Double(weights[e])
-                                }
-                                ownExternal[v] = s
-                            }
-                            for c in 0..<n { start[c + 1] += start[c] }
-                            var cursor = start
-                            for vv in order {
-                                let c = Int(partition[Int(vv)])
-                                grouped[cursor[c]] = vv
-                                cursor[c] += 1
-                            }
-                            external = ownExternal
-                            refined.withUnsafeMutableBufferPointer { refined in
-                                // Prefetching the next nodes' rows and labels as in local moving.
-                                let ahead = RowPrefetcher(
-                                    offsets: offsets, targets: targets, weights: weights,
-                                    labels: partition.baseAddress, moreLabels: refined.baseAddress)
-                                for community in 0..<n where start[community + 1] - start[community] > 1 {
-                                    let c = UInt32(community)
-                                    let communityTotal = total[community]
-                                    for position in start[community]..<start[community + 1] {
-                                        let v = Int(grouped[position])
-                                        if position + 1 < n { ahead.labels(ofRow: Int(grouped[position + 1])) }
-                                        if position + 2 < n { ahead.row(Int(grouped[position + 2])) }
-                                        if position + 3 < n { ahead.offset(Int(grouped[position + 3])) }
-                                        guard refinedSize[Int(refined[v])] == 1 else { continue }
-                                        let wv = nodeWeight[v]
-                                        let scaled = factor * wv
-                                        guard ownExternal[v] >= scaled * (communityTotal - wv) else { continue }
-                                        var touchedCount = 0
-                                        for e in offsets[v]..<offsets[v + 1] {
-                                            let u = Int(targets[e])
-                                            guard partition[u] == c else { continue }
-                                            let t = refined[u]
-                                            let sum = acc[Int(t)]
-                                            touched[touchedCount] = t
-                                            touchedCount &+= sum == 0 ? 1 : 0
-                                            acc[Int(t)] = sum + Double(weights[e])
-                                        }
-                                        let own = Int(refined[v])
-                                        var best = own
-                                        var bestGain = 0.0
-                                        for i in 0..<touchedCount {
-                                            let t = Int(touched[i])
-                                            guard t != own else { continue }
-                                            let wt = refinedWeight[t]
-                                            guard external[t] >= factor * wt * (communityTotal - wt) else { continue }
-                                            let gain = acc[t] - scaled * wt
-                                            if gain > bestGain || (gain == bestGain && best != own && t < best) {
-                                                best = t
-                                                bestGain = gain
-                                            }
-                                        }
-                                        if best != own {
-                                            refined[v] = UInt32(best)
-                                            refinedSize[own] = 0
-                                            refinedSize[best] += 1
-                                            refinedWeight[best] += wv
-                                            external[best] = external[best] + ownExternal[v] - 2 * acc[best]
-                                        }
-                                        for i in 0..<touchedCount { acc[Int(touched[i])] = 0 }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return refined
-    }
-
-    /// The aggregate graph: one node per group of `labels` (ids `0 ..< count`), edge weights summed,
-    /// edges inside a group dropped. O(n + m): members are grouped by a counting sort, and each group's
-    /// row is accumulated densely and written straight into the new CSR.
-    func aggregate(graph: WorkGraph, by labels: [UInt32], count: Int) -> WorkGraph {
-        let n = graph.nodeCount
-        let m = graph.targets.count
-        var memberOffsets = [Int](repeating: 0, count: count + 1)
-        var members = [UInt32](repeating: 0, count: n)
-        var offsets = [Int](repeating: 0, count: count + 1)
-        var nodeWeight = [Double](repeating: 0, count: count)
-        var written = 0
-        let acc = accumulator
-        let touched = touched
-        // Each output row has at most as many entries as its members' rows: m bounds the total.
-        var targets: [UInt32] = []
-        var weights: [Float] = []
-        labels.withUnsafeBufferPointer { labels in
-            for v in 0..<n { memberOffsets[Int(labels[v]) + 1] += 1 }
-            for c in 0..<count { memberOffsets[c + 1] += memberOffsets[c] }
-            var cursor = memberOffsets
-            for v in 0..<n {
-                members[cursor[Int(labels[v])]] = UInt32(v)
-                cursor[Int(labels[v])] += 1
-            }
-            graph.offsets.withUnsafeBufferPointer { rowOffsets in
-                graph.targets.withUnsafeBufferPointer { rowTargets in
-                    graph.weights.withUnsafeBufferPointer { rowWeights in
-                        targets = [UInt32](unsafeUninitializedCapacity: m) { outTargets, targetCount in
-                            weights = [Float](unsafeUninitializedCapacity: m) { outWeights, weightCount in
-                                let ahead = RowPrefetcher(
-                                    offsets: rowOffsets, targets: rowTargets, weights: rowWeights,
-                                    labels: labels.baseAddress)
-                                for c in 0..<count {
-                                    var touchedCount = 0
-                                    var weightSum = 0.0
-                                    for i in memberOffsets[c]..<memberOffsets[c + 1] {
-                                        let v = Int(members[i])
-                                        if i + 1 < n { ahead.labels(ofRow: Int(members[i + 1])) }
-                                        if i + 2 < n { ahead.row(Int(members[i + 2])) }
-                                        if i + 3 < n { ahead.offset(Int(members[i + 3])) }
-                                        weightSum += graph.nodeWeight[v]
-                                        for e in rowOffsets[v]..<rowOffsets[v + 1] {
-                                            let d = labels[Int(rowTargets[e])]
-                                            guard Int(d) != c else { continue }
-                                            let sum = acc[Int(d)]
-                                            touched[touchedCount] = d
-                                            touchedCount &+= sum == 0 ? 1 : 0
-                                            acc[Int(d)] = sum + Double(rowWeights[e])
-                                        }
-                                    }
-                                    nodeWeight[c] = weightSum
-                                    for i in 0..<touchedCount {
-                                        let d = Int(touched[i])
-                                        outTargets.initializeElement(at: written, to: UInt32(d))
-                                        outWeights.initializeElement(at: written, to: Float(acc[d]))
-                                        written += 1
-                                        acc[d] = 0
-                                    }
-                                    offsets[c + 1] = written
-                                }
-                                weightCount = written
-                            }
-                            targetCount = written
-                        }
-                    }
-                }
-            }
-        }
-        return WorkGraph(offsets: offsets, targets: targets, weights: weights, nodeWeight: nodeWeight)
     }
 }
