@@ -1,3 +1,4 @@
+internal import CMalloc
 import Dispatch
 import Synchronization
 
@@ -87,6 +88,8 @@ public enum StoreAssembly {
             built[index] = nil
             partials.append(try slot.get())
         }
+        // What the first level freed (its records and builders) goes back before the next level.
+        whichtok_release_free_memory()
         while partials.count > 1 {
             var next: [Store] = []
             for first in stride(from: 0, to: partials.count, by: chunk) {
@@ -95,6 +98,9 @@ public enum StoreAssembly {
                 for index in first..<min(first + chunk, partials.count) {
                     builder.add(store: partials[index])
                     partials[index] = Store()
+                    // The partial's pages go back as its rows become observations (glibc would keep
+                    // them, and the observations grow into new ones): the two are not held at once.
+                    whichtok_release_free_memory()
                 }
                 next.append((consume builder).build())
             }
@@ -242,6 +248,32 @@ public final class RecordSpool: Sendable {
             state.memoryBytes = 0
             return records
         }
+    }
+
+    /// The snapshot columns of the records (`records.sha256`, `records.offsets`, `records.bytes`,
+    /// as `records()` would give them), whose bytes are read from the spool one record at a time
+    /// as they are written; and the SHA-256s, ascending.
+    func columns() throws(StoreError) -> (keys: [[UInt8]], columns: [Snapshot.Column]) {
+        let keys = try sortedKeys()
+        var offsets: [UInt64] = [0]
+        offsets.reserveCapacity(keys.count + 1)
+        try state.withLock { state throws(StoreError) in
+            for key in keys {
+                guard let length = state.inMemory[key]?.count ?? state.spilled[key]?.count else {
+                    throw Snapshot.ioError(storePath, "an input record went missing while the store was saved")
+                }
+                offsets.append((offsets.last ?? 0) + UInt64(length))
+            }
+        }
+        let total = Int(offsets.last ?? 0)
+        let columns: [Snapshot.Column] = [
+            .init("records.sha256", keys.flatMap { $0 }),
+            .init("records.offsets", offsets),
+            .init("records.bytes", elementSize: 1, count: total) { body in
+                for key in keys { try self.record(key).withUnsafeBytes { try body($0) } }
+            },
+        ]
+        return (keys, columns)
     }
 
     private func place(sha256: [UInt8], record: [UInt8], in state: inout State) throws(StoreError) {
