@@ -22,15 +22,19 @@ public enum StoreAssembly {
         return (consume builder).build().encodedRecord()
     }
 
-    /// Records built together at each level of `build(_:path:)`.
+    /// Records built together at each level of `build(_:path:)` (at least; see `firstRun`).
     public static let chunk = 64
+
+    /// Partial stores the first level aims at: the last level holds every entity once per partial
+    /// store that has it, so fewer and larger partials keep it small (see `firstRun`).
+    static let partialsAimedAt = 8
 
     /// The store whose inputs have these records. `path` names the store file in errors.
     ///
     /// Built as a tree, so that memory follows the size of the store rather than the number of
-    /// inputs: each run of `chunk` records (in SHA-256 order) is built into a partial store, which
-    /// holds each account, video, … of those inputs once, then each run of `chunk` partial stores,
-    /// and so on up to one store. Building a store from stores gives the store of all their inputs
+    /// inputs: each run of `firstRun(count:chunk:)` records (in SHA-256 order) is built into a
+    /// partial store, which holds each account, video, … of those inputs once, then each run of
+    /// `chunk` partial stores, and so on up to one store. Building a store from stores gives the store of all their inputs
     /// (what an import into an existing store has always relied on), and the grouping depends only
     /// on the set of records, so the bytes do too. Up to `chunk` records are one plain build.
     public static func build(_ records: InputRecords, path: String) throws(StoreError) -> Store {
@@ -59,21 +63,22 @@ public enum StoreAssembly {
         -> Store
     {
         let chunk = max(chunk, 2)
-        let runs = (count + chunk - 1) / chunk
+        let run = firstRun(count: count, chunk: chunk)
+        let runs = (count + run - 1) / run
         let slots = Mutex<[Result<Store, StoreError>?]>(Array(repeating: nil, count: runs))
         let claimed = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: min(runs, 2)) { _ in
             while true {
-                let run = claimed.add(1, ordering: .relaxed).oldValue
-                guard run < runs else { break }
+                let claim = claimed.add(1, ordering: .relaxed).oldValue
+                guard claim < runs else { break }
                 let result = Result { () throws(StoreError) -> Store in
                     var builder = StoreBuilder()
-                    for index in run * chunk..<min(run * chunk + chunk, count) {
+                    for index in claim * run..<min(claim * run + run, count) {
                         builder.add(store: try decode(index))
                     }
                     return (consume builder).build()
                 }
-                slots.withLock { $0[run] = result }
+                slots.withLock { $0[claim] = result }
             }
         }
         var partials: [Store] = []
@@ -107,6 +112,15 @@ public enum StoreAssembly {
             partials = next
         }
         return partials.first ?? StoreBuilder().build()
+    }
+
+    /// Records per partial store of the first level: `chunk`, or more, up to four times as many,
+    /// so that there are about `partialsAimedAt` partial stores. The last level holds each entity
+    /// (an account, a video, …) once per partial store that has it, and entities are most of its
+    /// memory after the events; a first-level build of a few hundred records is still small. Depends
+    /// only on the number of records, so the grouping, and the store's bytes, do not change.
+    static func firstRun(count: Int, chunk: Int) -> Int {
+        max(chunk, min((count + partialsAimedAt - 1) / partialsAimedAt, 4 * chunk))
     }
 
     /// One record for an input seen under several names (or in several shards): the record of

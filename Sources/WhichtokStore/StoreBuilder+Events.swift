@@ -162,6 +162,16 @@ extension StoreBuilder {
         eventObject.removeLast(n - count)
         eventTime.removeLast(n - count)
         eventSource.removeLast(n - count)
+        // Observations added one store at a time grew by doubling: a table with much more room
+        // than events (a partial store's, kept until the last level) is copied to its size.
+        if eventActor.capacity - count > count / 16 {
+            eventActor = Self.copyToSize(eventActor)
+            eventKind = Self.copyToSize(eventKind)
+            eventObjectType = Self.copyToSize(eventObjectType)
+            eventObject = Self.copyToSize(eventObject)
+            eventTime = Self.copyToSize(eventTime)
+            eventSource = Self.copyToSize(eventSource)
+        }
         table.actor = eventActor
         eventActor = []
         table.kind = eventKind
@@ -176,6 +186,9 @@ extension StoreBuilder {
         eventSource = []
         return table
     }
+
+    /// A copy of `column` with room for its elements only.
+    static func copyToSize<T>(_ column: [T]) -> [T] { column.withUnsafeBufferPointer { Array($0) } }
 
     /// Moves every event into its actor's range (`bounds[a]..<bounds[a + 1]`, actors at or past
     /// `accounts` in the last), in place: each event is swapped straight into its range.
