@@ -124,6 +124,7 @@ struct ImportCommand: ParsableCommand {
         }
         let imported = run.summaries.filter { $0.status == .imported }.count
         let inputCount = run.summaries.count + run.missing.count
+        let rejected = run.rejectedCount
         run.summaries = []
 
         let (store, keys, interruption) = try StoreRecordsAccess.buildAndSave(spool: spool, to: path, timing: timing)
@@ -133,7 +134,7 @@ struct ImportCommand: ParsableCommand {
 
         Console.out(
             "total: \(inputCount) inputs (\(imported) imported, "
-                + "\(run.rejectedCount) rejected, \(run.missing.count) missing), \(grouped(read)) events read, "
+                + "\(rejected) rejected, \(run.missing.count) missing), \(grouped(read)) events read, "
                 + "\(grouped(store.events.count - existingEvents)) new; store \(Console.printable(path)): "
                 + "\(grouped(store.accounts.count)) accounts, \(grouped(store.videos.count)) videos, "
                 + "\(grouped(store.events.count)) events")
@@ -143,7 +144,7 @@ struct ImportCommand: ParsableCommand {
             throw ExitCode(128 + interruption)
         }
         if !run.missing.isEmpty { throw ExitCode(Exit.noInput) }
-        if run.rejectedCount > 0 { throw ExitCode(Exit.dataError) }
+        if rejected > 0 { throw ExitCode(Exit.dataError) }
     }
 
     /// Notes now as the import time of the inputs (SHA-256s of their records) that `STORE.imported`
