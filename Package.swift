@@ -34,6 +34,8 @@ let package = Package(
             providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
         // A software prefetch hint for Leiden's local moving (a header only, nothing to link).
         .systemLibrary(name: "CPrefetch"),
+        // Handing freed memory back to the system between the steps of a store build (a header only).
+        .systemLibrary(name: "CMalloc"),
         // A small C++ shim over Debian's libsimdjson-dev with a plain C API.
         .target(
             name: "CSimdJSON",
@@ -43,7 +45,7 @@ let package = Package(
         // Small utilities every module may use: JSON writer, civil dates, terminal-safe text, seeded
         // generator, base64, background job, archive writer, HMAC-SHA-256. Depends on no other whichtok module.
         .target(name: "WhichtokSupport", dependencies: ["CArchive", "CCrypto"]),
-        .target(name: "WhichtokStore"),
+        .target(name: "WhichtokStore", dependencies: ["CMalloc"]),
         .target(
             name: "WhichtokImport",
             dependencies: ["WhichtokSupport", "WhichtokStore", "CArchive", "CSimdJSON", "CLibXML2", "CCrypto"]),

@@ -101,7 +101,7 @@ struct ImportCommand: ParsableCommand {
         existing.records = InputRecords()  // the spool holds them now
         let progress = Progress(enabled: !quiet && Console.stderrIsTerminal)
         let timing = PhaseTimer()
-        let run = importer.run(
+        var run = importer.run(
             paths: inputs, progress: { done, total in progress.update(done: done, total: total) },
             consume: { batch in spool.add(sha256: batch.sha256, record: StoreAssembly.record(of: batch)) })
         progress.finish()
@@ -117,40 +117,44 @@ struct ImportCommand: ParsableCommand {
             }
             if !quiet { Console.out(Self.line(for: summary)) }
         }
-
-        let (store, records, interruption) = try StoreRecordsAccess.buildAndSave(
-            spool: spool, to: path, timing: timing)
-        Self.noteImportTimes(records, storePath: path)
-        lock.unlock()
-        timing.peakMemory()
-
+        // The totals line is all that is left to say about the inputs: their summaries (a few
+        // kilobytes each, thousands of them) go before the build.
         let read = run.summaries.reduce(0) { total, summary in
             summary.status == .imported && summary.layout != "container" ? total + summary.events : total
         }
         let imported = run.summaries.filter { $0.status == .imported }.count
+        let inputCount = run.summaries.count + run.missing.count
+        let rejected = run.rejectedCount
+        run.summaries = []
+
+        let (store, keys, interruption) = try StoreRecordsAccess.buildAndSave(spool: spool, to: path, timing: timing)
+        Self.noteImportTimes(keys, storePath: path)
+        lock.unlock()
+        timing.peakMemory()
+
         Console.out(
-            "total: \(run.summaries.count + run.missing.count) inputs (\(imported) imported, "
-                + "\(run.rejectedCount) rejected, \(run.missing.count) missing), \(grouped(read)) events read, "
+            "total: \(inputCount) inputs (\(imported) imported, "
+                + "\(rejected) rejected, \(run.missing.count) missing), \(grouped(read)) events read, "
                 + "\(grouped(store.events.count - existingEvents)) new; store \(Console.printable(path)): "
                 + "\(grouped(store.accounts.count)) accounts, \(grouped(store.videos.count)) videos, "
                 + "\(grouped(store.events.count)) events")
-        KeptUntilExit.keep([run, store, records])
+        KeptUntilExit.keep([run, store])
         if interruption != 0 {
             Console.error("whichtok: interrupted after the store was saved")
             throw ExitCode(128 + interruption)
         }
         if !run.missing.isEmpty { throw ExitCode(Exit.noInput) }
-        if run.rejectedCount > 0 { throw ExitCode(Exit.dataError) }
+        if rejected > 0 { throw ExitCode(Exit.dataError) }
     }
 
-    /// Notes now as the import time of the inputs of `records` that `STORE.imported` does not know
-    /// yet, and drops the lines of inputs the store no longer has (see `ImportLog`).
-    static func noteImportTimes(_ records: InputRecords, storePath: String) {
+    /// Notes now as the import time of the inputs (SHA-256s of their records) that `STORE.imported`
+    /// does not know yet, and drops the lines of inputs the store no longer has (see `ImportLog`).
+    static func noteImportTimes(_ inputs: [[UInt8]], storePath: String) {
         let known = ImportLog.read(storePath: storePath)
         let now = ImportLog.now()
         var times: [String: Int64] = [:]
-        for index in 0..<records.count {
-            let key = InputRecords.hex(records.sha256(at: index))
+        for sha256 in inputs {
+            let key = InputRecords.hex(sha256)
             times[key] = known[key] ?? now
         }
         if times != known { ImportLog.write(times, storePath: storePath) }

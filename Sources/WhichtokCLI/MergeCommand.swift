@@ -54,11 +54,10 @@ struct MergeCommand: ParsableCommand {
             spool.add(try StoreRecordsAccess.load(store, action: "merge").records)
             for (key, time) in ImportLog.read(storePath: store) { times[key] = min(times[key] ?? time, time) }
         }
-        let (store, records, interruption) = try StoreRecordsAccess.buildAndSave(
-            spool: spool, to: output, timing: timing)
+        let (store, keys, interruption) = try StoreRecordsAccess.buildAndSave(spool: spool, to: output, timing: timing)
         var kept: [String: Int64] = [:]
-        for index in 0..<records.count {
-            let key = InputRecords.hex(records.sha256(at: index))
+        for sha256 in keys {
+            let key = InputRecords.hex(sha256)
             if let time = times[key] { kept[key] = time }
         }
         ImportLog.write(kept, storePath: output)
@@ -68,7 +67,7 @@ struct MergeCommand: ParsableCommand {
             "merged \(stores.count) store\(stores.count == 1 ? "" : "s") into \(Console.printable(output)): "
                 + "\(grouped(store.inputs.count)) inputs, \(grouped(store.accounts.count)) accounts, "
                 + "\(grouped(store.videos.count)) videos, \(grouped(store.events.count)) events")
-        KeptUntilExit.keep([store, records])
+        KeptUntilExit.keep([store])
         if interruption != 0 {
             Console.error("whichtok: interrupted after the store was saved")
             throw ExitCode(128 + interruption)

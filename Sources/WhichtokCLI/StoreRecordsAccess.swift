@@ -46,31 +46,43 @@ enum StoreRecordsAccess {
         return (store, try save(store, records, to: path, timing: timing))
     }
 
-    /// Builds the store of the records in `spool` (read from it one at a time, so they need not all
-    /// be in memory while it builds), then takes them out and saves both at `path`.
+    /// Builds the store of the records in `spool` and saves both at `path`, reading the records
+    /// from the spool one at a time (from memory or its spill file) both while building and while
+    /// saving, so they are never all in memory. Returns the store, the records' SHA-256s
+    /// (ascending) and the signal caught after the rename (0 for none).
     static func buildAndSave(spool: RecordSpool, to path: String, timing: PhaseTimer) throws -> (
-        Store, InputRecords, Int32
+        Store, [[UInt8]], Int32
     ) {
         let store: Store
-        let records: InputRecords
         do {
             store = try StoreAssembly.build(spool, path: path)
-            timing.lap("merge and deduplicate")
-            timing.peakMemory()
-            records = try spool.records()
         } catch {
             Console.error("whichtok: error: \(Console.printable(error.description))")
             throw ExitCode(Exit.failure)
         }
-        return (store, records, try save(store, records, to: path, timing: timing))
+        timing.lap("merge and deduplicate")
+        timing.peakMemory()
+        var keys: [[UInt8]] = []
+        let signal = try save(to: path, timing: timing) { shouldStop in
+            keys = try store.save(to: path, spool: spool, shouldStop: shouldStop)
+        }
+        return (store, keys, signal)
     }
 
     /// Saves `store` with `records` at `path`; returns the signal caught after the rename (0 for none).
     static func save(_ store: Store, _ records: InputRecords, to path: String, timing: PhaseTimer) throws -> Int32 {
+        try save(to: path, timing: timing) { shouldStop in
+            try store.save(to: path, records: records, shouldStop: shouldStop)
+        }
+    }
+
+    /// Runs `write` (a save at `path`) with SIGINT and SIGTERM caught; returns the signal caught
+    /// after the rename (0 for none), or exits as an interrupted or failed save does.
+    private static func save(to path: String, timing: PhaseTimer, _ write: (() -> Bool) throws -> Void) throws
+        -> Int32
+    {
         do {
-            let signal = try SaveInterrupts.catching { shouldStop in
-                try store.save(to: path, records: records, shouldStop: shouldStop)
-            }.signal
+            let signal = try SaveInterrupts.catching(write).signal
             timing.lap("save")
             return signal
         } catch {

@@ -44,6 +44,8 @@ enum Snapshot {
         var name: String
         var elementSize: Int
         var count: Int
+        /// Calls its argument with the column's bytes: at once, or in consecutive pieces (a column
+        /// gathered from elsewhere as it is written, so that it is never held whole).
         var withBytes: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void
 
         init<T: BitwiseCopyable>(_ name: String, _ array: [T]) {
@@ -51,6 +53,17 @@ enum Snapshot {
             self.elementSize = MemoryLayout<T>.stride
             self.count = array.count
             self.withBytes = { body in try array.withUnsafeBytes { try body($0) } }
+        }
+
+        /// A column of `count` elements of `elementSize` bytes whose bytes `pieces` gives in order.
+        init(
+            _ name: String, elementSize: Int, count: Int,
+            pieces: @escaping ((UnsafeRawBufferPointer) throws -> Void) throws -> Void
+        ) {
+            self.name = name
+            self.elementSize = elementSize
+            self.count = count
+            self.withBytes = pieces
         }
     }
 
@@ -95,11 +108,19 @@ enum Snapshot {
             // Columns, hashing each as it is written.
             for (index, column) in columns.enumerated() {
                 if shouldStop() { throw interrupted(path) }
-                var checksum: UInt64 = 0
+                var hasher = XXH64.Hasher()
+                var given = 0
+                let length = column.elementSize * column.count
                 try column.withBytes { bytes in
-                    checksum = XXH64.hash(bytes)
-                    try writeAll(fd, bytes, at: placements[index], path: temporary)
+                    given += bytes.count
+                    guard given <= length else { return }
+                    hasher.update(bytes)
+                    try writeAll(fd, bytes, at: placements[index] + given - bytes.count, path: temporary)
                 }
+                guard given == length else {
+                    throw ioError(path, "the column \(column.name) changed while it was written; nothing was written")
+                }
+                let checksum = hasher.finalize()
                 let entry = index * entrySize
                 let nameBytes = Array(column.name.utf8.prefix(32))
                 for (i, byte) in nameBytes.enumerated() { table[entry + i] = byte }
@@ -480,6 +501,17 @@ extension Store {
                 .init("records.bytes", records.bytes),
             ] + snapshotColumns
         try Snapshot.write(columns, to: path, shouldStop: shouldStop)
+    }
+
+    /// Saves the store with the records in `spool`, read from it one at a time as they are
+    /// written (they are never all in memory): the same file as `save(to:records:)` with
+    /// `spool.records()`. Returns the records' SHA-256s, ascending.
+    public func save(to path: String, spool: RecordSpool, shouldStop: () -> Bool = { false }) throws(StoreError)
+        -> [[UInt8]]
+    {
+        let (keys, columns) = try spool.columns()
+        try Snapshot.write(columns + snapshotColumns, to: path, shouldStop: shouldStop)
+        return keys
     }
 
     /// The input records of the store file at `path`: empty for no file, nil for a file of format

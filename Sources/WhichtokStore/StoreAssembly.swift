@@ -1,3 +1,4 @@
+internal import CMalloc
 import Dispatch
 import Synchronization
 
@@ -21,15 +22,19 @@ public enum StoreAssembly {
         return (consume builder).build().encodedRecord()
     }
 
-    /// Records built together at each level of `build(_:path:)`.
+    /// Records built together at each level of `build(_:path:)` (at least; see `firstRun`).
     public static let chunk = 64
+
+    /// Partial stores the first level aims at: the last level holds every entity once per partial
+    /// store that has it, so fewer and larger partials keep it small (see `firstRun`).
+    static let partialsAimedAt = 8
 
     /// The store whose inputs have these records. `path` names the store file in errors.
     ///
     /// Built as a tree, so that memory follows the size of the store rather than the number of
-    /// inputs: each run of `chunk` records (in SHA-256 order) is built into a partial store, which
-    /// holds each account, video, … of those inputs once, then each run of `chunk` partial stores,
-    /// and so on up to one store. Building a store from stores gives the store of all their inputs
+    /// inputs: each run of `firstRun(count:chunk:)` records (in SHA-256 order) is built into a
+    /// partial store, which holds each account, video, … of those inputs once, then each run of
+    /// `chunk` partial stores, and so on up to one store. Building a store from stores gives the store of all their inputs
     /// (what an import into an existing store has always relied on), and the grouping depends only
     /// on the set of records, so the bytes do too. Up to `chunk` records are one plain build.
     public static func build(_ records: InputRecords, path: String) throws(StoreError) -> Store {
@@ -58,21 +63,22 @@ public enum StoreAssembly {
         -> Store
     {
         let chunk = max(chunk, 2)
-        let runs = (count + chunk - 1) / chunk
+        let run = firstRun(count: count, chunk: chunk)
+        let runs = (count + run - 1) / run
         let slots = Mutex<[Result<Store, StoreError>?]>(Array(repeating: nil, count: runs))
         let claimed = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: min(runs, 2)) { _ in
             while true {
-                let run = claimed.add(1, ordering: .relaxed).oldValue
-                guard run < runs else { break }
+                let claim = claimed.add(1, ordering: .relaxed).oldValue
+                guard claim < runs else { break }
                 let result = Result { () throws(StoreError) -> Store in
                     var builder = StoreBuilder()
-                    for index in run * chunk..<min(run * chunk + chunk, count) {
+                    for index in claim * run..<min(claim * run + run, count) {
                         builder.add(store: try decode(index))
                     }
                     return (consume builder).build()
                 }
-                slots.withLock { $0[run] = result }
+                slots.withLock { $0[claim] = result }
             }
         }
         var partials: [Store] = []
@@ -87,6 +93,8 @@ public enum StoreAssembly {
             built[index] = nil
             partials.append(try slot.get())
         }
+        // What the first level freed (its records and builders) goes back before the next level.
+        whichtok_release_free_memory()
         while partials.count > 1 {
             var next: [Store] = []
             for first in stride(from: 0, to: partials.count, by: chunk) {
@@ -95,12 +103,24 @@ public enum StoreAssembly {
                 for index in first..<min(first + chunk, partials.count) {
                     builder.add(store: partials[index])
                     partials[index] = Store()
+                    // The partial's pages go back as its rows become observations (glibc would keep
+                    // them, and the observations grow into new ones): the two are not held at once.
+                    whichtok_release_free_memory()
                 }
                 next.append((consume builder).build())
             }
             partials = next
         }
         return partials.first ?? StoreBuilder().build()
+    }
+
+    /// Records per partial store of the first level: `chunk`, or more, up to four times as many,
+    /// so that there are about `partialsAimedAt` partial stores. The last level holds each entity
+    /// (an account, a video, …) once per partial store that has it, and entities are most of its
+    /// memory after the events; a first-level build of a few hundred records is still small. Depends
+    /// only on the number of records, so the grouping, and the store's bytes, do not change.
+    static func firstRun(count: Int, chunk: Int) -> Int {
+        max(chunk, min((count + partialsAimedAt - 1) / partialsAimedAt, 4 * chunk))
     }
 
     /// One record for an input seen under several names (or in several shards): the record of
@@ -242,6 +262,32 @@ public final class RecordSpool: Sendable {
             state.memoryBytes = 0
             return records
         }
+    }
+
+    /// The snapshot columns of the records (`records.sha256`, `records.offsets`, `records.bytes`,
+    /// as `records()` would give them), whose bytes are read from the spool one record at a time
+    /// as they are written; and the SHA-256s, ascending.
+    func columns() throws(StoreError) -> (keys: [[UInt8]], columns: [Snapshot.Column]) {
+        let keys = try sortedKeys()
+        var offsets: [UInt64] = [0]
+        offsets.reserveCapacity(keys.count + 1)
+        try state.withLock { state throws(StoreError) in
+            for key in keys {
+                guard let length = state.inMemory[key]?.count ?? state.spilled[key]?.count else {
+                    throw Snapshot.ioError(storePath, "an input record went missing while the store was saved")
+                }
+                offsets.append((offsets.last ?? 0) + UInt64(length))
+            }
+        }
+        let total = Int(offsets.last ?? 0)
+        let columns: [Snapshot.Column] = [
+            .init("records.sha256", keys.flatMap { $0 }),
+            .init("records.offsets", offsets),
+            .init("records.bytes", elementSize: 1, count: total) { body in
+                for key in keys { try self.record(key).withUnsafeBytes { try body($0) } }
+            },
+        ]
+        return (keys, columns)
     }
 
     private func place(sha256: [UInt8], record: [UInt8], in state: inout State) throws(StoreError) {

@@ -1,26 +1,33 @@
 extension StoreBuilder {
     /// Resolves identities, canonicalises and deduplicates. Consumes the builder: its event
-    /// observations are let go as soon as they are keyed, before the keys are sorted.
+    /// observations are mapped onto canonical rows in place and become the event table.
     ///
     /// Each step is a function of its own: identity groups per table, each group's attributes,
     /// the strings that survive, each table's canonical order, then the tables and the events on
     /// canonical rows.
     public consuming func build() -> Store {
-        let plan = tablesAndOrders()
-        // Only the events (and the strings they name) are left to map: the other observations go
-        // before the event keys are made and sorted, the peak of a build.
-        accountObservations = []
-        videoObservations = []
-        hashtagObservations = []
-        soundObservations = []
-        effectObservations = []
-        commentObservations = []
-        counterObservations = []
-        conversationObservations = []
-        inputObservations = []
-        var store = plan.store
-        store.events = mapEvents(
-            groups: plan.groups, inputGroup: plan.inputGroup, orders: plan.orders, stringRow: plan.stringRow)
+        var store: Store
+        let accounts: Int
+        do {
+            let plan = tablesAndOrders()
+            // Only the events (and the strings they name) are left to map: the other observations
+            // go first, and the plan's groups and orders once the events are on canonical rows.
+            accountObservations = []
+            videoObservations = []
+            hashtagObservations = []
+            soundObservations = []
+            effectObservations = []
+            commentObservations = []
+            counterObservations = []
+            conversationObservations = []
+            inputObservations = []
+            store = plan.store
+            accounts = plan.orders.account.rank.count
+            mapEventObservations(
+                groups: plan.groups, inputGroup: plan.inputGroup, orders: plan.orders, stringRow: plan.stringRow)
+        }
+        stringObservations = []
+        store.events = sortedEvents(accounts: accounts)
         return store
     }
 

@@ -8,36 +8,237 @@ import Synchronization
 #endif
 
 extension StoreBuilder {
-    /// The events on canonical rows, sorted and deduplicated: `groups` and `orders` take each
-    /// observation to its row, `inputGroup` each input observation to its input.
-    mutating func mapEvents(
+    /// Puts every event observation on canonical rows, in place: actor, object, detail and source
+    /// become rows of the new store (`groups` and `orders` take each observation to its row,
+    /// `inputGroup` each input observation to its input). An event that maps to no row (never the
+    /// case for a consistent builder) gets the actor `.none` and is dropped by `sortedEvents`.
+    mutating func mapEventObservations(
         groups: ObservationGroups, inputGroup: [Int], orders: CanonicalOrders, stringRow: [String: RowID]
-    ) -> EventTable {
-        var keys = eventKeys(groups: groups, inputGroup: inputGroup, orders: orders, stringRow: stringRow)
-        let accounts = orders.account.rank.count
+    ) {
+        let rows = EventRows(
+            account: Rows(rank: orders.account.rank, group: groups.account.group),
+            video: Rows(rank: orders.video.rank, group: groups.video.group),
+            hashtag: Rows(rank: orders.hashtag.rank, group: groups.hashtag.group),
+            sound: Rows(rank: orders.sound.rank, group: groups.sound.group),
+            comment: Rows(rank: orders.comment.rank, group: groups.comment.group),
+            conversation: Rows(rank: orders.conversation.rank, group: groups.conversation.group),
+            effect: Rows(rank: orders.effect.rank, group: groups.effect.group),
+            input: Rows(rank: orders.input.rank, group: inputGroup),
+            strings: stringObservations, stringRow: stringRow)
+        let n = eventActor.count
+        // Two halves on two cores: each observation is read and written by one thread only.
+        withEventColumns { columns in
+            let half = n / 2
+            DispatchQueue.concurrentPerform(iterations: n > 100_000 ? 2 : 1) { part in
+                let range = n > 100_000 ? (part == 0 ? 0..<half : half..<n) : 0..<n
+                for i in range { rows.map(i, in: columns) }
+            }
+        }
+    }
 
-        // The keys hold everything the rest needs: the observations go before the sort doubles the keys.
-        eventActor = []
-        eventKind = []
-        eventObjectType = []
-        eventObject = []
-        eventTime = []
-        eventSource = []
-        eventDetail = []
-        Self.sortInParallel(&keys, accounts: accounts)
+    /// The canonical rows of one table's observations: `rank[group[observation]]`.
+    struct Rows: Sendable {
+        let rank: [RowID]
+        let group: [Int]
 
+        @inline(__always)
+        func row(_ observation: UInt32) -> RowID {
+            Int(observation) < group.count ? rank[group[Int(observation)]] : .none
+        }
+    }
+
+    /// What mapping an event observation onto canonical rows needs.
+    struct EventRows: Sendable {
+        let account, video, hashtag, sound, comment, conversation, effect, input: Rows
+        let strings: [String]
+        let stringRow: [String: RowID]
+
+        @inline(__always)
+        func stringRow(ofObservation observation: UInt32) -> RowID {
+            Int(observation) < strings.count ? (stringRow[strings[Int(observation)]] ?? .none) : .none
+        }
+
+        /// Rewrites observation `i` of `columns` on canonical rows.
+        @inline(__always)
+        func map(_ i: Int, in columns: EventColumns) {
+            let kind = columns.kind[i]
+            let observed = columns.object[i]
+            let object: RowID
+            switch ObjectType(rawValue: columns.objectType[i]) {
+            case .account: object = account.row(observed)
+            case .video: object = video.row(observed)
+            case .hashtag: object = hashtag.row(observed)
+            case .sound: object = sound.row(observed)
+            case .comment: object = comment.row(observed)
+            case .conversation: object = conversation.row(observed)
+            case .effect: object = effect.row(observed)
+            case .searchTerm, .collection: object = stringRow(ofObservation: observed)
+            case nil: object = .none
+            }
+            let actor = account.row(columns.actor[i])
+            guard actor != .none, object != .none else {
+                columns.actor[i] = .none
+                return
+            }
+            var detail = columns.detail[i]
+            if kind == EventKind.shared.rawValue, detail != 0 {
+                let row = stringRow(ofObservation: detail - 1)
+                detail = row == .none ? 0 : row + 1
+            } else if kind == EventKind.messaged.rawValue, detail & EventDetail.fingerprintBit == 0 {
+                detail = video.row(detail)
+            } else if kind == EventKind.duetted.rawValue || kind == EventKind.stitched.rawValue {
+                detail = detail == .none ? .none : video.row(detail)
+            }
+            columns.actor[i] = actor
+            columns.object[i] = object
+            columns.detail[i] = detail
+            columns.source[i] = input.row(columns.source[i])
+        }
+    }
+
+    /// The events, sorted and deduplicated, from the observations `mapEventObservations` put on
+    /// canonical rows, which become the table's columns: the events are never held twice.
+    ///
+    /// Actor is the first sort field: a counting sort by actor moves each actor's events into a
+    /// range of its own, in place (American flag sort). Workers then take the next actor as they
+    /// finish: its events become sort keys in a buffer of the worker's own (one actor's events, a
+    /// few thousand, which fit in a core's cache), which are sorted and deduplicated and written
+    /// back at the start of the actor's range. Last, the ranges are moved together. The keys hold
+    /// every field, so equal keys are identical events and the order is the one of one sort of all
+    /// of them.
+    mutating func sortedEvents(accounts: Int) -> EventTable {
+        let n = eventActor.count
+        // Bucket `accounts` holds the events without a row (actor `.none`): dropped.
+        var start = [Int](repeating: 0, count: accounts + 2)
+        for actor in eventActor { start[min(Int(actor), accounts) + 1] += 1 }
+        for a in 0...accounts { start[a + 1] += start[a] }
+        let bounds = start
+        var kept = [Int](repeating: 0, count: accounts + 1)
+        withEventColumns { columns in
+            Self.moveIntoActorRanges(columns, bounds: bounds, accounts: accounts)
+            kept.withUnsafeMutableBufferPointer { kept in
+                let kept = SharedCounts(base: kept.baseAddress)
+                let nextActor = Atomic<Int>(0)
+                let workers = n > 50_000 ? min(max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))), 8) : 1
+                DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                    var keys: [EventSortKey] = []
+                    while true {
+                        let a = nextActor.add(1, ordering: .relaxed).oldValue
+                        guard a < accounts, let counts = kept.base else { break }
+                        counts[a] = Self.sortAndDeduplicate(
+                            columns, range: bounds[a]..<bounds[a + 1], keys: &keys)
+                    }
+                }
+            }
+        }
+        // The kept events of each actor moved together, in actor order; their details gathered.
         var table = EventTable()
-        table.actor.reserveCapacity(keys.count)
-        table.kind.reserveCapacity(keys.count)
-        table.objectType.reserveCapacity(keys.count)
-        table.object.reserveCapacity(keys.count)
-        table.time.reserveCapacity(keys.count)
-        table.source.reserveCapacity(keys.count)
+        var count = 0
+        withEventColumns { columns in
+            for a in 0..<accounts {
+                let from = bounds[a]
+                if from != count {
+                    for i in 0..<kept[a] {
+                        columns.actor[count + i] = columns.actor[from + i]
+                        columns.kind[count + i] = columns.kind[from + i]
+                        columns.objectType[count + i] = columns.objectType[from + i]
+                        columns.object[count + i] = columns.object[from + i]
+                        columns.time[count + i] = columns.time[from + i]
+                        columns.source[count + i] = columns.source[from + i]
+                        columns.detail[count + i] = columns.detail[from + i]
+                    }
+                }
+                for i in count..<count + kept[a] where columns.detail[i] != 0 {
+                    table.detailIndex.append(UInt32(i))
+                    table.detailValue.append(columns.detail[i])
+                }
+                count += kept[a]
+            }
+        }
+        eventDetail = []
+        eventActor.removeLast(n - count)
+        eventKind.removeLast(n - count)
+        eventObjectType.removeLast(n - count)
+        eventObject.removeLast(n - count)
+        eventTime.removeLast(n - count)
+        eventSource.removeLast(n - count)
+        // Observations added one store at a time grew by doubling: a table with much more room
+        // than events (a partial store's, kept until the last level) is copied to its size.
+        if eventActor.capacity - count > count / 16 {
+            eventActor = Self.copyToSize(eventActor)
+            eventKind = Self.copyToSize(eventKind)
+            eventObjectType = Self.copyToSize(eventObjectType)
+            eventObject = Self.copyToSize(eventObject)
+            eventTime = Self.copyToSize(eventTime)
+            eventSource = Self.copyToSize(eventSource)
+        }
+        table.actor = eventActor
+        eventActor = []
+        table.kind = eventKind
+        eventKind = []
+        table.objectType = eventObjectType
+        eventObjectType = []
+        table.object = eventObject
+        eventObject = []
+        table.time = eventTime
+        eventTime = []
+        table.source = eventSource
+        eventSource = []
+        return table
+    }
+
+    /// A copy of `column` with room for its elements only.
+    static func copyToSize<T>(_ column: [T]) -> [T] { column.withUnsafeBufferPointer { Array($0) } }
+
+    /// Moves every event into its actor's range (`bounds[a]..<bounds[a + 1]`, actors at or past
+    /// `accounts` in the last), in place: each event is swapped straight into its range.
+    static func moveIntoActorRanges(_ columns: EventColumns, bounds: [Int], accounts: Int) {
+        var next = bounds
+        for a in 0...accounts {
+            while next[a] < bounds[a + 1] {
+                let at = next[a]
+                var b = min(Int(columns.actor[at]), accounts)
+                while b != a {
+                    let to = next[b]
+                    next[b] += 1
+                    swap(&columns.actor[at], &columns.actor[to])
+                    swap(&columns.kind[at], &columns.kind[to])
+                    swap(&columns.objectType[at], &columns.objectType[to])
+                    swap(&columns.object[at], &columns.object[to])
+                    swap(&columns.time[at], &columns.time[to])
+                    swap(&columns.source[at], &columns.source[to])
+                    swap(&columns.detail[at], &columns.detail[to])
+                    b = min(Int(columns.actor[at]), accounts)
+                }
+                next[a] += 1
+            }
+        }
+    }
+
+    /// Sorts and deduplicates the events of one actor's `range` of `columns` (through `keys`, a
+    /// worker's buffer); the kept events are written from the range's start. Returns how many.
+    ///
+    /// Events are deduplicated on (actor, kind, object type, object, detail), and on time for
+    /// kinds that repeat; of equal events the earliest known time is kept, with the first input
+    /// among those that have it.
+    static func sortAndDeduplicate(_ columns: EventColumns, range: Range<Int>, keys: inout [EventSortKey]) -> Int {
+        guard range.count > 1 else { return range.count }
+        keys.removeAll(keepingCapacity: true)
+        for i in range {
+            keys.append(
+                EventSortKey(
+                    head: UInt64(columns.kind[i]) << 8 | UInt64(columns.objectType[i]),
+                    object: UInt64(columns.object[i]) << 32 | UInt64(columns.detail[i]),
+                    tail: UInt64(columns.time[i]) << 32 | UInt64(columns.source[i])))
+        }
+        keys.sort()
+        let actor = columns.actor[range.lowerBound]
+        var out = range.lowerBound
         var index = 0
-        while index < keys.count, keys[index] != Self.droppedKey {
+        while index < keys.count {
             let key = keys[index]
             let kind = UInt8(truncatingIfNeeded: key.head >> 8)
-            let repeats = Self.repeatableKinds[Int(kind) & 0xff]
+            let repeats = repeatableKinds[Int(kind)]
             var time = UInt32(truncatingIfNeeded: key.tail >> 32)
             var source = UInt32(truncatingIfNeeded: key.tail)
             var next = index + 1
@@ -55,163 +256,17 @@ extension StoreBuilder {
                 }
                 next += 1
             }
-            table.actor.append(UInt32(truncatingIfNeeded: key.head >> 32))
-            table.kind.append(kind)
-            table.objectType.append(UInt8(truncatingIfNeeded: key.head))
-            table.object.append(UInt32(truncatingIfNeeded: key.object >> 32))
-            let detail = UInt32(truncatingIfNeeded: key.object)
-            if detail != 0 {
-                table.detailIndex.append(UInt32(table.actor.count - 1))
-                table.detailValue.append(detail)
-            }
-            table.time.append(time)
-            table.source.append(source)
+            columns.actor[out] = actor
+            columns.kind[out] = kind
+            columns.objectType[out] = UInt8(truncatingIfNeeded: key.head)
+            columns.object[out] = UInt32(truncatingIfNeeded: key.object >> 32)
+            columns.detail[out] = UInt32(truncatingIfNeeded: key.object)
+            columns.time[out] = time
+            columns.source[out] = source
+            out += 1
             index = next
         }
-        return table
-    }
-
-    /// Each event observation as a key on canonical rows, made in two halves on two cores.
-    func eventKeys(
-        groups: ObservationGroups, inputGroup: [Int], orders: CanonicalOrders, stringRow: [String: RowID]
-    ) -> [EventSortKey] {
-        let accountRank = orders.account.rank
-        let accountGroup = groups.account.group
-        let videoRank = orders.video.rank
-        let videoGroup = groups.video.group
-        let hashtagRank = orders.hashtag.rank
-        let hashtagGroup = groups.hashtag.group
-        let soundRank = orders.sound.rank
-        let soundGroup = groups.sound.group
-        let commentRank = orders.comment.rank
-        let commentGroup = groups.comment.group
-        let conversationRank = orders.conversation.rank
-        let conversationGroup = groups.conversation.group
-        let effectRank = orders.effect.rank
-        let effectGroup = groups.effect.group
-        let inputRank = orders.input.rank
-        let n = eventActor.count
-        // Keys are made in two halves on two cores; an event that maps to no row (never the case
-        // for a consistent builder) gets the largest key, sorts last and is dropped below.
-        return [EventSortKey](unsafeUninitializedCapacity: n) { buffer, count in
-            let target = SharedEventKeys(base: buffer.baseAddress)
-            let half = n / 2
-            DispatchQueue.concurrentPerform(iterations: n > 100_000 ? 2 : 1) { part in
-                guard let base = target.base else { return }
-                let range = n > 100_000 ? (part == 0 ? 0..<half : half..<n) : 0..<n
-                for i in range {
-                    (base + i).initialize(
-                        to: eventKey(
-                            i, accountRank: accountRank, accountGroup: accountGroup, videoRank: videoRank,
-                            videoGroup: videoGroup, hashtagRank: hashtagRank, hashtagGroup: hashtagGroup,
-                            soundRank: soundRank, soundGroup: soundGroup, commentRank: commentRank,
-                            commentGroup: commentGroup, conversationRank: conversationRank,
-                            conversationGroup: conversationGroup, effectRank: effectRank, effectGroup: effectGroup,
-                            stringRow: stringRow, inputRank: inputRank, inputGroup: inputGroup))
-                }
-            }
-            count = n
-        }
-    }
-
-    /// The largest key: an event without a row (sorts last; `mapEvents` drops it).
-    static let droppedKey = EventSortKey(head: .max, object: .max, tail: .max)
-
-    /// Observation `i` as a key on canonical rows (see `mapEvents`).
-    @inline(__always)
-    func eventKey(
-        _ i: Int,
-        accountRank: [RowID], accountGroup: [Int], videoRank: [RowID], videoGroup: [Int],
-        hashtagRank: [RowID], hashtagGroup: [Int], soundRank: [RowID], soundGroup: [Int],
-        commentRank: [RowID], commentGroup: [Int], conversationRank: [RowID], conversationGroup: [Int],
-        effectRank: [RowID], effectGroup: [Int], stringRow: [String: RowID], inputRank: [RowID], inputGroup: [Int]
-    ) -> EventSortKey {
-        func through(_ rank: [RowID], _ group: [Int], _ observation: UInt32) -> RowID {
-            Int(observation) < group.count ? rank[group[Int(observation)]] : .none
-        }
-        func stringRowOfObservation(_ observation: UInt32) -> RowID {
-            Int(observation) < stringObservations.count
-                ? (stringRow[stringObservations[Int(observation)]] ?? .none) : .none
-        }
-        let actor = through(accountRank, accountGroup, eventActor[i])
-        let object: RowID
-        switch ObjectType(rawValue: eventObjectType[i]) {
-        case .account: object = through(accountRank, accountGroup, eventObject[i])
-        case .video: object = through(videoRank, videoGroup, eventObject[i])
-        case .hashtag: object = through(hashtagRank, hashtagGroup, eventObject[i])
-        case .sound: object = through(soundRank, soundGroup, eventObject[i])
-        case .comment: object = through(commentRank, commentGroup, eventObject[i])
-        case .conversation: object = through(conversationRank, conversationGroup, eventObject[i])
-        case .effect: object = through(effectRank, effectGroup, eventObject[i])
-        case .searchTerm, .collection: object = stringRowOfObservation(eventObject[i])
-        case nil: object = .none
-        }
-        guard actor != .none, object != .none else { return Self.droppedKey }
-        var detail = eventDetail[i]
-        if eventKind[i] == EventKind.shared.rawValue, detail != 0 {
-            let row = stringRowOfObservation(detail - 1)
-            detail = row == .none ? 0 : row + 1
-        } else if eventKind[i] == EventKind.messaged.rawValue, detail & EventDetail.fingerprintBit == 0 {
-            detail = through(videoRank, videoGroup, detail)
-        } else if eventKind[i] == EventKind.duetted.rawValue || eventKind[i] == EventKind.stitched.rawValue {
-            detail = detail == .none ? .none : through(videoRank, videoGroup, detail)
-        }
-        let source = Int(eventSource[i]) < inputGroup.count ? inputRank[inputGroup[Int(eventSource[i])]] : .none
-        return EventSortKey(
-            head: UInt64(actor) << 32 | UInt64(eventKind[i]) << 8 | UInt64(eventObjectType[i]),
-            object: UInt64(object) << 32 | UInt64(detail),
-            tail: UInt64(eventTime[i]) << 32 | UInt64(source))
-    }
-
-    /// Sorts event keys on all cores. Actor is the first sort field: a counting sort by actor puts
-    /// each actor's keys in a range of their own, and the ranges (a few thousand keys each, which
-    /// fit in a core's cache) are then sorted by workers that take the next unsorted actor as they
-    /// finish. The result is the same as one sort. Small ranges sorted in cache, handed out as
-    /// workers free up, beat two halves sorted whole (Benchmarks/RESULTS.md, "Store merge").
-    static func sortInParallel(_ keys: inout [EventSortKey], accounts: Int) {
-        let n = keys.count
-        guard n > 50_000, accounts > 1 else {
-            keys.sort()
-            return
-        }
-        // Actors at or beyond `accounts` (never produced, but kept safe) share the last bucket.
-        var start = [Int](repeating: 0, count: accounts + 2)
-        for key in keys { start[min(Int(key.head >> 32), accounts) + 1] += 1 }
-        for a in 0...accounts { start[a + 1] += start[a] }
-        // In place (American flag sort): each key is swapped straight into its actor's range, so
-        // the keys, the largest array of a build, are never held twice.
-        var next = start
-        keys.withUnsafeMutableBufferPointer { buffer in
-            for a in 0...accounts {
-                while next[a] < start[a + 1] {
-                    var key = buffer[next[a]]
-                    var b = min(Int(key.head >> 32), accounts)
-                    while b != a {
-                        swap(&key, &buffer[next[b]])
-                        next[b] += 1
-                        b = min(Int(key.head >> 32), accounts)
-                    }
-                    buffer[next[a]] = key
-                    next[a] += 1
-                }
-            }
-        }
-        let bounds = start
-        let nextActor = Atomic<Int>(0)
-        keys.withUnsafeMutableBufferPointer { buffer in
-            let base = SharedEventKeys(base: buffer.baseAddress)
-            let workers = min(max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))), 8)
-            DispatchQueue.concurrentPerform(iterations: max(1, workers)) { _ in
-                while true {
-                    let a = nextActor.add(1, ordering: .relaxed).oldValue
-                    guard a <= accounts else { break }
-                    let count = bounds[a + 1] - bounds[a]
-                    guard count > 1, let start = base.base else { continue }
-                    var range = UnsafeMutableBufferPointer(start: start + bounds[a], count: count)
-                    range.sort()
-                }
-            }
-        }
+        return out - range.lowerBound
     }
 
     /// Kinds whose repeats at different times are different events.
@@ -224,11 +279,13 @@ extension StoreBuilder {
     }
 }
 
-/// The keys being sorted, shared by the sorting workers; each sorts only ranges it claimed.
-struct SharedEventKeys: @unchecked Sendable {
-    let base: UnsafeMutablePointer<EventSortKey>?
+/// Per-actor counts written by the sorting workers; each writes only the actors it claimed.
+struct SharedCounts: @unchecked Sendable {
+    let base: UnsafeMutablePointer<Int>?
 }
 
+/// One event as a sort key within an actor's range: every field but the actor, so that equal keys
+/// are identical events.
 struct EventSortKey: Comparable {
     var head: UInt64
     var object: UInt64

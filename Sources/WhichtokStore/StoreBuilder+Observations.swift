@@ -73,17 +73,21 @@ extension StoreBuilder {
             conversation: UInt32(conversationObservations.count), string: UInt32(stringObservations.count),
             source: UInt32(inputObservations.count))
         func index(_ row: RowID, _ tableBase: UInt32) -> Int32 { Self.observationIndex(row, tableBase) }
-        let strings = store.strings
+        // Each string of the store made once: the string observations and every row's attributes
+        // share it (a store's strings are hundreds of thousands of observations in the last level
+        // of a large build; one copy per use was most of the observations' memory).
+        let all = store.strings.all
+        func string(_ row: RowID) -> String? { row == .none || Int(row) >= all.count ? nil : all[Int(row)] }
         // Accounts, and one more observation per alias so renames stay joined.
         let accounts = store.accounts
         for row in 0..<accounts.count {
             var account = ImportBatch.Account(
-                username: strings[accounts.username[row]],
+                username: string(accounts.username[row]),
                 numericID: accounts.numericID[row] == 0 ? nil : accounts.numericID[row],
-                secUID: strings[accounts.secUID[row]],
-                nickname: strings[accounts.nickname[row]],
+                secUID: string(accounts.secUID[row]),
+                nickname: string(accounts.nickname[row]),
                 flags: AccountFlags(rawValue: accounts.flags[row]),
-                donorKey: strings[accounts.donorKey[row]],
+                donorKey: string(accounts.donorKey[row]),
                 usernameSeen: accounts.usernameSeen[row])
             account.followerCount = accounts.followerCount[row]
             account.followingCount = accounts.followingCount[row]
@@ -94,10 +98,10 @@ extension StoreBuilder {
             for index in Int(accounts.aliasOffsets[row])..<Int(accounts.aliasOffsets[row + 1]) {
                 accountObservations.append(
                     ImportBatch.Account(
-                        username: strings[accounts.aliases[index]],
+                        username: string(accounts.aliases[index]),
                         numericID: accounts.numericID[row] == 0 ? nil : accounts.numericID[row],
-                        secUID: strings[accounts.secUID[row]],
-                        donorKey: strings[accounts.donorKey[row]],
+                        secUID: string(accounts.secUID[row]),
+                        donorKey: string(accounts.donorKey[row]),
                         usernameSeen: accounts.aliasSeen[index]))
             }
         }
@@ -108,7 +112,7 @@ extension StoreBuilder {
                     tiktokID: videos.tiktokID[row],
                     author: index(videos.author[row], base.account),
                     created: videos.created[row],
-                    caption: strings[videos.caption[row]],
+                    caption: string(videos.caption[row]),
                     sound: index(videos.sound[row], base.sound),
                     hashtags: videos.hashtags(of: RowID(row)).map { index($0, base.hashtag) },
                     mentions: videos.mentions(of: RowID(row)).map { index($0, base.account) },
@@ -133,12 +137,12 @@ extension StoreBuilder {
             let id = store.hashtags.tiktokID[row]
             hashtagObservations.append(
                 ImportBatch.Hashtag(
-                    name: strings[store.hashtags.name[row]], tiktokID: id == 0 ? nil : id))
+                    name: string(store.hashtags.name[row]), tiktokID: id == 0 ? nil : id))
         }
         for row in 0..<store.sounds.count {
             let id = store.sounds.tiktokID[row]
             soundObservations.append(
-                ImportBatch.Sound(tiktokID: id == 0 ? nil : id, title: strings[store.sounds.title[row]]))
+                ImportBatch.Sound(tiktokID: id == 0 ? nil : id, title: string(store.sounds.title[row])))
         }
         effectObservations.append(contentsOf: store.effects.tiktokID)
         let comments = store.comments
@@ -152,13 +156,13 @@ extension StoreBuilder {
                     time: comments.time[row], fingerprint: comments.fingerprint[row]))
         }
         conversationObservations.append(contentsOf: store.conversations.tiktokID)
-        stringObservations.append(contentsOf: strings.all)
+        stringObservations.append(contentsOf: all)
         for row in 0..<store.inputs.count {
             inputObservations.append(
                 InputObservation(
-                    name: strings[store.inputs.name[row]] ?? "",
+                    name: string(store.inputs.name[row]) ?? "",
                     sha256: store.inputs.sha256(of: RowID(row)),
-                    layout: strings[store.inputs.layout[row]] ?? "",
+                    layout: string(store.inputs.layout[row]) ?? "",
                     byteCount: store.inputs.byteCount[row],
                     eventCount: store.inputs.eventCount[row]))
         }

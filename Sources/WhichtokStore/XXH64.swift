@@ -43,6 +43,16 @@ struct XXH64 {
             h = seed &+ p5
         }
         h = h &+ UInt64(length)
+        return finish(h, UnsafeRawBufferPointer(rebasing: bytes[offset...]))
+    }
+
+    /// The end of a hash: `h` (the stripes' state, plus the length) and the last bytes that do not
+    /// fill a stripe.
+    private static func finish(_ state: UInt64, _ tail: UnsafeRawBufferPointer) -> UInt64 {
+        var h = state
+        guard let base = tail.baseAddress else { return avalanche(h) }
+        let length = tail.count
+        var offset = 0
         while offset + 8 <= length {
             h ^= round(0, base.loadUnaligned(fromByteOffset: offset, as: UInt64.self).littleEndian)
             h = rotl(h, 27) &* p1 &+ p4
@@ -59,6 +69,59 @@ struct XXH64 {
             offset += 1
         }
         return avalanche(h)
+    }
+
+    /// The hash of bytes given in pieces: the same value as `hash` of all of them at once, for a
+    /// column written piece by piece.
+    struct Hasher {
+        private var v1 = XXH64.p1 &+ XXH64.p2, v2 = XXH64.p2, v3: UInt64 = 0, v4: UInt64 = 0 &- XXH64.p1
+        private var length = 0
+        /// Bytes that do not fill a 32-byte stripe yet.
+        private var pending: [UInt8] = []
+
+        init() { pending.reserveCapacity(32) }
+
+        private mutating func stripe(_ base: UnsafeRawPointer, _ offset: Int) {
+            v1 = XXH64.round(v1, base.loadUnaligned(fromByteOffset: offset, as: UInt64.self).littleEndian)
+            v2 = XXH64.round(v2, base.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self).littleEndian)
+            v3 = XXH64.round(v3, base.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self).littleEndian)
+            v4 = XXH64.round(v4, base.loadUnaligned(fromByteOffset: offset + 24, as: UInt64.self).littleEndian)
+        }
+
+        mutating func update(_ bytes: UnsafeRawBufferPointer) {
+            guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+            length += bytes.count
+            var offset = 0
+            if !pending.isEmpty {
+                let taken = min(32 - pending.count, bytes.count)
+                pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[0..<taken]))
+                offset = taken
+                guard pending.count == 32 else { return }
+                let full = pending
+                full.withUnsafeBytes { if let start = $0.baseAddress { stripe(start, 0) } }
+                pending.removeAll(keepingCapacity: true)
+            }
+            while offset + 32 <= bytes.count {
+                stripe(base, offset)
+                offset += 32
+            }
+            pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[offset...]))
+        }
+
+        func finalize() -> UInt64 {
+            var h: UInt64
+            if length >= 32 {
+                h = XXH64.rotl(v1, 1) &+ XXH64.rotl(v2, 7) &+ XXH64.rotl(v3, 12) &+ XXH64.rotl(v4, 18)
+                h = XXH64.merge(h, v1)
+                h = XXH64.merge(h, v2)
+                h = XXH64.merge(h, v3)
+                h = XXH64.merge(h, v4)
+            } else {
+                h = XXH64.p5
+            }
+            h = h &+ UInt64(length)
+            return pending.withUnsafeBytes { XXH64.finish(h, $0) }
+        }
     }
 
     private static func avalanche(_ value: UInt64) -> UInt64 {

@@ -48,6 +48,57 @@ struct InputRecordsTests {
         return try folder.read(name)
     }
 
+    @Test(
+        "a tree of partial stores that share events gives the plain build: one event each, earliest time, first input")
+    func sharedEventsAcrossPartials() throws {
+        // Forty inputs; in each, one of ten stars follows the same hub account (a follow listed in
+        // four archives, at different or unknown times) and watches one video at one of two times;
+        // the donor watches 1,500 videos of its own (enough events for the parallel sort). Built
+        // three records at a time, the duplicates meet only in the upper levels of the tree.
+        let donors = 40
+        func time(_ d: Int) -> UInt32 { d % 4 == 0 ? 0 : 1_700_000_000 + UInt32((d * 7) % 5) * 100 }
+        func batch(_ d: Int) throws -> ImportBatch {
+            var batch = ImportBatch(inputName: "donor-\(d).json", sha256: Fixture.digest(UInt8(d + 1)))
+            batch.setOwner(username: "donor\(d)")
+            let star = try must(batch.account(username: "star\(d % 10)"))
+            let hub = try must(batch.account(username: "hub"))
+            batch.addEvent(actor: star, kind: .followed, objectType: .account, object: hub, time: time(d))
+            let shared = try must(batch.video(id: 7_000_000_000_000_000_000))
+            batch.addEvent(
+                actor: star, kind: .watched, objectType: .video, object: shared,
+                time: 1_700_000_000 + UInt32(d / 10 % 2))
+            for j in 0..<1500 {
+                let video = try must(batch.video(id: 7_100_000_000_000_000_000 + UInt64(d * 1500 + j) << 20))
+                batch.addEvent(
+                    actor: batch.owner, kind: .watched, objectType: .video, object: video,
+                    time: 1_700_000_000 + UInt32(j))
+            }
+            return batch
+        }
+        let batches = try (0..<donors).map(batch)
+        let plain = Fixture.build(batches)
+        #expect(try StoreAssembly.build(records(batches), path: "x", chunk: 3) == plain)
+        #expect(try StoreAssembly.build(records(batches.reversed()), path: "x") == plain)
+
+        // Each star's follow of the hub once: the earliest known time, from the first input that
+        // has it (inputs are rows by SHA-256, which here is the order of `d`).
+        let hub = try must(plain.account(named: "hub"))
+        let follows = plain.events(.followed).filter { plain.events.object[$0] == RowID(hub) }
+        #expect(follows.count == 10)
+        for k in 0..<10 {
+            let star = try must(plain.account(named: "star\(k)"))
+            let sightings = stride(from: k, to: donors, by: 10).map { (time: time($0), input: $0) }
+            let known = sightings.filter { $0.time != 0 }
+            let best = known.min { ($0.time, $0.input) < ($1.time, $1.input) } ?? sightings[0]
+            let event = follows.filter { plain.events.actor[$0] == RowID(star) }
+            #expect(event.count == 1)
+            #expect(event.map { plain.events.time[$0] } == [best.time])
+            #expect(event.map { plain.events.source[$0] } == [RowID(best.input)])
+        }
+        // Watches repeat at different times only: each star watched the shared video at two times.
+        #expect(plain.events(.watched).count == donors * 1500 + 10 * 2)
+    }
+
     @Test("a record decodes to the store it encodes, and is much smaller than the store's columns")
     func roundTrip() throws {
         let store = Fixture.build([try dave(), try erin(), try fay()])

@@ -23,6 +23,22 @@ struct SnapshotTests {
         #expect(long == 0xFBCE_A83C_8A37_8BF1)
     }
 
+    @Test("XXH64 of bytes given in pieces is the hash of all of them at once")
+    func xxh64Pieces() throws {
+        var generator = SystemRandomNumberGenerator()
+        for length in [0, 1, 31, 32, 33, 64, 100, 1000] {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let whole = bytes.withUnsafeBytes { XXH64.hash($0) }
+            for piece in [1, 3, 7, 32, 33, 500] {
+                var hasher = XXH64.Hasher()
+                for start in stride(from: 0, to: length, by: piece) {
+                    bytes[start..<min(start + piece, length)].withUnsafeBytes { hasher.update($0) }
+                }
+                #expect(hasher.finalize() == whole, "length \(length) in pieces of \(piece)")
+            }
+        }
+    }
+
     @Test("save then load gives the same store, and saving twice gives the same bytes")
     func roundTrip() throws {
         let store = try sample()
