@@ -16,6 +16,8 @@ the same planted-partition graph, in one run on this machine. Never run by the t
    `--slow` seconds (leidenalg, networkx) is not repeated. Threads: whichtok's Leiden and PageRank use
    every core (as many threads as `Parallel.width`); NetworKit gets every core too
    (`networkit.getMaxNumberOfThreads()`, printed); igraph, leidenalg and networkx use one thread.
+   whichtok's Leiden is also timed with `--iterations 1`: PLM makes one multilevel pass, while
+   whichtok's default (as igraph's) makes a second Leiden iteration starting from the first's partition.
 4. Prints a table of seconds (least of the runs), the spread (most / least), modularity and ratios
    (peer seconds / whichtok seconds); with `--results PATH` also records the run there (results.py).
 
@@ -77,9 +79,9 @@ def ensure_venv(install):
     return python
 
 
-def run_whichtok(path):
+def run_whichtok(path, extra=()):
     start = time.perf_counter()
-    result = subprocess.run([BIN, "analyze", "--edgelist", path, "--timings"],
+    result = subprocess.run([BIN, "analyze", "--edgelist", path, "--timings", *extra],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True)
     wall = time.perf_counter() - start
     phases, modularity = {}, None
@@ -131,8 +133,10 @@ def main():
     peers = args.peers.split(",")
     ours_runs = []  # (wall, phases, modularity) per run
     peer_runs = {peer: [] for peer in peers}
+    one_pass_runs = []  # whichtok with --iterations 1: one multilevel pass, as PLM makes
     for round_index in range(max(1, args.runs)):
         ours_runs.append(run_whichtok(path))
+        one_pass_runs.append(run_whichtok(path, ("--iterations", "1")))
         for peer in peers:
             done = peer_runs[peer]
             if done and ("skipped" in done[0] or done[0]["seconds"] > args.slow):
@@ -144,7 +148,10 @@ def main():
     modularity = ours_runs[0][2]
     if any(q != modularity for _, _, q in ours_runs):
         report.line("warning: whichtok's modularity differs between runs (not deterministic?)")
+    one_pass_times = [p.get("leiden") for _, p, _ in one_pass_runs if p.get("leiden") is not None]
+    one_pass_modularity = one_pass_runs[0][2]
     rows = [("whichtok leiden", leiden_times, modularity),
+            ("whichtok leiden --iterations 1", one_pass_times, one_pass_modularity),
             ("whichtok pagerank", pagerank_times, None),
             ("whichtok analyze (whole command)", walls, modularity)]
     results = {}
@@ -179,6 +186,10 @@ def main():
                     f"{r.get('threads', 1):>8} {q:>11} {ratio:15.2f}x")
         what = "PageRank" if peer.endswith("pagerank") else "Leiden"
         report.ratio(f"{peer} takes {ratio:.2f}x the time of whichtok's {what}")
+        if peer == "networkit-plm" and one_pass_times:
+            report.ratio(f"{peer} takes {r['seconds'] / min(one_pass_times):.2f}x the time of whichtok's Leiden "
+                         f"with --iterations 1 (one multilevel pass, as PLM makes; the default makes a second "
+                         f"Leiden iteration from the first's partition, as igraph does)")
     best = max((r["modularity"] for r in results.values() if "modularity" in r), default=None)
     if best is not None and modularity is not None:
         report.line(f"modularity: whichtok {modularity:.4f}, best peer {best:.4f}, difference {modularity - best:+.4f}")
