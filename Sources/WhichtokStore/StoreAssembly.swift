@@ -34,9 +34,10 @@ public enum StoreAssembly {
     /// Built as a tree, so that memory follows the size of the store rather than the number of
     /// inputs: each run of `firstRun(count:chunk:)` records (in SHA-256 order) is built into a
     /// partial store, which holds each account, video, … of those inputs once, then each run of
-    /// `chunk` partial stores, and so on up to one store. Building a store from stores gives the store of all their inputs
-    /// (what an import into an existing store has always relied on), and the grouping depends only
-    /// on the set of records, so the bytes do too. Up to `chunk` records are one plain build.
+    /// `chunk` partial stores, and so on up to one store. Building a store from stores gives the
+    /// store of all their inputs (what an import into an existing store has always relied on), and
+    /// the grouping depends only on the set of records, so the bytes do too. Up to `chunk` records
+    /// are one plain build.
     public static func build(_ records: InputRecords, path: String) throws(StoreError) -> Store {
         try build(records, path: path, chunk: chunk)
     }
