@@ -35,19 +35,7 @@ extension LeidenWorkspace {
         let weightOf = communityWeight
         let sizeOf = communitySize
         let empty = emptyStack
-        for c in 0..<n {
-            weightOf[c] = 0
-            sizeOf[c] = 0
-        }
-        for v in 0..<n {
-            weightOf[Int(partition[v])] += graph.nodeWeight[v]
-            sizeOf[Int(partition[v])] += 1
-        }
-        var emptyCount = 0
-        for c in stride(from: n - 1, through: 0, by: -1) where sizeOf[c] == 0 {
-            empty[emptyCount] = UInt32(c)
-            emptyCount += 1
-        }
+        var emptyCount = tallyCommunities(graph: graph, partition: partition)
         for i in 0..<n {
             queue[i] = order[i]
         }

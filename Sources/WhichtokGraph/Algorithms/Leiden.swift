@@ -371,19 +371,7 @@ final class LeidenWorkspace {
         let weightOf = communityWeight
         let sizeOf = communitySize
         let empty = emptyStack
-        for c in 0..<n {
-            weightOf[c] = 0
-            sizeOf[c] = 0
-        }
-        for v in 0..<n {
-            weightOf[Int(partition[v])] += graph.nodeWeight[v]
-            sizeOf[Int(partition[v])] += 1
-        }
-        var emptyCount = 0
-        for c in stride(from: n - 1, through: 0, by: -1) where sizeOf[c] == 0 {
-            empty[emptyCount] = UInt32(c)
-            emptyCount += 1
-        }
+        var emptyCount = tallyCommunities(graph: graph, partition: partition)
         for i in 0..<n {
             queue[i] = order[i]
             inQueue[i] = true
@@ -479,5 +467,29 @@ final class LeidenWorkspace {
                 }
             }
         }
+    }
+}
+
+extension LeidenWorkspace {
+    /// The weight and size of every community of `partition`, and the stack of empty communities
+    /// (largest id at the bottom) that local moving takes from; returns how many are empty.
+    func tallyCommunities(graph: WorkGraph, partition: [UInt32]) -> Int {
+        let n = graph.nodeCount
+        let weightOf = communityWeight
+        let sizeOf = communitySize
+        for c in 0..<n {
+            weightOf[c] = 0
+            sizeOf[c] = 0
+        }
+        for v in 0..<n {
+            weightOf[Int(partition[v])] += graph.nodeWeight[v]
+            sizeOf[Int(partition[v])] += 1
+        }
+        var emptyCount = 0
+        for c in stride(from: n - 1, through: 0, by: -1) where sizeOf[c] == 0 {
+            emptyStack[emptyCount] = UInt32(c)
+            emptyCount += 1
+        }
+        return emptyCount
     }
 }
