@@ -187,9 +187,10 @@ extension ImportLimits {
     public static let maximumDefaultMemoryBytes = 1 << 30
 
     /// A quarter of the memory this process may use (physical memory, or the cgroup's limit when
-    /// that is lower, as in a container), and at most 1 GiB: a hostile input then costs at most
-    /// about 1 GB on any machine, whatever its size. A real export needing more is rejected with a
-    /// message naming `--max-memory`. Never below `minimumMemoryBytes`.
+    /// that is lower, as in a container), and at most 1 GiB: what a hostile input decompresses then
+    /// costs at most about 1 GB on any machine, whatever its size (the JSON parser's work space
+    /// comes on top: see the type's comment). A real export needing more is rejected with a message
+    /// naming `--max-memory`. Never below `minimumMemoryBytes`.
     public static let defaultMaxMemoryBytes: Int = {
         var total: Int?
         let pages = sysconf(Int32(_SC_PHYS_PAGES))
