@@ -44,7 +44,7 @@ struct ImportCommand: ParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Memory all inputs read at once may hold for what they decompress; an input that needs more is rejected (default: a quarter of the memory, at most 1G; at least 16M).",
+            "Memory all inputs read at once may hold for what they decompress and for parsing it; an input that needs more is rejected (default: a quarter of the memory, at most 4G; at least 16M).",
             valueName: "size"))
     var maxMemory: ByteCount?
 

@@ -244,6 +244,46 @@ enum Bomb {
         #expect(memory.inUse == 0)
     }
 
+    @Test func aJSONDocumentIsCountedWithItsParse() throws {
+        // 2 MB of dense numbers (about 13,000:1 in a zip): the entry's bytes fit 16 MiB, its DOM
+        // parse (12 bytes per byte of it) does not. Before it was counted, such a document took
+        // about 12 times its size beside the budget.
+        var dense = Array(#"{"Activity": {"Like List": {"ItemFavoriteList": [0"#.utf8)
+        dense.reserveCapacity(2_000_100)
+        for _ in 0..<1_000_000 { dense += [0x2C, 0x30] }
+        dense += Array("]}}}".utf8)
+        let zip = try ArchiveWriter.data([("user_data_tiktok.json", dense)], format: .zip)
+        let limits = ImportLimits(maxCompressionRatio: 1_000_000, maxMemoryBytes: 16 << 20)
+        var reader = InputReader(limits: limits)
+        let memory = MemoryBudget(limit: 16 << 20)
+        reader.memory = memory
+        var delivered = 0
+        let error = try #require(throws: InputError.self) {
+            try reader.forEachEntry(of: InputSource(displayName: "dense.zip", location: .memory(zip))) { _, _ in
+                delivered += 1
+            }
+        }
+        #expect(delivered == 0)
+        #expect(error.entry == "user_data_tiktok.json")
+        #expect(error.message == "entry needs more memory than --max-memory allows (16777216 bytes)")
+        #expect(memory.inUse == 0)
+
+        // With room for the parse it is read, and the work space is given back afterwards.
+        let roomy = MemoryBudget(limit: 64 << 20)
+        reader.memory = roomy
+        var inUseDuringParse = 0
+        _ = try reader.forEachEntry(of: InputSource(displayName: "dense.zip", location: .memory(zip))) { _, bytes in
+            inUseDuringParse = roomy.inUse
+            #expect(bytes.count == dense.count)
+        }
+        #expect(inUseDuringParse >= dense.count * (1 + JSONParser.workspaceBytesPerByte))
+        #expect(roomy.inUse == 0)
+        // Entries that are not JSON are counted by their bytes alone.
+        #expect(InputReader.parseWorkspace(entryName: "Like List.txt", count: 1 << 20) == 0)
+        #expect(InputReader.parseWorkspace(entryName: "USER_DATA.JSON", count: 10) == 120)
+        #expect(InputReader.parseWorkspace(entryName: "a.json", count: Int.max / 2) == Int.max)
+    }
+
     @Test func bombsAreRejectedAndTheRestImportedWithSeveralJobs() throws {
         let scratch = try TemporaryFolder()
         let liar = Bomb.zip([("user_data_tiktok.json", 64 << 20, 1000)])
@@ -266,7 +306,8 @@ enum Bomb {
     }
 
     @Test func inputsThatFitLaterWaitAndAreAllImported() throws {
-        // Four inputs of about 9 MB each, 16 MiB for all: one at a time fits.
+        // Four inputs of about 1 MB each, 16 MiB for all: with its parse's work space (12 bytes
+        // per byte) one at a time fits.
         let scratch = try TemporaryFolder()
         var paths: [String] = []
         for index in 0..<4 {
@@ -275,7 +316,7 @@ enum Bomb {
             export += Array(#", "Pad": ""#.utf8)
             // Letters that deflate cannot shrink much: a period longer than its 32 KiB window.
             let letters = noise(1 << 16, seed: UInt64(index + 1)).map { 0x61 + $0 % 26 }
-            for _ in 0..<138 { export += letters }
+            for _ in 0..<16 { export += letters }
             export += Array(#""}"#.utf8)
             paths.append(
                 try scratch.write(

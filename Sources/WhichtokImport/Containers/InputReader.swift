@@ -138,7 +138,8 @@ public struct InputReader {
             archive = try openPlain()
             isPlain = true
             if !archive.isCompressed, source.size >= Self.mapThreshold, let mapped = source.mapWhole() {
-                return try deliverMapped(mapped, from: source, fileName: fileName, reject: reject, body)
+                return try deliverMapped(
+                    mapped, from: source, fileName: fileName, lease: memory.lease, reject: reject, body)
             }
         }
 
@@ -274,7 +275,9 @@ public struct InputReader {
                 nested.append(inner)
             } else {
                 delivered += buffer.count
-                try body(name, buffer)
+                try deliver(
+                    name, buffer, lease: memory.lease,
+                    refused: { reject(tooLargeForMemory, entry: name, position: position) }, body)
             }
         }
     }
@@ -285,7 +288,7 @@ public struct InputReader {
     /// An uncompressed plain file, mapped: its one entry is the mapping itself, parsed while
     /// another thread hashes it.
     private func deliverMapped(
-        _ mapped: PaddedBytes, from source: ByteSource, fileName: String,
+        _ mapped: PaddedBytes, from source: ByteSource, fileName: String, lease: MemoryLease,
         reject: (String, String?, String?) -> InputError,
         _ body: (String, PaddedBytes) throws -> Void
     ) throws -> InputDigest {
@@ -295,13 +298,41 @@ public struct InputReader {
         // The job reads the mapping: wait for it before `mapped` can go, even when `body` throws.
         let sha256: [UInt8]
         do {
-            try body(name, mapped)
+            try deliver(name, mapped, lease: lease, refused: { reject(tooLargeForMemory, name, nil) }, body)
             sha256 = digest.join()
         } catch {
             _ = digest.join()
             throw error
         }
         return InputDigest(sha256: sha256, bytesRead: mapped.count, nested: [])
+    }
+
+    /// Calls `body` with entry `name` once the budget has given the work space its parse may take
+    /// beside its bytes (`parseWorkspace`), and gives that back after: `refused()` when the budget
+    /// could never give it, `MemoryShortage.busy` as for the entry's own bytes.
+    private func deliver(
+        _ name: String, _ bytes: PaddedBytes, lease: MemoryLease, refused: () -> InputError,
+        _ body: (String, PaddedBytes) throws -> Void
+    ) throws {
+        let workspace = Self.parseWorkspace(entryName: name, count: bytes.count)
+        do {
+            try lease.take(workspace)
+        } catch .never {
+            throw refused()
+        } catch .busy {
+            throw MemoryShortage.busy
+        }
+        defer { lease.give(workspace) }
+        try body(name, bytes)
+    }
+
+    /// The memory that parsing an entry named `entryName` of `count` bytes may take beside the
+    /// bytes: for a `.json` document, simdjson's DOM (`JSONParser.workspaceBytesPerByte` per byte);
+    /// 0 for other entries, whose readers work within the bytes.
+    static func parseWorkspace(entryName: String, count: Int) -> Int {
+        guard entryName.lowercased().hasSuffix(".json") else { return 0 }
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: JSONParser.workspaceBytesPerByte)
+        return overflow ? Int.max : bytes
     }
 
     private var entryTooLarge: String {
@@ -374,7 +405,12 @@ public struct InputReader {
             hasher.update((0..<8).map { UInt8(truncatingIfNeeded: length >> (56 - 8 * UInt64($0))) })
             buffer.withUnsafeBytes { hasher.update($0) }
             delivered += buffer.count
-            try body(relative, buffer)
+            try deliver(
+                relative, buffer, lease: memory.lease,
+                refused: {
+                    InputError(kind: .rejected, input: shownInput, entry: shownEntry, message: tooLargeForMemory)
+                },
+                body)
         }
         return InputDigest(sha256: hasher.finalize(), bytesRead: delivered, nested: [])
     }

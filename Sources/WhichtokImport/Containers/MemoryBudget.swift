@@ -20,11 +20,11 @@
 /// (`MemoryShortage.busy`) and its input is read again later, alone. A reader that may not wait
 /// (a single reader, or one already running alone) is refused whenever its bytes are not free.
 ///
-/// Left out: fixed per-thread buffers (libarchive's and the 1 MiB read chunk), files mapped from
-/// disk, whose pages the kernel can drop and read again, and the parsers' own work space. The last
-/// does grow with the input: simdjson's DOM can take about 12 bytes per byte of a document, so a
-/// JSON entry that fits the budget can cost over ten times it (README, "Zip bombs and memory");
-/// counting it here is still to do.
+/// The work space of a JSON document's parse is taken too, before the document is parsed
+/// (`InputReader.parseWorkspace`): simdjson's DOM can take about 12 bytes per byte of it, far more
+/// than the document. Left out: fixed per-thread buffers (libarchive's and the 1 MiB read chunk),
+/// files mapped from disk, whose pages the kernel can drop and read again (their parse is counted),
+/// and the On-Demand walk of a HAR (its structural index, a few bytes per byte of the HAR).
 final class MemoryBudget: @unchecked Sendable {
     /// The most all holders may have at once, in bytes.
     let limit: Int
@@ -183,14 +183,15 @@ extension ImportLimits {
     /// The smallest `maxMemoryBytes` accepted on the command line: 16 MiB.
     public static let minimumMemoryBytes = 16 << 20
 
-    /// The largest default for `maxMemoryBytes`: 1 GiB.
-    public static let maximumDefaultMemoryBytes = 1 << 30
+    /// The largest default for `maxMemoryBytes`: 4 GiB (a JSON document's parse counts about 13
+    /// times its size, so that a 300 MB `user_data.json` still fits).
+    public static let maximumDefaultMemoryBytes = 4 << 30
 
     /// A quarter of the memory this process may use (physical memory, or the cgroup's limit when
-    /// that is lower, as in a container), and at most 1 GiB: what a hostile input decompresses then
-    /// costs at most about 1 GB on any machine, whatever its size (the JSON parser's work space
-    /// comes on top: see the type's comment). A real export needing more is rejected with a message
-    /// naming `--max-memory`. Never below `minimumMemoryBytes`.
+    /// that is lower, as in a container), and at most 4 GiB: a hostile input then costs at most
+    /// about that on any machine, whatever its size (the JSON parser's work space included). A real
+    /// export needing more is rejected with a message naming `--max-memory`. Never below
+    /// `minimumMemoryBytes`.
     public static let defaultMaxMemoryBytes: Int = {
         var total: Int?
         let pages = sysconf(Int32(_SC_PHYS_PAGES))
