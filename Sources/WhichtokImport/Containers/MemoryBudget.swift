@@ -188,8 +188,7 @@ extension ImportLimits {
     public static let maximumDefaultMemoryBytes = 4 << 30
 
     /// A quarter of the memory this process may use (physical memory, or the cgroup's limit when
-    /// that is lower, as in a container), and at most 4 GiB: a hostile input then costs at most
-    /// about that on any machine, whatever its size (the JSON parser's work space included). A real
+    /// that is lower, as in a container), and at most 4 GiB, whatever the machine's size. A real
     /// export needing more is rejected with a message naming `--max-memory`. Never below
     /// `minimumMemoryBytes`.
     public static let defaultMaxMemoryBytes: Int = {
