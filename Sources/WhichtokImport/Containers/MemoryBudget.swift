@@ -24,7 +24,8 @@
 /// (`InputReader.parseWorkspace`): simdjson's DOM can take about 12 bytes per byte of it, far more
 /// than the document. Left out: fixed per-thread buffers (libarchive's and the 1 MiB read chunk),
 /// files mapped from disk, whose pages the kernel can drop and read again (their parse is counted),
-/// and the On-Demand walk of a HAR (its structural index, a few bytes per byte of the HAR).
+/// and a HAR's parse: its On-Demand walk (a few bytes per byte of the HAR) and the DOM parse of
+/// each response body in it (up to 12 bytes per byte of the body), not counted yet.
 final class MemoryBudget: @unchecked Sendable {
     /// The most all holders may have at once, in bytes.
     let limit: Int
