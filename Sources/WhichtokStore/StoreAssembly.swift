@@ -225,8 +225,12 @@ public final class RecordSpool: Sendable {
     public func sortedKeys() throws(StoreError) -> [[UInt8]] {
         try state.withLock { state throws(StoreError) -> [[UInt8]] in
             if let failure = state.failure { throw failure }
-            return (Array(state.inMemory.keys) + Array(state.spilled.keys)).sorted { $0.lexicographicallyPrecedes($1) }
+            return Self.sortedKeys(of: state)
         }
+    }
+
+    private static func sortedKeys(of state: State) -> [[UInt8]] {
+        (Array(state.inMemory.keys) + Array(state.spilled.keys)).sorted { $0.lexicographicallyPrecedes($1) }
     }
 
     /// The record with this SHA-256 (left in the spool); empty when there is none.
@@ -243,9 +247,7 @@ public final class RecordSpool: Sendable {
     public func records() throws(StoreError) -> InputRecords {
         try state.withLock { state throws(StoreError) -> InputRecords in
             if let failure = state.failure { throw failure }
-            let keys = (Array(state.inMemory.keys) + Array(state.spilled.keys)).sorted {
-                $0.lexicographicallyPrecedes($1)
-            }
+            let keys = Self.sortedKeys(of: state)
             var records = InputRecords()
             let total =
                 state.inMemory.values.reduce(0) { $0 + $1.count } + state.spilled.values.reduce(0) { $0 + $1.count }
