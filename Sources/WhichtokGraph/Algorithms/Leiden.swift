@@ -40,8 +40,11 @@ package enum QualityFunction: String, CaseIterable, Sendable, Hashable {
 /// Speed: the phases visit rows in random order, so their cost is memory latency rather than
 /// arithmetic. Each visit prefetches the offset, row and neighbours' labels of the nodes a few visits
 /// ahead (`RowPrefetcher`), the touched-community lists are built without branches, and refinement
-/// works community by community. None of this changes a result: the partitions are those of the
-/// straightforward implementation, which a test pins.
+/// works community by community. On levels of `LeidenWorkspace.defaultParallelMinimum` nodes or more
+/// every core works: local moving evaluates batches of the queue in parallel and commits them in
+/// queue order (`Leiden+LocalMoving.swift`); refinement and aggregation run in chunks of whole
+/// communities and rows (`Leiden+Phases.swift`). None of this changes a result: the partitions are
+/// those of the straightforward one-thread implementation, which tests pin and compare.
 package struct Leiden: Sendable {
     package struct Parameters: Sendable, Equatable {
         package var objective: QualityFunction = .modularity
