@@ -132,6 +132,7 @@ enum ZipDirectory {
         var entries: [Entry] = []
         entries.reserveCapacity(directory.count)
         var at = directory.start
+        var disagreement: String?
         for _ in 0..<directory.count {
             guard fields.u32(at) == centralSignature, let madeBy = fields.u16(at + 4),
                 let flags = fields.u16(at + 8), let method = fields.u16(at + 10), let crc = fields.u32(at + 16),
@@ -206,13 +207,15 @@ enum ZipDirectory {
                 let localName = fields.slice(headerOffset + 30, localNameLength),
                 let localExtra = fields.slice(headerOffset + 30 + localNameLength, localExtraLength)
             else { return .unsupported("local header of \(decode(name)) missing or cut short") }
-            guard localMethod == method, localFlags & 0x2041 == 0, localName.elementsEqual(name) else {
-                return .unsupported("local header disagrees with the central directory")
+            // Checked once the layout is known not to overlap: a bomb's central records name
+            // entries its local headers do not.
+            if disagreement == nil, localMethod != method || localFlags & 0x2041 != 0 || !localName.elementsEqual(name)
+            {
+                disagreement = "local header disagrees with the central directory"
             }
             walkExtra(localExtra) { id, _ in
-                if id == 0x7075 { unsupported = "Info-ZIP Unicode path field" }
+                if id == 0x7075 { disagreement = "Info-ZIP Unicode path field" }
             }
-            if let unsupported { return .unsupported(unsupported) }
             let dataOffset = headerOffset + 30 + localNameLength + localExtraLength
             let (dataEnd, overflow) = dataOffset.addingReportingOverflow(Int(compressed))
             guard !overflow, dataEnd <= directory.start else {
@@ -238,6 +241,7 @@ enum ZipDirectory {
                     "corrupt archive: entries overlap (their data shares bytes with \"\(Names.display(entries[index - 1].name))\"): a zip bomb?",
                 entry: entry.name, offset: entry.headerOffset)
         }
+        if let disagreement { return .unsupported(disagreement) }
         return .entries(entries)
     }
 
