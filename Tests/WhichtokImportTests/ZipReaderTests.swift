@@ -399,6 +399,14 @@ private let document = utf8(String(repeating: #"{"Date":"2024-01-02 03:04:05","L
         #expect(error.message.hasPrefix("entry is encrypted"))
     }
 
+    @Test func namesThatAreNotPlainUTF8AreLeftToLibarchive() throws {
+        for (label, byte) in [("invalid", UInt8(0xFF)), ("backslash", UInt8(ascii: "\\"))] {
+            var zip = try ArchiveWriter.data([("bad_X_name.txt", utf8("hello"))], format: .zip)
+            for offset in signatureOffsets(zip, utf8("bad_X_name")) { zip[offset + 4] = byte }
+            expectLeftToLibarchive(zip, label)
+        }
+    }
+
     @Test func unknownMethodsAreLeftToLibarchive() throws {
         var zip = try ArchiveWriter.data(Self.pair, format: .zip)
         // Method 12 (bzip2) in both headers of the second entry; its data is still deflate.

@@ -4,8 +4,8 @@
 ///
 /// Only zips this reader can trust are taken: one disk, the central directory ending exactly where
 /// the end record (or the zip64 end record) begins, every central record matched by a local header
-/// with the same name and method, stored or deflated entries, no encryption, no Info-ZIP Unicode
-/// path field, regular files and folders only. Anything else is `.unsupported` and left to
+/// with the same name and method, stored or deflated entries, no encryption, names in plain UTF-8
+/// (no Info-ZIP Unicode path field, no backslash), regular files and folders only. Anything else is `.unsupported` and left to
 /// libarchive, which read every zip before and still reads those, so that no zip reads differently
 /// for having met this reader. What no valid zip has (an entry whose data runs into the central
 /// directory, entries that share bytes: the "overlapping" zip bomb) is `.rejected`.
@@ -14,7 +14,7 @@
 /// reader gives them (its entries are kept in a tree ordered by that offset).
 enum ZipDirectory {
     struct Entry {
-        /// The name as stored, decoded as UTF-8 (invalid bytes repaired, as libarchive's names are).
+        /// The name as stored (valid UTF-8).
         var name: String
         /// 0 (stored) or 8 (deflated).
         var method: UInt16
@@ -151,6 +151,11 @@ enum ZipDirectory {
             guard flags & 0x2041 == 0 else { return .unsupported("encryption") }
             guard method == 0 || method == 8 else { return .unsupported("compression method \(method)") }
             guard nameLength > 0, !name.contains(0) else { return .unsupported("empty name or NUL in a name") }
+            // Names libarchive might spell otherwise: invalid UTF-8 (which it may drop or convert by
+            // the locale) and backslashes (Windows tools' separators).
+            guard !name.contains(UInt8(ascii: "\\")), decode(name).utf8.elementsEqual(name) else {
+                return .unsupported("a name that is not plain UTF-8")
+            }
 
             // zip64: the fields that say 0xFFFFFFFF (0xFFFF for the disk) are in the extra field, in order.
             var uncompressed = UInt64(uncompressed32)
