@@ -418,6 +418,33 @@ private let document = utf8(String(repeating: #"{"Date":"2024-01-02 03:04:05","L
         #expect(error.entry == "b.json")
     }
 
+    @Test func randomDamageNeverTrapsAndNeverPassesBadData() throws {
+        // Thousands of damaged copies of one zip (bytes overwritten in the headers, the data or the
+        // directory; cut short): each is read or rejected, never a trap, and what the direct path
+        // delivers is always the original content (its CRC-32 stands between damage and the parser).
+        let original = try ArchiveWriter.data(Self.pair + [("c.txt", noise(3000))], format: .zip)
+        let contents = Dictionary(
+            uniqueKeysWithValues: (Self.pair + [("c.txt", noise(3000))]).map { ($0.path, $0.bytes) })
+        var random = SplitMix64(seed: 16)
+        var taken = 0
+        for round in 0..<3000 {
+            var zip = original
+            if round % 10 == 9 {
+                zip.removeLast(Int(random.next() % UInt64(zip.count)))
+            } else {
+                for _ in 0...(random.next() % 4) {
+                    zip[Int(random.next() % UInt64(zip.count))] = UInt8(truncatingIfNeeded: random.next())
+                }
+            }
+            if isTaken(zip) { taken += 1 }
+            _ = try? InputReader().forEachEntry(of: InputSource(displayName: "d.zip", location: .memory(zip))) {
+                name, bytes in
+                if isTaken(zip), let expected = contents[name] { #expect(bytes.array == expected, "round \(round)") }
+            }
+        }
+        #expect(taken > 1000)
+    }
+
     @Test func limitsHoldOnTheDirectPath() throws {
         let zip = try ArchiveWriter.data(
             [("a.json", utf8("[]")), ("zeros.json", [UInt8](repeating: 0, count: 10_000_000))], format: .zip)
