@@ -439,7 +439,10 @@ private let document = utf8(String(repeating: #"{"Date":"2024-01-02 03:04:05","L
             if isTaken(zip) { taken += 1 }
             _ = try? InputReader().forEachEntry(of: InputSource(displayName: "d.zip", location: .memory(zip))) {
                 name, bytes in
-                if isTaken(zip), let expected = contents[name] { #expect(bytes.array == expected, "round \(round)") }
+                if isTaken(zip), let expected = contents[name] {
+                    let intact = bytes.array == expected
+                    #expect(intact, "round \(round): \(name) delivered damaged")
+                }
             }
         }
         #expect(taken > 1000)
