@@ -224,6 +224,28 @@ private let document = utf8(String(repeating: #"{"Date":"2024-01-02 03:04:05","L
         #expect(direct == read(source, direct: false))
     }
 
+    @Test func damagedZip64EndRecordsAreLeftToLibarchive() throws {
+        let zip = try ZipParts(try ArchiveWriter.data(ContainerTests.sample, format: .zip)).joined(zip64: true)
+        let locator = zip.count - 22 - 20
+        // The locator pointing at itself, just before itself, past the end, at the start.
+        for (label, target) in [("self", locator), ("close", locator - 20), ("past", zip.count + 5), ("start", 0)] {
+            var damaged = zip
+            for index in 0..<8 { damaged[locator + 8 + index] = UInt8(truncatingIfNeeded: target >> (8 * index)) }
+            expectLeftToLibarchive(damaged, label)
+        }
+        // A record signature 4 bytes before the locator, and the locator pointing at it.
+        var overlapping = zip
+        overlapping.replaceSubrange((locator - 4)..<locator, with: [0x50, 0x4B, 0x06, 0x06])
+        for index in 0..<8 {
+            overlapping[locator + 8 + index] = UInt8(truncatingIfNeeded: (locator - 4) >> (8 * index))
+        }
+        expectLeftToLibarchive(overlapping, "overlapping")
+        // A record size that does not reach the locator.
+        var short = zip
+        short[locator - 56 + 4] = 43
+        expectLeftToLibarchive(short, "short")
+    }
+
     @Test func entriesComeInTheOrderOfTheirLocalHeaders() throws {
         var parts = try ZipParts(try ArchiveWriter.data(ContainerTests.sample, format: .zip))
         parts.records.reverse()

@@ -100,7 +100,7 @@ extension InputReader {
                 }
                 continue
             }
-            guard entry.uncompressedSize <= UInt64(limits.maxEntryBytes) else {
+            guard entry.uncompressedSize <= UInt64(max(limits.maxEntryBytes, 0)) else {
                 throw reject(entryTooLarge, entry: name, position: position)
             }
             let stated = Int(entry.uncompressedSize)

@@ -100,8 +100,9 @@ enum ZipDirectory {
         let locator = at - 20
         if locator >= 0, fields.u32(locator) == zip64LocatorSignature {
             guard fields.u32(locator + 4) == 0, let recordOffset = fields.u64(locator + 8),
-                let disks = fields.u32(locator + 16), disks <= 1, recordOffset <= UInt64(locator)
+                let disks = fields.u32(locator + 16), disks <= 1, locator >= 56, recordOffset <= UInt64(locator - 56)
             else { return nil }
+            // At least 56 bytes (the record's fixed part) between the record and the locator.
             let record = Int(recordOffset)
             guard fields.u32(record) == zip64EndSignature, let recordSize = fields.u64(record + 4),
                 recordSize >= 44, recordSize <= UInt64(locator - record - 12),
