@@ -28,6 +28,10 @@ let package = Package(
         .systemLibrary(
             name: "CZstd", pkgConfig: "libzstd",
             providers: [.apt(["libzstd-dev"])]),
+        // libdeflate inflates zip entries whole, straight into the entry's buffer, and checks their CRC-32.
+        .systemLibrary(
+            name: "CDeflate", pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]),
         // cairo draws the plots (PNG, SVG, PDF); Pango lays out their text (emoji, Cyrillic, Arabic, CJK).
         .systemLibrary(
             name: "CCairo", pkgConfig: "pangocairo",
@@ -48,7 +52,9 @@ let package = Package(
         .target(name: "WhichtokStore", dependencies: ["CMalloc"]),
         .target(
             name: "WhichtokImport",
-            dependencies: ["WhichtokSupport", "WhichtokStore", "CArchive", "CSimdJSON", "CLibXML2", "CCrypto"]),
+            dependencies: [
+                "WhichtokSupport", "WhichtokStore", "CArchive", "CDeflate", "CSimdJSON", "CLibXML2", "CCrypto",
+            ]),
         .target(name: "WhichtokGraph", dependencies: ["WhichtokSupport", "WhichtokStore", "CPrefetch"]),
         .target(
             name: "WhichtokExport",

@@ -7,6 +7,9 @@ public struct InputReader {
     var memory: MemoryBudget?
     /// Whether a reading may wait for memory that other readers hold (see `MemoryBudget`).
     var waitsForMemory = false
+    /// Whether zips held whole in memory are read by `readZipDirectly` (false: by libarchive, as
+    /// before; for tests that compare the two).
+    var readsZipsDirectly = true
 
     public init(limits: ImportLimits = ImportLimits()) {
         self.limits = limits
@@ -102,6 +105,15 @@ public struct InputReader {
         }
 
         guard source.size > 0 else { throw reject("empty input") }
+
+        // A zip held whole in memory (mapped) is read from its central directory and inflated by
+        // libdeflate (ZipReader.swift); the zips that reader leaves alone, and every other format, by libarchive.
+        if readsZipsDirectly,
+            let digest = try readZipDirectly(
+                source, displayName: displayName, memory: memory, expansion: expansion, nested: isNested, body)
+        {
+            return digest
+        }
 
         // The whole input as one (possibly compressed) plain file.
         func openPlain() throws(InputError) -> ArchiveReadHandle {
@@ -310,7 +322,7 @@ public struct InputReader {
     /// Calls `body` with entry `name` once the budget has given the work space its parse may take
     /// beside its bytes (`parseWorkspace`), and gives that back after: `refused()` when the budget
     /// could never give it, `MemoryShortage.busy` as for the entry's own bytes.
-    private func deliver(
+    func deliver(
         _ name: String, _ bytes: PaddedBytes, lease: MemoryLease, refused: () -> InputError,
         _ body: (String, PaddedBytes) throws -> Void
     ) throws {
@@ -335,11 +347,11 @@ public struct InputReader {
         return overflow ? Int.max : bytes
     }
 
-    private var entryTooLarge: String {
+    var entryTooLarge: String {
         "entry larger than --max-entry-bytes (\(limits.maxEntryBytes) bytes)"
     }
 
-    private var tooLargeForMemory: String {
+    var tooLargeForMemory: String {
         let limit = memory?.limit ?? limits.maxMemoryBytes
         return "entry needs more memory than --max-memory allows (\(limit) bytes)"
     }

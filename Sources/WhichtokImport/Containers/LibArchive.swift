@@ -100,6 +100,12 @@ final class ByteSource {
         return target
     }
 
+    /// The bytes of a source that reads from memory; nil for a file.
+    var memoryBytes: UnsafeRawBufferPointer? {
+        if case .memory(let bytes) = backing { return bytes }
+        return nil
+    }
+
     /// The whole file mapped into memory (see `PaddedBytes(mapping:)`), or nil for a source in
     /// memory or a file that cannot be mapped.
     func mapWhole() -> PaddedBytes? {

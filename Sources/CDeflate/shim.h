@@ -1,0 +1,4 @@
+#ifndef WHICHTOK_CDEFLATE_SHIM_H
+#define WHICHTOK_CDEFLATE_SHIM_H
+#include <libdeflate.h>
+#endif

@@ -1,0 +1,187 @@
+internal import CDeflate
+import WhichtokSupport
+
+extension InputReader {
+    /// Inputs from this size on are hashed on a thread of their own while their entries are read.
+    static let backgroundDigestThreshold = 1 << 20
+
+    /// Reads `source` as a zip held whole in memory (mapped, when it is a file), with the entries
+    /// inflated by libdeflate straight into the entry buffer, when `ZipDirectory` takes it; nil,
+    /// with nothing read or counted, for libarchive to read it instead.
+    ///
+    /// Enforces what the libarchive path does, with the same messages: the entry limit, the
+    /// compression ratio (counted before an entry is inflated, from its stated size), the memory
+    /// budget (the buffer is grown to the stated size before inflating, and never past it: a stream
+    /// that inflates to more is refused), the parse work space, archives found inside. Adds what
+    /// libarchive only warns about: the inflated size and CRC-32 must be those the central
+    /// directory states.
+    func readZipDirectly(
+        _ source: ByteSource, displayName: String, memory: EntryMemory, expansion: ExpansionTally,
+        nested isNested: Bool, _ body: (String, PaddedBytes) throws -> Void
+    ) throws -> InputDigest? {
+        var mapping: PaddedBytes?
+        let whole: UnsafeRawBufferPointer
+        if let bytes = source.memoryBytes {
+            whole = bytes
+        } else {
+            guard let mapped = source.mapWhole() else { return nil }
+            mapping = mapped
+            // Stays valid while `mapping` lives: a mapping never moves.
+            whole = mapped.withUnsafeBytes { $0 }
+        }
+        return try withExtendedLifetime(mapping) {
+            guard ZipDirectory.looksLikeZip(whole) else { return nil }
+            let shownInput = Names.display(displayName)
+            let entries: [ZipDirectory.Entry]
+            switch ZipDirectory.read(whole) {
+            case .unsupported:
+                return nil
+            case .rejected(let message, let entry, let offset):
+                throw InputError(
+                    kind: .rejected, input: shownInput, entry: entry.map(Names.display), position: "offset \(offset)",
+                    message: message)
+            case .entries(let list):
+                entries = list
+            }
+            let bytes = SendableBytes(raw: whole)
+            let digest: BackgroundJob<[UInt8]>? =
+                whole.count >= Self.backgroundDigestThreshold
+                ? BackgroundJob {
+                    var hasher = SHA256()
+                    hasher.update(bytes.raw)
+                    return hasher.finalize()
+                } : nil
+            // The job reads the bytes: wait for it before they can go, even when reading throws.
+            let read: (delivered: Int, nested: [InputSource])
+            do {
+                read = try inflateEntries(
+                    entries, of: whole, displayName: displayName, memory: memory, expansion: expansion,
+                    nested: isNested, body)
+            } catch {
+                _ = digest?.join()
+                throw error
+            }
+            let sha256: [UInt8]
+            if let digest {
+                sha256 = digest.join()
+            } else {
+                var hasher = SHA256()
+                hasher.update(whole)
+                sha256 = hasher.finalize()
+            }
+            return InputDigest(sha256: sha256, bytesRead: read.delivered, nested: read.nested)
+        }
+    }
+
+    private func inflateEntries(
+        _ entries: [ZipDirectory.Entry], of whole: UnsafeRawBufferPointer, displayName: String, memory: EntryMemory,
+        expansion: ExpansionTally, nested isNested: Bool, _ body: (String, PaddedBytes) throws -> Void
+    ) throws -> (delivered: Int, nested: [InputSource]) {
+        let shownInput = Names.display(displayName)
+        func reject(_ message: String, entry: String? = nil, position: String? = nil) -> InputError {
+            InputError(
+                kind: .rejected, input: shownInput, entry: entry.map(Names.display), position: position,
+                message: message)
+        }
+        guard let inflater = libdeflate_alloc_decompressor() else { throw reject("out of memory") }
+        defer { libdeflate_free_decompressor(inflater) }
+
+        let buffer = memory.buffer
+        let ratioMessage = expansion.allowance.message(nested: isNested)
+        var delivered = 0
+        var nested: [InputSource] = []
+        for entry in entries {
+            let name = entry.name
+            let position = "offset \(entry.headerOffset)"
+            if entry.isDirectory || Names.isPlatformJunk(name) {
+                // As on the libarchive path: what a skipped entry declares counts.
+                if !expansion.add(Int64(clamping: entry.uncompressedSize)) {
+                    throw reject(ratioMessage, entry: name, position: position)
+                }
+                continue
+            }
+            guard entry.uncompressedSize <= UInt64(max(limits.maxEntryBytes, 0)) else {
+                throw reject(entryTooLarge, entry: name, position: position)
+            }
+            let stated = Int(entry.uncompressedSize)
+            // The buffer holds the stated size and one byte more, never past that.
+            let ceiling = stated == Int.max ? Int.max : stated + 1
+            func makeRoom(_ minimum: Int) throws {
+                do {
+                    try memory.grow(toHold: minimum, ceiling: ceiling)
+                } catch .never {
+                    throw reject(tooLargeForMemory, entry: name, position: position)
+                } catch .busy {
+                    throw MemoryShortage.busy
+                }
+            }
+            buffer.removeAll()
+            // Room first for what the ratio would let the entry grow to (the libarchive path's
+            // order: a budget too small for that is the memory's refusal), then the ratio itself.
+            try makeRoom(Int(min(Int64(stated), expansion.remaining)) + 1)
+            if !expansion.add(Int64(stated)) {
+                throw reject(ratioMessage, entry: name, position: position)
+            }
+            try makeRoom(ceiling)
+
+            let compressed = UnsafeRawBufferPointer(rebasing: whole[entry.dataOffset..<entry.dataEnd])
+            var failure: String?
+            buffer.appendInPlace(minimum: stated, ceiling: ceiling) { free in
+                let out = UnsafeMutableRawBufferPointer(rebasing: free.prefix(stated))
+                if entry.method == 0 {
+                    guard compressed.count == stated else {
+                        failure =
+                            "corrupt archive: the stored entry's sizes disagree (\(compressed.count) bytes stored, \(stated) stated)"
+                        return 0
+                    }
+                    if stated > 0 { out.copyMemory(from: compressed) }
+                    return stated
+                }
+                var produced = 0
+                let status = libdeflate_deflate_decompress(
+                    inflater, compressed.baseAddress, compressed.count, out.baseAddress, stated, &produced)
+                switch status {
+                case LIBDEFLATE_SUCCESS:
+                    if produced != stated {
+                        failure =
+                            "corrupt archive: entry smaller than its header states (\(produced) bytes, \(stated) stated)"
+                        return 0
+                    }
+                    return produced
+                case LIBDEFLATE_INSUFFICIENT_SPACE:
+                    failure = "entry larger than its header states (\(stated) bytes): corrupt, or a zip bomb"
+                default:
+                    failure = "corrupt or truncated archive: the entry's deflate data is damaged"
+                }
+                return 0
+            }
+            if let failure { throw reject(failure, entry: name, position: position) }
+            let crc = buffer.withUnsafeBytes { UInt32(libdeflate_crc32(0, $0.baseAddress, $0.count)) }
+            guard crc == entry.crc32 else {
+                throw reject(
+                    "corrupt archive: CRC-32 mismatch (the entry's data is damaged)", entry: name, position: position)
+            }
+
+            if Names.isArchive(name) {
+                // Its copy is kept until it is read in its turn, and holds memory until then.
+                let pin: MemoryPin
+                do {
+                    pin = try memory.pin(buffer.count)
+                } catch .never {
+                    throw reject(tooLargeForMemory, entry: name, position: position)
+                } catch .busy {
+                    throw MemoryShortage.busy
+                }
+                var inner = InputSource(displayName: displayName + "!" + name, location: .memory(buffer.array))
+                inner.origin = NestedOrigin(expansion: expansion.allowance, pin: pin)
+                nested.append(inner)
+            } else {
+                delivered += buffer.count
+                try deliver(
+                    name, buffer, lease: memory.lease,
+                    refused: { reject(tooLargeForMemory, entry: name, position: position) }, body)
+            }
+        }
+        return (delivered, nested)
+    }
+}
