@@ -221,7 +221,7 @@ enum ArchiveTXTReader {
         scanChats(raw, inGroupFile: inGroupFile) { chat in
             tally.beginChat(counterpart: chat.name, isGroup: chat.groupID != nil)
         } onMessage: { message in
-            tally.observe(sender: message.record.user)
+            tally.observe(sender: message.record.user?.string)
         }
     }
 
