@@ -7,9 +7,6 @@
 #define SIMDJSON_EXCEPTIONS 0
 #include <simdjson.h>
 
-#include <sys/mman.h>
-
-#include <cstdint>
 #include <new>
 
 #include "CSimdJSON.h"
@@ -29,48 +26,6 @@ static_assert(simdjson::SIMDJSON_MAXSIZE_BYTES == WTJ_MAX_DOCUMENT_SIZE, "size l
 struct wtj_parser {
     simdjson::dom::parser parser;
 };
-
-/// Documents from this size up get their buffers backed by transparent huge pages.
-static constexpr size_t huge_page_threshold = size_t(4) << 20;
-
-/// Asks the kernel for transparent huge pages over the whole 2 MiB pages inside `bytes` at `start`
-/// (a hint: nothing changes where THP is off).
-static void advise_huge_pages(const void *start, size_t bytes) noexcept {
-#ifdef MADV_HUGEPAGE
-    constexpr uintptr_t huge = uintptr_t(2) << 20;
-    const uintptr_t first = (reinterpret_cast<uintptr_t>(start) + huge - 1) & ~(huge - 1);
-    const uintptr_t end = (reinterpret_cast<uintptr_t>(start) + bytes) & ~(huge - 1);
-    if (end > first) { (void)madvise(reinterpret_cast<void *>(first), end - first, MADV_HUGEPAGE); }
-#else
-    (void)start;
-    (void)bytes;
-#endif
-}
-
-/// simdjson's own `ensure_capacity` (grow only, to exactly the document's length), done here so that
-/// a large document's new buffers get huge pages before their first use. simdjson sizes its tape,
-/// string buffer and structural indexes by the document's length (about 14 bytes per byte) and the
-/// parse touches them from the start: for a document of tens of megabytes, faulting those pages in
-/// 4 KiB at a time was a visible part of the import's profile. The buffers are kept for the next
-/// document (one parser per thread), so this happens only when a document is the largest so far.
-static simdjson::error_code ensure_capacity(simdjson::dom::parser &parser, size_t length) noexcept {
-    const size_t desired = length < simdjson::dom::MINIMAL_DOCUMENT_CAPACITY ? simdjson::dom::MINIMAL_DOCUMENT_CAPACITY : length;
-    if (parser.doc.capacity() < desired) {
-        if (auto error = parser.doc.allocate(desired)) { return error; }
-        if (desired >= huge_page_threshold) {
-            // The sizes simdjson's document::allocate uses.
-            advise_huge_pages(parser.doc.tape.get(), (desired + 3) * sizeof(uint64_t));
-            advise_huge_pages(parser.doc.string_buf.get(), 5 * desired / 3 + simdjson::SIMDJSON_PADDING);
-        }
-    }
-    if (parser.capacity() < desired) {
-        if (auto error = parser.allocate(desired, parser.max_depth())) { return error; }
-        if (desired >= huge_page_threshold && parser.implementation) {
-            advise_huge_pages(parser.implementation->structural_indexes.get(), (desired + 9) * sizeof(uint32_t));
-        }
-    }
-    return simdjson::SUCCESS;
-}
 
 extern "C" wtj_parser *wtj_parser_create(void) noexcept {
     try {
@@ -92,7 +47,6 @@ extern "C" int wtj_parse(wtj_parser *parser, const uint8_t *bytes, size_t length
     *out = wtj_tape{nullptr, 0, nullptr};
     if (length > simdjson::SIMDJSON_MAXSIZE_BYTES) { return WTJ_ERROR_CAPACITY; }
     try {
-        if (auto error = ensure_capacity(parser->parser, length)) { return int(error); }
         simdjson::dom::element root;
         // realloc_if_needed = false: parse in place; the caller guarantees the padding.
         auto error = parser->parser.parse(bytes, length, false).get(root);
