@@ -1,5 +1,11 @@
 import WhichtokStore
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Reads one parsed JSON export document into a batch (used inside `JSONParser.parse`, so the
 /// `JSONValue`s it holds never outlive the document).
 ///
@@ -179,20 +185,20 @@ struct ArchiveJSONReader {
         detectTextLink: Bool = false,
         _ apply: (ArchiveRecord, inout SectionRun, inout ImportBatch) -> Void
     ) {
-        let keys = run.keys
+        var keys = KeyRoleCache(run.keys)
         switch list.type {
         case .array:
             var position = 0
             list.forEachElement { element in
                 readRecord(
-                    element, keys: keys, place: place, index: position, run: &run, into: &batch,
+                    element, keys: &keys, place: place, index: position, run: &run, into: &batch,
                     detectTextLink: detectTextLink, apply)
                 position += 1
             }
         case .object:
             if !list.isEmpty {
                 readRecord(
-                    list, keys: keys, place: place, index: nil, run: &run, into: &batch,
+                    list, keys: &keys, place: place, index: nil, run: &run, into: &batch,
                     detectTextLink: detectTextLink, apply)
             }
         case .null:
@@ -207,7 +213,7 @@ struct ArchiveJSONReader {
     }
 
     private static func readRecord(
-        _ value: JSONValue, keys: RecordKeys, place: String, index: Int?, run: inout SectionRun,
+        _ value: JSONValue, keys: inout KeyRoleCache, place: String, index: Int?, run: inout SectionRun,
         into batch: inout ImportBatch, detectTextLink: Bool,
         _ apply: (ArchiveRecord, inout SectionRun, inout ImportBatch) -> Void
     ) {
@@ -226,9 +232,11 @@ struct ArchiveJSONReader {
         var record = ArchiveRecord()
         var wrongKey: String?
         var invalidDateKey: String?
+        var member = 0
         value.forEachMember { key, field in
+            defer { member += 1 }
             guard wrongKey == nil,
-                let role = key.withBytes({ keys.role(of: $0) }), role != .ignored
+                let role = key.withBytes({ keys.role(of: $0, at: member) }), role != .ignored
             else { return }
             switch field.type {
             case .string:
@@ -364,5 +372,44 @@ struct ArchiveJSONReader {
         case .g3: return "json-g3"
         case .g4: return "json-g4"
         }
+    }
+}
+
+/// The roles of one list's record keys, by the member's position in its record: the records of a
+/// list spell their keys the same way in the same order, so a key is looked up in `RecordKeys`
+/// (normalised, then compared with every alias) only when its bytes differ from those of the key
+/// at the same position in an earlier record. A cache only: the role is `keys.role(of:)` either way.
+struct KeyRoleCache {
+    private static let positions = 8
+    private static let longest = 32
+
+    let keys: RecordKeys
+    /// Per position: the key's bytes (at `position * longest`), its length (-1: none yet), its role.
+    private var bytes = [UInt8](repeating: 0, count: positions * longest)
+    private var lengths = [Int](repeating: -1, count: positions)
+    private var roles = [FieldRole?](repeating: nil, count: positions)
+
+    init(_ keys: RecordKeys) {
+        self.keys = keys
+    }
+
+    mutating func role(of key: UnsafeRawBufferPointer, at position: Int) -> FieldRole? {
+        guard position < Self.positions, key.count <= Self.longest, let base = key.baseAddress else {
+            return keys.role(of: key)
+        }
+        let start = position * Self.longest
+        if lengths[position] == key.count,
+            bytes.withUnsafeBytes({ stored in stored.baseAddress.map { memcmp($0 + start, base, key.count) == 0 } })
+                ?? false
+        {
+            return roles[position]
+        }
+        let role = keys.role(of: key)
+        bytes.withUnsafeMutableBytes {
+            UnsafeMutableRawBufferPointer(rebasing: $0[start..<(start + key.count)]).copyMemory(from: key)
+        }
+        lengths[position] = key.count
+        roles[position] = role
+        return role
     }
 }
