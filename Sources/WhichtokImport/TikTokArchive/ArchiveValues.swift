@@ -77,6 +77,39 @@ enum ArchiveBytes {
         return value == 0 ? nil : value
     }
 
+    /// The value of the ASCII digits `bytes[start..<end]`, at most 19 of them (so it cannot
+    /// overflow), eight at a time: a TikTok id has 19, and its digits were a visible part of
+    /// reading a link.
+    @inline(__always)
+    static func digitsValue(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int) -> UInt64 {
+        assert(end - start <= 19 && start >= 0 && end <= bytes.count, "digits out of range")
+        var value: UInt64 = 0
+        var index = start
+        while end - index >= 8 {
+            value = value &* 100_000_000 &+ eightDigits(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            index += 8
+        }
+        while index < end {
+            value = value &* 10 &+ UInt64(bytes[index] &- 0x30)
+            index += 1
+        }
+        return value
+    }
+
+    /// Eight ASCII digits loaded little-endian (the first digit in the lowest byte) as their value
+    /// (simdjson's `parse_eight_digits_unrolled`).
+    @inline(__always)
+    private static func eightDigits(_ word: UInt64) -> UInt64 {
+        let littleEndian = UInt64(littleEndian: word)
+        var value = littleEndian &- 0x3030_3030_3030_3030
+        value = value &* 10 &+ (value >> 8)
+        let mask: UInt64 = 0x0000_00FF_0000_00FF
+        let multiplier1: UInt64 = 0x000F_4240_0000_0064  // 100 + (1_000_000 << 32)
+        let multiplier2: UInt64 = 0x0000_2710_0000_0001  // 1 + (10_000 << 32)
+        value = ((value & mask) &* multiplier1 &+ ((value >> 16) & mask) &* multiplier2) >> 32
+        return value & 0xFFFF_FFFF
+    }
+
     static func string(_ bytes: UnsafeRawBufferPointer) -> String {
         String(decoding: bytes, as: UTF8.self)
     }
@@ -376,15 +409,11 @@ struct ArchiveLink {
             memcmp(base, prefix.utf8Start, length) == 0
         else { return nil }
         var end = length
-        var id: UInt64 = 0
-        while end < bytes.count, ArchiveBytes.isDigit(bytes[end]) {
-            let (times10, overflow1) = id.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = times10.addingReportingOverflow(UInt64(bytes[end] &- 0x30))
-            guard !overflow1, !overflow2 else { return nil }
-            id = sum
-            end += 1
-        }
-        guard end > length, id != 0, end == bytes.count || (end == bytes.count - 1 && bytes[end] == 0x2F) else {
+        while end < bytes.count, ArchiveBytes.isDigit(bytes[end]) { end += 1 }
+        // Up to 19 digits cannot pass UInt64.max; 20 may, and the general parser checks them.
+        guard end > length, end - length <= 19 else { return nil }
+        let id = ArchiveBytes.digitsValue(bytes, from: length, to: end)
+        guard id != 0, end == bytes.count || (end == bytes.count - 1 && bytes[end] == 0x2F) else {
             return nil
         }
         var link = ArchiveLink()
