@@ -1,11 +1,5 @@
 import WhichtokStore
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Reads one parsed JSON export document into a batch (used inside `JSONParser.parse`, so the
 /// `JSONValue`s it holds never outlive the document).
 ///
@@ -382,34 +376,37 @@ struct ArchiveJSONReader {
 struct KeyRoleCache {
     private static let positions = 8
     private static let longest = 32
+    /// Where the lengths and the roles start in `storage`.
+    private static let lengthsStart = positions * longest
+    private static let rolesStart = lengthsStart + positions
+    private static let none: UInt8 = 0xFF
 
     let keys: RecordKeys
-    /// Per position: the key's bytes (at `position * longest`), its length (-1: none yet), its role.
-    private var bytes = [UInt8](repeating: 0, count: positions * longest)
-    private var lengths = [Int](repeating: -1, count: positions)
-    private var roles = [FieldRole?](repeating: nil, count: positions)
+    /// One buffer: per position, the key's bytes (at `position * longest`), then every position's
+    /// length (`none`: nothing yet), then every position's role (its raw value, `none`: no role).
+    private var storage: [UInt8]
 
     init(_ keys: RecordKeys) {
         self.keys = keys
+        storage = [UInt8](repeating: Self.none, count: Self.rolesStart + Self.positions)
     }
 
     mutating func role(of key: UnsafeRawBufferPointer, at position: Int) -> FieldRole? {
-        guard position < Self.positions, key.count <= Self.longest, let base = key.baseAddress else {
-            return keys.role(of: key)
-        }
+        guard position < Self.positions, key.count <= Self.longest else { return keys.role(of: key) }
         let start = position * Self.longest
-        if lengths[position] == key.count,
-            bytes.withUnsafeBytes({ stored in stored.baseAddress.map { memcmp($0 + start, base, key.count) == 0 } })
-                ?? false
-        {
-            return roles[position]
+        let cached: FieldRole?? = storage.withUnsafeBufferPointer { stored in
+            guard Int(stored[Self.lengthsStart + position]) == key.count else { return nil }
+            for index in 0..<key.count where stored[start + index] != key[index] { return nil }
+            let role = stored[Self.rolesStart + position]
+            return .some(role == Self.none ? nil : FieldRole(rawValue: role))
         }
+        if let cached { return cached }
         let role = keys.role(of: key)
-        bytes.withUnsafeMutableBytes {
-            UnsafeMutableRawBufferPointer(rebasing: $0[start..<(start + key.count)]).copyMemory(from: key)
+        storage.withUnsafeMutableBufferPointer { stored in
+            for index in 0..<key.count { stored[start + index] = key[index] }
+            stored[Self.lengthsStart + position] = UInt8(key.count)
+            stored[Self.rolesStart + position] = role?.rawValue ?? Self.none
         }
-        lengths[position] = key.count
-        roles[position] = role
         return role
     }
 }
