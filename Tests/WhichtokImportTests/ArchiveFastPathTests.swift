@@ -78,6 +78,17 @@ struct ArchiveFastPathTests {
     ])
     func canonicalDates(_ text: String, _ expected: ArchiveDate.Parsed) {
         #expect(ArchiveDate.parse(text) == expected)
+        // With ` UTC` after it: the same result, and the suffix noted whenever the date and time
+        // have their shape (the general parser notes it before it checks their ranges).
+        let shaped = !["20a4-01-01 00:00:00", "2024-01-01 0-:00:00", "2024/01/01 00:00:00"].contains(text)
+        for suffix in [" UTC", " utc", "  UTC", " UTX"] {
+            var hadUTC = false
+            var copy = text + suffix
+            let parsed = copy.withUTF8 { ArchiveDate.parse(UnsafeRawBufferPointer($0), hadUTCSuffix: &hadUTC) }
+            let valid = suffix != " UTX"
+            #expect(parsed == (valid ? expected : .invalid), "\(text)\(suffix)")
+            #expect(hadUTC == (valid && shaped), "\(text)\(suffix)")
+        }
     }
 
     /// Share links take a shortcut that reads the id eight digits at a time: every length of id

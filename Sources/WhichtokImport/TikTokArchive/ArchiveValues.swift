@@ -161,6 +161,13 @@ enum ArchiveDate {
     /// Parses a timestamp. `hadUTCSuffix` tells whether the text spelled out ` UTC` (TXT and 2026 JSON).
     static func parse(_ raw: UnsafeRawBufferPointer, hadUTCSuffix: inout Bool) -> Parsed {
         if raw.count == 19, let time = canonicalTime(raw) { return .time(time) }
+        // The same with ` UTC` (TXT direct messages, 2026 JSON).
+        if raw.count == 23, raw[19] == 0x20, raw[20] == 0x55, raw[21] == 0x54, raw[22] == 0x43,
+            let time = canonicalTime(UnsafeRawBufferPointer(rebasing: raw[0..<19]))
+        {
+            hadUTCSuffix = true
+            return .time(time)
+        }
         let bytes = ArchiveBytes.trimmed(raw)
         if bytes.isEmpty || ArchiveBytes.isNullPlaceholder(bytes) { return .placeholder }
         if ArchiveBytes.isDigit(bytes[0]), bytes.allSatisfy(ArchiveBytes.isDigit) { return parseEpoch(bytes) }
