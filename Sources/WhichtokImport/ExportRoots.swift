@@ -97,19 +97,35 @@ struct ExportRoots {
 
     /// Reads one entry into the root it belongs to.
     mutating func read(entryPath: String, bytes: PaddedBytes) {
-        if let kind = WebCaptureReader.kind(entryPath: entryPath, bytes: bytes, parser: parser) {
+        // A `.txt` is never a web capture: most entries of a TXT export skip the capture's checks.
+        if !Self.hasTXTSuffix(entryPath),
+            let kind = WebCaptureReader.kind(entryPath: entryPath, bytes: bytes, parser: parser)
+        {
             let first = roots[0]
             first.bytes += bytes.count
             first.web?.read(entryPath: entryPath, bytes: bytes, kind: kind, into: &first.batch)
-        } else if TikTokArchiveReader.wants(entryPath: entryPath) {
-            let root = root(forKey: TikTokArchiveReader.exportRoot(of: entryPath))
+            return
+        }
+        let name = TikTokArchiveReader.EntryName(entryPath)
+        if name.wanted {
+            let root = root(forKey: name.exportRoot)
             root.bytes += bytes.count
             root.archiveEntries += 1
-            root.archive.read(entryPath: entryPath, bytes: bytes, into: &root.batch)
+            root.archive.read(name, bytes: bytes, into: &root.batch)
         } else {
-            otherFiles[TikTokArchiveReader.exportRoot(of: entryPath), default: OtherFiles()].add(
-                path: entryPath, bytes: bytes.count)
+            otherFiles[name.exportRoot, default: OtherFiles()].add(path: entryPath, bytes: bytes.count)
         }
+    }
+
+    /// Whether the path ends in `.txt`, in any case (then no suffix of a web capture's, `.json`,
+    /// `.har`, …, can end its lowercased form either).
+    static func hasTXTSuffix(_ path: String) -> Bool {
+        let tail = path.utf8.suffix(4)
+        // Letters in either case (`| 0x20`), the dot as it is.
+        return tail.count == 4
+            && zip(tail, ".txt".utf8).allSatisfy { byte, want in
+                want == UInt8(ascii: ".") ? byte == want : byte | 0x20 == want
+            }
     }
 
     private mutating func root(forKey key: String) -> Root {

@@ -22,6 +22,43 @@ extension ImportBatch {
         if isPlaceholder(name) { return nil }
         return name.lowercasedFast()
     }
+
+    /// `normalisedUsername(String(decoding: bytes, as: UTF8.self))`, without making that `String`
+    /// for an ASCII name (nearly every one): trimmed, a leading `@` dropped, placeholders refused
+    /// and lowercased on the bytes, so the one `String` made is the result.
+    public static func normalisedUsername(bytes: UnsafeRawBufferPointer) -> String? {
+        for byte in bytes where byte >= 0x80 {
+            return normalisedUsername(String(decoding: bytes, as: UTF8.self))
+        }
+        // ASCII: the White_Space of `trimmingWhitespace` is TAB…CR and the blank.
+        @inline(__always) func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+        var start = 0
+        var end = bytes.count
+        while start < end, isBlank(bytes[start]) { start += 1 }
+        while end > start, isBlank(bytes[end - 1]) { end -= 1 }
+        if start < end, bytes[start] == UInt8(ascii: "@") { start += 1 }
+        // `isPlaceholder` of what is left: trimmed again (blanks after the `@`), at most 6 bytes.
+        var first = start
+        while first < end, isBlank(bytes[first]) { first += 1 }
+        if end - first <= 6 {
+            var lowered: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0)
+            withUnsafeMutableBytes(of: &lowered) { out in
+                for index in first..<end { out[index - first] = asciiLower(bytes[index]) }
+            }
+            let text = withUnsafeBytes(of: lowered) { String(decoding: $0.prefix(end - first), as: UTF8.self) }
+            switch text {
+            case "", "n/a", "none", "n.v.t.", "null", "nil", "-": return nil
+            default: break
+            }
+        }
+        return String(unsafeUninitializedCapacity: end - start) { out in
+            for index in start..<end { out[index - start] = asciiLower(bytes[index]) }
+            return end - start
+        }
+    }
+
+    @inline(__always)
+    private static func asciiLower(_ byte: UInt8) -> UInt8 { byte &- 0x41 < 26 ? byte | 0x20 : byte }
 }
 
 extension String {

@@ -257,6 +257,13 @@ public struct ImportBatch: Sendable {
         return account(normalisedUsername: name)
     }
 
+    /// `account(username:)` of the name written as `bytes` (UTF-8), without the detour through a
+    /// `String` of the name as written (see `normalisedUsername(bytes:)`).
+    public mutating func account(usernameBytes bytes: UnsafeRawBufferPointer) -> RowID? {
+        guard let name = Self.normalisedUsername(bytes: bytes) else { return nil }
+        return account(normalisedUsername: name)
+    }
+
     /// `account(username:)` for what `normalisedUsername` returned for the name, for a reader that
     /// needed the normalised name itself (a message's sender, compared with the owner's name):
     /// normalising lowercases, which is not cheap for names beyond ASCII.

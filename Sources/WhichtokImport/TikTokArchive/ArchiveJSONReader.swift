@@ -179,20 +179,20 @@ struct ArchiveJSONReader {
         detectTextLink: Bool = false,
         _ apply: (ArchiveRecord, inout SectionRun, inout ImportBatch) -> Void
     ) {
-        let keys = run.keys
+        var keys = KeyRoleCache(run.keys)
         switch list.type {
         case .array:
             var position = 0
             list.forEachElement { element in
                 readRecord(
-                    element, keys: keys, place: place, index: position, run: &run, into: &batch,
+                    element, keys: &keys, place: place, index: position, run: &run, into: &batch,
                     detectTextLink: detectTextLink, apply)
                 position += 1
             }
         case .object:
             if !list.isEmpty {
                 readRecord(
-                    list, keys: keys, place: place, index: nil, run: &run, into: &batch,
+                    list, keys: &keys, place: place, index: nil, run: &run, into: &batch,
                     detectTextLink: detectTextLink, apply)
             }
         case .null:
@@ -207,7 +207,7 @@ struct ArchiveJSONReader {
     }
 
     private static func readRecord(
-        _ value: JSONValue, keys: RecordKeys, place: String, index: Int?, run: inout SectionRun,
+        _ value: JSONValue, keys: inout KeyRoleCache, place: String, index: Int?, run: inout SectionRun,
         into batch: inout ImportBatch, detectTextLink: Bool,
         _ apply: (ArchiveRecord, inout SectionRun, inout ImportBatch) -> Void
     ) {
@@ -226,9 +226,11 @@ struct ArchiveJSONReader {
         var record = ArchiveRecord()
         var wrongKey: String?
         var invalidDateKey: String?
+        var member = 0
         value.forEachMember { key, field in
+            defer { member += 1 }
             guard wrongKey == nil,
-                let role = key.withBytes({ keys.role(of: $0) }), role != .ignored
+                let role = key.withBytes({ keys.role(of: $0, at: member) }), role != .ignored
             else { return }
             switch field.type {
             case .string:
@@ -364,5 +366,47 @@ struct ArchiveJSONReader {
         case .g3: return "json-g3"
         case .g4: return "json-g4"
         }
+    }
+}
+
+/// The roles of one list's record keys, by the member's position in its record: the records of a
+/// list spell their keys the same way in the same order, so a key is looked up in `RecordKeys`
+/// (normalised, then compared with every alias) only when its bytes differ from those of the key
+/// at the same position in an earlier record. A cache only: the role is `keys.role(of:)` either way.
+struct KeyRoleCache {
+    private static let positions = 8
+    private static let longest = 32
+    /// Where the lengths and the roles start in `storage`.
+    private static let lengthsStart = positions * longest
+    private static let rolesStart = lengthsStart + positions
+    private static let none: UInt8 = 0xFF
+
+    let keys: RecordKeys
+    /// One buffer: per position, the key's bytes (at `position * longest`), then every position's
+    /// length (`none`: nothing yet), then every position's role (its raw value, `none`: no role).
+    private var storage: [UInt8]
+
+    init(_ keys: RecordKeys) {
+        self.keys = keys
+        storage = [UInt8](repeating: Self.none, count: Self.rolesStart + Self.positions)
+    }
+
+    mutating func role(of key: UnsafeRawBufferPointer, at position: Int) -> FieldRole? {
+        guard position < Self.positions, key.count <= Self.longest else { return keys.role(of: key) }
+        let start = position * Self.longest
+        let cached: FieldRole?? = storage.withUnsafeBufferPointer { stored in
+            guard Int(stored[Self.lengthsStart + position]) == key.count else { return nil }
+            for index in 0..<key.count where stored[start + index] != key[index] { return nil }
+            let role = stored[Self.rolesStart + position]
+            return .some(role == Self.none ? nil : FieldRole(rawValue: role))
+        }
+        if let cached { return cached }
+        let role = keys.role(of: key)
+        storage.withUnsafeMutableBufferPointer { stored in
+            for index in 0..<key.count { stored[start + index] = key[index] }
+            stored[Self.lengthsStart + position] = UInt8(key.count)
+            stored[Self.rolesStart + position] = role?.rawValue ?? Self.none
+        }
+        return role
     }
 }

@@ -1,7 +1,26 @@
 import WhichtokStore
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A text field's bytes where the reader found them: in the JSON parser's string buffer or in the
+/// TXT file. Valid only while those are, which is while the reader reads the document: a record is
+/// applied (or dropped) before its reader moves on, so it is never kept. No `String` is made for a
+/// value no row needs, and a record holds no reference to release.
+struct ArchiveText {
+    let bytes: UnsafeRawBufferPointer
+
+    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+
+    var string: String { String(decoding: bytes, as: UTF8.self) }
+}
+
 /// One record of a section, as the JSON and TXT readers both see it: fields already parsed from
-/// bytes (dates and links never become `String`s), ready for `ArchiveMapping.apply`.
+/// bytes (dates and links never become `String`s, texts only when a row needs them), ready for
+/// `ArchiveMapping.apply`. Valid while the document it was read from is (see `ArchiveText`).
 struct ArchiveRecord {
     var time: UInt32 = 0
     /// A date field held something that is neither a date nor a placeholder.
@@ -10,11 +29,12 @@ struct ArchiveRecord {
     var dateHadUTC = false
     /// The first link field with an id (for comments: `url`, `originalPostUrl`, … whichever has one).
     var link = ArchiveLink()
-    var user: String?
-    var name: String?
-    var method: String?
-    var title: String?
-    var sound: String?
+    var user: ArchiveText?
+    /// Trimmed, like `method` and `sound`.
+    var name: ArchiveText?
+    var method: ArchiveText?
+    var title: ArchiveText?
+    var sound: ArchiveText?
     /// The text (comment, message) fingerprint; the text itself is never kept.
     var text = FNV1a64()
     /// The text, trimmed, is a single TikTok video link: its id (messages only).
@@ -38,11 +58,11 @@ struct ArchiveRecord {
             guard link.videoID == 0 else { return }
             let parsed = ArchiveLink.parse(bytes)
             if parsed.videoID != 0 || !link.hasAnyID { link = parsed }
-        case .user: user = ArchiveBytes.string(bytes)
-        case .name: name = ArchiveBytes.string(ArchiveBytes.trimmed(bytes))
-        case .method: method = ArchiveBytes.string(ArchiveBytes.trimmed(bytes))
-        case .title: title = ArchiveBytes.string(bytes)
-        case .sound: sound = ArchiveBytes.string(ArchiveBytes.trimmed(bytes))
+        case .user: user = ArchiveText(bytes)
+        case .name: name = ArchiveText(ArchiveBytes.trimmed(bytes))
+        case .method: method = ArchiveText(ArchiveBytes.trimmed(bytes))
+        case .title: title = ArchiveText(bytes)
+        case .sound: sound = ArchiveText(ArchiveBytes.trimmed(bytes))
         case .text:
             text = FNV1a64()
             text.add(bytes)
@@ -160,7 +180,7 @@ enum ArchiveMapping {
                 return
             }
             var detail = EventDetail.none
-            if let method = record.method, !ImportBatch.isPlaceholder(method) {
+            if let method = record.method?.string, !ImportBatch.isPlaceholder(method) {
                 detail = .label(method.lowercasedFast())
             }
             batch.addEvent(
@@ -186,14 +206,14 @@ enum ArchiveMapping {
             batch.addEvent(
                 actor: batch.owner, kind: .favorited, objectType: .hashtag, object: hashtag, time: record.time)
         case .favoriteCollections:
-            guard let name = record.name, let collection = batch.string(name) else {
+            guard let name = record.name?.string, let collection = batch.string(name) else {
                 run.missingValue += 1
                 return
             }
             batch.addEvent(
                 actor: batch.owner, kind: .favorited, objectType: .collection, object: collection, time: record.time)
         case .searches:
-            guard let term = record.name, let string = batch.string(term) else {
+            guard let term = record.name?.string, let string = batch.string(term) else {
                 run.missingValue += 1
                 return
             }
@@ -201,19 +221,19 @@ enum ArchiveMapping {
                 actor: batch.owner, kind: .searched, objectType: .searchTerm, object: string, time: record.time)
         case .hashtags:
             let id = record.link.hashtagID
-            guard batch.hashtag(name: record.name, id: id == 0 ? nil : id) != nil else {
+            guard batch.hashtag(name: record.name?.string, id: id == 0 ? nil : id) != nil else {
                 run.missingValue += 1
                 return
             }
         case .following:
-            guard let user = record.user, let account = batch.account(username: user) else {
+            guard let user = record.user, let account = batch.account(usernameBytes: user.bytes) else {
                 run.missingValue += 1
                 return
             }
             batch.addEvent(
                 actor: batch.owner, kind: .followed, objectType: .account, object: account, time: record.time)
         case .followers:
-            guard let user = record.user, let account = batch.account(username: user) else {
+            guard let user = record.user, let account = batch.account(usernameBytes: user.bytes) else {
                 run.missingValue += 1
                 return
             }
@@ -230,7 +250,7 @@ enum ArchiveMapping {
         case .posts:
             post(record, run: &run, batch: &batch)
         case .profile:
-            guard let user = record.user, ImportBatch.normalisedUsername(user) != nil else {
+            guard let user = record.user?.string, ImportBatch.normalisedUsername(user) != nil else {
                 run.missingValue += 1
                 return
             }
@@ -253,8 +273,8 @@ enum ArchiveMapping {
             run.missingValue += 1
             return
         }
-        let caption = record.title.flatMap { ImportBatch.isPlaceholder($0) ? nil : $0 }
-        let sound = record.sound.flatMap { batch.sound(title: $0) }
+        let caption = record.title.map(\.string).flatMap { ImportBatch.isPlaceholder($0) ? nil : $0 }
+        let sound = record.sound.flatMap { batch.sound(title: $0.string) }
         var hashtags: [RowID] = []
         if let caption {
             for name in CaptionHashtags.names(in: caption) {
@@ -372,10 +392,30 @@ struct OwnerNameTally {
 /// recipients (the other party of a 1:1 chat) and the message detail.
 struct MessageSink {
     /// The owner's username from the profile or the tally, normalised.
-    var ownerName: String?
+    let ownerName: String?
+    /// The rows the last senders' names resolved to. A sink serves one batch.
+    private let recentSenders = RecentSenders()
+
+    init(ownerName: String?) {
+        self.ownerName = ownerName
+    }
 
     func sender(_ name: String?, batch: inout ImportBatch) -> RowID? {
-        guard let name, let normalised = ImportBatch.normalisedUsername(name) else { return nil }
+        guard let name else { return nil }
+        return resolve(ImportBatch.normalisedUsername(name), batch: &batch)
+    }
+
+    /// `sender(_:batch:)` of the name written as `bytes`, for a message: the same few names
+    /// repeat in every chat, so the rows of the last ones are looked up by their bytes first.
+    func sender(bytes: UnsafeRawBufferPointer, batch: inout ImportBatch) -> RowID? {
+        if let row = recentSenders.row(of: bytes) { return row }
+        let row = resolve(ImportBatch.normalisedUsername(bytes: bytes), batch: &batch)
+        recentSenders.remember(bytes, row)
+        return row
+    }
+
+    private func resolve(_ normalised: String?, batch: inout ImportBatch) -> RowID? {
+        guard let normalised else { return nil }
         if normalised == ownerName { return batch.owner }
         return batch.account(normalisedUsername: normalised)
     }
@@ -393,7 +433,7 @@ struct MessageSink {
         _ record: ArchiveRecord, target: ChatTarget, run: inout SectionRun, batch: inout ImportBatch
     ) -> Bool {
         if record.dateHadUTC { run.sawUTCDates = true }
-        guard let from = sender(record.user, batch: &batch) else {
+        guard let user = record.user, let from = sender(bytes: user.bytes, batch: &batch) else {
             run.missingValue += 1
             return false
         }
@@ -423,5 +463,49 @@ struct MessageSink {
                 detail: detail)
         }
         return true
+    }
+}
+
+/// The rows the last few senders' names resolved to in one batch, by the names' exact bytes (a
+/// copy: the sink outlives each TXT file's bytes). A name resolves to the same row for the whole
+/// batch (the batch never moves a name to another row), so a hit gives what resolving again would.
+/// A handful of entries, most recently used first: a chat has two senders, a group a few more.
+final class RecentSenders {
+    private struct Entry {
+        var bytes: [UInt8]
+        var row: RowID?
+    }
+
+    private static let size = 8
+    private var entries: [Entry] = []
+
+    /// The row remembered for a name written exactly as `bytes` (`.some(nil)`: not a usable name),
+    /// or nil when it is not among the last ones.
+    func row(of bytes: UnsafeRawBufferPointer) -> RowID?? {
+        for index in entries.indices where Self.equal(entries[index].bytes, bytes) {
+            let row = entries[index].row
+            if index != 0 { entries.swapAt(index, 0) }
+            return .some(row)
+        }
+        return nil
+    }
+
+    func remember(_ bytes: UnsafeRawBufferPointer, _ row: RowID?) {
+        let entry = Entry(bytes: Array(bytes), row: row)
+        if entries.count < Self.size {
+            entries.insert(entry, at: 0)
+        } else {
+            entries.removeLast()
+            entries.insert(entry, at: 0)
+        }
+    }
+
+    @inline(__always)
+    private static func equal(_ stored: [UInt8], _ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard stored.count == bytes.count else { return false }
+        return stored.withUnsafeBytes { stored in
+            guard let a = stored.baseAddress, let b = bytes.baseAddress else { return true }
+            return memcmp(a, b, bytes.count) == 0
+        }
     }
 }

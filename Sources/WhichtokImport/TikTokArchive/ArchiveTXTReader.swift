@@ -28,7 +28,7 @@ enum ArchiveTXTReader {
         _ raw: UnsafeRawBufferPointer, section: Int, entry: String, hints: inout Hints, into batch: inout ImportBatch
     ) {
         var run = SectionRun(section: section, place: "")
-        let keys = run.keys
+        var keys = KeyRoleCache(run.keys)
         var state = RecordState(countOnly: run.handler == .skipped)
         var sawModernLink = false
 
@@ -53,7 +53,7 @@ enum ArchiveTXTReader {
                 continue
             }
             let key = ArchiveBytes.trimmed(UnsafeRawBufferPointer(rebasing: trimmed[..<colon]))
-            guard let role = keys.role(of: key) else {
+            guard let role = keys.role(of: key, at: state.keyLines) else {
                 if state.lastRole == .text { state.record.appendTextLine(trimmed) }
                 continue
             }
@@ -66,6 +66,7 @@ enum ArchiveTXTReader {
                 state.flush(&run, &batch)  // a field repeats: the next record began without a blank line
             }
             state.seenRoles |= bit
+            state.keyLines += 1
             state.begin(at: lineNumber)
             state.lastRole = role
             if role == .link { sawModernLink = true }
@@ -85,6 +86,8 @@ enum ArchiveTXTReader {
         let countOnly: Bool
         var record = ArchiveRecord()
         var seenRoles: UInt32 = 0
+        /// Lines with a known key so far (the position of the next key, for the key cache).
+        var keyLines = 0
         var hasFields = false
         var line = 0
         var lastRole: FieldRole?
@@ -105,6 +108,7 @@ enum ArchiveTXTReader {
             defer {
                 record = ArchiveRecord()
                 seenRoles = 0
+                keyLines = 0
                 hasFields = false
                 lastRole = nil
             }
@@ -221,7 +225,7 @@ enum ArchiveTXTReader {
         scanChats(raw, inGroupFile: inGroupFile) { chat in
             tally.beginChat(counterpart: chat.name, isGroup: chat.groupID != nil)
         } onMessage: { message in
-            tally.observe(sender: message.record.user)
+            tally.observe(sender: message.record.user?.string)
         }
     }
 

@@ -77,6 +77,39 @@ enum ArchiveBytes {
         return value == 0 ? nil : value
     }
 
+    /// The value of the ASCII digits `bytes[start..<end]`, at most 19 of them (so it cannot
+    /// overflow), eight at a time: a TikTok id has 19, and its digits were a visible part of
+    /// reading a link.
+    @inline(__always)
+    static func digitsValue(_ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int) -> UInt64 {
+        assert(end - start <= 19 && start >= 0 && end <= bytes.count, "digits out of range")
+        var value: UInt64 = 0
+        var index = start
+        while end - index >= 8 {
+            value = value &* 100_000_000 &+ eightDigits(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+            index += 8
+        }
+        while index < end {
+            value = value &* 10 &+ UInt64(bytes[index] &- 0x30)
+            index += 1
+        }
+        return value
+    }
+
+    /// Eight ASCII digits loaded little-endian (the first digit in the lowest byte) as their value
+    /// (simdjson's `parse_eight_digits_unrolled`).
+    @inline(__always)
+    private static func eightDigits(_ word: UInt64) -> UInt64 {
+        let littleEndian = UInt64(littleEndian: word)
+        var value = littleEndian &- 0x3030_3030_3030_3030
+        value = value &* 10 &+ (value >> 8)
+        let mask: UInt64 = 0x0000_00FF_0000_00FF
+        let multiplier1: UInt64 = 0x000F_4240_0000_0064  // 100 + (1_000_000 << 32)
+        let multiplier2: UInt64 = 0x0000_2710_0000_0001  // 1 + (10_000 << 32)
+        value = ((value & mask) &* multiplier1 &+ ((value >> 16) & mask) &* multiplier2) >> 32
+        return value & 0xFFFF_FFFF
+    }
+
     static func string(_ bytes: UnsafeRawBufferPointer) -> String {
         String(decoding: bytes, as: UTF8.self)
     }
@@ -127,6 +160,14 @@ enum ArchiveDate {
 
     /// Parses a timestamp. `hadUTCSuffix` tells whether the text spelled out ` UTC` (TXT and 2026 JSON).
     static func parse(_ raw: UnsafeRawBufferPointer, hadUTCSuffix: inout Bool) -> Parsed {
+        if raw.count == 19, let time = canonicalTime(raw) { return .time(time) }
+        // The same with ` UTC` (TXT direct messages, 2026 JSON).
+        if raw.count == 23, raw[19] == 0x20, raw[20] == 0x55, raw[21] == 0x54, raw[22] == 0x43,
+            let time = canonicalTime(UnsafeRawBufferPointer(rebasing: raw[0..<19]))
+        {
+            hadUTCSuffix = true
+            return .time(time)
+        }
         let bytes = ArchiveBytes.trimmed(raw)
         if bytes.isEmpty || ArchiveBytes.isNullPlaceholder(bytes) { return .placeholder }
         if ArchiveBytes.isDigit(bytes[0]), bytes.allSatisfy(ArchiveBytes.isDigit) { return parseEpoch(bytes) }
@@ -165,6 +206,36 @@ enum ArchiveDate {
         if seconds <= 0 { return .placeholder }
         guard seconds <= Int(UInt32.max) else { return .invalid }
         return .time(UInt32(seconds))
+    }
+
+    /// Fast path for `YYYY-MM-DD HH:MM:SS` exactly (19 bytes, a blank between date and time), the
+    /// form of nearly every date in an export, when it is a valid time after 1970: its seconds.
+    /// nil for anything else, which the general parser decides (with the same result for these).
+    @inline(__always)
+    private static func canonicalTime(_ bytes: UnsafeRawBufferPointer) -> UInt32? {
+        guard bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x20, bytes[13] == 0x3A, bytes[16] == 0x3A else {
+            return nil
+        }
+        @inline(__always) func pair(_ at: Int) -> Int {
+            let high = Int(bytes[at] &- 0x30)
+            let low = Int(bytes[at + 1] &- 0x30)
+            return high < 10 && low < 10 ? high * 10 + low : -1
+        }
+        let century = pair(0)
+        let yearInCentury = pair(2)
+        let month = pair(5)
+        let day = pair(8)
+        let hour = pair(11)
+        let minute = pair(14)
+        let second = pair(17)
+        guard century >= 0, yearInCentury >= 0, month >= 1, month <= 12, day >= 1, hour >= 0, hour < 24,
+            minute >= 0, minute < 60, second >= 0, second <= 60
+        else { return nil }
+        let year = century * 100 + yearInCentury
+        guard day <= CivilTime.daysInMonth(year: year, month: month) else { return nil }
+        let seconds = CivilTime.days(year: year, month: month, day: day) * 86_400 + hour * 3_600 + minute * 60 + second
+        guard seconds > 0, seconds <= Int(UInt32.max) else { return nil }
+        return UInt32(seconds)
     }
 
     static func parse(_ raw: UnsafeRawBufferPointer) -> Parsed {
@@ -345,15 +416,11 @@ struct ArchiveLink {
             memcmp(base, prefix.utf8Start, length) == 0
         else { return nil }
         var end = length
-        var id: UInt64 = 0
-        while end < bytes.count, ArchiveBytes.isDigit(bytes[end]) {
-            let (times10, overflow1) = id.multipliedReportingOverflow(by: 10)
-            let (sum, overflow2) = times10.addingReportingOverflow(UInt64(bytes[end] &- 0x30))
-            guard !overflow1, !overflow2 else { return nil }
-            id = sum
-            end += 1
-        }
-        guard end > length, id != 0, end == bytes.count || (end == bytes.count - 1 && bytes[end] == 0x2F) else {
+        while end < bytes.count, ArchiveBytes.isDigit(bytes[end]) { end += 1 }
+        // Up to 19 digits cannot pass UInt64.max; 20 may, and the general parser checks them.
+        guard end > length, end - length <= 19 else { return nil }
+        let id = ArchiveBytes.digitsValue(bytes, from: length, to: end)
+        guard id != 0, end == bytes.count || (end == bytes.count - 1 && bytes[end] == 0x2F) else {
             return nil
         }
         var link = ArchiveLink()

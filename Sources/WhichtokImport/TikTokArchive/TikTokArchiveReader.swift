@@ -49,15 +49,59 @@ public struct TikTokArchiveReader {
     /// is a TikTok export is decided in `read`), and `.txt` files with a known English or Dutch
     /// name — or any `.txt` in a TikTok export folder, so unknown files get named in the summary.
     public static func wants(entryPath: String) -> Bool {
-        let components = pathComponents(entryPath)
-        guard let base = components.last, !isJunk(components) else { return false }
-        let lowered = base.lowercased()
-        if lowered.hasSuffix(".json") { return true }
-        guard lowered.hasSuffix(".txt") else { return false }
-        if txtEntry(forBaseName: base) != nil { return true }
-        guard components.count >= 2 else { return false }
-        let folder = ArchiveSectionIndex.txtKey(String(components[components.count - 2]))
-        return ArchiveSectionIndex.shared.txtFolders.contains(folder)
+        EntryName(entryPath).wanted
+    }
+
+    /// What the reader makes of an entry's path, worked out once per entry (an input of small TXT
+    /// files spent a visible share of its reading on splitting and lowercasing the same path
+    /// several times).
+    struct EntryName {
+        let path: String
+        /// The path's folders and file name (`/` or `\\` separated).
+        let components: [Substring]
+        /// A macOS resource fork or metadata folder.
+        let isJunk: Bool
+        /// The file name, lowercased.
+        let lowered: String
+        /// A `.txt` file's section, when its name is known.
+        let txt: ArchiveSectionIndex.TXTEntry?
+        /// Whether `wants(entryPath:)`.
+        let wanted: Bool
+
+        init(_ path: String) {
+            self.path = path
+            components = TikTokArchiveReader.pathComponents(path)
+            isJunk = TikTokArchiveReader.isJunk(components)
+            guard let base = components.last, !isJunk else {
+                lowered = ""
+                txt = nil
+                wanted = false
+                return
+            }
+            lowered = base.lowercased()
+            if lowered.hasSuffix(".json") {
+                txt = nil
+                wanted = true
+                return
+            }
+            guard lowered.hasSuffix(".txt") else {
+                txt = nil
+                wanted = false
+                return
+            }
+            txt = TikTokArchiveReader.txtEntry(forBaseName: base)
+            if txt != nil {
+                wanted = true
+            } else if components.count >= 2 {
+                let folder = ArchiveSectionIndex.txtKey(String(components[components.count - 2]))
+                wanted = ArchiveSectionIndex.shared.txtFolders.contains(folder)
+            } else {
+                wanted = false
+            }
+        }
+
+        /// `exportRoot(of:)` of the path.
+        var exportRoot: String { TikTokArchiveReader.exportRoot(folders: components.dropLast()) }
     }
 
     // MARK: Reading
@@ -66,14 +110,18 @@ public struct TikTokArchiveReader {
     /// the entry path and a position), never thrown. Invalid JSON in an export file is an error
     /// diagnostic with the parser's byte offset.
     public mutating func read(entryPath: String, bytes: PaddedBytes, into batch: inout ImportBatch) {
-        let components = Self.pathComponents(entryPath)
-        guard let base = components.last, !Self.isJunk(components) else { return }
-        let lowered = base.lowercased()
+        read(EntryName(entryPath), bytes: bytes, into: &batch)
+    }
+
+    /// `read(entryPath:bytes:into:)` of an entry whose path is already worked out.
+    mutating func read(_ name: EntryName, bytes: PaddedBytes, into batch: inout ImportBatch) {
+        guard !name.components.isEmpty, !name.isJunk else { return }
+        let lowered = name.lowered
         if lowered.hasSuffix(".json") {
             if Self.isExportFileName(lowered) { exportFileNames += 1 }
-            readJSON(entryPath: entryPath, byName: Self.isExportFileName(lowered), bytes: bytes, into: &batch)
+            readJSON(entryPath: name.path, byName: Self.isExportFileName(lowered), bytes: bytes, into: &batch)
         } else if lowered.hasSuffix(".txt") {
-            readTXT(entryPath: entryPath, base: base, bytes: bytes, into: &batch)
+            readTXT(entryPath: name.path, found: name.txt, bytes: bytes, into: &batch)
         }
     }
 
@@ -100,9 +148,10 @@ public struct TikTokArchiveReader {
         if document.recognised { jsonLayouts.append(document.layout) }
     }
 
-    private mutating func readTXT(entryPath: String, base: Substring, bytes: PaddedBytes, into batch: inout ImportBatch)
-    {
-        guard let found = Self.txtEntry(forBaseName: base) else {
+    private mutating func readTXT(
+        entryPath: String, found: ArchiveSectionIndex.TXTEntry?, bytes: PaddedBytes, into batch: inout ImportBatch
+    ) {
+        guard let found else {
             batch.addUnknownSection(entryPath)
             return
         }
@@ -193,7 +242,10 @@ public struct TikTokArchiveReader {
     /// `alice` and `bob`, while every file of one export, JSON or TXT, wrapped or not, shares one
     /// root. It depends on the path alone, so entries can be routed as they are read.
     static func exportRoot(of entryPath: String) -> String {
-        let folders = pathComponents(entryPath).dropLast()
+        exportRoot(folders: pathComponents(entryPath).dropLast())
+    }
+
+    private static func exportRoot(folders: ArraySlice<Substring>) -> String {
         if let wrapper = folders.lastIndex(where: { $0.lowercased().hasPrefix("tiktok_data_") }) {
             return folders[...wrapper].joined(separator: "/")
         }
@@ -207,12 +259,12 @@ public struct TikTokArchiveReader {
         return folders[..<end].joined(separator: "/")
     }
 
-    private static func pathComponents(_ path: String) -> [Substring] {
+    fileprivate static func pathComponents(_ path: String) -> [Substring] {
         path.split(whereSeparator: { $0 == "/" || $0 == "\\" })
     }
 
     /// macOS resource forks and metadata folders.
-    private static func isJunk(_ components: [Substring]) -> Bool {
+    fileprivate static func isJunk(_ components: [Substring]) -> Bool {
         guard let base = components.last else { return true }
         return base.hasPrefix("._") || components.contains { $0 == "__MACOSX" }
     }
