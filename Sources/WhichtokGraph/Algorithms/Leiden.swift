@@ -360,8 +360,8 @@ final class LeidenWorkspace {
     func moveNodesFast(graph: WorkGraph, partition: inout [UInt32], factor: Double, random: inout SplitMix64) {
         let n = graph.nodeCount
         guard n > 0 else { return }
-        if n >= parallelMinimum && chunks > 1 {
-            moveNodesSpeculative(
+        if n >= parallelMinimum && chunks > 1 && !graph.targets.isEmpty {
+            moveNodesPipelined(
                 graph: graph, partition: &partition, factor: factor, random: &random, chunkCount: chunks)
             return
         }
