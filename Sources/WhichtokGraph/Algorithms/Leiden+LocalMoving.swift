@@ -28,7 +28,10 @@ import WhichtokSupport
 /// committing them on one, neither core waits for the other: the commits overlap the evaluations.
 extension LeidenWorkspace {
     /// Queue positions the evaluating thread may run ahead of the committing one (a power of two).
-    static let evaluationWindow = 4096
+    static let evaluationWindow = 512
+    /// When the committing thread catches up with the evaluating one, the evaluating thread leaves it
+    /// this many positions to evaluate itself and goes on after them: both evaluate, neither waits.
+    static let evaluationGap = 64
 
     /// The memory both threads of the pipelined local moving read and write.
     struct MovingPipeline: @unchecked Sendable {
@@ -54,6 +57,8 @@ extension LeidenWorkspace {
         let slotCurrent: UnsafeMutablePointer<UInt32>
         let slotSnapshot: UnsafeMutablePointer<Int>
         let window: Int
+        /// See `evaluationGap` (0 while testing, where the committing thread always waits).
+        let gap: Int
         /// Counters, each on a cache line of its own (see the accessors).
         let counters: UnsafeMutablePointer<Int64>
         /// The committing thread (the evaluation must not run on it: it would wait for itself).
@@ -106,8 +111,10 @@ extension LeidenWorkspace {
                 snapshot = Int(whichtok_load_acquire(s.moves))
                 group = 8
             }
-            if position < committed {
-                position = committed
+            if position < committed + s.gap / 2 {
+                // Too close behind (or behind) the committing thread, which evaluates the positions it
+                // reaches first itself: leave it the next `gap` positions and evaluate the ones after.
+                position = committed + s.gap
                 slot = position % n
             }
             if position >= tail || position >= committed + s.window {
@@ -257,6 +264,7 @@ extension LeidenWorkspace {
                                 ringLabels: ringLabels, ringSums: ringSums, ringCapacity: ringCapacity,
                                 slotPosition: slotPosition, slotStart: slotStart, slotCount: slotCount,
                                 slotCurrent: slotCurrent, slotSnapshot: slotSnapshot, window: window,
+                                gap: testing ? 0 : Self.evaluationGap,
                                 counters: counters, owner: pthread_self())
                             whichtok_store_release(shared.tail, Int64(n))
                             let evaluator = BackgroundJob { LeidenWorkspace.evaluateAhead(shared) }
@@ -277,7 +285,7 @@ extension LeidenWorkspace {
                                 pending -= 1
                                 let flag = flags[v]
                                 flags[v] = flag & ~1
-                                if testing || position & 15 == 0 {
+                                if testing || position & 7 == 0 {
                                     whichtok_store_release(shared.committed, Int64(position))
                                     whichtok_store_release(shared.tail, Int64(head + pending))
                                 }
@@ -291,8 +299,8 @@ extension LeidenWorkspace {
                                 if pending > 2 {
                                     let third = later(3)
                                     whichtok_prefetch(nodeWeight.baseAddress.map { $0 + third })
+                                    ahead.offset(third)
                                     if position + 3 >= front {
-                                        ahead.offset(third)
                                         whichtok_prefetch(community.baseAddress.map { $0 + third })
                                     }
                                 }
@@ -333,7 +341,7 @@ extension LeidenWorkspace {
                                         {
                                             // The other thread is on it: its result comes sooner than ours.
                                             var spins = 0
-                                            while position >= front && spins < 4096 {
+                                            while position >= front && spins < 256 {
                                                 whichtok_pause()
                                                 spins += 1
                                                 front = Int(whichtok_load_acquire(shared.evaluated))

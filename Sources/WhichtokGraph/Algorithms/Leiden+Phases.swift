@@ -19,7 +19,7 @@ extension LeidenWorkspace {
         guard n > 0 else { return refined }
         var order = (0..<n).map { UInt32($0) }
         random.shuffle(&order)
-        let chunkCount = n >= parallelMinimum ? chunks : 1
+        let chunkCount = splitsWork(graph) ? chunks : 1
         // Community start positions in `grouped` (partition ids are < n).
         var start = [Int](repeating: 0, count: n + 1)
         // W_C per community, node weight and external weight per refined community.
@@ -215,7 +215,7 @@ extension LeidenWorkspace {
         var nodeWeight = [Double](repeating: 0, count: count)
         // entryStart[c]: entries of the members of groups before c (an upper bound of their output).
         var entryStart = [Int](repeating: 0, count: count + 1)
-        let chunkCount = n >= parallelMinimum && count > 1 ? chunks : 1
+        let chunkCount = splitsWork(graph) && count > 1 ? chunks : 1
         var groupBounds = [0]
         var written = [Int](repeating: 0, count: chunkCount)
         // Each output row has at most as many entries as its members' rows: m bounds the total.
