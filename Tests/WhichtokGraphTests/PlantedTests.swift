@@ -188,3 +188,29 @@ struct NetworkxTests {
         #expect(CoreDecomposition(graph).core == output[4].split(separator: " ").compactMap { Int($0) })
     }
 }
+
+extension PlantedTests {
+    /// Local moving on two threads (an evaluating thread ahead of the committing one; `chunks` forced, so
+    /// on these small graphs too, with a short window and the committing thread always waiting for the
+    /// evaluations): every move is the one-thread loop's, although many evaluations go stale because a
+    /// neighbour moved after them (they must be caught by the move stamps and redone).
+    @Test("pipelined local moving makes the one-thread loop's moves", arguments: [2, 3, 7])
+    func pipelinedLocalMoving(chunks: Int) {
+        let (graph, _) = plantedPartition(groups: 20, size: 50, pIn: 0.1, pOut: 0.004, seed: 31)
+        let work = WorkGraph(graph: graph.undirected(), objective: .modularity)
+        let n = work.nodeCount
+        let factor = 1 / work.nodeWeight.reduce(0, +)
+        for seed in UInt64(1)...4 {
+            var single = (0..<n).map { UInt32($0) }
+            var random = SplitMix64(seed: seed)
+            LeidenWorkspace(capacity: n, chunks: 1).moveNodesFast(
+                graph: work, partition: &single, factor: factor, random: &random)
+            var pipelined = (0..<n).map { UInt32($0) }
+            random = SplitMix64(seed: seed)
+            LeidenWorkspace(capacity: n, chunks: chunks).moveNodesFast(
+                graph: work, partition: &pipelined, factor: factor, random: &random)
+            #expect(pipelined == single, "seed \(seed)")
+            #expect(Set(single).count < n / 4, "seed \(seed): \(Set(single).count) communities")
+        }
+    }
+}

@@ -12,19 +12,23 @@ extension LeidenWorkspace {
     /// Communities are refined independently of each other, so the seeded node order is grouped by
     /// community (stably: the order inside each community is the seeded one) and each community is
     /// refined in one go, which keeps its members' rows and labels in cache. A community of one node
-    /// has nothing to merge and is skipped.
+    /// has nothing to merge and is skipped. While it works, a refined community is named by the position
+    /// of its first node in that grouped order rather than by the node's id, so that the sums, weights
+    /// and sizes a community's refinement reads and writes lie side by side (positions of one community
+    /// are consecutive); ties between candidates are still broken by node id, and the result is named
+    /// by node ids.
     func refine(graph: WorkGraph, partition: [UInt32], factor: Double, random: inout SplitMix64) -> [UInt32] {
         let n = graph.nodeCount
         var refined = (0..<n).map { UInt32($0) }
         guard n > 0 else { return refined }
         var order = (0..<n).map { UInt32($0) }
         random.shuffle(&order)
-        let chunkCount = n >= parallelMinimum ? chunks : 1
+        let chunkCount = splitsWork(graph) ? chunks : 1
         // Community start positions in `grouped` (partition ids are < n).
         var start = [Int](repeating: 0, count: n + 1)
         // W_C per community, node weight and external weight per refined community.
         var total = [Double](repeating: 0, count: n)
-        var refinedWeight = graph.nodeWeight
+        var refinedWeight = [Double](repeating: 0, count: n)
         var refinedSize = [Int32](repeating: 1, count: n)
         // E(v, C − v): weight from v to the rest of its community; becomes E(T, C − T) per refined T.
         var external = [Double](repeating: 0, count: n)
@@ -44,21 +48,17 @@ extension LeidenWorkspace {
                                 total[c] += nodeWeight[v]
                             }
                             ownExternal.withUnsafeMutableBufferPointer { ownBuffer in
-                                external.withUnsafeMutableBufferPointer { externalBuffer in
-                                    let own = SharedBuffer(ownBuffer)
-                                    let ext = SharedBuffer(externalBuffer)
-                                    Parallel.forEachChunk(
-                                        count: rowRanges.count, chunks: rowRanges.count, minimumParallelCount: 2
-                                    ) { k, _ in
-                                        for v in rowRanges[k] {
-                                            let c = partition[v]
-                                            var s = 0.0
-                                            for e in offsets[v]..<offsets[v + 1] where partition[Int(targets[e])] == c {
-                                                s += Double(weights[e])
-                                            }
-                                            own[v] = s
-                                            ext[v] = s
+                                let own = SharedBuffer(ownBuffer)
+                                Parallel.forEachChunk(
+                                    count: rowRanges.count, chunks: rowRanges.count, minimumParallelCount: 2
+                                ) { k, _ in
+                                    for v in rowRanges[k] {
+                                        let c = partition[v]
+                                        var s = 0.0
+                                        for e in offsets[v]..<offsets[v + 1] where partition[Int(targets[e])] == c {
+                                            s += Double(weights[e])
                                         }
+                                        own[v] = s
                                     }
                                 }
                             }
@@ -67,6 +67,7 @@ extension LeidenWorkspace {
                             for vv in order {
                                 let c = Int(partition[Int(vv)])
                                 grouped[cursor[c]] = vv
+                                refined[Int(vv)] = UInt32(cursor[c])
                                 cursor[c] += 1
                             }
                             // Chunk k refines communities communityBounds[k] ..< communityBounds[k + 1],
@@ -119,6 +120,13 @@ extension LeidenWorkspace {
                                                                         community]..<start[community + 1]
                                                                     {
                                                                         let v = Int(grouped[position])
+                                                                        refinedWeight[position] = nodeWeight[v]
+                                                                        external[position] = ownExternal[v]
+                                                                    }
+                                                                    for position in start[
+                                                                        community]..<start[community + 1]
+                                                                    {
+                                                                        let v = Int(grouped[position])
                                                                         if position + 1 < n {
                                                                             ahead.labels(
                                                                                 ofRow: Int(grouped[position + 1]))
@@ -164,7 +172,7 @@ extension LeidenWorkspace {
                                                                             let gain = acc[t] - scaled * wt
                                                                             if gain > bestGain
                                                                                 || (gain == bestGain && best != own
-                                                                                    && t < best)
+                                                                                    && grouped[t] < grouped[best])
                                                                             {
                                                                                 best = t
                                                                                 bestGain = gain
@@ -198,6 +206,10 @@ extension LeidenWorkspace {
                 }
             }
         }
+        // Positions back to node ids.
+        grouped.withUnsafeBufferPointer { grouped in
+            for v in 0..<n { refined[v] = grouped[Int(refined[v])] }
+        }
         return refined
     }
 
@@ -215,7 +227,7 @@ extension LeidenWorkspace {
         var nodeWeight = [Double](repeating: 0, count: count)
         // entryStart[c]: entries of the members of groups before c (an upper bound of their output).
         var entryStart = [Int](repeating: 0, count: count + 1)
-        let chunkCount = n >= parallelMinimum && count > 1 ? chunks : 1
+        let chunkCount = splitsWork(graph) && count > 1 ? chunks : 1
         var groupBounds = [0]
         var written = [Int](repeating: 0, count: chunkCount)
         // Each output row has at most as many entries as its members' rows: m bounds the total.

@@ -41,10 +41,11 @@ package enum QualityFunction: String, CaseIterable, Sendable, Hashable {
 /// arithmetic. Each visit prefetches the offset, row and neighbours' labels of the nodes a few visits
 /// ahead (`RowPrefetcher`), the touched-community lists are built without branches, and refinement
 /// works community by community. On levels of `LeidenWorkspace.defaultParallelMinimum` nodes or more
-/// every core works: local moving evaluates batches of the queue in parallel and commits them in
-/// queue order (`Leiden+LocalMoving.swift`); refinement and aggregation run in chunks of whole
-/// communities and rows (`Leiden+Phases.swift`). None of this changes a result: the partitions are
-/// those of the straightforward one-thread implementation, which tests pin and compare.
+/// two or more cores work: in local moving a second thread evaluates the nodes ahead in the queue
+/// while the caller commits moves in queue order (`Leiden+LocalMoving.swift`); refinement and
+/// aggregation (also on smaller levels with many edges) run in chunks of whole communities and rows
+/// (`Leiden+Phases.swift`). None of this changes a result: the partitions are those of the
+/// straightforward one-thread implementation, which tests pin and compare.
 package struct Leiden: Sendable {
     package struct Parameters: Sendable, Equatable {
         package var objective: QualityFunction = .modularity
@@ -339,9 +340,16 @@ final class LeidenWorkspace {
         chunkTouched = (1..<max(1, chunks)).map { _ in .allocate(capacity: max(1, capacity)) }
     }
 
-    /// Graphs (levels) with fewer nodes than this are refined and aggregated on one thread.
+    /// Graphs (levels) with fewer nodes than this are refined and aggregated on one thread, unless
+    /// they have `parallelEntryFactor` times as many CSR entries (the dense upper levels).
     static let defaultParallelMinimum = 20_000
+    static let parallelEntryFactor = 10
     let parallelMinimum: Int
+
+    /// Whether refinement and aggregation split `graph`'s work into `chunks` chunks.
+    func splitsWork(_ graph: WorkGraph) -> Bool {
+        graph.nodeCount >= parallelMinimum || graph.targets.count >= Self.parallelEntryFactor * parallelMinimum
+    }
 
     deinit {
         accumulator.deallocate()
@@ -360,8 +368,8 @@ final class LeidenWorkspace {
     func moveNodesFast(graph: WorkGraph, partition: inout [UInt32], factor: Double, random: inout SplitMix64) {
         let n = graph.nodeCount
         guard n > 0 else { return }
-        if n >= parallelMinimum && chunks > 1 {
-            moveNodesSpeculative(
+        if n >= parallelMinimum && chunks > 1 && !graph.targets.isEmpty {
+            moveNodesPipelined(
                 graph: graph, partition: &partition, factor: factor, random: &random, chunkCount: chunks)
             return
         }
