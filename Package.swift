@@ -36,7 +36,8 @@ let package = Package(
         .systemLibrary(
             name: "CCairo", pkgConfig: "pangocairo",
             providers: [.apt(["libcairo2-dev", "libpango1.0-dev"])]),
-        // A software prefetch hint for Leiden's local moving (a header only, nothing to link).
+        // A software prefetch hint and the few atomic loads and stores of Leiden's pipelined local moving
+        // (a header only, nothing to link).
         .systemLibrary(name: "CPrefetch"),
         // Handing freed memory back to the system between the steps of a store build (a header only).
         .systemLibrary(name: "CMalloc"),
