@@ -60,13 +60,19 @@ public enum StoreAssembly {
 
     /// The tree build of `build(_:path:)` over `count` records, decoded by `decode`. The first
     /// level's runs are built two at a time (each run's build is small and mostly on one core).
+    /// When one more level makes the store (at most `chunk` partial stores, the usual case), each
+    /// partial store goes into that level's builder as soon as it and those before it are built,
+    /// so the partial stores are never all held at once beside the observations they become.
     static func build(count: Int, chunk: Int, decode: @Sendable (Int) throws(StoreError) -> Store) throws(StoreError)
         -> Store
     {
+        // What reading the inputs freed goes back before the build.
+        whichtok_release_free_memory()
         let chunk = max(chunk, 2)
         let run = firstRun(count: count, chunk: chunk)
         let runs = (count + run - 1) / run
-        let slots = Mutex<[Result<Store, StoreError>?]>(Array(repeating: nil, count: runs))
+        let lastLevel = runs > 1 && runs <= chunk ? LastLevel(runs: runs) : nil
+        let slots = Mutex<[Result<Store, StoreError>?]>(Array(repeating: nil, count: lastLevel == nil ? runs : 0))
         let claimed = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: min(runs, 2)) { _ in
             while true {
@@ -79,9 +85,16 @@ public enum StoreAssembly {
                     }
                     return (consume builder).build()
                 }
-                slots.withLock { $0[claim] = result }
+                // The builder's pages go back before the next run's builder grows into new ones.
+                whichtok_release_free_memory()
+                if let lastLevel {
+                    lastLevel.put(result, at: claim)
+                } else {
+                    slots.withLock { $0[claim] = result }
+                }
             }
         }
+        if let lastLevel { return try lastLevel.build() }
         var partials: [Store] = []
         // Taken out, so that each partial store is held once and freed once added above.
         var built = slots.withLock { slots in
@@ -113,6 +126,86 @@ public enum StoreAssembly {
             partials = next
         }
         return partials.first ?? StoreBuilder().build()
+    }
+
+    /// The last level of a two-level build, filled while the first level is still building: the
+    /// partial stores are added in their order (the order a level of `build(count:chunk:decode:)`
+    /// adds them in, so the store is the same), each as soon as those before it are in, by
+    /// whichever worker finds it next; the other worker goes on building.
+    final class LastLevel: Sendable {
+        private struct Queue {
+            var ready: [Int: Result<Store, StoreError>] = [:]
+            var next = 0
+            var adding = false
+            var failure: StoreError?
+
+            /// The next partial store to add, taking the turn to add it; nil when it is not built
+            /// yet, another worker is adding, or a partial store before it failed.
+            mutating func take() -> Store? {
+                guard !adding, failure == nil, let result = ready.removeValue(forKey: next) else { return nil }
+                switch result {
+                case .success(let store):
+                    next += 1
+                    adding = true
+                    return store
+                case .failure(let error):
+                    failure = error
+                    return nil
+                }
+            }
+        }
+
+        private let queue = Mutex(Queue())
+        private let builder = Mutex(StoreBuilder())
+        private let runs: Int
+
+        init(runs: Int) { self.runs = runs }
+
+        /// Hands over partial store `index` (or its failure) and adds what is ready to add.
+        func put(_ result: Result<Store, StoreError>, at index: Int) {
+            var partial = queue.withLock { queue in
+                queue.ready[index] = result
+                return queue.take()
+            }
+            while partial != nil {
+                add(&partial, number: queue.withLock { $0.next })
+                // The partial's pages go back as its rows become observations.
+                whichtok_release_free_memory()
+                partial = queue.withLock { queue in
+                    queue.adding = false
+                    return queue.take()
+                }
+            }
+        }
+
+        /// Adds the `number`th partial store (counting from 1) to the builder, taking it out of
+        /// `partial`: it is freed on return.
+        private func add(_ partial: inout Store?, number: Int) {
+            guard let store = partial.take() else { return }
+            let runs = runs
+            builder.withLock { builder in
+                // Partial stores are alike in size (runs of records in SHA-256 order): a table too
+                // small for this one gets room for the rest like those so far, so that it is not
+                // grown by doubling (which holds both copies, and leaves up to half unused).
+                builder.reserve(
+                    forStores: CollectionOfOne(store),
+                    projecting: { rows in
+                        rows / number * runs + rows / 16
+                    })
+                builder.add(store: store)
+            }
+        }
+
+        /// The store of every partial store; throws the first failure in their order.
+        func build() throws(StoreError) -> Store {
+            if let failure = queue.withLock({ $0.failure }) { throw failure }
+            let taken = builder.withLock { builder in
+                let taken = builder
+                builder = StoreBuilder()
+                return taken
+            }
+            return (consume taken).build()
+        }
     }
 
     /// Records per partial store of the first level: `chunk`, or more, up to four times as many,

@@ -66,15 +66,26 @@ public struct StoreBuilder: Sendable {
     // MARK: - Adding batches
 
     /// Sizes the event columns for `events` more observations (call once before adding many batches).
-    public mutating func reserve(events: Int) {
-        let total = eventActor.count + events
-        eventActor.reserveCapacity(total)
-        eventKind.reserveCapacity(total)
-        eventObjectType.reserveCapacity(total)
-        eventObject.reserveCapacity(total)
-        eventTime.reserveCapacity(total)
-        eventSource.reserveCapacity(total)
-        eventDetail.reserveCapacity(total)
+    public mutating func reserve(events: Int) { reserve(events: events, projecting: nil) }
+
+    /// Sizes the event columns for `events` more observations; columns too small grow to
+    /// `projecting` of the rows they need, when given.
+    mutating func reserve(events: Int, projecting: ((Int) -> Int)?) {
+        Self.makeRoom(&eventActor, more: events, projecting: projecting)
+        Self.makeRoom(&eventKind, more: events, projecting: projecting)
+        Self.makeRoom(&eventObjectType, more: events, projecting: projecting)
+        Self.makeRoom(&eventObject, more: events, projecting: projecting)
+        Self.makeRoom(&eventTime, more: events, projecting: projecting)
+        Self.makeRoom(&eventSource, more: events, projecting: projecting)
+        Self.makeRoom(&eventDetail, more: events, projecting: projecting)
+    }
+
+    /// Gives `table` room for `more` rows: for exactly as many, or for `projecting` of the rows it
+    /// needs, when given (and more).
+    static func makeRoom<T>(_ table: inout [T], more: Int, projecting: ((Int) -> Int)?) {
+        let needed = table.count + more
+        guard table.capacity < needed else { return }
+        table.reserveCapacity(max(needed, projecting?(needed) ?? needed))
     }
 
     /// Sizes every observation table for `batches` (call once before adding them): growing a
@@ -103,19 +114,20 @@ public struct StoreBuilder: Sendable {
         var comments = 0, conversations = 0, strings = 0, inputs = 0, events = 0
     }
 
-    /// Grows every observation table by `more` at once.
-    mutating func reserve(_ more: ObservationCounts) {
-        accountObservations.reserveCapacity(accountObservations.count + more.accounts)
-        videoObservations.reserveCapacity(videoObservations.count + more.videos)
-        counterObservations.reserveCapacity(counterObservations.count + more.counters)
-        hashtagObservations.reserveCapacity(hashtagObservations.count + more.hashtags)
-        soundObservations.reserveCapacity(soundObservations.count + more.sounds)
-        effectObservations.reserveCapacity(effectObservations.count + more.effects)
-        commentObservations.reserveCapacity(commentObservations.count + more.comments)
-        conversationObservations.reserveCapacity(conversationObservations.count + more.conversations)
-        stringObservations.reserveCapacity(stringObservations.count + more.strings)
-        inputObservations.reserveCapacity(inputObservations.count + more.inputs)
-        reserve(events: more.events)
+    /// Grows every observation table by `more` at once (a table too small grows to `projecting`
+    /// of the rows it needs, when given).
+    mutating func reserve(_ more: ObservationCounts, projecting: ((Int) -> Int)? = nil) {
+        Self.makeRoom(&accountObservations, more: more.accounts, projecting: projecting)
+        Self.makeRoom(&videoObservations, more: more.videos, projecting: projecting)
+        Self.makeRoom(&counterObservations, more: more.counters, projecting: projecting)
+        Self.makeRoom(&hashtagObservations, more: more.hashtags, projecting: projecting)
+        Self.makeRoom(&soundObservations, more: more.sounds, projecting: projecting)
+        Self.makeRoom(&effectObservations, more: more.effects, projecting: projecting)
+        Self.makeRoom(&commentObservations, more: more.comments, projecting: projecting)
+        Self.makeRoom(&conversationObservations, more: more.conversations, projecting: projecting)
+        Self.makeRoom(&stringObservations, more: more.strings, projecting: projecting)
+        Self.makeRoom(&inputObservations, more: more.inputs, projecting: projecting)
+        reserve(events: more.events, projecting: projecting)
     }
 
     /// Where one batch's rows start in the observation tables, and its input's number.
