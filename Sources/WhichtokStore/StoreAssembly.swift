@@ -43,7 +43,7 @@ public enum StoreAssembly {
     }
 
     static func build(_ records: InputRecords, path: String, chunk: Int) throws(StoreError) -> Store {
-        try build(count: records.count, chunk: chunk) { index throws(StoreError) in
+        try build(count: records.count, chunk: chunk, path: path) { index throws(StoreError) in
             try records.decoded(at: index, path: path)
         }
     }
@@ -53,7 +53,7 @@ public enum StoreAssembly {
     /// every record in memory while building.
     public static func build(_ spool: RecordSpool, path: String) throws(StoreError) -> Store {
         let keys = try spool.sortedKeys()
-        return try build(count: keys.count, chunk: chunk) { index throws(StoreError) in
+        return try build(count: keys.count, chunk: chunk, path: path) { index throws(StoreError) in
             try Store(record: try spool.record(keys[index])[...], path: path, sha256: keys[index])
         }
     }
@@ -62,16 +62,17 @@ public enum StoreAssembly {
     /// level's runs are built two at a time (each run's build is small and mostly on one core).
     /// When one more level makes the store (at most `chunk` partial stores, the usual case), each
     /// partial store goes into that level's builder as soon as it and those before it are built,
-    /// so the partial stores are never all held at once beside the observations they become.
-    static func build(count: Int, chunk: Int, decode: @Sendable (Int) throws(StoreError) -> Store) throws(StoreError)
-        -> Store
-    {
+    /// so the partial stores are never all held at once beside the observations they become; its
+    /// event observations wait in a file beside the store at `path` (see `EventSpill`).
+    static func build(
+        count: Int, chunk: Int, path: String, decode: @Sendable (Int) throws(StoreError) -> Store
+    ) throws(StoreError) -> Store {
         // What reading the inputs freed goes back before the build.
         whichtok_release_free_memory()
         let chunk = max(chunk, 2)
         let run = firstRun(count: count, chunk: chunk)
         let runs = (count + run - 1) / run
-        let lastLevel = runs > 1 && runs <= chunk ? LastLevel(runs: runs) : nil
+        let lastLevel = runs > 1 && runs <= chunk ? LastLevel(runs: runs, spill: EventSpill(storePath: path)) : nil
         let slots = Mutex<[Result<Store, StoreError>?]>(Array(repeating: nil, count: lastLevel == nil ? runs : 0))
         let claimed = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: min(runs, 2)) { _ in
@@ -156,10 +157,21 @@ public enum StoreAssembly {
         }
 
         private let queue = Mutex(Queue())
-        private let builder = Mutex(StoreBuilder())
+        private let builder: Mutex<StoreBuilder>
         private let runs: Int
+        private let spill: EventSpill?
 
-        init(runs: Int) { self.runs = runs }
+        /// - Parameters:
+        ///   - runs: how many partial stores there are.
+        ///   - spill: where the builder's event observations wait until its other observations are
+        ///     resolved (in memory when nil).
+        init(runs: Int, spill: EventSpill?) {
+            self.runs = runs
+            self.spill = spill
+            var builder = StoreBuilder()
+            builder.eventSpill = spill
+            self.builder = Mutex(builder)
+        }
 
         /// Hands over partial store `index` (or its failure) and adds what is ready to add.
         func put(_ result: Result<Store, StoreError>, at index: Int) {
@@ -193,6 +205,7 @@ public enum StoreAssembly {
                         rows / number * runs + rows / 16
                     })
                 builder.add(store: store)
+                builder.spillEvents()
             }
         }
 
@@ -204,7 +217,9 @@ public enum StoreAssembly {
                 builder = StoreBuilder()
                 return taken
             }
-            return (consume taken).build()
+            let store = (consume taken).build()
+            if let failure = spill?.failure { throw failure }
+            return store
         }
     }
 

@@ -53,6 +53,13 @@ public struct StoreBuilder: Sendable {
     var eventSource: [UInt32] = []
     var eventDetail: [UInt32] = []
 
+    /// Where event observations wait while the other observations are resolved, if anywhere
+    /// (see `spillEvents()`).
+    var eventSpill: EventSpill?
+    /// The string observations that spilled events name (search terms, collections, what was
+    /// shared): the strings `build()` keeps for events.
+    var spilledEventStrings: [UInt32] = []
+
     public init() {}
 
     /// Starts from an existing store: its rows become observations like any batch's.
@@ -127,7 +134,8 @@ public struct StoreBuilder: Sendable {
         Self.makeRoom(&conversationObservations, more: more.conversations, projecting: projecting)
         Self.makeRoom(&stringObservations, more: more.strings, projecting: projecting)
         Self.makeRoom(&inputObservations, more: more.inputs, projecting: projecting)
-        reserve(events: more.events, projecting: projecting)
+        // Spilled events leave memory after each store: room for one store's at a time.
+        reserve(events: more.events, projecting: eventSpill == nil ? projecting : nil)
     }
 
     /// Where one batch's rows start in the observation tables, and its input's number.
@@ -190,6 +198,45 @@ public struct StoreBuilder: Sendable {
                 }
             }
         }
+    }
+
+    /// Moves the event observations added so far to `eventSpill` (when there is one), keeping the
+    /// columns' room for the next ones; `build()` reads them back once the other observations are
+    /// resolved. The strings they name are noted.
+    mutating func spillEvents() {
+        guard let eventSpill, !eventActor.isEmpty else { return }
+        let searchTerm = ObjectType.searchTerm.rawValue
+        let collection = ObjectType.collection.rawValue
+        let shared = EventKind.shared.rawValue
+        for i in 0..<eventActor.count {
+            let type = eventObjectType[i]
+            if type == searchTerm || type == collection { spilledEventStrings.append(eventObject[i]) }
+            if eventKind[i] == shared, eventDetail[i] != 0 { spilledEventStrings.append(eventDetail[i] - 1) }
+        }
+        eventSpill.write(self)
+        eventActor.removeAll(keepingCapacity: true)
+        eventKind.removeAll(keepingCapacity: true)
+        eventObjectType.removeAll(keepingCapacity: true)
+        eventObject.removeAll(keepingCapacity: true)
+        eventTime.removeAll(keepingCapacity: true)
+        eventSource.removeAll(keepingCapacity: true)
+        eventDetail.removeAll(keepingCapacity: true)
+    }
+
+    /// Reads the spilled event observations back (in the order they were spilled, after those in
+    /// memory, which `spillEvents()` leaves none of), and drops the spill.
+    mutating func restoreSpilledEvents() {
+        guard let spill = eventSpill else { return }
+        eventSpill = nil
+        spilledEventStrings = []
+        eventActor = []
+        eventKind = []
+        eventObjectType = []
+        eventObject = []
+        eventTime = []
+        eventSource = []
+        eventDetail = []
+        spill.read(into: &self)
     }
 
     /// Appends `count` zeroed events, to be overwritten by `fillEvents`.
