@@ -67,11 +67,12 @@ public enum StoreAssembly {
     static func build(
         count: Int, chunk: Int, path: String, decode: @Sendable (Int) throws(StoreError) -> Store
     ) throws(StoreError) -> Store {
-        // What reading the inputs freed goes back before the build.
-        whichtok_release_free_memory()
         let chunk = max(chunk, 2)
         let run = firstRun(count: count, chunk: chunk)
         let runs = (count + run - 1) / run
+        // What reading the inputs freed goes back before a build of many records (with one run,
+        // a few large inputs, the reading was the peak, and the pages would only be faulted in again).
+        if runs > 1 { whichtok_release_free_memory() }
         let lastLevel = runs > 1 && runs <= chunk ? LastLevel(runs: runs, spill: EventSpill(storePath: path)) : nil
         let slots = Mutex<[Result<Store, StoreError>?]>(Array(repeating: nil, count: lastLevel == nil ? runs : 0))
         let claimed = Atomic<Int>(0)
@@ -86,8 +87,6 @@ public enum StoreAssembly {
                     }
                     return (consume builder).build()
                 }
-                // The builder's pages go back before the next run's builder grows into new ones.
-                whichtok_release_free_memory()
                 if let lastLevel {
                     lastLevel.put(result, at: claim)
                 } else {
@@ -181,8 +180,6 @@ public enum StoreAssembly {
             }
             while partial != nil {
                 add(&partial, number: queue.withLock { $0.next })
-                // The partial's pages go back as its rows become observations.
-                whichtok_release_free_memory()
                 partial = queue.withLock { queue in
                     queue.adding = false
                     return queue.take()
@@ -217,19 +214,23 @@ public enum StoreAssembly {
                 builder = StoreBuilder()
                 return taken
             }
+            // What the first level freed goes back before the build grows its tables and orders.
+            whichtok_release_free_memory()
             let store = (consume taken).build()
             if let failure = spill?.failure { throw failure }
             return store
         }
     }
 
-    /// Records per partial store of the first level: `chunk`, or more, up to four times as many,
-    /// so that there are about `partialsAimedAt` partial stores. The last level holds each entity
-    /// (an account, a video, …) once per partial store that has it, and entities are most of its
-    /// memory after the events; a first-level build of a few hundred records is still small. Depends
-    /// only on the number of records, so the grouping, and the store's bytes, do not change.
+    /// Records per partial store of the first level: `chunk`, or more, up to twice as many, so
+    /// that there are about `partialsAimedAt` partial stores. The last level holds each entity (an
+    /// account, a video, …) once per partial store that has it, and entities are most of its memory
+    /// while its events wait in the spill file; but two first-level builds run beside it, each
+    /// holding every entity once per record, so their size is capped: past `partialsAimedAt`
+    /// times twice `chunk` records, more records make more partial stores, not larger builds.
+    /// Depends only on the number of records, so the grouping, and the store's bytes, do not change.
     static func firstRun(count: Int, chunk: Int) -> Int {
-        max(chunk, min((count + partialsAimedAt - 1) / partialsAimedAt, 4 * chunk))
+        max(chunk, min((count + partialsAimedAt - 1) / partialsAimedAt, 2 * chunk))
     }
 
     /// One record for an input seen under several names (or in several shards): the record of

@@ -1,3 +1,4 @@
+internal import CMalloc
 import Dispatch
 import Synchronization
 
@@ -236,6 +237,8 @@ public struct StoreBuilder: Sendable {
         eventTime = []
         eventSource = []
         eventDetail = []
+        // The other observations, freed by now, go back: the events come back into new pages.
+        whichtok_release_free_memory()
         spill.read(into: &self)
     }
 
