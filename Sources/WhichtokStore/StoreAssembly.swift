@@ -43,7 +43,7 @@ public enum StoreAssembly {
     }
 
     static func build(_ records: InputRecords, path: String, chunk: Int) throws(StoreError) -> Store {
-        try build(count: records.count, chunk: chunk) { index throws(StoreError) in
+        try build(count: records.count, chunk: chunk, path: path) { index throws(StoreError) in
             try records.decoded(at: index, path: path)
         }
     }
@@ -53,20 +53,28 @@ public enum StoreAssembly {
     /// every record in memory while building.
     public static func build(_ spool: RecordSpool, path: String) throws(StoreError) -> Store {
         let keys = try spool.sortedKeys()
-        return try build(count: keys.count, chunk: chunk) { index throws(StoreError) in
+        return try build(count: keys.count, chunk: chunk, path: path) { index throws(StoreError) in
             try Store(record: try spool.record(keys[index])[...], path: path, sha256: keys[index])
         }
     }
 
     /// The tree build of `build(_:path:)` over `count` records, decoded by `decode`. The first
     /// level's runs are built two at a time (each run's build is small and mostly on one core).
-    static func build(count: Int, chunk: Int, decode: @Sendable (Int) throws(StoreError) -> Store) throws(StoreError)
-        -> Store
-    {
+    /// When one more level makes the store (at most `chunk` partial stores, the usual case), each
+    /// partial store goes into that level's builder as soon as it and those before it are built,
+    /// so the partial stores are never all held at once beside the observations they become; its
+    /// event observations wait in a file beside the store at `path` (see `EventSpill`).
+    static func build(
+        count: Int, chunk: Int, path: String, decode: @Sendable (Int) throws(StoreError) -> Store
+    ) throws(StoreError) -> Store {
         let chunk = max(chunk, 2)
         let run = firstRun(count: count, chunk: chunk)
         let runs = (count + run - 1) / run
-        let slots = Mutex<[Result<Store, StoreError>?]>(Array(repeating: nil, count: runs))
+        // What reading the inputs freed goes back before a build of many records (with one run,
+        // a few large inputs, the reading was the peak, and the pages would only be faulted in again).
+        if runs > 1 { whichtok_release_free_memory() }
+        let lastLevel = runs > 1 && runs <= chunk ? LastLevel(runs: runs, spill: EventSpill(storePath: path)) : nil
+        let slots = Mutex<[Result<Store, StoreError>?]>(Array(repeating: nil, count: lastLevel == nil ? runs : 0))
         let claimed = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: min(runs, 2)) { _ in
             while true {
@@ -79,9 +87,14 @@ public enum StoreAssembly {
                     }
                     return (consume builder).build()
                 }
-                slots.withLock { $0[claim] = result }
+                if let lastLevel {
+                    lastLevel.put(result, at: claim)
+                } else {
+                    slots.withLock { $0[claim] = result }
+                }
             }
         }
+        if let lastLevel { return try lastLevel.build() }
         var partials: [Store] = []
         // Taken out, so that each partial store is held once and freed once added above.
         var built = slots.withLock { slots in
@@ -115,13 +128,109 @@ public enum StoreAssembly {
         return partials.first ?? StoreBuilder().build()
     }
 
-    /// Records per partial store of the first level: `chunk`, or more, up to four times as many,
-    /// so that there are about `partialsAimedAt` partial stores. The last level holds each entity
-    /// (an account, a video, …) once per partial store that has it, and entities are most of its
-    /// memory after the events; a first-level build of a few hundred records is still small. Depends
-    /// only on the number of records, so the grouping, and the store's bytes, do not change.
+    /// The last level of a two-level build, filled while the first level is still building: the
+    /// partial stores are added in their order (the order a level of `build(count:chunk:decode:)`
+    /// adds them in, so the store is the same), each as soon as those before it are in, by
+    /// whichever worker finds it next; the other worker goes on building.
+    final class LastLevel: Sendable {
+        private struct Queue {
+            var ready: [Int: Result<Store, StoreError>] = [:]
+            var next = 0
+            var adding = false
+            var failure: StoreError?
+
+            /// The next partial store to add, taking the turn to add it; nil when it is not built
+            /// yet, another worker is adding, or a partial store before it failed.
+            mutating func take() -> Store? {
+                guard !adding, failure == nil, let result = ready.removeValue(forKey: next) else { return nil }
+                switch result {
+                case .success(let store):
+                    next += 1
+                    adding = true
+                    return store
+                case .failure(let error):
+                    failure = error
+                    return nil
+                }
+            }
+        }
+
+        private let queue = Mutex(Queue())
+        private let builder: Mutex<StoreBuilder>
+        private let runs: Int
+        private let spill: EventSpill?
+
+        /// - Parameters:
+        ///   - runs: how many partial stores there are.
+        ///   - spill: where the builder's event observations wait until its other observations are
+        ///     resolved (in memory when nil).
+        init(runs: Int, spill: EventSpill?) {
+            self.runs = runs
+            self.spill = spill
+            var builder = StoreBuilder()
+            builder.eventSpill = spill
+            self.builder = Mutex(builder)
+        }
+
+        /// Hands over partial store `index` (or its failure) and adds what is ready to add.
+        func put(_ result: Result<Store, StoreError>, at index: Int) {
+            var partial = queue.withLock { queue in
+                queue.ready[index] = result
+                return queue.take()
+            }
+            while partial != nil {
+                add(&partial, number: queue.withLock { $0.next })
+                partial = queue.withLock { queue in
+                    queue.adding = false
+                    return queue.take()
+                }
+            }
+        }
+
+        /// Adds the `number`th partial store (counting from 1) to the builder, taking it out of
+        /// `partial`: it is freed on return.
+        private func add(_ partial: inout Store?, number: Int) {
+            guard let store = partial.take() else { return }
+            let runs = runs
+            builder.withLock { builder in
+                // Partial stores are alike in size (runs of records in SHA-256 order): a table too
+                // small for this one gets room for the rest like those so far, so that it is not
+                // grown by doubling (which holds both copies, and leaves up to half unused).
+                builder.reserve(
+                    forStores: CollectionOfOne(store),
+                    projecting: { rows in
+                        rows / number * runs + rows / 16
+                    })
+                builder.add(store: store)
+                builder.spillEvents()
+            }
+        }
+
+        /// The store of every partial store; throws the first failure in their order.
+        func build() throws(StoreError) -> Store {
+            if let failure = queue.withLock({ $0.failure }) { throw failure }
+            let taken = builder.withLock { builder in
+                let taken = builder
+                builder = StoreBuilder()
+                return taken
+            }
+            // What the first level freed goes back before the build grows its tables and orders.
+            whichtok_release_free_memory()
+            let store = (consume taken).build()
+            if let failure = spill?.failure { throw failure }
+            return store
+        }
+    }
+
+    /// Records per partial store of the first level: `chunk`, or more, up to twice as many, so
+    /// that there are about `partialsAimedAt` partial stores. The last level holds each entity (an
+    /// account, a video, …) once per partial store that has it, and entities are most of its memory
+    /// while its events wait in the spill file; but two first-level builds run beside it, each
+    /// holding every entity once per record, so their size is capped: past `partialsAimedAt`
+    /// times twice `chunk` records, more records make more partial stores, not larger builds.
+    /// Depends only on the number of records, so the grouping, and the store's bytes, do not change.
     static func firstRun(count: Int, chunk: Int) -> Int {
-        max(chunk, min((count + partialsAimedAt - 1) / partialsAimedAt, 4 * chunk))
+        max(chunk, min((count + partialsAimedAt - 1) / partialsAimedAt, 2 * chunk))
     }
 
     /// One record for an input seen under several names (or in several shards): the record of

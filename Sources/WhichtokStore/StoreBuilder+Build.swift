@@ -23,6 +23,7 @@ extension StoreBuilder {
             inputObservations = []
             store = plan.store
             accounts = plan.orders.account.rank.count
+            restoreSpilledEvents()
             mapEventObservations(
                 groups: plan.groups, inputGroup: plan.inputGroup, orders: plan.orders, stringRow: plan.stringRow)
         }
@@ -172,6 +173,7 @@ extension StoreBuilder {
                 eventStringUsed[Int(eventDetail[i] - 1)] = true
             }
         }
+        for i in spilledEventStrings where Int(i) < eventStringUsed.count { eventStringUsed[Int(i)] = true }
         let eventsStart = referenced.count
         for (i, used) in eventStringUsed.enumerated() where used { referenced.append(stringObservations[i]) }
         // One spelling per group of canonically equivalent strings (Swift's `==`): the one with the

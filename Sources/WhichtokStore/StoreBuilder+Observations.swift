@@ -45,7 +45,8 @@ extension StoreBuilder {
 
     /// Sizes every observation table for adding `stores` (call once before adding them): growing
     /// the tables by doubling would hold the old and the new copy at once, the peak of a build.
-    mutating func reserve(forStores stores: some Collection<Store>) {
+    /// A table too small grows to `projecting` of the rows it needs, when given.
+    mutating func reserve(forStores stores: some Collection<Store>, projecting: ((Int) -> Int)? = nil) {
         var more = ObservationCounts()
         for store in stores {
             more.accounts += store.accounts.count + store.accounts.aliases.count
@@ -60,7 +61,7 @@ extension StoreBuilder {
             more.inputs += store.inputs.count
             more.events += store.events.count
         }
-        reserve(more)
+        reserve(more, projecting: projecting)
     }
 
     /// Adds a store's rows and events as observations, like a batch's: adding the stores built from

@@ -1,3 +1,4 @@
+internal import CMalloc
 import Dispatch
 import Synchronization
 
@@ -53,6 +54,13 @@ public struct StoreBuilder: Sendable {
     var eventSource: [UInt32] = []
     var eventDetail: [UInt32] = []
 
+    /// Where event observations wait while the other observations are resolved, if anywhere
+    /// (see `spillEvents()`).
+    var eventSpill: EventSpill?
+    /// The string observations that spilled events name (search terms, collections, what was
+    /// shared): the strings `build()` keeps for events.
+    var spilledEventStrings: [UInt32] = []
+
     public init() {}
 
     /// Starts from an existing store: its rows become observations like any batch's.
@@ -66,15 +74,26 @@ public struct StoreBuilder: Sendable {
     // MARK: - Adding batches
 
     /// Sizes the event columns for `events` more observations (call once before adding many batches).
-    public mutating func reserve(events: Int) {
-        let total = eventActor.count + events
-        eventActor.reserveCapacity(total)
-        eventKind.reserveCapacity(total)
-        eventObjectType.reserveCapacity(total)
-        eventObject.reserveCapacity(total)
-        eventTime.reserveCapacity(total)
-        eventSource.reserveCapacity(total)
-        eventDetail.reserveCapacity(total)
+    public mutating func reserve(events: Int) { reserve(events: events, projecting: nil) }
+
+    /// Sizes the event columns for `events` more observations; columns too small grow to
+    /// `projecting` of the rows they need, when given.
+    mutating func reserve(events: Int, projecting: ((Int) -> Int)?) {
+        Self.makeRoom(&eventActor, more: events, projecting: projecting)
+        Self.makeRoom(&eventKind, more: events, projecting: projecting)
+        Self.makeRoom(&eventObjectType, more: events, projecting: projecting)
+        Self.makeRoom(&eventObject, more: events, projecting: projecting)
+        Self.makeRoom(&eventTime, more: events, projecting: projecting)
+        Self.makeRoom(&eventSource, more: events, projecting: projecting)
+        Self.makeRoom(&eventDetail, more: events, projecting: projecting)
+    }
+
+    /// Gives `table` room for `more` rows: for exactly as many, or for `projecting` of the rows it
+    /// needs, when given (and more).
+    static func makeRoom<T>(_ table: inout [T], more: Int, projecting: ((Int) -> Int)?) {
+        let needed = table.count + more
+        guard table.capacity < needed else { return }
+        table.reserveCapacity(max(needed, projecting?(needed) ?? needed))
     }
 
     /// Sizes every observation table for `batches` (call once before adding them): growing a
@@ -103,19 +122,21 @@ public struct StoreBuilder: Sendable {
         var comments = 0, conversations = 0, strings = 0, inputs = 0, events = 0
     }
 
-    /// Grows every observation table by `more` at once.
-    mutating func reserve(_ more: ObservationCounts) {
-        accountObservations.reserveCapacity(accountObservations.count + more.accounts)
-        videoObservations.reserveCapacity(videoObservations.count + more.videos)
-        counterObservations.reserveCapacity(counterObservations.count + more.counters)
-        hashtagObservations.reserveCapacity(hashtagObservations.count + more.hashtags)
-        soundObservations.reserveCapacity(soundObservations.count + more.sounds)
-        effectObservations.reserveCapacity(effectObservations.count + more.effects)
-        commentObservations.reserveCapacity(commentObservations.count + more.comments)
-        conversationObservations.reserveCapacity(conversationObservations.count + more.conversations)
-        stringObservations.reserveCapacity(stringObservations.count + more.strings)
-        inputObservations.reserveCapacity(inputObservations.count + more.inputs)
-        reserve(events: more.events)
+    /// Grows every observation table by `more` at once (a table too small grows to `projecting`
+    /// of the rows it needs, when given).
+    mutating func reserve(_ more: ObservationCounts, projecting: ((Int) -> Int)? = nil) {
+        Self.makeRoom(&accountObservations, more: more.accounts, projecting: projecting)
+        Self.makeRoom(&videoObservations, more: more.videos, projecting: projecting)
+        Self.makeRoom(&counterObservations, more: more.counters, projecting: projecting)
+        Self.makeRoom(&hashtagObservations, more: more.hashtags, projecting: projecting)
+        Self.makeRoom(&soundObservations, more: more.sounds, projecting: projecting)
+        Self.makeRoom(&effectObservations, more: more.effects, projecting: projecting)
+        Self.makeRoom(&commentObservations, more: more.comments, projecting: projecting)
+        Self.makeRoom(&conversationObservations, more: more.conversations, projecting: projecting)
+        Self.makeRoom(&stringObservations, more: more.strings, projecting: projecting)
+        Self.makeRoom(&inputObservations, more: more.inputs, projecting: projecting)
+        // Spilled events leave memory after each store: room for one store's at a time.
+        reserve(events: more.events, projecting: eventSpill == nil ? projecting : nil)
     }
 
     /// Where one batch's rows start in the observation tables, and its input's number.
@@ -178,6 +199,47 @@ public struct StoreBuilder: Sendable {
                 }
             }
         }
+    }
+
+    /// Moves the event observations added so far to `eventSpill` (when there is one), keeping the
+    /// columns' room for the next ones; `build()` reads them back once the other observations are
+    /// resolved. The strings they name are noted.
+    mutating func spillEvents() {
+        guard let eventSpill, !eventActor.isEmpty else { return }
+        let searchTerm = ObjectType.searchTerm.rawValue
+        let collection = ObjectType.collection.rawValue
+        let shared = EventKind.shared.rawValue
+        for i in 0..<eventActor.count {
+            let type = eventObjectType[i]
+            if type == searchTerm || type == collection { spilledEventStrings.append(eventObject[i]) }
+            if eventKind[i] == shared, eventDetail[i] != 0 { spilledEventStrings.append(eventDetail[i] - 1) }
+        }
+        eventSpill.write(self)
+        eventActor.removeAll(keepingCapacity: true)
+        eventKind.removeAll(keepingCapacity: true)
+        eventObjectType.removeAll(keepingCapacity: true)
+        eventObject.removeAll(keepingCapacity: true)
+        eventTime.removeAll(keepingCapacity: true)
+        eventSource.removeAll(keepingCapacity: true)
+        eventDetail.removeAll(keepingCapacity: true)
+    }
+
+    /// Reads the spilled event observations back (in the order they were spilled, after those in
+    /// memory, which `spillEvents()` leaves none of), and drops the spill.
+    mutating func restoreSpilledEvents() {
+        guard let spill = eventSpill else { return }
+        eventSpill = nil
+        spilledEventStrings = []
+        eventActor = []
+        eventKind = []
+        eventObjectType = []
+        eventObject = []
+        eventTime = []
+        eventSource = []
+        eventDetail = []
+        // The other observations, freed by now, go back: the events come back into new pages.
+        whichtok_release_free_memory()
+        spill.read(into: &self)
     }
 
     /// Appends `count` zeroed events, to be overwritten by `fillEvents`.

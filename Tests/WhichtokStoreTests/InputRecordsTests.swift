@@ -99,6 +99,56 @@ struct InputRecordsTests {
         #expect(plain.events(.watched).count == donors * 1500 + 10 * 2)
     }
 
+    /// Donor `d` searches for two terms (one shared with other donors), shares a video with a
+    /// label, saves it to a collection and watches a few videos: events that name strings.
+    func searcher(_ d: Int) throws -> ImportBatch {
+        var batch = ImportBatch(inputName: "searcher-\(d).zip", sha256: Fixture.digest(UInt8(d + 10)))
+        batch.setOwner(username: "searcher\(d)")
+        let owner = batch.owner
+        for term in ["term \(d % 4)", "own term \(d)"] {
+            batch.addEvent(
+                actor: owner, kind: .searched, objectType: .searchTerm, object: try must(batch.string(term)),
+                time: 1_700_000_000 + UInt32(d))
+        }
+        let video = try must(batch.video(id: 7_200_000_000_000_000_000 + UInt64(d % 3) << 20))
+        batch.addEvent(
+            actor: owner, kind: .shared, objectType: .video, object: video, time: 1_700_000_100,
+            detail: .label("via app \(d % 2)"))
+        batch.addEvent(
+            actor: owner, kind: .favorited, objectType: .collection,
+            object: try must(batch.string("list \(d % 5)")), time: 0)
+        for j in 0..<20 {
+            let watched = try must(batch.video(id: 7_300_000_000_000_000_000 + UInt64(d * 20 + j) << 20))
+            batch.addEvent(
+                actor: owner, kind: .watched, objectType: .video, object: watched, time: 1_700_000_200 + UInt32(j))
+        }
+        return batch
+    }
+
+    @Test("event observations spilled to a file while the other observations are resolved give the same store")
+    func spilledEvents() throws {
+        let folder = try TemporaryFolder("spill")
+        let batches = try (0..<15).map(searcher)
+        let plain = Fixture.build(batches)
+        // A builder whose events go to the spill file after each store added.
+        let spill = try #require(EventSpill(storePath: folder.file("s.store")))
+        var builder = StoreBuilder()
+        builder.eventSpill = spill
+        for batch in batches {
+            builder.add(store: Fixture.build([batch]))
+            builder.spillEvents()
+            #expect(builder.eventActor.isEmpty)
+        }
+        #expect(spill.count == plain.events.count)
+        let built = builder.build()
+        #expect(built == plain)
+        #expect(spill.failure == nil)
+        // The tree build's last level spills (three runs of five records, at most five per level),
+        // and the spill file is gone from the folder as soon as it is opened.
+        #expect(try StoreAssembly.build(records(batches), path: folder.file("s.store"), chunk: 5) == plain)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
     @Test("a record decodes to the store it encodes, and is much smaller than the store's columns")
     func roundTrip() throws {
         let store = Fixture.build([try dave(), try erin(), try fay()])
