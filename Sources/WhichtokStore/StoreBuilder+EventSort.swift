@@ -21,10 +21,9 @@ extension StoreBuilder {
         guard let layout = EventKeyLayout(columns, range: range) else {
             return sortAndDeduplicateWide(columns, range: range)
         }
-        // The buffer holds the keys and as many places for the radix sort's passes; it only grows.
-        if keys.count < 2 * n {
-            keys.append(contentsOf: repeatElement(EventSortKey(high: 0, low: 0), count: 2 * n - keys.count))
-        }
+        // The buffer holds the keys and as many places for the radix sort's passes. It only grows,
+        // to the size of the largest range (not by doubling) and without copying what it held.
+        if keys.count < 2 * n { keys = [EventSortKey](repeating: EventSortKey(high: 0, low: 0), count: 2 * n) }
         return keys.withUnsafeMutableBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return n }
             var descents = 0
@@ -73,32 +72,54 @@ extension StoreBuilder {
         _ base: UnsafeMutablePointer<EventSortKey>, scratch: UnsafeMutablePointer<EventSortKey>, count: Int,
         lowBytes: Int, highBytes: Int
     ) -> UnsafeMutablePointer<EventSortKey> {
-        let bytes = Array(0..<lowBytes) + Array(8..<8 + highBytes)
-        // One table of 256 counts per byte, filled in one pass over the keys.
-        let counts = UnsafeMutablePointer<Int>.allocate(capacity: 256 * bytes.count)
+        let passes = lowBytes + highBytes
+        guard passes > 0 else { return base }
+        // One table of 256 counts per byte (the low word's first), filled in one pass over the keys.
+        let counts = UnsafeMutablePointer<Int>.allocate(capacity: 256 * passes)
         defer { counts.deallocate() }
-        counts.initialize(repeating: 0, count: 256 * bytes.count)
+        counts.initialize(repeating: 0, count: 256 * passes)
+        let highCounts = counts + 256 * lowBytes
         for i in 0..<count {
-            let key = base[i]
-            for (pass, byte) in bytes.enumerated() { counts[256 * pass + key.byte(byte)] += 1 }
+            var low = base[i].low
+            for pass in 0..<lowBytes {
+                counts[256 * pass + Int(truncatingIfNeeded: low & 255)] += 1
+                low &>>= 8
+            }
+            var high = base[i].high
+            for pass in 0..<highBytes {
+                highCounts[256 * pass + Int(truncatingIfNeeded: high & 255)] += 1
+                high &>>= 8
+            }
         }
         var from = base
         var to = scratch
-        for (pass, byte) in bytes.enumerated() {
+        for pass in 0..<passes {
             let table = counts + 256 * pass
+            let inHigh = pass >= lowBytes
+            let shift = UInt64(8 * (inHigh ? pass - lowBytes : pass))
             // A byte every key shares sorts nothing.
-            if table[from[0].byte(byte)] == count { continue }
+            let firstByte = Int(truncatingIfNeeded: ((inHigh ? from[0].high : from[0].low) &>> shift) & 255)
+            if table[firstByte] == count { continue }
             var total = 0
             for b in 0..<256 {
                 let size = table[b]
                 table[b] = total
                 total += size
             }
-            for i in 0..<count {
-                let key = from[i]
-                let b = key.byte(byte)
-                to[table[b]] = key
-                table[b] += 1
+            if inHigh {
+                for i in 0..<count {
+                    let key = from[i]
+                    let b = Int(truncatingIfNeeded: (key.high &>> shift) & 255)
+                    to[table[b]] = key
+                    table[b] += 1
+                }
+            } else {
+                for i in 0..<count {
+                    let key = from[i]
+                    let b = Int(truncatingIfNeeded: (key.low &>> shift) & 255)
+                    to[table[b]] = key
+                    table[b] += 1
+                }
             }
             swap(&from, &to)
         }
@@ -163,12 +184,6 @@ struct EventSortKey: Comparable {
     var low: UInt64
 
     static func < (a: Self, b: Self) -> Bool { a.high != b.high ? a.high < b.high : a.low < b.low }
-
-    /// Byte `index` of the key: bytes 0 to 7 are the low word's, least significant first.
-    @inline(__always)
-    func byte(_ index: Int) -> Int {
-        Int(truncatingIfNeeded: (index < 8 ? low : high) &>> UInt64(8 * (index & 7))) & 255
-    }
 }
 
 /// One event as three words (kind and object type, object and detail, time and source), for the
