@@ -21,34 +21,34 @@ extension StoreBuilder {
         guard let layout = EventKeyLayout(columns, range: range) else {
             return sortAndDeduplicateWide(columns, range: range)
         }
-        // The buffer holds the keys and as many places for the radix sort's passes. It only grows,
-        // to the size of the largest range (not by doubling) and without copying what it held.
-        if keys.count < 2 * n { keys = [EventSortKey](repeating: EventSortKey(high: 0, low: 0), count: 2 * n) }
+        // The worker's buffer, emptied (its room kept), takes the keys as they are made, so that no
+        // memory is filled twice; the radix sort's second buffer is allocated for that sort only.
+        keys.removeAll(keepingCapacity: true)
+        keys.reserveCapacity(n)
+        var descents = 0
+        var previous = EventSortKey(high: 0, low: 0)
+        for i in range {
+            let key = layout.key(columns, i)
+            keys.append(key)
+            if key < previous { descents += 1 }
+            previous = key
+        }
         return keys.withUnsafeMutableBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return n }
-            var descents = 0
-            var previous = EventSortKey(high: 0, low: 0)
-            for (k, i) in range.enumerated() {
-                let key = layout.key(columns, i)
-                base[k] = key
-                if key < previous { descents += 1 }
-                previous = key
-            }
-            let sorted: UnsafeMutablePointer<EventSortKey>
             if descents == 0 {
-                sorted = base
+                // Already in order.
             } else if n <= 96 {
                 insertionSort(base, count: n)
-                sorted = base
             } else if descents <= n / 16 {
-                var keys = UnsafeMutableBufferPointer(start: base, count: n)
-                keys.sort()
-                sorted = base
+                buffer.sort()
             } else {
-                sorted = radixSort(
-                    base, scratch: base + n, count: n, lowBytes: layout.lowBytes, highBytes: layout.highBytes)
+                let scratch = UnsafeMutablePointer<EventSortKey>.allocate(capacity: n)
+                defer { scratch.deallocate() }
+                let sorted = radixSort(
+                    base, scratch: scratch, count: n, lowBytes: layout.lowBytes, highBytes: layout.highBytes)
+                return layout.deduplicate(sorted, count: n, into: columns, at: range.lowerBound)
             }
-            return layout.deduplicate(sorted, count: n, into: columns, at: range.lowerBound)
+            return layout.deduplicate(base, count: n, into: columns, at: range.lowerBound)
         }
     }
 
