@@ -296,76 +296,14 @@ extension StoreBuilder {
 
     /// `order(count:key:)` for keys packed into words: one comparison of five words (the group
     /// last) instead of comparing keys field by field twice.
-    ///
-    /// Groups in an order of their own (an input's record, where groups follow the order of the
-    /// input's rows) go through `radixOrder`; groups that come as a few sorted runs (partial stores
-    /// added one after the other) are merged by Swift's sort, which finds the runs.
     static func order(count: Int, packed: (Int) -> PackedKey) -> [Int] {
         var entries = [(key: PackedKey, group: Int)]()
         entries.reserveCapacity(count)
         for g in 0..<count { entries.append((packed(g), g)) }
-        if let order = radixOrder(entries) { return order }
         entries.sort { a, b in
             (a.key.w0, a.key.w1, a.key.w2, a.key.w3, a.group) < (b.key.w0, b.key.w1, b.key.w2, b.key.w3, b.group)
         }
         return entries.map(\.group)
-    }
-
-    /// The order of `entries` (groups in ascending order, each with its key) by a radix sort of
-    /// keys of up to 128 bits: the bits in which the keys differ, word by word, and the group
-    /// below them (so that no two keys are equal and ties keep group order). Nil when the keys
-    /// need more bits, when there are few of them, or when they are mostly in order already.
-    static func radixOrder(_ entries: [(key: PackedKey, group: Int)]) -> [Int]? {
-        let n = entries.count
-        guard n > 96, let first = entries.first?.key else { return nil }
-        var descents = 0
-        var differing = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-        for i in 1..<n {
-            let a = entries[i - 1].key
-            let b = entries[i].key
-            if (b.w0, b.w1, b.w2, b.w3) < (a.w0, a.w1, a.w2, a.w3) { descents += 1 }
-            differing.0 |= b.w0 ^ first.w0
-            differing.1 |= b.w1 ^ first.w1
-            differing.2 |= b.w2 ^ first.w2
-            differing.3 |= b.w3 ^ first.w3
-        }
-        guard descents > n / 16 else { return nil }
-        // Each word's span of differing bits: its lowest bit, its width; and where it goes.
-        let groupBits = UInt64.bitWidth - UInt64(n - 1).leadingZeroBitCount
-        var position = groupBits
-        var spans: [(shift: Int, mask: UInt64, position: Int)] = []
-        for word in [differing.3, differing.2, differing.1, differing.0] {
-            guard word != 0 else {
-                spans.append((0, 0, 0))
-                continue
-            }
-            let shift = word.trailingZeroBitCount
-            let width = 64 - word.leadingZeroBitCount - shift
-            spans.append((shift, width == 64 ? .max : (1 << UInt64(width)) - 1, position))
-            position += width
-        }
-        guard position <= 128 else { return nil }
-        var keys = [EventSortKey](repeating: EventSortKey(high: 0, low: 0), count: 2 * n)
-        return keys.withUnsafeMutableBufferPointer { buffer -> [Int]? in
-            guard let base = buffer.baseAddress else { return nil }
-            @inline(__always)
-            func put(_ word: UInt64, _ span: (shift: Int, mask: UInt64, position: Int)) -> UInt128 {
-                UInt128((word >> UInt64(span.shift)) & span.mask) << span.position
-            }
-            let (s3, s2, s1, s0) = (spans[0], spans[1], spans[2], spans[3])
-            for (i, entry) in entries.enumerated() {
-                let key = entry.key
-                let value =
-                    UInt128(entry.group) | put(key.w3, s3) | put(key.w2, s2) | put(key.w1, s1) | put(key.w0, s0)
-                base[i] = EventSortKey(
-                    high: UInt64(truncatingIfNeeded: value >> 64), low: UInt64(truncatingIfNeeded: value))
-            }
-            let bytes = (position + 7) / 8
-            let sorted = radixSort(
-                base, scratch: base + n, count: n, lowBytes: min(bytes, 8), highBytes: max(bytes - 8, 0))
-            let groupMask: UInt64 = (1 << UInt64(groupBits)) - 1
-            return (0..<n).map { Int(truncatingIfNeeded: sorted[$0].low & groupMask) }
-        }
     }
 
     /// Inverse permutation: rank[group] = final row.

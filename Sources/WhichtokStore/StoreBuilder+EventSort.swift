@@ -7,61 +7,30 @@ extension StoreBuilder {
     /// kinds that repeat; of equal events the earliest known time is kept, with the first input
     /// among those that have it (when none has a time, the last input).
     ///
-    /// Each event becomes one 128-bit key (`EventKeyLayout`): the bits in which the range's events
-    /// differ, field by field in sort order, so that keys compare like the events and equal keys
-    /// are identical events. The keys are sorted by a least-significant-digit radix sort, one pass
-    /// per byte of the key (a key of a few bytes takes a few passes); a range that is already a few
-    /// sorted runs (a store's events, mapped onto the rows of a larger one) is merged by Swift's
-    /// sort, which finds the runs; a range whose events differ in more than 128 bits (rare: every
-    /// field spread wide) is sorted as whole events. Swift's sort of whole events, a merge sort
-    /// comparing three words per step, was the largest part of building each input's record.
+    /// A large range in no particular order (an input's own events) is sorted as 128-bit keys
+    /// (`PackedEventKey`, `EventKeyLayout`): the bits in which the range's events differ, field by
+    /// field in sort order, so that keys compare like the events and equal keys are identical
+    /// events, by a least-significant-digit radix sort, one pass per byte of the key. Swift's
+    /// sort of whole events (a merge sort comparing three words per step) was the largest part of
+    /// building an input's record, and is twice as slow there. It stays for small ranges, for
+    /// ranges already in a few sorted runs (a store's events on the rows of a larger store: it
+    /// finds the runs and merges them, faster than any radix sort), and for ranges whose events
+    /// differ in more than 128 bits.
     static func sortAndDeduplicate(_ columns: EventColumns, range: Range<Int>, keys: inout [EventSortKey]) -> Int {
         let n = range.count
         guard n > 1 else { return n }
-        guard let layout = EventKeyLayout(columns, range: range) else {
-            return sortAndDeduplicateWide(columns, range: range)
+        // Small ranges, ranges already in a few sorted runs, and ranges too wide for a key: as
+        // whole events, by Swift's sort (which finds the runs).
+        guard n > 192, let layout = EventKeyLayout(columns, range: range), layout.descents > n / 16 else {
+            return sortAndDeduplicateWhole(columns, range: range, keys: &keys)
         }
-        // The worker's buffer, emptied (its room kept), takes the keys as they are made, so that no
-        // memory is filled twice; the radix sort's second buffer is allocated for that sort only.
-        keys.removeAll(keepingCapacity: true)
-        keys.reserveCapacity(n)
-        var descents = 0
-        var previous = EventSortKey(high: 0, low: 0)
-        for i in range {
-            let key = layout.key(columns, i)
-            keys.append(key)
-            if key < previous { descents += 1 }
-            previous = key
-        }
-        return keys.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return n }
-            if descents == 0 {
-                // Already in order.
-            } else if n <= 96 {
-                insertionSort(base, count: n)
-            } else if descents <= n / 16 {
-                buffer.sort()
-            } else {
-                let scratch = UnsafeMutablePointer<EventSortKey>.allocate(capacity: n)
-                defer { scratch.deallocate() }
-                let sorted = radixSort(
-                    base, scratch: scratch, count: n, lowBytes: layout.lowBytes, highBytes: layout.highBytes)
-                return layout.deduplicate(sorted, count: n, into: columns, at: range.lowerBound)
-            }
-            return layout.deduplicate(base, count: n, into: columns, at: range.lowerBound)
-        }
-    }
-
-    static func insertionSort(_ base: UnsafeMutablePointer<EventSortKey>, count: Int) {
-        for i in 1..<count {
-            let key = base[i]
-            var j = i
-            while j > 0, key < base[j - 1] {
-                base[j] = base[j - 1]
-                j -= 1
-            }
-            base[j] = key
-        }
+        // The keys and the radix sort's second buffer, for this sort only (nothing is filled twice).
+        let buffer = UnsafeMutablePointer<PackedEventKey>.allocate(capacity: 2 * n)
+        defer { buffer.deallocate() }
+        for (k, i) in range.enumerated() { (buffer + k).initialize(to: layout.key(columns, i)) }
+        let sorted = radixSort(
+            buffer, scratch: buffer + n, count: n, lowBytes: layout.lowBytes, highBytes: layout.highBytes)
+        return layout.deduplicate(sorted, count: n, into: columns, at: range.lowerBound)
     }
 
     /// Sorts `count` keys from `base` that differ only in the first `lowBytes` bytes of their low
@@ -69,9 +38,9 @@ extension StoreBuilder {
     /// significant first (a byte in which every key is the same is skipped), between `base` and
     /// `scratch`. Returns where the sorted keys are.
     static func radixSort(
-        _ base: UnsafeMutablePointer<EventSortKey>, scratch: UnsafeMutablePointer<EventSortKey>, count: Int,
+        _ base: UnsafeMutablePointer<PackedEventKey>, scratch: UnsafeMutablePointer<PackedEventKey>, count: Int,
         lowBytes: Int, highBytes: Int
-    ) -> UnsafeMutablePointer<EventSortKey> {
+    ) -> UnsafeMutablePointer<PackedEventKey> {
         let passes = lowBytes + highBytes
         guard passes > 0 else { return base }
         // One table of 256 counts per byte (the low word's first), filled in one pass over the keys.
@@ -126,14 +95,16 @@ extension StoreBuilder {
         return from
     }
 
-    /// `sortAndDeduplicate` for a range whose keys would need more than 128 bits: the events as
-    /// three words each, sorted by Swift's sort.
-    static func sortAndDeduplicateWide(_ columns: EventColumns, range: Range<Int>) -> Int {
-        var keys: [WideEventKey] = []
-        keys.reserveCapacity(range.count)
+    /// `sortAndDeduplicate` with the events as whole keys (`EventSortKey`) in the worker's buffer
+    /// `keys`, sorted by Swift's sort: for small ranges, ranges in a few sorted runs and ranges
+    /// whose events differ in more bits than a `PackedEventKey` holds.
+    static func sortAndDeduplicateWhole(_ columns: EventColumns, range: Range<Int>, keys: inout [EventSortKey])
+        -> Int
+    {
+        keys.removeAll(keepingCapacity: true)
         for i in range {
             keys.append(
-                WideEventKey(
+                EventSortKey(
                     head: UInt64(columns.kind[i]) << 8 | UInt64(columns.objectType[i]),
                     object: UInt64(columns.object[i]) << 32 | UInt64(columns.detail[i]),
                     tail: UInt64(columns.time[i]) << 32 | UInt64(columns.source[i])))
@@ -177,18 +148,18 @@ extension StoreBuilder {
     }
 }
 
-/// One event of an actor's range as a sort key: the bits in which the range's events differ (see
-/// `EventKeyLayout`) in two words, the high one compared first.
-struct EventSortKey: Comparable {
+/// One event of an actor's range as a radix sort key: the bits in which the range's events differ
+/// (see `EventKeyLayout`) in two words, the high one compared first.
+struct PackedEventKey: Comparable {
     var high: UInt64
     var low: UInt64
 
     static func < (a: Self, b: Self) -> Bool { a.high != b.high ? a.high < b.high : a.low < b.low }
 }
 
-/// One event as three words (kind and object type, object and detail, time and source), for the
-/// ranges whose events differ in more bits than an `EventSortKey` holds.
-struct WideEventKey: Comparable {
+/// One event as a sort key within an actor's range: every field but the actor, so that equal keys
+/// are identical events (kind and object type, object and detail, time and source).
+struct EventSortKey: Comparable {
     var head: UInt64
     var object: UInt64
     var tail: UInt64
@@ -200,7 +171,7 @@ struct WideEventKey: Comparable {
     }
 }
 
-/// Where each field of an event goes in the `EventSortKey`s of one actor's range.
+/// Where each field of an event goes in the `PackedEventKey`s of one actor's range.
 ///
 /// Fields in sort order (kind, object type, object, detail, time, source), most significant
 /// first; of each, only the span of bits in which the range's events differ (the rest is the same
@@ -246,7 +217,7 @@ struct EventKeyLayout {
         func put(_ value: UInt32) -> UInt64 { ((UInt64(value) &>> shift) & mask) &<< position }
 
         @inline(__always)
-        func get(_ key: EventSortKey) -> UInt32 {
+        func get(_ key: PackedEventKey) -> UInt32 {
             UInt32(truncatingIfNeeded: (((high ? key.high : key.low) &>> position) & mask) &<< shift) | common
         }
     }
@@ -254,6 +225,8 @@ struct EventKeyLayout {
     var kind, objectType, object, detail, time, source: Field
     /// Bytes of each word of a key in which keys may differ.
     var lowBytes, highBytes: Int
+    /// How many events of the range come before the one ahead of them.
+    var descents: Int
     /// The bits of the source, and of the time and source, at the bottom of the low word.
     var belowTime, belowDetail: UInt64
 
@@ -266,7 +239,17 @@ struct EventKeyLayout {
         var details: UInt32 = 0
         var times: UInt32 = 0
         var sources: UInt32 = 0
+        // Events out of order: each compared with the one before, as whole events.
+        var descents = 0
+        var previous = (head: UInt64(0), object: UInt64(0), tail: UInt64(0))
         for i in range {
+            let event = (
+                head: UInt64(columns.kind[i]) << 8 | UInt64(columns.objectType[i]),
+                object: UInt64(columns.object[i]) << 32 | UInt64(columns.detail[i]),
+                tail: UInt64(columns.time[i]) << 32 | UInt64(columns.source[i])
+            )
+            if event < previous { descents += 1 }
+            previous = event
             kinds |= columns.kind[i] ^ columns.kind[first]
             types |= columns.objectType[i] ^ columns.objectType[first]
             objects |= columns.object[i] ^ columns.object[first]
@@ -292,12 +275,13 @@ struct EventKeyLayout {
             (source, time, detail, object, objectType, kind)
         lowBytes = (low + 7) / 8
         highBytes = (high + 7) / 8
+        self.descents = descents
     }
 
     /// The key of event `i`.
     @inline(__always)
-    func key(_ columns: StoreBuilder.EventColumns, _ i: Int) -> EventSortKey {
-        var key = EventSortKey(high: 0, low: 0)
+    func key(_ columns: StoreBuilder.EventColumns, _ i: Int) -> PackedEventKey {
+        var key = PackedEventKey(high: 0, low: 0)
         @inline(__always)
         func put(_ field: Field, _ value: UInt32) {
             if field.high { key.high |= field.put(value) } else { key.low |= field.put(value) }
@@ -315,7 +299,7 @@ struct EventKeyLayout {
     /// `start`; returns how many. Of equal events the earliest known time is kept, with the first
     /// input among those that have it (the keys of a group come in (time, input) order).
     func deduplicate(
-        _ keys: UnsafeMutablePointer<EventSortKey>, count: Int, into columns: StoreBuilder.EventColumns, at start: Int
+        _ keys: UnsafeMutablePointer<PackedEventKey>, count: Int, into columns: StoreBuilder.EventColumns, at start: Int
     ) -> Int {
         let actor = columns.actor[start]
         let repeatable = StoreBuilder.repeatableKinds

@@ -12,29 +12,29 @@ struct EventSortTests {
     typealias Random = BuilderGroupingTests.Random
 
     /// Sizes around the edges: empty, one, two, the insertion-sort limit and past it, large.
-    static let sizes = [0, 1, 2, 3, 47, 95, 96, 97, 255, 256, 257, 1000, 4096, 20_000]
+    static let sizes = [0, 1, 2, 3, 47, 192, 193, 255, 256, 257, 1000, 4096, 20_000]
 
     /// Random event keys whose fields take few values (many ties and shared bytes), or any value
     /// (`wide`), or differ only in one field.
-    static func keys(_ random: inout Random, count: Int, shape: Int) -> [WideEventKey] {
+    static func keys(_ random: inout Random, count: Int, shape: Int) -> [EventSortKey] {
         (0..<count).map { _ in
             switch shape {
             case 0:
-                return WideEventKey(
+                return EventSortKey(
                     head: UInt64(random.below(3)) << 8 | UInt64(random.below(2)),
                     object: UInt64(random.below(5)) << 32 | UInt64(random.below(2)),
                     tail: UInt64(random.below(4)) << 32 | UInt64(random.below(3)))
             case 1:
-                return WideEventKey(head: random.next() & 0xFFFF, object: random.next(), tail: random.next())
+                return EventSortKey(head: random.next() & 0xFFFF, object: random.next(), tail: random.next())
             case 2:
                 // Only the lowest bytes differ.
-                return WideEventKey(head: 0x0301, object: 7 << 32, tail: UInt64(random.below(300)))
+                return EventSortKey(head: 0x0301, object: 7 << 32, tail: UInt64(random.below(300)))
             case 3:
                 // Only the highest byte differs, with long equal runs below.
-                return WideEventKey(head: UInt64(random.below(256)) << 8, object: 1, tail: 2)
+                return EventSortKey(head: UInt64(random.below(256)) << 8, object: 1, tail: 2)
             default:
                 // Fields spread over a few bytes each, as rows and times are.
-                return WideEventKey(
+                return EventSortKey(
                     head: UInt64(random.below(20)) << 8 | UInt64(random.below(9)),
                     object: UInt64(random.below(70_000)) << 32 | UInt64(random.below(2) * random.below(1000)),
                     tail: UInt64(1_600_000_000 + random.below(50_000_000)) << 32 | UInt64(random.below(1000)))
@@ -51,11 +51,11 @@ struct EventSortTests {
                     let mask: UInt64 = bytes == 8 ? .max : (1 << UInt64(8 * bytes)) - 1
                     return (random.below(2) == 0 ? random.next() : UInt64(random.below(3)) << 60) & mask
                 }
-                var keys = (0..<size).map { _ in EventSortKey(high: word(highBytes), low: word(lowBytes)) }
+                var keys = (0..<size).map { _ in PackedEventKey(high: word(highBytes), low: word(lowBytes)) }
                 let expected = keys.sorted()
                 keys.append(contentsOf: keys)
                 let result = keys.withUnsafeMutableBufferPointer { buffer in
-                    guard let base = buffer.baseAddress else { return [EventSortKey]() }
+                    guard let base = buffer.baseAddress else { return [PackedEventKey]() }
                     let sorted = StoreBuilder.radixSort(
                         base, scratch: base + size, count: size, lowBytes: lowBytes, highBytes: highBytes)
                     return Array(UnsafeBufferPointer(start: sorted, count: size))
@@ -68,15 +68,15 @@ struct EventSortTests {
     /// The deduplication rule, written out: events equal on (kind, object type, object, detail), and
     /// on time for repeatable kinds, are one; it keeps the earliest known time with the smallest
     /// input among those with that time, or, when no time is known, the largest input.
-    static func reference(_ keys: [WideEventKey]) -> [WideEventKey] {
-        var groups: [[UInt64]: [WideEventKey]] = [:]
+    static func reference(_ keys: [EventSortKey]) -> [EventSortKey] {
+        var groups: [[UInt64]: [EventSortKey]] = [:]
         for key in keys {
             let kind = Int(key.head >> 8)
             let identity =
                 StoreBuilder.repeatableKinds[kind] ? [key.head, key.object, key.tail >> 32] : [key.head, key.object]
             groups[identity, default: []].append(key)
         }
-        var kept: [WideEventKey] = []
+        var kept: [EventSortKey] = []
         for (_, events) in groups {
             let known = events.filter { $0.tail >> 32 != 0 }
             let time = known.map { $0.tail >> 32 }.min() ?? 0
@@ -84,14 +84,14 @@ struct EventSortTests {
                 known.isEmpty
                 ? events.map { $0.tail & 0xFFFF_FFFF }.max() ?? 0
                 : known.filter { $0.tail >> 32 == time }.map { $0.tail & 0xFFFF_FFFF }.min() ?? 0
-            kept.append(WideEventKey(head: events[0].head, object: events[0].object, tail: time << 32 | source))
+            kept.append(EventSortKey(head: events[0].head, object: events[0].object, tail: time << 32 | source))
         }
         return kept.sorted()
     }
 
     /// Sorts and deduplicates `keys` as the events of one actor, through `EventColumns`.
-    static func sortAndDeduplicate(_ keys: [WideEventKey], actor: UInt32, buffer: inout [EventSortKey])
-        -> [WideEventKey]
+    static func sortAndDeduplicate(_ keys: [EventSortKey], actor: UInt32, buffer: inout [EventSortKey])
+        -> [EventSortKey]
     {
         // Columns of their own (one spare place, so that no range is without storage).
         let n = keys.count + 1
@@ -118,7 +118,7 @@ struct EventSortTests {
         let kept = StoreBuilder.sortAndDeduplicate(columns, range: 0..<keys.count, keys: &buffer)
         #expect((0..<kept).allSatisfy { columns.actor[$0] == actor })
         return (0..<kept).map { i in
-            WideEventKey(
+            EventSortKey(
                 head: UInt64(columns.kind[i]) << 8 | UInt64(columns.objectType[i]),
                 object: UInt64(columns.object[i]) << 32 | UInt64(columns.detail[i]),
                 tail: UInt64(columns.time[i]) << 32 | UInt64(columns.source[i]))
@@ -138,7 +138,7 @@ struct EventSortTests {
                 // the widest spread every field differs in every bit (sorted as whole events).
                 func value() -> UInt64 { UInt64(random.next() % UInt64(spread)) }
                 var keys = (0..<size).map { _ in
-                    WideEventKey(
+                    EventSortKey(
                         head: UInt64(kinds[random.below(kinds.count)]) << 8 | UInt64(random.below(2)),
                         object: value() << 32 | UInt64(random.below(2)) * value(),
                         tail: (random.below(3) == 0 ? 0 : (spread > 1000 ? value() : 1_700_000_000 + value())) << 32
