@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 extension StoreBuilder {
     /// Sorts and deduplicates the events of one actor's `range` of `columns` (through `keys`, a
     /// worker's buffer, kept between ranges); the kept events are written from the range's start.
@@ -24,9 +30,15 @@ extension StoreBuilder {
         guard n > 192, let layout = EventKeyLayout(columns, range: range), layout.descents > n / 16 else {
             return sortAndDeduplicateWhole(columns, range: range, keys: &keys)
         }
-        // The keys and the radix sort's second buffer, for this sort only (nothing is filled twice).
-        let buffer = UnsafeMutablePointer<PackedEventKey>.allocate(capacity: 2 * n)
-        defer { buffer.deallocate() }
+        // The keys and the radix sort's second buffer, for this sort only (nothing is filled twice),
+        // mapped from the system and unmapped after: freed into malloc's per-thread arenas, the
+        // large buffers of several workers stayed in the process's peak memory.
+        let bytes = 2 * n * MemoryLayout<PackedEventKey>.stride
+        guard let mapped = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+            mapped != MAP_FAILED
+        else { return sortAndDeduplicateWhole(columns, range: range, keys: &keys) }
+        defer { munmap(mapped, bytes) }
+        let buffer = mapped.bindMemory(to: PackedEventKey.self, capacity: 2 * n)
         for (k, i) in range.enumerated() { (buffer + k).initialize(to: layout.key(columns, i)) }
         let sorted = radixSort(
             buffer, scratch: buffer + n, count: n, lowBytes: layout.lowBytes, highBytes: layout.highBytes)
