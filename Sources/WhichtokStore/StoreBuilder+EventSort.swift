@@ -25,20 +25,46 @@ extension StoreBuilder {
     static func sortAndDeduplicate(_ columns: EventColumns, range: Range<Int>, keys: inout [EventSortKey]) -> Int {
         let n = range.count
         guard n > 1 else { return n }
-        // Small ranges, ranges already in a few sorted runs, and ranges too wide for a key: as
-        // whole events, by Swift's sort (which finds the runs).
-        guard n > 192, let layout = EventKeyLayout(columns, range: range), layout.descents > n / 16 else {
-            return sortAndDeduplicateWhole(columns, range: range, keys: &keys)
+        // The events as whole keys, counting those out of order.
+        keys.removeAll(keepingCapacity: true)
+        var descents = 0
+        var previous = EventSortKey(head: 0, object: 0, tail: 0)
+        for i in range {
+            let key = EventSortKey(
+                head: UInt64(columns.kind[i]) << 8 | UInt64(columns.objectType[i]),
+                object: UInt64(columns.object[i]) << 32 | UInt64(columns.detail[i]),
+                tail: UInt64(columns.time[i]) << 32 | UInt64(columns.source[i]))
+            keys.append(key)
+            if key < previous { descents += 1 }
+            previous = key
         }
-        // The keys and the radix sort's second buffer, for this sort only (nothing is filled twice),
+        if n > 192, descents > n / 16, let layout = EventKeyLayout(columns, range: range) {
+            return radixSortAndDeduplicate(columns, range: range, layout: layout)
+        }
+        // Small ranges, ranges already in a few sorted runs, and ranges too wide for a key.
+        if descents > 0 { keys.sort() }
+        return deduplicate(keys, into: columns, range: range)
+    }
+
+    /// `sortAndDeduplicate` of a large range in no particular order, as `PackedEventKey`s.
+    static func radixSortAndDeduplicate(_ columns: EventColumns, range: Range<Int>, layout: EventKeyLayout) -> Int {
+        let n = range.count
+        // The keys and the radix sort's second buffer, for this sort only. Buffers of a few MiB are
         // mapped from the system and unmapped after: freed into malloc's per-thread arenas, the
-        // large buffers of several workers stayed in the process's peak memory.
+        // large buffers of several workers stayed in the process's peak memory (smaller ones are
+        // not worth a mapping, which costs every thread's TLB when unmapped).
         let bytes = 2 * n * MemoryLayout<PackedEventKey>.stride
-        guard let mapped = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
-            mapped != MAP_FAILED
-        else { return sortAndDeduplicateWhole(columns, range: range, keys: &keys) }
-        defer { munmap(mapped, bytes) }
-        let buffer = mapped.bindMemory(to: PackedEventKey.self, capacity: 2 * n)
+        let mapped =
+            bytes >= 4 << 20 ? mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) : nil
+        let buffer: UnsafeMutablePointer<PackedEventKey>
+        if let mapped, mapped != MAP_FAILED {
+            buffer = mapped.bindMemory(to: PackedEventKey.self, capacity: 2 * n)
+        } else {
+            buffer = UnsafeMutablePointer<PackedEventKey>.allocate(capacity: 2 * n)
+        }
+        defer {
+            if let mapped, mapped != MAP_FAILED { munmap(mapped, bytes) } else { buffer.deallocate() }
+        }
         for (k, i) in range.enumerated() { (buffer + k).initialize(to: layout.key(columns, i)) }
         let sorted = radixSort(
             buffer, scratch: buffer + n, count: n, lowBytes: layout.lowBytes, highBytes: layout.highBytes)
@@ -107,21 +133,9 @@ extension StoreBuilder {
         return from
     }
 
-    /// `sortAndDeduplicate` with the events as whole keys (`EventSortKey`) in the worker's buffer
-    /// `keys`, sorted by Swift's sort: for small ranges, ranges in a few sorted runs and ranges
-    /// whose events differ in more bits than a `PackedEventKey` holds.
-    static func sortAndDeduplicateWhole(_ columns: EventColumns, range: Range<Int>, keys: inout [EventSortKey])
-        -> Int
-    {
-        keys.removeAll(keepingCapacity: true)
-        for i in range {
-            keys.append(
-                EventSortKey(
-                    head: UInt64(columns.kind[i]) << 8 | UInt64(columns.objectType[i]),
-                    object: UInt64(columns.object[i]) << 32 | UInt64(columns.detail[i]),
-                    tail: UInt64(columns.time[i]) << 32 | UInt64(columns.source[i])))
-        }
-        keys.sort()
+    /// Writes the events of sorted whole `keys`, one per group of equal events, to `columns` from
+    /// the start of `range`; returns how many.
+    static func deduplicate(_ keys: [EventSortKey], into columns: EventColumns, range: Range<Int>) -> Int {
         let actor = columns.actor[range.lowerBound]
         var out = range.lowerBound
         var index = 0
@@ -237,8 +251,6 @@ struct EventKeyLayout {
     var kind, objectType, object, detail, time, source: Field
     /// Bytes of each word of a key in which keys may differ.
     var lowBytes, highBytes: Int
-    /// How many events of the range come before the one ahead of them.
-    var descents: Int
     /// The bits of the source, and of the time and source, at the bottom of the low word.
     var belowTime, belowDetail: UInt64
 
@@ -251,17 +263,7 @@ struct EventKeyLayout {
         var details: UInt32 = 0
         var times: UInt32 = 0
         var sources: UInt32 = 0
-        // Events out of order: each compared with the one before, as whole events.
-        var descents = 0
-        var previous = (head: UInt64(0), object: UInt64(0), tail: UInt64(0))
         for i in range {
-            let event = (
-                head: UInt64(columns.kind[i]) << 8 | UInt64(columns.objectType[i]),
-                object: UInt64(columns.object[i]) << 32 | UInt64(columns.detail[i]),
-                tail: UInt64(columns.time[i]) << 32 | UInt64(columns.source[i])
-            )
-            if event < previous { descents += 1 }
-            previous = event
             kinds |= columns.kind[i] ^ columns.kind[first]
             types |= columns.objectType[i] ^ columns.objectType[first]
             objects |= columns.object[i] ^ columns.object[first]
@@ -287,7 +289,6 @@ struct EventKeyLayout {
             (source, time, detail, object, objectType, kind)
         lowBytes = (low + 7) / 8
         highBytes = (high + 7) / 8
-        self.descents = descents
     }
 
     /// The key of event `i`.
