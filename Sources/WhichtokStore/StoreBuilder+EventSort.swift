@@ -39,6 +39,9 @@ extension StoreBuilder {
             previous = key
         }
         if n > 192, descents > n / 16, let layout = EventKeyLayout(columns, range: range) {
+            // The whole keys go first: the two held at once took more memory than the sort they
+            // replaced.
+            keys = []
             return radixSortAndDeduplicate(columns, range: range, layout: layout)
         }
         // Small ranges, ranges already in a few sorted runs, and ranges too wide for a key.
@@ -49,7 +52,7 @@ extension StoreBuilder {
     /// `sortAndDeduplicate` of a large range in no particular order, as `PackedEventKey`s.
     static func radixSortAndDeduplicate(_ columns: EventColumns, range: Range<Int>, layout: EventKeyLayout) -> Int {
         let n = range.count
-        // The keys and the radix sort's second buffer, for this sort only. Buffers of a few MiB are
+        // The keys and the radix sort's second buffer, for this sort only. Buffers of a MiB or more are
         // mapped from the system and unmapped after: freed into malloc's per-thread arenas, the
         // large buffers of several workers stayed in the process's peak memory (smaller ones are
         // not worth a mapping, which costs every thread's TLB when unmapped).
