@@ -405,6 +405,13 @@ extension StoreBuilder {
         let videoRank = orders.video.rank
         let commentRank = orders.comment.rank
         var comments = CommentTable()
+        let count = orders.comment.order.count
+        comments.tiktokID.reserveCapacity(count)
+        comments.author.reserveCapacity(count)
+        comments.video.reserveCapacity(count)
+        comments.parent.reserveCapacity(count)
+        comments.time.reserveCapacity(count)
+        comments.fingerprint.reserveCapacity(count)
         for g in orders.comment.order {
             comments.tiktokID.append(attributes.tiktokID[g])
             comments.author.append(attributes.author.pick(g, rank: accountRank))

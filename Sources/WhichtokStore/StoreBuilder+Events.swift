@@ -215,60 +215,6 @@ extension StoreBuilder {
         }
     }
 
-    /// Sorts and deduplicates the events of one actor's `range` of `columns` (through `keys`, a
-    /// worker's buffer); the kept events are written from the range's start. Returns how many.
-    ///
-    /// Events are deduplicated on (actor, kind, object type, object, detail), and on time for
-    /// kinds that repeat; of equal events the earliest known time is kept, with the first input
-    /// among those that have it.
-    static func sortAndDeduplicate(_ columns: EventColumns, range: Range<Int>, keys: inout [EventSortKey]) -> Int {
-        guard range.count > 1 else { return range.count }
-        keys.removeAll(keepingCapacity: true)
-        for i in range {
-            keys.append(
-                EventSortKey(
-                    head: UInt64(columns.kind[i]) << 8 | UInt64(columns.objectType[i]),
-                    object: UInt64(columns.object[i]) << 32 | UInt64(columns.detail[i]),
-                    tail: UInt64(columns.time[i]) << 32 | UInt64(columns.source[i])))
-        }
-        keys.sort()
-        let actor = columns.actor[range.lowerBound]
-        var out = range.lowerBound
-        var index = 0
-        while index < keys.count {
-            let key = keys[index]
-            let kind = UInt8(truncatingIfNeeded: key.head >> 8)
-            let repeats = repeatableKinds[Int(kind)]
-            var time = UInt32(truncatingIfNeeded: key.tail >> 32)
-            var source = UInt32(truncatingIfNeeded: key.tail)
-            var next = index + 1
-            // Equal neighbours are the same event; keep the earliest known time and first input.
-            while next < keys.count, keys[next].head == key.head, keys[next].object == key.object,
-                !repeats || keys[next].tail >> 32 == key.tail >> 32
-            {
-                let otherTime = UInt32(truncatingIfNeeded: keys[next].tail >> 32)
-                let otherSource = UInt32(truncatingIfNeeded: keys[next].tail)
-                if time == 0 || (otherTime != 0 && otherTime < time) {
-                    time = otherTime
-                    source = otherSource
-                } else if otherTime == time {
-                    source = min(source, otherSource)
-                }
-                next += 1
-            }
-            columns.actor[out] = actor
-            columns.kind[out] = kind
-            columns.objectType[out] = UInt8(truncatingIfNeeded: key.head)
-            columns.object[out] = UInt32(truncatingIfNeeded: key.object >> 32)
-            columns.detail[out] = UInt32(truncatingIfNeeded: key.object)
-            columns.time[out] = time
-            columns.source[out] = source
-            out += 1
-            index = next
-        }
-        return out - range.lowerBound
-    }
-
     /// Kinds whose repeats at different times are different events.
     static let repeatableKinds: [Bool] = (0..<256).map { raw in
         guard let kind = EventKind(rawValue: UInt8(raw)) else { return false }
@@ -282,17 +228,4 @@ extension StoreBuilder {
 /// Per-actor counts written by the sorting workers; each writes only the actors it claimed.
 struct SharedCounts: @unchecked Sendable {
     let base: UnsafeMutablePointer<Int>?
-}
-
-/// One event as a sort key within an actor's range: every field but the actor, so that equal keys
-/// are identical events.
-struct EventSortKey: Comparable {
-    var head: UInt64
-    var object: UInt64
-    var tail: UInt64
-    static func < (a: EventSortKey, b: EventSortKey) -> Bool {
-        if a.head != b.head { return a.head < b.head }
-        if a.object != b.object { return a.object < b.object }
-        return a.tail < b.tail
-    }
 }
