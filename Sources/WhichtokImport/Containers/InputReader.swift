@@ -226,13 +226,9 @@ public struct InputReader {
             let cap = min(Int64(limits.maxEntryBytes), stated ?? Int64.max)
             let ceiling = Int(cap).addingReportingOverflow(1).overflow ? Int.max : Int(cap) + 1
             func makeRoom(_ minimum: Int) throws {
-                do {
-                    try memory.grow(toHold: minimum, ceiling: ceiling)
-                } catch .never {
-                    throw reject(tooLargeForMemory, entry: name, position: position)
-                } catch .busy {
-                    throw MemoryShortage.busy
-                }
+                try memory.grow(
+                    toHold: minimum, ceiling: ceiling,
+                    refused: { reject(tooLargeForMemory, entry: name, position: position) })
             }
 
             buffer.removeAll()
@@ -273,18 +269,10 @@ public struct InputReader {
             }
 
             if !isPlain && Names.isArchive(name) {
-                // Its copy is kept until it is read in its turn, and holds memory until then.
-                let pin: MemoryPin
-                do {
-                    pin = try memory.pin(buffer.count)
-                } catch .never {
-                    throw reject(tooLargeForMemory, entry: name, position: position)
-                } catch .busy {
-                    throw MemoryShortage.busy
-                }
-                var inner = InputSource(displayName: displayName + "!" + name, location: .memory(buffer.array))
-                inner.origin = NestedOrigin(expansion: expansion.allowance, pin: pin)
-                nested.append(inner)
+                nested.append(
+                    try memory.nestedSource(
+                        named: name, in: displayName, expansion: expansion,
+                        refused: { reject(tooLargeForMemory, entry: name, position: position) }))
             } else {
                 delivered += buffer.count
                 try deliver(
@@ -388,13 +376,11 @@ public struct InputReader {
             while true {
                 let want = max(min(limits.maxEntryBytes, Int.max - 1) - buffer.count, 0) + 1
                 let chunk = min(want, 256 << 10)
-                do {
-                    try memory.grow(toHold: buffer.count + chunk, ceiling: ceiling)
-                } catch .never {
-                    throw InputError(kind: .rejected, input: shownInput, entry: shownEntry, message: tooLargeForMemory)
-                } catch .busy {
-                    throw MemoryShortage.busy
-                }
+                try memory.grow(
+                    toHold: buffer.count + chunk, ceiling: ceiling,
+                    refused: {
+                        InputError(kind: .rejected, input: shownInput, entry: shownEntry, message: tooLargeForMemory)
+                    })
                 var got = 0
                 var readError: SourceOpenError?
                 buffer.appendInPlace(minimum: chunk, ceiling: ceiling) { free in
@@ -453,6 +439,36 @@ struct EntryMemory {
     func pin(_ count: Int) throws(MemoryShortage) -> MemoryPin {
         try lease.take(count)
         return lease.pin(count)
+    }
+
+    /// `grow(toHold:ceiling:)` for a reader: a size the budget can never give is `refused()`, a
+    /// wait that would never end is `MemoryShortage.busy` (the input is read again later).
+    func grow(toHold minimum: Int, ceiling: Int, refused: () -> InputError) throws {
+        do {
+            try grow(toHold: minimum, ceiling: ceiling)
+        } catch .never {
+            throw refused()
+        } catch .busy {
+            throw MemoryShortage.busy
+        }
+    }
+
+    /// The buffer's content, an archive found inside `displayName` as entry `name`, as an input of
+    /// its own: its copy is kept until it is read in its turn, and holds memory until then.
+    func nestedSource(
+        named name: String, in displayName: String, expansion: ExpansionTally, refused: () -> InputError
+    ) throws -> InputSource {
+        let pin: MemoryPin
+        do {
+            pin = try self.pin(buffer.count)
+        } catch .never {
+            throw refused()
+        } catch .busy {
+            throw MemoryShortage.busy
+        }
+        var inner = InputSource(displayName: displayName + "!" + name, location: .memory(buffer.array))
+        inner.origin = NestedOrigin(expansion: expansion.allowance, pin: pin)
+        return inner
     }
 }
 

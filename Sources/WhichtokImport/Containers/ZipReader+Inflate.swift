@@ -107,13 +107,9 @@ extension InputReader {
             // The buffer holds the stated size and one byte more, never past that.
             let ceiling = stated == Int.max ? Int.max : stated + 1
             func makeRoom(_ minimum: Int) throws {
-                do {
-                    try memory.grow(toHold: minimum, ceiling: ceiling)
-                } catch .never {
-                    throw reject(tooLargeForMemory, entry: name, position: position)
-                } catch .busy {
-                    throw MemoryShortage.busy
-                }
+                try memory.grow(
+                    toHold: minimum, ceiling: ceiling,
+                    refused: { reject(tooLargeForMemory, entry: name, position: position) })
             }
             buffer.removeAll()
             // Room first for what the ratio would let the entry grow to (the libarchive path's
@@ -163,18 +159,10 @@ extension InputReader {
             }
 
             if Names.isArchive(name) {
-                // Its copy is kept until it is read in its turn, and holds memory until then.
-                let pin: MemoryPin
-                do {
-                    pin = try memory.pin(buffer.count)
-                } catch .never {
-                    throw reject(tooLargeForMemory, entry: name, position: position)
-                } catch .busy {
-                    throw MemoryShortage.busy
-                }
-                var inner = InputSource(displayName: displayName + "!" + name, location: .memory(buffer.array))
-                inner.origin = NestedOrigin(expansion: expansion.allowance, pin: pin)
-                nested.append(inner)
+                nested.append(
+                    try memory.nestedSource(
+                        named: name, in: displayName, expansion: expansion,
+                        refused: { reject(tooLargeForMemory, entry: name, position: position) }))
             } else {
                 delivered += buffer.count
                 try deliver(
