@@ -153,14 +153,9 @@ extension StoreBuilder {
             while next < keys.count, keys[next].head == key.head, keys[next].object == key.object,
                 !repeats || keys[next].tail >> 32 == key.tail >> 32
             {
-                let otherTime = UInt32(truncatingIfNeeded: keys[next].tail >> 32)
-                let otherSource = UInt32(truncatingIfNeeded: keys[next].tail)
-                if time == 0 || (otherTime != 0 && otherTime < time) {
-                    time = otherTime
-                    source = otherSource
-                } else if otherTime == time {
-                    source = min(source, otherSource)
-                }
+                keepCopy(
+                    &time, &source, orCopyAt: UInt32(truncatingIfNeeded: keys[next].tail >> 32),
+                    UInt32(truncatingIfNeeded: keys[next].tail))
                 next += 1
             }
             columns.actor[out] = actor
@@ -331,14 +326,7 @@ struct EventKeyLayout {
             var next = index + 1
             // Equal neighbours are the same event; keep the earliest known time and first input.
             while next < count, keys[next].high == key.high, keys[next].low >> shift == key.low >> shift {
-                let otherTime = self.time.get(keys[next])
-                let otherSource = self.source.get(keys[next])
-                if time == 0 || (otherTime != 0 && otherTime < time) {
-                    time = otherTime
-                    source = otherSource
-                } else if otherTime == time {
-                    source = min(source, otherSource)
-                }
+                keepCopy(&time, &source, orCopyAt: self.time.get(keys[next]), self.source.get(keys[next]))
                 next += 1
             }
             columns.actor[out] = actor
@@ -352,5 +340,18 @@ struct EventKeyLayout {
             index = next
         }
         return out - start
+    }
+}
+
+/// Of two copies of one event met in (time, input) order, the (time, input) kept in `time` and
+/// `source`: the earliest known time, with the first input that has it; when neither copy has a
+/// time, the later copy's input.
+@inline(__always)
+private func keepCopy(_ time: inout UInt32, _ source: inout UInt32, orCopyAt otherTime: UInt32, _ otherSource: UInt32) {
+    if time == 0 || (otherTime != 0 && otherTime < time) {
+        time = otherTime
+        source = otherSource
+    } else if otherTime == time {
+        source = min(source, otherSource)
     }
 }
