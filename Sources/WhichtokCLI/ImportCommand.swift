@@ -76,6 +76,7 @@ struct ImportCommand: ParsableCommand {
     }
 
     func run() throws {
+        StoreAssembly.keepFreedMemoryForReuse()
         let path = storeOptions.path
         try StoreAccess.refuseOverwriting(
             outputs: [("--store", path)], protected: inputs.map { ("the input", $0) })

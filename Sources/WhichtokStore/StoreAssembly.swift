@@ -15,6 +15,17 @@ import Synchronization
 /// records one at a time into a `StoreBuilder` and builds. The result depends only on the set of
 /// records, so it does not matter how they were gathered.
 public enum StoreAssembly {
+    /// Asks the allocator (glibc) to keep freed memory for reuse rather than return it to the
+    /// system at each free, for a command that reads inputs and builds a store: it frees and
+    /// allocates large buffers in turn, and would otherwise fault the same pages in again and again
+    /// (see `Benchmarks/RESULTS.md`, "allocator"). The build still hands free pages back between its
+    /// steps. Call it once, before the work starts. Settings of glibc's allocator made through
+    /// `GLIBC_TUNABLES` (README, "Size and memory") are left as they are.
+    public static func keepFreedMemoryForReuse() {
+        if let tunables = getenv("GLIBC_TUNABLES"), String(cString: tunables).contains("glibc.malloc.") { return }
+        whichtok_keep_freed_memory()
+    }
+
     /// The record of one batch: the canonical store of that input alone, encoded.
     public static func record(of batch: ImportBatch) -> [UInt8] {
         var builder = StoreBuilder()
