@@ -268,17 +268,10 @@ public struct InputReader {
                 }
             }
 
-            if !isPlain && Names.isArchive(name) {
-                nested.append(
-                    try memory.nestedSource(
-                        named: name, in: displayName, expansion: expansion,
-                        refused: { reject(tooLargeForMemory, entry: name, position: position) }))
-            } else {
-                delivered += buffer.count
-                try deliver(
-                    name, buffer, lease: memory.lease,
-                    refused: { reject(tooLargeForMemory, entry: name, position: position) }, body)
-            }
+            try handOn(
+                name, asArchive: !isPlain && Names.isArchive(name), memory: memory, displayName: displayName,
+                expansion: expansion, nested: &nested, delivered: &delivered,
+                refused: { reject(tooLargeForMemory, entry: name, position: position) }, body)
         }
     }
 
@@ -305,6 +298,23 @@ public struct InputReader {
             throw error
         }
         return InputDigest(sha256: sha256, bytesRead: mapped.count, nested: [])
+    }
+
+    /// Hands on the entry just read into `memory`'s buffer: an archive found inside (`asArchive`)
+    /// becomes an input of its own in `nested`, read in its turn; anything else goes to `body`
+    /// (through `deliver`) and counts in `delivered`. The libarchive and zip paths both end here.
+    func handOn(
+        _ name: String, asArchive: Bool, memory: EntryMemory, displayName: String, expansion: ExpansionTally,
+        nested: inout [InputSource], delivered: inout Int, refused: () -> InputError,
+        _ body: (String, PaddedBytes) throws -> Void
+    ) throws {
+        if asArchive {
+            nested.append(
+                try memory.nestedSource(named: name, in: displayName, expansion: expansion, refused: refused))
+        } else {
+            delivered += memory.buffer.count
+            try deliver(name, memory.buffer, lease: memory.lease, refused: refused, body)
+        }
     }
 
     /// Calls `body` with entry `name` once the budget has given the work space its parse may take

@@ -158,17 +158,10 @@ extension InputReader {
                     "corrupt archive: CRC-32 mismatch (the entry's data is damaged)", entry: name, position: position)
             }
 
-            if Names.isArchive(name) {
-                nested.append(
-                    try memory.nestedSource(
-                        named: name, in: displayName, expansion: expansion,
-                        refused: { reject(tooLargeForMemory, entry: name, position: position) }))
-            } else {
-                delivered += buffer.count
-                try deliver(
-                    name, buffer, lease: memory.lease,
-                    refused: { reject(tooLargeForMemory, entry: name, position: position) }, body)
-            }
+            try handOn(
+                name, asArchive: Names.isArchive(name), memory: memory, displayName: displayName,
+                expansion: expansion, nested: &nested, delivered: &delivered,
+                refused: { reject(tooLargeForMemory, entry: name, position: position) }, body)
         }
         return (delivered, nested)
     }
