@@ -35,13 +35,20 @@ struct IDMap: Sendable {
 
     @inline(__always)
     private static func slot(_ key: UInt64, _ mask: Int, _ seed: UInt64) -> Int {
-        var h = key ^ seed
+        Int(truncatingIfNeeded: mix(key ^ seed)) & mask
+    }
+
+    /// murmur3's 64-bit finaliser: every bit of `h` moves every bit of the result. Also mixes the
+    /// keys of `ImportBatch`'s comment map.
+    @inline(__always)
+    static func mix(_ h: UInt64) -> UInt64 {
+        var h = h
         h ^= h >> 33
         h &*= 0xff51_afd7_ed55_8ccd
         h ^= h >> 33
         h &*= 0xc4ce_b9fe_1a85_ec53
         h ^= h >> 33
-        return Int(truncatingIfNeeded: h) & mask
+        return h
     }
 
     /// The value for `key`, or nil.

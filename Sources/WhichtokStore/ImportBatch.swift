@@ -657,14 +657,8 @@ private struct CommentContentMap: Sendable {
 
     @inline(__always)
     private static func slot(_ author: UInt32, _ time: UInt32, _ fingerprint: UInt64, _ mask: Int) -> Int {
-        var h = fingerprint ^ seed
-        h ^= (UInt64(author) << 32 | UInt64(time)) &* 0x9e37_79b9_7f4a_7c15
-        h ^= h >> 33
-        h &*= 0xff51_afd7_ed55_8ccd
-        h ^= h >> 33
-        h &*= 0xc4ce_b9fe_1a85_ec53
-        h ^= h >> 33
-        return Int(truncatingIfNeeded: h) & mask
+        let h = fingerprint ^ seed ^ (UInt64(author) << 32 | UInt64(time)) &* 0x9e37_79b9_7f4a_7c15
+        return Int(truncatingIfNeeded: IDMap.mix(h)) & mask
     }
 
     /// The row already stored for the key; when there is none, stores `value` and returns nil.
