@@ -224,10 +224,11 @@ public struct StoreBuilder: Sendable {
         eventDetail.removeAll(keepingCapacity: true)
     }
 
-    /// Reads the spilled event observations back (in the order they were spilled, after those in
-    /// memory, which `spillEvents()` leaves none of), and drops the spill.
+    /// Reads the spilled event observations back, in the order they were added, and drops the
+    /// spill. Events added since the last `spillEvents()` are spilled first, so none is lost.
     mutating func restoreSpilledEvents() {
         guard let spill = eventSpill else { return }
+        spillEvents()
         eventSpill = nil
         spilledEventStrings = []
         eventActor = []

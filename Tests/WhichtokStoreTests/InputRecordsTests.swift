@@ -149,6 +149,24 @@ struct InputRecordsTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
     }
 
+    @Test("events added after the last spill are kept: the build spills them before reading the file back")
+    func eventsAfterTheLastSpill() throws {
+        let folder = try TemporaryFolder("spill-tail")
+        let batches = try (0..<6).map(searcher)
+        let plain = Fixture.build(batches)
+        let spill = try #require(EventSpill(storePath: folder.file("s.store")))
+        var builder = StoreBuilder()
+        builder.eventSpill = spill
+        for (index, batch) in batches.enumerated() {
+            builder.add(store: Fixture.build([batch]))
+            // Only the first half goes to the file before the build; the rest is still in memory.
+            if index < 3 { builder.spillEvents() }
+        }
+        #expect(!builder.eventActor.isEmpty)
+        #expect(builder.build() == plain)
+        #expect(spill.failure == nil)
+    }
+
     @Test("a record decodes to the store it encodes, and is much smaller than the store's columns")
     func roundTrip() throws {
         let store = Fixture.build([try dave(), try erin(), try fay()])
