@@ -220,6 +220,37 @@ struct InputRecordsTests {
         #expect(Fixture.build(batches) == one)
     }
 
+    @Test(
+        "one run of records decoded on one core while added on the other: the plain build, the first failure in order")
+    func decodedAhead() throws {
+        let batches = try (0..<12).map(searcher)
+        let stores = batches.map { Fixture.build([$0]) }
+        let plain = Fixture.build(batches)
+        // Some records take longer to decode than others, so that either worker may wait.
+        let built = try StoreAssembly.build(count: stores.count, chunk: 64, path: "x") { index throws(StoreError) in
+            if index % 3 == 1 { usleep(2_000) }
+            return stores[index]
+        }
+        #expect(built == plain)
+        // Records 3 and 4 fail, 4 first (record 3 waits until 4 has failed, or a second if no
+        // other worker takes record 4 meanwhile): the error is record 3's, as when they were
+        // decoded in turn.
+        let failing = Set([3, 4])
+        let fourFailed = DispatchSemaphore(value: 0)
+        #expect {
+            _ = try StoreAssembly.build(count: stores.count, chunk: 64, path: "x") { index throws(StoreError) in
+                if index == 3 { _ = fourFailed.wait(timeout: .now() + 1) }
+                if index == 4 { fourFailed.signal() }
+                guard !failing.contains(index) else {
+                    throw StoreError(code: .corrupt, path: "x", message: "record \(index)")
+                }
+                return stores[index]
+            }
+        } throws: { error in
+            (error as? StoreError)?.message == "record 3"
+        }
+    }
+
     @Test("a record decodes to the store it encodes, and is much smaller than the store's columns")
     func roundTrip() throws {
         let store = Fixture.build([try dave(), try erin(), try fay()])
