@@ -296,28 +296,28 @@ extension StoreBuilder {
                 }
             }
         }
-        // The kept events of each actor moved together, in actor order; their details gathered.
+        // The kept events of each actor moved together, in actor order, a column at a time (the
+        // actor column is the actor's row throughout); their details gathered from where they are
+        // (the detail column is not moved: it is not a column of the table).
         var table = EventTable()
         var count = 0
         withEventColumns { columns in
             for a in 0..<accounts {
                 let from = bounds[a]
-                if from != count {
-                    for i in 0..<kept[a] {
-                        columns.actor[count + i] = columns.actor[from + i]
-                        columns.kind[count + i] = columns.kind[from + i]
-                        columns.objectType[count + i] = columns.objectType[from + i]
-                        columns.object[count + i] = columns.object[from + i]
-                        columns.time[count + i] = columns.time[from + i]
-                        columns.source[count + i] = columns.source[from + i]
-                        columns.detail[count + i] = columns.detail[from + i]
-                    }
+                let k = kept[a]
+                if from != count, k > 0 {
+                    (columns.actor + count).update(repeating: RowID(a), count: k)
+                    memmove(columns.kind + count, columns.kind + from, k)
+                    memmove(columns.objectType + count, columns.objectType + from, k)
+                    memmove(columns.object + count, columns.object + from, 4 * k)
+                    memmove(columns.time + count, columns.time + from, 4 * k)
+                    memmove(columns.source + count, columns.source + from, 4 * k)
                 }
-                for i in count..<count + kept[a] where columns.detail[i] != 0 {
-                    table.detailIndex.append(UInt32(i))
-                    table.detailValue.append(columns.detail[i])
+                for i in 0..<k where columns.detail[from + i] != 0 {
+                    table.detailIndex.append(UInt32(count + i))
+                    table.detailValue.append(columns.detail[from + i])
                 }
-                count += kept[a]
+                count += k
             }
         }
         eventDetail = []
