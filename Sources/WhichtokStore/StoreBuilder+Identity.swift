@@ -212,11 +212,13 @@ extension StoreBuilder {
         // one of those keys can be joined by it, so only those go into `byAuthorTime` (in a store
         // made of stores, most builds have none, and the map cost a lookup per video).
         var ownPostKeys = IDMap()
+        var ownPosts: [(index: Int, key: UInt64)] = []
         for i in videoObservations.indices where videoObservations[i].tiktokID == 0 {
             let author = videoObservations[i].author
             guard author >= 0 else { continue }
             let key = UInt64(accountGroup[Int(author)]) << 32 | UInt64(videoObservations[i].created)
             _ = ownPostKeys.insertIfAbsent(key, UInt32(i))
+            ownPosts.append((i, key))
         }
         let joinsOwnPosts = ownPostKeys.count > 0
         // Sized for every observation up front, up to a few MiB: growing them step by step was a
@@ -237,16 +239,9 @@ extension StoreBuilder {
                 if ownPostKeys[key] != nil { _ = byAuthorTime.insertIfAbsent(key, UInt32(i)) }
             }
         }
-        var ownPosts = IDMap()
-        for i in videoObservations.indices where videoObservations[i].tiktokID == 0 {
-            let author = videoObservations[i].author
-            guard author >= 0 else { continue }
-            let key = UInt64(accountGroup[Int(author)]) << 32 | UInt64(videoObservations[i].created)
-            if let j = byAuthorTime[key] {
-                sets.union(Int32(i), Int32(j))
-            } else if let j = ownPosts.insertIfAbsent(key, UInt32(i)) {
-                sets.union(Int32(i), Int32(j))
-            }
+        // Own posts join the video with an id under their key, else the first own post with it.
+        for (i, key) in ownPosts {
+            if let j = byAuthorTime[key] ?? ownPostKeys[key], j != UInt32(i) { sets.union(Int32(i), Int32(j)) }
         }
         return IdentityGroups(roots: (0..<videoObservations.count).map { sets.find(Int32($0)) })
     }
