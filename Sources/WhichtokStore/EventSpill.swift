@@ -83,45 +83,57 @@ final class EventSpill: Sendable {
         }
     }
 
-    /// Reads every chunk back, in order, into the event columns of `builder` (which hold none).
-    /// On an error the columns are left short and `failure` says why.
-    func read(into builder: inout StoreBuilder) {
+    /// One chunk of the file: `count` events from `offset`, column after column.
+    struct Chunk: Sendable {
+        var offset: Int
+        var count: Int
+    }
+
+    /// The chunks written, in order; nil after an error.
+    func chunks() -> [Chunk]? {
         state.withLock { state in
-            guard state.failure == nil else { return }
-            builder.reserve(events: state.events)
+            guard state.failure == nil else { return nil }
             var offset = 0
-            let descriptor = state.descriptor
-            do {
-                func take<T: FixedWidthInteger>(_ column: inout [T], _ count: Int) throws {
-                    let start = column.count
-                    column.append(contentsOf: repeatElement(0, count: count))
-                    try column.withUnsafeMutableBytes { bytes in
-                        let part = UnsafeMutableRawBufferPointer(
-                            rebasing: bytes[(start * MemoryLayout<T>.stride)...])
-                        try Snapshot.readAll(descriptor, part, at: offset, path: path)
-                        offset += part.count
-                    }
-                }
-                for count in state.chunks {
-                    try take(&builder.eventActor, count)
-                    try take(&builder.eventObject, count)
-                    try take(&builder.eventTime, count)
-                    try take(&builder.eventSource, count)
-                    try take(&builder.eventDetail, count)
-                    try take(&builder.eventKind, count)
-                    try take(&builder.eventObjectType, count)
-                }
-            } catch {
-                state.failure = Snapshot.asStoreError(error, path)
-                // No half-read columns: the build goes on without events, and its caller throws.
-                builder.eventActor = []
-                builder.eventObject = []
-                builder.eventTime = []
-                builder.eventSource = []
-                builder.eventDetail = []
-                builder.eventKind = []
-                builder.eventObjectType = []
+            return state.chunks.map { count in
+                defer { offset += count * Self.bytesPerEvent }
+                return Chunk(offset: offset, count: count)
             }
         }
+    }
+
+    /// Bytes of one event in the file: five words and two bytes.
+    static let bytesPerEvent = 5 * 4 + 2
+
+    /// Reads `chunk` into the start of `columns` (which have room for it): every column when
+    /// `full`, else the actor, object and object type only. On an error, `failure` says why and
+    /// this returns false. Safe from several threads at once.
+    func read(_ chunk: Chunk, into columns: StoreBuilder.EventColumns, full: Bool) -> Bool {
+        let descriptor = state.withLock { $0.failure == nil ? $0.descriptor : -1 }
+        guard descriptor >= 0 else { return false }
+        let n = chunk.count
+        // The columns in the order `write` puts them, each with where it starts in the chunk.
+        let words: [(UnsafeMutablePointer<UInt32>, Int, Bool)] = [
+            (columns.actor, 0, true), (columns.object, 4 * n, true), (columns.time, 8 * n, full),
+            (columns.source, 12 * n, full), (columns.detail, 16 * n, full),
+        ]
+        do {
+            for (column, at, wanted) in words where wanted {
+                try Snapshot.readAll(
+                    descriptor, UnsafeMutableRawBufferPointer(start: column, count: 4 * n), at: chunk.offset + at,
+                    path: path)
+            }
+            if full {
+                try Snapshot.readAll(
+                    descriptor, UnsafeMutableRawBufferPointer(start: columns.kind, count: n),
+                    at: chunk.offset + 20 * n, path: path)
+            }
+            try Snapshot.readAll(
+                descriptor, UnsafeMutableRawBufferPointer(start: columns.objectType, count: n),
+                at: chunk.offset + 21 * n, path: path)
+        } catch {
+            state.withLock { $0.failure = $0.failure ?? Snapshot.asStoreError(error, path) }
+            return false
+        }
+        return true
     }
 }

@@ -84,6 +84,9 @@ public enum StoreAssembly {
         // What reading the inputs freed goes back before a build of many records (with one run,
         // a few large inputs, the reading was the peak, and the pages would only be faulted in again).
         if runs > 1 { whichtok_release_free_memory() }
+        // One run (a few inputs, often large ones): its records are decoded on one core while
+        // those before them are added on the other.
+        if runs == 1, count > 1 { return try DecodeAhead(count: count).build(decode) }
         let lastLevel = runs > 1 && runs <= chunk ? LastLevel(runs: runs, spill: EventSpill(storePath: path)) : nil
         let slots = Mutex<[Result<Store, StoreError>?]>(Array(repeating: nil, count: lastLevel == nil ? runs : 0))
         let claimed = Atomic<Int>(0)
@@ -230,6 +233,94 @@ public enum StoreAssembly {
             let store = (consume taken).build()
             if let failure = spill?.failure { throw failure }
             return store
+        }
+    }
+
+    /// A plain build of `count` records by two workers: each adds the next record when it is
+    /// decoded and no one else is adding, else decodes the next one, up to `ahead` records past
+    /// the next to add (so that decoded stores do not pile up while a large one is added); past
+    /// that, it waits for the other to finish what it is doing. Records are added in their order,
+    /// so the store is the one of adding them one by one, and the first failure in that order is
+    /// the one thrown. A worker never waits unless the other is busy, so one worker alone (if
+    /// the system runs them one after the other) does it all.
+    final class DecodeAhead: Sendable {
+        private struct State {
+            var claimed = 0
+            var nextToAdd = 0
+            var adding = false
+            var waiting = false
+            var ready: [Int: Result<Store, StoreError>] = [:]
+            var failure: StoreError?
+        }
+
+        private enum Step {
+            case add(Result<Store, StoreError>)
+            case decode(Int)
+            case wait
+            case stop
+        }
+
+        private let state = Mutex(State())
+        private let wake = DispatchSemaphore(value: 0)
+        private let builder = Mutex(StoreBuilder())
+        private let count: Int
+        static let ahead = 2
+
+        init(count: Int) { self.count = count }
+
+        func build(_ decode: @Sendable (Int) throws(StoreError) -> Store) throws(StoreError) -> Store {
+            DispatchQueue.concurrentPerform(iterations: 2) { _ in
+                while true {
+                    let step = state.withLock { state -> Step in
+                        guard state.failure == nil else { return .stop }
+                        if !state.adding, let result = state.ready.removeValue(forKey: state.nextToAdd) {
+                            state.adding = true
+                            state.nextToAdd += 1
+                            return .add(result)
+                        }
+                        guard state.claimed < count else { return .stop }
+                        guard state.claimed - state.nextToAdd < Self.ahead else {
+                            // The other worker is adding, or decoding the next to add.
+                            state.waiting = true
+                            return .wait
+                        }
+                        state.claimed += 1
+                        return .decode(state.claimed - 1)
+                    }
+                    switch step {
+                    case .add(let result):
+                        if case .success(let store) = result { builder.withLock { $0.add(store: store) } }
+                        done { state in
+                            if case .failure(let error) = result { state.failure = error }
+                            state.adding = false
+                        }
+                    case .decode(let index):
+                        let result = Result { () throws(StoreError) -> Store in try decode(index) }
+                        done { $0.ready[index] = result }
+                    case .wait:
+                        wake.wait()
+                    case .stop:
+                        return
+                    }
+                }
+            }
+            if let failure = state.withLock({ $0.failure }) { throw failure }
+            let taken = builder.withLock { builder in
+                let taken = builder
+                builder = StoreBuilder()
+                return taken
+            }
+            return (consume taken).build()
+        }
+
+        /// Records what a step did, and wakes the other worker if it waits for it.
+        private func done(_ change: (inout State) -> Void) {
+            let wakes = state.withLock { state in
+                change(&state)
+                defer { state.waiting = false }
+                return state.waiting
+            }
+            if wakes { wake.signal() }
         }
     }
 

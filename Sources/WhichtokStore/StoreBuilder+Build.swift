@@ -1,13 +1,18 @@
 extension StoreBuilder {
     /// Resolves identities, canonicalises and deduplicates. Consumes the builder: its event
-    /// observations are mapped onto canonical rows in place and become the event table.
+    /// observations are mapped onto canonical rows, grouped by actor, and become the event table.
     ///
     /// Each step is a function of its own: identity groups per table, each group's attributes,
     /// the strings that survive, each table's canonical order, then the tables and the events on
     /// canonical rows.
-    public consuming func build() -> Store {
+    public consuming func build() -> Store { build(groupingParts: nil) }
+
+    /// `build()`, with the events grouped by actor in at most `groupingParts` parts (for tests:
+    /// the store is the same however many).
+    consuming func build(groupingParts: Int?) -> Store {
         var store: Store
         let accounts: Int
+        let bounds: [Int]
         do {
             let plan = tablesAndOrders()
             // Only the events (and the strings they name) are left to map: the other observations
@@ -23,12 +28,12 @@ extension StoreBuilder {
             inputObservations = []
             store = plan.store
             accounts = plan.orders.account.rank.count
-            restoreSpilledEvents()
-            mapEventObservations(
-                groups: plan.groups, inputGroup: plan.inputGroup, orders: plan.orders, stringRow: plan.stringRow)
+            let rows = Self.eventRows(
+                groups: plan.groups, inputGroup: plan.inputGroup, orders: plan.orders, stringRows: plan.stringRows)
+            stringObservations = []
+            bounds = groupEventsByActor(rows, accounts: accounts, parts: groupingParts)
         }
-        stringObservations = []
-        store.events = sortedEvents(accounts: accounts)
+        store.events = sortedEvents(accounts: accounts, bounds: bounds)
         return store
     }
 
@@ -38,7 +43,7 @@ extension StoreBuilder {
         var groups: ObservationGroups
         var inputGroup: [Int]
         var orders: CanonicalOrders
-        var stringRow: [String: RowID]
+        var stringRows: [RowID]
     }
 
     /// The steps of `build()` before the events: identity groups per table, each group's
@@ -90,7 +95,8 @@ extension StoreBuilder {
         for g in orders.conversation.order { store.conversations.tiktokID.append(conversationGroups.value[g]) }
         store.comments = Self.commentTable(comments, orders: orders)
         store.inputs = Self.inputTable(inputs.inputs, orders: orders, strings: strings)
-        return Plan(store: store, groups: groups, inputGroup: inputs.group, orders: orders, stringRow: strings.rowOf)
+        return Plan(
+            store: store, groups: groups, inputGroup: inputs.group, orders: orders, stringRows: strings.eventStrings)
     }
 
     /// The identity groups of every table's observations (inputs aside).
@@ -109,8 +115,8 @@ extension StoreBuilder {
     /// The string table of the new store and the row of every string that survives.
     struct SurvivingStrings {
         var table: StringTable
-        /// The rows of the strings events point at, by the spelling of their observation.
-        var rowOf: [String: RowID]
+        /// The rows of the strings events point at, by their observation (`.none` for the others).
+        var eventStrings: [RowID]
         /// Parallel to `AccountAttributes.historyName`.
         var history: [RowID]
         /// One per group of their table (`.none` for nil), or per input.
@@ -185,11 +191,15 @@ extension StoreBuilder {
         let sorted = SortedSpellings(referenced)
         let row = sorted.row
         func rows(_ slots: [Int32]) -> [RowID] { slots.map { $0 < 0 ? .none : row[Int($0)] } }
-        var rowOf: [String: RowID] = [:]
-        rowOf.reserveCapacity(referenced.count - eventsStart)
-        for k in eventsStart..<referenced.count { rowOf[referenced[k]] = row[k] }
+        // Canonically equivalent spellings share a row, so each observation's row is its own.
+        var eventStrings = [RowID](repeating: .none, count: stringObservations.count)
+        var k = eventsStart
+        for (i, used) in eventStringUsed.enumerated() where used {
+            eventStrings[i] = row[k]
+            k += 1
+        }
         return SurvivingStrings(
-            table: sorted.table, rowOf: rowOf, history: Array(row[0..<accounts.historyName.count]),
+            table: sorted.table, eventStrings: eventStrings, history: Array(row[0..<accounts.historyName.count]),
             secUID: rows(secUID), nickname: rows(nickname), donorKey: rows(donorKey),
             hashtagName: rows(hashtagName), soundTitle: rows(soundTitle), caption: rows(caption),
             inputName: (0..<inputs.count).map { row[inputsStart + 2 * $0] },

@@ -1,3 +1,4 @@
+internal import CMalloc
 import Dispatch
 import Synchronization
 
@@ -8,14 +9,13 @@ import Synchronization
 #endif
 
 extension StoreBuilder {
-    /// Puts every event observation on canonical rows, in place: actor, object, detail and source
-    /// become rows of the new store (`groups` and `orders` take each observation to its row,
-    /// `inputGroup` each input observation to its input). An event that maps to no row (never the
-    /// case for a consistent builder) gets the actor `.none` and is dropped by `sortedEvents`.
-    mutating func mapEventObservations(
-        groups: ObservationGroups, inputGroup: [Int], orders: CanonicalOrders, stringRow: [String: RowID]
-    ) {
-        let rows = EventRows(
+    /// Where every event observation goes: its table's canonical rows (`groups` and `orders` take
+    /// each observation to its row, `inputGroup` each input observation to its input,
+    /// `stringRows` each string observation to its row).
+    static func eventRows(
+        groups: ObservationGroups, inputGroup: [Int], orders: CanonicalOrders, stringRows: [RowID]
+    ) -> EventRows {
+        EventRows(
             account: Rows(rank: orders.account.rank, group: groups.account.group),
             video: Rows(rank: orders.video.rank, group: groups.video.group),
             hashtag: Rows(rank: orders.hashtag.rank, group: groups.hashtag.group),
@@ -24,16 +24,168 @@ extension StoreBuilder {
             conversation: Rows(rank: orders.conversation.rank, group: groups.conversation.group),
             effect: Rows(rank: orders.effect.rank, group: groups.effect.group),
             input: Rows(rank: orders.input.rank, group: inputGroup),
-            strings: stringObservations, stringRow: stringRow)
+            stringRows: stringRows)
+    }
+
+    /// Puts every event observation on canonical rows (see `EventRows`) and groups them by actor:
+    /// returns `bounds`, where actor `a`'s events are `bounds[a]..<bounds[a + 1]`, in the order
+    /// they were observed; an event that maps to no row (never the case for a consistent
+    /// builder) is dropped, after the last actor's range. Spilled events (see `spillEvents()`)
+    /// are read back from the spill here, one chunk at a time, straight to their places.
+    ///
+    /// Two passes over the observations, each on two cores for many of them: the first counts
+    /// each actor's events in each half, the second writes each event to the next place of its
+    /// actor in its half. The columns are new (an in-memory observation is read from the old
+    /// ones, which go afterwards); the order within an actor's range does not change the store,
+    /// as `sortedEvents` sorts every range on all of its fields.
+    /// `parts`: at most this many parts (two when nil).
+    mutating func groupEventsByActor(_ rows: EventRows, accounts: Int, parts maxParts: Int? = nil) -> [Int] {
+        let maxParts = max(1, min(maxParts ?? 2, 2))
+        if let spill = eventSpill {
+            spillEvents()
+            eventSpill = nil
+            spilledEventStrings = []
+            eventActor = []
+            eventKind = []
+            eventObjectType = []
+            eventObject = []
+            eventTime = []
+            eventSource = []
+            eventDetail = []
+            // The other observations, freed by now, go back: the events come back into new pages.
+            whichtok_release_free_memory()
+            guard let chunks = spill.chunks() else { return [Int](repeating: 0, count: accounts + 2) }
+            let n = chunks.reduce(0) { $0 + $1.count }
+            // Chunks in two runs of about half the events each.
+            var split = 0
+            var before = 0
+            while split < chunks.count, 2 * (before + chunks[split].count) <= n {
+                before += chunks[split].count
+                split += 1
+            }
+            let parts = n > Self.groupInParallel && chunks.count > 1 ? maxParts : 1
+            let runs = parts == 1 ? [0..<chunks.count] : [0..<max(split, 1), max(split, 1)..<chunks.count]
+            let largest = chunks.map(\.count).max() ?? 0
+            guard n > 0 else { return [Int](repeating: 0, count: accounts + 2) }
+            var target = StoreBuilder()
+            target.allocateEvents(n)
+            var bounds: [Int] = []
+            target.withEventColumns { columns in
+                bounds = Self.group(count: n, parts: parts, accounts: accounts, rows: rows, into: columns) {
+                    part, full, body in
+                    var scratch = StoreBuilder()
+                    scratch.allocateEvents(largest)
+                    scratch.withEventColumns { buffer in
+                        for chunk in chunks[runs[part]] {
+                            guard spill.read(chunk, into: buffer, full: full) else { return }
+                            body(buffer, chunk.count)
+                        }
+                    }
+                }
+            }
+            guard spill.failure == nil else {
+                // No half-read columns: the build goes on without events, and its caller throws.
+                return [Int](repeating: 0, count: accounts + 2)
+            }
+            takeEvents(from: &target)
+            return bounds
+        }
         let n = eventActor.count
-        // Two halves on two cores: each observation is read and written by one thread only.
-        withEventColumns { columns in
-            let half = n / 2
-            DispatchQueue.concurrentPerform(iterations: n > 100_000 ? 2 : 1) { part in
-                let range = n > 100_000 ? (part == 0 ? 0..<half : half..<n) : 0..<n
-                for i in range { rows.map(i, in: columns) }
+        guard n > 0 else { return [Int](repeating: 0, count: accounts + 2) }
+        let parts = n > Self.groupInParallel ? maxParts : 1
+        var target = StoreBuilder()
+        target.allocateEvents(n)
+        var bounds: [Int] = []
+        withEventColumns { source in
+            target.withEventColumns { columns in
+                bounds = Self.group(count: n, parts: parts, accounts: accounts, rows: rows, into: columns) {
+                    part, _, body in
+                    let start = part == 0 ? 0 : n / 2
+                    let end = parts == 1 || part == 1 ? n : n / 2
+                    body(source.advanced(by: start), end - start)
+                }
             }
         }
+        takeEvents(from: &target)
+        return bounds
+    }
+
+    /// Observations past which `groupEventsByActor` works on two cores.
+    static let groupInParallel = 50_000
+
+    /// The two passes of `groupEventsByActor` over `count` observations in `parts` parts, which
+    /// `pieces(part, full, body)` hands to `body` a piece at a time, in order (`full`: every
+    /// column, else only those that decide the actor: actor, object type and object). Writes the
+    /// events to `columns`; returns the actors' bounds.
+    static func group(
+        count n: Int, parts: Int, accounts: Int, rows: EventRows, into columns: EventColumns,
+        pieces: @Sendable (_ part: Int, _ full: Bool, _ body: (EventColumns, Int) -> Void) -> Void
+    ) -> [Int] {
+        let stride = accounts + 1
+        let next = UnsafeMutablePointer<Int>.allocate(capacity: parts * stride)
+        defer { next.deallocate() }
+        next.initialize(repeating: 0, count: parts * stride)
+        let shared = SharedCounts(base: next)
+        // Each part's events per actor (the dropped ones under `accounts`).
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            guard let base = shared.base else { return }
+            let counts = base + part * stride
+            pieces(part, false) { piece, count in
+                for i in 0..<count { counts[rows.bucket(i, of: piece, accounts: accounts)] += 1 }
+            }
+        }
+        // Actor `a`'s range, and each part's place in it, in part order.
+        var bounds = [Int](repeating: 0, count: accounts + 2)
+        var total = 0
+        for a in 0...accounts {
+            bounds[a] = total
+            for part in 0..<parts {
+                let counted = next[part * stride + a]
+                next[part * stride + a] = total
+                total += counted
+            }
+        }
+        bounds[accounts + 1] = total
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            guard let base = shared.base else { return }
+            let next = base + part * stride
+            pieces(part, true) { piece, count in
+                for i in 0..<count { rows.place(i, of: piece, accounts: accounts, next: next, into: columns) }
+            }
+        }
+        return bounds
+    }
+
+    /// Gives the event columns `count` elements each, to be written before they are read.
+    mutating func allocateEvents(_ count: Int) {
+        func uninitialized<T: FixedWidthInteger>(_: T.Type) -> [T] {
+            [T](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+        }
+        eventActor = uninitialized(UInt32.self)
+        eventKind = uninitialized(UInt8.self)
+        eventObjectType = uninitialized(UInt8.self)
+        eventObject = uninitialized(UInt32.self)
+        eventTime = uninitialized(UInt32.self)
+        eventSource = uninitialized(UInt32.self)
+        eventDetail = uninitialized(UInt32.self)
+    }
+
+    /// Takes the event columns of `other`, which is left without.
+    mutating func takeEvents(from other: inout StoreBuilder) {
+        eventActor = other.eventActor
+        eventKind = other.eventKind
+        eventObjectType = other.eventObjectType
+        eventObject = other.eventObject
+        eventTime = other.eventTime
+        eventSource = other.eventSource
+        eventDetail = other.eventDetail
+        other.eventActor = []
+        other.eventKind = []
+        other.eventObjectType = []
+        other.eventObject = []
+        other.eventTime = []
+        other.eventSource = []
+        other.eventDetail = []
     }
 
     /// The canonical rows of one table's observations: `rank[group[observation]]`.
@@ -50,37 +202,51 @@ extension StoreBuilder {
     /// What mapping an event observation onto canonical rows needs.
     struct EventRows: Sendable {
         let account, video, hashtag, sound, comment, conversation, effect, input: Rows
-        let strings: [String]
-        let stringRow: [String: RowID]
+        /// The row of each string observation that events name (`.none` for the others).
+        let stringRows: [RowID]
 
         @inline(__always)
         func stringRow(ofObservation observation: UInt32) -> RowID {
-            Int(observation) < strings.count ? (stringRow[strings[Int(observation)]] ?? .none) : .none
+            Int(observation) < stringRows.count ? stringRows[Int(observation)] : .none
         }
 
-        /// Rewrites observation `i` of `columns` on canonical rows.
+        /// The row of the object of observation `i` of `columns`.
         @inline(__always)
-        func map(_ i: Int, in columns: EventColumns) {
-            let kind = columns.kind[i]
+        func object(_ i: Int, of columns: EventColumns) -> RowID {
             let observed = columns.object[i]
-            let object: RowID
             switch ObjectType(rawValue: columns.objectType[i]) {
-            case .account: object = account.row(observed)
-            case .video: object = video.row(observed)
-            case .hashtag: object = hashtag.row(observed)
-            case .sound: object = sound.row(observed)
-            case .comment: object = comment.row(observed)
-            case .conversation: object = conversation.row(observed)
-            case .effect: object = effect.row(observed)
-            case .searchTerm, .collection: object = stringRow(ofObservation: observed)
-            case nil: object = .none
+            case .account: return account.row(observed)
+            case .video: return video.row(observed)
+            case .hashtag: return hashtag.row(observed)
+            case .sound: return sound.row(observed)
+            case .comment: return comment.row(observed)
+            case .conversation: return conversation.row(observed)
+            case .effect: return effect.row(observed)
+            case .searchTerm, .collection: return stringRow(ofObservation: observed)
+            case nil: return .none
             }
+        }
+
+        /// The actor row of observation `i` of `columns`; `accounts` when it maps to no row (its
+        /// actor or its object).
+        @inline(__always)
+        func bucket(_ i: Int, of columns: EventColumns, accounts: Int) -> Int {
             let actor = account.row(columns.actor[i])
-            guard actor != .none, object != .none else {
-                columns.actor[i] = .none
-                return
-            }
-            var detail = columns.detail[i]
+            guard actor != .none, object(i, of: columns) != .none else { return accounts }
+            return min(Int(actor), accounts)
+        }
+
+        /// Writes observation `i` of `from` on canonical rows to `columns`, at the next place of
+        /// its actor in `next` (which moves on); one that maps to no row is left out.
+        @inline(__always)
+        func place(
+            _ i: Int, of from: EventColumns, accounts: Int, next: UnsafeMutablePointer<Int>, into columns: EventColumns
+        ) {
+            let actor = account.row(from.actor[i])
+            let object = object(i, of: from)
+            guard actor != .none, object != .none, Int(actor) < accounts else { return }
+            let kind = from.kind[i]
+            var detail = from.detail[i]
             if kind == EventKind.shared.rawValue, detail != 0 {
                 let row = stringRow(ofObservation: detail - 1)
                 detail = row == .none ? 0 : row + 1
@@ -89,33 +255,32 @@ extension StoreBuilder {
             } else if kind == EventKind.duetted.rawValue || kind == EventKind.stitched.rawValue {
                 detail = detail == .none ? .none : video.row(detail)
             }
-            columns.actor[i] = actor
-            columns.object[i] = object
-            columns.detail[i] = detail
-            columns.source[i] = input.row(columns.source[i])
+            let j = next[Int(actor)]
+            next[Int(actor)] = j + 1
+            columns.actor[j] = actor
+            columns.kind[j] = kind
+            columns.objectType[j] = from.objectType[i]
+            columns.object[j] = object
+            columns.time[j] = from.time[i]
+            columns.source[j] = input.row(from.source[i])
+            columns.detail[j] = detail
         }
     }
 
-    /// The events, sorted and deduplicated, from the observations `mapEventObservations` put on
-    /// canonical rows, which become the table's columns: the events are never held twice.
+    /// The events, sorted and deduplicated, from the observations `groupEventsByActor` put on
+    /// canonical rows in actor ranges (`bounds`), which become the table's columns: the events are
+    /// never held twice.
     ///
-    /// Actor is the first sort field: a counting sort by actor moves each actor's events into a
-    /// range of its own, in place (American flag sort). Workers then take the next actor as they
+    /// Actor is the first sort field, and each actor's events are a range of their own. Workers then take the next actor as they
     /// finish: its events become sort keys in a buffer of the worker's own (one actor's events, a
     /// few thousand, which fit in a core's cache), which are sorted and deduplicated and written
     /// back at the start of the actor's range. Last, the ranges are moved together. The keys hold
     /// every field, so equal keys are identical events and the order is the one of one sort of all
     /// of them.
-    mutating func sortedEvents(accounts: Int) -> EventTable {
+    mutating func sortedEvents(accounts: Int, bounds: [Int]) -> EventTable {
         let n = eventActor.count
-        // Bucket `accounts` holds the events without a row (actor `.none`): dropped.
-        var start = [Int](repeating: 0, count: accounts + 2)
-        for actor in eventActor { start[min(Int(actor), accounts) + 1] += 1 }
-        for a in 0...accounts { start[a + 1] += start[a] }
-        let bounds = start
         var kept = [Int](repeating: 0, count: accounts + 1)
         withEventColumns { columns in
-            Self.moveIntoActorRanges(columns, bounds: bounds, accounts: accounts)
             kept.withUnsafeMutableBufferPointer { kept in
                 let kept = SharedCounts(base: kept.baseAddress)
                 let nextActor = Atomic<Int>(0)
@@ -131,28 +296,28 @@ extension StoreBuilder {
                 }
             }
         }
-        // The kept events of each actor moved together, in actor order; their details gathered.
+        // The kept events of each actor moved together, in actor order, a column at a time (the
+        // actor column is the actor's row throughout); their details gathered from where they are
+        // (the detail column is not moved: it is not a column of the table).
         var table = EventTable()
         var count = 0
         withEventColumns { columns in
             for a in 0..<accounts {
                 let from = bounds[a]
-                if from != count {
-                    for i in 0..<kept[a] {
-                        columns.actor[count + i] = columns.actor[from + i]
-                        columns.kind[count + i] = columns.kind[from + i]
-                        columns.objectType[count + i] = columns.objectType[from + i]
-                        columns.object[count + i] = columns.object[from + i]
-                        columns.time[count + i] = columns.time[from + i]
-                        columns.source[count + i] = columns.source[from + i]
-                        columns.detail[count + i] = columns.detail[from + i]
-                    }
+                let k = kept[a]
+                if from != count, k > 0 {
+                    (columns.actor + count).update(repeating: RowID(a), count: k)
+                    memmove(columns.kind + count, columns.kind + from, k)
+                    memmove(columns.objectType + count, columns.objectType + from, k)
+                    memmove(columns.object + count, columns.object + from, 4 * k)
+                    memmove(columns.time + count, columns.time + from, 4 * k)
+                    memmove(columns.source + count, columns.source + from, 4 * k)
                 }
-                for i in count..<count + kept[a] where columns.detail[i] != 0 {
-                    table.detailIndex.append(UInt32(i))
-                    table.detailValue.append(columns.detail[i])
+                for i in 0..<k where columns.detail[from + i] != 0 {
+                    table.detailIndex.append(UInt32(count + i))
+                    table.detailValue.append(columns.detail[from + i])
                 }
-                count += kept[a]
+                count += k
             }
         }
         eventDetail = []
@@ -189,31 +354,6 @@ extension StoreBuilder {
 
     /// A copy of `column` with room for its elements only.
     static func copyToSize<T>(_ column: [T]) -> [T] { column.withUnsafeBufferPointer { Array($0) } }
-
-    /// Moves every event into its actor's range (`bounds[a]..<bounds[a + 1]`, actors at or past
-    /// `accounts` in the last), in place: each event is swapped straight into its range.
-    static func moveIntoActorRanges(_ columns: EventColumns, bounds: [Int], accounts: Int) {
-        var next = bounds
-        for a in 0...accounts {
-            while next[a] < bounds[a + 1] {
-                let at = next[a]
-                var b = min(Int(columns.actor[at]), accounts)
-                while b != a {
-                    let to = next[b]
-                    next[b] += 1
-                    swap(&columns.actor[at], &columns.actor[to])
-                    swap(&columns.kind[at], &columns.kind[to])
-                    swap(&columns.objectType[at], &columns.objectType[to])
-                    swap(&columns.object[at], &columns.object[to])
-                    swap(&columns.time[at], &columns.time[to])
-                    swap(&columns.source[at], &columns.source[to])
-                    swap(&columns.detail[at], &columns.detail[to])
-                    b = min(Int(columns.actor[at]), accounts)
-                }
-                next[a] += 1
-            }
-        }
-    }
 
     /// Kinds whose repeats at different times are different events.
     static let repeatableKinds: [Bool] = (0..<256).map { raw in

@@ -208,12 +208,25 @@ extension StoreBuilder {
 
     func resolveVideos(accountGroup: [Int]) -> IdentityGroups {
         var sets = UnionFind(count: videoObservations.count)
+        // The (author, time) keys of own posts known without an id: only videos with an id under
+        // one of those keys can be joined by it, so only those go into `byAuthorTime` (in a store
+        // made of stores, most builds have none, and the map cost a lookup per video).
+        var ownPostKeys = IDMap()
+        var ownPosts: [(index: Int, key: UInt64)] = []
+        for i in videoObservations.indices where videoObservations[i].tiktokID == 0 {
+            let author = videoObservations[i].author
+            guard author >= 0 else { continue }
+            let key = UInt64(accountGroup[Int(author)]) << 32 | UInt64(videoObservations[i].created)
+            _ = ownPostKeys.insertIfAbsent(key, UInt32(i))
+            ownPosts.append((i, key))
+        }
+        let joinsOwnPosts = ownPostKeys.count > 0
         // Sized for every observation up front, up to a few MiB: growing them step by step was a
         // visible part of building each input's record; a large build still grows past that, so
         // that duplicates do not cost memory.
         let capacity = min(videoObservations.count, 1 << 16)
         var byID = IDMap(capacity: capacity)
-        var byAuthorTime = IDMap(capacity: capacity)  // of videos with an id and an author
+        var byAuthorTime = IDMap(capacity: min(ownPostKeys.count, capacity))  // of videos with an id and an author
         // Fields read by index: a copy of each observation (its caption and arrays retained and
         // released) cost more than the lookups.
         for i in videoObservations.indices {
@@ -221,21 +234,14 @@ extension StoreBuilder {
             let author = videoObservations[i].author
             guard id != 0 else { continue }
             if let j = byID.insertIfAbsent(id, UInt32(i)) { sets.union(Int32(i), Int32(j)) }
-            if author >= 0 {
+            if joinsOwnPosts, author >= 0 {
                 let key = UInt64(accountGroup[Int(author)]) << 32 | (id >> 32)
-                _ = byAuthorTime.insertIfAbsent(key, UInt32(i))
+                if ownPostKeys[key] != nil { _ = byAuthorTime.insertIfAbsent(key, UInt32(i)) }
             }
         }
-        var ownPosts = IDMap()
-        for i in videoObservations.indices where videoObservations[i].tiktokID == 0 {
-            let author = videoObservations[i].author
-            guard author >= 0 else { continue }
-            let key = UInt64(accountGroup[Int(author)]) << 32 | UInt64(videoObservations[i].created)
-            if let j = byAuthorTime[key] {
-                sets.union(Int32(i), Int32(j))
-            } else if let j = ownPosts.insertIfAbsent(key, UInt32(i)) {
-                sets.union(Int32(i), Int32(j))
-            }
+        // Own posts join the video with an id under their key, else the first own post with it.
+        for (i, key) in ownPosts {
+            if let j = byAuthorTime[key] ?? ownPostKeys[key], j != UInt32(i) { sets.union(Int32(i), Int32(j)) }
         }
         return IdentityGroups(roots: (0..<videoObservations.count).map { sets.find(Int32($0)) })
     }

@@ -224,25 +224,6 @@ public struct StoreBuilder: Sendable {
         eventDetail.removeAll(keepingCapacity: true)
     }
 
-    /// Reads the spilled event observations back, in the order they were added, and drops the
-    /// spill. Events added since the last `spillEvents()` are spilled first, so none is lost.
-    mutating func restoreSpilledEvents() {
-        guard let spill = eventSpill else { return }
-        spillEvents()
-        eventSpill = nil
-        spilledEventStrings = []
-        eventActor = []
-        eventKind = []
-        eventObjectType = []
-        eventObject = []
-        eventTime = []
-        eventSource = []
-        eventDetail = []
-        // The other observations, freed by now, go back: the events come back into new pages.
-        whichtok_release_free_memory()
-        spill.read(into: &self)
-    }
-
     /// Appends `count` zeroed events, to be overwritten by `fillEvents`.
     mutating func growEvents(by count: Int) {
         guard count > 0 else { return }
@@ -259,6 +240,13 @@ public struct StoreBuilder: Sendable {
     struct EventColumns: @unchecked Sendable {
         let actor, object, time, source, detail: UnsafeMutablePointer<UInt32>
         let kind, objectType: UnsafeMutablePointer<UInt8>
+
+        /// The columns from event `offset` on.
+        func advanced(by offset: Int) -> EventColumns {
+            EventColumns(
+                actor: actor + offset, object: object + offset, time: time + offset, source: source + offset,
+                detail: detail + offset, kind: kind + offset, objectType: objectType + offset)
+        }
     }
 
     mutating func withEventColumns(_ body: (EventColumns) -> Void) {

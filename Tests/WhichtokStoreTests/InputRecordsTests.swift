@@ -167,6 +167,90 @@ struct InputRecordsTests {
         #expect(spill.failure == nil)
     }
 
+    /// Donor `d` watches 3,000 videos (some twice at the same time), searches and shares; account
+    /// "star" posts some of them in every donor's archive, so its events are in every input.
+    func watcher(_ d: Int) throws -> ImportBatch {
+        var batch = ImportBatch(inputName: "watcher-\(d).zip", sha256: Fixture.digest(UInt8(d + 40)))
+        batch.setOwner(username: "watcher\(d)")
+        let owner = batch.owner
+        let star = try must(batch.account(username: "star", numericID: 99))
+        for j in 0..<3_000 {
+            let video = try must(batch.video(id: 7_400_000_000_000_000_000 + UInt64((d * 7 + j) % 4_000) << 20))
+            let time = 1_700_000_000 + UInt32(j % 1_000)
+            batch.addEvent(actor: owner, kind: .watched, objectType: .video, object: video, time: time)
+            if j % 10 == 0 {
+                batch.addEvent(actor: owner, kind: .watched, objectType: .video, object: video, time: time)
+            }
+            if j % 100 == 0 { batch.addEvent(actor: star, kind: .posted, objectType: .video, object: video, time: 0) }
+            if j % 500 == 0 {
+                batch.addEvent(
+                    actor: owner, kind: .searched, objectType: .searchTerm,
+                    object: try must(batch.string("term \((d + j) % 7)")), time: time)
+                batch.addEvent(
+                    actor: owner, kind: .shared, objectType: .video, object: video, time: time,
+                    detail: .label("via \(j % 3)"))
+            }
+        }
+        return batch
+    }
+
+    @Test("many events are grouped by actor on two cores, in memory and from the spill, as on one")
+    func groupedOnTwoCores() throws {
+        let folder = try TemporaryFolder("grouping")
+        let batches = try (0..<20).map(watcher)
+        let stores = batches.map { Fixture.build([$0]) }
+        func built(spilled: Bool, parts: Int?) throws -> Store {
+            var builder = StoreBuilder()
+            if spilled {
+                let spill = try #require(EventSpill(storePath: folder.file("s.store")))
+                builder.eventSpill = spill
+            }
+            for store in stores {
+                builder.add(store: store)
+                if spilled { builder.spillEvents() }
+            }
+            if !spilled { #expect(builder.observedEvents > StoreBuilder.groupInParallel) }
+            return builder.build(groupingParts: parts)
+        }
+        let one = try built(spilled: false, parts: 1)
+        #expect(one.events.count > StoreBuilder.groupInParallel)
+        #expect(try built(spilled: false, parts: nil) == one)
+        #expect(try built(spilled: true, parts: nil) == one)
+        #expect(try built(spilled: true, parts: 1) == one)
+        #expect(Fixture.build(batches) == one)
+    }
+
+    @Test(
+        "one run of records decoded on one core while added on the other: the plain build, the first failure in order")
+    func decodedAhead() throws {
+        let batches = try (0..<12).map(searcher)
+        let stores = batches.map { Fixture.build([$0]) }
+        let plain = Fixture.build(batches)
+        // Some records take longer to decode than others, so that either worker may wait.
+        let built = try StoreAssembly.build(count: stores.count, chunk: 64, path: "x") { index throws(StoreError) in
+            if index % 3 == 1 { usleep(2_000) }
+            return stores[index]
+        }
+        #expect(built == plain)
+        // Records 3 and 4 fail, 4 first (record 3 waits until 4 has failed, or a second if no
+        // other worker takes record 4 meanwhile): the error is record 3's, as when they were
+        // decoded in turn.
+        let failing = Set([3, 4])
+        let fourFailed = DispatchSemaphore(value: 0)
+        #expect {
+            _ = try StoreAssembly.build(count: stores.count, chunk: 64, path: "x") { index throws(StoreError) in
+                if index == 3 { _ = fourFailed.wait(timeout: .now() + 1) }
+                if index == 4 { fourFailed.signal() }
+                guard !failing.contains(index) else {
+                    throw StoreError(code: .corrupt, path: "x", message: "record \(index)")
+                }
+                return stores[index]
+            }
+        } throws: { error in
+            (error as? StoreError)?.message == "record 3"
+        }
+    }
+
     @Test("a record decodes to the store it encodes, and is much smaller than the store's columns")
     func roundTrip() throws {
         let store = Fixture.build([try dave(), try erin(), try fay()])

@@ -347,6 +347,25 @@ struct StoreBuilderTests {
         #expect(store.label(ofAccount: store.videos.author[0]) == "erin")
     }
 
+    @Test("own posts with the same author and time are one video; a video with an id joins only its author's")
+    func ownPostsJoinEachOther() throws {
+        let created: UInt32 = 1_700_000_123
+        func archive(_ n: UInt8) -> ImportBatch {
+            var batch = ImportBatch(inputName: "erin-\(n).zip", sha256: Fixture.digest(20 + n))
+            batch.setOwner(username: "erin")
+            let post = batch.video(author: batch.owner, created: created)!
+            batch.addEvent(actor: batch.owner, kind: .posted, objectType: .video, object: post, time: created)
+            return batch
+        }
+        var web = ImportBatch(inputName: "web.har", sha256: Fixture.digest(30))
+        let other = web.account(username: "frank", numericID: 556)!
+        web.describeVideo(web.video(id: UInt64(created) << 32 | 1)!, author: other)
+        #expect(Fixture.build([archive(1), archive(2)]).videos.count == 1)
+        let store = Fixture.build([archive(1), web, archive(2)])
+        #expect(store.videos.count == 2)
+        #expect(store.videos.tiktokID.sorted() == [0, UInt64(created) << 32 | 1])
+    }
+
     @Test("placeholders never become accounts")
     func placeholders() throws {
         var batch = ImportBatch(inputName: "x", sha256: Fixture.digest(10))
