@@ -50,7 +50,7 @@ let package = Package(
         // Small utilities every module may use: JSON writer, civil dates, terminal-safe text, seeded
         // generator, base64, background job, archive writer, HMAC-SHA-256. Depends on no other whichtok module.
         .target(name: "WhichtokSupport", dependencies: ["CArchive", "CCrypto"]),
-        .target(name: "WhichtokStore", dependencies: ["CMalloc", "CPrefetch"]),
+        .target(name: "WhichtokStore", dependencies: ["CMalloc"]),
         .target(
             name: "WhichtokImport",
             dependencies: [

@@ -1,5 +1,3 @@
-internal import CPrefetch
-
 /// A hash map from 64-bit ids (TikTok ids, packed keys) to 32-bit rows, for the importer's hottest
 /// lookups: a video's row by id while an archive is read, and the first observation with an id
 /// while inputs are merged. Swift's `Dictionary` hashes every key with SipHash through `Hasher`,
@@ -51,14 +49,6 @@ struct IDMap: Sendable {
         h &*= 0xc4ce_b9fe_1a85_ec53
         h ^= h >> 33
         return h
-    }
-
-    /// Asks the cache for the slot where a lookup of `key` starts, so that a lookup a little later
-    /// (after other work) does not wait for memory.
-    @inline(__always)
-    func prefetch(_ key: UInt64) {
-        let index = Self.slot(key, mask, seed)
-        slots.withUnsafeBufferPointer { whichtok_prefetch($0.baseAddress.map { UnsafeRawPointer($0 + index) }) }
     }
 
     /// The value for `key`, or nil.

@@ -374,12 +374,6 @@ public struct ImportBatch: Sendable {
         return RowID(videos.count - 1)
     }
 
-    /// Fetches into the cache what `video(id:)` will read for `id`: readers call it as soon as
-    /// they know a record's video, and look the video up after other work.
-    public func prefetchVideo(id: UInt64) {
-        if id != 0 { videoByID.prefetch(id) }
-    }
-
     /// A video known only by its author and creation time (an own post in an archive, whose link
     /// holds no id). The store matches it with a video of that author whose `id >> 32` is that time.
     public mutating func video(author: RowID, created: UInt32) -> RowID? {

@@ -182,28 +182,18 @@ struct ArchiveJSONReader {
         var keys = KeyRoleCache(run.keys)
         switch list.type {
         case .array:
-            // Each record is applied once the next one is read, and the next one's video asked of
-            // the cache first: the lookup of a video by id, a miss in a table too large for the
-            // cache, then overlaps with reading a record. Records are still applied in order.
             var position = 0
-            var pending: ArchiveRecord?
             list.forEachElement { element in
-                if let record = readRecord(
-                    element, keys: &keys, place: place, index: position, run: &run, detectTextLink: detectTextLink)
-                {
-                    batch.prefetchVideo(id: record.link.videoID)
-                    if let previous = pending { apply(previous, &run, &batch) }
-                    pending = record
-                }
+                readRecord(
+                    element, keys: &keys, place: place, index: position, run: &run, into: &batch,
+                    detectTextLink: detectTextLink, apply)
                 position += 1
             }
-            if let previous = pending { apply(previous, &run, &batch) }
         case .object:
-            if !list.isEmpty,
-                let record = readRecord(
-                    list, keys: &keys, place: place, index: nil, run: &run, detectTextLink: detectTextLink)
-            {
-                apply(record, &run, &batch)
+            if !list.isEmpty {
+                readRecord(
+                    list, keys: &keys, place: place, index: nil, run: &run, into: &batch,
+                    detectTextLink: detectTextLink, apply)
             }
         case .null:
             break
@@ -216,11 +206,11 @@ struct ArchiveJSONReader {
         }
     }
 
-    /// The record `value` holds, to apply; nil (counted in `run`) when it is not one.
     private static func readRecord(
         _ value: JSONValue, keys: inout KeyRoleCache, place: String, index: Int?, run: inout SectionRun,
-        detectTextLink: Bool
-    ) -> ArchiveRecord? {
+        into batch: inout ImportBatch, detectTextLink: Bool,
+        _ apply: (ArchiveRecord, inout SectionRun, inout ImportBatch) -> Void
+    ) {
         run.records += 1
         func position(_ field: String?) -> String {
             var text = place
@@ -231,7 +221,7 @@ struct ArchiveJSONReader {
         guard value.type == .object else {
             run.wrongType += 1
             if run.firstWrongType == nil { run.firstWrongType = position(nil) }
-            return nil
+            return
         }
         var record = ArchiveRecord()
         var wrongKey: String?
@@ -255,13 +245,13 @@ struct ArchiveJSONReader {
         if let wrongKey {
             run.wrongType += 1
             if run.firstWrongType == nil { run.firstWrongType = position(wrongKey) }
-            return nil
+            return
         }
         if record.dateInvalid {
             run.invalidDates += 1
             if run.firstInvalidDate == nil { run.firstInvalidDate = position(invalidDateKey) }
         }
-        return record
+        apply(record, &run, &batch)
     }
 
     // MARK: Direct messages

@@ -8,8 +8,7 @@ import WhichtokStore
 
 /// A text field's bytes where the reader found them: in the JSON parser's string buffer or in the
 /// TXT file. Valid only while those are, which is while the reader reads the document: a record is
-/// applied (or dropped) before its reader is done with the document (a JSON list's record once the
-/// next one is read), so it is never kept. No `String` is made for a
+/// applied (or dropped) before its reader moves on, so it is never kept. No `String` is made for a
 /// value no row needs, and a record holds no reference to release.
 struct ArchiveText {
     let bytes: UnsafeRawBufferPointer
