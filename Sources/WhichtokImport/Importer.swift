@@ -152,27 +152,24 @@ public struct Importer: Sendable {
         // The cores left over when there are fewer inputs than cores go to reading a large
         // HAR's bodies (one input: all of them; as many inputs as cores: none).
         let bodyThreads = max(1, parallelism / max(1, workers))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
             // Two parsers: a HAR's document stays parsed while its bodies are parsed.
             let parser = JSONParser()
             let bodyParser = JSONParser()
-            // Kept from one input to the next: its pages are faulted in once per worker.
-            let entryBuffer = PaddedBytes()
-            // The first worker reads the large inputs, the others the small ones (see `SourceQueue`).
-            while let (index, source) = queue.next(largest: worker == 0) {
+            while let (index, source) = queue.next() {
                 // Even a single worker may wait: memory held by archives found inside inputs of
                 // this round is given back once they are read, so a shortage is retried later.
                 let outcomes = read(
                     source, parser: parser, bodyParser: bodyParser, bodyThreads: bodyThreads, memory: memory,
-                    waitsForMemory: true, entryBuffer: entryBuffer)
+                    waitsForMemory: true)
                 if outcomes.contains(where: \.retry) {
                     queue.retryLater(index, source)
                     continue
                 }
                 if queue.isDrained {
-                    // Nothing left to read them again: their memory goes before the batch is
-                    // handed over (`consume` builds the input's record beside it).
-                    entryBuffer.releaseMemory()
+                    // Nothing left for this worker to parse: the parsers' buffers (sized for the
+                    // largest document it met) go before the batch is handed over, as `consume`
+                    // builds the input's record beside them.
                     parser.releaseMemory()
                     bodyParser.releaseMemory()
                 }
@@ -213,11 +210,10 @@ public struct Importer: Sendable {
     /// reader of their export root; an input may mix them. `bodyThreads`
     /// threads read a large HAR's bodies. What the input decompresses is held in `memory` (a
     /// budget of its own when nil); `waitsForMemory` lets the reading wait for memory other readers
-    /// hold, or give up (one outcome with `retry` set) when they all wait. `entryBuffer` is the
-    /// worker's buffer for entries, kept from one input to the next (`InputReader.entryBuffer`).
+    /// hold, or give up (one outcome with `retry` set) when they all wait.
     func read(
         _ source: InputSource, parser: JSONParser, bodyParser: JSONParser, bodyThreads: Int = 1,
-        memory: MemoryBudget? = nil, waitsForMemory: Bool = false, entryBuffer: PaddedBytes? = nil
+        memory: MemoryBudget? = nil, waitsForMemory: Bool = false
     ) -> [Outcome] {
         var roots = ExportRoots(
             inputName: source.displayName, parser: parser, bodyParser: bodyParser, bodyThreads: bodyThreads)
@@ -225,7 +221,6 @@ public struct Importer: Sendable {
         var inputReader = InputReader(limits: limits)
         inputReader.memory = memory
         inputReader.waitsForMemory = waitsForMemory
-        inputReader.entryBuffer = entryBuffer
         do {
             digest = try inputReader.forEachEntry(of: source) { path, bytes in
                 roots.read(entryPath: path, bytes: bytes)
@@ -324,22 +319,10 @@ public struct Importer: Sendable {
 
 /// The inputs of one round, handed out once each and forgotten when handed out, so that an
 /// input's bytes are freed as soon as its reader is done with them; and those to read again.
-///
-/// Ordered by size (the bytes on disk or in memory; ties in their order) and handed out from both
-/// ends: one worker takes the largest input left, the others the smallest. The large inputs then
-/// go through one worker's buffers (its entry buffer and JSON parser, grown once for the largest),
-/// instead of each worker growing its own for a large input of its own, and they are not read at
-/// the same time; and the last inputs read are middling ones, not a large one that would keep one
-/// thread busy while the others have nothing left to read. The order of reading changes no
-/// output: each input keeps its index, and its outcome its slot.
 final class SourceQueue: Sendable {
     private struct State {
         var sources: [InputSource?]
-        /// Indices into `sources`, largest first.
-        var order: [Int]
-        /// The part of `order` not handed out yet.
-        var front = 0
-        var back: Int
+        var nextIndex = 0
         var retries: [(Int, InputSource)] = []
     }
 
@@ -348,54 +331,21 @@ final class SourceQueue: Sendable {
 
     /// Takes the inputs out of `sources`, leaving it empty.
     init(_ sources: inout [InputSource]) {
-        let sizes = sources.map(Self.size)
-        let order = sources.indices.sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
         let taken = sources.map { Optional($0) }
         sources.removeAll()
         count = taken.count
-        state = Mutex(State(sources: taken, order: order, back: order.count))
-    }
-
-    /// The bytes `source` holds on disk or in memory (0 when they cannot be known).
-    static func size(_ source: InputSource) -> Int {
-        switch source.location {
-        case .file(let path):
-            return fileSize(path)
-        case .memory(let bytes):
-            return bytes.count
-        case .files(let root, let paths):
-            let base = root.hasSuffix("/") ? root : root + "/"
-            return paths.reduce(0) { total, path in
-                let (sum, overflow) = total.addingReportingOverflow(fileSize(base + path))
-                return overflow ? Int.max : sum
-            }
-        }
-    }
-
-    private static func fileSize(_ path: String) -> Int {
-        var info = stat()
-        guard stat(path, &info) == 0 else { return 0 }
-        return Int(info.st_size)
+        state = Mutex(State(sources: taken))
     }
 
     /// Whether every input has been handed out (retries aside).
-    var isDrained: Bool { state.withLock { $0.front >= $0.back } }
+    var isDrained: Bool { state.withLock { $0.nextIndex >= $0.sources.count } }
 
-    /// The largest input not handed out yet (`largest`), or the smallest.
-    func next(largest: Bool) -> (Int, InputSource)? {
+    func next() -> (Int, InputSource)? {
         state.withLock { state in
-            guard state.front < state.back else { return nil }
-            let index: Int
-            if largest {
-                index = state.order[state.front]
-                state.front += 1
-            } else {
-                state.back -= 1
-                index = state.order[state.back]
-            }
-            guard let source = state.sources[index] else { return nil }
-            state.sources[index] = nil
-            return (index, source)
+            guard state.nextIndex < state.sources.count, let source = state.sources[state.nextIndex] else { return nil }
+            state.sources[state.nextIndex] = nil
+            state.nextIndex += 1
+            return (state.nextIndex - 1, source)
         }
     }
 

@@ -10,14 +10,6 @@ public struct InputReader {
     /// Whether zips held whole in memory are read by `readZipDirectly` (false: by libarchive, as
     /// before; for tests that compare the two).
     var readsZipsDirectly = true
-    /// The buffer entries are read into, kept by the caller from one input to the next so that
-    /// its pages are not faulted in again for each input (nil: a buffer of this reading's own).
-    /// What it still holds counts against this reading's memory from the start; when the budget
-    /// cannot give that at once, or it is more than `keptBufferLimit` allows, its memory goes.
-    var entryBuffer: PaddedBytes?
-
-    /// The most a kept entry buffer may hold into the next input: an eighth of the budget.
-    static func keptBufferLimit(_ budget: MemoryBudget) -> Int { budget.limit / 8 }
 
     public init(limits: ImportLimits = ImportLimits()) {
         self.limits = limits
@@ -36,14 +28,10 @@ public struct InputReader {
         of source: InputSource,
         _ body: (_ entryPath: String, _ bytes: PaddedBytes) throws -> Void
     ) throws -> InputDigest {
-        let budget = memory ?? MemoryBudget(limit: limits.maxMemoryBytes)
-        let lease = MemoryLease(budget: budget, mayWait: waitsForMemory)
+        let lease = MemoryLease(
+            budget: memory ?? MemoryBudget(limit: limits.maxMemoryBytes), mayWait: waitsForMemory)
         defer { lease.end() }
-        let buffer = entryBuffer ?? PaddedBytes()
-        buffer.removeAll()
-        if buffer.capacity > Self.keptBufferLimit(budget) || !lease.takeIfFree(buffer.capacity) {
-            buffer.releaseMemory()
-        }
+        let buffer = PaddedBytes()
         switch source.location {
         case .file(let path):
             let bytes: ByteSource

@@ -143,18 +143,6 @@ final class MemoryLease {
         held += count
     }
 
-    /// Takes `count` bytes only if they are free now, never waiting; false (nothing taken) when not.
-    func takeIfFree(_ count: Int) -> Bool {
-        guard count > 0 else { return true }
-        do {
-            try budget.take(count, held: held, kept: pinned, mayWait: false)
-        } catch {
-            return false
-        }
-        held += count
-        return true
-    }
-
     func give(_ count: Int) {
         let amount = min(max(count, 0), held)
         held -= amount

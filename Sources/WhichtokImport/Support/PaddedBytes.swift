@@ -165,15 +165,6 @@ public final class PaddedBytes: @unchecked Sendable {
         count = 0
     }
 
-    /// Empties the buffer and gives its memory back (a mapping is unmapped): capacity 0.
-    public func releaseMemory() {
-        release()
-        storage = UnsafeMutableRawPointer.allocate(byteCount: Self.padding, alignment: 64)
-        storage.initializeMemory(as: UInt8.self, repeating: 0, count: Self.padding)
-        count = 0
-        capacity = 0
-    }
-
     /// The bytes in use; the `padding` bytes after them are readable too.
     public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         // Re-zero the padding: appendInPlace callers may have scribbled past their count.
