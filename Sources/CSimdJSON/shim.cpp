@@ -42,11 +42,50 @@ extern "C" void wtj_parser_destroy(wtj_parser *parser) noexcept {
     }
 }
 
+// Room for a document of `length` bytes. simdjson alone grows its buffers to exactly the length of
+// each document longer than any before, so a parser fed longer and longer documents allocates (and
+// faults in) its buffers again each time. Grown here instead to at least twice what they held,
+// which touches no more memory (the buffers are written from their start, only as far as a
+// document needs), only reserves more address space; when that much cannot be had, exactly
+// `length`.
+static int ensure_room(simdjson::dom::parser &parser, size_t length) noexcept {
+    const size_t wanted = length < simdjson::dom::MINIMAL_DOCUMENT_CAPACITY ? simdjson::dom::MINIMAL_DOCUMENT_CAPACITY : length;
+    if (parser.capacity() >= wanted && parser.doc.capacity() >= wanted) { return WTJ_SUCCESS; }
+    const size_t held = parser.capacity();
+    const size_t most = simdjson::SIMDJSON_MAXSIZE_BYTES;
+    const size_t doubled = held > most / 2 ? most : held * 2;
+    if (doubled > wanted) {
+        if (parser.doc.allocate(doubled) == simdjson::SUCCESS &&
+            parser.allocate(doubled, parser.max_depth()) == simdjson::SUCCESS) {
+            return WTJ_SUCCESS;
+        }
+    }
+    // Exactly what this document needs (or what is left after a failed doubling).
+    if (parser.doc.capacity() < wanted) {
+        auto error = parser.doc.allocate(wanted);
+        if (error != simdjson::SUCCESS) { return int(error); }
+    }
+    if (parser.capacity() < wanted) {
+        auto error = parser.allocate(wanted, parser.max_depth());
+        if (error != simdjson::SUCCESS) { return int(error); }
+    }
+    return WTJ_SUCCESS;
+}
+
+extern "C" size_t wtj_parser_capacity(const wtj_parser *parser) noexcept {
+    if (parser == nullptr) { return 0; }
+    const size_t held = parser->parser.capacity();
+    const size_t document = parser->parser.doc.capacity();
+    return held < document ? held : document;
+}
+
 extern "C" int wtj_parse(wtj_parser *parser, const uint8_t *bytes, size_t length, wtj_tape *out) noexcept {
     if (parser == nullptr || bytes == nullptr || out == nullptr) { return WTJ_ERROR_INTERNAL; }
     *out = wtj_tape{nullptr, 0, nullptr};
     if (length > simdjson::SIMDJSON_MAXSIZE_BYTES) { return WTJ_ERROR_CAPACITY; }
     try {
+        int room = ensure_room(parser->parser, length);
+        if (room != WTJ_SUCCESS) { return room; }
         simdjson::dom::element root;
         // realloc_if_needed = false: parse in place; the caller guarantees the padding.
         auto error = parser->parser.parse(bytes, length, false).get(root);

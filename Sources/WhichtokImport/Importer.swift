@@ -166,6 +166,13 @@ public struct Importer: Sendable {
                     queue.retryLater(index, source)
                     continue
                 }
+                if queue.isDrained {
+                    // Nothing left for this worker to parse: the parsers' buffers (sized for the
+                    // largest document it met) go before the batch is handed over, as `consume`
+                    // builds the input's record beside them.
+                    parser.releaseMemory()
+                    bodyParser.releaseMemory()
+                }
                 slots.set(index, Self.handOver(outcomes, to: consume))
                 finished(completed.increment())
             }
@@ -329,6 +336,9 @@ final class SourceQueue: Sendable {
         count = taken.count
         state = Mutex(State(sources: taken))
     }
+
+    /// Whether every input has been handed out (retries aside).
+    var isDrained: Bool { state.withLock { $0.nextIndex >= $0.sources.count } }
 
     func next() -> (Int, InputSource)? {
         state.withLock { state in

@@ -60,8 +60,12 @@ enum {
 wtj_parser *wtj_parser_create(void) WTJ_NOEXCEPT;
 void wtj_parser_destroy(wtj_parser *parser) WTJ_NOEXCEPT;
 
+/** The longest document `parser` can parse without allocating again (0 before the first parse). */
+size_t wtj_parser_capacity(const wtj_parser *parser) WTJ_NOEXCEPT;
+
 /**
- * Parses `length` bytes at `bytes` in place (no copy). WTJ_REQUIRED_PADDING readable bytes must
+ * Parses `length` bytes at `bytes` in place (no copy). Buffers too small for the document grow to
+ * at least twice what they held (see shim.cpp). WTJ_REQUIRED_PADDING readable bytes must
  * follow them. On success returns WTJ_SUCCESS and fills `*out`; otherwise returns an error code.
  */
 int wtj_parse(wtj_parser *parser, const uint8_t *bytes, size_t length, wtj_tape *out) WTJ_NOEXCEPT;

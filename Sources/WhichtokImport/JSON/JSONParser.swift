@@ -28,7 +28,7 @@ public final class JSONParser {
     /// Readable bytes simdjson needs after the input; `PaddedBytes.padding` must be at least this.
     static let requiredPadding = Int(WTJ_REQUIRED_PADDING)
 
-    private let handle: OpaquePointer?
+    private var handle: OpaquePointer?
     private var busy = false
 
     public init() {
@@ -37,6 +37,17 @@ public final class JSONParser {
 
     deinit {
         if let handle { wtj_parser_destroy(handle) }
+    }
+
+    /// The longest document the parser's buffers hold without growing.
+    var capacity: Int { handle.map { Int(wtj_parser_capacity($0)) } ?? 0 }
+
+    /// Gives back the buffers kept from the documents parsed so far (the next parse allocates
+    /// them again). Not during a parse.
+    public func releaseMemory() {
+        guard !busy else { return }
+        if let handle { wtj_parser_destroy(handle) }
+        handle = wtj_parser_create()
     }
 
     /// Parses `bytes` and calls `body` with the root value. Values are valid only inside `body`
