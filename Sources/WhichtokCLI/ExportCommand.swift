@@ -138,7 +138,8 @@ struct ExportCommand: ParsableCommand {
             var inner = Clock()
             defer { exposureSeconds = inner.phases.first?.1 ?? 0 }
             return inner.time("exposure") {
-                Exposure(graph: graph, leiden: leiden, store: store, options: exposureOptions)
+                // The niches' closure and flows are not part of an export.
+                Exposure(graph: graph, leiden: leiden, store: store, options: exposureOptions, niches: false)
             }
         }
         var layout: ForceAtlas2?

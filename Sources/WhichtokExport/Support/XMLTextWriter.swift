@@ -101,6 +101,12 @@ final class XMLTextWriter {
         }
     }
 
+    /// Markup recorded by a `RawRecorder`, written as it is.
+    func raw(bytes: [UInt8]) {
+        guard !failed, !bytes.isEmpty else { return }
+        bytes.withUnsafeBufferPointer { check(xmlTextWriterWriteRawLen(writer, $0.baseAddress, Int32($0.count))) }
+    }
+
     /// `<name>text</name>` with the null-terminated bytes of `value` as text.
     func element(_ name: StaticString, text value: inout ValueBuffer) {
         guard !failed else { return }

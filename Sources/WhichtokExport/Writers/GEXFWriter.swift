@@ -1,3 +1,6 @@
+import WhichtokGraph
+import WhichtokSupport
+
 /// The GEXF version to write.
 package enum GEXFVersion: String, Sendable, CaseIterable {
     /// GEXF 1.3 (`http://gexf.net/1.3`): Gephi 0.10, networkx ≥ 3.6, graphology.
@@ -71,6 +74,12 @@ enum GEXFWriter {
         }
         declare(document.nodeColumns, class: "node", xml)
         declare(document.edgeColumns, class: "edge", xml)
+        // The edges hold no free text: on the fast path their markup is formatted on another thread
+        // while the nodes are written here.
+        let edgeTimes = dynamic && !document.edgeFirst.isEmpty
+        let shared = UncheckedSendable(document)
+        let preparedEdges =
+            fast && graph.edgeCount > 0 ? BackgroundJob { recordedEdges(shared.value, times: edgeTimes) } : nil
 
         // Nodes: depth 2 is <nodes>, 3 is <node>, 4 its children.
         xml.startElement("nodes")
@@ -80,7 +89,10 @@ enum GEXFWriter {
         var raw = RawMarkup()
         var sink = xml
         for u in 0..<graph.nodeCount {
-            if xml.failed { return }
+            if xml.failed {
+                _ = preparedEdges?.join()
+                return
+            }
             xml.startNode(u, of: document, labelInto: &buffer)
             xml.attribute("label", &buffer)
             if fast {
@@ -102,7 +114,23 @@ enum GEXFWriter {
         buffer.reset()
         buffer.append(integer: graph.edgeCount)
         xml.attribute("count", &buffer)
-        let edgeTimes = dynamic && !document.edgeFirst.isEmpty
+        if let recorded = preparedEdges?.join() {
+            for block in recorded { xml.raw(bytes: block) }
+        } else {
+            writeEdges(document, times: edgeTimes, to: xml, buffer: &buffer, fast: fast)
+        }
+        xml.endElement()
+        xml.endElement()  // graph
+        xml.endElement()  // gexf
+        xml.endDocument()
+    }
+
+    /// The `<edge>` elements, after `<edges count="…">` (whose start tag is still open).
+    static func writeEdges(
+        _ document: ExportDocument, times edgeTimes: Bool, to xml: XMLTextWriter, buffer: inout ValueBuffer, fast: Bool
+    ) {
+        var raw = RawMarkup()
+        var sink = xml
         // <edges count="…"> has no content yet: its start tag is still open before the first edge.
         var blocks = RawBlocks(depth: 3, parentDepth: 2, parentMayBeOpen: true)
         document.forEachEdge { index, u, v, e in
@@ -114,10 +142,23 @@ enum GEXFWriter {
             blocks.wroteThroughWriter()
         }
         blocks.finish(xml, &raw)
-        xml.endElement()
-        xml.endElement()  // graph
-        xml.endElement()  // gexf
-        xml.endDocument()
+    }
+
+    /// The fast path's raw blocks of every edge, as `writeEdges` would hand them to libxml2; nil
+    /// when an edge needs escaping (then `writeEdges` writes them).
+    static func recordedEdges(_ document: ExportDocument, times: Bool) -> [[UInt8]]? {
+        let recorder = RawRecorder()
+        var raw = RawMarkup()
+        var buffer = ValueBuffer()
+        var blocks = RawBlocks(depth: 3, parentDepth: 2, parentMayBeOpen: true)
+        var complete = true
+        document.forEachEdge { index, u, v, e in
+            guard complete else { return }
+            complete = blocks.write(recorder, &raw) { edge(document, index, u, v, e, times: times, &$0, &buffer) }
+        }
+        guard complete, buffer.removedCharacters == 0 else { return nil }
+        blocks.finish(recorder, &raw)
+        return recorder.blocks
     }
 
     /// A node's attribute values, spells and viz elements.

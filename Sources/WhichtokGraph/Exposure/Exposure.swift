@@ -86,11 +86,14 @@ package struct Exposure: Sendable {
 
     /// Measures every donor's exposure over the communities `leiden` found in `graph` (which `store`
     /// built): what `init(analysis:store:options:)` gives, without waiting for the rest of the
-    /// analysis (see `Analysis.run(_:store:options:alongside:)`).
-    package init(graph: Graph, leiden: Leiden, store: Store, options: ExposureOptions = ExposureOptions()) {
+    /// analysis (see `Analysis.run(_:store:options:alongside:)`). Without `niches`, `niches` is left
+    /// empty (for callers that use the donors only).
+    package init(
+        graph: Graph, leiden: Leiden, store: Store, options: ExposureOptions = ExposureOptions(), niches: Bool = true
+    ) {
         self.init(
             graph: graph, membership: leiden.membership, communityCount: leiden.communityCount, store: store,
-            options: options)
+            options: options, niches: niches)
     }
 
     /// Measures every donor's exposure over the communities `membership` (per node of `graph`, each
@@ -98,7 +101,7 @@ package struct Exposure: Sendable {
     /// not depend on it.
     init(
         graph: Graph, membership: [UInt32], communityCount: Int, store: Store, options: ExposureOptions,
-        chunks: Int? = nil
+        chunks: Int? = nil, niches measuringNiches: Bool = true
     ) {
         var clock = PhaseClock()
         self.options = options
@@ -181,7 +184,8 @@ package struct Exposure: Sendable {
         self.donors = donors
         self.events = totalEvents
         self.assignedByRule = assignedByRule
-        niches = clock.time("closure") { NicheClosure.of(donors: donors, nicheCount: nicheCount) }
+        niches =
+            measuringNiches ? clock.time("closure") { NicheClosure.of(donors: donors, nicheCount: nicheCount) } : []
         self.timings = clock.phases
     }
 
