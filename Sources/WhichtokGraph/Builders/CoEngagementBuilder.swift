@@ -130,7 +130,9 @@ struct EngagementMatrix {
     var rowsWithEntries: Int
     var distinctItems: Int
 
-    init(_ store: Store, filter: EventFilter, options: CoEngagementOptions) {
+    /// `chunks` overrides the number of row chunks the raw scores and weights are computed in
+    /// (tests); the matrix does not depend on it.
+    init(_ store: Store, filter: EventFilter, options: CoEngagementOptions, chunks: Int? = nil) {
         let accountCount = store.accounts.count
         let events = store.events
         let videos = store.videos
@@ -166,7 +168,7 @@ struct EngagementMatrix {
         let hashtagOffsets = videos.hashtagOffsets
         let videoHashtags = videos.hashtags
         // Raw scores per row, in parallel chunks of accounts, each with its own dense accumulator.
-        let chunkCount = accountCount > 2_000 ? 16 : 1
+        let chunkCount = max(1, chunks ?? (accountCount > 2_000 ? 16 : 1))
         var chunkItems = [[UInt32]](repeating: [], count: chunkCount)
         var chunkValues = [[Float]](repeating: [], count: chunkCount)
         var chunkRowLength = [[Int]](repeating: [], count: chunkCount)
@@ -412,8 +414,9 @@ struct EngagementMatrix {
     /// rows' lists. With `topK > 0` each chunk of rows keeps, for every row, the k best offers it saw
     /// (a heap; best = larger similarity, then smaller row), and the chunks' lists are merged: the
     /// same k as sorting each row's full candidate list. With `topK == 0` every pair is listed once.
-    /// `chunks` overrides the number of chunks (tests); the result does not depend on it.
-    func similarities(topK: Int, minSimilarity: Float, cap: Int, chunks: Int? = nil)
+    /// `chunks` overrides the number of chunks, `transposeParts` the number of threads building the
+    /// columns (1 or 2; tests); the result depends on neither.
+    func similarities(topK: Int, minSimilarity: Float, cap: Int, chunks: Int? = nil, transposeParts: Int? = nil)
         -> (sources: [RowID], targets: [RowID], weights: [Float], accumulations: Int, skipped: Int)
     {
         let n = accountCount
@@ -439,7 +442,7 @@ struct EngagementMatrix {
         // Columns (item → compact rows ascending, values), and each row entry's place in its column:
         // a counting sort by item, by two threads on large matrices, each over a half of the rows
         // (the first half's entries come first in every column, so columns stay in row order).
-        let parts = items.count >= 100_000 ? 2 : 1
+        let parts = min(2, max(1, transposeParts ?? (items.count >= 100_000 ? 2 : 1)))
         var bounds = [0]
         if parts == 2 {
             let half = offsets[n] / 2
