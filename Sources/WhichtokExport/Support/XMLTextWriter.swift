@@ -101,10 +101,16 @@ final class XMLTextWriter {
         }
     }
 
-    /// Markup recorded by a `RawRecorder`, written as it is.
-    func raw(bytes: [UInt8]) {
+    /// Markup recorded earlier (`RawRecorder`, `GEXFWriter.RecordedNodes`), written as it is.
+    func raw(bytes: some Collection<UInt8>) {
         guard !failed, !bytes.isEmpty else { return }
-        bytes.withUnsafeBufferPointer { check(xmlTextWriterWriteRawLen(writer, $0.baseAddress, Int32($0.count))) }
+        let done: Void? = bytes.withContiguousStorageIfAvailable {
+            check(xmlTextWriterWriteRawLen(writer, $0.baseAddress, Int32($0.count)))
+        }
+        if done == nil {
+            let copy = Array(bytes)
+            copy.withUnsafeBufferPointer { check(xmlTextWriterWriteRawLen(writer, $0.baseAddress, Int32($0.count))) }
+        }
     }
 
     /// `<name>text</name>` with the null-terminated bytes of `value` as text.

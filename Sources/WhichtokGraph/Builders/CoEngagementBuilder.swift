@@ -353,8 +353,19 @@ struct EngagementMatrix {
             }
         }
         self.offsets = newOffsets
-        self.items = chunkItems.flatMap { $0 }
-        self.values = chunkValues.flatMap { $0 }
+        // Joined by block copies (`flatMap` copies element by element).
+        var items: [UInt32] = []
+        var values: [Float] = []
+        items.reserveCapacity(newOffsets[accountCount])
+        values.reserveCapacity(newOffsets[accountCount])
+        for c in 0..<chunkCount {
+            items.append(contentsOf: chunkItems[c])
+            values.append(contentsOf: chunkValues[c])
+            chunkItems[c] = []
+            chunkValues[c] = []
+        }
+        self.items = items
+        self.values = values
         self.documentFrequency = df
         self.rowsWithEntries = rowsWithEntries
         self.distinctItems = df.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
