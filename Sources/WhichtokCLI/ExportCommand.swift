@@ -125,7 +125,23 @@ struct ExportCommand: ParsableCommand {
             protected: [("the store", storeOptions.path)]
                 + (graphOptions.edgelist.map { [("the edge list", $0)] } ?? []))
         var clock = Clock()
-        let (graph, store, analysis) = try graphOptions.analysedGraph(storePath: storeOptions.path, clock: &clock)
+        // Donors' exposure with `exposure`'s defaults (here --kinds belongs to the graph), measured
+        // as soon as the communities are known, alongside the rest of the analysis.
+        var exposureOptions = ExposureOptions()
+        exposureOptions.voteWeights = try GraphOptions.parseWeights(
+            graphOptions.engagementWeights, base: .engagementDefaults, option: "--engagement-weights")
+        var exposureSeconds = 0.0
+        let (graph, store, analysis, exposure) = try graphOptions.analysedGraph(
+            storePath: storeOptions.path, clock: &clock
+        ) { graph, leiden, store -> Exposure? in
+            guard let store else { return nil }
+            var inner = Clock()
+            defer { exposureSeconds = inner.phases.first?.1 ?? 0 }
+            return inner.time("exposure") {
+                // The niches' closure and flows are not part of an export.
+                Exposure(graph: graph, leiden: leiden, store: store, options: exposureOptions, niches: false)
+            }
+        }
         var layout: ForceAtlas2?
         if !noLayout {
             var parameters = ForceAtlas2.Parameters()
@@ -140,14 +156,6 @@ struct ExportCommand: ParsableCommand {
             layout = clock.time("layout") {
                 ForceAtlas2(graph, parameters: parameters, communities: analysis.leiden.membership)
             }
-        }
-        // Donors' exposure with `exposure`'s defaults (here --kinds belongs to the graph).
-        var exposure: Exposure?
-        if let store {
-            var options = ExposureOptions()
-            options.voteWeights = try GraphOptions.parseWeights(
-                graphOptions.engagementWeights, base: .engagementDefaults, option: "--engagement-weights")
-            exposure = clock.time("exposure") { Exposure(analysis: analysis, store: store, options: options) }
         }
         let document = clock.time("document") {
             ExportDocument(analysis: analysis, store: store, layout: layout, exposure: exposure)
@@ -175,7 +183,7 @@ struct ExportCommand: ParsableCommand {
         }
         if timings {
             clock.report(
-                inner: analysis.timings,
+                inner: analysis.timings + [("exposure", exposureSeconds)] + (exposure?.timings ?? []),
                 summary:
                     "nodes \(graph.nodeCount) edges \(graph.edgeCount) layout_iterations \(layout?.iterationsDone ?? 0)"
             )

@@ -144,12 +144,24 @@ struct GraphOptions: ParsableArguments {
     func analysedGraph(storePath: String, clock: inout Clock) throws -> (
         graph: Graph, store: Store?, analysis: Analysis
     ) {
+        let (graph, store, analysis, _) = try analysedGraph(storePath: storePath, clock: &clock) { _, _, _ in }
+        return (graph, store, analysis)
+    }
+
+    /// The analysed graph, and what `alongside(graph, partition, store)` returned: work that needs
+    /// the communities but not the rest of the analysis (such as exposure), run as soon as the
+    /// partition is known, alongside the community profiles (see `Analysis.run`).
+    func analysedGraph<Extra>(
+        storePath: String, clock: inout Clock, alongside: (Graph, Leiden, Store?) -> Extra
+    ) throws -> (graph: Graph, store: Store?, analysis: Analysis, extra: Extra) {
         let (built, store) = try buildGraph(storePath: storePath, clock: &clock)
         let filter = graphFilter
         let graph = clock.time("filter") { filter.apply(to: built) }
         let options = try analysisOptions()
-        let analysis = clock.time("analysis") { Analysis(graph, store: store, options: options) }
-        return (graph, store, analysis)
+        let (analysis, extra) = clock.time("analysis") {
+            Analysis.run(graph, store: store, options: options) { alongside($0, $1, store) }
+        }
+        return (graph, store, analysis, extra)
     }
 
     /// The graph the options ask for, and the store it came from (nil for an edge list). Exits 66 when

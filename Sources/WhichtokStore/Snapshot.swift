@@ -190,7 +190,7 @@ enum Snapshot {
     }
 
     /// An open snapshot whose header and section table were checked.
-    final class Reader {
+    final class Reader: Sendable {
         let path: String
         let fd: Int32
         let sections: [String: Section]
@@ -532,9 +532,61 @@ extension Store {
         return records
     }
 
+    /// The columns `load` reads on a second thread: the last ones of the file's order, about half
+    /// of a typical store's bytes.
+    struct LoadedTail: Sendable {
+        var object: [RowID] = []
+        var time: [UInt32] = []
+        var source: [RowID] = []
+        var detailIndex: [UInt32] = []
+        var detailValue: [UInt32] = []
+        var inputs = InputTable()
+
+        init() {}
+
+        init(_ reader: Snapshot.Reader) throws(StoreError) {
+            object = try reader.column("events.object")
+            time = try reader.column("events.time")
+            source = try reader.column("events.source")
+            detailIndex = try reader.column("events.detailIndex")
+            detailValue = try reader.column("events.detailValue")
+            inputs.name = try reader.column("inputs.name")
+            inputs.sha256 = try reader.column("inputs.sha256")
+            inputs.layout = try reader.column("inputs.layout")
+            inputs.byteCount = try reader.column("inputs.byteCount")
+            inputs.eventCount = try reader.column("inputs.eventCount")
+        }
+    }
+
     /// Loads a store file, checking every checksum and every reference between tables.
+    ///
+    /// Two threads read the columns: this one from the start of the file's order, another its
+    /// tail (`LoadedTail`). A file with several bad columns reports the first in that order, as
+    /// reading them one after the other would.
     public static func load(from path: String) throws(StoreError) -> Store {
         let reader = try Snapshot.Reader(path: path)
+        let (head, tail) = StoreBuilder.inParallel(
+            true,
+            { () -> Result<Store, StoreError> in
+                do throws(StoreError) { return .success(try loadHead(reader)) } catch { return .failure(error) }
+            },
+            { () -> Result<LoadedTail, StoreError> in
+                do throws(StoreError) { return .success(try LoadedTail(reader)) } catch { return .failure(error) }
+            })
+        var store = try head.get()
+        let rest = try tail.get()
+        store.events.object = rest.object
+        store.events.time = rest.time
+        store.events.source = rest.source
+        store.events.detailIndex = rest.detailIndex
+        store.events.detailValue = rest.detailValue
+        store.inputs = rest.inputs
+        if let problem = store.consistencyProblem() { throw Snapshot.corrupt(path, problem) }
+        return store
+    }
+
+    /// The columns of the file's order before `LoadedTail`'s.
+    private static func loadHead(_ reader: Snapshot.Reader) throws(StoreError) -> Store {
         var store = Store()
         store.strings = StringTable(
             bytes: try reader.column("strings.bytes"), offsets: try reader.column("strings.offsets"))
@@ -595,17 +647,6 @@ extension Store {
         store.events.actor = try reader.column("events.actor")
         store.events.kind = try reader.column("events.kind")
         store.events.objectType = try reader.column("events.objectType")
-        store.events.object = try reader.column("events.object")
-        store.events.time = try reader.column("events.time")
-        store.events.source = try reader.column("events.source")
-        store.events.detailIndex = try reader.column("events.detailIndex")
-        store.events.detailValue = try reader.column("events.detailValue")
-        store.inputs.name = try reader.column("inputs.name")
-        store.inputs.sha256 = try reader.column("inputs.sha256")
-        store.inputs.layout = try reader.column("inputs.layout")
-        store.inputs.byteCount = try reader.column("inputs.byteCount")
-        store.inputs.eventCount = try reader.column("inputs.eventCount")
-        if let problem = store.consistencyProblem() { throw Snapshot.corrupt(path, problem) }
         return store
     }
 

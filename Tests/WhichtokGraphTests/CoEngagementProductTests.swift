@@ -101,16 +101,19 @@ struct CoEngagementProductTests {
                 #expect(!expected.isEmpty)
                 // Ties matter: some row's list is cut between equal similarities.
                 for chunks in [1, 2, 3, 7] {
-                    let got = matrix.similarities(topK: topK, minSimilarity: minSimilarity, cap: cap, chunks: chunks)
+                    // The columns built by one thread or by two (each over half of the rows).
+                    let parts = chunks % 2 + 1
+                    let got = matrix.similarities(
+                        topK: topK, minSimilarity: minSimilarity, cap: cap, chunks: chunks, transposeParts: parts)
                     #expect(
                         got.sources == expected.map(\.source),
-                        "k \(topK) cap \(cap) min \(minSimilarity) chunks \(chunks)")
+                        "k \(topK) cap \(cap) min \(minSimilarity) chunks \(chunks) parts \(parts)")
                     #expect(
                         got.targets == expected.map(\.target),
-                        "k \(topK) cap \(cap) min \(minSimilarity) chunks \(chunks)")
+                        "k \(topK) cap \(cap) min \(minSimilarity) chunks \(chunks) parts \(parts)")
                     #expect(
                         got.weights == expected.map(\.weight),
-                        "k \(topK) cap \(cap) min \(minSimilarity) chunks \(chunks)")
+                        "k \(topK) cap \(cap) min \(minSimilarity) chunks \(chunks) parts \(parts)")
                 }
             }
         }
@@ -124,10 +127,28 @@ struct CoEngagementProductTests {
         let matrix = EngagementMatrix(store, filter: EventFilter(), options: options)
         let expected = Self.union(Self.reference(matrix, topK: 0, minSimilarity: 0.01, cap: 1_000))
         for chunks in [1, 3] {
-            let got = matrix.similarities(topK: 0, minSimilarity: 0.01, cap: 1_000, chunks: chunks)
+            let got = matrix.similarities(
+                topK: 0, minSimilarity: 0.01, cap: 1_000, chunks: chunks, transposeParts: chunks == 1 ? 2 : 1)
             let triples = (0..<got.sources.count).map { (got.sources[$0], got.targets[$0], got.weights[$0]) }
             #expect(Self.union(triples) == expected)
             #expect(triples.count == expected.count)  // each pair once
+        }
+    }
+
+    @Test("the matrix is the same whatever the number of row chunks that weigh it", arguments: [2, 3, 7, 40])
+    func matrixChunks(chunks: Int) throws {
+        let store = try Self.crowdStore(accounts: 90, seed: 14)
+        for minItems in [1, 2] {
+            var options = CoEngagementOptions()
+            options.minItems = minItems
+            let one = EngagementMatrix(store, filter: EventFilter(), options: options, chunks: 1)
+            let many = EngagementMatrix(store, filter: EventFilter(), options: options, chunks: chunks)
+            #expect(one.rowsWithEntries > 30)
+            #expect(many.offsets == one.offsets, "min items \(minItems)")
+            #expect(many.items == one.items, "min items \(minItems)")
+            #expect(many.values == one.values, "min items \(minItems)")
+            #expect(many.documentFrequency == one.documentFrequency, "min items \(minItems)")
+            #expect(many.rowsWithEntries == one.rowsWithEntries && many.distinctItems == one.distinctItems)
         }
     }
 

@@ -90,6 +90,31 @@ struct ExposureChunkTests {
         }
     }
 
+    @Test("exposure measured alongside the analysis is the exposure of the finished analysis")
+    func alongsideAnalysis() throws {
+        let donors = 23
+        let store = try Self.store(donors: donors)
+        let (graph, _) = try Self.graph(store, donors: donors)
+        let plain = Analysis(graph, store: store)
+        let (analysis, exposure) = Analysis.run(graph, store: store) { graph, leiden in
+            Exposure(graph: graph, leiden: leiden, store: store)
+        }
+        #expect(analysis.leiden.membership == plain.leiden.membership)
+        #expect(analysis.profiles == plain.profiles)
+        #expect(AnalysisJSON.render(analysis, store: store) == AnalysisJSON.render(plain, store: store))
+        let expected = Exposure(analysis: plain, store: store)
+        #expect(!expected.donors.isEmpty && !expected.niches.isEmpty)
+        #expect(exposure.donors == expected.donors)
+        #expect(exposure.niches == expected.niches)
+        #expect(
+            ExposureJSON.render(exposure, analysis: analysis, store: store)
+                == ExposureJSON.render(expected, analysis: plain, store: store))
+        // Without the niches: the same donors.
+        let donorsOnly = Exposure(graph: graph, leiden: analysis.leiden, store: store, niches: false)
+        #expect(donorsOnly.donors == expected.donors)
+        #expect(donorsOnly.niches.isEmpty)
+    }
+
     @Test("counting periods gives what sorting the keys gives, unassigned events, wide spans and empty lists included")
     func countedPeriods() {
         var random = SplitMix64(seed: 5)

@@ -82,6 +82,38 @@ struct SnapshotTests {
         }
     }
 
+    @Test("several damaged columns: the error names the first in the file's order, whichever thread read it")
+    func firstDamagedColumn() throws {
+        let path = directory + "/columns.store"
+        try sample().save(to: path)
+        let original = [UInt8](try #require(FileManager.default.contents(atPath: path)))
+        let sections = try Snapshot.Reader(path: path).sections
+        func error(damaging names: [String]) throws -> String {
+            var bytes = original
+            for name in names {
+                let section = try #require(sections[name], "\(name)")
+                #expect(section.count > 0, "\(name) is empty in the sample")
+                bytes[section.offset] ^= 0x40
+            }
+            let damaged = directory + "/damaged-\(names.joined(separator: "-")).store"
+            _ = FileManager.default.createFile(atPath: damaged, contents: Data(bytes))
+            do {
+                _ = try Store.load(from: damaged)
+            } catch {
+                #expect(error.code == .corrupt)
+                return error.message
+            }
+            Issue.record("loaded a store with damaged \(names)")
+            return ""
+        }
+        // `events.object` and after are read by the second thread, the rest by the first.
+        #expect(try error(damaging: ["events.time"]).contains("'events.time' checksum mismatch"))
+        #expect(try error(damaging: ["accounts.flags"]).contains("'accounts.flags' checksum mismatch"))
+        #expect(try error(damaging: ["events.actor", "events.time"]).contains("'events.actor'"))
+        #expect(try error(damaging: ["events.time", "inputs.layout"]).contains("'events.time'"))
+        #expect(try error(damaging: ["events.objectType", "events.object"]).contains("'events.objectType'"))
+    }
+
     @Test("a truncated file, a foreign file and a missing file give clear errors")
     func badFiles() throws {
         let path = directory + "/t.store"

@@ -141,6 +141,25 @@ struct RawMarkup: MarkupSink, ~Copyable {
     }
 }
 
+/// Where `RawBlocks` hands its finished blocks: the libxml2 writer, or a `RawRecorder` that keeps
+/// them to be written later.
+protocol RawOutput: AnyObject {
+    func raw(_ markup: borrowing RawMarkup)
+}
+
+extension XMLTextWriter: RawOutput {}
+
+/// Keeps copies of the blocks handed to it, in order (markup formatted on another thread, written
+/// through `XMLTextWriter.raw(bytes:)` later).
+final class RawRecorder: RawOutput {
+    private(set) var blocks: [[UInt8]] = []
+
+    func raw(_ markup: borrowing RawMarkup) {
+        guard !markup.buffer.isEmpty else { return }
+        blocks.append(markup.buffer.bytes)
+    }
+}
+
 /// Writes a run of sibling elements (a graph's edges) in raw blocks of up to 64 KiB. Each element is
 /// first formatted into the block; one that turns out to need escaping is cut from it, the block so
 /// far is written, and the caller writes that element through libxml2 (`write` returns false).
@@ -164,7 +183,7 @@ struct RawBlocks {
     /// Formats one element with `element` into the block. Returns false when it needs escaping:
     /// the caller then writes it through libxml2 and calls `wroteThroughWriter()`.
     mutating func write(
-        _ xml: XMLTextWriter, _ raw: inout RawMarkup, _ element: (inout RawMarkup) -> Void
+        _ xml: some RawOutput, _ raw: inout RawMarkup, _ element: (inout RawMarkup) -> Void
     ) -> Bool {
         if !pending {
             raw.begin(depth: depth, parentStartTagOpen: parentMayBeOpen && nothingWrittenYet)
@@ -214,7 +233,7 @@ struct RawBlocks {
     }
 
     /// Writes what is pending, ending the block as libxml2 expects before the parent's end tag.
-    mutating func finish(_ xml: XMLTextWriter, _ raw: inout RawMarkup) {
+    mutating func finish(_ xml: some RawOutput, _ raw: inout RawMarkup) {
         guard lastWasRaw else { return }
         if !pending { raw.begin(depth: depth, parentStartTagOpen: false) }
         raw.finish(parentDepth: parentDepth)

@@ -13,6 +13,9 @@ struct ValueBuffer: ~Copyable {
     /// Characters removed by `append(text:)` since the buffer was made.
     private(set) var removedCharacters = 0
 
+    /// Adds characters removed by another buffer (one that formatted part of the same output).
+    mutating func countRemoved(_ count: Int) { removedCharacters += count }
+
     init(capacity: Int = 256) {
         self.capacity = max(16, capacity)
         base = UnsafeMutablePointer<UInt8>.allocate(capacity: self.capacity)

@@ -101,6 +101,18 @@ final class XMLTextWriter {
         }
     }
 
+    /// Markup recorded earlier (`RawRecorder`, `GEXFWriter.RecordedNodes`), written as it is.
+    func raw(bytes: some Collection<UInt8>) {
+        guard !failed, !bytes.isEmpty else { return }
+        let done: Void? = bytes.withContiguousStorageIfAvailable {
+            check(xmlTextWriterWriteRawLen(writer, $0.baseAddress, Int32($0.count)))
+        }
+        if done == nil {
+            let copy = Array(bytes)
+            copy.withUnsafeBufferPointer { check(xmlTextWriterWriteRawLen(writer, $0.baseAddress, Int32($0.count))) }
+        }
+    }
+
     /// `<name>text</name>` with the null-terminated bytes of `value` as text.
     func element(_ name: StaticString, text value: inout ValueBuffer) {
         guard !failed else { return }

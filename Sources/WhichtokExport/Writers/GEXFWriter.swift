@@ -1,3 +1,6 @@
+import WhichtokGraph
+import WhichtokSupport
+
 /// The GEXF version to write.
 package enum GEXFVersion: String, Sendable, CaseIterable {
     /// GEXF 1.3 (`http://gexf.net/1.3`): Gephi 0.10, networkx ≥ 3.6, graphology.
@@ -71,6 +74,19 @@ enum GEXFWriter {
         }
         declare(document.nodeColumns, class: "node", xml)
         declare(document.edgeColumns, class: "edge", xml)
+        // The edges hold no free text: on the fast path their markup is formatted on another thread,
+        // and so is the content of the second half of the nodes (all but their labels), while the
+        // first half is written here.
+        let edgeTimes = dynamic && !document.edgeFirst.isEmpty
+        let shared = UncheckedSendable(document)
+        let preparedEdges =
+            fast && graph.edgeCount > 0 ? BackgroundJob { recordedEdges(shared.value, times: edgeTimes) } : nil
+        let half = graph.nodeCount / 2
+        let laterNodes = half..<graph.nodeCount
+        let preparedNodes =
+            fast && half > 0
+            ? BackgroundJob { recordedNodeContents(shared.value, nodes: laterNodes, dynamic: dynamic) } : nil
+        var recordedNodes: RecordedNodes?
 
         // Nodes: depth 2 is <nodes>, 3 is <node>, 4 its children.
         xml.startElement("nodes")
@@ -80,9 +96,23 @@ enum GEXFWriter {
         var raw = RawMarkup()
         var sink = xml
         for u in 0..<graph.nodeCount {
-            if xml.failed { return }
+            if xml.failed {
+                _ = preparedEdges?.join()
+                _ = preparedNodes?.join()
+                return
+            }
             xml.startNode(u, of: document, labelInto: &buffer)
             xml.attribute("label", &buffer)
+            if u == laterNodes.lowerBound, let preparedNodes {
+                let recorded = preparedNodes.join()
+                buffer.countRemoved(recorded.removedCharacters)
+                recordedNodes = recorded
+            }
+            if let recorded = recordedNodes, let bytes = recorded.content(of: u) {
+                xml.raw(bytes: bytes)
+                xml.endElement()
+                continue
+            }
             if fast {
                 raw.begin(depth: 4, parentStartTagOpen: true)
                 nodeContent(document, u, dynamic: dynamic, &raw, &buffer)
@@ -102,7 +132,23 @@ enum GEXFWriter {
         buffer.reset()
         buffer.append(integer: graph.edgeCount)
         xml.attribute("count", &buffer)
-        let edgeTimes = dynamic && !document.edgeFirst.isEmpty
+        if let recorded = preparedEdges?.join() {
+            for block in recorded { xml.raw(bytes: block) }
+        } else {
+            writeEdges(document, times: edgeTimes, to: xml, buffer: &buffer, fast: fast)
+        }
+        xml.endElement()
+        xml.endElement()  // graph
+        xml.endElement()  // gexf
+        xml.endDocument()
+    }
+
+    /// The `<edge>` elements, after `<edges count="…">` (whose start tag is still open).
+    static func writeEdges(
+        _ document: ExportDocument, times edgeTimes: Bool, to xml: XMLTextWriter, buffer: inout ValueBuffer, fast: Bool
+    ) {
+        var raw = RawMarkup()
+        var sink = xml
         // <edges count="…"> has no content yet: its start tag is still open before the first edge.
         var blocks = RawBlocks(depth: 3, parentDepth: 2, parentMayBeOpen: true)
         document.forEachEdge { index, u, v, e in
@@ -114,10 +160,60 @@ enum GEXFWriter {
             blocks.wroteThroughWriter()
         }
         blocks.finish(xml, &raw)
-        xml.endElement()
-        xml.endElement()  // graph
-        xml.endElement()  // gexf
-        xml.endDocument()
+    }
+
+    /// The content of some nodes (attribute values, spells, viz), formatted on the fast path.
+    struct RecordedNodes: Sendable {
+        let nodes: Range<Int>
+        var bytes: [UInt8] = []
+        /// Per node of `nodes`: where its block ends in `bytes` (empty when it needs escaping).
+        var ends: [Int] = []
+        var needsEscaping: [Bool] = []
+        var removedCharacters = 0
+
+        /// The block of node `u`, or nil when `u` is not recorded or needs escaping.
+        func content(of u: Int) -> ArraySlice<UInt8>? {
+            guard nodes.contains(u) else { return nil }
+            let index = u - nodes.lowerBound
+            guard !needsEscaping[index] else { return nil }
+            return bytes[(index == 0 ? 0 : ends[index - 1])..<ends[index]]
+        }
+    }
+
+    /// The content of `nodes` as the fast path formats it after each node's label.
+    static func recordedNodeContents(_ document: ExportDocument, nodes: Range<Int>, dynamic: Bool) -> RecordedNodes {
+        var recorded = RecordedNodes(nodes: nodes)
+        recorded.ends.reserveCapacity(nodes.count)
+        recorded.needsEscaping.reserveCapacity(nodes.count)
+        var raw = RawMarkup()
+        var buffer = ValueBuffer()
+        for u in nodes {
+            raw.begin(depth: 4, parentStartTagOpen: true)
+            nodeContent(document, u, dynamic: dynamic, &raw, &buffer)
+            raw.finish(parentDepth: 3)
+            if !raw.needsEscaping { raw.buffer.withBytes { recorded.bytes.append(contentsOf: $0) } }
+            recorded.needsEscaping.append(raw.needsEscaping)
+            recorded.ends.append(recorded.bytes.count)
+        }
+        recorded.removedCharacters = buffer.removedCharacters
+        return recorded
+    }
+
+    /// The fast path's raw blocks of every edge, as `writeEdges` would hand them to libxml2; nil
+    /// when an edge needs escaping (then `writeEdges` writes them).
+    static func recordedEdges(_ document: ExportDocument, times: Bool) -> [[UInt8]]? {
+        let recorder = RawRecorder()
+        var raw = RawMarkup()
+        var buffer = ValueBuffer()
+        var blocks = RawBlocks(depth: 3, parentDepth: 2, parentMayBeOpen: true)
+        var complete = true
+        document.forEachEdge { index, u, v, e in
+            guard complete else { return }
+            complete = blocks.write(recorder, &raw) { edge(document, index, u, v, e, times: times, &$0, &buffer) }
+        }
+        guard complete, buffer.removedCharacters == 0 else { return nil }
+        blocks.finish(recorder, &raw)
+        return recorder.blocks
     }
 
     /// A node's attribute values, spells and viz elements.

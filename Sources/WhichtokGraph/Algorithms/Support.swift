@@ -63,9 +63,9 @@ enum Parallel {
 #endif
 
 /// A value handed to worker threads by a caller that guarantees they use it without races.
-struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
+package struct UncheckedSendable<Value>: @unchecked Sendable {
+    package let value: Value
+    package init(_ value: Value) { self.value = value }
 }
 
 /// A buffer that several threads write at disjoint indices (inside `Parallel.forEachChunk`).

@@ -1,5 +1,6 @@
 import Dispatch
 import WhichtokStore
+import WhichtokSupport
 
 /// Settings of a full analysis.
 package struct AnalysisOptions: Sendable, Equatable {
@@ -57,6 +58,27 @@ package struct Analysis: Sendable {
 
     /// Runs the analysis. `store` (when the graph came from one) provides community profiles.
     package init(_ graph: Graph, store: Store? = nil, options: AnalysisOptions = AnalysisOptions()) {
+        self.init(graph, store: store, options: options, alongside: { _, _ in })
+    }
+
+    /// Runs the analysis and, as soon as the partition is known, `alongside(graph, leiden)` (work
+    /// that needs the communities but not the rest, such as `Exposure`), while the community
+    /// profiles are computed on a thread of their own: the two overlap on a machine with two or
+    /// more cores. The analysis is the one `init(_:store:options:)` gives.
+    ///
+    /// - Returns: the analysis and what `alongside` returned.
+    package static func run<Extra>(
+        _ graph: Graph, store: Store? = nil, options: AnalysisOptions = AnalysisOptions(),
+        alongside: (Graph, Leiden) -> Extra
+    ) -> (Analysis, Extra) {
+        var extra: Extra?
+        let analysis = Analysis(
+            graph, store: store, options: options, alongside: { extra = alongside($0, $1) })
+        guard let extra else { preconditionFailure("Analysis.run: the side work did not run") }
+        return (analysis, extra)
+    }
+
+    private init(_ graph: Graph, store: Store?, options: AnalysisOptions, alongside: (Graph, Leiden) -> Void) {
         var clock = PhaseClock()
         self.graph = graph
         self.options = options
@@ -65,6 +87,15 @@ package struct Analysis: Sendable {
         pageRank = clock.time("pagerank") { PageRank(graph, parameters: options.pageRank) }
         let leiden = clock.time("leiden") { Leiden(graph, parameters: options.leiden) }
         self.leiden = leiden
+        // The profiles run on their own thread while the measures below and `alongside` run here.
+        let rank = pageRank.rank
+        let profileJob = BackgroundJob { () -> ([CommunityProfile], Double) in
+            let start = DispatchTime.now().uptimeNanoseconds
+            let profiles = Analysis.profiles(
+                graph, membership: leiden.membership, count: leiden.communityCount, pageRank: rank, store: store,
+                options: options)
+            return (profiles, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+        }
         modularity = clock.time("modularity") { Modularity.of(graph, membership: leiden.membership) }
         communities = clock.time("communities") {
             CommunityStatistics(graph, membership: leiden.membership, mixingLimit: options.mixingLimit)
@@ -75,13 +106,10 @@ package struct Analysis: Sendable {
         betweenness = options.betweenness.map { parameters in
             clock.time("betweenness") { Betweenness(graph, parameters: parameters) }
         }
-        let rank = pageRank.rank
-        profiles = clock.time("profiles") {
-            Analysis.profiles(
-                graph, membership: leiden.membership, count: leiden.communityCount, pageRank: rank, store: store,
-                options: options)
-        }
-        self.timings = clock.phases
+        alongside(graph, leiden)
+        let (profiles, seconds) = profileJob.join()
+        self.profiles = profiles
+        self.timings = clock.phases + [("profiles", seconds)]
     }
 
     /// Community profiles: central members by PageRank; top hashtags, sounds and authors of the

@@ -130,7 +130,9 @@ struct EngagementMatrix {
     var rowsWithEntries: Int
     var distinctItems: Int
 
-    init(_ store: Store, filter: EventFilter, options: CoEngagementOptions) {
+    /// `chunks` overrides the number of row chunks the raw scores and weights are computed in
+    /// (tests); the matrix does not depend on it.
+    init(_ store: Store, filter: EventFilter, options: CoEngagementOptions, chunks: Int? = nil) {
         let accountCount = store.accounts.count
         let events = store.events
         let videos = store.videos
@@ -166,7 +168,7 @@ struct EngagementMatrix {
         let hashtagOffsets = videos.hashtagOffsets
         let videoHashtags = videos.hashtags
         // Raw scores per row, in parallel chunks of accounts, each with its own dense accumulator.
-        let chunkCount = accountCount > 2_000 ? 16 : 1
+        let chunkCount = max(1, chunks ?? (accountCount > 2_000 ? 16 : 1))
         var chunkItems = [[UInt32]](repeating: [], count: chunkCount)
         var chunkValues = [[Float]](repeating: [], count: chunkCount)
         var chunkRowLength = [[Int]](repeating: [], count: chunkCount)
@@ -280,44 +282,114 @@ struct EngagementMatrix {
                 }
             }
         }
-        var offsets = [Int](repeating: 0, count: accountCount + 1)
-        var row = 0
-        for c in 0..<chunkCount {
-            for length in chunkRowLength[c] {
-                offsets[row + 1] = offsets[row] + length
-                row += 1
-            }
-        }
-        var items = chunkItems.flatMap { $0 }
-        var values = chunkValues.flatMap { $0 }
-        chunkItems = []
-        chunkValues = []
-        // Accounts with too few distinct items get an empty row. Document frequencies over the rows kept.
+        // Accounts with too few distinct items get an empty row. Document frequencies over the rows
+        // kept, counted by two threads (whole numbers: the sum is the same in any order).
         let minItems = options.minItems
-        var df = [Int32](repeating: 0, count: itemCount)
         var rowsWithEntries = 0
-        df.withUnsafeMutableBufferPointer { df in
-            for a in 0..<accountCount where offsets[a + 1] > offsets[a] && offsets[a + 1] - offsets[a] >= minItems {
-                rowsWithEntries += 1
-                for p in offsets[a]..<offsets[a + 1] { df[Int(items[p])] += 1 }
+        for lengths in chunkRowLength {
+            for length in lengths where length > 0 && length >= minItems { rowsWithEntries += 1 }
+        }
+        let dfParts = 2
+        var partialDF = [[Int32]](repeating: [], count: dfParts)
+        partialDF.withUnsafeMutableBufferPointer { partial in
+            let out = SharedBuffer(partial)
+            Parallel.forEachChunk(count: chunkCount, chunks: dfParts, minimumParallelCount: 2) { part, chunks in
+                var df = [Int32](repeating: 0, count: itemCount)
+                df.withUnsafeMutableBufferPointer { df in
+                    for c in chunks {
+                        var p = 0
+                        for length in chunkRowLength[c] {
+                            if length > 0 && length >= minItems {
+                                for q in p..<p + length { df[Int(chunkItems[c][q])] += 1 }
+                            }
+                            p += length
+                        }
+                    }
+                }
+                out[part] = df
             }
         }
-        // TF-IDF, unit rows, then zero entries (items everyone engaged with) dropped, in place.
+        var df = partialDF[0]
+        for part in partialDF.dropFirst() where !part.isEmpty {
+            for i in 0..<itemCount { df[i] += part[i] }
+        }
+        partialDF = []
+        // TF-IDF, unit rows, then zero entries (items everyone engaged with) dropped, in place, each
+        // chunk of rows by itself.
         let n = Double(rowsWithEntries)
         var idf = [Double](repeating: 0, count: itemCount)
         for i in 0..<itemCount where df[i] > 0 { idf[i] = log(n / Double(df[i])) }
         // log1p of the small whole scores, which most raw scores are (same function, same values).
         let smallLog = (0..<64).map { log1p(Double($0)) }
+        chunkItems.withUnsafeMutableBufferPointer { itemsOut in
+            chunkValues.withUnsafeMutableBufferPointer { valuesOut in
+                chunkRowLength.withUnsafeMutableBufferPointer { lengthsOut in
+                    let itemsShared = SharedBuffer(itemsOut)
+                    let valuesShared = SharedBuffer(valuesOut)
+                    let lengthsShared = SharedBuffer(lengthsOut)
+                    Parallel.forEachChunk(count: chunkCount, chunks: chunkCount, minimumParallelCount: 2) { c, _ in
+                        // Moved out, so that the arrays are changed in place rather than copied.
+                        var items = itemsShared[c]
+                        var values = valuesShared[c]
+                        var lengths = lengthsShared[c]
+                        itemsShared[c] = []
+                        valuesShared[c] = []
+                        Self.weigh(
+                            items: &items, values: &values, lengths: &lengths, minItems: minItems, idf: idf,
+                            smallLog: smallLog)
+                        itemsShared[c] = items
+                        valuesShared[c] = values
+                        lengthsShared[c] = lengths
+                    }
+                }
+            }
+        }
         var newOffsets = [Int](repeating: 0, count: accountCount + 1)
+        var row = 0
+        for c in 0..<chunkCount {
+            for length in chunkRowLength[c] {
+                newOffsets[row + 1] = newOffsets[row] + length
+                row += 1
+            }
+        }
+        self.offsets = newOffsets
+        // Joined by block copies (`flatMap` copies element by element).
+        var items: [UInt32] = []
+        var values: [Float] = []
+        items.reserveCapacity(newOffsets[accountCount])
+        values.reserveCapacity(newOffsets[accountCount])
+        for c in 0..<chunkCount {
+            items.append(contentsOf: chunkItems[c])
+            values.append(contentsOf: chunkValues[c])
+            chunkItems[c] = []
+            chunkValues[c] = []
+        }
+        self.items = items
+        self.values = values
+        self.documentFrequency = df
+        self.rowsWithEntries = rowsWithEntries
+        self.distinctItems = df.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
+    }
+
+    /// TF-IDF weights of consecutive rows of `lengths[r]` raw scores each, in place: each row of at
+    /// least `minItems` entries is scaled to unit length and loses its zero entries; a shorter row
+    /// becomes empty. `lengths` becomes the rows' new lengths.
+    static func weigh(
+        items: inout [UInt32], values: inout [Float], lengths: inout [Int], minItems: Int, idf: [Double],
+        smallLog: [Double]
+    ) {
+        var read = 0
         var write = 0
         items.withUnsafeMutableBufferPointer { items in
             values.withUnsafeMutableBufferPointer { values in
-                for a in 0..<accountCount {
-                    let row = offsets[a]..<offsets[a + 1]
+                for r in 0..<lengths.count {
+                    let row = read..<read + lengths[r]
+                    read += lengths[r]
                     guard row.count >= minItems else {
-                        newOffsets[a + 1] = write
+                        lengths[r] = 0
                         continue
                     }
+                    let rowStart = write
                     var norm = 0.0
                     for p in row {
                         let raw = values[p]
@@ -335,18 +407,12 @@ struct EngagementMatrix {
                         values[write] = value
                         write += 1
                     }
-                    newOffsets[a + 1] = write
+                    lengths[r] = write - rowStart
                 }
             }
         }
         items.removeLast(items.count - write)
         values.removeLast(values.count - write)
-        self.offsets = newOffsets
-        self.items = items
-        self.values = values
-        self.documentFrequency = df
-        self.rowsWithEntries = rowsWithEntries
-        self.distinctItems = df.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
     }
 
     var accountCount: Int { offsets.count - 1 }
@@ -359,8 +425,9 @@ struct EngagementMatrix {
     /// rows' lists. With `topK > 0` each chunk of rows keeps, for every row, the k best offers it saw
     /// (a heap; best = larger similarity, then smaller row), and the chunks' lists are merged: the
     /// same k as sorting each row's full candidate list. With `topK == 0` every pair is listed once.
-    /// `chunks` overrides the number of chunks (tests); the result does not depend on it.
-    func similarities(topK: Int, minSimilarity: Float, cap: Int, chunks: Int? = nil)
+    /// `chunks` overrides the number of chunks, `transposeParts` the number of threads building the
+    /// columns (1 or 2; tests); the result depends on neither.
+    func similarities(topK: Int, minSimilarity: Float, cap: Int, chunks: Int? = nil, transposeParts: Int? = nil)
         -> (sources: [RowID], targets: [RowID], weights: [Float], accumulations: Int, skipped: Int)
     {
         let n = accountCount
@@ -383,29 +450,80 @@ struct EngagementMatrix {
             }
         }
         let m = rowOf.count
-        // Columns (item → compact rows ascending, values), and each row entry's place in its column.
-        var columnOffsets = [Int](repeating: 0, count: itemCount + 1)
-        columnOffsets.withUnsafeMutableBufferPointer { columnOffsets in
-            for item in items where eligible[Int(item)] { columnOffsets[Int(item) + 1] += 1 }
-            for i in 0..<itemCount { columnOffsets[i + 1] += columnOffsets[i] }
+        // Columns (item → compact rows ascending, values), and each row entry's place in its column:
+        // a counting sort by item, by two threads on large matrices, each over a half of the rows
+        // (the first half's entries come first in every column, so columns stay in row order).
+        let parts = min(2, max(1, transposeParts ?? (items.count >= 100_000 ? 2 : 1)))
+        var bounds = [0]
+        if parts == 2 {
+            let half = offsets[n] / 2
+            var low = 0
+            var high = n
+            while low < high {  // first row starting at or after half of the entries
+                let mid = (low + high) / 2
+                if offsets[mid] < half { low = mid + 1 } else { high = mid }
+            }
+            bounds.append(low)
         }
-        var cursor = columnOffsets
+        bounds.append(n)
+        var cursors = [[Int]](repeating: [], count: parts)
+        cursors.withUnsafeMutableBufferPointer { cursors in
+            let out = SharedBuffer(cursors)
+            Parallel.forEachChunk(count: parts, chunks: parts, minimumParallelCount: 2) { part, _ in
+                var counts = [Int](repeating: 0, count: itemCount)
+                counts.withUnsafeMutableBufferPointer { counts in
+                    for p in offsets[bounds[part]]..<offsets[bounds[part + 1]] where eligible[Int(items[p])] {
+                        counts[Int(items[p])] += 1
+                    }
+                }
+                out[part] = counts
+            }
+        }
+        // Each part's counts become its cursors: where its entries of each column start.
+        var columnOffsets = [Int](repeating: 0, count: itemCount + 1)
+        for i in 0..<itemCount {
+            var position = columnOffsets[i]
+            for part in 0..<parts {
+                let count = cursors[part][i]
+                cursors[part][i] = position
+                position += count
+            }
+            columnOffsets[i + 1] = position
+        }
         var columnRows = [UInt32](repeating: 0, count: columnOffsets[itemCount])
         var columnValues = [Float](repeating: 0, count: columnOffsets[itemCount])
         var place = [Int](repeating: -1, count: items.count)
-        // Work of each compact row: the partners after it in its columns (prefix sums).
+        // Work of each compact row: the partners after it in its columns (then prefix sums).
         var work = [Int](repeating: 0, count: m + 1)
-        cursor.withUnsafeMutableBufferPointer { cursor in
+        cursors.withUnsafeMutableBufferPointer { cursors in
             place.withUnsafeMutableBufferPointer { place in
                 columnRows.withUnsafeMutableBufferPointer { columnRows in
                     columnValues.withUnsafeMutableBufferPointer { columnValues in
-                        for a in 0..<n where compact[a] >= 0 {
-                            for p in offsets[a]..<offsets[a + 1] where eligible[Int(items[p])] {
-                                let i = Int(items[p])
-                                place[p] = cursor[i]
-                                columnRows[cursor[i]] = UInt32(compact[a])
-                                columnValues[cursor[i]] = values[p]
-                                cursor[i] += 1
+                        work.withUnsafeMutableBufferPointer { work in
+                            let cursorsShared = SharedBuffer(cursors)
+                            let placeShared = SharedBuffer(place)
+                            let rowsShared = SharedBuffer(columnRows)
+                            let valuesShared = SharedBuffer(columnValues)
+                            let workShared = SharedBuffer(work)
+                            Parallel.forEachChunk(count: parts, chunks: parts, minimumParallelCount: 2) { part, _ in
+                                var cursor = cursorsShared[part]
+                                cursorsShared[part] = []
+                                cursor.withUnsafeMutableBufferPointer { cursor in
+                                    for a in bounds[part]..<bounds[part + 1] where compact[a] >= 0 {
+                                        let u = Int(compact[a])
+                                        var w = 1
+                                        for p in offsets[a]..<offsets[a + 1] where eligible[Int(items[p])] {
+                                            let i = Int(items[p])
+                                            let q = cursor[i]
+                                            placeShared[p] = q
+                                            rowsShared[q] = UInt32(u)
+                                            valuesShared[q] = values[p]
+                                            cursor[i] = q + 1
+                                            w += columnOffsets[i + 1] - q - 1
+                                        }
+                                        workShared[u + 1] = w
+                                    }
+                                }
                             }
                         }
                     }
@@ -417,15 +535,9 @@ struct EngagementMatrix {
             let length = columnOffsets[i + 1] - columnOffsets[i]
             accumulations += length * (length - 1)
         }
-        for a in 0..<n where compact[a] >= 0 {
-            let u = Int(compact[a])
-            var w = 1
-            for p in offsets[a]..<offsets[a + 1] where place[p] >= 0 {
-                w += columnOffsets[Int(items[p]) + 1] - place[p] - 1
-            }
-            work[u + 1] = work[u] + w
-        }
-        let chunkCount = max(1, chunks ?? (m > 2_000 ? min(8, 2 * Parallel.width) : 1))
+        for u in 0..<m { work[u + 1] += work[u] }
+        // Chunks of rows balanced by work; the partners' lists do not depend on the chunks.
+        let chunkCount = max(1, chunks ?? (work[m] > 100_000 ? min(8, 2 * Parallel.width) : 1))
         var ranges: [Range<Int>] = []
         var start = 0
         for c in 1...chunkCount {

@@ -84,12 +84,24 @@ package struct Exposure: Sendable {
             communityCount: analysis.leiden.communityCount, store: store, options: options)
     }
 
+    /// Measures every donor's exposure over the communities `leiden` found in `graph` (which `store`
+    /// built): what `init(analysis:store:options:)` gives, without waiting for the rest of the
+    /// analysis (see `Analysis.run(_:store:options:alongside:)`). Without `niches`, `niches` is left
+    /// empty (for callers that use the donors only).
+    package init(
+        graph: Graph, leiden: Leiden, store: Store, options: ExposureOptions = ExposureOptions(), niches: Bool = true
+    ) {
+        self.init(
+            graph: graph, membership: leiden.membership, communityCount: leiden.communityCount, store: store,
+            options: options, niches: niches)
+    }
+
     /// Measures every donor's exposure over the communities `membership` (per node of `graph`, each
     /// below `communityCount`). `chunks` overrides the number of donor chunks (tests); the result does
     /// not depend on it.
     init(
         graph: Graph, membership: [UInt32], communityCount: Int, store: Store, options: ExposureOptions,
-        chunks: Int? = nil
+        chunks: Int? = nil, niches measuringNiches: Bool = true
     ) {
         var clock = PhaseClock()
         self.options = options
@@ -172,7 +184,8 @@ package struct Exposure: Sendable {
         self.donors = donors
         self.events = totalEvents
         self.assignedByRule = assignedByRule
-        niches = clock.time("closure") { NicheClosure.of(donors: donors, nicheCount: nicheCount) }
+        niches =
+            measuringNiches ? clock.time("closure") { NicheClosure.of(donors: donors, nicheCount: nicheCount) } : []
         self.timings = clock.phases
     }
 
@@ -186,6 +199,11 @@ package struct Exposure: Sendable {
         let events = store.events
         let period = options.period
         var scratch = NicheEvidence.Scratch(evidence)
+        // The donor's answers per video (a donor meets many videos more than once): 0 not yet
+        // asked, 1 no evidence, 2 + rule with the niche in `knownNiche`; cleared after each donor.
+        var knownRule = [UInt8](repeating: 0, count: evidence.videoVotes.count)
+        var knownNiche = [UInt32](repeating: 0, count: evidence.videoVotes.count)
+        var askedVideos: [UInt32] = []
         var nicheEvents = [Int](repeating: 0, count: nicheCount)
         var touchedNiches: [UInt32] = []
         var keys: [UInt64] = []
@@ -211,7 +229,20 @@ package struct Exposure: Sendable {
                     objectType: events.objectType[i], object: events.object[i], commentVideo: evidence.commentVideo)
                 guard video != .none else { continue }
                 eventsByKind[kind] += 1
-                let (niche, rule) = evidence.niche(ofVideo: video, &scratch)
+                let niche: UInt32
+                let rule: NicheRule?
+                let v = Int(video)
+                if v < knownRule.count && knownRule[v] != 0 {
+                    niche = knownNiche[v]
+                    rule = knownRule[v] == 1 ? nil : NicheRule(rawValue: Int(knownRule[v]) - 2)
+                } else {
+                    (niche, rule) = evidence.niche(ofVideo: video, &scratch)
+                    if v < knownRule.count {
+                        knownRule[v] = rule.map { UInt8($0.rawValue + 2) } ?? 1
+                        knownNiche[v] = niche
+                        askedVideos.append(video)
+                    }
+                }
                 if let rule, Int(niche) < nicheCount {
                     assignedByKind[kind] += 1
                     assignedByRule[rule.rawValue] += 1
@@ -230,6 +261,8 @@ package struct Exposure: Sendable {
                 }
             }
             evidence.end(&scratch)
+            for video in askedVideos { knownRule[Int(video)] = 0 }
+            askedVideos.removeAll(keepingCapacity: true)
             let counts = ExposureMeasures.ordered(
                 touchedNiches.map { NicheCount(niche: $0, events: nicheEvents[Int($0)]) })
             for niche in touchedNiches { nicheEvents[Int(niche)] = 0 }
