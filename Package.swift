@@ -41,6 +41,9 @@ let package = Package(
         .systemLibrary(name: "CPrefetch"),
         // Handing freed memory back to the system between the steps of a store build (a header only).
         .systemLibrary(name: "CMalloc"),
+        // Input files mapped into memory, guarded against another program shrinking them (a SIGBUS
+        // inside a registered range lays a zeroed page over it and is noted, instead of ending the process).
+        .target(name: "CMappedFile"),
         // A small C++ shim over Debian's libsimdjson-dev with a plain C API.
         .target(
             name: "CSimdJSON",
@@ -55,6 +58,7 @@ let package = Package(
             name: "WhichtokImport",
             dependencies: [
                 "WhichtokSupport", "WhichtokStore", "CArchive", "CDeflate", "CSimdJSON", "CLibXML2", "CCrypto",
+                "CMappedFile",
             ]),
         .target(name: "WhichtokGraph", dependencies: ["WhichtokSupport", "WhichtokStore", "CPrefetch"]),
         .target(

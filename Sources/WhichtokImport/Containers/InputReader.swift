@@ -287,17 +287,39 @@ public struct InputReader {
     ) throws -> InputDigest {
         let name = Names.plainEntryName(fileName: fileName, compressed: false)
         guard mapped.count <= limits.maxEntryBytes else { throw reject(entryTooLarge, name, nil) }
-        let digest = source.digestInBackground(mapped)
-        // The job reads the mapping: wait for it before `mapped` can go, even when `body` throws.
-        let sha256: [UInt8]
-        do {
-            try deliver(name, mapped, lease: lease, refused: { reject(tooLargeForMemory, name, nil) }, body)
-            sha256 = digest.join()
-        } catch {
-            _ = digest.join()
-            throw error
+        return try rejectingIfShrunk(mapped, as: reject(Self.shrankMessage, nil, nil)) {
+            let digest = source.digestInBackground(mapped)
+            // The job reads the mapping: wait for it before `mapped` can go, even when `body` throws.
+            let sha256: [UInt8]
+            do {
+                try deliver(name, mapped, lease: lease, refused: { reject(tooLargeForMemory, name, nil) }, body)
+                sha256 = digest.join()
+            } catch {
+                _ = digest.join()
+                throw error
+            }
+            return InputDigest(sha256: sha256, bytesRead: mapped.count, nested: [])
         }
-        return InputDigest(sha256: sha256, bytesRead: mapped.count, nested: [])
+    }
+
+    /// Why an input is rejected when its file shrank while it was read.
+    static let shrankMessage = "the file became shorter while it was read (changed by another program): import it again"
+
+    /// `read()`, unless the file behind `mapping` shrank while it ran (another program truncated
+    /// or rewrote it): then what was read is not the file, whatever `read` made of it, and `error`
+    /// (which says so, with `shrankMessage`) is thrown instead.
+    func rejectingIfShrunk<T>(
+        _ mapping: PaddedBytes?, as error: @autoclosure () -> InputError, _ read: () throws -> T
+    ) throws -> T {
+        let result: T
+        do {
+            result = try read()
+        } catch let thrown {
+            if mapping?.fileShrank == true { throw error() }
+            throw thrown
+        }
+        if mapping?.fileShrank == true { throw error() }
+        return result
     }
 
     /// Hands on the entry just read into `memory`'s buffer: an archive found inside (`asArchive`)

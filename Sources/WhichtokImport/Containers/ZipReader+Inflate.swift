@@ -30,47 +30,60 @@ extension InputReader {
             whole = mapped.withUnsafeBytes { $0 }
         }
         return try withExtendedLifetime(mapping) {
-            guard ZipDirectory.looksLikeZip(whole) else { return nil }
-            let shownInput = Names.display(displayName)
-            let entries: [ZipDirectory.Entry]
-            switch ZipDirectory.read(whole) {
-            case .unsupported:
-                return nil
-            case .rejected(let message, let entry, let offset):
-                throw InputError(
-                    kind: .rejected, input: shownInput, entry: entry.map(Names.display), position: "offset \(offset)",
-                    message: message)
-            case .entries(let list):
-                entries = list
+            try rejectingIfShrunk(
+                mapping, as: InputError(kind: .rejected, input: Names.display(displayName), message: Self.shrankMessage)
+            ) {
+                try readZip(
+                    whole, displayName: displayName, memory: memory, expansion: expansion, nested: isNested, body)
             }
-            let bytes = SendableBytes(raw: whole)
-            let digest: BackgroundJob<[UInt8]>? =
-                whole.count >= Self.backgroundDigestThreshold
-                ? BackgroundJob {
-                    var hasher = SHA256()
-                    hasher.update(bytes.raw)
-                    return hasher.finalize()
-                } : nil
-            // The job reads the bytes: wait for it before they can go, even when reading throws.
-            let read: (delivered: Int, nested: [InputSource])
-            do {
-                read = try inflateEntries(
-                    entries, of: whole, displayName: displayName, memory: memory, expansion: expansion,
-                    nested: isNested, body)
-            } catch {
-                _ = digest?.join()
-                throw error
-            }
-            let sha256: [UInt8]
-            if let digest {
-                sha256 = digest.join()
-            } else {
-                var hasher = SHA256()
-                hasher.update(whole)
-                sha256 = hasher.finalize()
-            }
-            return InputDigest(sha256: sha256, bytesRead: read.delivered, nested: read.nested)
         }
+    }
+
+    /// `readZipDirectly` of a zip whose bytes are `whole`.
+    private func readZip(
+        _ whole: UnsafeRawBufferPointer, displayName: String, memory: EntryMemory, expansion: ExpansionTally,
+        nested isNested: Bool, _ body: (String, PaddedBytes) throws -> Void
+    ) throws -> InputDigest? {
+        guard ZipDirectory.looksLikeZip(whole) else { return nil }
+        let shownInput = Names.display(displayName)
+        let entries: [ZipDirectory.Entry]
+        switch ZipDirectory.read(whole) {
+        case .unsupported:
+            return nil
+        case .rejected(let message, let entry, let offset):
+            throw InputError(
+                kind: .rejected, input: shownInput, entry: entry.map(Names.display), position: "offset \(offset)",
+                message: message)
+        case .entries(let list):
+            entries = list
+        }
+        let bytes = SendableBytes(raw: whole)
+        let digest: BackgroundJob<[UInt8]>? =
+            whole.count >= Self.backgroundDigestThreshold
+            ? BackgroundJob {
+                var hasher = SHA256()
+                hasher.update(bytes.raw)
+                return hasher.finalize()
+            } : nil
+        // The job reads the bytes: wait for it before they can go, even when reading throws.
+        let read: (delivered: Int, nested: [InputSource])
+        do {
+            read = try inflateEntries(
+                entries, of: whole, displayName: displayName, memory: memory, expansion: expansion,
+                nested: isNested, body)
+        } catch {
+            _ = digest?.join()
+            throw error
+        }
+        let sha256: [UInt8]
+        if let digest {
+            sha256 = digest.join()
+        } else {
+            var hasher = SHA256()
+            hasher.update(whole)
+            sha256 = hasher.finalize()
+        }
+        return InputDigest(sha256: sha256, bytesRead: read.delivered, nested: read.nested)
     }
 
     private func inflateEntries(

@@ -1,3 +1,5 @@
+internal import CMappedFile
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Musl)
@@ -23,6 +25,8 @@ public final class PaddedBytes: @unchecked Sendable {
     private var storage: UnsafeMutableRawPointer
     /// When the storage is a file mapping: the length of the whole mapping, for `munmap`.
     private var mappedLength = 0
+    /// When the storage is a file mapping: its guard against the file shrinking (`CMappedFile`).
+    private var guardSlot: Int32 = -1
     /// Bytes in use.
     public private(set) var count: Int
     /// Bytes that can be held before the buffer grows (padding not included).
@@ -54,8 +58,10 @@ public final class PaddedBytes: @unchecked Sendable {
     /// The mapping is private and copy-on-write: writes (the padding is re-zeroed before each use)
     /// never reach the file. Returns nil when the file cannot be mapped; the caller then reads it.
     ///
-    /// The file must not shrink while the buffer lives (reading a page past its new end would
-    /// fault); the importer only maps inputs it has just opened.
+    /// Another program may shrink the file while the buffer lives: a page read past the file's
+    /// new end reads as zeros instead of ending the process (a SIGBUS, caught by `CMappedFile`), and
+    /// `fileShrank` becomes true; a reader checks it once it has read the bytes, and rejects them.
+    /// Returns nil too when that guard cannot be set up (the caller reads the file instead).
     public init?(mapping descriptor: Int32, size: Int) {
         guard size > 0 else { return nil }
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
@@ -74,6 +80,12 @@ public final class PaddedBytes: @unchecked Sendable {
             munmap(span, total)
             return nil
         }
+        let slot = whichtok_mapped_register(span, fileLength)
+        guard slot >= 0 else {
+            munmap(span, total)
+            return nil
+        }
+        guardSlot = slot
         storage = span
         mappedLength = total
         count = size
@@ -84,6 +96,8 @@ public final class PaddedBytes: @unchecked Sendable {
 
     private func release() {
         if mappedLength > 0 {
+            whichtok_mapped_unregister(guardSlot)
+            guardSlot = -1
             munmap(storage, mappedLength)
             mappedLength = 0
         } else {
@@ -93,6 +107,10 @@ public final class PaddedBytes: @unchecked Sendable {
 
     /// Whether the bytes are a file mapping rather than memory of their own.
     public var isMapped: Bool { mappedLength > 0 }
+
+    /// Whether the mapped file was found shorter than it was when mapped: a page past its new end
+    /// was read (as zeros). The bytes read are then not the file's. False for memory of its own.
+    public var fileShrank: Bool { mappedLength > 0 && whichtok_mapped_lost(guardSlot) != 0 }
 
     /// The capacity `reserve(_:ceiling:)` grows to for `minimumCapacity`: the current one doubled
     /// until it is enough (so that appending stays linear), but never past `ceiling` unless
