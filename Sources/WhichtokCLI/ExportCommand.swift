@@ -130,18 +130,9 @@ struct ExportCommand: ParsableCommand {
         var exposureOptions = ExposureOptions()
         exposureOptions.voteWeights = try GraphOptions.parseWeights(
             graphOptions.engagementWeights, base: .engagementDefaults, option: "--engagement-weights")
-        var exposureSeconds = 0.0
-        let (graph, store, analysis, exposure) = try graphOptions.analysedGraph(
-            storePath: storeOptions.path, clock: &clock
-        ) { graph, leiden, store -> Exposure? in
-            guard let store else { return nil }
-            var inner = Clock()
-            defer { exposureSeconds = inner.phases.first?.1 ?? 0 }
-            return inner.time("exposure") {
-                // The niches' closure and flows are not part of an export.
-                Exposure(graph: graph, leiden: leiden, store: store, options: exposureOptions, niches: false)
-            }
-        }
+        // The niches' closure and flows are not part of an export.
+        let (graph, store, analysis, exposure, exposureSeconds) = try graphOptions.analysedGraphAndExposure(
+            storePath: storeOptions.path, clock: &clock, options: exposureOptions, niches: false)
         var layout: ForceAtlas2?
         if !noLayout {
             var parameters = ForceAtlas2.Parameters()

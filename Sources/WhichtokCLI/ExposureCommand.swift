@@ -94,11 +94,10 @@ struct ExposureCommand: ParsableCommand {
                 protected: [("the store", storeOptions.path)])
         }
         var clock = Clock()
-        let (graph, loaded, analysis) = try graphBuildOptions().analysedGraph(
-            storePath: storeOptions.path, clock: &clock)
-        guard let store = loaded else { throw ExitCode(Exit.usage) }
         let options = try exposureOptions()
-        let exposure = clock.time("exposure") { Exposure(analysis: analysis, store: store, options: options) }
+        let (graph, loaded, analysis, measured, exposureSeconds) = try graphBuildOptions().analysedGraphAndExposure(
+            storePath: storeOptions.path, clock: &clock, options: options)
+        guard let store = loaded, let exposure = measured else { throw ExitCode(Exit.usage) }
         let text = clock.time("render") {
             json
                 ? ExposureJSON.render(exposure, analysis: analysis, store: store)
@@ -116,7 +115,7 @@ struct ExposureCommand: ParsableCommand {
         }
         if timings {
             clock.report(
-                inner: analysis.timings + exposure.timings,
+                inner: analysis.timings + [("exposure", exposureSeconds)] + exposure.timings,
                 summary: "nodes \(graph.nodeCount) edges \(graph.edgeCount) donors \(exposure.donors.count) "
                     + "events \(exposure.events) assigned \(exposure.assigned)")
         }

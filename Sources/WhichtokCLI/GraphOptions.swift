@@ -148,6 +148,26 @@ struct GraphOptions: ParsableArguments {
         return (graph, store, analysis)
     }
 
+    /// The analysed graph and, for a graph built from a store, the donors' exposure with `options`,
+    /// measured as soon as the communities are known, alongside the rest of the analysis;
+    /// `exposureSeconds` is how long that took (for `--timings`). Without `niches`, the exposure's
+    /// `niches` are left empty.
+    func analysedGraphAndExposure(
+        storePath: String, clock: inout Clock, options: ExposureOptions, niches: Bool = true
+    ) throws -> (graph: Graph, store: Store?, analysis: Analysis, exposure: Exposure?, exposureSeconds: Double) {
+        var exposureSeconds = 0.0
+        let (graph, store, analysis, exposure) = try analysedGraph(storePath: storePath, clock: &clock) {
+            graph, leiden, store -> Exposure? in
+            guard let store else { return nil }
+            var inner = Clock()
+            defer { exposureSeconds = inner.phases.first?.1 ?? 0 }
+            return inner.time("exposure") {
+                Exposure(graph: graph, leiden: leiden, store: store, options: options, niches: niches)
+            }
+        }
+        return (graph, store, analysis, exposure, exposureSeconds)
+    }
+
     /// The analysed graph, and what `alongside(graph, partition, store)` returned: work that needs
     /// the communities but not the rest of the analysis (such as exposure), run as soon as the
     /// partition is known, alongside the community profiles (see `Analysis.run`).

@@ -67,16 +67,14 @@ struct ReportCommand: ParsableCommand {
                 + (graphOptions.edgelist.map { [("the edge list", $0)] } ?? []))
         let status = StatusLine(enabled: !quiet && Console.stderrIsTerminal)
         var clock = Clock()
-        status.show("building and analysing the graph…")
-        let (graph, store, analysis) = try graphOptions.analysedGraph(storePath: storeOptions.path, clock: &clock)
-        var exposure: Exposure?
-        if let store {
-            status.show("measuring the donors' exposure…")
-            var options = ExposureOptions()
-            options.voteWeights = try GraphOptions.parseWeights(
-                graphOptions.engagementWeights, base: .engagementDefaults, option: "--engagement-weights")
-            exposure = clock.time("exposure") { Exposure(analysis: analysis, store: store, options: options) }
-        }
+        status.show("building and analysing the graph, measuring the donors' exposure…")
+        // Donors' exposure with `exposure`'s defaults (here --kinds belongs to the graph), measured
+        // as soon as the communities are known, alongside the rest of the analysis.
+        var exposureOptions = ExposureOptions()
+        exposureOptions.voteWeights = try GraphOptions.parseWeights(
+            graphOptions.engagementWeights, base: .engagementDefaults, option: "--engagement-weights")
+        let (graph, store, analysis, exposure, exposureSeconds) = try graphOptions.analysedGraphAndExposure(
+            storePath: storeOptions.path, clock: &clock, options: exposureOptions)
         var map: ReportMap?
         if !noMap {
             var parameters = ForceAtlas2.Parameters()
@@ -146,7 +144,7 @@ struct ReportCommand: ParsableCommand {
         status.clear()
         if timings {
             clock.report(
-                inner: analysis.timings,
+                inner: analysis.timings + [("exposure", exposureSeconds)] + (exposure?.timings ?? []),
                 summary: "nodes \(graph.nodeCount) edges \(graph.edgeCount) bytes \(html.utf8.count)")
         }
         if !quiet, let destination {
