@@ -26,6 +26,8 @@ static struct range ranges[SLOTS];
 static struct sigaction previous;
 static pthread_once_t installed = PTHREAD_ONCE_INIT;
 static int install_failed = 0;
+// Read once at install: sysconf is not on the list of functions a signal handler may call.
+static uintptr_t page_size = 0;
 
 static void pass_on(int signal, siginfo_t *info, void *context) {
     if (previous.sa_flags & SA_SIGINFO) {
@@ -52,9 +54,9 @@ static void on_bus_error(int signal, siginfo_t *info, void *context) {
         const uintptr_t start = atomic_load(&ranges[i].start);
         const size_t length = atomic_load(&ranges[i].length);
         if (length == 0 || address < start || address - start >= length) { continue; }
-        const long page = sysconf(_SC_PAGESIZE);
-        if (page <= 0) { break; }
-        void *base = (void *)(address - (address % (uintptr_t)page));
+        const uintptr_t page = page_size;
+        if (page == 0) { break; }
+        void *base = (void *)(address - (address % page));
         // A zeroed private page where the file's page no longer is; the access then runs again.
         void *laid = mmap(base, (size_t)page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
         if (laid == MAP_FAILED) { break; }
@@ -65,6 +67,12 @@ static void on_bus_error(int signal, siginfo_t *info, void *context) {
 }
 
 static void install(void) {
+    const long page = sysconf(_SC_PAGESIZE);
+    if (page <= 0) {
+        install_failed = 1;
+        return;
+    }
+    page_size = (uintptr_t)page;
     struct sigaction action;
     memset(&action, 0, sizeof action);
     action.sa_sigaction = on_bus_error;
