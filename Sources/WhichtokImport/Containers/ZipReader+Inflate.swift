@@ -14,7 +14,8 @@ extension InputReader {
     /// budget (the buffer is grown to the stated size before inflating, and never past it: a stream
     /// that inflates to more is refused), the parse work space, archives found inside. Adds what
     /// libarchive only warns about: the inflated size and CRC-32 must be those the central
-    /// directory states.
+    /// directory states. A mapped file that another program shortens meanwhile is rejected
+    /// (`rejectingIfShrunk`), never left to libarchive.
     func readZipDirectly(
         _ source: ByteSource, displayName: String, memory: EntryMemory, expansion: ExpansionTally,
         nested isNested: Bool, _ body: (String, PaddedBytes) throws -> Void
