@@ -79,7 +79,7 @@ help-texts:
 # build folder, with the fuzzer and address sanitizers of the Swift toolchain) and runs each for
 # FUZZ_SECONDS, one after the other. Crashes go to Fuzz/crashes/TARGET/. python3 makes the seeds.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS ?= json txt har html store
+FUZZ_TARGETS ?= json txt har html store zip
 FUZZ_PKGS    := python3
 # swiftc keeps only the last -sanitize= it is given, so SwiftPM's `--sanitize=fuzzer --sanitize=address`
 # would leave the Swift code without the fuzzer's coverage: SwiftPM gets --sanitize=fuzzer (it then

@@ -136,7 +136,7 @@ if Context.environment["WHICHTOK_FUZZ"] == "1" {
         .target(
             name: "FuzzSupport", dependencies: ["WhichtokImport", "WhichtokStore"], path: "Fuzz/Sources/FuzzSupport")
     ]
-    for name in ["fuzz-json", "fuzz-txt", "fuzz-har", "fuzz-html", "fuzz-store"] {
+    for name in ["fuzz-json", "fuzz-txt", "fuzz-har", "fuzz-html", "fuzz-store", "fuzz-zip"] {
         package.targets.append(
             .executableTarget(
                 name: name, dependencies: ["FuzzSupport", "WhichtokImport", "WhichtokStore"],

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs fuzz targets one after the other, each for SECONDS (make fuzz; see Fuzz/README.md).
-# Usage: Fuzz/run.sh SECONDS TARGET...   (targets: json txt har html store)
+# Usage: Fuzz/run.sh SECONDS TARGET...   (targets: json txt har html store zip)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 seconds=$1

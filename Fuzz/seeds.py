@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Seed corpora for the fuzz targets, made from SampleArchives/ (see Fuzz/README.md).
 
-Writes OUT/<target>/ for json, txt, har and html: the archives' JSON and TXT entries with every list
-cut to a few elements (small seeds mutate faster, and the fuzzer's inputs stay under -max_len), one
-small HAR per entry of each web capture, and the decoded bodies of the captures (JSON bodies for
-json, HTML pages for html). Usage: seeds.py SAMPLE_DIR OUT_DIR
+Writes OUT/<target>/ for json, txt, har, html and zip: the archives' JSON and TXT entries with every
+list cut to a few elements (small seeds mutate faster, and the fuzzer's inputs stay under -max_len),
+one small HAR per entry of each web capture, the decoded bodies of the captures (JSON bodies for
+json, HTML pages for html), and each archive again as a small zip of its cut entries, under their own
+names (zip). Usage: seeds.py SAMPLE_DIR OUT_DIR
 """
 import base64
 import hashlib
@@ -91,9 +92,39 @@ def har_seeds(out, data):
                 pass
 
 
+def small(entry, data):
+    """An entry's JSON cut to a few elements per list, or its TXT's first lines; None for others."""
+    lower = entry.lower()
+    if lower.endswith(".json"):
+        try:
+            return json.dumps(cut(json.loads(data)), indent=1).encode()
+        except ValueError:
+            return None
+    if lower.endswith(".txt"):
+        return b"\n".join(data.split(b"\n")[:TXT_LINES])
+    return None
+
+
+def zip_seeds(out, sample):
+    """Each archive of the sample as a zip of its cut-down entries (deflated, names kept)."""
+    for folder, _, files in sorted(os.walk(sample)):
+        for name in sorted(files):
+            path = os.path.join(folder, name)
+            if not (zipfile.is_zipfile(path) or tarfile.is_tarfile(path)):
+                continue
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+                for entry, data in entries(path):
+                    cut_down = small(entry, data)
+                    if cut_down is not None:
+                        archive.writestr(entry, cut_down)
+            save(out, "zip", buffer.getvalue())
+
+
 def main():
     sample, out = sys.argv[1], sys.argv[2]
     names = {name.lower(): index for index, name in enumerate(txt_names())}
+    zip_seeds(out, sample)
     for entry, data in entries(sample):
         lower = os.path.basename(entry).lower()
         if lower.endswith(".json"):
