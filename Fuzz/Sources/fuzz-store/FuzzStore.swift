@@ -75,16 +75,11 @@ func put(_ value: UInt64, _ file: inout [UInt8], _ offset: Int) {
     for k in 0..<8 { file[offset + k] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(k))) }
 }
 
-/// `FUZZ_STORE_AVOID_KNOWN=1`: a section table offset past `Int.max / 2` becomes 64, to fuzz past the
-/// loader's known trap on such an offset (Snapshot.Reader converts it to `Int` unchecked) until it is fixed.
-let avoidKnownTraps = getenv("FUZZ_STORE_AVOID_KNOWN").map { String(cString: $0) == "1" } ?? false
-
 /// Makes the length and the checksums of a store file agree with its bytes (see the top).
 func repairChecksums(_ file: inout [UInt8]) {
     guard file.count >= 64, file[0..<8].elementsEqual("WHICHTOK".utf8) else { return }
     let size = UInt64(file.count)
     put(size, &file, 24)
-    if avoidKnownTraps, get(file, 16, 8) > UInt64(Int.max / 2) { put(64, &file, 16) }
     let sections = get(file, 12, 4)
     let table = get(file, 16, 8)
     if sections <= 4096, table >= 64, table <= size, sections * 64 <= size - table {
