@@ -121,11 +121,7 @@ final class ByteSource {
         let from = Int(min(max(hashedUpTo, 0), Int64(mapped.count)))
         let bytes = mapped.withUnsafeBytes { SendableBytes(raw: UnsafeRawBufferPointer(rebasing: $0[from...])) }
         hashedUpTo = Int64(mapped.count)
-        return BackgroundJob {
-            var hasher = start
-            hasher.update(bytes.raw)
-            return hasher.finalize()
-        }
+        return start.finishingInBackground(bytes)
     }
 
     /// The SHA-256 of all bytes of the input, reading any part libarchive did not.

@@ -58,14 +58,9 @@ extension InputReader {
         case .entries(let list):
             entries = list
         }
-        let bytes = SendableBytes(raw: whole)
-        let digest: BackgroundJob<[UInt8]>? =
+        let digest =
             whole.count >= Self.backgroundDigestThreshold
-            ? BackgroundJob {
-                var hasher = SHA256()
-                hasher.update(bytes.raw)
-                return hasher.finalize()
-            } : nil
+            ? SHA256().finishingInBackground(SendableBytes(raw: whole)) : nil
         // The job reads the bytes: wait for it before they can go, even when reading throws.
         let read: (delivered: Int, nested: [InputSource])
         do {

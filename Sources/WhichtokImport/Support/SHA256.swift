@@ -1,4 +1,5 @@
 internal import CCrypto
+import WhichtokSupport
 
 /// SHA-256 (FIPS 180-4), computed by libcrypto (OpenSSL 3, which uses the CPU's SHA instructions
 /// when it has them): every byte of every input is hashed, so on a large HAR or export the speed
@@ -92,4 +93,18 @@ private final class DigestContext: @unchecked Sendable {
     }
 
     deinit { EVP_MD_CTX_free(pointer) }
+}
+
+extension SHA256 {
+    /// Hashes `bytes` after what this hasher has seen, on a thread of its own: for an input large
+    /// enough that hashing should overlap with parsing it. The job's result is the digest. The
+    /// bytes must stay valid and unchanged until the job is joined.
+    func finishingInBackground(_ bytes: SendableBytes) -> BackgroundJob<[UInt8]> {
+        let start = self
+        return BackgroundJob {
+            var hasher = start
+            hasher.update(bytes.raw)
+            return hasher.finalize()
+        }
+    }
 }
