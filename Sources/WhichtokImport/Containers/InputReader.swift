@@ -275,7 +275,8 @@ public struct InputReader {
         }
     }
 
-    /// Uncompressed plain files from this size on are mapped instead of read (a large HAR).
+    /// Uncompressed plain files (a large HAR) and zips from this size on are mapped instead of read;
+    /// smaller ones are read whole, which costs less than setting up and tearing down a mapping.
     static let mapThreshold: Int64 = 1 << 20
 
     /// An uncompressed plain file, mapped: its one entry is the mapping itself, parsed while

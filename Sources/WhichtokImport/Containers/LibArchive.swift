@@ -113,6 +113,38 @@ final class ByteSource {
         return PaddedBytes(mapping: fd, size: Int(size))
     }
 
+    /// The whole file read into memory of its own, or nil for a source in memory or a read error.
+    /// Fewer than `size` bytes when the file was shortened since it was opened (the caller rejects
+    /// it). For a small file a read costs less than a mapping, which must be set up and torn down
+    /// (each `munmap` interrupts the other cores to flush their address caches).
+    func readWhole() -> PaddedBytes? {
+        guard case .descriptor(let fd) = backing, size > 0, size <= Int64(Int.max - (1 << 20)) else { return nil }
+        let wanted = Int(size)
+        let bytes = PaddedBytes(capacity: wanted)
+        var failure: Int32 = 0
+        bytes.appendInPlace(minimum: wanted, ceiling: wanted) { free in
+            guard let base = free.baseAddress else { return 0 }
+            var done = 0
+            while done < wanted {
+                let n = pread(fd, base + done, wanted - done, off_t(done))
+                if n > 0 {
+                    done += n
+                } else if n == 0 {
+                    break  // the end of a file shortened since it was opened
+                } else if errno != EINTR {
+                    failure = errno
+                    break
+                }
+            }
+            return done
+        }
+        guard failure == 0 else {
+            ioError = "read error: " + errnoText(failure)
+            return nil
+        }
+        return bytes
+    }
+
     /// Starts hashing the rest of `mapped` (this source's bytes, from `mapWhole`) on a thread of
     /// its own, so that it overlaps with parsing; the job's result is the input's SHA-256. `mapped`
     /// must outlive the job and its first `count` bytes must not change until it is joined.

@@ -21,16 +21,26 @@ extension InputReader {
         nested isNested: Bool, _ body: (String, PaddedBytes) throws -> Void
     ) throws -> InputDigest? {
         var mapping: PaddedBytes?
+        var copy: PaddedBytes?
         let whole: UnsafeRawBufferPointer
         if let bytes = source.memoryBytes {
             whole = bytes
+        } else if source.size < Self.mapThreshold {
+            // A small file is read: cheaper than a mapping.
+            guard let read = source.readWhole() else { return nil }
+            guard read.count == source.size else {
+                throw InputError(kind: .rejected, input: Names.display(displayName), message: Self.shrankMessage)
+            }
+            copy = read
+            // Stays valid while `copy` lives and is not changed.
+            whole = read.withUnsafeBytes { $0 }
         } else {
             guard let mapped = source.mapWhole() else { return nil }
             mapping = mapped
             // Stays valid while `mapping` lives: a mapping never moves.
             whole = mapped.withUnsafeBytes { $0 }
         }
-        return try withExtendedLifetime(mapping) {
+        return try withExtendedLifetime((mapping, copy)) {
             try rejectingIfShrunk(
                 mapping, as: InputError(kind: .rejected, input: Names.display(displayName), message: Self.shrankMessage)
             ) {
