@@ -59,7 +59,7 @@ extension StoreBuilder {
         // half of it to another thread cost more than it saved.
         let accountGroup = accountGroups.group
         let parallel = videoObservations.count + commentObservations.count > 20_000
-        let (videoGroups, (commentGroups, hashtagGroups, soundGroups)) = Self.inParallel(
+        let (videoGroups, (commentGroups, hashtagGroups, soundGroups)) = Parallel.both(
             parallel, { resolveVideos(accountGroup: accountGroup) },
             { (resolveComments(accountGroup: accountGroup), resolveHashtags(), resolveSounds()) })
         let groups = ObservationGroups(
