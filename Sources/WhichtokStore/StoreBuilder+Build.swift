@@ -168,18 +168,9 @@ extension StoreBuilder {
             referenced.append(input.layout)
         }
         var eventStringUsed = [Bool](repeating: false, count: stringObservations.count)
-        for i in 0..<eventKind.count {
-            let type = eventObjectType[i]
-            if type == ObjectType.searchTerm.rawValue || type == ObjectType.collection.rawValue {
-                if Int(eventObject[i]) < stringObservations.count { eventStringUsed[Int(eventObject[i])] = true }
-            }
-            if eventKind[i] == EventKind.shared.rawValue, eventDetail[i] != 0,
-                Int(eventDetail[i] - 1) < stringObservations.count
-            {
-                eventStringUsed[Int(eventDetail[i] - 1)] = true
-            }
-        }
-        for i in spilledEventStrings where Int(i) < eventStringUsed.count { eventStringUsed[Int(i)] = true }
+        var named = spilledEventStrings
+        events.appendNamedStrings(to: &named)
+        for i in named where Int(i) < eventStringUsed.count { eventStringUsed[Int(i)] = true }
         let eventsStart = referenced.count
         for (i, used) in eventStringUsed.enumerated() where used { referenced.append(stringObservations[i]) }
         // One spelling per group of canonically equivalent strings (Swift's `==`): the one with the
