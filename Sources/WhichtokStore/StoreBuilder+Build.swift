@@ -168,9 +168,12 @@ extension StoreBuilder {
             referenced.append(input.layout)
         }
         var eventStringUsed = [Bool](repeating: false, count: stringObservations.count)
-        var named = spilledEventStrings
+        // Those of the spilled events, noted as they went, and those of the events still here.
+        var named: [UInt32] = []
         events.appendNamedStrings(to: &named)
-        for i in named where Int(i) < eventStringUsed.count { eventStringUsed[Int(i)] = true }
+        for strings in [spilledEventStrings, named] {
+            for i in strings where Int(i) < eventStringUsed.count { eventStringUsed[Int(i)] = true }
+        }
         let eventsStart = referenced.count
         for (i, used) in eventStringUsed.enumerated() where used { referenced.append(stringObservations[i]) }
         // One spelling per group of canonically equivalent strings (Swift's `==`): the one with the
