@@ -6,8 +6,9 @@ enum Parallel {
     /// unless `parallel`); returns both results.
     ///
     /// `DispatchQueue.concurrentPerform`, not a thread of its own (`BackgroundJob`): builds run
-    /// this from the workers of `StoreAssembly`, and inside a pool that is already busy both parts
-    /// run on the calling thread instead of adding a thread per call.
+    /// this inside the `concurrentPerform` workers of `StoreAssembly`, where Dispatch gives a
+    /// nested one only the cores left (the calling thread alone when there are none) instead of
+    /// a new thread per call.
     static func both<A: Sendable, B: Sendable>(
         _ parallel: Bool = true, _ a: @Sendable () -> A, _ b: @Sendable () -> B
     ) -> (A, B) {
