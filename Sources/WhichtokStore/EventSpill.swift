@@ -52,34 +52,26 @@ final class EventSpill: Sendable {
     /// The first error met writing or reading the file.
     var failure: StoreError? { state.withLock { $0.failure } }
 
-    /// Appends the event columns of `builder` (all of the same length) as one chunk.
-    func write(_ builder: StoreBuilder) {
+    /// Appends `events` as one chunk: each column in turn, in `EventField` order.
+    func write(_ events: EventObservations) {
         state.withLock { state in
             guard state.failure == nil else { return }
-            let count = builder.eventActor.count
             var offset = state.length
             let descriptor = state.descriptor
             do {
-                func put<T>(_ column: [T]) throws {
-                    try column.withUnsafeBytes { bytes in
+                for field in EventField.allCases {
+                    try events.withBytes(of: field) { bytes in
                         try Snapshot.writeAll(descriptor, bytes, at: offset, path: path)
                         offset += bytes.count
                     }
                 }
-                try put(builder.eventActor)
-                try put(builder.eventObject)
-                try put(builder.eventTime)
-                try put(builder.eventSource)
-                try put(builder.eventDetail)
-                try put(builder.eventKind)
-                try put(builder.eventObjectType)
             } catch {
                 state.failure = Snapshot.asStoreError(error, path)
                 return
             }
             state.length = offset
-            state.events += count
-            state.chunks.append(count)
+            state.events += events.count
+            state.chunks.append(events.count)
         }
     }
 
@@ -95,41 +87,30 @@ final class EventSpill: Sendable {
             guard state.failure == nil else { return nil }
             var offset = 0
             return state.chunks.map { count in
-                defer { offset += count * Self.bytesPerEvent }
+                defer { offset += count * EventField.bytesPerEvent }
                 return Chunk(offset: offset, count: count)
             }
         }
     }
 
-    /// Bytes of one event in the file: five words and two bytes.
-    static let bytesPerEvent = 5 * 4 + 2
-
     /// Reads `chunk` into the start of `columns` (which have room for it): every column when
     /// `full`, else the actor, object and object type only. On an error, `failure` says why and
     /// this returns false. Safe from several threads at once.
-    func read(_ chunk: Chunk, into columns: StoreBuilder.EventColumns, full: Bool) -> Bool {
+    func read(_ chunk: Chunk, into columns: EventColumns, full: Bool) -> Bool {
         let descriptor = state.withLock { $0.failure == nil ? $0.descriptor : -1 }
         guard descriptor >= 0 else { return false }
-        let n = chunk.count
-        // The columns in the order `write` puts them, each with where it starts in the chunk.
-        let words: [(UnsafeMutablePointer<UInt32>, Int, Bool)] = [
-            (columns.actor, 0, true), (columns.object, 4 * n, true), (columns.time, 8 * n, full),
-            (columns.source, 12 * n, full), (columns.detail, 16 * n, full),
-        ]
         do {
-            for (column, at, wanted) in words where wanted {
-                try Snapshot.readAll(
-                    descriptor, UnsafeMutableRawBufferPointer(start: column, count: 4 * n), at: chunk.offset + at,
-                    path: path)
+            // The columns in the order `write` puts them.
+            var at = chunk.offset
+            for field in EventField.allCases {
+                let length = field.size * chunk.count
+                if full || field.decidesActor {
+                    try Snapshot.readAll(
+                        descriptor, UnsafeMutableRawBufferPointer(start: columns.bytes(of: field), count: length),
+                        at: at, path: path)
+                }
+                at += length
             }
-            if full {
-                try Snapshot.readAll(
-                    descriptor, UnsafeMutableRawBufferPointer(start: columns.kind, count: n),
-                    at: chunk.offset + 20 * n, path: path)
-            }
-            try Snapshot.readAll(
-                descriptor, UnsafeMutableRawBufferPointer(start: columns.objectType, count: n),
-                at: chunk.offset + 21 * n, path: path)
         } catch {
             state.withLock { $0.failure = $0.failure ?? Snapshot.asStoreError(error, path) }
             return false

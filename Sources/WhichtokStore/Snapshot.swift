@@ -565,7 +565,7 @@ extension Store {
     /// reading them one after the other would.
     public static func load(from path: String) throws(StoreError) -> Store {
         let reader = try Snapshot.Reader(path: path)
-        let (head, tail) = StoreBuilder.inParallel(
+        let (head, tail) = Parallel.both(
             true,
             { () -> Result<Store, StoreError> in
                 do throws(StoreError) { return .success(try loadHead(reader)) } catch { return .failure(error) }

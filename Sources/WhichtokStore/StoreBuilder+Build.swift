@@ -59,7 +59,7 @@ extension StoreBuilder {
         // half of it to another thread cost more than it saved.
         let accountGroup = accountGroups.group
         let parallel = videoObservations.count + commentObservations.count > 20_000
-        let (videoGroups, (commentGroups, hashtagGroups, soundGroups)) = Self.inParallel(
+        let (videoGroups, (commentGroups, hashtagGroups, soundGroups)) = Parallel.both(
             parallel, { resolveVideos(accountGroup: accountGroup) },
             { (resolveComments(accountGroup: accountGroup), resolveHashtags(), resolveSounds()) })
         let groups = ObservationGroups(
@@ -168,18 +168,12 @@ extension StoreBuilder {
             referenced.append(input.layout)
         }
         var eventStringUsed = [Bool](repeating: false, count: stringObservations.count)
-        for i in 0..<eventKind.count {
-            let type = eventObjectType[i]
-            if type == ObjectType.searchTerm.rawValue || type == ObjectType.collection.rawValue {
-                if Int(eventObject[i]) < stringObservations.count { eventStringUsed[Int(eventObject[i])] = true }
-            }
-            if eventKind[i] == EventKind.shared.rawValue, eventDetail[i] != 0,
-                Int(eventDetail[i] - 1) < stringObservations.count
-            {
-                eventStringUsed[Int(eventDetail[i] - 1)] = true
-            }
+        // Those of the spilled events, noted as they went, and those of the events still here.
+        var named: [UInt32] = []
+        events.appendNamedStrings(to: &named)
+        for strings in [spilledEventStrings, named] {
+            for i in strings where Int(i) < eventStringUsed.count { eventStringUsed[Int(i)] = true }
         }
-        for i in spilledEventStrings where Int(i) < eventStringUsed.count { eventStringUsed[Int(i)] = true }
         let eventsStart = referenced.count
         for (i, used) in eventStringUsed.enumerated() where used { referenced.append(stringObservations[i]) }
         // One spelling per group of canonically equivalent strings (Swift's `==`): the one with the

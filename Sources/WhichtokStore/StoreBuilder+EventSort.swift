@@ -158,13 +158,10 @@ extension StoreBuilder {
                     UInt32(truncatingIfNeeded: keys[next].tail))
                 next += 1
             }
-            columns.actor[out] = actor
-            columns.kind[out] = kind
-            columns.objectType[out] = UInt8(truncatingIfNeeded: key.head)
-            columns.object[out] = UInt32(truncatingIfNeeded: key.object >> 32)
-            columns.detail[out] = UInt32(truncatingIfNeeded: key.object)
-            columns.time[out] = time
-            columns.source[out] = source
+            columns[out] = EventColumns.Event(
+                actor: actor, kind: kind, objectType: UInt8(truncatingIfNeeded: key.head),
+                object: UInt32(truncatingIfNeeded: key.object >> 32), time: time, source: source,
+                detail: UInt32(truncatingIfNeeded: key.object))
             out += 1
             index = next
         }
@@ -253,7 +250,7 @@ struct EventKeyLayout {
     var belowTime, belowDetail: UInt64
 
     /// The layout of `range`'s events; nil when they differ in more bits than a key holds.
-    init?(_ columns: StoreBuilder.EventColumns, range: Range<Int>) {
+    init?(_ columns: EventColumns, range: Range<Int>) {
         let first = range.lowerBound
         var kinds: UInt8 = 0
         var types: UInt8 = 0
@@ -291,7 +288,7 @@ struct EventKeyLayout {
 
     /// The key of event `i`.
     @inline(__always)
-    func key(_ columns: StoreBuilder.EventColumns, _ i: Int) -> PackedEventKey {
+    func key(_ columns: EventColumns, _ i: Int) -> PackedEventKey {
         var key = PackedEventKey(high: 0, low: 0)
         @inline(__always)
         func put(_ field: Field, _ value: UInt32) {
@@ -310,7 +307,7 @@ struct EventKeyLayout {
     /// `start`; returns how many. Of equal events the earliest known time is kept, with the first
     /// input among those that have it (the keys of a group come in (time, input) order).
     func deduplicate(
-        _ keys: UnsafeMutablePointer<PackedEventKey>, count: Int, into columns: StoreBuilder.EventColumns, at start: Int
+        _ keys: UnsafeMutablePointer<PackedEventKey>, count: Int, into columns: EventColumns, at start: Int
     ) -> Int {
         let actor = columns.actor[start]
         let repeatable = StoreBuilder.repeatableKinds
@@ -329,13 +326,9 @@ struct EventKeyLayout {
                 keepCopy(&time, &source, orCopyAt: self.time.get(keys[next]), self.source.get(keys[next]))
                 next += 1
             }
-            columns.actor[out] = actor
-            columns.kind[out] = kind
-            columns.objectType[out] = UInt8(truncatingIfNeeded: objectType.get(key))
-            columns.object[out] = object.get(key)
-            columns.detail[out] = detail.get(key)
-            columns.time[out] = time
-            columns.source[out] = source
+            columns[out] = EventColumns.Event(
+                actor: actor, kind: kind, objectType: UInt8(truncatingIfNeeded: objectType.get(key)),
+                object: object.get(key), time: time, source: source, detail: detail.get(key))
             out += 1
             index = next
         }

@@ -45,13 +45,7 @@ extension StoreBuilder {
             spillEvents()
             eventSpill = nil
             spilledEventStrings = []
-            eventActor = []
-            eventKind = []
-            eventObjectType = []
-            eventObject = []
-            eventTime = []
-            eventSource = []
-            eventDetail = []
+            events = EventObservations()
             // The other observations, freed by now, go back: the events come back into new pages.
             whichtok_release_free_memory()
             guard let chunks = spill.chunks() else { return [Int](repeating: 0, count: accounts + 2) }
@@ -67,15 +61,13 @@ extension StoreBuilder {
             let runs = parts == 1 ? [0..<chunks.count] : [0..<max(split, 1), max(split, 1)..<chunks.count]
             let largest = chunks.map(\.count).max() ?? 0
             guard n > 0 else { return [Int](repeating: 0, count: accounts + 2) }
-            var target = StoreBuilder()
-            target.allocateEvents(n)
+            var target = EventObservations(uninitialized: n)
             var bounds: [Int] = []
-            target.withEventColumns { columns in
+            target.withColumns { columns in
                 bounds = Self.group(count: n, parts: parts, accounts: accounts, rows: rows, into: columns) {
                     part, full, body in
-                    var scratch = StoreBuilder()
-                    scratch.allocateEvents(largest)
-                    scratch.withEventColumns { buffer in
+                    var scratch = EventObservations(uninitialized: largest)
+                    scratch.withColumns { buffer in
                         for chunk in chunks[runs[part]] {
                             guard spill.read(chunk, into: buffer, full: full) else { return }
                             body(buffer, chunk.count)
@@ -87,17 +79,16 @@ extension StoreBuilder {
                 // No half-read columns: the build goes on without events, and its caller throws.
                 return [Int](repeating: 0, count: accounts + 2)
             }
-            takeEvents(from: &target)
+            events = target
             return bounds
         }
-        let n = eventActor.count
+        let n = events.count
         guard n > 0 else { return [Int](repeating: 0, count: accounts + 2) }
         let parts = n > Self.groupInParallel ? maxParts : 1
-        var target = StoreBuilder()
-        target.allocateEvents(n)
+        var target = EventObservations(uninitialized: n)
         var bounds: [Int] = []
-        withEventColumns { source in
-            target.withEventColumns { columns in
+        events.withColumns { source in
+            target.withColumns { columns in
                 bounds = Self.group(count: n, parts: parts, accounts: accounts, rows: rows, into: columns) {
                     part, _, body in
                     let start = part == 0 ? 0 : n / 2
@@ -106,7 +97,7 @@ extension StoreBuilder {
                 }
             }
         }
-        takeEvents(from: &target)
+        events = target
         return bounds
     }
 
@@ -154,38 +145,6 @@ extension StoreBuilder {
             }
         }
         return bounds
-    }
-
-    /// Gives the event columns `count` elements each, to be written before they are read.
-    mutating func allocateEvents(_ count: Int) {
-        func uninitialized<T: FixedWidthInteger>(_: T.Type) -> [T] {
-            [T](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
-        }
-        eventActor = uninitialized(UInt32.self)
-        eventKind = uninitialized(UInt8.self)
-        eventObjectType = uninitialized(UInt8.self)
-        eventObject = uninitialized(UInt32.self)
-        eventTime = uninitialized(UInt32.self)
-        eventSource = uninitialized(UInt32.self)
-        eventDetail = uninitialized(UInt32.self)
-    }
-
-    /// Takes the event columns of `other`, which is left without.
-    mutating func takeEvents(from other: inout StoreBuilder) {
-        eventActor = other.eventActor
-        eventKind = other.eventKind
-        eventObjectType = other.eventObjectType
-        eventObject = other.eventObject
-        eventTime = other.eventTime
-        eventSource = other.eventSource
-        eventDetail = other.eventDetail
-        other.eventActor = []
-        other.eventKind = []
-        other.eventObjectType = []
-        other.eventObject = []
-        other.eventTime = []
-        other.eventSource = []
-        other.eventDetail = []
     }
 
     /// The canonical rows of one table's observations: `rank[group[observation]]`.
@@ -257,13 +216,9 @@ extension StoreBuilder {
             }
             let j = next[Int(actor)]
             next[Int(actor)] = j + 1
-            columns.actor[j] = actor
-            columns.kind[j] = kind
-            columns.objectType[j] = from.objectType[i]
-            columns.object[j] = object
-            columns.time[j] = from.time[i]
-            columns.source[j] = input.row(from.source[i])
-            columns.detail[j] = detail
+            columns[j] = EventColumns.Event(
+                actor: actor, kind: kind, objectType: from.objectType[i], object: object, time: from.time[i],
+                source: input.row(from.source[i]), detail: detail)
         }
     }
 
@@ -278,9 +233,9 @@ extension StoreBuilder {
     /// every field, so equal keys are identical events and the order is the one of one sort of all
     /// of them.
     mutating func sortedEvents(accounts: Int, bounds: [Int]) -> EventTable {
-        let n = eventActor.count
+        let n = events.count
         var kept = [Int](repeating: 0, count: accounts + 1)
-        withEventColumns { columns in
+        events.withColumns { columns in
             kept.withUnsafeMutableBufferPointer { kept in
                 let kept = SharedCounts(base: kept.baseAddress)
                 let nextActor = Atomic<Int>(0)
@@ -299,61 +254,22 @@ extension StoreBuilder {
         // The kept events of each actor moved together, in actor order, a column at a time (the
         // actor column is the actor's row throughout); their details gathered from where they are
         // (the detail column is not moved: it is not a column of the table).
-        var table = EventTable()
+        var details = EventTable()
         var count = 0
-        withEventColumns { columns in
+        events.withColumns { columns in
             for a in 0..<accounts {
                 let from = bounds[a]
                 let k = kept[a]
-                if from != count, k > 0 {
-                    (columns.actor + count).update(repeating: RowID(a), count: k)
-                    memmove(columns.kind + count, columns.kind + from, k)
-                    memmove(columns.objectType + count, columns.objectType + from, k)
-                    memmove(columns.object + count, columns.object + from, 4 * k)
-                    memmove(columns.time + count, columns.time + from, 4 * k)
-                    memmove(columns.source + count, columns.source + from, 4 * k)
-                }
+                if from != count, k > 0 { columns.moveTableColumns(from: from, to: count, count: k, actor: RowID(a)) }
                 for i in 0..<k where columns.detail[from + i] != 0 {
-                    table.detailIndex.append(UInt32(count + i))
-                    table.detailValue.append(columns.detail[from + i])
+                    details.detailIndex.append(UInt32(count + i))
+                    details.detailValue.append(columns.detail[from + i])
                 }
                 count += k
             }
         }
-        eventDetail = []
-        eventActor.removeLast(n - count)
-        eventKind.removeLast(n - count)
-        eventObjectType.removeLast(n - count)
-        eventObject.removeLast(n - count)
-        eventTime.removeLast(n - count)
-        eventSource.removeLast(n - count)
-        // Observations added one store at a time grew by doubling: a table with much more room
-        // than events (a partial store's, kept until the last level) is copied to its size.
-        if eventActor.capacity - count > count / 16 {
-            eventActor = Self.copyToSize(eventActor)
-            eventKind = Self.copyToSize(eventKind)
-            eventObjectType = Self.copyToSize(eventObjectType)
-            eventObject = Self.copyToSize(eventObject)
-            eventTime = Self.copyToSize(eventTime)
-            eventSource = Self.copyToSize(eventSource)
-        }
-        table.actor = eventActor
-        eventActor = []
-        table.kind = eventKind
-        eventKind = []
-        table.objectType = eventObjectType
-        eventObjectType = []
-        table.object = eventObject
-        eventObject = []
-        table.time = eventTime
-        eventTime = []
-        table.source = eventSource
-        eventSource = []
-        return table
+        return events.takeTable(count: count, details: details)
     }
-
-    /// A copy of `column` with room for its elements only.
-    static func copyToSize<T>(_ column: [T]) -> [T] { column.withUnsafeBufferPointer { Array($0) } }
 
     /// Kinds whose repeats at different times are different events.
     static let repeatableKinds: [Bool] = (0..<256).map { raw in

@@ -1,5 +1,3 @@
-import Dispatch
-
 extension StoreBuilder {
 
     /// Observations → union-find roots. Strong keys always join: a TikTok id (`strongID`) and any
@@ -178,22 +176,6 @@ extension StoreBuilder {
                 exclusiveID: { [soundObservations] i in soundObservations[i].tiktokID }))
     }
 
-    /// Runs `a` here and `b` on another core at the same time (one after the other unless
-    /// `parallel`); returns both results.
-    static func inParallel<A: Sendable, B: Sendable>(
-        _ parallel: Bool = true, _ a: @Sendable () -> A, _ b: @Sendable () -> B
-    ) -> (A, B) {
-        guard parallel else { return (a(), b()) }
-        let results = ParallelResults<A, B>()
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            if part == 0 { results.first = a() } else { results.second = b() }
-        }
-        guard let first = results.first, let second = results.second else {
-            preconditionFailure("concurrentPerform returned before both parts ran")
-        }
-        return (first, second)
-    }
-
     func resolveAccounts() -> [Int32] {
         resolve(
             count: accountObservations.count,
@@ -354,11 +336,4 @@ struct IdentityGroups {
         count = value.count
         self.value = value
     }
-}
-
-/// The results of `StoreBuilder.inParallel`: each part writes only its own field, and both are
-/// read after `concurrentPerform` has returned.
-final class ParallelResults<A, B>: @unchecked Sendable {
-    var first: A?
-    var second: B?
 }

@@ -67,12 +67,7 @@ extension StoreBuilder {
     /// Adds a store's rows and events as observations, like a batch's: adding the stores built from
     /// several sets of inputs and building gives the store of all those inputs.
     mutating func add(store: Store) {
-        let base = Bases(
-            account: UInt32(accountObservations.count), video: UInt32(videoObservations.count),
-            hashtag: UInt32(hashtagObservations.count), sound: UInt32(soundObservations.count),
-            effect: UInt32(effectObservations.count), comment: UInt32(commentObservations.count),
-            conversation: UInt32(conversationObservations.count), string: UInt32(stringObservations.count),
-            source: UInt32(inputObservations.count))
+        let base = nextBases(source: UInt32(inputObservations.count))
         func index(_ row: RowID, _ tableBase: UInt32) -> Int32 { Self.observationIndex(row, tableBase) }
         // Each string of the store made once: the string observations and every row's attributes
         // share it (a store's strings are hundreds of thousands of observations in the last level
@@ -167,53 +162,23 @@ extension StoreBuilder {
                     byteCount: store.inputs.byteCount[row],
                     eventCount: store.inputs.eventCount[row]))
         }
-        let events = store.events
-        let start = eventActor.count
-        growEvents(by: events.count)
-        let details = events.denseDetails
-        withEventColumns { columns in
-            for i in 0..<events.count {
-                let at = start + i
-                let kind = events.kind[i]
-                columns.actor[at] = events.actor[i] &+ base.account
-                columns.kind[at] = kind
-                columns.objectType[at] = events.objectType[i]
-                let object = events.object[i]
-                switch ObjectType(rawValue: events.objectType[i]) {
-                case .account: columns.object[at] = object &+ base.account
-                case .video: columns.object[at] = object &+ base.video
-                case .hashtag: columns.object[at] = object &+ base.hashtag
-                case .sound: columns.object[at] = object &+ base.sound
-                case .comment: columns.object[at] = object &+ base.comment
-                case .conversation: columns.object[at] = object &+ base.conversation
-                case .effect: columns.object[at] = object &+ base.effect
-                case .searchTerm, .collection: columns.object[at] = object &+ base.string
-                case nil: columns.object[at] = .none
-                }
-                columns.time[at] = events.time[i]
-                columns.source[at] = events.source[i] &+ base.source
-                var detail = details[i]
-                if kind == EventKind.shared.rawValue, detail != 0 {
-                    detail = detail &+ base.string
-                } else if kind == EventKind.messaged.rawValue, detail & EventDetail.fingerprintBit == 0 {
-                    detail = detail &+ base.video
-                } else if kind == EventKind.duetted.rawValue || kind == EventKind.stitched.rawValue, detail != .none {
-                    detail = detail &+ base.video
-                }
-                columns.detail[at] = detail
+        let table = store.events
+        let start = events.count
+        events.grow(by: table.count)
+        let details = table.denseDetails
+        events.withColumns { columns in
+            for i in 0..<table.count {
+                columns[start + i] = base.shifted(
+                    EventColumns.Event(
+                        actor: table.actor[i], kind: table.kind[i], objectType: table.objectType[i],
+                        object: table.object[i], time: table.time[i], source: table.source[i], detail: details[i]))
             }
         }
     }
 
     /// `source`; returns where they start.
     mutating func addRows(of batch: ImportBatch, source: UInt32) -> Bases {
-        let bases = Bases(
-            account: UInt32(accountObservations.count), video: UInt32(videoObservations.count),
-            hashtag: UInt32(hashtagObservations.count),
-            sound: UInt32(soundObservations.count), effect: UInt32(effectObservations.count),
-            comment: UInt32(commentObservations.count),
-            conversation: UInt32(conversationObservations.count), string: UInt32(stringObservations.count),
-            source: source)
+        let bases = nextBases(source: source)
         let accountBase = Int32(bases.account)
         let videoBase = Int32(bases.video)
         let hashtagBase = Int32(bases.hashtag)
@@ -270,36 +235,12 @@ extension StoreBuilder {
 
     /// Writes the events of `batch` at `start` of the columns, on the batch's bases.
     static func fillEvents(of batch: ImportBatch, bases: Bases, at start: Int, into columns: EventColumns) {
-        let count = batch.eventCount
-        for i in 0..<count {
-            let kind = batch.eventKind[i]
-            let type = batch.eventObjectType[i]
-            let at = start + i
-            columns.actor[at] = batch.eventActor[i] &+ bases.account
-            columns.kind[at] = kind.rawValue
-            columns.objectType[at] = type.rawValue
-            let object = batch.eventObject[i]
-            switch type {
-            case .account: columns.object[at] = object &+ bases.account
-            case .video: columns.object[at] = object &+ bases.video
-            case .hashtag: columns.object[at] = object &+ bases.hashtag
-            case .sound: columns.object[at] = object &+ bases.sound
-            case .comment: columns.object[at] = object &+ bases.comment
-            case .conversation: columns.object[at] = object &+ bases.conversation
-            case .effect: columns.object[at] = object &+ bases.effect
-            case .searchTerm, .collection: columns.object[at] = object &+ bases.string
-            }
-            columns.time[at] = batch.eventTime[i]
-            columns.source[at] = bases.source
-            var detail = batch.eventDetail[i]
-            if kind == .shared, detail != 0 {
-                detail = detail &+ bases.string
-            } else if kind == .messaged, detail & EventDetail.fingerprintBit == 0 {
-                detail = detail &+ bases.video
-            } else if kind == .duetted || kind == .stitched, detail != .none {
-                detail = detail &+ bases.video
-            }
-            columns.detail[at] = detail
+        for i in 0..<batch.eventCount {
+            columns[start + i] = bases.shifted(
+                EventColumns.Event(
+                    actor: batch.eventActor[i], kind: batch.eventKind[i].rawValue,
+                    objectType: batch.eventObjectType[i].rawValue, object: batch.eventObject[i],
+                    time: batch.eventTime[i], source: 0, detail: batch.eventDetail[i]))
         }
     }
 }

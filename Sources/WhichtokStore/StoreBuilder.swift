@@ -45,14 +45,8 @@ public struct StoreBuilder: Sendable {
     var stringObservations: [String] = []
     var inputObservations: [InputObservation] = []
 
-    // Event observations, one column per field, on observation indices (see `fillEvents`).
-    var eventActor: [UInt32] = []
-    var eventKind: [UInt8] = []
-    var eventObjectType: [UInt8] = []
-    var eventObject: [UInt32] = []
-    var eventTime: [UInt32] = []
-    var eventSource: [UInt32] = []
-    var eventDetail: [UInt32] = []
+    /// Event observations, on observation indices (see `fillEvents`).
+    var events = EventObservations()
 
     /// Where event observations wait while the other observations are resolved, if anywhere
     /// (see `spillEvents()`).
@@ -69,7 +63,7 @@ public struct StoreBuilder: Sendable {
         add(store: store)
     }
 
-    public var observedEvents: Int { eventActor.count }
+    public var observedEvents: Int { events.count }
 
     // MARK: - Adding batches
 
@@ -79,13 +73,7 @@ public struct StoreBuilder: Sendable {
     /// Sizes the event columns for `events` more observations; columns too small grow to
     /// `projecting` of the rows they need, when given.
     mutating func reserve(events: Int, projecting: ((Int) -> Int)?) {
-        Self.makeRoom(&eventActor, more: events, projecting: projecting)
-        Self.makeRoom(&eventKind, more: events, projecting: projecting)
-        Self.makeRoom(&eventObjectType, more: events, projecting: projecting)
-        Self.makeRoom(&eventObject, more: events, projecting: projecting)
-        Self.makeRoom(&eventTime, more: events, projecting: projecting)
-        Self.makeRoom(&eventSource, more: events, projecting: projecting)
-        Self.makeRoom(&eventDetail, more: events, projecting: projecting)
+        self.events.reserve(more: events, projecting: projecting)
     }
 
     /// Gives `table` room for `more` rows: for exactly as many, or for `projecting` of the rows it
@@ -139,10 +127,51 @@ public struct StoreBuilder: Sendable {
         reserve(events: more.events, projecting: eventSpill == nil ? projecting : nil)
     }
 
-    /// Where one batch's rows start in the observation tables, and its input's number.
+    /// Where the rows of one batch or store start in the observation tables (`source`: its
+    /// inputs'; a batch's one input is its row 0).
     struct Bases: Sendable {
         var account: UInt32, video: UInt32, hashtag: UInt32, sound: UInt32, effect: UInt32
         var comment: UInt32, conversation: UInt32, string: UInt32, source: UInt32
+
+        /// `event`, on the rows of the batch or store, on observation indices (an object of no
+        /// known type on none).
+        @inline(__always)
+        func shifted(_ event: EventColumns.Event) -> EventColumns.Event {
+            var shifted = event
+            shifted.actor &+= account
+            switch ObjectType(rawValue: event.objectType) {
+            case .account: shifted.object &+= account
+            case .video: shifted.object &+= video
+            case .hashtag: shifted.object &+= hashtag
+            case .sound: shifted.object &+= sound
+            case .comment: shifted.object &+= comment
+            case .conversation: shifted.object &+= conversation
+            case .effect: shifted.object &+= effect
+            case .searchTerm, .collection: shifted.object &+= string
+            case nil: shifted.object = .none
+            }
+            shifted.source &+= source
+            let kind = event.kind
+            let detail = event.detail
+            if kind == EventKind.shared.rawValue, detail != 0 {
+                shifted.detail &+= string
+            } else if kind == EventKind.messaged.rawValue, detail & EventDetail.fingerprintBit == 0 {
+                shifted.detail &+= video
+            } else if kind == EventKind.duetted.rawValue || kind == EventKind.stitched.rawValue, detail != .none {
+                shifted.detail &+= video
+            }
+            return shifted
+        }
+    }
+
+    /// Where rows added next start in the observation tables, with `source` for the inputs'.
+    func nextBases(source: UInt32) -> Bases {
+        Bases(
+            account: UInt32(accountObservations.count), video: UInt32(videoObservations.count),
+            hashtag: UInt32(hashtagObservations.count), sound: UInt32(soundObservations.count),
+            effect: UInt32(effectObservations.count), comment: UInt32(commentObservations.count),
+            conversation: UInt32(conversationObservations.count), string: UInt32(stringObservations.count),
+            source: source)
     }
 
     /// Adds everything a reader found in one input.
@@ -150,11 +179,11 @@ public struct StoreBuilder: Sendable {
         let source = addInput(batch)
         for piece in [batch] + batch.parts {
             let bases = addRows(of: piece, source: source)
-            let start = eventActor.count
+            let start = events.count
             // No exact reserveCapacity here: growing to the exact size batch after batch would copy
             // the columns once per batch (quadratic). `reserve(events:)` sizes them once up front.
-            growEvents(by: piece.eventCount)
-            withEventColumns { columns in Self.fillEvents(of: piece, bases: bases, at: start, into: columns) }
+            events.grow(by: piece.eventCount)
+            events.withColumns { columns in Self.fillEvents(of: piece, bases: bases, at: start, into: columns) }
         }
     }
 
@@ -174,7 +203,7 @@ public struct StoreBuilder: Sendable {
         var pieces: [ImportBatch] = []
         var bases: [Bases] = []
         var starts: [Int] = []
-        var next = eventActor.count
+        var next = events.count
         for batch in batches {
             let source = addInput(batch)
             for piece in [batch] + batch.parts {
@@ -184,12 +213,12 @@ public struct StoreBuilder: Sendable {
                 next += piece.eventCount
             }
         }
-        growEvents(by: next - eventActor.count)
+        events.grow(by: next - events.count)
         let claimed = Atomic<Int>(0)
         let batchBases = bases
         let batchStarts = starts
         let allPieces = pieces
-        withEventColumns { columns in
+        events.withColumns { columns in
             let workers = allPieces.count > 1 ? min(max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))), 8) : 1
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 while true {
@@ -205,74 +234,9 @@ public struct StoreBuilder: Sendable {
     /// columns' room for the next ones; `build()` reads them back once the other observations are
     /// resolved. The strings they name are noted.
     mutating func spillEvents() {
-        guard let eventSpill, !eventActor.isEmpty else { return }
-        let searchTerm = ObjectType.searchTerm.rawValue
-        let collection = ObjectType.collection.rawValue
-        let shared = EventKind.shared.rawValue
-        for i in 0..<eventActor.count {
-            let type = eventObjectType[i]
-            if type == searchTerm || type == collection { spilledEventStrings.append(eventObject[i]) }
-            if eventKind[i] == shared, eventDetail[i] != 0 { spilledEventStrings.append(eventDetail[i] - 1) }
-        }
-        eventSpill.write(self)
-        eventActor.removeAll(keepingCapacity: true)
-        eventKind.removeAll(keepingCapacity: true)
-        eventObjectType.removeAll(keepingCapacity: true)
-        eventObject.removeAll(keepingCapacity: true)
-        eventTime.removeAll(keepingCapacity: true)
-        eventSource.removeAll(keepingCapacity: true)
-        eventDetail.removeAll(keepingCapacity: true)
+        guard let eventSpill, !events.isEmpty else { return }
+        events.appendNamedStrings(to: &spilledEventStrings)
+        eventSpill.write(events)
+        events.removeAllKeepingCapacity()
     }
-
-    /// Appends `count` zeroed events, to be overwritten by `fillEvents`.
-    mutating func growEvents(by count: Int) {
-        guard count > 0 else { return }
-        eventActor.append(contentsOf: repeatElement(0, count: count))
-        eventKind.append(contentsOf: repeatElement(0, count: count))
-        eventObjectType.append(contentsOf: repeatElement(0, count: count))
-        eventObject.append(contentsOf: repeatElement(0, count: count))
-        eventTime.append(contentsOf: repeatElement(0, count: count))
-        eventSource.append(contentsOf: repeatElement(0, count: count))
-        eventDetail.append(contentsOf: repeatElement(0, count: count))
-    }
-
-    /// The event columns' storage, for filling ranges of them from several threads.
-    struct EventColumns: @unchecked Sendable {
-        let actor, object, time, source, detail: UnsafeMutablePointer<UInt32>
-        let kind, objectType: UnsafeMutablePointer<UInt8>
-
-        /// The columns from event `offset` on.
-        func advanced(by offset: Int) -> EventColumns {
-            EventColumns(
-                actor: actor + offset, object: object + offset, time: time + offset, source: source + offset,
-                detail: detail + offset, kind: kind + offset, objectType: objectType + offset)
-        }
-    }
-
-    mutating func withEventColumns(_ body: (EventColumns) -> Void) {
-        eventActor.withUnsafeMutableBufferPointer { actor in
-            eventKind.withUnsafeMutableBufferPointer { kind in
-                eventObjectType.withUnsafeMutableBufferPointer { objectType in
-                    eventObject.withUnsafeMutableBufferPointer { object in
-                        eventTime.withUnsafeMutableBufferPointer { time in
-                            eventSource.withUnsafeMutableBufferPointer { source in
-                                eventDetail.withUnsafeMutableBufferPointer { detail in
-                                    guard let a = actor.baseAddress, let k = kind.baseAddress,
-                                        let t = objectType.baseAddress, let o = object.baseAddress,
-                                        let tm = time.baseAddress, let s = source.baseAddress,
-                                        let d = detail.baseAddress
-                                    else { return }
-                                    body(
-                                        EventColumns(
-                                            actor: a, object: o, time: tm, source: s, detail: d, kind: k, objectType: t)
-                                    )
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
 }

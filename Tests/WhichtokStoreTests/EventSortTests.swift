@@ -94,35 +94,27 @@ struct EventSortTests {
         -> [EventSortKey]
     {
         // Columns of their own (one spare place, so that no range is without storage).
-        let n = keys.count + 1
-        let columns = StoreBuilder.EventColumns(
-            actor: .allocate(capacity: n), object: .allocate(capacity: n), time: .allocate(capacity: n),
-            source: .allocate(capacity: n), detail: .allocate(capacity: n), kind: .allocate(capacity: n),
-            objectType: .allocate(capacity: n))
-        defer {
-            for column in [columns.actor, columns.object, columns.time, columns.source, columns.detail] {
-                column.deallocate()
+        var storage = EventObservations(uninitialized: keys.count + 1)
+        var sorted: [EventSortKey] = []
+        storage.withColumns { columns in
+            for (i, key) in keys.enumerated() {
+                columns[i] = EventColumns.Event(
+                    actor: actor, kind: UInt8(truncatingIfNeeded: key.head >> 8),
+                    objectType: UInt8(truncatingIfNeeded: key.head),
+                    object: UInt32(truncatingIfNeeded: key.object >> 32),
+                    time: UInt32(truncatingIfNeeded: key.tail >> 32), source: UInt32(truncatingIfNeeded: key.tail),
+                    detail: UInt32(truncatingIfNeeded: key.object))
             }
-            columns.kind.deallocate()
-            columns.objectType.deallocate()
+            let kept = StoreBuilder.sortAndDeduplicate(columns, range: 0..<keys.count, keys: &buffer)
+            #expect((0..<kept).allSatisfy { columns.actor[$0] == actor })
+            sorted = (0..<kept).map { i in
+                EventSortKey(
+                    head: UInt64(columns.kind[i]) << 8 | UInt64(columns.objectType[i]),
+                    object: UInt64(columns.object[i]) << 32 | UInt64(columns.detail[i]),
+                    tail: UInt64(columns.time[i]) << 32 | UInt64(columns.source[i]))
+            }
         }
-        for (i, key) in keys.enumerated() {
-            columns.actor[i] = actor
-            columns.kind[i] = UInt8(truncatingIfNeeded: key.head >> 8)
-            columns.objectType[i] = UInt8(truncatingIfNeeded: key.head)
-            columns.object[i] = UInt32(truncatingIfNeeded: key.object >> 32)
-            columns.detail[i] = UInt32(truncatingIfNeeded: key.object)
-            columns.time[i] = UInt32(truncatingIfNeeded: key.tail >> 32)
-            columns.source[i] = UInt32(truncatingIfNeeded: key.tail)
-        }
-        let kept = StoreBuilder.sortAndDeduplicate(columns, range: 0..<keys.count, keys: &buffer)
-        #expect((0..<kept).allSatisfy { columns.actor[$0] == actor })
-        return (0..<kept).map { i in
-            EventSortKey(
-                head: UInt64(columns.kind[i]) << 8 | UInt64(columns.objectType[i]),
-                object: UInt64(columns.object[i]) << 32 | UInt64(columns.detail[i]),
-                tail: UInt64(columns.time[i]) << 32 | UInt64(columns.source[i]))
-        }
+        return sorted
     }
 
     @Test("sort and deduplicate: every kind, the same event from several inputs with and without time")

@@ -137,7 +137,7 @@ struct InputRecordsTests {
         for batch in batches {
             builder.add(store: Fixture.build([batch]))
             builder.spillEvents()
-            #expect(builder.eventActor.isEmpty)
+            #expect(builder.events.isEmpty)
         }
         #expect(spill.count == plain.events.count)
         let built = builder.build()
@@ -162,7 +162,7 @@ struct InputRecordsTests {
             // Only the first half goes to the file before the build; the rest is still in memory.
             if index < 3 { builder.spillEvents() }
         }
-        #expect(!builder.eventActor.isEmpty)
+        #expect(!builder.events.isEmpty)
         #expect(builder.build() == plain)
         #expect(spill.failure == nil)
     }
