@@ -70,14 +70,39 @@ package struct Leiden: Sendable {
     /// Aggregation levels of the last iteration.
     package var levels: Int
 
-    /// Runs Leiden on `graph`, optionally starting from `initial` (a community per node).
-    package init(_ graph: Graph, parameters: Parameters = Parameters(), initial: [UInt32]? = nil) {
-        self.init(graph, parameters: parameters, initial: initial, chunks: nil)
+    /// How Leiden spreads its work over threads. Only tests set it: the partition must not depend on it.
+    package struct Threading: Sendable, Equatable {
+        /// The parallel phases' workers (chunks), instead of the machine's: one per core, at most 8
+        /// (`Parallel.width`). 1 runs the one-thread loops.
+        package var workers: Int?
+        /// Splits every level, however small, and runs local moving's pipeline with a short window and
+        /// the committing thread waiting for every evaluation (so that many go stale), instead of
+        /// splitting only levels of `LeidenWorkspace.defaultParallelMinimum` nodes or more.
+        package var everyLevel: Bool
+
+        /// As on this machine.
+        package static let machine = Threading(workers: nil)
+
+        package init(workers: Int?, everyLevel: Bool = false) {
+            self.workers = workers
+            self.everyLevel = everyLevel
+        }
     }
 
-    /// `chunks`: the parallel phases' chunk count on every level (tests; the partition must not depend
-    /// on it), instead of one per core on levels of `LeidenWorkspace.defaultParallelMinimum` nodes or more.
+    /// Runs Leiden on `graph`, optionally starting from `initial` (a community per node).
+    package init(_ graph: Graph, parameters: Parameters = Parameters(), initial: [UInt32]? = nil) {
+        self.init(graph, parameters: parameters, initial: initial, threading: .machine)
+    }
+
+    /// `chunks`: the parallel phases' chunk count on every level (tests), as `Threading(workers: chunks,
+    /// everyLevel: true)`; nil as on this machine.
     init(_ graph: Graph, parameters: Parameters, initial: [UInt32]?, chunks: Int?) {
+        let threading = chunks.map { Threading(workers: $0, everyLevel: true) } ?? .machine
+        self.init(graph, parameters: parameters, initial: initial, threading: threading)
+    }
+
+    /// Runs Leiden with `threading` instead of this machine's threads (tests).
+    package init(_ graph: Graph, parameters: Parameters, initial: [UInt32]?, threading: Threading) {
         self.parameters = parameters
         let g = graph.undirected()
         let n = g.nodeCount
@@ -95,7 +120,7 @@ package struct Leiden: Sendable {
         } else {
             membership = (0..<n).map { UInt32($0) }
         }
-        let workspace = LeidenWorkspace(capacity: n, chunks: chunks)
+        let workspace = LeidenWorkspace(capacity: n, threading: threading)
         var iterationsDone = 0
         var levels = 0
         for _ in 0..<max(1, parameters.iterations) {
@@ -309,7 +334,8 @@ final class LeidenWorkspace {
     let communityWeight: UnsafeMutablePointer<Double>
     let communitySize: UnsafeMutablePointer<Int32>
     let emptyStack: UnsafeMutablePointer<UInt32>
-    /// Chunks the parallel phases split their work into: one per worker thread (`Parallel.width`).
+    /// Chunks the parallel phases split their work into: one per worker (`Parallel.width`, or as set by
+    /// `Leiden.Threading`).
     /// Results do not depend on it: the chunks never share a community (refinement) or an output row
     /// (aggregation), and each is computed exactly as it would be alone.
     let chunks: Int
@@ -318,7 +344,13 @@ final class LeidenWorkspace {
     let chunkAccumulators: [UnsafeMutablePointer<Double>]
     let chunkTouched: [UnsafeMutablePointer<UInt32>]
 
-    init(capacity: Int, chunks forced: Int? = nil) {
+    /// `chunks`: as `Leiden.Threading(workers: chunks, everyLevel: true)` (tests); nil as on this machine.
+    convenience init(capacity: Int, chunks forced: Int? = nil) {
+        self.init(
+            capacity: capacity, threading: forced.map { Leiden.Threading(workers: $0, everyLevel: true) } ?? .machine)
+    }
+
+    init(capacity: Int, threading: Leiden.Threading) {
         self.capacity = max(1, capacity)
         accumulator = .allocate(capacity: self.capacity)
         accumulator.initialize(repeating: 0, count: self.capacity)
@@ -330,8 +362,14 @@ final class LeidenWorkspace {
         communityWeight = .allocate(capacity: self.capacity)
         communitySize = .allocate(capacity: self.capacity)
         emptyStack = .allocate(capacity: self.capacity)
-        chunks = max(1, forced ?? (capacity >= LeidenWorkspace.defaultParallelMinimum ? Parallel.width : 1))
-        parallelMinimum = forced == nil ? LeidenWorkspace.defaultParallelMinimum : 0
+        let workers = max(1, threading.workers ?? Parallel.width)
+        if threading.everyLevel {
+            chunks = workers
+            parallelMinimum = 0
+        } else {
+            chunks = capacity >= LeidenWorkspace.defaultParallelMinimum ? workers : 1
+            parallelMinimum = LeidenWorkspace.defaultParallelMinimum
+        }
         chunkAccumulators = (1..<max(1, chunks)).map { _ in
             let buffer = UnsafeMutablePointer<Double>.allocate(capacity: max(1, capacity))
             buffer.initialize(repeating: 0, count: max(1, capacity))
