@@ -35,7 +35,9 @@ package enum QualityFunction: String, CaseIterable, Sendable, Hashable {
 ///
 /// Complexity: O(m) per pass of local moving (each visit scans one row); the number of passes is small
 /// in practice and aggregation shrinks the graph geometrically. Memory: O(n + m).
-/// Results are reproducible: the same graph, parameters and seed give the same partition.
+/// Results are reproducible: the same graph, parameters and seed give the same partition, on any
+/// machine. The number of cores only decides how the work is split over threads, never the partition
+/// (tests compare 1, 2, 3, 4 and 8 workers, see `Threading`).
 ///
 /// Speed: the phases visit rows in random order, so their cost is memory latency rather than
 /// arithmetic. Each visit prefetches the offset, row and neighbours' labels of the nodes a few visits
@@ -334,10 +336,9 @@ final class LeidenWorkspace {
     let communityWeight: UnsafeMutablePointer<Double>
     let communitySize: UnsafeMutablePointer<Int32>
     let emptyStack: UnsafeMutablePointer<UInt32>
-    /// Chunks the parallel phases split their work into: one per worker (`Parallel.width`, or as set by
-    /// `Leiden.Threading`).
-    /// Results do not depend on it: the chunks never share a community (refinement) or an output row
-    /// (aggregation), and each is computed exactly as it would be alone.
+    /// Chunks the parallel phases split their work into: one per worker (`Parallel.width`, or as
+    /// `Leiden.Threading` sets). Results do not depend on it: the chunks never share a community
+    /// (refinement) or an output row (aggregation), and each is computed exactly as it would be alone.
     let chunks: Int
     /// A dense accumulator and a touched list per chunk after the first (which uses `accumulator` and
     /// `touched`), for aggregation, where every chunk may add into any group.
