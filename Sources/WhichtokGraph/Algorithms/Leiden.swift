@@ -46,7 +46,8 @@ package enum QualityFunction: String, CaseIterable, Sendable, Hashable {
 /// two or more cores work: in local moving a second thread evaluates the nodes ahead in the queue
 /// while the caller commits moves in queue order (`Leiden+LocalMoving.swift`); refinement and
 /// aggregation (also on smaller levels with many edges) run in chunks of whole communities and rows
-/// (`Leiden+Phases.swift`). None of this changes a result: the partitions are those of the
+/// (`Leiden+Phases.swift`). Both local-moving loops make their visits with the same step
+/// (`Leiden+MoveStep.swift`). None of this changes a result: the partitions are those of the
 /// straightforward one-thread implementation, which tests pin and compare.
 package struct Leiden: Sendable {
     package struct Parameters: Sendable, Equatable {
@@ -418,10 +419,7 @@ final class LeidenWorkspace {
         let touched = touched
         let queue = queue
         let inQueue = inQueue
-        let weightOf = communityWeight
-        let sizeOf = communitySize
-        let empty = emptyStack
-        var emptyCount = tallyCommunities(graph: graph, partition: partition)
+        var book = tallyCommunities(graph: graph, partition: partition)
         for i in 0..<n {
             queue[i] = order[i]
             inQueue[i] = true
@@ -433,6 +431,8 @@ final class LeidenWorkspace {
                 graph.weights.withUnsafeBufferPointer { weights in
                     graph.nodeWeight.withUnsafeBufferPointer { nodeWeight in
                         partition.withUnsafeMutableBufferPointer { community in
+                            let rows = LeidenRows(offsets: offsets, targets: targets, weights: weights)
+                            let labels = PrivateLabels(labels: community)
                             // The visits are random accesses, mostly misses: the nodes next in the queue
                             // are prefetched (see `RowPrefetcher`), which does not change what is computed.
                             let ahead = RowPrefetcher(
@@ -462,48 +462,20 @@ final class LeidenWorkspace {
                                 inQueue[v] = false
                                 prefetchAhead(head: head, pending: pending)
                                 let current = Int(community[v])
-                                var touchedCount = 0
-                                for e in offsets[v]..<offsets[v + 1] {
-                                    // Branch-free: the slot is written always and kept when c is new.
-                                    let c = community[Int(targets[e])]
-                                    let sum = acc[Int(c)]
-                                    touched[touchedCount] = c
-                                    touchedCount &+= sum == 0 ? 1 : 0
-                                    acc[Int(c)] = sum + weights[e]
-                                }
+                                let sums = AccumulatedSums(
+                                    accumulator: acc, touched: touched,
+                                    count: rows.sum(row: v, labels: labels, into: acc, touched: touched))
                                 let wv = nodeWeight[v]
-                                let scaled = factor * wv
-                                // Gain of staying, relative to v alone outside every community.
-                                var best = current
-                                var bestGain = Double(acc[current]) - scaled * (weightOf[current] - wv)
-                                for t in 0..<touchedCount {
-                                    let c = Int(touched[t])
-                                    guard c != current else { continue }
-                                    let gain = Double(acc[c]) - scaled * weightOf[c]
-                                    if gain > bestGain {
-                                        best = c
-                                        bestGain = gain
-                                    }
-                                }
-                                for t in 0..<touchedCount { acc[Int(touched[t])] = 0 }
-                                if bestGain < 0 && sizeOf[current] > 1 && emptyCount > 0 {
-                                    // Alone in an empty community the gain is 0, better than any candidate.
-                                    emptyCount -= 1
-                                    best = Int(empty[emptyCount])
-                                }
-                                guard best != current else { continue }
-                                weightOf[current] -= wv
-                                sizeOf[current] -= 1
-                                if sizeOf[current] == 0 {
-                                    empty[emptyCount] = UInt32(current)
-                                    emptyCount += 1
-                                }
-                                weightOf[best] += wv
-                                sizeOf[best] += 1
-                                community[v] = UInt32(best)
+                                let (best, gain) = book.bestMove(
+                                    current: current, weight: wv, scaled: factor * wv, sums: sums)
+                                sums.clear()
+                                guard
+                                    let moved = book.move(
+                                        v, from: current, to: best, gain: gain, weight: wv, labels: labels)
+                                else { continue }
                                 for e in offsets[v]..<offsets[v + 1] {
                                     let u = Int(targets[e])
-                                    if !inQueue[u] && Int(community[u]) != best {
+                                    if !inQueue[u] && Int(community[u]) != moved {
                                         inQueue[u] = true
                                         var tail = head + pending
                                         if tail >= n { tail -= n }
@@ -522,8 +494,8 @@ final class LeidenWorkspace {
 
 extension LeidenWorkspace {
     /// The weight and size of every community of `partition`, and the stack of empty communities
-    /// (largest id at the bottom) that local moving takes from; returns how many are empty.
-    func tallyCommunities(graph: WorkGraph, partition: [UInt32]) -> Int {
+    /// (largest id at the bottom) that local moving takes from.
+    func tallyCommunities(graph: WorkGraph, partition: [UInt32]) -> MoveBookkeeping {
         let n = graph.nodeCount
         let weightOf = communityWeight
         let sizeOf = communitySize
@@ -540,6 +512,6 @@ extension LeidenWorkspace {
             emptyStack[emptyCount] = UInt32(c)
             emptyCount += 1
         }
-        return emptyCount
+        return MoveBookkeeping(weightOf: weightOf, sizeOf: sizeOf, empty: emptyStack, emptyCount: emptyCount)
     }
 }
