@@ -40,6 +40,7 @@ extension LeidenWorkspace {
     /// The memory both threads of the pipelined local moving read and write.
     struct MovingPipeline: @unchecked Sendable {
         let n: Int
+        /// The level's graph.
         let rows: LeidenRows
         /// Community per node: written by the committing thread only (relaxed atomic stores).
         let community: UnsafeMutablePointer<UInt32>

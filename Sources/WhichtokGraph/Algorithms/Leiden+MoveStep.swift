@@ -9,7 +9,7 @@ internal import CPrefetch
 // The loops differ in how they reach the labels: the one-thread loop owns them; in the pipelined loop
 // the committing thread writes them while the evaluating thread reads them, so its stores and the
 // other thread's loads are relaxed atomics. The step is generic over that access (`CommunityLabels`)
-// and inlined into each loop, so every loop is compiled for its own access with nothing in between.
+// and always inlined, so each loop is compiled for its own access, without calls through the protocol.
 
 /// How a local-moving loop reads the community of a node.
 protocol CommunityLabelSource {
