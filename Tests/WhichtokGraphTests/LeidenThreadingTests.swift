@@ -67,6 +67,32 @@ struct LeidenThreadingTests {
         #expect(machine.quality == one.quality)
     }
 
+    /// 5,000 nodes in groups of 100, then 4,000 separate 5-cliques (25,000 nodes, more than half of
+    /// the entries in the cliques): aggregating the first level in chunks, the last chunks hold only
+    /// cliques, which have no edges outside. Such chunks left their offsets past the entries, and the
+    /// next level read rows beyond them: the release build crashed here with 2 workers.
+    @Test("a graph ending in separate cliques: 1, 2, 3, 4 and 8 workers on the machine's path")
+    func separateCliques() {
+        var random = SplitMix64(seed: 5)
+        var edges: [(Int, Int, Float)] = []
+        for _ in 0..<30_000 {
+            let u = Int(random.next() % 5_000)
+            let v = random.unit() < 0.8 ? u / 100 * 100 + Int(random.next() % 100) : Int(random.next() % 5_000)
+            if u != v { edges.append((u, v, 1)) }
+        }
+        for clique in 0..<4_000 {
+            let first = 5_000 + 5 * clique
+            for u in first..<(first + 5) {
+                for v in (u + 1)..<(first + 5) { edges.append((u, v, 1)) }
+            }
+        }
+        let graph = Graph(nodeCount: 25_000, edges: edges)
+        let one = Self.expectSamePartition(graph, parameters: Leiden.Parameters(), everyLevel: false, "cliques")
+        let cliques = Set((5_000..<25_000).map { one.membership[$0] })
+        #expect(cliques.count == 4_000)
+        #expect((5_000..<25_000).allSatisfy { one.membership[$0] == one.membership[$0 - $0 % 5] })
+    }
+
     /// Every graph of the sample store (the committed sample archives, imported by the built binary):
     /// the graphs users analyse, small, so split on every level.
     @Test("the sample store's graphs: 1, 2, 3, 4 and 8 workers give the same partition")
