@@ -92,36 +92,6 @@ struct PlantedTests {
     }
 }
 
-extension PlantedTests {
-    /// A sparse planted graph large enough for the parallel phases' default path (levels of 20,000 nodes
-    /// or more, one chunk per core, batches of the local-moving queue sized as in production): the same
-    /// partition as one chunk, i.e. the one-thread loops.
-    @Test("on a 30,000-node graph every core gives the one-thread partition")
-    func parallelDefault() {
-        var random = SplitMix64(seed: 77)
-        let n = 30_000
-        let groups = 30
-        var edges: [(Int, Int, Float)] = []
-        for _ in 0..<150_000 {
-            let u = Int(random.next() % UInt64(n))
-            let v: Int
-            if random.unit() < 0.25 {
-                v = Int(random.next() % UInt64(n))
-            } else {
-                v = (u / (n / groups)) * (n / groups) + Int(random.next() % UInt64(n / groups))
-            }
-            if u != v { edges.append((u, v, Float(0.5 + random.unit()))) }
-        }
-        let graph = Graph(nodeCount: n, edges: edges)
-        let parameters = Leiden.Parameters()
-        let parallel = Leiden(graph, parameters: parameters)
-        let single = Leiden(graph, parameters: parameters, initial: nil, chunks: 1)
-        #expect(parallel.membership == single.membership)
-        #expect(parallel.quality == single.quality)
-        #expect(parallel.communityCount >= groups / 2, "communities \(parallel.communityCount)")
-    }
-}
-
 @Suite("Agreement with networkx")
 struct NetworkxTests {
     /// A Python with networkx and scipy, which networkx's PageRank needs (checked once).

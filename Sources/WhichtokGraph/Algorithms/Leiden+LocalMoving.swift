@@ -15,7 +15,9 @@ import WhichtokSupport
 /// *evaluating* thread runs ahead of it in the queue (at most `evaluationWindow` positions) and sums
 /// each node's row per neighbouring community, in row order, into a list of touched communities and
 /// their weights from the node: the part of a visit that scans a row and reads its neighbours' labels
-/// at random, and the part that does not depend on the community weights.
+/// at random, and the part that does not depend on the community weights. Both do their parts of a
+/// visit with the one-thread loop's step (`Leiden+MoveStep.swift`), reading and writing the labels
+/// through relaxed atomics where the other thread may see them.
 ///
 /// An evaluation is used only if it still holds when the node is committed. Moves are numbered in the
 /// order they are made; a move stamps the mover's neighbours with its number, and the evaluating thread
@@ -38,9 +40,8 @@ extension LeidenWorkspace {
     /// The memory both threads of the pipelined local moving read and write.
     struct MovingPipeline: @unchecked Sendable {
         let n: Int
-        let offsets: UnsafePointer<Int>
-        let targets: UnsafePointer<UInt32>
-        let weights: UnsafePointer<Float>
+        /// The level's graph.
+        let rows: LeidenRows
         /// Community per node: written by the committing thread only (relaxed atomic stores).
         let community: UnsafeMutablePointer<UInt32>
         /// The circular queue (position p is entry p mod n): written by the committing thread only.
@@ -90,6 +91,9 @@ extension LeidenWorkspace {
         }
         let n = s.n
         let acc = s.accumulator
+        let labels = ObservedLabels(labels: s.community)
+        let ahead = RowPrefetcher(
+            offsets: s.rows.offsets, targets: s.rows.targets, weights: s.rows.weights, labels: s.community)
         let mask = s.window - 1
         var position = 0
         var slot = 0
@@ -138,46 +142,21 @@ extension LeidenWorkspace {
             whichtok_store_release(s.working, Int64(position))
             let v = entry(position)
             // Prefetching the next positions' labels, rows and offsets, as the one-thread loop does.
-            if position + 1 < tail {
-                let next = entry(position + 1)
-                let rowStart = s.offsets[next]
-                for e in rowStart..<min(s.offsets[next + 1], rowStart + RowPrefetcher.labelsAhead) {
-                    whichtok_prefetch(s.community + Int(s.targets[e]))
-                }
-            }
-            if position + 2 < tail {
-                let later = entry(position + 2)
-                let rowStart = s.offsets[later]
-                let rowEnd = s.offsets[later + 1]
-                if rowEnd > rowStart {
-                    whichtok_prefetch(s.targets + rowStart)
-                    whichtok_prefetch(s.targets + rowEnd - 1)
-                    whichtok_prefetch(s.weights + rowStart)
-                    whichtok_prefetch(s.weights + rowEnd - 1)
-                }
-            }
+            if position + 1 < tail { ahead.labels(ofRow: entry(position + 1)) }
+            if position + 2 < tail { ahead.row(entry(position + 2)) }
             if position + 3 < tail {
                 let third = entry(position + 3)
-                whichtok_prefetch(s.offsets + third)
+                ahead.offset(third)
                 whichtok_prefetch(s.community + third)
             }
-            let rowStart = s.offsets[v]
-            let rowEnd = s.offsets[v + 1]
             // The list is at most a row long; the ring holds every list the committing thread may still
             // read (those of distinct queued nodes, at most the m entries of all rows) and this one.
-            if cursor + (rowEnd - rowStart) > s.ringCapacity { cursor = 0 }
-            let labels = s.ringLabels + cursor
+            if cursor + (s.rows.offsets[v + 1] - s.rows.offsets[v]) > s.ringCapacity { cursor = 0 }
+            let communities = s.ringLabels + cursor
             let sums = s.ringSums + cursor
-            var touchedCount = 0
-            for e in rowStart..<rowEnd {
-                let c = whichtok_load_relaxed(s.community + Int(s.targets[e]))
-                let sum = acc[Int(c)]
-                labels[touchedCount] = c
-                touchedCount &+= sum == 0 ? 1 : 0
-                acc[Int(c)] = sum + s.weights[e]
-            }
+            let touchedCount = s.rows.sum(row: v, labels: labels, into: acc, touched: communities)
             for t in 0..<touchedCount {
-                let c = Int(labels[t])
+                let c = Int(communities[t])
                 sums[t] = acc[c]
                 acc[c] = 0
             }
@@ -185,7 +164,7 @@ extension LeidenWorkspace {
             s.slotPosition[k] = position
             s.slotStart[k] = cursor
             s.slotCount[k] = Int32(touchedCount)
-            s.slotCurrent[k] = whichtok_load_relaxed(s.community + v)
+            s.slotCurrent[k] = labels.community(of: v)
             s.slotSnapshot[k] = snapshot
             cursor += touchedCount
             position += 1
@@ -205,10 +184,9 @@ extension LeidenWorkspace {
         let acc = rowAccumulator
         let touched = touched
         let queue = queue
-        let weightOf = communityWeight
-        let sizeOf = communitySize
-        let empty = emptyStack
-        var emptyCount = tallyCommunities(graph: graph, partition: partition)
+        var book = tallyCommunities(graph: graph, partition: partition)
+        let weightOf = book.weightOf
+        let sizeOf = book.sizeOf
         for i in 0..<n {
             queue[i] = order[i]
         }
@@ -257,12 +235,12 @@ extension LeidenWorkspace {
                 graph.weights.withUnsafeBufferPointer { weights in
                     graph.nodeWeight.withUnsafeBufferPointer { nodeWeight in
                         partition.withUnsafeMutableBufferPointer { community in
-                            guard let offsetBase = offsets.baseAddress, let targetBase = targets.baseAddress,
-                                let weightBase = weights.baseAddress, let communityBase = community.baseAddress
-                            else { return }
+                            guard let communityBase = community.baseAddress else { return }
+                            let rows = LeidenRows(offsets: offsets, targets: targets, weights: weights)
+                            let labels = PublishedLabels(labels: communityBase)
                             let shared = MovingPipeline(
-                                n: n, offsets: offsetBase, targets: targetBase, weights: weightBase,
-                                community: communityBase, queue: queue, accumulator: evaluatorAccumulator,
+                                n: n, rows: rows, community: communityBase, queue: queue,
+                                accumulator: evaluatorAccumulator,
                                 ringLabels: ringLabels, ringSums: ringSums, ringCapacity: ringCapacity,
                                 slotPosition: slotPosition, slotStart: slotStart, slotCount: slotCount,
                                 slotCurrent: slotCurrent, slotSnapshot: slotSnapshot, window: window,
@@ -358,68 +336,28 @@ extension LeidenWorkspace {
                                 }
                                 let current: Int
                                 let wv = nodeWeight[v]
-                                let scaled = factor * wv
-                                var best: Int
-                                var bestGain: Double
+                                let best: (community: Int, gain: Double)
                                 if ready {
                                     let k = position & mask
                                     current = Int(slotCurrent[k])
-                                    best = current
-                                    let list = ringLabels + slotStart[k]
-                                    let sums = ringSums + slotStart[k]
-                                    let count = Int(slotCount[k])
-                                    // Staying first, then the others in the order of the list, as the
-                                    // one-thread loop compares them.
-                                    var own: Float = 0
-                                    for t in 0..<count where Int(list[t]) == current { own = sums[t] }
-                                    bestGain = Double(own) - scaled * (weightOf[current] - wv)
-                                    for t in 0..<count {
-                                        let c = Int(list[t])
-                                        let gain = Double(sums[t]) - scaled * weightOf[c]
-                                        if gain > bestGain && c != current {
-                                            best = c
-                                            bestGain = gain
-                                        }
-                                    }
+                                    let sums = ListedSums(
+                                        communities: ringLabels + slotStart[k], weights: ringSums + slotStart[k],
+                                        count: Int(slotCount[k]))
+                                    best = book.bestMove(current: current, weight: wv, scaled: factor * wv, sums: sums)
                                 } else {
                                     // Not evaluated yet, or a neighbour moved since: sum the row here.
                                     current = Int(community[v])
-                                    best = current
-                                    var touchedCount = 0
-                                    for e in offsets[v]..<offsets[v + 1] {
-                                        let c = community[Int(targets[e])]
-                                        let sum = acc[Int(c)]
-                                        touched[touchedCount] = c
-                                        touchedCount &+= sum == 0 ? 1 : 0
-                                        acc[Int(c)] = sum + weights[e]
-                                    }
-                                    bestGain = Double(acc[current]) - scaled * (weightOf[current] - wv)
-                                    for t in 0..<touchedCount {
-                                        let c = Int(touched[t])
-                                        guard c != current else { continue }
-                                        let gain = Double(acc[c]) - scaled * weightOf[c]
-                                        if gain > bestGain {
-                                            best = c
-                                            bestGain = gain
-                                        }
-                                    }
-                                    for t in 0..<touchedCount { acc[Int(touched[t])] = 0 }
+                                    let sums = AccumulatedSums(
+                                        accumulator: acc, touched: touched,
+                                        count: rows.sum(row: v, labels: labels, into: acc, touched: touched))
+                                    best = book.bestMove(current: current, weight: wv, scaled: factor * wv, sums: sums)
+                                    sums.clear()
                                 }
-                                if bestGain < 0 && sizeOf[current] > 1 && emptyCount > 0 {
-                                    // Alone in an empty community the gain is 0, better than any candidate.
-                                    emptyCount -= 1
-                                    best = Int(empty[emptyCount])
-                                }
-                                guard best != current else { continue }
-                                weightOf[current] -= wv
-                                sizeOf[current] -= 1
-                                if sizeOf[current] == 0 {
-                                    empty[emptyCount] = UInt32(current)
-                                    emptyCount += 1
-                                }
-                                weightOf[best] += wv
-                                sizeOf[best] += 1
-                                whichtok_store_relaxed(communityBase + v, UInt32(best))
+                                guard
+                                    let moved = book.move(
+                                        v, from: current, to: best.community, gain: best.gain, weight: wv,
+                                        labels: labels)
+                                else { continue }
                                 movesMade += 1
                                 // Past 2³¹ − 1 moves the stamps would overflow: evaluate everything here.
                                 if movesMade == stampLimit { speculate = false }
@@ -427,7 +365,7 @@ extension LeidenWorkspace {
                                 for e in offsets[v]..<offsets[v + 1] {
                                     let u = Int(targets[e])
                                     let flag = flags[u]
-                                    if flag & 1 == 0 && Int(community[u]) != best {
+                                    if flag & 1 == 0 && Int(community[u]) != moved {
                                         flags[u] = stamp | 1
                                         var tail = headSlot + pending
                                         if tail >= n { tail -= n }

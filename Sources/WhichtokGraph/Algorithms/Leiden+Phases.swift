@@ -330,8 +330,11 @@ extension LeidenWorkspace {
                                                             let from = entryStart[groupBounds[k]]
                                                             let shift = from - end
                                                             let length = writtenBuffer[k]
-                                                            if shift > 0 && length > 0 {
-                                                                if let t = outTargets.baseAddress,
+                                                            // A chunk that wrote nothing (its groups have no
+                                                            // edges outside) moves no entries, but its offsets
+                                                            // move down all the same.
+                                                            if shift > 0 {
+                                                                if length > 0, let t = outTargets.baseAddress,
                                                                     let w = outWeights.baseAddress
                                                                 {
                                                                     (t + end).update(from: t + from, count: length)

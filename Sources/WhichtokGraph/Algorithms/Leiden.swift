@@ -35,7 +35,9 @@ package enum QualityFunction: String, CaseIterable, Sendable, Hashable {
 ///
 /// Complexity: O(m) per pass of local moving (each visit scans one row); the number of passes is small
 /// in practice and aggregation shrinks the graph geometrically. Memory: O(n + m).
-/// Results are reproducible: the same graph, parameters and seed give the same partition.
+/// Results are reproducible: the same graph, parameters and seed give the same partition, on any
+/// machine. The number of cores only decides how the work is split over threads, never the partition
+/// (tests compare 1, 2, 3, 4 and 8 workers, see `Threading`).
 ///
 /// Speed: the phases visit rows in random order, so their cost is memory latency rather than
 /// arithmetic. Each visit prefetches the offset, row and neighbours' labels of the nodes a few visits
@@ -44,7 +46,8 @@ package enum QualityFunction: String, CaseIterable, Sendable, Hashable {
 /// two or more cores work: in local moving a second thread evaluates the nodes ahead in the queue
 /// while the caller commits moves in queue order (`Leiden+LocalMoving.swift`); refinement and
 /// aggregation (also on smaller levels with many edges) run in chunks of whole communities and rows
-/// (`Leiden+Phases.swift`). None of this changes a result: the partitions are those of the
+/// (`Leiden+Phases.swift`). Both local-moving loops make their visits with the same step
+/// (`Leiden+MoveStep.swift`). None of this changes a result: the partitions are those of the
 /// straightforward one-thread implementation, which tests pin and compare.
 package struct Leiden: Sendable {
     package struct Parameters: Sendable, Equatable {
@@ -70,14 +73,39 @@ package struct Leiden: Sendable {
     /// Aggregation levels of the last iteration.
     package var levels: Int
 
-    /// Runs Leiden on `graph`, optionally starting from `initial` (a community per node).
-    package init(_ graph: Graph, parameters: Parameters = Parameters(), initial: [UInt32]? = nil) {
-        self.init(graph, parameters: parameters, initial: initial, chunks: nil)
+    /// How Leiden spreads its work over threads. Only tests set it: the partition must not depend on it.
+    package struct Threading: Sendable, Equatable {
+        /// The parallel phases' workers (chunks), instead of the machine's: one per core, at most 8
+        /// (`Parallel.width`). 1 runs the one-thread loops.
+        package var workers: Int?
+        /// Splits every level, however small, and runs local moving's pipeline with a short window and
+        /// the committing thread waiting for every evaluation (so that many go stale), instead of
+        /// splitting only levels of `LeidenWorkspace.defaultParallelMinimum` nodes or more.
+        package var everyLevel: Bool
+
+        /// As on this machine.
+        package static let machine = Threading(workers: nil)
+
+        package init(workers: Int?, everyLevel: Bool = false) {
+            self.workers = workers
+            self.everyLevel = everyLevel
+        }
     }
 
-    /// `chunks`: the parallel phases' chunk count on every level (tests; the partition must not depend
-    /// on it), instead of one per core on levels of `LeidenWorkspace.defaultParallelMinimum` nodes or more.
+    /// Runs Leiden on `graph`, optionally starting from `initial` (a community per node).
+    package init(_ graph: Graph, parameters: Parameters = Parameters(), initial: [UInt32]? = nil) {
+        self.init(graph, parameters: parameters, initial: initial, threading: .machine)
+    }
+
+    /// `chunks`: the parallel phases' chunk count on every level (tests), as `Threading(workers: chunks,
+    /// everyLevel: true)`; nil as on this machine.
     init(_ graph: Graph, parameters: Parameters, initial: [UInt32]?, chunks: Int?) {
+        let threading = chunks.map { Threading(workers: $0, everyLevel: true) } ?? .machine
+        self.init(graph, parameters: parameters, initial: initial, threading: threading)
+    }
+
+    /// Runs Leiden with `threading` instead of this machine's threads (tests).
+    package init(_ graph: Graph, parameters: Parameters, initial: [UInt32]?, threading: Threading) {
         self.parameters = parameters
         let g = graph.undirected()
         let n = g.nodeCount
@@ -95,7 +123,7 @@ package struct Leiden: Sendable {
         } else {
             membership = (0..<n).map { UInt32($0) }
         }
-        let workspace = LeidenWorkspace(capacity: n, chunks: chunks)
+        let workspace = LeidenWorkspace(capacity: n, threading: threading)
         var iterationsDone = 0
         var levels = 0
         for _ in 0..<max(1, parameters.iterations) {
@@ -309,16 +337,22 @@ final class LeidenWorkspace {
     let communityWeight: UnsafeMutablePointer<Double>
     let communitySize: UnsafeMutablePointer<Int32>
     let emptyStack: UnsafeMutablePointer<UInt32>
-    /// Chunks the parallel phases split their work into: one per worker thread (`Parallel.width`).
-    /// Results do not depend on it: the chunks never share a community (refinement) or an output row
-    /// (aggregation), and each is computed exactly as it would be alone.
+    /// Chunks the parallel phases split their work into: one per worker (`Parallel.width`, or as
+    /// `Leiden.Threading` sets). Results do not depend on it: the chunks never share a community
+    /// (refinement) or an output row (aggregation), and each is computed exactly as it would be alone.
     let chunks: Int
     /// A dense accumulator and a touched list per chunk after the first (which uses `accumulator` and
     /// `touched`), for aggregation, where every chunk may add into any group.
     let chunkAccumulators: [UnsafeMutablePointer<Double>]
     let chunkTouched: [UnsafeMutablePointer<UInt32>]
 
-    init(capacity: Int, chunks forced: Int? = nil) {
+    /// `chunks`: as `Leiden.Threading(workers: chunks, everyLevel: true)` (tests); nil as on this machine.
+    convenience init(capacity: Int, chunks forced: Int? = nil) {
+        self.init(
+            capacity: capacity, threading: forced.map { Leiden.Threading(workers: $0, everyLevel: true) } ?? .machine)
+    }
+
+    init(capacity: Int, threading: Leiden.Threading) {
         self.capacity = max(1, capacity)
         accumulator = .allocate(capacity: self.capacity)
         accumulator.initialize(repeating: 0, count: self.capacity)
@@ -330,8 +364,14 @@ final class LeidenWorkspace {
         communityWeight = .allocate(capacity: self.capacity)
         communitySize = .allocate(capacity: self.capacity)
         emptyStack = .allocate(capacity: self.capacity)
-        chunks = max(1, forced ?? (capacity >= LeidenWorkspace.defaultParallelMinimum ? Parallel.width : 1))
-        parallelMinimum = forced == nil ? LeidenWorkspace.defaultParallelMinimum : 0
+        let workers = max(1, threading.workers ?? Parallel.width)
+        if threading.everyLevel {
+            chunks = workers
+            parallelMinimum = 0
+        } else {
+            chunks = capacity >= LeidenWorkspace.defaultParallelMinimum ? workers : 1
+            parallelMinimum = LeidenWorkspace.defaultParallelMinimum
+        }
         chunkAccumulators = (1..<max(1, chunks)).map { _ in
             let buffer = UnsafeMutablePointer<Double>.allocate(capacity: max(1, capacity))
             buffer.initialize(repeating: 0, count: max(1, capacity))
@@ -379,10 +419,7 @@ final class LeidenWorkspace {
         let touched = touched
         let queue = queue
         let inQueue = inQueue
-        let weightOf = communityWeight
-        let sizeOf = communitySize
-        let empty = emptyStack
-        var emptyCount = tallyCommunities(graph: graph, partition: partition)
+        var book = tallyCommunities(graph: graph, partition: partition)
         for i in 0..<n {
             queue[i] = order[i]
             inQueue[i] = true
@@ -394,6 +431,8 @@ final class LeidenWorkspace {
                 graph.weights.withUnsafeBufferPointer { weights in
                     graph.nodeWeight.withUnsafeBufferPointer { nodeWeight in
                         partition.withUnsafeMutableBufferPointer { community in
+                            let rows = LeidenRows(offsets: offsets, targets: targets, weights: weights)
+                            let labels = PrivateLabels(labels: community)
                             // The visits are random accesses, mostly misses: the nodes next in the queue
                             // are prefetched (see `RowPrefetcher`), which does not change what is computed.
                             let ahead = RowPrefetcher(
@@ -423,48 +462,20 @@ final class LeidenWorkspace {
                                 inQueue[v] = false
                                 prefetchAhead(head: head, pending: pending)
                                 let current = Int(community[v])
-                                var touchedCount = 0
-                                for e in offsets[v]..<offsets[v + 1] {
-                                    // Branch-free: the slot is written always and kept when c is new.
-                                    let c = community[Int(targets[e])]
-                                    let sum = acc[Int(c)]
-                                    touched[touchedCount] = c
-                                    touchedCount &+= sum == 0 ? 1 : 0
-                                    acc[Int(c)] = sum + weights[e]
-                                }
+                                let sums = AccumulatedSums(
+                                    accumulator: acc, touched: touched,
+                                    count: rows.sum(row: v, labels: labels, into: acc, touched: touched))
                                 let wv = nodeWeight[v]
-                                let scaled = factor * wv
-                                // Gain of staying, relative to v alone outside every community.
-                                var best = current
-                                var bestGain = Double(acc[current]) - scaled * (weightOf[current] - wv)
-                                for t in 0..<touchedCount {
-                                    let c = Int(touched[t])
-                                    guard c != current else { continue }
-                                    let gain = Double(acc[c]) - scaled * weightOf[c]
-                                    if gain > bestGain {
-                                        best = c
-                                        bestGain = gain
-                                    }
-                                }
-                                for t in 0..<touchedCount { acc[Int(touched[t])] = 0 }
-                                if bestGain < 0 && sizeOf[current] > 1 && emptyCount > 0 {
-                                    // Alone in an empty community the gain is 0, better than any candidate.
-                                    emptyCount -= 1
-                                    best = Int(empty[emptyCount])
-                                }
-                                guard best != current else { continue }
-                                weightOf[current] -= wv
-                                sizeOf[current] -= 1
-                                if sizeOf[current] == 0 {
-                                    empty[emptyCount] = UInt32(current)
-                                    emptyCount += 1
-                                }
-                                weightOf[best] += wv
-                                sizeOf[best] += 1
-                                community[v] = UInt32(best)
+                                let (best, gain) = book.bestMove(
+                                    current: current, weight: wv, scaled: factor * wv, sums: sums)
+                                sums.clear()
+                                guard
+                                    let moved = book.move(
+                                        v, from: current, to: best, gain: gain, weight: wv, labels: labels)
+                                else { continue }
                                 for e in offsets[v]..<offsets[v + 1] {
                                     let u = Int(targets[e])
-                                    if !inQueue[u] && Int(community[u]) != best {
+                                    if !inQueue[u] && Int(community[u]) != moved {
                                         inQueue[u] = true
                                         var tail = head + pending
                                         if tail >= n { tail -= n }
@@ -483,8 +494,8 @@ final class LeidenWorkspace {
 
 extension LeidenWorkspace {
     /// The weight and size of every community of `partition`, and the stack of empty communities
-    /// (largest id at the bottom) that local moving takes from; returns how many are empty.
-    func tallyCommunities(graph: WorkGraph, partition: [UInt32]) -> Int {
+    /// (largest id at the bottom) that local moving takes from.
+    func tallyCommunities(graph: WorkGraph, partition: [UInt32]) -> MoveBookkeeping {
         let n = graph.nodeCount
         let weightOf = communityWeight
         let sizeOf = communitySize
@@ -501,6 +512,6 @@ extension LeidenWorkspace {
             emptyStack[emptyCount] = UInt32(c)
             emptyCount += 1
         }
-        return emptyCount
+        return MoveBookkeeping(weightOf: weightOf, sizeOf: sizeOf, empty: emptyStack, emptyCount: emptyCount)
     }
 }
