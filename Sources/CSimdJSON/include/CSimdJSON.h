@@ -47,6 +47,8 @@ enum {
     WTJ_ERROR_MEMALLOC = 2,
     /** Returned by the shim itself: null arguments, a C++ exception, or a malformed tape. */
     WTJ_ERROR_INTERNAL = 1000,
+    /** Returned by wtj_har_scan: the caller's `reserve` refused memory the walk needed. */
+    WTJ_ERROR_BUDGET = 1001,
     /** Readable bytes required after the input (simdjson's SIMDJSON_PADDING). */
     WTJ_REQUIRED_PADDING = 64,
     /** simdjson's default (and our) maximum nesting depth. */
@@ -117,9 +119,34 @@ typedef struct wtj_har_result {
 wtj_har *wtj_har_create(void) WTJ_NOEXCEPT;
 void wtj_har_destroy(wtj_har *har) WTJ_NOEXCEPT;
 
+/** Asked by the walk for `bytes` more bytes of memory before it touches them; returns 1 when they
+ * may be had, 0 when not (the walk then stops with WTJ_ERROR_BUDGET). */
+typedef int (*wtj_har_reserve)(void *context, size_t bytes);
+
 /** Walks the HAR of `length` bytes at `bytes` (WTJ_REQUIRED_PADDING readable bytes after them).
- * Returns WTJ_SUCCESS and fills `*out`, or an error code (the input is not valid JSON, or too large). */
-int wtj_har_scan(wtj_har *har, const uint8_t *bytes, size_t length, wtj_har_result *out) WTJ_NOEXCEPT;
+ * Returns WTJ_SUCCESS and fills `*out`, or an error code (the input is not valid JSON, or too large).
+ *
+ * Unless `reserve` is NULL, every byte of memory the walk touches that grows with the input is asked
+ * for first (`reserve(context, n)`, in steps of at least WTJ_HAR_RESERVE_STEP bytes): simdjson's
+ * structural index, from `wtj_har_structural_bound` before stage 1 runs; its string buffer, before
+ * each key or value is unescaped into it; the entry list, before it grows. A refusal stops the walk
+ * with WTJ_ERROR_BUDGET. */
+int wtj_har_scan(
+    wtj_har *har, const uint8_t *bytes, size_t length, wtj_har_reserve reserve, void *context,
+    wtj_har_result *out) WTJ_NOEXCEPT;
+
+/** The smallest step in which wtj_har_scan asks for memory (but the first, and a larger need). */
+#define WTJ_HAR_RESERVE_STEP ((size_t)1 << 20)
+
+/** An upper bound of the structural characters simdjson's stage 1 finds in `length` bytes at
+ * `bytes`, whatever they hold (valid JSON or not): the bytes `{ } [ ] : , "` plus the bytes that
+ * are none of these nor whitespace and follow one of them, whitespace, or nothing. One fast pass
+ * (SSE2 where there is SSE2). */
+size_t wtj_har_structural_bound(const uint8_t *bytes, size_t length) WTJ_NOEXCEPT;
+
+/** The bytes wtj_har_scan first asks for on a HAR of `length` bytes whose structural bound is
+ * `bound`: simdjson's structural index for that many, plus the slack its writers may use. */
+size_t wtj_har_index_bytes(size_t bound, size_t length) WTJ_NOEXCEPT;
 
 /** Unescapes the JSON string whose content starts at `raw` (just after its opening quote) into
  * `destination`, which has room for the raw length plus WTJ_REQUIRED_PADDING bytes. Returns the end
