@@ -136,7 +136,7 @@ int wtj_har_scan(
     wtj_har_result *out) WTJ_NOEXCEPT;
 
 /** The smallest step in which wtj_har_scan asks for memory (but the first, and a larger need). */
-#define WTJ_HAR_RESERVE_STEP ((size_t)1 << 20)
+#define WTJ_HAR_RESERVE_STEP ((size_t)64 << 10)
 
 /** An upper bound of the structural characters simdjson's stage 1 finds in `length` bytes at
  * `bytes`, whatever they hold (valid JSON or not): the bytes `{ } [ ] : , "` plus the bytes that
