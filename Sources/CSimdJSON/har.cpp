@@ -12,6 +12,10 @@
 #include <utility>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "CSimdJSON.h"
 
 // `simdjson::ondemand` is the implementation this file is compiled for (without -march flags: the
@@ -100,72 +104,193 @@ extern "C" size_t wtj_har_index_bytes(size_t bound, size_t length) noexcept {
     return words * sizeof(uint32_t) + simdjson::SIMDJSON_PADDING;
 }
 
+// simdjson's stage 1, counted: the structurals it will write for these bytes, found the way it
+// finds them (simdjson 3.0.1, src/generic/stage1/json_scanner.h, json_string_scanner.h), 64 bytes at
+// a time, the last block padded with spaces as stage 1 pads it:
+// - a quote is a quote unless an odd run of backslashes precedes it; `in_string` is the prefix XOR
+//   of the quotes (opening quote in, closing quote out), carried from block to block;
+// - a structural is an operator `{}[]:,`, or a "scalar" byte (neither operator nor whitespace:
+//   quotes included) not preceded by a non-quote scalar byte, outside a string's tail (the bytes
+//   after its opening quote, closing quote included).
+// That is the opening quote of every string and the first byte of every other value, whatever the
+// input holds (invalid JSON too). Checked against simdjson's own stage 1 by HARMemoryTests
+// (`wtj_har_stage1_count`).
 namespace {
+struct block_masks {
+    uint64_t op = 0, blank = 0, quote = 0, backslash = 0;
+};
+
+// Stage 1's classes, as its SIMD implementations (westmere, haswell, icelake) find them with two
+// table look-ups: whitespace is ' ' '\t' '\n' '\r'; an operator is a byte that `| 0x20` turns into
+// ',' ':' '{' or '}', which takes in '[' ']' and also form feed (0x0C) and 0x1A. (Its scalar
+// fallback takes those two for scalars: counted here as operators, a count one higher at most per
+// such byte, never lower.)
 inline bool is_operator(uint8_t byte) noexcept {
-    return byte == '{' || byte == '}' || byte == '[' || byte == ']' || byte == ':' || byte == ',' || byte == '"';
+    const uint8_t folded = byte | 0x20;
+    return folded == ',' || folded == ':' || folded == '{' || folded == '}';
 }
 inline bool is_blank(uint8_t byte) noexcept { return byte == ' ' || byte == '\t' || byte == '\n' || byte == '\r'; }
-}  // namespace
 
 #if defined(__SSE2__)
-#include <emmintrin.h>
-namespace {
-inline __m128i operators(__m128i v) noexcept {
-    __m128i m = _mm_cmpeq_epi8(v, _mm_set1_epi8('{'));
-    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('}')));
-    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('[')));
-    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8(']')));
-    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8(':')));
-    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8(',')));
-    return _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+/// The classes of the 16 bytes at `p`, one bit per byte, at bit `shift` on.
+inline void classify16(const uint8_t *p, int shift, block_masks &m) noexcept {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
+    const __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    __m128i op = _mm_cmpeq_epi8(folded, _mm_set1_epi8(','));
+    op = _mm_or_si128(op, _mm_cmpeq_epi8(folded, _mm_set1_epi8(':')));
+    op = _mm_or_si128(op, _mm_cmpeq_epi8(folded, _mm_set1_epi8('{')));
+    op = _mm_or_si128(op, _mm_cmpeq_epi8(folded, _mm_set1_epi8('}')));
+    __m128i blank = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
+    blank = _mm_or_si128(blank, _mm_cmpeq_epi8(v, _mm_set1_epi8('\t')));
+    blank = _mm_or_si128(blank, _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+    blank = _mm_or_si128(blank, _mm_cmpeq_epi8(v, _mm_set1_epi8('\r')));
+    m.op |= uint64_t(uint16_t(_mm_movemask_epi8(op))) << shift;
+    m.blank |= uint64_t(uint16_t(_mm_movemask_epi8(blank))) << shift;
+    m.quote |= uint64_t(uint16_t(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('"'))))) << shift;
+    m.backslash |= uint64_t(uint16_t(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))))) << shift;
 }
-inline __m128i blanks(__m128i v) noexcept {
-    __m128i m = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
-    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('\t')));
-    m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
-    return _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8('\r')));
+#endif
+
+/// The classes of the 64 bytes at `p`, one bit per byte.
+inline block_masks classify(const uint8_t *p) noexcept {
+    block_masks m;
+#if defined(__SSE2__)
+    for (int k = 0; k < 4; ++k) { classify16(p + 16 * k, 16 * k, m); }
+#else
+    for (int i = 0; i < 64; ++i) {
+        const uint64_t bit = uint64_t(1) << i;
+        if (is_operator(p[i])) { m.op |= bit; }
+        if (is_blank(p[i])) { m.blank |= bit; }
+        if (p[i] == '"') { m.quote |= bit; }
+        if (p[i] == '\\') { m.backslash |= bit; }
+    }
+#endif
+    return m;
+}
+
+inline uint64_t prefix_xor(uint64_t x) noexcept {
+    x ^= x << 1;
+    x ^= x << 2;
+    x ^= x << 4;
+    x ^= x << 8;
+    x ^= x << 16;
+    x ^= x << 32;
+    return x;
+}
+
+/// What stage 1 carries from one block to the next.
+struct stage1_counter {
+    uint64_t prev_escaped = 0;
+    uint64_t prev_in_string = 0;
+    uint64_t prev_scalar = 0;
+    size_t count = 0;
+
+    /// The bytes escaped by a backslash (simdjson's find_escaped_branchless).
+    uint64_t escaped(uint64_t backslash) noexcept {
+        if (backslash == 0) {
+            const uint64_t escaped = prev_escaped;
+            prev_escaped = 0;
+            return escaped;
+        }
+        backslash &= ~prev_escaped;
+        const uint64_t follows_escape = backslash << 1 | prev_escaped;
+        const uint64_t even_bits = 0x5555555555555555ULL;
+        const uint64_t odd_sequence_starts = backslash & ~even_bits & ~follows_escape;
+        const uint64_t sequences_starting_on_even_bits = odd_sequence_starts + backslash;
+        prev_escaped = sequences_starting_on_even_bits < odd_sequence_starts ? 1 : 0;
+        const uint64_t invert_mask = sequences_starting_on_even_bits << 1;
+        return (even_bits ^ invert_mask) & follows_escape;
+    }
+
+    /// Counts the block of `m`, with `prefix(quote)` the prefix XOR of its quotes.
+    template <class PrefixXOR>
+    void add(const block_masks &m, PrefixXOR prefix) noexcept {
+        const uint64_t quote = m.quote & ~escaped(m.backslash);
+        const uint64_t in_string = prefix(quote) ^ prev_in_string;
+        prev_in_string = uint64_t(int64_t(in_string) >> 63);
+        const uint64_t scalar = ~(m.op | m.blank);
+        const uint64_t nonquote_scalar = scalar & ~quote;
+        const uint64_t follows_nonquote_scalar = nonquote_scalar << 1 | prev_scalar;
+        prev_scalar = nonquote_scalar >> 63;
+        const uint64_t starts = (m.op | (scalar & ~follows_nonquote_scalar)) & ~(in_string ^ quote);
+        count += size_t(__builtin_popcountll(starts));
+    }
+
+    void add(const block_masks &m) noexcept { add(m, prefix_xor); }
+};
+}  // namespace
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#include <immintrin.h>
+#define WTJ_HAVE_AVX2_PATH 1
+namespace {
+/// The whole blocks from `i` on, 64 bytes at a time with AVX2 and stage 1's own table look-ups
+/// (haswell's json_character_block::classify). Only called where the CPU has AVX2, PCLMULQDQ
+/// and POPCNT.
+__attribute__((target("avx2,pclmul,popcnt"))) void count_avx2(const uint8_t *bytes, size_t length, size_t &i, stage1_counter &counter) noexcept {
+    const __m256i blanks = _mm256_setr_epi8(
+        ' ', 100, 100, 100, 17, 100, 113, 2, 100, '\t', '\n', 112, 100, '\r', 100, 100, ' ', 100, 100, 100, 17, 100,
+        113, 2, 100, '\t', '\n', 112, 100, '\r', 100, 100);
+    const __m256i operators = _mm256_setr_epi8(
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ':', '{', ',', '}', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ':', '{', ',', '}', 0, 0);
+    const __m256i fold = _mm256_set1_epi8(0x20), quote = _mm256_set1_epi8('"'), backslash = _mm256_set1_epi8('\\');
+    for (; i + 64 <= length; i += 64) {
+        block_masks m;
+        for (int half = 0; half < 2; ++half) {
+            const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(bytes + i + 32 * half));
+            const int shift = 32 * half;
+            const __m256i op = _mm256_cmpeq_epi8(_mm256_shuffle_epi8(operators, v), _mm256_or_si256(v, fold));
+            const __m256i blank = _mm256_cmpeq_epi8(_mm256_shuffle_epi8(blanks, v), v);
+            m.op |= uint64_t(uint32_t(_mm256_movemask_epi8(op))) << shift;
+            m.blank |= uint64_t(uint32_t(_mm256_movemask_epi8(blank))) << shift;
+            m.quote |= uint64_t(uint32_t(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, quote)))) << shift;
+            m.backslash |= uint64_t(uint32_t(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, backslash)))) << shift;
+        }
+        // The prefix XOR in one carry-less multiplication by all ones, as stage 1 does it.
+        counter.add(m, [](uint64_t quote) __attribute__((target("avx2,pclmul,popcnt"))) {
+            const __m128i product = _mm_clmulepi64_si128(
+                _mm_set_epi64x(0, int64_t(quote)), _mm_set1_epi8(static_cast<char>(0xFF)), 0);
+            return uint64_t(_mm_cvtsi128_si64(product));
+        });
+    }
 }
 }  // namespace
 #endif
 
-// Stage 1's structurals are its operators `{}[]:,`, each string's opening quote, and the first
-// byte of each scalar: a byte that is no operator, quote or whitespace, outside strings, and not
-// preceded by such a byte (for invalid input too: `1 2 3` has three). Counted here without telling
-// strings apart, which only adds: every operator and quote, and every byte that is none of those
-// nor whitespace and follows one of them, whitespace, or the start.
 extern "C" size_t wtj_har_structural_bound(const uint8_t *bytes, size_t length) noexcept {
     if (bytes == nullptr || length == 0) { return 0; }
-    size_t count = (is_operator(bytes[0]) || !is_blank(bytes[0])) ? 1 : 0;
-    size_t i = 1;
-#if defined(__SSE2__)
-    // 16 bytes at a time, each compared with the byte before it; counts add up in bytes (at most 2
-    // per byte per round), summed every 127 rounds.
-    const __m128i zero = _mm_setzero_si128();
-    while (i + 16 <= length) {
-        __m128i sums = zero;
-        for (int round = 0; round < 127 && i + 16 <= length; ++round, i += 16) {
-            const __m128i here = _mm_loadu_si128(reinterpret_cast<const __m128i *>(bytes + i));
-            const __m128i before = _mm_loadu_si128(reinterpret_cast<const __m128i *>(bytes + i - 1));
-            const __m128i op = operators(here);
-            const __m128i separator = _mm_or_si128(op, blanks(here));
-            const __m128i after = _mm_or_si128(operators(before), blanks(before));
-            const __m128i starts = _mm_andnot_si128(separator, after);
-            sums = _mm_sub_epi8(sums, op);
-            sums = _mm_sub_epi8(sums, starts);
-        }
-        const __m128i total = _mm_sad_epu8(sums, zero);
-        count += size_t(_mm_cvtsi128_si32(total)) + size_t(_mm_cvtsi128_si32(_mm_srli_si128(total, 8)));
+    stage1_counter counter;
+    size_t i = 0;
+#if defined(WTJ_HAVE_AVX2_PATH)
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("popcnt")) {
+        count_avx2(bytes, length, i, counter);
     }
 #endif
-    for (; i < length; ++i) {
-        const uint8_t here = bytes[i], before = bytes[i - 1];
-        if (is_operator(here)) {
-            ++count;
-        } else if (!is_blank(here) && (is_operator(before) || is_blank(before))) {
-            ++count;
-        }
+    for (; i + 64 <= length; i += 64) { counter.add(classify(bytes + i)); }
+    if (i < length) {
+        uint8_t last[64];
+        std::memset(last, ' ', sizeof last);
+        std::memcpy(last, bytes + i, length - i);
+        counter.add(classify(last));
     }
-    return count;
+    return counter.count;
+}
+
+extern "C" size_t wtj_har_stage1_count(const uint8_t *bytes, size_t length) noexcept {
+    if (bytes == nullptr || length == 0 || length > simdjson::SIMDJSON_MAXSIZE_BYTES) { return SIZE_MAX; }
+    try {
+        std::unique_ptr<simdjson::internal::dom_parser_implementation> stage1;
+        if (simdjson::get_active_implementation()->create_dom_parser_implementation(
+                length, simdjson::DEFAULT_MAX_DEPTH, stage1) != simdjson::SUCCESS) {
+            return SIZE_MAX;
+        }
+        // Its count is kept only when it succeeds (no unclosed string, control character in a string
+        // or invalid UTF-8), though it writes its index all the same before it fails.
+        if (stage1->stage1(bytes, length, simdjson::stage1_mode::regular) != simdjson::SUCCESS) { return SIZE_MAX; }
+        return stage1->n_structural_indexes;
+    } catch (...) {
+        return SIZE_MAX;
+    }
 }
 
 extern "C" int wtj_har_scan(

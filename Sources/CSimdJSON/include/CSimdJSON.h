@@ -138,11 +138,15 @@ int wtj_har_scan(
 /** The smallest step in which wtj_har_scan asks for memory (but the first, and a larger need). */
 #define WTJ_HAR_RESERVE_STEP ((size_t)64 << 10)
 
-/** An upper bound of the structural characters simdjson's stage 1 finds in `length` bytes at
- * `bytes`, whatever they hold (valid JSON or not): the bytes `{ } [ ] : , "` plus the bytes that
- * are none of these nor whitespace and follow one of them, whitespace, or nothing. One fast pass
- * (SSE2 where there is SSE2). */
+/** The structural characters simdjson's stage 1 finds in `length` bytes at `bytes` (valid JSON or
+ * not): the operators `{ } [ ] : ,` and the first byte of every string (its opening quote) and
+ * other value, outside strings. One pass, as stage 1 finds them (SSE2 where there is SSE2), but
+ * writing nothing: counted before stage 1 runs, to ask for its index first. */
 size_t wtj_har_structural_bound(const uint8_t *bytes, size_t length) WTJ_NOEXCEPT;
+
+/** simdjson's own count of the same, from its stage 1 (for tests: allocates an index for `length`
+ * bytes); SIZE_MAX when stage 1 fails (the bytes are not JSON) or cannot run. */
+size_t wtj_har_stage1_count(const uint8_t *bytes, size_t length) WTJ_NOEXCEPT;
 
 /** The bytes wtj_har_scan first asks for on a HAR of `length` bytes whose structural bound is
  * `bound`: simdjson's structural index for that many, plus the slack its writers may use. */

@@ -85,11 +85,11 @@ final class HARScanner: @unchecked Sendable {
     /// counted from the start of the range) when the file is not valid JSON.
     ///
     /// With a `lease`, every byte the walk touches that grows with the file is taken from it first
-    /// and held until `body` returns (see `wtj_har_scan`): simdjson's structural index, for an upper
-    /// bound of the structurals counted in one fast pass before stage 1 runs (at most 4 bytes per
-    /// byte of the file, for a file of nothing but brackets, and far less for one of long strings,
-    /// such as bodies), then its string buffer and the entry list as they grow. Throws the
-    /// `MemoryShortage` of a refusal, and the walk stops there.
+    /// and held until `body` returns (see `wtj_har_scan`): simdjson's structural index, 4 bytes for
+    /// each structural its stage 1 will find, counted in one pass before it runs (4 bytes per byte
+    /// of a file of nothing but `0,`; a capture's bodies are strings, one structural each), then its
+    /// string buffer and the entry list as they grow. Throws the `MemoryShortage` of a refusal, and
+    /// the walk stops there.
     func scan<R>(
         _ bytes: PaddedBytes, range: Range<Int>, lease: MemoryLease? = nil, _ body: (Result) throws -> R
     ) throws -> R {
@@ -153,12 +153,23 @@ final class HARScanner: @unchecked Sendable {
         pointer.map { UnsafeRawBufferPointer(start: UnsafeRawPointer($0), count: length) }
     }
 
-    /// The upper bound of simdjson's structurals in `bytes` that a walk's first lease is sized by
-    /// (`wtj_har_structural_bound`), and the bytes of structural index it takes for them.
+    /// The structurals simdjson's stage 1 will find in `bytes`, counted before it runs, that a
+    /// walk's first lease is sized by (`wtj_har_structural_bound`), and the bytes of structural
+    /// index it takes for them.
     static func structuralBound(_ bytes: UnsafeRawBufferPointer) -> (structurals: Int, indexBytes: Int) {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return (0, 0) }
         let bound = wtj_har_structural_bound(base, bytes.count)
-        return (Int(bound), Int(wtj_har_index_bytes(bound, bytes.count)))
+        return (bound, wtj_har_index_bytes(bound, bytes.count))
+    }
+
+    /// simdjson's own count of the structurals in `bytes` (its stage 1), for checking
+    /// `structuralBound`; nil when stage 1 fails on them (not JSON).
+    static func stage1Count(_ bytes: PaddedBytes) -> Int? {
+        bytes.withUnsafeBytes { raw -> Int? in
+            guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
+            let count = wtj_har_stage1_count(base, raw.count)
+            return count == Int(bitPattern: UInt(UInt64.max)) ? nil : count
+        }
     }
 
     /// Unescapes `text` into `buffer` (replacing its content). False for an invalid escape.
