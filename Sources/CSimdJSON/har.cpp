@@ -202,11 +202,12 @@ struct stage1_counter {
         return (even_bits ^ invert_mask) & follows_escape;
     }
 
-    /// Counts the block of `m`, with `prefix(quote)` the prefix XOR of its quotes.
-    template <class PrefixXOR>
-    void add(const block_masks &m, PrefixXOR prefix) noexcept {
-        const uint64_t quote = m.quote & ~escaped(m.backslash);
-        const uint64_t in_string = prefix(quote) ^ prev_in_string;
+    /// The quotes of the block of `m` that are not escaped.
+    uint64_t quotes(const block_masks &m) noexcept { return m.quote & ~escaped(m.backslash); }
+
+    /// Counts the block of `m`, given its `quote`s and their prefix XOR.
+    void add(const block_masks &m, uint64_t quote, uint64_t prefix) noexcept {
+        const uint64_t in_string = prefix ^ prev_in_string;
         prev_in_string = uint64_t(int64_t(in_string) >> 63);
         const uint64_t scalar = ~(m.op | m.blank);
         const uint64_t nonquote_scalar = scalar & ~quote;
@@ -216,7 +217,10 @@ struct stage1_counter {
         count += size_t(__builtin_popcountll(starts));
     }
 
-    void add(const block_masks &m) noexcept { add(m, prefix_xor); }
+    void add(const block_masks &m) noexcept {
+        const uint64_t quote = quotes(m);
+        add(m, quote, prefix_xor(quote));
+    }
 };
 }  // namespace
 
@@ -234,6 +238,9 @@ __attribute__((target("avx2,pclmul,popcnt"))) void count_avx2(const uint8_t *byt
     const __m256i operators = _mm256_setr_epi8(
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ':', '{', ',', '}', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ':', '{', ',', '}', 0, 0);
     const __m256i fold = _mm256_set1_epi8(0x20), quote = _mm256_set1_epi8('"'), backslash = _mm256_set1_epi8('\\');
+    const __m128i ones = _mm_set1_epi8(static_cast<char>(0xFF));
+    // A copy in registers, not through the reference, for the loop.
+    stage1_counter local = counter;
     for (; i + 64 <= length; i += 64) {
         block_masks m;
         for (int half = 0; half < 2; ++half) {
@@ -247,12 +254,11 @@ __attribute__((target("avx2,pclmul,popcnt"))) void count_avx2(const uint8_t *byt
             m.backslash |= uint64_t(uint32_t(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, backslash)))) << shift;
         }
         // The prefix XOR in one carry-less multiplication by all ones, as stage 1 does it.
-        counter.add(m, [](uint64_t quote) __attribute__((target("avx2,pclmul,popcnt"))) {
-            const __m128i product = _mm_clmulepi64_si128(
-                _mm_set_epi64x(0, int64_t(quote)), _mm_set1_epi8(static_cast<char>(0xFF)), 0);
-            return uint64_t(_mm_cvtsi128_si64(product));
-        });
+        const uint64_t quotes = local.quotes(m);
+        const __m128i product = _mm_clmulepi64_si128(_mm_set_epi64x(0, int64_t(quotes)), ones, 0);
+        local.add(m, quotes, uint64_t(_mm_cvtsi128_si64(product)));
     }
+    counter = local;
 }
 }  // namespace
 #endif
