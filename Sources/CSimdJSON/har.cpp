@@ -185,7 +185,8 @@ struct stage1_counter {
     uint64_t prev_scalar = 0;
     size_t count = 0;
 
-    /// The bytes escaped by a backslash (simdjson's find_escaped_branchless).
+    /// The bytes escaped by a backslash (simdjson's find_escaped: a block without backslashes
+    /// only passes the carry on; the others, find_escaped_branchless).
     uint64_t escaped(uint64_t backslash) noexcept {
         if (backslash == 0) {
             const uint64_t escaped = prev_escaped;
@@ -196,8 +197,8 @@ struct stage1_counter {
         const uint64_t follows_escape = backslash << 1 | prev_escaped;
         const uint64_t even_bits = 0x5555555555555555ULL;
         const uint64_t odd_sequence_starts = backslash & ~even_bits & ~follows_escape;
-        const uint64_t sequences_starting_on_even_bits = odd_sequence_starts + backslash;
-        prev_escaped = sequences_starting_on_even_bits < odd_sequence_starts ? 1 : 0;
+        uint64_t sequences_starting_on_even_bits;
+        prev_escaped = __builtin_add_overflow(odd_sequence_starts, backslash, &sequences_starting_on_even_bits) ? 1 : 0;
         const uint64_t invert_mask = sequences_starting_on_even_bits << 1;
         return (even_bits ^ invert_mask) & follows_escape;
     }
@@ -260,15 +261,43 @@ __attribute__((target("avx2,pclmul,popcnt"))) void count_avx2(const uint8_t *byt
     }
     counter = local;
 }
+
+/// The same with AVX-512 (icelake's classify: the comparisons give the bit masks directly). Only
+/// called where the CPU has AVX-512 BW, PCLMULQDQ and POPCNT.
+__attribute__((target("avx512f,avx512bw,pclmul,popcnt"))) void count_avx512(
+    const uint8_t *bytes, size_t length, size_t &i, stage1_counter &counter) noexcept {
+    const __m512i blanks = _mm512_broadcast_i32x4(
+        _mm_setr_epi8(' ', 100, 100, 100, 17, 100, 113, 2, 100, '\t', '\n', 112, 100, '\r', 100, 100));
+    const __m512i operators =
+        _mm512_broadcast_i32x4(_mm_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ':', '{', ',', '}', 0, 0));
+    const __m512i fold = _mm512_set1_epi8(0x20), quote = _mm512_set1_epi8('"'), backslash = _mm512_set1_epi8('\\');
+    const __m128i ones = _mm_set1_epi8(static_cast<char>(0xFF));
+    stage1_counter local = counter;
+    for (; i + 64 <= length; i += 64) {
+        const __m512i v = _mm512_loadu_si512(bytes + i);
+        block_masks m;
+        m.op = _mm512_cmpeq_epi8_mask(_mm512_shuffle_epi8(operators, v), _mm512_or_si512(v, fold));
+        m.blank = _mm512_cmpeq_epi8_mask(_mm512_shuffle_epi8(blanks, v), v);
+        m.quote = _mm512_cmpeq_epi8_mask(v, quote);
+        m.backslash = _mm512_cmpeq_epi8_mask(v, backslash);
+        const uint64_t quotes = local.quotes(m);
+        const __m128i product = _mm_clmulepi64_si128(_mm_set_epi64x(0, int64_t(quotes)), ones, 0);
+        local.add(m, quotes, uint64_t(_mm_cvtsi128_si64(product)));
+    }
+    counter = local;
+}
 }  // namespace
 #endif
 
-extern "C" size_t wtj_har_structural_bound(const uint8_t *bytes, size_t length) noexcept {
+extern "C" size_t wtj_har_structural_count_with(const uint8_t *bytes, size_t length, int widest) noexcept {
     if (bytes == nullptr || length == 0) { return 0; }
     stage1_counter counter;
     size_t i = 0;
 #if defined(WTJ_HAVE_AVX2_PATH)
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("popcnt")) {
+    const bool clmul = __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("popcnt");
+    if (widest >= 2 && clmul && __builtin_cpu_supports("avx512bw")) {
+        count_avx512(bytes, length, i, counter);
+    } else if (widest >= 1 && clmul && __builtin_cpu_supports("avx2")) {
         count_avx2(bytes, length, i, counter);
     }
 #endif
@@ -280,6 +309,10 @@ extern "C" size_t wtj_har_structural_bound(const uint8_t *bytes, size_t length) 
         counter.add(classify(last));
     }
     return counter.count;
+}
+
+extern "C" size_t wtj_har_structural_bound(const uint8_t *bytes, size_t length) noexcept {
+    return wtj_har_structural_count_with(bytes, length, 2);
 }
 
 extern "C" size_t wtj_har_stage1_count(const uint8_t *bytes, size_t length) noexcept {

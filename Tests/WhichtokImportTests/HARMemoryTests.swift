@@ -65,6 +65,11 @@ struct HARMemoryTests {
             compared += 1
             let counted = bytes.withUnsafeBytes { HARScanner.structuralBound($0).structurals }
             #expect(counted == truth, sourceLocation: sourceLocation)
+            // Each of the counter's instruction sets the CPU has (SSE2, AVX2, AVX-512).
+            for widest: Int32 in [0, 1] {
+                let count = bytes.withUnsafeBytes { HARScanner.structuralCount($0, widest: widest) }
+                #expect(count == truth, "widest \(widest)", sourceLocation: sourceLocation)
+            }
         }
         // Strings, escapes (odd and even runs of backslashes), scalars, blanks, multi-byte UTF-8 and
         // the two control characters stage 1 takes for operators (form feed, 0x1A), across 64-byte

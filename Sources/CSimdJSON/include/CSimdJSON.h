@@ -140,9 +140,14 @@ int wtj_har_scan(
 
 /** The structural characters simdjson's stage 1 finds in `length` bytes at `bytes` (valid JSON or
  * not): the operators `{ } [ ] : ,` and the first byte of every string (its opening quote) and
- * other value, outside strings. One pass, as stage 1 finds them (SSE2 where there is SSE2), but
- * writing nothing: counted before stage 1 runs, to ask for its index first. */
+ * other value, outside strings. One pass, as stage 1 finds them (with AVX-512 or AVX2 where the
+ * CPU has them, else SSE2), but writing nothing: counted before stage 1 runs, to ask for its index
+ * first. */
 size_t wtj_har_structural_bound(const uint8_t *bytes, size_t length) WTJ_NOEXCEPT;
+
+/** `wtj_har_structural_bound` with the instructions of at most `widest` (0: SSE2 or none, 1: AVX2,
+ * 2: AVX-512 BW) where the CPU has them (for tests of each). */
+size_t wtj_har_structural_count_with(const uint8_t *bytes, size_t length, int widest) WTJ_NOEXCEPT;
 
 /** simdjson's own count of the same, from its stage 1 (for tests: allocates an index for `length`
  * bytes); SIZE_MAX when stage 1 fails (the bytes are not JSON) or cannot run. */

@@ -162,6 +162,13 @@ final class HARScanner: @unchecked Sendable {
         return (bound, wtj_har_index_bytes(bound, bytes.count))
     }
 
+    /// `structuralBound`'s count with the instructions of at most `widest` (0: SSE2, 1: AVX2, 2:
+    /// AVX-512 BW) where the CPU has them, for checking each.
+    static func structuralCount(_ bytes: UnsafeRawBufferPointer, widest: Int32) -> Int {
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
+        return wtj_har_structural_count_with(base, bytes.count, widest)
+    }
+
     /// simdjson's own count of the structurals in `bytes` (its stage 1), for checking
     /// `structuralBound`; nil when stage 1 fails on them (not JSON).
     static func stage1Count(_ bytes: PaddedBytes) -> Int? {
