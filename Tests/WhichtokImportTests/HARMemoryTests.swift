@@ -41,10 +41,10 @@ struct HARMemoryTests {
 
     /// Reads `source` through the importer as one input, on `bodyThreads` threads, within a budget
     /// of `limit` bytes (a single reader: a shortage is final).
-    static func read(_ source: InputSource, limit: Int, bodyThreads: Int = 1) -> (
-        outcome: Importer.Outcome, budget: MemoryBudget
-    ) {
-        let budget = MemoryBudget(limit: limit)
+    static func read(
+        _ source: InputSource, limit: Int, bodyThreads: Int = 1, budget shared: MemoryBudget? = nil
+    ) -> (outcome: Importer.Outcome, budget: MemoryBudget) {
+        let budget = shared ?? MemoryBudget(limit: limit)
         let importer = Importer(limits: ImportLimits(maxCompressionRatio: 1_000_000, maxMemoryBytes: limit))
         let outcomes = importer.read(
             source, parser: JSONParser(), bodyParser: JSONParser(), bodyThreads: bodyThreads, memory: budget)
@@ -189,6 +189,18 @@ struct HARMemoryTests {
         #expect(budget.peak <= tight)
         #expect(budget.peak >= bytes.count + walk + parse)
         #expect(budget.inUse == 0)
+
+        // A reading that may not wait (one read alone), beside bytes another holder keeps (an
+        // archive found inside another input): one run where two are not free.
+        let shared = MemoryBudget(limit: 64 << 20)
+        let other = MemoryLease(budget: shared, mayWait: false)
+        try other.take((64 << 20) - tight)
+        let (beside, _) = Self.read(source, limit: 64 << 20, bodyThreads: 2, budget: shared)
+        #expect(beside.summary.status == .imported)
+        #expect(beside.batch?.parts.count == 0, "read in one run")
+        #expect(beside.batch?.totalEventCount == batch.totalEventCount)
+        other.end()
+        #expect(shared.inUse == 0)
     }
 
     @Test("the sample captures import unchanged under the default budget and under 64M, their parse counted")

@@ -281,9 +281,18 @@ public struct WebCaptureReader {
         } else {
             runs = 1
         }
-        let cuts = runs > 1 ? Self.cuts(jobs, runs: runs, totalBytes: totalBytes) : [0, jobs.count]
-        let reserved = memory == nil ? 0 : Self.runsMemory(jobs, cuts: cuts)
-        try memory?.take(reserved)
+        var cuts = runs > 1 ? Self.cuts(jobs, runs: runs, totalBytes: totalBytes) : [0, jobs.count]
+        var reserved = memory == nil ? 0 : Self.runsMemory(jobs, cuts: cuts)
+        do {
+            try memory?.take(reserved)
+        } catch .never where runs > 1 {
+            // A reading that may not wait (one read alone) meets memory others still hold (archives
+            // found inside inputs, kept for the next round): one run, if that is free.
+            runs = 1
+            cuts = [0, jobs.count]
+            reserved = Self.runsMemory(jobs, cuts: cuts)
+            try memory?.take(reserved)
+        }
         defer { memory?.give(reserved) }
         guard runs > 1 else {
             readJobs(jobs[...], file: file, tally: &tally, into: &batch)
