@@ -97,10 +97,11 @@ extern "C" void wtj_har_destroy(wtj_har *har) noexcept {
 //   just after the one before, never reset during a walk): at most the raw token's length per
 //   string, plus at most 64 bytes its SIMD string parser writes past the last;
 // - a few KiB for the nesting depth (open_containers, is_array: fixed, not counted).
-// A new allocation touches no page until it is written, so the capacity itself costs nothing.
-extern "C" size_t wtj_har_index_bytes(size_t bound, size_t length) noexcept {
+// A new allocation touches no page until it is written, so the capacity itself costs nothing. The
+// padding added below is the string parser's 64 bytes past the last string.
+extern "C" size_t wtj_har_index_bytes(size_t structurals, size_t length) noexcept {
     const size_t most = (length + 63) / 64 * 64 + 2 + 7;
-    const size_t words = bound > most - 64 ? most : bound + 64;
+    const size_t words = structurals + 64 > most ? most : structurals + 64;
     return words * sizeof(uint32_t) + simdjson::SIMDJSON_PADDING;
 }
 
@@ -311,7 +312,7 @@ extern "C" size_t wtj_har_structural_count_with(const uint8_t *bytes, size_t len
     return counter.count;
 }
 
-extern "C" size_t wtj_har_structural_bound(const uint8_t *bytes, size_t length) noexcept {
+extern "C" size_t wtj_har_structural_count(const uint8_t *bytes, size_t length) noexcept {
     return wtj_har_structural_count_with(bytes, length, 2);
 }
 
@@ -345,7 +346,7 @@ extern "C" int wtj_har_scan(
         meter.context = context;
         // Before stage 1 writes a single index: the structural index it can fill.
         if (reserve != nullptr &&
-            !meter.need(wtj_har_index_bytes(wtj_har_structural_bound(bytes, length), length), true)) {
+            !meter.need(wtj_har_index_bytes(wtj_har_structural_count(bytes, length), length), true)) {
             return WTJ_ERROR_BUDGET;
         }
         int code = wtj_ondemand::scan_har(har->parser, bytes, length, har->entries, meter, out);

@@ -63,7 +63,7 @@ struct HARMemoryTests {
         func check(_ bytes: [UInt8], sourceLocation: SourceLocation = #_sourceLocation) {
             guard let truth = HARScanner.stage1Count(PaddedBytes(bytes)) else { return }
             compared += 1
-            let counted = bytes.withUnsafeBytes { HARScanner.structuralBound($0).structurals }
+            let counted = bytes.withUnsafeBytes { HARScanner.structuralIndex($0).structurals }
             #expect(counted == truth, sourceLocation: sourceLocation)
             // Each of the counter's instruction sets the CPU has (SSE2, AVX2, AVX-512).
             for widest: Int32 in [0, 1] {
@@ -94,7 +94,7 @@ struct HARMemoryTests {
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: sample)))
         check(bytes)
         // A real capture's bodies are strings: it has far fewer structurals than bytes.
-        let structurals = bytes.withUnsafeBytes { HARScanner.structuralBound($0).structurals }
+        let structurals = bytes.withUnsafeBytes { HARScanner.structuralIndex($0).structurals }
         #expect(structurals * 20 < bytes.count)
     }
 
@@ -119,7 +119,7 @@ struct HARMemoryTests {
         #expect(Fixture.build(run.batches).video(id: Web.video2ID) != nil)
 
         // The walk's first lease is the structural index of the structurals counted before it.
-        let bound = Array(bomb.utf8).withUnsafeBytes { HARScanner.structuralBound($0) }
+        let bound = Array(bomb.utf8).withUnsafeBytes { HARScanner.structuralIndex($0) }
         #expect(bound.structurals >= 6_000_000)
         #expect(bound.structurals < 6_000_000 + Self.har(video: Web.videoID).utf8.count)
         #expect(bound.indexBytes >= 4 * bound.structurals)
@@ -167,7 +167,7 @@ struct HARMemoryTests {
         let largest = lists.indices.map { Web.itemList(lists[$0].map { Web.item(id: $0) }).description.utf8.count }
             .max()
         let body = try #require(largest)
-        let walk = bytes.withUnsafeBytes { HARScanner.structuralBound($0) }.indexBytes
+        let walk = bytes.withUnsafeBytes { HARScanner.structuralIndex($0) }.indexBytes
         // One body's parse: its text and 12 bytes per byte of it.
         let parse = body * (1 + JSONParser.workspaceBytesPerByte)
 
@@ -228,7 +228,7 @@ struct HARMemoryTests {
         // What reading the Chrome capture held beside its bytes: its walk, and the parse of its
         // largest body (an item list) beside that body; read the same as with nothing counted.
         let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: paths[0])))
-        let walk = bytes.withUnsafeBytes { HARScanner.structuralBound($0) }.indexBytes
+        let walk = bytes.withUnsafeBytes { HARScanner.structuralIndex($0) }.indexBytes
         let har = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
         let entries = try #require((har["log"] as? [String: Any])?["entries"] as? [[String: Any]])
         let largest = entries.compactMap { entry -> Int? in

@@ -128,7 +128,7 @@ typedef int (*wtj_har_reserve)(void *context, size_t bytes);
  *
  * Unless `reserve` is NULL, every byte of memory the walk touches that grows with the input is asked
  * for first (`reserve(context, n)`, in steps of at least WTJ_HAR_RESERVE_STEP bytes): simdjson's
- * structural index, from `wtj_har_structural_bound` before stage 1 runs; its string buffer, before
+ * structural index, from `wtj_har_structural_count` before stage 1 runs; its string buffer, before
  * each key or value is unescaped into it; the entry list, before it grows. A refusal stops the walk
  * with WTJ_ERROR_BUDGET. */
 int wtj_har_scan(
@@ -143,9 +143,9 @@ int wtj_har_scan(
  * other value, outside strings. One pass, as stage 1 finds them (with AVX-512 or AVX2 where the
  * CPU has them, else SSE2), but writing nothing: counted before stage 1 runs, to ask for its index
  * first. */
-size_t wtj_har_structural_bound(const uint8_t *bytes, size_t length) WTJ_NOEXCEPT;
+size_t wtj_har_structural_count(const uint8_t *bytes, size_t length) WTJ_NOEXCEPT;
 
-/** `wtj_har_structural_bound` with the instructions of at most `widest` (0: SSE2 or none, 1: AVX2,
+/** `wtj_har_structural_count` with the instructions of at most `widest` (0: SSE2 or none, 1: AVX2,
  * 2: AVX-512 BW) where the CPU has them (for tests of each). */
 size_t wtj_har_structural_count_with(const uint8_t *bytes, size_t length, int widest) WTJ_NOEXCEPT;
 
@@ -153,9 +153,10 @@ size_t wtj_har_structural_count_with(const uint8_t *bytes, size_t length, int wi
  * bytes); SIZE_MAX when stage 1 fails (the bytes are not JSON) or cannot run. */
 size_t wtj_har_stage1_count(const uint8_t *bytes, size_t length) WTJ_NOEXCEPT;
 
-/** The bytes wtj_har_scan first asks for on a HAR of `length` bytes whose structural bound is
- * `bound`: simdjson's structural index for that many, plus the slack its writers may use. */
-size_t wtj_har_index_bytes(size_t bound, size_t length) WTJ_NOEXCEPT;
+/** The bytes wtj_har_scan first asks for on a HAR of `length` bytes with `structurals`
+ * structurals (wtj_har_structural_count): simdjson's structural index for that many, plus the
+ * slack its writers may use past them, never more than the index it allocates. */
+size_t wtj_har_index_bytes(size_t structurals, size_t length) WTJ_NOEXCEPT;
 
 /** Unescapes the JSON string whose content starts at `raw` (just after its opening quote) into
  * `destination`, which has room for the raw length plus WTJ_REQUIRED_PADDING bytes. Returns the end

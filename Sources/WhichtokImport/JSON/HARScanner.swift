@@ -154,15 +154,15 @@ final class HARScanner: @unchecked Sendable {
     }
 
     /// The structurals simdjson's stage 1 will find in `bytes`, counted before it runs, that a
-    /// walk's first lease is sized by (`wtj_har_structural_bound`), and the bytes of structural
+    /// walk's first lease is sized by (`wtj_har_structural_count`), and the bytes of structural
     /// index it takes for them.
-    static func structuralBound(_ bytes: UnsafeRawBufferPointer) -> (structurals: Int, indexBytes: Int) {
+    static func structuralIndex(_ bytes: UnsafeRawBufferPointer) -> (structurals: Int, indexBytes: Int) {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return (0, 0) }
-        let bound = wtj_har_structural_bound(base, bytes.count)
+        let bound = wtj_har_structural_count(base, bytes.count)
         return (bound, wtj_har_index_bytes(bound, bytes.count))
     }
 
-    /// `structuralBound`'s count with the instructions of at most `widest` (0: SSE2, 1: AVX2, 2:
+    /// `structuralIndex`'s count with the instructions of at most `widest` (0: SSE2, 1: AVX2, 2:
     /// AVX-512 BW) where the CPU has them, for checking each.
     static func structuralCount(_ bytes: UnsafeRawBufferPointer, widest: Int32) -> Int {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
@@ -170,7 +170,7 @@ final class HARScanner: @unchecked Sendable {
     }
 
     /// simdjson's own count of the structurals in `bytes` (its stage 1), for checking
-    /// `structuralBound`; nil when stage 1 fails on them (not JSON).
+    /// `structuralIndex`; nil when stage 1 fails on them (not JSON).
     static func stage1Count(_ bytes: PaddedBytes) -> Int? {
         bytes.withUnsafeBytes { raw -> Int? in
             guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
