@@ -158,6 +158,21 @@ struct HARMemoryTests {
         }
     }
 
+    @Test("a HAR saved as .json is counted as a HAR (its walk and bodies), not as one DOM parse of all of it")
+    func harSavedAsJSON() throws {
+        // About 2.4 MB: a DOM parse of all of it (12 bytes per byte) would pass 16 MiB.
+        let lists = (0..<60).map { list in (0..<20).map { Web.videoID + UInt64(list * 20 + $0) } }
+        let bytes = Array(Self.har(lists: lists).utf8)
+        #expect(bytes.count * (1 + JSONParser.workspaceBytesPerByte) > Self.limit)
+        let (outcome, budget) = Self.read(
+            InputSource(displayName: "capture.json", location: .memory(bytes)), limit: Self.limit)
+        #expect(outcome.summary.status == .imported)
+        #expect(outcome.summary.layout == "har-chrome")
+        #expect(outcome.summary.videos == 1_200)
+        #expect(budget.peak <= Self.limit)
+        #expect(budget.inUse == 0)
+    }
+
     @Test("a HAR with many bodies read on two threads holds two bodies' parses, within the budget")
     func runsShareTheBudget() throws {
         // 300 item lists of 20 videos (about 40 KB each, 12 MB in all): read in two runs.
