@@ -95,15 +95,16 @@ struct ExportRoots {
         ]
     }
 
-    /// Reads one entry into the root it belongs to.
-    mutating func read(entryPath: String, bytes: PaddedBytes) {
+    /// Reads one entry into the root it belongs to. `memory`: the reading's share of the memory
+    /// budget, which a HAR's walk and bodies take from (nil: not counted); its shortages are thrown.
+    mutating func read(entryPath: String, bytes: PaddedBytes, memory: MemoryLease? = nil) throws(MemoryShortage) {
         // A `.txt` is never a web capture: most entries of a TXT export skip the capture's checks.
         if !Self.hasTXTSuffix(entryPath),
             let kind = WebCaptureReader.kind(entryPath: entryPath, bytes: bytes, parser: parser)
         {
             let first = roots[0]
             first.bytes += bytes.count
-            first.web?.read(entryPath: entryPath, bytes: bytes, kind: kind, into: &first.batch)
+            try first.web?.read(entryPath: entryPath, bytes: bytes, kind: kind, memory: memory, into: &first.batch)
             return
         }
         let name = TikTokArchiveReader.EntryName(entryPath)

@@ -222,8 +222,8 @@ public struct Importer: Sendable {
         inputReader.memory = memory
         inputReader.waitsForMemory = waitsForMemory
         do {
-            digest = try inputReader.forEachEntry(of: source) { path, bytes in
-                roots.read(entryPath: path, bytes: bytes)
+            digest = try inputReader.forEachEntryLeasing(of: source) { path, bytes, lease in
+                try roots.read(entryPath: path, bytes: bytes, memory: lease)
             }
         } catch let error as InputError {
             return [

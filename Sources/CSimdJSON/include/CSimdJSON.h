@@ -47,6 +47,8 @@ enum {
     WTJ_ERROR_MEMALLOC = 2,
     /** Returned by the shim itself: null arguments, a C++ exception, or a malformed tape. */
     WTJ_ERROR_INTERNAL = 1000,
+    /** Returned by wtj_har_scan: the caller's `reserve` refused memory the walk needed. */
+    WTJ_ERROR_BUDGET = 1001,
     /** Readable bytes required after the input (simdjson's SIMDJSON_PADDING). */
     WTJ_REQUIRED_PADDING = 64,
     /** simdjson's default (and our) maximum nesting depth. */
@@ -117,9 +119,44 @@ typedef struct wtj_har_result {
 wtj_har *wtj_har_create(void) WTJ_NOEXCEPT;
 void wtj_har_destroy(wtj_har *har) WTJ_NOEXCEPT;
 
+/** Asked by the walk for `bytes` more bytes of memory before it touches them; returns 1 when they
+ * may be had, 0 when not (the walk then stops with WTJ_ERROR_BUDGET). */
+typedef int (*wtj_har_reserve)(void *context, size_t bytes);
+
 /** Walks the HAR of `length` bytes at `bytes` (WTJ_REQUIRED_PADDING readable bytes after them).
- * Returns WTJ_SUCCESS and fills `*out`, or an error code (the input is not valid JSON, or too large). */
-int wtj_har_scan(wtj_har *har, const uint8_t *bytes, size_t length, wtj_har_result *out) WTJ_NOEXCEPT;
+ * Returns WTJ_SUCCESS and fills `*out`, or an error code (the input is not valid JSON, or too large).
+ *
+ * Unless `reserve` is NULL, every byte of memory the walk touches that grows with the input is asked
+ * for first (`reserve(context, n)`, in steps of at least WTJ_HAR_RESERVE_STEP bytes): simdjson's
+ * structural index, from `wtj_har_structural_count` before stage 1 runs; its string buffer, before
+ * each key or value is unescaped into it; the entry list, before it grows. A refusal stops the walk
+ * with WTJ_ERROR_BUDGET. */
+int wtj_har_scan(
+    wtj_har *har, const uint8_t *bytes, size_t length, wtj_har_reserve reserve, void *context,
+    wtj_har_result *out) WTJ_NOEXCEPT;
+
+/** The smallest step in which wtj_har_scan asks for memory (but the first, and a larger need). */
+#define WTJ_HAR_RESERVE_STEP ((size_t)64 << 10)
+
+/** The structural characters simdjson's stage 1 finds in `length` bytes at `bytes` (valid JSON or
+ * not): the operators `{ } [ ] : ,` and the first byte of every string (its opening quote) and
+ * other value, outside strings. One pass, as stage 1 finds them (with AVX-512 or AVX2 where the
+ * CPU has them, else SSE2), but writing nothing: counted before stage 1 runs, to ask for its index
+ * first. */
+size_t wtj_har_structural_count(const uint8_t *bytes, size_t length) WTJ_NOEXCEPT;
+
+/** `wtj_har_structural_count` with the instructions of at most `widest` (0: SSE2 or none, 1: AVX2,
+ * 2: AVX-512 BW) where the CPU has them (for tests of each). */
+size_t wtj_har_structural_count_with(const uint8_t *bytes, size_t length, int widest) WTJ_NOEXCEPT;
+
+/** simdjson's own count of the same, from its stage 1 (for tests: allocates an index for `length`
+ * bytes); SIZE_MAX when stage 1 fails (the bytes are not JSON) or cannot run. */
+size_t wtj_har_stage1_count(const uint8_t *bytes, size_t length) WTJ_NOEXCEPT;
+
+/** The bytes wtj_har_scan first asks for on a HAR of `length` bytes with `structurals`
+ * structurals (wtj_har_structural_count): simdjson's structural index for that many, plus the
+ * slack its writers may use past them, never more than the index it allocates. */
+size_t wtj_har_index_bytes(size_t structurals, size_t length) WTJ_NOEXCEPT;
 
 /** Unescapes the JSON string whose content starts at `raw` (just after its opening quote) into
  * `destination`, which has room for the raw length plus WTJ_REQUIRED_PADDING bytes. Returns the end

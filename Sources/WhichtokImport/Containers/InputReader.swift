@@ -28,9 +28,21 @@ public struct InputReader {
         of source: InputSource,
         _ body: (_ entryPath: String, _ bytes: PaddedBytes) throws -> Void
     ) throws -> InputDigest {
+        try forEachEntryLeasing(of: source) { path, bytes, _ in try body(path, bytes) }
+    }
+
+    /// `forEachEntry(of:_:)`, handing `body` the reading's share of the memory budget too, for a
+    /// reader whose parse takes more as it goes (a HAR's walk and bodies). A `MemoryShortage` that
+    /// `body` throws is handled as one of the reading's own: `.never` rejects the input with
+    /// `tooLargeForMemory` naming the entry, `.busy` gives the reading up to be done again.
+    func forEachEntryLeasing(
+        of source: InputSource,
+        _ leasingBody: (_ entryPath: String, _ bytes: PaddedBytes, _ lease: MemoryLease) throws -> Void
+    ) throws -> InputDigest {
         let lease = MemoryLease(
             budget: memory ?? MemoryBudget(limit: limits.maxMemoryBytes), mayWait: waitsForMemory)
         defer { lease.end() }
+        func body(_ path: String, _ bytes: PaddedBytes) throws { try leasingBody(path, bytes, lease) }
         let buffer = PaddedBytes()
         switch source.location {
         case .file(let path):
@@ -347,7 +359,9 @@ public struct InputReader {
         _ name: String, _ bytes: PaddedBytes, lease: MemoryLease, refused: () -> InputError,
         _ body: (String, PaddedBytes) throws -> Void
     ) throws {
-        let workspace = Self.parseWorkspace(entryName: name, count: bytes.count)
+        // A HAR saved as `.json` is walked, not parsed whole: the walk takes what it needs itself.
+        let isHAR = bytes.withUnsafeBytes { WebCaptureReader.looksLikeHAR($0) }
+        let workspace = isHAR ? 0 : Self.parseWorkspace(entryName: name, count: bytes.count)
         do {
             try lease.take(workspace)
         } catch .never {
@@ -356,15 +370,27 @@ public struct InputReader {
             throw MemoryShortage.busy
         }
         defer { lease.give(workspace) }
-        try body(name, bytes)
+        do {
+            try body(name, bytes)
+        } catch MemoryShortage.never {
+            // A HAR's walk or bodies (`WebCaptureReader`) could never have what they asked for.
+            throw refused()
+        }
     }
 
     /// The memory that parsing an entry named `entryName` of `count` bytes may take beside the
-    /// bytes: for a `.json` document, simdjson's DOM (`JSONParser.workspaceBytesPerByte` per byte);
-    /// 0 for other entries, whose readers work within the bytes.
+    /// bytes: for a `.json` document, simdjson's DOM (`documentWorkspace`); 0 for other entries,
+    /// whose readers work within the bytes or take what they need as they go (a HAR).
     static func parseWorkspace(entryName: String, count: Int) -> Int {
         guard entryName.lowercased().hasSuffix(".json") else { return 0 }
-        let (bytes, overflow) = count.multipliedReportingOverflow(by: JSONParser.workspaceBytesPerByte)
+        return documentWorkspace(count: count)
+    }
+
+    /// The work space of a DOM parse of a JSON document of `count` bytes:
+    /// `JSONParser.workspaceBytesPerByte` per byte (Int.max when that overflows). Also what a HAR's
+    /// response body is counted at (`WebCaptureReader`).
+    static func documentWorkspace(count: Int) -> Int {
+        let (bytes, overflow) = max(count, 0).multipliedReportingOverflow(by: JSONParser.workspaceBytesPerByte)
         return overflow ? Int.max : bytes
     }
 

@@ -22,10 +22,14 @@
 ///
 /// The work space of a JSON document's parse is taken too, before the document is parsed
 /// (`InputReader.parseWorkspace`): simdjson's DOM can take about 12 bytes per byte of it, far more
-/// than the document. Left out: fixed per-thread buffers (libarchive's and the 1 MiB read chunk),
-/// files mapped from disk, whose pages the kernel can drop and read again (their parse is counted),
-/// and a HAR's parse: its On-Demand walk (a few bytes per byte of the HAR) and the DOM parse of
-/// each response body in it (up to 12 bytes per byte of the body), not counted yet.
+/// than the document. So is a HAR's parse (`WebCaptureReader.readHAR`): its On-Demand walk asks
+/// for what it touches before it touches it (`HARScanner.scan`: the structural index, for the
+/// structurals simdjson's stage 1 will find, counted in one pass before it runs, then the
+/// string buffer and the entry list as they grow), the list of bodies to read is taken before it
+/// is made, and each run of bodies holds its largest body's parse (`InputReader.documentWorkspace`)
+/// while it reads. Left out: fixed per-thread buffers (libarchive's, the 1 MiB read chunk, the
+/// walk's nesting stack), and files mapped from disk, whose pages the kernel can drop and read
+/// again (their parse is counted).
 final class MemoryBudget: @unchecked Sendable {
     /// The most all holders may have at once, in bytes.
     let limit: Int

@@ -51,13 +51,17 @@ public struct WebCaptureReader {
     /// Reads one entry. Problems are diagnostics in `batch`, never thrown.
     public mutating func read(entryPath: String, bytes: PaddedBytes, into batch: inout ImportBatch) {
         guard let kind = Self.kind(entryPath: entryPath, bytes: bytes, parser: parser) else { return }
-        read(entryPath: entryPath, bytes: bytes, kind: kind, into: &batch)
+        // No lease: nothing is counted, so nothing is refused.
+        try? read(entryPath: entryPath, bytes: bytes, kind: kind, memory: nil, into: &batch)
     }
 
-    /// Reads one entry of a kind `kind(entryPath:bytes:parser:)` found.
-    mutating func read(entryPath: String, bytes: PaddedBytes, kind: Kind, into batch: inout ImportBatch) {
+    /// Reads one entry of a kind `kind(entryPath:bytes:parser:)` found. A HAR's walk and bodies
+    /// take their memory from `memory` (see `readHAR`); a shortage that stops the reading is thrown.
+    mutating func read(
+        entryPath: String, bytes: PaddedBytes, kind: Kind, memory: MemoryLease?, into batch: inout ImportBatch
+    ) throws(MemoryShortage) {
         switch kind {
-        case .har: readHAR(entryPath: entryPath, bytes: bytes, into: &batch)
+        case .har: try readHAR(entryPath: entryPath, bytes: bytes, memory: memory, into: &batch)
         case .ndjson: readNDJSON(entryPath: entryPath, bytes: bytes, into: &batch)
         case .html: readPageFile(entryPath: entryPath, bytes: bytes, into: &batch)
         case .pageState: readPageState(entryPath: entryPath, bytes: bytes, into: &batch)
@@ -98,7 +102,14 @@ public struct WebCaptureReader {
         }
     }
 
-    private mutating func readHAR(entryPath: String, bytes: PaddedBytes, into batch: inout ImportBatch) {
+    /// Reads a HAR. With `memory`, what the reading takes beside the HAR's bytes is taken from it
+    /// first and held until the HAR is read: the walk's (`HARScanner.scan`), the body jobs' list,
+    /// and the bodies' (`readBodies`). A walk that could never fit is thrown (`.never`: the input
+    /// is rejected, naming the file), as is a wait that would never end (`.busy`); a body that
+    /// could never fit is skipped, with a warning, and the rest is read.
+    private mutating func readHAR(
+        entryPath: String, bytes: PaddedBytes, memory: MemoryLease?, into batch: inout ImportBatch
+    ) throws(MemoryShortage) {
         var range = 0..<bytes.count
         bytes.withUnsafeBytes { raw in
             var i = JSONParser.bomLength(raw)
@@ -111,7 +122,7 @@ public struct WebCaptureReader {
         }
         var tally = SkipTally()
         do {
-            try har.scan(bytes, range: range) { result in
+            try har.scan(bytes, range: range, lease: memory) { result in
                 guard result.hasEntries else {
                     batch.error(entry: entryPath, position: nil, "not a HAR file: no log.entries array")
                     return
@@ -121,6 +132,16 @@ public struct WebCaptureReader {
                 // `whichtok scrape --base-url` records another host on purpose (a mirror, a proxy, a
                 // test server): its captures are TikTok's answers whatever the host.
                 let anyHost = creator == "whichtok"
+                // The jobs' list, taken before it is made: a job per entry with a body, and its URL.
+                var jobsMemory = 0
+                if let memory {
+                    jobsMemory = result.entries.reduce(0) { total, entry in
+                        guard entry.text != nil else { return total }
+                        return total &+ Self.jobBytes &+ (entry.url?.count ?? 0)
+                    }
+                    try memory.take(jobsMemory)
+                }
+                defer { memory?.give(jobsMemory) }
                 var jobs: [BodyJob] = []
                 for (index, entry) in result.entries.enumerated() {
                     switch Self.prepare(entry, index: index, anyHost: anyHost) {
@@ -135,8 +156,10 @@ public struct WebCaptureReader {
                 let researchJobs = jobs.count { $0.endpoint == .research }
                 if researchJobs > 0 { research.sawHAR() }
                 if researchJobs == 0 || researchJobs < jobs.count { layouts.insert(Self.harLayout(creator)) }
-                readBodies(jobs, file: entryPath, tally: &tally, into: &batch)
+                try readBodies(jobs, file: entryPath, memory: memory, tally: &tally, into: &batch)
             }
+        } catch let shortage as MemoryShortage {
+            throw shortage
         } catch let error as JSONError {
             batch.error(
                 entry: entryPath, position: "offset \(error.offset + range.lowerBound)",
@@ -175,6 +198,10 @@ public struct WebCaptureReader {
         /// The request body (a Research API call's JSON, which names its subject).
         var requestText: HARText?
     }
+
+    /// What one job takes in the jobs' list beside its URL's bytes: the job (twice: the list, and
+    /// the copy a run of bodies is handed) and the URL's three buffers (host, path, query).
+    private static let jobBytes = 2 * MemoryLayout<BodyJob>.stride + 3 * 64
 
     private enum Prepared {
         case skip(SkipReason)
@@ -226,23 +253,51 @@ public struct WebCaptureReader {
     /// records was tried on the HAR of `make bench-har` and was no faster (the records were read from
     /// another core's cache); runs, each decoded, parsed and mapped on one core, are faster
     /// (Benchmarks/RESULTS.md).
+    ///
+    /// With `memory`, each run holds, while it reads, what its largest body takes (`bodyMemory`),
+    /// taken before any run starts: the parser and buffers a run reads with keep what its largest
+    /// body made them grow to. A body that could never fit beside what the reading holds is
+    /// skipped (`SkipReason.tooLargeForMemory`); when the runs together could never fit, the bodies
+    /// are cut into fewer runs (one always fits).
     private mutating func readBodies(
-        _ jobs: [BodyJob], file: String, tally: inout SkipTally, into batch: inout ImportBatch
-    ) {
+        _ all: [BodyJob], file: String, memory: MemoryLease?, tally: inout SkipTally, into batch: inout ImportBatch
+    ) throws(MemoryShortage) {
+        var jobs = all
+        let room = memory.map { $0.mostItCouldHold - $0.held } ?? Int.max
+        if memory != nil {
+            jobs.removeAll { job in
+                guard Self.bodyMemory(job) > room else { return false }
+                tally.add(.tooLargeForMemory, entry: job.index)
+                batch.skipEntry(SkipReason.tooLargeForMemory.rawValue)
+                return true
+            }
+        }
         let totalBytes = jobs.reduce(0) { $0 + $1.text.rawLength }
-        let runs = min(bodyThreads, max(1, jobs.count / max(1, splitMinimum.entries / 2)))
-        guard runs > 1, jobs.count >= splitMinimum.entries, totalBytes >= splitMinimum.bytes else {
+        var runs = min(bodyThreads, max(1, jobs.count / max(1, splitMinimum.entries / 2)))
+        if runs > 1, jobs.count >= splitMinimum.entries, totalBytes >= splitMinimum.bytes {
+            while runs > 1, Self.runsMemory(jobs, cuts: Self.cuts(jobs, runs: runs, totalBytes: totalBytes)) > room {
+                runs -= 1
+            }
+        } else {
+            runs = 1
+        }
+        var cuts = runs > 1 ? Self.cuts(jobs, runs: runs, totalBytes: totalBytes) : [0, jobs.count]
+        var reserved = memory == nil ? 0 : Self.runsMemory(jobs, cuts: cuts)
+        do {
+            try memory?.take(reserved)
+        } catch .never where runs > 1 {
+            // A reading that may not wait (one read alone) meets memory others still hold (archives
+            // found inside inputs, kept for the next round): one run, if that is free.
+            runs = 1
+            cuts = [0, jobs.count]
+            reserved = Self.runsMemory(jobs, cuts: cuts)
+            try memory?.take(reserved)
+        }
+        defer { memory?.give(reserved) }
+        guard runs > 1 else {
             readJobs(jobs[...], file: file, tally: &tally, into: &batch)
             return
         }
-        // Cut where the running total of body bytes passes each k/runs of the whole.
-        var cuts = [0]
-        var bytes = 0
-        for (index, job) in jobs.enumerated() where cuts.count < runs {
-            bytes += job.text.rawLength
-            if bytes >= totalBytes / runs * cuts.count { cuts.append(index + 1) }
-        }
-        cuts.append(jobs.count)
         let inputName = batch.inputName
         let others = (1..<(cuts.count - 1)).map { run in
             let slice = Array(jobs[cuts[run]..<cuts[run + 1]])
@@ -278,6 +333,44 @@ public struct WebCaptureReader {
             part.diagnostics = []
             batch.parts.append(part)
         }
+    }
+
+    /// Where `jobs` are cut into `runs` runs: where the running total of body bytes passes each
+    /// k/runs of the whole (`totalBytes`). The first cut is 0, the last `jobs.count`.
+    private static func cuts(_ jobs: [BodyJob], runs: Int, totalBytes: Int) -> [Int] {
+        var cuts = [0]
+        var bytes = 0
+        for (index, job) in jobs.enumerated() where cuts.count < runs {
+            bytes += job.text.rawLength
+            if bytes >= totalBytes / runs * cuts.count { cuts.append(index + 1) }
+        }
+        cuts.append(jobs.count)
+        return cuts
+    }
+
+    /// What the runs between `cuts` hold at once: each its largest body's `bodyMemory`.
+    private static func runsMemory(_ jobs: [BodyJob], cuts: [Int]) -> Int {
+        var total = 0
+        for run in 0..<(cuts.count - 1) where cuts[run] < cuts[run + 1] {
+            let largest = jobs[cuts[run]..<cuts[run + 1]].reduce(0) { max($0, bodyMemory($1)) }
+            total = total.addingReportingOverflow(largest).overflow ? Int.max : total + largest
+        }
+        return total
+    }
+
+    /// The memory reading one body may take: the body unescaped and decoded (`body`, at most its
+    /// escaped length), the text it is first unescaped into when it is base64 or the JSON a page's
+    /// scripts are copied into (`scratch`), and the parse's work space, counted as for any JSON
+    /// document (`InputReader.documentWorkspace`). A Research API call's request body is parsed
+    /// too, before the response, by the same parser: the larger of the two is counted.
+    private static func bodyMemory(_ job: BodyJob) -> Int {
+        let text = max(job.text.rawLength, job.requestText?.rawLength ?? 0)
+        let (padded, overflow) = text.addingReportingOverflow(PaddedBytes.padding)
+        guard !overflow else { return Int.max }
+        let copies = job.base64 || job.endpoint == .page || job.endpoint == .research ? 2 : 1
+        let (buffers, tooMany) = padded.multipliedReportingOverflow(by: copies)
+        let (total, tooLarge) = buffers.addingReportingOverflow(InputReader.documentWorkspace(count: padded))
+        return tooMany || tooLarge ? Int.max : total
     }
 
     /// What a thread reading one run of bodies hands back.

@@ -118,6 +118,8 @@ enum SkipReason: String, CaseIterable, Sendable {
     case otherPlatform = "other platform"
     /// A Research API error envelope (`rate_limit_exceeded`, …), warned about with its code.
     case researchError = "Research API error"
+    /// A body whose parse could never fit in `--max-memory` beside the HAR's own reading.
+    case tooLargeForMemory = "body too large for --max-memory"
 
     /// A warning worth printing once per file (with the count and the first entry); the other
     /// reasons are normal in captures and only counted.
@@ -130,6 +132,7 @@ enum SkipReason: String, CaseIterable, Sendable {
         case .challengePage: "TikTok challenge page (\"Please wait…\") instead of content"
         case .errorStatus: "TikTok error status or captcha instead of content"
         case .badBase64: "base64 body that does not decode"
+        case .tooLargeForMemory: "response body needs more memory than --max-memory allows"
         default: nil
         }
     }
