@@ -15,6 +15,10 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#include <immintrin.h>
+#define WTJ_HAVE_AVX2_PATH 1
+#endif
 
 #include "CSimdJSON.h"
 
@@ -105,215 +109,189 @@ extern "C" size_t wtj_har_index_bytes(size_t structurals, size_t length) noexcep
     return words * sizeof(uint32_t) + simdjson::SIMDJSON_PADDING;
 }
 
-// simdjson's stage 1, counted: the structurals it will write for these bytes, found the way it
-// finds them (simdjson 3.0.1, src/generic/stage1/json_scanner.h, json_string_scanner.h), 64 bytes at
-// a time, the last block padded with spaces as stage 1 pads it:
-// - a quote is a quote unless an odd run of backslashes precedes it; `in_string` is the prefix XOR
-//   of the quotes (opening quote in, closing quote out), carried from block to block;
-// - a structural is an operator `{}[]:,`, or a "scalar" byte (neither operator nor whitespace:
-//   quotes included) not preceded by a non-quote scalar byte, outside a string's tail (the bytes
-//   after its opening quote, closing quote included).
-// That is the opening quote of every string and the first byte of every other value, whatever the
-// input holds (invalid JSON too). Checked against simdjson's own stage 1 by HARMemoryTests
-// (`wtj_har_stage1_count`).
+// The structurals simdjson's stage 1 will find, counted without writing them. What stage 1 takes
+// for a structural (its documented behaviour, checked against stage 1 itself by HARMemoryTests with
+// `wtj_har_stage1_count`), for any bytes, JSON or not:
+// - a backslash escapes the byte after it unless it is itself escaped, so in a run of backslashes
+//   they pair up from its start, and the byte after the run is escaped when the run is odd;
+// - a quote that is not escaped opens a string or closes one; the bytes after an opening quote, up to
+//   and including the closing quote, are the string's and never structural;
+// - elsewhere, an operator is structural, and so is a "word" byte (neither operator nor blank:
+//   quotes are words) that does not follow a word byte other than a quote: the opening quote of a
+//   string, the first byte of a number, literal or anything else.
+// Stage 1's SIMD kernels take a byte for an operator when `byte | 0x20` is ',' ':' '{' or '}': the
+// six operators, and also form feed (0x0C) and 0x1A. Its scalar fallback takes those two for words;
+// counted as operators here, the count is higher by at most one per such byte, never lower.
+// The bytes are taken 64 at a time (one bit per byte), the last block padded with spaces as stage 1
+// pads it.
 namespace {
-struct block_masks {
+/// The classes of the bytes of one 64-byte block, one bit per byte.
+struct block_classes {
     uint64_t op = 0, blank = 0, quote = 0, backslash = 0;
 };
 
-// Stage 1's classes, as its SIMD implementations (westmere, haswell, icelake) find them with two
-// table look-ups: whitespace is ' ' '\t' '\n' '\r'; an operator is a byte that `| 0x20` turns into
-// ',' ':' '{' or '}', which takes in '[' ']' and also form feed (0x0C) and 0x1A. (Its scalar
-// fallback takes those two for scalars: counted here as operators, a count one higher at most per
-// such byte, never lower.)
 inline bool is_operator(uint8_t byte) noexcept {
     const uint8_t folded = byte | 0x20;
     return folded == ',' || folded == ':' || folded == '{' || folded == '}';
 }
 inline bool is_blank(uint8_t byte) noexcept { return byte == ' ' || byte == '\t' || byte == '\n' || byte == '\r'; }
 
-#if defined(__SSE2__)
-/// The classes of the 16 bytes at `p`, one bit per byte, at bit `shift` on.
-inline void classify16(const uint8_t *p, int shift, block_masks &m) noexcept {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p));
-    const __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
-    __m128i op = _mm_cmpeq_epi8(folded, _mm_set1_epi8(','));
-    op = _mm_or_si128(op, _mm_cmpeq_epi8(folded, _mm_set1_epi8(':')));
-    op = _mm_or_si128(op, _mm_cmpeq_epi8(folded, _mm_set1_epi8('{')));
-    op = _mm_or_si128(op, _mm_cmpeq_epi8(folded, _mm_set1_epi8('}')));
-    __m128i blank = _mm_cmpeq_epi8(v, _mm_set1_epi8(' '));
-    blank = _mm_or_si128(blank, _mm_cmpeq_epi8(v, _mm_set1_epi8('\t')));
-    blank = _mm_or_si128(blank, _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
-    blank = _mm_or_si128(blank, _mm_cmpeq_epi8(v, _mm_set1_epi8('\r')));
-    m.op |= uint64_t(uint16_t(_mm_movemask_epi8(op))) << shift;
-    m.blank |= uint64_t(uint16_t(_mm_movemask_epi8(blank))) << shift;
-    m.quote |= uint64_t(uint16_t(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('"'))))) << shift;
-    m.backslash |= uint64_t(uint16_t(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))))) << shift;
-}
-#endif
-
-/// The classes of the 64 bytes at `p`, one bit per byte.
-inline block_masks classify(const uint8_t *p) noexcept {
-    block_masks m;
-#if defined(__SSE2__)
-    for (int k = 0; k < 4; ++k) { classify16(p + 16 * k, 16 * k, m); }
-#else
+/// `classes` of the 64 bytes at `p`, a byte at a time (for machines without SSE2).
+inline block_classes classify_bytes(const uint8_t *p) noexcept {
+    block_classes c;
     for (int i = 0; i < 64; ++i) {
         const uint64_t bit = uint64_t(1) << i;
-        if (is_operator(p[i])) { m.op |= bit; }
-        if (is_blank(p[i])) { m.blank |= bit; }
-        if (p[i] == '"') { m.quote |= bit; }
-        if (p[i] == '\\') { m.backslash |= bit; }
+        if (is_operator(p[i])) { c.op |= bit; }
+        if (is_blank(p[i])) { c.blank |= bit; }
+        if (p[i] == '"') { c.quote |= bit; }
+        if (p[i] == '\\') { c.backslash |= bit; }
     }
+    return c;
+}
+
+#if defined(__SSE2__)
+/// The classes of the 64 bytes at `p`, sixteen at a time.
+inline block_classes classify(const uint8_t *p) noexcept {
+    block_classes c;
+    for (int k = 0; k < 4; ++k) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i *>(p + 16 * k));
+        const __m128i folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+        const __m128i op = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(folded, _mm_set1_epi8(',')), _mm_cmpeq_epi8(folded, _mm_set1_epi8(':'))),
+            _mm_or_si128(_mm_cmpeq_epi8(folded, _mm_set1_epi8('{')), _mm_cmpeq_epi8(folded, _mm_set1_epi8('}'))));
+        const __m128i blank = _mm_or_si128(
+            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\t'))),
+            _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))));
+        const int shift = 16 * k;
+        c.op |= uint64_t(uint16_t(_mm_movemask_epi8(op))) << shift;
+        c.blank |= uint64_t(uint16_t(_mm_movemask_epi8(blank))) << shift;
+        c.quote |= uint64_t(uint16_t(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('"'))))) << shift;
+        c.backslash |= uint64_t(uint16_t(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))))) << shift;
+    }
+    return c;
+}
+#else
+inline block_classes classify(const uint8_t *p) noexcept { return classify_bytes(p); }
 #endif
-    return m;
+
+/// Bit i set when an odd number of the bits 0…i of `bits` are set.
+inline uint64_t running_parity(uint64_t bits) noexcept {
+    for (int shift = 1; shift < 64; shift *= 2) { bits ^= bits << shift; }
+    return bits;
 }
 
-inline uint64_t prefix_xor(uint64_t x) noexcept {
-    x ^= x << 1;
-    x ^= x << 2;
-    x ^= x << 4;
-    x ^= x << 8;
-    x ^= x << 16;
-    x ^= x << 32;
-    return x;
-}
-
-/// What stage 1 carries from one block to the next.
-struct stage1_counter {
-    uint64_t prev_escaped = 0;
-    uint64_t prev_in_string = 0;
-    uint64_t prev_scalar = 0;
+/// The count so far, and what one block hands to the next.
+struct structural_tally {
     size_t count = 0;
+    /// The block before ended with a backslash that escapes this block's first byte.
+    bool escape_pending = false;
+    /// The block before ended inside a string (after its opening quote).
+    bool in_string = false;
+    /// The block before ended with a word byte other than a quote.
+    bool after_word = false;
 
-    /// The bytes escaped by a backslash (simdjson's find_escaped: a block without backslashes
-    /// only passes the carry on; the others, find_escaped_branchless).
-    uint64_t escaped(uint64_t backslash) noexcept {
-        if (backslash == 0) {
-            const uint64_t escaped = prev_escaped;
-            prev_escaped = 0;
-            return escaped;
+    /// The bytes of a block that a backslash escapes, given the block's backslashes.
+    uint64_t escaped_bytes(uint64_t backslashes) noexcept {
+        uint64_t escaped = escape_pending ? 1 : 0;
+        escape_pending = false;
+        // A backslash escaped from the block before escapes nothing itself.
+        uint64_t rest = backslashes & ~escaped;
+        if ((rest & (rest << 1)) == 0) {
+            // No two side by side (the usual case: `\"` in a body): each escapes the byte after it.
+            escape_pending = (rest >> 63) != 0;
+            return escaped | rest << 1;
         }
-        backslash &= ~prev_escaped;
-        const uint64_t follows_escape = backslash << 1 | prev_escaped;
-        const uint64_t even_bits = 0x5555555555555555ULL;
-        const uint64_t odd_sequence_starts = backslash & ~even_bits & ~follows_escape;
-        uint64_t sequences_starting_on_even_bits;
-        prev_escaped = __builtin_add_overflow(odd_sequence_starts, backslash, &sequences_starting_on_even_bits) ? 1 : 0;
-        const uint64_t invert_mask = sequences_starting_on_even_bits << 1;
-        return (even_bits ^ invert_mask) & follows_escape;
+        while (rest != 0) {
+            const int start = __builtin_ctzll(rest);
+            const uint64_t from_start = rest >> start;
+            const int length = ~from_start == 0 ? 64 : __builtin_ctzll(~from_start);
+            const int end = start + length;
+            if (length % 2 == 1) {
+                if (end < 64) {
+                    escaped |= uint64_t(1) << end;
+                } else {
+                    escape_pending = true;
+                }
+            }
+            const uint64_t run = length == 64 ? ~uint64_t(0) : ((uint64_t(1) << length) - 1) << start;
+            rest &= ~run;
+        }
+        return escaped;
     }
 
-    /// The quotes of the block of `m` that are not escaped.
-    uint64_t quotes(const block_masks &m) noexcept { return m.quote & ~escaped(m.backslash); }
-
-    /// Counts the block of `m`, given its `quote`s and their prefix XOR.
-    void add(const block_masks &m, uint64_t quote, uint64_t prefix) noexcept {
-        const uint64_t in_string = prefix ^ prev_in_string;
-        prev_in_string = uint64_t(int64_t(in_string) >> 63);
-        const uint64_t scalar = ~(m.op | m.blank);
-        const uint64_t nonquote_scalar = scalar & ~quote;
-        const uint64_t follows_nonquote_scalar = nonquote_scalar << 1 | prev_scalar;
-        prev_scalar = nonquote_scalar >> 63;
-        const uint64_t starts = (m.op | (scalar & ~follows_nonquote_scalar)) & ~(in_string ^ quote);
-        count += size_t(__builtin_popcountll(starts));
-    }
-
-    void add(const block_masks &m) noexcept {
-        const uint64_t quote = quotes(m);
-        add(m, quote, prefix_xor(quote));
+    /// Counts the structurals of one block.
+    void add(const block_classes &c) noexcept {
+        const uint64_t quotes = c.quote & ~escaped_bytes(c.backslash);
+        // Bit i: byte i comes after an opening quote whose string is not closed before byte i (the
+        // opening quote itself included, the closing one not).
+        const uint64_t opened = running_parity(quotes) ^ (in_string ? ~uint64_t(0) : 0);
+        in_string = (opened >> 63) != 0;
+        // A string's own bytes: after its opening quote, up to its closing quote included.
+        const uint64_t string_bytes = opened ^ quotes;
+        const uint64_t words = ~(c.op | c.blank);
+        const uint64_t plain_words = words & ~quotes;
+        const uint64_t after_plain_word = plain_words << 1 | (after_word ? 1 : 0);
+        after_word = (plain_words >> 63) != 0;
+        const uint64_t structural = (c.op | (words & ~after_plain_word)) & ~string_bytes;
+        count += size_t(__builtin_popcountll(structural));
     }
 };
-}  // namespace
 
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-#include <immintrin.h>
-#define WTJ_HAVE_AVX2_PATH 1
-namespace {
-/// The whole blocks from `i` on, 64 bytes at a time with AVX2 and stage 1's own table look-ups
-/// (haswell's json_character_block::classify). Only called where the CPU has AVX2, PCLMULQDQ
-/// and POPCNT.
-__attribute__((target("avx2,pclmul,popcnt"))) void count_avx2(const uint8_t *bytes, size_t length, size_t &i, stage1_counter &counter) noexcept {
-    const __m256i blanks = _mm256_setr_epi8(
-        ' ', 100, 100, 100, 17, 100, 113, 2, 100, '\t', '\n', 112, 100, '\r', 100, 100, ' ', 100, 100, 100, 17, 100,
-        113, 2, 100, '\t', '\n', 112, 100, '\r', 100, 100);
-    const __m256i operators = _mm256_setr_epi8(
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ':', '{', ',', '}', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ':', '{', ',', '}', 0, 0);
-    const __m256i fold = _mm256_set1_epi8(0x20), quote = _mm256_set1_epi8('"'), backslash = _mm256_set1_epi8('\\');
-    const __m128i ones = _mm_set1_epi8(static_cast<char>(0xFF));
-    // A copy in registers, not through the reference, for the loop.
-    stage1_counter local = counter;
+#if defined(WTJ_HAVE_AVX2_PATH)
+/// The whole blocks from `i` on, classified 32 bytes at a time with AVX2 (only called where the CPU
+/// has it).
+__attribute__((target("avx2"))) void count_avx2(
+    const uint8_t *bytes, size_t length, size_t &i, structural_tally &tally) noexcept {
+    const __m256i fold = _mm256_set1_epi8(0x20);
+    structural_tally local = tally;  // in registers for the loop
     for (; i + 64 <= length; i += 64) {
-        block_masks m;
+        block_classes c;
         for (int half = 0; half < 2; ++half) {
             const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i *>(bytes + i + 32 * half));
+            const __m256i folded = _mm256_or_si256(v, fold);
+            const __m256i op = _mm256_or_si256(
+                _mm256_or_si256(
+                    _mm256_cmpeq_epi8(folded, _mm256_set1_epi8(',')), _mm256_cmpeq_epi8(folded, _mm256_set1_epi8(':'))),
+                _mm256_or_si256(
+                    _mm256_cmpeq_epi8(folded, _mm256_set1_epi8('{')), _mm256_cmpeq_epi8(folded, _mm256_set1_epi8('}'))));
+            const __m256i blank = _mm256_or_si256(
+                _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8(' ')), _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\t'))),
+                _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\n')), _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\r'))));
             const int shift = 32 * half;
-            const __m256i op = _mm256_cmpeq_epi8(_mm256_shuffle_epi8(operators, v), _mm256_or_si256(v, fold));
-            const __m256i blank = _mm256_cmpeq_epi8(_mm256_shuffle_epi8(blanks, v), v);
-            m.op |= uint64_t(uint32_t(_mm256_movemask_epi8(op))) << shift;
-            m.blank |= uint64_t(uint32_t(_mm256_movemask_epi8(blank))) << shift;
-            m.quote |= uint64_t(uint32_t(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, quote)))) << shift;
-            m.backslash |= uint64_t(uint32_t(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, backslash)))) << shift;
+            c.op |= uint64_t(uint32_t(_mm256_movemask_epi8(op))) << shift;
+            c.blank |= uint64_t(uint32_t(_mm256_movemask_epi8(blank))) << shift;
+            c.quote |= uint64_t(uint32_t(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"'))))) << shift;
+            c.backslash |= uint64_t(uint32_t(_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\')))))
+                           << shift;
         }
-        // The prefix XOR in one carry-less multiplication by all ones, as stage 1 does it.
-        const uint64_t quotes = local.quotes(m);
-        const __m128i product = _mm_clmulepi64_si128(_mm_set_epi64x(0, int64_t(quotes)), ones, 0);
-        local.add(m, quotes, uint64_t(_mm_cvtsi128_si64(product)));
+        local.add(c);
     }
-    counter = local;
+    tally = local;
 }
-
-/// The same with AVX-512 (icelake's classify: the comparisons give the bit masks directly). Only
-/// called where the CPU has AVX-512 BW, PCLMULQDQ and POPCNT.
-__attribute__((target("avx512f,avx512bw,pclmul,popcnt"))) void count_avx512(
-    const uint8_t *bytes, size_t length, size_t &i, stage1_counter &counter) noexcept {
-    const __m512i blanks = _mm512_broadcast_i32x4(
-        _mm_setr_epi8(' ', 100, 100, 100, 17, 100, 113, 2, 100, '\t', '\n', 112, 100, '\r', 100, 100));
-    const __m512i operators =
-        _mm512_broadcast_i32x4(_mm_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ':', '{', ',', '}', 0, 0));
-    const __m512i fold = _mm512_set1_epi8(0x20), quote = _mm512_set1_epi8('"'), backslash = _mm512_set1_epi8('\\');
-    const __m128i ones = _mm_set1_epi8(static_cast<char>(0xFF));
-    stage1_counter local = counter;
-    for (; i + 64 <= length; i += 64) {
-        const __m512i v = _mm512_loadu_si512(bytes + i);
-        block_masks m;
-        m.op = _mm512_cmpeq_epi8_mask(_mm512_shuffle_epi8(operators, v), _mm512_or_si512(v, fold));
-        m.blank = _mm512_cmpeq_epi8_mask(_mm512_shuffle_epi8(blanks, v), v);
-        m.quote = _mm512_cmpeq_epi8_mask(v, quote);
-        m.backslash = _mm512_cmpeq_epi8_mask(v, backslash);
-        const uint64_t quotes = local.quotes(m);
-        const __m128i product = _mm_clmulepi64_si128(_mm_set_epi64x(0, int64_t(quotes)), ones, 0);
-        local.add(m, quotes, uint64_t(_mm_cvtsi128_si64(product)));
-    }
-    counter = local;
-}
-}  // namespace
 #endif
+}  // namespace
 
 extern "C" size_t wtj_har_structural_count_with(const uint8_t *bytes, size_t length, int widest) noexcept {
     if (bytes == nullptr || length == 0) { return 0; }
-    stage1_counter counter;
+    structural_tally tally;
     size_t i = 0;
 #if defined(WTJ_HAVE_AVX2_PATH)
-    const bool clmul = __builtin_cpu_supports("pclmul") && __builtin_cpu_supports("popcnt");
-    if (widest >= 2 && clmul && __builtin_cpu_supports("avx512bw")) {
-        count_avx512(bytes, length, i, counter);
-    } else if (widest >= 1 && clmul && __builtin_cpu_supports("avx2")) {
-        count_avx2(bytes, length, i, counter);
+    if (widest >= 1 && __builtin_cpu_supports("avx2")) {
+        count_avx2(bytes, length, i, tally);
     }
 #endif
-    for (; i + 64 <= length; i += 64) { counter.add(classify(bytes + i)); }
+    for (; i + 64 <= length; i += 64) { tally.add(widest >= 0 ? classify(bytes + i) : classify_bytes(bytes + i)); }
     if (i < length) {
         uint8_t last[64];
         std::memset(last, ' ', sizeof last);
         std::memcpy(last, bytes + i, length - i);
-        counter.add(classify(last));
+        tally.add(classify_bytes(last));
     }
-    return counter.count;
+    return tally.count;
 }
 
 extern "C" size_t wtj_har_structural_count(const uint8_t *bytes, size_t length) noexcept {
-    return wtj_har_structural_count_with(bytes, length, 2);
+    return wtj_har_structural_count_with(bytes, length, 1);
 }
 
 extern "C" size_t wtj_har_stage1_count(const uint8_t *bytes, size_t length) noexcept {

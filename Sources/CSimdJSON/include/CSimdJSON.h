@@ -140,13 +140,12 @@ int wtj_har_scan(
 
 /** The structural characters simdjson's stage 1 finds in `length` bytes at `bytes` (valid JSON or
  * not): the operators `{ } [ ] : ,` and the first byte of every string (its opening quote) and
- * other value, outside strings. One pass, as stage 1 finds them (with AVX-512 or AVX2 where the
- * CPU has them, else SSE2), but writing nothing: counted before stage 1 runs, to ask for its index
- * first. */
+ * other value, outside strings. One pass (with AVX2 where the CPU has it, else SSE2) that writes
+ * nothing: counted before stage 1 runs, to ask for its index first. */
 size_t wtj_har_structural_count(const uint8_t *bytes, size_t length) WTJ_NOEXCEPT;
 
-/** `wtj_har_structural_count` with the instructions of at most `widest` (0: SSE2 or none, 1: AVX2,
- * 2: AVX-512 BW) where the CPU has them (for tests of each). */
+/** `wtj_har_structural_count` with the instructions of at most `widest` (-1: none, a byte at a
+ * time; 0: SSE2; 1: AVX2 where the CPU has it), for tests of each. */
 size_t wtj_har_structural_count_with(const uint8_t *bytes, size_t length, int widest) WTJ_NOEXCEPT;
 
 /** simdjson's own count of the same, from its stage 1 (for tests: allocates an index for `length`

@@ -162,8 +162,8 @@ final class HARScanner: @unchecked Sendable {
         return (bound, wtj_har_index_bytes(bound, bytes.count))
     }
 
-    /// `structuralIndex`'s count with the instructions of at most `widest` (0: SSE2, 1: AVX2, 2:
-    /// AVX-512 BW) where the CPU has them, for checking each.
+    /// `structuralIndex`'s count with the instructions of at most `widest` (-1: none, a byte at a
+    /// time; 0: SSE2; 1: AVX2 where the CPU has it), for checking each.
     static func structuralCount(_ bytes: UnsafeRawBufferPointer, widest: Int32) -> Int {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
         return wtj_har_structural_count_with(base, bytes.count, widest)
