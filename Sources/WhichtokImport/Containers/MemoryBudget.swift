@@ -27,9 +27,9 @@
 /// structurals simdjson's stage 1 will find, counted in one pass before it runs, then the
 /// string buffer and the entry list as they grow), the list of bodies to read is taken before it
 /// is made, and each run of bodies holds its largest body's parse (`InputReader.documentWorkspace`)
-/// while it reads. Left out: fixed per-thread buffers (libarchive's, the 1 MiB read chunk, the
-/// walk's nesting stack), and files mapped from disk, whose pages the kernel can drop and read
-/// again (their parse is counted).
+/// while it reads. Left out: fixed per-thread buffers (libarchive's, the 1 MiB read chunk, a zip
+/// under 1 MiB read whole, the walk's nesting stack), and files mapped from disk, whose pages the
+/// kernel can drop and read again (their parse is counted).
 final class MemoryBudget: @unchecked Sendable {
     /// The most all holders may have at once, in bytes.
     let limit: Int
