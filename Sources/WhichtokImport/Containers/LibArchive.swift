@@ -54,6 +54,8 @@ final class ByteSource {
 
     private static let chunk = 1 << 20
     private var chunkBuffer: UnsafeMutableRawPointer?
+    /// The file's bytes, once `readWhole` has read them: reads are served from here after.
+    private var wholeCopy: PaddedBytes?
 
     /// Opens a regular file. Errors carry `errno`.
     init(path: String) throws(SourceOpenError) {
@@ -116,8 +118,11 @@ final class ByteSource {
     /// The whole file read into memory of its own, or nil for a source in memory or a read error.
     /// Fewer than `size` bytes when the file was shortened since it was opened (the caller rejects
     /// it). For a small file a read costs less than a mapping, which must be set up and torn down
-    /// (each `munmap` interrupts the other cores to flush their address caches).
+    /// (each `munmap` interrupts the other cores to flush their address caches). The copy is kept:
+    /// libarchive's reads (a small input that is not a zip) and the digest are then served from it,
+    /// and the file is not read twice.
     func readWhole() -> PaddedBytes? {
+        if let wholeCopy { return wholeCopy }
         guard case .descriptor(let fd) = backing, size > 0, size <= Int64(Int.max - (1 << 20)) else { return nil }
         let wanted = Int(size)
         let bytes = PaddedBytes(capacity: wanted)
@@ -142,6 +147,7 @@ final class ByteSource {
             ioError = "read error: " + errnoText(failure)
             return nil
         }
+        wholeCopy = bytes
         return bytes
     }
 
@@ -234,6 +240,12 @@ final class ByteSource {
             guard let base = bytes.baseAddress, offset < Int64(bytes.count) else { return (nil, 0) }
             return (UnsafeRawPointer(base + Int(offset)), bytes.count - Int(offset))
         case .descriptor(let fd):
+            if let wholeCopy {
+                // Valid while the copy lives (as long as this source) and is not changed.
+                let bytes = wholeCopy.withUnsafeBytes { $0 }
+                guard let base = bytes.baseAddress, offset < Int64(bytes.count) else { return (nil, 0) }
+                return (UnsafeRawPointer(base + Int(offset)), bytes.count - Int(offset))
+            }
             let buffer: UnsafeMutableRawPointer
             if let existing = chunkBuffer {
                 buffer = existing
