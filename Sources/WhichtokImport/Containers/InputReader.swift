@@ -359,9 +359,7 @@ public struct InputReader {
         _ name: String, _ bytes: PaddedBytes, lease: MemoryLease, refused: () -> InputError,
         _ body: (String, PaddedBytes) throws -> Void
     ) throws {
-        // A HAR saved as `.json` is walked, not parsed whole: the walk takes what it needs itself.
-        let isHAR = bytes.withUnsafeBytes { WebCaptureReader.looksLikeHAR($0) }
-        let workspace = isHAR ? 0 : Self.parseWorkspace(entryName: name, count: bytes.count)
+        let workspace = Self.parseWorkspace(entryName: name, bytes: bytes)
         do {
             try lease.take(workspace)
         } catch .never {
@@ -378,9 +376,18 @@ public struct InputReader {
         }
     }
 
+    /// The memory that parsing entry `entryName` may take beside its `bytes`: as
+    /// `parseWorkspace(entryName:count:)`, but 0 for a HAR saved as `.json`, whose walk takes what
+    /// it needs as it goes.
+    static func parseWorkspace(entryName: String, bytes: PaddedBytes) -> Int {
+        let workspace = parseWorkspace(entryName: entryName, count: bytes.count)
+        guard workspace > 0, !bytes.withUnsafeBytes({ WebCaptureReader.looksLikeHAR($0) }) else { return 0 }
+        return workspace
+    }
+
     /// The memory that parsing an entry named `entryName` of `count` bytes may take beside the
     /// bytes: for a `.json` document, simdjson's DOM (`documentWorkspace`); 0 for other entries,
-    /// whose readers work within the bytes or take what they need as they go (a HAR).
+    /// whose readers work within the bytes.
     static func parseWorkspace(entryName: String, count: Int) -> Int {
         guard entryName.lowercased().hasSuffix(".json") else { return 0 }
         return documentWorkspace(count: count)
