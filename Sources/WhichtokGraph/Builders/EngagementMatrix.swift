@@ -62,109 +62,102 @@ struct EngagementMatrix {
         let familyAuthor = options.authorWeight
         let familyHashtag = options.hashtagWeight
         let familySound = options.soundWeight
-        chunkItems.withUnsafeMutableBufferPointer { itemsOut in
-            chunkValues.withUnsafeMutableBufferPointer { valuesOut in
-                chunkRowLength.withUnsafeMutableBufferPointer { lengthsOut in
-                    let itemsShared = SharedBuffer(itemsOut)
-                    let valuesShared = SharedBuffer(valuesOut)
-                    let lengthsShared = SharedBuffer(lengthsOut)
-                    Parallel.forEachChunk(count: accountCount, chunks: chunkCount, minimumParallelCount: 2_000) {
-                        c, range in
-                        let score = UnsafeMutablePointer<Float>.allocate(capacity: max(1, itemCount))
-                        score.initialize(repeating: 0, count: max(1, itemCount))
-                        // The row's items as bits: reading the words in order lists them sorted.
-                        let wordCount = max(1, (itemCount + 63) / 64)
-                        let touched = UnsafeMutablePointer<UInt64>.allocate(capacity: wordCount)
-                        touched.initialize(repeating: 0, count: wordCount)
-                        var touchedCount = 0
-                        var lowWord = Int.max
-                        var highWord = -1
-                        defer {
-                            score.deallocate()
-                            touched.deallocate()
-                        }
-                        var outItems: [UInt32] = []
-                        var outValues: [Float] = []
-                        var lengths: [Int] = []
-                        lengths.reserveCapacity(range.count)
-                        @inline(__always) func bump(_ item: Int, _ value: Float) {
-                            guard value > 0 else { return }
-                            if score[item] == 0 {
-                                let word = item >> 6
-                                touched[word] |= 1 << UInt64(item & 63)
-                                lowWord = min(lowWord, word)
-                                highWord = max(highWord, word)
-                                touchedCount += 1
-                            }
-                            score[item] += value
-                        }
-                        for a in range {
-                            for p in actorOffsets[a]..<actorOffsets[a + 1] {
-                                let i = byActorAlready ? p : Int(byActor[p])
-                                let kind = Int(events.kind[i])
-                                guard mask[kind], kind < kindWeights.count, filter.accepts(time: events.time[i]) else {
-                                    continue
-                                }
-                                let w = kindWeights[kind]
-                                guard w > 0 else { continue }
-                                var video = RowID.none
-                                switch ObjectType(rawValue: events.objectType[i]) {
-                                case .video: video = events.object[i]
-                                case .comment:
-                                    let comment = Int(events.object[i])
-                                    if comment < comments.count { video = comments.video[comment] }
-                                case .hashtag:
-                                    let h = Int(events.object[i])
-                                    if h < store.hashtags.count { bump(hashtagBase + h, w * familyHashtag) }
-                                case .sound:
-                                    let s = Int(events.object[i])
-                                    if s < store.sounds.count { bump(soundBase + s, w * familySound) }
-                                case .account:
-                                    let b = Int(events.object[i])
-                                    if b < accountCount && b != a && kind != Int(EventKind.messaged.rawValue) {
-                                        bump(authorBase + b, w * familyAuthor)
-                                    }
-                                default: break
-                                }
-                                guard video != .none, Int(video) < videos.count else { continue }
-                                bump(videoBase + Int(video), w * familyVideo)
-                                let author = videos.author[Int(video)]
-                                if author != .none && Int(author) != a && Int(author) < accountCount {
-                                    bump(authorBase + Int(author), w * familyAuthor)
-                                }
-                                let v = Int(video)
-                                for position in Int(hashtagOffsets[v])..<Int(hashtagOffsets[v + 1]) {
-                                    let h = Int(videoHashtags[position])
-                                    if h < store.hashtags.count { bump(hashtagBase + h, w * familyHashtag) }
-                                }
-                                let sound = videos.sound[Int(video)]
-                                if sound != .none && Int(sound) < store.sounds.count {
-                                    bump(soundBase + Int(sound), w * familySound)
-                                }
-                            }
-                            if highWord >= lowWord {
-                                for word in lowWord...highWord {
-                                    var bits = touched[word]
-                                    touched[word] = 0
-                                    while bits != 0 {
-                                        let item = word << 6 | bits.trailingZeroBitCount
-                                        bits &= bits - 1
-                                        outItems.append(UInt32(item))
-                                        outValues.append(score[item])
-                                        score[item] = 0
-                                    }
-                                }
-                            }
-                            lengths.append(touchedCount)
-                            touchedCount = 0
-                            lowWord = .max
-                            highWord = -1
-                        }
-                        itemsShared[c] = outItems
-                        valuesShared[c] = outValues
-                        lengthsShared[c] = lengths
-                    }
+        Self.sharingChunks(&chunkItems, &chunkValues, &chunkRowLength) { itemsShared, valuesShared, lengthsShared in
+            Parallel.forEachChunk(count: accountCount, chunks: chunkCount, minimumParallelCount: 2_000) {
+                c, range in
+                let score = UnsafeMutablePointer<Float>.allocate(capacity: max(1, itemCount))
+                score.initialize(repeating: 0, count: max(1, itemCount))
+                // The row's items as bits: reading the words in order lists them sorted.
+                let wordCount = max(1, (itemCount + 63) / 64)
+                let touched = UnsafeMutablePointer<UInt64>.allocate(capacity: wordCount)
+                touched.initialize(repeating: 0, count: wordCount)
+                var touchedCount = 0
+                var lowWord = Int.max
+                var highWord = -1
+                defer {
+                    score.deallocate()
+                    touched.deallocate()
                 }
+                var outItems: [UInt32] = []
+                var outValues: [Float] = []
+                var lengths: [Int] = []
+                lengths.reserveCapacity(range.count)
+                @inline(__always) func bump(_ item: Int, _ value: Float) {
+                    guard value > 0 else { return }
+                    if score[item] == 0 {
+                        let word = item >> 6
+                        touched[word] |= 1 << UInt64(item & 63)
+                        lowWord = min(lowWord, word)
+                        highWord = max(highWord, word)
+                        touchedCount += 1
+                    }
+                    score[item] += value
+                }
+                for a in range {
+                    for p in actorOffsets[a]..<actorOffsets[a + 1] {
+                        let i = byActorAlready ? p : Int(byActor[p])
+                        let kind = Int(events.kind[i])
+                        guard mask[kind], kind < kindWeights.count, filter.accepts(time: events.time[i]) else {
+                            continue
+                        }
+                        let w = kindWeights[kind]
+                        guard w > 0 else { continue }
+                        var video = RowID.none
+                        switch ObjectType(rawValue: events.objectType[i]) {
+                        case .video: video = events.object[i]
+                        case .comment:
+                            let comment = Int(events.object[i])
+                            if comment < comments.count { video = comments.video[comment] }
+                        case .hashtag:
+                            let h = Int(events.object[i])
+                            if h < store.hashtags.count { bump(hashtagBase + h, w * familyHashtag) }
+                        case .sound:
+                            let s = Int(events.object[i])
+                            if s < store.sounds.count { bump(soundBase + s, w * familySound) }
+                        case .account:
+                            let b = Int(events.object[i])
+                            if b < accountCount && b != a && kind != Int(EventKind.messaged.rawValue) {
+                                bump(authorBase + b, w * familyAuthor)
+                            }
+                        default: break
+                        }
+                        guard video != .none, Int(video) < videos.count else { continue }
+                        bump(videoBase + Int(video), w * familyVideo)
+                        let author = videos.author[Int(video)]
+                        if author != .none && Int(author) != a && Int(author) < accountCount {
+                            bump(authorBase + Int(author), w * familyAuthor)
+                        }
+                        let v = Int(video)
+                        for position in Int(hashtagOffsets[v])..<Int(hashtagOffsets[v + 1]) {
+                            let h = Int(videoHashtags[position])
+                            if h < store.hashtags.count { bump(hashtagBase + h, w * familyHashtag) }
+                        }
+                        let sound = videos.sound[Int(video)]
+                        if sound != .none && Int(sound) < store.sounds.count {
+                            bump(soundBase + Int(sound), w * familySound)
+                        }
+                    }
+                    if highWord >= lowWord {
+                        for word in lowWord...highWord {
+                            var bits = touched[word]
+                            touched[word] = 0
+                            while bits != 0 {
+                                let item = word << 6 | bits.trailingZeroBitCount
+                                bits &= bits - 1
+                                outItems.append(UInt32(item))
+                                outValues.append(score[item])
+                                score[item] = 0
+                            }
+                        }
+                    }
+                    lengths.append(touchedCount)
+                    touchedCount = 0
+                    lowWord = .max
+                    highWord = -1
+                }
+                itemsShared[c] = outItems
+                valuesShared[c] = outValues
+                lengthsShared[c] = lengths
             }
         }
         // Accounts with too few distinct items get an empty row. Document frequencies over the rows
@@ -206,27 +199,20 @@ struct EngagementMatrix {
         for i in 0..<itemCount where df[i] > 0 { idf[i] = log(n / Double(df[i])) }
         // log1p of the small whole scores, which most raw scores are (same function, same values).
         let smallLog = (0..<64).map { log1p(Double($0)) }
-        chunkItems.withUnsafeMutableBufferPointer { itemsOut in
-            chunkValues.withUnsafeMutableBufferPointer { valuesOut in
-                chunkRowLength.withUnsafeMutableBufferPointer { lengthsOut in
-                    let itemsShared = SharedBuffer(itemsOut)
-                    let valuesShared = SharedBuffer(valuesOut)
-                    let lengthsShared = SharedBuffer(lengthsOut)
-                    Parallel.forEachChunk(count: chunkCount, chunks: chunkCount, minimumParallelCount: 2) { c, _ in
-                        // Moved out, so that the arrays are changed in place rather than copied.
-                        var items = itemsShared[c]
-                        var values = valuesShared[c]
-                        var lengths = lengthsShared[c]
-                        itemsShared[c] = []
-                        valuesShared[c] = []
-                        Self.weigh(
-                            items: &items, values: &values, lengths: &lengths, minItems: minItems, idf: idf,
-                            smallLog: smallLog)
-                        itemsShared[c] = items
-                        valuesShared[c] = values
-                        lengthsShared[c] = lengths
-                    }
-                }
+        Self.sharingChunks(&chunkItems, &chunkValues, &chunkRowLength) { itemsShared, valuesShared, lengthsShared in
+            Parallel.forEachChunk(count: chunkCount, chunks: chunkCount, minimumParallelCount: 2) { c, _ in
+                // Moved out, so that the arrays are changed in place rather than copied.
+                var items = itemsShared[c]
+                var values = valuesShared[c]
+                var lengths = lengthsShared[c]
+                itemsShared[c] = []
+                valuesShared[c] = []
+                Self.weigh(
+                    items: &items, values: &values, lengths: &lengths, minItems: minItems, idf: idf,
+                    smallLog: smallLog)
+                itemsShared[c] = items
+                valuesShared[c] = values
+                lengthsShared[c] = lengths
             }
         }
         var newOffsets = [Int](repeating: 0, count: accountCount + 1)
@@ -301,4 +287,19 @@ struct EngagementMatrix {
     }
 
     var accountCount: Int { offsets.count - 1 }
+
+    /// Calls `body` with the per-chunk rows (items, values, row lengths) shared with the chunks'
+    /// threads: each chunk reads and writes only its own slot.
+    private static func sharingChunks(
+        _ items: inout [[UInt32]], _ values: inout [[Float]], _ lengths: inout [[Int]],
+        _ body: (SharedBuffer<[UInt32]>, SharedBuffer<[Float]>, SharedBuffer<[Int]>) -> Void
+    ) {
+        items.withUnsafeMutableBufferPointer { items in
+            values.withUnsafeMutableBufferPointer { values in
+                lengths.withUnsafeMutableBufferPointer { lengths in
+                    body(SharedBuffer(items), SharedBuffer(values), SharedBuffer(lengths))
+                }
+            }
+        }
+    }
 }
