@@ -118,7 +118,7 @@ public struct InputReader {
 
         guard source.size > 0 else { throw reject("empty input") }
 
-        // A zip held whole in memory (mapped) is read from its central directory and inflated by
+        // A zip held whole in memory (read whole or mapped) is read from its central directory and inflated by
         // libdeflate (ZipReader.swift); the zips that reader leaves alone, and every other format, by libarchive.
         if readsZipsDirectly,
             let digest = try readZipDirectly(

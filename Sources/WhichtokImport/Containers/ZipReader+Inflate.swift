@@ -5,9 +5,10 @@ extension InputReader {
     /// Inputs from this size on are hashed on a thread of their own while their entries are read.
     static let backgroundDigestThreshold = 1 << 20
 
-    /// Reads `source` as a zip held whole in memory (mapped, when it is a file), with the entries
+    /// Reads `source` as a zip held whole in memory (a file is read whole under
+    /// `InputReader.mapThreshold`, mapped from it on), with the entries
     /// inflated by libdeflate straight into the entry buffer, when `ZipDirectory` takes it; nil,
-    /// with nothing read or counted, for libarchive to read it instead.
+    /// with nothing counted, for libarchive to read it instead (from the copy, when it was read whole).
     ///
     /// Enforces what the libarchive path does, with the same messages: the entry limit, the
     /// compression ratio (counted before an entry is inflated, from its stated size), the memory

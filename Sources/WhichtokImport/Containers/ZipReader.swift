@@ -1,4 +1,4 @@
-/// The layout of a zip archive held whole in memory (a mapped file, or an archive found inside
+/// The layout of a zip archive held whole in memory (a file read whole or mapped, or an archive found inside
 /// another), read from its central directory so that its entries can be inflated by libdeflate
 /// straight into the entry buffer (see `InputReader.readZipDirectly`).
 ///
