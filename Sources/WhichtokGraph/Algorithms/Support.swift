@@ -33,6 +33,23 @@ enum Parallel {
         }
     }
 
+    /// `forEachChunk`, keeping what `body` returns for each chunk, in chunk order: one result per
+    /// chunk (`min(chunks, count)` of them, at least one; none when `count` is 0).
+    static func mapChunks<T>(
+        count: Int, chunks: Int, minimumParallelCount: Int = 20_000, _ body: (Int, Range<Int>) -> T
+    ) -> [T] {
+        guard count > 0 else { return [] }
+        var results = [T?](repeating: nil, count: max(1, min(chunks, count)))
+        results.withUnsafeMutableBufferPointer { buffer in
+            let out = SharedBuffer(buffer)
+            forEachChunk(count: count, chunks: chunks, minimumParallelCount: minimumParallelCount) { c, range in
+                out[c] = body(c, range)
+            }
+        }
+        // forEachChunk runs every chunk, so every slot is set.
+        return results.compactMap { $0 }
+    }
+
     /// Ranges over `0 ..< nodeCount` holding about equal numbers of CSR entries, for `chunks` chunks.
     static func balancedRanges(offsets: [Int], chunks: Int) -> [Range<Int>] {
         let n = offsets.count - 1

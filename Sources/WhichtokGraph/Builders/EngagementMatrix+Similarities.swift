@@ -50,18 +50,14 @@ extension EngagementMatrix {
             bounds.append(low)
         }
         bounds.append(n)
-        var cursors = [[Int]](repeating: [], count: parts)
-        cursors.withUnsafeMutableBufferPointer { cursors in
-            let out = SharedBuffer(cursors)
-            Parallel.forEachChunk(count: parts, chunks: parts, minimumParallelCount: 2) { part, _ in
-                var counts = [Int](repeating: 0, count: itemCount)
-                counts.withUnsafeMutableBufferPointer { counts in
-                    for p in offsets[bounds[part]]..<offsets[bounds[part + 1]] where eligible[Int(items[p])] {
-                        counts[Int(items[p])] += 1
-                    }
+        var cursors = Parallel.mapChunks(count: parts, chunks: parts, minimumParallelCount: 2) { part, _ in
+            var counts = [Int](repeating: 0, count: itemCount)
+            counts.withUnsafeMutableBufferPointer { counts in
+                for p in offsets[bounds[part]]..<offsets[bounds[part + 1]] where eligible[Int(items[p])] {
+                    counts[Int(items[p])] += 1
                 }
-                out[part] = counts
             }
+            return counts
         }
         // Each part's counts become its cursors: where its entries of each column start.
         var columnOffsets = [Int](repeating: 0, count: itemCount + 1)

@@ -167,28 +167,23 @@ struct EngagementMatrix {
         for lengths in chunkRowLength {
             for length in lengths where length > 0 && length >= minItems { rowsWithEntries += 1 }
         }
-        let dfParts = 2
-        var partialDF = [[Int32]](repeating: [], count: dfParts)
-        partialDF.withUnsafeMutableBufferPointer { partial in
-            let out = SharedBuffer(partial)
-            Parallel.forEachChunk(count: chunkCount, chunks: dfParts, minimumParallelCount: 2) { part, chunks in
-                var df = [Int32](repeating: 0, count: itemCount)
-                df.withUnsafeMutableBufferPointer { df in
-                    for c in chunks {
-                        var p = 0
-                        for length in chunkRowLength[c] {
-                            if length > 0 && length >= minItems {
-                                for q in p..<p + length { df[Int(chunkItems[c][q])] += 1 }
-                            }
-                            p += length
+        var partialDF = Parallel.mapChunks(count: chunkCount, chunks: 2, minimumParallelCount: 2) { _, chunks in
+            var df = [Int32](repeating: 0, count: itemCount)
+            df.withUnsafeMutableBufferPointer { df in
+                for c in chunks {
+                    var p = 0
+                    for length in chunkRowLength[c] {
+                        if length > 0 && length >= minItems {
+                            for q in p..<p + length { df[Int(chunkItems[c][q])] += 1 }
                         }
+                        p += length
                     }
                 }
-                out[part] = df
             }
+            return df
         }
         var df = partialDF[0]
-        for part in partialDF.dropFirst() where !part.isEmpty {
+        for part in partialDF.dropFirst() {
             for i in 0..<itemCount { df[i] += part[i] }
         }
         partialDF = []
