@@ -49,24 +49,20 @@ package struct Betweenness: Sendable {
         let chosen = exact ? order : Array(order.prefix(max(1, parameters.samples)))
         let k = chosen.count
         let chunkCount = min(max(1, k), 16)
-        var partials = [[Double]](repeating: [], count: chunkCount)
         let weighted = parameters.distance == .inverseWeight
-        partials.withUnsafeMutableBufferPointer { partialBuffer in
-            let out = SharedBuffer(partialBuffer)
-            Parallel.forEachChunk(count: k, chunks: chunkCount, minimumParallelCount: 64) { c, range in
-                var state = BrandesState(nodeCount: n)
-                for i in range {
-                    if weighted {
-                        state.accumulateWeighted(graph, source: Int(chosen[i]))
-                    } else {
-                        state.accumulateHops(graph, source: Int(chosen[i]))
-                    }
+        let partials = Parallel.mapChunks(count: k, chunks: chunkCount, minimumParallelCount: 64) { _, range in
+            var state = BrandesState(nodeCount: n)
+            for i in range {
+                if weighted {
+                    state.accumulateWeighted(graph, source: Int(chosen[i]))
+                } else {
+                    state.accumulateHops(graph, source: Int(chosen[i]))
                 }
-                out[c] = state.total
             }
+            return state.total
         }
         var total = [Double](repeating: 0, count: n)
-        for partial in partials where !partial.isEmpty {
+        for partial in partials {
             for v in 0..<n { total[v] += partial[v] }
         }
         let pairs = Double(n - 1) * Double(n - 2)

@@ -27,38 +27,34 @@ package struct LocalClustering: Sendable, Equatable {
             forwardOffsets[u + 1] = forward.count
         }
         let chunks = Parallel.balancedRanges(offsets: forwardOffsets, chunks: n > 20_000 ? 8 : 1)
-        var partial = [[Int32]](repeating: [], count: chunks.count)
-        partial.withUnsafeMutableBufferPointer { partialBuffer in
-            let out = SharedBuffer(partialBuffer)
-            forwardOffsets.withUnsafeBufferPointer { offsets in
-                forward.withUnsafeBufferPointer { targets in
-                    Parallel.forEachChunk(count: chunks.count, chunks: chunks.count, minimumParallelCount: 2) { c, _ in
-                        var triangles = [Int32](repeating: 0, count: n)
-                        var mark = [Bool](repeating: false, count: n)
-                        for u in chunks[c] {
-                            let start = offsets[u]
-                            let end = offsets[u + 1]
-                            guard end - start >= 2 else { continue }
-                            for e in start..<end { mark[Int(targets[e])] = true }
-                            for e in start..<end {
-                                let v = Int(targets[e])
-                                for f in offsets[v]..<offsets[v + 1] where mark[Int(targets[f])] {
-                                    triangles[u] += 1
-                                    triangles[v] += 1
-                                    triangles[Int(targets[f])] += 1
-                                }
+        let partial = forwardOffsets.withUnsafeBufferPointer { offsets in
+            forward.withUnsafeBufferPointer { targets in
+                Parallel.mapChunks(count: chunks.count, chunks: chunks.count, minimumParallelCount: 2) { c, _ in
+                    var triangles = [Int32](repeating: 0, count: n)
+                    var mark = [Bool](repeating: false, count: n)
+                    for u in chunks[c] {
+                        let start = offsets[u]
+                        let end = offsets[u + 1]
+                        guard end - start >= 2 else { continue }
+                        for e in start..<end { mark[Int(targets[e])] = true }
+                        for e in start..<end {
+                            let v = Int(targets[e])
+                            for f in offsets[v]..<offsets[v + 1] where mark[Int(targets[f])] {
+                                triangles[u] += 1
+                                triangles[v] += 1
+                                triangles[Int(targets[f])] += 1
                             }
-                            for e in start..<end { mark[Int(targets[e])] = false }
                         }
-                        out[c] = triangles
+                        for e in start..<end { mark[Int(targets[e])] = false }
                     }
+                    return triangles
                 }
             }
         }
         var result = [Double](repeating: 0, count: n)
         for v in 0..<n {
             var t = 0
-            for c in 0..<partial.count where !partial[c].isEmpty { t += Int(partial[c][v]) }
+            for c in 0..<partial.count { t += Int(partial[c][v]) }
             let k = degree[v]
             result[v] = k >= 2 ? 2 * Double(t) / Double(k * (k - 1)) : 0
         }
