@@ -294,13 +294,26 @@ final class Progress: Sendable {
 final class PhaseTimer {
     private let enabled = getenv("WHICHTOK_TIMING") != nil
     private var last = DispatchTime.now().uptimeNanoseconds
+    private var lastCPU = PhaseTimer.cpuNanoseconds()
 
+    /// "timing: NAME: W ms (CPU C ms)": the wall time since the last lap, and the CPU time of all
+    /// of the process's threads over it (C / W is how many cores the phase kept busy).
     func lap(_ name: String) {
         guard enabled else { return }
         let now = DispatchTime.now().uptimeNanoseconds
+        let cpu = Self.cpuNanoseconds()
         let ms = Double(now - last) / 1e6
-        Console.error("timing: \(name): \((ms * 10).rounded() / 10) ms")
+        let cpuMs = Double(cpu &- lastCPU) / 1e6
+        Console.error("timing: \(name): \((ms * 10).rounded() / 10) ms (CPU \((cpuMs * 10).rounded() / 10) ms)")
         last = now
+        lastCPU = cpu
+    }
+
+    /// User and system time of the whole process so far.
+    private static func cpuNanoseconds() -> UInt64 {
+        var spec = timespec()
+        guard clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spec) == 0 else { return 0 }
+        return UInt64(spec.tv_sec) &* 1_000_000_000 &+ UInt64(spec.tv_nsec)
     }
 
     /// "timing: peak resident memory: N KiB", from the process's own high-water mark.
