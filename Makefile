@@ -9,6 +9,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # System libraries the build links against; cairo and Pango draw `whichtok plot`, whose text uses
 # DejaVu (Latin, Cyrillic, Arabic) and falls back on Noto Color Emoji (the demo's map needs both).
 BUILD_PKGS := pkg-config libarchive-dev libxml2-dev libsimdjson-dev libssl-dev libzstd-dev libdeflate-dev \
+  libcurl4-openssl-dev \
   libcairo2-dev libpango1.0-dev fonts-dejavu-core fonts-noto-color-emoji
 # What the tests and benchmarks call: jing and xmllint validate exports, bsdtar is the benchmark's floor;
 # the plot tests draw a CJK label (Noto Sans CJK); chromium renders the HTML report headless.

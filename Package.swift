@@ -44,6 +44,10 @@ let package = Package(
         // Input files mapped into memory, guarded against another program shrinking them (a SIGBUS
         // inside a registered range lays a zeroed page over it and is noted, instead of ending the process).
         .target(name: "CMappedFile"),
+        // HTTP requests through the system's libcurl, loaded with dlopen at the first request (only
+        // curl.h from libcurl4-openssl-dev at build time): the commands that never go on the network
+        // do not load libcurl and the TLS, LDAP and Kerberos libraries behind it at their start.
+        .target(name: "CHTTP"),
         // A small C++ shim over Debian's libsimdjson-dev with a plain C API.
         .target(
             name: "CSimdJSON",
@@ -73,7 +77,7 @@ let package = Package(
             name: "WhichtokReport",
             dependencies: ["WhichtokSupport", "WhichtokStore", "WhichtokGraph", "WhichtokExport", "WhichtokPlot"]),
         // Import for JSONParser (reading responses).
-        .target(name: "WhichtokScrape", dependencies: ["WhichtokSupport", "WhichtokImport"]),
+        .target(name: "WhichtokScrape", dependencies: ["WhichtokSupport", "WhichtokImport", "CHTTP"]),
         // Import for SHA256 (the digests in the ground truth).
         .target(name: "WhichtokSynth", dependencies: ["WhichtokSupport", "WhichtokImport"]),
         .target(

@@ -150,7 +150,7 @@ package final class HARWriter {
                     .flatMap { SetCookie.split($0.value) }.compactMap { SetCookie.nameAndValue($0) }))
         json.key("headers")
         json.harNameValueList(pairs(exchange.responseHeaders))
-        // URLSession delivers bodies decompressed: the wire size is known only from Content-Length.
+        // Bodies are delivered decompressed: the wire size is known only from Content-Length.
         let encoding = exchange.responseHeader("Content-Encoding")?.trimmingSpaces.lowercased() ?? "identity"
         let wireSize =
             encoding == "identity"

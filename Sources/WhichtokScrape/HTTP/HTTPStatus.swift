@@ -1,4 +1,5 @@
-/// Reason phrases for the status line (HAR's `statusText`); URLSession does not report the server's.
+/// Reason phrases for the status line (HAR's `statusText`), the same whatever the server sent (HTTP/2
+/// answers have none).
 enum HTTPStatus {
     static func reason(_ status: Int) -> String {
         switch status {
