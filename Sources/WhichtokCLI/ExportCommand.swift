@@ -191,6 +191,8 @@ struct ExportCommand: ParsableCommand {
             let written = result.files.map(Console.printable).joined(separator: ", ")
             Console.error("wrote \(written): \(grouped(result.nodes)) nodes, \(grouped(result.edges)) edges")
         }
+        // Freed by the exit, not one array at a time (as `import` does with its store).
+        KeptUntilExit.keep([graph, store, analysis, exposure, document, layout])
     }
 
     /// The files this export would write, with the option that names them (none for standard output).

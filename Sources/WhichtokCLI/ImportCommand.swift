@@ -344,18 +344,24 @@ final class PhaseTimer {
     }
 }
 
-/// What an import built, kept until the process ends. Freeing the batches, the builder's
-/// observations and the store one small allocation at a time is a noticeable part of a large
-/// import's wall time (Benchmarks/RESULTS.md, `make bench`), while at exit the kernel takes all of
-/// it back at once. Each call replaces what the last one kept, so a process that imports many times
-/// (the tests) holds only the last import.
+/// What a command built, kept until the process ends. Freeing the batches, the builder's
+/// observations and the store (or a graph, its analysis and the document written from them) one
+/// allocation at a time is a noticeable part of a large command's wall time (Benchmarks/RESULTS.md,
+/// `make bench`), while at exit the kernel takes all of it back at once. Each call replaces what the
+/// last one kept, so a process that runs many commands (the tests) holds only the last one's.
 enum KeptUntilExit {
-    private static let values = Mutex<[any Sendable]>([])
+    /// Never read again, only released: holding values that are not `Sendable` is safe.
+    private final class Held: @unchecked Sendable {
+        let items: [Any]
+        init(_ items: [Any]) { self.items = items }
+    }
 
-    static func keep(_ items: [any Sendable]) {
+    private static let values = Mutex<Held?>(nil)
+
+    static func keep(_ items: [Any]) {
         let previous = values.withLock { kept in
             let previous = kept
-            kept = items
+            kept = Held(items)
             return previous
         }
         _ = previous  // freed here, outside the lock

@@ -1,5 +1,6 @@
 import ArgumentParser
 import WhichtokStore
+import WhichtokSupport
 
 /// Reading and writing a store through its input records, for the commands that change a store
 /// (`import`, `merge`, `forget`): the store is rebuilt from the records it keeps, so every one of
@@ -81,6 +82,9 @@ enum StoreRecordsAccess {
     private static func save(to path: String, timing: PhaseTimer, _ write: (() -> Bool) throws -> Void) throws
         -> Int32
     {
+        // The build's freed memory goes back to the system beside the save (see `releaseFreeMemory`).
+        let release = BackgroundJob { StoreAssembly.releaseFreeMemory() }
+        defer { release.join() }
         do {
             let signal = try SaveInterrupts.catching(write).signal
             timing.lap("save")

@@ -26,6 +26,14 @@ public enum StoreAssembly {
         whichtok_keep_freed_memory()
     }
 
+    /// Hands the pages of memory the program has freed back to the system (glibc keeps them in its
+    /// arenas; see `keepFreedMemoryForReuse`). A command calls it on a thread of its own while the
+    /// store is saved: the save mostly waits for the disk, and each page handed back then is one the
+    /// system need not free when the program exits, which it does only after the save.
+    public static func releaseFreeMemory() {
+        whichtok_release_free_memory()
+    }
+
     /// The record of one batch: the canonical store of that input alone, encoded.
     public static func record(of batch: ImportBatch) -> [UInt8] {
         var builder = StoreBuilder()
