@@ -92,6 +92,7 @@ public enum StoreAssembly {
         if runs == 1, count > 1 { return try DecodeAhead(count: count, sizes: sizes).build(decode) }
         let lastLevel = runs > 1 && runs <= chunk ? LastLevel(runs: runs, spill: EventSpill(storePath: path)) : nil
         let slots = Mutex<[Result<Store, StoreError>?]>(Array(repeating: nil, count: lastLevel == nil ? runs : 0))
+        let sizesBefore = sums(of: sizes, count: count)
         let claimed = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: min(runs, 2)) { _ in
             while true {
@@ -99,8 +100,18 @@ public enum StoreAssembly {
                 guard claim < runs else { break }
                 let result = Result { () throws(StoreError) -> Store in
                     var builder = StoreBuilder()
-                    for index in claim * run..<min(claim * run + run, count) {
-                        builder.add(store: try decode(index))
+                    let records = claim * run..<min(claim * run + run, count)
+                    for index in records {
+                        let store = try decode(index)
+                        guard let sizesBefore else {
+                            builder.add(store: store)
+                            continue
+                        }
+                        // Sized for the run's records, by their sizes.
+                        let start = sizesBefore[records.lowerBound]
+                        add(
+                            store, to: &builder, bytesSoFar: sizesBefore[index + 1] - start,
+                            of: sizesBefore[records.upperBound] - start)
                     }
                     return (consume builder).build()
                 }
@@ -273,27 +284,13 @@ public enum StoreAssembly {
 
         init(count: Int, sizes: [Int]? = nil) {
             self.count = count
-            if let sizes, sizes.count == count {
-                var sums = [0]
-                for size in sizes { sums.append(sums[sums.count - 1] + max(size, 0)) }
-                sizesBefore = sums
-            } else {
-                sizesBefore = nil
-            }
+            sizesBefore = StoreAssembly.sums(of: sizes, count: count)
         }
 
-        /// Adds record `index`'s store. A table too small for it gets room for all the records,
-        /// projected from the rows so far by the records' sizes (the events of a record are most
-        /// of its bytes), so that the tables are not grown by doubling: each doubling copied the
-        /// columns and faulted in new pages, twice the memory of the columns in all.
+        /// Adds record `index`'s store, its tables sized by the records' sizes when known.
         private func add(_ store: Store, index: Int, to builder: inout StoreBuilder) {
-            if let sizesBefore, let total = sizesBefore.last, sizesBefore[index + 1] > 0 {
-                let share = Double(total) / Double(sizesBefore[index + 1])
-                builder.reserve(
-                    forStores: CollectionOfOne(store),
-                    projecting: { rows in Int(min(Double(rows) * share, Double(Int.max / 2))) + rows / 16 })
-            }
-            builder.add(store: store)
+            guard let sizesBefore, let total = sizesBefore.last else { return builder.add(store: store) }
+            StoreAssembly.add(store, to: &builder, bytesSoFar: sizesBefore[index + 1], of: total)
         }
 
         func build(_ decode: @Sendable (Int) throws(StoreError) -> Store) throws(StoreError) -> Store {
@@ -350,6 +347,30 @@ public enum StoreAssembly {
             }
             if wakes { wake.signal() }
         }
+    }
+
+    /// `[0, s0, s0 + s1, …]` of `sizes`, when there is one per record.
+    static func sums(of sizes: [Int]?, count: Int) -> [Int]? {
+        guard let sizes, sizes.count == count else { return nil }
+        var sums = [0]
+        sums.reserveCapacity(count + 1)
+        for size in sizes { sums.append(sums[sums.count - 1] + max(size, 0)) }
+        return sums
+    }
+
+    /// Adds `store` to `builder`, where the records added so far (this one's included) are
+    /// `bytesSoFar` of the `totalBytes` the builder will get. A table too small for it gets room
+    /// for all of them, projected from the rows so far by the records' sizes (the events of a
+    /// record are most of its bytes), so that the tables are not grown by doubling: each doubling
+    /// copied the columns and faulted in new pages, twice the memory of the columns in all.
+    static func add(_ store: Store, to builder: inout StoreBuilder, bytesSoFar: Int, of totalBytes: Int) {
+        if bytesSoFar > 0, totalBytes >= bytesSoFar {
+            let share = Double(totalBytes) / Double(bytesSoFar)
+            builder.reserve(
+                forStores: CollectionOfOne(store),
+                projecting: { rows in Int(min(Double(rows) * share, Double(Int.max / 2))) + rows / 16 })
+        }
+        builder.add(store: store)
     }
 
     /// Records per partial store of the first level: `chunk`, or more, up to twice as many, so
