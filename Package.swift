@@ -41,6 +41,8 @@ let package = Package(
         .systemLibrary(name: "CPrefetch"),
         // Handing freed memory back to the system between the steps of a store build (a header only).
         .systemLibrary(name: "CMalloc"),
+        // Unnamed temporary files and early writeback for saving a store (a header only).
+        .systemLibrary(name: "CFiles"),
         // Input files mapped into memory, guarded against another program shrinking them (a SIGBUS
         // inside a registered range lays a zeroed page over it and is noted, instead of ending the process).
         .target(name: "CMappedFile"),
@@ -57,7 +59,7 @@ let package = Package(
         // Small utilities every module may use: JSON writer, civil dates, terminal-safe text, seeded
         // generator, base64, background job, archive writer, HMAC-SHA-256. Depends on no other whichtok module.
         .target(name: "WhichtokSupport", dependencies: ["CArchive", "CCrypto"]),
-        .target(name: "WhichtokStore", dependencies: ["CMalloc"]),
+        .target(name: "WhichtokStore", dependencies: ["CMalloc", "CFiles"]),
         .target(
             name: "WhichtokImport",
             dependencies: [

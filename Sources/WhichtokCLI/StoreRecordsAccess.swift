@@ -51,13 +51,19 @@ enum StoreRecordsAccess {
     /// from the spool one at a time (from memory or its spill file) both while building and while
     /// saving, so they are never all in memory. Returns the store, the records' SHA-256s
     /// (ascending) and the signal caught after the rename (0 for none).
+    ///
+    /// The records are the first part of the file: they are written on a thread of their own
+    /// while the store is built (`Store.RecordsFirstSave`), where the system allows it.
     static func buildAndSave(spool: RecordSpool, to path: String, timing: PhaseTimer) throws -> (
         Store, [[UInt8]], Int32
     ) {
+        let early = Store.RecordsFirstSave(path: path, spool: spool)
+        let writing = early.map { early in BackgroundJob { early.writeRecords() } }
         let store: Store
         do {
             store = try StoreAssembly.build(spool, path: path)
         } catch {
+            writing?.join()
             Console.error("whichtok: error: \(Console.printable(error.description))")
             throw ExitCode(Exit.failure)
         }
@@ -65,7 +71,12 @@ enum StoreRecordsAccess {
         timing.peakMemory()
         var keys: [[UInt8]] = []
         let signal = try save(to: path, timing: timing) { shouldStop in
-            keys = try store.save(to: path, spool: spool, shouldStop: shouldStop)
+            if let early, let writing {
+                writing.join()
+                keys = try early.finish(store, shouldStop: shouldStop)
+            } else {
+                keys = try store.save(to: path, spool: spool, shouldStop: shouldStop)
+            }
         }
         return (store, keys, signal)
     }

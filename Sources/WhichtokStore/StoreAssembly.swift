@@ -62,7 +62,8 @@ public enum StoreAssembly {
     }
 
     static func build(_ records: InputRecords, path: String, chunk: Int) throws(StoreError) -> Store {
-        try build(count: records.count, chunk: chunk, path: path) { index throws(StoreError) in
+        let sizes = (0..<records.count).map { Int(records.offsets[$0 + 1] - records.offsets[$0]) }
+        return try build(count: records.count, chunk: chunk, path: path, sizes: sizes) { index throws(StoreError) in
             try records.decoded(at: index, path: path)
         }
     }
@@ -72,7 +73,8 @@ public enum StoreAssembly {
     /// every record in memory while building.
     public static func build(_ spool: RecordSpool, path: String) throws(StoreError) -> Store {
         let keys = try spool.sortedKeys()
-        return try build(count: keys.count, chunk: chunk, path: path) { index throws(StoreError) in
+        let sizes = spool.sizes(of: keys)
+        return try build(count: keys.count, chunk: chunk, path: path, sizes: sizes) { index throws(StoreError) in
             try Store(record: try spool.record(keys[index])[...], path: path, sha256: keys[index])
         }
     }
@@ -82,9 +84,10 @@ public enum StoreAssembly {
     /// When one more level makes the store (at most `chunk` partial stores, the usual case), each
     /// partial store goes into that level's builder as soon as it and those before it are built,
     /// so the partial stores are never all held at once beside the observations they become; its
-    /// event observations wait in a file beside the store at `path` (see `EventSpill`).
+    /// event observations wait in a file beside the store at `path` (see `EventSpill`). `sizes`:
+    /// the records' encoded sizes, when known, by which a build of one run sizes its tables.
     static func build(
-        count: Int, chunk: Int, path: String, decode: @Sendable (Int) throws(StoreError) -> Store
+        count: Int, chunk: Int, path: String, sizes: [Int]? = nil, decode: @Sendable (Int) throws(StoreError) -> Store
     ) throws(StoreError) -> Store {
         let chunk = max(chunk, 2)
         let run = firstRun(count: count, chunk: chunk)
@@ -94,9 +97,10 @@ public enum StoreAssembly {
         if runs > 1 { whichtok_release_free_memory() }
         // One run (a few inputs, often large ones): its records are decoded on one core while
         // those before them are added on the other.
-        if runs == 1, count > 1 { return try DecodeAhead(count: count).build(decode) }
+        if runs == 1, count > 1 { return try DecodeAhead(count: count, sizes: sizes).build(decode) }
         let lastLevel = runs > 1 && runs <= chunk ? LastLevel(runs: runs, spill: EventSpill(storePath: path)) : nil
         let slots = Mutex<[Result<Store, StoreError>?]>(Array(repeating: nil, count: lastLevel == nil ? runs : 0))
+        let sizesBefore = sums(of: sizes, count: count)
         let claimed = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: min(runs, 2)) { _ in
             while true {
@@ -104,8 +108,18 @@ public enum StoreAssembly {
                 guard claim < runs else { break }
                 let result = Result { () throws(StoreError) -> Store in
                     var builder = StoreBuilder()
-                    for index in claim * run..<min(claim * run + run, count) {
-                        builder.add(store: try decode(index))
+                    let records = claim * run..<min(claim * run + run, count)
+                    for index in records {
+                        let store = try decode(index)
+                        guard let sizesBefore else {
+                            builder.add(store: store)
+                            continue
+                        }
+                        // Sized for the run's records, by their sizes.
+                        let start = sizesBefore[records.lowerBound]
+                        add(
+                            store, to: &builder, bytesSoFar: sizesBefore[index + 1] - start,
+                            of: sizesBefore[records.upperBound] - start)
                     }
                     return (consume builder).build()
                 }
@@ -262,7 +276,7 @@ public enum StoreAssembly {
         }
 
         private enum Step {
-            case add(Result<Store, StoreError>)
+            case add(Result<Store, StoreError>, index: Int)
             case decode(Int)
             case wait
             case stop
@@ -272,9 +286,20 @@ public enum StoreAssembly {
         private let wake = DispatchSemaphore(value: 0)
         private let builder = Mutex(StoreBuilder())
         private let count: Int
+        /// Bytes of the records before each (`count + 1` sums), when their sizes are known.
+        private let sizesBefore: [Int]?
         static let ahead = 2
 
-        init(count: Int) { self.count = count }
+        init(count: Int, sizes: [Int]? = nil) {
+            self.count = count
+            sizesBefore = StoreAssembly.sums(of: sizes, count: count)
+        }
+
+        /// Adds record `index`'s store, its tables sized by the records' sizes when known.
+        private func add(_ store: Store, index: Int, to builder: inout StoreBuilder) {
+            guard let sizesBefore, let total = sizesBefore.last else { return builder.add(store: store) }
+            StoreAssembly.add(store, to: &builder, bytesSoFar: sizesBefore[index + 1], of: total)
+        }
 
         func build(_ decode: @Sendable (Int) throws(StoreError) -> Store) throws(StoreError) -> Store {
             DispatchQueue.concurrentPerform(iterations: 2) { _ in
@@ -284,7 +309,7 @@ public enum StoreAssembly {
                         if !state.adding, let result = state.ready.removeValue(forKey: state.nextToAdd) {
                             state.adding = true
                             state.nextToAdd += 1
-                            return .add(result)
+                            return .add(result, index: state.nextToAdd - 1)
                         }
                         guard state.claimed < count else { return .stop }
                         guard state.claimed - state.nextToAdd < Self.ahead else {
@@ -296,8 +321,8 @@ public enum StoreAssembly {
                         return .decode(state.claimed - 1)
                     }
                     switch step {
-                    case .add(let result):
-                        if case .success(let store) = result { builder.withLock { $0.add(store: store) } }
+                    case .add(let result, let index):
+                        if case .success(let store) = result { builder.withLock { add(store, index: index, to: &$0) } }
                         done { state in
                             if case .failure(let error) = result { state.failure = error }
                             state.adding = false
@@ -330,6 +355,30 @@ public enum StoreAssembly {
             }
             if wakes { wake.signal() }
         }
+    }
+
+    /// `[0, s0, s0 + s1, …]` of `sizes`, when there is one per record.
+    static func sums(of sizes: [Int]?, count: Int) -> [Int]? {
+        guard let sizes, sizes.count == count else { return nil }
+        var sums = [0]
+        sums.reserveCapacity(count + 1)
+        for size in sizes { sums.append(sums[sums.count - 1] + max(size, 0)) }
+        return sums
+    }
+
+    /// Adds `store` to `builder`, where the records added so far (this one's included) are
+    /// `bytesSoFar` of the `totalBytes` the builder will get. A table too small for it gets room
+    /// for all of them, projected from the rows so far by the records' sizes (the events of a
+    /// record are most of its bytes), so that the tables are not grown by doubling: each doubling
+    /// copied the columns and faulted in new pages, twice the memory of the columns in all.
+    static func add(_ store: Store, to builder: inout StoreBuilder, bytesSoFar: Int, of totalBytes: Int) {
+        if bytesSoFar > 0, totalBytes >= bytesSoFar {
+            let share = Double(totalBytes) / Double(bytesSoFar)
+            builder.reserve(
+                forStores: CollectionOfOne(store),
+                projecting: { rows in Int(min(Double(rows) * share, Double(Int.max / 2))) + rows / 16 })
+        }
+        builder.add(store: store)
     }
 
     /// Records per partial store of the first level: `chunk`, or more, up to twice as many, so
@@ -452,13 +501,23 @@ public final class RecordSpool: Sendable {
         (Array(state.inMemory.keys) + Array(state.spilled.keys)).sorted { $0.lexicographicallyPrecedes($1) }
     }
 
+    /// The sizes of the records with these SHA-256s (0 for none).
+    func sizes(of keys: [[UInt8]]) -> [Int] {
+        state.withLock { state in
+            keys.map { state.inMemory[$0]?.count ?? state.spilled[$0]?.count ?? 0 }
+        }
+    }
+
     /// The record with this SHA-256 (left in the spool); empty when there is none.
     public func record(_ sha256: [UInt8]) throws(StoreError) -> [UInt8] {
-        try state.withLock { state throws(StoreError) -> [UInt8] in
-            if let record = state.inMemory[sha256] { return record }
-            guard let spilled = state.spilled[sha256] else { return [] }
-            return try read(spilled, from: state.descriptor)
+        let (held, spilled, descriptor) = state.withLock { state in
+            (state.inMemory[sha256], state.spilled[sha256], state.descriptor)
         }
+        if let held { return held }
+        guard let spilled else { return [] }
+        // Read outside the lock (the file only grows, and only while records are added), so that
+        // the build and the save's writer do not wait for each other's reads.
+        return try read(spilled, from: descriptor)
     }
 
     /// Every record, sorted by SHA-256, taken out of the spool (which is empty afterwards). Throws
@@ -533,14 +592,18 @@ public final class RecordSpool: Sendable {
     }
 
     private func read(_ spilled: Spilled, from descriptor: Int32) throws(StoreError) -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: spilled.count)
-        do {
-            try bytes.withUnsafeMutableBytes { raw in
-                try Snapshot.readAll(descriptor, raw, at: spilled.offset, path: storePath)
+        var failure: StoreError?
+        let bytes = [UInt8](unsafeUninitializedCapacity: spilled.count) { buffer, initialized in
+            do throws(StoreError) {
+                try Snapshot.readAll(
+                    descriptor, UnsafeMutableRawBufferPointer(buffer), at: spilled.offset, path: storePath)
+            } catch {
+                failure = error
+                buffer.initialize(repeating: 0)
             }
-        } catch {
-            throw Snapshot.asStoreError(error, storePath)
+            initialized = spilled.count
         }
+        if let failure { throw failure }
         return bytes
     }
 

@@ -50,51 +50,77 @@ extension StoreBuilder {
     /// attributes, the strings that survive, each table's canonical order, then the tables.
     func tablesAndOrders() -> Plan {
         let accountGroups = IdentityGroups(roots: resolveAccounts())
-        let accounts = accountAttributes(of: accountGroups)
         let effectGroups = IdentityGroups(byValue: effectObservations)
         let conversationGroups = IdentityGroups(byValue: conversationObservations)
         // Videos (need account groups for own posts known by author and time) on one core;
-        // comments (need accounts for their identity by author, time and text), hashtags and
-        // sounds on another. A small build (one small input's record) does both here: handing
-        // half of it to another thread cost more than it saved.
+        // comments (need accounts for their identity by author, time and text), hashtags,
+        // sounds and the accounts' attributes on another. A small build (one small input's
+        // record) does both here: handing half of it to another thread cost more than it saved.
         let accountGroup = accountGroups.group
         let parallel = videoObservations.count + commentObservations.count > 20_000
-        let (videoGroups, (commentGroups, hashtagGroups, soundGroups)) = Parallel.both(
+        let (videoGroups, (commentGroups, hashtagGroups, soundGroups, accounts)) = Parallel.both(
             parallel, { resolveVideos(accountGroup: accountGroup) },
-            { (resolveComments(accountGroup: accountGroup), resolveHashtags(), resolveSounds()) })
+            {
+                (
+                    resolveComments(accountGroup: accountGroup), resolveHashtags(), resolveSounds(),
+                    accountAttributes(of: accountGroups)
+                )
+            })
         let groups = ObservationGroups(
             account: accountGroups, video: videoGroups, hashtag: hashtagGroups, sound: soundGroups,
             comment: commentGroups, effect: effectGroups, conversation: conversationGroups)
-        let hashtags = hashtagAttributes(of: hashtagGroups)
-        let sounds = soundAttributes(of: soundGroups)
-        let videos = videoAttributes(
-            of: videoGroups, accountGroup: accountGroup, hashtagGroup: hashtagGroups.group,
-            soundGroup: soundGroups.group)
-        let comments = commentAttributes(of: commentGroups, accountGroup: accountGroup, videoGroup: videoGroups.group)
-        let inputs = mergedInputs()
+        // The videos' attributes on one core, the others' on another.
+        let (videos, (comments, hashtags, sounds, inputs)) = Parallel.both(
+            parallel,
+            {
+                videoAttributes(
+                    of: videoGroups, accountGroup: accountGroup, hashtagGroup: hashtagGroups.group,
+                    soundGroup: soundGroups.group)
+            },
+            {
+                (
+                    commentAttributes(of: commentGroups, accountGroup: accountGroup, videoGroup: videoGroups.group),
+                    hashtagAttributes(of: hashtagGroups), soundAttributes(of: soundGroups), mergedInputs()
+                )
+            })
         let strings = survivingStrings(
             accounts: accounts, hashtags: hashtags, sounds: sounds, videos: videos, inputs: inputs.inputs)
         let orders = CanonicalOrders(
             groups: groups, accounts: accounts, hashtags: hashtags, sounds: sounds, videos: videos,
-            comments: comments, inputs: inputs.inputs, strings: strings)
+            comments: comments, inputs: inputs.inputs, strings: strings, parallel: parallel)
 
-        var store = Store()
+        // The video table (most of the rows) on one core, the others on another.
+        let videoGroup = videoGroups.group
+        let (videoTables, otherTables) = Parallel.both(
+            parallel,
+            {
+                (
+                    Self.videoTable(videos, orders: orders, strings: strings),
+                    buildVideoStats(videoRank: orders.video.rank, videoGroup: videoGroup)
+                )
+            },
+            { () -> Store in
+                var store = Store()
+                store.accounts = Self.accountTable(accounts, orders: orders, strings: strings)
+                for g in orders.hashtag.order {
+                    store.hashtags.name.append(strings.hashtagName[g])
+                    store.hashtags.tiktokID.append(hashtags.tiktokID[g])
+                }
+                for g in orders.sound.order {
+                    store.sounds.tiktokID.append(sounds.tiktokID[g])
+                    store.sounds.title.append(strings.soundTitle[g])
+                }
+                for g in orders.effect.order { store.effects.tiktokID.append(effectGroups.value[g]) }
+                for g in orders.conversation.order {
+                    store.conversations.tiktokID.append(conversationGroups.value[g])
+                }
+                store.comments = Self.commentTable(comments, orders: orders)
+                store.inputs = Self.inputTable(inputs.inputs, orders: orders, strings: strings)
+                return store
+            })
+        var store = otherTables
         store.strings = strings.table
-        store.accounts = Self.accountTable(accounts, orders: orders, strings: strings)
-        store.videos = Self.videoTable(videos, orders: orders, strings: strings)
-        store.videoStats = buildVideoStats(videoRank: orders.video.rank, videoGroup: videoGroups.group)
-        for g in orders.hashtag.order {
-            store.hashtags.name.append(strings.hashtagName[g])
-            store.hashtags.tiktokID.append(hashtags.tiktokID[g])
-        }
-        for g in orders.sound.order {
-            store.sounds.tiktokID.append(sounds.tiktokID[g])
-            store.sounds.title.append(strings.soundTitle[g])
-        }
-        for g in orders.effect.order { store.effects.tiktokID.append(effectGroups.value[g]) }
-        for g in orders.conversation.order { store.conversations.tiktokID.append(conversationGroups.value[g]) }
-        store.comments = Self.commentTable(comments, orders: orders)
-        store.inputs = Self.inputTable(inputs.inputs, orders: orders, strings: strings)
+        (store.videos, store.videoStats) = videoTables
         return Plan(
             store: store, groups: groups, inputGroup: inputs.group, orders: orders, stringRows: strings.eventStrings)
     }
@@ -247,44 +273,58 @@ extension StoreBuilder {
         var comment: TableOrder
         var input: TableOrder
 
+        /// `parallel`: the videos' order (the largest table) on one core, the others' on another.
         init(
             groups: ObservationGroups, accounts: AccountAttributes, hashtags: HashtagAttributes,
             sounds: SoundAttributes, videos: VideoAttributes, comments: CommentAttributes, inputs: [InputObservation],
-            strings: SurvivingStrings
+            strings: SurvivingStrings, parallel: Bool = false
         ) {
-            account = TableOrder(count: groups.account.count) { g in
+            let account = TableOrder(count: groups.account.count) { g in
                 AccountOrderKey(
                     username: strings.username(g, accounts), numericID: accounts.numericID[g],
                     secUID: strings.secUID[g], donorKey: strings.donorKey[g]
                 ).packed
             }
+            self.account = account
             let accountRank = account.rank
-            hashtag = TableOrder(count: groups.hashtag.count) { g in
-                HashtagOrderKey(name: strings.hashtagName[g], tiktokID: hashtags.tiktokID[g]).packed
-            }
-            sound = TableOrder(count: groups.sound.count) { g in
-                SoundOrderKey(tiktokID: sounds.tiktokID[g], title: strings.soundTitle[g]).packed
-            }
-            // Effects and group conversations are their TikTok ids, one group per id.
-            let effectGroups = groups.effect
-            effect = TableOrder(count: effectGroups.count) { g in PackedKey(effectGroups.value[g]) }
-            let conversationGroups = groups.conversation
-            conversation = TableOrder(count: conversationGroups.count) { g in
-                PackedKey(conversationGroups.value[g])
-            }
-            video = TableOrder(count: groups.video.count) { g in
-                VideoOrderKey(
-                    tiktokID: videos.tiktokID[g], author: videos.author.pick(g, rank: accountRank),
-                    created: videos.created[g]
-                ).packed
-            }
-            comment = TableOrder(count: groups.comment.count) { g in
-                CommentOrderKey(
-                    tiktokID: comments.tiktokID[g], author: comments.author.pick(g, rank: accountRank),
-                    time: comments.time[g], fingerprint: comments.fingerprint[g]
-                ).packed
-            }
-            input = TableOrder(count: inputs.count) { g in InputOrderKey(sha256: inputs[g].sha256) }
+            let videoCount = groups.video.count
+            let (video, others) = Parallel.both(
+                parallel,
+                {
+                    TableOrder(count: videoCount) { g in
+                        VideoOrderKey(
+                            tiktokID: videos.tiktokID[g], author: videos.author.pick(g, rank: accountRank),
+                            created: videos.created[g]
+                        ).packed
+                    }
+                },
+                { () -> [TableOrder] in
+                    let hashtag = TableOrder(count: groups.hashtag.count) { g in
+                        HashtagOrderKey(name: strings.hashtagName[g], tiktokID: hashtags.tiktokID[g]).packed
+                    }
+                    let sound = TableOrder(count: groups.sound.count) { g in
+                        SoundOrderKey(tiktokID: sounds.tiktokID[g], title: strings.soundTitle[g]).packed
+                    }
+                    // Effects and group conversations are their TikTok ids, one group per id.
+                    let effectGroups = groups.effect
+                    let effect = TableOrder(count: effectGroups.count) { g in PackedKey(effectGroups.value[g]) }
+                    let conversationGroups = groups.conversation
+                    let conversation = TableOrder(count: conversationGroups.count) { g in
+                        PackedKey(conversationGroups.value[g])
+                    }
+                    let comment = TableOrder(count: groups.comment.count) { g in
+                        CommentOrderKey(
+                            tiktokID: comments.tiktokID[g], author: comments.author.pick(g, rank: accountRank),
+                            time: comments.time[g], fingerprint: comments.fingerprint[g]
+                        ).packed
+                    }
+                    let input = TableOrder(count: inputs.count) { g in InputOrderKey(sha256: inputs[g].sha256) }
+                    return [hashtag, sound, effect, conversation, comment, input]
+                })
+            self.video = video
+            (hashtag, sound, effect, conversation, comment, input) = (
+                others[0], others[1], others[2], others[3], others[4], others[5]
+            )
         }
     }
 
