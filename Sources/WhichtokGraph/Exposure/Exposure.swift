@@ -220,7 +220,16 @@ package struct Exposure: Sendable {
             var eventsByKind = [Int](repeating: 0, count: kindCount)
             var assignedByKind = [Int](repeating: 0, count: kindCount)
             keys.removeAll(keepingCapacity: true)
+            // The video questions miss the cache (the videos' leading votes are larger than it): the
+            // votes of the video a few events ahead are fetched while this one is answered.
+            let ahead = 8
+            for position in donorEvents.lowerBound..<min(donorEvents.upperBound, donorEvents.lowerBound + ahead) {
+                evidence.prefetch(event: Int(eventIndex[position]), store: store)
+            }
             for position in donorEvents {
+                if position + ahead < donorEvents.upperBound {
+                    evidence.prefetch(event: Int(eventIndex[position + ahead]), store: store)
+                }
                 let i = Int(eventIndex[position])
                 let kind = kindPosition[Int(events.kind[i])]
                 let time = events.time[i]

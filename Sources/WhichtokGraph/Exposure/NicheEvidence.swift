@@ -1,3 +1,4 @@
+internal import CPrefetch
 import WhichtokStore
 
 /// Which rule gave an exposure event its niche (see `NicheEvidence`).
@@ -312,6 +313,19 @@ struct NicheEvidence: Sendable {
             return commentVideo[Int(object)]
         }
         return .none
+    }
+
+    /// A hint that the video of event `i` will be asked about soon: its leading votes are fetched
+    /// into the cache (no effect on any result).
+    @inline(__always)
+    func prefetch(event i: Int, store: Store) {
+        let video = Int(
+            Self.video(
+                objectType: store.events.objectType[i], object: store.events.object[i], commentVideo: commentVideo))
+        guard video < videoVotes.count else { return }
+        videoVotes.leads.withUnsafeBufferPointer { leads in
+            if let base = leads.baseAddress { whichtok_prefetch(base + video) }
+        }
     }
 
     /// Per-donor working memory: the donor's own votes per video, hashtag and sound, and the donor
