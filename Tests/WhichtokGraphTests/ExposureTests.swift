@@ -246,7 +246,7 @@ struct ExposureTests {
             keys.append(UInt32(key))
             communities.append(UInt32(community))
             amounts.append(amount)
-            table[key * communityCount + community] += amount
+            table[community * keyCount + key] += amount
         }
         func distributions(_ tally: ((Int, [UInt32], [Int64]) -> Void) -> LeadingVotes) -> (
             LeadingVotes, [[UInt32: Int64]]

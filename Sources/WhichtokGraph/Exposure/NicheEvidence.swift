@@ -89,7 +89,7 @@ struct LeadingVotes: Sendable {
     }
 
     /// The leading weights of each key from `table`, the summed votes of key `k` for community `c`
-    /// at `k · communityCount + c`; `visit` sees each voted key's distribution (its communities in
+    /// at `c · keyCount + k`; `visit` sees each voted key's distribution (its communities in
     /// ascending order) as `tally(keyCount:communityCount:keys:communities:weights:visit:)` does (in
     /// another order, which neither the leads nor the sums that callers build from it depend on).
     /// O(keys × communities).
@@ -102,10 +102,9 @@ struct LeadingVotes: Sendable {
         var weight = [Int64](repeating: 0, count: communityCount)
         var touched: [UInt32] = []
         for key in 0..<keyCount {
-            let row = key * communityCount
-            for c in 0..<communityCount where table[row + c] != 0 {
+            for c in 0..<communityCount where table[c * keyCount + key] != 0 {
                 touched.append(UInt32(c))
-                weight[c] = table[row + c]
+                weight[c] = table[c * keyCount + key]
             }
             guard !touched.isEmpty else { continue }
             result.record(key, touched: touched, weight: weight)
@@ -306,14 +305,15 @@ struct NicheEvidence: Sendable {
             }
         }
         // Few videos × communities (no more cells than twice the events): the votes are summed in
-        // place, a video × community table, instead of listed and sorted by video.
+        // place, a community × video table, instead of listed and sorted by video. (By community:
+        // an account's events are consecutive, and all of them add to its community's row.)
         let cells = videoCount.multipliedReportingOverflow(by: communityCount)
         if communityCount > 0 && !cells.overflow && cells.partialValue <= 2 * events.count {
             var table = [Int64](repeating: 0, count: cells.partialValue)
             table.withUnsafeMutableBufferPointer { table in
                 for i in 0..<events.count {
                     guard let (video, community, amount) = vote(i), Int(community) < communityCount else { continue }
-                    table[Int(video) * communityCount + Int(community)] += amount
+                    table[Int(community) * videoCount + Int(video)] += amount
                 }
             }
             videoVotes = LeadingVotes.tally(
