@@ -402,11 +402,11 @@ struct NicheEvidence: Sendable {
         }
     }
 
-    /// Prepares `scratch` for the donor `donor` whose events are `events[range]` of `eventIndex`:
+    /// Prepares `scratch` for the donor `donor` whose events are the positions `range` of `grouped`:
     /// records the donor's own votes per video (the ones to leave out) and the donor node's links.
     /// The own votes per hashtag and sound follow from those per video when rule 3 first needs them.
     func begin(
-        donor: RowID, store: Store, eventIndex: [UInt32], range: Range<Int>, scratch: inout Scratch
+        donor: RowID, store: Store, events grouped: DonorEvents, range: Range<Int>, scratch: inout Scratch
     ) {
         scratch.donor = donor
         let node = Int(donor) < accountNode.count ? Int(accountNode[Int(donor)]) : -1
@@ -426,7 +426,7 @@ struct NicheEvidence: Sendable {
         }
         let events = store.events
         for position in range {
-            let i = Int(eventIndex[position])
+            let i = grouped.event(position)
             let amount = voteWeight[Int(events.kind[i])]
             guard amount > 0, window.accepts(time: events.time[i]) else { continue }
             let video = Self.video(
