@@ -2,6 +2,7 @@ import ArgumentParser
 import WhichtokExport
 import WhichtokGraph
 import WhichtokStore
+import WhichtokSupport
 
 /// `whichtok export`: the analysed graph as GEXF, GraphML or CSV, coloured by community, sized by
 /// PageRank and laid out with ForceAtlas2.
@@ -130,9 +131,16 @@ struct ExportCommand: ParsableCommand {
         var exposureOptions = ExposureOptions()
         exposureOptions.voteWeights = try GraphOptions.parseWeights(
             graphOptions.engagementWeights, base: .engagementDefaults, option: "--engagement-weights")
-        // The niches' closure and flows are not part of an export.
+        // The niches' closure and flows are not part of an export. The accounts' event counts need
+        // only the graph: they are counted on another thread while the graph is analysed.
+        var activityJob: BackgroundJob<ExportDocument.AccountActivity>?
         let (graph, store, analysis, exposure, exposureSeconds) = try graphOptions.analysedGraphAndExposure(
-            storePath: storeOptions.path, clock: &clock, options: exposureOptions, niches: false)
+            storePath: storeOptions.path, clock: &clock, options: exposureOptions, niches: false
+        ) { graph, store in
+            guard let store else { return }
+            activityJob = BackgroundJob { ExportDocument.accountActivity(graph, store: store) }
+        }
+        let activity = activityJob?.join()
         var layout: ForceAtlas2?
         if !noLayout {
             var parameters = ForceAtlas2.Parameters()
@@ -149,7 +157,7 @@ struct ExportCommand: ParsableCommand {
             }
         }
         let document = clock.time("document") {
-            ExportDocument(analysis: analysis, store: store, layout: layout, exposure: exposure)
+            ExportDocument(analysis: analysis, store: store, layout: layout, exposure: exposure, activity: activity)
         }
         let destination = output == "-" ? nil : (output ?? defaultPath)
         let result: ExportResult

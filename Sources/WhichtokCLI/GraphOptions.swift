@@ -151,12 +151,16 @@ struct GraphOptions: ParsableArguments {
     /// The analysed graph and, for a graph built from a store, the donors' exposure with `options`,
     /// measured as soon as the communities are known, alongside the rest of the analysis;
     /// `exposureSeconds` is how long that took (for `--timings`). Without `niches`, the exposure's
-    /// `niches` are left empty.
+    /// `niches` are left empty. `whenBuilt` is called with the filtered graph before it is analysed
+    /// (to start work that needs only the graph).
     func analysedGraphAndExposure(
-        storePath: String, clock: inout Clock, options: ExposureOptions, niches: Bool = true
+        storePath: String, clock: inout Clock, options: ExposureOptions, niches: Bool = true,
+        whenBuilt: (Graph, Store?) -> Void = { _, _ in }
     ) throws -> (graph: Graph, store: Store?, analysis: Analysis, exposure: Exposure?, exposureSeconds: Double) {
         var exposureSeconds = 0.0
-        let (graph, store, analysis, exposure) = try analysedGraph(storePath: storePath, clock: &clock) {
+        let (graph, store, analysis, exposure) = try analysedGraph(
+            storePath: storePath, clock: &clock, whenBuilt: whenBuilt
+        ) {
             graph, leiden, store -> Exposure? in
             guard let store else { return nil }
             var inner = Clock()
@@ -170,13 +174,16 @@ struct GraphOptions: ParsableArguments {
 
     /// The analysed graph, and what `alongside(graph, partition, store)` returned: work that needs
     /// the communities but not the rest of the analysis (such as exposure), run as soon as the
-    /// partition is known, alongside the community profiles (see `Analysis.run`).
+    /// partition is known, alongside the community profiles (see `Analysis.run`). `whenBuilt` sees
+    /// the filtered graph before the analysis starts.
     func analysedGraph<Extra>(
-        storePath: String, clock: inout Clock, alongside: (Graph, Leiden, Store?) -> Extra
+        storePath: String, clock: inout Clock, whenBuilt: (Graph, Store?) -> Void = { _, _ in },
+        alongside: (Graph, Leiden, Store?) -> Extra
     ) throws -> (graph: Graph, store: Store?, analysis: Analysis, extra: Extra) {
         let (built, store) = try buildGraph(storePath: storePath, clock: &clock)
         let filter = graphFilter
         let graph = clock.time("filter") { filter.apply(to: built) }
+        whenBuilt(graph, store)
         let options = try analysisOptions()
         let (analysis, extra) = clock.time("analysis") {
             Analysis.run(graph, store: store, options: options) { alongside($0, $1, store) }

@@ -51,4 +51,28 @@ struct ExposureAttributeTests {
         let gexf = try String(contentsOfFile: folder.file("a.gexf"), encoding: .utf8)
         #expect(gexf.contains("title=\"exposure_own_share\""))
     }
+
+    @Test("the accounts' activity counted beforehand (as export does, beside the analysis) gives the same file")
+    func activityBeforehand() throws {
+        let store = try Fixture.handStore()
+        var filter = EventFilter()
+        filter.since = 1
+        for graph in [GraphBuilder.interaction(store), GraphBuilder.interaction(store, filter: filter)] {
+            let analysis = Analysis(graph, store: store)
+            let activity = ExportDocument.accountActivity(graph, store: store)
+            let folder = try TemporaryFolder()
+            // Dynamic: the spells show the accounts' first and last events too.
+            let options = GEXFOptions(dynamic: true)
+            try Exporter.writeGEXF(
+                ExportDocument(analysis: analysis, store: store), to: folder.file("a.gexf"), options: options)
+            try Exporter.writeGEXF(
+                ExportDocument(analysis: analysis, store: store, activity: activity), to: folder.file("b.gexf"),
+                options: options)
+            let inline = try Data(contentsOf: URL(fileURLWithPath: folder.file("a.gexf")))
+            let given = try Data(contentsOf: URL(fileURLWithPath: folder.file("b.gexf")))
+            #expect(given == inline)
+            let text = String(decoding: given, as: UTF8.self)
+            #expect(text.contains("events_watched") && text.contains("<spell "))
+        }
+    }
 }

@@ -1,9 +1,9 @@
 import Testing
-import WhichtokStore
 import WhichtokSupport
 import WhichtokTestSupport
 
 @testable import WhichtokGraph
+@testable import WhichtokStore
 
 /// Exposure's parallel donor chunks and its period cache give what one pass gives.
 @Suite("Exposure chunks")
@@ -129,6 +129,22 @@ struct ExposureChunkTests {
             }
             var sorted = keys
             #expect(counter.periods(&keys) == Exposure.periods(&sorted), "round \(round)")
+        }
+    }
+
+    @Test("each donor's events in store order, whether the events are ordered by actor or not")
+    func donorEvents() {
+        let donors: [RowID] = [1, 3, 4]
+        var slot = [Int32](repeating: -1, count: 6)
+        for (d, row) in donors.enumerated() { slot[Int(row)] = Int32(d) }
+        for actors: [RowID] in [[0, 1, 1, 2, 3, 3, 3, 5], [3, 1, 0, 3, 2, 1, 5, 3], []] {
+            var events = EventTable()
+            events.actor = actors
+            let grouped = DonorEvents(events, donors: donors, slot: slot)
+            for (d, row) in donors.enumerated() {
+                let expected = actors.indices.filter { actors[$0] == row }
+                #expect(grouped.range(d).map { grouped.event($0) } == expected, "donor \(row) of \(actors)")
+            }
         }
     }
 }

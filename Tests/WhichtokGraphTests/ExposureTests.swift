@@ -1,5 +1,6 @@
 import Testing
 import WhichtokStore
+import WhichtokSupport
 import WhichtokTestSupport
 
 @testable import WhichtokGraph
@@ -225,6 +226,48 @@ struct ExposureTests {
         #expect(NicheEvidence.plurality(&values) == 2)
         values = [1, 2]
         #expect(NicheEvidence.plurality(&values) == .max)
+    }
+
+    @Test("leading votes from a key × community table are those of the sorted votes, ties and empty keys included")
+    func leadingVotesFromTable() {
+        var random = SplitMix64(seed: 16)
+        let keyCount = 60
+        let communityCount = 7
+        var keys: [UInt32] = []
+        var communities: [UInt32] = []
+        var amounts: [Int64] = []
+        var table = [Int64](repeating: 0, count: keyCount * communityCount)
+        // Every third key gets no vote; small amounts make ties between communities common.
+        for _ in 0..<2_000 {
+            let key = random.below(keyCount)
+            guard key % 3 != 0 else { continue }
+            let community = random.below(communityCount)
+            let amount = Int64(1 + random.below(3)) * 500
+            keys.append(UInt32(key))
+            communities.append(UInt32(community))
+            amounts.append(amount)
+            table[community * keyCount + key] += amount
+        }
+        func distributions(_ tally: ((Int, [UInt32], [Int64]) -> Void) -> LeadingVotes) -> (
+            LeadingVotes, [[UInt32: Int64]]
+        ) {
+            var seen = [[UInt32: Int64]](repeating: [:], count: keyCount)
+            let votes = tally { key, touched, weight in
+                for c in touched { seen[key][c] = weight[Int(c)] }
+            }
+            return (votes, seen)
+        }
+        let (sorted, sortedSeen) = distributions {
+            LeadingVotes.tally(
+                keyCount: keyCount, communityCount: communityCount, keys: keys, communities: communities,
+                weights: amounts, visit: $0)
+        }
+        let (summed, summedSeen) = distributions {
+            LeadingVotes.tally(keyCount: keyCount, communityCount: communityCount, table: table, visit: $0)
+        }
+        #expect(summed.leads == sorted.leads)
+        #expect(summedSeen == sortedSeen)
+        #expect(sorted.leads.contains { $0.first == .max } && sorted.leads.contains { $0.thirdWeight > 0 })
     }
 
     @Test("shifts need a lasting lead; a blip or a tie is none; the first niche settles; thin periods date a shift")

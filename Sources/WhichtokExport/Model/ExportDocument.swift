@@ -46,7 +46,12 @@ package struct ExportDocument {
 
     /// Builds the document. `store` supplies labels, donors and event counts (nil for edge lists);
     /// `exposure` (of the same analysis) the donors' exposure measures.
-    package init(analysis: Analysis, store: Store? = nil, layout: ForceAtlas2? = nil, exposure: Exposure? = nil) {
+    /// `activity` is `accountActivity(analysis.graph, store: store)` when the caller computed it
+    /// already (on another thread, while the analysis ran).
+    package init(
+        analysis: Analysis, store: Store? = nil, layout: ForceAtlas2? = nil, exposure: Exposure? = nil,
+        activity: AccountActivity? = nil
+    ) {
         let graph = analysis.graph
         let n = graph.nodeCount
         self.graph = graph
@@ -127,41 +132,13 @@ package struct ExportDocument {
         // Store-backed node attributes: donor flag and event counts per kind.
         if let store {
             let accounts = store.accounts.count
-            var slot = [Int32](repeating: -1, count: accounts)
-            var accountNodes: [Int] = []
-            for u in 0..<n where graph.nodeTypes[u] == .account || graph.nodeTypes[u] == .author {
-                let row = Int(graph.nodeRows[u])
-                guard row < accounts else { continue }
-                if slot[row] < 0 {
-                    slot[row] = Int32(accountNodes.count)
-                    accountNodes.append(row)
-                }
-            }
             let kinds = EventKind.allCases.count
-            var perAccount = [UInt32](repeating: 0, count: accountNodes.count * kinds)
-            var accountFirst = [UInt32](repeating: 0, count: accountNodes.count)
-            var accountLast = [UInt32](repeating: 0, count: accountNodes.count)
-            let since = graph.parameters.since
-            let until = graph.parameters.until
-            let events = store.events
-            for i in 0..<events.count {
-                let actor = Int(events.actor[i])
-                guard actor < accounts, slot[actor] >= 0 else { continue }
-                let time = events.time[i]
-                if since != nil || until != nil {
-                    if time == 0 { continue }
-                    if let since, time < since { continue }
-                    if let until, time >= until { continue }
-                }
-                let kind = Int(events.kind[i])
-                guard kind < kinds else { continue }
-                let s = Int(slot[actor])
-                perAccount[s * kinds + kind] += 1
-                if time != 0 {
-                    if accountFirst[s] == 0 || time < accountFirst[s] { accountFirst[s] = time }
-                    if time > accountLast[s] { accountLast[s] = time }
-                }
-            }
+            let given = activity.flatMap { $0.slot.count == accounts ? $0 : nil }
+            let activity = given ?? Self.accountActivity(graph, store: store)
+            let slot = activity.slot
+            let perAccount = activity.counts
+            let accountFirst = activity.first
+            let accountLast = activity.last
             var donor = [Bool](repeating: false, count: n)
             var counts = [UInt32](repeating: 0, count: n * kinds)
             var totals = [UInt64](repeating: 0, count: kinds)
@@ -210,6 +187,60 @@ package struct ExportDocument {
             positionY = nil
         }
         summary = ExportDocument.summarize(analysis, layout: positionX == nil ? nil : layout)
+    }
+
+    /// The events of the accounts that are nodes of a graph, in its time window: per account node
+    /// row (`slot`), its events of each kind and the first and last known event time.
+    package struct AccountActivity: Sendable {
+        /// Per account row: its place in the lists below, or -1 when the account is not a node.
+        var slot: [Int32]
+        /// `EventKind.allCases.count` counters per place.
+        var counts: [UInt32]
+        var first: [UInt32]
+        var last: [UInt32]
+    }
+
+    /// The activity of `graph`'s account and author nodes in `store` (which built the graph): one
+    /// pass over the events, which needs neither the analysis nor the exposure.
+    package static func accountActivity(_ graph: Graph, store: Store) -> AccountActivity {
+        let n = graph.nodeCount
+        let accounts = store.accounts.count
+        var slot = [Int32](repeating: -1, count: accounts)
+        var accountNodes: [Int] = []
+        for u in 0..<n where graph.nodeTypes[u] == .account || graph.nodeTypes[u] == .author {
+            let row = Int(graph.nodeRows[u])
+            guard row < accounts else { continue }
+            if slot[row] < 0 {
+                slot[row] = Int32(accountNodes.count)
+                accountNodes.append(row)
+            }
+        }
+        let kinds = EventKind.allCases.count
+        var perAccount = [UInt32](repeating: 0, count: accountNodes.count * kinds)
+        var accountFirst = [UInt32](repeating: 0, count: accountNodes.count)
+        var accountLast = [UInt32](repeating: 0, count: accountNodes.count)
+        let since = graph.parameters.since
+        let until = graph.parameters.until
+        let events = store.events
+        for i in 0..<events.count {
+            let actor = Int(events.actor[i])
+            guard actor < accounts, slot[actor] >= 0 else { continue }
+            let time = events.time[i]
+            if since != nil || until != nil {
+                if time == 0 { continue }
+                if let since, time < since { continue }
+                if let until, time >= until { continue }
+            }
+            let kind = Int(events.kind[i])
+            guard kind < kinds else { continue }
+            let s = Int(slot[actor])
+            perAccount[s * kinds + kind] += 1
+            if time != 0 {
+                if accountFirst[s] == 0 || time < accountFirst[s] { accountFirst[s] = time }
+                if time > accountLast[s] { accountLast[s] = time }
+            }
+        }
+        return AccountActivity(slot: slot, counts: perAccount, first: accountFirst, last: accountLast)
     }
 
     /// The donors' exposure measures, on their account nodes.

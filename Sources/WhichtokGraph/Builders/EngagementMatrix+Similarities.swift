@@ -70,15 +70,18 @@ extension EngagementMatrix {
             }
             columnOffsets[i + 1] = position
         }
-        var columnRows = [UInt32](repeating: 0, count: columnOffsets[itemCount])
-        var columnValues = [Float](repeating: 0, count: columnOffsets[itemCount])
-        var place = [Int](repeating: -1, count: items.count)
+        // The columns and places are written by the two threads as they are filled (every column
+        // slot once, every place once), not zeroed first by this one: fresh memory costs its page
+        // faults wherever it is first written.
+        let total = columnOffsets[itemCount]
+        var columnRows: [UInt32] = []
+        var columnValues: [Float] = []
         // Work of each compact row: the partners after it in its columns (then prefix sums).
         var work = [Int](repeating: 0, count: m + 1)
-        cursors.withUnsafeMutableBufferPointer { cursors in
-            place.withUnsafeMutableBufferPointer { place in
-                columnRows.withUnsafeMutableBufferPointer { columnRows in
-                    columnValues.withUnsafeMutableBufferPointer { columnValues in
+        let place = [Int](unsafeUninitializedCapacity: items.count) { place, placeCount in
+            columnRows = [UInt32](unsafeUninitializedCapacity: total) { columnRows, rowsCount in
+                columnValues = [Float](unsafeUninitializedCapacity: total) { columnValues, valuesCount in
+                    cursors.withUnsafeMutableBufferPointer { cursors in
                         work.withUnsafeMutableBufferPointer { work in
                             let cursorsShared = SharedBuffer(cursors)
                             let placeShared = SharedBuffer(place)
@@ -89,11 +92,19 @@ extension EngagementMatrix {
                                 var cursor = cursorsShared[part]
                                 cursorsShared[part] = []
                                 cursor.withUnsafeMutableBufferPointer { cursor in
-                                    for a in bounds[part]..<bounds[part + 1] where compact[a] >= 0 {
+                                    for a in bounds[part]..<bounds[part + 1] {
+                                        guard compact[a] >= 0 else {
+                                            for p in offsets[a]..<offsets[a + 1] { placeShared[p] = -1 }
+                                            continue
+                                        }
                                         let u = Int(compact[a])
                                         var w = 1
-                                        for p in offsets[a]..<offsets[a + 1] where eligible[Int(items[p])] {
+                                        for p in offsets[a]..<offsets[a + 1] {
                                             let i = Int(items[p])
+                                            guard eligible[i] else {
+                                                placeShared[p] = -1
+                                                continue
+                                            }
                                             let q = cursor[i]
                                             placeShared[p] = q
                                             rowsShared[q] = UInt32(u)
@@ -107,8 +118,11 @@ extension EngagementMatrix {
                             }
                         }
                     }
+                    valuesCount = total
                 }
+                rowsCount = total
             }
+            placeCount = items.count
         }
         var accumulations = 0
         for i in 0..<itemCount {
@@ -182,7 +196,11 @@ extension EngagementMatrix {
                                                 }
                                             }
                                             // Every product is positive: the partners are the non-zero sums.
-                                            @inline(__always) func consider(_ b: Int) {
+                                            // (`pairs` is passed, not captured: a captured variable
+                                            // is checked for exclusive access on every call.)
+                                            @inline(__always) func consider(
+                                                _ b: Int, _ pairs: inout [(UInt32, UInt32, Float)]
+                                            ) {
                                                 let s = Float(accumulator[b])
                                                 accumulator[b] = 0
                                                 guard s >= minSimilarity else { return }
@@ -195,10 +213,10 @@ extension EngagementMatrix {
                                             }
                                             if scan {
                                                 for b in (u + 1)..<max(u + 1, m) where accumulator[b] != 0 {
-                                                    consider(b)
+                                                    consider(b, &pairs)
                                                 }
                                             } else {
-                                                for t in 0..<touchedCount { consider(Int(touched[t])) }
+                                                for t in 0..<touchedCount { consider(Int(touched[t]), &pairs) }
                                             }
                                         }
                                     }

@@ -219,17 +219,34 @@ struct EngagementMatrix {
             }
         }
         self.offsets = newOffsets
-        // Joined by block copies (`flatMap` copies element by element).
-        var items: [UInt32] = []
+        // Joined by block copies (`flatMap` copies element by element), by two threads, into arrays
+        // not zeroed first (each slot is written once).
+        var chunkStart = [Int](repeating: 0, count: chunkCount + 1)
+        for c in 0..<chunkCount { chunkStart[c + 1] = chunkStart[c] + chunkItems[c].count }
+        let total = chunkStart[chunkCount]
         var values: [Float] = []
-        items.reserveCapacity(newOffsets[accountCount])
-        values.reserveCapacity(newOffsets[accountCount])
-        for c in 0..<chunkCount {
-            items.append(contentsOf: chunkItems[c])
-            values.append(contentsOf: chunkValues[c])
-            chunkItems[c] = []
-            chunkValues[c] = []
+        let items = [UInt32](unsafeUninitializedCapacity: total) { items, itemsCount in
+            values = [Float](unsafeUninitializedCapacity: total) { values, valuesCount in
+                let itemsOut = UncheckedSendable(items)
+                let valuesOut = UncheckedSendable(values)
+                Parallel.forEachChunk(count: chunkCount, chunks: 2, minimumParallelCount: 4) { _, chunks in
+                    for c in chunks where chunkStart[c + 1] > chunkStart[c] {
+                        chunkItems[c].withUnsafeBufferPointer {
+                            _ = UnsafeMutableBufferPointer(rebasing: itemsOut.value[chunkStart[c]..<chunkStart[c + 1]])
+                                .initialize(fromContentsOf: $0)
+                        }
+                        chunkValues[c].withUnsafeBufferPointer {
+                            _ = UnsafeMutableBufferPointer(rebasing: valuesOut.value[chunkStart[c]..<chunkStart[c + 1]])
+                                .initialize(fromContentsOf: $0)
+                        }
+                    }
+                }
+                valuesCount = total
+            }
+            itemsCount = total
         }
+        chunkItems = []
+        chunkValues = []
         self.items = items
         self.values = values
         self.documentFrequency = df

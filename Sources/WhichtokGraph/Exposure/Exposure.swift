@@ -115,38 +115,15 @@ package struct Exposure: Sendable {
                 voteWeights: options.voteWeights)
         }
 
-        // The donors' events, grouped by donor (a counting sort: rows stay in store order).
+        // The donors' events, grouped by donor (rows stay in store order).
         let accounts = store.accounts
-        let events = store.events
         var donorRows: [RowID] = []
         var slot = [Int32](repeating: -1, count: accounts.count)
         for row in 0..<accounts.count where accounts.flags(RowID(row)).contains(.donor) {
             slot[row] = Int32(donorRows.count)
             donorRows.append(RowID(row))
         }
-        let (offsets, eventIndex) = clock.time("group") { () -> ([Int], [UInt32]) in
-            var offsets = [Int](repeating: 0, count: donorRows.count + 1)
-            offsets.withUnsafeMutableBufferPointer { offsets in
-                for actor in events.actor where Int(actor) < slot.count && slot[Int(actor)] >= 0 {
-                    offsets[Int(slot[Int(actor)]) + 1] += 1
-                }
-                for d in 0..<donorRows.count { offsets[d + 1] += offsets[d] }
-            }
-            var cursor = offsets
-            var eventIndex = [UInt32](repeating: 0, count: offsets[donorRows.count])
-            eventIndex.withUnsafeMutableBufferPointer { eventIndex in
-                cursor.withUnsafeMutableBufferPointer { cursor in
-                    for i in 0..<events.count {
-                        let actor = Int(events.actor[i])
-                        guard actor < slot.count, slot[actor] >= 0 else { continue }
-                        let d = Int(slot[actor])
-                        eventIndex[cursor[d]] = UInt32(i)
-                        cursor[d] += 1
-                    }
-                }
-            }
-            return (offsets, eventIndex)
-        }
+        let grouped = clock.time("group") { DonorEvents(store.events, donors: donorRows, slot: slot) }
 
         var kindPosition = [Int](repeating: -1, count: 256)
         for (position, kind) in kinds.enumerated() { kindPosition[Int(kind.rawValue)] = position }
@@ -165,7 +142,7 @@ package struct Exposure: Sendable {
                         c, range in
                         var rules = [Int](repeating: 0, count: NicheRule.allCases.count)
                         donorsOut[c] = Self.measure(
-                            donors: range, rows: donorRows, offsets: offsets, eventIndex: eventIndex,
+                            donors: range, rows: donorRows, events: grouped,
                             evidence: evidence, store: store, kindPosition: kindPosition, kindCount: kinds.count,
                             options: options, nicheCount: nicheCount, assignedByRule: &rules)
                         rulesOut[c] = rules
@@ -189,10 +166,10 @@ package struct Exposure: Sendable {
         self.timings = clock.phases
     }
 
-    /// Measures the donors `range` (positions in `rows`, whose events are `offsets`-grouped in
-    /// `eventIndex`), adding their assigned events by rule to `assignedByRule`.
+    /// Measures the donors `range` (positions in `rows`, whose events `grouped` lists), adding their
+    /// assigned events by rule to `assignedByRule`.
     static func measure(
-        donors range: Range<Int>, rows donorRows: [RowID], offsets: [Int], eventIndex: [UInt32],
+        donors range: Range<Int>, rows donorRows: [RowID], events grouped: DonorEvents,
         evidence: NicheEvidence, store: Store, kindPosition: [Int], kindCount: Int, options: ExposureOptions,
         nicheCount: Int, assignedByRule: inout [Int]
     ) -> [DonorExposure] {
@@ -215,13 +192,22 @@ package struct Exposure: Sendable {
         donors.reserveCapacity(range.count)
         for d in range {
             let row = donorRows[d]
-            let donorEvents = offsets[d]..<offsets[d + 1]
-            evidence.begin(donor: row, store: store, eventIndex: eventIndex, range: donorEvents, scratch: &scratch)
+            let donorEvents = grouped.range(d)
+            evidence.begin(donor: row, store: store, events: grouped, range: donorEvents, scratch: &scratch)
             var eventsByKind = [Int](repeating: 0, count: kindCount)
             var assignedByKind = [Int](repeating: 0, count: kindCount)
             keys.removeAll(keepingCapacity: true)
+            // The video questions miss the cache (the videos' leading votes are larger than it): the
+            // votes of the video a few events ahead are fetched while this one is answered.
+            let ahead = 8
+            for position in donorEvents.lowerBound..<min(donorEvents.upperBound, donorEvents.lowerBound + ahead) {
+                evidence.prefetch(event: grouped.event(position), store: store)
+            }
             for position in donorEvents {
-                let i = Int(eventIndex[position])
+                if position + ahead < donorEvents.upperBound {
+                    evidence.prefetch(event: grouped.event(position + ahead), store: store)
+                }
+                let i = grouped.event(position)
                 let kind = kindPosition[Int(events.kind[i])]
                 let time = events.time[i]
                 guard kind >= 0, evidence.window.accepts(time: time) else { continue }
@@ -307,6 +293,75 @@ package struct Exposure: Sendable {
         }
         return periods
     }
+}
+
+/// Each donor's events, in store order: where the store's events are already ordered by actor (as
+/// a store's are), the donor's rows themselves (a binary search per donor); otherwise a counting
+/// sort of the donors' rows.
+struct DonorEvents: Sendable {
+    /// Per donor: where its events start and end (positions for `event(_:)`).
+    private var starts: [Int]
+    private var ends: [Int]
+    /// The event row at each position; empty when positions are event rows.
+    private var rows: [UInt32]
+
+    /// `donors` (account rows); `slot[row]` is a row's place in `donors`, or -1.
+    init(_ events: EventTable, donors: [RowID], slot: [Int32]) {
+        let actors = events.actor
+        var ordered = true
+        actors.withUnsafeBufferPointer { actors in
+            for i in actors.indices.dropFirst() where actors[i] < actors[i - 1] {
+                ordered = false
+                break
+            }
+        }
+        if ordered {
+            /// The first event whose actor is at least `row`.
+            func first(_ row: RowID) -> Int {
+                var low = 0
+                var high = actors.count
+                while low < high {
+                    let mid = (low + high) / 2
+                    if actors[mid] < row { low = mid + 1 } else { high = mid }
+                }
+                return low
+            }
+            starts = donors.map { first($0) }
+            ends = donors.map { $0 == .max ? actors.count : first($0 + 1) }
+            rows = []
+            return
+        }
+        var offsets = [Int](repeating: 0, count: donors.count + 1)
+        offsets.withUnsafeMutableBufferPointer { offsets in
+            for actor in actors where Int(actor) < slot.count && slot[Int(actor)] >= 0 {
+                offsets[Int(slot[Int(actor)]) + 1] += 1
+            }
+            for d in 0..<donors.count { offsets[d + 1] += offsets[d] }
+        }
+        var cursor = offsets
+        var rows = [UInt32](repeating: 0, count: offsets[donors.count])
+        rows.withUnsafeMutableBufferPointer { rows in
+            cursor.withUnsafeMutableBufferPointer { cursor in
+                for i in 0..<actors.count {
+                    let actor = Int(actors[i])
+                    guard actor < slot.count, slot[actor] >= 0 else { continue }
+                    let d = Int(slot[actor])
+                    rows[cursor[d]] = UInt32(i)
+                    cursor[d] += 1
+                }
+            }
+        }
+        starts = Array(offsets.dropLast())
+        ends = Array(offsets.dropFirst())
+        self.rows = rows
+    }
+
+    /// The positions of donor `d`'s events.
+    func range(_ d: Int) -> Range<Int> { starts[d]..<ends[d] }
+
+    /// The event row at `position`.
+    @inline(__always)
+    func event(_ position: Int) -> Int { rows.isEmpty ? position : Int(rows[position]) }
 }
 
 /// Periods from `period << 32 | niche` keys without sorting them when they span few periods: a

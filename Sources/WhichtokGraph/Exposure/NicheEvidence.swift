@@ -1,3 +1,4 @@
+internal import CPrefetch
 import WhichtokStore
 
 /// Which rule gave an exposure event its niche (see `NicheEvidence`).
@@ -85,6 +86,33 @@ struct LeadingVotes: Sendable {
             }
         }
         leads[item] = Lead(first: c1, second: c2, firstWeight: w1, secondWeight: w2, thirdWeight: w3)
+    }
+
+    /// The leading weights of each key from `table`, the summed votes of key `k` for community `c`
+    /// at `c · keyCount + k`; `visit` sees each voted key's distribution (its communities in
+    /// ascending order) as `tally(keyCount:communityCount:keys:communities:weights:visit:)` does (in
+    /// another order, which neither the leads nor the sums that callers build from it depend on).
+    /// O(keys × communities).
+    static func tally(
+        keyCount: Int, communityCount: Int, table: [Int64],
+        visit: (_ key: Int, _ touched: [UInt32], _ weight: [Int64]) -> Void = { _, _, _ in }
+    ) -> LeadingVotes {
+        var result = LeadingVotes(count: keyCount)
+        guard keyCount > 0, communityCount > 0, table.count >= keyCount * communityCount else { return result }
+        var weight = [Int64](repeating: 0, count: communityCount)
+        var touched: [UInt32] = []
+        for key in 0..<keyCount {
+            for c in 0..<communityCount where table[c * keyCount + key] != 0 {
+                touched.append(UInt32(c))
+                weight[c] = table[c * keyCount + key]
+            }
+            guard !touched.isEmpty else { continue }
+            result.record(key, touched: touched, weight: weight)
+            visit(key, touched, weight)
+            for c in touched { weight[Int(c)] = 0 }
+            touched.removeAll(keepingCapacity: true)
+        }
+        return result
     }
 
     /// Sums `(key, community, weight)` votes per key (a counting sort by key, then a dense
@@ -234,35 +262,19 @@ struct NicheEvidence: Sendable {
         // Votes of the graph's accounts, one per engagement event with a video.
         let events = store.events
         let videoCount = store.videos.count
-        var keys = [UInt32](repeating: 0, count: events.count)
-        var communities = [UInt32](repeating: 0, count: events.count)
-        var amounts = [Int64](repeating: 0, count: events.count)
-        var votes = 0
         let window = self.window
         let commentVideo = self.commentVideo
-        keys.withUnsafeMutableBufferPointer { keys in
-            communities.withUnsafeMutableBufferPointer { communities in
-                amounts.withUnsafeMutableBufferPointer { amounts in
-                    for i in 0..<events.count {
-                        let actor = Int(events.actor[i])
-                        let amount = weights[Int(events.kind[i])]
-                        guard amount > 0, actor < accountCount, accountNode[actor] >= 0,
-                            window.accepts(time: events.time[i])
-                        else { continue }
-                        let video = Self.video(
-                            objectType: events.objectType[i], object: events.object[i], commentVideo: commentVideo)
-                        guard video != .none, Int(video) < videoCount else { continue }
-                        keys[votes] = video
-                        communities[votes] = membership[Int(accountNode[actor])]
-                        amounts[votes] = amount
-                        votes += 1
-                    }
-                }
-            }
+        /// The video event `i` votes for, the voter's community and the vote; nil for no vote.
+        @inline(__always) func vote(_ i: Int) -> (video: RowID, community: UInt32, amount: Int64)? {
+            let actor = Int(events.actor[i])
+            let amount = weights[Int(events.kind[i])]
+            guard amount > 0, actor < accountCount, accountNode[actor] >= 0, window.accepts(time: events.time[i])
+            else { return nil }
+            let video = Self.video(
+                objectType: events.objectType[i], object: events.object[i], commentVideo: commentVideo)
+            guard video != .none, Int(video) < videoCount else { return nil }
+            return (video, membership[Int(accountNode[actor])], amount)
         }
-        keys.removeLast(events.count - votes)
-        communities.removeLast(events.count - votes)
-        amounts.removeLast(events.count - votes)
         // Hashtags and sounds collect the votes of the videos that carry them.
         var tagKeys: [UInt32] = []
         var tagCommunities: [UInt32] = []
@@ -275,10 +287,7 @@ struct NicheEvidence: Sendable {
         let sounds = videoSound
         let hashtagCount = store.hashtags.count
         let soundCount = store.sounds.count
-        videoVotes = LeadingVotes.tally(
-            keyCount: videoCount, communityCount: communityCount, keys: keys, communities: communities,
-            weights: amounts
-        ) { video, touched, weight in
+        func collect(_ video: Int, _ touched: [UInt32], _ weight: [Int64]) {
             for position in Int(offsets[video])..<Int(offsets[video + 1]) where Int(tags[position]) < hashtagCount {
                 for c in touched {
                     tagKeys.append(tags[position])
@@ -294,6 +303,45 @@ struct NicheEvidence: Sendable {
                     soundAmounts.append(weight[Int(c)])
                 }
             }
+        }
+        // Few videos × communities (no more cells than twice the events): the votes are summed in
+        // place, a community × video table, instead of listed and sorted by video. (By community:
+        // an account's events are consecutive, and all of them add to its community's row.)
+        let cells = videoCount.multipliedReportingOverflow(by: communityCount)
+        if communityCount > 0 && !cells.overflow && cells.partialValue <= 2 * events.count {
+            var table = [Int64](repeating: 0, count: cells.partialValue)
+            table.withUnsafeMutableBufferPointer { table in
+                for i in 0..<events.count {
+                    guard let (video, community, amount) = vote(i), Int(community) < communityCount else { continue }
+                    table[Int(community) * videoCount + Int(video)] += amount
+                }
+            }
+            videoVotes = LeadingVotes.tally(
+                keyCount: videoCount, communityCount: communityCount, table: table, visit: collect)
+        } else {
+            var keys = [UInt32](repeating: 0, count: events.count)
+            var communities = [UInt32](repeating: 0, count: events.count)
+            var amounts = [Int64](repeating: 0, count: events.count)
+            var votes = 0
+            keys.withUnsafeMutableBufferPointer { keys in
+                communities.withUnsafeMutableBufferPointer { communities in
+                    amounts.withUnsafeMutableBufferPointer { amounts in
+                        for i in 0..<events.count {
+                            guard let (video, community, amount) = vote(i) else { continue }
+                            keys[votes] = video
+                            communities[votes] = community
+                            amounts[votes] = amount
+                            votes += 1
+                        }
+                    }
+                }
+            }
+            keys.removeLast(events.count - votes)
+            communities.removeLast(events.count - votes)
+            amounts.removeLast(events.count - votes)
+            videoVotes = LeadingVotes.tally(
+                keyCount: videoCount, communityCount: communityCount, keys: keys, communities: communities,
+                weights: amounts, visit: collect)
         }
         hashtagVotes = LeadingVotes.tally(
             keyCount: hashtagCount, communityCount: communityCount, keys: tagKeys, communities: tagCommunities,
@@ -312,6 +360,19 @@ struct NicheEvidence: Sendable {
             return commentVideo[Int(object)]
         }
         return .none
+    }
+
+    /// A hint that the video of event `i` will be asked about soon: its leading votes are fetched
+    /// into the cache (no effect on any result).
+    @inline(__always)
+    func prefetch(event i: Int, store: Store) {
+        let video = Int(
+            Self.video(
+                objectType: store.events.objectType[i], object: store.events.object[i], commentVideo: commentVideo))
+        guard video < videoVotes.count else { return }
+        videoVotes.leads.withUnsafeBufferPointer { leads in
+            if let base = leads.baseAddress { whichtok_prefetch(base + video) }
+        }
     }
 
     /// Per-donor working memory: the donor's own votes per video, hashtag and sound, and the donor
@@ -341,11 +402,11 @@ struct NicheEvidence: Sendable {
         }
     }
 
-    /// Prepares `scratch` for the donor `donor` whose events are `events[range]` of `eventIndex`:
+    /// Prepares `scratch` for the donor `donor` whose events are the positions `range` of `grouped`:
     /// records the donor's own votes per video (the ones to leave out) and the donor node's links.
     /// The own votes per hashtag and sound follow from those per video when rule 3 first needs them.
     func begin(
-        donor: RowID, store: Store, eventIndex: [UInt32], range: Range<Int>, scratch: inout Scratch
+        donor: RowID, store: Store, events grouped: DonorEvents, range: Range<Int>, scratch: inout Scratch
     ) {
         scratch.donor = donor
         let node = Int(donor) < accountNode.count ? Int(accountNode[Int(donor)]) : -1
@@ -365,7 +426,7 @@ struct NicheEvidence: Sendable {
         }
         let events = store.events
         for position in range {
-            let i = Int(eventIndex[position])
+            let i = grouped.event(position)
             let amount = voteWeight[Int(events.kind[i])]
             guard amount > 0, window.accepts(time: events.time[i]) else { continue }
             let video = Self.video(
