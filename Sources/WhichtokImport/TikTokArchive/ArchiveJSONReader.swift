@@ -45,11 +45,25 @@ struct ArchiveJSONReader {
         guard byName || looksLikeExport(root) else { return }
         recognised = true
 
-        // 1. The profile.
+        // 1. The profile; the records of the other sections counted, to make room for their
+        // events and comments at once (not by doubling, each time copying what is there).
+        var records = 0
+        var comments = 0
         forEachSection(of: root, into: &batch, reportUnknown: false) { reader, section, place, value, batch in
-            guard ArchiveSections.sections[section].handler == .profile else { return }
-            reader.readListSection(value, section: section, place: place, into: &batch)
+            switch ArchiveSections.sections[section].handler {
+            case .profile: reader.readListSection(value, section: section, place: place, into: &batch)
+            case .skipped, .hashtags, .blockList: break
+            case .comments:
+                let count = Self.countRecords(value)
+                records += count
+                comments += count
+            default: records += Self.countRecords(value)
+            }
         }
+        batch.reserveEvents(batch.eventCount + records)
+        batch.reserveComments(batch.comments.count + comments)
+        // Most records name a video, many the same ones: room for up to `videoReserve` more.
+        batch.reserveVideos(batch.videos.count + min(records, Self.videoReserve))
 
         // 2. Everything else; messages wait.
         var pending: [PendingChats] = []
@@ -72,6 +86,10 @@ struct ArchiveJSONReader {
 
         layout = decideLayout()
     }
+
+    /// The most videos a document makes room for before it is read (more grow the tables as they
+    /// come): its records are an upper bound of its videos, far above it in a long watch history.
+    private static let videoReserve = 1 << 14
 
     /// A `.json` not named like an export counts only when a root and one of its sections are known.
     private func looksLikeExport(_ root: JSONValue) -> Bool {
@@ -180,19 +198,20 @@ struct ArchiveJSONReader {
         _ apply: (ArchiveRecord, inout SectionRun, inout ImportBatch) -> Void
     ) {
         var keys = KeyRoleCache(run.keys)
+        var days = ArchiveDate.DayCache()
         switch list.type {
         case .array:
             var position = 0
             list.forEachElement { element in
                 readRecord(
-                    element, keys: &keys, place: place, index: position, run: &run, into: &batch,
+                    element, keys: &keys, days: &days, place: place, index: position, run: &run, into: &batch,
                     detectTextLink: detectTextLink, apply)
                 position += 1
             }
         case .object:
             if !list.isEmpty {
                 readRecord(
-                    list, keys: &keys, place: place, index: nil, run: &run, into: &batch,
+                    list, keys: &keys, days: &days, place: place, index: nil, run: &run, into: &batch,
                     detectTextLink: detectTextLink, apply)
             }
         case .null:
@@ -207,7 +226,8 @@ struct ArchiveJSONReader {
     }
 
     private static func readRecord(
-        _ value: JSONValue, keys: inout KeyRoleCache, place: String, index: Int?, run: inout SectionRun,
+        _ value: JSONValue, keys: inout KeyRoleCache, days: inout ArchiveDate.DayCache, place: String, index: Int?,
+        run: inout SectionRun,
         into batch: inout ImportBatch, detectTextLink: Bool,
         _ apply: (ArchiveRecord, inout SectionRun, inout ImportBatch) -> Void
     ) {
@@ -234,7 +254,7 @@ struct ArchiveJSONReader {
             else { return }
             switch field.type {
             case .string:
-                field.withStringBytes { record.set(role, $0, detectTextLink: detectTextLink) }
+                field.withStringBytes { record.set(role, $0, detectTextLink: detectTextLink, days: &days) }
                 if role == .date, record.dateInvalid, invalidDateKey == nil { invalidDateKey = key.string }
             case .null:
                 break

@@ -71,7 +71,7 @@ enum ArchiveTXTReader {
             state.lastRole = role
             if role == .link { sawModernLink = true }
             guard role != .ignored, !ArchiveBytes.isNullPlaceholder(value) else { continue }
-            state.record.set(role, value)
+            state.record.set(role, value, days: &state.days)
         }
         state.flush(&run, &batch)
 
@@ -85,6 +85,8 @@ enum ArchiveTXTReader {
     private struct RecordState {
         let countOnly: Bool
         var record = ArchiveRecord()
+        /// Kept from one record to the next (not reset by `flush`).
+        var days = ArchiveDate.DayCache()
         var seenRoles: UInt32 = 0
         /// Lines with a known key so far (the position of the next key, for the key cache).
         var keyLines = 0
@@ -138,6 +140,7 @@ enum ArchiveTXTReader {
         onChat: (ChatName) -> Void, onMessage: (Message) -> Void
     ) {
         var pending: Message?
+        var days = ArchiveDate.DayCache()
         forEachLine(of: raw) { line, lineNumber in
             let trimmed = ArchiveBytes.trimmed(line)
             if trimmed.isEmpty { return }
@@ -148,7 +151,7 @@ enum ArchiveTXTReader {
                 onChat(ChatName.parse(name, inGroupSection: inGroupFile))
                 return
             }
-            if let message = parseMessageLine(trimmed, lineNumber: lineNumber) {
+            if let message = parseMessageLine(trimmed, lineNumber: lineNumber, days: &days) {
                 if let previous = pending { onMessage(previous) }
                 pending = message
                 return
@@ -160,7 +163,10 @@ enum ArchiveTXTReader {
     }
 
     /// `YYYY-MM-DD HH:MM:SS[ UTC] <sender>: <text>`; nil if the line does not start with a timestamp.
-    static func parseMessageLine(_ line: UnsafeRawBufferPointer, lineNumber: Int) -> Message? {
+    /// `days`: the file's `ArchiveDate.DayCache`.
+    static func parseMessageLine(
+        _ line: UnsafeRawBufferPointer, lineNumber: Int, days: inout ArchiveDate.DayCache
+    ) -> Message? {
         guard line.count >= 20, ArchiveBytes.isDigit(line[0]), line[4] == 0x2D, line[7] == 0x2D,
             line[13] == 0x3A, line[16] == 0x3A
         else { return nil }
@@ -169,7 +175,7 @@ enum ArchiveTXTReader {
         if line.count >= 23, ArchiveBytes.equalsLowercase(UnsafeRawBufferPointer(rebasing: line[19..<23]), " utc") {
             index = 23
         }
-        record.set(.date, UnsafeRawBufferPointer(rebasing: line[0..<index]))
+        record.set(.date, UnsafeRawBufferPointer(rebasing: line[0..<index]), days: &days)
         while index < line.count, line[index] == 0x20 { index += 1 }
         let rest = UnsafeRawBufferPointer(rebasing: line[index...])
         // The sender runs to the first ':' (usernames have none).

@@ -260,7 +260,13 @@ public struct TikTokArchiveReader {
     }
 
     fileprivate static func pathComponents(_ path: String) -> [Substring] {
-        path.split(whereSeparator: { $0 == "/" || $0 == "\\" })
+        // An ASCII path splits the same on its bytes (no `Character` of two ASCII bytes, which only
+        // CR LF is, holds a separator), without breaking it into `Character`s first.
+        if path.utf8.allSatisfy({ $0 < 0x80 }) {
+            return path.utf8.split(whereSeparator: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "\\") })
+                .map { Substring($0) }
+        }
+        return path.split(whereSeparator: { $0 == "/" || $0 == "\\" })
     }
 
     /// macOS resource forks and metadata folders.
