@@ -1,10 +1,5 @@
 import WhichtokSupport
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 /// Byte-level parsers for the values inside TikTok archives: dates, links, text fingerprints.
 ///
 /// Everything here works on raw UTF-8 bytes (`UnsafeRawBufferPointer`) and allocates nothing.
@@ -120,6 +115,15 @@ enum ArchiveBytes {
         let count = bytes.count
         var index = 0
         while index < count {
+            // Runs of ASCII 32 bytes at a time, then 8.
+            while index + 32 <= count,
+                (bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    | bytes.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self)
+                    | bytes.loadUnaligned(fromByteOffset: index + 16, as: UInt64.self)
+                    | bytes.loadUnaligned(fromByteOffset: index + 24, as: UInt64.self)) & 0x8080_8080_8080_8080 == 0
+            {
+                index += 32
+            }
             while index + 8 <= count,
                 bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
             {
@@ -362,11 +366,13 @@ struct ArchiveLink {
     var hashtagID: UInt64 { tagID != 0 ? tagID : challengeID }
 
     static func parse(_ raw: UnsafeRawBufferPointer) -> ArchiveLink {
+        // A share link with nothing around it is its own trimmed form.
+        if let fast = canonicalShareLink(raw) { return fast }
         var link = ArchiveLink()
         let bytes = ArchiveBytes.trimmed(raw)
         let count = bytes.count
         guard count > 0 else { return link }
-        if let fast = canonicalShareLink(bytes) { return fast }
+        if bytes.count != raw.count, let fast = canonicalShareLink(bytes) { return fast }
         link.isBareURL =
             (ArchiveBytes.hasPrefixLowercase(bytes, "https://")
                 || ArchiveBytes.hasPrefixLowercase(bytes, "http://"))
@@ -449,8 +455,16 @@ struct ArchiveLink {
     private static func canonicalShareLink(_ bytes: UnsafeRawBufferPointer) -> ArchiveLink? {
         let prefix: StaticString = "https://www.tiktokv.com/share/video/"
         let length = prefix.utf8CodeUnitCount
-        guard bytes.count > length, let base = bytes.baseAddress,
-            memcmp(base, prefix.utf8Start, length) == 0
+        guard bytes.count > length else { return nil }
+        // The 36 bytes of the prefix as four words and a half, compared without a call.
+        let want = UnsafeRawPointer(prefix.utf8Start)
+        @inline(__always) func word(_ offset: Int) -> Bool {
+            bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                == want.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        }
+        guard word(0), word(8), word(16), word(24),
+            bytes.loadUnaligned(fromByteOffset: 32, as: UInt32.self)
+                == want.loadUnaligned(fromByteOffset: 32, as: UInt32.self)
         else { return nil }
         var end = length
         while end < bytes.count, ArchiveBytes.isDigit(bytes[end]) { end += 1 }
