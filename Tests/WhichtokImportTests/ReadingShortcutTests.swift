@@ -93,6 +93,26 @@ struct ReadingShortcutTests {
         }
     }
 
+    /// The end of a run of digits found eight bytes at a time is the one found byte by byte: runs
+    /// of every length, ending in every byte value (beyond ASCII too), from every start.
+    @Test func digitRunsEightAtATime() {
+        var generator = SplitMix64(seed: 19)
+        for ending in 0...255 {
+            for length in 0..<26 {
+                var bytes = (0..<length).map { _ in UInt8(0x30 + generator.next() % 10) }
+                bytes.append(UInt8(ending))
+                bytes += (0..<Int(generator.next() % 9)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+                bytes.withUnsafeBytes { raw in
+                    for start in 0...min(3, raw.count) {
+                        var expected = start
+                        while expected < raw.count, ArchiveBytes.isDigit(raw[expected]) { expected += 1 }
+                        #expect(ArchiveBytes.digitRunEnd(raw, from: start) == expected, "\(bytes) from \(start)")
+                    }
+                }
+            }
+        }
+    }
+
     /// A share link with blanks around it, or cut short, reads as the general parser reads it.
     @Test func shareLinksBeforeTrimming() {
         let id: UInt64 = 7_123_456_789_012_345_678

@@ -90,6 +90,25 @@ enum ArchiveBytes {
         return value
     }
 
+    /// Where the run of ASCII digits starting at `start` ends: eight bytes at a time while eight
+    /// are left (a TikTok id has 19 digits), then byte by byte.
+    @inline(__always)
+    static func digitRunEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        var end = start
+        while bytes.count - end >= 8 {
+            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: end, as: UInt64.self))
+            // A byte's top bit: at or above ':' (b + 0x46), below '0' (0xAF - b), or beyond ASCII.
+            // A byte beyond ASCII may carry into the next ones, which come after the first
+            // non-digit: only the lowest marked byte is used.
+            let marked =
+                ((word &+ 0x4646_4646_4646_4646) | (0xAFAF_AFAF_AFAF_AFAF &- word) | word) & 0x8080_8080_8080_8080
+            if marked != 0 { return end + marked.trailingZeroBitCount / 8 }
+            end += 8
+        }
+        while end < bytes.count, isDigit(bytes[end]) { end += 1 }
+        return end
+    }
+
     /// Eight ASCII digits loaded little-endian (the first digit in the lowest byte) as their value
     /// (simdjson's `parse_eight_digits_unrolled`).
     @inline(__always)
@@ -466,8 +485,7 @@ struct ArchiveLink {
             bytes.loadUnaligned(fromByteOffset: 32, as: UInt32.self)
                 == want.loadUnaligned(fromByteOffset: 32, as: UInt32.self)
         else { return nil }
-        var end = length
-        while end < bytes.count, ArchiveBytes.isDigit(bytes[end]) { end += 1 }
+        let end = ArchiveBytes.digitRunEnd(bytes, from: length)
         // Up to 19 digits cannot pass UInt64.max; 20 may, and the general parser checks them.
         guard end > length, end - length <= 19 else { return nil }
         let id = ArchiveBytes.digitsValue(bytes, from: length, to: end)
