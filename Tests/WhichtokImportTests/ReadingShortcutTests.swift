@@ -113,6 +113,17 @@ struct ReadingShortcutTests {
         }
     }
 
+    /// A text of no bytes, with or without an address, is empty.
+    @Test func emptyTexts() {
+        let none = ArchiveText(UnsafeRawBufferPointer(start: nil, count: 0))
+        #expect(none.bytes.isEmpty && none.string.isEmpty)
+        let bytes: [UInt8] = [0x61, 0x62]
+        bytes.withUnsafeBytes { raw in
+            #expect(ArchiveText(UnsafeRawBufferPointer(rebasing: raw[1..<1])).bytes.isEmpty)
+            #expect(ArchiveText(raw).string == "ab")
+        }
+    }
+
     /// A share link with blanks around it, or cut short, reads as the general parser reads it.
     @Test func shareLinksBeforeTrimming() {
         let id: UInt64 = 7_123_456_789_012_345_678

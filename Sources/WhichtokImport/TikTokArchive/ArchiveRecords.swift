@@ -11,9 +11,20 @@ import WhichtokStore
 /// applied (or dropped) before its reader moves on, so it is never kept. No `String` is made for a
 /// value no row needs, and a record holds no reference to release.
 struct ArchiveText {
-    let bytes: UnsafeRawBufferPointer
+    /// The start as a non-optional pointer, so that an optional text takes no more room than a
+    /// text (a record holds several, and is copied and cleared for every record).
+    private let start: UnsafeRawPointer
+    private let count: Int
 
-    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+    init(_ bytes: UnsafeRawBufferPointer) {
+        start = bytes.baseAddress ?? Self.nowhere
+        count = bytes.baseAddress == nil ? 0 : bytes.count
+    }
+
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: start, count: count) }
+
+    /// Where an empty text without an address starts (never read: its count is 0).
+    private static var nowhere: UnsafeRawPointer { UnsafeRawPointer(("" as StaticString).utf8Start) }
 
     var string: String { String(decoding: bytes, as: UTF8.self) }
 }
