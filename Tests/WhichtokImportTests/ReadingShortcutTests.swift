@@ -88,6 +88,7 @@ struct ReadingShortcutTests {
             let lower = name.lowercased()
             #expect(Names.claimsContainer(name) == containers.contains { lower.hasSuffix($0) }, "\(Array(name.utf8))")
             #expect(Names.compressionSuffix(name) == compressions.first { lower.hasSuffix($0) }, "\(Array(name.utf8))")
+            #expect(Names.contains(lower, "/__macosx/") == lower.contains("/__macosx/"), "\(Array(name.utf8))")
             let components = name.split(whereSeparator: { $0 == "/" || $0 == "\\" })
             #expect(TikTokArchiveReader.EntryName(name).components == components, "\(Array(name.utf8))")
         }
@@ -110,6 +111,24 @@ struct ReadingShortcutTests {
                     }
                 }
             }
+        }
+    }
+
+    /// TXT base names, asked for again (the shared cache) and in other spellings, find the
+    /// sections they found the first time, as an export reads them.
+    @Test func txtNamesFindTheirSectionsAgain() {
+        let names = [
+            "Like List.txt", "like list.TXT", "Following_2.txt", "Following (3).txt", "Favoriete video\u{2019}s.txt",
+            "Favoriete video's.txt", "Unknown Thing.txt", "Like List", "Likelijst.txt", "Video Browsing History.txt",
+        ]
+        func describe(_ entry: ArchiveSectionIndex.TXTEntry?) -> String {
+            entry.map { "\($0.section) \($0.era.map(String.init) ?? "-") \($0.dutch)" } ?? "none"
+        }
+        let first = names.map { describe(TikTokArchiveReader.txtEntry(forBaseName: Substring($0))) }
+        #expect(first[0] != "none" && first[0] == first[1] && first[2] == first[3] && first[4] == first[5])
+        #expect(first[6] == "none")
+        for _ in 0..<3 {
+            #expect(names.map { describe(TikTokArchiveReader.txtEntry(forBaseName: Substring($0))) } == first)
         }
     }
 

@@ -67,6 +67,21 @@ enum Names {
         return baseName(path).hasPrefix("._")
     }
 
+    /// `text.contains(pattern)` for a `pattern` of ASCII that neither starts nor ends with CR or
+    /// LF: on the bytes when `text` is ASCII too (see `ifASCII`), without a `Character` search.
+    static func contains(_ text: String, _ pattern: StaticString) -> Bool {
+        let found = ifASCII(text) { ascii -> Bool in
+            let want = UnsafeBufferPointer(start: pattern.utf8Start, count: pattern.utf8CodeUnitCount)
+            guard ascii.bytes.count >= want.count else { return false }
+            for start in 0...(ascii.bytes.count - want.count)
+            where ascii.bytes[start..<(start + want.count)].elementsEqual(want) {
+                return true
+            }
+            return false
+        }
+        return found ?? text.contains(pattern.description)
+    }
+
     /// `body` of the UTF-8 of a name that is all ASCII, else nil. Every entry's name goes through the rules
     /// above; on ASCII bytes they give what the `String` rules give (the patterns are ASCII, and
     /// the one ASCII `Character` of two bytes, CR LF, neither holds nor borders a `/` or a `.`),
