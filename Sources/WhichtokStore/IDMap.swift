@@ -88,22 +88,9 @@ struct IDMap: Sendable {
         return found
     }
 
-    /// Makes room for `capacity` keys in all before the table grows again (a reader that knows
-    /// about how many keys are coming: one rehash instead of one per doubling).
-    mutating func reserve(_ capacity: Int) {
-        guard capacity * 2 > slots.count else { return }
-        var size = slots.count
-        while size < capacity * 2 { size <<= 1 }
-        rehash(into: size)
-    }
-
     private mutating func grow() {
-        rehash(into: slots.count * 2)
-    }
-
-    private mutating func rehash(into size: Int) {
         let old = slots
-        slots = [Slot](repeating: Slot(key: 0, value: Self.empty), count: size)
+        slots = [Slot](repeating: Slot(key: 0, value: Self.empty), count: old.count * 2)
         mask = slots.count - 1
         for slot in old where slot.value != Self.empty {
             var i = Self.slot(slot.key, mask, seed)

@@ -595,18 +595,6 @@ public struct ImportBatch: Sendable {
         eventDetail = filtered(eventDetail)
     }
 
-    /// Room for `count` videos with an id in all (a reader that knows about how many are coming).
-    public mutating func reserveVideos(_ count: Int) {
-        videos.reserveCapacity(count)
-        videoByID.reserve(count)
-    }
-
-    /// Room for `count` comments in all (a reader that knows how many records a list holds).
-    public mutating func reserveComments(_ count: Int) {
-        comments.reserveCapacity(count)
-    }
-
-    /// Room for `count` events in all (a reader that knows how many records its lists hold).
     public mutating func reserveEvents(_ count: Int) {
         eventActor.reserveCapacity(count)
         eventKind.reserveCapacity(count)

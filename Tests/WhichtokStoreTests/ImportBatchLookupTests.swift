@@ -2,10 +2,9 @@ import Testing
 
 @testable import WhichtokStore
 
-// The batch's lookup shortcuts (the last string's row, room made ahead in the id map) give the
-// rows the plain lookups give.
+// The batch's lookup shortcut (the last string's row) gives the rows the plain lookup gives.
 
-@Suite("ImportBatch: string rows, reserved room")
+@Suite("ImportBatch: string rows")
 struct ImportBatchLookupTests {
     /// Strings asked for again and again, in turns, with placeholders and canonically equal
     /// spellings between them: each gets the row its first spelling got.
@@ -28,33 +27,4 @@ struct ImportBatchLookupTests {
         #expect(batch.eventDetail == [2, 2, 1, 6, 2, 3])
     }
 
-    /// Room reserved before, between and after inserts keeps every key, and later inserts find
-    /// the values stored before.
-    @Test func idMapReserveKeepsKeys() {
-        var map = IDMap()
-        var reference: [UInt64: UInt32] = [:]
-        var state: UInt64 = 5
-        func next() -> UInt64 {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return state >> 20
-        }
-        for round in 0..<6 {
-            map.reserve([0, 10, 3, 5_000, 100, 70_000][round])
-            for i in 0..<3_000 {
-                let key = i % 5 == 0 ? UInt64(i % 700) : next()
-                let value = UInt32(round * 3_000 + i)
-                let expected = reference[key]
-                if expected == nil { reference[key] = value }
-                #expect(map.insertIfAbsent(key, value) == expected)
-            }
-        }
-        #expect(map.count == reference.count)
-        for (key, value) in reference { #expect(map[key] == value) }
-        var batch = ImportBatch(inputName: "b.zip", sha256: [])
-        let first = batch.video(id: 42)
-        batch.reserveVideos(10_000)
-        #expect(batch.video(id: 42) == first)
-        #expect(batch.video(id: 43) == 1)
-        #expect(batch.videos.count == 2)
-    }
 }

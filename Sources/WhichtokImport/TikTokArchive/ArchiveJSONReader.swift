@@ -45,25 +45,11 @@ struct ArchiveJSONReader {
         guard byName || looksLikeExport(root) else { return }
         recognised = true
 
-        // 1. The profile; the records of the other sections counted, to make room for their
-        // events and comments at once (not by doubling, each time copying what is there).
-        var records = 0
-        var comments = 0
+        // 1. The profile.
         forEachSection(of: root, into: &batch, reportUnknown: false) { reader, section, place, value, batch in
-            switch ArchiveSections.sections[section].handler {
-            case .profile: reader.readListSection(value, section: section, place: place, into: &batch)
-            case .skipped, .hashtags, .blockList: break
-            case .comments:
-                let count = Self.countRecords(value)
-                records += count
-                comments += count
-            default: records += Self.countRecords(value)
-            }
+            guard ArchiveSections.sections[section].handler == .profile else { return }
+            reader.readListSection(value, section: section, place: place, into: &batch)
         }
-        batch.reserveEvents(batch.eventCount + records)
-        batch.reserveComments(batch.comments.count + comments)
-        // Most records name a video, many the same ones: room for up to `videoReserve` more.
-        batch.reserveVideos(batch.videos.count + min(records, Self.videoReserve))
 
         // 2. Everything else; messages wait.
         var pending: [PendingChats] = []
@@ -86,10 +72,6 @@ struct ArchiveJSONReader {
 
         layout = decideLayout()
     }
-
-    /// The most videos a document makes room for before it is read (more grow the tables as they
-    /// come): its records are an upper bound of its videos, far above it in a long watch history.
-    private static let videoReserve = 1 << 14
 
     /// A `.json` not named like an export counts only when a root and one of its sections are known.
     private func looksLikeExport(_ root: JSONValue) -> Bool {
