@@ -84,6 +84,8 @@ struct ExportRoots {
     private var rootByKey: [String: Int] = [:]
     /// Entries neither reader takes, by the export root of their folder.
     private var otherFiles: [String: OtherFiles] = [:]
+    /// The folders of the last entry read and their export root.
+    private var lastExportRoot: (folders: [Substring], root: String)?
 
     init(inputName: String, parser: JSONParser, bodyParser: JSONParser, bodyThreads: Int) {
         self.parser = parser
@@ -108,14 +110,28 @@ struct ExportRoots {
             return
         }
         let name = TikTokArchiveReader.EntryName(entryPath)
+        let exportRoot = exportRoot(of: name)
         if name.wanted {
-            let root = root(forKey: name.exportRoot)
+            let root = root(forKey: exportRoot)
             root.bytes += bytes.count
             root.archiveEntries += 1
             root.archive.read(name, bytes: bytes, into: &root.batch)
         } else {
-            otherFiles[name.exportRoot, default: OtherFiles()].add(path: entryPath, bytes: bytes.count)
+            otherFiles[exportRoot, default: OtherFiles()].add(path: entryPath, bytes: bytes.count)
         }
+    }
+
+    /// `name.exportRoot`, kept for the folders of the last entry: the entries of a folder come
+    /// one after another, and the export root depends on the folders alone.
+    private mutating func exportRoot(of name: TikTokArchiveReader.EntryName) -> String {
+        let folders = name.components.dropLast()
+        // Compared by their bytes: the root is made of them.
+        if let last = lastExportRoot, last.folders.elementsEqual(folders, by: { $0.utf8.elementsEqual($1.utf8) }) {
+            return last.root
+        }
+        let root = name.exportRoot
+        lastExportRoot = (Array(folders), root)
+        return root
     }
 
     /// Whether the path ends in `.txt`, in any case (then no suffix of a web capture's, `.json`,

@@ -169,6 +169,11 @@ public struct ImportBatch: Sendable {
     /// Free strings that events point at: search terms, favourite collection names, share methods.
     public private(set) var strings: [String] = []
     private var stringIndex: [String: RowID] = [:]
+    /// The last string `string(_:)` gave a row for, and that row (`.none`: none yet). Labels
+    /// repeat (`repost` on every repost, a share method on most shares): comparing with the last
+    /// one costs less than hashing it again, and gives the row the index would give.
+    private var lastString = ""
+    private var lastStringRow = RowID.none
 
     // MARK: Events (struct of arrays, batch-local rows)
     public private(set) var eventActor: [RowID] = []
@@ -491,11 +496,18 @@ public struct ImportBatch: Sendable {
 
     /// A free string (search term, collection name, share method). Returns nil for placeholders.
     public mutating func string(_ text: String) -> RowID? {
+        if lastStringRow != .none, text == lastString { return lastStringRow }
         guard !Self.isPlaceholder(text) else { return nil }
-        if let row = stringIndex[text] { return row }
-        let row = RowID(strings.count)
-        strings.append(text)
-        stringIndex[text] = row
+        let row: RowID
+        if let found = stringIndex[text] {
+            row = found
+        } else {
+            row = RowID(strings.count)
+            strings.append(text)
+            stringIndex[text] = row
+        }
+        lastString = text
+        lastStringRow = row
         return row
     }
 

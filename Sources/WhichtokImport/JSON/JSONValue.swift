@@ -19,6 +19,7 @@ public struct JSONValue {
 
     @inline(__always) private var tag: UInt8 { tape.tag(index) }
 
+    @inline(__always)
     public var type: JSONType {
         switch tag {
         case UInt8(ascii: "{"): return .object

@@ -177,22 +177,23 @@ struct ArchiveJSONReader {
     private static func readRecords(
         _ list: JSONValue, place: String, run: inout SectionRun, into batch: inout ImportBatch,
         detectTextLink: Bool = false,
-        _ apply: (ArchiveRecord, inout SectionRun, inout ImportBatch) -> Void
+        _ apply: (inout ArchiveRecord, inout SectionRun, inout ImportBatch) -> Void
     ) {
         var keys = KeyRoleCache(run.keys)
+        var days = ArchiveDate.DayCache()
         switch list.type {
         case .array:
             var position = 0
             list.forEachElement { element in
                 readRecord(
-                    element, keys: &keys, place: place, index: position, run: &run, into: &batch,
+                    element, keys: &keys, days: &days, place: place, index: position, run: &run, into: &batch,
                     detectTextLink: detectTextLink, apply)
                 position += 1
             }
         case .object:
             if !list.isEmpty {
                 readRecord(
-                    list, keys: &keys, place: place, index: nil, run: &run, into: &batch,
+                    list, keys: &keys, days: &days, place: place, index: nil, run: &run, into: &batch,
                     detectTextLink: detectTextLink, apply)
             }
         case .null:
@@ -207,9 +208,10 @@ struct ArchiveJSONReader {
     }
 
     private static func readRecord(
-        _ value: JSONValue, keys: inout KeyRoleCache, place: String, index: Int?, run: inout SectionRun,
+        _ value: JSONValue, keys: inout KeyRoleCache, days: inout ArchiveDate.DayCache, place: String, index: Int?,
+        run: inout SectionRun,
         into batch: inout ImportBatch, detectTextLink: Bool,
-        _ apply: (ArchiveRecord, inout SectionRun, inout ImportBatch) -> Void
+        _ apply: (inout ArchiveRecord, inout SectionRun, inout ImportBatch) -> Void
     ) {
         run.records += 1
         func position(_ field: String?) -> String {
@@ -224,8 +226,9 @@ struct ArchiveJSONReader {
             return
         }
         var record = ArchiveRecord()
-        var wrongKey: String?
-        var invalidDateKey: String?
+        // The keys' bytes in the document (a `String` only for a diagnostic).
+        var wrongKey: JSONKey?
+        var invalidDateKey: JSONKey?
         var member = 0
         value.forEachMember { key, field in
             defer { member += 1 }
@@ -234,24 +237,25 @@ struct ArchiveJSONReader {
             else { return }
             switch field.type {
             case .string:
-                field.withStringBytes { record.set(role, $0, detectTextLink: detectTextLink) }
-                if role == .date, record.dateInvalid, invalidDateKey == nil { invalidDateKey = key.string }
+                field.withStringBytes { record.set(role, $0, detectTextLink: detectTextLink, days: &days) }
+                if role == .date, record.dateInvalid, invalidDateKey == nil { invalidDateKey = key }
             case .null:
                 break
             default:
-                wrongKey = key.string
+                wrongKey = key
             }
         }
         if let wrongKey {
             run.wrongType += 1
-            if run.firstWrongType == nil { run.firstWrongType = position(wrongKey) }
+            if run.firstWrongType == nil { run.firstWrongType = position(wrongKey.string) }
             return
         }
         if record.dateInvalid {
             run.invalidDates += 1
-            if run.firstInvalidDate == nil { run.firstInvalidDate = position(invalidDateKey) }
+            if run.firstInvalidDate == nil { run.firstInvalidDate = position(invalidDateKey?.string) }
         }
-        apply(record, &run, &batch)
+        // In place: a record is a few hundred bytes, copied for the call when passed by value.
+        apply(&record, &run, &batch)
     }
 
     // MARK: Direct messages
@@ -376,37 +380,39 @@ struct ArchiveJSONReader {
 struct KeyRoleCache {
     private static let positions = 8
     private static let longest = 32
-    /// Where the lengths and the roles start in `storage`.
+    /// Where the lengths start in `storage`, and its size.
     private static let lengthsStart = positions * longest
-    private static let rolesStart = lengthsStart + positions
+    private static let storageSize = lengthsStart + positions
     private static let none: UInt8 = 0xFF
 
     let keys: RecordKeys
     /// One buffer: per position, the key's bytes (at `position * longest`), then every position's
-    /// length (`none`: nothing yet), then every position's role (its raw value, `none`: no role).
+    /// length (`none`: nothing yet).
     private var storage: [UInt8]
+    /// Every position's role (`.some(nil)`: the key has none).
+    private var roles: [FieldRole??]
 
     init(_ keys: RecordKeys) {
         self.keys = keys
-        storage = [UInt8](repeating: Self.none, count: Self.rolesStart + Self.positions)
+        storage = [UInt8](repeating: Self.none, count: Self.storageSize)
+        roles = [FieldRole??](repeating: nil, count: Self.positions)
     }
 
     mutating func role(of key: UnsafeRawBufferPointer, at position: Int) -> FieldRole? {
         guard position < Self.positions, key.count <= Self.longest else { return keys.role(of: key) }
         let start = position * Self.longest
-        let cached: FieldRole?? = storage.withUnsafeBufferPointer { stored in
-            guard Int(stored[Self.lengthsStart + position]) == key.count else { return nil }
-            for index in 0..<key.count where stored[start + index] != key[index] { return nil }
-            let role = stored[Self.rolesStart + position]
-            return .some(role == Self.none ? nil : FieldRole(rawValue: role))
+        let same = storage.withUnsafeBufferPointer { stored in
+            guard Int(stored[Self.lengthsStart + position]) == key.count else { return false }
+            for index in 0..<key.count where stored[start + index] != key[index] { return false }
+            return true
         }
-        if let cached { return cached }
+        if same, let cached = roles[position] { return cached }
         let role = keys.role(of: key)
         storage.withUnsafeMutableBufferPointer { stored in
             for index in 0..<key.count { stored[start + index] = key[index] }
             stored[Self.lengthsStart + position] = UInt8(key.count)
-            stored[Self.rolesStart + position] = role?.rawValue ?? Self.none
         }
+        roles[position] = .some(role)
         return role
     }
 }

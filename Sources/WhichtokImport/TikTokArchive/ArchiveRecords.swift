@@ -11,9 +11,20 @@ import WhichtokStore
 /// applied (or dropped) before its reader moves on, so it is never kept. No `String` is made for a
 /// value no row needs, and a record holds no reference to release.
 struct ArchiveText {
-    let bytes: UnsafeRawBufferPointer
+    /// The start as a non-optional pointer, so that an optional text takes no more room than a
+    /// text (a record holds several, and is copied and cleared for every record).
+    private let start: UnsafeRawPointer
+    private let count: Int
 
-    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+    init(_ bytes: UnsafeRawBufferPointer) {
+        start = bytes.baseAddress ?? Self.nowhere
+        count = bytes.baseAddress == nil ? 0 : bytes.count
+    }
+
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: start, count: count) }
+
+    /// Where an empty text without an address starts (never read: its count is 0).
+    private static var nowhere: UnsafeRawPointer { UnsafeRawPointer(("" as StaticString).utf8Start) }
 
     var string: String { String(decoding: bytes, as: UTF8.self) }
 }
@@ -44,9 +55,20 @@ struct ArchiveRecord {
 
     /// Sets one field from its bytes. `detectTextLink` asks whether a text is a bare video link.
     mutating func set(_ role: FieldRole, _ bytes: UnsafeRawBufferPointer, detectTextLink: Bool = false) {
+        var days = ArchiveDate.DayCache()
+        set(role, bytes, detectTextLink: detectTextLink, days: &days)
+    }
+
+    /// `set(_:_:detectTextLink:)` for a reader of many records: `days` is the reader's
+    /// `ArchiveDate.DayCache`, kept from one record to the next.
+    @inline(__always)
+    mutating func set(
+        _ role: FieldRole, _ bytes: UnsafeRawBufferPointer, detectTextLink: Bool = false,
+        days: inout ArchiveDate.DayCache
+    ) {
         switch role {
         case .date:
-            switch ArchiveDate.parse(bytes, hadUTCSuffix: &dateHadUTC) {
+            switch ArchiveDate.parse(bytes, hadUTCSuffix: &dateHadUTC, days: &days) {
             case .time(let seconds): time = seconds
             case .placeholder: time = 0
             case .invalid:
@@ -288,7 +310,7 @@ enum ArchiveMapping {
     /// The video a link points at (and its author for `tiktok.com/@user/video/<id>` links).
     static func videoRow(_ link: ArchiveLink, batch: inout ImportBatch) -> RowID? {
         guard link.videoID != 0, let row = batch.video(id: link.videoID) else { return nil }
-        if let author = link.author, let account = batch.account(username: author) {
+        if let author = link.author, let account = batch.account(usernameBytes: author.bytes) {
             batch.describeVideo(row, author: account)
         }
         return row

@@ -71,7 +71,7 @@ enum ArchiveTXTReader {
             state.lastRole = role
             if role == .link { sawModernLink = true }
             guard role != .ignored, !ArchiveBytes.isNullPlaceholder(value) else { continue }
-            state.record.set(role, value)
+            state.record.set(role, value, days: &state.days)
         }
         state.flush(&run, &batch)
 
@@ -85,6 +85,8 @@ enum ArchiveTXTReader {
     private struct RecordState {
         let countOnly: Bool
         var record = ArchiveRecord()
+        /// Kept from one record to the next (not reset by `flush`).
+        var days = ArchiveDate.DayCache()
         var seenRoles: UInt32 = 0
         /// Lines with a known key so far (the position of the next key, for the key cache).
         var keyLines = 0
@@ -135,54 +137,65 @@ enum ArchiveTXTReader {
     /// Messages before any header get `onChat` never called (the caller sees no current chat).
     static func scanChats(
         _ raw: UnsafeRawBufferPointer, inGroupFile: Bool,
-        onChat: (ChatName) -> Void, onMessage: (Message) -> Void
+        onChat: (ChatName) -> Void, onMessage: (inout Message) -> Void
     ) {
-        var pending: Message?
+        // The message being read, handed on once a line shows it complete: in place, as a record
+        // is a few hundred bytes that each copy would move.
+        var pending = Message(record: ArchiveRecord(), line: 0)
+        var hasPending = false
+        var days = ArchiveDate.DayCache()
         forEachLine(of: raw) { line, lineNumber in
             let trimmed = ArchiveBytes.trimmed(line)
             if trimmed.isEmpty { return }
             if trimmed.count >= 3, trimmed[0] == 0x3E, trimmed[1] == 0x3E, trimmed[2] == 0x3E {  // ">>>"
-                if let message = pending { onMessage(message) }
-                pending = nil
+                if hasPending { onMessage(&pending) }
+                hasPending = false
                 let name = ArchiveBytes.string(UnsafeRawBufferPointer(rebasing: trimmed[3...]))
                 onChat(ChatName.parse(name, inGroupSection: inGroupFile))
                 return
             }
-            if let message = parseMessageLine(trimmed, lineNumber: lineNumber) {
-                if let previous = pending { onMessage(previous) }
-                pending = message
+            if isMessageLine(trimmed) {
+                if hasPending { onMessage(&pending) }
+                parseMessageLine(trimmed, lineNumber: lineNumber, days: &days, into: &pending)
+                hasPending = true
                 return
             }
             if isEmptySentinel(trimmed) { return }
-            pending?.record.appendTextLine(trimmed)
+            if hasPending { pending.record.appendTextLine(trimmed) }
         }
-        if let message = pending { onMessage(message) }
+        if hasPending { onMessage(&pending) }
     }
 
-    /// `YYYY-MM-DD HH:MM:SS[ UTC] <sender>: <text>`; nil if the line does not start with a timestamp.
-    static func parseMessageLine(_ line: UnsafeRawBufferPointer, lineNumber: Int) -> Message? {
-        guard line.count >= 20, ArchiveBytes.isDigit(line[0]), line[4] == 0x2D, line[7] == 0x2D,
-            line[13] == 0x3A, line[16] == 0x3A
-        else { return nil }
-        var record = ArchiveRecord()
+    /// Whether a line starts like `YYYY-MM-DD HH:MM:SS`, as a message's first line does.
+    static func isMessageLine(_ line: UnsafeRawBufferPointer) -> Bool {
+        line.count >= 20 && ArchiveBytes.isDigit(line[0]) && line[4] == 0x2D && line[7] == 0x2D
+            && line[13] == 0x3A && line[16] == 0x3A
+    }
+
+    /// Reads a message line, `YYYY-MM-DD HH:MM:SS[ UTC] <sender>: <text>` (`isMessageLine`), into
+    /// `message`. `days`: the file's `ArchiveDate.DayCache`.
+    static func parseMessageLine(
+        _ line: UnsafeRawBufferPointer, lineNumber: Int, days: inout ArchiveDate.DayCache, into message: inout Message
+    ) {
+        message.line = lineNumber
+        message.record = ArchiveRecord()
         var index = 19
         if line.count >= 23, ArchiveBytes.equalsLowercase(UnsafeRawBufferPointer(rebasing: line[19..<23]), " utc") {
             index = 23
         }
-        record.set(.date, UnsafeRawBufferPointer(rebasing: line[0..<index]))
+        message.record.set(.date, UnsafeRawBufferPointer(rebasing: line[0..<index]), days: &days)
         while index < line.count, line[index] == 0x20 { index += 1 }
         let rest = UnsafeRawBufferPointer(rebasing: line[index...])
         // The sender runs to the first ':' (usernames have none).
         if let colon = rest.firstIndex(of: 0x3A) {
             let sender = ArchiveBytes.trimmed(UnsafeRawBufferPointer(rebasing: rest[..<colon]))
-            if !sender.isEmpty { record.set(.user, sender) }
+            if !sender.isEmpty { message.record.set(.user, sender) }
             var textStart = colon + 1
             if textStart < rest.count, rest[textStart] == 0x20 { textStart += 1 }
-            record.set(.text, UnsafeRawBufferPointer(rebasing: rest[textStart...]), detectTextLink: true)
+            message.record.set(.text, UnsafeRawBufferPointer(rebasing: rest[textStart...]), detectTextLink: true)
         } else {
-            record.set(.text, rest, detectTextLink: true)
+            message.record.set(.text, rest, detectTextLink: true)
         }
-        return Message(record: record, line: lineNumber)
     }
 
     /// Reads a DM file into the batch (after the profile and the owner's name are known).

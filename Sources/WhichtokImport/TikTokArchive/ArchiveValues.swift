@@ -1,15 +1,9 @@
 import WhichtokSupport
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 /// Byte-level parsers for the values inside TikTok archives: dates, links, text fingerprints.
 ///
-/// Everything here works on raw UTF-8 bytes (`UnsafeRawBufferPointer`) and allocates nothing,
-/// except `ArchiveLink.author`, which becomes a `String` only for the rare `tiktok.com/@user/video`
-/// links. These run once per record: millions of times per study.
+/// Everything here works on raw UTF-8 bytes (`UnsafeRawBufferPointer`) and allocates nothing.
+/// These run once per record: millions of times per study.
 
 // MARK: - Bytes
 
@@ -96,6 +90,25 @@ enum ArchiveBytes {
         return value
     }
 
+    /// Where the run of ASCII digits starting at `start` ends: eight bytes at a time while eight
+    /// are left (a TikTok id has 19 digits), then byte by byte.
+    @inline(__always)
+    static func digitRunEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+        var end = start
+        while bytes.count - end >= 8 {
+            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: end, as: UInt64.self))
+            // A byte's top bit: at or above ':' (b + 0x46), below '0' (0xAF - b), or beyond ASCII.
+            // A byte beyond ASCII may carry into the next ones, which come after the first
+            // non-digit: only the lowest marked byte is used.
+            let marked =
+                ((word &+ 0x4646_4646_4646_4646) | (0xAFAF_AFAF_AFAF_AFAF &- word) | word) & 0x8080_8080_8080_8080
+            if marked != 0 { return end + marked.trailingZeroBitCount / 8 }
+            end += 8
+        }
+        while end < bytes.count, isDigit(bytes[end]) { end += 1 }
+        return end
+    }
+
     /// Eight ASCII digits loaded little-endian (the first digit in the lowest byte) as their value
     /// (simdjson's `parse_eight_digits_unrolled`).
     @inline(__always)
@@ -121,6 +134,15 @@ enum ArchiveBytes {
         let count = bytes.count
         var index = 0
         while index < count {
+            // Runs of ASCII 32 bytes at a time, then 8.
+            while index + 32 <= count,
+                (bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    | bytes.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self)
+                    | bytes.loadUnaligned(fromByteOffset: index + 16, as: UInt64.self)
+                    | bytes.loadUnaligned(fromByteOffset: index + 24, as: UInt64.self)) & 0x8080_8080_8080_8080 == 0
+            {
+                index += 32
+            }
             while index + 8 <= count,
                 bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
             {
@@ -160,10 +182,17 @@ enum ArchiveDate {
 
     /// Parses a timestamp. `hadUTCSuffix` tells whether the text spelled out ` UTC` (TXT and 2026 JSON).
     static func parse(_ raw: UnsafeRawBufferPointer, hadUTCSuffix: inout Bool) -> Parsed {
-        if raw.count == 19, let time = canonicalTime(raw) { return .time(time) }
+        var days = DayCache()
+        return parse(raw, hadUTCSuffix: &hadUTCSuffix, days: &days)
+    }
+
+    /// `parse(_:hadUTCSuffix:)` for a reader that parses many dates: `days` keeps the day of the
+    /// last canonical date (see `DayCache`).
+    static func parse(_ raw: UnsafeRawBufferPointer, hadUTCSuffix: inout Bool, days: inout DayCache) -> Parsed {
+        if raw.count == 19, let time = canonicalTime(raw, days: &days) { return .time(time) }
         // The same with ` UTC` (TXT direct messages, 2026 JSON).
         if raw.count == 23, raw[19] == 0x20, raw[20] == 0x55, raw[21] == 0x54, raw[22] == 0x43,
-            let time = canonicalTime(UnsafeRawBufferPointer(rebasing: raw[0..<19]))
+            let time = canonicalTime(UnsafeRawBufferPointer(rebasing: raw[0..<19]), days: &days)
         {
             hadUTCSuffix = true
             return .time(time)
@@ -208,11 +237,23 @@ enum ArchiveDate {
         return .time(UInt32(seconds))
     }
 
+    /// The day of the last date the fast path read, by the date's ten bytes (`YYYY-MM-DD`): the
+    /// records of an export are mostly in time order, so a date usually falls on the day of the
+    /// one before it, and then only its time is read. A cache only: a date parses to the same
+    /// result with or without it. One per list or file being read.
+    struct DayCache {
+        /// The date's first eight bytes and the two after them, as loaded; a date read on the fast
+        /// path has `-` among its first eight bytes, so the zeros of an empty cache match none.
+        fileprivate var head: UInt64 = 0
+        fileprivate var tail: UInt16 = 0
+        fileprivate var days = 0
+    }
+
     /// Fast path for `YYYY-MM-DD HH:MM:SS` exactly (19 bytes, a blank between date and time), the
     /// form of nearly every date in an export, when it is a valid time after 1970: its seconds.
     /// nil for anything else, which the general parser decides (with the same result for these).
     @inline(__always)
-    private static func canonicalTime(_ bytes: UnsafeRawBufferPointer) -> UInt32? {
+    private static func canonicalTime(_ bytes: UnsafeRawBufferPointer, days cache: inout DayCache) -> UInt32? {
         guard bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x20, bytes[13] == 0x3A, bytes[16] == 0x3A else {
             return nil
         }
@@ -221,19 +262,27 @@ enum ArchiveDate {
             let low = Int(bytes[at + 1] &- 0x30)
             return high < 10 && low < 10 ? high * 10 + low : -1
         }
-        let century = pair(0)
-        let yearInCentury = pair(2)
-        let month = pair(5)
-        let day = pair(8)
+        let head = bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self)
+        let tail = bytes.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
+        let days: Int
+        if head == cache.head, tail == cache.tail {
+            days = cache.days
+        } else {
+            let century = pair(0)
+            let yearInCentury = pair(2)
+            let month = pair(5)
+            let day = pair(8)
+            guard century >= 0, yearInCentury >= 0, month >= 1, month <= 12, day >= 1 else { return nil }
+            let year = century * 100 + yearInCentury
+            guard day <= CivilTime.daysInMonth(year: year, month: month) else { return nil }
+            days = CivilTime.days(year: year, month: month, day: day)
+            cache = DayCache(head: head, tail: tail, days: days)
+        }
         let hour = pair(11)
         let minute = pair(14)
         let second = pair(17)
-        guard century >= 0, yearInCentury >= 0, month >= 1, month <= 12, day >= 1, hour >= 0, hour < 24,
-            minute >= 0, minute < 60, second >= 0, second <= 60
-        else { return nil }
-        let year = century * 100 + yearInCentury
-        guard day <= CivilTime.daysInMonth(year: year, month: month) else { return nil }
-        let seconds = CivilTime.days(year: year, month: month, day: day) * 86_400 + hour * 3_600 + minute * 60 + second
+        guard hour >= 0, hour < 24, minute >= 0, minute < 60, second >= 0, second <= 60 else { return nil }
+        let seconds = days * 86_400 + hour * 3_600 + minute * 60 + second
         guard seconds > 0, seconds <= Int(UInt32.max) else { return nil }
         return UInt32(seconds)
     }
@@ -310,8 +359,10 @@ enum ArchiveDate {
 struct ArchiveLink {
     /// `/video/<id>`: share links and `tiktok.com/@user/video/<id>`.
     var videoID: UInt64 = 0
-    /// The `@user` path segment before `/video/<id>`, without `@`.
-    var author: String?
+    /// The `@user` path segment before `/video/<id>`, without `@`: bytes of the link itself (valid
+    /// while they are, see `ArchiveText`), so that a link, and a record holding one, is plain data
+    /// that is copied without reference counting.
+    var author: ArchiveText?
     /// `/music/<id>.html` (also `/music/<title>-<id>`).
     var soundID: UInt64 = 0
     /// `/detail/<id>.html` (effects).
@@ -334,11 +385,13 @@ struct ArchiveLink {
     var hashtagID: UInt64 { tagID != 0 ? tagID : challengeID }
 
     static func parse(_ raw: UnsafeRawBufferPointer) -> ArchiveLink {
+        // A share link with nothing around it is its own trimmed form.
+        if let fast = canonicalShareLink(raw) { return fast }
         var link = ArchiveLink()
         let bytes = ArchiveBytes.trimmed(raw)
         let count = bytes.count
         guard count > 0 else { return link }
-        if let fast = canonicalShareLink(bytes) { return fast }
+        if bytes.count != raw.count, let fast = canonicalShareLink(bytes) { return fast }
         link.isBareURL =
             (ArchiveBytes.hasPrefixLowercase(bytes, "https://")
                 || ArchiveBytes.hasPrefixLowercase(bytes, "http://"))
@@ -380,8 +433,7 @@ struct ArchiveLink {
                 if link.videoID == 0, let id = leadingID(value) {
                     link.videoID = id
                     if authorStart >= 0, authorEnd > authorStart {
-                        link.author = ArchiveBytes.string(
-                            UnsafeRawBufferPointer(rebasing: bytes[authorStart..<authorEnd]))
+                        link.author = ArchiveText(UnsafeRawBufferPointer(rebasing: bytes[authorStart..<authorEnd]))
                     }
                 }
             } else if ArchiveBytes.equalsLowercase(name, "music") {
@@ -400,9 +452,19 @@ struct ArchiveLink {
         return link
     }
 
+    /// `parse` of a `String` (tests), without its `author`, which would point into the string's
+    /// bytes once they are gone: `author(of:)` gives that.
     static func parse(_ text: String) -> ArchiveLink {
         var copy = text
-        return copy.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
+        var link = copy.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
+        link.author = nil
+        return link
+    }
+
+    /// The `author` of `parse(text)` as a `String` (tests).
+    static func author(of text: String) -> String? {
+        var copy = text
+        return copy.withUTF8 { parse(UnsafeRawBufferPointer($0)).author?.string }
     }
 
     @inline(__always)
@@ -412,11 +474,18 @@ struct ArchiveLink {
     private static func canonicalShareLink(_ bytes: UnsafeRawBufferPointer) -> ArchiveLink? {
         let prefix: StaticString = "https://www.tiktokv.com/share/video/"
         let length = prefix.utf8CodeUnitCount
-        guard bytes.count > length, let base = bytes.baseAddress,
-            memcmp(base, prefix.utf8Start, length) == 0
+        guard bytes.count > length else { return nil }
+        // The 36 bytes of the prefix as four words and a half, compared without a call.
+        let want = UnsafeRawPointer(prefix.utf8Start)
+        @inline(__always) func word(_ offset: Int) -> Bool {
+            bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                == want.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        }
+        guard word(0), word(8), word(16), word(24),
+            bytes.loadUnaligned(fromByteOffset: 32, as: UInt32.self)
+                == want.loadUnaligned(fromByteOffset: 32, as: UInt32.self)
         else { return nil }
-        var end = length
-        while end < bytes.count, ArchiveBytes.isDigit(bytes[end]) { end += 1 }
+        let end = ArchiveBytes.digitRunEnd(bytes, from: length)
         // Up to 19 digits cannot pass UInt64.max; 20 may, and the general parser checks them.
         guard end > length, end - length <= 19 else { return nil }
         let id = ArchiveBytes.digitsValue(bytes, from: length, to: end)

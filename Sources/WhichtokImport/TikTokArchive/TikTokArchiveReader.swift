@@ -1,3 +1,4 @@
+import Synchronization
 import WhichtokStore
 
 /// Reads the entries of one TikTok "Download your data" export — JSON of every generation (G1–G4,
@@ -260,7 +261,13 @@ public struct TikTokArchiveReader {
     }
 
     fileprivate static func pathComponents(_ path: String) -> [Substring] {
-        path.split(whereSeparator: { $0 == "/" || $0 == "\\" })
+        // An ASCII path splits the same on its bytes (no `Character` of two ASCII bytes, which only
+        // CR LF is, holds a separator), without breaking it into `Character`s first.
+        if path.utf8.allSatisfy({ $0 < 0x80 }) {
+            return path.utf8.split(whereSeparator: { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "\\") })
+                .map { Substring($0) }
+        }
+        return path.split(whereSeparator: { $0 == "/" || $0 == "\\" })
     }
 
     /// macOS resource forks and metadata folders.
@@ -276,6 +283,24 @@ public struct TikTokArchiveReader {
     /// The section of a TXT file by its base name: `.txt` and a split suffix (`_2`, ` (2)`) dropped,
     /// case, blanks and typographic apostrophes ignored.
     static func txtEntry(forBaseName base: Substring) -> ArchiveSectionIndex.TXTEntry? {
+        // ASCII names only, whose `String`s are equal exactly when their bytes are.
+        guard base.utf8.allSatisfy({ $0 < 0x80 }) else { return findTXTEntry(forBaseName: base) }
+        let key = String(base)
+        if let known = txtEntries.withLock({ $0[key] }) { return known }
+        let found = findTXTEntry(forBaseName: base)
+        txtEntries.withLock { known in
+            if known.count < txtEntriesKept { known[key] = .some(found) }
+        }
+        return found
+    }
+
+    /// `txtEntry(forBaseName:)` of the ASCII base names met so far, shared by the reading
+    /// threads: every TXT export has the same few dozen, whose section took a visible share of
+    /// reading a small export to work out. At most `txtEntriesKept` of them.
+    private static let txtEntries = Mutex<[String: ArchiveSectionIndex.TXTEntry?]>([:])
+    private static let txtEntriesKept = 4_096
+
+    private static func findTXTEntry(forBaseName base: Substring) -> ArchiveSectionIndex.TXTEntry? {
         var name = base
         if name.lowercased().hasSuffix(".txt") { name = name.dropLast(4) }
         let index = ArchiveSectionIndex.shared

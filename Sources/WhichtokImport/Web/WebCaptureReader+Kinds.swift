@@ -23,7 +23,7 @@ extension WebCaptureReader {
     static func kind(entryPath: String, bytes: PaddedBytes, parser: JSONParser? = nil) -> Kind? {
         let lower = entryPath.lowercased()
         let base = lower.split(separator: "/").last.map(String.init) ?? lower
-        if base.hasPrefix("._") || lower.hasPrefix("__macosx/") || lower.contains("/__macosx/") { return nil }
+        if base.hasPrefix("._") || lower.hasPrefix("__macosx/") || Names.contains(lower, "/__macosx/") { return nil }
         if lower.hasSuffix(".har") { return .har }
         if lower.hasSuffix(".ndjson") || lower.hasSuffix(".jsonl") { return .ndjson }
         if lower.hasSuffix(".html") || lower.hasSuffix(".htm") { return .html }
