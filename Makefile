@@ -45,8 +45,11 @@ test-deps: deps
 lint:
 	$(SWIFT) format lint --strict --recursive --parallel Sources Tests
 
+# The Swift runtime and Foundation linked into the binary (--static-swift-stdlib): one file that runs
+# on a machine without Swift, which starts faster and spends less CPU in the runtime's calls
+# (Benchmarks/RESULTS.md, "static Swift runtime"). The tests use the debug build, linked as usual.
 build: deps
-	$(SWIFT) build -c release --product whichtok
+	$(SWIFT) build -c release --static-swift-stdlib --product whichtok
 
 # Imports the committed samples into a fresh store, analyses the shared-space graph, measures each
 # donor's exposure over its niches, writes GEXF, GraphML, CSV and Parquet exports, the map and the

@@ -81,7 +81,13 @@ def build():
         if dirty:
             commit += " with uncommitted changes"
     swift = _first_line([os.environ.get("SWIFT", "swift"), "--version"])
-    return {"commit": commit or "unknown", "swift": swift or "unknown"}
+    # `make build` links the Swift runtime in; a binary from a plain `swift build -c release` loads
+    # it as shared libraries and is measurably slower (RESULTS.md, "static Swift runtime").
+    binary = os.path.join(ROOT, ".build", "release", "whichtok")
+    libraries = subprocess.run(["ldd", binary], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                               text=True).stdout if os.path.exists(binary) else ""
+    runtime = "Swift runtime shared" if "libswiftCore" in libraries else "Swift runtime linked in"
+    return {"commit": commit or "unknown", "swift": f"{swift or 'unknown'}; {runtime}"}
 
 
 class Report:
