@@ -200,7 +200,7 @@ struct ExportCommand: ParsableCommand {
             Console.error("wrote \(written): \(grouped(result.nodes)) nodes, \(grouped(result.edges)) edges")
         }
         // Freed by the exit, not one array at a time (as `import` does with its store).
-        KeptUntilExit.keep([graph, store, analysis, exposure, document, layout])
+        KeptUntilExit.keep([graph, store as Any, analysis, exposure as Any, document, layout as Any])
     }
 
     /// The files this export would write, with the option that names them (none for standard output).

@@ -1,4 +1,5 @@
 import WhichtokStore
+import WhichtokSupport
 
 extension ParquetTable {
     /// The store's tables as whichtok exports them to Parquet, in file order. Each table's `id` is the
@@ -64,7 +65,7 @@ extension ParquetTable {
             var fingerprints = ParquetInt64ColumnBuilder(capacity: rows.count)
             var derived = ParquetInt64ColumnBuilder(capacity: rows.count)
             // Details are sparse and ascending: walk them beside the rows.
-            var cursor = firstIndex(in: events.detailIndex, notBelow: UInt32(truncatingIfNeeded: rows.lowerBound))
+            var cursor = events.detailIndex.firstIndex(notBelow: UInt32(truncatingIfNeeded: rows.lowerBound))
             func appendReference(_ value: RowID, _ count: Int) {
                 objects.append(StoreColumnBuilder.reference(value, count: count))
                 objectTexts.append(nil)
@@ -449,15 +450,4 @@ extension ParquetTable {
         }
         return String(decoding: out, as: UTF8.self)
     }
-}
-
-/// The first position of `values` (ascending) holding a value ≥ `target`.
-private func firstIndex(in values: [UInt32], notBelow target: UInt32) -> Int {
-    var low = 0
-    var high = values.count
-    while low < high {
-        let middle = (low + high) / 2
-        if values[middle] < target { low = middle + 1 } else { high = middle }
-    }
-    return low
 }

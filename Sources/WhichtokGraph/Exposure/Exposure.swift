@@ -1,5 +1,6 @@
 import Dispatch
 import WhichtokStore
+import WhichtokSupport
 
 /// Settings of an exposure analysis.
 package struct ExposureOptions: Sendable, Equatable {
@@ -316,18 +317,8 @@ struct DonorEvents: Sendable {
             }
         }
         if ordered {
-            /// The first event whose actor is at least `row`.
-            func first(_ row: RowID) -> Int {
-                var low = 0
-                var high = actors.count
-                while low < high {
-                    let mid = (low + high) / 2
-                    if actors[mid] < row { low = mid + 1 } else { high = mid }
-                }
-                return low
-            }
-            starts = donors.map { first($0) }
-            ends = donors.map { $0 == .max ? actors.count : first($0 + 1) }
+            starts = donors.map { actors.firstIndex(notBelow: $0) }
+            ends = donors.map { $0 == .max ? actors.count : actors.firstIndex(notBelow: $0 + 1) }
             rows = []
             return
         }

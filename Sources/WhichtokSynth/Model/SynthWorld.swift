@@ -401,14 +401,7 @@ package struct SynthWorld: Sendable {
 
     /// How many of `community`'s videos were created before `time`.
     func videosCreated(in community: Int, before time: Int64) -> Int {
-        let created = videoIndex[community].created
-        var low = 0
-        var high = created.count
-        while low < high {
-            let middle = (low + high) / 2
-            if created[middle] < time { low = middle + 1 } else { high = middle }
-        }
-        return low
+        videoIndex[community].created.firstIndex(notBelow: time)
     }
 
     /// A video of `community` among its first `available` (by creation time), drawn by popularity.
