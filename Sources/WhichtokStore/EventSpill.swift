@@ -66,13 +66,22 @@ final class EventSpill: Sendable {
                     }
                 }
             } catch {
-                state.failure = Snapshot.asStoreError(error, path)
+                state.failure = Self.spillFailure(error, storePath: path)
                 return
             }
             state.length = offset
             state.events += events.count
             state.chunks.append(events.count)
         }
+    }
+
+    /// A failed write, naming the spill file (a full disk is the usual cause, and the file is
+    /// unlinked, so no `ls` shows what filled it).
+    static func spillFailure(_ error: any Error, storePath: String) -> StoreError {
+        var failure = Snapshot.asStoreError(error, storePath)
+        let file = StoreFile.target(of: storePath) + ".events-\(getpid())"
+        failure.message = "cannot write the events waiting in \(file), beside the store: \(failure.message)"
+        return failure
     }
 
     /// One chunk of the file: `count` events from `offset`, column after column.

@@ -585,7 +585,11 @@ public final class RecordSpool: Sendable {
                 try Snapshot.writeAll(descriptor, bytes, at: offset, path: storePath)
             }
         } catch {
-            throw Snapshot.asStoreError(error, storePath)
+            // The spill file is unlinked once open: name it, since no `ls` shows what filled the disk.
+            var failure = Snapshot.asStoreError(error, storePath)
+            let file = StoreFile.target(of: storePath) + ".spool-\(getpid())"
+            failure.message = "cannot write the input records waiting in \(file), beside the store: \(failure.message)"
+            throw failure
         }
         state.fileLength += record.count
         state.spilled[sha256] = Spilled(offset: offset, count: record.count)
