@@ -154,7 +154,8 @@ int whichtok_http_perform(const whichtok_http_request *request, whichtok_http_re
     /* An empty `Expect:` keeps libcurl from sending `Expect: 100-continue` with larger bodies. */
     headers = curl.slist_append(headers, "Expect:");
     for (size_t i = 0; i < request->header_count && headers != NULL; i++) {
-        struct curl_slist *longer = curl.slist_append(headers, request->headers[i]);
+        struct curl_slist *longer =
+            request->headers[i] != NULL ? curl.slist_append(headers, request->headers[i]) : NULL;
         if (longer == NULL) {
             curl.slist_free_all(headers);
             headers = NULL;
@@ -183,7 +184,8 @@ int whichtok_http_perform(const whichtok_http_request *request, whichtok_http_re
     problem |= curl.easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, on_progress);
     problem |= curl.easy_setopt(easy, CURLOPT_XFERINFODATA, &transfer);
     problem |= curl.easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
-    if (request->total_seconds > 0) {
+    /* Beyond a year it is no limit at all (and a larger double would not convert to a long). */
+    if (request->total_seconds > 0 && request->total_seconds < 365.0 * 86400) {
         problem |= curl.easy_setopt(easy, CURLOPT_TIMEOUT_MS, (long)(request->total_seconds * 1000));
     }
     if (request->has_body) {

@@ -5,8 +5,8 @@
 
 /* One HTTP request through the system's libcurl (libcurl.so.4), which is loaded with dlopen the
    first time a request is made rather than linked: libcurl and the TLS, LDAP and Kerberos
-   libraries it needs are then loaded only by the commands that go on the network (`scrape`,
-   `scrape-research`), not at the start of every command.
+   libraries it needs are then loaded only by the commands that go on the network (`scrape web`,
+   `scrape research`), not at the start of every command.
 
    Redirects are not followed, no cookie is stored or sent other than the request's own `Cookie`
    header, and the answer's body is delivered decoded (gzip, deflate, br as libcurl supports). */
@@ -29,7 +29,7 @@ enum {
 typedef struct whichtok_http_request {
     const char *method;
     const char *url;
-    /* "Name: value" lines, sent as they are. */
+    /* "Name: value" lines, sent as they are (a NULL line fails the request: out of memory). */
     const char *const *headers;
     size_t header_count;
     /* Whether the request has a body (POST), and its bytes (NULL for an empty one). */
