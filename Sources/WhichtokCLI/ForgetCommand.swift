@@ -153,7 +153,7 @@ struct ForgetCommand: ParsableCommand {
         for index in 0..<records.count {
             let record: Store
             do {
-                record = try records.decoded(at: index, path: path)
+                record = try records.decoded(at: index, path: path).store
             } catch {
                 Console.error("whichtok: error: \(Console.printable(error.description))")
                 throw ExitCode(Exit.failure)

@@ -71,7 +71,7 @@ public struct ImportBatch: Sendable {
             self.seen = seen
         }
     }
-    public private(set) var accounts: [Account] = []
+    public internal(set) var accounts: [Account] = []
     private var accountByUsername: [String: RowID] = [:]
     private var accountByNumericID: [UInt64: RowID] = [:]
     private var accountBySecUID: [String: RowID] = [:]
@@ -94,7 +94,7 @@ public struct ImportBatch: Sendable {
         public var derivedFrom: RowID = .none
         public var derivation: VideoDerivation = .none
     }
-    public private(set) var videos: [Video] = []
+    public internal(set) var videos: [Video] = []
 
     /// A video's counters as observed at one moment (a web response's `stats`/`statsV2`).
     public struct VideoCounters: Sendable, Hashable {
@@ -121,7 +121,7 @@ public struct ImportBatch: Sendable {
                 && saves == unknownCount && reposts == unknownCount
         }
     }
-    public private(set) var videoCounters: [VideoCounters] = []
+    public internal(set) var videoCounters: [VideoCounters] = []
     private var videoByID = IDMap()
     private var videoByAuthorTime = IDMap()
 
@@ -131,7 +131,7 @@ public struct ImportBatch: Sendable {
         public var name: String?
         public var tiktokID: UInt64?
     }
-    public private(set) var hashtags: [Hashtag] = []
+    public internal(set) var hashtags: [Hashtag] = []
     private var hashtagByName: [String: RowID] = [:]
     private var hashtagByID: [UInt64: RowID] = [:]
 
@@ -139,11 +139,11 @@ public struct ImportBatch: Sendable {
         public var tiktokID: UInt64?
         public var title: String?
     }
-    public private(set) var sounds: [Sound] = []
+    public internal(set) var sounds: [Sound] = []
     private var soundByID: [UInt64: RowID] = [:]
     private var soundByTitle: [String: RowID] = [:]
 
-    public private(set) var effects: [UInt64] = []
+    public internal(set) var effects: [UInt64] = []
     private var effectByID: [UInt64: RowID] = [:]
 
     public struct Comment: Sendable, Hashable {
@@ -157,17 +157,17 @@ public struct ImportBatch: Sendable {
         /// A fingerprint of the text (the text itself is not kept).
         public var textFingerprint: UInt64
     }
-    public private(set) var comments: [Comment] = []
+    public internal(set) var comments: [Comment] = []
     /// Comments with a TikTok id by that id; the others by author, time and text fingerprint.
     private var commentByID = IDMap()
     private var commentByContent = CommentContentMap()
 
     /// Group conversations, by TikTok's group id.
-    public private(set) var conversations: [UInt64] = []
+    public internal(set) var conversations: [UInt64] = []
     private var conversationByID: [UInt64: RowID] = [:]
 
     /// Free strings that events point at: search terms, favourite collection names, share methods.
-    public private(set) var strings: [String] = []
+    public internal(set) var strings: [String] = []
     private var stringIndex: [String: RowID] = [:]
     /// The last string `string(_:)` gave a row for, and that row (`.none`: none yet). Labels
     /// repeat (`repost` on every repost, a share method on most shares): comparing with the last
@@ -176,13 +176,13 @@ public struct ImportBatch: Sendable {
     private var lastStringRow = RowID.none
 
     // MARK: Events (struct of arrays, batch-local rows)
-    public private(set) var eventActor: [RowID] = []
-    public private(set) var eventKind: [EventKind] = []
-    public private(set) var eventObjectType: [ObjectType] = []
-    public private(set) var eventObject: [RowID] = []
-    public private(set) var eventTime: [UInt32] = []
+    public internal(set) var eventActor: [RowID] = []
+    public internal(set) var eventKind: [EventKind] = []
+    public internal(set) var eventObjectType: [ObjectType] = []
+    public internal(set) var eventObject: [RowID] = []
+    public internal(set) var eventTime: [UInt32] = []
     /// Encoded as in the store, except that labels are batch string rows and message videos are batch video rows.
-    public private(set) var eventDetail: [UInt32] = []
+    public internal(set) var eventDetail: [UInt32] = []
 
     // MARK: Report
     /// Records read per recognised section (e.g. `Watch History` → 1234).

@@ -1,6 +1,7 @@
 /// What a store keeps of each input so that its tables can be rebuilt without the input files: the
-/// input's *record*, the canonical store built from that input alone, in a compact encoding
-/// (`Store.encodedRecord()`), keyed by the input's SHA-256.
+/// input's *record*, its observations as the reader left them (`BatchRecordCodec`; stores made
+/// before kept the canonical store of that input alone, `RecordCodec`), keyed by the input's
+/// SHA-256.
 ///
 /// The store's tables are always `StoreBuilder` run over every record (see `StoreAssembly`), so the
 /// store is a function of its set of inputs: importing, merging shards and forgetting inputs all
@@ -28,8 +29,8 @@ public struct InputRecords: Sendable, Equatable {
     }
 
     /// Record `index`, decoded. `path` names the store file in errors.
-    public func decoded(at index: Int, path: String) throws(StoreError) -> Store {
-        try Store(record: record(at: index), path: path, sha256: sha256(at: index))
+    public func decoded(at index: Int, path: String) throws(StoreError) -> DecodedRecord {
+        try DecodedRecord(record: record(at: index), path: path, sha256: sha256(at: index))
     }
 
     /// The index of the record with this SHA-256.
@@ -458,6 +459,52 @@ enum RecordCodec {
             return bytes[position..<position + count]
         }
     }
+}
+
+/// An input's record, decoded: the batch its reader made, or (in a store made before batch
+/// records) the canonical store of that input alone. A builder given either builds the same store.
+public enum DecodedRecord: Sendable {
+    case batch(ImportBatch)
+    case store(Store)
+
+    /// Decodes a record of either encoding; `path` and `sha256` name it in errors.
+    public init(record: ArraySlice<UInt8>, path: String, sha256: [UInt8]) throws(StoreError) {
+        guard record.first == BatchRecordCodec.version else {
+            self = .store(try Store(record: record, path: path, sha256: sha256))
+            return
+        }
+        switch BatchRecordCodec.decode(record) {
+        case .success(let batch): self = .batch(batch)
+        case .failure(let error):
+            throw Snapshot.corrupt(path, "record of input \(InputRecords.hex(sha256.prefix(8)))…: \(error.message)")
+        }
+    }
+
+    /// The canonical store of this input alone.
+    public var store: Store {
+        switch self {
+        case .store(let store): return store
+        case .batch(let batch):
+            var builder = StoreBuilder()
+            builder.add(batch)
+            return (consume builder).build()
+        }
+    }
+}
+
+extension StoreBuilder {
+    /// Adds an input's decoded record.
+    mutating func add(_ record: DecodedRecord) {
+        switch record {
+        case .batch(let batch): add(batch)
+        case .store(let store): add(store: store)
+        }
+    }
+}
+
+extension ImportBatch {
+    /// This batch in the record encoding (see `BatchRecordCodec`).
+    public func encodedRecord() -> [UInt8] { BatchRecordCodec.encode(self) }
 }
 
 extension Store {

@@ -34,12 +34,8 @@ public enum StoreAssembly {
         whichtok_release_free_memory()
     }
 
-    /// The record of one batch: the canonical store of that input alone, encoded.
-    public static func record(of batch: ImportBatch) -> [UInt8] {
-        var builder = StoreBuilder()
-        builder.add(batch)
-        return (consume builder).build().encodedRecord()
-    }
+    /// The record of one batch: its observations, encoded (see `BatchRecordCodec`).
+    public static func record(of batch: ImportBatch) -> [UInt8] { batch.encodedRecord() }
 
     /// Records built together at each level of `build(_:path:)` (at least; see `firstRun`).
     public static let chunk = 64
@@ -75,7 +71,7 @@ public enum StoreAssembly {
         let keys = try spool.sortedKeys()
         let sizes = spool.sizes(of: keys)
         return try build(count: keys.count, chunk: chunk, path: path, sizes: sizes) { index throws(StoreError) in
-            try Store(record: try spool.record(keys[index])[...], path: path, sha256: keys[index])
+            try DecodedRecord(record: try spool.record(keys[index])[...], path: path, sha256: keys[index])
         }
     }
 
@@ -87,7 +83,8 @@ public enum StoreAssembly {
     /// event observations wait in a file beside the store at `path` (see `EventSpill`). `sizes`:
     /// the records' encoded sizes, when known, by which a build of one run sizes its tables.
     static func build(
-        count: Int, chunk: Int, path: String, sizes: [Int]? = nil, decode: @Sendable (Int) throws(StoreError) -> Store
+        count: Int, chunk: Int, path: String, sizes: [Int]? = nil,
+        decode: @Sendable (Int) throws(StoreError) -> DecodedRecord
     ) throws(StoreError) -> Store {
         let chunk = max(chunk, 2)
         let run = firstRun(count: count, chunk: chunk)
@@ -112,7 +109,7 @@ public enum StoreAssembly {
                     for index in records {
                         let store = try decode(index)
                         guard let sizesBefore else {
-                            builder.add(store: store)
+                            builder.add(store)
                             continue
                         }
                         // Sized for the run's records, by their sizes.
@@ -271,12 +268,12 @@ public enum StoreAssembly {
             var nextToAdd = 0
             var adding = false
             var waiting = false
-            var ready: [Int: Result<Store, StoreError>] = [:]
+            var ready: [Int: Result<DecodedRecord, StoreError>] = [:]
             var failure: StoreError?
         }
 
         private enum Step {
-            case add(Result<Store, StoreError>, index: Int)
+            case add(Result<DecodedRecord, StoreError>, index: Int)
             case decode(Int)
             case wait
             case stop
@@ -295,13 +292,13 @@ public enum StoreAssembly {
             sizesBefore = StoreAssembly.sums(of: sizes, count: count)
         }
 
-        /// Adds record `index`'s store, its tables sized by the records' sizes when known.
-        private func add(_ store: Store, index: Int, to builder: inout StoreBuilder) {
-            guard let sizesBefore, let total = sizesBefore.last else { return builder.add(store: store) }
+        /// Adds record `index`, its tables sized by the records' sizes when known.
+        private func add(_ store: DecodedRecord, index: Int, to builder: inout StoreBuilder) {
+            guard let sizesBefore, let total = sizesBefore.last else { return builder.add(store) }
             StoreAssembly.add(store, to: &builder, bytesSoFar: sizesBefore[index + 1], of: total)
         }
 
-        func build(_ decode: @Sendable (Int) throws(StoreError) -> Store) throws(StoreError) -> Store {
+        func build(_ decode: @Sendable (Int) throws(StoreError) -> DecodedRecord) throws(StoreError) -> Store {
             DispatchQueue.concurrentPerform(iterations: 2) { _ in
                 while true {
                     let step = state.withLock { state -> Step in
@@ -328,7 +325,7 @@ public enum StoreAssembly {
                             state.adding = false
                         }
                     case .decode(let index):
-                        let result = Result { () throws(StoreError) -> Store in try decode(index) }
+                        let result = Result { () throws(StoreError) -> DecodedRecord in try decode(index) }
                         done { $0.ready[index] = result }
                     case .wait:
                         wake.wait()
@@ -371,14 +368,16 @@ public enum StoreAssembly {
     /// for all of them, projected from the rows so far by the records' sizes (the events of a
     /// record are most of its bytes), so that the tables are not grown by doubling: each doubling
     /// copied the columns and faulted in new pages, twice the memory of the columns in all.
-    static func add(_ store: Store, to builder: inout StoreBuilder, bytesSoFar: Int, of totalBytes: Int) {
+    static func add(_ record: DecodedRecord, to builder: inout StoreBuilder, bytesSoFar: Int, of totalBytes: Int) {
         if bytesSoFar > 0, totalBytes >= bytesSoFar {
             let share = Double(totalBytes) / Double(bytesSoFar)
-            builder.reserve(
-                forStores: CollectionOfOne(store),
-                projecting: { rows in Int(min(Double(rows) * share, Double(Int.max / 2))) + rows / 16 })
+            let projecting = { (rows: Int) in Int(min(Double(rows) * share, Double(Int.max / 2))) + rows / 16 }
+            switch record {
+            case .batch(let batch): builder.reserve(StoreBuilder.counts(of: batch), projecting: projecting)
+            case .store(let store): builder.reserve(forStores: CollectionOfOne(store), projecting: projecting)
+            }
         }
-        builder.add(store: store)
+        builder.add(record)
     }
 
     /// Records per partial store of the first level: `chunk`, or more, up to twice as many, so
@@ -397,8 +396,8 @@ public enum StoreAssembly {
     static func combine(_ a: [UInt8], _ b: [UInt8], sha256: [UInt8], path: String) throws(StoreError) -> [UInt8] {
         if a == b { return a }
         var builder = StoreBuilder()
-        builder.add(store: try Store(record: a[...], path: path, sha256: sha256))
-        builder.add(store: try Store(record: b[...], path: path, sha256: sha256))
+        builder.add(try DecodedRecord(record: a[...], path: path, sha256: sha256))
+        builder.add(try DecodedRecord(record: b[...], path: path, sha256: sha256))
         return (consume builder).build().encodedRecord()
     }
 }

@@ -88,26 +88,47 @@ public struct StoreBuilder: Sendable {
     /// million video observations by doubling copied and faulted in each table twice over.
     public mutating func reserve(for batches: [ImportBatch]) {
         var more = ObservationCounts()
-        for batch in batches.flatMap({ [$0] + $0.parts }) {
-            more.accounts += batch.accounts.count + batch.accounts.reduce(0) { $0 + $1.otherUsernames.count }
-            more.videos += batch.videos.count
-            more.counters += batch.videoCounters.count
-            more.hashtags += batch.hashtags.count
-            more.sounds += batch.sounds.count
-            more.effects += batch.effects.count
-            more.comments += batch.comments.count
-            more.conversations += batch.conversations.count
-            more.strings += batch.strings.count
-            more.events += batch.eventCount
-        }
-        more.inputs = batches.count
+        for batch in batches { more.add(Self.counts(of: batch)) }
         reserve(more)
+    }
+
+    /// The observations `add(batch)` adds.
+    static func counts(of batch: ImportBatch) -> ObservationCounts {
+        var more = ObservationCounts()
+        for piece in [batch] + batch.parts {
+            more.accounts += piece.accounts.count + piece.accounts.reduce(0) { $0 + $1.otherUsernames.count }
+            more.videos += piece.videos.count
+            more.counters += piece.videoCounters.count
+            more.hashtags += piece.hashtags.count
+            more.sounds += piece.sounds.count
+            more.effects += piece.effects.count
+            more.comments += piece.comments.count
+            more.conversations += piece.conversations.count
+            more.strings += piece.strings.count
+            more.events += piece.eventCount
+        }
+        more.inputs = 1
+        return more
     }
 
     /// How many observations of each kind are about to be added.
     struct ObservationCounts {
         var accounts = 0, videos = 0, counters = 0, hashtags = 0, sounds = 0, effects = 0
         var comments = 0, conversations = 0, strings = 0, inputs = 0, events = 0
+
+        mutating func add(_ other: ObservationCounts) {
+            accounts += other.accounts
+            videos += other.videos
+            counters += other.counters
+            hashtags += other.hashtags
+            sounds += other.sounds
+            effects += other.effects
+            comments += other.comments
+            conversations += other.conversations
+            strings += other.strings
+            inputs += other.inputs
+            events += other.events
+        }
     }
 
     /// Grows every observation table by `more` at once (a table too small grows to `projecting`

@@ -85,6 +85,15 @@ struct HARSynthTests {
         var atOnce = StoreBuilder()
         atOnce.add(contentsOf: [split])
         #expect(atOnce.build() == Fixture.build([one]))
+        // The record of a batch read in runs keeps its parts.
+        let record = StoreAssembly.record(of: split)
+        guard case .batch(let decoded) = try DecodedRecord(record: record[...], path: "x", sha256: []) else {
+            Issue.record("a batch's record decodes to a store")
+            return
+        }
+        #expect(decoded.parts.count == threads - 1)
+        #expect(StoreAssembly.record(of: decoded) == record)
+        #expect(Fixture.build([decoded]) == Fixture.build([one]))
     }
 
     @Test("captures meet the archives: watched videos get authors, donors' comments and follows are one each")

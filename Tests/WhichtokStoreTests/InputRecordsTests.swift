@@ -229,7 +229,7 @@ struct InputRecordsTests {
         // Some records take longer to decode than others, so that either worker may wait.
         let built = try StoreAssembly.build(count: stores.count, chunk: 64, path: "x") { index throws(StoreError) in
             if index % 3 == 1 { usleep(2_000) }
-            return stores[index]
+            return .store(stores[index])
         }
         #expect(built == plain)
         // Records 3 and 4 fail, 4 first (record 3 waits until 4 has failed, or a second if no
@@ -244,7 +244,7 @@ struct InputRecordsTests {
                 guard !failing.contains(index) else {
                     throw StoreError(code: .corrupt, path: "x", message: "record \(index)")
                 }
-                return stores[index]
+                return .store(stores[index])
             }
         } throws: { error in
             (error as? StoreError)?.message == "record 3"

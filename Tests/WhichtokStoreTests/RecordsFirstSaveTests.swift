@@ -111,9 +111,14 @@ struct RecordsFirstSaveTests {
         ]
         for sizes in guesses {
             let built = try StoreAssembly.build(count: stores.count, chunk: 64, path: "x", sizes: sizes) {
-                index throws(StoreError) in stores[index]
+                index throws(StoreError) in .store(stores[index])
             }
             #expect(built == plain)
+            // Batch records (what an import keeps) are sized by their observations.
+            let fromBatches = try StoreAssembly.build(count: batches.count, chunk: 64, path: "x", sizes: sizes) {
+                index throws(StoreError) in .batch(batches[index])
+            }
+            #expect(fromBatches == plain)
         }
     }
 
