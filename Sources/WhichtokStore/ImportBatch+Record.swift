@@ -12,7 +12,8 @@
 /// Layout, after the version byte: the input's name, SHA-256, layout and bytes read, then each
 /// piece (the batch, then its `parts`): accounts, videos, counters, hashtags, sounds, effects,
 /// comments, conversations, strings, each as a count and its rows field by field, then the events
-/// as six columns (`RecordCodec.Cursor.deltas`). Numbers are LEB128, strings their UTF-8 length
+/// as four columns of numbers (`RecordCodec.Cursor.deltas`) and two of bytes in runs (kind, object
+/// type). A video's creation time is its difference from `id >> 32`. Numbers are LEB128, strings their UTF-8 length
 /// and bytes, an optional string or row 0 for nil and one more than its value otherwise. Decoding
 /// checks every length against what is left and every row against the table it names, so that a
 /// forged record is refused with an error rather than reaching the builder.
@@ -64,7 +65,8 @@ enum BatchRecordCodec {
         for video in piece.videos {
             out.varint(video.tiktokID)
             out.row(video.author)
-            out.varint(UInt64(video.created))
+            // Almost always `id >> 32`: written as the difference, one byte.
+            out.varint(RecordCodec.zigzag(UInt64(video.created) &- (video.tiktokID >> 32)))
             out.optional(video.caption)
             out.row(video.sound)
             out.varint(UInt64(video.hashtags.count))
@@ -125,8 +127,8 @@ enum BatchRecordCodec {
                 }
             }
         }
-        piece.eventKind.withUnsafeBytes { out.bytes.append(contentsOf: $0) }
-        piece.eventObjectType.withUnsafeBytes { out.bytes.append(contentsOf: $0) }
+        piece.eventKind.withUnsafeBufferPointer { out.runs(UnsafeRawBufferPointer($0)) }
+        piece.eventObjectType.withUnsafeBufferPointer { out.runs(UnsafeRawBufferPointer($0)) }
     }
 
     /// Appends to a record.
@@ -165,6 +167,19 @@ enum BatchRecordCodec {
         }
 
         mutating func row(_ row: RowID) { varint(UInt64(row &+ 1)) }
+
+        /// Bytes as runs: each value, then how many times it repeats (a section's events share
+        /// their kind and object type).
+        mutating func runs(_ values: UnsafeRawBufferPointer) {
+            var i = 0
+            while i < values.count {
+                var j = i + 1
+                while j < values.count, values[j] == values[i] { j += 1 }
+                bytes.append(values[i])
+                varint(UInt64(j - i))
+                i = j
+            }
+        }
     }
 
     // MARK: Decoding
@@ -226,7 +241,9 @@ enum BatchRecordCodec {
         for _ in 0..<videoCount {
             var video = ImportBatch.Video(tiktokID: try reader.base.varint())
             video.author = try reader.row()
-            video.created = try reader.word()
+            let created = (video.tiktokID >> 32) &+ RecordCodec.unzigzag(try reader.base.varint())
+            guard created <= UInt64(UInt32.max) else { throw RecordError("creation time out of range") }
+            video.created = UInt32(created)
             video.caption = try reader.optionalString()
             video.sound = try reader.row()
             video.hashtags = try reader.rows()
@@ -280,19 +297,13 @@ enum BatchRecordCodec {
         let object = try reader.base.column(count: eventCount) { UInt32(truncatingIfNeeded: $0) &- 1 }
         let time = try reader.base.column(count: eventCount) { UInt32(truncatingIfNeeded: $0) &- 1 }
         let detail = try reader.base.column(count: eventCount) { UInt32(truncatingIfNeeded: $0) &- 1 }
-        let kindBytes = try reader.base.bytes(eventCount)
-        let typeBytes = try reader.base.bytes(eventCount)
-        var kinds: [EventKind] = []
-        var types: [ObjectType] = []
-        kinds.reserveCapacity(eventCount)
-        types.reserveCapacity(eventCount)
-        for byte in kindBytes {
+        let kinds = try reader.runs(count: eventCount) { byte throws(RecordError) in
             guard let kind = EventKind(rawValue: byte) else { throw RecordError("unknown event kind") }
-            kinds.append(kind)
+            return kind
         }
-        for byte in typeBytes {
+        let types = try reader.runs(count: eventCount) { byte throws(RecordError) in
             guard let type = ObjectType(rawValue: byte) else { throw RecordError("unknown object type") }
-            types.append(type)
+            return type
         }
 
         // Every row names a row of its table (or none).
@@ -375,6 +386,7 @@ enum BatchRecordCodec {
 
         mutating func rows() throws(RecordError) -> [RowID] {
             let count = try base.values()
+            guard count > 0 else { return [] }
             var rows: [RowID] = []
             rows.reserveCapacity(count)
             for _ in 0..<count { rows.append(try row()) }
@@ -392,6 +404,19 @@ enum BatchRecordCodec {
                 throw RecordError("record ends early")
             }
             return String(decoding: try base.bytes(Int(length - 1)), as: UTF8.self)
+        }
+
+        /// `count` values written by `Writer.runs`, each byte through `value`.
+        mutating func runs<T>(count: Int, _ value: (UInt8) throws(RecordError) -> T) throws(RecordError) -> [T] {
+            var values: [T] = []
+            values.reserveCapacity(count)
+            while values.count < count {
+                let item = try value(try byte())
+                let run = try base.varint()
+                guard run > 0, run <= UInt64(count - values.count) else { throw RecordError("bad run length") }
+                values.append(contentsOf: repeatElement(item, count: Int(run)))
+            }
+            return values
         }
 
         mutating func optionalNumber() throws(RecordError) -> UInt64? {
