@@ -10,10 +10,11 @@ import Synchronization
 
 /// Merges import batches and stores into a new canonical `Store`.
 ///
-/// Every entity in a batch or in a store added is an *observation*. Adding stores is how every
-/// store is made: each input's record is the store of that input alone, and `StoreAssembly` builds
-/// the records (then the partial stores they give) with this builder, so a store built from stores
-/// is the store of all their inputs. `build()` resolves which
+/// Every entity in a batch or in a store added is an *observation*. Every store is made from
+/// its inputs' records: `StoreAssembly` adds each record (an input's batch, or in a store made
+/// before batch records the store of that input alone) to this builder, then builds the partial
+/// stores they give together, so a store built from stores is the store of all their inputs, and
+/// a batch and the store built from it give the same store. `build()` resolves which
 /// observations are the same thing (identity merging), picks each entity's attributes
 /// deterministically, sorts every table by content, and sorts and deduplicates the events. Because
 /// nothing depends on the order observations arrived in, importing the same inputs in any order, in
