@@ -62,17 +62,26 @@ struct ForgetCommand: ParsableCommand {
         let lock = try StoreAccess.lock(path, noWait: lockOptions.noWait)
         StoreFile.removeStaleTemporaries(of: path)
         let timing = PhaseTimer()
-        let existing = try StoreRecordsAccess.load(path, action: "forget")
-        let records = existing.records
+        var existing = try StoreRecordsAccess.load(path, action: "forget")
         var chosen = Set<Int>()
-        for index in try recordsOf(paths: inputs, in: records) { chosen.insert(index) }
-        for prefix in sha { chosen.insert(try Self.record(prefix: prefix, in: records, path: path)) }
-        for name in donor { chosen.formUnion(try Self.records(donor: name, in: records, path: path)) }
+        do {
+            let records = existing.records
+            for index in try recordsOf(paths: inputs, in: records) { chosen.insert(index) }
+            for prefix in sha { chosen.insert(try Self.record(prefix: prefix, in: records, path: path)) }
+            for name in donor { chosen.formUnion(try Self.records(donor: name, in: records, path: path)) }
+        }
         timing.lap("choose inputs")
 
-        let kept = records.removing(chosen)
-        let forgotten = chosen.sorted().map { InputRecords.hex(records.sha256(at: $0)) }
-        let (store, interruption) = try StoreRecordsAccess.buildAndSave(kept, to: path, timing: timing)
+        let forgotten = chosen.sorted().map { InputRecords.hex(existing.records.sha256(at: $0)) }
+        // The records kept wait in a spool (past its budget in a spill file beside the store), as
+        // an import's do: the old records are not held while the store is built, and the kept ones
+        // are written while it is built.
+        let spool = RecordSpool(storePath: path, budget: RecordSpool.defaultBudget)
+        for index in 0..<existing.records.count where !chosen.contains(index) {
+            spool.add(sha256: existing.records.sha256(at: index), record: Array(existing.records.record(at: index)))
+        }
+        existing.records = InputRecords()
+        let (store, _, interruption) = try StoreRecordsAccess.buildAndSave(spool: spool, to: path, timing: timing)
         var times = ImportLog.read(storePath: path)
         for hex in forgotten { times[hex] = nil }
         ImportLog.write(times, storePath: path)
@@ -84,7 +93,7 @@ struct ForgetCommand: ParsableCommand {
                 + "; store \(Console.printable(path)): \(grouped(store.inputs.count)) inputs, "
                 + "\(grouped(store.accounts.count)) accounts, \(grouped(store.videos.count)) videos, "
                 + "\(grouped(store.events.count)) events (\(grouped(existing.events - store.events.count)) removed)")
-        KeptUntilExit.keep([store, records, kept])
+        KeptUntilExit.keep([store])
         if interruption != 0 {
             Console.error("whichtok: interrupted after the store was saved")
             throw ExitCode(128 + interruption)

@@ -4,7 +4,7 @@ import WhichtokSupport
 
 /// Reading and writing a store through its input records, for the commands that change a store
 /// (`import`, `merge`, `forget`): the store is rebuilt from the records it keeps, so every one of
-/// them ends in `StoreAssembly.build` and `save(to:records:)`.
+/// them gathers the records in a `RecordSpool` and ends in `buildAndSave(spool:to:timing:)`.
 enum StoreRecordsAccess {
     /// The records of the store at `path` (none for a store not made yet), or exit 1 with a message
     /// when it cannot be read or keeps no records (made before format 3, or saved without them).
@@ -30,21 +30,6 @@ enum StoreRecordsAccess {
             Console.error("whichtok: the store file was left as it is; nothing was changed")
             throw ExitCode(Exit.failure)
         }
-    }
-
-    /// Builds the store of `records` and saves it at `path` (SIGINT and SIGTERM stop the save
-    /// before its rename). Returns the store and the signal caught after the rename (0 for none).
-    static func buildAndSave(_ records: InputRecords, to path: String, timing: PhaseTimer) throws -> (Store, Int32) {
-        let store: Store
-        do {
-            store = try StoreAssembly.build(records, path: path)
-        } catch {
-            Console.error("whichtok: error: \(Console.printable(error.description))")
-            throw ExitCode(Exit.failure)
-        }
-        timing.lap("merge and deduplicate")
-        timing.peakMemory()
-        return (store, try save(store, records, to: path, timing: timing))
     }
 
     /// Builds the store of the records in `spool` and saves both at `path`, reading the records
@@ -81,15 +66,6 @@ enum StoreRecordsAccess {
         return (store, keys, signal)
     }
 
-    /// Saves `store` with `records` at `path`; returns the signal caught after the rename (0 for none).
-    static func save(_ store: Store, _ records: InputRecords, to path: String, timing: PhaseTimer) throws -> Int32 {
-        try save(to: path, timing: timing) { shouldStop in
-            try store.save(to: path, records: records, shouldStop: shouldStop)
-        }
-    }
-
-    /// Runs `write` (a save at `path`) with SIGINT and SIGTERM caught; returns the signal caught
-    /// after the rename (0 for none), or exits as an interrupted or failed save does.
     private static func save(to path: String, timing: PhaseTimer, _ write: (() -> Bool) throws -> Void) throws
         -> Int32
     {
