@@ -363,6 +363,11 @@ enum RecordCodec {
         }
 
         mutating func varint() throws(RecordError) -> UInt64 {
+            // Most values are one byte.
+            if position < bytes.endIndex, bytes[position] < 0x80 {
+                defer { position += 1 }
+                return UInt64(bytes[position])
+            }
             var value: UInt64 = 0
             var shift: UInt64 = 0
             while true {

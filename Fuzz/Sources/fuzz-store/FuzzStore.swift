@@ -127,17 +127,19 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     } catch {
         _ = error.description
     }
-    // The input records (format 3), each decoded as import, merge and forget decode them.
+    // The input records (format 3), each decoded as import, merge and forget decode them, and
+    // built (a batch record that decodes must build without a crash).
     do {
         if let records = try Store.loadRecords(from: path) {
-            for index in 0..<records.count { _ = try? records.decoded(at: index, path: path) }
+            for index in 0..<records.count { _ = try? records.decoded(at: index, path: path).store }
         }
     } catch {
         _ = error.description
     }
-    // The bytes as one record.
-    _ = try? Store(
-        record: (data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])[...], path: path, sha256: [])
+    // The bytes as one record (a batch record when they start with 2, a store's otherwise).
+    _ = try? DecodedRecord(
+        record: (data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])[...], path: path, sha256: []
+    ).store
     unlink(path)
     return 0
 }
