@@ -95,7 +95,7 @@ struct ImportCommand: ParsableCommand {
         let limits = ImportLimits(
             maxEntryBytes: maxEntryBytes.bytes, maxMemoryBytes: maxMemory?.bytes ?? ImportLimits.defaultMaxMemoryBytes)
         let importer = Importer(limits: limits, parallelism: jobs ?? Importer.defaultParallelism)
-        // Each input is reduced to its record on the thread that read it, and its batch dropped;
+        // Each input's batch is encoded as its record on the thread that read it, then dropped;
         // records past the budget wait in a spill file beside the store.
         let spool = RecordSpool(storePath: path, budget: spillBudget?.bytes ?? RecordSpool.defaultBudget)
         spool.add(existing.records)

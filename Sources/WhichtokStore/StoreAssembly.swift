@@ -107,15 +107,15 @@ public enum StoreAssembly {
                     var builder = StoreBuilder()
                     let records = claim * run..<min(claim * run + run, count)
                     for index in records {
-                        let store = try decode(index)
+                        let record = try decode(index)
                         guard let sizesBefore else {
-                            builder.add(store)
+                            builder.add(record)
                             continue
                         }
                         // Sized for the run's records, by their sizes.
                         let start = sizesBefore[records.lowerBound]
                         add(
-                            store, to: &builder, bytesSoFar: sizesBefore[index + 1] - start,
+                            record, to: &builder, bytesSoFar: sizesBefore[index + 1] - start,
                             of: sizesBefore[records.upperBound] - start)
                     }
                     return (consume builder).build()
@@ -293,9 +293,9 @@ public enum StoreAssembly {
         }
 
         /// Adds record `index`, its tables sized by the records' sizes when known.
-        private func add(_ store: DecodedRecord, index: Int, to builder: inout StoreBuilder) {
-            guard let sizesBefore, let total = sizesBefore.last else { return builder.add(store) }
-            StoreAssembly.add(store, to: &builder, bytesSoFar: sizesBefore[index + 1], of: total)
+        private func add(_ record: DecodedRecord, index: Int, to builder: inout StoreBuilder) {
+            guard let sizesBefore, let total = sizesBefore.last else { return builder.add(record) }
+            StoreAssembly.add(record, to: &builder, bytesSoFar: sizesBefore[index + 1], of: total)
         }
 
         func build(_ decode: @Sendable (Int) throws(StoreError) -> DecodedRecord) throws(StoreError) -> Store {
@@ -319,7 +319,7 @@ public enum StoreAssembly {
                     }
                     switch step {
                     case .add(let result, let index):
-                        if case .success(let store) = result { builder.withLock { add(store, index: index, to: &$0) } }
+                        if case .success(let record) = result { builder.withLock { add(record, index: index, to: &$0) } }
                         done { state in
                             if case .failure(let error) = result { state.failure = error }
                             state.adding = false
