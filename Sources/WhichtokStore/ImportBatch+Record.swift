@@ -13,10 +13,10 @@
 /// piece (the batch, then its `parts`): accounts, videos, counters, hashtags, sounds, effects,
 /// comments, conversations, strings, each as a count and its rows field by field, then the events
 /// as four columns of numbers (`RecordCodec.Cursor.deltas`) and two of bytes in runs (kind, object
-/// type). A video's creation time is its difference from `id >> 32`. Numbers are LEB128, strings their UTF-8 length
-/// and bytes, an optional string or row 0 for nil and one more than its value otherwise. Decoding
-/// checks every length against what is left and every row against the table it names, so that a
-/// forged record is refused with an error rather than reaching the builder.
+/// type). A video's creation time is its difference from `id >> 32`. Numbers are LEB128, strings
+/// their UTF-8 length and bytes, an optional string or row 0 for nil and one more than its value
+/// otherwise. Decoding checks every length against what is left and every row against the table
+/// it names, so that a forged record is refused with an error rather than reaching the builder.
 enum BatchRecordCodec {
     static let version: UInt8 = 2
 
@@ -127,22 +127,15 @@ enum BatchRecordCodec {
                 }
             }
         }
-        piece.eventKind.withUnsafeBufferPointer { out.runs(UnsafeRawBufferPointer($0)) }
-        piece.eventObjectType.withUnsafeBufferPointer { out.runs(UnsafeRawBufferPointer($0)) }
+        out.runs(piece.eventKind) { $0.rawValue }
+        out.runs(piece.eventObjectType) { $0.rawValue }
     }
 
     /// Appends to a record.
     struct Writer {
         var bytes: [UInt8] = []
 
-        mutating func varint(_ value: UInt64) {
-            var rest = value
-            while rest >= 0x80 {
-                bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
-                rest >>= 7
-            }
-            bytes.append(UInt8(rest))
-        }
+        mutating func varint(_ value: UInt64) { RecordCodec.writeVarint(value, into: &bytes) }
 
         mutating func string(_ text: String) {
             var text = text
@@ -170,12 +163,12 @@ enum BatchRecordCodec {
 
         /// Bytes as runs: each value, then how many times it repeats (a section's events share
         /// their kind and object type).
-        mutating func runs(_ values: UnsafeRawBufferPointer) {
+        mutating func runs<T: Equatable>(_ values: [T], _ raw: (T) -> UInt8) {
             var i = 0
             while i < values.count {
                 var j = i + 1
                 while j < values.count, values[j] == values[i] { j += 1 }
-                bytes.append(values[i])
+                bytes.append(raw(values[i]))
                 varint(UInt64(j - i))
                 i = j
             }

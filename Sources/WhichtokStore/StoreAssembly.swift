@@ -319,7 +319,9 @@ public enum StoreAssembly {
                     }
                     switch step {
                     case .add(let result, let index):
-                        if case .success(let record) = result { builder.withLock { add(record, index: index, to: &$0) } }
+                        if case .success(let record) = result {
+                            builder.withLock { add(record, index: index, to: &$0) }
+                        }
                         done { state in
                             if case .failure(let error) = result { state.failure = error }
                             state.adding = false
