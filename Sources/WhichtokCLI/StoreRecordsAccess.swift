@@ -66,6 +66,8 @@ enum StoreRecordsAccess {
         return (store, keys, signal)
     }
 
+    /// Runs `write` (a save at `path`) with SIGINT and SIGTERM caught; returns the signal caught
+    /// after the rename (0 for none), or exits as an interrupted or failed save does.
     private static func save(to path: String, timing: PhaseTimer, _ write: (() -> Bool) throws -> Void) throws
         -> Int32
     {
