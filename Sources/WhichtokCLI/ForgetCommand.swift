@@ -162,7 +162,7 @@ struct ForgetCommand: ParsableCommand {
         for index in 0..<records.count {
             let record: Store
             do {
-                record = try records.decoded(at: index, path: path).store
+                record = try records.decoded(at: index, path: path).accountsStore
             } catch {
                 Console.error("whichtok: error: \(Console.printable(error.description))")
                 throw ExitCode(Exit.failure)

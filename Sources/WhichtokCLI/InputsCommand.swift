@@ -64,7 +64,7 @@ struct InputsCommand: ParsableCommand {
             let hex = InputRecords.hex(sha)
             var owner: String?
             if let records, let index = records.index(of: sha) {
-                let record = try records.decoded(at: index, path: path).store
+                let record = try records.decoded(at: index, path: path).accountsStore
                 owner = (0..<record.accounts.count).first { record.accounts.flags(RowID($0)).contains(.donor) }
                     .map { record.label(ofAccount: RowID($0)) }
             }

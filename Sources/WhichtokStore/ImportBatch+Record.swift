@@ -440,4 +440,13 @@ extension ImportBatch {
         self.strings = strings
         (eventActor, eventKind, eventObjectType, eventObject, eventTime, eventDetail) = events
     }
+
+    /// This batch and its parts without their events.
+    func withoutEvents() -> ImportBatch {
+        var copy = self
+        (copy.eventActor, copy.eventKind, copy.eventObjectType) = ([], [], [])
+        (copy.eventObject, copy.eventTime, copy.eventDetail) = ([], [], [])
+        copy.parts = parts.map { $0.withoutEvents() }
+        return copy
+    }
 }

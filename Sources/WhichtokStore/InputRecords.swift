@@ -495,6 +495,14 @@ public enum DecodedRecord: Sendable {
             return (consume builder).build()
         }
     }
+
+    /// The accounts of this input alone as `store` has them, for the commands that ask who owns an
+    /// input (`inputs`, `forget --donor`). A batch's is built without its events, which take no
+    /// part in who is who and what each account is called, and are most of a build's work.
+    public var accountsStore: Store {
+        guard case .batch(let batch) = self else { return store }
+        return DecodedRecord.batch(batch.withoutEvents()).store
+    }
 }
 
 extension StoreBuilder {

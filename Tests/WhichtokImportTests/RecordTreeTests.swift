@@ -22,4 +22,31 @@ struct RecordTreeTests {
             #expect(try StoreAssembly.build(records, path: "x", chunk: chunk) == direct, "chunk \(chunk)")
         }
     }
+
+    @Test("each sample input's accounts, built without its events (for inputs and forget --donor), are its store's")
+    func accountsWithoutEvents() throws {
+        let folder = PackageFolder.sampleArchives + "/archives"
+        let paths = try FileManager.default.contentsOfDirectory(atPath: folder).sorted().map { folder + "/" + $0 }
+        let run = Importer(parallelism: 2).run(paths: paths)
+        try #require(run.batches.count == paths.count)
+        func accounts(_ store: Store) -> [String] {
+            (0..<store.accounts.count).map { row in
+                let id = RowID(row)
+                return "\(store.label(ofAccount: id)) \(store.accounts.numericID[row]) "
+                    + "\(store.accounts.flags(id).rawValue) \(store.accounts.usernameHistory(of: id).count)"
+            }
+        }
+        var owners = 0
+        for batch in run.batches {
+            let record = try DecodedRecord(
+                record: StoreAssembly.record(of: batch)[...], path: "x", sha256: batch.sha256)
+            let full = record.store
+            let withoutEvents = record.accountsStore
+            #expect(withoutEvents.events.count == 0 && full.events.count > 0, "\(batch.inputName)")
+            #expect(accounts(withoutEvents) == accounts(full), "\(batch.inputName)")
+            #expect(withoutEvents.donorNames == full.donorNames, "\(batch.inputName)")
+            if !full.donorNames.isEmpty { owners += 1 }
+        }
+        #expect(owners == run.batches.count - 2, "every archive has an owner; the two captures have none")
+    }
 }
