@@ -441,12 +441,13 @@ extension ImportBatch {
         (eventActor, eventKind, eventObjectType, eventObject, eventTime, eventDetail) = events
     }
 
-    /// This batch and its parts without their events.
-    func withoutEvents() -> ImportBatch {
+    /// This batch and its parts with their accounts only.
+    func accountsOnly() -> ImportBatch {
         var copy = self
-        (copy.eventActor, copy.eventKind, copy.eventObjectType) = ([], [], [])
-        (copy.eventObject, copy.eventTime, copy.eventDetail) = ([], [], [])
-        copy.parts = parts.map { $0.withoutEvents() }
+        copy.restore(
+            accounts: accounts, videos: [], videoCounters: [], hashtags: [], sounds: [], effects: [], comments: [],
+            conversations: [], strings: [], events: ([], [], [], [], [], []))
+        copy.parts = parts.map { $0.accountsOnly() }
         return copy
     }
 }

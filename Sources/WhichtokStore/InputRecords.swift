@@ -497,11 +497,12 @@ public enum DecodedRecord: Sendable {
     }
 
     /// The accounts of this input alone as `store` has them, for the commands that ask who owns an
-    /// input (`inputs`, `forget --donor`). A batch's is built without its events, which take no
-    /// part in who is who and what each account is called, and are most of a build's work.
+    /// input (`inputs`, `forget --donor`). A batch's is built from its accounts alone: who is who
+    /// and what each account is called come from the account observations only, and the rest
+    /// (the events most of all) is most of a build's work.
     public var accountsStore: Store {
         guard case .batch(let batch) = self else { return store }
-        return DecodedRecord.batch(batch.withoutEvents()).store
+        return DecodedRecord.batch(batch.accountsOnly()).store
     }
 }
 
