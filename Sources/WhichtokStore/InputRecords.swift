@@ -474,6 +474,12 @@ public enum DecodedRecord: Sendable {
 
     /// Decodes a record of either encoding; `path` and `sha256` name it in errors.
     public init(record: ArraySlice<UInt8>, path: String, sha256: [UInt8]) throws(StoreError) {
+        if let encoding = record.first, encoding > BatchRecordCodec.version {
+            throw StoreError(
+                code: .newerVersion, path: path,
+                message: "record of input \(InputRecords.hex(sha256.prefix(8)))… has encoding \(encoding), newer "
+                    + "than this whichtok reads (\(BatchRecordCodec.version)); use a newer whichtok")
+        }
         guard record.first == BatchRecordCodec.version else {
             self = .store(try Store(record: record, path: path, sha256: sha256))
             return

@@ -141,6 +141,19 @@ struct BatchRecordTests {
         #expect(refused > record.count, "most changes are refused")
     }
 
+    @Test("a record of a newer encoding is refused as newer, not as damaged")
+    func newerEncoding() throws {
+        var record = StoreAssembly.record(of: try everything())
+        record[0] = BatchRecordCodec.version + 1
+        do {
+            _ = try DecodedRecord(record: record[...], path: "s.store", sha256: [0xab])
+            Issue.record("a record of a newer encoding decoded")
+        } catch {
+            #expect(error.code == .newerVersion)
+            #expect(error.description.contains("use a newer whichtok"))
+        }
+    }
+
     @Test("a row out of its table is refused, by what it is")
     func rowOutOfRange() throws {
         var batch = ImportBatch(inputName: "x.zip", sha256: Fixture.digest(9))
