@@ -188,17 +188,14 @@ extension StoreBuilder {
             let videoAuthor = videoObservations[i].author
             let videoSound = videoObservations[i].sound
             if videoAuthor >= 0 { author.add(g, accountGroup[Int(videoAuthor)]) }
-            if videoObservations[i].caption != nil {
-                caption[g] = Self.minOptional(caption[g], videoObservations[i].caption)
+            if videoObservations[i].caption >= 0 {
+                caption[g] = Self.minOptional(caption[g], self.caption(ofVideoObservation: i))
             }
             if videoSound >= 0 { sound.add(g, soundGroup[Int(videoSound)]) }
-            if !videoObservations[i].hashtags.isEmpty {
-                for tag in videoObservations[i].hashtags where tag >= 0 { tags[g].append(hashtagGroup[Int(tag)]) }
-            }
-            if !videoObservations[i].mentions.isEmpty {
-                for mention in videoObservations[i].mentions where mention >= 0 {
-                    mentions[g].append(accountGroup[Int(mention)])
-                }
+            if videoObservations[i].links != .max {
+                let linked = links(ofVideoObservation: i)
+                for tag in linked.hashtags where tag >= 0 { tags[g].append(hashtagGroup[Int(tag)]) }
+                for mention in linked.mentions where mention >= 0 { mentions[g].append(accountGroup[Int(mention)]) }
             }
             let createTime = videoObservations[i].createTime
             if createTime != 0, createTimes[g] == 0 || createTime < createTimes[g] {

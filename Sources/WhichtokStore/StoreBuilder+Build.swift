@@ -19,6 +19,8 @@ extension StoreBuilder {
             // go first, and the plan's groups and orders once the events are on canonical rows.
             accountObservations = []
             videoObservations = []
+            videoCaptions = []
+            videoLinks = []
             hashtagObservations = []
             soundObservations = []
             effectObservations = []

@@ -1,15 +1,58 @@
 extension StoreBuilder {
+    /// A video's sighting. Its caption and its hashtags and mentions (most videos have none) wait
+    /// in `videoCaptions` and `videoLinks`, so that the observation is 40 bytes, not 72: a build
+    /// from partial stores holds each video once per partial store.
     struct VideoObservation: Sendable {
         var tiktokID: UInt64
         var author: Int32
         var created: UInt32
-        var caption: String?
         var sound: Int32
-        var hashtags: [Int32]
-        var mentions: [Int32]
         var createTime: UInt32 = 0
         var derivedFrom: Int32 = -1
+        /// Index in `videoCaptions`, -1 for none.
+        var caption: Int32 = -1
+        /// Where its hashtags and mentions start in `videoLinks` (how many hashtags, the hashtags,
+        /// how many mentions, the mentions); `UInt32.max` for none of either.
+        var links: UInt32 = .max
         var derivation: UInt8 = 0
+    }
+
+    /// Adds a video's sighting (rows on observation indices, -1 for none).
+    mutating func addVideoObservation(
+        tiktokID: UInt64, author: Int32, created: UInt32, caption: String?, sound: Int32, hashtags: [Int32],
+        mentions: [Int32], createTime: UInt32, derivedFrom: Int32, derivation: UInt8
+    ) {
+        var observation = VideoObservation(
+            tiktokID: tiktokID, author: author, created: created, sound: sound, createTime: createTime,
+            derivedFrom: derivedFrom, derivation: derivation)
+        if let caption {
+            observation.caption = Int32(videoCaptions.count)
+            videoCaptions.append(caption)
+        }
+        if !hashtags.isEmpty || !mentions.isEmpty {
+            observation.links = UInt32(videoLinks.count)
+            videoLinks.append(Int32(hashtags.count))
+            videoLinks.append(contentsOf: hashtags)
+            videoLinks.append(Int32(mentions.count))
+            videoLinks.append(contentsOf: mentions)
+        }
+        videoObservations.append(observation)
+    }
+
+    /// The caption of video observation `i`.
+    func caption(ofVideoObservation i: Int) -> String? {
+        let index = videoObservations[i].caption
+        return index >= 0 ? videoCaptions[Int(index)] : nil
+    }
+
+    /// The hashtags and mentions of video observation `i` (observation indices).
+    func links(ofVideoObservation i: Int) -> (hashtags: ArraySlice<Int32>, mentions: ArraySlice<Int32>) {
+        let start = videoObservations[i].links
+        guard start != .max else { return ([], []) }
+        let tags = Int(start) + 1
+        let tagEnd = tags + Int(videoLinks[Int(start)])
+        let mentions = tagEnd + 1
+        return (videoLinks[tags..<tagEnd], videoLinks[mentions..<mentions + Int(videoLinks[tagEnd])])
     }
     struct CommentObservation: Sendable {
         var tiktokID: UInt64
@@ -103,20 +146,19 @@ extension StoreBuilder {
         }
         let videos = store.videos
         for row in 0..<videos.count {
-            videoObservations.append(
-                VideoObservation(
-                    tiktokID: videos.tiktokID[row],
-                    author: index(videos.author[row], base.account),
-                    created: videos.created[row],
-                    caption: string(videos.caption[row]),
-                    sound: index(videos.sound[row], base.sound),
-                    hashtags: videos.hashtags(of: RowID(row)).map { index($0, base.hashtag) },
-                    mentions: videos.mentions(of: RowID(row)).map { index($0, base.account) },
-                    // The stored time is exact when it differs from what the id says.
-                    createTime: videos.tiktokID[row] != 0 && UInt64(videos.created[row]) != videos.tiktokID[row] >> 32
-                        ? videos.created[row] : 0,
-                    derivedFrom: index(videos.derivedFrom(RowID(row)), base.video),
-                    derivation: videos.derivation(of: RowID(row)).rawValue))
+            addVideoObservation(
+                tiktokID: videos.tiktokID[row],
+                author: index(videos.author[row], base.account),
+                created: videos.created[row],
+                caption: string(videos.caption[row]),
+                sound: index(videos.sound[row], base.sound),
+                hashtags: videos.hashtags(of: RowID(row)).map { index($0, base.hashtag) },
+                mentions: videos.mentions(of: RowID(row)).map { index($0, base.account) },
+                // The stored time is exact when it differs from what the id says.
+                createTime: videos.tiktokID[row] != 0 && UInt64(videos.created[row]) != videos.tiktokID[row] >> 32
+                    ? videos.created[row] : 0,
+                derivedFrom: index(videos.derivedFrom(RowID(row)), base.video),
+                derivation: videos.derivation(of: RowID(row)).rawValue)
         }
         let stats = store.videoStats
         for row in 0..<stats.count {
@@ -198,14 +240,13 @@ extension StoreBuilder {
             }
         }
         for video in batch.videos {
-            videoObservations.append(
-                VideoObservation(
-                    tiktokID: video.tiktokID, author: shift(video.author, accountBase), created: video.created,
-                    caption: video.caption, sound: shift(video.sound, soundBase),
-                    hashtags: video.hashtags.map { shift($0, hashtagBase) },
-                    mentions: video.mentions.map { shift($0, accountBase) },
-                    createTime: video.createTime, derivedFrom: shift(video.derivedFrom, videoBase),
-                    derivation: video.derivation.rawValue))
+            addVideoObservation(
+                tiktokID: video.tiktokID, author: shift(video.author, accountBase), created: video.created,
+                caption: video.caption, sound: shift(video.sound, soundBase),
+                hashtags: video.hashtags.map { shift($0, hashtagBase) },
+                mentions: video.mentions.map { shift($0, accountBase) },
+                createTime: video.createTime, derivedFrom: shift(video.derivedFrom, videoBase),
+                derivation: video.derivation.rawValue)
         }
         for counters in batch.videoCounters {
             counterObservations.append(

@@ -37,6 +37,9 @@ public struct StoreBuilder: Sendable {
     // indices: `build()` decides which sightings are the same entity.
     var accountObservations: [ImportBatch.Account] = []
     var videoObservations: [VideoObservation] = []
+    /// The captions and the hashtags and mentions of video observations (see `VideoObservation`).
+    var videoCaptions: [String] = []
+    var videoLinks: [Int32] = []
     var hashtagObservations: [ImportBatch.Hashtag] = []
     var soundObservations: [ImportBatch.Sound] = []
     var effectObservations: [UInt64] = []
