@@ -54,6 +54,7 @@ extension StoreBuilder {
         let mentions = tagEnd + 1
         return (videoLinks[tags..<tagEnd], videoLinks[mentions..<mentions + Int(videoLinks[tagEnd])])
     }
+
     struct CommentObservation: Sendable {
         var tiktokID: UInt64
         var author: Int32
