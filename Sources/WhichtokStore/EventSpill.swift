@@ -30,13 +30,8 @@ final class EventSpill: Sendable {
     /// stay in memory).
     init?(storePath: String) {
         path = storePath
-        let file = StoreFile.target(of: storePath) + ".events-\(getpid())"
-        var fd = open(file, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        if fd < 0 && errno == EEXIST && unlink(file) == 0 {
-            fd = open(file, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        }
+        let fd = StoreFile.openSpill(of: storePath, kind: Self.kind)
         guard fd >= 0 else { return nil }
-        unlink(file)
         state.withLock { $0.descriptor = fd }
     }
 
@@ -66,7 +61,8 @@ final class EventSpill: Sendable {
                     }
                 }
             } catch {
-                state.failure = Self.spillFailure(error, storePath: path)
+                state.failure = StoreFile.spillFailure(
+                    error, storePath: path, kind: Self.kind, holding: "the events")
                 return
             }
             state.length = offset
@@ -75,14 +71,8 @@ final class EventSpill: Sendable {
         }
     }
 
-    /// A failed write, naming the spill file (a full disk is the usual cause, and the file is
-    /// unlinked, so no `ls` shows what filled it).
-    static func spillFailure(_ error: any Error, storePath: String) -> StoreError {
-        var failure = Snapshot.asStoreError(error, storePath)
-        let file = StoreFile.target(of: storePath) + ".events-\(getpid())"
-        failure.message = "cannot write the events waiting in \(file), beside the store: \(failure.message)"
-        return failure
-    }
+    /// The spill file's kind in its name (`StoreFile.spillPath`).
+    static let kind = "events"
 
     /// One chunk of the file: `count` events from `offset`, column after column.
     struct Chunk: Sendable {

@@ -13,12 +13,18 @@
 /// piece (the batch, then its `parts`): accounts, videos, counters, hashtags, sounds, effects,
 /// comments, conversations, strings, each as a count and its rows field by field, then the events
 /// as four columns of numbers (`RecordCodec.Cursor.deltas`) and two of bytes in runs (kind, object
-/// type). A video's creation time is its difference from `id >> 32`. Numbers are LEB128, strings
+/// type), no run longer than `longestRun`. A video's creation time is its difference from `id >> 32`. Numbers are LEB128, strings
 /// their UTF-8 length and bytes, an optional string or row 0 for nil and one more than its value
 /// otherwise. Decoding checks every length against what is left and every row against the table
 /// it names, so that a forged record is refused with an error rather than reaching the builder.
 enum BatchRecordCodec {
     static let version: UInt8 = 2
+
+    /// The longest run of equal values written as one. A batch's events are not deduplicated, so a
+    /// run of equal events would otherwise cost a few bytes however long it is; with runs this
+    /// short every value costs at least 1/32 of a byte, and a real record stays well inside the
+    /// values per byte `RecordCodec.Reader.allowance` lets a record decode to.
+    static let longestRun = 64
 
     // MARK: Encoding
 
@@ -123,7 +129,7 @@ enum BatchRecordCodec {
         for column in [piece.eventActor, piece.eventObject, piece.eventTime, piece.eventDetail] {
             column.withUnsafeBufferPointer { values in
                 scratch.write(into: &out.bytes, upTo: 10 * values.count + 20) { cursor in
-                    cursor.deltas(values) { UInt64($0 &+ 1) }
+                    cursor.deltas(values, longestRun: longestRun) { UInt64($0 &+ 1) }
                 }
             }
         }
@@ -161,13 +167,13 @@ enum BatchRecordCodec {
 
         mutating func row(_ row: RowID) { varint(UInt64(row &+ 1)) }
 
-        /// Bytes as runs: each value, then how many times it repeats (a section's events share
-        /// their kind and object type).
+        /// Bytes as runs: each value, then how many times it repeats, at most `longestRun` (a
+        /// section's events share their kind and object type).
         mutating func runs<T: Equatable>(_ values: [T], _ raw: (T) -> UInt8) {
             var i = 0
             while i < values.count {
                 var j = i + 1
-                while j < values.count, values[j] == values[i] { j += 1 }
+                while j < values.count, j - i < BatchRecordCodec.longestRun, values[j] == values[i] { j += 1 }
                 bytes.append(raw(values[i]))
                 varint(UInt64(j - i))
                 i = j
@@ -285,7 +291,10 @@ enum BatchRecordCodec {
         var strings: [String] = []
         for _ in 0..<(try reader.base.values()) { strings.append(try reader.string()) }
 
+        // Six columns of this many values, each charged: a forged count cannot make them take
+        // more memory than the record's allowance (runs are short, so a real record fits).
         let eventCount = try reader.base.values()
+        try reader.base.charge(5 * eventCount)
         let actor = try reader.base.column(count: eventCount) { UInt32(truncatingIfNeeded: $0) &- 1 }
         let object = try reader.base.column(count: eventCount) { UInt32(truncatingIfNeeded: $0) &- 1 }
         let time = try reader.base.column(count: eventCount) { UInt32(truncatingIfNeeded: $0) &- 1 }

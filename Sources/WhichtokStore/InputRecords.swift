@@ -18,6 +18,9 @@ public struct InputRecords: Sendable, Equatable {
 
     public init() {}
 
+    /// The store file's columns of the records: SHA-256s, offsets, bytes (in this order).
+    static let columnNames = ["records.sha256", "records.offsets", "records.bytes"]
+
     public var count: Int { offsets.count - 1 }
 
     /// The SHA-256 of record `index`.
@@ -305,9 +308,12 @@ enum RecordCodec {
         }
 
         /// Differences from the previous value of `transform` over `values`, zigzag LEB128; a run
-        /// of equal values (difference 0) is a 0 and the run's length minus one.
+        /// of equal values (difference 0) is a 0 and the run's length minus one, in runs of at most
+        /// `longestRun` values.
         @inline(__always)
-        mutating func deltas<T>(_ values: UnsafeBufferPointer<T>, _ transform: (T) -> UInt64) {
+        mutating func deltas<T>(
+            _ values: UnsafeBufferPointer<T>, longestRun: Int = .max, _ transform: (T) -> UInt64
+        ) {
             var previous: UInt64 = 0
             var zeros = 0
             for element in values {
@@ -316,6 +322,12 @@ enum RecordCodec {
                 previous = value
                 if delta == 0 {
                     zeros += 1
+                    if zeros == longestRun {
+                        base[count] = 0
+                        count += 1
+                        varint(UInt64(zeros - 1))
+                        zeros = 0
+                    }
                     continue
                 }
                 if zeros > 0 {
@@ -438,8 +450,9 @@ enum RecordCodec {
         }
 
         /// Values a record may still decode to: runs make a value cost less than a byte, but a real
-        /// record never decodes to more than a few values per byte (every event has an object that
-        /// differs from its neighbour's, or a time), so a forged count cannot make decoding take
+        /// record never decodes to more than a few values per byte (in a store's record every event
+        /// has an object that differs from its neighbour's, or a time; a batch record writes runs of
+        /// at most `BatchRecordCodec.longestRun` values), so a forged count cannot make decoding take
         /// unbounded memory.
         var allowance: Int
 
@@ -454,8 +467,14 @@ enum RecordCodec {
         mutating func values() throws(RecordError) -> Int {
             let value = try varint()
             guard value <= UInt64(allowance) else { throw RecordError("more values than such a record can hold") }
-            allowance -= Int(value)
+            try charge(Int(value))
             return Int(value)
+        }
+
+        /// Takes `count` values from the allowance (a count read once that sizes several columns).
+        mutating func charge(_ count: Int) throws(RecordError) {
+            guard count <= allowance else { throw RecordError("more values than such a record can hold") }
+            allowance -= count
         }
 
         mutating func bytes(_ count: Int) throws(RecordError) -> ArraySlice<UInt8> {
@@ -520,11 +539,6 @@ extension StoreBuilder {
         case .store(let store): add(store: store)
         }
     }
-}
-
-extension ImportBatch {
-    /// This batch in the record encoding (see `BatchRecordCodec`).
-    public func encodedRecord() -> [UInt8] { BatchRecordCodec.encode(self) }
 }
 
 extension Store {

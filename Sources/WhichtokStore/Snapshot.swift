@@ -416,11 +416,10 @@ extension Store {
     /// forget write, so that the next of them can rebuild the tables without the input files.
     public func save(to path: String, records: InputRecords, shouldStop: () -> Bool = { false }) throws(StoreError) {
         // Records first: the tables end the file, as in format 2.
+        let names = InputRecords.columnNames
         let columns =
-            [
-                .init("records.sha256", records.sha256), .init("records.offsets", records.offsets),
-                .init("records.bytes", records.bytes),
-            ] + snapshotColumns
+            [.init(names[0], records.sha256), .init(names[1], records.offsets), .init(names[2], records.bytes)]
+            + snapshotColumns
         try Snapshot.write(columns, to: path, shouldStop: shouldStop)
     }
 
@@ -446,9 +445,10 @@ extension Store {
         }
         guard reader.version >= 3 else { return nil }
         var records = InputRecords()
-        records.sha256 = try reader.column("records.sha256")
-        records.offsets = try reader.column("records.offsets")
-        records.bytes = try reader.column("records.bytes")
+        let names = InputRecords.columnNames
+        records.sha256 = try reader.column(names[0])
+        records.offsets = try reader.column(names[1])
+        records.bytes = try reader.column(names[2])
         if let problem = records.consistencyProblem() { throw Snapshot.corrupt(path, problem) }
         return records
     }

@@ -13,7 +13,7 @@ extension Store {
         /// Nil where the system cannot make an unnamed file, or when the file cannot be made at
         /// all (`save(to:spool:)` after the build then saves, or says why it cannot).
         public init?(path: String, spool: RecordSpool) {
-            let columns = 3 + Store().snapshotColumns.count
+            let columns = InputRecords.columnNames.count + Store().snapshotColumns.count
             guard let writer = try? Snapshot.Writer(path: path, columnCount: columns, anonymous: true) else {
                 return nil
             }

@@ -35,7 +35,7 @@ public enum StoreAssembly {
     }
 
     /// The record of one batch: its observations, encoded (see `BatchRecordCodec`).
-    public static func record(of batch: ImportBatch) -> [UInt8] { batch.encodedRecord() }
+    public static func record(of batch: ImportBatch) -> [UInt8] { BatchRecordCodec.encode(batch) }
 
     /// Records built together at each level of `build(_:path:)` (at least; see `firstRun`).
     public static let chunk = 64
@@ -428,6 +428,8 @@ public final class RecordSpool: Sendable {
     /// The default budget: 8 MiB. Records are read back one at a time while the store is built,
     /// so they need not wait in memory; a small budget keeps them out of the build's peak.
     public static let defaultBudget = 8 << 20
+    /// The spill file's kind in its name (`StoreFile.spillPath`).
+    static let spillKind = "spool"
 
     private let state = Mutex(State())
     private let budget: Int
@@ -562,10 +564,11 @@ public final class RecordSpool: Sendable {
             }
         }
         let total = Int(offsets.last ?? 0)
+        let names = InputRecords.columnNames
         let columns: [Snapshot.Column] = [
-            .init("records.sha256", keys.flatMap { $0 }),
-            .init("records.offsets", offsets),
-            .init("records.bytes", elementSize: 1, count: total) { body in
+            .init(names[0], keys.flatMap { $0 }),
+            .init(names[1], offsets),
+            .init(names[2], elementSize: 1, count: total) { body in
                 for key in keys { try self.record(key).withUnsafeBytes { try body($0) } }
             },
         ]
@@ -586,11 +589,8 @@ public final class RecordSpool: Sendable {
                 try Snapshot.writeAll(descriptor, bytes, at: offset, path: storePath)
             }
         } catch {
-            // The spill file is unlinked once open: name it, since no `ls` shows what filled the disk.
-            var failure = Snapshot.asStoreError(error, storePath)
-            let file = StoreFile.target(of: storePath) + ".spool-\(getpid())"
-            failure.message = "cannot write the input records waiting in \(file), beside the store: \(failure.message)"
-            throw failure
+            throw StoreFile.spillFailure(
+                error, storePath: storePath, kind: Self.spillKind, holding: "the input records")
         }
         state.fileLength += record.count
         state.spilled[sha256] = Spilled(offset: offset, count: record.count)
@@ -613,15 +613,12 @@ public final class RecordSpool: Sendable {
     }
 
     private func openSpillFile() throws(StoreError) -> Int32 {
-        let path = StoreFile.target(of: storePath) + ".spool-\(getpid())"
-        var fd = open(path, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        if fd < 0 && errno == EEXIST && unlink(path) == 0 {
-            fd = open(path, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        }
+        let fd = StoreFile.openSpill(of: storePath, kind: Self.spillKind)
         guard fd >= 0 else {
-            throw Snapshot.ioError(storePath, "cannot create the spill file \(path): \(Snapshot.errnoText())")
+            let reason = Snapshot.errnoText()
+            let path = StoreFile.spillPath(of: storePath, kind: Self.spillKind)
+            throw Snapshot.ioError(storePath, "cannot create the spill file \(path): \(reason)")
         }
-        unlink(path)
         return fd
     }
 }

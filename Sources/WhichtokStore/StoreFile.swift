@@ -34,6 +34,34 @@ public enum StoreFile {
     /// paths to one store (a link and its target, `./s.store` and `s.store`) share one lock.
     public static func lockPath(of path: String) -> String { target(of: path) + ".lock" }
 
+    /// A spill file of this process beside the store at `storePath`: `TARGET.KIND-PID` (`spool`:
+    /// input records past the budget, `events`: the last level's event observations).
+    static func spillPath(of storePath: String, kind: String) -> String {
+        target(of: storePath) + ".\(kind)-\(getpid())"
+    }
+
+    /// Opens a new spill file (see `spillPath`) for reading and writing, and removes it from its
+    /// folder at once, so that it goes with the process however the process ends; -1 (errno set)
+    /// when it cannot be made. A leftover of an earlier process with the same id is replaced.
+    static func openSpill(of storePath: String, kind: String) -> Int32 {
+        let file = spillPath(of: storePath, kind: kind)
+        var fd = open(file, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        if fd < 0 && errno == EEXIST && unlink(file) == 0 {
+            fd = open(file, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        }
+        if fd >= 0 { unlink(file) }
+        return fd
+    }
+
+    /// A failed write to a spill file, naming it (a full disk is the usual cause, and the file is
+    /// unlinked, so no `ls` shows what filled it). `holding`: what waits in it.
+    static func spillFailure(_ error: any Error, storePath: String, kind: String, holding: String) -> StoreError {
+        var failure = Snapshot.asStoreError(error, storePath)
+        let file = spillPath(of: storePath, kind: kind)
+        failure.message = "cannot write \(holding) waiting in \(file), beside the store: \(failure.message)"
+        return failure
+    }
+
     /// The temporary file a save by process `pid` writes: `TARGET.tmp-PID`, in the target's folder
     /// so the final rename never crosses file systems.
     static func temporaryPath(of target: String, pid: Int32) -> String { target + ".tmp-\(pid)" }

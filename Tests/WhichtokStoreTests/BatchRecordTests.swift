@@ -141,6 +141,43 @@ struct BatchRecordTests {
         #expect(refused > record.count, "most changes are refused")
     }
 
+    @Test(
+        "a batch of 100,000 equal events (runs cost little) decodes; a forged event count is refused before its columns"
+    )
+    func eventCounts() throws {
+        var batch = ImportBatch(inputName: "x.zip", sha256: Fixture.digest(5))
+        batch.setOwner(username: "ana")
+        let video = try must(batch.video(id: 7_300_000_000_000_000_001))
+        for _ in 0..<100_000 {
+            batch.addEvent(actor: batch.owner, kind: .watched, objectType: .video, object: video, time: 1_700_000_000)
+        }
+        let record = StoreAssembly.record(of: batch)
+        #expect(try decoded(record).eventCount == 100_000)
+
+        // A record of one empty piece whose event count is half of what the record may decode to:
+        // enough for one column, not for six.
+        var prefix = BatchRecordCodec.Writer()
+        prefix.bytes.append(BatchRecordCodec.version)
+        prefix.string("x.zip")
+        prefix.varint(0)
+        prefix.string("")
+        prefix.varint(0)
+        prefix.varint(1)
+        for _ in 0..<9 { prefix.varint(0) }  // accounts … strings
+        for width in 1...3 {
+            let count = (64 * (prefix.bytes.count + width) + 4096) / 2
+            var forged = prefix
+            forged.varint(UInt64(count))
+            guard forged.bytes.count == prefix.bytes.count + width else { continue }
+            do {
+                _ = try DecodedRecord(record: forged.bytes[...], path: "s.store", sha256: [1])
+                Issue.record("a forged event count decoded")
+            } catch {
+                #expect(error.description.contains("more values than such a record can hold"))
+            }
+        }
+    }
+
     @Test("a record of a newer encoding is refused as newer, not as damaged")
     func newerEncoding() throws {
         var record = StoreAssembly.record(of: try everything())
