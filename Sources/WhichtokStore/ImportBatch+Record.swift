@@ -215,7 +215,7 @@ enum BatchRecordCodec {
         // Rows are checked once every table is read (a video names accounts, a comment comments).
         var accounts: [ImportBatch.Account] = []
         let accountCount = try reader.base.values()
-        accounts.reserveCapacity(accountCount)
+        accounts.reserveCapacity(reader.room(for: accountCount, bytesEach: 12))
         for _ in 0..<accountCount {
             var account = ImportBatch.Account(
                 username: try reader.optionalString(), numericID: try reader.optionalNumber(),
@@ -236,7 +236,7 @@ enum BatchRecordCodec {
         }
         var videos: [ImportBatch.Video] = []
         let videoCount = try reader.base.values()
-        videos.reserveCapacity(videoCount)
+        videos.reserveCapacity(reader.room(for: videoCount, bytesEach: 10))
         for _ in 0..<videoCount {
             var video = ImportBatch.Video(tiktokID: try reader.base.varint())
             video.author = try reader.row()
@@ -361,6 +361,12 @@ enum BatchRecordCodec {
     struct Reader {
         var base: RecordCodec.Reader
 
+        /// Room to reserve for `count` rows of at least `bytesEach` bytes each: no more than the
+        /// bytes left can hold, so that a forged count is found out before its memory is taken.
+        func room(for count: Int, bytesEach: Int) -> Int {
+            min(count, (base.bytes.endIndex - base.position) / bytesEach)
+        }
+
         mutating func byte() throws(RecordError) -> UInt8 {
             guard let byte = base.byte() else { throw RecordError("record ends early") }
             return byte
@@ -390,7 +396,7 @@ enum BatchRecordCodec {
             let count = try base.values()
             guard count > 0 else { return [] }
             var rows: [RowID] = []
-            rows.reserveCapacity(count)
+            rows.reserveCapacity(room(for: count, bytesEach: 1))
             for _ in 0..<count { rows.append(try row()) }
             return rows
         }
