@@ -14,6 +14,7 @@ extension StoreBuilder {
         let accounts: Int
         let bounds: [Int]
         do {
+            repeatableVideos = IDMap()
             let plan = tablesAndOrders()
             // Only the events (and the strings they name) are left to map: the other observations
             // go first, and the plan's groups and orders once the events are on canonical rows.

@@ -146,7 +146,13 @@ extension StoreBuilder {
             }
         }
         let videos = store.videos
-        for row in 0..<videos.count {
+        // A video already observed as it is here is not observed again (`videoObservationIndices`).
+        let (videoIndex, videoIsNew) = videoObservationIndices(of: store, base: base, string: string)
+        let repeatsVideos = videoIsNew.contains(false)
+        func video(_ row: RowID) -> Int32 {
+            Int(row) < videoIndex.count ? videoIndex[Int(row)] : index(row, base.video)
+        }
+        for row in 0..<videos.count where videoIsNew[row] {
             addVideoObservation(
                 tiktokID: videos.tiktokID[row],
                 author: index(videos.author[row], base.account),
@@ -158,14 +164,15 @@ extension StoreBuilder {
                 // The stored time is exact when it differs from what the id says.
                 createTime: videos.tiktokID[row] != 0 && UInt64(videos.created[row]) != videos.tiktokID[row] >> 32
                     ? videos.created[row] : 0,
-                derivedFrom: index(videos.derivedFrom(RowID(row)), base.video),
+                derivedFrom: video(videos.derivedFrom(RowID(row))),
                 derivation: videos.derivation(of: RowID(row)).rawValue)
+            noteRepeatableVideo(videoObservations.count - 1)
         }
         let stats = store.videoStats
         for row in 0..<stats.count {
             counterObservations.append(
                 CounterObservation(
-                    video: index(stats.video[row], base.video), observed: stats.observed[row],
+                    video: video(stats.video[row]), observed: stats.observed[row],
                     values: (
                         stats.plays[row], stats.likes[row], stats.comments[row], stats.shares[row],
                         stats.saves[row], stats.reposts[row]
@@ -189,7 +196,7 @@ extension StoreBuilder {
             commentObservations.append(
                 CommentObservation(
                     tiktokID: comments.tiktokID[row], author: index(comments.author[row], base.account),
-                    video: index(comments.video[row], base.video),
+                    video: video(comments.video[row]),
                     parent: index(comments.parent[row], base.comment),
                     replyTo: index(comments.replyTo(RowID(row)), base.comment),
                     time: comments.time[row], fingerprint: comments.fingerprint[row]))
@@ -211,10 +218,11 @@ extension StoreBuilder {
         let details = table.denseDetails
         events.withColumns { columns in
             for i in 0..<table.count {
-                columns[start + i] = base.shifted(
-                    EventColumns.Event(
-                        actor: table.actor[i], kind: table.kind[i], objectType: table.objectType[i],
-                        object: table.object[i], time: table.time[i], source: table.source[i], detail: details[i]))
+                let event = EventColumns.Event(
+                    actor: table.actor[i], kind: table.kind[i], objectType: table.objectType[i],
+                    object: table.object[i], time: table.time[i], source: table.source[i], detail: details[i])
+                columns[start + i] =
+                    repeatsVideos ? Self.shifted(event, base: base, videoIndex: videoIndex) : base.shifted(event)
             }
         }
     }

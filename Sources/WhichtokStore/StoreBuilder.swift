@@ -48,6 +48,9 @@ public struct StoreBuilder: Sendable {
     var conversationObservations: [UInt64] = []
     var stringObservations: [String] = []
     var inputObservations: [InputObservation] = []
+    /// The first observation of each video id that a store added later can repeat (see
+    /// `videoObservationIndices`).
+    var repeatableVideos = IDMap()
 
     /// Event observations, on observation indices (see `fillEvents`).
     var events = EventObservations()

@@ -1,0 +1,136 @@
+extension StoreBuilder {
+    /// The observation index of each video row of `store`, about to be added on `base`: a row that
+    /// would tell `build()` nothing new is the observation already made of it (see `repeats`);
+    /// the others are new observations, numbered from `base.video` in row order, and `isNew` says
+    /// which. A build from partial stores holds each video once per partial store that has it
+    /// (most have most of the popular ones), so this keeps the videos' observations to about one
+    /// per video.
+    ///
+    /// Videos with hashtags, mentions or a source video are always new observations (few videos
+    /// have them, and their lists would have to be compared through the groups of other tables).
+    func videoObservationIndices(
+        of store: Store, base: Bases, string: (RowID) -> String?
+    ) -> (indices: [Int32], isNew: [Bool]) {
+        let videos = store.videos
+        var indices = [Int32](repeating: -1, count: videos.count)
+        var isNew = [Bool](repeating: true, count: videos.count)
+        var next = Int32(truncatingIfNeeded: base.video)
+        for row in 0..<videos.count {
+            if repeatableVideos.count > 0, let seen = repeatableVideos[videos.tiktokID[row]],
+                repeats(Int(seen), row: row, of: store, base: base, string: string)
+            {
+                indices[row] = Int32(seen)
+                isNew[row] = false
+            } else {
+                indices[row] = next
+                next += 1
+            }
+        }
+        return (indices, isNew)
+    }
+
+    /// Notes video observation `index` as one a later store's video can repeat, when it has an id
+    /// and no lists or source (the first such observation of an id is the one repeated).
+    mutating func noteRepeatableVideo(_ index: Int) {
+        let video = videoObservations[index]
+        guard video.tiktokID != 0, video.links == .max, video.derivedFrom < 0 else { return }
+        _ = repeatableVideos.insertIfAbsent(video.tiktokID, UInt32(index))
+    }
+
+    /// Whether video `row` of `store` says nothing that video observation `index` does not: the
+    /// same id, times and caption (byte for byte), no lists or source, and an author and sound
+    /// whose observations are certain to be the same entities (see `sameAccount`, `sameSound`).
+    /// Every attribute `build()` picks is the smallest, the latest or a union of the group's
+    /// observations, so such a row adds nothing to any of them; and being in one group already, it
+    /// joins nothing.
+    private func repeats(_ index: Int, row: Int, of store: Store, base: Bases, string: (RowID) -> String?) -> Bool {
+        let videos = store.videos
+        let seen = videoObservations[index]
+        let id = videos.tiktokID[row]
+        guard seen.tiktokID == id, id != 0, seen.links == .max, seen.derivedFrom < 0,
+            seen.created == videos.created[row]
+        else { return false }
+        let stated = UInt64(videos.created[row]) != id >> 32 ? videos.created[row] : 0
+        guard seen.createTime == stated, videos.hashtags(of: RowID(row)).isEmpty,
+            videos.mentions(of: RowID(row)).isEmpty, videos.derivedFrom(RowID(row)) == .none
+        else { return false }
+        let caption = string(videos.caption[row])
+        if seen.caption >= 0 {
+            guard let caption, Self.sameBytes(videoCaptions[Int(seen.caption)], caption) else { return false }
+        } else if caption != nil {
+            return false
+        }
+        let author = videos.author[row]
+        if seen.author >= 0 {
+            guard author != .none, Int(author) < store.accounts.count,
+                sameAccount(Int(seen.author), row: Int(author), of: store, string: string)
+            else { return false }
+        } else if author != .none {
+            return false
+        }
+        let sound = videos.sound[row]
+        if seen.sound >= 0 {
+            guard sound != .none, Int(sound) < store.sounds.count,
+                sameSound(Int(seen.sound), row: Int(sound), of: store, string: string)
+            else { return false }
+        } else if sound != .none {
+            return false
+        }
+        return true
+    }
+
+    /// Whether account observation `index` and account `row` of `store` are certain to be one
+    /// account: the same numeric id, secUID, donor key and username, byte for byte, and at least
+    /// one of them. Equal strong keys join; with none, the same username puts both in the group
+    /// of that username (`resolve`: id-less observations of a username all go to one group).
+    private func sameAccount(_ index: Int, row: Int, of store: Store, string: (RowID) -> String?) -> Bool {
+        let seen = accountObservations[index]
+        let accounts = store.accounts
+        let id = accounts.numericID[row]
+        guard seen.numericID == (id == 0 ? nil : id) else { return false }
+        let secUID = string(accounts.secUID[row])
+        let donorKey = string(accounts.donorKey[row])
+        let username = string(accounts.username[row])
+        guard id != 0 || secUID != nil || donorKey != nil || username != nil else { return false }
+        return Self.sameBytes(seen.secUID, secUID) && Self.sameBytes(seen.donorKey, donorKey)
+            && Self.sameBytes(seen.username, username)
+    }
+
+    /// Whether sound observation `index` and sound `row` of `store` are certain to be one sound:
+    /// the same id and title, byte for byte, and at least one of them.
+    private func sameSound(_ index: Int, row: Int, of store: Store, string: (RowID) -> String?) -> Bool {
+        let seen = soundObservations[index]
+        let id = store.sounds.tiktokID[row]
+        let title = string(store.sounds.title[row])
+        guard id != 0 || title != nil else { return false }
+        return seen.tiktokID == (id == 0 ? nil : id) && Self.sameBytes(seen.title, title)
+    }
+
+    /// Equal as bytes: `==` on strings is canonical equivalence, and two spellings of one text
+    /// can both be kept (the first seen of an account's usernames, the smallest caption).
+    static func sameBytes(_ a: String?, _ b: String?) -> Bool {
+        switch (a, b) {
+        case (nil, nil): true
+        case (let a?, let b?): a.utf8.elementsEqual(b.utf8)
+        default: false
+        }
+    }
+
+    /// `event` of a store, on observation indices, with its video rows (object and detail) on the
+    /// observation indices `videoIndex` gives them rather than `base.video` onwards.
+    @inline(__always)
+    static func shifted(_ event: EventColumns.Event, base: Bases, videoIndex: [Int32]) -> EventColumns.Event {
+        var shifted = base.shifted(event)
+        if event.objectType == ObjectType.video.rawValue, Int(event.object) < videoIndex.count {
+            shifted.object = UInt32(bitPattern: videoIndex[Int(event.object)])
+        }
+        let kind = event.kind
+        let detail = event.detail
+        let namesVideo =
+            kind == EventKind.messaged.rawValue
+            ? detail & EventDetail.fingerprintBit == 0
+            : (kind == EventKind.duetted.rawValue || kind == EventKind.stitched.rawValue) && detail != .none
+        if namesVideo, Int(detail) < videoIndex.count { shifted.detail = UInt32(bitPattern: videoIndex[Int(detail)]) }
+        return shifted
+    }
+}
