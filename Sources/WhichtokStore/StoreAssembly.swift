@@ -67,12 +67,19 @@ public enum StoreAssembly {
     /// The store of the records in `spool`, read from it one at a time (from memory or its spill
     /// file) without taking them out: the same store as `build(spool.records())`, without holding
     /// every record in memory while building.
+    ///
+    /// Once every record is decoded, those the spool holds in memory go to its spill file (see
+    /// `RecordSpool.moveToFile()`): only the save reads them after that, and the rest of the build
+    /// (the last level and the largest tables) need not be built beside them.
     public static func build(_ spool: RecordSpool, path: String) throws(StoreError) -> Store {
         let keys = try spool.sortedKeys()
         let sizes = spool.sizes(of: keys)
-        return try build(count: keys.count, chunk: chunk, path: path, sizes: sizes) { index throws(StoreError) in
-            try DecodedRecord(record: try spool.record(keys[index])[...], path: path, sha256: keys[index])
-        }
+        return try build(
+            count: keys.count, chunk: chunk, path: path, sizes: sizes,
+            decode: { index throws(StoreError) in
+                try DecodedRecord(record: try spool.record(keys[index])[...], path: path, sha256: keys[index])
+            },
+            decodedAll: { spool.moveToFile() })
     }
 
     /// The tree build of `build(_:path:)` over `count` records, decoded by `decode`. The first
@@ -82,9 +89,11 @@ public enum StoreAssembly {
     /// so the partial stores are never all held at once beside the observations they become; its
     /// event observations wait in a file beside the store at `path` (see `EventSpill`). `sizes`:
     /// the records' encoded sizes, when known, by which a build of one run sizes its tables.
+    /// `decodedAll` is called once every record has been decoded (by a build that has decoded
+    /// them all).
     static func build(
         count: Int, chunk: Int, path: String, sizes: [Int]? = nil,
-        decode: @Sendable (Int) throws(StoreError) -> DecodedRecord
+        decode: @Sendable (Int) throws(StoreError) -> DecodedRecord, decodedAll: () -> Void = {}
     ) throws(StoreError) -> Store {
         let chunk = max(chunk, 2)
         let run = firstRun(count: count, chunk: chunk)
@@ -94,7 +103,7 @@ public enum StoreAssembly {
         if runs > 1 { whichtok_release_free_memory() }
         // One run (a few inputs, often large ones): its records are decoded on one core while
         // those before them are added on the other.
-        if runs == 1, count > 1 { return try DecodeAhead(count: count, sizes: sizes).build(decode) }
+        if runs == 1, count > 1 { return try DecodeAhead(count: count, sizes: sizes).build(decode, decodedAll) }
         let lastLevel = runs > 1 && runs <= chunk ? LastLevel(runs: runs, spill: EventSpill(storePath: path)) : nil
         let slots = Mutex<[Result<Store, StoreError>?]>(Array(repeating: nil, count: lastLevel == nil ? runs : 0))
         let sizesBefore = sums(of: sizes, count: count)
@@ -127,6 +136,7 @@ public enum StoreAssembly {
                 }
             }
         }
+        decodedAll()
         if let lastLevel { return try lastLevel.build() }
         var partials: [Store] = []
         // Taken out, so that each partial store is held once and freed once added above.
@@ -298,7 +308,11 @@ public enum StoreAssembly {
             StoreAssembly.add(record, to: &builder, bytesSoFar: sizesBefore[index + 1], of: total)
         }
 
-        func build(_ decode: @Sendable (Int) throws(StoreError) -> DecodedRecord) throws(StoreError) -> Store {
+        /// The store of the records `decode` gives; `decodedAll` is called once they are all
+        /// decoded, before the build.
+        func build(
+            _ decode: @Sendable (Int) throws(StoreError) -> DecodedRecord, _ decodedAll: () -> Void = {}
+        ) throws(StoreError) -> Store {
             DispatchQueue.concurrentPerform(iterations: 2) { _ in
                 while true {
                     let step = state.withLock { state -> Step in
@@ -337,6 +351,7 @@ public enum StoreAssembly {
                 }
             }
             if let failure = state.withLock({ $0.failure }) { throw failure }
+            decodedAll()
             let taken = builder.withLock { builder in
                 let taken = builder
                 builder = StoreBuilder()
@@ -511,6 +526,26 @@ public final class RecordSpool: Sendable {
         }
     }
 
+    /// Moves the records held in memory to the spill file, where they are read from from then on
+    /// (for a build that no longer reads them, while the save still may). A failure to write
+    /// them is kept for the next call that throws, and leaves them in memory.
+    public func moveToFile() {
+        state.withLock { state in
+            guard state.failure == nil, !state.inMemory.isEmpty else { return }
+            do throws(StoreError) {
+                // In SHA-256 order, the order the save reads them in.
+                for key in state.inMemory.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+                    guard let record = state.inMemory[key] else { continue }
+                    try spill(sha256: key, record: record, in: &state)
+                    state.inMemory[key] = nil
+                    state.memoryBytes -= record.count
+                }
+            } catch {
+                state.failure = error
+            }
+        }
+    }
+
     /// The record with this SHA-256 (left in the spool); empty when there is none.
     public func record(_ sha256: [UInt8]) throws(StoreError) -> [UInt8] {
         let (held, spilled, descriptor) = state.withLock { state in
@@ -581,6 +616,11 @@ public final class RecordSpool: Sendable {
             state.memoryBytes += record.count
             return
         }
+        try spill(sha256: sha256, record: record, in: &state)
+    }
+
+    /// Appends `record` to the spill file.
+    private func spill(sha256: [UInt8], record: [UInt8], in state: inout State) throws(StoreError) {
         if state.descriptor < 0 { state.descriptor = try openSpillFile() }
         let offset = state.fileLength
         let descriptor = state.descriptor

@@ -164,4 +164,31 @@ struct RecordsFirstSaveTests {
         #expect(try reader.column("b") == large)
         #expect(try reader.column("d") == small)
     }
+
+    @Test(
+        "records held in memory go to the spool's file once the build has decoded them, and read back the same",
+        arguments: [5, 70])
+    func heldRecordsMoveToFile(inputs: Int) throws {
+        // 5 records are one run (decoded ahead of one builder), 70 a tree of two runs.
+        let folder = try TemporaryFolder("records-moved")
+        let path = folder.file("s.store")
+        func spool() throws -> RecordSpool {
+            let spool = RecordSpool(storePath: path, budget: 1 << 30)
+            for d in 0..<inputs {
+                let batch = try watcher(d, count: 10 + d)
+                spool.add(sha256: batch.sha256, record: StoreAssembly.record(of: batch))
+            }
+            return spool
+        }
+        let built = try spool()
+        #expect(!built.hasSpilled)
+        let store = try StoreAssembly.build(built, path: path)
+        #expect(built.hasSpilled)
+        let reference = try spool().records()
+        #expect(store == (try StoreAssembly.build(reference, path: path)))
+        let keys = try built.sortedKeys()
+        #expect(keys.count == inputs)
+        #expect(try keys.map { try built.record($0) } == (0..<reference.count).map { Array(reference.record(at: $0)) })
+        #expect(try built.records() == reference)
+    }
 }
