@@ -44,7 +44,10 @@ enum BatchRecordCodec {
         out.varint(UInt64(max(batch.bytesRead, 0)))
         out.varint(UInt64(pieces.count))
         for piece in pieces { encode(piece: piece, into: &out) }
-        return out.bytes
+        // The estimate is generous (about twice the size of the archives' records): a record
+        // waits in a spool, so it is copied to its size rather than held with room to spare.
+        guard out.bytes.capacity - out.bytes.count > out.bytes.count / 8 else { return out.bytes }
+        return out.bytes.withUnsafeBufferPointer { [UInt8]($0) }
     }
 
     private static func encode(piece: ImportBatch, into out: inout Writer) {
