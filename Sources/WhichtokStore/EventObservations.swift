@@ -38,9 +38,12 @@ enum EventField: CaseIterable, Sendable {
     static let tableColumns = allCases.filter { $0 != .detail }
 }
 
-/// A builder's event observations: one column per `EventField`, all of one length.
+/// A builder's event observations: one column per `EventField`, all of one length (but see
+/// `init(groupedByActor:)`).
 struct EventObservations: Sendable {
     var actor: [UInt32] = []
+    /// Whether the actor column is one value that no event writes (`init(groupedByActor:)`).
+    private(set) var actorsGrouped = false
     var kind: [UInt8] = []
     var objectType: [UInt8] = []
     var object: [UInt32] = []
@@ -58,8 +61,25 @@ struct EventObservations: Sendable {
         forEachColumn(uninitialized, uninitialized)
     }
 
-    var count: Int { actor.count }
-    var isEmpty: Bool { actor.isEmpty }
+    /// `count` events grouped by actor elsewhere (the ranges of `StoreBuilder.groupEventsByActor`),
+    /// so without an actor column: `withColumns` gives columns whose actor is one value, never
+    /// written (`EventColumns.actorStride` 0). The table's actor column is written into the detail
+    /// column's storage once the details are gathered (`takeTable(count:details:)`): the events of
+    /// a build are held with 18 bytes each, not 22.
+    init(groupedByActor count: Int) {
+        func uninitialized<T: FixedWidthInteger>(_ column: inout [T], field: EventField) {
+            let length = field == .actor ? 1 : count
+            column = [T](unsafeUninitializedCapacity: length) { buffer, initialized in
+                if field == .actor { buffer.initialize(repeating: 0) }
+                initialized = length
+            }
+        }
+        forEachColumn({ uninitialized(&$0, field: $1) }, { uninitialized(&$0, field: $1) })
+        actorsGrouped = true
+    }
+
+    var count: Int { kind.count }
+    var isEmpty: Bool { kind.isEmpty }
 
     /// Calls `words` or `bytes`, by its element type, with each column of `fields`, in their order.
     mutating func forEachColumn(
@@ -132,6 +152,7 @@ struct EventObservations: Sendable {
     /// The columns' storage, for reading and writing events from several threads; `body` is not
     /// called when there are no events.
     mutating func withColumns(_ body: (EventColumns) -> Void) {
+        let actorStride = actorsGrouped ? 0 : 1
         actor.withUnsafeMutableBufferPointer { actor in
             kind.withUnsafeMutableBufferPointer { kind in
                 objectType.withUnsafeMutableBufferPointer { objectType in
@@ -147,7 +168,7 @@ struct EventObservations: Sendable {
                                     body(
                                         EventColumns(
                                             actor: actor, object: object, time: time, source: source, detail: detail,
-                                            kind: kind, objectType: objectType))
+                                            kind: kind, objectType: objectType, actorStride: actorStride))
                                 }
                             }
                         }
@@ -160,8 +181,13 @@ struct EventObservations: Sendable {
     /// The first `count` events as the store's event table, with the details `table` already
     /// has; the columns are left empty (the detail column goes first). Columns with much more room
     /// than events (observations added one store at a time grew by doubling: a partial store's,
-    /// kept until the last level) are copied to their size.
+    /// kept until the last level) are copied to their size. Events grouped by actor
+    /// (`init(groupedByActor:)`) have their actors in the detail column's storage by now.
     mutating func takeTable(count: Int, details table: EventTable) -> EventTable {
+        if actorsGrouped {
+            actor = detail
+            actorsGrouped = false
+        }
         detail = []
         func shorten<T>(_ column: inout [T], _: EventField) { column.removeLast(column.count - count) }
         forEachColumn(of: EventField.tableColumns, shorten, shorten)
@@ -188,6 +214,9 @@ struct EventObservations: Sendable {
 struct EventColumns: @unchecked Sendable {
     let actor, object, time, source, detail: UnsafeMutablePointer<UInt32>
     let kind, objectType: UnsafeMutablePointer<UInt8>
+    /// 1; or 0 for events grouped by actor elsewhere (`EventObservations(groupedByActor:)`):
+    /// `actor` is then one value every event reads, and writing an event leaves it as it is.
+    var actorStride = 1
 
     /// One event, every field.
     struct Event: Equatable {
@@ -204,11 +233,12 @@ struct EventColumns: @unchecked Sendable {
     subscript(i: Int) -> Event {
         @inline(__always) get {
             Event(
-                actor: actor[i], kind: kind[i], objectType: objectType[i], object: object[i], time: time[i],
+                actor: actor[i &* actorStride], kind: kind[i], objectType: objectType[i], object: object[i],
+                time: time[i],
                 source: source[i], detail: detail[i])
         }
         @inline(__always) nonmutating set {
-            actor[i] = newValue.actor
+            if actorStride != 0 { actor[i] = newValue.actor }
             kind[i] = newValue.kind
             objectType[i] = newValue.objectType
             object[i] = newValue.object
@@ -234,17 +264,19 @@ struct EventColumns: @unchecked Sendable {
     /// The columns from event `offset` on.
     func advanced(by offset: Int) -> EventColumns {
         EventColumns(
-            actor: actor + offset, object: object + offset, time: time + offset, source: source + offset,
-            detail: detail + offset, kind: kind + offset, objectType: objectType + offset)
+            actor: actor + offset * actorStride, object: object + offset, time: time + offset,
+            source: source + offset, detail: detail + offset, kind: kind + offset, objectType: objectType + offset,
+            actorStride: actorStride)
     }
 
     /// Moves `count` events from `from` to `to` in every column of the event table: the actor
-    /// column becomes `actor` there, the other columns are moved (the ranges may overlap). The
-    /// detail column is left as it is.
+    /// column becomes `actor` there (with no actor column, the detail column does: its details
+    /// must be gathered first), the other columns are moved (the ranges may overlap). Otherwise
+    /// the detail column is left as it is.
     func moveTableColumns(from: Int, to: Int, count: Int, actor: UInt32) {
         for field in EventField.tableColumns {
             if field == .actor {
-                (self.actor + to).update(repeating: actor, count: count)
+                (actorStride == 0 ? detail + to : self.actor + to).update(repeating: actor, count: count)
             } else {
                 memmove(bytes(of: field) + to * field.size, bytes(of: field) + from * field.size, count * field.size)
             }

@@ -61,7 +61,7 @@ extension StoreBuilder {
             let runs = parts == 1 ? [0..<chunks.count] : [0..<max(split, 1), max(split, 1)..<chunks.count]
             let largest = chunks.map(\.count).max() ?? 0
             guard n > 0 else { return [Int](repeating: 0, count: accounts + 2) }
-            var target = EventObservations(uninitialized: n)
+            var target = EventObservations(groupedByActor: n)
             var bounds: [Int] = []
             target.withColumns { columns in
                 bounds = Self.group(count: n, parts: parts, accounts: accounts, rows: rows, into: columns) {
@@ -85,7 +85,7 @@ extension StoreBuilder {
         let n = events.count
         guard n > 0 else { return [Int](repeating: 0, count: accounts + 2) }
         let parts = n > Self.groupInParallel ? maxParts : 1
-        var target = EventObservations(uninitialized: n)
+        var target = EventObservations(groupedByActor: n)
         var bounds: [Int] = []
         events.withColumns { source in
             target.withColumns { columns in
@@ -253,17 +253,28 @@ extension StoreBuilder {
         }
         // The kept events of each actor moved together, in actor order, a column at a time (the
         // actor column is the actor's row throughout); their details gathered from where they are
-        // (the detail column is not moved: it is not a column of the table).
+        // first (the detail column is not moved: it is not a column of the table, and with the
+        // events grouped by actor it becomes the actor column as the events are moved).
         var details = EventTable()
         var count = 0
+        let grouped = events.actorsGrouped
         events.withColumns { columns in
+            // Sized first: grown by doubling, the two columns were a visible part of the peak.
+            var withDetail = 0
+            for a in 0..<accounts {
+                for i in bounds[a]..<bounds[a] + kept[a] where columns.detail[i] != 0 { withDetail += 1 }
+            }
+            details.detailIndex.reserveCapacity(withDetail)
+            details.detailValue.reserveCapacity(withDetail)
             for a in 0..<accounts {
                 let from = bounds[a]
                 let k = kept[a]
-                if from != count, k > 0 { columns.moveTableColumns(from: from, to: count, count: k, actor: RowID(a)) }
                 for i in 0..<k where columns.detail[from + i] != 0 {
                     details.detailIndex.append(UInt32(count + i))
                     details.detailValue.append(columns.detail[from + i])
+                }
+                if k > 0, from != count || grouped {
+                    columns.moveTableColumns(from: from, to: count, count: k, actor: RowID(a))
                 }
                 count += k
             }

@@ -113,4 +113,42 @@ struct EventObservationsTests {
         #expect(table.detailIndex == [1] && table.detailValue == [77])
         #expect(expected.map(\.time) == Array(Self.events(10, seed: 3).time.suffix(4)))
     }
+
+    @Test("events grouped by actor keep no actor column: the table's actors are written where the details were")
+    func groupedByActor() {
+        let source = Self.events(10, seed: 4)
+        var grouped = EventObservations(groupedByActor: 10)
+        #expect(grouped.count == 10 && grouped.actorsGrouped)
+        // One value for the actor, whatever is written.
+        #expect(grouped.actor.count == 1)
+        var sourceColumns = source
+        var expected: [EventColumns.Event] = []
+        sourceColumns.withColumns { from in
+            grouped.withColumns { columns in
+                #expect(columns.actorStride == 0)
+                for i in 0..<10 { columns[i] = from[i] }
+                // Every field but the actor reads back; the actor reads as the one value, 0.
+                for i in 0..<10 {
+                    var event = from[i]
+                    event.actor = 0
+                    #expect(columns[i] == event)
+                    #expect(columns.advanced(by: i)[0] == event)
+                }
+                // Actor 5 keeps events 2 and 3, actor 8 events 6 to 9: the details are read first.
+                #expect([2, 3, 6, 7, 8, 9].map { columns.detail[$0] } == [2, 3, 6, 7, 8, 9].map { from[$0].detail })
+                columns.moveTableColumns(from: 2, to: 0, count: 2, actor: 5)
+                columns.moveTableColumns(from: 6, to: 2, count: 4, actor: 8)
+                expected = [2, 3, 6, 7, 8, 9].map { from[$0] }
+            }
+        }
+        #expect(grouped.actor == [0])
+        let table = grouped.takeTable(count: 6, details: EventTable())
+        #expect(table.actor == [5, 5, 8, 8, 8, 8])
+        #expect(table.kind == expected.map(\.kind))
+        #expect(table.objectType == expected.map(\.objectType))
+        #expect(table.object == expected.map(\.object))
+        #expect(table.time == expected.map(\.time))
+        #expect(table.source == expected.map(\.source))
+        #expect(grouped.isEmpty && !grouped.actorsGrouped)
+    }
 }
