@@ -212,11 +212,27 @@ struct EventObservations: Sendable {
 /// The storage of `EventObservations`' columns (or of a buffer like them), for the per-event
 /// loops: reading and writing ranges of them from several threads.
 struct EventColumns: @unchecked Sendable {
-    let actor, object, time, source, detail: UnsafeMutablePointer<UInt32>
+    /// Read through `actor(_:)`, which knows `actorStride`.
+    private let actors: UnsafeMutablePointer<UInt32>
+    let object, time, source, detail: UnsafeMutablePointer<UInt32>
     let kind, objectType: UnsafeMutablePointer<UInt8>
-    /// 1; or 0 for events grouped by actor elsewhere (`EventObservations(groupedByActor:)`):
-    /// `actor` is then one value every event reads, and writing an event leaves it as it is.
-    var actorStride = 1
+    /// 1; or 0 for events grouped by actor elsewhere (`EventObservations(groupedByActor:)`): the
+    /// actor is then one value every event reads, and writing an event leaves it as it is.
+    let actorStride: Int
+
+    init(
+        actor: UnsafeMutablePointer<UInt32>, object: UnsafeMutablePointer<UInt32>, time: UnsafeMutablePointer<UInt32>,
+        source: UnsafeMutablePointer<UInt32>, detail: UnsafeMutablePointer<UInt32>, kind: UnsafeMutablePointer<UInt8>,
+        objectType: UnsafeMutablePointer<UInt8>, actorStride: Int = 1
+    ) {
+        actors = actor
+        (self.object, self.time, self.source, self.detail) = (object, time, source, detail)
+        (self.kind, self.objectType, self.actorStride) = (kind, objectType, actorStride)
+    }
+
+    /// The actor of event `i`.
+    @inline(__always)
+    func actor(_ i: Int) -> UInt32 { actors[i &* actorStride] }
 
     /// One event, every field.
     struct Event: Equatable {
@@ -233,12 +249,12 @@ struct EventColumns: @unchecked Sendable {
     subscript(i: Int) -> Event {
         @inline(__always) get {
             Event(
-                actor: actor[i &* actorStride], kind: kind[i], objectType: objectType[i], object: object[i],
+                actor: actor(i), kind: kind[i], objectType: objectType[i], object: object[i],
                 time: time[i],
                 source: source[i], detail: detail[i])
         }
         @inline(__always) nonmutating set {
-            if actorStride != 0 { actor[i] = newValue.actor }
+            if actorStride != 0 { actors[i] = newValue.actor }
             kind[i] = newValue.kind
             objectType[i] = newValue.objectType
             object[i] = newValue.object
@@ -250,8 +266,9 @@ struct EventColumns: @unchecked Sendable {
 
     /// The start of column `field`.
     func bytes(of field: EventField) -> UnsafeMutableRawPointer {
-        switch field {
-        case .actor: UnsafeMutableRawPointer(actor)
+        precondition(field != .actor || actorStride == 1, "events grouped by actor have no actor column")
+        return switch field {
+        case .actor: UnsafeMutableRawPointer(actors)
         case .object: UnsafeMutableRawPointer(object)
         case .time: UnsafeMutableRawPointer(time)
         case .source: UnsafeMutableRawPointer(source)
@@ -264,7 +281,7 @@ struct EventColumns: @unchecked Sendable {
     /// The columns from event `offset` on.
     func advanced(by offset: Int) -> EventColumns {
         EventColumns(
-            actor: actor + offset * actorStride, object: object + offset, time: time + offset,
+            actor: actors + offset * actorStride, object: object + offset, time: time + offset,
             source: source + offset, detail: detail + offset, kind: kind + offset, objectType: objectType + offset,
             actorStride: actorStride)
     }
@@ -276,7 +293,7 @@ struct EventColumns: @unchecked Sendable {
     func moveTableColumns(from: Int, to: Int, count: Int, actor: UInt32) {
         for field in EventField.tableColumns {
             if field == .actor {
-                (actorStride == 0 ? detail + to : self.actor + to).update(repeating: actor, count: count)
+                (actorStride == 0 ? detail + to : actors + to).update(repeating: actor, count: count)
             } else {
                 memmove(bytes(of: field) + to * field.size, bytes(of: field) + from * field.size, count * field.size)
             }

@@ -139,7 +139,7 @@ extension StoreBuilder {
     /// Writes the events of sorted whole `keys`, one per group of equal events, to `columns` from
     /// the start of `range`; returns how many.
     static func deduplicate(_ keys: [EventSortKey], into columns: EventColumns, range: Range<Int>) -> Int {
-        let actor = columns.actor[range.lowerBound]
+        let actor = columns.actor(range.lowerBound)
         var out = range.lowerBound
         var index = 0
         while index < keys.count {
@@ -309,7 +309,7 @@ struct EventKeyLayout {
     func deduplicate(
         _ keys: UnsafeMutablePointer<PackedEventKey>, count: Int, into columns: EventColumns, at start: Int
     ) -> Int {
-        let actor = columns.actor[start]
+        let actor = columns.actor(start)
         let repeatable = StoreBuilder.repeatableKinds
         var out = start
         var index = 0

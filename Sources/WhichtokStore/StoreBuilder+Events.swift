@@ -190,7 +190,7 @@ extension StoreBuilder {
         /// actor or its object).
         @inline(__always)
         func bucket(_ i: Int, of columns: EventColumns, accounts: Int) -> Int {
-            let actor = account.row(columns.actor[i])
+            let actor = account.row(columns.actor(i))
             guard actor != .none, object(i, of: columns) != .none else { return accounts }
             return min(Int(actor), accounts)
         }
@@ -201,7 +201,7 @@ extension StoreBuilder {
         func place(
             _ i: Int, of from: EventColumns, accounts: Int, next: UnsafeMutablePointer<Int>, into columns: EventColumns
         ) {
-            let actor = account.row(from.actor[i])
+            let actor = account.row(from.actor(i))
             let object = object(i, of: from)
             guard actor != .none, object != .none, Int(actor) < accounts else { return }
             let kind = from.kind[i]

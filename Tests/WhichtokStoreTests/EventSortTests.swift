@@ -89,14 +89,19 @@ struct EventSortTests {
         return kept.sorted()
     }
 
-    /// Sorts and deduplicates `keys` as the events of one actor, through `EventColumns`.
-    static func sortAndDeduplicate(_ keys: [EventSortKey], actor: UInt32, buffer: inout [EventSortKey])
-        -> [EventSortKey]
-    {
+    /// Sorts and deduplicates `keys` as the events of one actor, through `EventColumns`; with
+    /// `groupedAt`, as a range that starts there in events grouped by actor (no actor column).
+    static func sortAndDeduplicate(
+        _ keys: [EventSortKey], actor: UInt32, buffer: inout [EventSortKey], groupedAt start: Int? = nil
+    ) -> [EventSortKey] {
         // Columns of their own (one spare place, so that no range is without storage).
-        var storage = EventObservations(uninitialized: keys.count + 1)
+        var storage =
+            start.map { EventObservations(groupedByActor: $0 + keys.count + 1) }
+            ?? EventObservations(uninitialized: keys.count + 1)
+        let start = start ?? 0
         var sorted: [EventSortKey] = []
         storage.withColumns { columns in
+            let columns = columns.advanced(by: start)
             for (i, key) in keys.enumerated() {
                 columns[i] = EventColumns.Event(
                     actor: actor, kind: UInt8(truncatingIfNeeded: key.head >> 8),
@@ -106,7 +111,8 @@ struct EventSortTests {
                     detail: UInt32(truncatingIfNeeded: key.object))
             }
             let kept = StoreBuilder.sortAndDeduplicate(columns, range: 0..<keys.count, keys: &buffer)
-            #expect((0..<kept).allSatisfy { columns.actor[$0] == actor })
+            // Grouped events keep no actor: the one value they share stays 0.
+            #expect((0..<kept).allSatisfy { columns.actor($0) == (columns.actorStride == 0 ? 0 : actor) })
             sorted = (0..<kept).map { i in
                 EventSortKey(
                     head: UInt64(columns.kind[i]) << 8 | UInt64(columns.objectType[i]),
@@ -153,6 +159,9 @@ struct EventSortTests {
                 #expect(
                     Self.sortAndDeduplicate(keys, actor: 7, buffer: &buffer) == Self.reference(keys),
                     "shape \(shape), \(size) events")
+                #expect(
+                    Self.sortAndDeduplicate(keys, actor: 7, buffer: &buffer, groupedAt: 1 << 16)
+                        == Self.reference(keys), "shape \(shape), \(size) events, grouped by actor")
             }
         }
     }
