@@ -15,6 +15,7 @@ extension StoreBuilder {
         let bounds: [Int]
         do {
             repeatableVideos = IDMap()
+            repeatableAccounts = IDMap()
             let plan = tablesAndOrders()
             // Only the events (and the strings they name) are left to map: the other observations
             // go first, and the plan's groups and orders once the events are on canonical rows.

@@ -118,8 +118,10 @@ extension StoreBuilder {
         // of a large build; one copy per use was most of the observations' memory).
         let all = store.strings.all
         func string(_ row: RowID) -> String? { row == .none || Int(row) >= all.count ? nil : all[Int(row)] }
-        // Accounts, and one more observation per alias so renames stay joined.
+        // Accounts (a sighting an earlier store gave alike is not observed again: see
+        // `addAccountObservation(fromStore:)`), and one more observation per alias so renames stay joined.
         let accounts = store.accounts
+        var accountIndex = [Int32](repeating: -1, count: accounts.count)
         for row in 0..<accounts.count {
             var account = ImportBatch.Account(
                 username: string(accounts.username[row]),
@@ -132,7 +134,12 @@ extension StoreBuilder {
             account.followerCount = accounts.followerCount[row]
             account.followingCount = accounts.followingCount[row]
             account.countsObserved = accounts.countsObserved[row]
-            accountObservations.append(account)
+            accountIndex[row] = addAccountObservation(fromStore: account)
+        }
+        let firstNew = Int32(truncatingIfNeeded: base.account)
+        let repeatsAccounts = accountIndex.indices.contains { accountIndex[$0] != firstNew + Int32($0) }
+        func account(_ row: RowID) -> Int32 {
+            Int(row) < accountIndex.count ? accountIndex[Int(row)] : index(row, base.account)
         }
         for row in 0..<accounts.count {
             for index in Int(accounts.aliasOffsets[row])..<Int(accounts.aliasOffsets[row + 1]) {
@@ -155,12 +162,12 @@ extension StoreBuilder {
         for row in 0..<videos.count where videoIsNew[row] {
             addVideoObservation(
                 tiktokID: videos.tiktokID[row],
-                author: index(videos.author[row], base.account),
+                author: account(videos.author[row]),
                 created: videos.created[row],
                 caption: string(videos.caption[row]),
                 sound: index(videos.sound[row], base.sound),
                 hashtags: videos.hashtags(of: RowID(row)).map { index($0, base.hashtag) },
-                mentions: videos.mentions(of: RowID(row)).map { index($0, base.account) },
+                mentions: videos.mentions(of: RowID(row)).map { account($0) },
                 // The stored time is exact when it differs from what the id says.
                 createTime: videos.tiktokID[row] != 0 && UInt64(videos.created[row]) != videos.tiktokID[row] >> 32
                     ? videos.created[row] : 0,
@@ -195,7 +202,7 @@ extension StoreBuilder {
         for row in 0..<comments.count {
             commentObservations.append(
                 CommentObservation(
-                    tiktokID: comments.tiktokID[row], author: index(comments.author[row], base.account),
+                    tiktokID: comments.tiktokID[row], author: account(comments.author[row]),
                     video: video(comments.video[row]),
                     parent: index(comments.parent[row], base.comment),
                     replyTo: index(comments.replyTo(RowID(row)), base.comment),
@@ -222,7 +229,9 @@ extension StoreBuilder {
                     actor: table.actor[i], kind: table.kind[i], objectType: table.objectType[i],
                     object: table.object[i], time: table.time[i], source: table.source[i], detail: details[i])
                 columns[start + i] =
-                    repeatsVideos ? Self.shifted(event, base: base, videoIndex: videoIndex) : base.shifted(event)
+                    repeatsAccounts || repeatsVideos
+                    ? Self.shifted(event, base: base, accountIndex: accountIndex, videoIndex: videoIndex)
+                    : base.shifted(event)
             }
         }
     }

@@ -48,9 +48,10 @@ public struct StoreBuilder: Sendable {
     var conversationObservations: [UInt64] = []
     var stringObservations: [String] = []
     var inputObservations: [InputObservation] = []
-    /// The first observation of each video id that a store added later can repeat (see
-    /// `videoObservationIndices`).
+    /// The first observation of each video id, and of each account's keys, that a store added
+    /// later can repeat (see `videoObservationIndices`, `addAccountObservation(fromStore:)`).
     var repeatableVideos = IDMap()
+    var repeatableAccounts = IDMap()
 
     /// Event observations, on observation indices (see `fillEvents`).
     var events = EventObservations()

@@ -1,10 +1,55 @@
+// A partial store holds each entity its inputs have once; a build from partial stores (the last
+// level of an import, a merge) holds each entity once per partial store that has it, and most of
+// them are the same in every one (the popular videos, the accounts many donors follow). A row that
+// would tell `build()` nothing new is not observed again: every attribute the build picks is the
+// smallest, the latest or a union of the group's observations, so such a row adds nothing to any
+// of them, and being in one group already it joins nothing. References to it (rows, comments,
+// counters, events) point at the earlier observation.
 extension StoreBuilder {
+    /// Adds an account's sighting from a store, unless an earlier store's sighting is the same
+    /// in every field (strings byte for byte) and has a key that makes it an account (a numeric
+    /// id, secUID, donor key or username: two sightings with none are two accounts); returns the
+    /// index of the observation.
+    mutating func addAccountObservation(fromStore account: ImportBatch.Account) -> Int32 {
+        let key = Self.repeatKey(of: account)
+        if let key, repeatableAccounts.count > 0, let seen = repeatableAccounts[key],
+            Self.sameSighting(accountObservations[Int(seen)], account)
+        {
+            return Int32(seen)
+        }
+        accountObservations.append(account)
+        let index = accountObservations.count - 1
+        if let key { _ = repeatableAccounts.insertIfAbsent(key, UInt32(index)) }
+        return Int32(index)
+    }
+
+    /// What `repeatableAccounts` finds a sighting by: a hash of its keys; nil when it has none.
+    static func repeatKey(of account: ImportBatch.Account) -> UInt64? {
+        guard account.numericID != nil || account.secUID != nil || account.donorKey != nil || account.username != nil
+        else { return nil }
+        // Two sightings of one account mostly share a username, one per account: its hash with the
+        // numeric id is enough to find the sighting to compare with.
+        var hash = IDMap.mix(account.numericID ?? 0)
+        for text in [account.username, account.secUID, account.donorKey] {
+            var text = text ?? ""
+            hash = IDMap.mix(hash ^ text.withUTF8 { XXH64.hash(UnsafeRawBufferPointer($0)) })
+        }
+        return hash
+    }
+
+    /// Whether two account sightings are the same in every field, strings byte for byte.
+    static func sameSighting(_ a: ImportBatch.Account, _ b: ImportBatch.Account) -> Bool {
+        a.numericID == b.numericID && a.flags == b.flags && a.usernameSeen == b.usernameSeen
+            && a.followerCount == b.followerCount && a.followingCount == b.followingCount
+            && a.countsObserved == b.countsObserved && a.countsExact == b.countsExact
+            && a.otherUsernames.isEmpty && b.otherUsernames.isEmpty && sameBytes(a.username, b.username)
+            && sameBytes(a.secUID, b.secUID) && sameBytes(a.nickname, b.nickname) && sameBytes(a.donorKey, b.donorKey)
+    }
+
     /// The observation index of each video row of `store`, about to be added on `base`: a row that
     /// would tell `build()` nothing new is the observation already made of it (see `repeats`);
     /// the others are new observations, numbered from `base.video` in row order, and `isNew` says
-    /// which. A build from partial stores holds each video once per partial store that has it
-    /// (most have most of the popular ones), so this keeps the videos' observations to about one
-    /// per video.
+    /// which.
     ///
     /// Videos with hashtags, mentions or a source video are always new observations (few videos
     /// have them, and their lists would have to be compared through the groups of other tables).
@@ -40,9 +85,6 @@ extension StoreBuilder {
     /// Whether video `row` of `store` says nothing that video observation `index` does not: the
     /// same id, times and caption (byte for byte), no lists or source, and an author and sound
     /// whose observations are certain to be the same entities (see `sameAccount`, `sameSound`).
-    /// Every attribute `build()` picks is the smallest, the latest or a union of the group's
-    /// observations, so such a row adds nothing to any of them; and being in one group already, it
-    /// joins nothing.
     private func repeats(_ index: Int, row: Int, of store: Store, base: Bases, string: (RowID) -> String?) -> Bool {
         let videos = store.videos
         let seen = videoObservations[index]
@@ -116,13 +158,19 @@ extension StoreBuilder {
         }
     }
 
-    /// `event` of a store, on observation indices, with its video rows (object and detail) on the
-    /// observation indices `videoIndex` gives them rather than `base.video` onwards.
+    /// `event` of a store, on observation indices, with its account rows (actor and object) and
+    /// video rows (object and detail) on the observation indices `accountIndex` and `videoIndex`
+    /// give them rather than `base.account` and `base.video` onwards.
     @inline(__always)
-    static func shifted(_ event: EventColumns.Event, base: Bases, videoIndex: [Int32]) -> EventColumns.Event {
+    static func shifted(
+        _ event: EventColumns.Event, base: Bases, accountIndex: [Int32], videoIndex: [Int32]
+    ) -> EventColumns.Event {
         var shifted = base.shifted(event)
+        if Int(event.actor) < accountIndex.count { shifted.actor = UInt32(bitPattern: accountIndex[Int(event.actor)]) }
         if event.objectType == ObjectType.video.rawValue, Int(event.object) < videoIndex.count {
             shifted.object = UInt32(bitPattern: videoIndex[Int(event.object)])
+        } else if event.objectType == ObjectType.account.rawValue, Int(event.object) < accountIndex.count {
+            shifted.object = UInt32(bitPattern: accountIndex[Int(event.object)])
         }
         let kind = event.kind
         let detail = event.detail

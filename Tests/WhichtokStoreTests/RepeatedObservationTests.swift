@@ -3,8 +3,8 @@ import WhichtokTestSupport
 
 @testable import WhichtokStore
 
-@Suite("Videos repeated across stores: observed once when alike, kept apart when not")
-struct RepeatedVideoTests {
+@Suite("Videos and accounts repeated across stores: observed once when alike, kept apart when not")
+struct RepeatedObservationTests {
     static let videoID: UInt64 = 7_454_292_647_186_056_224
     static let otherID: UInt64 = 7_000_000_000_000_000_001
 
@@ -12,6 +12,8 @@ struct RepeatedVideoTests {
     struct Description {
         var author = "carol"
         var authorID: UInt64?
+        var authorNickname: String?
+        var authorFollowers: UInt64?
         var caption: String? = "caf\u{E9} time"
         var soundID: UInt64? = 42
         var soundTitle: String? = "original sound"
@@ -27,7 +29,13 @@ struct RepeatedVideoTests {
         let owner = batch.owner
         batch.setOwner(username: "donor\(seed)")
         let video = try must(batch.video(id: videoID))
-        let author = try must(batch.account(username: description.author, numericID: description.authorID))
+        let author = try must(
+            batch.account(
+                username: description.author, numericID: description.authorID, nickname: description.authorNickname))
+        if let followers = description.authorFollowers {
+            batch.accounts[Int(author)].followerCount = followers
+            batch.accounts[Int(author)].countsObserved = 1_735_000_000
+        }
         let sound =
             description.soundID == nil && description.soundTitle == nil
             ? nil : batch.sound(id: description.soundID, title: description.soundTitle)
@@ -59,12 +67,20 @@ struct RepeatedVideoTests {
         builder.videoObservations.filter { $0.tiktokID == id }.count
     }
 
+    /// The account observations of the builder with this username.
+    static func observations(of username: String, in builder: StoreBuilder) -> Int {
+        builder.accountObservations.filter { $0.username == username }.count
+    }
+
     @Test("a video described alike in every store is one observation, and the store is the one of all inputs")
     func alike() throws {
         let groups = try [[Self.donor(1), Self.donor(2)], [Self.donor(3)], [Self.donor(4), Self.donor(5)]]
         let builder = Self.builder(ofStoresOf: groups)
         #expect(Self.observations(of: Self.videoID, in: builder) == 1)
         #expect(Self.observations(of: Self.otherID, in: builder) == 1)
+        #expect(Self.observations(of: "carol", in: builder) == 1)
+        // Each donor is an account of one store only.
+        #expect(Self.observations(of: "donor3", in: builder) == 1)
         let store = builder.build()
         #expect(store == Fixture.build(groups.flatMap { $0 }))
         // Every event still names the video: two watches, a like and a message per donor.
@@ -82,6 +98,8 @@ struct RepeatedVideoTests {
             ("no caption", Description(caption: nil)),
             ("author", Description(author: "dave")),
             ("author id", Description(authorID: 6_800_000_000_000_000_001)),
+            ("author nickname", Description(authorNickname: "Carol")),
+            ("author counts", Description(authorFollowers: 12)),
             ("sound", Description(soundID: 43)),
             ("sound title", Description(soundTitle: "remix")),
             ("no sound", Description(soundID: nil, soundTitle: nil)),
@@ -94,7 +112,12 @@ struct RepeatedVideoTests {
         let second = [try Self.donor(3, description)]
         let builder = Self.builder(ofStoresOf: [first, second, [try Self.donor(4)]])
         // The third store repeats the first store's description.
-        #expect(Self.observations(of: Self.videoID, in: builder) == 2, "\(change)")
+        // A nickname or counts of its own make the author a second sighting of the same account
+        // (the same keys), by which the video is the same.
+        let sameKeys = ["author nickname", "author counts"].contains(change)
+        #expect(Self.observations(of: Self.videoID, in: builder) == (sameKeys ? 1 : 2), "\(change)")
+        let authorChanged = sameKeys || change == "author id"
+        #expect(Self.observations(of: "carol", in: builder) == (authorChanged ? 2 : 1), "\(change)")
         #expect(builder.build() == Fixture.build(first + second + [try Self.donor(4)]), "\(change)")
     }
 
@@ -106,5 +129,27 @@ struct RepeatedVideoTests {
         // The tagged observation cannot be repeated: the plain one is noted, and the third repeats it.
         #expect(Self.observations(of: Self.videoID, in: builder) == 2)
         #expect(builder.build() == Fixture.build(tagged + plain + [try Self.donor(3)]))
+    }
+
+    /// Donor `seed`'s batch: it follows carol and liked a video no other donor saw.
+    static func follower(_ seed: UInt8) throws -> ImportBatch {
+        var batch = ImportBatch(inputName: "follower-\(seed).zip", sha256: Fixture.digest(seed))
+        let owner = batch.owner
+        batch.setOwner(username: "follower\(seed)")
+        let carol = try must(batch.account(username: "carol"))
+        let video = try must(batch.video(id: 7_200_000_000_000_000_000 + UInt64(seed) << 32))
+        batch.addEvent(actor: owner, kind: .followed, objectType: .account, object: carol, time: 1_735_000_000)
+        batch.addEvent(actor: owner, kind: .liked, objectType: .video, object: video, time: 1_735_000_001)
+        return batch
+    }
+
+    @Test("an account repeated in stores that share no video is one observation, and its events stay its own")
+    func accountsAlone() throws {
+        let groups = try [[Self.follower(1)], [Self.follower(2), Self.follower(3)], [Self.follower(4)]]
+        let builder = Self.builder(ofStoresOf: groups)
+        #expect(Self.observations(of: "carol", in: builder) == 1)
+        let store = builder.build()
+        #expect(store == Fixture.build(groups.flatMap { $0 }))
+        #expect(store.events(.followed).count == 4)
     }
 }
