@@ -188,8 +188,10 @@ enum BatchRecordCodec {
 
     typealias RecordError = RecordCodec.RecordError
 
-    static func decode(_ bytes: ArraySlice<UInt8>) -> Result<ImportBatch, RecordError> {
-        var reader = Reader(base: RecordCodec.Reader(bytes: bytes))
+    static func decode(
+        _ bytes: ArraySlice<UInt8>, maxValues: Int = RecordCodec.maxValues
+    ) -> Result<ImportBatch, RecordError> {
+        var reader = Reader(base: RecordCodec.Reader(bytes: bytes, maxValues: maxValues))
         do throws(RecordError) {
             guard reader.base.byte() == version else { throw RecordError("unknown record encoding") }
             let name = try reader.string()

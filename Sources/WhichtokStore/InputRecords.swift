@@ -209,8 +209,8 @@ enum RecordCodec {
 
     /// Decodes a record; every length is checked against what is left, and the result against
     /// `Store.consistencyProblem()`.
-    static func decode(_ bytes: ArraySlice<UInt8>) -> Result<Store, RecordError> {
-        var reader = Reader(bytes: bytes)
+    static func decode(_ bytes: ArraySlice<UInt8>, maxValues: Int = maxValues) -> Result<Store, RecordError> {
+        var reader = Reader(bytes: bytes, maxValues: maxValues)
         guard reader.byte() == version else { return .failure(RecordError("unknown record encoding")) }
         var store = Store()
         var longest = 0
@@ -355,15 +355,22 @@ enum RecordCodec {
         out.append(UInt8(rest))
     }
 
+    /// The most values a record decodes to, however long: 2^28 (events are charged six each, so
+    /// about 45 million events, under 1 GB of event columns). The allowance of 64 values per byte
+    /// lets runs of equal values cost little; without this cap a forged record of a few hundred
+    /// MB would ask for tens of GB before anything in it could be found wrong.
+    static let maxValues = 1 << 28
+
     /// Reads a record front to back; every read checks what is left.
     struct Reader {
         let bytes: ArraySlice<UInt8>
         var position: Int
 
-        init(bytes: ArraySlice<UInt8>) {
+        /// - Parameter maxValues: the most values the record may decode to (see `allowance`).
+        init(bytes: ArraySlice<UInt8>, maxValues: Int = RecordCodec.maxValues) {
             self.bytes = bytes
             position = bytes.startIndex
-            allowance = 64 * bytes.count + 4096
+            allowance = min(64 * bytes.count + 4096, maxValues)
         }
 
         var isAtEnd: Bool { position == bytes.endIndex }

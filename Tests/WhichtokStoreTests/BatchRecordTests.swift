@@ -153,6 +153,21 @@ struct BatchRecordTests {
         }
         let record = StoreAssembly.record(of: batch)
         #expect(try decoded(record).eventCount == 100_000)
+        // Under a cap on values, whatever the record's length: six columns of 100,000 events
+        // are more than 500,000 values.
+        #expect(600_000 < 64 * record.count + 4096)
+        switch BatchRecordCodec.decode(record[...], maxValues: 500_000) {
+        case .success: Issue.record("a record past the cap on values decoded")
+        case .failure(let error): #expect(error.message.contains("more values than such a record can hold"))
+        }
+        #expect((try? BatchRecordCodec.decode(record[...], maxValues: 700_000).get())?.eventCount == 100_000)
+        // A record of the store of this input (the encoding of stores made before batch records).
+        let storeRecord = RecordCodec.encode(Fixture.build([batch]))
+        #expect((try? RecordCodec.decode(storeRecord[...]).get())?.events.count == 1)
+        switch RecordCodec.decode(storeRecord[...], maxValues: 8) {
+        case .success: Issue.record("a store record past the cap on values decoded")
+        case .failure(let error): #expect(error.message.contains("more values than such a record can hold"))
+        }
 
         // A record of one empty piece whose event count is half of what the record may decode to:
         // enough for one column, not for six.
