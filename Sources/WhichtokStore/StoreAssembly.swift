@@ -527,21 +527,22 @@ public final class RecordSpool: Sendable {
     }
 
     /// Moves the records held in memory to the spill file, where they are read from from then on
-    /// (for a build that no longer reads them, while the save still may). A failure to write
-    /// them is kept for the next call that throws, and leaves them in memory.
+    /// (for a build that no longer reads them, while the save still may). Only memory is at stake:
+    /// when the file cannot be made or written (a full disk), the records not yet moved stay in
+    /// memory, and nothing fails.
     public func moveToFile() {
         state.withLock { state in
-            guard state.failure == nil, !state.inMemory.isEmpty else { return }
-            do throws(StoreError) {
-                // In SHA-256 order, the order the save reads them in.
-                for key in state.inMemory.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
-                    guard let record = state.inMemory[key] else { continue }
+            guard state.failure == nil else { return }
+            // In SHA-256 order, the order the save reads them in.
+            for key in state.inMemory.keys.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+                guard let record = state.inMemory[key] else { continue }
+                do throws(StoreError) {
                     try spill(sha256: key, record: record, in: &state)
-                    state.inMemory[key] = nil
-                    state.memoryBytes -= record.count
+                } catch {
+                    return
                 }
-            } catch {
-                state.failure = error
+                state.inMemory[key] = nil
+                state.memoryBytes -= record.count
             }
         }
     }

@@ -190,5 +190,15 @@ struct RecordsFirstSaveTests {
         #expect(keys.count == inputs)
         #expect(try keys.map { try built.record($0) } == (0..<reference.count).map { Array(reference.record(at: $0)) })
         #expect(try built.records() == reference)
+
+        // Where no spill file can be made, they stay in memory, and nothing fails.
+        let nowhere = folder.file("missing/s.store")
+        let kept = RecordSpool(storePath: nowhere, budget: 1 << 30)
+        for index in 0..<reference.count {
+            kept.add(sha256: reference.sha256(at: index), record: Array(reference.record(at: index)))
+        }
+        #expect(try StoreAssembly.build(kept, path: nowhere) == store)
+        #expect(!kept.hasSpilled)
+        #expect(try kept.records() == reference)
     }
 }
