@@ -110,7 +110,7 @@ extension StoreBuilder {
 
     /// Adds a store's rows and events as observations, like a batch's: adding the stores built from
     /// several sets of inputs and building gives the store of all those inputs.
-    mutating func add(store: Store) {
+    package mutating func add(store: Store) {
         let base = nextBases(source: UInt32(inputObservations.count))
         func index(_ row: RowID, _ tableBase: UInt32) -> Int32 { Self.observationIndex(row, tableBase) }
         // Each string of the store made once: the string observations and every row's attributes
