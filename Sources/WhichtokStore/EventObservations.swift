@@ -249,8 +249,7 @@ struct EventColumns: @unchecked Sendable {
     subscript(i: Int) -> Event {
         @inline(__always) get {
             Event(
-                actor: actor(i), kind: kind[i], objectType: objectType[i], object: object[i],
-                time: time[i],
+                actor: actor(i), kind: kind[i], objectType: objectType[i], object: object[i], time: time[i],
                 source: source[i], detail: detail[i])
         }
         @inline(__always) nonmutating set {

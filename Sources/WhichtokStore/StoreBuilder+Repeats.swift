@@ -102,23 +102,20 @@ extension StoreBuilder {
         } else if caption != nil {
             return false
         }
-        let author = videos.author[row]
-        if seen.author >= 0 {
-            guard author != .none, Int(author) < store.accounts.count,
-                sameAccount(Int(seen.author), row: Int(author), of: store, string: string)
-            else { return false }
-        } else if author != .none {
-            return false
+        let sameAuthor = Self.same(seen.author, videos.author[row], rows: store.accounts.count) {
+            sameAccount($0, row: $1, of: store, string: string)
         }
-        let sound = videos.sound[row]
-        if seen.sound >= 0 {
-            guard sound != .none, Int(sound) < store.sounds.count,
-                sameSound(Int(seen.sound), row: Int(sound), of: store, string: string)
-            else { return false }
-        } else if sound != .none {
-            return false
+        guard sameAuthor else { return false }
+        return Self.same(seen.sound, videos.sound[row], rows: store.sounds.count) {
+            sameSound($0, row: $1, of: store, string: string)
         }
-        return true
+    }
+
+    /// Whether observation `seen` (-1 for none) and row `row` of a table of `rows` rows (`.none`
+    /// for none) are both none, or `same` says they are one entity.
+    private static func same(_ seen: Int32, _ row: RowID, rows: Int, _ same: (Int, Int) -> Bool) -> Bool {
+        guard seen >= 0 else { return row == .none }
+        return row != .none && Int(row) < rows && same(Int(seen), Int(row))
     }
 
     /// Whether account observation `index` and account `row` of `store` are certain to be one
