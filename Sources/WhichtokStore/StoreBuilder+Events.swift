@@ -240,11 +240,13 @@ extension StoreBuilder {
                 let kept = SharedCounts(base: kept.baseAddress)
                 let nextActor = Atomic<Int>(0)
                 let workers = n > 50_000 ? min(max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))), 8) : 1
+                let order = Self.largestFirst(bounds: bounds, accounts: accounts, events: n)
                 DispatchQueue.concurrentPerform(iterations: workers) { _ in
                     var keys: [EventSortKey] = []
                     while true {
-                        let a = nextActor.add(1, ordering: .relaxed).oldValue
-                        guard a < accounts, let counts = kept.base else { break }
+                        let next = nextActor.add(1, ordering: .relaxed).oldValue
+                        guard next < accounts, let counts = kept.base else { break }
+                        let a = order.isEmpty ? next : order[next]
                         counts[a] = Self.sortAndDeduplicate(
                             columns, range: bounds[a]..<bounds[a + 1], keys: &keys)
                     }
@@ -280,6 +282,22 @@ extension StoreBuilder {
             }
         }
         return events.takeTable(count: count, details: details)
+    }
+
+    /// The order in which the workers of `sortedEvents` take the actors: those with more than
+    /// 1/64 of the events first, largest first, then the others in their order (empty when that
+    /// is the order itself). An archive's donor is the actor of most of its events: with a few
+    /// large archives, a worker that took the largest range last sorted it alone.
+    static func largestFirst(bounds: [Int], accounts: Int, events: Int) -> [Int] {
+        let large = (0..<accounts).filter { bounds[$0 + 1] - bounds[$0] > events / 64 }
+        guard !large.isEmpty else { return [] }
+        let first = large.sorted { a, b in
+            let (sizeA, sizeB) = (bounds[a + 1] - bounds[a], bounds[b + 1] - bounds[b])
+            return sizeA != sizeB ? sizeA > sizeB : a < b
+        }
+        var isLarge = [Bool](repeating: false, count: accounts)
+        for a in large { isLarge[a] = true }
+        return first + (0..<accounts).filter { !isLarge[$0] }
     }
 
     /// Kinds whose repeats at different times are different events.

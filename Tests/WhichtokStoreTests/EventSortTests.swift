@@ -195,4 +195,16 @@ struct EventSortTests {
             }
         }
     }
+
+    @Test("actors with many events are sorted first, largest first; the others in their order")
+    func largestFirst() {
+        // Ranges of 5, 300, 2, 0, 400 and 300 events (1,007 in all: more than 1/64 is 16 or more).
+        let sizes = [5, 300, 2, 0, 400, 300]
+        var bounds = [0]
+        for size in sizes { bounds.append(bounds[bounds.count - 1] + size) }
+        bounds.append(bounds[bounds.count - 1])
+        #expect(StoreBuilder.largestFirst(bounds: bounds, accounts: 6, events: 1_007) == [4, 1, 5, 0, 2, 3])
+        // No range that large: the actors' own order (given as none).
+        #expect(StoreBuilder.largestFirst(bounds: bounds, accounts: 6, events: 1_000_000).isEmpty)
+    }
 }
