@@ -37,22 +37,23 @@ public enum StoreAssembly {
     /// The record of one batch: its observations, encoded (see `BatchRecordCodec`).
     public static func record(of batch: ImportBatch) -> [UInt8] { BatchRecordCodec.encode(batch) }
 
-    /// Records built together at each level of `build(_:path:)` (at least; see `firstRun`).
+    /// Records built together into one partial store by `build(_:path:)` (at least; see `firstRun`).
     public static let chunk = 64
 
     /// Partial stores the first level aims at: the last level holds every entity once per partial
-    /// store that has it, so fewer and larger partials keep it small (see `firstRun`).
+    /// store that tells it something new about it (a string, an account whose counts differ…), so
+    /// fewer and larger partials keep it small (see `firstRun`).
     static let partialsAimedAt = 8
 
     /// The store whose inputs have these records. `path` names the store file in errors.
     ///
-    /// Built as a tree, so that memory follows the size of the store rather than the number of
+    /// Built in two levels, so that memory follows the size of the store rather than the number of
     /// inputs: each run of `firstRun(count:chunk:)` records (in SHA-256 order) is built into a
-    /// partial store, which holds each account, video, … of those inputs once, then each run of
-    /// `chunk` partial stores, and so on up to one store. Building a store from stores gives the
-    /// store of all their inputs (what an import into an existing store has always relied on), and
-    /// the grouping depends only on the set of records, so the bytes do too. Up to `chunk` records
-    /// are one plain build.
+    /// partial store, which holds each account, video, … of those inputs once, and the partial
+    /// stores into one store (`LastLevel`), however many there are. Building a store from stores
+    /// gives the store of all their inputs (what an import into an existing store has always relied
+    /// on), and the grouping depends only on the set of records, so the bytes do too. Up to `chunk`
+    /// records are one plain build.
     public static func build(_ records: InputRecords, path: String) throws(StoreError) -> Store {
         try build(records, path: path, chunk: chunk)
     }
@@ -82,15 +83,15 @@ public enum StoreAssembly {
             decodedAll: { spool.moveToFile() })
     }
 
-    /// The tree build of `build(_:path:)` over `count` records, decoded by `decode`. The first
-    /// level's runs are built two at a time (each run's build is small and mostly on one core).
-    /// When one more level makes the store (at most `chunk` partial stores, the usual case), each
-    /// partial store goes into that level's builder as soon as it and those before it are built,
-    /// so the partial stores are never all held at once beside the observations they become; its
-    /// event observations wait in a file beside the store at `path` (see `EventSpill`). `sizes`:
-    /// the records' encoded sizes, when known, by which a build of one run sizes its tables.
-    /// `decodedAll` is called once every record has been decoded (by a build that has decoded
-    /// them all).
+    /// The two-level build of `build(_:path:)` over `count` records, decoded by `decode`. The
+    /// first level's runs are built two at a time (each run's build is small and mostly on one
+    /// core). Each partial store goes into the last level's builder as soon as it and those before
+    /// it are built, so the partial stores are never all held at once beside the observations they
+    /// become; its event observations wait in a file beside the store at `path` (see `EventSpill`),
+    /// and a sighting a partial store repeats is not observed again (`StoreBuilder+Repeats`), so
+    /// the last level takes any number of partial stores. `sizes`: the records' encoded sizes,
+    /// when known, by which a build of one run sizes its tables. `decodedAll` is called once every
+    /// record has been decoded.
     static func build(
         count: Int, chunk: Int, path: String, sizes: [Int]? = nil,
         decode: @Sendable (Int) throws(StoreError) -> DecodedRecord, decodedAll: () -> Void = {}
@@ -101,11 +102,11 @@ public enum StoreAssembly {
         // What reading the inputs freed goes back before a build of many records (with one run,
         // a few large inputs, the reading was the peak, and the pages would only be faulted in again).
         if runs > 1 { whichtok_release_free_memory() }
+        guard runs > 0 else { return StoreBuilder().build() }
         // One run (a few inputs, often large ones): its records are decoded on one core while
         // those before them are added on the other.
-        if runs == 1, count > 1 { return try DecodeAhead(count: count, sizes: sizes).build(decode, decodedAll) }
-        let lastLevel = runs > 1 && runs <= chunk ? LastLevel(runs: runs, spill: EventSpill(storePath: path)) : nil
-        let slots = Mutex<[Result<Store, StoreError>?]>(Array(repeating: nil, count: lastLevel == nil ? runs : 0))
+        if runs == 1 { return try DecodeAhead(count: count, sizes: sizes).build(decode, decodedAll) }
+        let lastLevel = LastLevel(runs: runs, spill: EventSpill(storePath: path))
         let sizesBefore = sums(of: sizes, count: count)
         let claimed = Atomic<Int>(0)
         DispatchQueue.concurrentPerform(iterations: min(runs, 2)) { _ in
@@ -129,51 +130,15 @@ public enum StoreAssembly {
                     }
                     return (consume builder).build()
                 }
-                if let lastLevel {
-                    lastLevel.put(result, at: claim)
-                } else {
-                    slots.withLock { $0[claim] = result }
-                }
+                lastLevel.put(result, at: claim)
             }
         }
         decodedAll()
-        if let lastLevel { return try lastLevel.build() }
-        var partials: [Store] = []
-        // Taken out, so that each partial store is held once and freed once added above.
-        var built = slots.withLock { slots in
-            let taken = slots
-            slots = []
-            return taken
-        }
-        for index in built.indices {
-            guard let slot = built[index] else { continue }
-            built[index] = nil
-            partials.append(try slot.get())
-        }
-        // What the first level freed (its records and builders) goes back before the next level.
-        whichtok_release_free_memory()
-        while partials.count > 1 {
-            var next: [Store] = []
-            for first in stride(from: 0, to: partials.count, by: chunk) {
-                var builder = StoreBuilder()
-                builder.reserve(forStores: partials[first..<min(first + chunk, partials.count)])
-                for index in first..<min(first + chunk, partials.count) {
-                    builder.add(store: partials[index])
-                    partials[index] = Store()
-                    // The partial's pages go back as its rows become observations (glibc would keep
-                    // them, and the observations grow into new ones): the two are not held at once.
-                    whichtok_release_free_memory()
-                }
-                next.append((consume builder).build())
-            }
-            partials = next
-        }
-        return partials.first ?? StoreBuilder().build()
+        return try lastLevel.build()
     }
 
-    /// The last level of a two-level build, filled while the first level is still building: the
-    /// partial stores are added in their order (the order a level of `build(count:chunk:decode:)`
-    /// adds them in, so the store is the same), each as soon as those before it are in, by
+    /// The last level of the two-level build, filled while the first level is still building: the
+    /// partial stores are added in their order, each as soon as those before it are in, by
     /// whichever worker finds it next; the other worker goes on building.
     final class LastLevel: Sendable {
         private struct Queue {
