@@ -203,7 +203,9 @@ public enum StoreAssembly {
             builder.withLock { builder in
                 // Partial stores are alike in size (runs of records in SHA-256 order): a table too
                 // small for this one gets room for the rest like those so far, so that it is not
-                // grown by doubling (which holds both copies, and leaves up to half unused).
+                // grown by doubling (which holds both copies, and leaves up to half unused). The
+                // videos and accounts get more room than they use, as their repeated sightings are
+                // not added; the pages of it that are never written take no memory.
                 builder.reserve(
                     forStores: CollectionOfOne(store),
                     projecting: { rows in
