@@ -64,7 +64,7 @@ let package = Package(
             name: "WhichtokImport",
             dependencies: [
                 "WhichtokSupport", "WhichtokStore", "CArchive", "CDeflate", "CSimdJSON", "CLibXML2", "CCrypto",
-                "CMappedFile",
+                "CMappedFile", "CMalloc",
             ]),
         .target(name: "WhichtokGraph", dependencies: ["WhichtokSupport", "WhichtokStore", "CPrefetch"]),
         .target(

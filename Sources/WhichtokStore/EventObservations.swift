@@ -1,3 +1,5 @@
+internal import CMalloc
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -56,7 +58,10 @@ struct EventObservations: Sendable {
     /// `count` events, to be written (through `withColumns`) before they are read.
     init(uninitialized count: Int) {
         func uninitialized<T: FixedWidthInteger>(_ column: inout [T], _: EventField) {
-            column = [T](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+            column = [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+                Self.adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
+                initialized = count
+            }
         }
         forEachColumn(uninitialized, uninitialized)
     }
@@ -70,12 +75,21 @@ struct EventObservations: Sendable {
         func uninitialized<T: FixedWidthInteger>(_ column: inout [T], field: EventField) {
             let length = field == .actor ? 1 : count
             column = [T](unsafeUninitializedCapacity: length) { buffer, initialized in
+                Self.adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
                 if field == .actor { buffer.initialize(repeating: 0) }
                 initialized = length
             }
         }
         forEachColumn({ uninitialized(&$0, field: $1) }, { uninitialized(&$0, field: $1) })
         actorsGrouped = true
+    }
+
+    /// Asks for huge pages for a column of 4 MiB or more (`whichtok_advise_huge_pages`): the
+    /// columns of a build's events are written once, in an order of their own, and a page fault
+    /// per 4 KiB was a large part of filling them.
+    static func adviseHugePages(_ column: UnsafeMutableRawBufferPointer) {
+        guard column.count >= 4 << 20, let base = column.baseAddress else { return }
+        whichtok_advise_huge_pages(base, column.count)
     }
 
     var count: Int { kind.count }

@@ -1,3 +1,5 @@
+internal import CMalloc
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -61,6 +63,8 @@ extension StoreBuilder {
             bytes >= 4 << 20 ? mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) : nil
         let buffer: UnsafeMutablePointer<PackedEventKey>
         if let mapped, mapped != MAP_FAILED {
+            // Filled once, then sorted in a few passes: huge pages, a page fault per 2 MiB.
+            whichtok_advise_huge_pages(mapped, bytes)
             buffer = mapped.bindMemory(to: PackedEventKey.self, capacity: 2 * n)
         } else {
             buffer = UnsafeMutablePointer<PackedEventKey>.allocate(capacity: 2 * n)

@@ -67,3 +67,31 @@ struct ReadReuseTests {
         #expect(one.summaries.map(\.status) == Array(repeating: .imported, count: 7))
     }
 }
+
+/// Large buffers a reader fills once ask for huge pages (a page fault per 2 MiB rather than per
+/// 4 KiB): entry buffers and the JSON parser's tape.
+@Suite("Reading: huge pages for large buffers")
+struct ReadHugePageTests {
+    @Test(
+        "an entry buffer of 4 MiB or more and the parser's tape of a large document ask for huge pages",
+        .enabled(if: HugePages.available, "this system has no transparent huge pages (or no /proc/self/smaps)"))
+    func largeBuffersAdvised() throws {
+        let large = PaddedBytes(capacity: 8 << 20)
+        // Taken as written (nothing is written) so that the bytes in use cover the capacity.
+        large.appendInPlace(minimum: 8 << 20) { $0.count }
+        let advised = large.withUnsafeBytes { HugePages.advised($0) }
+        #expect(advised == true)
+        // A buffer grown past the size too.
+        let grown = PaddedBytes()
+        grown.appendInPlace(minimum: 16 << 20) { $0.count }
+        #expect(grown.withUnsafeBytes { HugePages.advised($0) } == true)
+
+        // About 8 MiB of JSON: the tape alone is 8 bytes per byte of capacity.
+        let parser = JSONParser()
+        let document = "[" + Array(repeating: "7", count: 4 << 20).joined(separator: ",") + "]"
+        let tapeAdvised = try parser.parse(document) { value in
+            HugePages.advised(UnsafeRawBufferPointer(start: value.tape.words, count: value.tape.wordCount * 8))
+        }
+        #expect(tapeAdvised == true)
+    }
+}

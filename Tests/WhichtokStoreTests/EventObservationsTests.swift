@@ -152,3 +152,16 @@ struct EventObservationsTests {
         #expect(grouped.isEmpty && !grouped.actorsGrouped)
     }
 }
+
+@Suite("Event observations: huge pages for a build's columns")
+struct EventColumnHugePageTests {
+    @Test(
+        "a build's event columns of 4 MiB or more ask for huge pages",
+        .enabled(if: HugePages.available, "this system has no transparent huge pages (or no /proc/self/smaps)"))
+    func columnsAdvised() {
+        let large = EventObservations(uninitialized: 2 << 20)
+        #expect(large.time.withUnsafeBytes { HugePages.advised($0) } == true)
+        let grouped = EventObservations(groupedByActor: 2 << 20)
+        #expect(grouped.object.withUnsafeBytes { HugePages.advised($0) } == true)
+    }
+}
