@@ -95,8 +95,9 @@ struct ImportCommand: ParsableCommand {
         let limits = ImportLimits(
             maxEntryBytes: maxEntryBytes.bytes, maxMemoryBytes: maxMemory?.bytes ?? ImportLimits.defaultMaxMemoryBytes)
         let importer = Importer(limits: limits, parallelism: jobs ?? Importer.defaultParallelism)
-        // Each input's batch is encoded as its record on the thread that read it, then dropped;
-        // records past the budget wait in a spill file beside the store.
+        // Each input's batch is encoded as its record on the thread that read it; records past
+        // the budget wait in a spill file beside the store. The batches of a few inputs are kept
+        // for the build, the others dropped (see `RecordSpool`).
         let spool = RecordSpool(storePath: path, budget: spillBudget?.bytes ?? RecordSpool.defaultBudget)
         spool.add(existing.records)
         existing.records = InputRecords()  // the spool holds them now
@@ -104,7 +105,9 @@ struct ImportCommand: ParsableCommand {
         let timing = PhaseTimer()
         var run = importer.run(
             paths: inputs, progress: { done, total in progress.update(done: done, total: total) },
-            consume: { batch in spool.add(sha256: batch.sha256, record: StoreAssembly.record(of: batch)) })
+            consume: { batch in
+                spool.add(sha256: batch.sha256, record: StoreAssembly.record(of: batch), batch: batch)
+            })
         progress.finish()
         timing.lap("read inputs")
         timing.peakMemory()

@@ -216,6 +216,29 @@ public struct ImportBatch: Sendable {
 
     public var eventCount: Int { eventActor.count }
 
+    /// This batch without the maps that find its rows by key while it is read (nor its parts'),
+    /// for a batch that is complete and waits to be built: a builder reads the rows alone. Rows
+    /// added to it afterwards would not find those already there.
+    public func withoutLookups() -> ImportBatch {
+        var batch = self
+        batch.accountByUsername = [:]
+        batch.accountByNumericID = [:]
+        batch.accountBySecUID = [:]
+        batch.videoByID = IDMap()
+        batch.videoByAuthorTime = IDMap()
+        batch.hashtagByName = [:]
+        batch.hashtagByID = [:]
+        batch.soundByID = [:]
+        batch.soundByTitle = [:]
+        batch.effectByID = [:]
+        batch.commentByID = IDMap()
+        batch.commentByContent = CommentContentMap()
+        batch.conversationByID = [:]
+        batch.stringIndex = [:]
+        batch.parts = parts.map { $0.withoutLookups() }
+        return batch
+    }
+
     // MARK: - Accounts
 
     /// The archive owner's row; created on first use. Readers use it as the actor of the owner's events

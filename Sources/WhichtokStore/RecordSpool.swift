@@ -12,6 +12,9 @@ import Synchronization
 /// The spill file is `TARGET.spool-PID`, removed from its folder as soon as it is opened, so it
 /// disappears with the process however the process ends. Spilling changes where a record waits,
 /// never its bytes: `records()` gives the same `InputRecords` whatever the budget.
+///
+/// An import of a few inputs also keeps their batches (`add(sha256:record:batch:)`), so that the
+/// build takes each batch as it is instead of decoding it from the record just encoded from it.
 public final class RecordSpool: Sendable {
     private struct Spilled {
         var offset: Int
@@ -25,6 +28,20 @@ public final class RecordSpool: Sendable {
         var fileLength = 0
         var descriptor: Int32 = -1
         var failure: StoreError?
+        /// Batches kept beside their records, each with the bytes it holds (`heldBytes(of:)`), and
+        /// the sum of those.
+        var batches: [[UInt8]: (batch: ImportBatch, bytes: Int)] = [:]
+        var batchBytes = 0
+        /// False once the spool has held more records than `batchesKeptUpTo`.
+        var keepsBatches = true
+
+        var recordCount: Int { inMemory.count + spilled.count }
+
+        mutating func takeBatch(_ sha256: [UInt8]) -> ImportBatch? {
+            guard let kept = batches.removeValue(forKey: sha256) else { return nil }
+            batchBytes -= kept.bytes
+            return kept.batch
+        }
     }
 
     /// The default budget: 8 MiB. Records are read back one at a time while the store is built,
@@ -33,16 +50,26 @@ public final class RecordSpool: Sendable {
     /// The spill file's kind in its name (`StoreFile.spillPath`).
     static let spillKind = "spool"
 
+    /// The default for the bytes of batches kept beside their records: 128 MiB.
+    public static let defaultBatchBudget = 128 << 20
+    /// Records up to which batches are kept: as many as the build takes in one run
+    /// (`StoreAssembly.chunk`). Past that the build's first level decodes records two at a time
+    /// anyway, and batches would wait longest; kept ones are dropped.
+    static let batchesKeptUpTo = StoreAssembly.chunk
+
     private let state = Mutex(State())
     private let budget: Int
+    private let batchBudget: Int
     private let storePath: String
 
     /// - Parameters:
     ///   - storePath: the store the records are for (the spill file goes beside it, and errors name it).
     ///   - budget: bytes of records held in memory before they go to the spill file.
-    public init(storePath: String, budget: Int) {
+    ///   - batchBudget: bytes of batches kept beside their records (`add(sha256:record:batch:)`).
+    public init(storePath: String, budget: Int, batchBudget: Int = RecordSpool.defaultBatchBudget) {
         self.storePath = storePath
         self.budget = max(0, budget)
+        self.batchBudget = max(0, batchBudget)
     }
 
     deinit {
@@ -55,9 +82,17 @@ public final class RecordSpool: Sendable {
     public var hasSpilled: Bool { state.withLock { !$0.spilled.isEmpty } }
 
     /// Adds an input's record; a second record for the same SHA-256 is combined with the first.
-    public func add(sha256: [UInt8], record: [UInt8]) {
+    ///
+    /// `batch`, the batch `record` was encoded from, is kept beside it for the build (`batch(_:)`)
+    /// while the spool holds no more than `batchesKeptUpTo` records and the batches kept hold no
+    /// more than its batch budget; never for a SHA-256 that has another record (the combined
+    /// record is not the batch's), and whichever batch was kept for it goes.
+    public func add(sha256: [UInt8], record: [UInt8], batch: ImportBatch? = nil) {
+        let kept = batch.map { $0.withoutLookups() }
+        let keptBytes = kept.map(Self.heldBytes(of:)) ?? 0
         // Combining decodes and builds: done outside the lock, then retried.
         var pending = record
+        var combined = false
         while true {
             let existing: [UInt8]?
             do {
@@ -65,12 +100,23 @@ public final class RecordSpool: Sendable {
                     if let failure = state.failure { throw failure }
                     if let held = state.inMemory.removeValue(forKey: sha256) {
                         state.memoryBytes -= held.count
+                        _ = state.takeBatch(sha256)
                         return held
                     }
                     if let spilled = state.spilled.removeValue(forKey: sha256) {
+                        _ = state.takeBatch(sha256)
                         return try read(spilled, from: state.descriptor)
                     }
                     try place(sha256: sha256, record: pending, in: &state)
+                    if state.recordCount > Self.batchesKeptUpTo {
+                        state.keepsBatches = false
+                        state.batches = [:]
+                        state.batchBytes = 0
+                    }
+                    if let kept, !combined, state.keepsBatches, state.batchBytes + keptBytes <= batchBudget {
+                        state.batches[sha256] = (kept, keptBytes)
+                        state.batchBytes += keptBytes
+                    }
                     return nil
                 }
             } catch {
@@ -78,6 +124,7 @@ public final class RecordSpool: Sendable {
                 return
             }
             guard let existing else { return }
+            combined = true
             do {
                 pending = try StoreAssembly.combine(existing, pending, sha256: sha256, path: storePath)
             } catch {
@@ -85,6 +132,39 @@ public final class RecordSpool: Sendable {
                 return
             }
         }
+    }
+
+    /// The batch kept for this SHA-256 (see `add(sha256:record:batch:)`), taken out of the spool;
+    /// nil when none was kept.
+    func batch(_ sha256: [UInt8]) -> ImportBatch? {
+        state.withLock { $0.takeBatch(sha256) }
+    }
+
+    /// The batches kept (for tests).
+    var keptBatchCount: Int { state.withLock { $0.batches.count } }
+
+    /// About the memory `batch` holds without its lookups: its rows at their arrays' capacity,
+    /// and the bytes of its strings.
+    static func heldBytes(of batch: ImportBatch) -> Int {
+        func bytes<T>(_ array: [T]) -> Int { array.capacity * MemoryLayout<T>.stride }
+        var total =
+            bytes(batch.accounts) + bytes(batch.videos) + bytes(batch.videoCounters) + bytes(batch.hashtags)
+            + bytes(batch.sounds) + bytes(batch.effects) + bytes(batch.comments) + bytes(batch.conversations)
+            + bytes(batch.strings) + bytes(batch.eventActor) + bytes(batch.eventKind) + bytes(batch.eventObjectType)
+            + bytes(batch.eventObject) + bytes(batch.eventTime) + bytes(batch.eventDetail)
+        for string in batch.strings { total += string.utf8.count }
+        for video in batch.videos {
+            total += (video.caption?.utf8.count ?? 0) + bytes(video.hashtags) + bytes(video.mentions)
+        }
+        for account in batch.accounts {
+            total += (account.username?.utf8.count ?? 0) + (account.secUID?.utf8.count ?? 0)
+            total += (account.nickname?.utf8.count ?? 0) + (account.donorKey?.utf8.count ?? 0)
+            total += bytes(account.otherUsernames)
+        }
+        for hashtag in batch.hashtags { total += hashtag.name?.utf8.count ?? 0 }
+        for sound in batch.sounds { total += sound.title?.utf8.count ?? 0 }
+        for part in batch.parts { total += heldBytes(of: part) }
+        return total
     }
 
     /// Adds every record of `records`.

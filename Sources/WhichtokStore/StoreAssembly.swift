@@ -69,6 +69,9 @@ public enum StoreAssembly {
     /// file) without taking them out: the same store as `build(spool.records())`, without holding
     /// every record in memory while building.
     ///
+    /// A record whose batch the spool kept is not decoded: the build takes the batch (the same
+    /// rows, as `BatchRecordCodec` encodes them).
+    ///
     /// Once every record is decoded, those the spool holds in memory go to its spill file (see
     /// `RecordSpool.moveToFile()`): only the save reads them after that, and the rest of the build
     /// (the last level and the largest tables) need not be built beside them.
@@ -78,7 +81,8 @@ public enum StoreAssembly {
         return try build(
             count: keys.count, chunk: chunk, path: path, sizes: sizes,
             decode: { index throws(StoreError) in
-                try DecodedRecord(record: try spool.record(keys[index])[...], path: path, sha256: keys[index])
+                if let batch = spool.batch(keys[index]) { return .batch(batch) }
+                return try DecodedRecord(record: try spool.record(keys[index])[...], path: path, sha256: keys[index])
             },
             decodedAll: { spool.moveToFile() })
     }

@@ -1,0 +1,84 @@
+import Testing
+import WhichtokTestSupport
+
+@testable import WhichtokStore
+
+/// An import of a few inputs keeps each input's batch beside its record, and the build takes the
+/// batch instead of decoding the record (`RecordSpool.add(sha256:record:batch:)`).
+@Suite("Import: batches kept beside their records for the build")
+struct KeptBatchTests {
+    let inputs = RecordsFirstSaveTests()
+
+    /// A spool of the records of donors `donors` (`RecordsFirstSaveTests.watcher`), with their
+    /// batches when `keeping`.
+    func spool(_ path: String, donors: Range<Int>, keeping: Bool, batchBudget: Int = RecordSpool.defaultBatchBudget)
+        throws -> RecordSpool
+    {
+        let spool = RecordSpool(storePath: path, budget: 4096, batchBudget: batchBudget)
+        for d in donors {
+            let batch = try inputs.watcher(d, count: 50 + 40 * d)
+            spool.add(sha256: batch.sha256, record: StoreAssembly.record(of: batch), batch: keeping ? batch : nil)
+        }
+        return spool
+    }
+
+    @Test("the build takes every kept batch and gives the store of the records alone")
+    func sameStore() throws {
+        let folder = try TemporaryFolder("kept-batches")
+        let path = folder.file("s.store")
+        let kept = try spool(path, donors: 0..<6, keeping: true)
+        #expect(kept.keptBatchCount == 6)
+        #expect(kept.hasSpilled)
+        let store = try StoreAssembly.build(kept, path: path)
+        #expect(kept.keptBatchCount == 0)
+        #expect(store.events.count > 0)
+        #expect(store == (try StoreAssembly.build(try spool(path, donors: 0..<6, keeping: false), path: path)))
+        // The records themselves are all still there, for the save.
+        #expect(try kept.records().count == 6)
+    }
+
+    @Test("what the build reads is the kept batch, not the record")
+    func batchIsRead() throws {
+        let folder = try TemporaryFolder("kept-batches")
+        let path = folder.file("s.store")
+        let batch = try inputs.watcher(0, count: 5)
+        var other = batch
+        other.addEvent(actor: other.owner, kind: .liked, objectType: .video, object: 0, time: 1_700_000_100)
+        let spool = RecordSpool(storePath: path, budget: 1 << 20)
+        spool.add(sha256: batch.sha256, record: StoreAssembly.record(of: batch), batch: other)
+        #expect(try StoreAssembly.build(spool, path: path).events.count == 7)
+        // Without it, the record: 6 events.
+        #expect(try StoreAssembly.build(spool, path: path).events.count == 6)
+    }
+
+    @Test("none is kept for a SHA-256 with a second record, past 64 records, or past the budget")
+    func notKept() throws {
+        let folder = try TemporaryFolder("kept-batches")
+        let path = folder.file("s.store")
+        // A second record for an input: the combined record is not the batch.
+        let twice = try spool(path, donors: 0..<3, keeping: true)
+        var renamed = try inputs.watcher(1, count: 90)
+        renamed.inputName = "again.zip"
+        renamed.addEvent(actor: renamed.owner, kind: .liked, objectType: .video, object: 0, time: 1_700_000_100)
+        twice.add(sha256: renamed.sha256, record: StoreAssembly.record(of: renamed), batch: renamed)
+        #expect(twice.keptBatchCount == 2)
+        #expect(twice.batch(renamed.sha256) == nil)
+        let combined = try StoreAssembly.build(twice, path: path)
+        let plain = try spool(path, donors: 0..<3, keeping: false)
+        plain.add(sha256: renamed.sha256, record: StoreAssembly.record(of: renamed))
+        #expect(combined == (try StoreAssembly.build(plain, path: path)))
+
+        // More records than one run of the build: those kept go too.
+        let many = try spool(path, donors: 0..<RecordSpool.batchesKeptUpTo, keeping: true)
+        #expect(many.keptBatchCount == RecordSpool.batchesKeptUpTo)
+        let last = try inputs.watcher(RecordSpool.batchesKeptUpTo, count: 3)
+        many.add(sha256: last.sha256, record: StoreAssembly.record(of: last), batch: last)
+        #expect(many.keptBatchCount == 0)
+
+        // A budget for the first batch alone.
+        let first = try inputs.watcher(0, count: 50).withoutLookups()
+        let budget = try spool(path, donors: 0..<3, keeping: true, batchBudget: RecordSpool.heldBytes(of: first))
+        #expect(budget.keptBatchCount == 1)
+        #expect(budget.batch(first.sha256) != nil)
+    }
+}
