@@ -33,7 +33,11 @@ extension Snapshot {
         private var staged = 0
         /// The file has a name (`temporary`) that must go if the save does not end in the rename.
         private var named: Bool
+        /// Where the bytes not yet handed to the disk's writeback start (see `write`).
+        private var writebackStart = 0
         static let stagingSize = 1 << 20
+        /// Bytes written between two starts of writeback.
+        static let writebackStep = 8 << 20
 
         /// Opens the temporary file for a snapshot of `columnCount` columns at `path`; `anonymous`:
         /// one without a name until `finish` (fails where the system has none).
@@ -112,13 +116,23 @@ extension Snapshot {
             store(UInt64(start), into: &table, at: entry + 48)
             store(hasher.finalize(), into: &table, at: entry + 56)
             written += 1
+            // Each `writebackStep` bytes go to the disk while the next ones are written, so that
+            // the `fsync` of `finish` waits only for the last ones. The range ends at a MiB
+            // boundary: a page under writeback would hold up the write that fills the rest of it.
+            let end = position / Self.stagingSize * Self.stagingSize
+            if end - writebackStart >= Self.writebackStep {
+                try flush()
+                whichtok_start_writeback(fd, Int64(writebackStart), Int64(end - writebackStart))
+                writebackStart = end
+            }
         }
 
         /// Asks the system to start writing what was written so far to the disk, so that the
         /// `fsync` of `finish` has less left to wait for (Linux; elsewhere nothing).
         func startWriteback() throws(StoreError) {
             try flush()
-            whichtok_start_writeback(fd, 0, Int64(position))
+            whichtok_start_writeback(fd, Int64(writebackStart), Int64(position - writebackStart))
+            writebackStart = position
         }
 
         /// Completes the file once every column is written (the section table and header),

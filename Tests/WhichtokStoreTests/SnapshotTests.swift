@@ -54,6 +54,30 @@ struct SnapshotTests {
         #expect(leftovers.isEmpty)
     }
 
+    @Test("a file of several writeback steps (records of 20 MiB) reads back the same")
+    func largeFile() throws {
+        let store = try sample()
+        var records = InputRecords()
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for i in 0..<5 {
+            // Bytes that differ all along (a linear congruential sequence, fast in a debug build).
+            let count = (4 << 20) + 1234 * i
+            let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+                for j in 0..<count {
+                    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                    buffer[j] = UInt8(truncatingIfNeeded: state >> 56)
+                }
+                initialized = count
+            }
+            records.append(sha: [UInt8](repeating: UInt8(i), count: 32), record: bytes)
+        }
+        let path = directory + "/large.store"
+        try store.save(to: path, records: records)
+        #expect(Snapshot.Writer.writebackStep < records.bytes.count)
+        #expect(try Store.load(from: path) == store)
+        #expect(try Store.loadRecords(from: path) == records)
+    }
+
     @Test("an empty store round-trips")
     func emptyRoundTrip() throws {
         let path = directory + "/empty.store"
