@@ -90,6 +90,14 @@ public struct StoreBuilder: Sendable {
         let needed = table.count + more
         guard table.capacity < needed else { return }
         table.reserveCapacity(max(needed, projecting?(needed) ?? needed))
+        // Filled once, from the start: huge pages, a page fault per 2 MiB (see
+        // `EventObservations.adviseHugePages`).
+        let capacity = table.capacity
+        table.withUnsafeMutableBufferPointer { rows in
+            guard let base = rows.baseAddress else { return }
+            EventObservations.adviseHugePages(
+                UnsafeMutableRawBufferPointer(start: base, count: capacity * MemoryLayout<T>.stride))
+        }
     }
 
     /// Sizes every observation table for `batches` (call once before adding them): growing a

@@ -156,12 +156,17 @@ struct EventObservationsTests {
 @Suite("Event observations: huge pages for a build's columns")
 struct EventColumnHugePageTests {
     @Test(
-        "a build's event columns of 4 MiB or more ask for huge pages",
+        "a build's event columns and tables of 4 MiB or more ask for huge pages",
         .enabled(if: HugePages.available, "this system has no transparent huge pages (or no /proc/self/smaps)"))
     func columnsAdvised() {
         let large = EventObservations(uninitialized: 2 << 20)
         #expect(large.time.withUnsafeBytes { HugePages.advised($0) } == true)
         let grouped = EventObservations(groupedByActor: 2 << 20)
         #expect(grouped.object.withUnsafeBytes { HugePages.advised($0) } == true)
+        // A builder's table given room for its rows (here 3 Mi of them, filled after).
+        var table: [UInt32] = []
+        StoreBuilder.makeRoom(&table, more: 3 << 20, projecting: nil)
+        table.append(contentsOf: repeatElement(7, count: 3 << 20))
+        #expect(table.withUnsafeBytes { HugePages.advised($0) } == true)
     }
 }
