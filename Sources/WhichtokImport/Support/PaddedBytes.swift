@@ -36,7 +36,9 @@ public final class PaddedBytes: @unchecked Sendable {
     public init(capacity: Int = 0) {
         let cap = max(capacity, 0)
         storage = Self.allocate(cap + Self.padding)
-        storage.initializeMemory(as: UInt8.self, repeating: 0, count: cap + Self.padding)
+        // Only the padding after `count` must be zero, as in `reserve`: the rest is written before
+        // it is read, and zeroing a whole file's room touched each of its pages twice.
+        storage.initializeMemory(as: UInt8.self, repeating: 0, count: Self.padding)
         self.count = 0
         self.capacity = cap
     }
