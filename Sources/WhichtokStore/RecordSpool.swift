@@ -140,7 +140,7 @@ public final class RecordSpool: Sendable {
         state.withLock { $0.takeBatch(sha256) }
     }
 
-    /// The batches kept (for tests).
+    /// The batches kept.
     var keptBatchCount: Int { state.withLock { $0.batches.count } }
 
     /// About the memory `batch` holds without its lookups: its rows at their arrays' capacity,

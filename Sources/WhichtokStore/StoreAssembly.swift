@@ -70,13 +70,24 @@ public enum StoreAssembly {
     /// every record in memory while building.
     ///
     /// A record whose batch the spool kept is not decoded: the build takes the batch (the same
-    /// rows, as `BatchRecordCodec` encodes them).
+    /// rows, as `BatchRecordCodec` encodes them). When it kept every record's batch, they are
+    /// added together (`StoreBuilder.add(contentsOf:)`: their events on all cores).
     ///
     /// Once every record is decoded, those the spool holds in memory go to its spill file (see
     /// `RecordSpool.moveToFile()`): only the save reads them after that, and the rest of the build
     /// (the last level and the largest tables) need not be built beside them.
     public static func build(_ spool: RecordSpool, path: String) throws(StoreError) -> Store {
         let keys = try spool.sortedKeys()
+        if !keys.isEmpty, spool.keptBatchCount == keys.count {
+            let batches = keys.compactMap { spool.batch($0) }
+            if batches.count == keys.count {
+                var builder = StoreBuilder()
+                builder.add(contentsOf: batches)
+                spool.moveToFile()
+                return (consume builder).build()
+            }
+            // Not all of them after all: the records are still there, and are decoded below.
+        }
         let sizes = spool.sizes(of: keys)
         return try build(
             count: keys.count, chunk: chunk, path: path, sizes: sizes,
