@@ -27,26 +27,37 @@ extension StoreBuilder {
     static func sortAndDeduplicate(_ columns: EventColumns, range: Range<Int>, keys: inout [EventSortKey]) -> Int {
         let n = range.count
         guard n > 1 else { return n }
-        // The events as whole keys, counting those out of order.
-        keys.removeAll(keepingCapacity: true)
-        var descents = 0
-        var previous = EventSortKey(head: 0, object: 0, tail: 0)
-        for i in range {
-            let key = EventSortKey(
+        @inline(__always) func key(_ i: Int) -> EventSortKey {
+            EventSortKey(
                 head: UInt64(columns.kind[i]) << 8 | UInt64(columns.objectType[i]),
                 object: UInt64(columns.object[i]) << 32 | UInt64(columns.detail[i]),
                 tail: UInt64(columns.time[i]) << 32 | UInt64(columns.source[i]))
-            keys.append(key)
-            if key < previous { descents += 1 }
-            previous = key
         }
-        if n > 192, descents > n / 16, let layout = EventKeyLayout(columns, range: range) {
-            // The whole keys go first: the two held at once took more memory than the sort they
-            // replaced.
+        // The events out of order, counted before any key is kept (a range that is radix sorted
+        // needs none of these), and the bits in which they differ from the first.
+        var descents = 0
+        let first = key(range.lowerBound)
+        var previous = first
+        var differing = EventSortKey(head: 0, object: 0, tail: 0)
+        for i in range.dropFirst() {
+            let next = key(i)
+            if next < previous { descents += 1 }
+            differing.head |= next.head ^ first.head
+            differing.object |= next.object ^ first.object
+            differing.tail |= next.tail ^ first.tail
+            previous = next
+        }
+        if n > 192, descents > n / 16,
+            let layout = EventKeyLayout(columns, first: range.lowerBound, differing: differing)
+        {
+            // The worker's whole keys go first: the two held at once took more memory than the
+            // sort they replaced.
             keys = []
             return radixSortAndDeduplicate(columns, range: range, layout: layout)
         }
         // Small ranges, ranges already in a few sorted runs, and ranges too wide for a key.
+        keys.removeAll(keepingCapacity: true)
+        for i in range { keys.append(key(i)) }
         if descents > 0 { keys.sort() }
         return deduplicate(keys, into: columns, range: range)
     }
@@ -253,23 +264,16 @@ struct EventKeyLayout {
     /// The bits of the source, and of the time and source, at the bottom of the low word.
     var belowTime, belowDetail: UInt64
 
-    /// The layout of `range`'s events; nil when they differ in more bits than a key holds.
-    init?(_ columns: EventColumns, range: Range<Int>) {
-        let first = range.lowerBound
-        var kinds: UInt8 = 0
-        var types: UInt8 = 0
-        var objects: UInt32 = 0
-        var details: UInt32 = 0
-        var times: UInt32 = 0
-        var sources: UInt32 = 0
-        for i in range {
-            kinds |= columns.kind[i] ^ columns.kind[first]
-            types |= columns.objectType[i] ^ columns.objectType[first]
-            objects |= columns.object[i] ^ columns.object[first]
-            details |= columns.detail[i] ^ columns.detail[first]
-            times |= columns.time[i] ^ columns.time[first]
-            sources |= columns.source[i] ^ columns.source[first]
-        }
+    /// The layout of a range's events, from its first event (`first`, an index of `columns`)
+    /// and the bits in which the others differ from it (`differing`, the or of each event's
+    /// `EventSortKey` xor the first's); nil when they differ in more bits than a key holds.
+    init?(_ columns: EventColumns, first: Int, differing: EventSortKey) {
+        let kinds = UInt8(truncatingIfNeeded: differing.head >> 8)
+        let types = UInt8(truncatingIfNeeded: differing.head)
+        let objects = UInt32(truncatingIfNeeded: differing.object >> 32)
+        let details = UInt32(truncatingIfNeeded: differing.object)
+        let times = UInt32(truncatingIfNeeded: differing.tail >> 32)
+        let sources = UInt32(truncatingIfNeeded: differing.tail)
         // From the least significant field up. Source and time always fit in the low word.
         var low = 0
         var high = 0
