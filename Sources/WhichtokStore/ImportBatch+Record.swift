@@ -29,25 +29,22 @@ enum BatchRecordCodec {
     // MARK: Encoding
 
     static func encode(_ batch: ImportBatch) -> [UInt8] {
-        var out = Writer()
         let pieces = [batch] + batch.parts
         var estimate = 64 + batch.inputName.utf8.count
         for piece in pieces {
             estimate += 8 * piece.eventCount + 48 * (piece.accounts.count + piece.videos.count + piece.comments.count)
         }
-        out.bytes.reserveCapacity(estimate)
-        out.bytes.append(version)
+        var out = Writer(capacity: estimate)
+        out.byte(version)
         out.string(batch.inputName)
         out.varint(UInt64(batch.sha256.count))
-        out.bytes.append(contentsOf: batch.sha256)
+        for byte in batch.sha256 { out.byte(byte) }
         out.string(batch.layout)
         out.varint(UInt64(max(batch.bytesRead, 0)))
         out.varint(UInt64(pieces.count))
         for piece in pieces { encode(piece: piece, into: &out) }
-        // The estimate is generous (about twice the size of the archives' records): a record
-        // waits in a spool, so it is copied to its size rather than held with room to spare.
-        guard out.bytes.capacity - out.bytes.count > out.bytes.count / 8 else { return out.bytes }
-        return out.bytes.withUnsafeBufferPointer { [UInt8]($0) }
+        // A record waits in a spool: copied to its size rather than held with room to spare.
+        return out.bytes
     }
 
     private static func encode(piece: ImportBatch, into out: inout Writer) {
@@ -57,7 +54,7 @@ enum BatchRecordCodec {
             out.optional(account.numericID)
             out.optional(account.secUID)
             out.optional(account.nickname)
-            out.bytes.append(account.flags.rawValue)
+            out.byte(account.flags.rawValue)
             out.optional(account.donorKey)
             out.varint(UInt64(account.usernameSeen))
             out.varint(UInt64(account.otherUsernames.count))
@@ -68,7 +65,7 @@ enum BatchRecordCodec {
             out.varint(account.followerCount &+ 1)
             out.varint(account.followingCount &+ 1)
             out.varint(UInt64(account.countsObserved))
-            out.bytes.append(account.countsExact ? 1 : 0)
+            out.byte(account.countsExact ? 1 : 0)
         }
         out.varint(UInt64(piece.videos.count))
         for video in piece.videos {
@@ -84,7 +81,7 @@ enum BatchRecordCodec {
             for mention in video.mentions { out.row(mention) }
             out.varint(UInt64(video.createTime))
             out.row(video.derivedFrom)
-            out.bytes.append(video.derivation.rawValue)
+            out.byte(video.derivation.rawValue)
         }
         out.varint(UInt64(piece.videoCounters.count))
         for counters in piece.videoCounters {
@@ -95,7 +92,7 @@ enum BatchRecordCodec {
             ] {
                 out.varint(value &+ 1)
             }
-            out.bytes.append(counters.exact ? 1 : 0)
+            out.byte(counters.exact ? 1 : 0)
         }
         out.varint(UInt64(piece.hashtags.count))
         for hashtag in piece.hashtags {
@@ -127,11 +124,9 @@ enum BatchRecordCodec {
         // The events, column by column (rows plus one, so that `RowID.none` is 0).
         let count = piece.eventCount
         out.varint(UInt64(count))
-        var scratch = RecordCodec.ScratchBytes()
-        defer { scratch.deallocate() }
         for column in [piece.eventActor, piece.eventObject, piece.eventTime, piece.eventDetail] {
             column.withUnsafeBufferPointer { values in
-                scratch.write(into: &out.bytes, upTo: 10 * values.count + 20) { cursor in
+                out.write(upTo: 10 * values.count + 20) { cursor in
                     cursor.deltas(values, longestRun: longestRun) { UInt64($0 &+ 1) }
                 }
             }
@@ -140,32 +135,81 @@ enum BatchRecordCodec {
         out.runs(piece.eventObjectType) { $0.rawValue }
     }
 
-    /// Appends to a record.
-    struct Writer {
-        var bytes: [UInt8] = []
+    /// Appends to a record, in memory of its own grown by doubling: each write makes sure of its
+    /// room once and stores its bytes unchecked (appending to an array checked its room and
+    /// uniqueness for every byte). Not copyable: two copies would share that memory.
+    struct Writer: ~Copyable {
+        private var base: UnsafeMutablePointer<UInt8>
+        private var count = 0
+        private var capacity: Int
 
-        mutating func varint(_ value: UInt64) { RecordCodec.writeVarint(value, into: &bytes) }
+        init(capacity: Int = 64) {
+            self.capacity = max(capacity, 64)
+            base = UnsafeMutablePointer<UInt8>.allocate(capacity: self.capacity)
+        }
+
+        deinit { base.deallocate() }
+
+        /// The bytes written, as an array of their size.
+        var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+        /// Room for `more` bytes after those written.
+        @inline(__always)
+        mutating func reserve(_ more: Int) {
+            guard more > capacity - count else { return }
+            var grown = capacity
+            while grown - count < more { grown *= 2 }
+            let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+            fresh.update(from: base, count: count)
+            base.deallocate()
+            base = fresh
+            capacity = grown
+        }
+
+        @inline(__always)
+        mutating func byte(_ value: UInt8) {
+            reserve(1)
+            base[count] = value
+            count += 1
+        }
+
+        /// Up to `bound` bytes written by `body` through a `RecordCodec.Cursor`.
+        @inline(__always)
+        mutating func write(upTo bound: Int, _ body: (inout RecordCodec.Cursor) -> Void) {
+            reserve(bound)
+            var cursor = RecordCodec.Cursor(base: base + count, count: 0)
+            body(&cursor)
+            count += cursor.count
+        }
+
+        mutating func varint(_ value: UInt64) { write(upTo: 10) { $0.varint(value) } }
+
+        private mutating func bytes(_ utf8: UnsafeBufferPointer<UInt8>, lengthPlus extra: UInt64) {
+            reserve(10 + utf8.count)
+            var cursor = RecordCodec.Cursor(base: base + count, count: 0)
+            cursor.varint(UInt64(utf8.count) + extra)
+            count += cursor.count
+            if let from = utf8.baseAddress, !utf8.isEmpty { (base + count).update(from: from, count: utf8.count) }
+            count += utf8.count
+        }
 
         mutating func string(_ text: String) {
             var text = text
-            text.withUTF8 { utf8 in
-                varint(UInt64(utf8.count))
-                bytes.append(contentsOf: utf8)
-            }
+            text.withUTF8 { bytes($0, lengthPlus: 0) }
         }
 
         mutating func optional(_ text: String?) {
             guard var text else { return varint(0) }
-            text.withUTF8 { utf8 in
-                varint(UInt64(utf8.count) + 1)
-                bytes.append(contentsOf: utf8)
-            }
+            text.withUTF8 { bytes($0, lengthPlus: 1) }
         }
 
         mutating func optional(_ value: UInt64?) {
-            guard let value else { return bytes.append(0) }
-            bytes.append(1)
-            varint(value)
+            guard let value else { return byte(0) }
+            write(upTo: 11) { cursor in
+                cursor.base[cursor.count] = 1
+                cursor.count += 1
+                cursor.varint(value)
+            }
         }
 
         mutating func row(_ row: RowID) { varint(UInt64(row &+ 1)) }
@@ -177,7 +221,7 @@ enum BatchRecordCodec {
             while i < values.count {
                 var j = i + 1
                 while j < values.count, j - i < BatchRecordCodec.longestRun, values[j] == values[i] { j += 1 }
-                bytes.append(raw(values[i]))
+                byte(raw(values[i]))
                 varint(UInt64(j - i))
                 i = j
             }

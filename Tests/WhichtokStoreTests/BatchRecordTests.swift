@@ -171,19 +171,21 @@ struct BatchRecordTests {
 
         // A record of one empty piece whose event count is half of what the record may decode to:
         // enough for one column, not for six.
-        var prefix = BatchRecordCodec.Writer()
-        prefix.bytes.append(BatchRecordCodec.version)
-        prefix.string("x.zip")
-        prefix.varint(0)
-        prefix.string("")
-        prefix.varint(0)
-        prefix.varint(1)
-        for _ in 0..<9 { prefix.varint(0) }  // accounts … strings
+        var writer = BatchRecordCodec.Writer()
+        writer.byte(BatchRecordCodec.version)
+        writer.string("x.zip")
+        writer.varint(0)
+        writer.string("")
+        writer.varint(0)
+        writer.varint(1)
+        for _ in 0..<9 { writer.varint(0) }  // accounts … strings
+        let prefix = writer.bytes
         for width in 1...3 {
-            let count = (64 * (prefix.bytes.count + width) + 4096) / 2
-            var forged = prefix
+            let count = (64 * (prefix.count + width) + 4096) / 2
+            var forged = BatchRecordCodec.Writer()
+            for byte in prefix { forged.byte(byte) }
             forged.varint(UInt64(count))
-            guard forged.bytes.count == prefix.bytes.count + width else { continue }
+            guard forged.bytes.count == prefix.count + width else { continue }
             do {
                 _ = try DecodedRecord(record: forged.bytes[...], path: "s.store", sha256: [1])
                 Issue.record("a forged event count decoded")
