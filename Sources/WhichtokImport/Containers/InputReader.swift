@@ -10,6 +10,9 @@ public struct InputReader {
     /// Whether zips held whole in memory are read by `readZipDirectly` (false: by libarchive, as
     /// before; for tests that compare the two).
     var readsZipsDirectly = true
+    /// Whether a tar in a gzip held whole in memory is inflated whole (`readTarGzipWhole`); false
+    /// for tests that compare with libarchive's reading.
+    var readsTarGzipsWhole = true
 
     public init(limits: ImportLimits = ImportLimits()) {
         self.limits = limits
@@ -104,9 +107,12 @@ public struct InputReader {
         }
     }
 
-    private func readEntries(
+    /// `gunzipped`: `source` is the tar of a gzip this reading inflated whole
+    /// (`readTarGzipWhole`), to be read as libarchive reads a compressed tar.
+    func readEntries(
         _ source: ByteSource, displayName: String, fileName: String, memory: EntryMemory,
-        expansion: ExpansionTally, nested isNested: Bool, _ body: (String, PaddedBytes) throws -> Void
+        expansion: ExpansionTally, nested isNested: Bool, gunzipped: Bool = false,
+        _ body: (String, PaddedBytes) throws -> Void
     ) throws -> InputDigest {
         let buffer = memory.buffer
         let shownInput = Names.display(displayName)
@@ -123,6 +129,15 @@ public struct InputReader {
         if readsZipsDirectly,
             let digest = try readZipDirectly(
                 source, displayName: displayName, memory: memory, expansion: expansion, nested: isNested, body)
+        {
+            return digest
+        }
+        // A tar in a gzip (`.tar.gz`) held whole in memory: inflated whole by libdeflate, then read
+        // as a plain tar; anything else in a gzip, and what that reader leaves alone, by libarchive.
+        if readsTarGzipsWhole, !gunzipped,
+            let digest = try readTarGzipWhole(
+                source, displayName: displayName, fileName: fileName, memory: memory, expansion: expansion,
+                nested: isNested, body)
         {
             return digest
         }
@@ -185,7 +200,7 @@ public struct InputReader {
                     continue
                 }
                 // libarchive ends quietly when an archive stops right between two entries.
-                if !isPlain && !archive.isCompressed && index > 0 {
+                if !isPlain && !archive.isCompressed && !gunzipped && index > 0 {
                     switch archive.formatFamily {
                     case .zip where !source.endsWithZipDirectory():
                         throw reject(

@@ -49,6 +49,9 @@ final class ByteSource {
     private var position: Int64 = 0
     private var hasher = SHA256()
     private var hashedUpTo: Int64 = 0
+    /// False for bytes whose digest no one needs (a tar inflated whole from an input's gzip):
+    /// nothing is hashed, and `finishDigest()` is empty.
+    private let hashing: Bool
     /// A read error from the operating system, to report instead of libarchive's summary of it.
     private(set) var ioError: String?
 
@@ -62,12 +65,15 @@ final class ByteSource {
         let (fd, size) = try openRegularFile(path)
         backing = .descriptor(fd)
         self.size = size
+        hashing = true
     }
 
-    /// Reads from memory that stays valid (and unchanged) for this object's lifetime.
-    init(memory: UnsafeRawBufferPointer) {
+    /// Reads from memory that stays valid (and unchanged) for this object's lifetime; `hashing`:
+    /// whether its SHA-256 is computed.
+    init(memory: UnsafeRawBufferPointer, hashing: Bool = true) {
         backing = .memory(memory)
         size = Int64(memory.count)
+        self.hashing = hashing
     }
 
     deinit {
@@ -164,6 +170,7 @@ final class ByteSource {
 
     /// The SHA-256 of all bytes of the input, reading any part libarchive did not.
     func finishDigest() -> [UInt8]? {
+        guard hashing else { return [] }
         while true {
             let (pointer, count) = read(at: hashedUpTo)
             if count < 0 { return nil }
@@ -227,6 +234,7 @@ final class ByteSource {
     }
 
     private func hashIfNext(_ pointer: UnsafeRawPointer, at offset: Int64, count: Int) {
+        guard hashing else { return }
         let end = offset + Int64(count)
         guard offset <= hashedUpTo, hashedUpTo < end else { return }
         let skip = Int(hashedUpTo - offset)

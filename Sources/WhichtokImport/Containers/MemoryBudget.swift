@@ -147,6 +147,18 @@ final class MemoryLease {
         held += count
     }
 
+    /// `take(_:)` when the bytes are free now, without waiting; false (nothing taken) otherwise.
+    func takeIfFree(_ count: Int) -> Bool {
+        guard count > 0 else { return true }
+        do throws(MemoryShortage) {
+            try budget.take(count, held: held, kept: pinned, mayWait: false)
+        } catch {
+            return false
+        }
+        held += count
+        return true
+    }
+
     func give(_ count: Int) {
         let amount = min(max(count, 0), held)
         held -= amount

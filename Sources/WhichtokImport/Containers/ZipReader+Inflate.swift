@@ -21,6 +21,17 @@ extension InputReader {
         _ source: ByteSource, displayName: String, memory: EntryMemory, expansion: ExpansionTally,
         nested isNested: Bool, _ body: (String, PaddedBytes) throws -> Void
     ) throws -> InputDigest? {
+        try withWholeBytes(of: source, displayName: displayName) { whole in
+            try readZip(whole, displayName: displayName, memory: memory, expansion: expansion, nested: isNested, body)
+        } ?? nil
+    }
+
+    /// Calls `read` with every byte of `source`: its memory, the whole file read (a small one) or
+    /// mapped. Nil when the file can be neither read whole nor mapped (`read` is not called).
+    /// A file found shorter than it was is refused with `shrankMessage`.
+    func withWholeBytes<T>(
+        of source: ByteSource, displayName: String, _ read: (UnsafeRawBufferPointer) throws -> T
+    ) throws -> T? {
         var mapping: PaddedBytes?
         var copy: PaddedBytes?
         let whole: UnsafeRawBufferPointer
@@ -45,8 +56,7 @@ extension InputReader {
             try rejectingIfShrunk(
                 mapping, as: InputError(kind: .rejected, input: Names.display(displayName), message: Self.shrankMessage)
             ) {
-                try readZip(
-                    whole, displayName: displayName, memory: memory, expansion: expansion, nested: isNested, body)
+                try read(whole)
             }
         }
     }
