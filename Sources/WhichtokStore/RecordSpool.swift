@@ -88,7 +88,9 @@ public final class RecordSpool: Sendable {
     /// more than its batch budget; never for a SHA-256 that has another record (the combined
     /// record is not the batch's), and whichever batch was kept for it goes.
     public func add(sha256: [UInt8], record: [UInt8], batch: ImportBatch? = nil) {
-        let kept = batch.map { $0.withoutLookups() }
+        // Sized only while the spool may still keep it.
+        let mayKeep = batch != nil && state.withLock { $0.keepsBatches && $0.recordCount < Self.batchesKeptUpTo }
+        let kept = mayKeep ? batch.map { $0.withoutLookups() } : nil
         let keptBytes = kept.map(Self.heldBytes(of:)) ?? 0
         // Combining decodes and builds: done outside the lock, then retried.
         var pending = record
