@@ -8,6 +8,7 @@ json, HTML pages for html), and each archive again as a small zip of its cut ent
 names (zip). Usage: seeds.py SAMPLE_DIR OUT_DIR
 """
 import base64
+import gzip
 import hashlib
 import io
 import json
@@ -106,19 +107,27 @@ def small(entry, data):
 
 
 def zip_seeds(out, sample):
-    """Each archive of the sample as a zip of its cut-down entries (deflated, names kept)."""
+    """Each archive of the sample as a zip of its cut-down entries (deflated, names kept), and as a
+    tar.gz of them (the gzip read whole by libdeflate, InputReader.readTarGzipWhole)."""
     for folder, _, files in sorted(os.walk(sample)):
         for name in sorted(files):
             path = os.path.join(folder, name)
             if not (zipfile.is_zipfile(path) or tarfile.is_tarfile(path)):
                 continue
+            kept = [(entry, small(entry, data)) for entry, data in entries(path)]
+            kept = [(entry, data) for entry, data in kept if data is not None]
             buffer = io.BytesIO()
             with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-                for entry, data in entries(path):
-                    cut_down = small(entry, data)
-                    if cut_down is not None:
-                        archive.writestr(entry, cut_down)
+                for entry, data in kept:
+                    archive.writestr(entry, data)
             save(out, "zip", buffer.getvalue())
+            tar = io.BytesIO()
+            with tarfile.open(fileobj=tar, mode="w", format=tarfile.USTAR_FORMAT) as archive:
+                for entry, data in kept:
+                    info = tarfile.TarInfo(entry)
+                    info.size = len(data)
+                    archive.addfile(info, io.BytesIO(data))
+            save(out, "zip", gzip.compress(tar.getvalue(), mtime=0))
 
 
 def main():
