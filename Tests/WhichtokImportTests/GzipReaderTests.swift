@@ -10,32 +10,10 @@ import WhichtokTestSupport
 /// libarchive.
 @Suite("Containers: tar.gz inflated whole")
 struct GzipReaderTests {
-    /// What a reading gave: every entry (name, bytes), the digest, or the error.
-    struct Reading: Equatable, CustomStringConvertible {
-        var entries: [String] = []
-        var contents: [[UInt8]] = []
-        var sha256: [UInt8] = []
-        var error: String?
-
-        var description: String { error.map { "error: \($0)" } ?? "\(entries.count) entries: \(entries)" }
-    }
-
-    func read(_ bytes: [UInt8], name: String = "export.tar.gz", whole: Bool) -> Reading {
+    func read(_ bytes: [UInt8], name: String = "export.tar.gz", whole: Bool) -> InputReading {
         var reader = InputReader()
         reader.readsTarGzipsWhole = whole
-        var reading = Reading()
-        do {
-            let digest = try reader.forEachEntry(of: InputSource(displayName: name, location: .memory(bytes))) {
-                entry, content in
-                reading.entries.append(entry)
-                reading.contents.append(content.array)
-            }
-            reading.sha256 = digest.sha256
-            reading.entries += digest.nested.map(\.displayName)
-        } catch {
-            reading.error = "\(error)"
-        }
-        return reading
+        return InputReading(InputSource(displayName: name, location: .memory(bytes)), reader: reader)
     }
 
     /// Whether `inflateTar` takes `bytes` (a lease of `budget` bytes).

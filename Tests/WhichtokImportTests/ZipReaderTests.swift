@@ -5,35 +5,12 @@ import WhichtokTestSupport
 
 @testable import WhichtokImport
 
-/// What a reading gave: every entry (name, bytes) and the digest, or the error.
-private struct Reading: Equatable, CustomStringConvertible {
-    var entries: [String] = []
-    var contents: [[UInt8]] = []
-    var sha256: [UInt8] = []
-    var error: String?
-
-    var description: String {
-        error.map { "error: \($0)" } ?? "\(entries.count) entries: \(entries.prefix(8))"
-    }
-}
-
 /// Reads `source` through `InputReader`, with zips read by `ZipDirectory` + libdeflate (`direct`)
 /// or by libarchive, as before.
-private func read(_ source: InputSource, direct: Bool, limits: ImportLimits = ImportLimits()) -> Reading {
+private func read(_ source: InputSource, direct: Bool, limits: ImportLimits = ImportLimits()) -> InputReading {
     var reader = InputReader(limits: limits)
     reader.readsZipsDirectly = direct
-    var reading = Reading()
-    do {
-        let digest = try reader.forEachEntry(of: source) { name, bytes in
-            reading.entries.append(name)
-            reading.contents.append(bytes.array)
-        }
-        reading.sha256 = digest.sha256
-        reading.entries += digest.nested.map(\.displayName)
-    } catch {
-        reading.error = "\(error)"
-    }
-    return reading
+    return InputReading(source, reader: reader)
 }
 
 private func layout(_ zip: [UInt8]) -> ZipDirectory.Layout {
