@@ -91,7 +91,7 @@ public struct StoreBuilder: Sendable {
         guard table.capacity < needed else { return }
         table.reserveCapacity(max(needed, projecting?(needed) ?? needed))
         // Filled once, from the start: huge pages, a page fault per 2 MiB (see
-        // `EventObservations.adviseHugePages`).
+        // `EventObservations.adviseHugePages`). Only the addresses of the room are used.
         let capacity = table.capacity
         table.withUnsafeMutableBufferPointer { rows in
             guard let base = rows.baseAddress else { return }
