@@ -618,7 +618,12 @@ public struct ImportBatch: Sendable {
         eventDetail = filtered(eventDetail)
     }
 
+    /// Room for `count` events in all, made once for a whole entry rather than by the doublings
+    /// of appending (each copied the columns and touched new memory). Grows at least to twice
+    /// the room there was, so that an input of many entries is not copied once per entry.
     public mutating func reserveEvents(_ count: Int) {
+        guard count > eventActor.capacity else { return }
+        let count = max(count, 2 * eventActor.capacity)
         eventActor.reserveCapacity(count)
         eventKind.reserveCapacity(count)
         eventObjectType.reserveCapacity(count)

@@ -28,3 +28,24 @@ struct ImportBatchLookupTests {
     }
 
 }
+
+@Suite("ImportBatch: room for events")
+struct ImportBatchRoomTests {
+    @Test("room for events is made once, at least doubled, and never taken back")
+    func reserveEvents() {
+        var batch = ImportBatch(inputName: "a.zip", sha256: [])
+        batch.reserveEvents(1000)
+        let first = batch.eventActor.capacity
+        #expect(first >= 1000)
+        #expect(batch.eventTime.capacity >= 1000 && batch.eventDetail.capacity >= 1000)
+        // A little more: twice the room, not just enough (entry after entry, not copied each time).
+        batch.reserveEvents(first + 1)
+        #expect(batch.eventActor.capacity >= 2 * first)
+        #expect(batch.eventKind.capacity >= 2 * first)
+        // Less than there is: nothing changes.
+        let second = batch.eventActor.capacity
+        batch.reserveEvents(10)
+        #expect(batch.eventActor.capacity == second)
+        #expect(batch.eventCount == 0)
+    }
+}
