@@ -117,10 +117,11 @@ public struct TikTokArchiveReader {
     /// `read(entryPath:bytes:into:)` of an entry whose path is already worked out.
     mutating func read(_ name: EntryName, bytes: PaddedBytes, into batch: inout ImportBatch) {
         guard !name.components.isEmpty, !name.isJunk else { return }
+        let lowered = name.lowered
+        guard lowered.hasSuffix(".json") || lowered.hasSuffix(".txt") else { return }
         // About one event per `bytesPerEvent` bytes of an export file (fewer in its profile and
         // messages): room for them before they are appended.
         batch.reserveEvents(batch.eventCount + bytes.count / Self.bytesPerEvent)
-        let lowered = name.lowered
         if lowered.hasSuffix(".json") {
             if Self.isExportFileName(lowered) { exportFileNames += 1 }
             readJSON(entryPath: name.path, byName: Self.isExportFileName(lowered), bytes: bytes, into: &batch)
