@@ -5,7 +5,8 @@ extension InputReader {
     /// libarchive, a piece at a time, rather than held whole.
     static let wholeTarLimit = 256 << 20
 
-    /// Reads a tar inside a gzip (`.tar.gz`, a TikTok export's other container) by inflating the
+    /// Reads `whole` (an input held whole in memory, `withWholeBytes`) as a tar inside a gzip
+    /// (`.tar.gz`, a TikTok export's other container) by inflating the
     /// gzip whole with libdeflate into memory of its own, then reading that tar as libarchive
     /// reads a compressed one: the same entries, errors and limits, in about half the time of
     /// zlib's inflation a piece at a time (Benchmarks/RESULTS.md, "make bench-deflate").
@@ -16,21 +17,19 @@ extension InputReader {
     /// than the input's expansion allowance, or memory the budget cannot spare now. libarchive
     /// then reads it a piece at a time, and says what is wrong with it when something is.
     func readTarGzipWhole(
-        _ source: ByteSource, displayName: String, fileName: String, memory: EntryMemory,
+        _ whole: UnsafeRawBufferPointer, displayName: String, fileName: String, memory: EntryMemory,
         expansion: ExpansionTally, nested isNested: Bool, _ body: (String, PaddedBytes) throws -> Void
     ) throws -> InputDigest? {
-        try withWholeBytes(of: source, displayName: displayName) { whole -> InputDigest? in
-            guard let tar = inflateTar(whole, expansion: expansion, lease: memory.lease) else { return nil }
-            defer { memory.lease.give(tar.capacity) }
-            let read = try tar.withUnsafeBytes { bytes in
-                try readEntries(
-                    ByteSource(memory: bytes, hashing: false), displayName: displayName, fileName: fileName,
-                    memory: memory, expansion: expansion, nested: isNested, gunzipped: true, body)
-            }
-            var hasher = SHA256()
-            hasher.update(whole)
-            return InputDigest(sha256: hasher.finalize(), bytesRead: read.bytesRead, nested: read.nested)
-        } ?? nil
+        guard let tar = inflateTar(whole, expansion: expansion, lease: memory.lease) else { return nil }
+        defer { memory.lease.give(tar.capacity) }
+        let read = try tar.withUnsafeBytes { bytes in
+            try readEntries(
+                ByteSource(memory: bytes, hashing: false), displayName: displayName, fileName: fileName,
+                memory: memory, expansion: expansion, nested: isNested, gunzipped: true, body)
+        }
+        var hasher = SHA256()
+        hasher.update(whole)
+        return InputDigest(sha256: hasher.finalize(), bytesRead: read.bytesRead, nested: read.nested)
     }
 
     /// The tar that `gzip` inflates to, in memory taken from `lease`; nil (nothing taken) when it

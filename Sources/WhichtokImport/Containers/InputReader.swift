@@ -7,7 +7,7 @@ public struct InputReader {
     var memory: MemoryBudget?
     /// Whether a reading may wait for memory that other readers hold (see `MemoryBudget`).
     var waitsForMemory = false
-    /// Whether zips held whole in memory are read by `readZipDirectly` (false: by libarchive, as
+    /// Whether zips held whole in memory are read by `readZip` (false: by libarchive, as
     /// before; for tests that compare the two).
     var readsZipsDirectly = true
     /// Whether a tar in a gzip held whole in memory is inflated whole (`readTarGzipWhole`); false
@@ -124,20 +124,26 @@ public struct InputReader {
 
         guard source.size > 0 else { throw reject("empty input") }
 
-        // A zip held whole in memory (read whole or mapped) is read from its central directory and inflated by
-        // libdeflate (ZipReader.swift); the zips that reader leaves alone, and every other format, by libarchive.
-        if readsZipsDirectly,
-            let digest = try readZipDirectly(
-                source, displayName: displayName, memory: memory, expansion: expansion, nested: isNested, body)
-        {
-            return digest
-        }
-        // A tar in a gzip (`.tar.gz`) held whole in memory: inflated whole by libdeflate, then read
-        // as a plain tar; anything else in a gzip, and what that reader leaves alone, by libarchive.
-        if readsTarGzipsWhole, !gunzipped,
-            let digest = try readTarGzipWhole(
-                source, displayName: displayName, fileName: fileName, memory: memory, expansion: expansion,
-                nested: isNested, body)
+        // The input held whole in memory (read whole or mapped, once): a zip is read from its central
+        // directory and inflated by libdeflate (ZipReader.swift), a tar in a gzip inflated whole by
+        // libdeflate and read as a plain tar (GzipReader.swift); what those readers leave alone, and
+        // every other format, by libarchive.
+        if readsZipsDirectly || readsTarGzipsWhole, !gunzipped,
+            let digest = try withWholeBytes(
+                of: source, displayName: displayName,
+                { whole -> InputDigest? in
+                    if readsZipsDirectly,
+                        let digest = try readZip(
+                            whole, displayName: displayName, memory: memory, expansion: expansion, nested: isNested,
+                            body)
+                    {
+                        return digest
+                    }
+                    guard readsTarGzipsWhole else { return nil }
+                    return try readTarGzipWhole(
+                        whole, displayName: displayName, fileName: fileName, memory: memory, expansion: expansion,
+                        nested: isNested, body)
+                }) ?? nil
         {
             return digest
         }

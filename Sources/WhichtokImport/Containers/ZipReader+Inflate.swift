@@ -5,27 +5,6 @@ extension InputReader {
     /// Inputs from this size on are hashed on a thread of their own while their entries are read.
     static let backgroundDigestThreshold = 1 << 20
 
-    /// Reads `source` as a zip held whole in memory (a file is read whole under
-    /// `InputReader.mapThreshold`, mapped from it on), with the entries
-    /// inflated by libdeflate straight into the entry buffer, when `ZipDirectory` takes it; nil,
-    /// with nothing counted, for libarchive to read it instead (from the copy, when it was read whole).
-    ///
-    /// Enforces what the libarchive path does, with the same messages: the entry limit, the
-    /// compression ratio (counted before an entry is inflated, from its stated size), the memory
-    /// budget (the buffer is grown to the stated size before inflating, and never past it: a stream
-    /// that inflates to more is refused), the parse work space, archives found inside. Adds what
-    /// libarchive only warns about: the inflated size and CRC-32 must be those the central
-    /// directory states. A mapped file that another program shortens meanwhile is rejected
-    /// (`rejectingIfShrunk`), never left to libarchive.
-    func readZipDirectly(
-        _ source: ByteSource, displayName: String, memory: EntryMemory, expansion: ExpansionTally,
-        nested isNested: Bool, _ body: (String, PaddedBytes) throws -> Void
-    ) throws -> InputDigest? {
-        try withWholeBytes(of: source, displayName: displayName) { whole in
-            try readZip(whole, displayName: displayName, memory: memory, expansion: expansion, nested: isNested, body)
-        } ?? nil
-    }
-
     /// Calls `read` with every byte of `source`: its memory, the whole file read (a small one) or
     /// mapped. Nil when the file can be neither read whole nor mapped (`read` is not called).
     /// A file found shorter than it was is refused with `shrankMessage`.
@@ -61,8 +40,19 @@ extension InputReader {
         }
     }
 
-    /// `readZipDirectly` of a zip whose bytes are `whole`.
-    private func readZip(
+    /// Reads `whole`, an input held whole in memory (`withWholeBytes`: a file is read whole under
+    /// `InputReader.mapThreshold`, mapped from it on), as a zip, with the entries
+    /// inflated by libdeflate straight into the entry buffer, when `ZipDirectory` takes it; nil,
+    /// with nothing counted, for libarchive to read it instead (from the copy, when it was read whole).
+    ///
+    /// Enforces what the libarchive path does, with the same messages: the entry limit, the
+    /// compression ratio (counted before an entry is inflated, from its stated size), the memory
+    /// budget (the buffer is grown to the stated size before inflating, and never past it: a stream
+    /// that inflates to more is refused), the parse work space, archives found inside. Adds what
+    /// libarchive only warns about: the inflated size and CRC-32 must be those the central
+    /// directory states. A mapped file that another program shortens meanwhile is rejected
+    /// (`rejectingIfShrunk`), never left to libarchive.
+    func readZip(
         _ whole: UnsafeRawBufferPointer, displayName: String, memory: EntryMemory, expansion: ExpansionTally,
         nested isNested: Bool, _ body: (String, PaddedBytes) throws -> Void
     ) throws -> InputDigest? {

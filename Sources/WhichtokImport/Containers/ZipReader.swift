@@ -1,6 +1,6 @@
 /// The layout of a zip archive held whole in memory (a file read whole or mapped, or an archive found inside
 /// another), read from its central directory so that its entries can be inflated by libdeflate
-/// straight into the entry buffer (see `InputReader.readZipDirectly`).
+/// straight into the entry buffer (see `InputReader.readZip`).
 ///
 /// Only zips this reader can trust are taken: one disk, the central directory ending exactly where
 /// the end record (or the zip64 end record) begins, every central record matched by a local header
