@@ -63,6 +63,12 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .long, help: .hidden)
     var spillBudget: ByteCount?
 
+    /// Bytes of batches kept for the build in place of their records (default
+    /// `RecordSpool.defaultBatchBudget`). Hidden: 0 makes every record encoded as it is read, for
+    /// the tests that force spilling.
+    @Option(name: .long, help: .hidden)
+    var batchBudget: ByteCount?
+
     @Argument(help: ArgumentHelp("Archives, folders or files to import.", valueName: "input"))
     var inputs: [String]
 
@@ -97,8 +103,11 @@ struct ImportCommand: ParsableCommand {
         let importer = Importer(limits: limits, parallelism: jobs ?? Importer.defaultParallelism)
         // Each input's batch is encoded as its record on the thread that read it; records past
         // the budget wait in a spill file beside the store. The batches of a few inputs are kept
-        // for the build, the others dropped (see `RecordSpool`).
-        let spool = RecordSpool(storePath: path, budget: spillBudget?.bytes ?? RecordSpool.defaultBudget)
+        // for the build instead, and their records encoded only as the save writes them (see
+        // `RecordSpool`).
+        let spool = RecordSpool(
+            storePath: path, budget: spillBudget?.bytes ?? RecordSpool.defaultBudget,
+            batchBudget: batchBudget?.bytes ?? RecordSpool.defaultBatchBudget)
         spool.add(existing.records)
         existing.records = InputRecords()  // the spool holds them now
         let progress = Progress(enabled: !quiet && Console.stderrIsTerminal)
@@ -106,7 +115,7 @@ struct ImportCommand: ParsableCommand {
         var run = importer.run(
             paths: inputs, progress: { done, total in progress.update(done: done, total: total) },
             consume: { batch in
-                spool.add(sha256: batch.sha256, record: StoreAssembly.record(of: batch), batch: batch)
+                spool.add(sha256: batch.sha256, batch: batch)
             })
         progress.finish()
         timing.lap("read inputs")

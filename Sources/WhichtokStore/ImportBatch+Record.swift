@@ -29,12 +29,28 @@ enum BatchRecordCodec {
     // MARK: Encoding
 
     static func encode(_ batch: ImportBatch) -> [UInt8] {
-        let pieces = [batch] + batch.parts
+        // A record waits in a spool: copied to its size rather than held with room to spare.
+        encoded(batch).bytes
+    }
+
+    /// Calls `body` with the record of `batch`, in memory that lasts for the call only (a record
+    /// written as soon as it is encoded is never copied).
+    static func withEncoded<R>(_ batch: ImportBatch, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try encoded(batch).withBytes(body)
+    }
+
+    /// About the size of the record of `batch` (more often over than under): room to encode it in.
+    static func estimatedSize(of batch: ImportBatch) -> Int {
         var estimate = 64 + batch.inputName.utf8.count
-        for piece in pieces {
+        for piece in [batch] + batch.parts {
             estimate += 8 * piece.eventCount + 48 * (piece.accounts.count + piece.videos.count + piece.comments.count)
         }
-        var out = Writer(capacity: estimate)
+        return estimate
+    }
+
+    private static func encoded(_ batch: ImportBatch) -> Writer {
+        let pieces = [batch] + batch.parts
+        var out = Writer(capacity: estimatedSize(of: batch))
         out.byte(version)
         out.string(batch.inputName)
         out.varint(UInt64(batch.sha256.count))
@@ -43,8 +59,7 @@ enum BatchRecordCodec {
         out.varint(UInt64(max(batch.bytesRead, 0)))
         out.varint(UInt64(pieces.count))
         for piece in pieces { encode(piece: piece, into: &out) }
-        // A record waits in a spool: copied to its size rather than held with room to spare.
-        return out.bytes
+        return out
     }
 
     private static func encode(piece: ImportBatch, into out: inout Writer) {
@@ -152,6 +167,11 @@ enum BatchRecordCodec {
 
         /// The bytes written, as an array of their size.
         var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+        /// Calls `body` with the bytes written.
+        func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+            try body(UnsafeRawBufferPointer(start: base, count: count))
+        }
 
         /// Room for `more` bytes after those written.
         @inline(__always)

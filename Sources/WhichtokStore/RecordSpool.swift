@@ -13,8 +13,10 @@ import Synchronization
 /// disappears with the process however the process ends. Spilling changes where a record waits,
 /// never its bytes: `records()` gives the same `InputRecords` whatever the budget.
 ///
-/// An import of a few inputs also keeps their batches (`add(sha256:record:batch:)`), so that the
-/// build takes each batch as it is instead of decoding it from the record just encoded from it.
+/// An import of a few inputs also keeps their batches (`add(sha256:batch:)`), so that the build
+/// takes each batch as it is instead of decoding it from a record encoded from it; and such a
+/// batch's record is encoded only when it is read, which is when the save writes it, on a thread
+/// of its own while the store is built (`write(to:)`).
 public final class RecordSpool: Sendable {
     private struct Spilled {
         var offset: Int
@@ -34,8 +36,26 @@ public final class RecordSpool: Sendable {
         var batchBytes = 0
         /// False once the spool has held more records than `batchesKeptUpTo`.
         var keepsBatches = true
+        /// Records not encoded yet: the batches they are encoded from when read (`add(sha256:batch:)`).
+        var unencoded: [[UInt8]: ImportBatch] = [:]
+        /// Records that were not encoded until the save wrote them (`write(to:)`), their last
+        /// reader: the spool lets their batches go, and has only their SHA-256s.
+        var written: Set<[UInt8]> = []
 
-        var recordCount: Int { inMemory.count + spilled.count }
+        var recordCount: Int { inMemory.count + spilled.count + unencoded.count + written.count }
+
+        func has(_ sha256: [UInt8]) -> Bool {
+            inMemory[sha256] != nil || spilled[sha256] != nil || unencoded[sha256] != nil || written.contains(sha256)
+        }
+
+        /// Keeps no more batches: past `batchesKeptUpTo` records. Returns the records not encoded
+        /// yet, to be encoded now (`encode(_:)`).
+        mutating func stopKeepingBatches() -> [[UInt8]: ImportBatch] {
+            keepsBatches = false
+            batches = [:]
+            batchBytes = 0
+            return unencoded
+        }
 
         mutating func takeBatch(_ sha256: [UInt8]) -> ImportBatch? {
             guard let kept = batches.removeValue(forKey: sha256) else { return nil }
@@ -81,6 +101,28 @@ public final class RecordSpool: Sendable {
     /// Whether any record went to the spill file.
     public var hasSpilled: Bool { state.withLock { !$0.spilled.isEmpty } }
 
+    /// Adds the record of an input's batch. While the spool keeps batches for the build (see
+    /// `add(sha256:record:batch:)`) the record is not encoded until it is read, by the save as it
+    /// writes it (`write(to:)`); otherwise it is encoded now.
+    public func add(sha256: [UInt8], batch: ImportBatch) {
+        // Sized only while the spool may still keep it.
+        if state.withLock({ $0.keepsBatches && $0.recordCount < Self.batchesKeptUpTo }) {
+            let kept = batch.withoutLookups()
+            let bytes = Self.heldBytes(of: kept)
+            let taken = state.withLock { state in
+                guard state.failure == nil, state.keepsBatches, state.recordCount < Self.batchesKeptUpTo,
+                    state.batchBytes + bytes <= batchBudget, !state.has(sha256)
+                else { return false }
+                state.unencoded[sha256] = kept
+                state.batches[sha256] = (kept, bytes)
+                state.batchBytes += bytes
+                return true
+            }
+            if taken { return }
+        }
+        add(sha256: sha256, record: BatchRecordCodec.encode(batch))
+    }
+
     /// Adds an input's record; a second record for the same SHA-256 is combined with the first.
     ///
     /// `batch`, the batch `record` was encoded from, is kept beside it for the build (`batch(_:)`)
@@ -97,6 +139,7 @@ public final class RecordSpool: Sendable {
         var combined = false
         while true {
             let existing: [UInt8]?
+            var toEncode: [[UInt8]: ImportBatch] = [:]
             do {
                 existing = try state.withLock { state throws(StoreError) -> [UInt8]? in
                     if let failure = state.failure { throw failure }
@@ -109,11 +152,14 @@ public final class RecordSpool: Sendable {
                         _ = state.takeBatch(sha256)
                         return try read(spilled, from: state.descriptor)
                     }
+                    if let batch = state.unencoded.removeValue(forKey: sha256) {
+                        _ = state.takeBatch(sha256)
+                        return BatchRecordCodec.encode(batch)
+                    }
+                    if state.written.contains(sha256) { throw Self.alreadyWritten(storePath) }
                     try place(sha256: sha256, record: pending, in: &state)
-                    if state.recordCount > Self.batchesKeptUpTo {
-                        state.keepsBatches = false
-                        state.batches = [:]
-                        state.batchBytes = 0
+                    if state.keepsBatches, state.recordCount > Self.batchesKeptUpTo {
+                        toEncode = state.stopKeepingBatches()
                     }
                     if let kept, !combined, state.keepsBatches, state.batchBytes + keptBytes <= batchBudget {
                         state.batches[sha256] = (kept, keptBytes)
@@ -125,6 +171,7 @@ public final class RecordSpool: Sendable {
                 state.withLock { $0.failure = $0.failure ?? error }
                 return
             }
+            encode(toEncode)
             guard let existing else { return }
             combined = true
             do {
@@ -132,6 +179,23 @@ public final class RecordSpool: Sendable {
             } catch {
                 state.withLock { $0.failure = $0.failure ?? error }
                 return
+            }
+        }
+    }
+
+    /// Encodes the records of `batches` (not encoded yet when the spool stopped keeping batches)
+    /// outside the lock, and places each unless it went meanwhile (combined with a second record:
+    /// a reader encodes a record it finds not encoded for itself).
+    private func encode(_ batches: [[UInt8]: ImportBatch]) {
+        for (sha256, batch) in batches {
+            let record = BatchRecordCodec.encode(batch)
+            state.withLock { state in
+                guard state.failure == nil, state.unencoded.removeValue(forKey: sha256) != nil else { return }
+                do throws(StoreError) {
+                    try place(sha256: sha256, record: record, in: &state)
+                } catch {
+                    state.failure = error
+                }
             }
         }
     }
@@ -185,13 +249,18 @@ public final class RecordSpool: Sendable {
     }
 
     private static func sortedKeys(of state: State) -> [[UInt8]] {
-        (Array(state.inMemory.keys) + Array(state.spilled.keys)).sorted { $0.lexicographicallyPrecedes($1) }
+        (Array(state.inMemory.keys) + Array(state.spilled.keys) + Array(state.unencoded.keys) + Array(state.written))
+            .sorted { $0.lexicographicallyPrecedes($1) }
     }
 
-    /// The sizes of the records with these SHA-256s (0 for none).
+    /// The sizes of the records with these SHA-256s (0 for none; about the size for a record not
+    /// encoded yet, `BatchRecordCodec.estimatedSize(of:)`).
     func sizes(of keys: [[UInt8]]) -> [Int] {
         state.withLock { state in
-            keys.map { state.inMemory[$0]?.count ?? state.spilled[$0]?.count ?? 0 }
+            keys.map {
+                state.inMemory[$0]?.count ?? state.spilled[$0]?.count
+                    ?? state.unencoded[$0].map(BatchRecordCodec.estimatedSize(of:)) ?? 0
+            }
         }
     }
 
@@ -218,10 +287,15 @@ public final class RecordSpool: Sendable {
 
     /// The record with this SHA-256 (left in the spool); empty when there is none.
     public func record(_ sha256: [UInt8]) throws(StoreError) -> [UInt8] {
-        let (held, spilled, descriptor) = state.withLock { state in
-            (state.inMemory[sha256], state.spilled[sha256], state.descriptor)
+        let (held, spilled, batch, written, descriptor) = state.withLock { state in
+            (
+                state.inMemory[sha256], state.spilled[sha256], state.unencoded[sha256], state.written.contains(sha256),
+                state.descriptor
+            )
         }
         if let held { return held }
+        if let batch { return BatchRecordCodec.encode(batch) }
+        if written { throw Self.alreadyWritten(storePath) }
         guard let spilled else { return [] }
         // Read outside the lock (the file only grows, and only while records are added), so that
         // the build and the save's writer do not wait for each other's reads.
@@ -233,6 +307,7 @@ public final class RecordSpool: Sendable {
     public func records() throws(StoreError) -> InputRecords {
         try state.withLock { state throws(StoreError) -> InputRecords in
             if let failure = state.failure { throw failure }
+            guard state.written.isEmpty else { throw Self.alreadyWritten(storePath) }
             let keys = Self.sortedKeys(of: state)
             var records = InputRecords()
             let total =
@@ -246,6 +321,8 @@ public final class RecordSpool: Sendable {
                     records.append(sha: key, record: record)
                 } else if let spilled = state.spilled.removeValue(forKey: key) {
                     records.append(sha: key, record: try read(spilled, from: state.descriptor))
+                } else if let batch = state.unencoded.removeValue(forKey: key) {
+                    BatchRecordCodec.withEncoded(batch) { records.append(sha: key, record: $0) }
                 }
             }
             state.memoryBytes = 0
@@ -253,31 +330,57 @@ public final class RecordSpool: Sendable {
         }
     }
 
-    /// The snapshot columns of the records (`records.sha256`, `records.offsets`, `records.bytes`,
-    /// as `records()` would give them), whose bytes are read from the spool one record at a time
-    /// as they are written; and the SHA-256s, ascending.
-    func columns() throws(StoreError) -> (keys: [[UInt8]], columns: [Snapshot.Column]) {
+    /// Writes the records as the next three columns of `writer` (`records.sha256`,
+    /// `records.offsets`, `records.bytes`, as `records()` would give them), reading them from the
+    /// spool one at a time and encoding those not encoded yet as they are written; returns their
+    /// SHA-256s, ascending. The offsets, known once every record is, are written last, in the place
+    /// reserved for them.
+    ///
+    /// The save is the last reader of the records: those encoded here are not kept (nor their
+    /// batches, which the build has taken), and cannot be read from the spool again.
+    func write(to writer: Snapshot.Writer) throws(StoreError) -> [[UInt8]] {
         let keys = try sortedKeys()
+        let names = InputRecords.columnNames
+        try writer.write(.init(names[0], keys.flatMap { $0 }))
+        let offsetsColumn = try writer.reserve(
+            names[1], elementSize: MemoryLayout<UInt64>.stride, count: keys.count + 1)
         var offsets: [UInt64] = [0]
         offsets.reserveCapacity(keys.count + 1)
-        try state.withLock { state throws(StoreError) in
+        try writer.write(names[2], elementSize: 1) { body in
             for key in keys {
-                guard let length = state.inMemory[key]?.count ?? state.spilled[key]?.count else {
-                    throw Snapshot.ioError(storePath, "an input record went missing while the store was saved")
+                try self.withRecord(key) { bytes in
+                    offsets.append((offsets.last ?? 0) + UInt64(bytes.count))
+                    try body(bytes)
                 }
-                offsets.append((offsets.last ?? 0) + UInt64(length))
             }
         }
-        let total = Int(offsets.last ?? 0)
-        let names = InputRecords.columnNames
-        let columns: [Snapshot.Column] = [
-            .init(names[0], keys.flatMap { $0 }),
-            .init(names[1], offsets),
-            .init(names[2], elementSize: 1, count: total) { body in
-                for key in keys { try self.record(key).withUnsafeBytes { try body($0) } }
-            },
-        ]
-        return (keys, columns)
+        var failure: StoreError?
+        offsets.withUnsafeBytes { bytes in
+            do throws(StoreError) { try writer.fill(offsetsColumn, with: bytes) } catch { failure = error }
+        }
+        if let failure { throw failure }
+        return keys
+    }
+
+    private static func alreadyWritten(_ storePath: String) -> StoreError {
+        Snapshot.ioError(storePath, "input records were read again after the save wrote them")
+    }
+
+    /// Calls `body` with the record with this SHA-256; one not encoded yet is encoded for the call
+    /// and then let go (see `write(to:)`).
+    private func withRecord(_ sha256: [UInt8], _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let batch = state.withLock { state in
+            let batch = state.unencoded.removeValue(forKey: sha256)
+            if batch != nil { state.written.insert(sha256) }
+            return batch
+        }
+        if let batch { return try BatchRecordCodec.withEncoded(batch, body) }
+        // Read twice (`write(to:)` twice) or gone: an error, never an empty record.
+        let record = try record(sha256)
+        guard state.withLock({ $0.has(sha256) }) else {
+            throw Snapshot.ioError(storePath, "an input record went missing while the store was saved")
+        }
+        try record.withUnsafeBytes(body)
     }
 
     private func place(sha256: [UInt8], record: [UInt8], in state: inout State) throws(StoreError) {

@@ -35,6 +35,9 @@ extension Snapshot {
         private var named: Bool
         /// Where the bytes not yet handed to the disk's writeback start (see `write`).
         private var writebackStart = 0
+        /// Columns reserved and not filled yet (`reserve`), by their place in the section table:
+        /// where their bytes go, and how many.
+        private var reserved: [Int: (start: Int, length: Int)] = [:]
         static let stagingSize = 1 << 20
         /// Bytes written between two starts of writeback.
         static let writebackStep = 8 << 20
@@ -89,33 +92,44 @@ extension Snapshot {
 
         /// Writes the next column, hashing it as it goes.
         func write(_ column: Column) throws(StoreError) {
+            try write(column.name, elementSize: column.elementSize, length: column.elementSize * column.count) {
+                try column.withBytes($0)
+            }
+        }
+
+        /// Writes the next column, whose bytes `pieces` gives in order, however many there are (a
+        /// whole number of `elementSize`-byte elements).
+        func write(
+            _ name: String, elementSize: Int, pieces: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void
+        ) throws(StoreError) {
+            try write(name, elementSize: elementSize, length: nil, pieces)
+        }
+
+        /// Writes the next column: `length` bytes (when known beforehand) that `pieces` gives in
+        /// order, hashed as they go.
+        private func write(
+            _ name: String, elementSize: Int, length: Int?,
+            _ pieces: ((UnsafeRawBufferPointer) throws -> Void) throws -> Void
+        ) throws(StoreError) {
             guard written < columnCount else { throw ioError(path, "more columns than the section table holds") }
-            let length = column.elementSize * column.count
             try pad(to: align8(position))
             let start = position
             var hasher = XXH64.Hasher()
             var given = 0
             do {
-                try column.withBytes { bytes in
+                try pieces { bytes in
                     given += bytes.count
-                    guard given <= length else { return }
+                    if let length, given > length { return }
                     hasher.update(bytes)
                     try self.put(bytes)
                 }
             } catch {
                 throw asStoreError(error, path)
             }
-            guard given == length else {
-                throw ioError(path, "the column \(column.name) changed while it was written; nothing was written")
+            guard given == length ?? given, elementSize > 0, given % elementSize == 0 else {
+                throw ioError(path, "the column \(name) changed while it was written; nothing was written")
             }
-            let entry = written * entrySize
-            let nameBytes = Array(column.name.utf8.prefix(32))
-            for (i, byte) in nameBytes.enumerated() { table[entry + i] = byte }
-            store(UInt32(column.elementSize), into: &table, at: entry + 32)
-            store(UInt64(column.count), into: &table, at: entry + 40)
-            store(UInt64(start), into: &table, at: entry + 48)
-            store(hasher.finalize(), into: &table, at: entry + 56)
-            written += 1
+            entry(name, elementSize: elementSize, count: given / elementSize, start: start, checksum: hasher.finalize())
             // Each `writebackStep` bytes go to the disk while the next ones are written, so that
             // the `fsync` of `finish` waits only for the last ones. The range ends at a MiB
             // boundary: a page under writeback would hold up the write that fills the rest of it.
@@ -125,6 +139,45 @@ extension Snapshot {
                 whichtok_start_writeback(fd, Int64(writebackStart), Int64(end - writebackStart))
                 writebackStart = end
             }
+        }
+
+        /// Reserves the next column's place, `count` elements of `elementSize` bytes, for bytes
+        /// known only once later columns are written; `fill` writes them. Returns the column's
+        /// place in the section table.
+        func reserve(_ name: String, elementSize: Int, count: Int) throws(StoreError) -> Int {
+            guard written < columnCount else { throw ioError(path, "more columns than the section table holds") }
+            let (length, overflow) = elementSize.multipliedReportingOverflow(by: count)
+            guard !overflow, elementSize > 0, count >= 0 else { throw ioError(path, "the column \(name) is too large") }
+            try pad(to: align8(position))
+            // Later bytes go after the gap: none of them may wait in the staging buffer before it.
+            try flush()
+            let start = position
+            position += length
+            reserved[written] = (start, length)
+            entry(name, elementSize: elementSize, count: count, start: start, checksum: 0)
+            return written - 1
+        }
+
+        /// Writes the bytes of the column `reserve` made room for (as many as it reserved).
+        func fill(_ column: Int, with bytes: UnsafeRawBufferPointer) throws(StoreError) {
+            guard let (start, length) = reserved[column], bytes.count == length else {
+                throw ioError(path, "a reserved column was filled twice or with the wrong length; nothing was written")
+            }
+            reserved[column] = nil
+            try writeAll(fd, bytes, at: start, path: temporary)
+            store(XXH64.hash(bytes), into: &table, at: column * entrySize + 56)
+        }
+
+        /// Enters the column written or reserved last in the section table.
+        private func entry(_ name: String, elementSize: Int, count: Int, start: Int, checksum: UInt64) {
+            let entry = written * entrySize
+            let nameBytes = Array(name.utf8.prefix(32))
+            for (i, byte) in nameBytes.enumerated() { table[entry + i] = byte }
+            store(UInt32(elementSize), into: &table, at: entry + 32)
+            store(UInt64(count), into: &table, at: entry + 40)
+            store(UInt64(start), into: &table, at: entry + 48)
+            store(checksum, into: &table, at: entry + 56)
+            written += 1
         }
 
         /// Asks the system to start writing what was written so far to the disk, so that the
@@ -149,7 +202,9 @@ extension Snapshot {
         }
 
         private func complete(version: UInt32, shouldStop: () -> Bool) throws(StoreError) {
-            guard written == columnCount else { throw ioError(path, "a column was not written; nothing was written") }
+            guard written == columnCount, reserved.isEmpty else {
+                throw ioError(path, "a column was not written; nothing was written")
+            }
             // Pad the end so the file length is what the header says.
             try pad(to: align8(position))
             try flush()

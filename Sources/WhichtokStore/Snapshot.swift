@@ -429,8 +429,16 @@ extension Store {
     public func save(to path: String, spool: RecordSpool, shouldStop: () -> Bool = { false }) throws(StoreError)
         -> [[UInt8]]
     {
-        let (keys, columns) = try spool.columns()
-        try Snapshot.write(columns + snapshotColumns, to: path, shouldStop: shouldStop)
+        let columns = snapshotColumns
+        let writer = try Snapshot.Writer(
+            path: path, columnCount: InputRecords.columnNames.count + columns.count, anonymous: false)
+        if shouldStop() { throw Snapshot.interrupted(path) }
+        let keys = try spool.write(to: writer)
+        for column in columns {
+            if shouldStop() { throw Snapshot.interrupted(path) }
+            try writer.write(column)
+        }
+        try writer.finish(shouldStop: shouldStop)
         return keys
     }
 

@@ -21,14 +21,13 @@ extension Store {
             self.spool = spool
         }
 
-        /// Writes the records (the spool must not change from here on), and asks the system to
-        /// start writing them to the disk. A failure is thrown by `finish`.
+        /// Writes the records (the spool must not change from here on), encoding those not encoded
+        /// yet, and asks the system to start writing them to the disk. A failure is thrown by
+        /// `finish`.
         public func writeRecords() {
             do throws(StoreError) {
-                let (keys, columns) = try spool.columns()
-                for column in columns { try writer.write(column) }
+                keys = try spool.write(to: writer)
                 try writer.startWriteback()
-                self.keys = keys
             } catch {
                 failure = error
             }

@@ -21,8 +21,10 @@ struct SpillFullDiskTests {
         defer { _ = try? ChildProcess.run("/bin/umount", [folder.path]) }
         let inputs = try #require(CLITests.synthetic, "whichtok synth failed").inputs
         let store = folder.file("s.store")
-        // A budget of one byte: every record goes to the spill file at once, which the disk cannot hold.
-        let result = try Whichtok.run(["import", "--quiet", "--store", store, "--spill-budget", "1"] + inputs)
+        // A budget of one byte, and no batch kept in place of its record: every record goes to the
+        // spill file at once, which the disk cannot hold.
+        let result = try Whichtok.run(
+            ["import", "--quiet", "--store", store, "--spill-budget", "1", "--batch-budget", "0"] + inputs)
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stderr.contains("cannot write the input records waiting in \(store).spool-"), "\(result.stderr)")
         #expect(result.stderr.contains("No space left on device"), "\(result.stderr)")
