@@ -122,14 +122,17 @@ enum BatchRecordCodec {
         out.varint(UInt64(piece.effects.count))
         for effect in piece.effects { out.varint(effect) }
         out.varint(UInt64(piece.comments.count))
+        // Often hundreds of thousands: each comment's room is made sure of once.
         for comment in piece.comments {
-            out.optional(comment.tiktokID)
-            out.row(comment.author)
-            out.row(comment.video)
-            out.row(comment.parent)
-            out.row(comment.replyTo)
-            out.varint(UInt64(comment.time))
-            out.varint(comment.textFingerprint)
+            out.write(upTo: 11 + 4 * 5 + 5 + 10) { cursor in
+                cursor.optional(comment.tiktokID)
+                cursor.varint(UInt64(comment.author &+ 1))
+                cursor.varint(UInt64(comment.video &+ 1))
+                cursor.varint(UInt64(comment.parent &+ 1))
+                cursor.varint(UInt64(comment.replyTo &+ 1))
+                cursor.varint(UInt64(comment.time))
+                cursor.varint(comment.textFingerprint)
+            }
         }
         out.varint(UInt64(piece.conversations.count))
         for conversation in piece.conversations { out.varint(conversation) }
@@ -202,6 +205,7 @@ enum BatchRecordCodec {
             count += cursor.count
         }
 
+        @inline(__always)
         mutating func varint(_ value: UInt64) { write(upTo: 10) { $0.varint(value) } }
 
         private mutating func bytes(_ utf8: UnsafeBufferPointer<UInt8>, lengthPlus extra: UInt64) {
@@ -223,15 +227,9 @@ enum BatchRecordCodec {
             text.withUTF8 { bytes($0, lengthPlus: 1) }
         }
 
-        mutating func optional(_ value: UInt64?) {
-            guard let value else { return byte(0) }
-            write(upTo: 11) { cursor in
-                cursor.base[cursor.count] = 1
-                cursor.count += 1
-                cursor.varint(value)
-            }
-        }
+        mutating func optional(_ value: UInt64?) { write(upTo: 11) { $0.optional(value) } }
 
+        @inline(__always)
         mutating func row(_ row: RowID) { varint(UInt64(row &+ 1)) }
 
         /// Bytes as runs: each value, then how many times it repeats, at most `longestRun` (a
@@ -533,5 +531,20 @@ extension ImportBatch {
             conversations: [], strings: [], events: ([], [], [], [], [], []))
         copy.parts = parts.map { $0.accountsOnly() }
         return copy
+    }
+}
+
+extension RecordCodec.Cursor {
+    /// An optional number: 0 for nil, else 1 and the number (`BatchRecordCodec.Writer.optional`).
+    @inline(__always)
+    mutating func optional(_ value: UInt64?) {
+        guard let value else {
+            base[count] = 0
+            count += 1
+            return
+        }
+        base[count] = 1
+        count += 1
+        varint(value)
     }
 }
