@@ -30,8 +30,8 @@ public final class RecordSpool: Sendable {
         var fileLength = 0
         var descriptor: Int32 = -1
         var failure: StoreError?
-        /// Batches kept beside their records, each with the bytes it holds (`heldBytes(of:)`), and
-        /// the sum of those.
+        /// Batches kept for the build in place of their records (`add(sha256:batch:)`), each with
+        /// the bytes it holds (`heldBytes(of:)`), and the sum of those.
         var batches: [[UInt8]: (batch: ImportBatch, bytes: Int)] = [:]
         var batchBytes = 0
         /// False once the spool has held more records than `batchesKeptUpTo`.
@@ -85,7 +85,7 @@ public final class RecordSpool: Sendable {
     /// - Parameters:
     ///   - storePath: the store the records are for (the spill file goes beside it, and errors name it).
     ///   - budget: bytes of records held in memory before they go to the spill file.
-    ///   - batchBudget: bytes of batches kept beside their records (`add(sha256:record:batch:)`).
+    ///   - batchBudget: bytes of batches kept in place of their records (`add(sha256:batch:)`).
     public init(storePath: String, budget: Int, batchBudget: Int = RecordSpool.defaultBatchBudget) {
         self.storePath = storePath
         self.budget = max(0, budget)
@@ -101,9 +101,14 @@ public final class RecordSpool: Sendable {
     /// Whether any record went to the spill file.
     public var hasSpilled: Bool { state.withLock { !$0.spilled.isEmpty } }
 
-    /// Adds the record of an input's batch. While the spool keeps batches for the build (see
-    /// `add(sha256:record:batch:)`) the record is not encoded until it is read, by the save as it
-    /// writes it (`write(to:)`); otherwise it is encoded now.
+    /// Adds the record of an input's batch.
+    ///
+    /// The batch itself is kept for the build (`batch(_:)`), and its record not encoded until it is
+    /// read (by the save as it writes it, `write(to:)`), while the spool holds fewer than
+    /// `batchesKeptUpTo` records and the batches kept fit the batch budget; and never for a
+    /// SHA-256 that has a record already (the two are combined). Otherwise the record is encoded
+    /// now. Past `batchesKeptUpTo` records no batch is kept, and the records of those kept are
+    /// encoded then.
     public func add(sha256: [UInt8], batch: ImportBatch) {
         // Sized only while the spool may still keep it.
         if state.withLock({ $0.keepsBatches && $0.recordCount < Self.batchesKeptUpTo }) {
@@ -123,20 +128,11 @@ public final class RecordSpool: Sendable {
         add(sha256: sha256, record: BatchRecordCodec.encode(batch))
     }
 
-    /// Adds an input's record; a second record for the same SHA-256 is combined with the first.
-    ///
-    /// `batch`, the batch `record` was encoded from, is kept beside it for the build (`batch(_:)`)
-    /// while the spool holds no more than `batchesKeptUpTo` records and the batches kept hold no
-    /// more than its batch budget; never for a SHA-256 that has another record (the combined
-    /// record is not the batch's), and whichever batch was kept for it goes.
-    public func add(sha256: [UInt8], record: [UInt8], batch: ImportBatch? = nil) {
-        // Sized only while the spool may still keep it.
-        let mayKeep = batch != nil && state.withLock { $0.keepsBatches && $0.recordCount < Self.batchesKeptUpTo }
-        let kept = mayKeep ? batch.map { $0.withoutLookups() } : nil
-        let keptBytes = kept.map(Self.heldBytes(of:)) ?? 0
+    /// Adds an input's record; a second record for the same SHA-256 is combined with the first
+    /// (and the batch kept for it, if any, goes: the combined record is not the batch's).
+    public func add(sha256: [UInt8], record: [UInt8]) {
         // Combining decodes and builds: done outside the lock, then retried.
         var pending = record
-        var combined = false
         while true {
             let existing: [UInt8]?
             var toEncode: [[UInt8]: ImportBatch] = [:]
@@ -145,11 +141,9 @@ public final class RecordSpool: Sendable {
                     if let failure = state.failure { throw failure }
                     if let held = state.inMemory.removeValue(forKey: sha256) {
                         state.memoryBytes -= held.count
-                        _ = state.takeBatch(sha256)
                         return held
                     }
                     if let spilled = state.spilled.removeValue(forKey: sha256) {
-                        _ = state.takeBatch(sha256)
                         return try read(spilled, from: state.descriptor)
                     }
                     if let batch = state.unencoded.removeValue(forKey: sha256) {
@@ -161,10 +155,6 @@ public final class RecordSpool: Sendable {
                     if state.keepsBatches, state.recordCount > Self.batchesKeptUpTo {
                         toEncode = state.stopKeepingBatches()
                     }
-                    if let kept, !combined, state.keepsBatches, state.batchBytes + keptBytes <= batchBudget {
-                        state.batches[sha256] = (kept, keptBytes)
-                        state.batchBytes += keptBytes
-                    }
                     return nil
                 }
             } catch {
@@ -173,7 +163,6 @@ public final class RecordSpool: Sendable {
             }
             encode(toEncode)
             guard let existing else { return }
-            combined = true
             do {
                 pending = try StoreAssembly.combine(existing, pending, sha256: sha256, path: storePath)
             } catch {
@@ -200,7 +189,7 @@ public final class RecordSpool: Sendable {
         }
     }
 
-    /// The batch kept for this SHA-256 (see `add(sha256:record:batch:)`), taken out of the spool;
+    /// The batch kept for this SHA-256 (see `add(sha256:batch:)`), taken out of the spool;
     /// nil when none was kept.
     func batch(_ sha256: [UInt8]) -> ImportBatch? {
         state.withLock { $0.takeBatch(sha256) }

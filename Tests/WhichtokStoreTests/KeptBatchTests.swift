@@ -3,8 +3,8 @@ import WhichtokTestSupport
 
 @testable import WhichtokStore
 
-/// An import of a few inputs keeps each input's batch beside its record, and the build takes the
-/// batch instead of decoding the record (`RecordSpool.add(sha256:record:batch:)`).
+/// An import of a few inputs keeps each input's batch in place of its record, and the build takes
+/// the batch instead of decoding a record (`RecordSpool.add(sha256:batch:)`).
 @Suite("Import: batches kept beside their records for the build")
 struct KeptBatchTests {
     let inputs = RecordsFirstSaveTests()
@@ -17,7 +17,11 @@ struct KeptBatchTests {
         let spool = RecordSpool(storePath: path, budget: 4096, batchBudget: batchBudget)
         for d in donors {
             let batch = try inputs.watcher(d, count: 50 + 40 * d)
-            spool.add(sha256: batch.sha256, record: StoreAssembly.record(of: batch), batch: keeping ? batch : nil)
+            if keeping {
+                spool.add(sha256: batch.sha256, batch: batch)
+            } else {
+                spool.add(sha256: batch.sha256, record: StoreAssembly.record(of: batch))
+            }
         }
         return spool
     }
@@ -28,7 +32,6 @@ struct KeptBatchTests {
         let path = folder.file("s.store")
         let kept = try spool(path, donors: 0..<6, keeping: true)
         #expect(kept.keptBatchCount == 6)
-        #expect(kept.hasSpilled)
         let store = try StoreAssembly.build(kept, path: path)
         #expect(kept.keptBatchCount == 0)
         #expect(store.events.count > 0)
@@ -37,18 +40,27 @@ struct KeptBatchTests {
         #expect(try kept.records().count == 6)
     }
 
-    @Test("what the build reads is the kept batch, not the record")
-    func batchIsRead() throws {
+    @Test("beside records (a store's, when importing into it) the build takes the batches kept and decodes the rest")
+    func mixed() throws {
         let folder = try TemporaryFolder("kept-batches")
         let path = folder.file("s.store")
-        let batch = try inputs.watcher(0, count: 5)
-        var other = batch
-        other.addEvent(actor: other.owner, kind: .liked, objectType: .video, object: 0, time: 1_700_000_100)
-        let spool = RecordSpool(storePath: path, budget: 1 << 20)
-        spool.add(sha256: batch.sha256, record: StoreAssembly.record(of: batch), batch: other)
-        #expect(try StoreAssembly.build(spool, path: path).events.count == 7)
-        // Without it, the record: 6 events.
-        #expect(try StoreAssembly.build(spool, path: path).events.count == 6)
+        let spool = RecordSpool(storePath: path, budget: 4096)
+        let records = RecordSpool(storePath: path, budget: 4096)
+        for d in 0..<5 {
+            let batch = try inputs.watcher(d, count: 20 + d)
+            records.add(sha256: batch.sha256, record: StoreAssembly.record(of: batch))
+            if d % 2 == 0 {
+                spool.add(sha256: batch.sha256, record: StoreAssembly.record(of: batch))
+            } else {
+                spool.add(sha256: batch.sha256, batch: batch)
+            }
+        }
+        #expect(spool.keptBatchCount == 2)
+        let store = try StoreAssembly.build(spool, path: path)
+        #expect(spool.keptBatchCount == 0)
+        #expect(store.inputs.count == 5)
+        #expect(store == (try StoreAssembly.build(records, path: path)))
+        #expect(try spool.records() == (try records.records()))
     }
 
     @Test("none is kept for a SHA-256 with a second record, past 64 records, or past the budget")
@@ -60,7 +72,7 @@ struct KeptBatchTests {
         var renamed = try inputs.watcher(1, count: 90)
         renamed.inputName = "again.zip"
         renamed.addEvent(actor: renamed.owner, kind: .liked, objectType: .video, object: 0, time: 1_700_000_100)
-        twice.add(sha256: renamed.sha256, record: StoreAssembly.record(of: renamed), batch: renamed)
+        twice.add(sha256: renamed.sha256, batch: renamed)
         #expect(twice.keptBatchCount == 2)
         #expect(twice.batch(renamed.sha256) == nil)
         let combined = try StoreAssembly.build(twice, path: path)
@@ -72,7 +84,7 @@ struct KeptBatchTests {
         let many = try spool(path, donors: 0..<RecordSpool.batchesKeptUpTo, keeping: true)
         #expect(many.keptBatchCount == RecordSpool.batchesKeptUpTo)
         let last = try inputs.watcher(RecordSpool.batchesKeptUpTo, count: 3)
-        many.add(sha256: last.sha256, record: StoreAssembly.record(of: last), batch: last)
+        many.add(sha256: last.sha256, batch: last)
         #expect(many.keptBatchCount == 0)
 
         // A budget for the first batch alone. A copy's capacities may differ from the kept batch's
