@@ -5,7 +5,7 @@ import WhichtokTestSupport
 
 /// An import of a few inputs keeps each input's batch in place of its record, and the build takes
 /// the batch instead of decoding a record (`RecordSpool.add(sha256:batch:)`).
-@Suite("Import: batches kept beside their records for the build")
+@Suite("Import: batches kept in place of their records for the build")
 struct KeptBatchTests {
     let inputs = RecordsFirstSaveTests()
 
