@@ -12,13 +12,18 @@
 #include <sys/mman.h>
 #endif
 
+/* Buffers from this size on ask for huge pages (`whichtok_advise_huge_pages`). */
+#define WHICHTOK_HUGE_PAGES_FROM ((size_t)4 << 20)
+
 /* Asks the system to back the 2 MiB-aligned part of [start, start + bytes) with huge pages once it
    is touched (Linux transparent huge pages, in their default `madvise` mode): one page fault per
    2 MiB instead of per 4 KiB, for the large buffers an import fills once and reads once (entry
-   buffers, parse trees, sort scratch). Only a hint: where huge pages are off or the range holds no
-   aligned 2 MiB, nothing changes. Elsewhere a no-op. */
+   buffers, parse trees, sort scratch). Only for buffers of `WHICHTOK_HUGE_PAGES_FROM` bytes or
+   more, and only a hint: where huge pages are off or the range holds no aligned 2 MiB, nothing
+   changes. Elsewhere a no-op. */
 static inline void whichtok_advise_huge_pages(void *start, size_t bytes) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
+    if (bytes < WHICHTOK_HUGE_PAGES_FROM) { return; }
     const uintptr_t huge = (uintptr_t)2 << 20;
     const uintptr_t first = ((uintptr_t)start + huge - 1) & ~(huge - 1);
     const uintptr_t end = ((uintptr_t)start + bytes) & ~(huge - 1);

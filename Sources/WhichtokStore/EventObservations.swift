@@ -84,11 +84,11 @@ struct EventObservations: Sendable {
         actorsGrouped = true
     }
 
-    /// Asks for huge pages for a column of 4 MiB or more (`whichtok_advise_huge_pages`): the
+    /// Asks for huge pages for a large column (`whichtok_advise_huge_pages`, from 4 MiB): the
     /// columns of a build's events are written once, in an order of their own, and a page fault
     /// per 4 KiB was a large part of filling them.
     static func adviseHugePages(_ column: UnsafeMutableRawBufferPointer) {
-        guard column.count >= 4 << 20, let base = column.baseAddress else { return }
+        guard let base = column.baseAddress else { return }
         whichtok_advise_huge_pages(base, column.count)
     }
 

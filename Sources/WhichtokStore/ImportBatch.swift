@@ -72,9 +72,6 @@ public struct ImportBatch: Sendable {
         }
     }
     public internal(set) var accounts: [Account] = []
-    private var accountByUsername: [String: RowID] = [:]
-    private var accountByNumericID: [UInt64: RowID] = [:]
-    private var accountBySecUID: [String: RowID] = [:]
     private var ownerRow: RowID?
 
     // MARK: Videos
@@ -122,8 +119,6 @@ public struct ImportBatch: Sendable {
         }
     }
     public internal(set) var videoCounters: [VideoCounters] = []
-    private var videoByID = IDMap()
-    private var videoByAuthorTime = IDMap()
 
     // MARK: Small entities
     public struct Hashtag: Sendable, Hashable {
@@ -132,19 +127,14 @@ public struct ImportBatch: Sendable {
         public var tiktokID: UInt64?
     }
     public internal(set) var hashtags: [Hashtag] = []
-    private var hashtagByName: [String: RowID] = [:]
-    private var hashtagByID: [UInt64: RowID] = [:]
 
     public struct Sound: Sendable, Hashable {
         public var tiktokID: UInt64?
         public var title: String?
     }
     public internal(set) var sounds: [Sound] = []
-    private var soundByID: [UInt64: RowID] = [:]
-    private var soundByTitle: [String: RowID] = [:]
 
     public internal(set) var effects: [UInt64] = []
-    private var effectByID: [UInt64: RowID] = [:]
 
     public struct Comment: Sendable, Hashable {
         public var tiktokID: UInt64?
@@ -158,17 +148,12 @@ public struct ImportBatch: Sendable {
         public var textFingerprint: UInt64
     }
     public internal(set) var comments: [Comment] = []
-    /// Comments with a TikTok id by that id; the others by author, time and text fingerprint.
-    private var commentByID = IDMap()
-    private var commentByContent = CommentContentMap()
 
     /// Group conversations, by TikTok's group id.
     public internal(set) var conversations: [UInt64] = []
-    private var conversationByID: [UInt64: RowID] = [:]
 
     /// Free strings that events point at: search terms, favourite collection names, share methods.
     public internal(set) var strings: [String] = []
-    private var stringIndex: [String: RowID] = [:]
     /// The last string `string(_:)` gave a row for, and that row (`.none`: none yet). Labels
     /// repeat (`repost` on every repost, a share method on most shares): comparing with the last
     /// one costs less than hashing it again, and gives the row the index would give.
@@ -216,25 +201,33 @@ public struct ImportBatch: Sendable {
 
     public var eventCount: Int { eventActor.count }
 
+    /// The maps that find a row by its key while the batch is read (`withoutLookups()` drops them).
+    private struct Lookups: Sendable {
+        var accountByUsername: [String: RowID] = [:]
+        var accountByNumericID: [UInt64: RowID] = [:]
+        var accountBySecUID: [String: RowID] = [:]
+        var videoByID = IDMap()
+        var videoByAuthorTime = IDMap()
+        var hashtagByName: [String: RowID] = [:]
+        var hashtagByID: [UInt64: RowID] = [:]
+        var soundByID: [UInt64: RowID] = [:]
+        var soundByTitle: [String: RowID] = [:]
+        var effectByID: [UInt64: RowID] = [:]
+        /// Comments with a TikTok id by that id; the others by author, time and text fingerprint.
+        var commentByID = IDMap()
+        var commentByContent = CommentContentMap()
+        var conversationByID: [UInt64: RowID] = [:]
+        /// Free strings by their text.
+        var stringIndex: [String: RowID] = [:]
+    }
+    private var lookups = Lookups()
+
     /// This batch without the maps that find its rows by key while it is read (nor its parts'),
     /// for a batch that is complete and waits to be built: a builder reads the rows alone. Rows
     /// added to it afterwards would not find those already there.
     public func withoutLookups() -> ImportBatch {
         var batch = self
-        batch.accountByUsername = [:]
-        batch.accountByNumericID = [:]
-        batch.accountBySecUID = [:]
-        batch.videoByID = IDMap()
-        batch.videoByAuthorTime = IDMap()
-        batch.hashtagByName = [:]
-        batch.hashtagByID = [:]
-        batch.soundByID = [:]
-        batch.soundByTitle = [:]
-        batch.effectByID = [:]
-        batch.commentByID = IDMap()
-        batch.commentByContent = CommentContentMap()
-        batch.conversationByID = [:]
-        batch.stringIndex = [:]
+        batch.lookups = Lookups()
         batch.parts = parts.map { $0.withoutLookups() }
         return batch
     }
@@ -262,7 +255,7 @@ public struct ImportBatch: Sendable {
         guard let name = Self.normalisedUsername(username) else { return }
         if accounts[Int(row)].username == nil {
             accounts[Int(row)].username = name
-            if accountByUsername[name] == nil { accountByUsername[name] = row }
+            if lookups.accountByUsername[name] == nil { lookups.accountByUsername[name] = row }
         }
     }
 
@@ -296,10 +289,10 @@ public struct ImportBatch: Sendable {
     /// needed the normalised name itself (a message's sender, compared with the owner's name):
     /// normalising lowercases, which is not cheap for names beyond ASCII.
     public mutating func account(normalisedUsername name: String) -> RowID {
-        if let row = accountByUsername[name] { return row }
+        if let row = lookups.accountByUsername[name] { return row }
         let row = RowID(accounts.count)
         accounts.append(Account(username: name))
-        accountByUsername[name] = row
+        lookups.accountByUsername[name] = row
         return row
     }
 
@@ -316,8 +309,8 @@ public struct ImportBatch: Sendable {
         let id = numericID.flatMap { $0 == 0 ? nil : $0 }
         let sec = secUID.flatMap { Self.isPlaceholder($0) ? nil : $0 }
         guard name != nil || id != nil || sec != nil else { return nil }
-        var found = id.flatMap { accountByNumericID[$0] } ?? sec.flatMap { accountBySecUID[$0] }
-        if found == nil, let name, let byName = accountByUsername[name] {
+        var found = id.flatMap { lookups.accountByNumericID[$0] } ?? sec.flatMap { lookups.accountBySecUID[$0] }
+        if found == nil, let name, let byName = lookups.accountByUsername[name] {
             let other = accounts[Int(byName)]
             let otherID = id != nil && other.numericID != nil && other.numericID != id
             let otherSec = sec != nil && other.secUID != nil && other.secUID != sec
@@ -348,14 +341,14 @@ public struct ImportBatch: Sendable {
         if let nickname, !Self.isPlaceholder(nickname) { record.nickname = nickname }
         record.flags.formUnion(flags)
         accounts[Int(row)] = record
-        if let name, accountByUsername[name] == nil { accountByUsername[name] = row }
-        if let id, accountByNumericID[id] == nil { accountByNumericID[id] = row }
-        if let sec, accountBySecUID[sec] == nil { accountBySecUID[sec] = row }
+        if let name, lookups.accountByUsername[name] == nil { lookups.accountByUsername[name] = row }
+        if let id, lookups.accountByNumericID[id] == nil { lookups.accountByNumericID[id] = row }
+        if let sec, lookups.accountBySecUID[sec] == nil { lookups.accountBySecUID[sec] = row }
         return row
     }
 
     /// The row of the account with this numeric id, if the batch has one (no row is created).
-    public func accountRow(numericID: UInt64) -> RowID? { accountByNumericID[numericID] }
+    public func accountRow(numericID: UInt64) -> RowID? { lookups.accountByNumericID[numericID] }
 
     /// Notes that `row`'s current username was seen again at `seen`, with `flags`: the fast path
     /// for an account seen again under the same name (no strings are made).
@@ -397,7 +390,7 @@ public struct ImportBatch: Sendable {
     /// A video by TikTok id. Its creation time is `id >> 32`. Returns nil for id 0.
     public mutating func video(id: UInt64) -> RowID? {
         guard id != 0 else { return nil }
-        if let row = videoByID.insertIfAbsent(id, RowID(videos.count)) { return row }
+        if let row = lookups.videoByID.insertIfAbsent(id, RowID(videos.count)) { return row }
         videos.append(Video(tiktokID: id, created: UInt32(truncatingIfNeeded: id >> 32)))
         return RowID(videos.count - 1)
     }
@@ -407,7 +400,7 @@ public struct ImportBatch: Sendable {
     public mutating func video(author: RowID, created: UInt32) -> RowID? {
         guard created != 0, author != .none else { return nil }
         let key = UInt64(author) << 32 | UInt64(created)
-        if let row = videoByAuthorTime.insertIfAbsent(key, RowID(videos.count)) { return row }
+        if let row = lookups.videoByAuthorTime.insertIfAbsent(key, RowID(videos.count)) { return row }
         videos.append(Video(tiktokID: 0, author: author, created: created))
         return RowID(videos.count - 1)
     }
@@ -434,11 +427,11 @@ public struct ImportBatch: Sendable {
     }
 
     /// The row of the video with this id, if the batch has one (no row is created).
-    public func videoRow(id: UInt64) -> RowID? { videoByID[id] }
+    public func videoRow(id: UInt64) -> RowID? { lookups.videoByID[id] }
 
     /// The rows of the hashtag and sound with these ids, if the batch has them.
-    public func hashtagRow(id: UInt64) -> RowID? { hashtagByID[id] }
-    public func soundRow(id: UInt64) -> RowID? { soundByID[id] }
+    public func hashtagRow(id: UInt64) -> RowID? { lookups.hashtagByID[id] }
+    public func soundRow(id: UInt64) -> RowID? { lookups.soundByID[id] }
 
     /// Whether a video already has an author (a web reader has described it).
     public func isDescribed(_ row: RowID) -> Bool {
@@ -463,7 +456,7 @@ public struct ImportBatch: Sendable {
         let tagID = id.flatMap { $0 == 0 ? nil : $0 }
         guard cleaned != nil || tagID != nil else { return nil }
         let row: RowID
-        if let found = tagID.flatMap({ hashtagByID[$0] }) ?? cleaned.flatMap({ hashtagByName[$0] }) {
+        if let found = tagID.flatMap({ lookups.hashtagByID[$0] }) ?? cleaned.flatMap({ lookups.hashtagByName[$0] }) {
             row = found
         } else {
             row = RowID(hashtags.count)
@@ -471,8 +464,8 @@ public struct ImportBatch: Sendable {
         }
         if hashtags[Int(row)].name == nil, let cleaned { hashtags[Int(row)].name = cleaned }
         if hashtags[Int(row)].tiktokID == nil, let tagID { hashtags[Int(row)].tiktokID = tagID }
-        if let cleaned, hashtagByName[cleaned] == nil { hashtagByName[cleaned] = row }
-        if let tagID, hashtagByID[tagID] == nil { hashtagByID[tagID] = row }
+        if let cleaned, lookups.hashtagByName[cleaned] == nil { lookups.hashtagByName[cleaned] = row }
+        if let tagID, lookups.hashtagByID[tagID] == nil { lookups.hashtagByID[tagID] = row }
         return row
     }
 
@@ -481,39 +474,39 @@ public struct ImportBatch: Sendable {
         let soundID = id.flatMap { $0 == 0 ? nil : $0 }
         let cleanTitle = title.flatMap { Self.isPlaceholder($0) ? nil : $0 }
         if let soundID {
-            if let row = soundByID[soundID] {
+            if let row = lookups.soundByID[soundID] {
                 if sounds[Int(row)].title == nil { sounds[Int(row)].title = cleanTitle }
                 return row
             }
             let row = RowID(sounds.count)
             sounds.append(Sound(tiktokID: soundID, title: cleanTitle))
-            soundByID[soundID] = row
+            lookups.soundByID[soundID] = row
             return row
         }
         guard let cleanTitle else { return nil }
-        if let row = soundByTitle[cleanTitle] { return row }
+        if let row = lookups.soundByTitle[cleanTitle] { return row }
         let row = RowID(sounds.count)
         sounds.append(Sound(tiktokID: nil, title: cleanTitle))
-        soundByTitle[cleanTitle] = row
+        lookups.soundByTitle[cleanTitle] = row
         return row
     }
 
     public mutating func effect(id: UInt64) -> RowID? {
         guard id != 0 else { return nil }
-        if let row = effectByID[id] { return row }
+        if let row = lookups.effectByID[id] { return row }
         let row = RowID(effects.count)
         effects.append(id)
-        effectByID[id] = row
+        lookups.effectByID[id] = row
         return row
     }
 
     /// A group conversation by TikTok's group id.
     public mutating func conversation(groupID: UInt64) -> RowID? {
         guard groupID != 0 else { return nil }
-        if let row = conversationByID[groupID] { return row }
+        if let row = lookups.conversationByID[groupID] { return row }
         let row = RowID(conversations.count)
         conversations.append(groupID)
-        conversationByID[groupID] = row
+        lookups.conversationByID[groupID] = row
         return row
     }
 
@@ -522,12 +515,12 @@ public struct ImportBatch: Sendable {
         if lastStringRow != .none, text == lastString { return lastStringRow }
         guard !Self.isPlaceholder(text) else { return nil }
         let row: RowID
-        if let found = stringIndex[text] {
+        if let found = lookups.stringIndex[text] {
             row = found
         } else {
             row = RowID(strings.count)
             strings.append(text)
-            stringIndex[text] = row
+            lookups.stringIndex[text] = row
         }
         lastString = text
         lastStringRow = row
@@ -545,10 +538,11 @@ public struct ImportBatch: Sendable {
         let next = RowID(comments.count)
         var found: RowID?
         if id != 0 {
-            found = commentByID.insertIfAbsent(id, next)
+            found = lookups.commentByID.insertIfAbsent(id, next)
         } else {
             found = comments.withUnsafeBufferPointer { comments in
-                commentByContent.insertIfAbsent(author: author, time: time, fingerprint: textFingerprint, next) {
+                lookups.commentByContent.insertIfAbsent(author: author, time: time, fingerprint: textFingerprint, next)
+                {
                     let comment = comments[Int($0)]
                     return comment.textFingerprint == textFingerprint && comment.author == author
                         && comment.time == time

@@ -134,37 +134,39 @@ public final class RecordSpool: Sendable {
         // Combining decodes and builds: done outside the lock, then retried.
         var pending = record
         while true {
-            let existing: [UInt8]?
+            // The record already there for this SHA-256, or the batch it is still to be encoded from.
+            let existing: (record: [UInt8]?, batch: ImportBatch?)
             var toEncode: [[UInt8]: ImportBatch] = [:]
             do {
-                existing = try state.withLock { state throws(StoreError) -> [UInt8]? in
+                existing = try state.withLock { state throws(StoreError) -> ([UInt8]?, ImportBatch?) in
                     if let failure = state.failure { throw failure }
                     if let held = state.inMemory.removeValue(forKey: sha256) {
                         state.memoryBytes -= held.count
-                        return held
+                        return (held, nil)
                     }
                     if let spilled = state.spilled.removeValue(forKey: sha256) {
-                        return try read(spilled, from: state.descriptor)
+                        return (try read(spilled, from: state.descriptor), nil)
                     }
                     if let batch = state.unencoded.removeValue(forKey: sha256) {
                         _ = state.takeBatch(sha256)
-                        return BatchRecordCodec.encode(batch)
+                        return (nil, batch)
                     }
                     if state.written.contains(sha256) { throw Self.alreadyWritten(storePath) }
                     try place(sha256: sha256, record: pending, in: &state)
                     if state.keepsBatches, state.recordCount > Self.batchesKeptUpTo {
                         toEncode = state.stopKeepingBatches()
                     }
-                    return nil
+                    return (nil, nil)
                 }
             } catch {
                 state.withLock { $0.failure = $0.failure ?? error }
                 return
             }
             encode(toEncode)
-            guard let existing else { return }
+            // Encoded here, outside the lock, like the combining.
+            guard let record = existing.record ?? existing.batch.map(BatchRecordCodec.encode) else { return }
             do {
-                pending = try StoreAssembly.combine(existing, pending, sha256: sha256, path: storePath)
+                pending = try StoreAssembly.combine(record, pending, sha256: sha256, path: storePath)
             } catch {
                 state.withLock { $0.failure = $0.failure ?? error }
                 return

@@ -22,14 +22,15 @@ extension InputReader {
     ) throws -> InputDigest? {
         guard let tar = inflateTar(whole, expansion: expansion, lease: memory.lease) else { return nil }
         defer { memory.lease.give(tar.capacity) }
-        let read = try tar.withUnsafeBytes { bytes in
-            try readEntries(
-                ByteSource(memory: bytes, hashing: false), displayName: displayName, fileName: fileName,
-                memory: memory, expansion: expansion, nested: isNested, gunzipped: true, body)
+        // The input's digest is of the gzip, computed while its tar is read.
+        let (sha256, read) = try digesting(whole) {
+            try tar.withUnsafeBytes { bytes in
+                try readEntries(
+                    ByteSource(memory: bytes, hashing: false), displayName: displayName, fileName: fileName,
+                    memory: memory, expansion: expansion, nested: isNested, gunzipped: true, body)
+            }
         }
-        var hasher = SHA256()
-        hasher.update(whole)
-        return InputDigest(sha256: hasher.finalize(), bytesRead: read.bytesRead, nested: read.nested)
+        return InputDigest(sha256: sha256, bytesRead: read.bytesRead, nested: read.nested)
     }
 
     /// The tar that `gzip` inflates to, in memory taken from `lease`; nil (nothing taken) when it

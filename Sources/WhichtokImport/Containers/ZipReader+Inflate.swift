@@ -69,28 +69,32 @@ extension InputReader {
         case .entries(let list):
             entries = list
         }
+        let (sha256, read) = try digesting(whole) {
+            try inflateEntries(
+                entries, of: whole, displayName: displayName, memory: memory, expansion: expansion,
+                nested: isNested, body)
+        }
+        return InputDigest(sha256: sha256, bytesRead: read.delivered, nested: read.nested)
+    }
+
+    /// Runs `read` while the SHA-256 of `whole` is computed, on a thread of its own from
+    /// `backgroundDigestThreshold` bytes on; returns both.
+    func digesting<T>(_ whole: UnsafeRawBufferPointer, _ read: () throws -> T) throws -> (sha256: [UInt8], result: T) {
         let digest =
             whole.count >= Self.backgroundDigestThreshold
             ? SHA256().finishingInBackground(SendableBytes(raw: whole)) : nil
         // The job reads the bytes: wait for it before they can go, even when reading throws.
-        let read: (delivered: Int, nested: [InputSource])
+        let result: T
         do {
-            read = try inflateEntries(
-                entries, of: whole, displayName: displayName, memory: memory, expansion: expansion,
-                nested: isNested, body)
+            result = try read()
         } catch {
             _ = digest?.join()
             throw error
         }
-        let sha256: [UInt8]
-        if let digest {
-            sha256 = digest.join()
-        } else {
-            var hasher = SHA256()
-            hasher.update(whole)
-            sha256 = hasher.finalize()
-        }
-        return InputDigest(sha256: sha256, bytesRead: read.delivered, nested: read.nested)
+        if let digest { return (digest.join(), result) }
+        var hasher = SHA256()
+        hasher.update(whole)
+        return (hasher.finalize(), result)
     }
 
     private func inflateEntries(

@@ -150,12 +150,9 @@ public final class PaddedBytes: @unchecked Sendable {
     /// for huge pages: a page fault per 2 MiB instead of per 4 KiB (`whichtok_advise_huge_pages`).
     private static func allocate(_ bytes: Int) -> UnsafeMutableRawPointer {
         let memory = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
-        if bytes >= hugePagesFrom { whichtok_advise_huge_pages(memory, bytes) }
+        whichtok_advise_huge_pages(memory, bytes)
         return memory
     }
-
-    /// The size from which a buffer asks for huge pages.
-    static let hugePagesFrom = 4 << 20
 
     public func append(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
